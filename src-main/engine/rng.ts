@@ -1,0 +1,87 @@
+// Fast seedable PRNG for the samplers: xoshiro128** (Blackman & Vigna) on 32-bit integer ops, which V8 runs
+// without allocation. Independent streams per (seed, block) come from SplitMix32-hashing both into the state,
+// so a result depends only on (seed, block index), never on which worker ran the block.
+
+function splitmix32(state: { s: number }): number {
+  state.s = (state.s + 0x9e3779b9) | 0;
+  let z = state.s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+const TWO_POW_M32 = 2 ** -32;
+const TWO_POW_M53 = 2 ** -53;
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare = 0;
+  private hasSpare = false;
+
+  /** @param seed user seed (uint32); @param stream independent stream index (e.g. the sample block). */
+  constructor(seed: number, stream = 0) {
+    const st = { s: (seed >>> 0) ^ Math.imul(stream >>> 0, 0x632be5ab) };
+    // mix the stream index a second time so (seed, stream) pairs that collide after XOR still differ
+    st.s = (st.s + Math.imul((stream >>> 0) + 1, 0x9e3779b9)) | 0;
+    this.a = splitmix32(st);
+    this.b = splitmix32(st);
+    this.c = splitmix32(st);
+    this.d = splitmix32(st);
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** Next uniform uint32. */
+  nextU32(): number {
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return result >>> 0;
+  }
+
+  /** Uniform on [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextU32() >>> 5; // 27 bits
+    const lo = this.nextU32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) * TWO_POW_M53;
+  }
+
+  /** Uniform on (0, 1): never 0, safe for log(). */
+  uniformOpen(): number {
+    return (this.nextU32() + 0.5) * TWO_POW_M32;
+  }
+
+  /** Standard normal (Marsaglia polar method; the second variate is kept for the next call). */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u: number, v: number, s: number;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * m;
+    this.hasSpare = true;
+    return u * m;
+  }
+
+  /** Fill an array with i.i.d. standard normals. */
+  fillNormal(out: Float64Array | Float32Array, scale = 1): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal() * scale;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

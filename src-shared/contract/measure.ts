@@ -1,0 +1,52 @@
+// The measurement contract: what a client asks the lab service to measure and what comes back.
+// The result shape is also the CLI's `ntk-lab measure --json` contract (issue 3): add fields, never rename.
+import { z } from 'zod';
+import { depthSchema, inputDimSchema, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema, sigmaW2Schema, widthSchema } from '../params';
+
+export const MEASURE_METHODS = ['exact', 'dense'] as const;
+export type MeasureMethod = (typeof MEASURE_METHODS)[number];
+
+export const measureParamsSchema = z.object({
+  sigmaW2: sigmaW2Schema,
+  depth: depthSchema,
+  width: widthSchema,
+  inputDim: inputDimSchema,
+  sigmaB2: sigmaB2Schema.default(0),
+  /** Cosine ⟨x⁰, x̃⁰⟩ of a second unit-norm input; when given, the off-diagonal Θ(x, x̃) is measured too. */
+  pairCos: pairCosSchema.optional(),
+  samples: samplesSchema,
+  seed: seedSchema,
+  method: z.enum(MEASURE_METHODS).default('exact'),
+});
+export type MeasureParams = z.infer<typeof measureParamsSchema>;
+export type MeasureParamsInput = z.input<typeof measureParamsSchema>;
+
+export const estimateSchema = z.object({ estimate: z.number(), stderr: z.number() });
+export type Estimate = z.infer<typeof estimateSchema>;
+
+export const measureResultSchema = z.object({
+  sigmaW2: z.number(),
+  depth: z.number(),
+  width: z.number(),
+  inputDim: z.number(),
+  sigmaB2: z.number(),
+  /** Number of sampled networks merged so far (grows while a job streams). */
+  samples: z.number(),
+  /** Number of networks requested. */
+  samplesRequested: z.number(),
+  seed: z.number(),
+  method: z.enum(MEASURE_METHODS),
+  meanTheta: estimateSchema,
+  dispersion: estimateSchema,
+  /** Heavy-tail diagnostic: share of Σθ² carried by the largest 1% of samples (≈0.01–0.03 for light tails). */
+  tailShare: z.number(),
+  offDiagonal: z
+    .object({
+      meanRatio: z.number(),
+      dispersion: estimateSchema,
+    })
+    .optional(),
+  seconds: z.number(),
+  done: z.boolean(),
+});
+export type MeasureResult = z.infer<typeof measureResultSchema>;
