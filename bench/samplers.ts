@@ -1,0 +1,93 @@
+// Sampler benchmark: the exact O(L) NTK-diagonal sampler against the dense reference at the same configuration,
+// the exact sampler's throughput across widths (it should not depend on M), and a full N = 10⁴ run.
+// Single-threaded; each figure is the best of a few repeats (the least disturbed by other load on the machine).
+// Run alone: npx tsx bench/samplers.ts
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Rng } from '../src-shared/rng';
+import { denseCost, sampleDense } from '../src-main/engine/dense';
+import { sampleExactDiagonal } from '../src-main/engine/exact-diagonal';
+
+const REPEATS = 3;
+
+function constantWidths(depth: number, width: number, inputDim = width): number[] {
+  return [inputDim, ...new Array<number>(depth - 1).fill(width)];
+}
+
+/** Best (smallest) wall time in seconds of `run` over REPEATS calls. */
+function bestSeconds(run: () => void): number {
+  let best = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    run();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
+function exactRate(sigmaW2: number, widths: number[], n: number): number {
+  const out = new Float64Array(n);
+  sampleExactDiagonal(sigmaW2, widths, Math.min(n, 2000), new Rng(1, 0), out); // warm up the JIT
+  return n / bestSeconds(() => sampleExactDiagonal(sigmaW2, widths, n, new Rng(2, 0), out));
+}
+
+const fmt = (x: number, digits = 3) => x.toPrecision(digits);
+
+function drawWords(rng: Rng, n: number): number {
+  let x = 0;
+  for (let i = 0; i < n; i++) x ^= rng.nextU32();
+  return x;
+}
+
+export async function benchSamplers(): Promise<string[]> {
+  const lines: string[] = [];
+  const load = loadavg()[0];
+  lines.push(`samplers: single thread, best of ${REPEATS}; load average ${load.toFixed(2)} (figures scale down under load)`);
+
+  // machine calibration: raw generator speed (the exact sampler draws ~6 words per layer)
+  const words = 5_000_000;
+  const wordSeconds = bestSeconds(() => {
+    if (drawWords(new Rng(3, 0), words) < 0) lines.push('unreachable');
+  });
+  lines.push(`  rng: xoshiro128** ${fmt((wordSeconds / words) * 1e9)} ns per 32-bit word`);
+
+  // exact vs dense at M = 200, L = 100 (σ_w² = 2, α₀ = 1)
+  {
+    const widths = constantWidths(100, 200);
+    const exact = exactRate(2, widths, 20_000);
+    const denseN = 3;
+    sampleDense({ sigmaW2: 2, sigmaB2: 0, widths }, 1, new Rng(4, 0));
+    const denseSeconds = bestSeconds(() => sampleDense({ sigmaW2: 2, sigmaB2: 0, widths }, denseN, new Rng(5, 0)));
+    const dense = denseN / denseSeconds;
+    const cost = denseCost(widths);
+    lines.push(
+      `  M = 200, L = 100: exact ${fmt(exact)} networks/s, dense ${fmt(dense)} networks/s (${denseN} networks timed; ` +
+        `${fmt(cost.flopsPerNetwork / (denseSeconds / denseN) / 1e9)} Gflop/s by denseCost) → ratio ${fmt(exact / dense)}× (target ≥ 1e4×)`,
+    );
+  }
+
+  // exact throughput vs width at L = 100
+  {
+    const rates: number[] = [];
+    for (const M of [100, 1_000, 10_000, 100_000]) {
+      const r = exactRate(2, constantWidths(100, M), 20_000);
+      rates.push(r);
+      lines.push(`  exact, L = 100, M = ${M}: ${fmt(r)} networks/s (${fmt(1e9 / (r * 100))} ns per layer)`);
+    }
+    lines.push(`  exact flatness in M: slowest/fastest = ${fmt(Math.min(...rates) / Math.max(...rates))} (target ≥ 1e5 networks/s per core)`);
+  }
+
+  // a full measurement's worth: N = 10⁴ at M = 200, L = 200
+  {
+    const widths = constantWidths(200, 200);
+    const out = new Float64Array(10_000);
+    sampleExactDiagonal(2, widths, 1000, new Rng(6, 0), out);
+    const s = bestSeconds(() => sampleExactDiagonal(2, widths, 10_000, new Rng(7, 0), out));
+    lines.push(`  exact, N = 10⁴ at M = 200, L = 200: ${fmt(s)} s`);
+  }
+  return lines;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const line of await benchSamplers()) console.log(line);
+}

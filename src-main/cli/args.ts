@@ -1,0 +1,96 @@
+// Strict flag parsing shared by the commands: node:util parseArgs (unknown flags and missing values are errors),
+// no repeated flags, and numbers that are numbers ("1e3x", "", "NaN", "Infinity" are rejected).
+import { parseArgs } from 'node:util';
+import type { z } from 'zod';
+import { depthSchema, inputDimFromAlpha0, inputDimSchema, sigmaW2Schema, widthSchema, type Network } from '../../src-shared/params';
+import { UsageError } from './command';
+
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/** Parse `args` against `spec`; every problem becomes a UsageError that names the flag. */
+export function parseFlags(args: string[], spec: FlagSpec): FlagValues {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args, options: spec, strict: true, allowPositionals: false, tokens: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
+  }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
+    seen.add(token.name);
+  }
+  return parsed.values as FlagValues;
+}
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite decimal number, or a UsageError naming the flag. */
+export function parseNumber(flag: string, text: string): number {
+  if (!DECIMAL.test(text)) throw new UsageError(`--${flag}: expected a number, got ${JSON.stringify(text)}`);
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new UsageError(`--${flag}: ${text} is out of range`);
+  return value;
+}
+
+/** An integer ("1e4" is fine, "2.5" is not). */
+export function parseInteger(flag: string, text: string): number {
+  const value = parseNumber(flag, text);
+  if (!Number.isSafeInteger(value)) throw new UsageError(`--${flag}: expected an integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** Check a parsed value against the shared parameter schema; its message is prefixed with the flag. */
+export function checked<T>(flag: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`--${flag}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+  return result.data;
+}
+
+export function requireString(values: FlagValues, flag: string): string {
+  const v = values[flag];
+  if (typeof v !== 'string') throw new UsageError(`--${flag} is required`);
+  return v;
+}
+
+export function optionalString(values: FlagValues, flag: string): string | undefined {
+  const v = values[flag];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The flags that fix a network (seed 004 §2): σ_w², L, M and n₀ given directly or as α₀ = n₀/M (default 1). */
+export const NETWORK_FLAGS = {
+  'sigma-w2': { type: 'string' },
+  depth: { type: 'string' },
+  width: { type: 'string' },
+  alpha0: { type: 'string' },
+  'input-dim': { type: 'string' },
+} as const satisfies FlagSpec;
+
+export const NETWORK_USAGE = `  --sigma-w2 <v>     weight variance σ_w² (> 0; 2 is the edge of chaos for ReLU)
+  --depth <L>        number of weight layers (integer ≥ 1)
+  --width <M>        hidden width (integer ≥ 1)
+  --alpha0 <v>       input dimension as a multiple of the width, n₀ = round(α₀·M) (default 1)
+  --input-dim <n0>   input dimension n₀ directly (integer ≥ 1; instead of --alpha0)`;
+
+export function parseNetwork(values: FlagValues): Network {
+  const sigmaW2 = checked('sigma-w2', sigmaW2Schema, parseNumber('sigma-w2', requireString(values, 'sigma-w2')));
+  const depth = checked('depth', depthSchema, parseInteger('depth', requireString(values, 'depth')));
+  const width = checked('width', widthSchema, parseInteger('width', requireString(values, 'width')));
+  const alpha0Text = optionalString(values, 'alpha0');
+  const inputDimText = optionalString(values, 'input-dim');
+  if (alpha0Text !== undefined && inputDimText !== undefined) {
+    throw new UsageError('--alpha0 and --input-dim both set the input dimension: give one of them');
+  }
+  let inputDim: number;
+  if (inputDimText !== undefined) {
+    inputDim = checked('input-dim', inputDimSchema, parseInteger('input-dim', inputDimText));
+  } else {
+    const alpha0 = alpha0Text === undefined ? 1 : parseNumber('alpha0', alpha0Text);
+    if (alpha0 <= 0) throw new UsageError(`--alpha0: must be > 0 (got ${alpha0Text})`);
+    inputDim = checked('alpha0', inputDimSchema, inputDimFromAlpha0(alpha0, width));
+  }
+  return { sigmaW2, depth, width, inputDim };
+}

@@ -1,0 +1,29 @@
+// Output helpers: one JSON object per line for machines, an aligned two-column table for people.
+
+/** Numbers for people: 6 significant digits, exponent form when very large or small. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? '∞ (overflows float64)' : String(x);
+  if (x === 0 || Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  return a >= 1e6 || a < 1e-4 ? x.toExponential(5) : String(Number(x.toPrecision(6)));
+}
+
+export function fmtEstimate(e: { estimate: number; stderr: number }): string {
+  return `${fmt(e.estimate)} ± ${fmt(Number(e.stderr.toPrecision(2)))}`;
+}
+
+/**
+ * One JSON object and a newline. A NaN is a bug and throws (it must never reach a consumer as null);
+ * ±Infinity (a float64 overflow, e.g. E[Θ] deep in the chaotic phase) is written as null, as JSON has no ∞.
+ */
+export function jsonLine(value: unknown): string {
+  return `${JSON.stringify(value, (key, v: unknown) => {
+    if (typeof v === 'number' && Number.isNaN(v)) throw new Error(`internal error: ${key || 'a value'} is NaN`);
+    return v;
+  })}\n`;
+}
+
+export function table(title: string, rows: [string, string][]): string {
+  const pad = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return `${title}\n${rows.map(([k, v]) => `  ${k.padEnd(pad)}${v}`).join('\n')}\n`;
+}

@@ -1,0 +1,155 @@
+// Exact sampler of the NTK diagonal Θ(x, x) of a fully-connected ReLU network with σ_b = 0 (biases zero at init,
+// trainable), any widths, O(L) per network. Derivation: docs/exact-sampler.md. Per hidden layer l, with K_l active
+// units, N_x^l := ‖x_l‖²/‖x_{l−1}‖² = (σ_w²/n_{l−1})·χ²_{K_l}, the output f ~ N(0, σ_w²‖x_{L−1}‖²/n_{L−1}), δ_L = 1 and,
+// conditioning W_{l+1} on the product W_{l+1}x_l it revealed, ‖δ_l‖² = f²/‖x_l‖² + (σ_w²‖δ_{l+1}‖²/n_l)·χ²_{K_l−1}
+// (h_l·δ_l = f at every layer). Then Θ(x, x) = Σ_l ‖δ_l‖²(‖x_{l−1}‖² + 1) (seed 004, eq. 19).
+//
+// Scale: ‖x_l‖² ~ a^l and ‖δ_l‖² ~ a^{L−l} over- or underflow for deep nets, so the recursion runs on normalized
+// quantities x̂_l = ‖x_l‖²/E‖x_l‖², d̂_l = ‖δ_l‖²/a^{L−l} (both mean 1, products of O(1) factors) and returns
+// Θ/S with the deterministic S = E[Θ] (seed 004, eqs. 11–12) as a shared log offset.
+import type { Rng } from '../../src-shared/rng';
+import { BinomialSampler, binomialHalfSampler } from './binomial';
+import { chiSquaredInt, normalZiggurat } from './gamma';
+
+/** Widths above this are refused (active counts are kept in an Int32Array). */
+export const EXACT_MAX_WIDTH = 2 ** 30;
+const LOG_MAX_VALUE = Math.log(Number.MAX_VALUE);
+
+function checkInputs(sigmaW2: number, widths: ArrayLike<number>): void {
+  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2)) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (!widths || widths.length < 1) throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
+  for (let l = 0; l < widths.length; l++) {
+    const w = widths[l];
+    if (!Number.isInteger(w) || w < 1 || w > EXACT_MAX_WIDTH) throw new RangeError(`widths[${l}] must be an integer in [1, ${EXACT_MAX_WIDTH}] (got ${w})`);
+  }
+}
+
+/** log(eˣ − 1) for x > 0 without overflow. */
+function logExpm1(x: number): number {
+  return x > 30 ? x + Math.log1p(-Math.exp(-x)) : Math.log(Math.expm1(x));
+}
+
+/** log Σ_{j=0}^{L−1} a^j, the bias part E[Θ_b] of seed 004 eq. (12), computed without overflow. */
+function logGeometricSum(logA: number, L: number): number {
+  if (logA === 0) return Math.log(L);
+  if (logA < 0) return Math.log(Math.expm1(L * logA) / Math.expm1(logA));
+  return logExpm1(L * logA) - logExpm1(logA);
+}
+
+/**
+ * log E[Θ(x, x)] for ‖x⁰‖ = 1, σ_b = 0 (seed 004, Thm 3.2 eqs. 11–12, exact at any width):
+ * E[Θ] = a^{L−1} Σ_{l=1}^{L} n_{l−1}/n₀ + Σ_{l=1}^{L} a^{L−l}, a = σ_w²/2. widths = [n₀, …, n_{L−1}].
+ */
+export function logMeanTheta(sigmaW2: number, widths: ArrayLike<number>): number {
+  checkInputs(sigmaW2, widths);
+  const L = widths.length;
+  const logA = Math.log(sigmaW2 / 2);
+  let widthSum = 0;
+  for (let l = 0; l < L; l++) widthSum += widths[l] / widths[0];
+  const logW = (L - 1) * logA + Math.log(widthSum);
+  const logB = logGeometricSum(logA, L);
+  const hi = Math.max(logW, logB);
+  return hi + Math.log(Math.exp(logW - hi) + Math.exp(logB - hi));
+}
+
+export interface ExactDiagonalScaled {
+  /** Θ(x, x)/S per network. */
+  theta: Float64Array;
+  /** log S, S = E[Θ] (eqs. 11–12): Θ = theta·e^{logScale}. */
+  logScale: number;
+}
+
+/**
+ * n i.i.d. samples of Θ(x, x)/E[Θ] for ReLU, σ_b = 0, widths = [n₀, n₁, …, n_{L−1}] (L = widths.length weight layers,
+ * scalar output). Values below 1e-308·E[Θ] flush to 0 (e.g. Θ = 1 of a network with a dead layer when E[Θ] > 1e308).
+ */
+export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<number>, n: number, rng: Rng, out?: Float64Array): ExactDiagonalScaled {
+  checkInputs(sigmaW2, widths);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
+  if (out && out.length < n) throw new RangeError(`out has length ${out.length} < ${n}`);
+  const theta = out ?? new Float64Array(n);
+  const L = widths.length;
+  const logA = Math.log(sigmaW2 / 2);
+  const logS = logMeanTheta(sigmaW2, widths);
+
+  // Deterministic per-layer weights (index l = 1..L): Θ/S = Σ_l d̂_l·(w_l·x̂_{l−1} + b_l), since
+  // ‖δ_l‖²‖x_{l−1}‖² = d̂_l x̂_{l−1}·a^{L−1} n_{l−1}/n₀ and ‖δ_l‖² = d̂_l·a^{L−l}.
+  const w = new Float64Array(L + 1);
+  const bias = new Float64Array(L + 1);
+  const twoOverN = new Float64Array(L); // 2/n_l for hidden layers l = 1..L−1
+  const binom: BinomialSampler[] = new Array(L);
+  for (let l = 1; l <= L; l++) {
+    w[l] = Math.exp((L - 1) * logA + Math.log(widths[l - 1] / widths[0]) - logS);
+    bias[l] = Math.exp((L - l) * logA - logS);
+  }
+  for (let l = 1; l < L; l++) {
+    const nl = widths[l];
+    twoOverN[l] = 2 / nl;
+    binom[l] = binomialHalfSampler(nl);
+  }
+  binom[0] = binom[1] ?? binomialHalfSampler(1); // keep the array dense (slot 0 is unused)
+
+  const active = new Int32Array(L); // K_l
+  const ratioX = new Float64Array(L); // N̂_x^l = N_x^l / E[N_x^l] = 2χ²_{K_l}/n_l
+  const xhat = new Float64Array(L); // x̂_l = Π_{k ≤ l} N̂_x^k, x̂_0 = 1
+  xhat[0] = 1;
+
+  for (let i = 0; i < n; i++) {
+    // forward: K_l ~ Binomial(n_l, ½); ‖x_l‖² = (σ_w²/n_{l−1})‖x_{l−1}‖²χ²_{K_l}
+    let dead = false;
+    let xh = 1;
+    for (let l = 1; l < L; l++) {
+      const K = binom[l].sample(rng);
+      if (K === 0) {
+        dead = true; // x_l = 0, so h = 0 and φ'(0) = 0 above: all later layers are dead too
+        break;
+      }
+      active[l] = K;
+      const r = twoOverN[l] * chiSquaredInt(K, rng);
+      ratioX[l] = r;
+      xh *= r;
+      xhat[l] = xh;
+    }
+    if (dead) {
+      // δ_l = 0 for l < L and x_{L−1} = 0: only the output bias gradient remains, Θ = ‖δ_L‖²·(0 + 1) = 1
+      theta[i] = bias[L];
+      continue;
+    }
+    // backward: d̂_L = 1; d̂_l = (2/n_l)(Z²·x̂_{L−1}/x̂_l + d̂_{l+1}·χ²_{K_l−1}), with f² = (σ_w²/n_{L−1})‖x_{L−1}‖²Z²
+    const z = normalZiggurat(rng);
+    const z2 = z * z;
+    let d = 1;
+    let acc = w[L] * xhat[L - 1] + bias[L];
+    let ratioTop = 1; // x̂_{L−1}/x̂_l as a product (never divides by an underflowed x̂_l)
+    for (let l = L - 1; l >= 1; l--) {
+      d = twoOverN[l] * (z2 * ratioTop + d * chiSquaredInt(active[l] - 1, rng));
+      acc += d * (w[l] * xhat[l - 1] + bias[l]);
+      ratioTop *= ratioX[l];
+    }
+    if (!(acc <= Number.MAX_VALUE)) throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${acc}) at σ_w² = ${sigmaW2}, L = ${L}`);
+    theta[i] = acc;
+  }
+  return { theta, logScale: logS };
+}
+
+/**
+ * n i.i.d. samples of the NTK diagonal Θ(x, x), ‖x⁰‖ = 1, for a ReLU network with σ_b = 0 and
+ * widths = [n₀, n₁, …, n_{L−1}] (L = widths.length). Exact in distribution; O(L) per network, independent of width.
+ * Throws a RangeError if E[Θ] is not representable in float64 (use sampleExactDiagonalScaled there).
+ */
+export function sampleExactDiagonal(sigmaW2: number, widths: ArrayLike<number>, n: number, rng: Rng, out?: Float64Array): Float64Array {
+  const logS = logMeanTheta(sigmaW2, widths);
+  if (logS > LOG_MAX_VALUE - 1) {
+    throw new RangeError(
+      `E[Θ] ≈ 1e${Math.floor(logS / Math.LN10)} at σ_w² = ${sigmaW2}, L = ${widths.length} exceeds float64; use sampleExactDiagonalScaled (Θ/E[Θ] with a log offset)`,
+    );
+  }
+  const { theta } = sampleExactDiagonalScaled(sigmaW2, widths, n, rng, out);
+  const s = Math.exp(logS);
+  for (let i = 0; i < n; i++) {
+    const v = theta[i] * s;
+    if (!(v <= Number.MAX_VALUE)) throw new RangeError(`exact sampler: a sample of Θ (${theta[i]}·E[Θ]) exceeds float64 at σ_w² = ${sigmaW2}, L = ${widths.length}`);
+    theta[i] = v;
+  }
+  return theta;
+}

@@ -1,0 +1,123 @@
+// What a sampling worker runs: one block of networks for a measurement, routed to the right sampler.
+// Block b always uses new Rng(seed, b), so a measurement is the same whatever the number of workers or their order.
+// Routes: method 'exact' with σ_b² = 0 and one input → the O(L) exact diagonal sampler (docs/exact-sampler.md);
+// 'exact' with biases or a second input → the lazy-Gaussian sampler (exact in distribution, O(L·M) per network);
+// 'dense' → the materialized reference. checkFeasible refuses work that would not finish or not fit in float64.
+import type { MeasureParams } from '../../src-shared/contract/measure';
+import { Rng } from '../../src-shared/rng';
+import { denseCost, sampleDense } from './dense';
+import { logMeanTheta, sampleExactDiagonal } from './exact-diagonal';
+import { LAZY_MAX_STORED_VALUES, sampleLazyGaussian } from './lazy-gaussian';
+
+/** Networks per block: small enough to stream progress, large enough to amortize per-block setup. */
+export const BLOCK_SIZE = 500;
+
+/** What checkFeasible accepts: single-core time of the whole measurement and memory of one worker. */
+export const FEASIBILITY_LIMITS = { maxSeconds: 3600, maxBytes: 1024 ** 3 } as const;
+
+// Single-core throughput used for the time estimates (bench/samplers.ts measures them; conservative on 2.8 GHz Xeon).
+const EXACT_SECONDS_PER_LAYER = 2e-7;
+const DENSE_FLOPS_PER_SECOND = 3e8;
+const LAZY_SECONDS_PER_UNIT = 4e-7; // per input per hidden unit (k·Σ n_l)
+
+export type SamplerRoute = 'exact-diagonal' | 'lazy-gaussian' | 'dense';
+
+export function routeOf(params: MeasureParams): SamplerRoute {
+  if (params.method === 'dense') return 'dense';
+  return (params.sigmaB2 ?? 0) === 0 && params.pairCos === undefined ? 'exact-diagonal' : 'lazy-gaussian';
+}
+
+/** [n₀, M, …, M]: input dimension and L − 1 hidden layers of width M. */
+export function widthsOf(params: MeasureParams): number[] {
+  const widths = new Array<number>(params.depth);
+  widths[0] = params.inputDim;
+  for (let l = 1; l < params.depth; l++) widths[l] = params.width;
+  return widths;
+}
+
+/** Samples `count` networks of block `block`: θ(x, x), and θ(x, x̃) when params.pairCos is set. */
+export function runBlock(params: MeasureParams, block: number, count: number): { theta: Float64Array; thetaOff?: Float64Array } {
+  if (!Number.isInteger(block) || block < 0) throw new RangeError(`block must be an integer ≥ 0 (got ${block})`);
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be an integer ≥ 0 (got ${count})`);
+  const rng = new Rng(params.seed, block);
+  const widths = widthsOf(params);
+  const sigmaB2 = params.sigmaB2 ?? 0;
+  switch (routeOf(params)) {
+    case 'exact-diagonal':
+      return { theta: sampleExactDiagonal(params.sigmaW2, widths, count, rng) };
+    case 'lazy-gaussian': {
+      const r = sampleLazyGaussian({ sigmaW2: params.sigmaW2, sigmaB2, widths, pairCos: params.pairCos }, count, rng);
+      return r.thetaOff ? { theta: r.theta, thetaOff: r.thetaOff } : { theta: r.theta };
+    }
+    case 'dense': {
+      const r = sampleDense({ sigmaW2: params.sigmaW2, sigmaB2, widths, pairCos: params.pairCos }, count, rng);
+      return r.thetaOff ? { theta: r.theta, thetaOff: r.thetaOff } : { theta: r.theta };
+    }
+  }
+}
+
+const LOG_MAX_VALUE = Math.log(Number.MAX_VALUE);
+
+function fmtSeconds(s: number): string {
+  if (s < 120) return `${s.toPrecision(2)} s`;
+  if (s < 7200) return `${(s / 60).toPrecision(2)} min`;
+  if (s < 2 * 86400) return `${(s / 3600).toPrecision(2)} h`;
+  return `${(s / 86400).toPrecision(2)} days`;
+}
+
+function fmtBytes(b: number): string {
+  if (b < 1024 ** 2) return `${(b / 1024).toPrecision(2)} KiB`;
+  if (b < 1024 ** 3) return `${(b / 1024 ** 2).toPrecision(2)} MiB`;
+  return `${(b / 1024 ** 3).toPrecision(2)} GiB`;
+}
+
+function tooSlow(seconds: number, what: string): { ok: false; reason: string } | null {
+  if (seconds <= FEASIBILITY_LIMITS.maxSeconds) return null;
+  return {
+    ok: false,
+    reason: `${what} would take about ${fmtSeconds(seconds)} on one core (limit ${fmtSeconds(FEASIBILITY_LIMITS.maxSeconds)}); use fewer samples, a smaller network, or method 'exact'`,
+  };
+}
+
+/**
+ * Refuses measurements that cannot finish in reasonable time or memory (with the estimate in the message), and
+ * exact runs whose Θ values would leave float64: by Markov's inequality P(max of N samples > t·E[Θ]) ≤ N/t, so
+ * E[Θ]·N·1e6 < 1.8e308 keeps every sample finite with probability ≥ 1 − 1e-6.
+ */
+export function checkFeasible(params: MeasureParams): { ok: true } | { ok: false; reason: string } {
+  const widths = widthsOf(params);
+  const N = params.samples;
+  if (N < 3) return { ok: false, reason: `at least 3 samples are needed to estimate the dispersion (got ${N})` };
+  const route = routeOf(params);
+  const L = params.depth;
+  if (route === 'exact-diagonal') {
+    const logMean = logMeanTheta(params.sigmaW2, widths);
+    const logBound = logMean + Math.log(N) + Math.log(1e6);
+    if (logBound > LOG_MAX_VALUE) {
+      const decades = Math.floor(logMean / Math.LN10);
+      return {
+        ok: false,
+        reason:
+          `Θ leaves float64: E[Θ] ≈ 1e${decades} at σ_w² = ${params.sigmaW2}, L = ${L} (grows like (σ_w²/2)^L), and the largest of ` +
+          `${N} samples can exceed it ${N}·10⁶-fold; float64 ends at 1.8e308. Lower the depth or σ_w².`,
+      };
+    }
+    return tooSlow(N * L * EXACT_SECONDS_PER_LAYER, `sampling ${N} networks of depth ${L}`) ?? { ok: true };
+  }
+  const inputs = params.pairCos === undefined ? 1 : 2;
+  if (route === 'lazy-gaussian') {
+    let units = 0, stored = 0;
+    for (let l = 1; l <= L; l++) {
+      const nOut = l < L ? widths[l] : 1;
+      units += nOut;
+      stored += inputs * (2 * (l === 1 ? inputs : widths[l - 1]) + 4 * nOut);
+    }
+    if (stored > LAZY_MAX_STORED_VALUES)
+      return { ok: false, reason: `network too large for the lazy sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})` };
+    return tooSlow(N * inputs * units * LAZY_SECONDS_PER_UNIT, `sampling ${N} networks (lazy Gaussian, ${inputs} input${inputs > 1 ? 's' : ''})`) ?? { ok: true };
+  }
+  const cost = denseCost(widths, inputs);
+  if (cost.bytes > FEASIBILITY_LIMITS.maxBytes)
+    return { ok: false, reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'` };
+  return tooSlow((N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND, `materializing ${N} dense networks (${cost.flopsPerNetwork.toExponential(1)} flops each)`) ?? { ok: true };
+}

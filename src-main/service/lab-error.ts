@@ -1,0 +1,18 @@
+// The one error type the lab service rejects with; `code` is the wire error code (src-shared/contract/messages.ts).
+import type { LabError } from '../../src-shared/contract/messages';
+import { PoolJobError } from '../engine/worker-pool';
+
+export class LabServiceError extends Error {
+  readonly code: LabError['code'];
+  constructor(code: LabError['code'], message: string) {
+    super(message);
+    this.name = 'LabServiceError';
+    this.code = code;
+  }
+}
+
+/** Map anything thrown while running a job to a wire error: pool errors keep their code, the rest is internal. */
+export function toLabError(err: unknown): LabError {
+  if (err instanceof LabServiceError || err instanceof PoolJobError) return { code: err.code, message: err.message };
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}

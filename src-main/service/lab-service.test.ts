@@ -1,0 +1,201 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { serverMessageSchema, type LabEvent, type Response, type ServerMessage } from '../../src-shared/contract/messages';
+import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
+import { FIXTURE_EXIT_SEED } from '../engine/worker-pool.fixture';
+import { BACKEND, LabService, LabServiceError, type LabConnection } from './lab-service';
+
+const fixture = new URL('../engine/worker-pool.fixture.ts', import.meta.url);
+const services: LabService[] = [];
+function service(opts: ConstructorParameters<typeof LabService>[0]): LabService {
+  const s = new LabService(opts);
+  services.push(s);
+  return s;
+}
+afterAll(async () => {
+  await Promise.all(services.map((s) => s.close()));
+});
+
+/** A client that records every message (each checked against the wire schema) and can wait for one. */
+class Client {
+  readonly messages: ServerMessage[] = [];
+  readonly connection: LabConnection;
+  private waiters: (() => void)[] = [];
+  constructor(svc: LabService) {
+    this.connection = svc.connect((msg) => {
+      const valid = serverMessageSchema.safeParse(msg);
+      if (!valid.success) throw new Error(`invalid server message: ${JSON.stringify(msg)}`);
+      this.messages.push(msg);
+      for (const w of this.waiters.splice(0)) w();
+    }, 'in-process');
+  }
+  async waitFor<T extends ServerMessage>(pred: (m: ServerMessage) => m is T, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(pred);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(this.messages.map((m) => ('event' in m ? m.event : m.id)))}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+  response(id: string): Promise<Response> {
+    return this.waitFor((m): m is Response => m.kind === 'response' && m.id === id);
+  }
+  event(jobId: string, event: LabEvent['event']): Promise<LabEvent> {
+    return this.waitFor((m): m is LabEvent => m.kind === 'event' && m.jobId === jobId && m.event === event);
+  }
+  eventsOf(jobId: string): LabEvent[] {
+    return this.messages.filter((m): m is LabEvent => m.kind === 'event' && m.jobId === jobId);
+  }
+  async start(id: string, params: MeasureParamsInput, channel?: string): Promise<string> {
+    this.connection.handle({ kind: 'request', id, method: 'measure.start', params, ...(channel ? { channel } : {}) });
+    const r = await this.response(id);
+    if (!r.ok) throw new Error(`start refused: ${r.error.message}`);
+    return (r.result as { jobId: string }).jobId;
+  }
+}
+
+const small = { sigmaW2: 2, depth: 10, width: 20, inputDim: 20, samples: 100, seed: 3 } satisfies MeasureParamsInput;
+
+describe('LabService requests', () => {
+  const svc = service({ workers: 2, blockSize: 16, progressIntervalMs: 0 });
+
+  it('answers malformed messages with bad-request and keeps serving', async () => {
+    const c = new Client(svc);
+    const bad: [unknown, string, RegExp][] = [
+      [42, '?', /expected object/],
+      ['{not json', '?', /malformed JSON/],
+      [{ kind: 'request', id: 'u1', method: 'measure.explode' }, 'u1', /method/],
+      [{ kind: 'request', method: 'lab.info' }, '?', /id/],
+      [{ kind: 'request', id: 'w1', method: 'measure.start', params: { ...small, width: 'NaN' } }, 'w1', /params\.width: width \(M\) must be a number/],
+      [{ kind: 'request', id: 'd1', method: 'measure.start', params: { ...small, depth: -3 } }, 'd1', /params\.depth: depth \(L\) must be ≥ 1/],
+      [{ kind: 'request', id: 'x'.repeat(65), method: 'lab.info' }, '?', /id/],
+    ];
+    for (const [raw, id, message] of bad) {
+      const before = c.messages.length;
+      expect(() => c.connection.handle(raw)).not.toThrow();
+      expect(c.messages.length).toBe(before + 1); // answered synchronously, exactly once
+      const r = c.messages[before] as Response;
+      expect(r).toMatchObject({ kind: 'response', id, ok: false, error: { code: 'bad-request' } });
+      if (!r.ok) expect(r.error.message).toMatch(message);
+    }
+    c.connection.handle({ kind: 'request', id: 'i1', method: 'lab.info' });
+    const info = await c.response('i1');
+    expect(info.ok && info.result).toMatchObject({ backend: BACKEND, workers: 2, transport: 'in-process', contractVersion: 1 });
+  });
+
+  it('refuses what the sampler cannot do and what the summary cannot summarize', async () => {
+    const c = new Client(svc);
+    // (σ_w²/2)^L = 8^100000: Θ leaves float64 (the sampler's checkFeasible says so)
+    c.connection.handle({ kind: 'request', id: 'r1', method: 'measure.start', params: { ...small, sigmaW2: 16, depth: 100_000 } });
+    const refused = await c.response('r1');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } });
+    if (!refused.ok) expect(refused.error.message).toMatch(/float64/);
+    c.connection.handle({ kind: 'request', id: 'r2', method: 'measure.start', params: { ...small, samples: 2 } });
+    expect(await c.response('r2')).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/≥ 3/) } });
+    expect(c.messages.filter((m) => m.kind === 'event')).toEqual([]); // no job was started
+    await expect(svc.measure({ ...small, sigmaW2: 16, depth: 100_000 })).rejects.toMatchObject({ code: 'refused' });
+  });
+
+  it('streams progress with growing sample counts, then done with samples = requested', async () => {
+    const c = new Client(svc);
+    const jobId = await c.start('s1', small);
+    const done = await c.event(jobId, 'measure.done');
+    const events = c.eventsOf(jobId);
+    const progress = events.filter((e) => e.event === 'measure.progress');
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(events[events.length - 1]).toBe(done); // nothing after done
+    let prev = 0;
+    for (const p of progress) {
+      if (p.event !== 'measure.progress') continue;
+      expect(p.result.done).toBe(false);
+      expect(p.result.samples).toBeGreaterThan(prev);
+      expect(p.result.samples % 16).toBe(0); // whole blocks, merged in order
+      prev = p.result.samples;
+    }
+    if (done.event !== 'measure.done') throw new Error('unreachable');
+    expect(done.result).toMatchObject({ done: true, samples: 100, samplesRequested: 100, sigmaW2: 2, depth: 10, width: 20, seed: 3, method: 'exact' });
+  });
+
+  it('measure() validates, reports progress and resolves the final result', async () => {
+    const progress: MeasureResult[] = [];
+    const r = await svc.measure(small, (p) => progress.push(p));
+    expect(r.samples).toBe(100);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    await expect(svc.measure({ ...small, width: 0 })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(svc.measure({ ...small, sigmaW2: Number.NaN })).rejects.toBeInstanceOf(LabServiceError);
+  });
+
+  it('gives identical numbers with 1 and 2 workers (same seed)', async () => {
+    const one = service({ workers: 1, blockSize: 16 });
+    await Promise.all([one.warmUp(), svc.warmUp()]); // both of svc's workers take blocks
+    const params = { ...small, samples: 150, pairCos: 0.4 };
+    const [a, b] = await Promise.all([one.measure(params), svc.measure(params)]);
+    const strip = ({ seconds: _s, ...rest }: MeasureResult) => rest;
+    expect(strip(a)).toEqual(strip(b));
+    expect(a.offDiagonal).toBeDefined();
+  });
+});
+
+describe('LabService jobs (fixture sampler)', () => {
+  // fixture knob: blocks sleep 0.5–1.5 × sigmaB2 seconds
+  const svc = service({ workers: 2, blockModule: fixture, blockSize: 8, progressIntervalMs: 0 });
+  const slow = { ...small, samples: 64, sigmaB2: 0.2 };
+
+  it('a new job on a channel supersedes the old one, which gets measure.error cancelled', async () => {
+    const c = new Client(svc);
+    const first = await c.start('c1', slow, 'cursor');
+    const second = await c.start('c2', { ...small, samples: 24 }, 'cursor');
+    const err = c.eventsOf(first).find((e) => e.event === 'measure.error');
+    expect(err).toMatchObject({ error: { code: 'cancelled' } }); // sent before the new job's response
+    if (err?.event === 'measure.error') expect(err.error.message).toMatch(/superseded by job-\d+ on channel "cursor"/);
+    const done = await c.event(second, 'measure.done');
+    expect(done.event === 'measure.done' && done.result.samples).toBe(24);
+    await new Promise((r) => setTimeout(r, 300)); // the old job's in-flight blocks finish meanwhile
+    expect(c.eventsOf(first).length).toBe(1); // no progress or done after the cancellation
+  });
+
+  it('measure.cancel stops a job; cancelling an unknown or finished job answers cancelled: false', async () => {
+    const c = new Client(svc);
+    const jobId = await c.start('k1', slow);
+    c.connection.handle({ kind: 'request', id: 'k2', method: 'measure.cancel', jobId });
+    expect(await c.response('k2')).toMatchObject({ ok: true, result: { jobId, cancelled: true } });
+    expect(c.eventsOf(jobId).at(-1)).toMatchObject({ event: 'measure.error', error: { code: 'cancelled' } });
+    c.connection.handle({ kind: 'request', id: 'k3', method: 'measure.cancel', jobId });
+    expect(await c.response('k3')).toMatchObject({ ok: true, result: { cancelled: false } });
+  });
+
+  it('a crashing worker fails only its job; the other job and the service carry on', async () => {
+    const c = new Client(svc);
+    const healthy = await c.start('h1', { ...small, samples: 80, seed: 5 });
+    const crashing = await c.start('h2', { ...small, seed: FIXTURE_EXIT_SEED });
+    const err = await c.event(crashing, 'measure.error');
+    expect(err).toMatchObject({ error: { code: 'failed' } });
+    if (err.event === 'measure.error') expect(err.error.message).toMatch(/crashed on block 1: the worker exited with code 3/);
+    const done = await c.event(healthy, 'measure.done');
+    expect(done.event === 'measure.done' && done.result.samples).toBe(80);
+    const again = await c.start('h3', { ...small, samples: 16 });
+    await c.event(again, 'measure.done');
+  });
+
+  it('closing a connection cancels its jobs and sends nothing more', async () => {
+    const c = new Client(svc);
+    await c.start('z1', slow);
+    const count = c.messages.length;
+    c.connection.close();
+    c.connection.handle({ kind: 'request', id: 'z2', method: 'lab.info' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(c.messages.length).toBe(count);
+    expect((await svc.measure({ ...small, samples: 8 })).samples).toBe(8);
+  });
+
+  it('refuses more than 8 concurrent jobs on one connection', async () => {
+    const c = new Client(svc);
+    for (let i = 0; i < 8; i++) await c.start(`m${i}`, slow);
+    c.connection.handle({ kind: 'request', id: 'm8', method: 'measure.start', params: slow });
+    expect(await c.response('m8')).toMatchObject({ ok: false, error: { code: 'refused' } });
+    c.connection.close();
+  });
+});

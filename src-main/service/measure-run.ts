@@ -1,0 +1,108 @@
+// One measurement on the pool: merge the blocks in block order into one sample array and turn the samples so far
+// into MeasureResults — partial ones (throttled) while blocks arrive, and the final one.
+import type { MeasureParams, MeasureResult } from '../../src-shared/contract/measure';
+import { summarizeOffDiagonal, summarizeSamples } from '../../src-shared/stats/summary';
+import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
+import { LabServiceError } from './lab-error';
+
+/** summarizeSamples needs at least 3 samples; smaller prefixes are not reported. */
+const MIN_SUMMARY_SAMPLES = 3;
+
+export interface MeasureRunOptions {
+  onProgress?: (r: MeasureResult) => void;
+  signal?: AbortSignal;
+  /** Minimum time between partial results (ms). Summaries are also kept under ~20% of the wall time. */
+  progressIntervalMs?: number;
+}
+
+export async function runMeasurement(pool: WorkerPool, params: MeasureParams, opts: MeasureRunOptions = {}): Promise<MeasureResult> {
+  const start = performance.now();
+  const { onProgress, signal } = opts;
+  const interval = opts.progressIntervalMs ?? 50;
+  const n = params.samples;
+  const theta = new Float64Array(n);
+  const thetaOff = params.pairCos === undefined ? undefined : new Float64Array(n);
+  let merged = 0;
+  let finished = false;
+  let lastEmit = -Infinity;
+  let summaryMs = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let progressError: unknown;
+
+  const result = (done: boolean): MeasureResult => {
+    try {
+      return summarize(done);
+    } catch (err) {
+      // e.g. a sample that is not finite: the measurement is unusable, say why
+      throw new LabServiceError('failed', `summarizing ${merged} samples failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  const summarize = (done: boolean): MeasureResult => {
+    const diag = summarizeSamples(theta.subarray(0, merged), params.seed);
+    const r: MeasureResult = {
+      sigmaW2: params.sigmaW2,
+      depth: params.depth,
+      width: params.width,
+      inputDim: params.inputDim,
+      sigmaB2: params.sigmaB2,
+      samples: merged,
+      samplesRequested: n,
+      seed: params.seed,
+      method: params.method,
+      meanTheta: diag.meanTheta,
+      dispersion: diag.dispersion,
+      tailShare: diag.tailShare,
+      seconds: (performance.now() - start) / 1000,
+      done,
+    };
+    if (thetaOff) r.offDiagonal = summarizeOffDiagonal(theta.subarray(0, merged), thetaOff.subarray(0, merged), params.seed);
+    return r;
+  };
+
+  const emit = (): void => {
+    timer = undefined;
+    if (finished || signal?.aborted || !onProgress) return;
+    try {
+      const t = performance.now();
+      const r = result(false);
+      summaryMs = performance.now() - t;
+      lastEmit = performance.now();
+      onProgress(r);
+    } catch (err) {
+      progressError ??= err; // fails the job at its next block (or at the end)
+    }
+  };
+
+  // After each newly complete prefix: emit now if the interval has passed, else once it has (the latest prefix).
+  const scheduleEmit = (): void => {
+    if (!onProgress || merged === n || merged < MIN_SUMMARY_SAMPLES) return;
+    const wait = Math.max(interval, 4 * summaryMs) - (performance.now() - lastEmit);
+    if (wait <= 0) {
+      clearTimeout(timer);
+      emit();
+    } else {
+      timer ??= setTimeout(emit, wait);
+    }
+  };
+
+  const onBlocks = (blocks: BlockOutput[]): void => {
+    if (progressError) throw progressError;
+    for (const b of blocks) {
+      if (thetaOff && !b.thetaOff) throw new Error('the sampler returned no off-diagonal samples although pairCos was given');
+      theta.set(b.theta, merged);
+      if (thetaOff) thetaOff.set(b.thetaOff!, merged);
+      merged += b.theta.length;
+    }
+    scheduleEmit();
+  };
+
+  try {
+    await pool.run(params, { onBlocks, signal });
+  } finally {
+    finished = true;
+    clearTimeout(timer);
+  }
+  if (progressError) throw progressError;
+  return result(true);
+}

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
+import type { LabClient, MeasureHandle } from './lab-api';
+import { MeasureGroup, type MeasuredPoint } from './measurements';
+
+// A scripted client: records every job and lets the test stream results into it by hand.
+interface Job {
+  params: MeasureParamsInput;
+  channel?: string;
+  cancelled: boolean;
+  progress(r: MeasureResult): void;
+  resolve(r: MeasureResult): void;
+  reject(e: Error & { code?: string }): void;
+}
+
+function scriptedLab(): { lab: LabClient; jobs: Job[] } {
+  const jobs: Job[] = [];
+  const lab: LabClient = {
+    transport: 'in-process',
+    info: async () => ({ version: 't', contractVersion: 1, backend: 'test', workers: 1, transport: 'in-process' }),
+    measure(params, opts): MeasureHandle {
+      let resolve!: (r: MeasureResult) => void;
+      let reject!: (e: Error) => void;
+      const done = new Promise<MeasureResult>((a, b) => {
+        resolve = a;
+        reject = b;
+      });
+      const job: Job = { params, channel: opts?.channel, cancelled: false, progress: (r) => opts?.onProgress?.(r), resolve, reject };
+      jobs.push(job);
+      return {
+        done,
+        cancel() {
+          job.cancelled = true;
+          reject(Object.assign(new Error('cancelled'), { code: 'cancelled' }));
+        },
+      };
+    },
+  };
+  return { lab, jobs };
+}
+
+const params = (sigmaW2: number): MeasureParamsInput => ({ sigmaW2, depth: 10, width: 20, inputDim: 20, samples: 1000, seed: 1, method: 'exact' });
+const result = (samples: number, done: boolean): MeasureResult => ({
+  sigmaW2: 2,
+  depth: 10,
+  width: 20,
+  inputDim: 20,
+  sigmaB2: 0,
+  samples,
+  samplesRequested: 1000,
+  seed: 1,
+  method: 'exact',
+  meanTheta: { estimate: 11, stderr: 0.1 },
+  dispersion: { estimate: 1.6, stderr: 0.02 },
+  tailShare: 0.02,
+  seconds: 0.1,
+  done,
+});
+
+describe('MeasureGroup', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('debounces a burst of requests into one job per target on the named channels', () => {
+    const { lab, jobs } = scriptedLab();
+    const group = new MeasureGroup(lab, 200, () => {});
+    group.request([{ channel: 'cursor', params: params(1.5) }]);
+    vi.advanceTimersByTime(100);
+    group.request([{ channel: 'cursor', params: params(1.6) }]);
+    vi.advanceTimersByTime(100);
+    expect(jobs.length).toBe(0); // still inside the debounce window of the second request
+    vi.advanceTimersByTime(100);
+    expect(jobs.map((j) => [j.channel, j.params.sigmaW2])).toEqual([['cursor', 1.6]]);
+  });
+
+  it('streams progress, keeps the final result, and ignores an identical request', async () => {
+    const { lab, jobs } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, 0, (p) => (seen = p));
+    group.request([{ channel: 'cursor', params: params(2) }]);
+    vi.advanceTimersByTime(0);
+    expect(seen[0].status).toBe('running');
+    jobs[0].progress(result(250, false));
+    expect(seen[0]).toMatchObject({ status: 'running', result: { samples: 250 } });
+    jobs[0].resolve(result(1000, true));
+    await vi.runAllTimersAsync();
+    expect(seen[0]).toMatchObject({ status: 'done', result: { samples: 1000, done: true } });
+    group.request([{ channel: 'cursor', params: params(2) }]);
+    vi.advanceTimersByTime(10);
+    expect(jobs.length).toBe(1);
+    expect(seen[0].status).toBe('done');
+  });
+
+  it('cancels running jobs when the targets change and drops their late messages', async () => {
+    const { lab, jobs } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, 0, (p) => (seen = p));
+    group.request([
+      { channel: 'slice-lambda-0', params: params(1) },
+      { channel: 'slice-lambda-1', params: params(3) },
+    ]);
+    vi.advanceTimersByTime(0);
+    expect(jobs.length).toBe(2);
+    group.request([{ channel: 'slice-lambda-0', params: params(1.2) }]);
+    expect(jobs[0].cancelled && jobs[1].cancelled).toBe(true);
+    jobs[1].progress(result(10, false)); // from the superseded generation
+    await vi.runAllTimersAsync();
+    expect(seen.length).toBe(1);
+    expect(seen[0].result).toBeUndefined();
+    expect(jobs.length).toBe(3);
+    expect(jobs[2].params.sigmaW2).toBe(1.2);
+  });
+
+  it('reports engine errors but not cancellations', async () => {
+    const { lab, jobs } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, 0, (p) => (seen = p));
+    group.request([{ channel: 'cursor', params: params(2) }]);
+    vi.advanceTimersByTime(0);
+    jobs[0].reject(new Error('depth (L) must be ≤ 100000'));
+    await vi.runAllTimersAsync();
+    expect(seen[0]).toMatchObject({ status: 'error', error: 'depth (L) must be ≤ 100000' });
+    group.clear();
+    expect(seen).toEqual([]);
+  });
+});

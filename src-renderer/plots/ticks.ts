@@ -1,0 +1,38 @@
+// Ticks for log-scale axes (colour bar, slice y axes). d3's log ticks label nothing useful inside one decade
+// (a dispersion range of 1–4 would show only "1" and "2"); there linear ticks read better.
+import { format, scaleLinear, scaleLog } from 'd3';
+
+export interface LogTicks {
+  values: number[];
+  /** Labels, '' for unlabelled minor ticks. */
+  labels: string[];
+}
+
+const label = format('~g');
+
+export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
+  if (!(lo > 0 && hi > lo && Number.isFinite(hi))) throw new RangeError(`log ticks need 0 < lo < hi < ∞ (got [${lo}, ${hi}])`);
+  const decades = Math.log10(hi / lo);
+  if (decades < 1) {
+    const values = scaleLinear().domain([lo, hi]).ticks(maxLabels).filter((v) => v >= lo && v <= hi && v > 0);
+    // a dispersion is ≥ 1 (Jensen), so 1 is the reference line: label it whenever it is in view
+    if (lo <= 1 && hi >= 1 && !values.includes(1)) values.unshift(1);
+    return { values, labels: values.map(label) };
+  }
+  const values = scaleLog().domain([lo, hi]).ticks();
+  // label the mantissas that keep the count readable: 1,2,5 → 1,3 → 1 per decade → every other decade
+  const choices: number[][] = [[1, 2, 5], [1, 3], [1]];
+  const mantissa = (v: number) => Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9));
+  let keep = choices.find((m) => values.filter((v) => m.includes(mantissa(v))).length <= maxLabels);
+  let stride = 1;
+  if (!keep) {
+    keep = [1];
+    stride = Math.ceil(values.filter((v) => mantissa(v) === 1).length / maxLabels);
+  }
+  const labels = values.map((v) => {
+    if (!keep.includes(mantissa(v))) return '';
+    if (stride > 1 && Math.round(Math.log10(v)) % stride !== 0) return '';
+    return label(v);
+  });
+  return { values, labels };
+}

@@ -1,0 +1,113 @@
+// One summary of a batch of sampled NTK values, as the measurement contract reports it (src-shared/contract/measure.ts):
+// mean with its plain standard error, the App. C.3 dispersion with a bootstrap standard error (seed 004 reports
+// bootstrap errors too), and the heavy-tail share. Deterministic for a given (samples, seed).
+// The bootstrap costs 200·N draws; above BOOTSTRAP_MAX_N samples the dispersion's SE comes from the delta method
+// instead (same first-order SE, O(N)), so a 10⁷-sample summary still takes well under a second.
+import type { Estimate } from '../contract/measure';
+import { Rng } from '../rng';
+import { bootstrapStderr } from './bootstrap';
+import { dispersionOfNormalized } from './ratio-estimator';
+import { topShareOfSquares } from './tail';
+
+/** Bootstrap replicates for the dispersion SE (the SE itself is then known to ≈ 1/√(2·200) = 5 %). */
+export const BOOTSTRAP_REPLICATES = 200;
+/** Largest N whose dispersion SE is bootstrapped (≈ 2·10⁷ resampled values); above, the delta method. */
+export const BOOTSTRAP_MAX_N = 100_000;
+/** Stream index of the bootstrap's Rng, apart from the sampler's streams (block indices). */
+const BOOTSTRAP_STREAM = 0x5eed_b007;
+
+export interface SampleSummary {
+  meanTheta: Estimate;
+  dispersion: Estimate;
+  tailShare: number;
+}
+
+export interface PairSummary {
+  /** mean(θ(x, x̃)) / mean(θ(x, x)) over the same networks. */
+  meanRatio: number;
+  /** E[θ(x, x̃)²]/E[θ(x, x̃)]² (App. C.3 estimator) with its bootstrap SE. */
+  dispersion: Estimate;
+}
+
+/** Mean and its standard error s/√N, computed on values divided by max|θ| so squares cannot overflow. */
+function meanWithStderr(samples: ArrayLike<number>): Estimate {
+  const n = samples.length;
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(samples[i]);
+    if (!Number.isFinite(a)) throw new RangeError(`summary: sample ${i} is not a finite number (${samples[i]})`);
+    if (a > scale) scale = a;
+  }
+  if (scale === 0) return { estimate: 0, stderr: 0 };
+  let s = 0;
+  for (let i = 0; i < n; i++) s += samples[i] / scale;
+  const mean = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = samples[i] / scale - mean;
+    ss += d * d;
+  }
+  return { estimate: mean * scale, stderr: Math.sqrt(ss / (n - 1) / n) * scale };
+}
+
+/** App. C.3 estimate and its bootstrap SE, on values divided once by max|θ| (the ratio is scale-free). */
+function dispersionWithStderr(samples: ArrayLike<number>, seed: number): Estimate {
+  const n = samples.length;
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(samples[i]));
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError('dispersion: samples must be finite and not all 0');
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) t[i] = samples[i] / scale;
+  const estimate = dispersionOfNormalized(t);
+  const stderr = n <= BOOTSTRAP_MAX_N ? bootstrapStderr(t, dispersionOfNormalized, BOOTSTRAP_REPLICATES, new Rng(seed, BOOTSTRAP_STREAM)) : deltaMethodStderr(t);
+  return { estimate, stderr };
+}
+
+/**
+ * First-order SE of μ̂₂/μ̂₁² (the estimators differ by O(1/N)): with g = μ₂/μ₁², ∇g = (−2μ₂/μ₁³, 1/μ₁²) and the
+ * covariance of (θ, θ²) per sample, Var ≈ ∇gᵀ Σ ∇g / N. Values already scaled to |t| ≤ 1.
+ */
+export function deltaMethodStderr(t: Float64Array): number {
+  const n = t.length;
+  let m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = t[i], v2 = v * v;
+    m1 += v;
+    m2 += v2;
+    m3 += v2 * v;
+    m4 += v2 * v2;
+  }
+  m1 /= n;
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  const g1 = (-2 * m2) / (m1 * m1 * m1), g2 = 1 / (m1 * m1);
+  const var1 = m2 - m1 * m1, cov = m3 - m1 * m2, var2 = m4 - m2 * m2;
+  const v = g1 * g1 * var1 + 2 * g1 * g2 * cov + g2 * g2 * var2;
+  return Math.sqrt(Math.max(0, v) / n);
+}
+
+/** Summary of N ≥ 3 samples of Θ(x, x). */
+export function summarizeSamples(samples: ArrayLike<number>, seed: number): SampleSummary {
+  if (samples.length < 3) throw new RangeError(`summary needs at least 3 samples (got ${samples.length})`);
+  return {
+    meanTheta: meanWithStderr(samples),
+    dispersion: dispersionWithStderr(samples, seed),
+    tailShare: topShareOfSquares(samples, 0.01),
+  };
+}
+
+/** Off-diagonal summary from paired samples θ(x, x) and θ(x, x̃) of the same N ≥ 3 networks. */
+export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLike<number>, seed: number): PairSummary {
+  if (theta.length !== thetaOff.length) throw new RangeError(`paired summary: ${theta.length} diagonal vs ${thetaOff.length} off-diagonal samples`);
+  if (theta.length < 3) throw new RangeError(`summary needs at least 3 samples (got ${theta.length})`);
+  const diag = meanWithStderr(theta).estimate;
+  if (!(diag > 0)) throw new RangeError('paired summary: mean of θ(x, x) is not positive');
+  return {
+    meanRatio: meanWithStderr(thetaOff).estimate / diag,
+    dispersion: dispersionWithStderr(thetaOff, seed),
+  };
+}
+
+/** Same as summarizePairSamples (the name an earlier draft of the service used). */
+export const summarizeOffDiagonal = summarizePairSamples;
