@@ -125,14 +125,19 @@ export class BinomialSampler {
   }
 
   sample(rng: Rng): number {
+    if (this.mode === 4) {
+      // alias table: the integer part of u·size picks a slot, the fraction (≥ 37 of the 53 bits) flips its coin
+      const keep = this.keep!;
+      const u = rng.uniform() * keep.length;
+      const j = Math.floor(u);
+      const k = this.lo + (u - j < keep[j] ? j : this.alias![j]);
+      return this.flip ? this.n - k : k;
+    }
+    return this.sampleOther(rng);
+  }
+
+  private sampleOther(rng: Rng): number {
     switch (this.mode) {
-      case 4: {
-        const keep = this.keep!;
-        const u = rng.uniform() * keep.length; // 53 bits: the integer part picks a slot, the fraction flips its coin
-        const j = Math.floor(u);
-        const k = this.lo + (u - j < keep[j] ? j : this.alias![j]);
-        return this.flip ? this.n - k : k;
-      }
       case 1:
         return binomialHalfPopcount(this.n, rng);
       case 3: {

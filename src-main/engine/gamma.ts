@@ -71,29 +71,25 @@ export function gammaMarsagliaTsang(shape: number, rng: Rng): number {
   const c = 1 / Math.sqrt(9 * d);
   const x = normalZiggurat(rng);
   const v = 1 + c * x;
-  if (v > 0) {
-    const v3 = v * v * v;
-    const u = (rng.nextU32() + 0.5) * TWO_POW_M32;
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2) return d * v3; // the squeeze accepts most draws
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v3 + Math.log(v3))) return d * v3;
-  }
-  return gammaMarsagliaTsangLoop(d, c, rng);
+  const v3 = v * v * v;
+  const u = (rng.nextU32() + 0.5) * TWO_POW_M32;
+  const x2 = x * x;
+  if (v > 0 && u < 1 - 0.0331 * x2 * x2) return d * v3; // the squeeze accepts ~98 % of draws
+  return gammaMarsagliaTsangSlow(d, c, x, v, u, rng);
 }
 
-/** The rejected case: draw again until accepted (the same test as above). */
-function gammaMarsagliaTsangLoop(d: number, c: number, rng: Rng): number {
+/** The rest of Marsaglia–Tsang for a draw the squeeze did not accept: the exact log test, then fresh draws. */
+function gammaMarsagliaTsangSlow(d: number, c: number, x: number, v: number, u: number, rng: Rng): number {
   for (;;) {
-    let x: number, v: number;
-    do {
-      x = normalZiggurat(rng);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = (rng.nextU32() + 0.5) * TWO_POW_M32;
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    if (v > 0) {
+      const v3 = v * v * v;
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2) return d * v3;
+      if (Math.log(u) < 0.5 * x2 + d * (1 - v3 + Math.log(v3))) return d * v3;
+    }
+    x = normalZiggurat(rng);
+    v = 1 + c * x;
+    u = (rng.nextU32() + 0.5) * TWO_POW_M32;
   }
 }
 
@@ -106,7 +102,10 @@ export function sampleGamma(shape: number, rng: Rng): number {
 
 /** χ²_k for an integer k ≥ 0 (k = 0 gives 0); no argument checks (hot path). */
 export function chiSquaredInt(k: number, rng: Rng): number {
-  if (k >= 3) return 2 * gammaMarsagliaTsang(0.5 * k, rng);
+  return k >= 3 ? 2 * gammaMarsagliaTsang(0.5 * k, rng) : chiSquaredSmall(k, rng);
+}
+
+function chiSquaredSmall(k: number, rng: Rng): number {
   if (k === 2) return -2 * Math.log(rng.uniformOpen()); // χ²₂ is Exponential with mean 2
   if (k === 1) {
     const z = normalZiggurat(rng);

@@ -98,8 +98,8 @@ export function checkFeasible(params: MeasureParams): { ok: true } | { ok: false
       return {
         ok: false,
         reason:
-          `Θ leaves float64: E[Θ] ≈ 1e${decades} at σ_w² = ${params.sigmaW2}, L = ${L} (grows like (σ_w²/2)^L), and the largest of ` +
-          `${N} samples can exceed it ${N}·10⁶-fold; float64 ends at 1.8e308. Lower the depth or σ_w².`,
+          `Θ leaves float64: E[Θ] ≈ 1e${decades} at σ_w² = ${params.sigmaW2}, L = ${L} (it grows like (σ_w²/2)^L), and keeping the largest of ` +
+          `${N} samples finite (Markov bound, probability 1 − 10⁻⁶) needs E[Θ]·N·10⁶ < 1.8e308. Lower the depth or σ_w².`,
       };
     }
     return tooSlow(N * L * EXACT_SECONDS_PER_LAYER, `sampling ${N} networks of depth ${L}`) ?? { ok: true };

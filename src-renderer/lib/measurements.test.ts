@@ -63,7 +63,7 @@ describe('MeasureGroup', () => {
 
   it('debounces a burst of requests into one job per target on the named channels', () => {
     const { lab, jobs } = scriptedLab();
-    const group = new MeasureGroup(lab, 200, () => {});
+    const group = new MeasureGroup(lab, { delayMs: 200 }, () => {});
     group.request([{ channel: 'cursor', params: params(1.5) }]);
     vi.advanceTimersByTime(100);
     group.request([{ channel: 'cursor', params: params(1.6) }]);
@@ -76,7 +76,7 @@ describe('MeasureGroup', () => {
   it('streams progress, keeps the final result, and ignores an identical request', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, 0, (p) => (seen = p));
+    const group = new MeasureGroup(lab, { delayMs: 0 }, (p) => (seen = p));
     group.request([{ channel: 'cursor', params: params(2) }]);
     vi.advanceTimersByTime(0);
     expect(seen[0].status).toBe('running');
@@ -94,7 +94,7 @@ describe('MeasureGroup', () => {
   it('cancels running jobs when the targets change and drops their late messages', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, 0, (p) => (seen = p));
+    const group = new MeasureGroup(lab, { delayMs: 0 }, (p) => (seen = p));
     group.request([
       { channel: 'slice-lambda-0', params: params(1) },
       { channel: 'slice-lambda-1', params: params(3) },
@@ -114,7 +114,7 @@ describe('MeasureGroup', () => {
   it('reports engine errors but not cancellations', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, 0, (p) => (seen = p));
+    const group = new MeasureGroup(lab, { delayMs: 0 }, (p) => (seen = p));
     group.request([{ channel: 'cursor', params: params(2) }]);
     vi.advanceTimersByTime(0);
     jobs[0].reject(new Error('depth (L) must be ≤ 100000'));
@@ -122,5 +122,39 @@ describe('MeasureGroup', () => {
     expect(seen[0]).toMatchObject({ status: 'error', error: 'depth (L) must be ≤ 100000' });
     group.clear();
     expect(seen).toEqual([]);
+  });
+
+  it('runs at most maxConcurrent jobs and starts the next as each finishes', async () => {
+    const { lab, jobs } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
+    group.request([0, 1, 2, 3].map((k) => ({ channel: `slice-sigma-${k}`, params: params(1 + k / 4) })));
+    vi.advanceTimersByTime(0);
+    expect(jobs.map((j) => j.channel)).toEqual(['slice-sigma-0', 'slice-sigma-1']);
+    expect(seen.map((p) => p.status)).toEqual(['running', 'running', 'waiting', 'waiting']);
+    jobs[1].resolve(result(1000, true));
+    await vi.runAllTimersAsync();
+    expect(jobs.map((j) => j.channel)).toEqual(['slice-sigma-0', 'slice-sigma-1', 'slice-sigma-2']);
+    jobs[0].reject(new Error('failed in a worker'));
+    await vi.runAllTimersAsync();
+    expect(jobs.length).toBe(4);
+    expect(seen.map((p) => p.status)).toEqual(['error', 'done', 'running', 'running']);
+  });
+
+  it('retries a job the lab refused because its job cap was momentarily full', async () => {
+    const { lab, jobs } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, { delayMs: 0, refusedRetries: 1, retryDelayMs: 100 }, (p) => (seen = p));
+    group.request([{ channel: 'cursor', params: params(2) }]);
+    vi.advanceTimersByTime(0);
+    jobs[0].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'refused' }));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(jobs.length).toBe(1);
+    await vi.advanceTimersByTimeAsync(60);
+    expect(jobs.length).toBe(2); // retried once
+    jobs[1].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'refused' }));
+    await vi.runAllTimersAsync();
+    expect(jobs.length).toBe(2); // retries exhausted: the refusal is shown
+    expect(seen[0]).toMatchObject({ status: 'error', error: 'too many running jobs (8)' });
   });
 });

@@ -29,22 +29,41 @@ function isCancelled(err: unknown): boolean {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** The lab refuses jobs beyond a per-connection cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service). */
+function isRefused(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'refused';
+}
+
+export interface MeasureGroupOptions {
+  /** Debounce: a request starts this long after the last change. */
+  delayMs: number;
+  /** Jobs of this group running at once; the rest wait in order (the lab caps running jobs per connection). */
+  maxConcurrent?: number;
+  /** Retries after a 'refused' answer (the cap was momentarily full while cancelled jobs were winding down). */
+  refusedRetries?: number;
+  retryDelayMs?: number;
+}
+
 /**
  * A set of measurements that is replaced as a whole (the cursor: one target; a slice: 10–15 targets).
- * `request()` debounces by `delayMs`, cancels whatever is running, then starts every target on its channel.
+ * `request()` debounces, cancels whatever is running, then runs the targets on their channels, at most
+ * `maxConcurrent` at a time.
  */
 export class MeasureGroup {
-  #handles: MeasureHandle[] = [];
-  #timer: Timer | undefined;
+  #handles = new Set<MeasureHandle>();
+  #timers = new Set<Timer>();
   #key = '';
   #generation = 0;
   #points: MeasuredPoint[] = [];
+  readonly #opts: Required<MeasureGroupOptions>;
 
   constructor(
     private readonly lab: LabClient,
-    private readonly delayMs: number,
+    opts: MeasureGroupOptions,
     private readonly onChange: (points: readonly MeasuredPoint[]) => void,
-  ) {}
+  ) {
+    this.#opts = { maxConcurrent: Infinity, refusedRetries: 3, retryDelayMs: 400, ...opts };
+  }
 
   get points(): readonly MeasuredPoint[] {
     return this.#points;
@@ -60,10 +79,7 @@ export class MeasureGroup {
     this.#points = targets.map(() => ({ status: 'waiting' }));
     this.onChange(this.#points);
     if (targets.length === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#start(targets, generation);
-    }, this.delayMs);
+    this.#later(this.#opts.delayMs, () => this.#run(targets, generation));
   }
 
   /** Cancel everything and forget the targets. */
@@ -77,11 +93,19 @@ export class MeasureGroup {
     this.#stop();
   }
 
+  #later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+
   #stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     for (const h of this.#handles) h.cancel();
-    this.#handles = [];
+    this.#handles.clear();
   }
 
   #set(generation: number, index: number, point: MeasuredPoint): void {
@@ -90,8 +114,21 @@ export class MeasureGroup {
     this.onChange(this.#points);
   }
 
-  #start(targets: readonly MeasureTarget[], generation: number): void {
-    targets.forEach((t, index) => {
+  #run(targets: readonly MeasureTarget[], generation: number): void {
+    const queue = targets.map((_, i) => i);
+    let running = 0;
+    const next = (): void => {
+      while (generation === this.#generation && running < this.#opts.maxConcurrent && queue.length > 0) {
+        running++;
+        launch(queue.shift()!, this.#opts.refusedRetries);
+      }
+    };
+    const finished = (): void => {
+      running--;
+      next();
+    };
+    const launch = (index: number, retries: number): void => {
+      const t = targets[index];
       let handle: MeasureHandle;
       try {
         handle = this.lab.measure(t.params, {
@@ -100,18 +137,28 @@ export class MeasureGroup {
         });
       } catch (err) {
         this.#set(generation, index, { status: 'error', error: (err as Error).message });
-        return;
+        return finished();
       }
-      this.#handles.push(handle);
+      this.#handles.add(handle);
       if (this.#points[index]?.status === 'waiting') this.#set(generation, index, { status: 'running' });
       handle.done.then(
-        (r) => this.#set(generation, index, { status: 'done', result: r }),
+        (r) => {
+          this.#handles.delete(handle);
+          this.#set(generation, index, { status: 'done', result: r });
+          finished();
+        },
         (err: unknown) => {
-          if (isCancelled(err)) return;
-          const last = this.#points[index]?.result;
-          this.#set(generation, index, { status: 'error', error: err instanceof Error ? err.message : String(err), result: last });
+          this.#handles.delete(handle);
+          if (generation !== this.#generation) return; // cancelled by us: a newer request owns the slots
+          if (isRefused(err) && retries > 0) return this.#later(this.#opts.retryDelayMs, () => launch(index, retries - 1));
+          if (!isCancelled(err)) {
+            const last = this.#points[index]?.result;
+            this.#set(generation, index, { status: 'error', error: err instanceof Error ? err.message : String(err), result: last });
+          }
+          finished();
         },
       );
-    });
+    };
+    next();
   }
 }
