@@ -14,10 +14,8 @@ const TWO_POW_M32 = 2 ** -32;
 const TWO_POW_M53 = 2 ** -53;
 
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** xoshiro128** state a, b, c, d as untagged int32 (V8 keeps typed-array elements unboxed). */
+  private readonly s = new Int32Array(4);
   private spare = 0;
   private hasSpare = false;
 
@@ -26,23 +24,23 @@ export class Rng {
     const st = { s: (seed >>> 0) ^ Math.imul(stream >>> 0, 0x632be5ab) };
     // mix the stream index a second time so (seed, stream) pairs that collide after XOR still differ
     st.s = (st.s + Math.imul((stream >>> 0) + 1, 0x9e3779b9)) | 0;
-    this.a = splitmix32(st);
-    this.b = splitmix32(st);
-    this.c = splitmix32(st);
-    this.d = splitmix32(st);
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    for (let i = 0; i < 4; i++) this.s[i] = splitmix32(st);
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
   /** Next uniform uint32. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const s = this.s;
+    const a = s[0], b = s[1];
+    let c = s[2], d = s[3];
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    s[1] = b ^ c;
+    s[0] = a ^ d;
+    s[2] = c ^ t;
+    s[3] = rotl(d, 11);
     return result >>> 0;
   }
 

@@ -58,7 +58,8 @@ describe('checkFeasible', () => {
     if (!big.ok) expect(big.reason).toMatch(/[\d.]+ GiB/);
   });
 
-  it('refuses fewer than 3 samples (no dispersion estimate)', () => {
-    expect(checkFeasible(params({ samples: 2 })).ok).toBe(false);
+  it('refuses fewer than 3 samples (no dispersion estimate), in the contract and in checkFeasible', () => {
+    expect(() => params({ samples: 2 })).toThrow(/≥ 3/);
+    expect(checkFeasible({ ...params({}), samples: 2 }).ok).toBe(false);
   });
 });

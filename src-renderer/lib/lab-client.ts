@@ -1,6 +1,6 @@
 // The renderer's LabClient over either transport: request/response correlation by id, job events routed by jobId
 // to their MeasureHandle, readable errors, and a lazy reconnect after a dropped WebSocket.
-import './transport-zod-jitless'; // first: before any schema is built (see the file)
+import './zod-jitless'; // first: before any schema is built (see the file)
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import {
   labInfoSchema,

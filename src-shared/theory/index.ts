@@ -4,3 +4,12 @@ export { ReluMomentRecurrence, reluFiniteMoments, reluFiniteMomentsConstant, typ
 export { limitDispersion, limitDispersionChaotic, limitDispersionEoc, phi2 } from './relu-limit';
 export { dispersionGrid, gridDepth, gridDepths, gridInputDim, GRID_CELLS_MAX, type DispersionGridOptions } from './plane-grid';
 export { predictPoint, type PointPrediction } from './predict';
+export {
+  OFF_DIAGONAL_RATIO_BOUNDS,
+  offDiagonalDispersionBound,
+  offDiagonalRatioOrdered,
+  offDiagonalRatioOrderedCurve,
+  reluCorrelationR,
+  reluCorrelations,
+  reluDerivativeG,
+} from './relu-offdiagonal';
