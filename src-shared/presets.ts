@@ -110,12 +110,13 @@ export interface ExpandOptions {
 // Cost model (single-core seconds), measured with bench/presets.ts on the 2-core CI box: the exact diagonal sampler
 // ≈ 170 ns per layer per network, the lazy-Gaussian pair sampler ≈ 280 ns per (L·M) per network (both in the
 // workers), and the service's summary of a finished job (bootstrap SE, 200 resamples) ≈ 2 µs per sample on the
-// service's main thread. The panel shows the estimate before a run; the ETA during a run rescales it by the
-// measured throughput.
+// service's main thread, plus ≈ 4 ms per job for the round trip (start, events, done) through a transport. The
+// panel shows the estimate before a run; the ETA during a run rescales it by the measured throughput.
 export const COST_MODEL = {
   exactSecondsPerLayer: 1.7e-7,
   lazyPairSecondsPerUnit: 2.8e-7,
   summarySecondsPerSample: 2e-6,
+  secondsPerJob: 4e-3,
 } as const;
 
 type CostParams = Pick<MeasureParams, 'depth' | 'width' | 'samples' | 'pairCos'>;
@@ -128,17 +129,17 @@ export function jobSamplingSeconds(params: CostParams): number {
 
 /** Single-core seconds one job is expected to take, sampling plus summary (the unit the runner measures throughput in). */
 export function jobCostSeconds(params: CostParams): number {
-  return jobSamplingSeconds(params) + params.samples * COST_MODEL.summarySecondsPerSample;
+  return jobSamplingSeconds(params) + params.samples * COST_MODEL.summarySecondsPerSample + COST_MODEL.secondsPerJob;
 }
 
-/** Expected wall time of the job list: sampling spread over `workers`, summaries one after another on the service's thread. */
+/** Expected wall time of the job list: sampling spread over `workers`; summaries and round trips one after another. */
 export function estimatePresetSeconds(jobs: readonly PresetJob[], workers: number): number {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be an integer ≥ 1, got ${String(workers)}`);
   let sampling = 0;
   let summaries = 0;
   for (const j of jobs) {
     sampling += jobSamplingSeconds(j.params);
-    summaries += j.params.samples * COST_MODEL.summarySecondsPerSample;
+    summaries += j.params.samples * COST_MODEL.summarySecondsPerSample + COST_MODEL.secondsPerJob;
   }
   return sampling / workers + summaries;
 }
@@ -219,7 +220,8 @@ export const PRESETS: readonly PresetDefinition[] = [
     notes:
       'Ours: 8 of the 16 σ_w² values (0.5, 1.0, 1.5, 1.8 ordered; 2.0 EOC; 2.2, 2.5, 3.0 chaotic) so the colours stay readable; ' +
       '11 depths per M (L = 2 and λ = L/M = 0.05 … 0.5); N = 10⁴ networks per point (20× the paper’s 500) with the exact O(L) ' +
-      'sampler of Θ(x, x). The limit lines ignore finite-width corrections: measured points sit above them near the EOC at M = 100.',
+      'sampler of Θ(x, x). The lines are the M, L → ∞ limit: at M = 100–500 the measurement may differ from them by several ' +
+      'percent (Fig. 2 draws the finite-width Thm 3.2), and at the EOC and in the chaotic phase heavy tails bias estimates low.',
   },
   {
     id: 'fig2',
@@ -237,7 +239,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     paper: `M = 200, α₀ = n₀/M ∈ {2.0, 0.5, 0.1}, σ_w² "close to the EOC" (values not given in the text); ${PAPER_SAMPLES} networks per point.`,
     notes:
       'Ours: σ_w² ∈ {1.8, 1.9, 2.0, 2.1, 2.2} (our choice: the paper does not list them); depths L = 2 and λ = 0.05 … 0.5 ' +
-      '(11 per panel); N = 10⁴ per point (20× the paper) with the exact O(L) sampler. Thm 3.2 drops O(M^{−3/2}) terms: ' +
+      '(11 per panel); N = 10⁴ per point (20× the paper) with the exact O(L) sampler. Thm 3.2 drops O(M^(−3/2)) terms: ' +
       'expect agreement within a few percent, not exactly.',
   },
   {

@@ -446,8 +446,10 @@ describe('drawing, lookup and CSV of a layer', () => {
 
   it('writes one CSV row per finished cell with the measured and predicted values', () => {
     const s = layerSchedule(config({ levels: 1 }));
-    const v = viewWith(1, (k) => k < 3);
-    v.outcomes[3] = { status: 'failed', error: 'Θ leaves float64, lower the depth' };
+    const base = viewWith(1, (k) => k < 3);
+    const outcomes = [...base.outcomes];
+    outcomes[3] = { status: 'failed', error: 'Θ leaves float64, lower the depth' };
+    const v = { ...base, outcomes };
     const lines = measuredCellsCsv(v).trimEnd().split('\n');
     expect(lines[0].split(',')).toEqual([...MEASURED_CELLS_COLUMNS]);
     const rows = lines.slice(1);

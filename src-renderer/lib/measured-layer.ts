@@ -339,9 +339,8 @@ export function layerRects(view: LayerView, w: number, h: number, style: LayerSt
   return out;
 }
 
-/** Paint layerRects onto a 2D context of w × h device pixels (cleared first). `px` is one CSS pixel in device pixels. */
+/** Paint layerRects over whatever a 2D context of w × h device pixels holds. `px` is one CSS pixel in device pixels. */
 export function paintLayer(ctx: CanvasRenderingContext2D, view: LayerView, w: number, h: number, style: LayerStyle, px = 1): void {
-  ctx.clearRect(0, 0, w, h);
   const rects = layerRects(view, w, h, style);
   const line = Math.max(1, Math.round(px));
   for (const r of rects) {
@@ -356,7 +355,7 @@ export function paintLayer(ctx: CanvasRenderingContext2D, view: LayerView, w: nu
       ctx.beginPath();
       ctx.rect(r.x, r.y, r.w, r.h);
       ctx.clip();
-      ctx.strokeStyle = 'rgba(0,0,0,0.6)';
+      ctx.strokeStyle = 'rgba(0,0,0,0.55)';
       ctx.beginPath();
       const step = 4 * line;
       for (let d = -r.h; d < r.w; d += step) {
@@ -366,8 +365,9 @@ export function paintLayer(ctx: CanvasRenderingContext2D, view: LayerView, w: nu
       ctx.stroke();
       ctx.restore();
     }
-    if (style.mode === 'ratio' && !r.unreliable && !r.failed) continue; // a ratio map reads best without grid lines
-    ctx.strokeStyle = r.unreliable || r.failed ? 'rgba(0,0,0,0.85)' : 'rgba(255,255,255,0.35)';
+    // a faint edge locates each square where it matches the prediction; a ratio map reads best without grid lines
+    if (style.mode === 'ratio') continue;
+    ctx.strokeStyle = 'rgba(255,255,255,0.35)';
     ctx.strokeRect(r.x + line / 2, r.y + line / 2, r.w - line, r.h - line);
   }
 }

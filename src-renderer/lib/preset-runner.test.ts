@@ -181,6 +181,20 @@ describe('PresetRunner', () => {
     expect(runner.progress()).toMatchObject({ jobsDone: 2, jobsFailed: 1 });
   });
 
+  it('stops the run when the connection is lost (every later job would fail too)', async () => {
+    const { lab, jobs, running } = scriptedLab();
+    const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { maxConcurrent: 2, notifyIntervalMs: 0 });
+    runner.start();
+    running()[0].finish();
+    await tick();
+    running()[0].fail('disconnected', 'Lost the connection to the lab: closed');
+    await tick();
+    expect(runner.status).toBe('cancelled');
+    expect(jobs.length).toBe(3);
+    expect(jobs[2].cancelled).toBe(true); // the other in-flight job
+    expect(runner.states.map((s) => s.status).slice(0, 3)).toEqual(['done', 'error', 'cancelled']);
+  });
+
   it('keeps one job per engine worker in flight, 2 … 6 (bench/presets.ts: more only adds summary load)', () => {
     expect([1, 2, 3, 4, 8, 64].map(presetConcurrency)).toEqual([2, 2, 3, 4, 6, 6]);
     expect(presetConcurrency(Number.NaN)).toBe(2);

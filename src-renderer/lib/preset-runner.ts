@@ -243,6 +243,8 @@ export class PresetRunner {
         }
         const last = this.#states[index].result;
         this.#set(index, { status: codeOf(err) === 'cancelled' ? 'cancelled' : 'error', error: messageOf(err), result: last });
+        // a lost connection fails every job that follows: stop here, keeping what is finished
+        if (codeOf(err) === 'disconnected') return this.cancel();
         this.#settled();
       },
     );
