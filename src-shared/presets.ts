@@ -264,7 +264,7 @@ export const PRESETS: readonly PresetDefinition[] = [
       'Ours: σ_w² ∈ {1.0, 1.8} (ordered, with eq. 18), 2.0 (EOC) and 2.5 (chaotic); 7 depths per M (L = 2, λ = 0.05, 0.1, 0.2 … 0.5). ' +
       'Pairs need the lazily revealed Gaussian sampler, O(L·M) per network (M = 500, L = 250 ≈ 25 networks/s per core), so the ' +
       'default is N = 100 per point — one fifth of the paper’s 500, NOT 20×; raise N if you can wait (time scales linearly). ' +
-      'The engine reports the ratio of sample means without a standard error, so these points have no error bars.',
+      'Error bars on the ratio of sample means are delta-method standard errors (same networks for numerator and denominator).',
   },
   {
     id: 'fig7',
@@ -472,7 +472,7 @@ export function measuredEstimate(quantity: PresetQuantity, r: MeasureResult): Es
     case 'dispersion':
       return r.dispersion;
     case 'offDiagonalRatio':
-      return r.offDiagonal ? { estimate: r.offDiagonal.meanRatio, stderr: Number.NaN } : null;
+      return r.offDiagonal ? { estimate: r.offDiagonal.meanRatio, stderr: r.offDiagonal.meanRatioStderr ?? Number.NaN } : null;
     case 'offDiagonalDispersion':
       return r.offDiagonal ? r.offDiagonal.dispersion : null;
   }

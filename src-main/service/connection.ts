@@ -101,7 +101,7 @@ export class LabConnectionImpl implements LabConnection {
     const previous = channel === undefined ? undefined : this.channels.get(channel);
     if (previous !== undefined) this.cancel(previous, `superseded by ${jobId} on channel ${JSON.stringify(channel)}`);
     if (this.jobs.size >= MAX_JOBS_PER_CONNECTION) {
-      return this.fail(requestId, 'refused', `too many running jobs (${MAX_JOBS_PER_CONNECTION}); cancel one or start jobs on a channel`);
+      return this.fail(requestId, 'busy', `too many running jobs (${MAX_JOBS_PER_CONNECTION}); cancel one or start jobs on a channel`);
     }
     const entry: JobEntry = { controller: new AbortController(), channel };
     this.jobs.set(jobId, entry);

@@ -195,7 +195,7 @@ describe('LabService jobs (fixture sampler)', () => {
     const c = new Client(svc);
     for (let i = 0; i < 8; i++) await c.start(`m${i}`, slow);
     c.connection.handle({ kind: 'request', id: 'm8', method: 'measure.start', params: slow });
-    expect(await c.response('m8')).toMatchObject({ ok: false, error: { code: 'refused' } });
+    expect(await c.response('m8')).toMatchObject({ ok: false, error: { code: 'busy' } });
     c.connection.close();
   });
 });

@@ -1,7 +1,7 @@
 // One measurement on the pool: merge the blocks in block order into one sample array and turn the samples so far
 // into MeasureResults — partial ones (throttled) while blocks arrive, and the final one.
 import type { MeasureParams, MeasureResult } from '../../src-shared/contract/measure';
-import { summarizeOffDiagonal, summarizeSamples } from '../../src-shared/stats/summary';
+import { summarizePairSamples, summarizeSamples } from '../../src-shared/stats/summary';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
 
@@ -39,7 +39,9 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
   };
 
   const summarize = (done: boolean): MeasureResult => {
-    const diag = summarizeSamples(theta.subarray(0, merged), params.seed);
+    // partial results take the O(N) delta-method SE; the final one the bootstrap (seed 004 App. C.3 reports bootstrap SEs)
+    const speed = done ? 'final' : 'fast';
+    const diag = summarizeSamples(theta.subarray(0, merged), params.seed, { speed });
     const r: MeasureResult = {
       sigmaW2: params.sigmaW2,
       depth: params.depth,
@@ -53,10 +55,11 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
       meanTheta: diag.meanTheta,
       dispersion: diag.dispersion,
       tailShare: diag.tailShare,
+      stderrMethod: diag.stderrMethod,
       seconds: (performance.now() - start) / 1000,
       done,
     };
-    if (thetaOff) r.offDiagonal = summarizeOffDiagonal(theta.subarray(0, merged), thetaOff.subarray(0, merged), params.seed);
+    if (thetaOff) r.offDiagonal = summarizePairSamples(theta.subarray(0, merged), thetaOff.subarray(0, merged), params.seed, { speed });
     return r;
   };
 

@@ -218,6 +218,7 @@ const resultFor = (p: MeasureParamsInput, estimate = 1.1, stderr = 0.01, tailSha
 });
 
 const refused = (message: string) => Object.assign(new Error(message), { code: 'refused' });
+const busy = (message: string) => Object.assign(new Error(message), { code: 'busy' });
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
 describe('MeasuredLayerRunner', () => {
@@ -322,7 +323,7 @@ describe('MeasuredLayerRunner', () => {
     await flush();
     expect(view().outcomes[2]).toMatchObject({ status: 'failed', error: expect.stringContaining('float64') });
     expect(jobs.length).toBe(4); // a failure frees a slot: the next job starts
-    jobs[1].reject(refused('too many running jobs (8); cancel one or start jobs on a channel'));
+    jobs[1].reject(busy('too many running jobs (8); cancel one or start jobs on a channel'));
     await flush();
     expect(view().outcomes[1].status).toBe('queued'); // not failed: the lab was only busy
     // two of ours still run: the layer waits for one of them before asking again
@@ -338,7 +339,7 @@ describe('MeasuredLayerRunner', () => {
     const { runner, jobs, view } = setup({ maxInFlight: 1 });
     runner.configure(config({ levels: 1 }));
     await vi.advanceTimersByTimeAsync(100);
-    jobs[0].reject(refused('too many running jobs (8)'));
+    jobs[0].reject(busy('too many running jobs (8)'));
     await flush();
     expect(jobs.length).toBe(1);
     expect(view().outcomes[0].status).toBe('queued');
@@ -386,7 +387,7 @@ describe('MeasuredLayerRunner', () => {
     expect(layerBudget(4)).toBe(4);
     expect(layerBudget(7)).toBe(1);
     expect(() => layerBudget(Number.NaN)).toThrow(RangeError);
-    expect(isCapacityRefusal(refused('too many running jobs (8)'))).toBe(true);
+    expect(isCapacityRefusal(busy('too many running jobs (8)'))).toBe(true);
     expect(isCapacityRefusal(refused('Θ leaves float64'))).toBe(false);
     expect(isCapacityRefusal(Object.assign(new Error('too many running jobs'), { code: 'failed' }))).toBe(false);
   });

@@ -455,12 +455,9 @@ interface CodedError {
 const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null ? (err as CodedError).code : undefined);
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/**
- * The lab answers 'refused' both when its job cap is momentarily full (retry later) and when a network cannot be
- * sampled in bounded time or float64 (final). Only the first names the cap (src-main/service/connection.ts).
- */
+/** 'busy': the lab's job cap is momentarily full (retry later); 'refused' is final (src-main/service/connection.ts). */
 export function isCapacityRefusal(err: unknown): boolean {
-  return codeOf(err) === 'refused' && /too many running jobs/i.test(messageOf(err));
+  return codeOf(err) === 'busy';
 }
 
 export interface LayerRunnerOptions {

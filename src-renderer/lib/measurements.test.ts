@@ -147,12 +147,12 @@ describe('MeasureGroup', () => {
     const group = new MeasureGroup(lab, { delayMs: 0, refusedRetries: 1, retryDelayMs: 100 }, (p) => (seen = p));
     group.request([{ channel: 'cursor', params: params(2) }]);
     vi.advanceTimersByTime(0);
-    jobs[0].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'refused' }));
+    jobs[0].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'busy' }));
     await vi.advanceTimersByTimeAsync(50);
     expect(jobs.length).toBe(1);
     await vi.advanceTimersByTimeAsync(60);
     expect(jobs.length).toBe(2); // retried once
-    jobs[1].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'refused' }));
+    jobs[1].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'busy' }));
     await vi.runAllTimersAsync();
     expect(jobs.length).toBe(2); // retries exhausted: the refusal is shown
     expect(seen[0]).toMatchObject({ status: 'error', error: 'too many running jobs (8)' });

@@ -29,9 +29,9 @@ function isCancelled(err: unknown): boolean {
 
 type Timer = ReturnType<typeof setTimeout>;
 
-/** The lab refuses jobs beyond a per-connection cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service). */
+/** The lab answers 'busy' beyond its per-connection job cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service). */
 function isRefused(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'refused';
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'busy';
 }
 
 export interface MeasureGroupOptions {
@@ -39,7 +39,7 @@ export interface MeasureGroupOptions {
   delayMs: number;
   /** Jobs of this group running at once; the rest wait in order (the lab caps running jobs per connection). */
   maxConcurrent?: number;
-  /** Retries after a 'refused' answer (the cap was momentarily full while cancelled jobs were winding down). */
+  /** Retries after a 'busy' answer (the cap was momentarily full while cancelled jobs were winding down). */
   refusedRetries?: number;
   retryDelayMs?: number;
 }

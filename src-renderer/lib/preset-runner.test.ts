@@ -165,7 +165,7 @@ describe('PresetRunner', () => {
     const small = expansion.jobs.slice(0, 3);
     const runner = new PresetRunner(lab, small, () => undefined, { maxConcurrent: 1, retryDelayMs: 1, notifyIntervalMs: 0 });
     runner.start();
-    running()[0].fail('refused', 'too many running jobs');
+    running()[0].fail('busy', 'too many running jobs');
     await new Promise((r) => setTimeout(r, 20));
     expect(jobs.length).toBe(2);
     expect(jobs[1].params).toEqual(small[0].params); // the same job again

@@ -234,7 +234,7 @@ export class PresetRunner {
       (err: unknown) => {
         if (this.#handles.get(index) !== handle) return;
         this.#handles.delete(index);
-        if (codeOf(err) === 'refused' && retries > 0 && this.#status === 'running') {
+        if (codeOf(err) === 'busy' && retries > 0 && this.#status === 'running') {
           this.#later(this.#opts.retryDelayMs, () => {
             if (this.#status === 'running') this.#launch(index, retries - 1);
             else this.#settled();

@@ -44,9 +44,13 @@ export const measureResultSchema = z.object({
   offDiagonal: z
     .object({
       meanRatio: z.number(),
+      /** Delta-method SE of meanRatio (ratio of two means over the same networks). */
+      meanRatioStderr: z.number().optional(),
       dispersion: estimateSchema,
     })
     .optional(),
+  /** How dispersion.stderr was computed: bootstrap for final results up to 10⁵ samples, delta method for partial ones. */
+  stderrMethod: z.enum(['bootstrap', 'delta-method']).optional(),
   seconds: z.number(),
   done: z.boolean(),
 });

@@ -35,7 +35,8 @@ export const requestSchema = z.discriminatedUnion('method', [
 export type Request = z.infer<typeof requestSchema>;
 export type RequestInput = z.input<typeof requestSchema>;
 
-export const errorSchema = z.object({ code: z.enum(['bad-request', 'refused', 'failed', 'cancelled', 'internal']), message: z.string() });
+/** 'refused': this job can never run (too costly, leaves float64); 'busy': the job cap is momentarily full, retry. */
+export const errorSchema = z.object({ code: z.enum(['bad-request', 'refused', 'busy', 'failed', 'cancelled', 'internal']), message: z.string() });
 export type LabError = z.infer<typeof errorSchema>;
 
 export const responseSchema = z.union([

@@ -85,3 +85,37 @@ describe('summarizePairSamples', () => {
     expect(() => summarizePairSamples([1, 2, 3], [1, 2], 1)).toThrow(RangeError);
   });
 });
+
+describe('meanRatioStderr and the fast (delta-method) summary', () => {
+  it('the delta-method SE of mean(θ_off)/mean(θ) matches the spread of the ratio over independent replicates', () => {
+    // correlated positive pairs: θ = e^{Z1}, θ_off = 0.5·θ·e^{0.3·Z2}
+    const reps = 400, n = 500, ratios: number[] = [], ses: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const rng = new Rng(99, r);
+      const a = new Float64Array(n), b = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        a[i] = Math.exp(0.5 * rng.normal());
+        b[i] = 0.5 * a[i] * Math.exp(0.3 * rng.normal());
+      }
+      const s = summarizePairSamples(a, b, r, { speed: 'fast' });
+      ratios.push(s.meanRatio);
+      ses.push(s.meanRatioStderr);
+    }
+    const mean = ratios.reduce((x, y) => x + y, 0) / reps;
+    const sd = Math.sqrt(ratios.reduce((x, y) => x + (y - mean) ** 2, 0) / (reps - 1));
+    const meanSe = ses.reduce((x, y) => x + y, 0) / reps;
+    // the SD of an SD estimate from 400 replicates is ≈ sd/√800 ≈ 3.5 %: allow 15 %
+    expect(Math.abs(meanSe / sd - 1)).toBeLessThan(0.15);
+  });
+
+  it('fast summaries report the delta method, final ones the bootstrap, with comparable SEs on light tails', () => {
+    const rng = new Rng(5, 0);
+    const x = Float64Array.from({ length: 4000 }, () => Math.exp(0.4 * rng.normal()));
+    const fast = summarizeSamples(x, 1, { speed: 'fast' }), full = summarizeSamples(x, 1);
+    expect(fast.stderrMethod).toBe('delta-method');
+    expect(full.stderrMethod).toBe('bootstrap');
+    expect(fast.dispersion.estimate).toBe(full.dispersion.estimate);
+    // 200 bootstrap replicates pin the SE to ≈ 5 %: allow 20 %
+    expect(Math.abs(fast.dispersion.stderr / full.dispersion.stderr - 1)).toBeLessThan(0.2);
+  });
+});

@@ -2,7 +2,8 @@
 // mean with its plain standard error, the App. C.3 dispersion with a bootstrap standard error (seed 004 reports
 // bootstrap errors too), and the heavy-tail share. Deterministic for a given (samples, seed).
 // The bootstrap costs 200·N draws; above BOOTSTRAP_MAX_N samples the dispersion's SE comes from the delta method
-// instead (same first-order SE, O(N)), so a 10⁷-sample summary still takes well under a second.
+// instead (same first-order SE, O(N)), so a 10⁷-sample summary still takes well under a second; partial results of a
+// streaming job ask for the delta method too (`speed: 'fast'`), keeping the service's main thread free.
 import type { Estimate } from '../contract/measure';
 import { Rng } from '../rng';
 import { bootstrapStderr } from './bootstrap';
@@ -16,15 +17,25 @@ export const BOOTSTRAP_MAX_N = 100_000;
 /** Stream index of the bootstrap's Rng, apart from the sampler's streams (block indices). */
 const BOOTSTRAP_STREAM = 0x5eed_b007;
 
+export type StderrMethod = 'bootstrap' | 'delta-method';
+
 export interface SampleSummary {
   meanTheta: Estimate;
   dispersion: Estimate;
   tailShare: number;
+  stderrMethod: StderrMethod;
+}
+
+export interface SummaryOptions {
+  /** 'fast': delta-method SE for the dispersion (O(N)), for partial results while a job streams. Default: bootstrap. */
+  speed?: 'fast' | 'final';
 }
 
 export interface PairSummary {
   /** mean(θ(x, x̃)) / mean(θ(x, x)) over the same networks. */
   meanRatio: number;
+  /** Its delta-method SE: Var ≈ (s²_off − 2R·cov + R²·s²_diag)/(N·mean_diag²). */
+  meanRatioStderr: number;
   /** E[θ(x, x̃)²]/E[θ(x, x̃)]² (App. C.3 estimator) with its bootstrap SE. */
   dispersion: Estimate;
 }
@@ -51,7 +62,7 @@ function meanWithStderr(samples: ArrayLike<number>): Estimate {
 }
 
 /** App. C.3 estimate and its bootstrap SE, on values divided once by max|θ| (the ratio is scale-free). */
-function dispersionWithStderr(samples: ArrayLike<number>, seed: number): Estimate {
+function dispersionWithStderr(samples: ArrayLike<number>, seed: number, method: StderrMethod): Estimate {
   const n = samples.length;
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(samples[i]));
@@ -59,7 +70,7 @@ function dispersionWithStderr(samples: ArrayLike<number>, seed: number): Estimat
   const t = new Float64Array(n);
   for (let i = 0; i < n; i++) t[i] = samples[i] / scale;
   const estimate = dispersionOfNormalized(t);
-  const stderr = n <= BOOTSTRAP_MAX_N ? bootstrapStderr(t, dispersionOfNormalized, BOOTSTRAP_REPLICATES, new Rng(seed, BOOTSTRAP_STREAM)) : deltaMethodStderr(t);
+  const stderr = method === 'bootstrap' ? bootstrapStderr(t, dispersionOfNormalized, BOOTSTRAP_REPLICATES, new Rng(seed, BOOTSTRAP_STREAM)) : deltaMethodStderr(t);
   return { estimate, stderr };
 }
 
@@ -88,26 +99,52 @@ export function deltaMethodStderr(t: Float64Array): number {
 }
 
 /** Summary of N ≥ 3 samples of Θ(x, x). */
-export function summarizeSamples(samples: ArrayLike<number>, seed: number): SampleSummary {
+export function summarizeSamples(samples: ArrayLike<number>, seed: number, opts: SummaryOptions = {}): SampleSummary {
   if (samples.length < 3) throw new RangeError(`summary needs at least 3 samples (got ${samples.length})`);
+  const stderrMethod = stderrMethodFor(samples.length, opts);
   return {
     meanTheta: meanWithStderr(samples),
-    dispersion: dispersionWithStderr(samples, seed),
+    dispersion: dispersionWithStderr(samples, seed, stderrMethod),
     tailShare: topShareOfSquares(samples, 0.01),
+    stderrMethod,
   };
 }
 
+function stderrMethodFor(n: number, opts: SummaryOptions): StderrMethod {
+  return opts.speed === 'fast' || n > BOOTSTRAP_MAX_N ? 'delta-method' : 'bootstrap';
+}
+
+/** Delta-method SE of mean(b)/mean(a) over paired samples. */
+function ratioOfMeansStderr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  const r = mb / ma;
+  let vaa = 0, vbb = 0, vab = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma, db = b[i] - mb;
+    vaa += da * da;
+    vbb += db * db;
+    vab += da * db;
+  }
+  const v = (vbb - 2 * r * vab + r * r * vaa) / (n - 1);
+  return Math.sqrt(Math.max(0, v) / n) / Math.abs(ma);
+}
+
 /** Off-diagonal summary from paired samples θ(x, x) and θ(x, x̃) of the same N ≥ 3 networks. */
-export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLike<number>, seed: number): PairSummary {
+export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLike<number>, seed: number, opts: SummaryOptions = {}): PairSummary {
   if (theta.length !== thetaOff.length) throw new RangeError(`paired summary: ${theta.length} diagonal vs ${thetaOff.length} off-diagonal samples`);
   if (theta.length < 3) throw new RangeError(`summary needs at least 3 samples (got ${theta.length})`);
   const diag = meanWithStderr(theta).estimate;
   if (!(diag > 0)) throw new RangeError('paired summary: mean of θ(x, x) is not positive');
   return {
     meanRatio: meanWithStderr(thetaOff).estimate / diag,
-    dispersion: dispersionWithStderr(thetaOff, seed),
+    meanRatioStderr: ratioOfMeansStderr(theta, thetaOff),
+    dispersion: dispersionWithStderr(thetaOff, seed, stderrMethodFor(theta.length, opts)),
   };
 }
-
-/** Same as summarizePairSamples (the name an earlier draft of the service used). */
-export const summarizeOffDiagonal = summarizePairSamples;
