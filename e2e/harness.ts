@@ -2,8 +2,10 @@
 // Debian's chromium driven by playwright-core. Everything started here is torn down by the returned close().
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const URL_LINE = /^NTK Phase Lab \(web mode\): (http:\/\/\S+)$/m;
@@ -85,8 +87,13 @@ export interface Lab {
   host: HostProcess;
   browser: Browser;
   /** Opens a fresh page (own context, downloads accepted) on the lab at 1400 × 900 and waits for the first paint. */
-  open(): Promise<LabPage>;
+  open(opts?: OpenOptions): Promise<LabPage>;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Runs on the new page before it loads the lab, e.g. to watch its WebSocket from the first frame on. */
+  beforeLoad?: (page: Page) => void;
 }
 
 export interface LabPage {
@@ -108,7 +115,7 @@ export async function startLab(): Promise<Lab> {
   return {
     host,
     browser,
-    async open() {
+    async open(opts = {}) {
       const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true, deviceScaleFactor: 1 });
       const page = await context.newPage();
       const problems: string[] = [];
@@ -116,6 +123,7 @@ export async function startLab(): Promise<Lab> {
       page.on('console', (m) => {
         if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
       });
+      opts.beforeLoad?.(page);
       await page.goto(host.url);
       await waitForPlane(page);
       return { page, problems, close: () => context.close() };
@@ -125,6 +133,81 @@ export async function startLab(): Promise<Lab> {
       await host.stop();
     },
   };
+}
+
+export interface LabSession {
+  /** The spec file's host and browser. */
+  readonly lab: Lab;
+  /** A fresh page on the lab for the current test (see Lab.open); closed after the test. */
+  open(opts?: OpenOptions): Promise<Page>;
+  /** Drop the current page's problems matching `pattern`: ones the test provokes on purpose. */
+  forgive(pattern: RegExp): void;
+}
+
+/**
+ * One lab per spec file (started before its first test, stopped after its last) and one page per test: the page is
+ * closed after its test, which then fails if the page saw any page error, console error or CSP refusal.
+ */
+export function labPerFile(): LabSession {
+  let lab: Lab | undefined;
+  let current: LabPage | undefined;
+  beforeAll(async () => {
+    lab = await startLab();
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+  afterEach(async () => {
+    if (!current) return;
+    const problems = current.problems;
+    await current.close();
+    current = undefined;
+    // no page errors, console errors or CSP refusals ("Refused to apply inline style …") in any test
+    expect(problems).toEqual([]);
+  });
+  const session: LabSession = {
+    get lab() {
+      if (!lab) throw new Error('the lab starts in beforeAll: use it inside a test');
+      return lab;
+    },
+    async open(opts) {
+      current = await session.lab.open(opts);
+      return current.page;
+    },
+    forgive(pattern) {
+      const problems = current?.problems ?? [];
+      const kept = problems.filter((p) => !pattern.test(p));
+      problems.splice(0, problems.length, ...kept);
+    },
+  };
+  return session;
+}
+
+/** Fails the test, with the status bar's text, unless the page is connected to the engine. */
+export async function requireEngine(page: Page): Promise<void> {
+  if ((await page.getByTestId('status-connection').getAttribute('data-state')) !== 'connected') {
+    throw new Error(`engine not connected: ${await page.getByTestId('status').textContent()}`);
+  }
+}
+
+/** Clicks `testid` and returns what it saves: the suggested file name and the bytes. */
+export async function download(page: Page, testid: string): Promise<{ name: string; body: Buffer }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: dl.suggestedFilename(), body: await readFile(await dl.path()) };
+}
+
+/** download() of a text file, decoded as UTF-8. */
+export async function downloadText(page: Page, testid: string): Promise<{ name: string; body: string }> {
+  const { name, body } = await download(page, testid);
+  return { name, body: body.toString('utf8') };
+}
+
+/** Rows of a CSV, split on every comma (for files whose cells are not quoted). */
+export function parseCsv(text: string): string[][] {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','));
 }
 
 /** The plane has been painted and the status bar has settled (connected or offline). */

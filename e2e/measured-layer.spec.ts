@@ -1,35 +1,18 @@
 // The plane's measured layer in web mode: real host, real engine, Debian's chromium. Expected numbers come from
 // the theory module run here in Node and from plots/heatmap.ts's colour scale (not from the layer's own code).
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { dispersionGrid, predictPoint } from '../src-shared/theory';
 import { cellCentres, PLANE } from '../src-renderer/lib/plane';
 import { colourLut, DEFAULT_INTERPOLATOR, logDomain, paintHeatmap } from '../src-renderer/plots/heatmap';
 import { planePoint } from './checks';
-import { startLab, waitForPlane, type Lab, type PageCanvas, type PageGlobals } from './harness';
+import { downloadText, labPerFile, parseCsv, requireEngine, type PageCanvas, type PageGlobals } from './harness';
 
 const WIDTH = 30;
 const N = 600; // distinct from the cursor's and slices' N, so the layer's jobs can be told apart on the wire
 
-let lab: Lab;
-let closePage: (() => Promise<void>) | undefined;
-let problems: string[] = [];
-
-beforeAll(async () => {
-  lab = await startLab();
-});
-
-afterAll(async () => {
-  await lab?.close();
-});
-
-afterEach(async () => {
-  await closePage?.();
-  closePage = undefined;
-  expect(problems).toEqual([]);
-});
+const session = labPerFile();
 
 interface Wire {
   /** measure.start requests of the layer (samples = N), in order. */
@@ -39,15 +22,8 @@ interface Wire {
   maxInFlight: number;
 }
 
-/** A fresh page whose WebSocket frames are watched from the first one on. */
-async function open(): Promise<{ page: Page; wire: Wire }> {
-  const context = await lab.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
+/** Watches the layer's jobs in a page's WebSocket frames. */
+function watchWire(page: Page): Wire {
   const wire: Wire = { starts: [], cancels: 0, maxInFlight: 0 };
   const layerRequests = new Set<string>();
   const inFlight = new Set<string>();
@@ -71,13 +47,15 @@ async function open(): Promise<{ page: Page; wire: Wire }> {
       }
     });
   });
-  await page.goto(lab.host.url);
-  await waitForPlane(page);
-  closePage = () => context.close();
-  if ((await page.getByTestId('status-connection').getAttribute('data-state')) !== 'connected') {
-    throw new Error(`engine not connected: ${await page.getByTestId('status').textContent()}`);
-  }
-  return { page, wire };
+  return wire;
+}
+
+/** A fresh page on a connected engine, its WebSocket frames watched from the first one on. */
+async function open(): Promise<{ page: Page; wire: Wire }> {
+  let wire: Wire | undefined;
+  const page = await session.open({ beforeLoad: (p) => (wire = watchWire(p)) });
+  await requireEngine(page);
+  return { page, wire: wire! };
 }
 
 const attr = async (page: Page, testid: string, name: string) => Number(await page.getByTestId(testid).getAttribute(name));
@@ -154,14 +132,7 @@ async function rasterPixels(page: Page, href: string, points: readonly [number, 
   );
 }
 
-async function downloadCsv(page: Page, testid: string): Promise<string[][]> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  const text = await readFile(await dl.path(), 'utf8');
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) => l.split(','));
-}
+const downloadCsv = async (page: Page, testid: string): Promise<string[][]> => parseCsv((await downloadText(page, testid)).body);
 
 /** Centres of an nx × ny grid over the plotted window, row-major from the bottom row. */
 function centres(nx: number, ny: number): [number, number][] {
@@ -270,10 +241,8 @@ describe('measured layer (web mode)', () => {
     expect(await page.getByTestId('slice-sigma').textContent()).not.toContain('failed');
 
     // the plane's JSON names the layer's sampling; the SVG's raster has the prediction with the cells on top
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-plane-json').click()]);
-    expect(JSON.parse(await readFile(await dl.path(), 'utf8')).measurement).toEqual({ samples: N, seed: 1, method: 'exact' });
-    const [svgDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-plane-svg').click()]);
-    const href = /<image[^>]*href="(data:image\/png;base64,[^"]+)"/.exec(await readFile(await svgDl.path(), 'utf8'))?.[1];
+    expect(JSON.parse((await downloadText(page, 'export-plane-json')).body).measurement).toEqual({ samples: N, seed: 1, method: 'exact' });
+    const href = /<image[^>]*href="(data:image\/png;base64,[^"]+)"/.exec((await downloadText(page, 'export-plane-svg')).body)?.[1];
     expect(href).toBeDefined();
     const probe = fineRows[0];
     const probeAt: [number, number] = [Number(probe[col('sigmaW2')]), Number(probe[col('depthToWidth')])];
@@ -332,7 +301,7 @@ describe('measured layer (web mode)', () => {
     const { page } = await open();
     await setUp(page, 4, false);
     await expect.poll(() => finished(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(10);
-    await lab.host.stop();
+    await session.lab.host.stop();
     const toggle = page.getByTestId('layer-toggle');
     await expect.poll(() => toggle.isDisabled(), { timeout: 20_000 }).toBe(true);
     expect(await toggle.isChecked()).toBe(false);
@@ -340,6 +309,6 @@ describe('measured layer (web mode)', () => {
     expect(await toggle.locator('xpath=..').getAttribute('title')).toContain('unavailable');
     await page.waitForTimeout(200); // one repaint
     expect((await layerPixels(page, centres(16, 12))).every((p) => p[3] === 0)).toBe(true); // no stale cells
-    problems = problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p)); // the dropped connection itself
+    session.forgive(/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/); // the dropped connection itself
   });
 });

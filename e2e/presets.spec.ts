@@ -1,50 +1,20 @@
 // Paper-figure presets in web mode: the figures tab, a Fig. 1 run cancelled mid-way (jobs stop, finished points
 // stay), a tiny Fig. 2 run to completion (points + theory lines) and its CSV/JSON export. Expected values come from
 // the preset expansion and the theory evaluated here in Node.
-import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expandPreset, presetById } from '../src-shared/presets';
 import { reluFiniteMomentsConstant } from '../src-shared/theory';
-import { startLab, type Lab, type LabPage } from './harness';
+import { downloadText, labPerFile, requireEngine } from './harness';
 
-let lab: Lab;
-let current: LabPage | undefined;
-
-beforeAll(async () => {
-  lab = await startLab();
-});
-
-afterAll(async () => {
-  await lab?.close();
-});
-
-afterEach(async () => {
-  if (!current) return;
-  const problems = current.problems;
-  await current.close();
-  current = undefined;
-  expect(problems).toEqual([]);
-});
-
-async function open(): Promise<Page> {
-  current = await lab.open();
-  return current.page;
-}
-
-async function download(page: Page, testid: string): Promise<{ name: string; body: string }> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  return { name: dl.suggestedFilename(), body: await readFile(await dl.path(), 'utf8') };
-}
+const session = labPerFile();
 
 const attr = async (page: Page, testid: string, name: string) => Number(await page.getByTestId(testid).getAttribute(name));
 
 describe('paper-figure presets (web mode)', () => {
   it('runs Fig. 1, cancels mid-way keeping the finished points, then runs a tiny Fig. 2 to completion and exports it', async () => {
-    const page = await open();
-    if ((await page.getByTestId('status-connection').getAttribute('data-state')) !== 'connected') {
-      throw new Error(`engine not connected: ${await page.getByTestId('status').textContent()}`);
-    }
+    const page = await session.open();
+    await requireEngine(page);
     await page.getByTestId('tab-figures').click();
     await page.getByTestId('presets-panel').waitFor();
     expect(await page.getByTestId('plane').isVisible()).toBe(false); // the explore view is out of the way
@@ -90,7 +60,7 @@ describe('paper-figure presets (web mode)', () => {
     expect(await figure.locator('path.measured-line').count()).toBe(15); // dashed, one per series per panel
 
     // CSV: one row per measured point, each the job Node expands for these options, with Thm 3.2 at its network
-    const csv = await download(page, 'export-figure-csv');
+    const csv = await downloadText(page, 'export-figure-csv');
     expect(csv.name).toBe('ntk-fig2-N50-seed4.csv');
     const lines = csv.body.trimEnd().split('\n').map((l) => l.split(','));
     const head = lines[0];
@@ -109,13 +79,13 @@ describe('paper-figure presets (web mode)', () => {
       expect(Math.abs(Number(cells[col('theory')]) / theory - 1)).toBeLessThan(1e-12);
     });
 
-    const json = JSON.parse((await download(page, 'export-figure-json')).body);
+    const json = JSON.parse((await downloadText(page, 'export-figure-json')).body);
     expect(json.preset.id).toBe('fig2');
     expect(json.run.options).toEqual({ samples: 50, seed: 4, maxDepthsPerPanel: 2 });
     expect(json.points.length).toBe(30);
     expect(json.points.every((p: { status: string }) => p.status === 'done')).toBe(true);
 
-    const svg = await download(page, 'export-figure-svg');
+    const svg = await downloadText(page, 'export-figure-svg');
     expect(svg.body).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.body).not.toContain('token=');
 

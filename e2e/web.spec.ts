@@ -1,54 +1,17 @@
 // The renderer in web mode: the real host (`src-main/web/serve.ts`) and Debian's chromium.
-import { readFile, mkdir } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { dispersionGrid, predictPoint } from '../src-shared/theory';
 import { checkBadWidth, checkDrag, checkKeyboard, checkPlaneRenders, expectReadoutMatchesTheory, LAMBDA, readoutNumber, SIGMA } from './checks';
-import { REPO_ROOT, startLab, type Lab, type LabPage, type PageGlobals } from './harness';
+import { download, labPerFile, parseCsv, REPO_ROOT, type PageGlobals } from './harness';
 
-let lab: Lab;
-let current: LabPage | undefined;
-
-beforeAll(async () => {
-  lab = await startLab();
-});
-
-afterAll(async () => {
-  await lab?.close();
-});
-
-afterEach(async () => {
-  if (!current) return;
-  const problems = current.problems;
-  await current.close();
-  current = undefined;
-  // no page errors, console errors or CSP refusals ("Refused to apply inline style …") in any test
-  expect(problems).toEqual([]);
-});
-
-async function open(): Promise<Page> {
-  current = await lab.open();
-  return current.page;
-}
-
-async function download(page: Page, testid: string): Promise<{ name: string; body: Buffer }> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  const path = await dl.path();
-  return { name: dl.suggestedFilename(), body: await readFile(path) };
-}
-
-function parseCsv(text: string): string[][] {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) => l.split(','));
-}
+const session = labPerFile();
 
 const relClose = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b));
 
 describe('web mode', () => {
   it('renders the plane and follows a mouse drag into the chaotic phase', async () => {
-    const page = await open();
+    const page = await session.open();
     await checkPlaneRenders(page);
     // defaults: the cursor sits on the edge of chaos at λ = 0.5, M = 200, α₀ = 1
     expect(await page.getByTestId('readout-phase').getAttribute('data-value')).toBe('edge-of-chaos');
@@ -58,13 +21,13 @@ describe('web mode', () => {
   });
 
   it('moves the cursor one cell per arrow key when the plane has focus', async () => {
-    const page = await open();
+    const page = await session.open();
     await checkKeyboard(page);
     expect(await page.getByTestId('readout-phase').getAttribute('data-value')).toBe('ordered'); // 2 + (7 − 10)·0.0175 < 2
   });
 
   it('takes a typed point and rejects bad input with inline alerts while keeping the last valid state', async () => {
-    const page = await open();
+    const page = await session.open();
     await page.getByTestId('input-sigmaW2').fill('2.5');
     await page.getByTestId('input-lambda').fill('0.25');
     await expect.poll(() => readoutNumber(page, 'sigmaW2')).toBe(2.5);
@@ -91,7 +54,7 @@ describe('web mode', () => {
   });
 
   it('exports the plane as standalone SVG, PNG, CSV and JSON, and the λ slice as CSV', async () => {
-    const page = await open();
+    const page = await session.open();
     const svg = await download(page, 'export-plane-svg');
     expect(svg.name).toBe('ntk-plane-M200-a1.svg');
     const text = svg.body.toString('utf8');
@@ -168,7 +131,7 @@ describe('web mode', () => {
   });
 
   it('switches the plane between finite width (Thm 3.2) and the limit (Thm 3.1)', async () => {
-    const page = await open();
+    const page = await session.open();
     await page.getByTestId('kind-limit').check({ force: true });
     await expect.poll(() => page.getByTestId('plane-params').getAttribute('data-kind')).toBe('limit');
     await checkPlaneRenders(page);
@@ -183,7 +146,7 @@ describe('web mode', () => {
 
 describe('web mode with the engine', () => {
   it('shows measured dispersion and E[Θ] with ± and N next to the prediction', async () => {
-    const page = await open();
+    const page = await session.open();
     if ((await page.getByTestId('status-connection').getAttribute('data-state')) !== 'connected') {
       throw new Error(`engine not connected: ${await page.getByTestId('status').textContent()}`);
     }
@@ -223,7 +186,7 @@ describe('web mode with the engine', () => {
   });
 
   it('saves docs/screenshot.png of the whole window at 1400 × 900', async () => {
-    const page = await open();
+    const page = await session.open();
     // defaults (M = 200, α₀ = 1, EOC at λ = 0.5, N = 10⁴) with measured slices, as a researcher first sees it
     await expect.poll(() => page.getByTestId('readout-measured-samples').getAttribute('data-value'), { timeout: 60_000 }).toBe('10000');
     await expect

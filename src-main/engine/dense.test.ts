@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
 import { denseCost, sampleDense } from './dense';
+import { meanAndStderr } from './mean-stderr.test-util';
 
 /** A tiny network drawn in sampleDense's order: per layer l = 1..L, W_l row-major (N(0, σ_w²/n_{l−1})), then b_l. */
 function drawNetwork(sigmaW2: number, sigmaB2: number, widths: number[], rng: Rng) {
@@ -44,15 +45,6 @@ function finiteDifferenceNtk(net: ReturnType<typeof drawNetwork>, x: number[], y
     total += ((fxp - fxm) / (2 * eps)) * ((fyp - fym) / (2 * eps));
   }
   return total;
-}
-
-function meanAndStderr(a: ArrayLike<number>): { mean: number; se: number } {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  const mean = s / a.length;
-  let ss = 0;
-  for (let i = 0; i < a.length; i++) ss += (a[i] - mean) ** 2;
-  return { mean, se: Math.sqrt(ss / (a.length - 1) / a.length) };
 }
 
 describe('sampleDense', () => {

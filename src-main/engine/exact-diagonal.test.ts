@@ -4,18 +4,10 @@ import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit'
 import { dispersionEstimate } from '../../src-shared/stats/ratio-estimator';
 import { sampleDense } from './dense';
 import { logMeanTheta, sampleExactDiagonal, sampleExactDiagonalScaled } from './exact-diagonal';
+import { meanAndStderr } from './mean-stderr.test-util';
 
 function constantWidths(depth: number, width: number, inputDim: number): number[] {
   return [inputDim, ...new Array<number>(depth - 1).fill(width)];
-}
-
-function meanAndStderr(a: ArrayLike<number>): { mean: number; se: number } {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  const mean = s / a.length;
-  let ss = 0;
-  for (let i = 0; i < a.length; i++) ss += (a[i] - mean) ** 2;
-  return { mean, se: Math.sqrt(ss / (a.length - 1) / a.length) };
 }
 
 /** Seed 004, eqs. (11)–(12) for constant width M and ‖x⁰‖ = 1: E[Θ] = a^{L−1}(1 + (M/n₀)(L−1)) + Σ_{l=1}^{L} a^{L−l}. */

@@ -37,7 +37,8 @@ function logGeometricSum(logA: number, L: number): number {
 }
 
 /**
- * log E[Θ(x, x)] for ‖x⁰‖ = 1, σ_b = 0 (seed 004, Thm 3.2 eqs. 11–12, exact at any width):
+ * log E[Θ(x, x)] for ‖x⁰‖ = 1, σ_b = 0 (seed 004, Thm 3.2 eqs. 11–12; exact up to dead layers, probability 2^{−n}
+ * per layer, which eq. 12 ignores — see docs/exact-moments.md; used here as a normalization):
  * E[Θ] = a^{L−1} Σ_{l=1}^{L} n_{l−1}/n₀ + Σ_{l=1}^{L} a^{L−l}, a = σ_w²/2. widths = [n₀, …, n_{L−1}].
  */
 export function logMeanTheta(sigmaW2: number, widths: ArrayLike<number>): number {

@@ -1,39 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
+import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { activation, type Activation } from './activations';
 import { sampleDense } from './dense';
 import { sampleExactDiagonal } from './exact-diagonal';
 import { LazyNtkSampler, sampleLazyGaussian } from './lazy-gaussian';
-
-function meanSe(xs: ArrayLike<number>): { mean: number; se: number } {
-  const n = xs.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += xs[i];
-  const mean = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (xs[i] - mean) ** 2;
-  return { mean, se: Math.sqrt(v / (n - 1) / n) };
-}
-
-/** Two-sample Kolmogorov–Smirnov statistic sup|F₁ − F₂|. */
-function ksStatistic(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const x = Float64Array.from(a).sort(), y = Float64Array.from(b).sort();
-  let i = 0, j = 0, d = 0;
-  while (i < x.length && j < y.length) {
-    const v = Math.min(x[i], y[j]);
-    while (i < x.length && x[i] <= v) i++;
-    while (j < y.length && y[j] <= v) j++;
-    d = Math.max(d, Math.abs(i / x.length - j / y.length));
-  }
-  return d;
-}
-/** Asymptotic critical value at level α = 0.001: c(α)·√((n+m)/(nm)), c = √(−ln(α/2)/2) = 1.949. */
-const ksCritical = (n: number, m: number) => 1.949 * Math.sqrt((n + m) / (n * m));
+import { meanAndStderr } from './mean-stderr.test-util';
 
 function expectSameDistribution(lazy: ArrayLike<number>, ref: ArrayLike<number>) {
-  const l = meanSe(lazy), r = meanSe(ref);
+  const l = meanAndStderr(lazy), r = meanAndStderr(ref);
   expect(Math.abs(l.mean - r.mean)).toBeLessThan(4 * Math.hypot(l.se, r.se));
-  expect(ksStatistic(lazy, ref)).toBeLessThan(ksCritical(lazy.length, ref.length));
+  expect(ksTwoSample(lazy, ref)).toBeLessThan(ksCritical(lazy.length, ref.length, 0.001));
 }
 
 /**
@@ -174,7 +151,7 @@ describe('sampleLazyGaussian vs theory (seed 004, ReLU, σ_b = 0)', () => {
     ];
     cases.forEach(({ sigmaW2, L, M, n0 }, c) => {
       const { theta } = sampleLazyGaussian({ sigmaW2, sigmaB2: 0, widths: [n0, ...Array(L - 1).fill(M)] }, 3000, new Rng(707, c));
-      const { mean, se } = meanSe(theta);
+      const { mean, se } = meanAndStderr(theta);
       expect(Math.abs(mean - meanTheta(sigmaW2, L, M, n0))).toBeLessThan(4 * se);
     });
   });
@@ -182,7 +159,7 @@ describe('sampleLazyGaussian vs theory (seed 004, ReLU, σ_b = 0)', () => {
   it('off-diagonal mean ratio E[Θ(x, x̃)]/E[Θ(x, x)] lies in [1/4, 1] at large width (Thm 3.3, eq. 16)', () => {
     for (const [c, sigmaW2, pairCos] of [[0, 1.5, 0], [1, 2, 0], [2, 2.5, 0], [3, 2, 0.5]]) {
       const { theta, thetaTilde, thetaOff } = sampleLazyGaussian({ sigmaW2, sigmaB2: 0, widths: Array(8).fill(200), pairCos }, 300, new Rng(808, c));
-      const diag = meanSe([...theta, ...thetaTilde!]).mean, off = meanSe(thetaOff!);
+      const diag = meanAndStderr([...theta, ...thetaTilde!]).mean, off = meanAndStderr(thetaOff!);
       const ratio = off.mean / diag;
       expect(ratio - 4 * (off.se / diag)).toBeGreaterThan(0.25);
       expect(ratio + 4 * (off.se / diag)).toBeLessThan(1);

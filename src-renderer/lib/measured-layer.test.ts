@@ -3,7 +3,7 @@ import { interpolateViridis } from 'd3';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import { predictPoint } from '../../src-shared/theory';
 import { colourLut, INVALID_RGB, paintHeatmap } from '../plots/heatmap';
-import type { LabClient, MeasureHandle } from './lab-api';
+import { scriptedLab, type ScriptedJob } from './fake-lab.test-util';
 import {
   cellAt,
   cellSeed,
@@ -166,40 +166,6 @@ describe('colours and reliability', () => {
 
 // ---- runner with a scripted LabClient
 
-interface Job {
-  params: MeasureParamsInput;
-  cancelled: boolean;
-  resolve(r: MeasureResult): void;
-  reject(e: Error & { code?: string }): void;
-}
-
-function scriptedLab(): { lab: LabClient; jobs: Job[] } {
-  const jobs: Job[] = [];
-  const lab: LabClient = {
-    transport: 'in-process',
-    info: async () => ({ version: 't', contractVersion: 1, backend: 'test', workers: 1, transport: 'in-process' }),
-    measure(params): MeasureHandle {
-      let resolve!: (r: MeasureResult) => void;
-      let reject!: (e: Error) => void;
-      const done = new Promise<MeasureResult>((a, b) => {
-        resolve = a;
-        reject = b;
-      });
-      done.catch(() => undefined);
-      const job: Job = { params, cancelled: false, resolve, reject };
-      jobs.push(job);
-      return {
-        done,
-        cancel() {
-          job.cancelled = true;
-          reject(Object.assign(new Error('measurement cancelled'), { code: 'cancelled' }));
-        },
-      };
-    },
-  };
-  return { lab, jobs };
-}
-
 const resultFor = (p: MeasureParamsInput, estimate = 1.1, stderr = 0.01, tailShare = 0.03): MeasureResult => ({
   sigmaW2: p.sigmaW2,
   depth: p.depth,
@@ -233,7 +199,7 @@ describe('MeasuredLayerRunner', () => {
   }
 
   /** Resolve the running (not cancelled) jobs in launch order, `count` of them. */
-  async function land(jobs: Job[], count: number, settled: Set<Job>, make = resultFor): Promise<void> {
+  async function land(jobs: ScriptedJob[], count: number, settled: Set<ScriptedJob>, make = resultFor): Promise<void> {
     for (const j of jobs.filter((x) => !x.cancelled && !settled.has(x)).slice(0, count)) {
       settled.add(j);
       j.resolve(make(j.params));
@@ -250,7 +216,7 @@ describe('MeasuredLayerRunner', () => {
     expect(jobs.length).toBe(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(jobs.length).toBe(6);
-    const settled = new Set<Job>();
+    const settled = new Set<ScriptedJob>();
     const schedule = view().schedule!;
     while (view().level !== null) {
       const before = settled.size;
@@ -274,7 +240,7 @@ describe('MeasuredLayerRunner', () => {
     const { runner, jobs, view } = setup();
     runner.configure(config());
     await vi.advanceTimersByTimeAsync(100);
-    const settled = new Set<Job>();
+    const settled = new Set<ScriptedJob>();
     await land(jobs, 2, settled);
     expect(view().cellsDone).toBeGreaterThanOrEqual(2);
     const inFlight = jobs.filter((j) => !settled.has(j));
@@ -308,7 +274,7 @@ describe('MeasuredLayerRunner', () => {
     const second = jobs.slice(first.length);
     expect(second.length).toBe(6);
     expect(second.every((j) => j.params.width === 40 && j.params.depth === Math.max(1, Math.round(j.params.depth)))).toBe(true);
-    const settled = new Set<Job>(first);
+    const settled = new Set<ScriptedJob>(first);
     await land(jobs, 6, settled);
     expect(view().cellsDone).toBeGreaterThanOrEqual(6);
     runner.dispose();
@@ -360,7 +326,7 @@ describe('MeasuredLayerRunner', () => {
     expect(jobs[0].cancelled).toBe(false);
     await flush();
     expect(view().cellsFailed).toBe(0);
-    const settled = new Set<Job>();
+    const settled = new Set<ScriptedJob>();
     await land(jobs, 1, settled);
     expect(jobs.length).toBe(7);
     expect(jobs[6].params).toEqual(jobs[1].params); // the coarsest pre-empted job goes first

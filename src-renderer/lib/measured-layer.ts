@@ -8,8 +8,9 @@ import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contrac
 import { LIMITS } from '../../src-shared/params';
 import { predictPoint } from '../../src-shared/theory';
 import { colourLut, INVALID_RGB } from '../plots/heatmap';
-import { toCsv } from '../plots/export';
+import { toCsv } from '../plots/export-data';
 import type { LabClient, MeasureHandle } from './lab-api';
+import { cancelAll, errorCode, errorMessage, Timers } from './lab-jobs';
 import { depthFromLambda, PLANE, tidy } from './plane';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -448,16 +449,9 @@ export function layerBudget(reserved: number): number {
   return Math.max(1, Math.min(LAYER_MAX_IN_FLIGHT, LAB_JOB_CAP - Math.ceil(reserved)));
 }
 
-interface CodedError {
-  code?: unknown;
-  message?: unknown;
-}
-const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null ? (err as CodedError).code : undefined);
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 /** 'busy': the lab's job cap is momentarily full (retry later); 'refused' is final (src-main/service/connection.ts). */
 export function isCapacityRefusal(err: unknown): boolean {
-  return codeOf(err) === 'busy';
+  return errorCode(err) === 'busy';
 }
 
 export interface LayerRunnerOptions {
@@ -468,8 +462,6 @@ export interface LayerRunnerOptions {
   /** After a capacity refusal with nothing of ours running: wait this long before trying again. */
   retryDelayMs?: number;
 }
-
-type Timer = ReturnType<typeof setTimeout>;
 
 /**
  * Runs a layer's jobs on a LabClient, coarse first, at most min(maxInFlight, budget) at once. configure() with a
@@ -492,7 +484,7 @@ export class MeasuredLayerRunner {
   #started = false;
   #waiting = false;
   #halted: string | null = null;
-  #timers = new Set<Timer>();
+  #timers = new Timers();
   #cellsDone = 0;
   #cellsFailed = 0;
   #firstUnfinished = 0;
@@ -544,7 +536,7 @@ export class MeasuredLayerRunner {
     this.#outcomes = schedule.jobs.map(() => ({ status: 'queued' }));
     this.#emit();
     const generation = this.#generation;
-    this.#later(this.#opts.delayMs, () => {
+    this.#timers.later(this.#opts.delayMs, () => {
       if (generation !== this.#generation) return;
       this.#started = true;
       this.#pump();
@@ -582,21 +574,10 @@ export class MeasuredLayerRunner {
     return Math.min(this.#opts.maxInFlight, this.#budget, this.#capacityHint);
   }
 
-  #later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn();
-    }, ms);
-    this.#timers.add(t);
-  }
-
   #reset(): void {
     this.#generation++;
-    for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    const handles = [...this.#running.values()];
-    this.#running.clear(); // first: the cancellations below must find no job of ours
-    for (const h of handles) h.cancel();
+    cancelAll(this.#running);
     this.#next = 0;
     this.#requeued = [];
     this.#capacityHint = this.#opts.maxInFlight;
@@ -643,7 +624,7 @@ export class MeasuredLayerRunner {
     try {
       handle = this.lab.measure(jobParams(s, s.jobs[index]));
     } catch (err) {
-      this.#fail(index, messageOf(err));
+      this.#fail(index, errorMessage(err));
       return;
     }
     this.#running.set(index, handle);
@@ -668,18 +649,18 @@ export class MeasuredLayerRunner {
       if (this.#running.size === 0) {
         // nothing of ours will land to free a slot: ask again a little later
         this.#waiting = true;
-        this.#later(this.#opts.retryDelayMs, () => {
+        this.#timers.later(this.#opts.retryDelayMs, () => {
           if (generation !== this.#generation) return;
           this.#waiting = false;
           this.#pump();
         });
       }
-    } else if (codeOf(err) === 'disconnected') {
-      const message = messageOf(err);
+    } else if (errorCode(err) === 'disconnected') {
+      const message = errorMessage(err);
       this.#halt(message);
       return;
     } else {
-      this.#fail(index, messageOf(err));
+      this.#fail(index, errorMessage(err));
     }
     this.#emit();
     this.#pump();

@@ -1,43 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
-import type { LabClient, MeasureHandle } from './lab-api';
+import { scriptedLab } from './fake-lab.test-util';
 import { MeasureGroup, type MeasuredPoint } from './measurements';
-
-// A scripted client: records every job and lets the test stream results into it by hand.
-interface Job {
-  params: MeasureParamsInput;
-  channel?: string;
-  cancelled: boolean;
-  progress(r: MeasureResult): void;
-  resolve(r: MeasureResult): void;
-  reject(e: Error & { code?: string }): void;
-}
-
-function scriptedLab(): { lab: LabClient; jobs: Job[] } {
-  const jobs: Job[] = [];
-  const lab: LabClient = {
-    transport: 'in-process',
-    info: async () => ({ version: 't', contractVersion: 1, backend: 'test', workers: 1, transport: 'in-process' }),
-    measure(params, opts): MeasureHandle {
-      let resolve!: (r: MeasureResult) => void;
-      let reject!: (e: Error) => void;
-      const done = new Promise<MeasureResult>((a, b) => {
-        resolve = a;
-        reject = b;
-      });
-      const job: Job = { params, channel: opts?.channel, cancelled: false, progress: (r) => opts?.onProgress?.(r), resolve, reject };
-      jobs.push(job);
-      return {
-        done,
-        cancel() {
-          job.cancelled = true;
-          reject(Object.assign(new Error('cancelled'), { code: 'cancelled' }));
-        },
-      };
-    },
-  };
-  return { lab, jobs };
-}
 
 const params = (sigmaW2: number): MeasureParamsInput => ({ sigmaW2, depth: 10, width: 20, inputDim: 20, samples: 1000, seed: 1, method: 'exact' });
 const result = (samples: number, done: boolean): MeasureResult => ({

@@ -3,6 +3,7 @@
 // a point is either a real (partial or final) MeasureResult or an error/cancelled state.
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import type { LabClient, MeasureHandle } from './lab-api';
+import { cancelAll, errorCode, errorMessage, Timers } from './lab-jobs';
 
 export type PointStatus = 'waiting' | 'running' | 'done' | 'error';
 
@@ -23,17 +24,6 @@ export function requestKey(targets: readonly MeasureTarget[]): string {
   return JSON.stringify(targets.map((t) => [t.channel, t.params]));
 }
 
-function isCancelled(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'cancelled';
-}
-
-type Timer = ReturnType<typeof setTimeout>;
-
-/** The lab answers 'busy' beyond its per-connection job cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service). */
-function isRefused(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'busy';
-}
-
 export interface MeasureGroupOptions {
   /** Debounce: a request starts this long after the last change. */
   delayMs: number;
@@ -51,7 +41,7 @@ export interface MeasureGroupOptions {
  */
 export class MeasureGroup {
   #handles = new Set<MeasureHandle>();
-  #timers = new Set<Timer>();
+  #timers = new Timers();
   #key = '';
   #generation = 0;
   #points: MeasuredPoint[] = [];
@@ -79,7 +69,7 @@ export class MeasureGroup {
     this.#points = targets.map(() => ({ status: 'waiting' }));
     this.onChange(this.#points);
     if (targets.length === 0) return;
-    this.#later(this.#opts.delayMs, () => this.#run(targets, generation));
+    this.#timers.later(this.#opts.delayMs, () => this.#run(targets, generation));
   }
 
   /** Cancel everything and forget the targets. */
@@ -93,19 +83,9 @@ export class MeasureGroup {
     this.#stop();
   }
 
-  #later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn();
-    }, ms);
-    this.#timers.add(t);
-  }
-
   #stop(): void {
-    for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    for (const h of this.#handles) h.cancel();
-    this.#handles.clear();
+    cancelAll(this.#handles);
   }
 
   #set(generation: number, index: number, point: MeasuredPoint): void {
@@ -150,10 +130,11 @@ export class MeasureGroup {
         (err: unknown) => {
           this.#handles.delete(handle);
           if (generation !== this.#generation) return; // cancelled by us: a newer request owns the slots
-          if (isRefused(err) && retries > 0) return this.#later(this.#opts.retryDelayMs, () => launch(index, retries - 1));
-          if (!isCancelled(err)) {
+          // 'busy': the lab's per-connection job cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service) was full
+          if (errorCode(err) === 'busy' && retries > 0) return this.#timers.later(this.#opts.retryDelayMs, () => launch(index, retries - 1));
+          if (errorCode(err) !== 'cancelled') {
             const last = this.#points[index]?.result;
-            this.#set(generation, index, { status: 'error', error: err instanceof Error ? err.message : String(err), result: last });
+            this.#set(generation, index, { status: 'error', error: errorMessage(err), result: last });
           }
           finished();
         },

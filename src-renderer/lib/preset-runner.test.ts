@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import { expandPreset, jobCostSeconds, presetById } from '../../src-shared/presets';
-import type { LabClient, MeasureHandle } from './lab-api';
+import { scriptedLab, type ScriptedJob } from './fake-lab.test-util';
 import { toCsv } from '../plots/export';
 import { PRESET_CSV_HEADER, presetConcurrency, PresetRunner, presetCsv, presetJson } from './preset-runner';
-
-// A scripted lab: records every job; the test streams, finishes, refuses or fails them by hand.
-interface Job {
-  params: MeasureParamsInput;
-  channel?: string;
-  cancelled: boolean;
-  progress(samples: number): void;
-  finish(): void;
-  fail(code: string, message: string): void;
-}
 
 function resultFor(p: MeasureParamsInput, samples: number, done: boolean): MeasureResult {
   return {
@@ -35,47 +25,10 @@ function resultFor(p: MeasureParamsInput, samples: number, done: boolean): Measu
   };
 }
 
-function scriptedLab(): { lab: LabClient; jobs: Job[]; running: () => Job[] } {
-  const jobs: Job[] = [];
-  const live = new Set<Job>();
-  const lab: LabClient = {
-    transport: 'in-process',
-    info: async () => ({ version: 't', contractVersion: 1, backend: 'test', workers: 2, transport: 'in-process' }),
-    measure(params, opts): MeasureHandle {
-      let resolve!: (r: MeasureResult) => void;
-      let reject!: (e: Error) => void;
-      const done = new Promise<MeasureResult>((a, b) => {
-        resolve = a;
-        reject = b;
-      });
-      done.catch(() => undefined);
-      const job: Job = {
-        params,
-        channel: opts?.channel,
-        cancelled: false,
-        progress: (n) => opts?.onProgress?.(resultFor(params, n, false)),
-        finish: () => {
-          live.delete(job);
-          resolve(resultFor(params, params.samples, true));
-        },
-        fail: (code, message) => {
-          live.delete(job);
-          reject(Object.assign(new Error(message), { code }));
-        },
-      };
-      jobs.push(job);
-      live.add(job);
-      return {
-        done,
-        cancel() {
-          job.cancelled = true;
-          job.fail('cancelled', 'measurement cancelled');
-        },
-      };
-    },
-  };
-  return { lab, jobs, running: () => [...live] };
-}
+// The scripted lab's jobs stream and finish with results built for their own params.
+const progress = (job: ScriptedJob, samples: number) => job.progress(resultFor(job.params, samples, false));
+const finish = (job: ScriptedJob) => job.resolve(resultFor(job.params, job.params.samples, true));
+const presetLab = () => scriptedLab(2);
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -89,7 +42,7 @@ describe('PresetRunner', () => {
   const expansion = expandPreset(def, { samples: 400, seed: 3, maxDepthsPerPanel: 2 }); // 3 panels × 5 σ × 2 depths = 30 jobs
 
   it('runs at most 6 jobs at once, each on channel preset-<index>, until every job is done', async () => {
-    const { lab, jobs, running } = scriptedLab();
+    const { lab, jobs, running } = presetLab();
     const c = clock();
     let notified = 0;
     const runner = new PresetRunner(lab, expansion.jobs, () => notified++, { now: c.now, notifyIntervalMs: 0 });
@@ -98,7 +51,7 @@ describe('PresetRunner', () => {
     while (runner.status === 'running') {
       peak = Math.max(peak, running().length);
       expect(running().length).toBeLessThanOrEqual(6);
-      running()[0].finish();
+      finish(running()[0]);
       await tick();
     }
     expect(peak).toBe(6);
@@ -111,13 +64,13 @@ describe('PresetRunner', () => {
   });
 
   it('reports networks from partial results and an ETA from the measured throughput', async () => {
-    const { lab, running } = scriptedLab();
+    const { lab, running } = presetLab();
     const c = clock();
     const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { now: c.now, notifyIntervalMs: 0 });
     runner.start();
     expect(runner.progress().etaMs).toBeNull(); // nothing measured yet
     const first = running()[0];
-    first.progress(100); // a quarter of job 0
+    progress(first, 100); // a quarter of job 0
     c.advance(2000);
     const p = runner.progress();
     expect(p.networks).toBe(100);
@@ -131,17 +84,17 @@ describe('PresetRunner', () => {
   });
 
   it('Cancel cancels every in-flight job, launches nothing more and keeps finished points', async () => {
-    const { lab, jobs, running } = scriptedLab();
+    const { lab, jobs, running } = presetLab();
     const c = clock();
     const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { now: c.now, notifyIntervalMs: 0 });
     runner.start();
-    running()[0].finish();
-    running()[0].finish();
+    finish(running()[0]);
+    finish(running()[0]);
     await tick();
     const launched = jobs.length;
     const inFlight = running();
     expect(inFlight.length).toBe(6);
-    running()[0].progress(50);
+    progress(running()[0], 50);
     c.advance(500);
     runner.cancel();
     await tick();
@@ -161,7 +114,7 @@ describe('PresetRunner', () => {
   });
 
   it('retries a job the lab refused (per-connection cap) and records other failures without stopping the run', async () => {
-    const { lab, jobs, running } = scriptedLab();
+    const { lab, jobs, running } = presetLab();
     const small = expansion.jobs.slice(0, 3);
     const runner = new PresetRunner(lab, small, () => undefined, { maxConcurrent: 1, retryDelayMs: 1, notifyIntervalMs: 0 });
     runner.start();
@@ -169,11 +122,11 @@ describe('PresetRunner', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(jobs.length).toBe(2);
     expect(jobs[1].params).toEqual(small[0].params); // the same job again
-    running()[0].finish();
+    finish(running()[0]);
     await tick();
     running()[0].fail('failed', 'summarizing failed');
     await tick();
-    running()[0].finish();
+    finish(running()[0]);
     await tick();
     expect(runner.status).toBe('finished');
     expect(runner.states.map((s) => s.status)).toEqual(['done', 'error', 'done']);
@@ -182,10 +135,10 @@ describe('PresetRunner', () => {
   });
 
   it('stops the run when the connection is lost (every later job would fail too)', async () => {
-    const { lab, jobs, running } = scriptedLab();
+    const { lab, jobs, running } = presetLab();
     const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { maxConcurrent: 2, notifyIntervalMs: 0 });
     runner.start();
-    running()[0].finish();
+    finish(running()[0]);
     await tick();
     running()[0].fail('disconnected', 'Lost the connection to the lab: closed');
     await tick();
@@ -201,7 +154,7 @@ describe('PresetRunner', () => {
   });
 
   it('refuses a concurrency the lab cannot hold', () => {
-    const { lab } = scriptedLab();
+    const { lab } = presetLab();
     expect(() => new PresetRunner(lab, [], () => undefined, { maxConcurrent: 9 })).toThrow(RangeError);
     expect(() => new PresetRunner(lab, [], () => undefined, { maxConcurrent: 0 })).toThrow(RangeError);
   });
@@ -211,11 +164,11 @@ describe('figure exports', () => {
   it('CSV: one row per finished point with N, seed, estimate, stderr and the theory value of that job', async () => {
     const def = presetById('fig3');
     const expansion = expandPreset(def, { samples: 10, seed: 5, maxDepthsPerPanel: 2 });
-    const { lab, running } = scriptedLab();
+    const { lab, running } = presetLab();
     const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { notifyIntervalMs: 0 });
     runner.start();
     for (let k = 0; k < 5; k++) {
-      running()[0].finish();
+      finish(running()[0]);
       await tick();
     }
     runner.cancel();

@@ -2,11 +2,13 @@
 // channel preset-<index>, with progress (jobs, networks, elapsed, ETA from the measured throughput) and a Cancel
 // that stops every in-flight job while finished points stay. Also the figure's CSV/JSON builders (pure).
 // No DOM here: the bench (bench/presets.ts) drives the same queue against an in-process LabService, and it is
-// typechecked without DOM types (tsconfig.node.json), so this file cannot import plots/export.ts (its DOM helpers
-// sit next to toCsv); presetCsv follows export.ts's csvCell rules instead.
+// typechecked without DOM types (tsconfig.node.json), so the CSV/JSON helpers come from plots/export-data.ts (the
+// pure half of plots/export.ts).
 import type { MeasureResult } from '../../src-shared/contract/measure';
 import { jobCostSeconds, measuredEstimate, type ExpandOptions, type PresetDefinition, type PresetExpansion, type PresetJob } from '../../src-shared/presets';
+import { APP_NAME, toCsv } from '../plots/export-data';
 import type { LabClient, MeasureHandle } from './lab-api';
+import { cancelAll, errorCode, errorMessage, Timers } from './lab-jobs';
 
 export type JobStatus = 'waiting' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -45,9 +47,6 @@ export interface PresetRunnerOptions {
   now?: () => number;
 }
 
-const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined);
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 export const PRESET_MAX_CONCURRENT = 6;
 
 /**
@@ -66,7 +65,7 @@ export class PresetRunner {
   #states: JobState[];
   #status: RunStatus = 'idle';
   #handles = new Map<number, MeasureHandle>();
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #timers = new Timers();
   #notifyTimer: ReturnType<typeof setTimeout> | undefined;
   #queue: number[] = [];
   #running = 0;
@@ -121,12 +120,9 @@ export class PresetRunner {
     this.#status = 'cancelled';
     this.#stoppedAt = this.#opts.now();
     this.#queue = [];
-    for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    const handles = [...this.#handles.values()];
-    this.#handles.clear();
     this.#states = this.#states.map((s) => (s.status === 'waiting' || s.status === 'running' ? { ...s, status: 'cancelled' } : s));
-    for (const h of handles) h.cancel();
+    cancelAll(this.#handles);
     this.#notify(true);
   }
 
@@ -158,14 +154,6 @@ export class PresetRunner {
 
   #set(index: number, state: JobState): void {
     this.#states = this.#states.map((s, i) => (i === index ? state : s));
-  }
-
-  #later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn();
-    }, ms);
-    this.#timers.add(t);
   }
 
   #notify(now = false): void {
@@ -216,7 +204,7 @@ export class PresetRunner {
         },
       });
     } catch (err) {
-      this.#set(index, { status: 'error', error: messageOf(err) });
+      this.#set(index, { status: 'error', error: errorMessage(err) });
       return this.#settled();
     }
     this.#handles.set(index, handle);
@@ -234,17 +222,17 @@ export class PresetRunner {
       (err: unknown) => {
         if (this.#handles.get(index) !== handle) return;
         this.#handles.delete(index);
-        if (codeOf(err) === 'busy' && retries > 0 && this.#status === 'running') {
-          this.#later(this.#opts.retryDelayMs, () => {
+        if (errorCode(err) === 'busy' && retries > 0 && this.#status === 'running') {
+          this.#timers.later(this.#opts.retryDelayMs, () => {
             if (this.#status === 'running') this.#launch(index, retries - 1);
             else this.#settled();
           });
           return;
         }
         const last = this.#states[index].result;
-        this.#set(index, { status: codeOf(err) === 'cancelled' ? 'cancelled' : 'error', error: messageOf(err), result: last });
+        this.#set(index, { status: errorCode(err) === 'cancelled' ? 'cancelled' : 'error', error: errorMessage(err), result: last });
         // a lost connection fails every job that follows: stop here, keeping what is finished
-        if (codeOf(err) === 'disconnected') return this.cancel();
+        if (errorCode(err) === 'disconnected') return this.cancel();
         this.#settled();
       },
     );
@@ -253,22 +241,6 @@ export class PresetRunner {
 
 // ---------------------------------------------------------------------------------------------------------
 // Export builders (pure)
-
-/** Same as plots/export.ts APP_NAME. */
-const APP_NAME = 'NTK Phase Lab';
-
-/** plots/export.ts csvCell: numbers at round-trip precision, missing or non-finite values empty, strings quoted if needed. */
-function csvCell(v: number | string | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-function toCsv(header: readonly string[], rows: Iterable<readonly (number | string | null | undefined)[]>): string {
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) lines.push(row.map(csvCell).join(','));
-  return `${lines.join('\n')}\n`;
-}
 
 export const PRESET_CSV_HEADER = [
   'preset',

@@ -1,114 +1,9 @@
 // One export path for every plot: standalone SVG, PNG (2× device pixels), CSV of exactly the plotted data,
-// and JSON of the parameters. The builders (file names, CSV, JSON) are pure and unit-tested; the DOM helpers at
-// the bottom serialize the live SVG with its computed styles inlined so the file renders on its own.
-import { fileNumber } from '../lib/format';
-
-export const THEORY_REFERENCE = 'seed 004 Thm 3.1/3.2 (proof-consistent eq. 13)';
-export const APP_NAME = 'NTK Phase Lab';
-
-export type PlotId = 'plane' | 'slice-lambda' | 'slice-sigma';
-export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
-
-/** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */
-export function exportFileName(plot: PlotId, p: { width: number; alpha0: number }, ext: ExportFormat): string {
-  return `ntk-${plot}-M${fileNumber(p.width)}-a${fileNumber(p.alpha0)}.${ext}`;
-}
-
-/** A CSV cell: numbers at full round-trip precision, missing or non-finite values as an empty cell. */
-export function csvCell(v: number | string | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function toCsv(header: readonly string[], rows: Iterable<readonly (number | string | null | undefined)[]>): string {
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) {
-    if (row.length !== header.length) throw new RangeError(`CSV row has ${row.length} cells, header has ${header.length}`);
-    lines.push(row.map(csvCell).join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-export interface PlaneGridData {
-  sigmaW2: ArrayLike<number>;
-  depthToWidth: ArrayLike<number>;
-  width: number;
-  /** Row-major values[j·nx + i] (j indexes depthToWidth), as dispersionGrid returns them. */
-  values: ArrayLike<number>;
-}
-
-/** One row per heat-map cell: sigmaW2,depthToWidth,depth,dispersion with depth = max(1, round(λM)) as drawn. */
-export function planeCsv(g: PlaneGridData): string {
-  const nx = g.sigmaW2.length;
-  const ny = g.depthToWidth.length;
-  if (g.values.length !== nx * ny) throw new RangeError(`grid has ${g.values.length} values, expected ${nx}×${ny}`);
-  function* rows() {
-    for (let j = 0; j < ny; j++) {
-      const lambda = g.depthToWidth[j];
-      const depth = Math.max(1, Math.round(lambda * g.width));
-      for (let i = 0; i < nx; i++) yield [g.sigmaW2[i], lambda, depth, g.values[j * nx + i]];
-    }
-  }
-  return toCsv(['sigmaW2', 'depthToWidth', 'depth', 'dispersion'], rows());
-}
-
-export interface CsvColumn {
-  name: string;
-  /** One value per plotted x; NaN (or null) where the series has no point, e.g. unmeasured x. */
-  values: ArrayLike<number | null>;
-}
-
-/** One row per plotted x, each series a column. */
-export function sliceCsv(x: CsvColumn, series: readonly CsvColumn[]): string {
-  const n = x.values.length;
-  for (const s of series) {
-    if (s.values.length !== n) throw new RangeError(`series ${s.name} has ${s.values.length} values, expected ${n}`);
-  }
-  function* rows() {
-    for (let k = 0; k < n; k++) yield [x.values[k], ...series.map((s) => s.values[k])];
-  }
-  return toCsv([x.name, ...series.map((s) => s.name)], rows());
-}
-
-export interface AxisRange {
-  min: number;
-  max: number;
-  /** Heat-map cells (plane) or plotted points (slices). */
-  count: number;
-  sampling: 'cell-centres' | 'endpoints-included' | 'fixed';
-}
-
-export interface ExportParams {
-  plot: PlotId;
-  version: string;
-  width: number;
-  alpha0: number;
-  inputDim: number;
-  /** Plane: which theorem colours it. Slices draw both. */
-  kind: 'finite' | 'limit' | 'both';
-  ranges: { sigmaW2: AxisRange; depthToWidth: AxisRange };
-  cursor: { sigmaW2: number; depthToWidth: number; depth: number };
-  /** Sampled networks behind measured points, if any are in the export. */
-  measurement?: { samples: number; seed: number; method: string } | null;
-  exportedAt?: string;
-}
-
-export function paramsJson(p: ExportParams): string {
-  const doc = {
-    app: APP_NAME,
-    version: p.version,
-    plot: p.plot,
-    theory: THEORY_REFERENCE,
-    network: { activation: 'relu', parametrization: 'standard', sigmaB2: 0, inputNorm: 1, width: p.width, alpha0: p.alpha0, inputDim: p.inputDim },
-    kind: p.kind,
-    ranges: p.ranges,
-    cursor: p.cursor,
-    measurement: p.measurement ?? null,
-    exportedAt: p.exportedAt ?? new Date().toISOString(),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
-}
+// and JSON of the parameters. The builders (file names, CSV, JSON) are pure, live in export-data.ts and are
+// re-exported here; the DOM helpers below serialize the live SVG with its computed styles inlined so the file
+// renders on its own.
+export * from './export-data';
+import type { ExportFormat } from './export-data';
 
 // ---------------------------------------------------------------------------------------------------------
 // DOM helpers (renderer only; exercised by the e2e export spec)
@@ -128,6 +23,25 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 
 export function downloadText(text: string, fileName: string, type: string): void {
   downloadBlob(new Blob([text], { type }), fileName);
+}
+
+/** What a plot supplies for its ExportBar: the file name for the chosen format and each format's content. */
+export interface PlotExport {
+  fileName: string;
+  /** The drawing's CSS size; the PNG is rendered at pngScale() times it. */
+  width: number;
+  height: number;
+  svg: () => string;
+  csv: () => string;
+  json: () => string;
+}
+
+/** Save one format of a plot: SVG and PNG from its standalone SVG, CSV and JSON as the plot builds them. */
+export async function savePlot(format: ExportFormat, p: PlotExport): Promise<void> {
+  if (format === 'svg') downloadText(p.svg(), p.fileName, 'image/svg+xml');
+  else if (format === 'png') downloadBlob(await svgToPng(p.svg(), p.width, p.height, pngScale()), p.fileName);
+  else if (format === 'csv') downloadText(p.csv(), p.fileName, 'text/csv');
+  else downloadText(p.json(), p.fileName, 'application/json');
 }
 
 // Presentation properties copied from computed style onto leaf elements, so CSS classes are not needed.

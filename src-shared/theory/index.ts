@@ -13,3 +13,4 @@ export {
   reluCorrelations,
   reluDerivativeG,
 } from './relu-offdiagonal';
+export { EXACT_MOMENTS_MAX_DEPTH, EXACT_MOMENTS_MAX_WIDTH, reluExactMoments, type ReluExactMoments } from './relu-exact-moments';

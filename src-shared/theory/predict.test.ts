@@ -36,3 +36,12 @@ describe('predictPoint', () => {
     expect(() => predictPoint({ sigmaW2: 99, depth: 10, width: 10, inputDim: 10 })).toThrow(RangeError);
   });
 });
+
+describe('predictPoint: exact dispersion', () => {
+  it('equals Thm 3.2 where Thm 3.2 is exact (L = 2) and lies above it at the EOC for deeper nets', () => {
+    const two = predictPoint({ sigmaW2: 2, depth: 2, width: 50, inputDim: 30 });
+    expect(two.dispersion.exact).toBeCloseTo(two.dispersion.finite, 12);
+    const deep = predictPoint({ sigmaW2: 2, depth: 100, width: 200, inputDim: 200 });
+    expect(deep.dispersion.exact).toBeGreaterThan(deep.dispersion.finite * 1.05);
+  });
+});

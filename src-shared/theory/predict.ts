@@ -1,8 +1,10 @@
 // Seed 004 prediction at one point of the plane: E[Θ(x,x)] and the dispersion E[Θ²]/E[Θ]² at the network's
-// finite width (Thm 3.2) and in the λ = L/M limit (Thm 3.1). Feeds `ntk-lab theory --json` and the UI readout.
+// finite width (Thm 3.2), in the λ = L/M limit (Thm 3.1), and exactly (the network's own law, relu-exact-moments.ts).
+// Feeds `ntk-lab theory --json` and the UI readout.
 import { describeZodError, networkSchema, phaseOf, type Phase } from '../params';
 import { reluFiniteMomentsConstant } from './relu-finite';
 import { limitDispersion } from './relu-limit';
+import { reluExactMoments } from './relu-exact-moments';
 
 export interface PointPrediction {
   phase: Phase;
@@ -23,6 +25,8 @@ export interface PointPrediction {
     finite: number;
     /** Thm 3.1 at λ = L/M, α₀ = n₀/M. */
     limit: number;
+    /** Exact E[Θ²]/E[Θ]² of the finite network (no truncated terms; docs/exact-moments.md). */
+    exact: number;
   };
 }
 
@@ -44,6 +48,17 @@ export function predictPoint(p: { sigmaW2: number; depth: number; width: number;
     alpha0,
     meanTheta: m.meanTheta,
     logMeanTheta: m.logMeanTheta,
-    dispersion: { finite: m.dispersion, limit: limitDispersion(sigmaW2, depthToWidth, alpha0) },
+    dispersion: {
+      finite: m.dispersion,
+      limit: limitDispersion(sigmaW2, depthToWidth, alpha0),
+      exact: reluExactMoments(sigmaW2, constantWidths(depth, width, inputDim)).dispersion,
+    },
   };
+}
+
+/** [n₀, M, …, M]: the widths n₀ … n_{L−1} of a constant-width network of depth L. */
+function constantWidths(depth: number, width: number, inputDim: number): Float64Array {
+  const widths = new Float64Array(depth).fill(width);
+  widths[0] = inputDim;
+  return widths;
 }

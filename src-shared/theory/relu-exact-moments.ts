@@ -1,5 +1,6 @@
 // Exact finite-width E[Θ] and E[Θ²] of the ReLU NTK diagonal Θ(x, x) (σ_b = 0, ‖x⁰‖ = 1, any widths), with none of
-// the O(M^{−3/2}) truncation of seed 004 Thm 3.2 (Lemma A.4). Derivation: docs/exact-moments.md.
+// the O(M^{−3/2}) truncation of seed 004 Thm 3.2 (Lemma A.4). Derivation: docs/exact-moments.md. (Thm 3.2 misses
+// O(λ²) terms at fixed λ = L/M, and its limit Thm 3.1 with it: see the doc's table.)
 //
 // Model (docs/exact-sampler.md, the exact law of the network): per hidden layer j = 1…L−1 independent
 // K_j ~ Bin(n_j, ½), r_j = (2/n_j)χ²_{K_j}, q_j = (2/n_j)χ'²_{K_j−1} (χ, χ' independent given K_j), one output Z ~ N(0, 1).
@@ -24,7 +25,7 @@ export interface ReluExactMoments {
   meanTheta: number;
   /** ln E[Θ], always finite. */
   logMeanTheta: number;
-  /** E[Θ²]/E[Θ]², exact. */
+  /** E[Θ²]/E[Θ]², exact (Infinity only where the ratio itself exceeds float64, e.g. width 1 beyond L ≈ 396). */
   dispersion: number;
 }
 

@@ -13,12 +13,12 @@ export const command: CliCommand = {
   usage: `Usage: ntk-lab theory --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>] [--json]
 
 Seed 004 predictions for a fully-connected ReLU network (standard parametrization, σ_b = 0, ‖x⁰‖ = 1):
-the mean NTK E[Θ(x,x)], and the dispersion E[Θ²]/E[Θ]² at finite width (Thm 3.2) and in the limit
-L, M → ∞ with L/M = λ (Thm 3.1).
+the mean NTK E[Θ(x,x)], and the dispersion E[Θ²]/E[Θ]² at finite width (Thm 3.2), in the limit
+L, M → ∞ with L/M = λ (Thm 3.1), and exactly for this network (the lab's exact moments).
 
 ${NETWORK_USAGE}
   --json             one JSON object on stdout: sigmaW2, depth, width, inputDim, phase, meanTheta,
-                     dispersion {finite, limit}, plus depthToWidth, alpha0, logMeanTheta; a value
+                     dispersion {finite, limit, exact}, plus depthToWidth, alpha0, logMeanTheta; a value
                      beyond float64 (deep chaotic phase) is written as null, logMeanTheta stays finite`,
 
   async run(args, io) {
@@ -32,7 +32,7 @@ ${NETWORK_USAGE}
       inputDim: p.inputDim,
       phase: p.phase,
       meanTheta: p.meanTheta,
-      dispersion: { finite: p.dispersion.finite, limit: p.dispersion.limit },
+      dispersion: { finite: p.dispersion.finite, limit: p.dispersion.limit, exact: p.dispersion.exact },
       depthToWidth: p.depthToWidth,
       alpha0: p.alpha0,
       logMeanTheta: p.logMeanTheta,
@@ -49,6 +49,7 @@ ${NETWORK_USAGE}
         ['ln E[Θ(x,x)]', fmt(out.logMeanTheta)],
         ['E[Θ²]/E[Θ]², width M', fmt(out.dispersion.finite)],
         ['E[Θ²]/E[Θ]², limit λ', fmt(out.dispersion.limit)],
+        ['E[Θ²]/E[Θ]², exact', fmt(out.dispersion.exact)],
       ]),
     );
     return EXIT_OK;
