@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitDispersion, predictPoint } from '../../src-shared/theory';
+import { limitDispersion, predictPoint, reluExactMoments } from '../../src-shared/theory';
 import { LAMBDA_SLICE, SIGMA_SLICE, sliceAlongLambda, sliceAlongSigma, slicePointNetwork } from './slices';
 
 const net = { width: 200, alpha0: 1 };
@@ -41,5 +41,28 @@ describe('slice values', () => {
     expect(s.limit[150]).toBeCloseTo(limitDispersion(2, 0.5, 1), 12);
     for (let k = 1; k < s.xs.length; k++) expect(s.finite[k]).toBeGreaterThanOrEqual(s.finite[k - 1] - 1e-12);
     expect(s.finite[0]).toBeGreaterThan(1); // finite-width variance is never zero (Thm 3.2)
+  });
+});
+
+describe('exact curve on the slices', () => {
+  it('equals reluExactMoments at its evaluated points, is NaN between them, and includes the last x', () => {
+    const net = { width: 40, alpha0: 1 };
+    const s = sliceAlongLambda(2.2, net);
+    const evaluated = Array.from(s.xs.keys()).filter((k) => Number.isFinite(s.exact[k]));
+    expect(evaluated.length).toBeGreaterThan(10);
+    expect(evaluated[evaluated.length - 1]).toBe(s.xs.length - 1);
+    expect(Number.isNaN(s.exact[1])).toBe(true);
+    for (const k of [evaluated[0], evaluated[7], s.xs.length - 1]) {
+      const depth = Math.max(1, Math.round(s.xs[k] * 40));
+      const widths = new Float64Array(depth).fill(40);
+      expect(s.exact[k]).toBeCloseTo(reluExactMoments(2.2, widths).dispersion, 12);
+    }
+  });
+
+  it('keeps the work bounded at large M (coarser stride, still covers the range)', () => {
+    const s = sliceAlongSigma(1.5, { width: 10_000, alpha0: 1 });
+    const evaluated = Array.from(s.xs.keys()).filter((k) => Number.isFinite(s.exact[k]));
+    expect(evaluated.length * 15_000).toBeLessThanOrEqual(400_000 + 15_000);
+    expect(evaluated[evaluated.length - 1]).toBe(s.xs.length - 1);
   });
 });
