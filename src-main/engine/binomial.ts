@@ -1,9 +1,10 @@
 // Exact Binomial(n, p) variates in O(1) expected time, whatever n.
 // The exact NTK sampler draws K_l ~ Binomial(n_l, ½) active ReLU units per layer (docs/exact-sampler.md), millions
 // of times per width, so repeated draws take the cheapest exact route: popcount of n random bits for p = ½ and small
-// n, else Walker's alias table over the pmf (two words per draw, no rejection; built once per (n, p) in O(√n) and
-// cached). One-off draws and very large n use Hörmann's BTRS transformed rejection with squeeze (W. Hörmann, "The
-// generation of binomial random variates", J. Statist. Comput. Simul. 46 (1993) 101–110); n·p < 10 uses inversion.
+// n, else Walker's alias table over the pmf (no rejection; one word per draw up to 2^12 slots, else two; built once
+// per (n, p) in O(√n) and cached). One-off draws and very large n use Hörmann's BTRS transformed rejection with
+// squeeze (W. Hörmann, "The generation of binomial random variates", J. Statist. Comput. Simul. 46 (1993) 101–110);
+// n·p < 10 uses inversion.
 import type { Rng } from '../../src-shared/rng';
 
 /** p = ½ and n ≤ this: K = popcount of n random bits (exact, ≤ 2 words). */
@@ -13,6 +14,10 @@ export const POPCOUNT_MAX_N = 64;
 const ALIAS_RELATIVE_CUTOFF = 1e-30;
 /** Largest alias table built (±11.7σ ⇒ n·p·q up to ≈ 7.6e6); larger n falls back to BTRS. */
 const ALIAS_MAX_ENTRIES = 1 << 16;
+/** Tables up to 2^this slots draw from ONE 32-bit word: slot from the top b bits, coin from the other 32 − b ≥ 20
+ *  against an integer threshold. The rounded thresholds move at most 2^-(33−b) of each slot's mass, so the total
+ *  variation distance to the exact pmf is ≤ 2^(b−33) ≤ 2^-21 ≈ 4.8e-7 (n ≤ ≈ 1.2e5 at p = ½; n = 200: ≤ 3e-8). */
+const ALIAS32_MAX_BITS = 12;
 /** BTRS's hat is valid for n·min(p, 1−p) ≥ 10 (Hörmann 1993). */
 const BTRS_MIN_MEAN = 10;
 /** Largest n accepted: counts stay exact integers in float64 and in Int32 buffers. */
@@ -58,7 +63,7 @@ function binomialHalfPopcount(n: number, rng: Rng): number {
 export class BinomialSampler {
   readonly n: number;
   readonly p: number;
-  private readonly mode: 0 | 1 | 2 | 3 | 4; // 0 degenerate, 1 popcount, 2 inversion, 3 BTRS, 4 alias table
+  private readonly mode: 0 | 1 | 2 | 3 | 4 | 5; // 0 degenerate, 1 popcount, 2 inversion, 3 BTRS, 4 alias table, 5 one-word alias
   private readonly flip: boolean; // sample with p' = 1 − p and return n − k
   // inversion: P(0) = q'^n and the pmf recurrence factor (n+1)·p'/q'
   private readonly q0: number = 0;
@@ -78,6 +83,13 @@ export class BinomialSampler {
   private readonly lo: number = 0;
   private readonly keep: Float64Array | null = null;
   private readonly alias: Int32Array | null = null;
+  // one-word alias table (2^b slots, padded with empty slots): slot j = w >>> shift gives keepK[j] if the low bits
+  // (w & coinMask) < threshold[j], else aliasK[j]; the mirror for p > ½ is folded into keepK/aliasK
+  private readonly shift: number = 32;
+  private readonly coinMask: number = 0;
+  private readonly threshold: Int32Array | null = null;
+  private readonly keepK: Int32Array | null = null;
+  private readonly aliasK: Int32Array | null = null;
 
   /** @param repeated build the alias table when it pays off (many draws); false: constant-time setup (BTRS). */
   constructor(n: number, p: number, repeated = true) {
@@ -106,8 +118,27 @@ export class BinomialSampler {
     }
     const spq = Math.sqrt(n * pp * q);
     if (repeated && 2 * 11.8 * spq + 3 < ALIAS_MAX_ENTRIES) {
-      this.mode = 4;
       const table = buildAliasTable(n, pp);
+      const bits = Math.max(2, Math.ceil(Math.log2(table.keep.length)));
+      if (bits <= ALIAS32_MAX_BITS) {
+        this.mode = 5;
+        const padded = buildAliasTable(n, pp, 1 << bits);
+        const slots = padded.keep.length;
+        const coinScale = 2 ** (32 - bits);
+        this.shift = 32 - bits;
+        this.coinMask = coinScale - 1;
+        this.threshold = new Int32Array(slots);
+        this.keepK = new Int32Array(slots);
+        this.aliasK = new Int32Array(slots);
+        for (let j = 0; j < slots; j++) {
+          this.threshold[j] = Math.round(padded.keep[j] * coinScale); // ≤ 2^31: always-keep slots beat every coin
+          const kKeep = padded.lo + j, kAlias = padded.lo + padded.alias[j];
+          this.keepK[j] = this.flip ? n - kKeep : kKeep;
+          this.aliasK[j] = this.flip ? n - kAlias : kAlias;
+        }
+        return;
+      }
+      this.mode = 4;
       this.lo = table.lo;
       this.keep = table.keep;
       this.alias = table.alias;
@@ -125,6 +156,11 @@ export class BinomialSampler {
   }
 
   sample(rng: Rng): number {
+    if (this.mode === 5) {
+      const w = rng.nextU32();
+      const j = w >>> this.shift;
+      return (w & this.coinMask) < this.threshold![j] ? this.keepK![j] : this.aliasK![j];
+    }
     if (this.mode === 4) {
       // alias table: the integer part of u·size picks a slot, the fraction (≥ 37 of the 53 bits) flips its coin
       const keep = this.keep!;
@@ -189,8 +225,9 @@ export class BinomialSampler {
  * Walker's alias table for Binomial(n, p ≤ ½) over [lo, hi] = all k with pmf(k) ≥ ALIAS_RELATIVE_CUTOFF·pmf(mode),
  * built with Vose's stable method ("A linear algorithm for generating random numbers with a given distribution",
  * IEEE TSE 17 (1991) 972–975). The pmf comes from the mode by the ratio recurrence pmf(k+1)/pmf(k) = (n−k)p/((k+1)q).
+ * slots ≥ hi − lo + 1 pads the table with empty slots (pmf 0, always aliased) to a power of two for one-word draws.
  */
-function buildAliasTable(n: number, p: number): { lo: number; keep: Float64Array; alias: Int32Array } {
+function buildAliasTable(n: number, p: number, slots = 0): { lo: number; keep: Float64Array; alias: Int32Array } {
   const q = 1 - p, s = p / q;
   const m = Math.floor((n + 1) * p);
   let lo = m, hi = m;
@@ -202,7 +239,7 @@ function buildAliasTable(n: number, p: number): { lo: number; keep: Float64Array
     f *= ((n - hi) * s) / (hi + 1); // pmf(hi + 1)/pmf(mode)
     if (f < ALIAS_RELATIVE_CUTOFF) break;
   }
-  const size = hi - lo + 1;
+  const size = Math.max(hi - lo + 1, slots);
   const w = new Float64Array(size);
   w[m - lo] = 1;
   for (let k = m; k < hi; k++) w[k + 1 - lo] = (w[k - lo] * ((n - k) * s)) / (k + 1);
@@ -228,7 +265,11 @@ function buildAliasTable(n: number, p: number): { lo: number; keep: Float64Array
     else large[nl++] = lj;
   }
   while (nl > 0) keep[large[--nl]] = 1; // leftovers are 1 up to rounding
-  while (ns > 0) keep[small[--ns]] = 1;
+  while (ns > 0) {
+    const j = small[--ns];
+    keep[j] = w[j] > 0 ? 1 : 0; // a padding slot (pmf 0) is never kept, even if rounding left it over
+    if (w[j] === 0) alias[j] = m - lo;
+  }
   return { lo, keep, alias };
 }
 

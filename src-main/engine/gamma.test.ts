@@ -146,3 +146,38 @@ describe('χ² and Gamma samplers', () => {
     expect(() => sampleChiSquared(Number.NaN, rng)).toThrow(RangeError);
   });
 });
+
+describe('Marsaglia–Tsang shortcuts are decision-identical to the textbook algorithm', () => {
+  /** Marsaglia & Tsang (2000) as published: c computed per call, squeeze, then the exact log test only. */
+  function textbookGamma(shape: number, rng: Rng): number {
+    const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = normalZiggurat(rng);
+      const v = 1 + c * x;
+      const u = (rng.nextU32() + 0.5) * 2 ** -32;
+      if (v <= 0) continue;
+      const v3 = v * v * v, x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2) return d * v3;
+      if (Math.log(u) < 0.5 * x2 + d * (1 - v3 + Math.log(v3))) return d * v3;
+    }
+  }
+
+  // same stream ⇒ the cached c and the log-free acceptance must give bit-identical variates (any wrongly accepted or
+  // rejected draw desynchronizes the streams and shows up as a mismatch)
+  for (const k of [3, 4, 7, 20, 101, 200, 5_000, 100_001, 300_000]) {
+    it(`χ²_${k}: chiSquaredInt equals 2·Gamma(k/2) by the textbook algorithm on the same stream`, () => {
+      const a = new Rng(21, k), b = new Rng(21, k);
+      let mismatches = 0;
+      for (let i = 0; i < 50_000; i++) if (chiSquaredInt(k, a) !== 2 * textbookGamma(0.5 * k, b)) mismatches++;
+      expect(mismatches).toBe(0);
+    });
+  }
+  for (const shape of [1, 1.3, 2.5, 10]) {
+    it(`Gamma(${shape}): sampleGamma equals the textbook algorithm on the same stream`, () => {
+      const a = new Rng(22, shape * 10), b = new Rng(22, shape * 10);
+      let mismatches = 0;
+      for (let i = 0; i < 50_000; i++) if (sampleGamma(shape, a) !== textbookGamma(shape, b)) mismatches++;
+      expect(mismatches).toBe(0);
+    });
+  }
+});
