@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// One config, three builds: Electron main (+ worker entry), preload, and the renderer that web mode serves too.
+// One config, three builds: Electron main (+ the sampler and TensorFlow.js worker entries), preload, and the renderer that web mode serves too.
 export default defineConfig({
   main: {
     build: {
@@ -11,6 +11,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           'sample-worker': resolve(__dirname, 'src-main/engine/sample-worker.ts'),
+          'tf-worker': resolve(__dirname, 'src-main/tf/tf-worker.ts'),
         },
       },
     },

@@ -4,6 +4,8 @@ import { benchPlane } from './plane';
 import { benchSamplers } from './samplers';
 import { benchLive } from './live';
 import { benchPresets } from './presets';
+import { benchDenseNtk } from './dense-ntk';
+import { benchGdStep } from './gd-step';
 
 console.log(`NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`);
 const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
@@ -11,6 +13,8 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['samplers', benchSamplers],
   ['live cursor', benchLive],
   ['paper-figure presets', benchPresets],
+  ['dense NTK per backend', benchDenseNtk],
+  ['first GD step', benchGdStep],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

@@ -5,6 +5,7 @@
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { MeasureResult } from '../src-shared/contract/measure';
+import { jobSpecSchema } from '../src-shared/contract/messages';
 import { estimatePresetSeconds, expandPreset, presetById } from '../src-shared/presets';
 import { reluFiniteMomentsConstant } from '../src-shared/theory';
 import { LabService, LabServiceError } from '../src-main/service/lab-service';
@@ -22,6 +23,16 @@ function inProcessClient(service: LabService): LabClient {
     measure(params, opts): MeasureHandle {
       const controller = new AbortController();
       const done = service.measure(params, opts?.onProgress, controller.signal);
+      done.catch(() => undefined);
+      return { done, cancel: () => controller.abort(new LabServiceError('cancelled', 'cancelled')) };
+    },
+    job(spec, opts) {
+      const controller = new AbortController();
+      const done = (async () => {
+        const job = jobSpecSchema.parse(spec);
+        service.checkJob(job);
+        return service.runJob(job, (o) => opts?.onProgress?.(o), controller.signal);
+      })();
       done.catch(() => undefined);
       return { done, cancel: () => controller.abort(new LabServiceError('cancelled', 'cancelled')) };
     },

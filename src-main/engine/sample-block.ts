@@ -65,13 +65,13 @@ function fmtSeconds(s: number): string {
   return `${(s / 86400).toPrecision(2)} days`;
 }
 
-function fmtBytes(b: number): string {
+export function fmtBytes(b: number): string {
   if (b < 1024 ** 2) return `${(b / 1024).toPrecision(2)} KiB`;
   if (b < 1024 ** 3) return `${(b / 1024 ** 2).toPrecision(2)} MiB`;
   return `${(b / 1024 ** 3).toPrecision(2)} GiB`;
 }
 
-function tooSlow(seconds: number, what: string): { ok: false; reason: string } | null {
+export function tooSlow(seconds: number, what: string): { ok: false; reason: string } | null {
   if (seconds <= FEASIBILITY_LIMITS.maxSeconds) return null;
   return {
     ok: false,

@@ -1,14 +1,15 @@
 // Worker-thread entry of the sampling pool: runs one block of sampled networks per request and posts the Θ samples
 // back, transferring (not copying) their buffers. Block i depends only on (params, i), so the worker is stateless.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MeasureParams } from '../../src-shared/contract/measure';
+import { BLOCK_ARRAYS, type BlockArrays, type PoolWork } from './pool-work';
 import { runBlock as samplerRunBlock } from './sample-block';
+import { runGdStepBlock } from './gd-step-block';
 
 /** main → worker: run block `block` (`count` networks) of a job; `task` is echoed back. */
 export interface BlockRequest {
   type: 'run';
   task: number;
-  params: MeasureParams;
+  work: PoolWork;
   block: number;
   count: number;
 }
@@ -16,7 +17,7 @@ export interface BlockRequest {
 /** worker → main: `ready` once loaded; an `error` reply means runBlock threw, the worker itself is still healthy. */
 export type BlockReply =
   | { type: 'ready' }
-  | { type: 'result'; task: number; theta: Float64Array; thetaOff?: Float64Array }
+  | ({ type: 'result'; task: number } & BlockArrays)
   | { type: 'error'; task: number; message: string };
 
 /** Options passed as workerData. `blockModule` (tests only) replaces the sampler with another module's runBlock. */
@@ -50,16 +51,20 @@ port.on('message', (req: BlockRequest) => {
     let reply: BlockReply;
     const transfer: ArrayBuffer[] = [];
     try {
-      const out = runBlock(req.params, req.block, req.count);
-      const theta = ownBuffer(out.theta);
-      transfer.push(theta.buffer as ArrayBuffer);
-      reply = { type: 'result', task: req.task, theta };
-      if (out.thetaOff) {
-        let thetaOff = ownBuffer(out.thetaOff);
-        if (thetaOff.buffer === theta.buffer) thetaOff = thetaOff.slice(); // one buffer cannot be transferred twice
-        transfer.push(thetaOff.buffer as ArrayBuffer);
-        reply.thetaOff = thetaOff;
+      const out: BlockArrays = req.work.kind === 'measure' ? runBlock(req.work.params, req.block, req.count) : runGdStepBlock(req.work.params, req.block, req.count);
+      const result: BlockReply = { type: 'result', task: req.task, theta: out.theta };
+      if (out.diverged !== undefined) result.diverged = out.diverged;
+      const seen = new Set<ArrayBufferLike>();
+      for (const key of BLOCK_ARRAYS) {
+        const a = out[key];
+        if (!a) continue;
+        let own = ownBuffer(a);
+        if (seen.has(own.buffer)) own = own.slice(); // one buffer cannot be transferred twice
+        seen.add(own.buffer);
+        transfer.push(own.buffer as ArrayBuffer);
+        result[key] = own;
       }
+      reply = result;
     } catch (err) {
       reply = { type: 'error', task: req.task, message: err instanceof Error ? err.message : String(err) };
       transfer.length = 0;

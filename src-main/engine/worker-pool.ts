@@ -2,21 +2,16 @@
 // blockSize; block i is runBlock(params, i, count), which depends only on (params, i), so merging blocks in index
 // order gives the same samples whatever the number of workers. Workers are created lazily, reused, and replaced
 // when they die; a dying worker fails only the job whose block it was running.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { MeasureParams } from '../../src-shared/contract/measure';
+import { BLOCK_ARRAYS, blockShapeError, type BlockArrays, type PoolWork } from './pool-work';
 import { BLOCK_SIZE } from './sample-block';
+import { spawnWorker as spawnThread, toUrl, workerEntryNear } from './spawn-worker';
 import type { BlockReply, BlockRequest, SampleWorkerData } from './sample-worker';
 
-/** Θ samples of one block: theta[j] = Θ(x, x) of network j; thetaOff[j] = Θ(x, x̃) when an input pair was asked for. */
-export interface BlockOutput {
-  theta: Float64Array;
-  thetaOff?: Float64Array;
-}
+/** Θ samples of one block: theta[j] = Θ(x, x) of network j; thetaOff[j] = Θ(x, x̃) when an input pair was asked for; after-step arrays for gd-step work. */
+export type BlockOutput = BlockArrays;
 
 export interface WorkerPoolOptions {
   /** Number of worker threads (default: os.availableParallelism()). */
@@ -60,51 +55,12 @@ export function blockCounts(samples: number, blockSize: number): number[] {
   return counts;
 }
 
-function isTypeScript(entry: URL): boolean {
-  return /\.[cm]?tsx?$/.test(entry.pathname);
-}
-
 /**
  * The worker entry that matches how this module runs: from source (tsx, vitest) it is the sibling
  * sample-worker.ts; inside the Electron build it is out/main/sample-worker.js next to the main bundle.
  */
 export function defaultWorkerEntry(): URL {
-  const here = import.meta.url;
-  if (isTypeScript(new URL(here))) return new URL('./sample-worker.ts', here);
-  // bundled: this code sits in out/main/index.js, or in a chunk one level below it
-  for (const rel of ['./sample-worker.js', '../sample-worker.js']) {
-    const candidate = new URL(rel, here);
-    if (existsSync(fileURLToPath(candidate))) return candidate;
-  }
-  return new URL('./sample-worker.js', here);
-}
-
-let tsxApiUrl: string | undefined;
-/** file: URL of tsx's ESM API (`tsx/esm/api`, import condition), read from tsx's own exports map. */
-function tsxEsmApiUrl(): string {
-  if (tsxApiUrl) return tsxApiUrl;
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
-  const rel = pkg.exports?.['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
-  tsxApiUrl = pathToFileURL(join(dirname(pkgPath), rel)).href;
-  return tsxApiUrl;
-}
-
-function toUrl(entry: string | URL): URL {
-  if (entry instanceof URL) return entry;
-  return /^[a-z][a-z0-9+.-]*:/i.test(entry) && !/^[a-z]:[\\/]/i.test(entry) ? new URL(entry) : pathToFileURL(entry);
-}
-
-/**
- * Start a worker. A TypeScript entry needs tsx, and on Node 20 `execArgv: ['--import', 'tsx']` is ignored by
- * worker threads (checked on 20.20), so a tiny bootstrap registers tsx's ESM hooks in the worker and then imports it.
- */
-function spawnWorker(entry: URL, data: SampleWorkerData): Worker {
-  if (!isTypeScript(entry)) return new Worker(entry, { workerData: data, name: 'ntk-sampler' });
-  const bootstrap =
-    `import(${JSON.stringify(tsxEsmApiUrl())})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data, name: 'ntk-sampler' });
+  return workerEntryNear(import.meta.url, 'sample-worker');
 }
 
 interface Task {
@@ -129,7 +85,7 @@ interface Slot {
 const MAX_STARTUP_FAILURES = 3;
 
 interface Job {
-  params: MeasureParams;
+  work: PoolWork;
   counts: number[];
   /** Next block to dispatch. */
   next: number;
@@ -174,12 +130,16 @@ export class WorkerPool {
     return this.slots.length;
   }
 
-  /** Run all blocks of `params.samples` networks. Resolves after the last block was delivered through onBlocks. */
-  run(params: MeasureParams, opts: PoolRunOptions = {}): Promise<void> {
+  /**
+   * Run all blocks of a job (`samples` networks): a measurement's MeasureParams or any PoolWork. Resolves after the
+   * last block was delivered through onBlocks.
+   */
+  run(job: MeasureParams | PoolWork, opts: PoolRunOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new PoolJobError('cancelled', 'the sampling pool is closed'));
+    const work: PoolWork = 'kind' in job ? job : { kind: 'measure', params: job };
     let counts: number[];
     try {
-      counts = blockCounts(params.samples, this.blockSize);
+      counts = blockCounts(work.params.samples, this.blockSize);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -188,7 +148,7 @@ export class WorkerPool {
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => this.stop(job, new PoolJobError('cancelled', 'cancelled'));
       const job: Job = {
-        params,
+        work,
         counts,
         next: 0,
         waiting: new Map(),
@@ -242,7 +202,7 @@ export class WorkerPool {
       const task: Task = { id: ++this.taskSeq, job, block: job.next++, startedAt: performance.now() };
       slot.task = task;
       slot.worker.ref();
-      const req: BlockRequest = { type: 'run', task: task.id, params: job.params, block: task.block, count: job.counts[task.block] };
+      const req: BlockRequest = { type: 'run', task: task.id, work: job.work, block: task.block, count: job.counts[task.block] };
       slot.worker.postMessage(req);
     }
     let pending = 0;
@@ -268,7 +228,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = spawnWorker(this.entry, this.data);
+    const worker = spawnThread(this.entry, this.data, 'ntk-sampler');
     let markStarted: Slot['markStarted'] = () => undefined;
     const started = new Promise<void>((resolve, reject) => {
       markStarted = (err) => (err ? reject(err) : resolve());
@@ -299,21 +259,20 @@ export class WorkerPool {
     const job = task.job;
     if (!job.settled) {
       if (reply.type === 'error') this.stop(job, new PoolJobError('failed', `sampler failed on block ${task.block}: ${reply.message}`));
-      else this.accept(job, task, { theta: reply.theta, thetaOff: reply.thetaOff });
+      else {
+        const out: BlockOutput = { theta: reply.theta };
+        for (const key of BLOCK_ARRAYS) if (reply[key] !== undefined) out[key] = reply[key];
+        if (reply.diverged !== undefined) out.diverged = reply.diverged;
+        this.accept(job, task, out);
+      }
     }
     this.pump();
   }
 
   private accept(job: Job, task: Task, out: BlockOutput): void {
-    const expected = job.counts[task.block];
-    const bad =
-      !(out.theta instanceof Float64Array) || out.theta.length !== expected
-        ? 'theta'
-        : out.thetaOff !== undefined && (!(out.thetaOff instanceof Float64Array) || out.thetaOff.length !== expected)
-          ? 'thetaOff'
-          : null;
+    const bad = blockShapeError(out, job.counts[task.block]);
     if (bad) {
-      this.stop(job, new PoolJobError('failed', `sampler returned a malformed ${bad} for block ${task.block} (expected ${expected} float64 values)`));
+      this.stop(job, new PoolJobError('failed', `sampler returned a malformed ${bad} for block ${task.block}`));
       return;
     }
     job.msSum += performance.now() - task.startedAt;

@@ -1,7 +1,6 @@
 // One client of the lab service: validates each request, answers it exactly once, and streams its jobs' events.
 // Jobs on the same channel supersede each other (the cursor's old job is cancelled when it moves).
-import type { MeasureParams, MeasureResult } from '../../src-shared/contract/measure';
-import { requestSchema, type LabError, type LabInfo, type Request, type ServerMessage } from '../../src-shared/contract/messages';
+import { requestSchema, type JobOutput, type JobSpec, type LabError, type LabInfo, type Request, type ServerMessage } from '../../src-shared/contract/messages';
 import { describeZodError } from '../../src-shared/params';
 import { LabServiceError, toLabError } from './lab-error';
 
@@ -14,8 +13,9 @@ export interface LabConnection {
 
 /** What a connection needs from the service. */
 export interface ConnectionHost {
-  checkFeasible(params: MeasureParams): void;
-  run(params: MeasureParams, onProgress: (r: MeasureResult) => void, signal: AbortSignal): Promise<MeasureResult>;
+  /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
+  checkJob(job: JobSpec): void;
+  runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal: AbortSignal): Promise<JobOutput>;
   info(transport: LabInfo['transport']): LabInfo;
   nextJobId(): string;
 }
@@ -26,6 +26,8 @@ export const MAX_JOBS_PER_CONNECTION = 8;
 interface JobEntry {
   controller: AbortController;
   channel?: string;
+  /** Started by measure.start (events measure.*, carrying the bare result) or job.start (events job.*). */
+  style: 'measure' | 'job';
 }
 
 /** The request id to answer a malformed message with ('?' when it has none). */
@@ -81,18 +83,21 @@ export class LabConnectionImpl implements LabConnection {
     switch (req.method) {
       case 'lab.info':
         return this.send({ kind: 'response', id: req.id, ok: true, result: this.host.info(this.transport) });
-      case 'measure.cancel': {
+      case 'measure.cancel':
+      case 'job.cancel': {
         const cancelled = this.cancel(req.jobId, 'cancelled by request');
         return this.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, cancelled } });
       }
       case 'measure.start':
-        return this.start(req.id, req.params, req.channel);
+        return this.start(req.id, { kind: 'measure', params: req.params }, req.channel, 'measure');
+      case 'job.start':
+        return this.start(req.id, req.job, req.channel, 'job');
     }
   }
 
-  private start(requestId: string, params: MeasureParams, channel: string | undefined): void {
+  private start(requestId: string, job: JobSpec, channel: string | undefined, style: JobEntry['style']): void {
     try {
-      this.host.checkFeasible(params);
+      this.host.checkJob(job);
     } catch (err) {
       const e = toLabError(err);
       return this.fail(requestId, e.code, e.message);
@@ -103,35 +108,45 @@ export class LabConnectionImpl implements LabConnection {
     if (this.jobs.size >= MAX_JOBS_PER_CONNECTION) {
       return this.fail(requestId, 'busy', `too many running jobs (${MAX_JOBS_PER_CONNECTION}); cancel one or start jobs on a channel`);
     }
-    const entry: JobEntry = { controller: new AbortController(), channel };
+    const entry: JobEntry = { controller: new AbortController(), channel, style };
     this.jobs.set(jobId, entry);
     if (channel !== undefined) this.channels.set(channel, jobId);
     this.send({ kind: 'response', id: requestId, ok: true, result: { jobId } });
 
     const live = (): boolean => this.jobs.get(jobId) === entry;
     this.host
-      .run(params, (result) => live() && this.send({ kind: 'event', jobId, event: 'measure.progress', result }), entry.controller.signal)
+      .runJob(job, (output) => live() && this.sendOutput(jobId, entry, 'progress', output), entry.controller.signal)
       .then(
-        (result) => {
+        (output) => {
           if (!live()) return;
           this.forget(jobId);
-          this.send({ kind: 'event', jobId, event: 'measure.done', result });
+          this.sendOutput(jobId, entry, 'done', output);
         },
         (err: unknown) => {
           if (!live()) return;
           this.forget(jobId);
-          this.send({ kind: 'event', jobId, event: 'measure.error', error: toLabError(err) });
+          this.sendError(jobId, entry, toLabError(err));
         },
       );
   }
 
-  /** Cancel a running job of this connection; its client gets measure.error (cancelled) right away. */
+  private sendOutput(jobId: string, entry: JobEntry, what: 'progress' | 'done', output: JobOutput): void {
+    if (entry.style === 'job') return this.send({ kind: 'event', jobId, event: `job.${what}`, output });
+    if (output.kind !== 'measure') throw new Error(`a measure.start job produced ${output.kind} output`);
+    this.send({ kind: 'event', jobId, event: `measure.${what}`, result: output.result });
+  }
+
+  private sendError(jobId: string, entry: JobEntry, error: LabError): void {
+    this.send({ kind: 'event', jobId, event: entry.style === 'job' ? 'job.error' : 'measure.error', error });
+  }
+
+  /** Cancel a running job of this connection; its client gets measure.error / job.error (cancelled) right away. */
   private cancel(jobId: string, reason: string): boolean {
     const entry = this.jobs.get(jobId);
     if (!entry) return false;
     this.forget(jobId);
     entry.controller.abort(new LabServiceError('cancelled', reason));
-    this.send({ kind: 'event', jobId, event: 'measure.error', error: { code: 'cancelled', message: reason } });
+    this.sendError(jobId, entry, { code: 'cancelled', message: reason });
     return true;
   }
 

@@ -199,3 +199,90 @@ describe('LabService jobs (fixture sampler)', () => {
     c.connection.close();
   });
 });
+
+describe('LabService: first-GD-step jobs (job.start)', () => {
+  const gd = { sigmaW2: 2, depth: 6, width: 16, inputDim: 16, lr: 0.01, samples: 600, seed: 5 };
+
+  it('streams job.progress and ends with job.done carrying a gd-step result', async () => {
+    const svc = service({ workers: 2, blockSize: 100 });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 'g1', method: 'job.start', job: { kind: 'gd-step', params: gd } });
+    const r = await c.response('g1');
+    expect(r.ok).toBe(true);
+    const jobId = (r as { result: { jobId: string } }).result.jobId;
+    const done = await c.event(jobId, 'job.done');
+    if (done.event !== 'job.done' || done.output.kind !== 'gd-step') throw new Error('expected gd-step output');
+    const res = done.output.result;
+    expect(res.samples + res.diverged).toBe(600);
+    expect(res.done).toBe(true);
+    expect(Number.isFinite(res.relativeChange.estimate) && res.relativeChange.stderr > 0).toBe(true);
+    // |E[ΔΘ]| ≤ E[|ΔΘ|] holds for the estimates themselves (same denominator)
+    expect(Math.abs(res.relativeChange.estimate)).toBeLessThanOrEqual(res.absRelativeChange.estimate + 1e-12);
+    expect(c.eventsOf(jobId).every((e) => e.event.startsWith('job.'))).toBe(true);
+  });
+
+  it('the same seed gives the same result whatever the number of workers', async () => {
+    const one = await service({ workers: 1, blockSize: 100 }).gdStep(gd);
+    const two = await service({ workers: 2, blockSize: 100 }).gdStep(gd);
+    expect(two.relativeChange).toEqual(one.relativeChange);
+    expect(two.absRelativeChange).toEqual(one.absRelativeChange);
+  });
+
+  it('answers bad parameters with bad-request and an unaffordable dense run with refused', async () => {
+    const svc = service({ workers: 1 });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 'b1', method: 'job.start', job: { kind: 'gd-step', params: { ...gd, lr: -1 } } });
+    const bad = await c.response('b1');
+    expect(bad.ok === false && bad.error.code).toBe('bad-request');
+    await expect(svc.gdStep({ ...gd, lr: Number.NaN })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(svc.gdStep({ ...gd, method: 'dense', width: 5000, depth: 400, samples: 100000 })).rejects.toMatchObject({ code: 'refused' });
+  });
+
+  it('steps that leave float64 are counted and refused with a reason, never sent as NaN', async () => {
+    const svc = service({ workers: 1, blockSize: 100 });
+    // chaotic, λ ≈ 1.9: a few networks overflow and the rest make every mean's SE leave float64
+    const err = await svc.gdStep({ ...gd, sigmaW2: 3, depth: 30, lr: 1 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(LabServiceError);
+    expect((err as LabServiceError).code).toBe('failed');
+    expect((err as LabServiceError).message).toMatch(/beyond float64|overflowed/);
+    // all but a handful overflow: said with the count
+    await expect(svc.gdStep({ ...gd, sigmaW2: 3, depth: 40, lr: 1e6, target: 1e6 })).rejects.toThrow(/of 600 networks took a finite step/);
+  });
+});
+
+describe('LabService: the TensorFlow.js engine', () => {
+  it('detects a backend when a client connects and reports it (with the fallbacks) in lab.info', async () => {
+    const svc = service({ workers: 1 });
+    expect(svc.info('in-process').tensorflow).toBeUndefined(); // nobody asked yet: no TF worker
+    const c = new Client(svc);
+    const deadline = Date.now() + 30_000;
+    let tf = svc.info('in-process').tensorflow;
+    while (tf?.state === 'detecting' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      tf = svc.info('in-process').tensorflow;
+    }
+    expect(tf?.state).toBe('ready');
+    // neither native package is installed here: both fallbacks are listed with a reason, then wasm runs
+    expect(tf?.backend).toBe('wasm');
+    expect(tf?.fallbacks.map((f) => f.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(tf?.fallbacks[0].reason).toMatch(/CUDA 11\.2/);
+    c.connection.close();
+  });
+
+  it("runs method 'dense' on tfjs when told to, with E[Θ] matching theory within SE and the backend named", async () => {
+    const svc = service({ workers: 1, denseEngine: 'tfjs', tfBackend: 'wasm' });
+    const p = { sigmaW2: 2, depth: 5, width: 24, inputDim: 24, samples: 3000, seed: 9, method: 'dense' } satisfies MeasureParamsInput;
+    const r = await svc.measure(p);
+    expect(r.backend).toMatch(/^tfjs wasm/);
+    // seed 004 eq. (11)–(12) at the EOC with n₀ = M: E[Θ] = L + L = 10 (σ_b = 0, ‖x‖ = 1)
+    expect(Math.abs(r.meanTheta.estimate - 10)).toBeLessThan(4 * r.meanTheta.stderr);
+    const g = await svc.gdStep({ sigmaW2: 2, depth: 5, width: 24, inputDim: 24, lr: 0.02, samples: 2000, seed: 4, method: 'dense' });
+    expect(g.backend).toMatch(/^tfjs wasm/);
+    const ref = await svc.gdStep({ sigmaW2: 2, depth: 5, width: 24, inputDim: 24, lr: 0.02, samples: 2000, seed: 5, method: 'exact' });
+    const z = (g.relativeChange.estimate - ref.relativeChange.estimate) / Math.hypot(g.relativeChange.stderr, ref.relativeChange.stderr);
+    expect(Math.abs(z)).toBeLessThan(4);
+  });
+});

@@ -2,13 +2,19 @@
 // IPC, WebSocket) call connect() once per client; the CLI and tests call measure() directly.
 import pkg from '../../package.json' with { type: 'json' };
 import { measureParamsSchema, type MeasureParams, type MeasureParamsInput, type MeasureResult } from '../../src-shared/contract/measure';
-import { CONTRACT_VERSION, type LabInfo, type ServerMessage } from '../../src-shared/contract/messages';
+import { gdStepParamsSchema, type GdStepParams, type GdStepParamsInput, type GdStepResult } from '../../src-shared/contract/gd-step';
+import { CONTRACT_VERSION, type JobOutput, type JobSpec, type LabInfo, type ServerMessage } from '../../src-shared/contract/messages';
 import { describeZodError } from '../../src-shared/params';
+import { checkGdStepFeasible } from '../engine/gd-step-block';
 import { checkFeasible } from '../engine/sample-block';
 import { WorkerPool } from '../engine/worker-pool';
 import { LabConnectionImpl, type LabConnection } from './connection';
 import { LabServiceError, toLabError } from './lab-error';
+import { runGdStep } from './gd-step-run';
 import { runMeasurement } from './measure-run';
+import { TensorflowEngine } from './tensorflow';
+import { gdStepOnTf, measureOnTf } from './tf-runs';
+import type { BackendChoice } from '../tf/backend';
 
 export type { LabConnection } from './connection';
 export { LabServiceError } from './lab-error';
@@ -24,13 +30,21 @@ export interface LabServiceOptions {
   blockSize?: number;
   /** Minimum time between progress results of one job, ms (default 50). */
   progressIntervalMs?: number;
+  /**
+   * Where method 'dense' runs: 'auto' (default) on TensorFlow.js when a native libtensorflow backend is up, else on
+   * the pool's float64 typed arrays (faster than single-thread wasm on a multi-core CPU: npm run bench); 'pool'; 'tfjs'.
+   */
+  denseEngine?: 'auto' | 'pool' | 'tfjs';
+  /** TensorFlow.js backend choice (default 'auto': tfjs-node-gpu → tfjs-node → wasm → cpu). */
+  tfBackend?: BackendChoice;
+  /** Start TensorFlow.js backend detection when a client connects (default true; the CLI never connects). */
+  detectTensorflowOnConnect?: boolean;
 }
 
 /** summarizeSamples (src-shared/stats/summary.ts) needs at least 3 samples for its standard errors. */
 export const MIN_SAMPLES = 3;
 
 export const BACKEND = 'typed-array (float64, worker_threads)';
-const BACKEND_NOTE = 'no tfjs backend in this build: sampled networks run on float64 typed arrays in worker threads';
 
 export class LabService {
   private readonly pool: WorkerPool;
@@ -38,9 +52,15 @@ export class LabService {
   private jobSeq = 0;
   private closed = false;
   private readonly connections = new Set<LabConnectionImpl>();
+  private readonly tf: TensorflowEngine;
+  private readonly denseEngine: NonNullable<LabServiceOptions['denseEngine']>;
+  private readonly detectOnConnect: boolean;
 
   constructor(opts: LabServiceOptions = {}) {
     this.pool = new WorkerPool({ workers: opts.workers, workerEntry: opts.workerEntry, blockModule: opts.blockModule, blockSize: opts.blockSize });
+    this.tf = new TensorflowEngine({ backend: opts.tfBackend });
+    this.denseEngine = opts.denseEngine ?? 'auto';
+    this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;
     const interval = opts.progressIntervalMs ?? 50;
     if (!Number.isFinite(interval) || interval < 0) throw new RangeError(`progressIntervalMs must be a finite number ≥ 0 (got ${interval})`);
     this.progressIntervalMs = interval;
@@ -51,6 +71,7 @@ export class LabService {
     if (this.closed) throw new Error('the lab service is closed');
     const connection = new LabConnectionImpl(this, send, transport, () => this.connections.delete(connection));
     this.connections.add(connection);
+    if (this.detectOnConnect) void this.tf.start().catch(() => undefined); // the status bar shows the outcome
     return connection;
   }
 
@@ -60,6 +81,66 @@ export class LabService {
       return this.run(this.validate(params), onProgress, signal);
     } catch (err) {
       return Promise.reject(err);
+    }
+  }
+
+  /** Run one first-GD-step experiment; rejects with a LabServiceError. */
+  gdStep(params: GdStepParamsInput, onProgress?: (r: GdStepResult) => void, signal?: AbortSignal): Promise<GdStepResult> {
+    let parsed: GdStepParams;
+    try {
+      parsed = this.validateGdStep(params);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.guard(() => this.gdStepRun(parsed, onProgress, signal));
+  }
+
+  /** Whether method 'dense' goes to TensorFlow.js (see LabServiceOptions.denseEngine). */
+  private denseOnTf(method: 'exact' | 'dense'): boolean {
+    return method === 'dense' && (this.denseEngine === 'tfjs' || (this.denseEngine === 'auto' && this.tf.native));
+  }
+
+  private gdStepRun(params: GdStepParams, onProgress?: (r: GdStepResult) => void, signal?: AbortSignal): Promise<GdStepResult> {
+    if (this.denseOnTf(params.method)) return gdStepOnTf(this.tf, params, signal);
+    return runGdStep(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs });
+  }
+
+  /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
+  checkJob(job: JobSpec): void {
+    if (job.kind === 'measure') return this.checkFeasible(job.params);
+    const verdict = checkGdStepFeasible(job.params);
+    if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
+  }
+
+  /** Run an already-validated job of any kind. */
+  async runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal?: AbortSignal): Promise<JobOutput> {
+    switch (job.kind) {
+      case 'measure':
+        return { kind: 'measure', result: await this.run(job.params, (result) => onProgress({ kind: 'measure', result }), signal) };
+      case 'gd-step': {
+        const params = job.params;
+        const result = await this.guard(() => this.gdStepRun(params, (r) => onProgress({ kind: 'gd-step', result: r }), signal));
+        return { kind: 'gd-step', result };
+      }
+    }
+  }
+
+  /** Parse and check feasibility of gd-step parameters; throws LabServiceError('bad-request' | 'refused'). */
+  validateGdStep(input: unknown): GdStepParams {
+    const parsed = gdStepParamsSchema.safeParse(input);
+    if (!parsed.success) throw new LabServiceError('bad-request', `invalid GD-step parameters: ${describeZodError(parsed.error)}`);
+    this.checkJob({ kind: 'gd-step', params: parsed.data });
+    return parsed.data;
+  }
+
+  /** Run on the open service, mapping anything thrown to a LabServiceError. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new LabServiceError('cancelled', 'the lab service is closed');
+    try {
+      return await fn();
+    } catch (err) {
+      const e = toLabError(err);
+      throw new LabServiceError(e.code, e.message);
     }
   }
 
@@ -73,7 +154,7 @@ export class LabService {
       version: pkg.version,
       contractVersion: CONTRACT_VERSION,
       backend: BACKEND,
-      backendFallbackReason: BACKEND_NOTE,
+      tensorflow: this.tf.info(),
       workers: this.pool.size,
       transport,
     };
@@ -83,7 +164,7 @@ export class LabService {
   async close(): Promise<void> {
     this.closed = true;
     for (const connection of [...this.connections]) connection.close();
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.tf.close()]);
   }
 
   /** Parse and check feasibility; throws LabServiceError('bad-request' | 'refused'). */
@@ -107,14 +188,9 @@ export class LabService {
   }
 
   /** Run already-validated parameters. */
-  async run(params: MeasureParams, onProgress?: (r: MeasureResult) => void, signal?: AbortSignal): Promise<MeasureResult> {
-    if (this.closed) throw new LabServiceError('cancelled', 'the lab service is closed');
-    try {
-      return await runMeasurement(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs });
-    } catch (err) {
-      const e = toLabError(err);
-      throw new LabServiceError(e.code, e.message);
-    }
+  run(params: MeasureParams, onProgress?: (r: MeasureResult) => void, signal?: AbortSignal): Promise<MeasureResult> {
+    if (this.denseOnTf(params.method)) return this.guard(() => measureOnTf(this.tf, params, signal));
+    return this.guard(() => runMeasurement(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs }));
   }
 
   nextJobId(): string {

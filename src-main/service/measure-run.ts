@@ -3,7 +3,15 @@
 import type { MeasureParams, MeasureResult } from '../../src-shared/contract/measure';
 import { summarizePairSamples, summarizeSamples } from '../../src-shared/stats/summary';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
+import { routeOf, type SamplerRoute } from '../engine/sample-block';
 import { LabServiceError } from './lab-error';
+
+/** Where the pool's samplers run, as results report it. */
+export const POOL_BACKENDS: Record<SamplerRoute, string> = {
+  'exact-diagonal': 'exact O(L) diagonal sampler (float64, worker_threads)',
+  'lazy-gaussian': 'exact lazy-Gaussian sampler (float64, worker_threads)',
+  dense: 'materialized weights, typed arrays (float64, worker_threads)',
+};
 
 /** summarizeSamples needs at least 3 samples; smaller prefixes are not reported. */
 const MIN_SUMMARY_SAMPLES = 3;
@@ -13,6 +21,35 @@ export interface MeasureRunOptions {
   signal?: AbortSignal;
   /** Minimum time between partial results (ms). Summaries are also kept under ~20% of the wall time. */
   progressIntervalMs?: number;
+}
+
+/**
+ * The MeasureResult of the samples so far: partial results take the O(N) delta-method SE, the final one the
+ * bootstrap (seed 004 App. C.3 reports bootstrap SEs). `backend` says where the networks ran when not the pool.
+ */
+export function measureResult(params: MeasureParams, theta: Float64Array, thetaOff: Float64Array | undefined, done: boolean, seconds: number, backend?: string): MeasureResult {
+  const speed = done ? 'final' : 'fast';
+  const diag = summarizeSamples(theta, params.seed, { speed });
+  const r: MeasureResult = {
+    sigmaW2: params.sigmaW2,
+    depth: params.depth,
+    width: params.width,
+    inputDim: params.inputDim,
+    sigmaB2: params.sigmaB2,
+    samples: theta.length,
+    samplesRequested: params.samples,
+    seed: params.seed,
+    method: params.method,
+    meanTheta: diag.meanTheta,
+    dispersion: diag.dispersion,
+    tailShare: diag.tailShare,
+    stderrMethod: diag.stderrMethod,
+    seconds,
+    done,
+  };
+  if (backend !== undefined) r.backend = backend;
+  if (thetaOff) r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed });
+  return r;
 }
 
 export async function runMeasurement(pool: WorkerPool, params: MeasureParams, opts: MeasureRunOptions = {}): Promise<MeasureResult> {
@@ -38,30 +75,9 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
     }
   };
 
-  const summarize = (done: boolean): MeasureResult => {
-    // partial results take the O(N) delta-method SE; the final one the bootstrap (seed 004 App. C.3 reports bootstrap SEs)
-    const speed = done ? 'final' : 'fast';
-    const diag = summarizeSamples(theta.subarray(0, merged), params.seed, { speed });
-    const r: MeasureResult = {
-      sigmaW2: params.sigmaW2,
-      depth: params.depth,
-      width: params.width,
-      inputDim: params.inputDim,
-      sigmaB2: params.sigmaB2,
-      samples: merged,
-      samplesRequested: n,
-      seed: params.seed,
-      method: params.method,
-      meanTheta: diag.meanTheta,
-      dispersion: diag.dispersion,
-      tailShare: diag.tailShare,
-      stderrMethod: diag.stderrMethod,
-      seconds: (performance.now() - start) / 1000,
-      done,
-    };
-    if (thetaOff) r.offDiagonal = summarizePairSamples(theta.subarray(0, merged), thetaOff.subarray(0, merged), params.seed, { speed });
-    return r;
-  };
+  const backend = POOL_BACKENDS[routeOf(params)];
+  const summarize = (done: boolean): MeasureResult =>
+    measureResult(params, theta.subarray(0, merged), thetaOff?.subarray(0, merged), done, (performance.now() - start) / 1000, backend);
 
   const emit = (): void => {
     timer = undefined;

@@ -65,7 +65,9 @@ export class FakeLabService {
         if (req.method === 'lab.info') {
           const info: LabInfo = { version: 'fake', contractVersion: CONTRACT_VERSION, backend: 'fake', workers: 0, transport };
           conn.send({ kind: 'response', id: req.id, ok: true, result: info });
-        } else if (req.method === 'measure.cancel') {
+        } else if (req.method === 'job.start') {
+          conn.send({ kind: 'response', id: req.id, ok: false, error: { code: 'refused', message: 'the fake service runs measurements only' } });
+        } else if (req.method === 'measure.cancel' || req.method === 'job.cancel') {
           finish(req.jobId, { kind: 'event', jobId: req.jobId, event: 'measure.error', error: { code: 'cancelled', message: 'cancelled' } });
           conn.send({ kind: 'response', id: req.id, ok: true, result: {} });
         } else {

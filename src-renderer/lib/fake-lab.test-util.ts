@@ -2,7 +2,8 @@
 // the cancellation of each one by hand. Its handles behave like lab-client.ts's: cancel() rejects `done` with code
 // 'cancelled', and an unobserved rejection is not reported.
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
-import type { LabClient, MeasureHandle } from './lab-api';
+import type { JobOutput, JobSpecInput } from '../../src-shared/contract/messages';
+import type { JobHandle, LabClient, MeasureHandle } from './lab-api';
 
 export interface ScriptedJob {
   readonly params: MeasureParamsInput;
@@ -17,10 +18,25 @@ export interface ScriptedJob {
   fail(code: string, message: string): void;
 }
 
+/** A job started through lab.job() (any kind), scripted like ScriptedJob. */
+export interface ScriptedSpecJob {
+  readonly spec: JobSpecInput;
+  readonly channel?: string;
+  cancelled: boolean;
+  progress(o: JobOutput): void;
+  resolve(o: JobOutput): void;
+  reject(err: Error & { code?: string }): void;
+  fail(code: string, message: string): void;
+}
+
 export interface ScriptedLab {
   lab: LabClient;
-  /** Every job started, in launch order. */
+  /** Every measurement started (lab.measure), in launch order. */
   jobs: ScriptedJob[];
+  /** Every job started through lab.job(), in launch order. */
+  specJobs: ScriptedSpecJob[];
+  /** The lab.job() jobs not settled yet, in launch order. */
+  runningSpecJobs(): ScriptedSpecJob[];
   /** The jobs not settled yet (neither resolved, rejected nor cancelled), in launch order. */
   running(): ScriptedJob[];
 }
@@ -32,6 +48,8 @@ export const labError = (code: string, message: string): Error & { code: string 
 export function scriptedLab(workers = 1): ScriptedLab {
   const jobs: ScriptedJob[] = [];
   const live = new Set<ScriptedJob>();
+  const specJobs: ScriptedSpecJob[] = [];
+  const liveSpec = new Set<ScriptedSpecJob>();
   const lab: LabClient = {
     transport: 'in-process',
     info: async () => ({ version: 't', contractVersion: 1, backend: 'test', workers, transport: 'in-process' }),
@@ -68,6 +86,39 @@ export function scriptedLab(workers = 1): ScriptedLab {
         },
       };
     },
+    job(spec, opts): JobHandle<JobOutput> {
+      let resolve!: (o: JobOutput) => void;
+      let reject!: (e: Error) => void;
+      const done = new Promise<JobOutput>((a, b) => {
+        resolve = a;
+        reject = b;
+      });
+      done.catch(() => undefined);
+      const job: ScriptedSpecJob = {
+        spec,
+        channel: opts?.channel,
+        cancelled: false,
+        progress: (o) => opts?.onProgress?.(o),
+        resolve: (o) => {
+          liveSpec.delete(job);
+          resolve(o);
+        },
+        reject: (err) => {
+          liveSpec.delete(job);
+          reject(err);
+        },
+        fail: (code, message) => job.reject(labError(code, message)),
+      };
+      specJobs.push(job);
+      liveSpec.add(job);
+      return {
+        done,
+        cancel() {
+          job.cancelled = true;
+          job.fail('cancelled', 'job cancelled');
+        },
+      };
+    },
   };
-  return { lab, jobs, running: () => [...live] };
+  return { lab, jobs, running: () => [...live], specJobs, runningSpecJobs: () => [...liveSpec] };
 }

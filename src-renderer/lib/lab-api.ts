@@ -1,13 +1,15 @@
 // What the renderer may ask of the lab: the only door from the UI to the engine. Implemented over Electron IPC
 // (window.lab, exposed by the preload) or over the web-mode WebSocket; the UI never knows which.
-import type { LabInfo } from '../../src-shared/contract/messages';
+import type { JobOutput, JobSpecInput, LabInfo } from '../../src-shared/contract/messages';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 
-export interface MeasureHandle {
+export interface JobHandle<T> {
   /** Resolves with the final result; rejects with an Error whose message is user-readable (and `.code === 'cancelled'` when superseded or cancelled). */
-  readonly done: Promise<MeasureResult>;
+  readonly done: Promise<T>;
   cancel(): void;
 }
+
+export type MeasureHandle = JobHandle<MeasureResult>;
 
 export interface LabClient {
   readonly transport: LabInfo['transport'];
@@ -17,4 +19,6 @@ export interface LabClient {
    * A job started on a `channel` cancels that channel's previous job (the cursor uses channel "cursor").
    */
   measure(params: MeasureParamsInput, opts?: { channel?: string; onProgress?: (r: MeasureResult) => void }): MeasureHandle;
+  /** Start a job of any kind (src-shared/contract/messages.ts jobSpecSchema); channels work as for measure(). */
+  job(spec: JobSpecInput, opts?: { channel?: string; onProgress?: (o: JobOutput) => void }): JobHandle<JobOutput>;
 }

@@ -104,7 +104,7 @@ describe('connectLab over WebSocket', () => {
     await vi.waitFor(() => expect(progress.length).toBeGreaterThan(0));
     handle.cancel();
     expect((await rejection(handle.done)).code).toBe('cancelled');
-    await vi.waitFor(() => expect(service.connections[0]!.handled.some((m) => (m as { method?: string }).method === 'measure.cancel')).toBe(true));
+    await vi.waitFor(() => expect(service.connections[0]!.handled.some((m) => (m as { method?: string }).method === 'job.cancel')).toBe(true));
     lab.close();
   });
 

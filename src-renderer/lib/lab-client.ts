@@ -3,6 +3,8 @@
 import './zod-jitless'; // first: before any schema is built (see the file)
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import {
+  type JobOutput,
+  type JobSpecInput,
   labInfoSchema,
   serverMessageSchema,
   startResultSchema,
@@ -11,7 +13,7 @@ import {
   type LabInfo,
   type RequestInput,
 } from '../../src-shared/contract/messages';
-import type { LabClient, MeasureHandle } from './lab-api';
+import type { JobHandle, LabClient, MeasureHandle } from './lab-api';
 import { openIpcTransport } from './transport-ipc';
 import type { LabTransport, TransportOpener } from './transport-types';
 import { openWebSocketTransport, webSocketUrlFor } from './transport-ws';
@@ -40,8 +42,8 @@ type Job = {
   channel?: string;
   settled: boolean;
   jobId?: string;
-  onProgress?: (r: MeasureResult) => void;
-  resolve(r: MeasureResult): void;
+  onProgress?: (o: JobOutput) => void;
+  resolve(o: JobOutput): void;
   reject(err: LabClientError): void;
 };
 type RequestBody = RequestInput extends infer R ? (R extends unknown ? Omit<R, 'kind' | 'id'> : never) : never;
@@ -65,7 +67,7 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
     for (const cb of listeners) cb(state, reason);
   };
 
-  const settle = (job: Job, outcome: { result: MeasureResult } | { error: LabClientError }): void => {
+  const settle = (job: Job, outcome: { result: JobOutput } | { error: LabClientError }): void => {
     if (job.settled) return;
     job.settled = true;
     if (job.jobId) jobs.delete(job.jobId);
@@ -80,13 +82,14 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       if (startsInFlight > 0 && earlyEvents.length < EARLY_EVENT_LIMIT) earlyEvents.push(ev);
       return; // otherwise a job we already settled (cancelled, superseded): nothing to do
     }
-    if (ev.event === 'measure.progress') {
+    if (ev.event === 'measure.progress' || ev.event === 'job.progress') {
       try {
-        job.onProgress?.(ev.result);
+        job.onProgress?.(ev.event === 'job.progress' ? ev.output : { kind: 'measure', result: ev.result });
       } catch (err) {
         console.error('lab: onProgress callback threw', err);
       }
-    } else if (ev.event === 'measure.done') settle(job, { result: ev.result });
+    } else if (ev.event === 'measure.done') settle(job, { result: { kind: 'measure', result: ev.result } });
+    else if (ev.event === 'job.done') settle(job, { result: ev.output });
     else settle(job, { error: new LabClientError(ev.error.code, ev.error.message) });
   };
 
@@ -155,6 +158,81 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       call(body, { resolve, reject }).catch(reject);
     });
 
+/** Start a job (measure.start or job.start); events are routed to it as JobOutputs. */
+const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' }, opts: { channel?: string; onProgress?: (o: JobOutput) => void }): JobHandle<JobOutput> => {
+    let resolve!: (r: JobOutput) => void;
+    let reject!: (err: LabClientError) => void;
+    const done = new Promise<JobOutput>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Superseded cursor jobs are routinely dropped unobserved; that must not surface as an unhandled rejection.
+    done.catch(() => undefined);
+    const job: Job = { channel: opts.channel, settled: false, onProgress: opts.onProgress, resolve, reject };
+    let cancelRequested = false;
+
+    if (opts.channel) {
+      // The lab cancels the channel's previous job too; settling it here makes its handle reject at once.
+      const previous = latestOnChannel.get(opts.channel);
+      if (previous) settle(previous, { error: new LabClientError('cancelled', `superseded by a newer job on channel "${opts.channel}"`) });
+      latestOnChannel.set(opts.channel, job);
+    }
+
+    const sendCancel = (jobId: string): void => {
+      request({ method: 'job.cancel', jobId }).catch(() => undefined); // best effort: the job is settled already
+    };
+
+    startsInFlight++;
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
+      if (--startsInFlight === 0) earlyEvents = [];
+    };
+    call(
+      { ...body, ...(opts.channel ? { channel: opts.channel } : {}) },
+      {
+        resolve(result) {
+          const started = startResultSchema.safeParse(result);
+          if (!started.success) {
+            uncount();
+            settle(job, { error: new LabClientError('internal', 'the lab sent a malformed start response') });
+            return;
+          }
+          const { jobId } = started.data;
+          job.jobId = jobId;
+          if (job.settled || cancelRequested) {
+            uncount();
+            sendCancel(jobId);
+            return;
+          }
+          jobs.set(jobId, job);
+          const mine = earlyEvents.filter((e) => e.jobId === jobId);
+          earlyEvents = earlyEvents.filter((e) => e.jobId !== jobId);
+          uncount();
+          for (const ev of mine) routeEvent(ev);
+        },
+        reject(err) {
+          uncount();
+          settle(job, { error: err });
+        },
+      },
+    ).catch((err: LabClientError) => {
+      uncount();
+      settle(job, { error: err });
+    });
+
+    return {
+      done,
+      cancel() {
+        if (job.settled) return;
+        cancelRequested = true;
+        settle(job, { error: new LabClientError('cancelled', 'cancelled') });
+        if (job.jobId) sendCancel(job.jobId);
+      },
+    };
+  };
+
   const client: ConnectedLabClient = {
     transport: kind,
 
@@ -166,77 +244,18 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
     },
 
     measure(params: MeasureParamsInput, opts: { channel?: string; onProgress?: (r: MeasureResult) => void } = {}): MeasureHandle {
-      let resolve!: (r: MeasureResult) => void;
-      let reject!: (err: LabClientError) => void;
-      const done = new Promise<MeasureResult>((res, rej) => {
-        resolve = res;
-        reject = rej;
+      const onProgress = opts.onProgress;
+      const handle = startJob({ method: 'measure.start', params }, { channel: opts.channel, onProgress: onProgress && ((o) => o.kind === 'measure' && onProgress(o.result)) });
+      const done = handle.done.then((o) => {
+        if (o.kind !== 'measure') throw new LabClientError('internal', `the lab answered a measurement with ${o.kind} output`);
+        return o.result;
       });
-      // Superseded cursor jobs are routinely dropped unobserved; that must not surface as an unhandled rejection.
       done.catch(() => undefined);
-      const job: Job = { channel: opts.channel, settled: false, onProgress: opts.onProgress, resolve, reject };
-      let cancelRequested = false;
+      return { done, cancel: handle.cancel };
+    },
 
-      if (opts.channel) {
-        // The lab cancels the channel's previous job too; settling it here makes its handle reject at once.
-        const previous = latestOnChannel.get(opts.channel);
-        if (previous) settle(previous, { error: new LabClientError('cancelled', `superseded by a newer measurement on channel "${opts.channel}"`) });
-        latestOnChannel.set(opts.channel, job);
-      }
-
-      const sendCancel = (jobId: string): void => {
-        request({ method: 'measure.cancel', jobId }).catch(() => undefined); // best effort: the job is settled already
-      };
-
-      startsInFlight++;
-      let counted = true;
-      const uncount = (): void => {
-        if (!counted) return;
-        counted = false;
-        if (--startsInFlight === 0) earlyEvents = [];
-      };
-      call(
-        { method: 'measure.start', params, ...(opts.channel ? { channel: opts.channel } : {}) },
-        {
-          resolve(result) {
-            const started = startResultSchema.safeParse(result);
-            if (!started.success) {
-              uncount();
-              settle(job, { error: new LabClientError('internal', 'the lab sent a malformed start response') });
-              return;
-            }
-            const { jobId } = started.data;
-            job.jobId = jobId;
-            if (job.settled || cancelRequested) {
-              uncount();
-              sendCancel(jobId);
-              return;
-            }
-            jobs.set(jobId, job);
-            const mine = earlyEvents.filter((e) => e.jobId === jobId);
-            earlyEvents = earlyEvents.filter((e) => e.jobId !== jobId);
-            uncount();
-            for (const ev of mine) routeEvent(ev);
-          },
-          reject(err) {
-            uncount();
-            settle(job, { error: err });
-          },
-        },
-      ).catch((err: LabClientError) => {
-        uncount();
-        settle(job, { error: err });
-      });
-
-      return {
-        done,
-        cancel() {
-          if (job.settled) return;
-          cancelRequested = true;
-          settle(job, { error: new LabClientError('cancelled', 'measurement cancelled') });
-          if (job.jobId) sendCancel(job.jobId);
-        },
-      };
+    job(spec: JobSpecInput, opts: { channel?: string; onProgress?: (o: JobOutput) => void } = {}): JobHandle<JobOutput> {
+      return startJob({ method: 'job.start', job: spec }, opts);
     },
 
     onConnectionChange(cb) {

@@ -52,6 +52,8 @@ export const measureResultSchema = z.object({
   /** How dispersion.stderr was computed: bootstrap for final results up to 10⁵ samples, delta method for partial ones. */
   stderrMethod: z.enum(['bootstrap', 'delta-method']).optional(),
   seconds: z.number(),
+  /** Where the networks ran when not the sampling pool's float64 samplers (e.g. a tfjs backend for method 'dense'). */
+  backend: z.string().optional(),
   done: z.boolean(),
 });
 export type MeasureResult = z.infer<typeof measureResultSchema>;

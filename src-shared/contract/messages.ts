@@ -1,24 +1,60 @@
 // The wire contract between a client (renderer, tests) and the lab service. Every transport
 // (Electron IPC, WebSocket) carries exactly these messages and validates them with these schemas.
 import { z } from 'zod';
+import { gdStepParamsSchema, gdStepResultSchema } from './gd-step';
 import { measureParamsSchema, measureResultSchema } from './measure';
 
 export const CONTRACT_VERSION = 1;
 
 const id = z.string().min(1).max(64);
 
+/** The TensorFlow.js engine (dense networks, training): detected lazily in its own worker. */
+export const tensorflowInfoSchema = z.object({
+  state: z.enum(['detecting', 'ready', 'failed']),
+  /** tensorflow-gpu | tensorflow | wasm | cpu, once ready. */
+  backend: z.string().optional(),
+  /** e.g. "CPU (WebAssembly SIMD, 1 thread)". */
+  device: z.string().optional(),
+  /** Why each preferred backend was not used, in order. */
+  fallbacks: z.array(z.object({ backend: z.string(), reason: z.string() })).default([]),
+  /** Why no backend could be started (state 'failed'). */
+  error: z.string().optional(),
+  tfjsVersion: z.string().optional(),
+});
+export type TensorflowInfo = z.infer<typeof tensorflowInfoSchema>;
+
 /** Facts about the running engine, shown in the status bar. */
 export const labInfoSchema = z.object({
   version: z.string(),
   contractVersion: z.number(),
-  /** Compute backend for real (materialized) networks, e.g. "typed-array (float64)"; tfjs backends arrive with issue 4. */
+  /** Where sampled networks run (the exact samplers and the float64 dense reference). */
   backend: z.string(),
+  /** TensorFlow.js engine state (absent from services that have none, e.g. test fakes). */
+  tensorflow: tensorflowInfoSchema.optional(),
   /** Why a preferred backend was not used, if it was not. */
   backendFallbackReason: z.string().optional(),
   workers: z.number(),
   transport: z.enum(['electron-ipc', 'websocket', 'in-process']),
 });
 export type LabInfo = z.infer<typeof labInfoSchema>;
+
+/** A job of any kind the service runs. Measurements may also use the older measure.* methods and events. */
+export const jobSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('measure'), params: measureParamsSchema }),
+  z.object({ kind: z.literal('gd-step'), params: gdStepParamsSchema }),
+]);
+export type JobSpec = z.infer<typeof jobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+export type JobKind = JobSpec['kind'];
+
+/** A partial or final output of a job, tagged with its kind. */
+export const jobOutputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('measure'), result: measureResultSchema }),
+  z.object({ kind: z.literal('gd-step'), result: gdStepResultSchema }),
+]);
+export type JobOutput = z.infer<typeof jobOutputSchema>;
+
+const channel = z.string().min(1).max(64);
 
 export const requestSchema = z.discriminatedUnion('method', [
   z.object({ kind: z.literal('request'), id, method: z.literal('lab.info') }),
@@ -31,6 +67,9 @@ export const requestSchema = z.discriminatedUnion('method', [
     channel: z.string().min(1).max(64).optional(),
   }),
   z.object({ kind: z.literal('request'), id, method: z.literal('measure.cancel'), jobId: id }),
+  /** Any job kind; its events are job.progress / job.done / job.error. Channels work as for measure.start. */
+  z.object({ kind: z.literal('request'), id, method: z.literal('job.start'), job: jobSpecSchema, channel: channel.optional() }),
+  z.object({ kind: z.literal('request'), id, method: z.literal('job.cancel'), jobId: id }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestInput = z.input<typeof requestSchema>;
@@ -49,6 +88,9 @@ export const eventSchema = z.discriminatedUnion('event', [
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('measure.progress'), result: measureResultSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('measure.done'), result: measureResultSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('measure.error'), error: errorSchema }),
+  z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.progress'), output: jobOutputSchema }),
+  z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.done'), output: jobOutputSchema }),
+  z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.error'), error: errorSchema }),
 ]);
 export type LabEvent = z.infer<typeof eventSchema>;
 

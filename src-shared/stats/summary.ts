@@ -41,7 +41,7 @@ export interface PairSummary {
 }
 
 /** Mean and its standard error s/√N, computed on values divided by max|θ| so squares cannot overflow. */
-function meanWithStderr(samples: ArrayLike<number>): Estimate {
+export function meanWithStderr(samples: ArrayLike<number>): Estimate {
   const n = samples.length;
   let scale = 0;
   for (let i = 0; i < n; i++) {

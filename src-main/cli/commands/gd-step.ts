@@ -1,0 +1,151 @@
+// `ntk-lab gd-step`: one gradient-descent step on a single sample (x, y) for N random networks and the relative
+// change of the NTK, E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ|]/E[Θ] with standard errors (seed 004 Thm 4.1, App. A.3).
+// JSON contract (add fields, never rename): the inputs, backend, relativeChange {estimate, stderr},
+// absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
+import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParamsInput, type GdStepResult } from '../../../src-shared/contract/gd-step';
+import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../../src-shared/params';
+import type { LabService } from '../../service/lab-service';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
+import { checked, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
+import { fmt, fmtEstimate, jsonLine, table } from '../format';
+
+const FLAGS = {
+  ...NETWORK_FLAGS,
+  lr: { type: 'string' },
+  target: { type: 'string' },
+  scale: { type: 'string' },
+  'input-norm': { type: 'string' },
+  'sigma-b2': { type: 'string' },
+  activation: { type: 'string' },
+  'pair-cos': { type: 'string' },
+  samples: { type: 'string' },
+  seed: { type: 'string' },
+  method: { type: 'string' },
+  workers: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (text === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
+function parseGdStep(args: string[]): { params: GdStepParamsInput; workers?: number; json: boolean } {
+  const values = parseFlags(args, FLAGS);
+  const network = parseNetwork(values);
+  const lr = parseNumber('lr', requireString(values, 'lr'));
+  if (!(lr > 0)) throw new UsageError(`--lr: the learning rate η must be > 0 (got ${String(values.lr)})`);
+  const samples = checked('samples', samplesSchema, parseInteger('samples', requireString(values, 'samples')));
+  const seed = checked('seed', seedSchema, parseInteger('seed', requireString(values, 'seed')));
+  const params: GdStepParamsInput = {
+    ...network,
+    lr,
+    samples,
+    seed,
+    method: oneOf('method', optionalString(values, 'method'), GD_STEP_METHODS, 'exact'),
+    activation: oneOf('activation', optionalString(values, 'activation'), ACTIVATIONS, 'relu'),
+  };
+  const num = (flag: string): number | undefined => {
+    const text = optionalString(values, flag);
+    return text === undefined ? undefined : parseNumber(flag, text);
+  };
+  const target = num('target');
+  if (target !== undefined) params.target = target;
+  const scale = num('scale');
+  if (scale !== undefined) {
+    if (!(scale > 0)) throw new UsageError(`--scale: α must be > 0 (got ${scale})`);
+    params.scale = scale;
+  }
+  const inputNorm = num('input-norm');
+  if (inputNorm !== undefined) {
+    if (!(inputNorm > 0)) throw new UsageError(`--input-norm: ‖x‖ must be > 0 (got ${inputNorm})`);
+    params.inputNorm = inputNorm;
+  }
+  const sigmaB2 = num('sigma-b2');
+  if (sigmaB2 !== undefined) params.sigmaB2 = checked('sigma-b2', sigmaB2Schema, sigmaB2);
+  const pairCos = num('pair-cos');
+  if (pairCos !== undefined) params.pairCos = checked('pair-cos', pairCosSchema, pairCos);
+  const workersText = optionalString(values, 'workers');
+  const workers = workersText === undefined ? undefined : parseInteger('workers', workersText);
+  if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
+  return { params, workers, json: values.json === true };
+}
+
+function humanReport(r: GdStepResult): string {
+  const rows: [string, string][] = [
+    ['E[ΔΘ(x,x)]/E[Θ(x,x)]', fmtEstimate(r.relativeChange)],
+    ['E[|ΔΘ(x,x)|]/E[Θ(x,x)]', fmtEstimate(r.absRelativeChange)],
+    ['E[Θ(x,x)] before', fmtEstimate(r.meanTheta)],
+  ];
+  if (r.offDiagonal) {
+    rows.push(['E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.relativeChange)]);
+    rows.push(['E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.absRelativeChange)]);
+  }
+  if (r.diverged > 0) rows.push(['diverged steps', `${r.diverged} of ${r.samplesRequested} (overflow; left out of the estimates)`]);
+  rows.push(['backend', r.backend]);
+  rows.push(['time', `${r.seconds.toFixed(3)} s`]);
+  const title =
+    `First GD step: σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}, ${r.activation}, L = ${r.depth}, M = ${r.width}, n₀ = ${r.inputDim}; ` +
+    `η = ${fmt(r.lr)}, y = ${fmt(r.target)}, α = ${fmt(r.scale)}, ‖x‖ = ${fmt(r.inputNorm)}; N = ${r.samples}, seed ${r.seed}, method ${r.method}`;
+  return table(title, rows);
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { params, workers, json } = parseGdStep(args);
+  const { LabService: Service, LabServiceError } = await import('../../service/lab-service');
+  const service: LabService = new Service({ workers });
+  const showProgress = io.stderrIsTTY;
+  try {
+    const progress = (r: GdStepResult): void =>
+      io.stderr(`\r\x1b[2K  ${r.samples.toLocaleString('en-US')} / ${r.samplesRequested.toLocaleString('en-US')} networks   E[ΔΘ]/E[Θ] ≈ ${fmt(r.relativeChange.estimate)}`);
+    const result = await service.gdStep(params, showProgress ? progress : undefined, io.signal);
+    if (showProgress) io.stderr('\r\x1b[2K');
+    const { done: _done, ...out } = result;
+    io.stdout(json ? jsonLine(out) : humanReport(result));
+    return EXIT_OK;
+  } catch (err) {
+    if (showProgress) io.stderr('\r\x1b[2K');
+    if (err instanceof LabServiceError && (err.code === 'bad-request' || err.code === 'refused')) {
+      io.stderr(`ntk-lab gd-step: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`ntk-lab gd-step: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILED;
+  } finally {
+    await service.close();
+  }
+}
+
+export const command: CliCommand = {
+  name: 'gd-step',
+  summary: 'one GD step on (x, y) for N networks: relative change of the NTK with standard errors',
+  usage: `Usage: ntk-lab gd-step --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>] --lr <η>
+                       [--target <y>] [--scale <α>] [--input-norm <r>] [--sigma-b2 <v>] [--activation <φ>]
+                       [--pair-cos <c>] --samples <N> --seed <s> [--method exact|dense] [--workers <k>] [--json]
+
+Each of N random networks (standard parametrization, seed 004 eq. 6; biases start at σ_b and are trained) takes one
+gradient-descent step on one sample (x, y), loss ½(f(x) − y)², learning rate η, all weights and biases trained.
+Reports E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ(x,x)|]/E[Θ(x,x)] with standard errors (seed 004 Thm 4.1: → ∞ in the chaotic
+phase at fixed η, → 0 in the ordered phase, as depth and width grow together).
+
+${NETWORK_USAGE}
+  --lr <η>           learning rate (> 0)
+  --target <y>       the sample's target (default 0)
+  --scale <α>        lazy-training rescale α of seed 004 App. B.3 (default 1; relative change ∝ 1/α²)
+  --input-norm <r>   ‖x‖ (default 1)
+  --sigma-b2 <v>     bias variance at init (default 0)
+  --activation <φ>   ${ACTIVATIONS.join(' | ')} (default relu, the theorem's setting)
+  --pair-cos <c>     also report the change of Θ(x,x̃) for a second input with cosine c to x
+  --samples <N>      number of networks (≥ 3)
+  --seed <s>         random seed (integer in 0 … 2³²−1)
+  --method <m>       exact (default): lazily revealed Gaussian weights carried across the step (O(L·M) per network);
+                     dense: materialized float64 weight matrices (a reference; O(L·M²))
+  --workers <k>      worker threads (default: one per core)
+  --json             one JSON object: the inputs, backend, relativeChange {estimate, stderr},
+                     absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, samplesRequested,
+                     offDiagonal {relativeChange, absRelativeChange} with --pair-cos)
+
+A step that overflows float64 is counted in "diverged" and left out of the estimates, never averaged in as NaN.`,
+  run,
+};

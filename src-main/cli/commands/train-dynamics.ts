@@ -1,0 +1,207 @@
+// `ntk-lab train-dynamics`: train a fully-connected net on MNIST (TensorFlow.js, in this process) and stream the
+// NTK's label-awareness Θd, Θc, Θn (seed 004 eq. 23) with train/test loss at the recorded steps (Fig. 4).
+// JSON contract (add fields, never rename): one line per recorded step with the fields of trainDynamicsRecordSchema
+// (src-shared/contract/train-dynamics.ts) plus "backend" (the tfjs backend name) on every line; "kernel" (100×100,
+// class-sorted, 7 significant digits) only with --kernel.
+import {
+  PAPER_SIZE,
+  TRAIN_LIMITS,
+  TRAIN_LOSSES,
+  TRAIN_NORMALIZATIONS,
+  TRAIN_OPTIMIZERS,
+  TRAIN_PARAMETRIZATIONS,
+  parseTrainDynamicsParams,
+  type TrainDynamicsParamsInput,
+  type TrainDynamicsRecord,
+} from '../../../src-shared/contract/train-dynamics';
+import { ACTIVATIONS } from '../../../src-shared/contract/gd-step';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
+import { optionalString, parseFlags, parseInteger, parseNumber } from '../args';
+import { fmt, jsonLine } from '../format';
+
+const FLAGS = {
+  'sigma-w2': { type: 'string' },
+  'sigma-b2': { type: 'string' },
+  depth: { type: 'string' },
+  width: { type: 'string' },
+  activation: { type: 'string' },
+  parametrization: { type: 'string' },
+  loss: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  steps: { type: 'string' },
+  'record-every': { type: 'string' },
+  'record-at': { type: 'string' },
+  seed: { type: 'string' },
+  'train-size': { type: 'string' },
+  'test-size': { type: 'string' },
+  normalization: { type: 'string' },
+  'paper-size': { type: 'boolean' },
+  kernel: { type: 'boolean' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function choice<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
+function parse(args: string[]): { params: TrainDynamicsParamsInput; backend: string; json: boolean } {
+  const v = parseFlags(args, FLAGS);
+  const params: TrainDynamicsParamsInput = v['paper-size'] === true ? { ...PAPER_SIZE } : {};
+  const num = (flag: string) => {
+    const t = optionalString(v, flag);
+    return t === undefined ? undefined : parseNumber(flag, t);
+  };
+  const int = (flag: string) => {
+    const t = optionalString(v, flag);
+    return t === undefined ? undefined : parseInteger(flag, t);
+  };
+  const set = <K extends keyof TrainDynamicsParamsInput>(key: K, value: TrainDynamicsParamsInput[K] | undefined) => {
+    if (value !== undefined) params[key] = value;
+  };
+  set('sigmaW2', num('sigma-w2'));
+  set('sigmaB2', num('sigma-b2'));
+  set('depth', int('depth'));
+  set('width', int('width'));
+  set('activation', choice('activation', optionalString(v, 'activation'), ACTIVATIONS));
+  set('parametrization', choice('parametrization', optionalString(v, 'parametrization'), TRAIN_PARAMETRIZATIONS));
+  set('loss', choice('loss', optionalString(v, 'loss'), TRAIN_LOSSES));
+  set('optimizer', choice('optimizer', optionalString(v, 'optimizer'), TRAIN_OPTIMIZERS));
+  set('lr', num('lr'));
+  set('batchSize', int('batch-size'));
+  set('steps', int('steps'));
+  set('seed', int('seed'));
+  set('trainSize', int('train-size'));
+  set('testSize', int('test-size'));
+  set('normalization', choice('normalization', optionalString(v, 'normalization'), TRAIN_NORMALIZATIONS));
+  params.kernel = v.kernel === true;
+  const every = int('record-every');
+  const atText = optionalString(v, 'record-at');
+  if (every !== undefined && atText !== undefined) throw new UsageError('--record-every and --record-at both choose the recorded steps: give one of them');
+  if (atText !== undefined) {
+    params.recordAt = atText.split(',').map((s) => parseInteger('record-at', s.trim()));
+  } else if (every !== undefined) {
+    if (every < 1) throw new UsageError(`--record-every: must be ≥ 1 (got ${every})`);
+    const steps = params.steps ?? parseTrainDynamicsParams({ ...params, recordAt: [0] }).steps;
+    if (steps / every + 2 > TRAIN_LIMITS.recordsMax) throw new UsageError(`--record-every ${every} gives more than ${TRAIN_LIMITS.recordsMax} records for ${steps} steps`);
+    const at: number[] = [];
+    for (let s = 0; s <= steps; s += every) at.push(s);
+    if (at[at.length - 1] !== steps) at.push(steps);
+    params.recordAt = at;
+  }
+  // validate now so bad input is a usage error (exit 2) before any backend is loaded
+  try {
+    parseTrainDynamicsParams(params);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+  return { params, backend: optionalString(v, 'backend') ?? 'auto', json: v.json === true };
+}
+
+function jsonRecord(r: TrainDynamicsRecord, backend: string): string {
+  const { kernel, ...rest } = r;
+  const out: Record<string, unknown> = { ...rest, backend };
+  if (kernel) out.kernel = Array.from(kernel, (x) => Number(x.toPrecision(7)));
+  return jsonLine(out);
+}
+
+const COLUMNS = ['step', 'train loss', 'test loss', 'test acc', 'Θd', 'Θc/Θd', 'Θn/Θd', 'seconds'];
+
+function humanRow(r: TrainDynamicsRecord): string {
+  const f = (x: number | null) => (x === null ? '—' : fmt(Number(x.toPrecision(4))));
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? null : a / b);
+  const cells = [String(r.step), f(r.trainLoss), f(r.testLoss), f(r.testAccuracy), f(r.thetaD), f(ratio(r.thetaC, r.thetaD)), f(ratio(r.thetaN, r.thetaD)), r.seconds.toFixed(1)];
+  return `${cells.map((c) => c.padStart(11)).join('')}${r.diverged ? '   diverged' : ''}\n`;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { params, backend: prefer, json } = parse(args);
+  // loaded here so that --help and the other commands do not import TensorFlow.js
+  const { ensureBackend, isBackendChoice } = await import('../../tf/backend');
+  if (!isBackendChoice(prefer)) throw new UsageError(`--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(prefer)}`);
+  const { trainDynamicsTask } = await import('../../tf/train/train-dynamics');
+  let diverged: TrainDynamicsRecord | undefined;
+  try {
+    const info = await ensureBackend(prefer);
+    if (!json) {
+      const p = parseTrainDynamicsParams(params);
+      io.stdout(
+        `Training dynamics on MNIST (seed 004 Fig. 4): σ_w² = ${fmt(p.sigmaW2)}, L = ${p.depth}, M = ${p.width}, ${p.activation}, ` +
+          `${p.optimizer} lr ${fmt(p.lr)}, batch ${p.batchSize} of ${p.trainSize}, ${p.steps} steps, seed ${p.seed}; backend ${info.name} (${info.device})\n` +
+          `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`,
+      );
+    }
+    const summary = await trainDynamicsTask(params, {
+      emit: (rec) => {
+        const r = rec as TrainDynamicsRecord;
+        if (r.diverged) diverged = r;
+        io.stdout(json ? jsonRecord(r, info.name) : humanRow(r));
+      },
+      cancelled: () => io.signal?.aborted === true,
+    });
+    if (diverged) {
+      io.stderr(`ntk-lab train-dynamics: training diverged (non-finite loss or kernel) by step ${diverged.step}\n`);
+      return EXIT_FAILED;
+    }
+    if (summary.stoppedEarly) io.stderr(`ntk-lab train-dynamics: stopped early after ${summary.records} records\n`);
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof RangeError) {
+      io.stderr(`ntk-lab train-dynamics: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`ntk-lab train-dynamics: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+export const command: CliCommand = {
+  name: 'train-dynamics',
+  summary: 'train on MNIST and stream the NTK structure Θd, Θc, Θn (seed 004 Fig. 4) at chosen steps',
+  usage: `Usage: ntk-lab train-dynamics [--sigma-w2 <v>] [--depth <L>] [--width <M>] [--steps <T>]
+                              [--record-every <k> | --record-at <a,b,c>] [--lr <η>] [--optimizer adam|sgd]
+                              [--seed <s>] [--paper-size] [--kernel] [--json] [more flags below]
+
+Trains a fully-connected net (784 → M × (L−1) → 10, biases zero at init but trained) on MNIST digits from the
+mnist package and records, at the chosen steps, train/test loss (batch mean of ½‖f − y‖², one-hot y) and accuracy,
+and the label-awareness of the NTK on 100 training digits (10 per class), seed 004 eq. (23):
+Θd = mean diagonal, Θc = mean same-class off-diagonal, Θn = mean different-class value, with Θ = Σ_k Θ_kk
+(trace over the 10 outputs). Runs in this process on the fastest TensorFlow.js backend available.
+
+Defaults are reduced for a CPU (L = 20 as in the paper, M = 100, batch 100 of 2,000 digits, 300 Adam steps at
+lr 1e−4, records at 0, 1, 2, 5, 10, 20, 50, 100, 200, 300): 30 s of CPU, about 1–1.5 minutes on a busy 2-core
+machine with tfjs-wasm.
+--paper-size sets the paper's sizes (L = 20, M = 300, Adam lr 1e−5, full batch, 3,000 steps; 9,000 train digits,
+as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu). Later flags override it.
+
+  --sigma-w2 <v>       weight variance σ_w² (default 2: edge of chaos; the paper uses 1.0, 2.0, 2.2)
+  --sigma-b2 <v>       bias variance at init (default 0)
+  --depth <L>          number of weight layers, 1–${TRAIN_LIMITS.depthMax} (default 20)
+  --width <M>          hidden width, 1–${TRAIN_LIMITS.widthMax} (default 100)
+  --activation <a>     ${ACTIVATIONS.join(', ')} (default relu)
+  --parametrization <p> standard (default, W ~ N(0, σ_w²/n)) or ntk (W = σ_w/√n · V)
+  --loss <l>           mse (default, ½‖f − y‖²) or cross-entropy
+  --optimizer <o>      adam (default) or sgd
+  --lr <η>             learning rate (default 1e-4)
+  --batch-size <b>     minibatch size (default 100; = train size for full batch)
+  --steps <T>          optimizer steps (default 300)
+  --record-every <k>   record at 0, k, 2k, …, and the last step
+  --record-at <list>   record at these steps (comma-separated; default 0, 1, 2, 5, 10, 20, 50, …, T)
+  --seed <s>           seed of the init, the data split and the batches (default 0)
+  --train-size <n>     training digits (default 2000; ≥ 100, they include the NTK subset)
+  --test-size <n>      test digits (default 1000; train + test ≤ 10000)
+  --normalization <n>  unit (default, ‖x⁰‖ = 1 as in the theory) or pixel (intensities in [0, 1])
+  --kernel             also output the 100×100 class-sorted NTK (the heat map) in each record
+  --backend <b>        auto (default), tensorflow-gpu, tensorflow, wasm or cpu
+  --json               one JSON object per recorded step: step, epoch, trainLoss, testLoss, trainAccuracy,
+                       testAccuracy, thetaD, thetaC, thetaN, diverged, seconds, backend (+ kernel with --kernel).
+                       A diverged run ends with a record with diverged = true and nulls (exit code 1).
+
+Ctrl-C stops the run after the current step.`,
+  run,
+};

@@ -1,0 +1,73 @@
+// What a sampling worker runs for a first-GD-step experiment (issue 4): one block of networks, each taking one GD
+// step on (x, y); Θ(x, x) (and Θ(x, x̃)) before and after. Block b always uses new Rng(seed, b), as measurements do.
+// method 'exact' → the lazy-Gaussian sampler carried across the step (docs/gd-step.md); 'dense' → materialized
+// float64 weights. checkGdStepFeasible refuses work that would not finish or fit.
+import type { GdStepParams } from '../../src-shared/contract/gd-step';
+import { Rng } from '../../src-shared/rng';
+import { denseCost } from './dense';
+import { sampleGdStepDense } from './gd-step-dense';
+import { sampleGdStepExact, type GdStepSpec } from './gd-step-exact';
+import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
+import type { BlockArrays } from './pool-work';
+import { FEASIBILITY_LIMITS, fmtBytes, tooSlow } from './sample-block';
+
+// Single-core costs used for the time estimates (bench/gd-step.ts measures them; conservative).
+const LAZY_STEP_SECONDS_PER_UNIT = 1.5e-6; // per input per hidden unit, both passes before and after the step
+const DENSE_FLOPS_PER_SECOND = 3e8;
+
+export function gdStepWidths(params: GdStepParams): number[] {
+  const widths = new Array<number>(params.depth);
+  widths[0] = params.inputDim;
+  for (let l = 1; l < params.depth; l++) widths[l] = params.width;
+  return widths;
+}
+
+export function gdStepSpec(params: GdStepParams): GdStepSpec {
+  return {
+    sigmaW2: params.sigmaW2,
+    sigmaB2: params.sigmaB2,
+    widths: gdStepWidths(params),
+    activation: params.activation,
+    lr: params.lr,
+    target: params.target,
+    scale: params.scale,
+    inputNorm: params.inputNorm,
+    pairCos: params.pairCos,
+  };
+}
+
+export function runGdStepBlock(params: GdStepParams, block: number, count: number): BlockArrays {
+  if (!Number.isInteger(block) || block < 0) throw new RangeError(`block must be an integer ≥ 0 (got ${block})`);
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be an integer ≥ 0 (got ${count})`);
+  const rng = new Rng(params.seed, block);
+  const spec = gdStepSpec(params);
+  const r = params.method === 'dense' ? sampleGdStepDense(spec, count, rng) : sampleGdStepExact(spec, count, rng);
+  const out: BlockArrays = { theta: r.theta, thetaAfter: r.thetaAfter, diverged: r.diverged };
+  if (r.thetaOff) out.thetaOff = r.thetaOff;
+  if (r.thetaOffAfter) out.thetaOffAfter = r.thetaOffAfter;
+  return out;
+}
+
+export function checkGdStepFeasible(params: GdStepParams): { ok: true } | { ok: false; reason: string } {
+  const widths = gdStepWidths(params);
+  const N = params.samples;
+  const L = params.depth;
+  const inputs = params.pairCos === undefined ? 1 : 2;
+  if (params.method === 'exact') {
+    let units = 0, stored = 0;
+    for (let l = 1; l <= L; l++) {
+      const nOut = l < L ? widths[l] : 1;
+      units += nOut;
+      // the step doubles the revealed products per layer: before- and after-step vectors on both sides
+      stored += 2 * inputs * (2 * (l === 1 ? 2 * inputs : widths[l - 1]) + 4 * nOut);
+    }
+    if (stored > LAZY_MAX_STORED_VALUES)
+      return { ok: false, reason: `network too large for the exact step sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})` };
+    return tooSlow(N * inputs * units * LAZY_STEP_SECONDS_PER_UNIT, `a GD step on ${N} networks (exact sampler)`) ?? { ok: true };
+  }
+  const cost = denseCost(widths, inputs);
+  if (cost.bytes > FEASIBILITY_LIMITS.maxBytes)
+    return { ok: false, reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'` };
+  // forward + backward before the step, the update, forward + backward after: ≈ 3× one NTK evaluation
+  return tooSlow((3 * N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND, `a GD step on ${N} dense networks`) ?? { ok: true };
+}

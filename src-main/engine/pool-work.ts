@@ -1,0 +1,40 @@
+// What the sampling pool runs: a measurement (Θ at initialization, issue 3) or a first-GD-step experiment (issue 4).
+// Either is split into blocks of networks; block b depends only on (work, b), so results do not depend on the
+// number of workers. A block returns float64 arrays with one value per network that stayed finite.
+import type { GdStepParams } from '../../src-shared/contract/gd-step';
+import type { MeasureParams } from '../../src-shared/contract/measure';
+
+export type PoolWork = { kind: 'measure'; params: MeasureParams } | { kind: 'gd-step'; params: GdStepParams };
+
+/** The per-network arrays a block may return, all of one length (count − diverged). */
+export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter'] as const;
+
+export interface BlockArrays {
+  /** Θ(x, x) at initialization. */
+  theta: Float64Array;
+  /** Θ(x, x̃) at initialization, when a second input was asked for. */
+  thetaOff?: Float64Array;
+  /** Θ(x, x) after the GD step (gd-step work). */
+  thetaAfter?: Float64Array;
+  /** Θ(x, x̃) after the GD step (gd-step work with a second input). */
+  thetaOffAfter?: Float64Array;
+  /** Networks dropped from the arrays because their step left float64 (gd-step work). */
+  diverged?: number;
+}
+
+export function workSamples(work: PoolWork): number {
+  return work.params.samples;
+}
+
+/** The pool's own input check of a finished block: every array a Float64Array of the one expected length. */
+export function blockShapeError(out: BlockArrays, count: number): string | null {
+  const diverged = out.diverged ?? 0;
+  if (!Number.isInteger(diverged) || diverged < 0 || diverged > count) return `diverged count ${String(out.diverged)}`;
+  const expected = count - diverged;
+  for (const key of BLOCK_ARRAYS) {
+    const a = out[key];
+    if (a === undefined && key !== 'theta') continue;
+    if (!(a instanceof Float64Array) || a.length !== expected) return `${key} (expected ${expected} float64 values)`;
+  }
+  return null;
+}

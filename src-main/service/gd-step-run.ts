@@ -1,0 +1,147 @@
+// One first-GD-step experiment on the pool: merge the blocks in block order and turn the paired samples
+// (Θ before, Θ after) into GdStepResults — partial ones (delta-method SEs, throttled) while blocks arrive, and the
+// final one (paired-bootstrap SEs up to BOOTSTRAP_MAX_N networks, as measurements do).
+import type { GdStepParams, GdStepResult } from '../../src-shared/contract/gd-step';
+import { Rng } from '../../src-shared/rng';
+import { relativeChange, type RelativeChange } from '../../src-shared/stats/relative-change';
+import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
+import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
+import { LabServiceError } from './lab-error';
+
+/** Stream of the bootstrap's Rng (apart from the samplers' block streams). */
+const BOOTSTRAP_STREAM = 0x6d57_b007;
+
+export const GD_STEP_BACKENDS = {
+  exact: 'exact lazy-Gaussian sampler (float64, worker_threads)',
+  dense: 'materialized weights, typed arrays (float64, worker_threads)',
+} as const;
+
+/** Estimates or SEs that left float64 are refused with what is known, never sent as NaN/Infinity. */
+function beyondFloat64(what: string, c: RelativeChange): void {
+  for (const e of [c.relativeChange, c.absRelativeChange]) {
+    if (Number.isFinite(e.estimate) && Number.isFinite(e.stderr)) continue;
+    const est = Number.isFinite(e.estimate) ? `≈ ${e.estimate.toPrecision(3)}` : 'beyond float64';
+    throw new LabServiceError('failed', `${what} is ${est} and its standard error is beyond float64: a few networks dominate every mean; lower η, σ_w² or the depth`);
+  }
+}
+
+export interface GdStepRunOptions {
+  onProgress?: (r: GdStepResult) => void;
+  signal?: AbortSignal;
+  /** Minimum time between partial results (ms). */
+  progressIntervalMs?: number;
+}
+
+/** Paired per-network kernels before/after the step; the first `count` entries are finite networks. */
+export interface GdStepData {
+  theta: Float64Array;
+  thetaAfter: Float64Array;
+  thetaOff?: Float64Array;
+  thetaOffAfter?: Float64Array;
+  count: number;
+  diverged: number;
+}
+
+/** The GdStepResult of the data so far: delta-method SEs while streaming, paired bootstrap for the final one. */
+export function gdStepResult(params: GdStepParams, data: GdStepData, done: boolean, seconds: number, backend: string): GdStepResult {
+  const { count: finite, diverged } = data;
+  const n = params.samples;
+  if (finite < 3) {
+    throw new LabServiceError(
+      'failed',
+      `only ${finite} of ${n} networks took a finite step (${diverged} overflowed): the relative change cannot be estimated; lower η or the depth`,
+    );
+  }
+  const boot = done && finite <= BOOTSTRAP_MAX_N;
+  const change = (before: Float64Array, after: Float64Array, stream: number): RelativeChange =>
+    relativeChange(before.subarray(0, finite), after.subarray(0, finite), boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {});
+  const diag = change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM);
+  beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
+  const r: GdStepResult = {
+    sigmaW2: params.sigmaW2,
+    depth: params.depth,
+    width: params.width,
+    inputDim: params.inputDim,
+    sigmaB2: params.sigmaB2,
+    activation: params.activation,
+    lr: params.lr,
+    target: params.target,
+    scale: params.scale,
+    inputNorm: params.inputNorm,
+    samples: finite,
+    samplesRequested: n,
+    seed: params.seed,
+    method: params.method,
+    backend,
+    relativeChange: diag.relativeChange,
+    absRelativeChange: diag.absRelativeChange,
+    meanTheta: meanWithStderr(data.theta.subarray(0, finite)),
+    diverged,
+    seconds,
+    done,
+  };
+  if (params.pairCos !== undefined) {
+    if (!data.thetaOff || !data.thetaOffAfter) throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
+    r.pairCos = params.pairCos;
+    const off = change(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1);
+    beyondFloat64('E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', off);
+    r.offDiagonal = { relativeChange: off.relativeChange, absRelativeChange: off.absRelativeChange };
+  }
+  return r;
+}
+
+/** Summaries can fail (too few finite networks, values beyond float64): say why as a LabServiceError. */
+export function finalGdStepResult(params: GdStepParams, data: GdStepData, seconds: number, backend: string): GdStepResult {
+  try {
+    return gdStepResult(params, data, true, seconds, backend);
+  } catch (err) {
+    if (err instanceof LabServiceError) throw err;
+    throw new LabServiceError('failed', `summarizing ${data.count} GD steps failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The experiment on the sampling pool (exact sampler, or dense float64 typed arrays). */
+export async function runGdStep(pool: WorkerPool, params: GdStepParams, opts: GdStepRunOptions = {}): Promise<GdStepResult> {
+  const start = performance.now();
+  const { onProgress, signal } = opts;
+  const interval = opts.progressIntervalMs ?? 50;
+  const n = params.samples;
+  const pair = params.pairCos !== undefined;
+  const data: GdStepData = {
+    theta: new Float64Array(n),
+    thetaAfter: new Float64Array(n),
+    thetaOff: pair ? new Float64Array(n) : undefined,
+    thetaOffAfter: pair ? new Float64Array(n) : undefined,
+    count: 0,
+    diverged: 0,
+  };
+  const backend = GD_STEP_BACKENDS[params.method];
+  let lastEmit = -Infinity;
+  let progressError: unknown;
+
+  const onBlocks = (blocks: BlockOutput[]): void => {
+    if (progressError) throw progressError;
+    for (const b of blocks) {
+      if (!b.thetaAfter || (pair && (!b.thetaOff || !b.thetaOffAfter))) throw new Error('the GD-step sampler returned incomplete arrays');
+      data.theta.set(b.theta, data.count);
+      data.thetaAfter.set(b.thetaAfter, data.count);
+      if (pair) {
+        data.thetaOff!.set(b.thetaOff!, data.count);
+        data.thetaOffAfter!.set(b.thetaOffAfter!, data.count);
+      }
+      data.count += b.theta.length;
+      data.diverged += b.diverged ?? 0;
+    }
+    if (!onProgress || data.count + data.diverged === n || data.count < 3 || performance.now() - lastEmit < interval) return;
+    try {
+      onProgress(gdStepResult(params, data, false, (performance.now() - start) / 1000, backend));
+      lastEmit = performance.now();
+    } catch (err) {
+      progressError ??= err;
+    }
+  };
+
+  await pool.run({ kind: 'gd-step', params }, { onBlocks, signal });
+  if (progressError) throw progressError;
+  return finalGdStepResult(params, data, (performance.now() - start) / 1000, backend);
+}

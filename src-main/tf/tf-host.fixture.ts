@@ -1,0 +1,43 @@
+// Test fixture, not a task of the lab: tasks with chosen behaviour (cooperative, stuck, crashing, throwing) that
+// tf-host.test.ts adds to the worker through TfHostOptions.taskModule.
+import { threadId } from 'node:worker_threads';
+import type { TaskHandler } from './tasks';
+
+export const tasks: Record<string, TaskHandler> = {
+  /** The worker's thread id and a typed array, to check transfer and worker identity. */
+  async whoami(params) {
+    const n = (params as { n?: number } | null)?.n ?? 4;
+    return { threadId, values: Float64Array.from({ length: n }, (_, i) => i * 0.5) };
+  },
+  /** `batches` batches of ~20 ms each, a checkpoint and a progress value between them. */
+  async batches(params, ctx) {
+    const { batches } = params as { batches: number };
+    for (let i = 0; i < batches; i++) {
+      await ctx.checkpoint();
+      await new Promise((r) => setTimeout(r, 20));
+      ctx.emit({ done: i + 1, total: batches });
+    }
+    return { batches };
+  },
+  /** A batch that never returns to the event loop (bounded at 60 s so a broken host cannot hang CI forever). */
+  async stuck(_params, ctx) {
+    ctx.emit({ started: true });
+    await new Promise((r) => setImmediate(r)); // let the progress message out
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      /* busy */
+    }
+    return 'unreachable in the test';
+  },
+  /** An uncaught exception outside the task's promise: the worker thread dies. */
+  async crash() {
+    setImmediate(() => {
+      throw new Error('simulated native abort in libtensorflow');
+    });
+    return new Promise(() => undefined);
+  },
+  /** A task that throws: fails the task, the worker stays up. */
+  async throws() {
+    throw new RangeError('bad parameter for the fixture');
+  },
+};

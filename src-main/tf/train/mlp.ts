@@ -1,0 +1,233 @@
+// A trainable fully-connected network on TensorFlow.js (tfjs-core; any registered backend), for the training
+// experiments: seed 004 Fig. 4 (NTK structure during training) and the trainability sweeps (issue 5).
+//
+// Layers l = 1…L with widths widths = [n₀, n₁, …, n_L] (n_L = number of outputs, 1 for the theory's scalar output):
+//   h_l = W_l x_{l−1} + b_l,  x_l = φ(h_l) for l < L,  f = h_L (linear output layer).
+// Parametrizations, the same as src-main/tf/layers.ts so that empiricalNtk reads our variables directly:
+//   standard (seed 004 eq. 6): W_l ~ N(0, σ_w²/n_{l−1}), b_l ~ N(0, σ_b²); the variables ARE W_l, b_l.
+//   ntk (seed 000/001):        the variables hold V_l, β_l ~ N(0, 1) and the net uses W_l = (σ_w/√n_{l−1})V_l, b_l = σ_b β_l.
+// Biases are trainable even when they start at 0 (σ_b = 0), as in the theorems. Weights are drawn from the project's
+// Rng(seed, 0) layer by layer (float64 normals rounded to float32), so one seed gives one network on every backend.
+import * as tf from '@tensorflow/tfjs-core';
+import { isActivation, ACTIVATIONS, type Activation } from '../../engine/activations';
+import { Rng } from '../../../src-shared/rng';
+import { tfActivation } from '../tf-activations';
+import type { Parametrization, TfLayer } from '../layers';
+
+export const LOSSES = ['mse', 'cross-entropy'] as const;
+/** 'mse': ½‖f − y‖² per sample, averaged over the batch (seed 004 App. A.3 uses ½(f − y)²; the Fig. 4 code the
+ *  batch mean of ½‖y − f‖²). 'cross-entropy': softmax cross-entropy of the logits f against one-hot y, batch mean. */
+export type Loss = (typeof LOSSES)[number];
+
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
+/** 'sgd': plain (stochastic) gradient descent θ ← θ − η∇; 'adam': tf.train.adam(η) with its default β₁, β₂, ε. */
+export type OptimizerKind = (typeof OPTIMIZERS)[number];
+
+export interface MlpSpec {
+  /** [n₀, n₁, …, n_L]: input dimension, hidden widths, output dimension (L = widths.length − 1 weight layers). */
+  widths: readonly number[];
+  activation: Activation;
+  sigmaW2: number;
+  sigmaB2: number;
+  parametrization: Parametrization;
+  /** Initialization seed (uint32). */
+  seed: number;
+}
+
+/** Parameters Σ_l n_l (n_{l−1} + 1). */
+export function mlpParameterCount(widths: readonly number[]): number {
+  let total = 0;
+  for (let l = 1; l < widths.length; l++) total += widths[l] * (widths[l - 1] + 1);
+  return total;
+}
+
+function checkSpec(spec: MlpSpec): void {
+  const { widths, activation, sigmaW2, sigmaB2, parametrization, seed } = spec;
+  if (!Array.isArray(widths) || widths.length < 2) throw new RangeError('widths must be [n₀, …, n_L] with at least one weight layer');
+  widths.forEach((w, l) => {
+    if (!Number.isInteger(w) || w < 1) throw new RangeError(`widths[${l}] must be an integer ≥ 1 (got ${String(w)})`);
+  });
+  if (!isActivation(activation)) throw new RangeError(`unknown activation ${JSON.stringify(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
+  if (!Number.isFinite(sigmaW2) || !(sigmaW2 > 0)) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (!Number.isFinite(sigmaB2) || !(sigmaB2 >= 0)) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+  if (parametrization !== 'standard' && parametrization !== 'ntk') throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(parametrization)})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2³²) (got ${seed})`);
+}
+
+export class Mlp {
+  readonly spec: MlpSpec;
+  /** W_l (or V_l in the NTK parametrization), [n_l, n_{l−1}]. */
+  readonly W: tf.Variable<tf.Rank.R2>[] = [];
+  /** b_l (or β_l), [n_l]. */
+  readonly b: tf.Variable<tf.Rank.R1>[] = [];
+  private readonly wScale: number[] = [];
+  private readonly bScale: number;
+  private readonly phi: (h: tf.Tensor) => tf.Tensor;
+  private readonly dphi: (h: tf.Tensor) => tf.Tensor;
+
+  constructor(spec: MlpSpec) {
+    checkSpec(spec);
+    this.spec = { ...spec, widths: [...spec.widths] };
+    const { widths, sigmaW2, sigmaB2, parametrization, seed } = spec;
+    const ntk = parametrization === 'ntk';
+    const rng = new Rng(seed, 0);
+    this.bScale = ntk ? Math.sqrt(sigmaB2) : 1;
+    for (let l = 1; l < widths.length; l++) {
+      const nIn = widths[l - 1];
+      const nOut = widths[l];
+      const w = new Float32Array(nOut * nIn);
+      rng.fillNormal(w, ntk ? 1 : Math.sqrt(sigmaW2 / nIn));
+      const bias = new Float32Array(nOut);
+      const sdB = ntk ? 1 : Math.sqrt(sigmaB2);
+      if (sdB > 0) rng.fillNormal(bias, sdB);
+      // unnamed: tfjs gives every variable a unique name (names are global to the engine)
+      const wT = tf.tensor2d(w, [nOut, nIn]);
+      const bT = tf.tensor1d(bias);
+      this.W.push(tf.variable(wT, true));
+      this.b.push(tf.variable(bT, true));
+      wT.dispose();
+      bT.dispose();
+      this.wScale.push(ntk ? Math.sqrt(sigmaW2 / nIn) : 1);
+    }
+    this.phi = tfActivation(spec.activation).phi;
+    this.dphi = tfActivation(spec.activation).dphi;
+  }
+
+  get depth(): number {
+    return this.W.length;
+  }
+
+  get outputs(): number {
+    return this.spec.widths[this.spec.widths.length - 1];
+  }
+
+  /** f(x) for a batch x [batch, n₀] → [batch, n_L]. */
+  forward(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.transpose(this.pass(x).hs[this.W.length - 1]));
+  }
+
+  /**
+   * Pre-activations h_l and layer inputs x_{l−1} as columns, [n, batch]: h_l = s_l W_l x_{l−1} + t b_l. Column layout
+   * because the wasm backend's matMul is ~15× slower with a transposed operand (measured: 0.9 vs 15 GFLOP/s), so
+   * every product here is a plain A·B and the transposes are explicit O(n·batch) copies. Call inside tf.tidy.
+   */
+  private pass(x: tf.Tensor2D): { hs: tf.Tensor2D[]; xs: tf.Tensor2D[] } {
+    const xs: tf.Tensor2D[] = [tf.transpose(x)];
+    const hs: tf.Tensor2D[] = [];
+    const L = this.W.length;
+    for (let l = 0; l < L; l++) {
+      let h: tf.Tensor2D = tf.matMul(this.W[l], xs[l]);
+      if (this.wScale[l] !== 1) h = tf.mul(h, this.wScale[l]);
+      if (this.bScale !== 0) h = tf.add(h, tf.expandDims(this.bScale === 1 ? this.b[l] : tf.mul(this.b[l], this.bScale), 1) as tf.Tensor2D);
+      hs.push(h);
+      if (l < L - 1) xs.push(this.phi(h) as tf.Tensor2D);
+    }
+    return { hs, xs };
+  }
+
+  /** Batch-mean loss of f(x) against targets y [batch, n_L] (one-hot for classification). */
+  loss(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): tf.Scalar {
+    return tf.tidy(() => lossOf(this.forward(x), y, kind));
+  }
+
+  /** Share of samples whose arg-max output equals the arg-max of y (n_L > 1), or whose sign matches (n_L = 1). */
+  accuracy(x: tf.Tensor2D, y: tf.Tensor2D): number {
+    return tf.tidy(() => {
+      const f = this.forward(x);
+      const hit = this.outputs === 1 ? tf.equal(tf.sign(f), tf.sign(y)) : tf.equal(tf.argMax(f, 1), tf.argMax(y, 1));
+      return tf.mean(tf.cast(hit, 'float32')).dataSync()[0];
+    });
+  }
+
+  /**
+   * The batch-mean loss and its gradient for every variable, keyed by variable name, by explicit backpropagation
+   * (tfjs-core ships no gradient registry in its Node bundle, and this needs none):
+   *   G_L = ∂loss/∂f = (f − y)/batch (mse) or (softmax(f) − y)/batch (cross-entropy),
+   *   ∂/∂W_l = s_l G_lᵀ x_{l−1},  ∂/∂b_l = t Σ_rows G_l,  G_{l−1} = φ′(h_{l−1}) ⊙ s_l G_l W_l.
+   * Caller disposes the gradient tensors.
+   */
+  gradients(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): { value: number; grads: tf.NamedTensorMap } {
+    const L = this.W.length;
+    const out = tf.tidy(() => {
+      const { hs, xs } = this.pass(x);
+      const f = tf.transpose(hs[L - 1]) as tf.Tensor2D;
+      const value = lossOf(f, y, kind);
+      const n = x.shape[0];
+      // G_l as columns [n_l, batch]
+      let G = tf.transpose(tf.div(tf.sub(kind === 'mse' ? f : tf.softmax(f), y), n)) as tf.Tensor2D;
+      const grads: tf.Tensor[] = [];
+      for (let l = L - 1; l >= 0; l--) {
+        let gW = tf.matMul(G, tf.transpose(xs[l]));
+        if (this.wScale[l] !== 1) gW = tf.mul(gW, this.wScale[l]);
+        const gb = this.bScale === 1 ? tf.sum(G, 1) : tf.mul(tf.sum(G, 1), this.bScale);
+        grads[2 * l] = gW;
+        grads[2 * l + 1] = gb;
+        if (l > 0) {
+          let back = tf.matMul(tf.transpose(this.W[l]), G);
+          if (this.wScale[l] !== 1) back = tf.mul(back, this.wScale[l]);
+          G = tf.mul(this.dphi(hs[l - 1]), back) as tf.Tensor2D;
+        }
+      }
+      return { value, grads };
+    });
+    const value = out.value.dataSync()[0];
+    out.value.dispose();
+    const grads: tf.NamedTensorMap = {};
+    this.variables().forEach((v, i) => (grads[v.name] = out.grads[i]));
+    return { value, grads };
+  }
+
+  /** One optimizer step on the batch; returns the batch loss before the step (NaN/∞ when the net diverged). */
+  trainStep(optimizer: tf.Optimizer, x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): number {
+    const { value, grads } = this.gradients(x, y, kind);
+    optimizer.applyGradients(grads);
+    tf.dispose(grads);
+    return value;
+  }
+
+  variables(): tf.Variable[] {
+    const out: tf.Variable[] = [];
+    for (let l = 0; l < this.W.length; l++) out.push(this.W[l], this.b[l]);
+    return out;
+  }
+
+  /**
+   * The layers of the scalar network f_k(x) = k-th output, in empiricalNtk's batched form (B = 1): the hidden layers
+   * are shared, the last layer is row k of W_L and entry k of b_L. Its NTK is the diagonal block Θ_kk of the
+   * vector-output NTK, since f_k depends on W_L and b_L only through row k / entry k. Caller disposes the tensors.
+   */
+  outputLayers(k: number): TfLayer[] {
+    if (!Number.isInteger(k) || k < 0 || k >= this.outputs) throw new RangeError(`output index must be in 0…${this.outputs - 1} (got ${k})`);
+    return tf.tidy(() => {
+      const layers: TfLayer[] = [];
+      const L = this.W.length;
+      for (let l = 0; l < L - 1; l++) layers.push({ W: tf.expandDims(this.W[l], 0) as tf.Tensor3D, b: tf.expandDims(this.b[l], 0) as tf.Tensor2D });
+      const WL = this.W[L - 1];
+      layers.push({
+        W: tf.reshape(tf.slice(WL, [k, 0], [1, WL.shape[1]]), [1, 1, WL.shape[1]]) as tf.Tensor3D,
+        b: tf.reshape(tf.slice(this.b[L - 1], [k], [1]), [1, 1]) as tf.Tensor2D,
+      });
+      return layers;
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables()) v.dispose();
+  }
+}
+
+export function lossOf(f: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): tf.Scalar {
+  if (f.shape[0] !== y.shape[0] || f.shape[1] !== y.shape[1]) throw new RangeError(`targets ${y.shape} do not match outputs ${f.shape}`);
+  return tf.tidy(() => {
+    if (kind === 'mse') return tf.mean(tf.mul(0.5, tf.sum(tf.squaredDifference(f, y), 1)));
+    if (kind === 'cross-entropy') return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(f)), 1))) as tf.Scalar;
+    throw new RangeError(`loss must be one of ${LOSSES.join(', ')} (got ${JSON.stringify(kind)})`);
+  });
+}
+
+export function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {
+  if (!Number.isFinite(lr) || !(lr > 0)) throw new RangeError(`learning rate must be a finite number > 0 (got ${lr})`);
+  if (kind === 'adam') return tf.train.adam(lr);
+  if (kind === 'sgd') return tf.train.sgd(lr);
+  throw new RangeError(`optimizer must be one of ${OPTIMIZERS.join(', ')} (got ${JSON.stringify(kind)})`);
+}

@@ -1,0 +1,134 @@
+// Infinite-width NNGP and NTK recursions for a set of m inputs (seed 001 eqs. 2, 7; NTK parametrization, eq. 1):
+//   K^{(l+1)} = σ_w² 𝒯(K^{(l)}) + σ_b²                    (entrywise on 2×2 sub-blocks, eq. 2)
+//   Θ^{(l+1)} = K^{(l+1)} + σ_w² 𝒯̇(K^{(l)}) ⊙ Θ^{(l)}     (eq. 7)
+// Initial condition (not stated in seed 001; its eqs. 15 and 18 at l = 0 imply it): Θ^{(0)} = K^{(0)}, with K^{(0)}
+// the inputs' covariance, normalized in the paper so that its diagonal is q*. Libraries such as Neural Tangents
+// start one layer later (K^{(1)} = σ_w² x·x′/n₀ + σ_b², Θ^{(1)} = K^{(1)}): the same recursion shifted by one layer.
+// Float64 throughout; the first layer with a non-finite entry stops the recursion and is reported as
+// "beyond float64" (deep chaotic phase: Θ grows like χ₁^l), the last finite layer is returned, never NaN.
+import type { Activation } from './activation';
+import { resolveActivation, validateMeanFieldParams } from './fixed-point';
+import { lengthMap, nngpMap } from './nngp-map';
+
+export interface KernelRecursionOptions {
+  activation: string | Activation;
+  sigmaW2: number;
+  sigmaB2: number;
+  /** K^{(0)}: m×m symmetric positive semidefinite, row-major (Θ^{(0)} = K^{(0)}). */
+  gram0: ArrayLike<number>;
+  /** m, the number of inputs. */
+  m: number;
+  /** Number of layers to apply (l = 1 … depth). */
+  depth: number;
+  /** Called after every layer with (l, K^{(l)}, Θ^{(l)}); the arrays are reused, copy what you keep. */
+  onLayer?: (layer: number, K: Float64Array, theta: Float64Array) => void;
+}
+
+export interface KernelRecursionResult {
+  m: number;
+  /** The last layer computed with all entries finite. */
+  layer: number;
+  K: Float64Array;
+  theta: Float64Array;
+  /** The first layer at which an entry overflowed float64, or null. */
+  beyondFloat64AtLayer: number | null;
+}
+
+export const RECURSION_MAX_DEPTH = 1_000_000;
+export const RECURSION_MAX_INPUTS = 2000;
+
+function validate(o: KernelRecursionOptions): void {
+  validateMeanFieldParams(o.sigmaW2, o.sigmaB2);
+  if (!Number.isInteger(o.m) || o.m < 1 || o.m > RECURSION_MAX_INPUTS) throw new RangeError(`m (number of inputs) must be an integer in [1, ${RECURSION_MAX_INPUTS}], got ${o.m}`);
+  if (!Number.isInteger(o.depth) || o.depth < 0 || o.depth > RECURSION_MAX_DEPTH) throw new RangeError(`depth must be an integer in [0, ${RECURSION_MAX_DEPTH}], got ${o.depth}`);
+  if (o.gram0.length !== o.m * o.m) throw new RangeError(`gram0 must have m² = ${o.m * o.m} entries, got ${o.gram0.length}`);
+  const g = o.gram0;
+  for (let i = 0; i < o.m; i++) {
+    if (!(Number.isFinite(g[i * o.m + i]) && g[i * o.m + i] >= 0)) throw new RangeError(`gram0 diagonal entry ${i} must be finite and ≥ 0, got ${g[i * o.m + i]}`);
+    for (let j = 0; j < i; j++) {
+      const a = g[i * o.m + j];
+      if (!Number.isFinite(a) || Math.abs(a - g[j * o.m + i]) > 1e-12 * (Math.abs(a) + 1)) throw new RangeError(`gram0 must be finite and symmetric (entry ${i},${j})`);
+      if (a * a > g[i * o.m + i] * g[j * o.m + j] * (1 + 1e-12)) throw new RangeError(`gram0 is not positive semidefinite: |K(${i},${j})| > √(K(${i},${i})K(${j},${j}))`);
+    }
+  }
+}
+
+/** Run the recursions; cost per layer m(m−1)/2 bivariate maps + m diagonal maps. */
+export function kernelRecursion(options: KernelRecursionOptions): KernelRecursionResult {
+  validate(options);
+  const act = resolveActivation(options.activation);
+  const { sigmaW2, sigmaB2, m, depth } = options;
+  let K = Float64Array.from(options.gram0);
+  let theta = Float64Array.from(options.gram0);
+  let K2 = new Float64Array(m * m);
+  let theta2 = new Float64Array(m * m);
+  for (let l = 1; l <= depth; l++) {
+    let finite = true;
+    for (let i = 0; i < m && finite; i++) {
+      const kii = K[i * m + i];
+      const d = lengthMap(act, kii);
+      const knew = sigmaW2 * d.T + sigmaB2;
+      const tnew = knew + sigmaW2 * d.Tdot * theta[i * m + i];
+      K2[i * m + i] = knew;
+      theta2[i * m + i] = tnew;
+      if (!Number.isFinite(knew) || !Number.isFinite(tnew)) finite = false;
+      for (let j = 0; j < i && finite; j++) {
+        const kjj = K[j * m + j];
+        // clamp the off-diagonal into the PSD cone (rounding can push |K_ij| a hair above √(K_ii K_jj))
+        const bound = Math.sqrt(kii * kjj);
+        const kij = Math.max(-bound, Math.min(bound, K[i * m + j]));
+        const v = nngpMap(act, { s11: kii, s12: kij, s22: kjj });
+        const kn = sigmaW2 * v.T + sigmaB2;
+        const tn = kn + sigmaW2 * v.Tdot * theta[i * m + j];
+        K2[i * m + j] = K2[j * m + i] = kn;
+        theta2[i * m + j] = theta2[j * m + i] = tn;
+        if (!Number.isFinite(kn) || !Number.isFinite(tn)) finite = false;
+      }
+    }
+    if (!finite) return { m, layer: l - 1, K, theta, beyondFloat64AtLayer: l };
+    [K, K2] = [K2, K];
+    [theta, theta2] = [theta2, theta];
+    options.onLayer?.(l, K, theta);
+  }
+  return { m, layer: depth, K, theta, beyondFloat64AtLayer: null };
+}
+
+export interface PairRecursionStep {
+  /** q^{(l)}, q^{(l)}_ab, p^{(l)}, p^{(l)}_ab (seed 001 eqs. 13–14 notation). */
+  q: number;
+  qab: number;
+  p: number;
+  pab: number;
+}
+
+/**
+ * The pointwise reduction (seed 001 eqs. 13–14): two inputs of equal variance q⁰ and covariance c⁰q⁰; every layer
+ * of a dataset whose Gram matrix has constant diagonal and constant off-diagonal is described by these four numbers.
+ * Returns layers 0 … depth (stops early, with `beyondFloat64AtLayer`, on overflow).
+ */
+export function pairRecursion(
+  activation: string | Activation,
+  sigmaW2: number,
+  sigmaB2: number,
+  q0: number,
+  c0: number,
+  depth: number,
+): { steps: PairRecursionStep[]; beyondFloat64AtLayer: number | null } {
+  if (!(Number.isFinite(c0) && c0 >= -1 && c0 <= 1)) throw new RangeError(`c0 (input correlation) must lie in [−1, 1], got ${c0}`);
+  const r = kernelRecursionPair(activation, sigmaW2, sigmaB2, q0, c0, depth);
+  return r;
+}
+
+function kernelRecursionPair(activation: string | Activation, sigmaW2: number, sigmaB2: number, q0: number, c0: number, depth: number) {
+  const steps: PairRecursionStep[] = [{ q: q0, qab: c0 * q0, p: q0, pab: c0 * q0 }];
+  const res = kernelRecursion({
+    activation,
+    sigmaW2,
+    sigmaB2,
+    gram0: [q0, c0 * q0, c0 * q0, q0],
+    m: 2,
+    depth,
+    onLayer: (_l, K, th) => steps.push({ q: K[0], qab: K[1], p: th[0], pab: th[1] }),
+  });
+  return { steps, beyondFloat64AtLayer: res.beyondFloat64AtLayer };
+}
