@@ -34,7 +34,7 @@ function inProcessClient(service: LabService): LabClient {
         return service.runJob(job, (o) => opts?.onProgress?.(o), controller.signal);
       })();
       done.catch(() => undefined);
-      return { done, cancel: () => controller.abort(new LabServiceError('cancelled', 'cancelled')) };
+      return { done, cancel: () => controller.abort(new LabServiceError('cancelled', 'cancelled')), pause: async () => false };
     },
   };
 }

@@ -33,7 +33,7 @@ function watchWire(page: Page): Wire {
       if (m.method === 'measure.start' && m.params.samples === N) {
         layerRequests.add(m.id);
         wire.starts.push({ width: m.params.width, sigmaW2: m.params.sigmaW2, depth: m.params.depth });
-      } else if (m.method === 'measure.cancel' && inFlight.delete(m.jobId)) {
+      } else if ((m.method === 'measure.cancel' || m.method === 'job.cancel') && inFlight.delete(m.jobId)) {
         wire.cancels++;
       }
     });

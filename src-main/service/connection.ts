@@ -2,6 +2,7 @@
 // Jobs on the same channel supersede each other (the cursor's old job is cancelled when it moves).
 import { requestSchema, type JobOutput, type JobSpec, type LabError, type LabInfo, type Request, type ServerMessage } from '../../src-shared/contract/messages';
 import { describeZodError } from '../../src-shared/params';
+import { PauseControl } from '../tf/tf-host';
 import { LabServiceError, toLabError } from './lab-error';
 
 export interface LabConnection {
@@ -15,7 +16,7 @@ export interface LabConnection {
 export interface ConnectionHost {
   /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
   checkJob(job: JobSpec): void;
-  runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal: AbortSignal): Promise<JobOutput>;
+  runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal: AbortSignal, pause: PauseControl): Promise<JobOutput>;
   info(transport: LabInfo['transport']): LabInfo;
   nextJobId(): string;
 }
@@ -25,6 +26,8 @@ export const MAX_JOBS_PER_CONNECTION = 8;
 
 interface JobEntry {
   controller: AbortController;
+  pause: PauseControl;
+  kind: JobSpec['kind'];
   channel?: string;
   /** Started by measure.start (events measure.*, carrying the bare result) or job.start (events job.*). */
   style: 'measure' | 'job';
@@ -92,6 +95,13 @@ export class LabConnectionImpl implements LabConnection {
         return this.start(req.id, { kind: 'measure', params: req.params }, req.channel, 'measure');
       case 'job.start':
         return this.start(req.id, req.job, req.channel, 'job');
+      case 'job.pause': {
+        const entry = this.jobs.get(req.jobId);
+        // only training pauses (its worker waits at the next step); sampling jobs are cheap to cancel and restart
+        const supported = entry?.kind === 'train-dynamics';
+        if (entry && supported) entry.pause.set(req.paused);
+        return this.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, paused: supported ? req.paused : false, supported } });
+      }
     }
   }
 
@@ -108,14 +118,14 @@ export class LabConnectionImpl implements LabConnection {
     if (this.jobs.size >= MAX_JOBS_PER_CONNECTION) {
       return this.fail(requestId, 'busy', `too many running jobs (${MAX_JOBS_PER_CONNECTION}); cancel one or start jobs on a channel`);
     }
-    const entry: JobEntry = { controller: new AbortController(), channel, style };
+    const entry: JobEntry = { controller: new AbortController(), pause: new PauseControl(), kind: job.kind, channel, style };
     this.jobs.set(jobId, entry);
     if (channel !== undefined) this.channels.set(channel, jobId);
     this.send({ kind: 'response', id: requestId, ok: true, result: { jobId } });
 
     const live = (): boolean => this.jobs.get(jobId) === entry;
     this.host
-      .runJob(job, (output) => live() && this.sendOutput(jobId, entry, 'progress', output), entry.controller.signal)
+      .runJob(job, (output) => live() && this.sendOutput(jobId, entry, 'progress', output), entry.controller.signal, entry.pause)
       .then(
         (output) => {
           if (!live()) return;

@@ -1,6 +1,7 @@
 // The one error type the lab service rejects with; `code` is the wire error code (src-shared/contract/messages.ts).
 import type { LabError } from '../../src-shared/contract/messages';
 import { PoolJobError } from '../engine/worker-pool';
+import { TfTaskError } from '../tf/tf-host';
 
 export class LabServiceError extends Error {
   readonly code: LabError['code'];
@@ -11,8 +12,8 @@ export class LabServiceError extends Error {
   }
 }
 
-/** Map anything thrown while running a job to a wire error: pool errors keep their code, the rest is internal. */
+/** Map anything thrown while running a job to a wire error: pool and TF-worker errors keep their code, the rest is internal. */
 export function toLabError(err: unknown): LabError {
-  if (err instanceof LabServiceError || err instanceof PoolJobError) return { code: err.code, message: err.message };
+  if (err instanceof LabServiceError || err instanceof PoolJobError || err instanceof TfTaskError) return { code: err.code, message: err.message };
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }

@@ -286,3 +286,47 @@ describe('LabService: the TensorFlow.js engine', () => {
     expect(Math.abs(z)).toBeLessThan(4);
   });
 });
+
+describe('LabService: training dynamics (job.start train-dynamics, job.pause)', () => {
+  const tiny = { depth: 3, width: 16, steps: 12, recordAt: [0, 6, 12], trainSize: 200, testSize: 100, batchSize: 50, lr: 1e-3, seed: 3 };
+
+  it('streams one record per recorded step (kernel as a plain 100×100 array), pauses and resumes, ends with the summary', async () => {
+    const svc = service({ workers: 1, tfBackend: 'wasm' });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 't1', method: 'job.start', job: { kind: 'train-dynamics', params: tiny } });
+    const r = await c.response('t1');
+    if (!r.ok) throw new Error(r.error.message);
+    const jobId = (r.result as { jobId: string }).jobId;
+    await c.event(jobId, 'job.progress');
+    c.connection.handle({ kind: 'request', id: 'p1', method: 'job.pause', jobId, paused: true });
+    const paused = await c.response('p1');
+    expect(paused.ok && paused.result).toMatchObject({ paused: true, supported: true });
+    const seen = c.eventsOf(jobId).length;
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(c.eventsOf(jobId).length).toBeLessThanOrEqual(seen + 1); // at most the record already in flight
+    c.connection.handle({ kind: 'request', id: 'p2', method: 'job.pause', jobId, paused: false });
+    const done = await c.event(jobId, 'job.done');
+    if (done.event !== 'job.done' || done.output.kind !== 'train-dynamics') throw new Error('expected train-dynamics output');
+    expect(done.output.summary).toEqual({ records: 3, stoppedEarly: false });
+    const records = c.eventsOf(jobId).flatMap((e) => (e.event === 'job.progress' && e.output.kind === 'train-dynamics' && e.output.record ? [e.output.record] : []));
+    expect(records.map((x) => x.step)).toEqual([0, 6, 12]);
+    expect(Array.isArray(records[0].kernel) && records[0].kernel.length).toBe(100 * 100);
+    expect(done.output.backend).toMatch(/^tfjs wasm/);
+  });
+
+  it('refuses impossible runs with the reason and cancels a running one', async () => {
+    const svc = service({ workers: 1, tfBackend: 'wasm' });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 'x1', method: 'job.start', job: { kind: 'train-dynamics', params: { ...tiny, trainSize: 9500, testSize: 1000 } } });
+    const refused = await c.response('x1');
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'refused' });
+    expect(!refused.ok && refused.error.message).toMatch(/10000 digits/);
+    c.connection.handle({ kind: 'request', id: 'x2', method: 'job.start', job: { kind: 'train-dynamics', params: { ...tiny, steps: 5000, recordAt: [0, 5000] } } });
+    const started = await c.response('x2');
+    const jobId = (started as { result: { jobId: string } }).result.jobId;
+    await c.event(jobId, 'job.progress');
+    c.connection.handle({ kind: 'request', id: 'x3', method: 'job.cancel', jobId });
+    const err = await c.event(jobId, 'job.error');
+    expect(err.event === 'job.error' && err.error.code).toBe('cancelled');
+  });
+});

@@ -13,8 +13,10 @@ import { LabServiceError, toLabError } from './lab-error';
 import { runGdStep } from './gd-step-run';
 import { runMeasurement } from './measure-run';
 import { TensorflowEngine } from './tensorflow';
-import { gdStepOnTf, measureOnTf } from './tf-runs';
+import { gdStepOnTf, measureOnTf, trainDynamicsOnTf } from './tf-runs';
 import type { BackendChoice } from '../tf/backend';
+import type { PauseControl } from '../tf/tf-host';
+import { parseTrainDynamicsParams } from '../../src-shared/contract/train-dynamics';
 
 export type { LabConnection } from './connection';
 export { LabServiceError } from './lab-error';
@@ -107,13 +109,25 @@ export class LabService {
 
   /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
   checkJob(job: JobSpec): void {
-    if (job.kind === 'measure') return this.checkFeasible(job.params);
-    const verdict = checkGdStepFeasible(job.params);
-    if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
+    switch (job.kind) {
+      case 'measure':
+        return this.checkFeasible(job.params);
+      case 'gd-step': {
+        const verdict = checkGdStepFeasible(job.params);
+        if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
+        return;
+      }
+      case 'train-dynamics':
+        try {
+          parseTrainDynamicsParams(job.params); // step lists, sizes against the data, memory and time estimates
+        } catch (err) {
+          throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
+        }
+    }
   }
 
   /** Run an already-validated job of any kind. */
-  async runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal?: AbortSignal): Promise<JobOutput> {
+  async runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal?: AbortSignal, pause?: PauseControl): Promise<JobOutput> {
     switch (job.kind) {
       case 'measure':
         return { kind: 'measure', result: await this.run(job.params, (result) => onProgress({ kind: 'measure', result }), signal) };
@@ -121,6 +135,10 @@ export class LabService {
         const params = job.params;
         const result = await this.guard(() => this.gdStepRun(params, (r) => onProgress({ kind: 'gd-step', result: r }), signal));
         return { kind: 'gd-step', result };
+      }
+      case 'train-dynamics': {
+        const params = job.params;
+        return this.guard(() => trainDynamicsOnTf(this.tf, params, onProgress, signal, pause));
       }
     }
   }

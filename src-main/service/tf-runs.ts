@@ -9,6 +9,9 @@ import { finalGdStepResult } from './gd-step-run';
 import { LabServiceError } from './lab-error';
 import { measureResult } from './measure-run';
 import type { TensorflowEngine } from './tensorflow';
+import type { JobOutput } from '../../src-shared/contract/messages';
+import { trainDynamicsRecordSchema, trainDynamicsSummarySchema, type TrainDynamicsParamsRaw } from '../../src-shared/contract/train-dynamics';
+import type { PauseControl } from '../tf/tf-host';
 
 interface NtkTaskResult {
   theta: Float64Array;
@@ -43,4 +46,29 @@ export async function gdStepOnTf(tf: TensorflowEngine, params: GdStepParams, sig
   const start = performance.now();
   const r = await tf.run<GdStepTaskResult>('gd-step', { ...gdStepSpec(params), samples: params.samples, seed: params.seed }, { signal });
   return finalGdStepResult(params, { ...r, count: r.theta.length }, (performance.now() - start) / 1000, tf.label());
+}
+
+/**
+ * Training dynamics (seed 004 Fig. 4) in the TF worker: one progress output per recorded step (the class-sorted
+ * kernel as a plain array, so it survives JSON), the summary when done. Pause holds the worker at its next step.
+ */
+export async function trainDynamicsOnTf(
+  tf: TensorflowEngine,
+  params: TrainDynamicsParamsRaw,
+  onProgress: (o: JobOutput) => void,
+  signal?: AbortSignal,
+  pause?: PauseControl,
+): Promise<JobOutput> {
+  await tf.start();
+  const backend = tf.label();
+  const summary = await tf.run<unknown>('train-dynamics', params, {
+    signal,
+    pause,
+    onProgress: (raw) => {
+      const r = raw as { kernel?: Float32Array | number[] };
+      const record = trainDynamicsRecordSchema.parse(r.kernel instanceof Float32Array ? { ...r, kernel: Array.from(r.kernel) } : r);
+      onProgress({ kind: 'train-dynamics', backend, record });
+    },
+  });
+  return { kind: 'train-dynamics', backend, summary: trainDynamicsSummarySchema.parse(summary) };
 }

@@ -79,7 +79,9 @@ function message(err: unknown): string {
 /** A module-not-found error for exactly this package (not for something it imports, e.g. libtensorflow bindings). */
 function isMissingPackage(err: unknown, specifier: string): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message(err).includes(`'${specifier}'`);
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message(err).includes(`'${specifier}'`)) return true;
+  // Vite's module runner (vitest) words it differently and sets no code
+  return message(err).startsWith(`Could not resolve "${specifier}"`);
 }
 
 function reasonFor(name: BackendName, err: unknown): string {

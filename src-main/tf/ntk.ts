@@ -27,13 +27,21 @@ export function empiricalNtk(layers: TfLayer[], inputs: tf.Tensor2D, opts: NetOp
   });
 }
 
+/**
+ * AᵀA per batch entry. An explicit transpose: on the wasm backend matMul with transposeA = true runs 3–9× slower
+ * than transpose + matMul for k ≳ 10 inputs (measured at [1, 300, 100]: 15.6 vs 4.7 ms).
+ */
+function gram(a: tf.Tensor3D): tf.Tensor3D {
+  return a.shape[2] >= 8 ? tf.matMul(tf.transpose(a, [0, 2, 1]), a) : tf.matMul(a, a, true, false);
+}
+
 /** Θ [B, k, k] from one forward-backward pass (eq. 19 with the parametrization's factors). Call inside tf.tidy. */
 export function ntkFromPasses({ xs, deltas, weightScale, biasScale }: ForwardBackward): tf.Tensor3D {
   const t2 = biasScale * biasScale;
   let ntk: tf.Tensor3D | undefined;
   for (let l = 1; l <= deltas.length; l++) {
-    const dd = tf.matMul(deltas[l - 1], deltas[l - 1], true, false); // ⟨δ_l(x_i), δ_l(x_j)⟩, [B, k, k]
-    const xx = tf.matMul(xs[l - 1], xs[l - 1], true, false); // ⟨x_{l−1}(x_i), x_{l−1}(x_j)⟩, [B or 1, k, k]
+    const dd = gram(deltas[l - 1]); // ⟨δ_l(x_i), δ_l(x_j)⟩, [B, k, k]
+    const xx = gram(xs[l - 1]); // ⟨x_{l−1}(x_i), x_{l−1}(x_j)⟩, [B or 1, k, k]
     const s2 = weightScale[l - 1] * weightScale[l - 1];
     let factor: tf.Tensor = s2 === 1 ? xx : tf.mul(xx, s2);
     if (t2 !== 0) factor = tf.add(factor, t2);

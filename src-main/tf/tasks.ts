@@ -2,7 +2,7 @@
 // them: RangeError with a readable message) and a context to report progress and notice cancellation; it runs in
 // batches and calls `await ctx.checkpoint()` between them (yields so a cancel message can arrive, then throws
 // TaskCancelledError if the task was cancelled). Typed arrays in results and progress are transferred, not copied.
-// To add a task: add an entry to TASKS (e.g. 'train-dynamics' from src-main/tf/train/).
+// To add a task: add an entry to TASKS.
 import * as tf from '@tensorflow/tfjs-core';
 import { isActivation, type Activation } from '../engine/activations';
 import type { GdStepSamples, GdStepSpec } from '../engine/gd-step-exact';
@@ -10,6 +10,7 @@ import type { BackendInfo } from './backend';
 import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples, sampleGdStepTf } from './gd-step';
 import { checkParametrization, checkScales, checkWidths, disposeLayers, parameterCount, sampleLayers, type Parametrization } from './layers';
 import { empiricalNtk } from './ntk';
+import { trainDynamicsTask } from './train/train-dynamics';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -188,5 +189,6 @@ async function gdStepTask(raw: unknown, ctx: TaskContext): Promise<GdStepTaskRes
 /** name → handler. The worker also merges the `tasks` export of workerData.taskModule (tests only). */
 export const TASKS: Record<string, TaskHandler> = {
   ntk: ntkTask,
+  'train-dynamics': trainDynamicsTask,
   'gd-step': gdStepTask,
 };

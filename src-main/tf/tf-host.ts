@@ -26,6 +26,27 @@ export interface TfHostOptions {
 export interface TfRunOptions {
   onProgress?: (progress: unknown) => void;
   signal?: AbortSignal;
+  /** Pause/resume the task at its checkpoints (a queued task starts paused if it was paused before). */
+  pause?: PauseControl;
+}
+
+/** A pause switch shared by the caller and the host. */
+export class PauseControl {
+  private state = false;
+  private readonly listeners = new Set<(paused: boolean) => void>();
+  get paused(): boolean {
+    return this.state;
+  }
+  set(paused: boolean): void {
+    if (paused === this.state) return;
+    this.state = paused;
+    for (const cb of this.listeners) cb(paused);
+  }
+  /** Returns the unsubscribe function. */
+  onChange(cb: (paused: boolean) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
 }
 
 /** Why a task did not complete: cancelled (abort, host closed) or failed (threw, worker crashed, no backend). */
@@ -89,6 +110,7 @@ export class TfHost {
     if (opts.signal?.aborted) return Promise.reject(new TfTaskError('cancelled', 'cancelled'));
     return new Promise<R>((resolve, reject) => {
       const onAbort = (): void => this.cancel(job);
+      let unpause = (): void => undefined;
       const job: Job = {
         id: ++this.seq,
         task,
@@ -100,11 +122,17 @@ export class TfHost {
           job.settled = true;
           clearTimeout(job.killTimer);
           opts.signal?.removeEventListener('abort', onAbort);
+          unpause();
           if (err) reject(err);
           else resolve(result as R);
         },
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (opts.pause) {
+        unpause = opts.pause.onChange((paused) => {
+          if (this.current === job) this.live?.worker.postMessage({ type: 'pause', id: job.id, paused } satisfies TfWorkerRequest);
+        });
+      }
       this.queue.push(job);
       this.pump();
     });
@@ -198,6 +226,7 @@ export class TfHost {
       () => {
         if (this.current !== job || job.settled) return;
         live.worker.postMessage({ type: 'run', id: job.id, task: job.task, params: job.params } satisfies TfWorkerRequest);
+        if (job.opts.pause?.paused) live.worker.postMessage({ type: 'pause', id: job.id, paused: true } satisfies TfWorkerRequest);
       },
       (err: Error) => {
         if (this.current !== job) return;

@@ -1,6 +1,7 @@
 // The one worker thread that owns TensorFlow.js (a native backend can be loaded in only one thread per process).
 // It selects the backend on start (backend.ts), reports it, then runs tasks (tasks.ts) one at a time as the host
-// (tf-host.ts) sends them; a cancel message flips the running task's flag, seen at its next ctx.checkpoint().
+// (tf-host.ts) sends them; a cancel message flips the running task's flag, seen at its next ctx.checkpoint(), where
+// a paused task waits until it is resumed.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendChoice, type BackendInfo } from './backend';
 import { TASKS, TaskCancelledError, type TaskContext, type TaskHandler } from './tasks';
@@ -12,7 +13,10 @@ export interface TfWorkerData {
 }
 
 /** host → worker */
-export type TfWorkerRequest = { type: 'run'; id: number; task: string; params: unknown } | { type: 'cancel'; id: number };
+export type TfWorkerRequest =
+  | { type: 'run'; id: number; task: string; params: unknown }
+  | { type: 'cancel'; id: number }
+  | { type: 'pause'; id: number; paused: boolean };
 
 /** worker → host */
 export type TfWorkerReply =
@@ -63,6 +67,9 @@ async function start(): Promise<{ backend: BackendInfo; tasks: Record<string, Ta
 }
 
 const cancelled = new Set<number>();
+/** Tasks told to pause: their checkpoints wait (polling) until resumed or cancelled. */
+const paused = new Set<number>();
+const PAUSE_POLL_MS = 50;
 let chain: Promise<void> = Promise.resolve();
 const started = start();
 started.then(
@@ -92,6 +99,7 @@ async function runTask(id: number, task: string, params: unknown): Promise<void>
     cancelled: () => cancelled.has(id),
     async checkpoint() {
       await new Promise<void>((resolve) => setImmediate(resolve));
+      while (paused.has(id) && !cancelled.has(id)) await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_POLL_MS));
       if (cancelled.has(id)) throw new TaskCancelledError();
     },
   };
@@ -103,10 +111,14 @@ async function runTask(id: number, task: string, params: unknown): Promise<void>
     post({ type: 'error', id, message: message(err), cancelled: err instanceof TaskCancelledError || cancelled.has(id) });
   } finally {
     cancelled.delete(id);
+    paused.delete(id);
   }
 }
 
 port.on('message', (req: TfWorkerRequest) => {
   if (req.type === 'cancel') cancelled.add(req.id);
-  else if (req.type === 'run') chain = chain.then(() => runTask(req.id, req.task, req.params)); // one task at a time
+  else if (req.type === 'pause') {
+    if (req.paused) paused.add(req.id);
+    else paused.delete(req.id);
+  } else if (req.type === 'run') chain = chain.then(() => runTask(req.id, req.task, req.params)); // one task at a time
 });

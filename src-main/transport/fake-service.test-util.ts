@@ -67,6 +67,8 @@ export class FakeLabService {
           conn.send({ kind: 'response', id: req.id, ok: true, result: info });
         } else if (req.method === 'job.start') {
           conn.send({ kind: 'response', id: req.id, ok: false, error: { code: 'refused', message: 'the fake service runs measurements only' } });
+        } else if (req.method === 'job.pause') {
+          conn.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, paused: false, supported: false } });
         } else if (req.method === 'measure.cancel' || req.method === 'job.cancel') {
           finish(req.jobId, { kind: 'event', jobId: req.jobId, event: 'measure.error', error: { code: 'cancelled', message: 'cancelled' } });
           conn.send({ kind: 'response', id: req.id, ok: true, result: {} });

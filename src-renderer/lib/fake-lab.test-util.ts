@@ -3,7 +3,7 @@
 // 'cancelled', and an unobserved rejection is not reported.
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import type { JobOutput, JobSpecInput } from '../../src-shared/contract/messages';
-import type { JobHandle, LabClient, MeasureHandle } from './lab-api';
+import type { PausableJobHandle, LabClient, MeasureHandle } from './lab-api';
 
 export interface ScriptedJob {
   readonly params: MeasureParamsInput;
@@ -23,6 +23,8 @@ export interface ScriptedSpecJob {
   readonly spec: JobSpecInput;
   readonly channel?: string;
   cancelled: boolean;
+  /** Last pause(p) the code under test asked for. */
+  paused?: boolean;
   progress(o: JobOutput): void;
   resolve(o: JobOutput): void;
   reject(err: Error & { code?: string }): void;
@@ -86,7 +88,7 @@ export function scriptedLab(workers = 1): ScriptedLab {
         },
       };
     },
-    job(spec, opts): JobHandle<JobOutput> {
+    job(spec, opts): PausableJobHandle<JobOutput> {
       let resolve!: (o: JobOutput) => void;
       let reject!: (e: Error) => void;
       const done = new Promise<JobOutput>((a, b) => {
@@ -116,6 +118,10 @@ export function scriptedLab(workers = 1): ScriptedLab {
         cancel() {
           job.cancelled = true;
           job.fail('cancelled', 'job cancelled');
+        },
+        async pause(paused: boolean) {
+          job.paused = paused;
+          return true;
         },
       };
     },

@@ -11,6 +11,11 @@ export interface JobHandle<T> {
 
 export type MeasureHandle = JobHandle<MeasureResult>;
 
+export interface PausableJobHandle<T> extends JobHandle<T> {
+  /** Pause or resume at the job's next step (training jobs); resolves true when the lab did so. */
+  pause(paused: boolean): Promise<boolean>;
+}
+
 export interface LabClient {
   readonly transport: LabInfo['transport'];
   info(): Promise<LabInfo>;
@@ -20,5 +25,5 @@ export interface LabClient {
    */
   measure(params: MeasureParamsInput, opts?: { channel?: string; onProgress?: (r: MeasureResult) => void }): MeasureHandle;
   /** Start a job of any kind (src-shared/contract/messages.ts jobSpecSchema); channels work as for measure(). */
-  job(spec: JobSpecInput, opts?: { channel?: string; onProgress?: (o: JobOutput) => void }): JobHandle<JobOutput>;
+  job(spec: JobSpecInput, opts?: { channel?: string; onProgress?: (o: JobOutput) => void }): PausableJobHandle<JobOutput>;
 }

@@ -13,7 +13,7 @@ import {
   type LabInfo,
   type RequestInput,
 } from '../../src-shared/contract/messages';
-import type { JobHandle, LabClient, MeasureHandle } from './lab-api';
+import type { LabClient, MeasureHandle, PausableJobHandle } from './lab-api';
 import { openIpcTransport } from './transport-ipc';
 import type { LabTransport, TransportOpener } from './transport-types';
 import { openWebSocketTransport, webSocketUrlFor } from './transport-ws';
@@ -159,7 +159,7 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
     });
 
 /** Start a job (measure.start or job.start); events are routed to it as JobOutputs. */
-const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' }, opts: { channel?: string; onProgress?: (o: JobOutput) => void }): JobHandle<JobOutput> => {
+const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' }, opts: { channel?: string; onProgress?: (o: JobOutput) => void }): PausableJobHandle<JobOutput> => {
     let resolve!: (r: JobOutput) => void;
     let reject!: (err: LabClientError) => void;
     const done = new Promise<JobOutput>((res, rej) => {
@@ -230,6 +230,11 @@ const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' },
         settle(job, { error: new LabClientError('cancelled', 'cancelled') });
         if (job.jobId) sendCancel(job.jobId);
       },
+      async pause(paused: boolean) {
+        if (job.settled || !job.jobId) return false;
+        const result = (await request({ method: 'job.pause', jobId: job.jobId, paused })) as { paused?: unknown; supported?: unknown };
+        return result.supported === true && result.paused === paused;
+      },
     };
   };
 
@@ -254,7 +259,7 @@ const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' },
       return { done, cancel: handle.cancel };
     },
 
-    job(spec: JobSpecInput, opts: { channel?: string; onProgress?: (o: JobOutput) => void } = {}): JobHandle<JobOutput> {
+    job(spec: JobSpecInput, opts: { channel?: string; onProgress?: (o: JobOutput) => void } = {}): PausableJobHandle<JobOutput> {
       return startJob({ method: 'job.start', job: spec }, opts);
     },
 

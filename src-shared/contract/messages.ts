@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { gdStepParamsSchema, gdStepResultSchema } from './gd-step';
 import { measureParamsSchema, measureResultSchema } from './measure';
+import { trainDynamicsParamsSchema, trainDynamicsRecordSchema, trainDynamicsSummarySchema } from './train-dynamics';
 
 export const CONTRACT_VERSION = 1;
 
@@ -42,6 +43,7 @@ export type LabInfo = z.infer<typeof labInfoSchema>;
 export const jobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('measure'), params: measureParamsSchema }),
   z.object({ kind: z.literal('gd-step'), params: gdStepParamsSchema }),
+  z.object({ kind: z.literal('train-dynamics'), params: trainDynamicsParamsSchema }),
 ]);
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
@@ -51,6 +53,13 @@ export type JobKind = JobSpec['kind'];
 export const jobOutputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('measure'), result: measureResultSchema }),
   z.object({ kind: z.literal('gd-step'), result: gdStepResultSchema }),
+  /** Progress: one recorded step (kernel as a plain array on the wire); done: the summary. `backend` names the tfjs backend. */
+  z.object({
+    kind: z.literal('train-dynamics'),
+    backend: z.string(),
+    record: trainDynamicsRecordSchema.optional(),
+    summary: trainDynamicsSummarySchema.optional(),
+  }),
 ]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
@@ -70,6 +79,8 @@ export const requestSchema = z.discriminatedUnion('method', [
   /** Any job kind; its events are job.progress / job.done / job.error. Channels work as for measure.start. */
   z.object({ kind: z.literal('request'), id, method: z.literal('job.start'), job: jobSpecSchema, channel: channel.optional() }),
   z.object({ kind: z.literal('request'), id, method: z.literal('job.cancel'), jobId: id }),
+  /** Pause or resume a running job that supports it (training); the response says whether it did. */
+  z.object({ kind: z.literal('request'), id, method: z.literal('job.pause'), jobId: id, paused: z.boolean() }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestInput = z.input<typeof requestSchema>;

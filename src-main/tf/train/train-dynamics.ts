@@ -27,6 +27,8 @@ export const EVAL_CHUNK = 1000;
 export interface TrainDynamicsOptions {
   /** Checked before every step and every record; the run stops (stoppedEarly) when it returns true. */
   cancelled?: () => boolean;
+  /** Awaited between steps (the TF worker's ctx.checkpoint: yields, waits while paused, throws when cancelled). */
+  checkpoint?: () => Promise<void>;
 }
 
 /** Batch-mean loss and accuracy over a whole split, in chunks (bounded memory). */
@@ -156,8 +158,9 @@ export async function* trainDynamics(params: unknown, opts: TrainDynamicsOptions
         yield r;
         return { records, stoppedEarly: true };
       }
-      // let the host process a cancel message between steps
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // let the host process a cancel or pause message between steps (a paused run waits inside checkpoint)
+      if (opts.checkpoint) await opts.checkpoint();
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { records, stoppedEarly: false };
   } finally {
@@ -173,12 +176,19 @@ export async function* trainDynamics(params: unknown, opts: TrainDynamicsOptions
  */
 export async function trainDynamicsTask(
   params: unknown,
-  ctx: { emit(record: unknown): void; cancelled(): boolean },
+  ctx: { emit(record: unknown): void; cancelled(): boolean; checkpoint?: () => Promise<void> },
 ): Promise<{ records: number; stoppedEarly: boolean }> {
-  const run = trainDynamics(params, { cancelled: () => ctx.cancelled() });
+  let records = 0;
+  const checkpoint = ctx.checkpoint;
+  const run = trainDynamics(params, {
+    cancelled: () => ctx.cancelled(),
+    // a cancel seen at a checkpoint ends the run like cancelled(): the records so far stand
+    checkpoint: checkpoint && (() => checkpoint().catch((err: unknown) => (ctx.cancelled() ? undefined : Promise.reject(err)))),
+  });
   for (;;) {
     const next = await run.next();
     if (next.done) return next.value;
+    records++;
     ctx.emit(next.value);
   }
 }

@@ -6,8 +6,7 @@
 // (plain iteration needs ~10⁴ steps when the slope is close to 1). c = 1 is always a fixed point (σ_b² enters both
 // sides); it is stable iff χ₁ < 1. In the chaotic phase the orbit from c = 0 rises to the first fixed point c* < 1.
 import { getActivation, type Activation } from './activation';
-import { expectBivariate } from './gauss';
-import { lengthMap, nngpMap, quadratureOptions } from './nngp-map';
+import { lengthMap, nngpMap, nngpMapQuadrature } from './nngp-map';
 import { brent } from './root';
 
 export interface MeanFieldParams {
@@ -131,7 +130,7 @@ function correlationSlice(act: Activation, q: number, c: number): { T: number; T
 function sliceT(act: Activation, q: number, c: number): number {
   const cf = act.closedForms;
   if (cf) return cf.T(q, c * q, q);
-  return expectBivariate(act.phi, act.phi, { s11: q, s12: c * q, s22: q }, act.kinks, act.kinks, quadratureOptions(act, q));
+  return nngpMapQuadrature(act, { s11: q, s12: c * q, s22: q }).T;
 }
 
 /**

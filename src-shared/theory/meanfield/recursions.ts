@@ -115,11 +115,7 @@ export function pairRecursion(
   depth: number,
 ): { steps: PairRecursionStep[]; beyondFloat64AtLayer: number | null } {
   if (!(Number.isFinite(c0) && c0 >= -1 && c0 <= 1)) throw new RangeError(`c0 (input correlation) must lie in [−1, 1], got ${c0}`);
-  const r = kernelRecursionPair(activation, sigmaW2, sigmaB2, q0, c0, depth);
-  return r;
-}
-
-function kernelRecursionPair(activation: string | Activation, sigmaW2: number, sigmaB2: number, q0: number, c0: number, depth: number) {
+  if (!(Number.isFinite(q0) && q0 >= 0)) throw new RangeError(`q0 (input variance) must be finite and ≥ 0, got ${q0}`);
   const steps: PairRecursionStep[] = [{ q: q0, qab: c0 * q0, p: q0, pab: c0 * q0 }];
   const res = kernelRecursion({
     activation,

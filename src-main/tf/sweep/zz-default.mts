@@ -1,0 +1,10 @@
+import { initBackend } from '../backend';
+import { parseTrainabilityParams } from '../../../src-shared/contract/trainability';
+import { runSweep } from './runner';
+import { loadavg } from 'node:os';
+const info = await initBackend({ prefer: 'wasm' });
+console.log(info.name, 'load', loadavg()[0]);
+const p = parseTrainabilityParams({});
+const t0 = performance.now();
+const s = await runSweep(p, '/tmp/h6/default-' + Date.now(), { emit: (pr) => console.log(pr.done, ((performance.now()-t0)/1000).toFixed(0), JSON.stringify(pr.cell)), cancelled: () => false });
+console.log(s, 'load', loadavg()[0]);
