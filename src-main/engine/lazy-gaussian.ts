@@ -19,6 +19,12 @@ export interface LazySpec {
   activation?: Activation;
   /** Cosine ⟨x, x̃⟩ of a second unit input; when given, Θ(x̃, x̃) and Θ(x, x̃) are sampled too. */
   pairCos?: number;
+  /**
+   * Which parameters the kernel differentiates (default 'standard', seed 004 eq. 6). 'ntk' (seed 001): W = (σ_w/√n)V,
+   * b = σ_b β with V, β trained — the same network in distribution, and the same δ_l, but each layer's term is
+   * ⟨δ_l, δ̃_l⟩((σ_w²/n_{l−1})⟨x_{l−1}, x̃_{l−1}⟩ + σ_b²): the kernel of the infinite-width NTK recursions.
+   */
+  parametrization?: 'standard' | 'ntk';
 }
 
 /** The network part of LazySpec (no inputs). */
@@ -53,6 +59,8 @@ export class LazyNtkSampler {
 
   private readonly n: number[]; // n[0..L], n[L] = 1
   private readonly sdB: number;
+  private readonly termW: Float64Array; // per-layer factor of ⟨x_{l−1}, x̃_{l−1}⟩ in Θ (index l = 1..L)
+  private readonly termB: Float64Array; // per-layer bias term of Θ
   private readonly phi: (x: number) => number;
   private readonly dphi: (x: number) => number;
   private readonly mats: LazyGaussianMatrix[]; // mats[l] = W_l, l = 1..L (index 0 unused)
@@ -100,6 +108,14 @@ export class LazyNtkSampler {
     this.depth = L;
     this.n = n;
     this.sdB = Math.sqrt(sigmaB2);
+    const ntkParam = net.parametrization === 'ntk';
+    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam) throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
+    this.termW = new Float64Array(L + 1);
+    this.termB = new Float64Array(L + 1);
+    for (let l = 1; l <= L; l++) {
+      this.termW[l] = ntkParam ? sigmaW2 / n[l - 1] : 1;
+      this.termB[l] = ntkParam ? sigmaB2 : 1;
+    }
     const fns = activationFns(act);
     this.phi = fns.phi;
     this.dphi = fns.dphi;
@@ -161,7 +177,7 @@ export class LazyNtkSampler {
 
     // backward. Layer L: δ_L = 1 for every input, so its term is ⟨x_{L−1}^a, x_{L−1}^b⟩ + 1
     const topOff = (L - 1) * k * k;
-    for (let i = 0; i < k * k; i++) theta[i] = xGram[topOff + i] + 1;
+    for (let i = 0; i < k * k; i++) theta[i] = this.termW[L] * xGram[topOff + i] + this.termB[L];
     if (L === 1) return theta;
     WL.mulTInto(this.one, this.deltaTop);
     const nTop = n[L - 1];
@@ -176,7 +192,7 @@ export class LazyNtkSampler {
           const da = delta[l][a], db = delta[l][b];
           let s = 0;
           for (let i = 0; i < nl; i++) s += da[i] * db[i];
-          const t = s * (xGram[gOff + a * k + b] + 1);
+          const t = s * (this.termW[l] * xGram[gOff + a * k + b] + this.termB[l]);
           theta[a * k + b] += t;
           if (b !== a) theta[b * k + a] += t;
         }

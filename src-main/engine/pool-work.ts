@@ -3,11 +3,25 @@
 // number of workers. A block returns float64 arrays with one value per network that stayed finite.
 import type { GdStepParams } from '../../src-shared/contract/gd-step';
 import type { MeasureParams } from '../../src-shared/contract/measure';
+import type { Activation } from './activations';
 
-export type PoolWork = { kind: 'measure'; params: MeasureParams } | { kind: 'gd-step'; params: GdStepParams };
+/** One depth of an NTK-spectrum measurement (src-shared/contract/ntk-spectrum.ts). */
+export interface SpectrumWork {
+  activation: Activation;
+  sigmaW2: number;
+  sigmaB2: number;
+  width: number;
+  depth: number;
+  inputs: number;
+  inputCos: number;
+  samples: number;
+  seed: number;
+}
+
+export type PoolWork = { kind: 'measure'; params: MeasureParams } | { kind: 'gd-step'; params: GdStepParams } | { kind: 'ntk-gram'; params: SpectrumWork };
 
 /** The per-network arrays a block may return, all of one length (count − diverged). */
-export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter'] as const;
+export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter', 'lambdaMax', 'bulk'] as const;
 
 export interface BlockArrays {
   /** Θ(x, x) at initialization. */
@@ -18,6 +32,10 @@ export interface BlockArrays {
   thetaAfter?: Float64Array;
   /** Θ(x, x̃) after the GD step (gd-step work with a second input). */
   thetaOffAfter?: Float64Array;
+  /** Largest eigenvalue of the network's m×m NTK Gram matrix (ntk-gram work). */
+  lambdaMax?: Float64Array;
+  /** Mean of its other m − 1 eigenvalues (ntk-gram work). */
+  bulk?: Float64Array;
   /** Networks dropped from the arrays because their step left float64 (gd-step work). */
   diverged?: number;
 }

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BLOCK_ARRAYS, type BlockArrays, type PoolWork } from './pool-work';
 import { runBlock as samplerRunBlock } from './sample-block';
 import { runGdStepBlock } from './gd-step-block';
+import { runSpectrumBlock } from './spectrum-block';
 
 /** main → worker: run block `block` (`count` networks) of a job; `task` is echoed back. */
 export interface BlockRequest {
@@ -51,7 +52,9 @@ port.on('message', (req: BlockRequest) => {
     let reply: BlockReply;
     const transfer: ArrayBuffer[] = [];
     try {
-      const out: BlockArrays = req.work.kind === 'measure' ? runBlock(req.work.params, req.block, req.count) : runGdStepBlock(req.work.params, req.block, req.count);
+      const w = req.work;
+      const out: BlockArrays =
+        w.kind === 'measure' ? runBlock(w.params, req.block, req.count) : w.kind === 'gd-step' ? runGdStepBlock(w.params, req.block, req.count) : runSpectrumBlock(w.params, req.block, req.count);
       const result: BlockReply = { type: 'result', task: req.task, theta: out.theta };
       if (out.diverged !== undefined) result.diverged = out.diverged;
       const seen = new Set<ArrayBufferLike>();

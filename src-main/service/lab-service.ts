@@ -12,6 +12,7 @@ import { LabConnectionImpl, type LabConnection } from './connection';
 import { LabServiceError, toLabError } from './lab-error';
 import { runGdStep } from './gd-step-run';
 import { runMeasurement } from './measure-run';
+import { checkSpectrumFeasible, runSpectrum } from './spectrum-run';
 import { TensorflowEngine } from './tensorflow';
 import { gdStepOnTf, measureOnTf, trainDynamicsOnTf } from './tf-runs';
 import type { BackendChoice } from '../tf/backend';
@@ -123,6 +124,12 @@ export class LabService {
         } catch (err) {
           throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
         }
+        return;
+      case 'ntk-spectrum': {
+        const verdict = checkSpectrumFeasible(job.params);
+        if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
+        return;
+      }
     }
   }
 
@@ -139,6 +146,11 @@ export class LabService {
       case 'train-dynamics': {
         const params = job.params;
         return this.guard(() => trainDynamicsOnTf(this.tf, params, onProgress, signal, pause));
+      }
+      case 'ntk-spectrum': {
+        const params = job.params;
+        const points = await this.guard(() => runSpectrum(this.pool, params, (point) => onProgress({ kind: 'ntk-spectrum', point }), signal));
+        return { kind: 'ntk-spectrum', points };
       }
     }
   }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { gdStepParamsSchema, gdStepResultSchema } from './gd-step';
 import { measureParamsSchema, measureResultSchema } from './measure';
+import { ntkSpectrumParamsSchema, spectrumPointSchema } from './ntk-spectrum';
 import { trainDynamicsParamsSchema, trainDynamicsRecordSchema, trainDynamicsSummarySchema } from './train-dynamics';
 
 export const CONTRACT_VERSION = 1;
@@ -44,6 +45,7 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('measure'), params: measureParamsSchema }),
   z.object({ kind: z.literal('gd-step'), params: gdStepParamsSchema }),
   z.object({ kind: z.literal('train-dynamics'), params: trainDynamicsParamsSchema }),
+  z.object({ kind: z.literal('ntk-spectrum'), params: ntkSpectrumParamsSchema }),
 ]);
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
@@ -60,6 +62,8 @@ export const jobOutputSchema = z.discriminatedUnion('kind', [
     record: trainDynamicsRecordSchema.optional(),
     summary: trainDynamicsSummarySchema.optional(),
   }),
+  /** Progress: one depth's point; done: every point, in the order of params.depths. */
+  z.object({ kind: z.literal('ntk-spectrum'), point: spectrumPointSchema.optional(), points: z.array(spectrumPointSchema).optional() }),
 ]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 

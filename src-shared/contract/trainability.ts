@@ -64,26 +64,29 @@ export const gridSchema = z
 export type GridSpec = z.infer<typeof gridSchema>;
 
 /**
- * CPU-reduced default (a reduced-size replica of seed 001 Fig. 3, which used a 20×20 grid, 16k CIFAR-10 images, batch
- * 1024): ReLU, σ_b² = 0, M = 128, an 8×6 grid σ_w² ∈ [0.5, 4] × L ∈ {2, 5, 10, 20, 30, 40}, 300 SGD steps of batch 128
- * at η = 0.3·η_theory on 4,000 MNIST digits (1,000 test).
- * Measured: see src-main/tf/sweep/runner.ts (DEFAULT_SWEEP_SECONDS) — the whole default sweep on tfjs-wasm, one thread.
+ * CPU-reduced default, a reduced-size replica of seed 001 Fig. 3 top (there: 20×20 grid, 16k CIFAR-10 images, batch
+ * 1024): φ = erf (seed 001 Fig. 1's activation) with σ_b² = 0.185 (σ_b = 0.43 as in Fig. 2), whose critical line sits
+ * at σ_w² ≈ 1.76 inside the grid and which has a true chaotic phase (bounded φ); M = 128; an 8×6 grid
+ * σ_w² ∈ [0.5, 4] × L ∈ {2, 4, 8, 16, 24, 32}; 200 SGD steps of batch 128 at η = 0.3·η_theory on 2,000 MNIST digits
+ * (1,000 test). Measured wall time of the whole default sweep: see DEFAULT_SWEEP_SECONDS in src-main/tf/sweep/runner.ts.
+ * (ReLU with σ_b² = 0 — the lab's seed-004 setting — is available but degenerate here: q* = 0 in the ordered phase, so
+ * η_theory grows like χ₁^{−L} and the first steps kill every unit.)
  */
-export const DEFAULT_GRID: GridSpec = { sigmaW2: { min: 0.5, max: 4, count: 8 }, depth: { values: [2, 5, 10, 20, 30, 40] } };
+export const DEFAULT_GRID: GridSpec = { sigmaW2: { min: 0.5, max: 4, count: 8 }, depth: { values: [2, 4, 8, 16, 24, 32] } };
 
 export const trainabilityParamsSchema = z
   .object({
-    activation: activationSchema.default('relu'),
-    sigmaB2: sigmaB2Schema.refine((v) => v <= 16, 'sigmaB2 (σ_b²) must be ≤ 16').default(0),
+    activation: activationSchema.default('erf'),
+    sigmaB2: sigmaB2Schema.refine((v) => v <= 16, 'sigmaB2 (σ_b²) must be ≤ 16').default(0.185),
     /** M: hidden width. */
     width: int('width (M)', 1, TRAINABILITY_LIMITS.widthMax).default(128),
     grid: gridSchema.default(DEFAULT_GRID),
-    steps: int('steps', 1, TRAINABILITY_LIMITS.stepsMax).default(300),
+    steps: int('steps', 1, TRAINABILITY_LIMITS.stepsMax).default(200),
     batchSize: int('batchSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(128),
     /** η = ρ·η_theory (seed 001 Fig. 3: ρ = 0.3). */
     rho: finite('rho (ρ)').refine((v) => v > 0, 'rho (ρ) must be > 0').refine((v) => v <= TRAINABILITY_LIMITS.rhoMax, `rho (ρ) must be ≤ ${TRAINABILITY_LIMITS.rhoMax}`).default(0.3),
     dataset: z.enum(TRAINABILITY_DATASETS, { error: `dataset must be one of ${TRAINABILITY_DATASETS.join(', ')}` }).default('mnist'),
-    trainSize: int('trainSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(4000),
+    trainSize: int('trainSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(2000),
     testSize: int('testSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(1000),
     seed: seedSchema.default(0),
   })

@@ -70,7 +70,7 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
     const grid: Record<string, AxisSpec> = {};
     grid.sigmaW2 = sw !== undefined ? parseAxis('sigma-w2', sw) : { min: 0.5, max: 4, count: 8 };
     if (lambda !== undefined) grid.depthToWidth = parseAxis('depth-to-width', lambda);
-    else grid.depth = depth !== undefined ? parseAxis('depth', depth) : { values: [2, 5, 10, 20, 30, 40] };
+    else grid.depth = depth !== undefined ? parseAxis('depth', depth) : { values: [2, 4, 8, 16, 24, 32] };
     if (sweep.paperSize === true && (sw === undefined || (depth === undefined && lambda === undefined))) {
       throw new UsageError('--paper-size with a partial grid: give both --sigma-w2 and --depth (or --depth-to-width), or neither');
     }
@@ -120,7 +120,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
       cancelled: () => signal?.aborted === true,
     });
   } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
+    // bad grid sizes, or another sweep's params in this directory (SweepStoreError): the user's input
+    if (err instanceof RangeError || (err instanceof Error && err.name === 'SweepStoreError')) throw new UsageError(err.message);
     io.stderr(`ntk-lab trainability: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
   }
@@ -154,19 +155,19 @@ appended to <dir>/cells.jsonl (fsynced); <dir>/sweep.json holds the params. Re-r
 and keeps every finished cell. The defaults are a reduced-size replica that takes about 10 minutes on a 2-core CPU.
 
   --out <dir>              store directory (created if missing)
-  --activation <φ>         relu (default), tanh, erf, gelu, linear
+  --activation <φ>         erf (default, as seed 001 Fig. 1), relu, tanh, gelu, linear
   --width <M>              hidden width (default 128)
   --sigma-w2 <axis>        σ_w² values (default 0.5:4:8)
-  --depth <axis>           depths L (default 2,5,10,20,30,40)
+  --depth <axis>           depths L (default 2,4,8,16,24,32)
   --depth-to-width <axis>  instead of --depth: λ = L/M values, L = round(λM)
                            <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…
-  --steps <T>              SGD steps per cell (default 300)
+  --steps <T>              SGD steps per cell (default 200)
   --batch-size <B>         minibatch size (default 128)
-  --sigma-b2 <v>           bias variance σ_b² (default 0)
+  --sigma-b2 <v>           bias variance σ_b² (default 0.185, i.e. σ_b = 0.43 as seed 001 Fig. 2)
   --rho <r>                η = ρ·η_theory (default 0.3, as seed 001 Fig. 3)
   --dataset <d>            mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian
                            mixture in 32 dimensions)
-  --train-size <n>         training samples (default 4000); --test-size <n> test samples (default 1000)
+  --train-size <n>         training samples (default 2000); --test-size <n> test samples (default 1000)
   --seed <s>               seed of data split, init and minibatch order (default 0)
   --paper-size             seed 001 Fig. 3 sizes for a GPU: 20×20 grid, M = 1024, batch 1024, 2,000 steps,
                            9,000/1,000 digits (explicit flags still win)
