@@ -6,6 +6,7 @@ import { benchLive } from './live';
 import { benchPresets } from './presets';
 import { benchDenseNtk } from './dense-ntk';
 import { benchGdStep } from './gd-step';
+import { benchMeanfield } from './meanfield';
 
 console.log(`NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`);
 const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
@@ -15,6 +16,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['paper-figure presets', benchPresets],
   ['dense NTK per backend', benchDenseNtk],
   ['first GD step', benchGdStep],
+  ['mean-field theory', () => benchMeanfield()],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

@@ -37,7 +37,8 @@ async function openTiny(record: string, steps: number): Promise<Page> {
 
 /** What the ExportBar inside the card `card` saves as `format`. */
 async function exported(page: Page, card: string, format: 'svg' | 'png' | 'csv' | 'json'): Promise<{ name: string; body: string }> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(card).getByTestId(`export-figure-${format}`).click()]);
+  const plot = card === 'train-heatmaps' ? 'train-kernels' : 'train-curves';
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(card).getByTestId(`export-${plot}-${format}`).click()]);
   return { name: dl.suggestedFilename(), body: await readFile(await dl.path(), 'utf8') };
 }
 
@@ -155,5 +156,33 @@ describe('training dynamics tab', () => {
     await page.getByTestId('train-start').click();
     await expect.poll(() => runAttr(page, 'data-status'), { timeout: 30_000, interval: 250 }).toBe('done');
     expect(await records()).toBe(2);
+  });
+
+  it('marks a diverged run (σ_w² = 4, SGD at lr 10) and never draws NaN', async () => {
+    const page = await openTiny('', 50);
+    await page.getByTestId('train-input-sigmas').fill('4');
+    await page.getByTestId('train-input-depth').fill('6');
+    await page.getByTestId('train-input-width').fill('32');
+    await page.getByTestId('train-input-lr').fill('10');
+    await page.getByTestId('train-opt-sgd').check({ force: true }); // the radio is visually hidden in its segmented label
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => runAttr(page, 'data-status'), { timeout: 60_000, interval: 250 }).toBe('diverged');
+    const text = (await page.getByTestId('train-run-diverged').textContent()) ?? '';
+    const at = Number(/diverged at step (\d+)/.exec(text)?.[1]);
+    expect(at).toBeGreaterThan(0);
+    const drawn = await page.evaluate(() => {
+      const g = globalThis as unknown as PageGlobals;
+      const cards = ['train-plot-loss', 'train-plot-accuracy', 'train-plot-ratio-c', 'train-plot-ratio-n'];
+      const attrs: string[] = [];
+      for (const el of Array.from(g.document.querySelectorAll('[data-testid^="train-plot-"] path, [data-testid^="train-plot-"] circle, [data-testid^="train-plot-"] line')))
+        for (const a of ['d', 'cx', 'cy', 'x1', 'y1']) attrs.push(el.getAttribute(a) ?? '');
+      return { attrs, markers: cards.map((c) => g.document.querySelectorAll(`[data-testid="${c}"] line.diverged`).length) };
+    });
+    expect(drawn.attrs.filter((a) => /NaN|Infinity/.test(a))).toEqual([]);
+    expect(drawn.markers).toEqual([1, 1, 1, 1]);
+    // the diverged record gives no point: the ratio curve has the records before it
+    const n = Number(await runAttr(page, 'data-records'));
+    expect(Number(await attr(page, 'train-plot-ratio-c', 'data-points'))).toBe(n - 1);
+    expect(await attr(page, 'train-progress', 'data-status')).toBe('done');
   });
 });

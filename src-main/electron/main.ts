@@ -86,7 +86,7 @@ app.whenReady().then(
     // alone: it injects inline styles and its own HMR socket, which the strict policy would block.
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
 
-    service = new LabService({ workerEntry });
+    service = new LabService({ workerEntry, dataDir: app.getPath('userData') });
     const ipc = attachElectronIpc({ ipcMain, service, isTrustedSender });
     mainWindow = createWindow();
 

@@ -330,3 +330,53 @@ describe('LabService: training dynamics (job.start train-dynamics, job.pause)', 
     expect(err.event === 'job.error' && err.error.code).toBe('cancelled');
   });
 });
+
+describe('LabService: trainability sweeps (job.start trainability)', () => {
+  const tiny = {
+    dataset: 'synthetic',
+    width: 16,
+    steps: 20,
+    batchSize: 32,
+    trainSize: 256,
+    testSize: 128,
+    seed: 7,
+    grid: { sigmaW2: { values: [1, 2] }, depth: { values: [2, 4] } },
+  };
+
+  it('stores every finished cell; a cancelled sweep restarted shows the stored cells first and trains only the rest', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'ntk-lab-data-'));
+    const svc = service({ workers: 1, tfBackend: 'wasm', dataDir });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 's1', method: 'job.start', job: { kind: 'trainability', params: tiny } });
+    const r1 = await c.response('s1');
+    if (!r1.ok) throw new Error(r1.error.message);
+    const job1 = (r1.result as { jobId: string }).jobId;
+    const first = await c.event(job1, 'job.progress'); // one cell done: stop here
+    c.connection.handle({ kind: 'request', id: 's2', method: 'job.cancel', jobId: job1 });
+    await c.event(job1, 'job.error');
+    if (first.event !== 'job.progress' || first.output.kind !== 'trainability' || !first.output.progress) throw new Error('expected a cell');
+    const kept = first.output.progress.cell;
+
+    c.connection.handle({ kind: 'request', id: 's3', method: 'job.start', job: { kind: 'trainability', params: tiny } });
+    const r2 = await c.response('s3');
+    if (!r2.ok) throw new Error(r2.error.message);
+    const job2 = (r2.result as { jobId: string }).jobId;
+    const done = await c.event(job2, 'job.done', 60_000);
+    if (done.event !== 'job.done' || done.output.kind !== 'trainability' || !done.output.summary) throw new Error('expected a summary');
+    const cells = c.eventsOf(job2).flatMap((e) => (e.event === 'job.progress' && e.output.kind === 'trainability' && e.output.progress ? [e.output.progress.cell] : []));
+    expect(cells[0]).toEqual(kept); // re-emitted from the store before any training
+    expect(cells).toHaveLength(4);
+    expect(done.output.summary).toMatchObject({ total: 4, done: 4, status: 'complete' });
+    expect(done.output.summary.resumed).toBeGreaterThanOrEqual(1);
+    expect(done.output.summary.trained).toBe(4 - done.output.summary.resumed);
+  });
+
+  it('refuses impossible sweeps with the reason', async () => {
+    const svc = service({ workers: 1, detectTensorflowOnConnect: false });
+    expect(() => svc.checkJob({ kind: 'trainability', params: { ...tiny, dataset: 'mnist', trainSize: 9500, testSize: 1000 } })).toThrow(/10000|digits/);
+    expect(() => svc.checkJob({ kind: 'trainability', params: { grid: { sigmaW2: { values: [1] } } } })).toThrow(/exactly one of depth/);
+  });
+});

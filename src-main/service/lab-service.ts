@@ -14,7 +14,11 @@ import { runGdStep } from './gd-step-run';
 import { runMeasurement } from './measure-run';
 import { checkSpectrumFeasible, runSpectrum } from './spectrum-run';
 import { TensorflowEngine } from './tensorflow';
-import { gdStepOnTf, measureOnTf, trainDynamicsOnTf } from './tf-runs';
+import { gdStepOnTf, measureOnTf, trainabilityOnTf, trainDynamicsOnTf } from './tf-runs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { estimateSweepFlops, parseTrainabilityParams, TRAINABILITY_LIMITS, type TrainabilityParams } from '../../src-shared/contract/trainability';
+import { sweepGrid } from '../tf/sweep/grid';
 import type { BackendChoice } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import { parseTrainDynamicsParams } from '../../src-shared/contract/train-dynamics';
@@ -42,6 +46,12 @@ export interface LabServiceOptions {
   tfBackend?: BackendChoice;
   /** Start TensorFlow.js backend detection when a client connects (default true; the CLI never connects). */
   detectTensorflowOnConnect?: boolean;
+  /** Where trainability sweeps keep their finished cells (default: $NTK_LAB_DATA_DIR, else ~/.local/share/ntk-phase-lab). */
+  dataDir?: string;
+}
+
+export function defaultDataDir(): string {
+  return process.env.NTK_LAB_DATA_DIR || join(homedir(), '.local', 'share', 'ntk-phase-lab');
 }
 
 /** summarizeSamples (src-shared/stats/summary.ts) needs at least 3 samples for its standard errors. */
@@ -58,12 +68,14 @@ export class LabService {
   private readonly tf: TensorflowEngine;
   private readonly denseEngine: NonNullable<LabServiceOptions['denseEngine']>;
   private readonly detectOnConnect: boolean;
+  readonly dataDir: string;
 
   constructor(opts: LabServiceOptions = {}) {
     this.pool = new WorkerPool({ workers: opts.workers, workerEntry: opts.workerEntry, blockModule: opts.blockModule, blockSize: opts.blockSize });
     this.tf = new TensorflowEngine({ backend: opts.tfBackend });
     this.denseEngine = opts.denseEngine ?? 'auto';
     this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;
+    this.dataDir = opts.dataDir ?? defaultDataDir();
     const interval = opts.progressIntervalMs ?? 50;
     if (!Number.isFinite(interval) || interval < 0) throw new RangeError(`progressIntervalMs must be a finite number ≥ 0 (got ${interval})`);
     this.progressIntervalMs = interval;
@@ -130,6 +142,21 @@ export class LabService {
         if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
         return;
       }
+      case 'trainability':
+        this.trainabilityParams(job.params);
+    }
+  }
+
+  /** The sweep's resolved params (defaults, paper size); throws LabServiceError('refused') with every problem. */
+  private trainabilityParams(raw: unknown): TrainabilityParams {
+    try {
+      const p = parseTrainabilityParams(raw);
+      const grid = sweepGrid(p);
+      const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
+      if (flops > TRAINABILITY_LIMITS.flopsMax) throw new RangeError(`the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`);
+      return p;
+    } catch (err) {
+      throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -151,6 +178,10 @@ export class LabService {
         const params = job.params;
         const points = await this.guard(() => runSpectrum(this.pool, params, (point) => onProgress({ kind: 'ntk-spectrum', point }), signal));
         return { kind: 'ntk-spectrum', points };
+      }
+      case 'trainability': {
+        const params = this.trainabilityParams(job.params);
+        return this.guard(() => trainabilityOnTf(this.tf, params, this.dataDir, onProgress, signal));
       }
     }
   }

@@ -12,6 +12,10 @@ import type { TensorflowEngine } from './tensorflow';
 import type { JobOutput } from '../../src-shared/contract/messages';
 import { trainDynamicsRecordSchema, trainDynamicsSummarySchema, type TrainDynamicsParamsRaw } from '../../src-shared/contract/train-dynamics';
 import type { PauseControl } from '../tf/tf-host';
+import { join } from 'node:path';
+import { cellRecordSchema, trainabilitySummarySchema, type TrainabilityParams } from '../../src-shared/contract/trainability';
+import { sweepGrid } from '../tf/sweep/grid';
+import { SweepStore, sweepIdentity } from '../tf/sweep/store';
 
 interface NtkTaskResult {
   theta: Float64Array;
@@ -71,4 +75,38 @@ export async function trainDynamicsOnTf(
     },
   });
   return { kind: 'train-dynamics', backend, summary: trainDynamicsSummarySchema.parse(summary) };
+}
+
+/** A sweep's store directory name: the first 16 hex digits of its params' sha256 (store.ts sweepIdentity). */
+function sweepIdentityOf(params: TrainabilityParams): string {
+  return sweepIdentity(params).slice(0, 16);
+}
+
+/**
+ * A trainability sweep in the TF worker. First every cell already in the store for these params is emitted (a
+ * restarted sweep shows them at once and skips them), then one progress output per newly finished cell. Pause is
+ * a cancel that keeps the finished cells on disk; starting the same params again resumes.
+ */
+export async function trainabilityOnTf(
+  tf: TensorflowEngine,
+  params: TrainabilityParams,
+  dataDir: string,
+  onProgress: (o: JobOutput) => void,
+  signal?: AbortSignal,
+): Promise<JobOutput> {
+  await tf.start();
+  const backend = tf.label();
+  const dir = join(dataDir, 'sweeps', sweepIdentityOf(params));
+  const store = SweepStore.open(dir, params); // throws SweepStoreError on a damaged store: reported, nothing overwritten
+  const total = sweepGrid(params).cells.length;
+  let done = 0;
+  for (const cell of store.cells()) onProgress({ kind: 'trainability', backend, progress: { cell, done: ++done, total } });
+  const summary = await tf.run<unknown>('trainability', { dir, sweep: params }, {
+    signal,
+    onProgress: (raw) => {
+      const p = raw as { cell: unknown; done: number; total: number };
+      onProgress({ kind: 'trainability', backend, progress: { cell: cellRecordSchema.parse(p.cell), done: p.done, total: p.total } });
+    },
+  });
+  return { kind: 'trainability', backend, summary: trainabilitySummarySchema.parse(summary) };
 }

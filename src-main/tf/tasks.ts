@@ -11,6 +11,7 @@ import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples, sampleGdStepTf } f
 import { checkParametrization, checkScales, checkWidths, disposeLayers, parameterCount, sampleLayers, type Parametrization } from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
+import { trainabilityTask } from './sweep/trainability-task';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -190,5 +191,6 @@ async function gdStepTask(raw: unknown, ctx: TaskContext): Promise<GdStepTaskRes
 export const TASKS: Record<string, TaskHandler> = {
   ntk: ntkTask,
   'train-dynamics': trainDynamicsTask,
+  trainability: trainabilityTask,
   'gd-step': gdStepTask,
 };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { gdStepParamsSchema, gdStepResultSchema } from './gd-step';
 import { measureParamsSchema, measureResultSchema } from './measure';
 import { ntkSpectrumParamsSchema, spectrumPointSchema } from './ntk-spectrum';
+import { trainabilityJobParamsSchema, trainabilityProgressSchema, trainabilitySummarySchema } from './trainability';
 import { trainDynamicsParamsSchema, trainDynamicsRecordSchema, trainDynamicsSummarySchema } from './train-dynamics';
 
 export const CONTRACT_VERSION = 1;
@@ -46,6 +47,8 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gd-step'), params: gdStepParamsSchema }),
   z.object({ kind: z.literal('train-dynamics'), params: trainDynamicsParamsSchema }),
   z.object({ kind: z.literal('ntk-spectrum'), params: ntkSpectrumParamsSchema }),
+  /** A trainability sweep (src-shared/contract/trainability.ts; checked with parseTrainabilityParams, `paperSize` allowed). */
+  z.object({ kind: z.literal('trainability'), params: trainabilityJobParamsSchema }),
 ]);
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
@@ -64,6 +67,13 @@ export const jobOutputSchema = z.discriminatedUnion('kind', [
   }),
   /** Progress: one depth's point; done: every point, in the order of params.depths. */
   z.object({ kind: z.literal('ntk-spectrum'), point: spectrumPointSchema.optional(), points: z.array(spectrumPointSchema).optional() }),
+  /** Progress: a finished cell (first every cell already stored for these params); done: the summary. */
+  z.object({
+    kind: z.literal('trainability'),
+    backend: z.string(),
+    progress: trainabilityProgressSchema.optional(),
+    summary: trainabilitySummarySchema.optional(),
+  }),
 ]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 

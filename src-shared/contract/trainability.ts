@@ -191,3 +191,22 @@ export interface TrainabilitySummary {
   status: 'complete' | 'cancelled';
   seconds: number;
 }
+
+/** The summary as a schema (wire and CLI). */
+export const trainabilitySummarySchema = z.object({
+  dir: z.string(),
+  identity: z.string(),
+  total: z.number().int(),
+  done: z.number().int(),
+  resumed: z.number().int(),
+  trained: z.number().int(),
+  diverged: z.number().int(),
+  status: z.enum(['complete', 'cancelled']),
+  seconds: z.number(),
+});
+
+/** One progress output on the wire: a finished cell (or one found in the store when the sweep starts). */
+export const trainabilityProgressSchema = z.object({ cell: cellRecordSchema, done: z.number().int(), total: z.number().int() });
+
+/** Job params on the wire: the sweep params plus the paper-size switch (parseTrainabilityParams resolves both). */
+export const trainabilityJobParamsSchema = z.record(z.string(), z.unknown());

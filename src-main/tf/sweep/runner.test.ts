@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANCE_ACCURACY, parseTrainabilityParams, type CellRecord, type TrainabilityParamsInput } from '../../../src-shared/contract/trainability';
 import { initBackend } from '../backend';
@@ -100,7 +101,9 @@ describe('trainability sweep', () => {
 
   it('η_theory is the stability scale: ρ = 0.9 trains, ρ = 5 diverges on the same cell', async () => {
     const base = { activation: 'erf' as const, sigmaB2: 0.185, width: 16, steps: 200, batchSize: 32, seed: 7, sigmaW2: 2, depth: 3 };
+    const tensors = tf.memory().numTensors;
     const below = (await trainCell({ ...base, rho: 0.9 }, data))!;
+    expect(tf.memory().numTensors).toBe(tensors); // nothing leaks per cell
     expect(below.diverged).toBe(false);
     expect(below.trainLoss).not.toBeNull();
     expect(below.trainAccuracy).toBeGreaterThan(0.5);

@@ -71,7 +71,7 @@ export function solveQStar(act: Activation, sigmaW2: number, sigmaB2: number, q0
   const F = (q: number) => sigmaW2 * lengthMap(act, q).T + sigmaB2;
   const g = (q: number) => F(q) - q;
   // a warm start (a neighbouring cell's q*) is accepted if it brackets the root tightly
-  let start = q0;
+  const start = q0;
   if (hint !== undefined && hint > 0 && Number.isFinite(hint)) {
     for (const width of [1e-7, 1e-3, 3e-2]) {
       const lo = hint * (1 - width);

@@ -1,0 +1,45 @@
+// Signal-propagation theory benchmark (issue 5, performance): the critical line χ₁ = 1 at 200 σ_b² values and a
+// 200 × 200 map of ξ, against the 1 s target. erf (seed 001's activation) and ReLU use closed forms; tanh goes
+// through quadrature, where the (σ_w², σ_b²) map is far from the target and is reported as measured, next to the
+// (σ_w², depth) map of seed 001 Fig. 3 (one row of ξ at fixed σ_b²) that the trainability plane actually needs.
+// Run alone: npx tsx bench/meanfield.ts
+import { pathToFileURL } from 'node:url';
+import { criticalCurve, depthOverXiMap, xiMap } from '../src-shared/theory/meanfield/index';
+
+const N = 200;
+const TARGET_MS = 1000;
+const sigmaW2 = Float64Array.from({ length: N }, (_, i) => 0.5 + ((i + 0.5) * 3.5) / N);
+const sigmaB2 = Float64Array.from({ length: N }, (_, j) => ((j + 0.5) * 0.5) / N);
+const depths = Float64Array.from({ length: N }, (_, j) => 1 + j);
+
+function timed<T>(run: () => T): { ms: number; value: T } {
+  const t0 = performance.now();
+  const value = run();
+  return { ms: performance.now() - t0, value };
+}
+
+const vsTarget = (ms: number) => (ms <= TARGET_MS ? `${(TARGET_MS / ms).toFixed(1)}× under target` : `${(ms / TARGET_MS).toFixed(1)}× OVER target`);
+
+export async function benchMeanfield(options: { includeTanhPlaneMap?: boolean } = {}): Promise<string[]> {
+  const lines = [`mean-field theory: critical line at ${N} σ_b² ∈ (0, 0.5), ξ map ${N}×${N} over σ_w² ∈ (0.5, 4) (target < ${TARGET_MS} ms each)`];
+  for (const act of ['erf', 'relu', 'tanh'] as const) {
+    const curve = timed(() => criticalCurve(act, sigmaB2));
+    const found = curve.value.filter((p) => p.kind === 'found').length;
+    lines.push(`  ${act.padEnd(5)} critical line: ${curve.ms.toFixed(0)} ms (${found}/${N} found) → ${vsTarget(curve.ms)}`);
+    const depthMap = timed(() => depthOverXiMap(act, sigmaW2, 0.05, depths));
+    lines.push(`  ${act.padEnd(5)} (σ_w², depth) map at σ_b² = 0.05: ${depthMap.ms.toFixed(0)} ms → ${vsTarget(depthMap.ms)}`);
+    if (act !== 'tanh' || options.includeTanhPlaneMap) {
+      const plane = timed(() => xiMap(act, sigmaW2, sigmaB2));
+      lines.push(`  ${act.padEnd(5)} (σ_w², σ_b²) map: ${plane.ms.toFixed(0)} ms → ${vsTarget(plane.ms)}${plane.value.directCells ? ` (${plane.value.directCells} cells by direct 2D quadrature)` : ''}`);
+    } else {
+      const rows = timed(() => xiMap(act, sigmaW2, sigmaB2.subarray(0, 10)));
+      const est = (rows.ms * N) / 10;
+      lines.push(`  ${act.padEnd(5)} (σ_w², σ_b²) map: 10 of ${N} rows in ${rows.ms.toFixed(0)} ms → full map ≈ ${(est / 1000).toFixed(1)} s (${vsTarget(est)}; quadrature, not closed form)`);
+    }
+  }
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const line of await benchMeanfield({ includeTanhPlaneMap: process.argv.includes('--tanh-plane') })) console.log(line);
+}

@@ -1,0 +1,768 @@
+// The "Trainability" tab's logic (issue 5 item 3; seed 001 Figs. 1–3), free of DOM and Svelte: the theory background
+// of the (σ_w², depth) plane computed column by column so the UI stays responsive, the c·ξ₁ / c·ξ* contour lines
+// (d3-contour), measured sweep cells as tiles, the NTK-spectrum and learning-rate curves of the infinite-width
+// recursion, export rows, and the sweep session (start / pause / resume / cancel) over lab.job().
+import { contours, interpolateBrBG, interpolateViridis } from 'd3';
+import {
+  CLASSES,
+  CHANCE_ACCURACY,
+  SYNTHETIC_INPUT_DIM,
+  cellRecordSchema,
+  type AxisSpec,
+  type CellRecord,
+  type GridSpec,
+  type TrainabilityParams,
+  type TrainabilitySummary,
+} from '../../src-shared/contract/trainability';
+import type { JobOutput, JobSpecInput } from '../../src-shared/contract/messages';
+import {
+  MAP_STATUS,
+  etaTheory,
+  fixedPoint,
+  lengthMap,
+  nngpMap,
+  ntkSpectrum,
+  resolveActivation,
+  tableOneAsymptotes,
+  validateMeanFieldParams,
+  xiMap,
+} from '../../src-shared/theory/meanfield';
+import type { LabClient, PausableJobHandle } from './lab-api';
+import { errorCode, errorMessage } from './lab-jobs';
+
+// ---------------------------------------------------------------------------------------------------------
+// Conventions
+
+/**
+ * Default multiple c of the depth-scale contours l = c·ξ. Seed 001's Fig. 3 text does not state it (digest §1.7);
+ * we take Schoenholz et al. (2017)'s 6ξ, which is also ≈ log(2ρt) = log(180) ≈ 5.2 for the default step budget
+ * (the digest's heuristic trainability boundary l ≈ ξ₁·log(2ρt)). Adjustable in the UI.
+ */
+export const DEFAULT_C = 6;
+/** Activations the engine's sweeps and samplers support (the mean-field theory knows more). */
+export const MEASURABLE_ACTIVATIONS: readonly string[] = ['relu', 'tanh', 'erf', 'gelu', 'linear'];
+export type PlaneAxis = 'depth' | 'depthToWidth';
+
+/** Default σ_w² window: the x ticks of seed 001 Fig. 3 (0.5 … 4), padded by half a default cell. */
+export const SIGMA_DOMAIN: readonly [number, number] = [0.25, 4.25];
+/** Default depth window when no grid is planned. */
+export const DEPTH_TOP = 60;
+
+// ---------------------------------------------------------------------------------------------------------
+// Grid and tiles
+
+/** The values of one sweep axis ({values} or {min, max, count} evenly spaced, ends included). */
+export function axisValues(a: AxisSpec): number[] {
+  if ('values' in a) return [...a.values];
+  if (a.count === 1) return [a.min];
+  return Array.from({ length: a.count }, (_, k) => (k === a.count - 1 ? a.max : a.min + ((a.max - a.min) * k) / (a.count - 1)));
+}
+
+/** Distinct sorted σ_w² and depths L of a grid at width M (λ axis: L = max(1, round(λM)), as the engine does). */
+export function gridPoints(grid: GridSpec, width: number): { sigmaW2: number[]; depths: number[] } {
+  const sigmaW2 = [...new Set(axisValues(grid.sigmaW2))].sort((a, b) => a - b);
+  const depths = grid.depth ? axisValues(grid.depth) : axisValues(grid.depthToWidth!).map((l) => Math.max(1, Math.round(l * width)));
+  return { sigmaW2, depths: [...new Set(depths)].sort((a, b) => a - b) };
+}
+
+/** Tile edges around sorted centres: midpoints inside, half the neighbouring gap outside (±0.5 for a single value). */
+export function tileEdges(centres: readonly number[]): number[] {
+  const n = centres.length;
+  if (n === 0) return [];
+  if (n === 1) return [centres[0] - 0.5, centres[0] + 0.5];
+  const e = [centres[0] - (centres[1] - centres[0]) / 2];
+  for (let k = 0; k < n - 1; k++) e.push((centres[k] + centres[k + 1]) / 2);
+  e.push(centres[n - 1] + (centres[n - 1] - centres[n - 2]) / 2);
+  return e;
+}
+
+/** The plotted y of a depth L. */
+export const yOfDepth = (depth: number, axis: PlaneAxis, width: number): number => (axis === 'depth' ? depth : depth / width);
+
+export interface PlaneDomain {
+  x: [number, number];
+  y: [number, number];
+}
+
+/** The window: seed 001's σ_w² range and the planned grid's tiles, y from 0. */
+export function planeDomain(grid: GridSpec | null, axis: PlaneAxis, width: number): PlaneDomain {
+  let x: [number, number] = [SIGMA_DOMAIN[0], SIGMA_DOMAIN[1]];
+  let yTop = yOfDepth(DEPTH_TOP, axis, width);
+  if (grid) {
+    const g = gridPoints(grid, width);
+    const xe = tileEdges(g.sigmaW2);
+    const ye = tileEdges(g.depths.map((d) => yOfDepth(d, axis, width)));
+    x = [Math.max(1e-3, Math.min(x[0], xe[0])), Math.max(x[1], xe[xe.length - 1])];
+    yTop = ye[ye.length - 1];
+  }
+  return { x, y: [0, yTop] };
+}
+
+export interface Tile {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  cell: CellRecord;
+}
+
+/** One tile per finished cell, placed on the planned grid's tiles (cells off the grid are skipped). */
+export function cellTiles(cells: readonly CellRecord[], grid: GridSpec, axis: PlaneAxis, width: number): Tile[] {
+  const g = gridPoints(grid, width);
+  const xe = tileEdges(g.sigmaW2);
+  const ye = tileEdges(g.depths.map((d) => yOfDepth(d, axis, width)));
+  const out: Tile[] = [];
+  for (const cell of cells) {
+    const i = g.sigmaW2.findIndex((s) => Math.abs(s - cell.sigmaW2) <= 1e-9 * Math.max(1, s));
+    const j = g.depths.indexOf(cell.depth);
+    if (i < 0 || j < 0) continue;
+    out.push({ x0: xe[i], x1: xe[i + 1], y0: ye[j], y1: ye[j + 1], cell });
+  }
+  return out;
+}
+
+/** Accuracy colour: chance (0.1) … 1 on viridis; values below chance take the chance colour. */
+export function accuracyColour(acc: number): string {
+  const t = (Math.min(1, Math.max(CHANCE_ACCURACY, acc)) - CHANCE_ACCURACY) / (1 - CHANCE_ACCURACY);
+  return interpolateViridis(t);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Theory background: ξ per σ_w² column (it does not depend on depth), computed progressively
+
+export interface TheoryColumns {
+  activation: string;
+  sigmaB2: number;
+  /** σ_w² at the column centres. */
+  xs: Float64Array;
+  /** MAP_STATUS per column (ordered, critical, chaotic, none). */
+  status: Uint8Array;
+  /** ξ₁ (ordered) or ξ* (chaotic); 0 where undefined. */
+  xi: Float64Array;
+  chi1: Float64Array;
+  /** 1 where the column has been computed. */
+  computed: Uint8Array;
+  count: number;
+}
+
+/** Column order coarse to fine: every 16th, then every 8th, … (a usable picture after the first pass). */
+export function coarseToFine(n: number): number[] {
+  const order: number[] = [];
+  const seen = new Uint8Array(n);
+  for (let stride = 16; stride >= 1; stride /= 2) {
+    for (let i = 0; i < n; i += stride) {
+      if (!seen[i]) {
+        seen[i] = 1;
+        order.push(i);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Compute ξ column by column (seed 001 §2: ξ₁ = −1/log χ₁, ξ* = −1/(log χ_c* − log χ₁)). A generator: it yields
+ * the number of columns done after each one, so the caller can spread the work over frames (GELU and SELU need
+ * quadrature, tens of ms per column); it returns the finished columns.
+ */
+export function* theoryColumns(activation: string, sigmaB2: number, x: readonly [number, number], nx: number): Generator<number, TheoryColumns> {
+  const act = resolveActivation(activation);
+  validateMeanFieldParams(1, sigmaB2);
+  if (!(Number.isInteger(nx) && nx >= 2 && nx <= 2000)) throw new RangeError(`columns must be an integer in [2, 2000], got ${nx}`);
+  if (!(x[0] > 0 && x[1] > x[0] && Number.isFinite(x[1]))) throw new RangeError(`σ_w² window must satisfy 0 < min < max, got [${x[0]}, ${x[1]}]`);
+  const xs = Float64Array.from({ length: nx }, (_, i) => x[0] + ((x[1] - x[0]) * (i + 0.5)) / nx);
+  const out: TheoryColumns = { activation: act.name, sigmaB2, xs, status: new Uint8Array(nx), xi: new Float64Array(nx), chi1: new Float64Array(nx), computed: new Uint8Array(nx), count: 0 };
+  for (const i of coarseToFine(nx)) {
+    const m = xiMap(act, [xs[i]], [sigmaB2]);
+    out.status[i] = m.status[0];
+    out.xi[i] = m.xi[0];
+    out.chi1[i] = m.chi1[0];
+    out.computed[i] = 1;
+    out.count++;
+    yield out.count;
+  }
+  return out;
+}
+
+/** Drive a generator for at most `budgetMs`; true when it finished. */
+export function runFor<T>(gen: Generator<unknown, T>, budgetMs: number, now: () => number = () => performance.now()): { done: true; value: T } | { done: false } {
+  const t0 = now();
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return { done: true, value: r.value };
+    if (now() - t0 >= budgetMs) return { done: false };
+  }
+}
+
+/** Index of the computed column nearest to i (columns not computed yet borrow it), or −1. */
+function nearestComputed(cols: TheoryColumns, i: number): number {
+  const n = cols.xs.length;
+  for (let d = 0; d < n; d++) {
+    if (i - d >= 0 && cols.computed[i - d]) return i - d;
+    if (i + d < n && cols.computed[i + d]) return i + d;
+  }
+  return -1;
+}
+
+/** log₁₀(L/ξ) at depth L for column i; −∞ on the critical line (ξ = ∞); NaN where there is no finite fixed point. */
+export function log10DepthOverXi(cols: TheoryColumns, i: number, depth: number): number {
+  const k = nearestComputed(cols, i);
+  if (k < 0) return Number.NaN;
+  const s = cols.status[k];
+  if (s === MAP_STATUS.none) return Number.NaN;
+  if (s === MAP_STATUS.critical || depth <= 0) return Number.NEGATIVE_INFINITY;
+  const xi = cols.xi[k];
+  return xi > 0 ? Math.log10(depth / xi) : Number.POSITIVE_INFINITY; // ξ = 0⁺ (χ₁ = 0): any depth is "deep"
+}
+
+/** Colour range of log₁₀(L/ξ). */
+export const RATIO_DOMAIN: readonly [number, number] = [-1.5, 1.5];
+/** Muted diverging ramp (brown: deep, L ≫ ξ; teal: shallow) so the measured tiles stand out. */
+export const ratioColour = (t: number): string => interpolateBrBG(0.15 + 0.7 * (1 - t));
+export const NONE_RGB: readonly [number, number, number] = [200, 200, 200];
+
+function rgbOf(css: string): [number, number, number] {
+  const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(css);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  const h = /^#([0-9a-f]{6})$/i.exec(css);
+  if (h) return [parseInt(h[1].slice(0, 2), 16), parseInt(h[1].slice(2, 4), 16), parseInt(h[1].slice(4, 6), 16)];
+  throw new RangeError(`cannot parse colour ${css}`);
+}
+
+const RATIO_LUT = Array.from({ length: 256 }, (_, k) => rgbOf(ratioColour(k / 255)));
+
+/** Depth at the centre of raster row j (row 0 at the top). */
+export const rowDepth = (j: number, ny: number, y: readonly [number, number], axis: PlaneAxis, width: number): number => {
+  const yv = y[1] - ((y[1] - y[0]) * (j + 0.5)) / ny;
+  return axis === 'depth' ? yv : yv * width;
+};
+
+/**
+ * RGBA raster (nx × ny, row 0 at the top) of log₁₀(L/ξ); NONE_RGB where there is no finite fixed point. Returns the
+ * number of such pixels (the legend counts them; they are hatched on top, never coloured).
+ */
+export function paintTheory(cols: TheoryColumns, ny: number, y: readonly [number, number], axis: PlaneAxis, width: number, out: Uint8ClampedArray): { none: number } {
+  const nx = cols.xs.length;
+  if (out.length !== 4 * nx * ny) throw new RangeError(`raster needs ${4 * nx * ny} bytes, got ${out.length}`);
+  let none = 0;
+  for (let j = 0; j < ny; j++) {
+    const depth = rowDepth(j, ny, y, axis, width);
+    for (let i = 0; i < nx; i++) {
+      const v = log10DepthOverXi(cols, i, depth);
+      const p = 4 * (j * nx + i);
+      let rgb: readonly number[];
+      if (Number.isNaN(v)) {
+        rgb = NONE_RGB;
+        none++;
+      } else {
+        const t = (Math.min(RATIO_DOMAIN[1], Math.max(RATIO_DOMAIN[0], v)) - RATIO_DOMAIN[0]) / (RATIO_DOMAIN[1] - RATIO_DOMAIN[0]);
+        rgb = RATIO_LUT[Math.round(t * 255)];
+      }
+      out[p] = rgb[0];
+      out[p + 1] = rgb[1];
+      out[p + 2] = rgb[2];
+      out[p + 3] = 255;
+    }
+  }
+  return { none };
+}
+
+/** σ_w² intervals [x0, x1] of consecutive columns with no finite fixed point (drawn hatched, legend "no finite fixed point"). */
+export function noneRanges(cols: TheoryColumns, x: readonly [number, number]): { x0: number; x1: number }[] {
+  const nx = cols.xs.length;
+  const dx = (x[1] - x[0]) / nx;
+  const out: { x0: number; x1: number }[] = [];
+  let start = -1;
+  for (let i = 0; i <= nx; i++) {
+    const k = i < nx ? nearestComputed(cols, i) : -1;
+    const isNone = k >= 0 && cols.status[k] === MAP_STATUS.none;
+    if (isNone && start < 0) start = i;
+    if (!isNone && start >= 0) {
+      out.push({ x0: x[0] + start * dx, x1: x[0] + i * dx });
+      start = -1;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Contours
+
+export type Polyline = [number, number][];
+
+/**
+ * Level set of a row-major nx × ny field (row j, column i) by d3-contour's marching squares, as open polylines in
+ * grid coordinates (sample (i, j) sits at (i + 0.5, j + 0.5)); the rings' runs along the grid border, which
+ * d3-contour adds to close its polygons, are dropped. NaN cells count as below every level.
+ */
+export function contourLines(values: ArrayLike<number>, nx: number, ny: number, level: number): Polyline[] {
+  if (values.length !== nx * ny) throw new RangeError(`field has ${values.length} values, expected ${nx}×${ny}`);
+  if (!Number.isFinite(level)) throw new RangeError(`contour level must be finite, got ${level}`);
+  const mp = contours().size([nx, ny]).contour(Array.from(values), level);
+  const onBorder = (p: readonly number[]) => p[0] === 0 || p[0] === nx || p[1] === 0 || p[1] === ny;
+  // a segment with both ends on the border runs along it (or cuts a corner cell diagonally): not part of the level set
+  const borderSegment = (a: readonly number[], b: readonly number[]) => onBorder(a) && onBorder(b);
+  const lines: Polyline[] = [];
+  for (const polygon of mp.coordinates) {
+    for (const ring of polygon) {
+      // ring is closed (last = first); split it at border segments
+      const n = ring.length - 1;
+      if (n < 2) continue;
+      // start right after a border segment, if any, so no line wraps around the ring's seam
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        if (borderSegment(ring[k], ring[(k + 1) % n])) {
+          s = (k + 1) % n;
+          break;
+        }
+      }
+      let cur: Polyline = [];
+      for (let t = 0; t <= n; t++) {
+        const a = ring[(s + t) % n];
+        const b = ring[(s + t + 1) % n];
+        if (cur.length === 0) cur.push([a[0], a[1]]);
+        if (t < n && borderSegment(a, b)) {
+          if (cur.length > 1) lines.push(cur);
+          cur = [];
+        } else if (t < n) cur.push([b[0], b[1]]);
+      }
+      if (cur.length > 1) lines.push(cur);
+    }
+  }
+  return lines;
+}
+
+export interface DepthScaleContours {
+  /** L = c·ξ₁ on the ordered side. */
+  ordered: Polyline[];
+  /** L = c·ξ* on the chaotic side. */
+  chaotic: Polyline[];
+}
+
+/**
+ * The lines L = c·ξ₁ (ordered side) and L = c·ξ* (chaotic side) in data coordinates (σ_w², y), from the level
+ * log₁₀ c of log₁₀(L/ξ) on an nx × ny grid over the window; each side's field is NaN on the other side.
+ */
+export function depthScaleContours(cols: TheoryColumns, c: number, y: readonly [number, number], axis: PlaneAxis, width: number, ny: number): DepthScaleContours {
+  if (!(Number.isFinite(c) && c > 0)) throw new RangeError(`c must be a finite number > 0, got ${c}`);
+  const nx = cols.xs.length;
+  const x0 = cols.xs[0] - (cols.xs[1] - cols.xs[0]) / 2;
+  const dx = cols.xs[1] - cols.xs[0];
+  const dy = (y[1] - y[0]) / ny;
+  const side = (want: number) => {
+    const f = new Float64Array(nx * ny);
+    for (let j = 0; j < ny; j++) {
+      const yv = y[0] + (j + 0.5) * dy; // row j from the bottom here: data y increases with j
+      const depth = axis === 'depth' ? yv : yv * width;
+      for (let i = 0; i < nx; i++) {
+        const k = nearestComputed(cols, i);
+        const s = k < 0 ? MAP_STATUS.none : cols.status[k];
+        f[j * nx + i] = s === want ? log10DepthOverXi(cols, i, depth) : s === MAP_STATUS.critical ? Number.NEGATIVE_INFINITY : Number.NaN;
+      }
+    }
+    return contourLines(f, nx, ny, Math.log10(c)).map((line) => line.map(([u, v]) => [x0 + u * dx, y[0] + v * dy] as [number, number]));
+  };
+  return { ordered: side(MAP_STATUS.ordered), chaotic: side(MAP_STATUS.chaotic) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Infinite-width NTK along depth (seed 001 eqs. 2, 7, 13–14) for equicorrelated inputs
+
+/**
+ * The sweep's network (contract/trainability.ts): inputs with ‖x‖² = n₀ and pairwise cosine c, NTK parametrization,
+ * so layer 1 gives K⁽¹⁾ = Θ⁽¹⁾ with diagonal q⁽¹⁾ = σ_w² + σ_b² and off-diagonal σ_w²c + σ_b². For m equicorrelated
+ * inputs every layer's Gram matrices keep a constant diagonal and off-diagonal, so the pair recursion (seed 001
+ * eqs. 13–14) is the whole m×m recursion; the test checks this against kernelRecursion on the m×m matrix.
+ */
+export interface NtkLayer {
+  depth: number;
+  q: number;
+  qab: number;
+  /** Θ⁽ᴸ⁾ diagonal p and off-diagonal p_ab. */
+  p: number;
+  pab: number;
+}
+
+export interface NtkDepthCurve {
+  layers: NtkLayer[];
+  /** First depth at which an entry overflowed float64 (the curve stops before it), or null. */
+  beyondFloat64At: number | null;
+}
+
+/** Layers L = 1 … maxDepth, one per yield (quadrature activations cost ms per layer). */
+export function* ntkAlongDepth(activation: string, sigmaW2: number, sigmaB2: number, inputCos: number, maxDepth: number): Generator<number, NtkDepthCurve> {
+  const act = resolveActivation(activation);
+  validateMeanFieldParams(sigmaW2, sigmaB2);
+  if (!(Number.isFinite(inputCos) && inputCos >= -1 && inputCos <= 1)) throw new RangeError(`input cosine c must lie in [−1, 1], got ${inputCos}`);
+  if (!(Number.isInteger(maxDepth) && maxDepth >= 1 && maxDepth <= 10_000)) throw new RangeError(`maximal depth must be an integer in [1, 10000], got ${maxDepth}`);
+  let q = sigmaW2 + sigmaB2;
+  let qab = sigmaW2 * inputCos + sigmaB2;
+  let p = q;
+  let pab = qab;
+  const layers: NtkLayer[] = [{ depth: 1, q, qab, p, pab }];
+  yield 1;
+  for (let L = 2; L <= maxDepth; L++) {
+    const d = lengthMap(act, q);
+    const bound = q; // |q_ab| ≤ q (clamp rounding, as kernelRecursion does)
+    const v = nngpMap(act, { s11: q, s12: Math.max(-bound, Math.min(bound, qab)), s22: q });
+    const qn = sigmaW2 * d.T + sigmaB2;
+    const qabn = sigmaW2 * v.T + sigmaB2;
+    const pn = qn + sigmaW2 * d.Tdot * p; // seed 001 eq. (7)
+    const pabn = qabn + sigmaW2 * v.Tdot * pab;
+    if (![qn, qabn, pn, pabn].every(Number.isFinite)) return { layers, beyondFloat64At: L };
+    q = qn;
+    qab = qabn;
+    p = pn;
+    pab = pabn;
+    layers.push({ depth: L, q, qab, p, pab });
+    yield L;
+  }
+  return { layers, beyondFloat64At: null };
+}
+
+export interface SpectrumRow {
+  depth: number;
+  lambdaMax: number;
+  /** Median of the m − 1 lower eigenvalues ("bulk"). */
+  bulk: number;
+  /** λ_max/λ_min; null when λ_min ≤ 0 at float64 precision. */
+  kappa: number | null;
+}
+
+/** The m×m Gram matrix with diagonal p and off-diagonal p_ab. */
+export function equicorrelatedGram(p: number, pab: number, m: number): Float64Array {
+  const g = new Float64Array(m * m).fill(pab);
+  for (let i = 0; i < m; i++) g[i * m + i] = p;
+  return g;
+}
+
+/** Spectrum per depth via ntkSpectrum (Jacobi) on the m×m Gram matrix. */
+export function spectrumRows(curve: NtkDepthCurve, m: number): SpectrumRow[] {
+  if (!(Number.isInteger(m) && m >= 2 && m <= 64)) throw new RangeError(`number of inputs m must be an integer in [2, 64], got ${m}`);
+  return curve.layers.map((l) => {
+    const s = ntkSpectrum(equicorrelatedGram(l.p, l.pab, m), m);
+    return { depth: l.depth, lambdaMax: s.lambdaMax, bulk: s.lambdaRest, kappa: s.kappa };
+  });
+}
+
+export interface AsymptoteRow {
+  depth: number;
+  lambdaMax: number;
+  bulk: number | null;
+  kappa: number | null;
+}
+
+/**
+ * Table 1 leading orders at each depth (seed 001 Table 1 via tableOneAsymptotes). Our L weight layers start from
+ * K⁽¹⁾, which plays the role of seed 001's K⁽⁰⁾, so Table 1's l is L − 1 (at least 1). Ordered phase: κ diverges,
+ * only its rate is known, so κ is null there. Null when there is no finite fixed point.
+ */
+export function asymptoteRows(activation: string, sigmaW2: number, sigmaB2: number, m: number, depths: readonly number[]): AsymptoteRow[] | null {
+  const act = resolveActivation(activation);
+  // q⁰ = q⁽¹⁾ = σ_w² + σ_b², the first layer's variance (it is q* itself for marginal ReLU/linear at σ_b² = 0)
+  const fp = fixedPoint({ activation: act, sigmaW2, sigmaB2, q0: sigmaW2 + sigmaB2 });
+  if (fp.kind !== 'finite') return null;
+  return depths.map((depth) => {
+    const t = tableOneAsymptotes(act, fp, m, Math.max(1, depth - 1));
+    return { depth, lambdaMax: t.lambdaMax, bulk: t.lambdaRest, kappa: t.kappaLimit };
+  });
+}
+
+export interface EtaRow {
+  depth: number;
+  /** η_theory = 2B/λ_max (mean-reduced loss over the batch B), null beyond float64. */
+  eta: number;
+}
+
+/**
+ * η_theory vs depth with the sweep's loss normalization (src-main/tf/sweep/learning-rate.ts): MSE averaged over a
+ * batch of B inputs, so η < 2B/λ_max (etaTheory with reduction 'mean', m = B); λ_max of the B×B equicorrelated
+ * Gram matrix is p + (B − 1)p_ab, or p − p_ab when p_ab < 0.
+ */
+export function etaRows(curve: NtkDepthCurve, batch: number): EtaRow[] {
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch size B must be an integer ≥ 1, got ${batch}`);
+  const out: EtaRow[] = [];
+  for (const l of curve.layers) {
+    const top = Math.max(l.p + (batch - 1) * l.pab, l.p - l.pab);
+    if (!(Number.isFinite(top) && top > 0)) continue;
+    out.push({ depth: l.depth, eta: etaTheory(top, { reduction: 'mean', m: batch }) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Exports
+
+export const slugNumber = (v: number): string => String(Number(v.toPrecision(6)));
+
+/** ntk-trainability-plane-tanh-b0.05-M128.svg */
+export function trainabilityFileName(plot: 'trainability-plane' | 'spectrum' | 'learning-rate', p: { activation: string; sigmaB2: number; width: number }, ext: string): string {
+  return `ntk-${plot}-${p.activation}-b${slugNumber(p.sigmaB2)}-M${slugNumber(p.width)}.${ext}`;
+}
+
+const PHASE_NAMES = ['ordered', 'critical', 'chaotic', 'none'] as const;
+export const phaseName = (status: number): string => PHASE_NAMES[status] ?? 'none';
+
+export const PLANE_CSV_HEADER = [
+  'kind',
+  'sigmaW2',
+  'depth',
+  'depthToWidth',
+  'phase',
+  'chi1',
+  'xi',
+  'contourDepth',
+  'trainAccuracy',
+  'testAccuracy',
+  'diverged',
+  'lr',
+  'etaTheory',
+  'trainLoss',
+  'steps',
+  'seconds',
+] as const;
+
+/**
+ * The plane's data in one tidy table: a 'theory' row per σ_w² column (phase, χ₁, ξ and the contour depth c·ξ; the
+ * background is log₁₀(L/ξ)) and a 'cell' row per measured cell. Empty cells where a field does not apply.
+ */
+export function planeRows(cols: TheoryColumns | null, c: number, cells: readonly CellRecord[], width: number): (number | string | null)[][] {
+  const rows: (number | string | null)[][] = [];
+  if (cols) {
+    for (let i = 0; i < cols.xs.length; i++) {
+      if (!cols.computed[i]) continue;
+      const s = cols.status[i];
+      const has = s === MAP_STATUS.ordered || s === MAP_STATUS.chaotic;
+      const chi1 = s === MAP_STATUS.none && cols.chi1[i] === 0 ? null : cols.chi1[i];
+      const contour = has && cols.xi[i] > 0 ? c * cols.xi[i] : null;
+      rows.push(['theory', cols.xs[i], contour, contour === null ? null : contour / width, phaseName(s), chi1, has ? cols.xi[i] : null, contour, null, null, null, null, null, null, null, null]);
+    }
+  }
+  for (const k of cells) {
+    rows.push(['cell', k.sigmaW2, k.depth, k.depthToWidth, null, null, null, null, k.trainAccuracy, k.testAccuracy, k.diverged ? 1 : 0, k.lr, k.etaTheory, k.trainLoss, k.steps, k.seconds]);
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Jobs not yet in the wire contract (messages.ts): their shapes as the lead specified them
+
+export interface TrainabilityJobOutput {
+  kind: 'trainability';
+  backend: string;
+  progress?: { cell: CellRecord; done: number; total: number };
+  summary?: Pick<TrainabilitySummary, 'total' | 'done' | 'resumed' | 'trained' | 'diverged' | 'status' | 'dir' | 'seconds'>;
+}
+
+/** A trainability output from the wire, or null if it is not one (cells validated with the contract's schema). */
+export function parseTrainabilityOutput(o: unknown): TrainabilityJobOutput | null {
+  if (!o || typeof o !== 'object' || (o as { kind?: unknown }).kind !== 'trainability') return null;
+  const r = o as Record<string, unknown>;
+  const out: TrainabilityJobOutput = { kind: 'trainability', backend: typeof r.backend === 'string' ? r.backend : '' };
+  const p = r.progress as { cell?: unknown; done?: unknown; total?: unknown } | undefined;
+  if (p && typeof p === 'object') {
+    const cell = cellRecordSchema.safeParse(p.cell);
+    if (!cell.success || typeof p.done !== 'number' || typeof p.total !== 'number') return null;
+    out.progress = { cell: cell.data, done: p.done, total: p.total };
+  }
+  const s = r.summary as TrainabilityJobOutput['summary'] | undefined;
+  if (s && typeof s === 'object') {
+    if (typeof s.total !== 'number' || typeof s.done !== 'number' || (s.status !== 'complete' && s.status !== 'cancelled')) return null;
+    out.summary = s;
+  }
+  return out;
+}
+
+export interface Estimate {
+  estimate: number;
+  stderr: number;
+}
+
+export interface MeasuredSpectrumPoint {
+  depth: number;
+  lambdaMax: Estimate;
+  bulk: Estimate;
+  kappa: Estimate;
+  samples: number;
+}
+
+export interface NtkSpectrumJobParams {
+  activation: string;
+  sigmaW2: number;
+  sigmaB2: number;
+  width: number;
+  depths: number[];
+  inputs: number;
+  inputCos: number;
+  samples: number;
+  seed: number;
+}
+
+const isEstimate = (e: unknown): e is Estimate =>
+  !!e && typeof e === 'object' && typeof (e as Estimate).estimate === 'number' && typeof (e as Estimate).stderr === 'number';
+
+/** Measured points of an 'ntk-spectrum' output (progress: one point; final: all), or null if it is not one. */
+export function parseSpectrumOutput(o: unknown): MeasuredSpectrumPoint[] | null {
+  if (!o || typeof o !== 'object' || (o as { kind?: unknown }).kind !== 'ntk-spectrum') return null;
+  const r = o as { point?: unknown; points?: unknown };
+  const raw = Array.isArray(r.points) ? r.points : r.point ? [r.point] : [];
+  const out: MeasuredSpectrumPoint[] = [];
+  for (const p of raw as MeasuredSpectrumPoint[]) {
+    if (!p || typeof p.depth !== 'number' || !isEstimate(p.lambdaMax) || !isEstimate(p.bulk) || !isEstimate(p.kappa)) return null;
+    out.push({ depth: p.depth, lambdaMax: p.lambdaMax, bulk: p.bulk, kappa: p.kappa, samples: typeof p.samples === 'number' ? p.samples : 0 });
+  }
+  return out;
+}
+
+/** Until messages.ts lists these kinds, their specs pass through lab.job() as an opaque spec. */
+export function jobSpec(kind: 'trainability' | 'ntk-spectrum', params: object): JobSpecInput {
+  return { kind, params } as unknown as JobSpecInput;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sweep session: start, pause (= cancel, cells stay on disk), resume (= start the same params), cancel
+
+export type SweepStatus = 'idle' | 'running' | 'paused' | 'complete' | 'cancelled' | 'error';
+
+export interface SweepView {
+  status: SweepStatus;
+  params: TrainabilityParams | null;
+  /** Finished cells (resumed from the store and new), one per (σ_w², L). */
+  cells: CellRecord[];
+  done: number;
+  total: number;
+  backend: string;
+  /** Seconds left, from the cells' own training times scaled by their parameter counts; null before any cell. */
+  etaSeconds: number | null;
+  summary: TrainabilityJobOutput['summary'] | null;
+  error: string;
+  /** Bumped on every change. */
+  version: number;
+}
+
+/** Parameters of an L-layer network of the sweep (width M, n₀ inputs, 10 outputs): its cost weight per cell. */
+export function cellCost(depth: number, width: number, n0: number): number {
+  if (depth <= 1) return CLASSES * (n0 + 1);
+  return width * (n0 + 1) + (depth - 2) * width * (width + 1) + CLASSES * (width + 1);
+}
+
+/** ETA: Σ_remaining cost × (Σ_done seconds / Σ_done cost). */
+export function sweepEta(params: TrainabilityParams, cells: readonly CellRecord[]): number | null {
+  const n0 = params.dataset === 'mnist' ? 784 : SYNTHETIC_INPUT_DIM;
+  const g = gridPoints(params.grid, params.width);
+  let doneCost = 0;
+  let doneSeconds = 0;
+  const have = new Set<string>();
+  for (const c of cells) {
+    have.add(cellKey(c.sigmaW2, c.depth));
+    doneCost += cellCost(c.depth, params.width, n0);
+    doneSeconds += c.seconds;
+  }
+  if (cells.length === 0 || doneCost === 0) return null;
+  let rest = 0;
+  for (const s of g.sigmaW2) for (const d of g.depths) if (!have.has(cellKey(s, d))) rest += cellCost(d, params.width, n0);
+  return (rest * doneSeconds) / doneCost;
+}
+
+export const cellKey = (sigmaW2: number, depth: number): string => `${sigmaW2.toPrecision(12)}|${depth}`;
+
+export class SweepSession {
+  #lab: LabClient;
+  #onChange: (v: SweepView) => void;
+  #handle: PausableJobHandle<JobOutput> | null = null;
+  #cells = new Map<string, CellRecord>();
+  #view: SweepView = { status: 'idle', params: null, cells: [], done: 0, total: 0, backend: '', etaSeconds: null, summary: null, error: '', version: 0 };
+  #disposed = false;
+
+  constructor(lab: LabClient, onChange: (v: SweepView) => void) {
+    this.#lab = lab;
+    this.#onChange = onChange;
+  }
+
+  get view(): SweepView {
+    return this.#view;
+  }
+
+  #emit(patch: Partial<SweepView>): void {
+    if (this.#disposed) return;
+    const cells = [...this.#cells.values()];
+    const params = patch.params !== undefined ? patch.params : this.#view.params;
+    this.#view = { ...this.#view, ...patch, cells, etaSeconds: params ? sweepEta(params, cells) : null, version: this.#view.version + 1 };
+    this.#onChange(this.#view);
+  }
+
+  /** Start a sweep (params already validated). New params clear the shown cells; the same params keep them. */
+  start(params: TrainabilityParams): void {
+    this.#stopJob();
+    const same = this.#view.params !== null && JSON.stringify(this.#view.params) === JSON.stringify(params);
+    if (!same) this.#cells.clear();
+    const g = gridPoints(params.grid, params.width);
+    const handle = this.#lab.job(jobSpec('trainability', params), { onProgress: (o) => this.#onOutput(handle, o) });
+    this.#handle = handle;
+    this.#emit({ status: 'running', params, error: '', summary: null, done: this.#cells.size, total: g.sigmaW2.length * g.depths.length });
+    handle.done.then(
+      (o) => {
+        if (this.#handle !== handle) return;
+        this.#onOutput(handle, o);
+        this.#handle = null;
+        const s = this.#view.summary;
+        this.#emit({ status: s?.status === 'cancelled' ? 'cancelled' : 'complete' });
+      },
+      (err: unknown) => {
+        if (this.#handle !== handle) return; // our own pause/cancel
+        this.#handle = null;
+        if (errorCode(err) === 'cancelled') return this.#emit({ status: 'cancelled' });
+        this.#emit({ status: 'error', error: errorMessage(err) });
+      },
+    );
+  }
+
+  #onOutput(handle: PausableJobHandle<JobOutput>, o: unknown): void {
+    if (this.#handle !== handle) return;
+    const t = parseTrainabilityOutput(o);
+    if (!t) return;
+    const patch: Partial<SweepView> = { backend: t.backend || this.#view.backend };
+    if (t.progress) {
+      this.#cells.set(cellKey(t.progress.cell.sigmaW2, t.progress.cell.depth), t.progress.cell);
+      patch.done = t.progress.done;
+      patch.total = t.progress.total;
+    }
+    if (t.summary) {
+      patch.summary = t.summary;
+      patch.done = t.summary.done;
+      patch.total = t.summary.total;
+    }
+    this.#emit(patch);
+  }
+
+  #stopJob(): void {
+    const h = this.#handle;
+    this.#handle = null;
+    h?.cancel();
+  }
+
+  /** Pause = cancel the job; finished cells stay (on disk and here). */
+  pause(): void {
+    if (this.#view.status !== 'running') return;
+    this.#stopJob();
+    this.#emit({ status: 'paused' });
+  }
+
+  /** Resume = start the same params again (the service re-emits the stored cells and skips them). */
+  resume(): void {
+    const p = this.#view.params;
+    if (!p || (this.#view.status !== 'paused' && this.#view.status !== 'cancelled' && this.#view.status !== 'error')) return;
+    this.start(p);
+  }
+
+  cancel(): void {
+    if (this.#view.status !== 'running' && this.#view.status !== 'paused') return;
+    this.#stopJob();
+    this.#emit({ status: 'cancelled' });
+  }
+
+  dispose(): void {
+    this.#stopJob();
+    this.#disposed = true;
+  }
+}
