@@ -7,6 +7,7 @@ import { benchPresets } from './presets';
 import { benchDenseNtk } from './dense-ntk';
 import { benchGdStep } from './gd-step';
 import { benchMeanfield } from './meanfield';
+import { benchTrainability } from './trainability';
 
 console.log(`NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`);
 const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
@@ -17,6 +18,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['dense NTK per backend', benchDenseNtk],
   ['first GD step', benchGdStep],
   ['mean-field theory', () => benchMeanfield()],
+  ['training throughput', benchTrainability],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

@@ -43,8 +43,8 @@ class Client {
   response(id: string): Promise<Response> {
     return this.waitFor((m): m is Response => m.kind === 'response' && m.id === id);
   }
-  event(jobId: string, event: LabEvent['event']): Promise<LabEvent> {
-    return this.waitFor((m): m is LabEvent => m.kind === 'event' && m.jobId === jobId && m.event === event);
+  event(jobId: string, event: LabEvent['event'], timeoutMs?: number): Promise<LabEvent> {
+    return this.waitFor((m): m is LabEvent => m.kind === 'event' && m.jobId === jobId && m.event === event, timeoutMs);
   }
   eventsOf(jobId: string): LabEvent[] {
     return this.messages.filter((m): m is LabEvent => m.kind === 'event' && m.jobId === jobId);

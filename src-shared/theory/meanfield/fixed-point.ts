@@ -53,8 +53,11 @@ export function validateMeanFieldParams(sigmaW2: number, sigmaB2: number, q0 = 1
 
 type QResult = { kind: 'finite'; qStar: number; marginal: boolean } | { kind: 'none'; reason: string };
 
-/** q* of the length map from q⁰ (see the file comment). */
-export function solveQStar(act: Activation, sigmaW2: number, sigmaB2: number, q0 = 1, hint?: number): QResult {
+/**
+ * q* of the length map from q⁰ (see the file comment). `meanSquare` may supply E φ(√q z)² (e.g. interpolated from
+ * a table, tables.ts); by default it is the quadrature of lengthMap.
+ */
+export function solveQStar(act: Activation, sigmaW2: number, sigmaB2: number, q0 = 1, hint?: number, meanSquare?: (q: number) => number): QResult {
   validateMeanFieldParams(sigmaW2, sigmaB2, q0);
   if (act.homogeneous) {
     // F(q) = σ_w² k q + σ_b², k = E φ(z)²: a straight line
@@ -68,7 +71,7 @@ export function solveQStar(act: Activation, sigmaW2: number, sigmaB2: number, q0
     }
     return { kind: 'finite', qStar: sigmaB2 / (1 - slope), marginal: false };
   }
-  const F = (q: number) => sigmaW2 * lengthMap(act, q).T + sigmaB2;
+  const F = meanSquare ? (q: number) => sigmaW2 * meanSquare(q) + sigmaB2 : (q: number) => sigmaW2 * lengthMap(act, q).T + sigmaB2;
   const g = (q: number) => F(q) - q;
   // a warm start (a neighbouring cell's q*) is accepted if it brackets the root tightly
   const start = q0;

@@ -8,9 +8,8 @@
 import type { Activation } from './activation';
 import { depthScales } from './depth-scales';
 import { CRITICAL_TOLERANCE, fixedPoint, resolveActivation, solveQStar, validateMeanFieldParams, type FixedPoint } from './fixed-point';
-import { correlationSeries, seriesAt } from './hermite-series';
-import { lengthMap } from './nngp-map';
 import { brent } from './root';
+import { TABLE_SERIES_TERMS, qTable, type QTable } from './tables';
 
 export const MAP_STATUS = { ordered: 0, critical: 1, chaotic: 2, none: 3 } as const;
 export const MAP_CELLS_MAX = 1_000_000;
@@ -29,45 +28,91 @@ export interface XiMap {
   directCells: number;
 }
 
+/** 𝒯 and d𝒯/dc = q𝒯̇ on the slice Σ = q[[1, c], [c, 1]] from the Mehler coefficients a_k², k ≤ n (Horner). */
+function mehlerAt(a2: Float64Array, n: number, c: number, out: Float64Array): void {
+  let T = 0;
+  let D = 0;
+  for (let k = n; k >= 1; k--) {
+    T = T * c + a2[k];
+    D = D * c + k * a2[k];
+  }
+  out[0] = T * c + a2[0];
+  out[1] = D;
+}
+
+const coeffs2 = new Float64Array(TABLE_SERIES_TERMS + 1);
+const pair = new Float64Array(2);
+
 /**
- * c* and χ_c* from the Mehler series, with `accurate` false when the bound on the dropped tail at c* is above
- * 1e-12 (𝒯) / 1e-10 (𝒯̇); c* is then still a good warm start for the direct solve.
+ * c* and χ_c* from the Mehler series at q* (coefficients interpolated from the table), with `accurate` false when
+ * the bound on the dropped tail at c* is above 1e-12 (𝒯) / 1e-10 (𝒯̇) or q* is off the table; c* is then still a
+ * good warm start for the direct solve.
+ * h(c) = (σ_w²𝒯(c) + σ_b²)/q* − c is convex on [0, 1] (all a_k² ≥ 0), h(0) ≥ 0 and h(1) = 0, so its only root in
+ * [0, 1) is c*, and Newton started at any point where h ≥ 0 (or where the tangent slopes down) converges to it
+ * monotonically: a neighbour's c* as start needs 2–4 steps.
  */
-function chaoticFromSeries(act: Activation, sigmaW2: number, sigmaB2: number, qStar: number): { cStar: number; chiC: number; accurate: boolean } {
-  const s = correlationSeries(act, qStar);
-  const K = s.coeffs2.length - 1;
-  const h = (c: number) => (sigmaW2 * seriesAt(s, c).T + sigmaB2) / qStar - c;
-  let lo = 0;
-  let hlo = h(0);
-  let cStar = 1;
-  if (hlo <= 0) cStar = 0;
+function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qStar: number, hint?: number): { cStar: number; chiC: number; accurate: boolean } {
+  const fit = table.seriesCoeffs2(qStar, coeffs2);
+  if (!fit) return { cStar: NaN, chiC: NaN, accurate: false };
+  const n = fit.n;
+  const h = (c: number) => {
+    mehlerAt(coeffs2, n, c, pair);
+    return (sigmaW2 * pair[0] + sigmaB2) / qStar - c;
+  };
+  let cStar = NaN;
+  if (h(0) <= 0) cStar = 0;
   else {
-    for (let k = 1; k <= 44; k++) {
-      const c = 1 - 2 ** -k;
-      const hc = h(c);
-      if (hc < 0) {
-        cStar = brent(h, lo, c, { xtol: 1e-15 }, hlo, hc);
+    let c = hint !== undefined && hint > 0 && hint < 1 ? hint : 0;
+    for (let it = 0; it < 60; it++) {
+      mehlerAt(coeffs2, n, c, pair);
+      const hc = (sigmaW2 * pair[0] + sigmaB2) / qStar - c;
+      const slope = (sigmaW2 * pair[1]) / qStar - 1;
+      if (!(slope < 0)) {
+        if (c === 0) break; // h′(0) ≥ 0 with h(0) > 0: no root below 1 (χ₁ within rounding of 1)
+        c = 0; // a start right of the minimum of h: restart from 0
+        continue;
+      }
+      const next = Math.max(0, c - hc / slope);
+      if (Math.abs(next - c) <= 1e-15) {
+        cStar = next;
         break;
       }
-      lo = c;
-      hlo = hc;
+      c = next;
+    }
+    if (!(cStar < 1 - 1e-13)) {
+      // as solveCStar (fixed-point.ts): bracket the first sign change on c = 1 − 2^−k, then Brent
+      cStar = 1;
+      let lo = 0;
+      let hlo = h(0);
+      for (let k = 1; k <= 44; k++) {
+        const ck = 1 - 2 ** -k;
+        const hk = h(ck);
+        if (hk < 0) {
+          cStar = brent(h, lo, ck, { xtol: 1e-15 }, hlo, hk);
+          break;
+        }
+        lo = ck;
+        hlo = hk;
+      }
     }
   }
-  // the dropped tail at c* is at most c*^{K+1}× (for 𝒯̇: c*^K×) the measured tail at c = 1 (all terms ≥ 0)
-  const accurate = cStar ** (K + 1) * s.truncation.T < 1e-12 && cStar ** K * s.truncation.Tdot < 1e-10;
-  return { cStar, chiC: sigmaW2 * seriesAt(s, cStar).Tdot, accurate };
+  // the dropped tail at c* is at most c*^{n+1}× (for 𝒯̇: c*^n×) the measured tail at c = 1 (all terms ≥ 0)
+  const accurate = cStar < 1 && cStar ** (n + 1) * fit.truncT < 1e-12 && cStar ** n * fit.truncD < 1e-10;
+  mehlerAt(coeffs2, n, cStar, pair);
+  return { cStar, chiC: (sigmaW2 * pair[1]) / qStar, accurate };
 }
 
 function cellFixedPoint(act: Activation, sigmaW2: number, sigmaB2: number, hint: { qStar?: number; cStar?: number }, counter: { direct: number }): FixedPoint {
   if (act.closedForms || act.homogeneous) return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, hint);
-  const q = solveQStar(act, sigmaW2, sigmaB2, 1, hint.qStar);
+  const table = qTable(act);
+  const q = solveQStar(act, sigmaW2, sigmaB2, 1, hint.qStar, (x) => table.meanSquare(x));
   if (q.kind === 'none') return { kind: 'none', reason: q.reason, chi1: null };
-  const chi1 = sigmaW2 * lengthMap(act, q.qStar).Tdot;
+  const chi1 = sigmaW2 * table.meanSquareSlope(q.qStar);
   if (chi1 <= 1 + CRITICAL_TOLERANCE || q.qStar === 0) return { kind: 'finite', qStar: q.qStar, chi1, cStar: 1, chiC: chi1, marginal: q.marginal };
-  const viaSeries = chaoticFromSeries(act, sigmaW2, sigmaB2, q.qStar);
+  const viaSeries = chaoticFromSeries(table, sigmaW2, sigmaB2, q.qStar, hint.cStar);
   if (viaSeries.accurate) return { kind: 'finite', qStar: q.qStar, chi1, cStar: viaSeries.cStar, chiC: viaSeries.chiC, marginal: q.marginal };
   counter.direct++;
-  return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, { qStar: q.qStar, cStar: viaSeries.cStar });
+  return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, { qStar: q.qStar, cStar: Number.isFinite(viaSeries.cStar) ? viaSeries.cStar : hint.cStar });
 }
 
 /** ξ over the grid sigmaW2 × sigmaB2. */
