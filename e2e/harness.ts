@@ -1,7 +1,9 @@
 // e2e harness: the real web-mode host as a subprocess (its one stdout line gives the URL with the token) and
 // Debian's chromium driven by playwright-core. Everything started here is torn down by the returned close().
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -38,7 +40,8 @@ export async function startHost(timeoutMs = 60_000): Promise<HostProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src-main/web/serve.ts', '--port', '0'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    // sweeps write their stores under the data dir: a fresh one per host, never the user's
+    env: { ...process.env, FORCE_COLOR: '0', NTK_LAB_DATA_DIR: mkdtempSync(join(tmpdir(), 'ntk-lab-e2e-data-')) },
   });
   let out = '';
   let err = '';

@@ -56,6 +56,15 @@ function binomialHalfPopcount(n: number, rng: Rng): number {
   return k;
 }
 
+/** A one-word alias table: slot j = w >>> shift, keepK[j] if (w & coinMask) < threshold[j], else aliasK[j]. */
+export interface OneWordAliasTable {
+  shift: number;
+  coinMask: number;
+  threshold: Int32Array;
+  keepK: Int32Array;
+  aliasK: Int32Array;
+}
+
 /**
  * A Binomial(n, p) sampler with its per-(n, p) constants precomputed, for loops that draw many variates with the
  * same n (the exact NTK sampler keeps one per distinct layer width).
@@ -153,6 +162,13 @@ export class BinomialSampler {
     this.lpq = Math.log(pp / q);
     this.m = Math.floor((n + 1) * pp);
     this.h = logFactorial(this.m) + logFactorial(n - this.m);
+  }
+
+  /** The one-word alias table when this sampler draws from one 32-bit word (see sample()), else null: for hot loops
+   *  that inline the draw (k = (w & coinMask) < threshold[j] ? keepK[j] : aliasK[j], j = w >>> shift). */
+  oneWordTable(): OneWordAliasTable | null {
+    if (this.mode !== 5) return null;
+    return { shift: this.shift, coinMask: this.coinMask, threshold: this.threshold!, keepK: this.keepK!, aliasK: this.aliasK! };
   }
 
   sample(rng: Rng): number {

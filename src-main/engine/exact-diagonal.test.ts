@@ -3,7 +3,7 @@ import { Rng } from '../../src-shared/rng';
 import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { dispersionEstimate } from '../../src-shared/stats/ratio-estimator';
 import { sampleDense } from './dense';
-import { logMeanTheta, sampleExactDiagonal, sampleExactDiagonalScaled } from './exact-diagonal';
+import { EXACT_KERNEL, logMeanTheta, sampleExactDiagonal, sampleExactDiagonalScaled } from './exact-diagonal';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 function constantWidths(depth: number, width: number, inputDim: number): number[] {
@@ -139,6 +139,30 @@ describe('sampleExactDiagonal', () => {
     const c = sampleExactDiagonal(2, widths, 100, new Rng(41, 4));
     expect(Array.from(c)).not.toEqual(Array.from(a));
   });
+
+  // The fused kernel (RNG state in locals, draws inlined) must make exactly the plain passes' draws: any wrongly taken
+  // fast or slow path (ziggurat edge, Marsaglia–Tsang log test, ~3 % of draws) desynchronizes the stream and shows.
+  for (const [sigmaW2, widths] of [
+    [2, constantWidths(60, 200, 200)],
+    [1.5, [300, 100, 2000, 65, 100, 40_000, 100]],
+    [2.6, constantWidths(30, 1000, 500)],
+  ] as Array<[number, number[]]>) {
+    it(`fused kernel is bit-identical to the plain per-layer passes (σ_w² = ${sigmaW2}, widths ${widths.length > 8 ? `${widths[1]} × ${widths.length - 1}` : widths.join(', ')})`, () => {
+      const a = new Rng(42, widths.length), b = new Rng(42, widths.length);
+      let plain: Float64Array;
+      try {
+        EXACT_KERNEL.fused = false;
+        plain = sampleExactDiagonalScaled(sigmaW2, widths, 4000, a).theta;
+      } finally {
+        EXACT_KERNEL.fused = true;
+      }
+      const fused = sampleExactDiagonalScaled(sigmaW2, widths, 4000, b).theta;
+      let mismatches = 0;
+      for (let i = 0; i < plain.length; i++) if (plain[i] !== fused[i]) mismatches++;
+      expect(mismatches).toBe(0);
+      expect(a.nextU32()).toBe(b.nextU32()); // and both consumed exactly the same words
+    });
+  }
 
   it('refuses bad input with RangeError', () => {
     const rng = new Rng(1);

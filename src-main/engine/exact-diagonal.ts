@@ -8,8 +8,8 @@
 // quantities x̂_l = ‖x_l‖²/E‖x_l‖², d̂_l = ‖δ_l‖²/a^{L−l} (both mean 1, products of O(1) factors) and returns
 // Θ/S with the deterministic S = E[Θ] (seed 004, eqs. 11–12) as a shared log offset.
 import type { Rng } from '../../src-shared/rng';
-import { BinomialSampler, binomialHalfSampler } from './binomial';
-import { chiSquaredInt, normalZiggurat } from './gamma';
+import { BinomialSampler, binomialHalfSampler, type OneWordAliasTable } from './binomial';
+import { CHI_C, CHI_C_MAX, ZIG_RATIO, ZIG_X, chiSquaredInt, gammaMarsagliaTsangSlow, normalZiggurat, normalZigguratEdge } from './gamma';
 
 /** Widths above this are refused (active counts are kept in an Int32Array). */
 export const EXACT_MAX_WIDTH = 2 ** 30;
@@ -18,6 +18,11 @@ const LOG_MAX_VALUE = Math.log(Number.MAX_VALUE);
 // which cost ~13 % of the sampler's time in a CPU profile.
 const chiSq = chiSquaredInt;
 const normal = normalZiggurat;
+const zigEdge = normalZigguratEdge;
+const mtSlow = gammaMarsagliaTsangSlow;
+const ZIG_X_ = ZIG_X, ZIG_RATIO_ = ZIG_RATIO, CHI_C_ = CHI_C, CHI_MAX = CHI_C_MAX;
+const TWO_POW_M24 = 2 ** -24;
+const TWO_POW_M32 = 2 ** -32;
 
 function checkInputs(sigmaW2: number, widths: ArrayLike<number>): void {
   if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2)) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
@@ -104,6 +109,183 @@ function backwardPass(
   return acc;
 }
 
+// ---- Fused kernel: the same draws as forwardPass/backwardPass, word for word, with the xoshiro128** state in local
+// variables and the binomial, ziggurat and Marsaglia–Tsang fast paths written out inline. The rare slow paths (χ² with
+// K < 3, ziggurat edges, the M–T log test: ~3 % of draws) store the state back and call the shared functions. Output
+// is bit-identical to the plain passes (exact-diagonal.test.ts checks it); it applies when every hidden layer's
+// binomial draws from one 32-bit word (BinomialSampler.oneWordTable, 65 ≤ n_l ≲ 10⁵).
+
+/** The generator's state: src-shared/rng.ts keeps xoshiro128** words a, b, c, d in a private Int32Array `s`
+ *  (null if that ever changes: the plain passes run then). */
+function rngState(rng: Rng): Int32Array | null {
+  const s = (rng as unknown as { s?: unknown }).s;
+  return s instanceof Int32Array && s.length === 4 ? s : null;
+}
+
+interface FusedTables {
+  off: Int32Array; // per hidden layer: offset of its alias table in the concatenated arrays
+  shift: Int32Array;
+  mask: Int32Array;
+  threshold: Int32Array;
+  keepK: Int32Array;
+  aliasK: Int32Array;
+}
+
+function fusedTables(binom: BinomialSampler[], L: number): FusedTables | null {
+  const off = new Int32Array(L), shift = new Int32Array(L), mask = new Int32Array(L);
+  const seen = new Map<BinomialSampler, number>();
+  const parts: OneWordAliasTable[] = [];
+  let total = 0;
+  for (let l = 1; l < L; l++) {
+    const t = binom[l].oneWordTable();
+    if (!t) return null;
+    let o = seen.get(binom[l]);
+    if (o === undefined) {
+      o = total;
+      seen.set(binom[l], o);
+      parts.push(t);
+      total += t.threshold.length;
+    }
+    off[l] = o;
+    shift[l] = t.shift;
+    mask[l] = t.coinMask;
+  }
+  const threshold = new Int32Array(total), keepK = new Int32Array(total), aliasK = new Int32Array(total);
+  let o = 0;
+  for (const t of parts) {
+    threshold.set(t.threshold, o);
+    keepK.set(t.keepK, o);
+    aliasK.set(t.aliasK, o);
+    o += t.threshold.length;
+  }
+  return { off, shift, mask, threshold, keepK, aliasK };
+}
+
+/**
+ * Networks [0, n) by the fused kernel; writes Θ/S into theta. Mirrors sampleExactDiagonalScaled's loop (forwardPass,
+ * normal draw, backwardPass) draw for draw. Each `// word` block is xoshiro128** nextU32 (src-shared/rng.ts) on the
+ * local state; `sync` stores it back before a call that draws from rng, `load` picks it up again.
+ */
+function sampleFused(
+  L: number, n: number, T: FusedTables, twoOverN: Float64Array, w: Float64Array, bias: Float64Array,
+  active: Int32Array, ratioX: Float64Array, xhat: Float64Array, theta: Float64Array, rng: Rng, st: Int32Array, sigmaW2: number,
+): void {
+  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  const off = T.off, shift = T.shift, mask = T.mask, threshold = T.threshold, keepK = T.keepK, aliasK = T.aliasK;
+  const zx = ZIG_X_, zr = ZIG_RATIO_, chiC = CHI_C_;
+  let t = 0, m = 0, c = 0, e = 0, word = 0, wi = 0, zi = 0, zu = 0;
+  let x = 0, v = 0, u = 0, x2 = 0, d = 0, cc = 0, chi = 0;
+  for (let i = 0; i < n; i++) {
+    // forward pass (forwardPass): K_l, then χ²_{K_l}
+    let xh = 1;
+    let dead = false;
+    for (let l = 1; l < L; l++) {
+      t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word
+      s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+      word = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const j = off[l] + (word >>> shift[l]);
+      const K = (word & mask[l]) < threshold[j] ? keepK[j] : aliasK[j];
+      if (K === 0) {
+        dead = true;
+        break;
+      }
+      active[l] = K;
+      if (K < 3 || K >= CHI_MAX) {
+        st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+        chi = chiSq(K, rng);
+        s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+      } else {
+        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (ziggurat)
+        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        wi = Math.imul((m << 7) | (m >>> 25), 9) | 0;
+        zi = wi & 127;
+        zu = ((wi >> 7) + 0.5) * TWO_POW_M24;
+        if (Math.abs(zu) < zr[zi]) x = zu * zx[zi];
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          x = zigEdge(rng, zu, zi);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+        }
+        d = 0.5 * K - 1 / 3;
+        cc = chiC[K];
+        v = 1 + cc * x;
+        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (M–T uniform)
+        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        u = ((Math.imul((m << 7) | (m >>> 25), 9) >>> 0) + 0.5) * TWO_POW_M32;
+        x2 = x * x;
+        if (v > 0 && u < 1 - 0.0331 * x2 * x2) chi = 2 * d * (v * v * v);
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          chi = 2 * mtSlow(d, cc, x, v, u, rng);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+        }
+      }
+      const r = twoOverN[l] * chi;
+      ratioX[l] = r;
+      xh *= r;
+      xhat[l] = xh;
+    }
+    if (dead) {
+      theta[i] = bias[L];
+      continue;
+    }
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+    const z = normal(rng);
+    s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+    const z2 = z * z;
+    // backward pass (backwardPass): χ²_{K_l − 1}
+    let dd = 1;
+    let acc = w[L] * xhat[L - 1] + bias[L];
+    let ratioTop = 1;
+    for (let l = L - 1; l >= 1; l--) {
+      const k = active[l] - 1;
+      if (k < 3 || k >= CHI_MAX) {
+        st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+        chi = chiSq(k, rng);
+        s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+      } else {
+        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (ziggurat)
+        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        wi = Math.imul((m << 7) | (m >>> 25), 9) | 0;
+        zi = wi & 127;
+        zu = ((wi >> 7) + 0.5) * TWO_POW_M24;
+        if (Math.abs(zu) < zr[zi]) x = zu * zx[zi];
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          x = zigEdge(rng, zu, zi);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+        }
+        d = 0.5 * k - 1 / 3;
+        cc = chiC[k];
+        v = 1 + cc * x;
+        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (M–T uniform)
+        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        u = ((Math.imul((m << 7) | (m >>> 25), 9) >>> 0) + 0.5) * TWO_POW_M32;
+        x2 = x * x;
+        if (v > 0 && u < 1 - 0.0331 * x2 * x2) chi = 2 * d * (v * v * v);
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          chi = 2 * mtSlow(d, cc, x, v, u, rng);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+        }
+      }
+      dd = twoOverN[l] * (z2 * ratioTop + dd * chi);
+      acc += dd * (w[l] * xhat[l - 1] + bias[l]);
+      ratioTop *= ratioX[l];
+    }
+    if (!(acc <= Number.MAX_VALUE)) {
+      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+      throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${acc}) at σ_w² = ${sigmaW2}, L = ${L}`);
+    }
+    theta[i] = acc;
+  }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+}
+
+/** Tests and benchmarks only: `fused = false` forces the plain per-layer passes, the reference the fused kernel
+ *  reproduces bit for bit. */
+export const EXACT_KERNEL = { fused: true };
+
 /**
  * n i.i.d. samples of Θ(x, x)/E[Θ] for ReLU, σ_b = 0, widths = [n₀, n₁, …, n_{L−1}] (L = widths.length weight layers,
  * scalar output). Values below 1e-308·E[Θ] flush to 0 (e.g. Θ = 1 of a network with a dead layer when E[Θ] > 1e308).
@@ -139,6 +321,12 @@ export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<num
   const xhat = new Float64Array(L); // x̂_l = Π_{k ≤ l} N̂_x^k, x̂_0 = 1
   xhat[0] = 1;
 
+  const state = EXACT_KERNEL.fused ? rngState(rng) : null;
+  const fused = state ? fusedTables(binom, L) : null;
+  if (state && fused) {
+    sampleFused(L, n, fused, twoOverN, w, bias, active, ratioX, xhat, theta, rng, state, sigmaW2);
+    return { theta, logScale: logS };
+  }
   for (let i = 0; i < n; i++) {
     if (!forwardPass(L, binom, twoOverN, active, ratioX, xhat, rng)) {
       // δ_l = 0 for l < L and x_{L−1} = 0: only the output bias gradient remains, Θ = ‖δ_L‖²·(0 + 1) = 1

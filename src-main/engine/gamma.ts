@@ -14,8 +14,8 @@ import type { Rng } from '../../src-shared/rng';
 const ZIG_BLOCKS = 128;
 const ZIG_R = 3.442619855899; // start of the tail
 const ZIG_V = 9.91256303526217e-3; // area of each block
-const ZIG_X = new Float64Array(ZIG_BLOCKS + 1);
-const ZIG_RATIO = new Float64Array(ZIG_BLOCKS);
+export const ZIG_X = new Float64Array(ZIG_BLOCKS + 1);
+export const ZIG_RATIO = new Float64Array(ZIG_BLOCKS);
 {
   let f = Math.exp(-0.5 * ZIG_R * ZIG_R);
   ZIG_X[0] = ZIG_V / f; // the bottom block: rectangle plus tail, width V/f(R)
@@ -40,7 +40,7 @@ export function normalZiggurat(rng: Rng): number {
 }
 
 /** The ~1 % of ziggurat draws that land in a wedge or the bottom block; loops until a draw is accepted. */
-function normalZigguratEdge(rng: Rng, u: number, i: number): number {
+export function normalZigguratEdge(rng: Rng, u: number, i: number): number {
   for (;;) {
     if (i === 0) return normalTail(rng, u < 0);
     const x = u * ZIG_X[i];
@@ -79,7 +79,7 @@ export function gammaMarsagliaTsang(shape: number, rng: Rng): number {
 }
 
 /** The rest of Marsaglia–Tsang for a draw the squeeze did not accept: the exact log test, then fresh draws. */
-function gammaMarsagliaTsangSlow(d: number, c: number, x: number, v: number, u: number, rng: Rng): number {
+export function gammaMarsagliaTsangSlow(d: number, c: number, x: number, v: number, u: number, rng: Rng): number {
   for (;;) {
     if (v > 0) {
       const v3 = v * v * v;
@@ -108,8 +108,8 @@ export function sampleGamma(shape: number, rng: Rng): number {
 
 // Marsaglia–Tsang's c = 1/√(9d), d = k/2 − 1/3, per integer k < CHI_C_MAX, filled once at load so the χ²_k draws
 // of the exact sampler skip a sqrt and a division; bit-identical to computing it.
-const CHI_C_MAX = 1 << 17;
-const CHI_C = new Float64Array(CHI_C_MAX);
+export const CHI_C_MAX = 1 << 17;
+export const CHI_C = new Float64Array(CHI_C_MAX);
 for (let k = 3; k < CHI_C_MAX; k++) CHI_C[k] = 1 / Math.sqrt(9 * (0.5 * k - 1 / 3));
 
 /** χ²_k for an integer k ≥ 0 (k = 0 gives 0); no argument checks (hot path). */
@@ -127,7 +127,7 @@ export function chiSquaredInt(k: number, rng: Rng): number {
   return 2 * gammaMarsagliaTsangSlow(d, c, x, v, u, rng);
 }
 
-function chiSquaredSmall(k: number, rng: Rng): number {
+export function chiSquaredSmall(k: number, rng: Rng): number {
   if (k === 2) return -2 * Math.log(rng.uniformOpen()); // χ²₂ is Exponential with mean 2
   if (k === 1) {
     const z = normalZiggurat(rng);

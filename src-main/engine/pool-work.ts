@@ -18,13 +18,30 @@ export interface SpectrumWork {
   seed: number;
 }
 
-export type PoolWork = { kind: 'measure'; params: MeasureParams } | { kind: 'gd-step'; params: GdStepParams } | { kind: 'ntk-gram'; params: SpectrumWork };
+/**
+ * The dispersion bootstrap of a finished measurement (src-shared/stats/summary.ts): block c is chunk c, `chunk`
+ * replicates drawn from the chunk's own stream, so the replicate values do not depend on the worker count.
+ */
+export interface BootstrapWork {
+  /** The samples divided by their maximum (normalizeForDispersion). */
+  values: Float64Array;
+  seed: number;
+  /** Total replicates (BOOTSTRAP_REPLICATES) and replicates per block (BOOTSTRAP_CHUNK_REPLICATES). */
+  replicates: number;
+  chunk: number;
+}
+
+export type PoolWork =
+  | { kind: 'measure'; params: MeasureParams }
+  | { kind: 'gd-step'; params: GdStepParams }
+  | { kind: 'ntk-gram'; params: SpectrumWork }
+  | { kind: 'bootstrap'; params: BootstrapWork };
 
 /** The per-network arrays a block may return, all of one length (count − diverged). */
 export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter', 'lambdaMax', 'bulk'] as const;
 
 export interface BlockArrays {
-  /** Θ(x, x) at initialization. */
+  /** Θ(x, x) at initialization (bootstrap work: the chunk's replicate values of the statistic). */
   theta: Float64Array;
   /** Θ(x, x̃) at initialization, when a second input was asked for. */
   thetaOff?: Float64Array;
@@ -40,8 +57,9 @@ export interface BlockArrays {
   diverged?: number;
 }
 
+/** Units of work the pool splits into blocks: networks, or bootstrap replicates. */
 export function workSamples(work: PoolWork): number {
-  return work.params.samples;
+  return work.kind === 'bootstrap' ? work.params.replicates : work.params.samples;
 }
 
 /** The pool's own input check of a finished block: every array a Float64Array of the one expected length. */

@@ -5,6 +5,7 @@ import { BLOCK_ARRAYS, type BlockArrays, type PoolWork } from './pool-work';
 import { runBlock as samplerRunBlock } from './sample-block';
 import { runGdStepBlock } from './gd-step-block';
 import { runSpectrumBlock } from './spectrum-block';
+import { BOOTSTRAP_CHUNK_REPLICATES, dispersionBootstrapChunk } from '../../src-shared/stats/summary';
 
 /** main → worker: run block `block` (`count` networks) of a job; `task` is echoed back. */
 export interface BlockRequest {
@@ -47,6 +48,12 @@ function ownBuffer(a: Float64Array): Float64Array {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
 }
 
+/** Bootstrap chunk `chunk` (summary.ts fixes its size; the pool's split must match it). */
+function runBootstrapChunk(values: Float64Array, seed: number, chunk: number, count: number): BlockArrays {
+  if (count !== BOOTSTRAP_CHUNK_REPLICATES) throw new RangeError(`bootstrap chunks hold ${BOOTSTRAP_CHUNK_REPLICATES} replicates (asked for ${count})`);
+  return { theta: dispersionBootstrapChunk(values, seed, chunk) };
+}
+
 port.on('message', (req: BlockRequest) => {
   void runBlockReady.then((runBlock) => {
     let reply: BlockReply;
@@ -54,7 +61,13 @@ port.on('message', (req: BlockRequest) => {
     try {
       const w = req.work;
       const out: BlockArrays =
-        w.kind === 'measure' ? runBlock(w.params, req.block, req.count) : w.kind === 'gd-step' ? runGdStepBlock(w.params, req.block, req.count) : runSpectrumBlock(w.params, req.block, req.count);
+        w.kind === 'measure'
+          ? runBlock(w.params, req.block, req.count)
+          : w.kind === 'gd-step'
+            ? runGdStepBlock(w.params, req.block, req.count)
+            : w.kind === 'ntk-gram'
+              ? runSpectrumBlock(w.params, req.block, req.count)
+              : runBootstrapChunk(w.params.values, w.params.seed, req.block, req.count);
       const result: BlockReply = { type: 'result', task: req.task, theta: out.theta };
       if (out.diverged !== undefined) result.diverged = out.diverged;
       const seen = new Set<ArrayBufferLike>();

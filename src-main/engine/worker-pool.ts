@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { MeasureParams } from '../../src-shared/contract/measure';
-import { BLOCK_ARRAYS, blockShapeError, type BlockArrays, type PoolWork } from './pool-work';
+import { BLOCK_ARRAYS, blockShapeError, workSamples, type BlockArrays, type PoolWork } from './pool-work';
 import { BLOCK_SIZE } from './sample-block';
 import { spawnWorker as spawnThread, toUrl, workerEntryNear } from './spawn-worker';
 import type { BlockReply, BlockRequest, SampleWorkerData } from './sample-worker';
@@ -139,7 +139,7 @@ export class WorkerPool {
     const work: PoolWork = 'kind' in job ? job : { kind: 'measure', params: job };
     let counts: number[];
     try {
-      counts = blockCounts(work.params.samples, this.blockSize);
+      counts = work.kind === 'bootstrap' ? blockCounts(work.params.replicates, work.params.chunk) : blockCounts(workSamples(work), this.blockSize);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -263,6 +263,7 @@ export class WorkerPool {
         const out: BlockOutput = { theta: reply.theta };
         for (const key of BLOCK_ARRAYS) if (reply[key] !== undefined) out[key] = reply[key];
         if (reply.diverged !== undefined) out.diverged = reply.diverged;
+        this.pump(); // give the freed worker its next block before onBlocks (merge, progress summary) runs here
         this.accept(job, task, out);
       }
     }

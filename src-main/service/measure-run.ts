@@ -1,8 +1,16 @@
 // One measurement on the pool: merge the blocks in block order into one sample array and turn the samples so far
-// into MeasureResults — partial ones (throttled) while blocks arrive, and the final one.
+// into MeasureResults — partial ones (throttled) while blocks arrive, and the final one, whose bootstrap SE runs on
+// the pool too (its chunks are independent streams, so the numbers equal the single-threaded summary's).
 import type { MeasureParams, MeasureResult } from '../../src-shared/contract/measure';
-import { summarizePairSamples, summarizeSamples } from '../../src-shared/stats/summary';
-import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
+import {
+  BOOTSTRAP_CHUNK_REPLICATES,
+  BOOTSTRAP_REPLICATES,
+  normalizeForDispersion,
+  stderrMethodFor,
+  summarizePairSamples,
+  summarizeSamples,
+} from '../../src-shared/stats/summary';
+import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { routeOf, type SamplerRoute } from '../engine/sample-block';
 import { LabServiceError } from './lab-error';
 
@@ -27,9 +35,12 @@ export interface MeasureRunOptions {
  * The MeasureResult of the samples so far: partial results take the O(N) delta-method SE, the final one the
  * bootstrap (seed 004 App. C.3 reports bootstrap SEs). `backend` says where the networks ran when not the pool.
  */
-export function measureResult(params: MeasureParams, theta: Float64Array, thetaOff: Float64Array | undefined, done: boolean, seconds: number, backend?: string): MeasureResult {
+export function measureResult(
+  params: MeasureParams, theta: Float64Array, thetaOff: Float64Array | undefined, done: boolean, seconds: number, backend?: string,
+  replicates?: BootstrapReplicates,
+): MeasureResult {
   const speed = done ? 'final' : 'fast';
-  const diag = summarizeSamples(theta, params.seed, { speed });
+  const diag = summarizeSamples(theta, params.seed, { speed, replicates: replicates?.theta });
   const r: MeasureResult = {
     sigmaW2: params.sigmaW2,
     depth: params.depth,
@@ -48,8 +59,32 @@ export function measureResult(params: MeasureParams, theta: Float64Array, thetaO
     done,
   };
   if (backend !== undefined) r.backend = backend;
-  if (thetaOff) r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed });
+  if (thetaOff) r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed, replicates: replicates?.thetaOff });
   return r;
+}
+
+/** Precomputed dispersion bootstrap replicates (summary.ts SummaryOptions.replicates) of θ(x, x) and θ(x, x̃). */
+export interface BootstrapReplicates {
+  theta?: Float64Array;
+  thetaOff?: Float64Array;
+}
+
+/**
+ * The dispersion bootstrap replicates (all BOOTSTRAP_REPLICATES) of samples already normalized by
+ * normalizeForDispersion, chunk by chunk on the pool's workers.
+ */
+export async function poolBootstrap(pool: WorkerPool, values: Float64Array, seed: number, signal?: AbortSignal): Promise<Float64Array> {
+  const out = new Float64Array(BOOTSTRAP_REPLICATES);
+  await pool.run(
+    { kind: 'bootstrap', params: { values, seed, replicates: BOOTSTRAP_REPLICATES, chunk: BOOTSTRAP_CHUNK_REPLICATES } },
+    {
+      signal,
+      onBlocks: (blocks, first) => {
+        for (let i = 0; i < blocks.length; i++) out.set(blocks[i].theta, (first + i) * BOOTSTRAP_CHUNK_REPLICATES);
+      },
+    },
+  );
+  return out;
 }
 
 export async function runMeasurement(pool: WorkerPool, params: MeasureParams, opts: MeasureRunOptions = {}): Promise<MeasureResult> {
@@ -76,8 +111,9 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
   };
 
   const backend = POOL_BACKENDS[routeOf(params)];
+  let replicates: BootstrapReplicates | undefined;
   const summarize = (done: boolean): MeasureResult =>
-    measureResult(params, theta.subarray(0, merged), thetaOff?.subarray(0, merged), done, (performance.now() - start) / 1000, backend);
+    measureResult(params, theta.subarray(0, merged), thetaOff?.subarray(0, merged), done, (performance.now() - start) / 1000, backend, replicates);
 
   const emit = (): void => {
     timer = undefined;
@@ -123,5 +159,27 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
     clearTimeout(timer);
   }
   if (progressError) throw progressError;
+  if (stderrMethodFor(merged, { speed: 'final' }) === 'bootstrap') replicates = await bootstrapOnPool();
   return result(true);
+
+  // The final summary's bootstrap (200 resamples of N values, the bulk of its cost) on the pool's workers.
+  async function bootstrapOnPool(): Promise<BootstrapReplicates> {
+    let values: Float64Array, valuesOff: Float64Array | undefined;
+    try {
+      values = normalizeForDispersion(theta.subarray(0, merged));
+      valuesOff = thetaOff && normalizeForDispersion(thetaOff.subarray(0, merged));
+    } catch {
+      return {}; // samples not finite or all 0: the summary itself (result(true)) says why
+    }
+    try {
+      const [t, tOff] = await Promise.all([
+        poolBootstrap(pool, values, params.seed, signal),
+        valuesOff && poolBootstrap(pool, valuesOff, params.seed, signal),
+      ]);
+      return { theta: t, thetaOff: tOff };
+    } catch (err) {
+      if (err instanceof PoolJobError && err.code === 'failed') throw new LabServiceError('failed', `summarizing ${merged} samples failed: bootstrap ${err.message}`);
+      throw err;
+    }
+  }
 }

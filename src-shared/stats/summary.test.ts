@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { bootstrapStderr } from './bootstrap';
+import { bootstrapReplicates, stderrOfReplicates } from './bootstrap';
 import { dispersionEstimate, dispersionOfNormalized } from './ratio-estimator';
-import { BOOTSTRAP_REPLICATES, deltaMethodStderr, summarizePairSamples, summarizeSamples } from './summary';
+import {
+  BOOTSTRAP_CHUNK_REPLICATES,
+  BOOTSTRAP_CHUNKS,
+  BOOTSTRAP_REPLICATES,
+  BOOTSTRAP_STREAM,
+  deltaMethodStderr,
+  dispersionBootstrapChunk,
+  normalizeForDispersion,
+  summarizePairSamples,
+  summarizeSamples,
+} from './summary';
 import { topShareOfSquares } from './tail';
 
 function lognormal(n: number, sigma: number, seed: number): Float64Array {
@@ -65,6 +75,34 @@ describe('summarizeSamples', () => {
   it('refuses fewer than 3 samples', () => {
     expect(() => summarizeSamples([1, 2], 1)).toThrow(RangeError);
   });
+
+  it('precomputed bootstrap replicates (chunks computed separately, in any order) give the identical summary', () => {
+    const x = lognormal(3000, 0.8, 98);
+    const t = normalizeForDispersion(x);
+    const replicates = new Float64Array(BOOTSTRAP_REPLICATES);
+    for (const c of [3, 0, 7, 1, 6, 2, 5, 4]) replicates.set(dispersionBootstrapChunk(t, 21, c), c * BOOTSTRAP_CHUNK_REPLICATES);
+    expect(summarizeSamples(x, 21, { replicates })).toEqual(summarizeSamples(x, 21));
+    // the replicates are what the SE is made of: other ones change it, a wrong count is refused
+    const shifted = replicates.map((v, i) => (i === 0 ? v + 1 : v));
+    expect(summarizeSamples(x, 21, { replicates: shifted }).dispersion.stderr).not.toBe(summarizeSamples(x, 21).dispersion.stderr);
+    expect(() => summarizeSamples(x, 21, { replicates: replicates.subarray(0, 100) })).toThrow(RangeError);
+    expect(() => dispersionBootstrapChunk(t, 21, BOOTSTRAP_CHUNKS)).toThrow(RangeError);
+  });
+
+  it('the chunked bootstrap SE matches the spread of the dispersion estimate over independent experiments', () => {
+    // lognormal(σ = 0.5): r = e^{σ²}; 150 experiments of N = 1000. The mean SE over experiments should equal the SD
+    // of the estimates; each is known to ≈ 1/√(2·150) ≈ 6 % (the SD) and less (the mean of 150 SEs): allow 25 %.
+    const reps = 150, n = 1000, est: number[] = [], ses: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const s = summarizeSamples(lognormal(n, 0.5, 1000 + r), r);
+      est.push(s.dispersion.estimate);
+      ses.push(s.dispersion.stderr);
+    }
+    const mean = est.reduce((a, b) => a + b, 0) / reps;
+    const sd = Math.sqrt(est.reduce((a, b) => a + (b - mean) ** 2, 0) / (reps - 1));
+    const meanSe = ses.reduce((a, b) => a + b, 0) / reps;
+    expect(Math.abs(meanSe / sd - 1)).toBeLessThan(0.25);
+  });
 });
 
 describe('summarizePairSamples', () => {
@@ -77,8 +115,20 @@ describe('summarizePairSamples', () => {
     expect(s.dispersion.estimate).toBeCloseTo(dispersionEstimate(off), 12);
     const offMax = off.reduce((a, v) => Math.max(a, v), 0);
     const t = off.map((v) => v / offMax);
-    const direct = bootstrapStderr(t, dispersionOfNormalized, BOOTSTRAP_REPLICATES, new Rng(7, 0x5eed_b007));
-    expect(s.dispersion.stderr).toBe(direct);
+    // the chunked bootstrap by hand: chunk c resamples from its own stream Rng(seed, BOOTSTRAP_STREAM + c)
+    const reps: number[] = [];
+    for (let c = 0; c < BOOTSTRAP_CHUNKS; c++) reps.push(...bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, new Rng(7, BOOTSTRAP_STREAM + c)));
+    expect(reps.length).toBe(BOOTSTRAP_REPLICATES);
+    expect(s.dispersion.stderr).toBe(stderrOfReplicates(reps));
+  });
+
+  it('precomputed off-diagonal replicates (chunks computed in any order) give the identical summary', () => {
+    const theta = lognormal(2000, 0.4, 97);
+    const off = theta.map((v, i) => 0.5 * v + 0.2 * Math.cos(i));
+    const t = normalizeForDispersion(off);
+    const replicates = new Float64Array(BOOTSTRAP_REPLICATES);
+    for (let c = BOOTSTRAP_CHUNKS - 1; c >= 0; c--) replicates.set(dispersionBootstrapChunk(t, 11, c), c * BOOTSTRAP_CHUNK_REPLICATES);
+    expect(summarizePairSamples(theta, off, 11, { replicates })).toEqual(summarizePairSamples(theta, off, 11));
   });
 
   it('refuses mismatched lengths', () => {

@@ -4,9 +4,12 @@
 // The bootstrap costs 200·N draws; above BOOTSTRAP_MAX_N samples the dispersion's SE comes from the delta method
 // instead (same first-order SE, O(N)), so a 10⁷-sample summary still takes well under a second; partial results of a
 // streaming job ask for the delta method too (`speed: 'fast'`), keeping the service's main thread free.
+// The bootstrap is chunked: chunk c of BOOTSTRAP_CHUNKS draws its BOOTSTRAP_CHUNK_REPLICATES resamples from its own
+// stream Rng(seed, BOOTSTRAP_STREAM + c), so the service can run the chunks on its worker pool and pass the replicate
+// values in (`replicates`), and the SE is the same wherever, and on however many threads, the chunks ran.
 import type { Estimate } from '../contract/measure';
 import { Rng } from '../rng';
-import { bootstrapStderr } from './bootstrap';
+import { bootstrapReplicates, stderrOfReplicates } from './bootstrap';
 import { dispersionOfNormalized } from './ratio-estimator';
 import { topShareOfSquares } from './tail';
 
@@ -14,8 +17,12 @@ import { topShareOfSquares } from './tail';
 export const BOOTSTRAP_REPLICATES = 200;
 /** Largest N whose dispersion SE is bootstrapped (≈ 2·10⁷ resampled values); above, the delta method. */
 export const BOOTSTRAP_MAX_N = 100_000;
-/** Stream index of the bootstrap's Rng, apart from the sampler's streams (block indices). */
-const BOOTSTRAP_STREAM = 0x5eed_b007;
+/** Replicates per bootstrap chunk (one pool block); BOOTSTRAP_REPLICATES is a multiple of it. */
+export const BOOTSTRAP_CHUNK_REPLICATES = 25;
+/** Number of bootstrap chunks. */
+export const BOOTSTRAP_CHUNKS = BOOTSTRAP_REPLICATES / BOOTSTRAP_CHUNK_REPLICATES;
+/** Stream index of bootstrap chunk 0's Rng (chunk c uses + c), apart from the sampler's streams (block indices). */
+export const BOOTSTRAP_STREAM = 0x5eed_b007;
 
 export type StderrMethod = 'bootstrap' | 'delta-method';
 
@@ -29,6 +36,13 @@ export interface SampleSummary {
 export interface SummaryOptions {
   /** 'fast': delta-method SE for the dispersion (O(N)), for partial results while a job streams. Default: bootstrap. */
   speed?: 'fast' | 'final';
+  /**
+   * The dispersion's bootstrap replicates computed elsewhere (the worker pool): BOOTSTRAP_REPLICATES values, chunk c
+   * at [25c, 25c + 25) = dispersionBootstrapChunk(normalizeForDispersion(samples), seed, c). Used only when the SE
+   * method is the bootstrap; the result is then identical to computing them here. For summarizePairSamples they
+   * belong to the off-diagonal samples.
+   */
+  replicates?: Float64Array;
 }
 
 export interface PairSummary {
@@ -61,17 +75,37 @@ export function meanWithStderr(samples: ArrayLike<number>): Estimate {
   return { estimate: mean * scale, stderr: Math.sqrt(ss / (n - 1) / n) * scale };
 }
 
-/** App. C.3 estimate and its bootstrap SE, on values divided once by max|θ| (the ratio is scale-free). */
-function dispersionWithStderr(samples: ArrayLike<number>, seed: number, method: StderrMethod): Estimate {
+/** θ/max|θ|: the values the dispersion and its bootstrap are computed on (the ratio is scale-free; squares stay finite). */
+export function normalizeForDispersion(samples: ArrayLike<number>): Float64Array {
   const n = samples.length;
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(samples[i]));
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError('dispersion: samples must be finite and not all 0');
   const t = new Float64Array(n);
   for (let i = 0; i < n; i++) t[i] = samples[i] / scale;
+  return t;
+}
+
+/** The App. C.3 dispersion on BOOTSTRAP_CHUNK_REPLICATES resamples of t (normalized values), chunk `chunk` of the bootstrap. */
+export function dispersionBootstrapChunk(t: Float64Array, seed: number, chunk: number): Float64Array {
+  if (!Number.isInteger(chunk) || chunk < 0 || chunk >= BOOTSTRAP_CHUNKS) throw new RangeError(`bootstrap chunk must be an integer in [0, ${BOOTSTRAP_CHUNKS}) (got ${chunk})`);
+  return bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, new Rng(seed, BOOTSTRAP_STREAM + chunk));
+}
+
+/** All BOOTSTRAP_REPLICATES replicate values of the dispersion bootstrap, the chunks computed here one after another. */
+export function dispersionBootstrapReplicates(t: Float64Array, seed: number): Float64Array {
+  const values = new Float64Array(BOOTSTRAP_REPLICATES);
+  for (let c = 0; c < BOOTSTRAP_CHUNKS; c++) values.set(dispersionBootstrapChunk(t, seed, c), c * BOOTSTRAP_CHUNK_REPLICATES);
+  return values;
+}
+
+/** App. C.3 estimate and its SE (bootstrap: from `replicates` when given, else computed here; or delta method). */
+function dispersionWithStderr(samples: ArrayLike<number>, seed: number, method: StderrMethod, replicates?: Float64Array): Estimate {
+  const t = normalizeForDispersion(samples);
   const estimate = dispersionOfNormalized(t);
-  const stderr = method === 'bootstrap' ? bootstrapStderr(t, dispersionOfNormalized, BOOTSTRAP_REPLICATES, new Rng(seed, BOOTSTRAP_STREAM)) : deltaMethodStderr(t);
-  return { estimate, stderr };
+  if (method === 'delta-method') return { estimate, stderr: deltaMethodStderr(t) };
+  if (replicates && replicates.length !== BOOTSTRAP_REPLICATES) throw new RangeError(`summary: expected ${BOOTSTRAP_REPLICATES} bootstrap replicates (got ${replicates.length})`);
+  return { estimate, stderr: stderrOfReplicates(replicates ?? dispersionBootstrapReplicates(t, seed)) };
 }
 
 /**
@@ -104,13 +138,14 @@ export function summarizeSamples(samples: ArrayLike<number>, seed: number, opts:
   const stderrMethod = stderrMethodFor(samples.length, opts);
   return {
     meanTheta: meanWithStderr(samples),
-    dispersion: dispersionWithStderr(samples, seed, stderrMethod),
+    dispersion: dispersionWithStderr(samples, seed, stderrMethod, opts.replicates),
     tailShare: topShareOfSquares(samples, 0.01),
     stderrMethod,
   };
 }
 
-function stderrMethodFor(n: number, opts: SummaryOptions): StderrMethod {
+/** The dispersion SE method a summary of n samples takes with these options. */
+export function stderrMethodFor(n: number, opts: SummaryOptions = {}): StderrMethod {
   return opts.speed === 'fast' || n > BOOTSTRAP_MAX_N ? 'delta-method' : 'bootstrap';
 }
 
@@ -145,6 +180,6 @@ export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLi
   return {
     meanRatio: meanWithStderr(thetaOff).estimate / diag,
     meanRatioStderr: ratioOfMeansStderr(theta, thetaOff),
-    dispersion: dispersionWithStderr(thetaOff, seed, stderrMethodFor(theta.length, opts)),
+    dispersion: dispersionWithStderr(thetaOff, seed, stderrMethodFor(theta.length, opts), opts.replicates),
   };
 }
