@@ -8,6 +8,9 @@
 import type { Activation } from './activation';
 import { depthScales } from './depth-scales';
 import { CRITICAL_TOLERANCE, fixedPoint, resolveActivation, solveQStar, validateMeanFieldParams, type FixedPoint } from './fixed-point';
+import { smoothedActivation, type SmoothedPair } from './conditional-mean';
+import { compositeRule } from './gauss';
+import { nngpMapQuadrature } from './nngp-map';
 import { brent } from './root';
 import { TABLE_SERIES_TERMS, qTable, type QTable } from './tables';
 
@@ -60,7 +63,7 @@ function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qSta
     return (sigmaW2 * pair[0] + sigmaB2) / qStar - c;
   };
   let cStar = NaN;
-  if (h(0) <= 0) cStar = 0;
+  if ((sigmaW2 * coeffs2[0] + sigmaB2) / qStar <= 0) cStar = 0; // h(0) ≤ 0
   else {
     let c = hint !== undefined && hint > 0 && hint < 1 ? hint : 0;
     for (let it = 0; it < 60; it++) {
@@ -73,11 +76,16 @@ function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qSta
         continue;
       }
       const next = Math.max(0, c - hc / slope);
-      if (Math.abs(next - c) <= 1e-15) {
-        cStar = next;
+      const step = Math.abs(next - c);
+      c = next;
+      // quadratic convergence: once a step is ≤ 1e-9 the next one is at rounding level, so take it and stop
+      if (step <= 1e-9 || it === 59) {
+        if (step > 1e-9) break;
+        mehlerAt(coeffs2, n, c, pair);
+        const slopeLast = (sigmaW2 * pair[1]) / qStar - 1;
+        if (slopeLast < 0) cStar = Math.max(0, c - ((sigmaW2 * pair[0] + sigmaB2) / qStar - c) / slopeLast);
         break;
       }
-      c = next;
     }
     if (!(cStar < 1 - 1e-13)) {
       // as solveCStar (fixed-point.ts): bracket the first sign change on c = 1 − 2^−k, then Brent
@@ -105,14 +113,55 @@ function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qSta
 function cellFixedPoint(act: Activation, sigmaW2: number, sigmaB2: number, hint: { qStar?: number; cStar?: number }, counter: { direct: number }): FixedPoint {
   if (act.closedForms || act.homogeneous) return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, hint);
   const table = qTable(act);
-  const q = solveQStar(act, sigmaW2, sigmaB2, 1, hint.qStar, (x) => table.meanSquare(x));
+  // no warm start for q*: a neighbour's q* can be a stable root the orbit from q⁰ = 1 never reaches (GELU at small
+  // σ_b² has one below q⁰ while q diverges from q⁰); with the table a cold solve costs only a few µs anyway
+  const q = solveQStar(act, sigmaW2, sigmaB2, 1, undefined, (x) => table.meanSquare(x));
   if (q.kind === 'none') return { kind: 'none', reason: q.reason, chi1: null };
   const chi1 = sigmaW2 * table.meanSquareSlope(q.qStar);
   if (chi1 <= 1 + CRITICAL_TOLERANCE || q.qStar === 0) return { kind: 'finite', qStar: q.qStar, chi1, cStar: 1, chiC: chi1, marginal: q.marginal };
   const viaSeries = chaoticFromSeries(table, sigmaW2, sigmaB2, q.qStar, hint.cStar);
   if (viaSeries.accurate) return { kind: 'finite', qStar: q.qStar, chi1, cStar: viaSeries.cStar, chiC: viaSeries.chiC, marginal: q.marginal };
   counter.direct++;
-  return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, { qStar: q.qStar, cStar: Number.isFinite(viaSeries.cStar) ? viaSeries.cStar : hint.cStar });
+  const start = Number.isFinite(viaSeries.cStar) ? viaSeries.cStar : hint.cStar;
+  const direct = start !== undefined ? newtonCStar(act, sigmaW2, sigmaB2, q.qStar, start) : null;
+  if (direct) return { kind: 'finite', qStar: q.qStar, chi1, cStar: direct.cStar, chiC: direct.chiC, marginal: q.marginal };
+  return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, { qStar: q.qStar, cStar: start });
+}
+
+/**
+ * c* by Newton on h(c) = (σ_w²𝒯(c) + σ_b²)/q* − c with 𝒯 and d𝒯/dc = q*𝒯̇ from one direct 2D quadrature pass.
+ * h is convex (Mehler: 𝒯 = Σ a_k² c^k with a_k² ≥ 0), so from a start with h ≥ 0, or where the tangent
+ * slopes down, the iterates approach c* from the left (a start right of h's minimum is moved towards 0 first).
+ * Null when that does not happen within 40 steps.
+ */
+function newtonCStar(act: Activation, sigmaW2: number, sigmaB2: number, qStar: number, start: number): { cStar: number; chiC: number } | null {
+  const smoothed = smoothedActivation(act);
+  const slice = smoothed
+    ? (c: number) => sliceOuterIntegral(act, smoothed, qStar, c)
+    : (c: number) => nngpMapQuadrature(act, { s11: qStar, s12: c * qStar, s22: qStar });
+  let c = Math.min(Math.max(start, 0), 1 - 1e-12);
+  let prevStep = Infinity;
+  for (let it = 0; it < 40; it++) {
+    const v = slice(c);
+    const hc = (sigmaW2 * v.T + sigmaB2) / qStar - c;
+    const slope = sigmaW2 * v.Tdot - 1;
+    if (!(slope < 0)) {
+      // right of the minimum of h (between c* and 1): double the distance from 1 and try again
+      if (c === 0) return null;
+      c = Math.max(0, 1 - 2 * (1 - c));
+      continue;
+    }
+    const next = Math.max(0, c - hc / slope);
+    const step = Math.abs(next - c);
+    c = next;
+    // converged: a step at rounding level (h is known to ~1e-16, so c to ~1e-16/|h′|), or steps that stopped shrinking
+    if (step <= 1e-13 || (step <= 1e-10 && step >= prevStep)) {
+      if (!(c < 1)) return null;
+      return { cStar: c, chiC: sigmaW2 * slice(c).Tdot };
+    }
+    prevStep = step;
+  }
+  return null;
 }
 
 /** ξ over the grid sigmaW2 × sigmaB2. */
@@ -184,4 +233,37 @@ export function depthOverXiMap(activation: string | Activation, sigmaW2: ArrayLi
     }
   }
   return { nx, ny, ratio, status: row.status, xi: row.xi };
+}
+
+const smoothedPair = new Float64Array(2);
+const phiPair = new Float64Array(2);
+
+/**
+ * 𝒯 and 𝒯̇ on Σ = q[[1, c], [c, 1]] as a 1D integral over u = √q z with the inner Gaussian average in closed form
+ * (conditional-mean.ts). Both factors change shape within δ = min(1/√q, σ_c/|slope|) of z = 0 (the kink or the
+ * smooth bend of φ(√q z); the smoothed kink of the inner mean), so panel edges are graded geometrically from 0:
+ * ±δ·2^j, then at most width 1; 14 Gauss–Legendre nodes per panel (checked against 2D quadrature in tables.test.ts).
+ */
+function sliceOuterIntegral(act: Activation, smoothed: SmoothedPair, q: number, c: number): { T: number; Tdot: number } {
+  const r = Math.sqrt(q);
+  const slope = r * c;
+  const sc = r * Math.sqrt((1 - c) * (1 + c));
+  const delta = Math.min(1 / r, slope > 0 ? sc / slope : Infinity, 1);
+  const breaks: number[] = [0];
+  for (let d = delta; d < 9; d *= 2) breaks.push(-d, d);
+  const rule = compositeRule(breaks, { panelWidth: 1, order: 14, cutoff: 9 });
+  let T = 0;
+  let Tdot = 0;
+  for (let i = 0; i < rule.z.length; i++) {
+    const z = rule.z[i];
+    if (act.phiDphi) act.phiDphi(r * z, phiPair);
+    else {
+      phiPair[0] = act.phi(r * z);
+      phiPair[1] = act.dphi(r * z);
+    }
+    smoothed(slope * z, sc, smoothedPair);
+    T += rule.w[i] * phiPair[0] * smoothedPair[0];
+    Tdot += rule.w[i] * phiPair[1] * smoothedPair[1];
+  }
+  return { T, Tdot };
 }

@@ -17,7 +17,7 @@ export const TABLE_Q_MAX = 1e16;
 /** Mehler terms computed per node (correlationSeries' maximum); each node also records how many matter. */
 export const TABLE_SERIES_TERMS = 400;
 /** Terms whose summed tail (of 𝒯 and of q𝒯̇ at c = 1) is below this fraction of the total are not evaluated. */
-const NEGLIGIBLE_TAIL = 1e-17;
+const NEGLIGIBLE_TAIL = 1e-15;
 
 const S_MIN = Math.log(TABLE_Q_MIN);
 const NODES = Math.ceil((Math.log(TABLE_Q_MAX) - S_MIN) / TABLE_STEP) + 1;
