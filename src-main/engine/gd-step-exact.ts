@@ -8,6 +8,7 @@
 import { Rng } from '../../src-shared/rng';
 import { activation as activationFns, isActivation, type Activation } from './activations';
 import { normalZiggurat } from './gamma';
+import { sampleGdStepExactFast } from './gd-step-exact-fast';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import { LazyGaussianMatrix } from './lazy-matrix';
 
@@ -440,6 +441,8 @@ function addKernelTerm(ds: Float64Array[], len: number, G: Float64Array, off: nu
  */
 export function sampleGdStepExact(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
+  // one input: the same law, drawn by the closed-form k = 1 sampler (gd-step-exact-fast.ts, ~3× faster)
+  if (spec.pairCos === undefined) return sampleGdStepExactFast(spec, n, rng);
   const sampler = new GdStepExactSampler(spec);
   const pair = sampler.k === 2;
   const theta = new Float64Array(n), thetaAfter = new Float64Array(n), output = new Float64Array(n), outputAfter = new Float64Array(n);
