@@ -15,18 +15,23 @@ import {
   type TrainabilitySummary,
 } from '../../src-shared/contract/trainability';
 import type { JobOutput, JobSpecInput } from '../../src-shared/contract/messages';
+import type { NtkSpectrumParamsInput } from '../../src-shared/contract/ntk-spectrum';
 import {
   MAP_STATUS,
+  correlationSeries,
+  criticalPoint,
   etaTheory,
   fixedPoint,
   lengthMap,
   nngpMap,
   ntkSpectrum,
   resolveActivation,
+  seriesAt,
   tableOneAsymptotes,
   validateMeanFieldParams,
   xiMap,
 } from '../../src-shared/theory/meanfield';
+import type { Activation, CorrelationSeries } from '../../src-shared/theory/meanfield';
 import type { LabClient, PausableJobHandle } from './lab-api';
 import { errorCode, errorMessage } from './lab-jobs';
 
@@ -161,11 +166,12 @@ export function coarseToFine(n: number): number[] {
 }
 
 /**
- * Compute ξ column by column (seed 001 §2: ξ₁ = −1/log χ₁, ξ* = −1/(log χ_c* − log χ₁)). A generator: it yields
- * the number of columns done after each one, so the caller can spread the work over frames (GELU and SELU need
- * quadrature, tens of ms per column); it returns the finished columns.
+ * Compute ξ column by column (seed 001 §2: ξ₁ = −1/log χ₁, ξ* = −1/(log χ_c* − log χ₁)). A generator: after each
+ * column it yields the partly filled columns (the same object, filled in place), so the caller can spread the work
+ * over frames and draw the coarse picture early (GELU and SELU need quadrature, tens of ms per column); it returns
+ * the finished columns.
  */
-export function* theoryColumns(activation: string, sigmaB2: number, x: readonly [number, number], nx: number): Generator<number, TheoryColumns> {
+export function* theoryColumns(activation: string, sigmaB2: number, x: readonly [number, number], nx: number): Generator<TheoryColumns, TheoryColumns> {
   const act = resolveActivation(activation);
   validateMeanFieldParams(1, sigmaB2);
   if (!(Number.isInteger(nx) && nx >= 2 && nx <= 2000)) throw new RangeError(`columns must be an integer in [2, 2000], got ${nx}`);
@@ -179,18 +185,18 @@ export function* theoryColumns(activation: string, sigmaB2: number, x: readonly 
     out.chi1[i] = m.chi1[0];
     out.computed[i] = 1;
     out.count++;
-    yield out.count;
+    yield out;
   }
   return out;
 }
 
 /** Drive a generator for at most `budgetMs`; true when it finished. */
-export function runFor<T>(gen: Generator<unknown, T>, budgetMs: number, now: () => number = () => performance.now()): { done: true; value: T } | { done: false } {
+export function runFor<Y, T>(gen: Generator<Y, T>, budgetMs: number, now: () => number = () => performance.now()): { done: true; value: T } | { done: false; last: Y } {
   const t0 = now();
   for (;;) {
     const r = gen.next();
     if (r.done) return { done: true, value: r.value };
-    if (now() - t0 >= budgetMs) return { done: false };
+    if (now() - t0 >= budgetMs) return { done: false, last: r.value };
   }
 }
 
@@ -283,6 +289,23 @@ export function noneRanges(cols: TheoryColumns, x: readonly [number, number]): {
     }
   }
   return out;
+}
+
+/**
+ * criticalPoint (χ₁ = 1) memoized per (φ, σ_b²): for GELU it takes ~2 s, and the Explore plane and this tab both
+ * ask for it.
+ */
+const criticalMemo = new Map<string, { sigmaW2: number | null; reason: string }>();
+export function criticalLine(activation: string, sigmaB2: number): { sigmaW2: number | null; reason: string } {
+  const key = `${activation}|${sigmaB2}`;
+  let hit = criticalMemo.get(key);
+  if (!hit) {
+    const p = criticalPoint(activation, sigmaB2);
+    hit = { sigmaW2: p.sigmaW2, reason: p.reason ?? '' };
+    if (criticalMemo.size >= 64) criticalMemo.delete(criticalMemo.keys().next().value as string);
+    criticalMemo.set(key, hit);
+  }
+  return hit;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -387,6 +410,29 @@ export interface NtkDepthCurve {
   layers: NtkLayer[];
   /** First depth at which an entry overflowed float64 (the curve stops before it), or null. */
   beyondFloat64At: number | null;
+  /** First depth not computed because q > QUADRATURE_Q_MAX needed the slow 2-D quadrature (the curve stops before it). */
+  stoppedAt?: number | null;
+}
+
+/**
+ * 𝒯, 𝒯̇ on Σ = q[[1, c], [c, 1]]: closed forms when φ has them; otherwise the Mehler series at q (one 1D quadrature,
+ * cached while q repeats, e.g. at the fixed point) when its dropped tail at this c is provably small — the tail at c
+ * is at most |c|^{K+1} (𝒯̇: |c|^K) times the measured tail at c = 1, the bound map.ts uses — else the 2-D quadrature
+ * (which costs 0.1–5 s per call at q ≳ 100 for GELU/SELU/tanh).
+ */
+/** Above this variance the 2-D quadrature fallback costs seconds per layer: the curve stops there and says so. */
+export const QUADRATURE_Q_MAX = 100;
+
+function pairMap(act: Activation, q: number, qab: number, cache: { series: CorrelationSeries | null }): { T: number; Tdot: number } | null {
+  const s12 = Math.max(-q, Math.min(q, qab)); // |q_ab| ≤ q (clamp rounding, as kernelRecursion does)
+  if (act.closedForms || act.homogeneous || !(q > 0)) return nngpMap(act, { s11: q, s12, s22: q });
+  if (!cache.series || cache.series.q !== q) cache.series = correlationSeries(act, q);
+  const sr = cache.series;
+  const c = Math.abs(s12 / q);
+  const K = sr.coeffs2.length - 1;
+  if (c ** (K + 1) * sr.truncation.T < 1e-12 && c ** K * sr.truncation.Tdot < 1e-10) return seriesAt(sr, s12 / q);
+  if (q > QUADRATURE_Q_MAX) return null;
+  return nngpMap(act, { s11: q, s12, s22: q });
 }
 
 /** Layers L = 1 … maxDepth, one per yield (quadrature activations cost ms per layer). */
@@ -400,11 +446,12 @@ export function* ntkAlongDepth(activation: string, sigmaW2: number, sigmaB2: num
   let p = q;
   let pab = qab;
   const layers: NtkLayer[] = [{ depth: 1, q, qab, p, pab }];
+  const cache = { series: null as CorrelationSeries | null };
   yield 1;
   for (let L = 2; L <= maxDepth; L++) {
     const d = lengthMap(act, q);
-    const bound = q; // |q_ab| ≤ q (clamp rounding, as kernelRecursion does)
-    const v = nngpMap(act, { s11: q, s12: Math.max(-bound, Math.min(bound, qab)), s22: q });
+    const v = pairMap(act, q, qab, cache);
+    if (v === null) return { layers, beyondFloat64At: null, stoppedAt: L };
     const qn = sigmaW2 * d.T + sigmaB2;
     const qabn = sigmaW2 * v.T + sigmaB2;
     const pn = qn + sigmaW2 * d.Tdot * p; // seed 001 eq. (7)
@@ -545,7 +592,7 @@ export function planeRows(cols: TheoryColumns | null, c: number, cells: readonly
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Jobs not yet in the wire contract (messages.ts): their shapes as the lead specified them
+// The two lab jobs of this tab (messages.ts: 'trainability', 'ntk-spectrum'), parsed defensively on arrival
 
 export interface TrainabilityJobOutput {
   kind: 'trainability';
@@ -586,17 +633,7 @@ export interface MeasuredSpectrumPoint {
   samples: number;
 }
 
-export interface NtkSpectrumJobParams {
-  activation: string;
-  sigmaW2: number;
-  sigmaB2: number;
-  width: number;
-  depths: number[];
-  inputs: number;
-  inputCos: number;
-  samples: number;
-  seed: number;
-}
+export type NtkSpectrumJobParams = NtkSpectrumParamsInput;
 
 const isEstimate = (e: unknown): e is Estimate =>
   !!e && typeof e === 'object' && typeof (e as Estimate).estimate === 'number' && typeof (e as Estimate).stderr === 'number';
@@ -614,9 +651,9 @@ export function parseSpectrumOutput(o: unknown): MeasuredSpectrumPoint[] | null 
   return out;
 }
 
-/** Until messages.ts lists these kinds, their specs pass through lab.job() as an opaque spec. */
-export function jobSpec(kind: 'trainability' | 'ntk-spectrum', params: object): JobSpecInput {
-  return { kind, params } as unknown as JobSpecInput;
+/** A job spec of this tab (the service validates the params: a readable error comes back when they are refused). */
+export function jobSpec(kind: 'trainability' | 'ntk-spectrum', params: TrainabilityParams | NtkSpectrumJobParams): JobSpecInput {
+  return kind === 'trainability' ? { kind, params: params as TrainabilityParams } : { kind, params: params as NtkSpectrumJobParams };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -6,8 +6,19 @@ import { fileNumber } from '../lib/format';
 export const THEORY_REFERENCE = 'seed 004 Thm 3.1/3.2 (proof-consistent eq. 13)';
 export const APP_NAME = 'NTK Phase Lab';
 
-/** Which plot an export comes from: names its files and its ExportBar's test ids ('figure': a paper-figure preset; gd-step-*: the first-GD-step tab; train-*: training dynamics). */
-export type PlotId = 'plane' | 'slice-lambda' | 'slice-sigma' | 'figure' | 'gd-step-slice' | 'gd-step-layer' | 'train-curves' | 'train-kernels';
+/** Which plot an export comes from: names its files and its ExportBar's test ids ('figure': a paper-figure preset; gd-step-*: the first-GD-step tab; train-*: training dynamics; trainability-plane, spectrum, learning-rate: the trainability tab). */
+export type PlotId =
+  | 'plane'
+  | 'slice-lambda'
+  | 'slice-sigma'
+  | 'figure'
+  | 'gd-step-slice'
+  | 'gd-step-layer'
+  | 'train-curves'
+  | 'train-kernels'
+  | 'trainability-plane'
+  | 'spectrum'
+  | 'learning-rate';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */
