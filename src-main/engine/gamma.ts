@@ -11,8 +11,8 @@ import type { Rng } from '../../src-shared/rng';
 // exponential method. One 32-bit word per variate in ~99 % of draws (block index from its low 7 bits, the uniform
 // from the other 25, disjoint bits as Doornik requires) instead of ~5 words and a log for the polar method; the
 // rectangle draw is thus quantized at 2^-24·x_i ≤ 2.1e-7, far below what any sample size here can resolve.
-const ZIG_BLOCKS = 128;
-const ZIG_R = 3.442619855899; // start of the tail
+export const ZIG_BLOCKS = 128;
+export const ZIG_R = 3.442619855899; // start of the tail
 const ZIG_V = 9.91256303526217e-3; // area of each block
 export const ZIG_X = new Float64Array(ZIG_BLOCKS + 1);
 export const ZIG_RATIO = new Float64Array(ZIG_BLOCKS);

@@ -19,6 +19,7 @@
 // on η, y or α: the same seed gives the same networks at every η (common random numbers, as the generic sampler).
 import type { Rng } from '../../src-shared/rng';
 import { activation as activationFns } from './activations';
+import * as zig from './gamma';
 import { gdStepSetup, type GdStepSamples, type GdStepSpec, type GdStepSetup } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
@@ -29,24 +30,9 @@ const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's
 // costs ~3× a bulk loop here: each call round-trips the xoshiro state through the Rng's Int32Array, a store-to-load
 // chain between consecutive draws. So each network seeds its own xoshiro128** stream from 4 words of the caller's
 // Rng (through SplitMix32, as Rng does) and fills whole vectors with the state in locals. Same generator and the same
-// exact ziggurat as src-main/engine/gamma.ts (Doornik 2005, 128 blocks; tables rebuilt here because gamma.ts keeps
-// them private): one 32-bit word per variate in ~99 % of draws, wedges by exact rejection, tail by Marsaglia's method.
-const ZIG_BLOCKS = 128;
-const ZIG_R = 3.442619855899; // start of the tail
-const ZIG_V = 9.91256303526217e-3; // area of each block
-const ZIG_X = new Float64Array(ZIG_BLOCKS + 1);
-const ZIG_RATIO = new Float64Array(ZIG_BLOCKS);
-{
-  let f = Math.exp(-0.5 * ZIG_R * ZIG_R);
-  ZIG_X[0] = ZIG_V / f;
-  ZIG_X[1] = ZIG_R;
-  ZIG_X[ZIG_BLOCKS] = 0;
-  for (let i = 2; i < ZIG_BLOCKS; i++) {
-    ZIG_X[i] = Math.sqrt(-2 * Math.log(ZIG_V / ZIG_X[i - 1] + f));
-    f = Math.exp(-0.5 * ZIG_X[i] * ZIG_X[i]);
-  }
-  for (let i = 0; i < ZIG_BLOCKS; i++) ZIG_RATIO[i] = ZIG_X[i + 1] / ZIG_X[i];
-}
+// exact ziggurat as src-main/engine/gamma.ts (Doornik 2005, 128 blocks; its tables): one 32-bit word per variate in ~99 % of draws, wedges by exact rejection, tail by Marsaglia's method.
+// local bindings: under tsx every access to an imported binding goes through an export getter (hot loops below)
+const ZIG_BLOCKS = zig.ZIG_BLOCKS, ZIG_R = zig.ZIG_R, ZIG_X = zig.ZIG_X, ZIG_RATIO = zig.ZIG_RATIO;
 const ZIG_F = Float64Array.from(ZIG_X, (x) => Math.exp(-0.5 * x * x)); // density at the block edges (unnormalized)
 const TWO_POW_M24 = 2 ** -24;
 const TWO_POW_M32 = 2 ** -32;
