@@ -66,11 +66,12 @@ describe('trainability tab', () => {
     expect(Number(await attr(page, 'plane-critical-line', 'data-sigma-w2'))).toBeCloseTo(expected, 9);
     await page.getByTestId('tab-trainability').click();
 
-    // spectrum and learning-rate panels have curves, and the LR panel says what is missing
+    // spectrum and learning-rate panels have curves; the LR sweep waits for Run
     await expect.poll(() => attr(page, 'spectrum-panel', 'data-rows')).toBe('100');
     expect(await page.getByTestId('spectrum-lambdaMax').count()).toBe(1);
     expect(await page.getByTestId('lr-eta').count()).toBe(1);
-    expect(await page.getByTestId('lr-sweep-note').textContent()).toMatch(/no engine job/);
+    expect(await page.getByTestId('lr-sweep-note').textContent()).toMatch(/reduced-size replica/);
+    expect(await page.getByTestId('lr-sweep-theory').count()).toBe(1);
   });
 
   it('exports every plot of the tab', async () => {
@@ -152,4 +153,26 @@ describe('trainability tab', () => {
     }
     expect(await page.getByTestId('tr-backend').textContent()).toMatch(/backend: \S+/);
   }, 240_000);
+
+  it('a tiny learning-rate sweep (synthetic data) plots one point per ρ; far above η_theory it diverges', async () => {
+    const page = await openTab();
+    await page.getByTestId('tr-width').fill('16');
+    await page.getByTestId('tr-batch').fill('32');
+    await page.getByTestId('tr-train-size').fill('256');
+    await page.getByTestId('tr-test-size').fill('128');
+    await page.getByTestId('tr-dataset-synthetic').check({ force: true });
+    await page.getByTestId('tr-activation').selectOption('erf');
+    await page.getByTestId('lr-sweep-depths').fill('2');
+    await page.getByTestId('lr-sweep-rhos').fill('0.3, 50');
+    await page.getByTestId('lr-sweep-steps').fill('40');
+    await page.getByTestId('lr-sweep-run').click();
+    await expect.poll(() => attr(page, 'lr-panel', 'data-sweep-points'), { timeout: 120_000, interval: 300 }).toBe('2');
+    await expect.poll(() => page.getByTestId('lr-sweep-note').textContent(), { timeout: 30_000 }).toMatch(/^trained 2 networks/);
+    expect(await attr(page, 'lr-sweep-series', 'data-points')).toBe('2');
+    expect(await page.getByTestId('lr-sweep-diverged').count()).toBe(1); // ρ = 50: 2B/λ_max × 50 blows up (seed 001 Fig. 2)
+    expect(Number(await attr(page, 'lr-sweep-point', 'data-rho'))).toBe(0.3);
+    const lr = parseCsv((await download(page, 'export-learning-rate-csv')).body.toString('utf8'));
+    expect(lr[0]).toEqual(['depth', 'rho', 'lr', 'etaTheory', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'diverged', 'seconds']);
+    expect(lr.slice(1).map((r) => r[7])).toEqual(['false', 'true']);
+  }, 180_000);
 });

@@ -380,3 +380,39 @@ describe('LabService: trainability sweeps (job.start trainability)', () => {
     expect(() => svc.checkJob({ kind: 'trainability', params: { grid: { sigmaW2: { values: [1] } } } })).toThrow(/exactly one of depth/);
   });
 });
+
+describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
+  // seed 001 Fig. 2: η_theory = 2/λ_max is the largest convergent rate, so ρ = 50 must do worse than ρ = 0.3
+  const tiny = { dataset: 'synthetic', width: 16, depths: [2], rhos: [50, 0.3], steps: 40, batchSize: 32, trainSize: 256, testSize: 128, seed: 7 };
+
+  it('streams one point per ρ in ascending order; far above η_theory training fails, below it learns', async () => {
+    const svc = service({ workers: 1, tfBackend: 'wasm' });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 'l1', method: 'job.start', job: { kind: 'lr-sweep', params: tiny } });
+    const r = await c.response('l1');
+    if (!r.ok) throw new Error(r.error.message);
+    const jobId = (r.result as { jobId: string }).jobId;
+    const done = await c.event(jobId, 'job.done', 60_000);
+    if (done.event !== 'job.done' || done.output.kind !== 'lr-sweep' || !done.output.points) throw new Error('expected the points');
+    const streamed = c.eventsOf(jobId).flatMap((e) => (e.event === 'job.progress' && e.output.kind === 'lr-sweep' && e.output.point ? [e.output.point] : []));
+    expect(streamed).toHaveLength(2);
+    expect(done.output.points).toEqual(streamed);
+    const [low, high] = streamed;
+    expect([low.rho, high.rho]).toEqual([0.3, 50]);
+    expect(low.etaTheory).toBeGreaterThan(0);
+    expect(high.etaTheory).toBe(low.etaTheory); // same first batch, same theory
+    expect(low.lr).toBeCloseTo(0.3 * low.etaTheory, 12);
+    expect(low.diverged).toBe(false);
+    expect(low.trainAccuracy).toBeGreaterThan(0.3); // 10 classes: chance is 0.1
+    expect(high.diverged || high.trainAccuracy < low.trainAccuracy - 0.1).toBe(true);
+    for (const p of streamed) expect(Number.isFinite(p.trainAccuracy) && Number.isFinite(p.testAccuracy)).toBe(true);
+  });
+
+  it('refuses impossible sweeps with the reason', async () => {
+    const svc = service({ workers: 1, detectTensorflowOnConnect: false });
+    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { ...tiny, rhos: [0.3, -1] } })).toThrow(/rho \(ρ\) must be ≥/);
+    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { ...tiny, depths: [] } })).toThrow(/at least one depth/);
+    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { dataset: 'mnist', trainSize: 9500, testSize: 1000 } })).toThrow(/10000/);
+    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { width: 4096, depths: [200], steps: 1_000_000, batchSize: 1000 } })).toThrow(/flops/);
+  });
+});

@@ -14,7 +14,8 @@ import { runGdStep } from './gd-step-run';
 import { runMeasurement } from './measure-run';
 import { checkSpectrumFeasible, runSpectrum } from './spectrum-run';
 import { TensorflowEngine } from './tensorflow';
-import { gdStepOnTf, measureOnTf, trainabilityOnTf, trainDynamicsOnTf } from './tf-runs';
+import { gdStepOnTf, lrSweepOnTf, measureOnTf, trainabilityOnTf, trainDynamicsOnTf } from './tf-runs';
+import { parseLrSweepParams, type LrSweepParams } from '../../src-shared/contract/lr-sweep';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { estimateSweepFlops, parseTrainabilityParams, TRAINABILITY_LIMITS, type TrainabilityParams } from '../../src-shared/contract/trainability';
@@ -144,6 +145,18 @@ export class LabService {
       }
       case 'trainability':
         this.trainabilityParams(job.params);
+        return;
+      case 'lr-sweep':
+        this.lrSweepParams(job.params);
+    }
+  }
+
+  /** A learning-rate sweep's resolved params; throws LabServiceError('refused') with every problem. */
+  private lrSweepParams(raw: unknown): LrSweepParams {
+    try {
+      return parseLrSweepParams(raw);
+    } catch (err) {
+      throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -182,6 +195,10 @@ export class LabService {
       case 'trainability': {
         const params = this.trainabilityParams(job.params);
         return this.guard(() => trainabilityOnTf(this.tf, params, this.dataDir, onProgress, signal));
+      }
+      case 'lr-sweep': {
+        const params = this.lrSweepParams(job.params);
+        return this.guard(() => lrSweepOnTf(this.tf, params, onProgress, signal));
       }
     }
   }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { cellRecordSchema, trainabilitySummarySchema, type TrainabilityParams } from '../../src-shared/contract/trainability';
 import { sweepGrid } from '../tf/sweep/grid';
 import { SweepStore, sweepIdentity } from '../tf/sweep/store';
+import { lrSweepPointSchema, type LrSweepParams } from '../../src-shared/contract/lr-sweep';
 
 interface NtkTaskResult {
   theta: Float64Array;
@@ -109,4 +110,23 @@ export async function trainabilityOnTf(
     },
   });
   return { kind: 'trainability', backend, summary: trainabilitySummarySchema.parse(summary) };
+}
+
+/**
+ * A learning-rate sweep (seed 001 Fig. 2) in the TF worker: one progress output per finished (depth, ρ) point, then
+ * every point. Short by design, so nothing is stored: cancel drops it (job.error 'cancelled').
+ */
+export async function lrSweepOnTf(
+  tf: TensorflowEngine,
+  params: LrSweepParams,
+  onProgress: (o: JobOutput) => void,
+  signal?: AbortSignal,
+): Promise<JobOutput> {
+  await tf.start();
+  const backend = tf.label();
+  const result = await tf.run<{ points: unknown[] }>('lr-sweep', params, {
+    signal,
+    onProgress: (raw) => onProgress({ kind: 'lr-sweep', backend, point: lrSweepPointSchema.parse(raw) }),
+  });
+  return { kind: 'lr-sweep', backend, points: result.points.map((p) => lrSweepPointSchema.parse(p)) };
 }

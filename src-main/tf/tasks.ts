@@ -12,6 +12,7 @@ import { checkParametrization, checkScales, checkWidths, disposeLayers, paramete
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainabilityTask } from './sweep/trainability-task';
+import { lrSweepTask } from './sweep/lr-sweep';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -192,5 +193,6 @@ export const TASKS: Record<string, TaskHandler> = {
   ntk: ntkTask,
   'train-dynamics': trainDynamicsTask,
   trainability: trainabilityTask,
+  'lr-sweep': (params, ctx) => lrSweepTask(params, ctx),
   'gd-step': gdStepTask,
 };

@@ -5,6 +5,7 @@ import { gdStepParamsSchema, gdStepResultSchema } from './gd-step';
 import { measureParamsSchema, measureResultSchema } from './measure';
 import { ntkSpectrumParamsSchema, spectrumPointSchema } from './ntk-spectrum';
 import { trainabilityJobParamsSchema, trainabilityProgressSchema, trainabilitySummarySchema } from './trainability';
+import { lrSweepJobParamsSchema, lrSweepPointSchema } from './lr-sweep';
 import { trainDynamicsParamsSchema, trainDynamicsRecordSchema, trainDynamicsSummarySchema } from './train-dynamics';
 
 export const CONTRACT_VERSION = 1;
@@ -49,6 +50,8 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ntk-spectrum'), params: ntkSpectrumParamsSchema }),
   /** A trainability sweep (src-shared/contract/trainability.ts; checked with parseTrainabilityParams, `paperSize` allowed). */
   z.object({ kind: z.literal('trainability'), params: trainabilityJobParamsSchema }),
+  /** A learning-rate sweep (src-shared/contract/lr-sweep.ts; checked with parseLrSweepParams). */
+  z.object({ kind: z.literal('lr-sweep'), params: lrSweepJobParamsSchema }),
 ]);
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
@@ -74,6 +77,8 @@ export const jobOutputSchema = z.discriminatedUnion('kind', [
     progress: trainabilityProgressSchema.optional(),
     summary: trainabilitySummarySchema.optional(),
   }),
+  /** Progress: one finished (depth, ρ) point, depth-major, ρ ascending; done: every point (a cancelled sweep ends with job.error 'cancelled'). */
+  z.object({ kind: z.literal('lr-sweep'), backend: z.string(), point: lrSweepPointSchema.optional(), points: z.array(lrSweepPointSchema).optional() }),
 ]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
