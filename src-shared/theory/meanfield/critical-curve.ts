@@ -1,6 +1,7 @@
 // The critical line χ₁(σ_w², σ_b²) = 1 (seed 001 §2: the order-to-chaos transition; Poole et al. 2016 Fig. 2):
 // for each σ_b², the σ_w² where χ₁ = σ_w²E[φ′(√q* z)²] crosses 1, by bracketing + Brent (q* moves with σ_w², so
-// each evaluation re-solves the length map, warm-started from the previous q*).
+// each evaluation re-solves the length map, warm-started from the previous q*). E φ² and E φ′² come from the
+// activation's q table (tables.ts), not per-call quadrature: this is what makes a 200-point line < 1 s (issue 5).
 // Homogeneous φ (ReLU, linear): χ₁ = σ_w²E[φ′(z)²] does not depend on q, so σ_w²_crit = 1/E[φ′(z)²] for every σ_b²
 // (ReLU: 2). For σ_b² > 0 that point has no finite q* (q grows linearly), which the result says.
 import { LIMITS } from '../../params';
@@ -8,6 +9,7 @@ import type { Activation } from './activation';
 import { resolveActivation, solveQStar, validateMeanFieldParams } from './fixed-point';
 import { lengthMap } from './nngp-map';
 import { brent } from './root';
+import { qTable } from './tables';
 
 export type CriticalPoint =
   | { kind: 'found'; sigmaW2: number; sigmaB2: number; qStar: number | null; note?: string }
@@ -17,15 +19,38 @@ export type CriticalPoint =
 const SCAN_MIN = 0.01;
 const SCAN_RATIO = 1.15;
 
+export interface CriticalOptions {
+  /** Evaluate E φ² and E φ′² by direct quadrature (lengthMap) instead of the q table: the slow reference path. */
+  quadrature?: boolean;
+}
+
+/** |χ₁ − 1| a crossing must have at the fixed point reached from q⁰ = 1 (see finish in criticalSigmaW2). */
+const CROSSING_CHECK = 1e-6;
+
+type Means = { meanSquare: (q: number) => number; meanSquareSlope: (q: number) => number };
+
 /** χ₁ at (σ_w², σ_b²), or null when there is no finite q*. Remembers the last q* as a warm start. */
-function chi1Evaluator(act: Activation, sigmaB2: number): (sigmaW2: number) => { chi1: number; qStar: number } | null {
+function chi1Evaluator(act: Activation, sigmaB2: number, means: Means): (sigmaW2: number) => { chi1: number; qStar: number } | null {
+  const { meanSquare, meanSquareSlope } = means;
   let lastQ: number | undefined;
   return (sigmaW2) => {
-    const q = solveQStar(act, sigmaW2, sigmaB2, 1, lastQ);
+    const q = solveQStar(act, sigmaW2, sigmaB2, 1, lastQ, meanSquare);
     if (q.kind === 'none') return null;
     lastQ = q.qStar > 0 ? q.qStar : undefined;
-    return { chi1: sigmaW2 * lengthMap(act, q.qStar).Tdot, qStar: q.qStar };
+    return { chi1: sigmaW2 * meanSquareSlope(q.qStar), qStar: q.qStar };
   };
+}
+
+/**
+ * E φ(√q z)² and E φ′(√q z)² from the activation's q table (tables.ts: 8-point Lagrange in ln q, ~1e-14 relative
+ * to the quadrature of lengthMap, which it falls back to outside q ∈ [1e-8, 1e16], e.g. at q = 0). Every
+ * evaluation below goes through these, so a σ_w² scan costs table look-ups instead of quadratures (issue 5).
+ */
+function means(act: Activation, options?: CriticalOptions): Means {
+  // closed forms (erf, ReLU) are already cheaper than filling a table
+  if (act.closedForms || options?.quadrature) return { meanSquare: (q) => lengthMap(act, q).T, meanSquareSlope: (q) => lengthMap(act, q).Tdot };
+  const table = qTable(act);
+  return { meanSquare: (q) => table.meanSquare(q), meanSquareSlope: (q) => table.meanSquareSlope(q) };
 }
 
 /**
@@ -34,11 +59,9 @@ function chi1Evaluator(act: Activation, sigmaB2: number): (sigmaW2: number) => {
  * Solve σ_b²(q) = target for q (scan + Brent), then check that q is the q* the length map actually reaches
  * from q⁰ = 1 at that σ_w²; null when it is not (the caller falls back to scanning σ_w²).
  */
-function criticalByVariance(act: Activation, sigmaB2: number): CriticalPoint | null {
-  const b = (q: number) => {
-    const { T, Tdot } = lengthMap(act, q);
-    return q - T / Tdot - sigmaB2;
-  };
+function criticalByVariance(act: Activation, sigmaB2: number, m: Means): CriticalPoint | null {
+  const { meanSquare, meanSquareSlope } = m;
+  const b = (q: number) => q - meanSquare(q) / meanSquareSlope(q) - sigmaB2;
   let lo = 2 ** -30;
   let blo = b(lo);
   if (!(blo < 0)) return null;
@@ -47,9 +70,9 @@ function criticalByVariance(act: Activation, sigmaB2: number): CriticalPoint | n
     if (!Number.isFinite(bhi)) return null;
     if (bhi >= 0) {
       const q = brent(b, lo, hi, { xtol: 0 }, blo, bhi);
-      const sigmaW2 = 1 / lengthMap(act, q).Tdot;
+      const sigmaW2 = 1 / meanSquareSlope(q);
       if (!(sigmaW2 > SCAN_MIN && sigmaW2 <= LIMITS.sigmaW2Max)) return null;
-      const reached = solveQStar(act, sigmaW2, sigmaB2, 1); // no warm start: the orbit from q⁰ = 1 decides
+      const reached = solveQStar(act, sigmaW2, sigmaB2, 1, undefined, meanSquare); // no warm start: the orbit from q⁰ = 1 decides
       if (reached.kind !== 'finite' || Math.abs(reached.qStar - q) > 1e-9 * Math.max(1, q)) return null;
       return { kind: 'found', sigmaW2, sigmaB2, qStar: reached.qStar };
     }
@@ -60,7 +83,7 @@ function criticalByVariance(act: Activation, sigmaB2: number): CriticalPoint | n
 }
 
 /** The critical σ_w² for this σ_b²; `hint` (e.g. the neighbouring σ_b²'s answer) narrows the search. */
-export function criticalSigmaW2(activation: string | Activation, sigmaB2: number, hint?: number): CriticalPoint {
+export function criticalSigmaW2(activation: string | Activation, sigmaB2: number, hint?: number, options?: CriticalOptions): CriticalPoint {
   const act = resolveActivation(activation);
   validateMeanFieldParams(1, sigmaB2);
   if (act.homogeneous) {
@@ -74,11 +97,12 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
     }
     return { kind: 'found', sigmaW2, sigmaB2, qStar: null, note: 'χ₁ = 1 here for every q, but with σ_b² > 0 q grows linearly with depth: no finite q*' };
   }
-  const chi = chi1Evaluator(act, sigmaB2);
+  const m = means(act, options);
+  const chi = chi1Evaluator(act, sigmaB2, m);
   if (sigmaB2 === 0 && act.phi(0) === 0) {
     // q = 0 is a fixed point with χ₁ = σ_w²·lim_{q→0} E φ′(√q z)²; if the transition happens where it loses
     // stability, the critical σ_w² is exactly 1/lim E φ′², with q* = 0 (χ₁ is flat on the chaotic side there).
-    const s0 = 1 / lengthMap(act, 0).Tdot;
+    const s0 = 1 / m.meanSquareSlope(0);
     if (s0 > SCAN_MIN && s0 < LIMITS.sigmaW2Max) {
       const below = chi(s0 * (1 - 1e-6));
       const above = chi(s0 * (1 + 1e-6));
@@ -93,9 +117,22 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
   const finish = (lo: number, flo: number, hi: number, fhi: number): CriticalPoint => {
     const sigmaW2 = brent(f, lo, hi, { xtol: 1e-15 }, flo, fhi);
     const q = chi(sigmaW2);
-    return { kind: 'found', sigmaW2, sigmaB2, qStar: q ? q.qStar : null };
+    // The scan warm-starts q* along σ_w²; with two stable fixed points (GELU) the root may sit on one the orbit from
+    // q⁰ = 1 never reaches. Accept only a crossing that holds for the fixed point actually reached from q⁰ = 1.
+    const cold = solveQStar(act, sigmaW2, sigmaB2, 1, undefined, m.meanSquare);
+    const chiCold = cold.kind === 'finite' ? sigmaW2 * m.meanSquareSlope(cold.qStar) : Number.NaN;
+    if (!(Math.abs(chiCold - 1) <= CROSSING_CHECK)) {
+      return {
+        kind: 'none',
+        sigmaB2,
+        reason:
+          `no continuous transition: near σ_w² = ${sigmaW2.toPrecision(6)} the fixed point reached from q⁰ = 1 jumps ` +
+          `(χ₁ = ${Number.isFinite(chiCold) ? chiCold.toPrecision(4) : 'undefined'} there; ${act.name} has two stable fixed points)`,
+      };
+    }
+    return { kind: 'found', sigmaW2, sigmaB2, qStar: cold.kind === 'finite' ? cold.qStar : q ? q.qStar : null };
   };
-  const viaQ = criticalByVariance(act, sigmaB2);
+  const viaQ = criticalByVariance(act, sigmaB2, m);
   if (viaQ) return viaQ;
   if (hint !== undefined && Number.isFinite(hint) && hint > SCAN_MIN && hint < LIMITS.sigmaW2Max) {
     // expand a bracket around the hint
@@ -150,12 +187,12 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
 }
 
 /** The critical line over several σ_b² (each warm-started from the previous answer). */
-export function criticalCurve(activation: string | Activation, sigmaB2s: ArrayLike<number>): CriticalPoint[] {
+export function criticalCurve(activation: string | Activation, sigmaB2s: ArrayLike<number>, options?: CriticalOptions): CriticalPoint[] {
   const act = resolveActivation(activation);
   const out: CriticalPoint[] = [];
   let hint: number | undefined;
   for (let i = 0; i < sigmaB2s.length; i++) {
-    const p = criticalSigmaW2(act, sigmaB2s[i], hint);
+    const p = criticalSigmaW2(act, sigmaB2s[i], hint, options);
     hint = p.kind === 'found' ? p.sigmaW2 : undefined;
     out.push(p);
   }
