@@ -14,13 +14,13 @@ import { trainCell } from './train-cell';
 
 /**
  * Wall time of the default sweep (`ntk-lab trainability --out <dir>`, 48 cells, 200 steps each), measured on the
- * 2-core VM with tfjs-wasm (one thread, SIMD) while other jobs kept the load average at 5.6–7: 740 s. Deep cells
- * dominate (L = 32: 18–47 s each, L = 2: 2–6 s). Idle, expect less; on that run the plane showed seed 001 Fig. 3's
+ * 2-core VM with tfjs-wasm (one thread, SIMD): 380 s near idle (740 s while other jobs kept the load average at
+ * 5.6–7). Deep cells dominate (L = 32: 18–47 s each under load, L = 2: 2–6 s). On the loaded run the plane showed seed 001 Fig. 3's
  * pattern: the ordered side (σ_w² = 0.5) untrainable from L = 16 (10 %), the near-critical column σ_w² ≈ 1.5 still
  * at 31 % train / 30 % test at L = 32, and the chaotic side training above chance (39 % at σ_w² = 3.5, L = 16)
  * while testing at chance (11 %).
  */
-export const DEFAULT_SWEEP_SECONDS = 740;
+export const DEFAULT_SWEEP_SECONDS = 380;
 
 export interface SweepContext {
   /** Called once per finished cell. */
