@@ -60,6 +60,13 @@ export function optionalString(values: FlagValues, flag: string): string | undef
   return typeof v === 'string' ? v : undefined;
 }
 
+/** An optional flag whose value must be one of `allowed` (undefined when the flag is absent). */
+export function choice<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
 /** The flags that fix a network (seed 004 §2): σ_w², L, M and n₀ given directly or as α₀ = n₀/M (default 1). */
 export const NETWORK_FLAGS = {
   'sigma-w2': { type: 'string' },

@@ -9,24 +9,17 @@ import { sampleGdStepDense } from './gd-step-dense';
 import { sampleGdStepExact, type GdStepSpec } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import type { BlockArrays } from './pool-work';
-import { FEASIBILITY_LIMITS, fmtBytes, tooSlow } from './sample-block';
+import { FEASIBILITY_LIMITS, fmtBytes, tooSlow, widthsOf } from './sample-block';
 
 // Single-core costs used for the time estimates (bench/gd-step.ts measures them; conservative).
 const LAZY_STEP_SECONDS_PER_UNIT = 1.5e-6; // per input per hidden unit, both passes before and after the step
 const DENSE_FLOPS_PER_SECOND = 3e8;
 
-export function gdStepWidths(params: GdStepParams): number[] {
-  const widths = new Array<number>(params.depth);
-  widths[0] = params.inputDim;
-  for (let l = 1; l < params.depth; l++) widths[l] = params.width;
-  return widths;
-}
-
 export function gdStepSpec(params: GdStepParams): GdStepSpec {
   return {
     sigmaW2: params.sigmaW2,
     sigmaB2: params.sigmaB2,
-    widths: gdStepWidths(params),
+    widths: widthsOf(params),
     activation: params.activation,
     lr: params.lr,
     target: params.target,
@@ -49,7 +42,7 @@ export function runGdStepBlock(params: GdStepParams, block: number, count: numbe
 }
 
 export function checkGdStepFeasible(params: GdStepParams): { ok: true } | { ok: false; reason: string } {
-  const widths = gdStepWidths(params);
+  const widths = widthsOf(params);
   const N = params.samples;
   const L = params.depth;
   const inputs = params.pairCos === undefined ? 1 : 2;

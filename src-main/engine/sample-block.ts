@@ -27,8 +27,8 @@ export function routeOf(params: MeasureParams): SamplerRoute {
   return (params.sigmaB2 ?? 0) === 0 && params.pairCos === undefined ? 'exact-diagonal' : 'lazy-gaussian';
 }
 
-/** [n₀, M, …, M]: input dimension and L − 1 hidden layers of width M. */
-export function widthsOf(params: MeasureParams): number[] {
+/** [n₀, M, …, M]: input dimension and L − 1 hidden layers of width M (any job's network: measure, gd-step, …). */
+export function widthsOf(params: Pick<MeasureParams, 'depth' | 'width' | 'inputDim'>): number[] {
   const widths = new Array<number>(params.depth);
   widths[0] = params.inputDim;
   for (let l = 1; l < params.depth; l++) widths[l] = params.width;

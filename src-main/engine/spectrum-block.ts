@@ -2,17 +2,10 @@
 // sampled exactly by the lazy-Gaussian sampler (docs/lazy-gaussian.md) on m inputs with ‖x‖² = n₀ = M and pairwise cosine c, in
 // NTK parametrization; per network the largest eigenvalue of its m×m Θ and the mean of the other m − 1 (the bulk).
 // Block b uses new Rng(seed, b) like every pool job. Networks whose Θ leaves float64 fail the block with the reason.
-import { symmetricEigenvalues } from '../../src-shared/theory/meanfield/spectrum';
+import { equicorrelatedGram, symmetricEigenvalues } from '../../src-shared/theory/meanfield/spectrum';
 import { Rng } from '../../src-shared/rng';
 import { LazyNtkSampler } from './lazy-gaussian';
 import type { BlockArrays, SpectrumWork } from './pool-work';
-
-/** r²((1 − c)I + c𝟏𝟏ᵀ): m inputs of norm r with pairwise cosine c. */
-export function equicorrelatedGram(m: number, c: number, r2 = 1): Float64Array {
-  const g = new Float64Array(m * m).fill(c * r2);
-  for (let a = 0; a < m; a++) g[a * m + a] = r2;
-  return g;
-}
 
 export function runSpectrumBlock(p: SpectrumWork, block: number, count: number): BlockArrays {
   if (!Number.isInteger(block) || block < 0) throw new RangeError(`block must be an integer ≥ 0 (got ${block})`);
@@ -20,7 +13,7 @@ export function runSpectrumBlock(p: SpectrumWork, block: number, count: number):
   const m = p.inputs;
   const widths = new Array<number>(p.depth).fill(p.width); // n₀ = M
   // ‖x‖² = n₀ (O(1) coordinates, seed 001's convention): the first layer's covariance is σ_w²C + σ_b²
-  const sampler = new LazyNtkSampler({ sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, widths, activation: p.activation, parametrization: 'ntk' }, equicorrelatedGram(m, p.inputCos, p.width));
+  const sampler = new LazyNtkSampler({ sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, widths, activation: p.activation, parametrization: 'ntk' }, equicorrelatedGram(m, p.width, p.inputCos * p.width));
   const rng = new Rng(p.seed, block);
   const theta = new Float64Array(count), lambdaMax = new Float64Array(count), bulk = new Float64Array(count);
   const K = new Float64Array(m * m);

@@ -7,14 +7,13 @@ import { relativeChange, type RelativeChange } from '../../src-shared/stats/rela
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
+import { POOL_BACKENDS } from './measure-run';
 
 /** Stream of the bootstrap's Rng (apart from the samplers' block streams). */
 const BOOTSTRAP_STREAM = 0x6d57_b007;
 
-export const GD_STEP_BACKENDS = {
-  exact: 'exact lazy-Gaussian sampler (float64, worker_threads)',
-  dense: 'materialized weights, typed arrays (float64, worker_threads)',
-} as const;
+/** Where the step's networks run on the pool: the same samplers measurements name (measure-run.ts). */
+const GD_STEP_BACKENDS = { exact: POOL_BACKENDS['lazy-gaussian'], dense: POOL_BACKENDS.dense } as const;
 
 /** Estimates or SEs that left float64 are refused with what is known, never sent as NaN/Infinity. */
 function beyondFloat64(what: string, c: RelativeChange): void {

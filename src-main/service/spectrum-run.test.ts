@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ntkSpectrumParamsSchema, type SpectrumPoint } from '../../src-shared/contract/ntk-spectrum';
-import { kernelRecursion, ntkSpectrum } from '../../src-shared/theory/meanfield';
+import { equicorrelatedGram, kernelRecursion, ntkSpectrum } from '../../src-shared/theory/meanfield';
 import { LabService } from './lab-service';
 
 const svc = new LabService({ workers: 2 });
@@ -8,7 +8,7 @@ afterAll(() => svc.close());
 
 /** Infinite-width spectrum at depth L: the recursion from the first hidden layer's covariance σ_w²C + σ_b² (see the contract). */
 function theory(activation: string, sigmaW2: number, sigmaB2: number, m: number, c: number, L: number) {
-  const gram0 = new Float64Array(m * m).map((_, i) => sigmaW2 * (i % (m + 1) === 0 ? 1 : c) + sigmaB2);
+  const gram0 = equicorrelatedGram(m, sigmaW2 + sigmaB2, sigmaW2 * c + sigmaB2);
   return ntkSpectrum(kernelRecursion({ activation, sigmaW2, sigmaB2, gram0, m, depth: L - 1 }).theta, m);
 }
 

@@ -2,7 +2,7 @@
 // order given; each finished depth is a progress point. E[λ_max] and E[bulk] with their SEs, κ = E[λ_max]/E[bulk]
 // with the delta-method SE of a ratio of means over the same networks.
 import type { NtkSpectrumParams, SpectrumPoint } from '../../src-shared/contract/ntk-spectrum';
-import { relativeChange } from '../../src-shared/stats/relative-change';
+import { ratioOfPairedMeans } from '../../src-shared/stats/relative-change';
 import { meanWithStderr } from '../../src-shared/stats/summary';
 import type { Activation } from '../engine/activations';
 import { LAZY_MAX_STORED_VALUES } from '../engine/lazy-gaussian';
@@ -56,9 +56,7 @@ export async function runSpectrum(pool: WorkerPool, p: NtkSpectrumParams, onPoin
     );
     let kappa;
     try {
-      // κ = E[λ_max]/E[bulk]: the ratio-of-means estimator of relative-change.ts with "before" = bulk, "change" = λ_max − bulk
-      const r = relativeChange(bulk, lambdaMax);
-      kappa = { estimate: 1 + r.relativeChange.estimate, stderr: r.relativeChange.stderr };
+      kappa = ratioOfPairedMeans(lambdaMax, bulk);
     } catch (err) {
       throw new LabServiceError('failed', `the spectrum at depth ${depth} cannot be summarized: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTrainabilityParams, type CellRecord, type GridSpec } from '../../src-shared/contract/trainability';
 
 const GRID: GridSpec = { sigmaW2: { min: 0.5, max: 4, count: 8 }, depth: { values: [2, 5, 10, 20, 30, 40] } };
-import { MAP_STATUS, criticalSigmaW2, kernelRecursion, meanfieldPoint, ntkSpectrum, pairRecursion } from '../../src-shared/theory/meanfield';
+import { MAP_STATUS, criticalSigmaW2, equicorrelatedGram, kernelRecursion, meanfieldPoint, ntkSpectrum, pairRecursion } from '../../src-shared/theory/meanfield';
 import { scriptedLab } from './fake-lab.test-util';
 import {
   NONE_RGB,
@@ -16,7 +16,6 @@ import {
   coarseToFine,
   contourLines,
   depthScaleContours,
-  equicorrelatedGram,
   etaRows,
   gridPoints,
   log10DepthOverXi,
@@ -244,7 +243,7 @@ describe('NTK along depth', () => {
   it('equals kernelRecursion on the full m×m Gram matrix (ReLU, σ_b² > 0) and its Jacobi spectrum', () => {
     const [sW, sB, c0, m, L] = [1.7, 0.2, 0.3, 5, 12];
     const curve = run(ntkAlongDepth('relu', sW, sB, c0, L));
-    const k1 = equicorrelatedGram(sW + sB, sW * c0 + sB, m);
+    const k1 = equicorrelatedGram(m, sW + sB, sW * c0 + sB);
     const full = kernelRecursion({ activation: 'relu', sigmaW2: sW, sigmaB2: sB, gram0: k1, m, depth: L - 1 });
     const last = curve.layers[L - 1];
     for (let i = 0; i < m; i++) {

@@ -20,6 +20,7 @@ import {
   MAP_STATUS,
   correlationSeries,
   criticalPoint,
+  equicorrelatedGram,
   etaTheory,
   fixedPoint,
   lengthMap,
@@ -476,18 +477,11 @@ export interface SpectrumRow {
   kappa: number | null;
 }
 
-/** The m×m Gram matrix with diagonal p and off-diagonal p_ab. */
-export function equicorrelatedGram(p: number, pab: number, m: number): Float64Array {
-  const g = new Float64Array(m * m).fill(pab);
-  for (let i = 0; i < m; i++) g[i * m + i] = p;
-  return g;
-}
-
 /** Spectrum per depth via ntkSpectrum (Jacobi) on the m×m Gram matrix. */
 export function spectrumRows(curve: NtkDepthCurve, m: number): SpectrumRow[] {
   if (!(Number.isInteger(m) && m >= 2 && m <= 64)) throw new RangeError(`number of inputs m must be an integer in [2, 64], got ${m}`);
   return curve.layers.map((l) => {
-    const s = ntkSpectrum(equicorrelatedGram(l.p, l.pab, m), m);
+    const s = ntkSpectrum(equicorrelatedGram(m, l.p, l.pab), m);
     return { depth: l.depth, lambdaMax: s.lambdaMax, bulk: s.lambdaRest, kappa: s.kappa };
   });
 }

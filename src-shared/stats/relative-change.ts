@@ -69,6 +69,30 @@ function ratioOfMeans(d: Float64Array, t: Float64Array): RatioEstimate {
   return { estimate: r, stderr: Math.sqrt(ss / (n * (n - 1))) / Math.abs(tBar) };
 }
 
+/**
+ * mean(numerator)/mean(denominator) over paired samples (the same networks) with its delta-method SE, on values
+ * divided by the largest |value| so squares cannot overflow. E.g. κ = E[λ_max]/E[bulk], E[Θ(x,x̃)]/E[Θ(x,x)].
+ */
+export function ratioOfPairedMeans(numerator: ArrayLike<number>, denominator: ArrayLike<number>): RatioEstimate {
+  const n = denominator.length;
+  if (numerator.length !== n) throw new RangeError(`ratio of means: numerator and denominator must have the same length (got ${numerator.length} and ${n})`);
+  if (n < 2) throw new RangeError(`ratio of means needs at least 2 paired samples (got ${n})`);
+  let S = 0, sum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = numerator[i], b = denominator[i];
+    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError(`ratio of means: sample ${i} is not finite (${a}, ${b})`);
+    S = Math.max(S, Math.abs(a), Math.abs(b));
+    sum += b;
+  }
+  if (sum === 0) throw new RangeError('ratio of means: the mean of the denominator is 0');
+  const num = new Float64Array(n), den = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    num[i] = numerator[i] / S;
+    den[i] = denominator[i] / S;
+  }
+  return ratioOfMeans(num, den);
+}
+
 /** Paired bootstrap SE of Σd/Σt: resample network indices. */
 function bootstrapRatio(d: Float64Array, t: Float64Array, replicates: number, rng: Rng): number {
   const n = t.length;

@@ -11,6 +11,7 @@ import type { Estimate } from '../contract/measure';
 import { Rng } from '../rng';
 import { bootstrapReplicates, stderrOfReplicates } from './bootstrap';
 import { dispersionOfNormalized } from './ratio-estimator';
+import { ratioOfPairedMeans } from './relative-change';
 import { topShareOfSquares } from './tail';
 
 /** Bootstrap replicates for the dispersion SE (the SE itself is then known to ≈ 1/√(2·200) = 5 %). */
@@ -149,28 +150,6 @@ export function stderrMethodFor(n: number, opts: SummaryOptions = {}): StderrMet
   return opts.speed === 'fast' || n > BOOTSTRAP_MAX_N ? 'delta-method' : 'bootstrap';
 }
 
-/** Delta-method SE of mean(b)/mean(a) over paired samples. */
-function ratioOfMeansStderr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  const r = mb / ma;
-  let vaa = 0, vbb = 0, vab = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i] - ma, db = b[i] - mb;
-    vaa += da * da;
-    vbb += db * db;
-    vab += da * db;
-  }
-  const v = (vbb - 2 * r * vab + r * r * vaa) / (n - 1);
-  return Math.sqrt(Math.max(0, v) / n) / Math.abs(ma);
-}
-
 /** Off-diagonal summary from paired samples θ(x, x) and θ(x, x̃) of the same N ≥ 3 networks. */
 export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLike<number>, seed: number, opts: SummaryOptions = {}): PairSummary {
   if (theta.length !== thetaOff.length) throw new RangeError(`paired summary: ${theta.length} diagonal vs ${thetaOff.length} off-diagonal samples`);
@@ -179,7 +158,7 @@ export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLi
   if (!(diag > 0)) throw new RangeError('paired summary: mean of θ(x, x) is not positive');
   return {
     meanRatio: meanWithStderr(thetaOff).estimate / diag,
-    meanRatioStderr: ratioOfMeansStderr(theta, thetaOff),
+    meanRatioStderr: ratioOfPairedMeans(thetaOff, theta).stderr,
     dispersion: dispersionWithStderr(thetaOff, seed, stderrMethodFor(theta.length, opts), opts.replicates),
   };
 }

@@ -6,7 +6,7 @@ import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParamsInput, type GdStepResult
 import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../../src-shared/params';
 import type { LabService } from '../../service/lab-service';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
-import { checked, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
+import { checked, choice, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
 import { fmt, fmtEstimate, jsonLine, table } from '../format';
 
 const FLAGS = {
@@ -25,12 +25,6 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (text === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
-  return text as T;
-}
-
 function parseGdStep(args: string[]): { params: GdStepParamsInput; workers?: number; json: boolean } {
   const values = parseFlags(args, FLAGS);
   const network = parseNetwork(values);
@@ -43,8 +37,8 @@ function parseGdStep(args: string[]): { params: GdStepParamsInput; workers?: num
     lr,
     samples,
     seed,
-    method: oneOf('method', optionalString(values, 'method'), GD_STEP_METHODS, 'exact'),
-    activation: oneOf('activation', optionalString(values, 'activation'), ACTIVATIONS, 'relu'),
+    method: choice('method', optionalString(values, 'method'), GD_STEP_METHODS) ?? 'exact',
+    activation: choice('activation', optionalString(values, 'activation'), ACTIVATIONS) ?? 'relu',
   };
   const num = (flag: string): number | undefined => {
     const text = optionalString(values, flag);

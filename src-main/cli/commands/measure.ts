@@ -5,7 +5,7 @@ import { MEASURE_METHODS, type MeasureParamsInput, type MeasureResult } from '..
 import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../../src-shared/params';
 import type { LabService } from '../../service/lab-service';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
-import { checked, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
+import { checked, choice, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
 import { fmt, fmtEstimate, jsonLine, table } from '../format';
 
 const FLAGS = {
@@ -26,14 +26,11 @@ function parseMeasure(args: string[]): { params: MeasureParamsInput; workers?: n
   const seed = checked('seed', seedSchema, parseInteger('seed', requireString(values, 'seed')));
   const sigmaB2Text = optionalString(values, 'sigma-b2');
   const pairCosText = optionalString(values, 'pair-cos');
-  const method = optionalString(values, 'method') ?? 'exact';
-  if (!(MEASURE_METHODS as readonly string[]).includes(method)) {
-    throw new UsageError(`--method: expected one of ${MEASURE_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
-  }
+  const method = choice('method', optionalString(values, 'method'), MEASURE_METHODS) ?? 'exact';
   const workersText = optionalString(values, 'workers');
   const workers = workersText === undefined ? undefined : parseInteger('workers', workersText);
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
-  const params: MeasureParamsInput = { ...network, samples, seed, method: method as (typeof MEASURE_METHODS)[number] };
+  const params: MeasureParamsInput = { ...network, samples, seed, method };
   if (sigmaB2Text !== undefined) params.sigmaB2 = checked('sigma-b2', sigmaB2Schema, parseNumber('sigma-b2', sigmaB2Text));
   if (pairCosText !== undefined) params.pairCos = checked('pair-cos', pairCosSchema, parseNumber('pair-cos', pairCosText));
   return { params, workers, json: values.json === true };

@@ -16,7 +16,7 @@ import {
 } from '../../../src-shared/contract/train-dynamics';
 import { ACTIVATIONS } from '../../../src-shared/contract/gd-step';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
-import { optionalString, parseFlags, parseInteger, parseNumber } from '../args';
+import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../args';
 import { fmt, jsonLine } from '../format';
 
 const FLAGS = {
@@ -42,12 +42,6 @@ const FLAGS = {
   backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-function choice<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
-  if (text === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
-  return text as T;
-}
 
 function parse(args: string[]): { params: TrainDynamicsParamsInput; backend: string; json: boolean } {
   const v = parseFlags(args, FLAGS);

@@ -34,6 +34,7 @@ export { criticalCurve, criticalSigmaW2, type CriticalPoint } from './critical-c
 export { RECURSION_MAX_DEPTH, RECURSION_MAX_INPUTS, kernelRecursion, pairRecursion, type KernelRecursionOptions, type KernelRecursionResult, type PairRecursionStep } from './recursions';
 export {
   criticalExponentA,
+  equicorrelatedGram,
   etaTheory,
   ntkSpectrum,
   symmetricEigenvalues,

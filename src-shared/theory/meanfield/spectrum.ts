@@ -14,6 +14,13 @@ import type { Activation } from './activation';
 import type { FixedPoint } from './fixed-point';
 import { phaseOfChi1, type MeanFieldPhase } from './depth-scales';
 
+/** The m×m Gram matrix of the dataset model above: `diag` on the diagonal, `off` everywhere else (row-major). */
+export function equicorrelatedGram(m: number, diag: number, off: number): Float64Array {
+  const g = new Float64Array(m * m).fill(off);
+  for (let a = 0; a < m; a++) g[a * m + a] = diag;
+  return g;
+}
+
 /** Eigenvalues of a symmetric m×m matrix (row-major) by cyclic Jacobi rotations, sorted descending. For small m. */
 export function symmetricEigenvalues(matrix: ArrayLike<number>, m: number): Float64Array {
   if (!Number.isInteger(m) || m < 1 || matrix.length !== m * m) throw new RangeError(`symmetricEigenvalues: need an m×m matrix, got ${matrix.length} entries for m = ${m}`);
