@@ -4,6 +4,7 @@ import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit'
 import { dispersionEstimate } from '../../src-shared/stats/ratio-estimator';
 import { sampleDense } from './dense';
 import { EXACT_KERNEL, logMeanTheta, sampleExactDiagonal, sampleExactDiagonalScaled } from './exact-diagonal';
+import { wasmKernels } from './wasm/kernels';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 function constantWidths(depth: number, width: number, inputDim: number): number[] {
@@ -140,27 +141,36 @@ describe('sampleExactDiagonal', () => {
     expect(Array.from(c)).not.toEqual(Array.from(a));
   });
 
-  // The fused kernel (RNG state in locals, draws inlined) must make exactly the plain passes' draws: any wrongly taken
-  // fast or slow path (ziggurat edge, Marsaglia–Tsang log test, ~3 % of draws) desynchronizes the stream and shows.
+  // The fused kernels (RNG state in locals, draws inlined; in JavaScript and in WebAssembly) must make exactly the
+  // plain passes' draws: any wrongly taken fast or slow path (ziggurat edge, Marsaglia–Tsang log test, ~3 % of
+  // draws) desynchronizes the stream and shows.
+  const withKernel = <T>(kernel: { fused: boolean; wasm: boolean }, f: () => T): T => {
+    try {
+      Object.assign(EXACT_KERNEL, kernel);
+      return f();
+    } finally {
+      Object.assign(EXACT_KERNEL, { fused: true, wasm: true });
+    }
+  };
   for (const [sigmaW2, widths] of [
     [2, constantWidths(60, 200, 200)],
     [1.5, [300, 100, 2000, 65, 100, 40_000, 100]],
     [2.6, constantWidths(30, 1000, 500)],
   ] as Array<[number, number[]]>) {
-    it(`fused kernel is bit-identical to the plain per-layer passes (σ_w² = ${sigmaW2}, widths ${widths.length > 8 ? `${widths[1]} × ${widths.length - 1}` : widths.join(', ')})`, () => {
-      const a = new Rng(42, widths.length), b = new Rng(42, widths.length);
-      let plain: Float64Array;
-      try {
-        EXACT_KERNEL.fused = false;
-        plain = sampleExactDiagonalScaled(sigmaW2, widths, 4000, a).theta;
-      } finally {
-        EXACT_KERNEL.fused = true;
+    it(`fused kernels (JavaScript, WebAssembly) are bit-identical to the plain per-layer passes (σ_w² = ${sigmaW2}, widths ${widths.length > 8 ? `${widths[1]} × ${widths.length - 1}` : widths.join(', ')})`, () => {
+      expect(wasmKernels()).not.toBeNull();
+      const rngs = [0, 1, 2].map(() => new Rng(42, widths.length));
+      const plain = withKernel({ fused: false, wasm: false }, () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[0]).theta);
+      const fusedJs = withKernel({ fused: true, wasm: false }, () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[1]).theta);
+      const fusedWasm = withKernel({ fused: true, wasm: true }, () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[2]).theta);
+      for (const fused of [fusedJs, fusedWasm]) {
+        let mismatches = 0;
+        for (let i = 0; i < plain.length; i++) if (plain[i] !== fused[i]) mismatches++;
+        expect(mismatches).toBe(0);
       }
-      const fused = sampleExactDiagonalScaled(sigmaW2, widths, 4000, b).theta;
-      let mismatches = 0;
-      for (let i = 0; i < plain.length; i++) if (plain[i] !== fused[i]) mismatches++;
-      expect(mismatches).toBe(0);
-      expect(a.nextU32()).toBe(b.nextU32()); // and both consumed exactly the same words
+      const next = rngs.map((r) => r.nextU32());
+      expect(next[1]).toBe(next[0]); // and all consumed exactly the same words
+      expect(next[2]).toBe(next[0]);
     });
   }
 

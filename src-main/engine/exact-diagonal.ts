@@ -10,6 +10,7 @@
 import type { Rng } from '../../src-shared/rng';
 import { BinomialSampler, binomialHalfSampler, type OneWordAliasTable } from './binomial';
 import { CHI_C, CHI_C_MAX, ZIG_RATIO, ZIG_X, chiSquaredInt, gammaMarsagliaTsangSlow, normalZiggurat, normalZigguratEdge } from './gamma';
+import { rngWords, wasmKernels } from './wasm/kernels';
 
 /** Widths above this are refused (active counts are kept in an Int32Array). */
 export const EXACT_MAX_WIDTH = 2 ** 30;
@@ -114,13 +115,6 @@ function backwardPass(
 // K < 3, ziggurat edges, the M–T log test: ~3 % of draws) store the state back and call the shared functions. Output
 // is bit-identical to the plain passes (exact-diagonal.test.ts checks it); it applies when every hidden layer's
 // binomial draws from one 32-bit word (BinomialSampler.oneWordTable, 65 ≤ n_l ≲ 10⁵).
-
-/** The generator's state: src-shared/rng.ts keeps xoshiro128** words a, b, c, d in a private Int32Array `s`
- *  (null if that ever changes: the plain passes run then). */
-function rngState(rng: Rng): Int32Array | null {
-  const s = (rng as unknown as { s?: unknown }).s;
-  return s instanceof Int32Array && s.length === 4 ? s : null;
-}
 
 interface FusedTables {
   off: Int32Array; // per hidden layer: offset of its alias table in the concatenated arrays
@@ -282,9 +276,10 @@ function sampleFused(
   st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
 }
 
-/** Tests and benchmarks only: `fused = false` forces the plain per-layer passes, the reference the fused kernel
- *  reproduces bit for bit. */
-export const EXACT_KERNEL = { fused: true };
+/** Tests and benchmarks only: `fused = false` forces the plain per-layer passes, the reference the fused kernels
+ *  reproduce bit for bit; `wasm = false` runs the fused kernel in JavaScript instead of its WebAssembly copy
+ *  (wasm/kernels.as.ts, used whenever it loads). */
+export const EXACT_KERNEL = { fused: true, wasm: true };
 
 /**
  * n i.i.d. samples of Θ(x, x)/E[Θ] for ReLU, σ_b = 0, widths = [n₀, n₁, …, n_{L−1}] (L = widths.length weight layers,
@@ -321,10 +316,14 @@ export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<num
   const xhat = new Float64Array(L); // x̂_l = Π_{k ≤ l} N̂_x^k, x̂_0 = 1
   xhat[0] = 1;
 
-  const state = EXACT_KERNEL.fused ? rngState(rng) : null;
+  const state = EXACT_KERNEL.fused ? rngWords(rng) : null;
   const fused = state ? fusedTables(binom, L) : null;
   if (state && fused) {
-    sampleFused(L, n, fused, twoOverN, w, bias, active, ratioX, xhat, theta, rng, state, sigmaW2);
+    const wasm = EXACT_KERNEL.wasm ? wasmKernels() : null;
+    if (wasm) {
+      const failed = wasm.exactDiagonal(L, n, fused, twoOverN, w, bias, theta, state);
+      if (failed >= 0) throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${theta[failed]}) at σ_w² = ${sigmaW2}, L = ${L}`);
+    } else sampleFused(L, n, fused, twoOverN, w, bias, active, ratioX, xhat, theta, rng, state, sigmaW2);
     return { theta, logScale: logS };
   }
   for (let i = 0; i < n; i++) {

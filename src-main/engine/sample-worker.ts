@@ -5,7 +5,8 @@ import { BLOCK_ARRAYS, type BlockArrays, type PoolWork } from './pool-work';
 import { runBlock as samplerRunBlock } from './sample-block';
 import { runGdStepBlock } from './gd-step-block';
 import { runSpectrumBlock } from './spectrum-block';
-import { BOOTSTRAP_CHUNK_REPLICATES, dispersionBootstrapChunk } from '../../src-shared/stats/summary';
+import { BOOTSTRAP_CHUNK_REPLICATES, BOOTSTRAP_MAX_N, bootstrapChunkRng, dispersionBootstrapChunk } from '../../src-shared/stats/summary';
+import { rngWords, wasmKernels } from './wasm/kernels';
 
 /** main → worker: run block `block` (`count` networks) of a job; `task` is echoed back. */
 export interface BlockRequest {
@@ -48,9 +49,18 @@ function ownBuffer(a: Float64Array): Float64Array {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
 }
 
-/** Bootstrap chunk `chunk` (summary.ts fixes its size; the pool's split must match it). */
+/**
+ * Bootstrap chunk `chunk` (summary.ts fixes its size; the pool's split must match it), by the WebAssembly kernel when
+ * it loads (bit-identical); on an error code the JavaScript reruns the chunk and throws its own message.
+ */
 function runBootstrapChunk(values: Float64Array, seed: number, chunk: number, count: number): BlockArrays {
   if (count !== BOOTSTRAP_CHUNK_REPLICATES) throw new RangeError(`bootstrap chunks hold ${BOOTSTRAP_CHUNK_REPLICATES} replicates (asked for ${count})`);
+  const kernels = wasmKernels();
+  if (kernels && values.length >= 3 && values.length <= BOOTSTRAP_MAX_N) {
+    const words = rngWords(bootstrapChunkRng(seed, chunk));
+    const out = words && kernels.bootstrapDispersion(values, count, words);
+    if (out instanceof Float64Array) return { theta: out };
+  }
   return { theta: dispersionBootstrapChunk(values, seed, chunk) };
 }
 

@@ -87,10 +87,15 @@ export function normalizeForDispersion(samples: ArrayLike<number>): Float64Array
   return t;
 }
 
+/** The generator of bootstrap chunk `chunk` (its resamples are drawn from it in order). */
+export function bootstrapChunkRng(seed: number, chunk: number): Rng {
+  if (!Number.isInteger(chunk) || chunk < 0 || chunk >= BOOTSTRAP_CHUNKS) throw new RangeError(`bootstrap chunk must be an integer in [0, ${BOOTSTRAP_CHUNKS}) (got ${chunk})`);
+  return new Rng(seed, BOOTSTRAP_STREAM + chunk);
+}
+
 /** The App. C.3 dispersion on BOOTSTRAP_CHUNK_REPLICATES resamples of t (normalized values), chunk `chunk` of the bootstrap. */
 export function dispersionBootstrapChunk(t: Float64Array, seed: number, chunk: number): Float64Array {
-  if (!Number.isInteger(chunk) || chunk < 0 || chunk >= BOOTSTRAP_CHUNKS) throw new RangeError(`bootstrap chunk must be an integer in [0, ${BOOTSTRAP_CHUNKS}) (got ${chunk})`);
-  return bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, new Rng(seed, BOOTSTRAP_STREAM + chunk));
+  return bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, bootstrapChunkRng(seed, chunk));
 }
 
 /** All BOOTSTRAP_REPLICATES replicate values of the dispersion bootstrap, the chunks computed here one after another. */
