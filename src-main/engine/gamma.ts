@@ -27,6 +27,8 @@ export const ZIG_RATIO = new Float64Array(ZIG_BLOCKS);
   }
   for (let i = 0; i < ZIG_BLOCKS; i++) ZIG_RATIO[i] = ZIG_X[i + 1] / ZIG_X[i];
 }
+/** The density at the block edges, e^{−x_i²/2} (unnormalized), for wedge tests written with one exp. */
+export const ZIG_F = Float64Array.from(ZIG_X, (x) => Math.exp(-0.5 * x * x));
 const TWO_POW_M24 = 2 ** -24;
 const TWO_POW_M32 = 2 ** -32;
 

@@ -3,7 +3,7 @@ import { Rng } from '../../src-shared/rng';
 import { chiSquareCritical, chiSquareGof, ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { normalCdf } from './activations';
 import { GdStepExactSampler, sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
-import { fillNormals, GdStepFastSampler, sampleGdStepExactFast, seedNormalStream } from './gd-step-exact-fast';
+import { fillNormals, GD_STEP_KERNEL, GdStepFastSampler, sampleGdStepExactFast, seedNormalStream } from './gd-step-exact-fast';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
@@ -182,4 +182,30 @@ describe('bulk normal stream (fillNormals)', () => {
     const p = 2 * (1 - normalCdf(3.442619855899));
     expect(Math.abs(tail - N * p)).toBeLessThan(4 * Math.sqrt(N * p));
   });
+});
+
+describe('WebAssembly copy of the ReLU fast path', () => {
+  const cases: Array<[string, GdStepSpec]> = [
+    ['EOC, M = 64, L = 12', { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(12, 64), lr: 0.05, target: 0.3 }],
+    ['σ_b² > 0, n₀ ≠ M, NTK parametrization, α = 3', { sigmaW2: 1.7, sigmaB2: 0.1, widths: [40, 33, 70, 20, 50], lr: 0.2, target: -1, scale: 3, parametrization: 'ntk' }],
+    ['L = 2', { sigmaW2: 2.5, sigmaB2: 0, widths: [10, 100], lr: 0.01, target: 0 }],
+    // a large step: some networks leave float64 and are dropped by both
+    ['divergent steps', { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(30, 40), lr: 1e6, target: 5 }],
+  ];
+  for (const [name, spec] of cases)
+    it(`${name}: bit-identical to the JavaScript, same networks dropped`, () => {
+      const run = (wasm: boolean) => {
+        try {
+          GD_STEP_KERNEL.wasm = wasm;
+          return sampleGdStepExactFast(spec, 400, new Rng(17, 2));
+        } finally {
+          GD_STEP_KERNEL.wasm = true;
+        }
+      };
+      const js = run(false), wasm = run(true);
+      expect(wasm.diverged).toBe(js.diverged);
+      for (const key of ['theta', 'thetaAfter', 'output', 'outputAfter'] as const) expect(Array.from(wasm[key])).toEqual(Array.from(js[key]));
+      if (name === 'divergent steps') expect(js.diverged).toBeGreaterThan(0);
+      else expect(js.diverged).toBe(0);
+    });
 });

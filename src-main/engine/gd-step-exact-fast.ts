@@ -23,6 +23,11 @@ import * as zig from './gamma';
 import { gdStepSetup, type GdStepSamples, type GdStepSpec, type GdStepSetup } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
+import { wasmGdStepRelu, type WasmGdStepRelu } from './wasm/kernels';
+
+/** Tests and benchmarks only: `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
+ *  sample() (wasm/kernels.as.ts gdStepRelu, bit-identical, used whenever it loads). */
+export const GD_STEP_KERNEL = { wasm: true };
 
 const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's "already in the span" threshold
 
@@ -33,7 +38,7 @@ const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's
 // exact ziggurat as src-main/engine/gamma.ts (Doornik 2005, 128 blocks; its tables): one 32-bit word per variate in ~99 % of draws, wedges by exact rejection, tail by Marsaglia's method.
 // local bindings: under tsx every access to an imported binding goes through an export getter (hot loops below)
 const ZIG_BLOCKS = zig.ZIG_BLOCKS, ZIG_R = zig.ZIG_R, ZIG_X = zig.ZIG_X, ZIG_RATIO = zig.ZIG_RATIO;
-const ZIG_F = Float64Array.from(ZIG_X, (x) => Math.exp(-0.5 * x * x)); // density at the block edges (unnormalized)
+const ZIG_F = zig.ZIG_F; // density at the block edges (unnormalized)
 const TWO_POW_M24 = 2 ** -24;
 const TWO_POW_M32 = 2 ** -32;
 
@@ -373,6 +378,7 @@ export class GdStepFastSampler {
   private readonly one = new Float64Array(1); // scratch for scalar draws
   private readonly zeros: Float64Array;
   private readonly st = new Int32Array(4); // the network's normal stream (seedNormalStream)
+  private readonly wasm: WasmGdStepRelu | null; // ReLU, L ≥ 2: sample() runs there
 
   constructor(spec: GdStepSpec) {
     const s = gdStepSetup(spec);
@@ -430,6 +436,10 @@ export class GdStepFastSampler {
     this.nd2 = vec(L + 1);
     this.nxA2 = vec(L + 1);
     this.rho = vec(L + 1);
+    this.wasm =
+      GD_STEP_KERNEL.wasm && this.relu && L >= 2
+        ? wasmGdStepRelu({ depth: L, widths: n, cW: s.cW, cB: s.cB, sd: this.sd, sdB: this.sdB, inputNorm: s.inputNorm, lr: s.lr, target: s.target, scale: s.scale, tol2: TOL2 })
+        : null;
   }
 
   /**
@@ -441,6 +451,15 @@ export class GdStepFastSampler {
     const { n, cW, cB, inputNorm, lr, target, scale } = this.s;
     const L = this.depth;
     seedNormalStream(st, rng);
+    if (this.wasm) {
+      if (!this.wasm.run(st)) return false;
+      const r = this.wasm.result;
+      this.theta = r[0];
+      this.thetaAfter = r[1];
+      this.output = r[2];
+      this.outputAfter = r[3];
+      return true;
+    }
     const r2 = inputNorm * inputNorm;
     nx2[0] = r2;
     if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(st, bias[l], n[l], sdB);

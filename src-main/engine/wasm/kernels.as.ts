@@ -280,3 +280,326 @@ export function bootstrapDispersion(t: usize, n: i32, R: i32, scratch: usize, ou
   }
   return 0;
 }
+
+// ---- The one-input exact GD-step sampler for ReLU (gd-step-exact-fast.ts GdStepFastSampler.sample and its per-layer
+// passes, operation for operation). One call runs one network on the normal stream in g0..g3, already seeded by the
+// caller. Per-layer vectors come from a pointer table (TB): row l holds the f64 arrays h, x, δ, b, h′, x′, δ′, A₁,
+// C₁, A₂, R of layer l; per-layer scalars are f64 arrays indexed by l.
+
+@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function sto(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function fin(v: f64): bool { return v - v == 0; }
+
+const T_H = 0, T_X = 1, T_D = 2, T_B = 3, T_HA = 4, T_XA = 5, T_DA = 6, T_A1 = 7, T_C1 = 8, T_A2 = 9, T_R = 10, T_COLS = 11;
+let TB: usize = 0;
+@inline function vec(l: i32, k: i32): usize { return <usize>load<u32>(TB + (<usize>(l * T_COLS + k) << 2)); }
+
+let ZF: usize = 0;
+export function setGdTables(zf: usize): void { ZF = zf; }
+// the scan results of a pass (the JavaScript's sums[0], sums[1])
+let S0: f64 = 0, S1: f64 = 0;
+// the generic sampler's "already in the span" threshold, squared (lazy-matrix.ts LAZY_SPAN_TOLERANCE²), set by the caller
+let TOL2_: f64 = 0;
+export function setTolerance2(t: f64): void { TOL2_ = t; }
+
+function gdZigEdge(u: f64, i: i32): f64 {
+  for (;;) {
+    if (i == 0) {
+      let x: f64, y: f64;
+      do {
+        x = mlog((<f64>nextU32() + 0.5) * TWO_POW_M32) / ZIG_R;
+        y = mlog((<f64>nextU32() + 0.5) * TWO_POW_M32);
+      } while (-2 * y < x * x);
+      return u < 0 ? x - ZIG_R : ZIG_R - x;
+    }
+    const x = u * ld(ZX, i);
+    const fi = ld(ZF, i), fi1 = ld(ZF, i + 1);
+    if (fi1 + (<f64>nextU32() + 0.5) * TWO_POW_M32 * (fi - fi1) < mexp(-0.5 * x * x)) return x;
+    const w = <i32>nextU32();
+    i = w & 127;
+    u = (<f64>(w >> 7) + 0.5) * TWO_POW_M24;
+    if (Math.abs(u) < ld(ZR, i)) return u * ld(ZX, i);
+  }
+  return 0;
+}
+
+function fillNormals(out: usize, n: i32, scale: f64): void {
+  let s0 = g0, s1 = g1, s2 = g2, s3 = g3;
+  const X = ZX, RATIO = ZR;
+  for (let k = 0; k < n; k++) {
+    const c = s2 ^ s0, d = s3 ^ s1, m = s1 * 5;
+    s2 = c ^ (s1 << 9);
+    s0 = s0 ^ d;
+    s1 = s1 ^ c;
+    s3 = rotl(d, 11);
+    const w = rotl(m, 7) * 9;
+    const i = w & 127;
+    const u = (<f64>(w >> 7) + 0.5) * TWO_POW_M24;
+    if (Math.abs(u) < ld(RATIO, i)) sto(out, k, scale * (u * ld(X, i)));
+    else {
+      g0 = s0; g1 = s1; g2 = s2; g3 = s3;
+      sto(out, k, scale * gdZigEdge(u, i));
+      s0 = g0; s1 = g1; s2 = g2; s3 = g3;
+    }
+  }
+  g0 = s0; g1 = s1; g2 = s2; g3 = s3;
+}
+
+// fillNormalsDot(st, g, n, u, w1, w0, sums) with w1 − w0 = w (wp = 0: the second sum is not needed)
+function fillNormalsDot(gp: usize, n: i32, u: usize, wp: usize): void {
+  let s0 = g0, s1 = g1, s2 = g2, s3 = g3;
+  const X = ZX, RATIO = ZR;
+  let su: f64 = 0, sw: f64 = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s2 ^ s0, d = s3 ^ s1, m = s1 * 5;
+    s2 = c ^ (s1 << 9);
+    s0 = s0 ^ d;
+    s1 = s1 ^ c;
+    s3 = rotl(d, 11);
+    const w = rotl(m, 7) * 9;
+    const i = w & 127;
+    const v = (<f64>(w >> 7) + 0.5) * TWO_POW_M24;
+    let z: f64;
+    if (Math.abs(v) < ld(RATIO, i)) z = v * ld(X, i);
+    else {
+      g0 = s0; g1 = s1; g2 = s2; g3 = s3;
+      z = gdZigEdge(v, i);
+      s0 = g0; s1 = g1; s2 = g2; s3 = g3;
+    }
+    sto(gp, k, z);
+    su += ld(u, k) * z;
+    if (wp) sw += ld(wp, k) * z;
+  }
+  g0 = s0; g1 = s1; g2 = s2; g3 = s3;
+  S0 = su;
+  S1 = sw;
+}
+
+function dot(n: i32, a: usize, b: usize): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) s += ld(a, i) * ld(b, i);
+  return s;
+}
+
+function forward(n: i32, c: f64, A: usize, b: usize, h: usize, x: usize): f64 {
+  let nx2: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = c * ld(A, i) + ld(b, i);
+    sto(h, i, v);
+    const xi = 0.5 * (v + Math.abs(v));
+    sto(x, i, xi);
+    nx2 += xi * xi;
+  }
+  return nx2;
+}
+
+function topDelta(m: i32, w: usize, c: f64, x: usize, h: usize, out: usize, a: usize): f64 {
+  let n2: f64 = 0, cross: f64 = 0;
+  for (let j = 0; j < m; j++) {
+    const dv = <f64>(ld(h, j) > 0) * (ld(w, j) - c * ld(x, j));
+    sto(out, j, dv);
+    n2 += dv * dv;
+    cross += ld(a, j) * dv;
+  }
+  S0 = cross;
+  return n2;
+}
+
+function backwardBefore(m: i32, s: f64, k: f64, invNx: f64, nd: f64, x: usize, C1: usize, h: usize, out: usize, a: usize): f64 {
+  const kq = k * invNx;
+  let n2: f64 = 0, ad: f64 = 0;
+  for (let j = 0; j < m; j++) {
+    const c = kq * ld(x, j) + s * ld(C1, j);
+    sto(C1, j, c);
+    const dv = <f64>(ld(h, j) > 0) * nd * c;
+    sto(out, j, dv);
+    n2 += dv * dv;
+    ad += ld(a, j) * dv;
+  }
+  S0 = ad;
+  return n2;
+}
+
+function forwardAfterFirst(n: i32, h: usize, cEps: f64, delta: usize, x: usize, hA: usize, xA: usize): f64 {
+  let n2: f64 = 0, cross: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ld(h, i) - cEps * ld(delta, i);
+    sto(hA, i, v);
+    const xi = 0.5 * (v + Math.abs(v));
+    sto(xA, i, xi);
+    n2 += xi * xi;
+    cross += ld(x, i) * xi;
+  }
+  S0 = cross;
+  return n2;
+}
+
+// remainder1 (b = 0) and remainder2 of the JavaScript
+function remainder(m: i32, u0: usize, u1: usize, kappa: f64, r: usize, a: usize, b: usize): f64 {
+  let n2: f64 = 0, sa: f64 = 0, sb: f64 = 0;
+  for (let j = 0; j < m; j++) {
+    const v = ld(u1, j) - kappa * ld(u0, j);
+    sto(r, j, v);
+    n2 += v * v;
+    sa += ld(a, j) * v;
+    if (b) sb += ld(b, j) * v;
+  }
+  S0 = sa;
+  S1 = sb;
+  return n2;
+}
+
+function forwardAfterHidden(
+  n: i32, s: f64, k: f64, invNd: f64, delta: usize, A1: usize, A2: usize, c1: f64, rho: f64, b: usize, cEps: f64,
+  x: usize, hA: usize, xA: usize,
+): f64 {
+  const kp = k * invNd;
+  let n2: f64 = 0, cross: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = ld(delta, i);
+    const a2 = kp * d + s * ld(A2, i);
+    sto(A2, i, a2);
+    const v = c1 * ld(A1, i) + rho * a2 + ld(b, i) - cEps * d;
+    sto(hA, i, v);
+    const xi = 0.5 * (v + Math.abs(v));
+    sto(xA, i, xi);
+    n2 += xi * xi;
+    cross += ld(x, i) * xi;
+  }
+  S0 = cross;
+  return n2;
+}
+
+function backwardAfter(
+  m: i32, s: f64, d1: f64, tau: f64, k1: f64, k2: f64, invNx: f64, invRho: f64, cEpsX: f64,
+  x: usize, r: usize, C1: usize, g: usize, hA: usize, delta: usize, out: usize,
+): f64 {
+  const cx = tau * k1 * invNx - cEpsX, cr = tau * k2 * invRho, cg = tau * s;
+  let n2: f64 = 0, cross: f64 = 0;
+  for (let j = 0; j < m; j++) {
+    const dv = <f64>(ld(hA, j) > 0) * (d1 * ld(C1, j) + cx * ld(x, j) + cr * ld(r, j) + cg * ld(g, j));
+    sto(out, j, dv);
+    n2 += dv * dv;
+    cross += ld(delta, j) * dv;
+  }
+  S0 = cross;
+  return n2;
+}
+
+// GdStepFastSampler.sample for ReLU and L ≥ 2 after seedNormalStream: returns 1 and writes Θ, Θ′, f, f′ (of the
+// α-rescaled model) to out[0..3], or 0 where the JavaScript returns false (a value not finite).
+export function gdStepRelu(
+  L: i32, table: usize, nw: usize, cW: usize, cB: usize, sd: usize, nx2: usize, nd2: usize, nxA2: usize, rho: usize,
+  wTop: usize, g: usize, rRows: usize, one: usize, out: usize,
+  sdB: f64, inputNorm: f64, lr: f64, target: f64, scale: f64,
+): i32 {
+  TB = table;
+  const r2 = inputNorm * inputNorm;
+  sto(nx2, 0, r2);
+  if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(vec(l, T_B), load<i32>(nw + (<usize>l << 2)), sdB);
+  fillNormals(one, 1, sdB);
+  const bL = ld(one, 0);
+
+  // before the step: forward, query 1
+  for (let l = 1; l < L; l++) {
+    const nl = load<i32>(nw + (<usize>l << 2));
+    fillNormals(vec(l, T_A1), nl, ld(sd, l));
+    const v = forward(nl, Math.sqrt(ld(nx2, l - 1)), vec(l, T_A1), vec(l, T_B), vec(l, T_H), vec(l, T_X));
+    sto(nx2, l, v);
+    if (!fin(v)) return 0;
+  }
+  const nTop = load<i32>(nw + (<usize>(L - 1) << 2));
+  fillNormals(wTop, nTop, ld(sd, L));
+  const f = dot(nTop, wTop, vec(L - 1, T_X)) + bL;
+  // backward, query 2
+  let theta = ld(cW, L) * ld(nx2, L - 1) + ld(cB, L);
+  {
+    const top = L - 1;
+    sto(nd2, top, topDelta(nTop, wTop, 0, vec(top, T_X), vec(top, T_H), vec(top, T_D), top >= 2 ? vec(top, T_A1) : vec(top, T_D)));
+    let a1d = S0;
+    for (let l = L - 1; l >= 1; l--) {
+      theta += ld(nd2, l) * (ld(cW, l) * ld(nx2, l - 1) + ld(cB, l));
+      if (!fin(theta)) return 0;
+      if (l == 1) break;
+      const m = load<i32>(nw + (<usize>(l - 1) << 2)), nd = Math.sqrt(ld(nd2, l)), nx = Math.sqrt(ld(nx2, l - 1));
+      const invNd = nd > 0 ? 1 / nd : 0, invNx = nx > 0 ? 1 / nx : 0;
+      const xp = vec(l - 1, T_X);
+      fillNormalsDot(vec(l, T_C1), m, xp, 0);
+      const qg = S0 * invNx;
+      const o = vec(l - 1, T_D);
+      const sdl = ld(sd, l);
+      sto(nd2, l - 1, backwardBefore(m, sdl, a1d * invNd - sdl * qg, invNx, nd, xp, vec(l, T_C1), vec(l - 1, T_H), o, l - 1 >= 2 ? vec(l - 1, T_A1) : o));
+      a1d = S0;
+    }
+  }
+  if (!(fin(theta) && fin(f))) return 0;
+
+  const eps = (lr * (f - target)) / (scale * scale);
+  if (!fin(eps)) return 0;
+
+  // after the step: forward, query 3
+  sto(nxA2, 0, ld(nx2, 0));
+  {
+    const n1 = load<i32>(nw + 4);
+    const v = forwardAfterFirst(n1, vec(1, T_H), eps * (ld(cW, 1) * ld(nx2, 0) + ld(cB, 1)), vec(1, T_D), vec(1, T_X), vec(1, T_HA), vec(1, T_XA));
+    sto(nxA2, 1, v);
+    if (!fin(v)) return 0;
+  }
+  let cross = S0;
+  for (let l = 2; l < L; l++) {
+    const m = load<i32>(nw + (<usize>(l - 1) << 2)), nl = load<i32>(nw + (<usize>l << 2));
+    const nx = Math.sqrt(ld(nx2, l - 1)), nd = Math.sqrt(ld(nd2, l));
+    const invNx = nx > 0 ? 1 / nx : 0, invNd = nd > 0 ? 1 / nd : 0;
+    const r2l = remainder(m, vec(l - 1, T_X), vec(l - 1, T_XA), cross * invNx * invNx, vec(l, T_R), vec(l, T_C1), 0);
+    const c1 = cross * invNx;
+    let rh: f64 = 0, invRho: f64 = 0;
+    if (r2l > TOL2_ * ld(nxA2, l - 1)) {
+      rh = Math.sqrt(r2l);
+      invRho = 1 / rh;
+    }
+    sto(rho, l, rh);
+    const cq2 = S0 * invRho;
+    fillNormalsDot(vec(l, T_A2), nl, vec(l, T_D), 0);
+    const pg = S0 * invNd;
+    const cEps = eps * (ld(cW, l) * cross + ld(cB, l));
+    const sdl = ld(sd, l);
+    const v = forwardAfterHidden(nl, sdl, cq2 - sdl * pg, invNd, vec(l, T_D), vec(l, T_A1), vec(l, T_A2), c1, rh, vec(l, T_B), cEps, vec(l, T_X), vec(l, T_HA), vec(l, T_XA));
+    sto(nxA2, l, v);
+    cross = S0;
+    if (!fin(v)) return 0;
+  }
+  let outputAfter = dot(nTop, wTop, vec(L - 1, T_XA)) + bL - eps * (ld(cW, L) * cross + ld(cB, L));
+  // backward, query 4
+  let thetaAfter = ld(cW, L) * ld(nxA2, L - 1) + ld(cB, L);
+  let ndA2 = topDelta(nTop, wTop, eps * ld(cW, L), vec(L - 1, T_X), vec(L - 1, T_HA), vec(L - 1, T_DA), vec(L - 1, T_D));
+  let dCross = S0;
+  for (let l = L - 1; l >= 1; l--) {
+    thetaAfter += ndA2 * (ld(cW, l) * ld(nxA2, l - 1) + ld(cB, l));
+    if (!fin(thetaAfter)) return 0;
+    if (l == 1) break;
+    const nl = load<i32>(nw + (<usize>l << 2)), m = load<i32>(nw + (<usize>(l - 1) << 2));
+    const nd = Math.sqrt(ld(nd2, l)), nx = Math.sqrt(ld(nx2, l - 1));
+    const invNd = nd > 0 ? 1 / nd : 0, invNx = nx > 0 ? 1 / nx : 0;
+    const t2 = remainder(nl, vec(l, T_D), vec(l, T_DA), dCross * invNd * invNd, rRows, vec(l, T_A1), vec(l, T_A2));
+    let tau: f64 = 0, invTau: f64 = 0;
+    if (t2 > TOL2_ * ndA2) {
+      tau = Math.sqrt(t2);
+      invTau = 1 / tau;
+    }
+    const a1p = S0 * invTau, a2p = S1 * invTau;
+    const rl = ld(rho, l);
+    const invRho = rl > 0 ? 1 / rl : 0;
+    fillNormalsDot(g, m, vec(l - 1, T_X), vec(l, T_R));
+    const sdl = ld(sd, l);
+    const k1 = a1p - sdl * S0 * invNx, k2 = a2p - sdl * S1 * invRho;
+    ndA2 = backwardAfter(m, sdl, dCross * invNd, tau, k1, k2, invNx, invRho, eps * ld(cW, l) * dCross, vec(l - 1, T_X), vec(l, T_R), vec(l, T_C1), g, vec(l - 1, T_HA), vec(l - 1, T_D), vec(l - 1, T_DA));
+    dCross = S0;
+  }
+  const a2 = scale * scale;
+  const th = theta * a2, thA = thetaAfter * a2, fo = f * scale, foA = outputAfter * scale;
+  sto(out, 0, th);
+  sto(out, 1, thA);
+  sto(out, 2, fo);
+  sto(out, 3, foA);
+  return fin(th) && fin(thA) && fin(fo) && fin(foA) ? 1 : 0;
+}

@@ -3,7 +3,7 @@
 // callers use them when they load and fall back to the JavaScript otherwise. One instance per thread, loaded on
 // first use; its memory holds the constant tables once, then a scratch arena that each call lays out afresh.
 import type { Rng } from '../../../src-shared/rng';
-import { CHI_C, ZIG_RATIO, ZIG_X } from '../gamma';
+import { CHI_C, ZIG_F, ZIG_RATIO, ZIG_X } from '../gamma';
 import { KERNELS_WASM_BASE64 } from './kernels-binary';
 
 /** The part of the WebAssembly JS API used here (lib ES2022 has no WebAssembly types). */
@@ -23,6 +23,12 @@ interface KernelExports {
     twoOverN: number, w: number, bias: number, active: number, ratioX: number, xhat: number, theta: number,
   ): number;
   bootstrapDispersion(t: number, n: number, R: number, scratch: number, out: number): number;
+  setGdTables(zf: number): void;
+  setTolerance2(t: number): void;
+  gdStepRelu(
+    L: number, table: number, nw: number, cW: number, cB: number, sd: number, nx2: number, nd2: number, nxA2: number, rho: number,
+    wTop: number, g: number, rRows: number, one: number, out: number, sdB: number, inputNorm: number, lr: number, target: number, scale: number,
+  ): number;
 }
 
 /** The exact-diagonal kernel's alias tables (exact-diagonal.ts FusedTables). */
@@ -123,26 +129,131 @@ function align(p: number): number {
   return (p + 7) & ~7;
 }
 
-let instance: WasmKernels | null | undefined;
+let compiled: object | null | undefined;
 let failure = '';
+
+/** A fresh instance of the kernels module (its own memory), or null when WebAssembly is unavailable or fails. */
+function instantiate(): KernelExports | null {
+  try {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!api) throw new Error('WebAssembly is not available in this runtime');
+    if (compiled === null) return null;
+    compiled ??= new api.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    return new api.Instance(compiled, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+    compiled = null;
+    return null;
+  }
+}
+
+let instance: WasmKernels | null | undefined;
 
 /** This thread's kernels, or null when WebAssembly is unavailable or the module fails to load (wasmKernelsFailure says why). */
 export function wasmKernels(): WasmKernels | null {
   if (instance !== undefined) return instance;
-  try {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!api) throw new Error('WebAssembly is not available in this runtime');
-    const module = new api.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    const inst = new api.Instance(module, { env: { log: Math.log, exp: Math.exp } });
-    instance = new WasmKernels(inst.exports as unknown as KernelExports);
-  } catch (err) {
-    failure = err instanceof Error ? err.message : String(err);
-    instance = null;
-  }
+  const x = instantiate();
+  instance = x && new WasmKernels(x);
   return instance;
 }
 
-/** Why wasmKernels() returned null ('' if it did not). */
+/** Why the kernels did not load ('' if they did). */
 export function wasmKernelsFailure(): string {
   return failure;
+}
+
+/** What the one-input ReLU GD-step kernel needs of gd-step-exact.ts GdStepSetup (L ≥ 2). */
+export interface GdStepReluSpec {
+  /** Number of weight layers L ≥ 2. */
+  depth: number;
+  /** n₀, n₁, …, n_{L−1} (more entries are ignored). */
+  widths: ArrayLike<number>;
+  /** Per layer l = 1..L (index 0 unused): c_W, c_B of the parametrization, and the weight sd √(σ_w²/n_{l−1}). */
+  cW: ArrayLike<number>;
+  cB: ArrayLike<number>;
+  sd: ArrayLike<number>;
+  sdB: number;
+  inputNorm: number;
+  lr: number;
+  target: number;
+  scale: number;
+  /** lazy-matrix.ts LAZY_SPAN_TOLERANCE². */
+  tol2: number;
+}
+
+/**
+ * gd-step-exact-fast.ts GdStepFastSampler.sample for ReLU in WebAssembly, on an instance of its own whose memory holds
+ * the sampler's vectors (laid out once here). run(st) takes the network's normal stream as seeded by
+ * seedNormalStream; bit-identical to the JavaScript (gd-step-exact-fast.test.ts).
+ */
+export class WasmGdStepRelu {
+  /** Θ(x, x), Θ′(x, x), f(x), f′(x) of the last network that run() accepted. */
+  readonly result = new Float64Array(4);
+  private readonly x: KernelExports;
+  private readonly args: number[];
+  private readonly spec: GdStepReluSpec;
+  private readonly out: Float64Array;
+
+  constructor(x: KernelExports, spec: GdStepReluSpec) {
+    this.x = x;
+    this.spec = spec;
+    const n = spec.widths, L = spec.depth;
+    if (!(L >= 2 && n.length >= L)) throw new RangeError('the GD-step kernel needs L ≥ 2 and L widths');
+    let top = align(x.heapBase());
+    const reserve = (bytes: number): number => {
+      const p = top;
+      top = align(p + bytes);
+      return p;
+    };
+    const zf = reserve(8 * ZIG_F.length), zx = reserve(8 * ZIG_X.length), zr = reserve(8 * ZIG_RATIO.length);
+    let maxW = 1;
+    for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
+    const COLS = 11; // h, x, δ, b, h′, x′, δ′, A₁, C₁, A₂, R (kernels.as.ts T_*)
+    const table = reserve(4 * COLS * L);
+    const cells: number[] = new Array<number>(COLS * L).fill(0);
+    for (let l = 1; l < L; l++) {
+      for (let k = 0; k < 8; k++) cells[l * COLS + k] = reserve(8 * n[l]);
+      if (l >= 2) {
+        cells[l * COLS + 8] = reserve(8 * n[l - 1]); // C₁
+        cells[l * COLS + 9] = reserve(8 * n[l]); // A₂
+        cells[l * COLS + 10] = reserve(8 * n[l - 1]); // R
+      }
+    }
+    const nw = reserve(4 * L), cW = reserve(8 * (L + 1)), cB = reserve(8 * (L + 1)), sd = reserve(8 * (L + 1));
+    const nx2 = reserve(8 * (L + 1)), nd2 = reserve(8 * (L + 1)), nxA2 = reserve(8 * (L + 1)), rho = reserve(8 * (L + 1));
+    const wTop = reserve(8 * n[L - 1]), g = reserve(8 * maxW), rRows = reserve(8 * maxW), one = reserve(8), out = reserve(32);
+    const need = top - x.memory.buffer.byteLength;
+    if (need > 0) x.memory.grow(Math.ceil(need / 65536));
+    const buf = x.memory.buffer; // no growth after this: the views below stay attached
+    new Float64Array(buf, zf, ZIG_F.length).set(ZIG_F);
+    new Float64Array(buf, zx, ZIG_X.length).set(ZIG_X);
+    new Float64Array(buf, zr, ZIG_RATIO.length).set(ZIG_RATIO);
+    x.setTables(zx, zr, 0);
+    x.setGdTables(zf);
+    x.setTolerance2(spec.tol2);
+    new Int32Array(buf, table, COLS * L).set(cells);
+    new Int32Array(buf, nw, L).set(Array.from(n).slice(0, L));
+    for (const [p, v] of [[cW, spec.cW], [cB, spec.cB], [sd, spec.sd]] as const) {
+      const view = new Float64Array(buf, p, L + 1);
+      for (let l = 1; l <= L; l++) view[l] = v[l];
+    }
+    this.out = new Float64Array(buf, out, 4);
+    this.args = [L, table, nw, cW, cB, sd, nx2, nd2, nxA2, rho, wTop, g, rRows, one, out];
+  }
+
+  /** One network on the stream st (seeded by the caller); false where the JavaScript sample() returns false. */
+  run(st: Int32Array): boolean {
+    const x = this.x, a = this.args, s = this.spec;
+    x.setState(st[0], st[1], st[2], st[3]);
+    const ok = x.gdStepRelu(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], s.sdB, s.inputNorm, s.lr, s.target, s.scale);
+    if (ok !== 1) return false;
+    this.result.set(this.out);
+    return true;
+  }
+}
+
+/** A GD-step kernel for spec, or null when WebAssembly is unavailable. */
+export function wasmGdStepRelu(spec: GdStepReluSpec): WasmGdStepRelu | null {
+  const x = instantiate();
+  return x && new WasmGdStepRelu(x, spec);
 }
