@@ -1,6 +1,7 @@
 // First-GD-step benchmark (issue 4): the exact lazy-Gaussian step sampler against the dense float64 reference at
 // M = 200, L = 50 (σ_w² = 2, α₀ = 1, one input) in the same run; target exact ≥ 100× dense. Both exact paths are
-// timed: the one-input closed form (gd-step-exact-fast.ts, what sampleGdStepExact runs without a pair) and the
+// timed: the one-input closed form (gd-step-exact-fast.ts, what sampleGdStepExact runs without a pair; its ReLU loop
+// in WebAssembly, also timed in its JavaScript original) and the
 // generic LazyGaussianMatrix sampler (GdStepExactSampler, what pairs use).
 // Single-threaded; each figure is the best of a few repeats, in wall time and in this process's CPU time (the CPU
 // figure is less sensitive to other processes on a loaded machine). Run alone: npx tsx bench/gd-step.ts
@@ -8,6 +9,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../src-shared/rng';
 import { sampleGdStepDense } from '../src-main/engine/gd-step-dense';
+import { GD_STEP_KERNEL } from '../src-main/engine/gd-step-exact-fast';
 import { GdStepExactSampler, sampleGdStepExact, type GdStepSpec } from '../src-main/engine/gd-step-exact';
 
 const REPEATS = 3;
@@ -56,6 +58,18 @@ export async function benchGdStep(): Promise<string[]> {
   lines.push(`  M = ${M}, L = ${L}, one input: dense ${ms(dense)}/network (${N} timed)`);
   lines.push(`    exact, closed-form k = 1 path: ${ms(fast)}/network (${fastN} timed) → ${ratio(dense, fast)} faster than dense (target ≥ 100×)`);
   lines.push(`    exact, generic lazy-matrix:    ${ms(generic)}/network (${genericN} timed) → ${ratio(dense, generic)}; closed form ${ratio(generic, fast)} faster`);
+  {
+    // the closed form's ReLU loop runs in WebAssembly (bit-identical); its JavaScript original for comparison
+    let js: Timing;
+    try {
+      GD_STEP_KERNEL.wasm = false;
+      sampleGdStepExact(spec, 200, new Rng(1, 0));
+      js = per(best(() => sampleGdStepExact(spec, fastN, new Rng(2, 0))), fastN);
+    } finally {
+      GD_STEP_KERNEL.wasm = true;
+    }
+    lines.push(`    closed form in JavaScript:     ${ms(js)}/network → ${ratio(dense, js)} faster than dense; WebAssembly ${ratio(js, fast)} faster`);
+  }
   // the ratio grows ∝ M: dense draws M² normals per layer, exact 4M (plus O(M) projections)
   {
     const M2 = 800, L2 = 10, N2 = 2;

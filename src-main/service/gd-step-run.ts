@@ -7,13 +7,19 @@ import { relativeChange, type RelativeChange } from '../../src-shared/stats/rela
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
-import { POOL_BACKENDS } from './measure-run';
+import { KERNEL_ENGINE, POOL_BACKENDS } from './measure-run';
 
 /** Stream of the bootstrap's Rng (apart from the samplers' block streams). */
 const BOOTSTRAP_STREAM = 0x6d57_b007;
 
-/** Where the step's networks run on the pool: the same samplers measurements name (measure-run.ts). */
-const GD_STEP_BACKENDS = { exact: POOL_BACKENDS['lazy-gaussian'], dense: POOL_BACKENDS.dense } as const;
+/** Where the step's networks run on the pool: the samplers measurements name (measure-run.ts), and for one ReLU input
+ *  the closed-form exact path (gd-step-exact-fast.ts), whose ReLU loop runs as KERNEL_ENGINE. */
+function gdStepBackend(params: GdStepParams): string {
+  if (params.method === 'dense') return POOL_BACKENDS.dense;
+  if (params.pairCos === undefined && params.activation === 'relu' && params.depth >= 2)
+    return `exact lazy-Gaussian sampler, one-input closed form (float64 ${KERNEL_ENGINE}, worker_threads)`;
+  return POOL_BACKENDS['lazy-gaussian'];
+}
 
 /** Estimates or SEs that left float64 are refused with what is known, never sent as NaN/Infinity. */
 function beyondFloat64(what: string, c: RelativeChange): void {
@@ -114,7 +120,7 @@ export async function runGdStep(pool: WorkerPool, params: GdStepParams, opts: Gd
     count: 0,
     diverged: 0,
   };
-  const backend = GD_STEP_BACKENDS[params.method];
+  const backend = gdStepBackend(params);
   let lastEmit = -Infinity;
   let progressError: unknown;
 

@@ -61,6 +61,9 @@ const small = { sigmaW2: 2, depth: 10, width: 20, inputDim: 20, samples: 100, se
 
 describe('LabService requests', () => {
   const svc = service({ workers: 2, blockSize: 16, progressIntervalMs: 0 });
+  // One worker delivers blocks one at a time in order, so a job of 7 blocks always streams progress before done
+  // (with two, a slow block 0 can let all 7 arrive in one delivery: no partial result, correctly).
+  const serial = service({ workers: 1, blockSize: 16, progressIntervalMs: 0 });
 
   it('answers malformed messages with bad-request and keeps serving', async () => {
     const c = new Client(svc);
@@ -100,7 +103,7 @@ describe('LabService requests', () => {
   });
 
   it('streams progress with growing sample counts, then done with samples = requested', async () => {
-    const c = new Client(svc);
+    const c = new Client(serial);
     const jobId = await c.start('s1', small);
     const done = await c.event(jobId, 'measure.done');
     const events = c.eventsOf(jobId);
@@ -121,7 +124,7 @@ describe('LabService requests', () => {
 
   it('measure() validates, reports progress and resolves the final result', async () => {
     const progress: MeasureResult[] = [];
-    const r = await svc.measure(small, (p) => progress.push(p));
+    const r = await serial.measure(small, (p) => progress.push(p));
     expect(r.samples).toBe(100);
     expect(progress.length).toBeGreaterThanOrEqual(1);
     await expect(svc.measure({ ...small, width: 0 })).rejects.toMatchObject({ code: 'bad-request' });

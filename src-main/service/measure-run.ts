@@ -12,11 +12,16 @@ import {
 } from '../../src-shared/stats/summary';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { routeOf, type SamplerRoute } from '../engine/sample-block';
+import { wasmKernels } from '../engine/wasm/kernels';
 import { LabServiceError } from './lab-error';
+
+/** What the pool's hot kernels run as: their WebAssembly copies when the module loads here (then it loads in the
+ *  workers too: same runtime, same embedded binary), else the JavaScript they mirror. */
+export const KERNEL_ENGINE = wasmKernels() ? 'WebAssembly' : 'JavaScript';
 
 /** Where the pool's samplers run, as results report it. */
 export const POOL_BACKENDS: Record<SamplerRoute, string> = {
-  'exact-diagonal': 'exact O(L) diagonal sampler (float64, worker_threads)',
+  'exact-diagonal': `exact O(L) diagonal sampler (float64 ${KERNEL_ENGINE}, worker_threads)`,
   'lazy-gaussian': 'exact lazy-Gaussian sampler (float64, worker_threads)',
   dense: 'materialized weights, typed arrays (float64, worker_threads)',
 };
