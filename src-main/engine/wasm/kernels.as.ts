@@ -106,109 +106,58 @@ function chiSqSlow(k: i32): f64 {
   return 0;
 }
 
-// Networks [0, n) of exact-diagonal.ts sampleFused: writes Θ/S to theta; returns 0, or i + 1 of the network
-// whose Θ/S left float64 (its value stored in theta[i]; the caller throws). Tables as in exact-diagonal.ts FusedTables (int32) and the f64
-// per-layer arrays twoOverN, w, bias, ratioX, xhat (xhat[0] = 1) and int32 active.
+// gamma.ts chiSquaredInt: χ²_k by Marsaglia–Tsang with the tabulated c (squeeze inline, the rest out of line).
+// The generator state stays in the globals here: keeping it in the kernel's locals, with this written out twice as in
+// the JavaScript fused kernel, measured within ~5 %.
+@inline function chiSq(k: i32): f64 {
+  if (k < 3 || k >= CHI_MAX) return chiSqSlow(k);
+  const wi = <i32>nextU32();
+  const zi = wi & 127;
+  const zu = (<f64>(wi >> 7) + 0.5) * TWO_POW_M24;
+  const x = Math.abs(zu) < load<f64>(ZR + (<usize>zi << 3)) ? zu * load<f64>(ZX + (<usize>zi << 3)) : zigEdge(zu, zi);
+  const d = 0.5 * <f64>k - 1.0 / 3;
+  const cc = load<f64>(CHIC + (<usize>k << 3));
+  const v = 1 + cc * x;
+  const u = (<f64>nextU32() + 0.5) * TWO_POW_M32;
+  const x2 = x * x;
+  if (v > 0 && u < 1 - 0.0331 * x2 * x2) return 2 * d * (v * v * v);
+  return 2 * mtSlow(d, cc, x, v, u);
+}
+
+// Networks [0, n) of exact-diagonal.ts sampleFused (the same draws, in the same order): writes Θ/S to theta;
+// returns 0, or i + 1 of the network whose Θ/S left float64 (its value stored in theta[i]; the caller throws).
+// Tables as in exact-diagonal.ts FusedTables (int32), the f64 per-layer arrays twoOverN, w, bias, ratioX, xhat
+// (xhat[0] = 1) and the int32 active counts.
 export function exactDiagonal(
   L: i32, n: i32, off: usize, shift: usize, mask: usize, threshold: usize, keepK: usize, aliasK: usize,
   twoOverN: usize, w: usize, bias: usize, active: usize, ratioX: usize, xhat: usize, theta: usize,
 ): i32 {
-  let s0 = g0, s1 = g1, s2 = g2, s3 = g3;
-  const zx = ZX, zr = ZR, chiC = CHIC;
   const wL = load<f64>(w + (<usize>L << 3)), bL = load<f64>(bias + (<usize>L << 3));
   for (let i = 0; i < n; i++) {
     let xh: f64 = 1;
     let dead = false;
     for (let l = 1; l < L; l++) {
-      let t = s1, m = t * 5, c = s2 ^ s0, e = s3 ^ t;
-      s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = rotl(e, 11);
-      const word = rotl(m, 7) * 9;
+      const word = <i32>nextU32();
       const lo = <usize>l << 2;
       const j = load<i32>(off + lo) + <i32>(<u32>word >> load<u32>(shift + lo));
       const jo = <usize>j << 2;
       const K = (word & load<i32>(mask + lo)) < load<i32>(threshold + jo) ? load<i32>(keepK + jo) : load<i32>(aliasK + jo);
       if (K == 0) { dead = true; break; }
       store<i32>(active + lo, K);
-      let chi: f64;
-      if (K < 3 || K >= CHI_MAX) {
-        g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-        chi = chiSqSlow(K);
-        s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-      } else {
-        t = s1; m = t * 5; c = s2 ^ s0; e = s3 ^ t;
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = rotl(e, 11);
-        const wi = rotl(m, 7) * 9;
-        const zi = <usize>(wi & 127) << 3;
-        const zu = (<f64>(wi >> 7) + 0.5) * TWO_POW_M24;
-        let x: f64;
-        if (Math.abs(zu) < load<f64>(zr + zi)) x = zu * load<f64>(zx + zi);
-        else {
-          g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-          x = zigEdge(zu, wi & 127);
-          s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-        }
-        const d = 0.5 * <f64>K - 1.0 / 3;
-        const cc = load<f64>(chiC + (<usize>K << 3));
-        const v = 1 + cc * x;
-        t = s1; m = t * 5; c = s2 ^ s0; e = s3 ^ t;
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = rotl(e, 11);
-        const u = (<f64><u32>(rotl(m, 7) * 9) + 0.5) * TWO_POW_M32;
-        const x2 = x * x;
-        if (v > 0 && u < 1 - 0.0331 * x2 * x2) chi = 2 * d * (v * v * v);
-        else {
-          g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-          chi = 2 * mtSlow(d, cc, x, v, u);
-          s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-        }
-      }
       const lf = <usize>l << 3;
-      const r = load<f64>(twoOverN + lf) * chi;
+      const r = load<f64>(twoOverN + lf) * chiSq(K);
       store<f64>(ratioX + lf, r);
       xh *= r;
       store<f64>(xhat + lf, xh);
     }
     if (dead) { store<f64>(theta + (<usize>i << 3), bL); continue; }
-    g0 = s0; g1 = s1; g2 = s2; g3 = s3;
     const z = normalZ();
-    s0 = g0; s1 = g1; s2 = g2; s3 = g3;
     const z2 = z * z;
     let dd: f64 = 1;
     let acc = wL * load<f64>(xhat + (<usize>(L - 1) << 3)) + bL;
     let ratioTop: f64 = 1;
     for (let l = L - 1; l >= 1; l--) {
-      const k = load<i32>(active + (<usize>l << 2)) - 1;
-      let chi: f64;
-      if (k < 3 || k >= CHI_MAX) {
-        g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-        chi = chiSqSlow(k);
-        s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-      } else {
-        let t = s1, m = t * 5, c = s2 ^ s0, e = s3 ^ t;
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = rotl(e, 11);
-        const wi = rotl(m, 7) * 9;
-        const zi = <usize>(wi & 127) << 3;
-        const zu = (<f64>(wi >> 7) + 0.5) * TWO_POW_M24;
-        let x: f64;
-        if (Math.abs(zu) < load<f64>(zr + zi)) x = zu * load<f64>(zx + zi);
-        else {
-          g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-          x = zigEdge(zu, wi & 127);
-          s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-        }
-        const d = 0.5 * <f64>k - 1.0 / 3;
-        const cc = load<f64>(chiC + (<usize>k << 3));
-        const v = 1 + cc * x;
-        t = s1; m = t * 5; c = s2 ^ s0; e = s3 ^ t;
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = rotl(e, 11);
-        const u = (<f64><u32>(rotl(m, 7) * 9) + 0.5) * TWO_POW_M32;
-        const x2 = x * x;
-        if (v > 0 && u < 1 - 0.0331 * x2 * x2) chi = 2 * d * (v * v * v);
-        else {
-          g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-          chi = 2 * mtSlow(d, cc, x, v, u);
-          s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-        }
-      }
+      const chi = chiSq(load<i32>(active + (<usize>l << 2)) - 1);
       const lf = <usize>l << 3;
       const tw = load<f64>(twoOverN + lf);
       dd = tw * (z2 * ratioTop + dd * chi);
@@ -217,12 +166,10 @@ export function exactDiagonal(
     }
     if (!(acc <= F64.MAX_VALUE)) {
       store<f64>(theta + (<usize>i << 3), acc);
-      g0 = s0; g1 = s1; g2 = s2; g3 = s3;
       return i + 1;
     }
     store<f64>(theta + (<usize>i << 3), acc);
   }
-  g0 = s0; g1 = s1; g2 = s2; g3 = s3;
   return 0;
 }
 
@@ -323,54 +270,27 @@ function gdZigEdge(u: f64, i: i32): f64 {
   return 0;
 }
 
+// One N(0, 1) by the ziggurat with this sampler's wedge test (gdZigEdge).
+@inline function gdNormal(): f64 {
+  const w = <i32>nextU32();
+  const i = w & 127;
+  const u = (<f64>(w >> 7) + 0.5) * TWO_POW_M24;
+  return Math.abs(u) < ld(ZR, i) ? u * ld(ZX, i) : gdZigEdge(u, i);
+}
+
 function fillNormals(out: usize, n: i32, scale: f64): void {
-  let s0 = g0, s1 = g1, s2 = g2, s3 = g3;
-  const X = ZX, RATIO = ZR;
-  for (let k = 0; k < n; k++) {
-    const c = s2 ^ s0, d = s3 ^ s1, m = s1 * 5;
-    s2 = c ^ (s1 << 9);
-    s0 = s0 ^ d;
-    s1 = s1 ^ c;
-    s3 = rotl(d, 11);
-    const w = rotl(m, 7) * 9;
-    const i = w & 127;
-    const u = (<f64>(w >> 7) + 0.5) * TWO_POW_M24;
-    if (Math.abs(u) < ld(RATIO, i)) sto(out, k, scale * (u * ld(X, i)));
-    else {
-      g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-      sto(out, k, scale * gdZigEdge(u, i));
-      s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-    }
-  }
-  g0 = s0; g1 = s1; g2 = s2; g3 = s3;
+  for (let k = 0; k < n; k++) sto(out, k, scale * gdNormal());
 }
 
 // fillNormalsDot(st, g, n, u, w1, w0, sums) with w1 − w0 = w (wp = 0: the second sum is not needed)
 function fillNormalsDot(gp: usize, n: i32, u: usize, wp: usize): void {
-  let s0 = g0, s1 = g1, s2 = g2, s3 = g3;
-  const X = ZX, RATIO = ZR;
   let su: f64 = 0, sw: f64 = 0;
   for (let k = 0; k < n; k++) {
-    const c = s2 ^ s0, d = s3 ^ s1, m = s1 * 5;
-    s2 = c ^ (s1 << 9);
-    s0 = s0 ^ d;
-    s1 = s1 ^ c;
-    s3 = rotl(d, 11);
-    const w = rotl(m, 7) * 9;
-    const i = w & 127;
-    const v = (<f64>(w >> 7) + 0.5) * TWO_POW_M24;
-    let z: f64;
-    if (Math.abs(v) < ld(RATIO, i)) z = v * ld(X, i);
-    else {
-      g0 = s0; g1 = s1; g2 = s2; g3 = s3;
-      z = gdZigEdge(v, i);
-      s0 = g0; s1 = g1; s2 = g2; s3 = g3;
-    }
+    const z = gdNormal();
     sto(gp, k, z);
     su += ld(u, k) * z;
     if (wp) sw += ld(wp, k) * z;
   }
-  g0 = s0; g1 = s1; g2 = s2; g3 = s3;
   S0 = su;
   S1 = sw;
 }
