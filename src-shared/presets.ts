@@ -108,14 +108,15 @@ export interface ExpandOptions {
 
 // ---------------------------------------------------------------------------------------------------------
 // Cost model (single-core seconds), measured with bench/presets.ts on the 2-core CI box: the exact diagonal sampler
-// ≈ 170 ns per layer per network, the lazy-Gaussian pair sampler ≈ 280 ns per (L·M) per network (both in the
-// workers), and the service's summary of a finished job (bootstrap SE, 200 resamples) ≈ 2 µs per sample on the
-// service's main thread, plus ≈ 4 ms per job for the round trip (start, events, done) through a transport. The
+// (WebAssembly) ≈ 70 ns per layer per network with both workers busy, the lazy-Gaussian pair sampler ≈ 280 ns per
+// (L·M) per network (both in the workers), and the summary of a finished job (bootstrap SE, 200 resamples, on the
+// workers in WebAssembly, the rest on the service's main thread) ≈ 0.5 µs per sample, plus ≈ 4 ms per job for the
+// round trip (start, events, done) through a transport. The Fig. 1 preset: 8.6 s predicted, 7.9 s measured. The
 // panel shows the estimate before a run; the ETA during a run rescales it by the measured throughput.
 export const COST_MODEL = {
-  exactSecondsPerLayer: 1.7e-7,
+  exactSecondsPerLayer: 7e-8,
   lazyPairSecondsPerUnit: 2.8e-7,
-  summarySecondsPerSample: 2e-6,
+  summarySecondsPerSample: 5e-7,
   secondsPerJob: 4e-3,
 } as const;
 

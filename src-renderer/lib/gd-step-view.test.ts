@@ -3,6 +3,8 @@ import type { GdStepResult } from '../../src-shared/contract/gd-step';
 import { PLANE } from './plane';
 import type { GdPoint } from './gd-step-jobs';
 import {
+  sliceYDomain,
+  WHISKER_SPAN,
   divergedText,
   effectiveLr,
   flagOf,
@@ -271,5 +273,35 @@ describe('slice export', () => {
     expect(doc.theory).toMatch(/Thm 4\.1/);
     expect(doc.controls.lr).toBe(GD_STEP_DEFAULTS.lr);
     expect(doc.quantity).toBe('E[|ΔΘ|] / E[Θ]');
+  });
+});
+
+describe('sliceYDomain (slice plot log axis)', () => {
+  const points = [
+    { abs: 0.02, stderr: 0.002 },
+    { abs: 0.05, stderr: 0.004 },
+    { abs: 0.3, stderr: 0.03 },
+  ];
+  it('spans the values and their bars, padded by 1.3', () => {
+    const d = sliceYDomain(points, []);
+    expect(d.lo).toBeCloseTo(0.018 / 1.3, 12);
+    expect(d.hi).toBeCloseTo(0.33 * 1.3, 12);
+    for (const p of points) expect(d.clipped(p.abs, p.stderr)).toEqual({ top: false, bottom: false });
+  });
+  it('a heavy-tailed point (SE ≫ value) extends the axis by at most a decade and its bar is clipped both ways', () => {
+    const heavy = { abs: 0.5, stderr: 400 };
+    const d = sliceYDomain([...points, heavy], []);
+    expect(d.hi).toBeCloseTo(0.5 * WHISKER_SPAN * 1.3, 12); // not 400.5·1.3
+    expect(d.lo).toBeCloseTo(0.018 / 1.3, 12); // the lower bar (negative) does not drag the axis down
+    expect(d.clipped(heavy.abs, heavy.stderr)).toEqual({ top: true, bottom: true });
+    for (const p of points) expect(d.clipped(p.abs, p.stderr)).toEqual({ top: false, bottom: false });
+  });
+  it('takes theory curves in, ignores non-positive values, and keeps at least a decade', () => {
+    const d = sliceYDomain([{ abs: 1, stderr: 0.01 }], [[0, -1, Number.NaN, 1e-3]]);
+    expect(d.lo).toBeCloseTo(1e-3 / 1.3, 12);
+    const narrow = sliceYDomain([{ abs: 1, stderr: 0.01 }], []);
+    expect(narrow.hi / narrow.lo).toBeCloseTo(10 * 1.3 * 1.3, 9);
+    const empty = sliceYDomain([], []);
+    expect([empty.lo, empty.hi]).toEqual([1e-3 / 1.3, 1.3]);
   });
 });

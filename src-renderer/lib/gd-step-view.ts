@@ -247,6 +247,37 @@ export function lazyScaleNote(scale: number): string {
 // ---------------------------------------------------------------------------------------------------------
 // The slices vs λ (one series per σ_w², seed 004 Fig. 4's values by default)
 
+/** How far past its point a ±SE bar may extend the slice plot's log axis (a factor); longer bars are clipped. */
+export const WHISKER_SPAN = 10;
+
+/**
+ * The slice plot's log y domain: every positive |estimate| and bound value, each ±SE bar to at most WHISKER_SPAN
+ * past its point (a heavy-tailed chaotic point's SE would otherwise squash every other series), at least a decade,
+ * padded by 1.3 on both ends. `clipped` tells whether a bar [abs − SE, abs + SE] leaves it (drawn with an arrow).
+ */
+export function sliceYDomain(marks: readonly { abs: number; stderr: number }[], curves: readonly (readonly number[])[]): { lo: number; hi: number; clipped: (abs: number, stderr: number) => { top: boolean; bottom: boolean } } {
+  let lo = Infinity, hi = -Infinity;
+  const take = (v: number) => {
+    if (Number.isFinite(v) && v > 0) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  };
+  for (const m of marks) {
+    take(m.abs);
+    take(Math.min(m.abs + m.stderr, m.abs * WHISKER_SPAN));
+    take(Math.max(m.abs - m.stderr, m.abs / WHISKER_SPAN));
+  }
+  for (const c of curves) c.forEach(take);
+  if (!(lo <= hi)) [lo, hi] = [1e-3, 1];
+  if (hi / lo < 10) {
+    const mid = Math.sqrt(lo * hi);
+    [lo, hi] = [mid / Math.sqrt(10), mid * Math.sqrt(10)];
+  }
+  const [dLo, dHi] = [lo / 1.3, hi * 1.3];
+  return { lo: dLo, hi: dHi, clipped: (abs, stderr) => ({ top: abs + stderr > dHi, bottom: !(abs - stderr > dLo) }) };
+}
+
 export const SLICE_SIGMAS_DEFAULT = [1.0, 2.0, 2.2] as const;
 /** One colour per series (blue, green, orange: ordered, EOC, chaotic with the defaults). */
 export const SERIES_COLOURS = ['#1d5fbf', '#15803d', '#c2410c'] as const;
