@@ -98,12 +98,12 @@ describe('planRuns and presets', () => {
     expect(() => planRuns({ ...CPU_DEFAULT, sigmas: [] })).toThrow(/empty/);
     expect(() => planRuns({ ...CPU_DEFAULT, lr: Number.NaN })).toThrow(RangeError);
   });
-  it('paper size on this CPU takes days per σ_w², the default minutes (what the panel tells the user)', () => {
+  it('paper size on this CPU takes most of a day per σ_w², the default well under a minute (what the panel tells the user)', () => {
     const cpuSeconds = planCost(planRuns(CPU_DEFAULT)).flopsPerRun / CPU_FLOPS_PER_SECOND;
     const paperSeconds = planCost(planRuns(PAPER_CONTROLS)).flopsPerRun / CPU_FLOPS_PER_SECOND;
-    expect(cpuSeconds).toBeGreaterThan(30);
-    expect(cpuSeconds).toBeLessThan(300);
-    expect(paperSeconds).toBeGreaterThan(24 * 3600);
+    expect(cpuSeconds).toBeGreaterThan(10);
+    expect(cpuSeconds).toBeLessThan(60);
+    expect(paperSeconds).toBeGreaterThan(12 * 3600);
   });
 });
 

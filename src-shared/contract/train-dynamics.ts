@@ -42,10 +42,10 @@ const int = (what: string, min: number, max: number) =>
 /**
  * CPU-reduced default: L = 20 as in Fig. 4 but M = 100 (not 300), minibatches of 100 from 2,000 training digits,
  * 300 Adam steps at lr 1e−4 (the 1e−5 of the text moves a 300-step run too little), 10 records.
- * Measured (2-core VM shared with other jobs, load ≈ 8; tfjs-wasm, one thread): 75 s wall, 30 s CPU for
- * `ntk-lab train-dynamics` with the defaults; ≈ 4.5 s wall per record (10 per-output NTK passes on 100 digits plus
- * the loss over 3,000 digits), ≈ 0.09 s per step. At σ_w² = 2 the test accuracy reaches 0.83 and Θc/Θd rises
- * 0.31 → 0.42 while Θn/Θd falls 0.30 → 0.20.
+ * Measured (2-core VM, tfjs-wasm, one thread): `ntk-lab train-dynamics` with the defaults takes 16.5 s wall and
+ * 17.5 s CPU on the idle machine; 75 s wall when the machine is shared with other jobs (load ≈ 8), there ≈ 4.5 s per
+ * record (10 per-output NTK passes on 100 digits plus the loss over 3,000 digits) and ≈ 0.09 s per step. At σ_w² = 2
+ * the test accuracy reaches 0.83 and Θc/Θd rises 0.31 → 0.42 while Θn/Θd falls 0.30 → 0.20.
  */
 export const trainDynamicsParamsSchema = z.object({
   sigmaW2: sigmaW2Schema.default(2.0),

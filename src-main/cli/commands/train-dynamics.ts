@@ -168,8 +168,8 @@ and the label-awareness of the NTK on 100 training digits (10 per class), seed 0
 (trace over the 10 outputs). Runs in this process on the fastest TensorFlow.js backend available.
 
 Defaults are reduced for a CPU (L = 20 as in the paper, M = 100, batch 100 of 2,000 digits, 300 Adam steps at
-lr 1e−4, records at 0, 1, 2, 5, 10, 20, 50, 100, 200, 300): 30 s of CPU, about 1–1.5 minutes on a busy 2-core
-machine with tfjs-wasm.
+lr 1e−4, records at 0, 1, 2, 5, 10, 20, 50, 100, 200, 300): about 17 s on an idle 2-core machine with tfjs-wasm,
+1–1.5 minutes when it is busy.
 --paper-size sets the paper's sizes (L = 20, M = 300, Adam lr 1e−5, full batch, 3,000 steps; 9,000 train digits,
 as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu). Later flags override it.
 
