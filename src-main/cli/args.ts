@@ -60,6 +60,23 @@ export function optionalString(values: FlagValues, flag: string): string | undef
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * Copies optional flags into a params object under their contract names, for commands that hand the whole object to
+ * a shared zod parser: `text` as given, `number` parsed (an integer with `integer`); absent flags leave it unset.
+ */
+export function flagCopier(values: FlagValues, into: Record<string, unknown>): { text(flag: string, key: string): void; number(flag: string, key: string, integer?: boolean): void } {
+  return {
+    text(flag, key) {
+      const t = optionalString(values, flag);
+      if (t !== undefined) into[key] = t;
+    },
+    number(flag, key, integer = false) {
+      const t = optionalString(values, flag);
+      if (t !== undefined) into[key] = integer ? parseInteger(flag, t) : parseNumber(flag, t);
+    },
+  };
+}
+
 /** An optional flag whose value must be one of `allowed` (undefined when the flag is absent). */
 export function choice<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;

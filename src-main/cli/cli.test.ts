@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { predictPoint } from '../../src-shared/theory/index';
-import { main } from './main';
-import type { CliIo } from './command';
+import { runCli } from './run-cli.test-util';
 
 const BIN = fileURLToPath(new URL('../../bin/ntk-lab.mjs', import.meta.url));
 
@@ -13,14 +12,6 @@ function spawnCli(args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Run the CLI in-process with captured output. */
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 /** Seed 004 Thm 3.1, eq. (8), written out independently of src-shared/theory: chaotic-phase limit of E[Θ²]/E[Θ]². */
 function chaoticLimit(lambda: number): number {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainDynamicsRecordSchema } from '../../src-shared/contract/train-dynamics';
-import { main } from './main';
-import type { CliIo } from './command';
+import { runCli } from './run-cli.test-util';
 
-async function runCli(args: string[], signal?: AbortSignal): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false, signal };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 const TINY = ['--depth', '3', '--width', '16', '--steps', '12', '--train-size', '200', '--test-size', '100', '--batch-size', '50', '--lr', '1e-3', '--backend', 'wasm'];
 
@@ -62,7 +54,7 @@ describe('ntk-lab train-dynamics', () => {
   it('an aborted signal stops the run early', async () => {
     const controller = new AbortController();
     controller.abort();
-    const r = await runCli(['train-dynamics', ...TINY, '--json'], controller.signal);
+    const r = await runCli(['train-dynamics', ...TINY, '--json'], { signal: controller.signal });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/stopped early/);

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lrSweepPointSchema } from '../../../src-shared/contract/lr-sweep';
-import type { CliIo } from '../command';
-import { main } from '../main';
+import { runCli } from '../run-cli.test-util';
 
 const TINY = ['--dataset', 'synthetic', '--width', '8', '--steps', '5', '--batch-size', '16', '--train-size', '64', '--test-size', '32', '--depths', '3,2', '--rhos', '2,0.5', '--backend', 'wasm'];
 
-async function runCli(args: string[], abortAfterLines?: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctl = new AbortController();
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-      if (abortAfterLines !== undefined && stdout.split('\n').length > abortAfterLines) ctl.abort();
-    },
-    stderr: (t) => void (stderr += t),
-    stderrIsTTY: false,
-    signal: ctl.signal,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -46,7 +29,7 @@ describe('ntk-lab lr-sweep', () => {
   });
 
   it('Ctrl-C (signal) stops after the current step (exit 1) with the finished points', async () => {
-    const r = await runCli(['lr-sweep', ...TINY, '--json'], 1);
+    const r = await runCli(['lr-sweep', ...TINY, '--json'], { abortAfterLines: 1 });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopped after 1 network/);
     expect(lines(r.stdout).at(-1)).toMatchObject({ kind: 'summary', status: 'cancelled', points: 1 });

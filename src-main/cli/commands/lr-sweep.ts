@@ -6,7 +6,7 @@
 //   {"kind":"summary", status, points, diverged, seconds, backend, device, params}.
 import { parseLrSweepParams, type LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
-import { optionalString, parseFlags, parseInteger, parseNumber } from '../args';
+import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber } from '../args';
 import { fmt, jsonLine } from '../format';
 
 const FLAGS = {
@@ -34,14 +34,7 @@ function parseList(flag: string, text: string, integer: boolean): number[] {
 function parseCommand(args: string[]): { sweep: Record<string, unknown>; backend: string; json: boolean } {
   const v = parseFlags(args, FLAGS);
   const sweep: Record<string, unknown> = {};
-  const str = (flag: string, key: string) => {
-    const t = optionalString(v, flag);
-    if (t !== undefined) sweep[key] = t;
-  };
-  const num = (flag: string, key: string, integer = false) => {
-    const t = optionalString(v, flag);
-    if (t !== undefined) sweep[key] = integer ? parseInteger(flag, t) : parseNumber(flag, t);
-  };
+  const { text: str, number: num } = flagCopier(v, sweep);
   str('activation', 'activation');
   str('dataset', 'dataset');
   num('sigma-w2', 'sigmaW2');

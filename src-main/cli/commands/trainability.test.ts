@@ -3,27 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cellRecordSchema } from '../../../src-shared/contract/trainability';
-import type { CliIo } from '../command';
-import { main } from '../main';
+import { runCli } from '../run-cli.test-util';
 
 const TINY = ['--dataset', 'synthetic', '--width', '8', '--steps', '10', '--batch-size', '16', '--train-size', '128', '--test-size', '64', '--sigma-w2', '1:2:2', '--depth', '2,3', '--backend', 'wasm'];
 
-async function runCli(args: string[], abortAfterLines?: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctl = new AbortController();
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-      if (abortAfterLines !== undefined && stdout.split('\n').length > abortAfterLines) ctl.abort();
-    },
-    stderr: (t) => void (stderr += t),
-    stderrIsTTY: false,
-    signal: ctl.signal,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -48,7 +31,7 @@ describe('ntk-lab trainability', () => {
 
   it('Ctrl-C (signal) stops after the current step keeping finished cells (exit 1); the same command resumes', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ntk-cli-sweep-')), 'sweep');
-    const stopped = await runCli(['trainability', ...TINY, '--out', out, '--json'], 1);
+    const stopped = await runCli(['trainability', ...TINY, '--out', out, '--json'], { abortAfterLines: 1 });
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/Run the same command again to resume/);
     const first = lines(stopped.stdout);

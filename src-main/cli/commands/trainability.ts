@@ -5,7 +5,7 @@
 //   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, status, seconds, backend, device}.
 import { parseTrainabilityParams, type AxisSpec, type TrainabilityProgress, type TrainabilitySummary } from '../../../src-shared/contract/trainability';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
-import { optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../args';
+import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../args';
 import { fmt, jsonLine } from '../format';
 
 const FLAGS = {
@@ -42,14 +42,7 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
   const v = parseFlags(args, FLAGS);
   const dir = requireString(v, 'out');
   const sweep: Record<string, unknown> = {};
-  const str = (flag: string, key: string) => {
-    const t = optionalString(v, flag);
-    if (t !== undefined) sweep[key] = t;
-  };
-  const num = (flag: string, key: string, integer = false) => {
-    const t = optionalString(v, flag);
-    if (t !== undefined) sweep[key] = integer ? parseInteger(flag, t) : parseNumber(flag, t);
-  };
+  const { text: str, number: num } = flagCopier(v, sweep);
   str('activation', 'activation');
   str('dataset', 'dataset');
   num('width', 'width', true);
