@@ -163,16 +163,25 @@ describe('trainability tab', () => {
     await page.getByTestId('tr-dataset-synthetic').check({ force: true });
     await page.getByTestId('tr-activation').selectOption('erf');
     await page.getByTestId('lr-sweep-depths').fill('2');
-    await page.getByTestId('lr-sweep-rhos').fill('0.3, 50');
-    await page.getByTestId('lr-sweep-steps').fill('40');
+    await page.getByTestId('lr-sweep-rhos').fill('0.3, 0.5, 50');
+    await page.getByTestId('lr-sweep-steps').fill('400');
     await page.getByTestId('lr-sweep-run').click();
-    await expect.poll(() => attr(page, 'lr-panel', 'data-sweep-points'), { timeout: 120_000, interval: 300 }).toBe('2');
-    await expect.poll(() => page.getByTestId('lr-sweep-note').textContent(), { timeout: 30_000 }).toMatch(/^trained 2 networks/);
-    expect(await attr(page, 'lr-sweep-series', 'data-points')).toBe('2');
+    // pause holds the sweep at its next SGD step (at most the network in flight finishes), resume goes on
+    await page.getByTestId('lr-sweep-pause').click();
+    await expect.poll(() => page.getByTestId('lr-sweep-pause').textContent(), { timeout: 20_000 }).toBe('Resume');
+    expect(await page.getByTestId('lr-sweep-note').textContent()).toMatch(/^paused · /);
+    const before = Number(await attr(page, 'lr-panel', 'data-sweep-points'));
+    await page.waitForTimeout(2500);
+    expect(Number(await attr(page, 'lr-panel', 'data-sweep-points'))).toBeLessThanOrEqual(before + 1);
+    expect(await page.getByTestId('lr-sweep-pause').textContent()).toBe('Resume');
+    await page.getByTestId('lr-sweep-pause').click();
+    await expect.poll(() => attr(page, 'lr-panel', 'data-sweep-points'), { timeout: 120_000, interval: 300 }).toBe('3');
+    await expect.poll(() => page.getByTestId('lr-sweep-note').textContent(), { timeout: 30_000 }).toMatch(/^trained 3 networks/);
+    expect(await attr(page, 'lr-sweep-series', 'data-points')).toBe('3');
     expect(await page.getByTestId('lr-sweep-diverged').count()).toBe(1); // ρ = 50: 2B/λ_max × 50 blows up (seed 001 Fig. 2)
     expect(Number(await attr(page, 'lr-sweep-point', 'data-rho'))).toBe(0.3);
     const lr = parseCsv((await download(page, 'export-learning-rate-csv')).body.toString('utf8'));
     expect(lr[0]).toEqual(['depth', 'rho', 'lr', 'etaTheory', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'diverged', 'seconds']);
-    expect(lr.slice(1).map((r) => r[7])).toEqual(['false', 'true']);
+    expect(lr.slice(1).map((r) => r[7])).toEqual(['false', 'false', 'true']);
   }, 180_000);
 });

@@ -97,8 +97,9 @@ export class LabConnectionImpl implements LabConnection {
         return this.start(req.id, req.job, req.channel, 'job');
       case 'job.pause': {
         const entry = this.jobs.get(req.jobId);
-        // only training pauses (its worker waits at the next step); sampling jobs are cheap to cancel and restart
-        const supported = entry?.kind === 'train-dynamics';
+        // training runs pause (the TF worker waits at the next step); sampling jobs are cheap to cancel and restart, and
+        // a trainability sweep pauses by cancel + resume from its store
+        const supported = entry?.kind === 'train-dynamics' || entry?.kind === 'lr-sweep';
         if (entry && supported) entry.pause.set(req.paused);
         return this.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, paused: supported ? req.paused : false, supported } });
       }

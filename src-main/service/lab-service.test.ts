@@ -411,6 +411,31 @@ describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
     for (const p of streamed) expect(Number.isFinite(p.trainAccuracy) && Number.isFinite(p.testAccuracy)).toBe(true);
   });
 
+  it('pauses between SGD steps and resumes; paused time is not counted in a network’s seconds', async () => {
+    const svc = service({ workers: 1, tfBackend: 'wasm' });
+    const c = new Client(svc);
+    const t0 = performance.now();
+    c.connection.handle({ kind: 'request', id: 'q1', method: 'job.start', job: { kind: 'lr-sweep', params: { ...tiny, rhos: [0.1, 0.2, 0.3], steps: 300 } } });
+    const r = await c.response('q1');
+    if (!r.ok) throw new Error(r.error.message);
+    const jobId = (r.result as { jobId: string }).jobId;
+    await c.event(jobId, 'job.progress', 60_000);
+    c.connection.handle({ kind: 'request', id: 'q2', method: 'job.pause', jobId, paused: true });
+    const paused = await c.response('q2');
+    expect(paused.ok && paused.result).toMatchObject({ paused: true, supported: true });
+    const seen = c.eventsOf(jobId).length;
+    const PAUSE_MS = 2000;
+    await new Promise((res) => setTimeout(res, PAUSE_MS));
+    expect(c.eventsOf(jobId).length).toBeLessThanOrEqual(seen + 1); // at most the point already in flight
+    c.connection.handle({ kind: 'request', id: 'q3', method: 'job.pause', jobId, paused: false });
+    const done = await c.event(jobId, 'job.done', 60_000);
+    const wall = (performance.now() - t0) / 1000;
+    if (done.event !== 'job.done' || done.output.kind !== 'lr-sweep' || !done.output.points) throw new Error('expected the points');
+    expect(done.output.points.map((p) => p.rho)).toEqual([0.1, 0.2, 0.3]);
+    const trained = done.output.points.reduce((a, p) => a + p.seconds, 0);
+    expect(trained).toBeLessThan(wall - 0.8 * (PAUSE_MS / 1000));
+  });
+
   it('refuses impossible sweeps with the reason', async () => {
     const svc = service({ workers: 1, detectTensorflowOnConnect: false });
     expect(() => svc.checkJob({ kind: 'lr-sweep', params: { ...tiny, rhos: [0.3, -1] } })).toThrow(/rho \(ρ\) must be ≥/);

@@ -198,7 +198,7 @@ export class LabService {
       }
       case 'lr-sweep': {
         const params = this.lrSweepParams(job.params);
-        return this.guard(() => lrSweepOnTf(this.tf, params, onProgress, signal));
+        return this.guard(() => lrSweepOnTf(this.tf, params, onProgress, signal, pause));
       }
     }
   }

@@ -121,11 +121,13 @@ export async function lrSweepOnTf(
   params: LrSweepParams,
   onProgress: (o: JobOutput) => void,
   signal?: AbortSignal,
+  pause?: PauseControl,
 ): Promise<JobOutput> {
   await tf.start();
   const backend = tf.label();
   const result = await tf.run<{ points: unknown[] }>('lr-sweep', params, {
     signal,
+    pause,
     onProgress: (raw) => onProgress({ kind: 'lr-sweep', backend, point: lrSweepPointSchema.parse(raw) }),
   });
   return { kind: 'lr-sweep', backend, points: result.points.map((p) => lrSweepPointSchema.parse(p)) };

@@ -30,7 +30,8 @@ export interface CellSpec {
 export interface TrainCellOptions {
   /** Checked between SGD steps; true stops the cell (the call resolves null). */
   cancelled?: () => boolean;
-  /** Called between SGD steps (default: yield to the event loop via setImmediate). */
+  /** Called between SGD steps (default: yield to the event loop via setImmediate); may wait while a run is paused.
+   *  Time spent in it is left out of the cell's `seconds`. */
   yieldNow?: () => Promise<void>;
 }
 
@@ -79,7 +80,13 @@ export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCell
   const n0 = data.inputDim;
   if (B > data.train.count) throw new RangeError(`batchSize ${B} exceeds the ${data.train.count} training samples`);
   const cancelled = opts.cancelled ?? (() => false);
-  const yieldNow = opts.yieldNow ?? defaultYield;
+  const yielder = opts.yieldNow ?? defaultYield;
+  let waited = 0; // ms spent yielding (a paused run waits there)
+  const yieldNow = async (): Promise<void> => {
+    const t = performance.now();
+    await yielder();
+    waited += performance.now() - t;
+  };
   const t0 = performance.now();
   const rng = new Rng(spec.seed, 2);
   const order = new Uint32Array(data.train.count).map((_, i) => i);
@@ -100,7 +107,7 @@ export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCell
     trainLoss: null,
     steps: done,
     diverged: true,
-    seconds: (performance.now() - t0) / 1000,
+    seconds: (performance.now() - t0 - waited) / 1000,
   });
   // Θ beyond float64 at this depth: η_theory underflows to 0, nothing can be learned
   if (eta.etaTheory === null || !(eta.etaTheory > 0)) return divergedRecord(0, 0, 0);
@@ -138,7 +145,7 @@ export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCell
     const train = evaluate(net, data.train, n0);
     if (train.loss === null) return divergedRecord(lr, eta.etaTheory, steps);
     const test = evaluate(net, data.test, n0);
-    return { ...base, lr, etaTheory: eta.etaTheory, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, trainLoss: train.loss, steps, diverged: false, seconds: (performance.now() - t0) / 1000 };
+    return { ...base, lr, etaTheory: eta.etaTheory, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, trainLoss: train.loss, steps, diverged: false, seconds: (performance.now() - t0 - waited) / 1000 };
   } finally {
     optimizer.dispose();
     net.dispose();
