@@ -3,6 +3,7 @@ import type { GdStepResult } from '../../src-shared/contract/gd-step';
 import { PLANE } from './plane';
 import type { GdPoint } from './gd-step-jobs';
 import {
+  OUTLIER_SPAN,
   sliceYDomain,
   WHISKER_SPAN,
   divergedText,
@@ -295,6 +296,17 @@ describe('sliceYDomain (slice plot log axis)', () => {
     expect(d.lo).toBeCloseTo(0.018 / 1.3, 12); // the lower bar (negative) does not drag the axis down
     expect(d.clipped(heavy.abs, heavy.stderr)).toEqual({ top: true, bottom: true });
     for (const p of points) expect(d.clipped(p.abs, p.stderr)).toEqual({ top: false, bottom: false });
+  });
+  it('a chaotic point at 1e120 sits beyond the axis, which keeps to 8 decades past the quartiles of the values', () => {
+    const values = [0.01, 0.02, 0.05, 0.3, 1, 3, 1e120];
+    const d = sliceYDomain(values.map((abs) => ({ abs, stderr: abs / 20 })), [[1e-3, 1e200]]);
+    // quartiles (R-7, as d3.quantileSorted): 0.035 and 2; the curve's 1e200 is capped like the points
+    expect(d.hi).toBeCloseTo(2 * OUTLIER_SPAN * 1.3, 0);
+    expect(d.lo).toBeCloseTo(1e-3 / 1.3, 12);
+    expect(d.place(1e120)).toBe('above');
+    expect(d.place(3)).toBe('inside');
+    expect(d.place(1e-30)).toBe('below');
+    expect(values.slice(0, 6).every((v) => d.place(v) === 'inside')).toBe(true);
   });
   it('takes theory curves in, ignores non-positive values, and keeps at least a decade', () => {
     const d = sliceYDomain([{ abs: 1, stderr: 0.01 }], [[0, -1, Number.NaN, 1e-3]]);

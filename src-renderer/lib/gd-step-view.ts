@@ -1,6 +1,7 @@
 // Pure logic of the "First GD step" tab (seed 004 Thm 4.1 / App. A.3, issue 4 item 5): the job parameters from the
 // tab's controls, the schedules of the λ slices and of the plane layer, the CSV/JSON rows and the readout's words.
 // No DOM, no lab: GdStepPanel.svelte and the plots draw what these return; gd-step-jobs.ts runs the jobs.
+import { quantileSorted } from 'd3';
 import { gdStepParamsSchema, type GdStepMethod, type GdStepParamsInput, type GdStepResult } from '../../src-shared/contract/gd-step';
 import type { Estimate } from '../../src-shared/contract/measure';
 import { describeZodError, phaseOf, type Phase } from '../../src-shared/params';
@@ -249,18 +250,37 @@ export function lazyScaleNote(scale: number): string {
 
 /** How far past its point a ±SE bar may extend the slice plot's log axis (a factor); longer bars are clipped. */
 export const WHISKER_SPAN = 10;
+/** How far the slice plot's log axis reaches beyond the middle half of the measured values (a factor, 8 decades). */
+export const OUTLIER_SPAN = 1e8;
+
+export interface SliceYDomain {
+  lo: number;
+  hi: number;
+  /** Where a value lies: inside the axis, or beyond it (drawn as a triangle on the frame edge). */
+  place(abs: number): 'inside' | 'above' | 'below';
+  /** Whether a bar [abs − SE, abs + SE] leaves the axis at either end (drawn with an arrow there). */
+  clipped(abs: number, stderr: number): { top: boolean; bottom: boolean };
+}
 
 /**
- * The slice plot's log y domain: every positive |estimate| and bound value, each ±SE bar to at most WHISKER_SPAN
- * past its point (a heavy-tailed chaotic point's SE would otherwise squash every other series), at least a decade,
- * padded by 1.3 on both ends. `clipped` tells whether a bar [abs − SE, abs + SE] leaves it (drawn with an arrow).
+ * The slice plot's log y domain: every positive |estimate| and curve value, each ±SE bar to at most WHISKER_SPAN past
+ * its point (a heavy-tailed point's SE would otherwise squash every other series), at least a decade, padded by 1.3
+ * on both ends. With four or more points it reaches at most OUTLIER_SPAN beyond their quartiles: deep in the chaotic
+ * phase the change at fixed η grows like a^L (Thm 4.1 → ∞) and one point at 1e120 would flatten every other series;
+ * such points sit on the frame edge with their value in the tooltip.
  */
-export function sliceYDomain(marks: readonly { abs: number; stderr: number }[], curves: readonly (readonly number[])[]): { lo: number; hi: number; clipped: (abs: number, stderr: number) => { top: boolean; bottom: boolean } } {
+export function sliceYDomain(marks: readonly { abs: number; stderr: number }[], curves: readonly (readonly number[])[]): SliceYDomain {
+  const values = marks.map((m) => m.abs).filter((v) => Number.isFinite(v) && v > 0).sort((p, q) => p - q);
+  let capLo = 0, capHi = Infinity;
+  if (values.length >= 4) {
+    capLo = (quantileSorted(values, 0.25) as number) / OUTLIER_SPAN;
+    capHi = (quantileSorted(values, 0.75) as number) * OUTLIER_SPAN;
+  }
   let lo = Infinity, hi = -Infinity;
   const take = (v: number) => {
     if (Number.isFinite(v) && v > 0) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+      lo = Math.min(lo, Math.max(v, capLo));
+      hi = Math.max(hi, Math.min(v, capHi));
     }
   };
   for (const m of marks) {
@@ -275,7 +295,12 @@ export function sliceYDomain(marks: readonly { abs: number; stderr: number }[], 
     [lo, hi] = [mid / Math.sqrt(10), mid * Math.sqrt(10)];
   }
   const [dLo, dHi] = [lo / 1.3, hi * 1.3];
-  return { lo: dLo, hi: dHi, clipped: (abs, stderr) => ({ top: abs + stderr > dHi, bottom: !(abs - stderr > dLo) }) };
+  return {
+    lo: dLo,
+    hi: dHi,
+    place: (abs) => (abs > dHi ? 'above' : abs < dLo ? 'below' : 'inside'),
+    clipped: (abs, stderr) => ({ top: abs + stderr > dHi, bottom: !(abs - stderr > dLo) }),
+  };
 }
 
 export const SLICE_SIGMAS_DEFAULT = [1.0, 2.0, 2.2] as const;
