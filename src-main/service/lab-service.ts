@@ -18,8 +18,8 @@ import { gdStepOnTf, lrSweepOnTf, measureOnTf, trainabilityOnTf, trainDynamicsOn
 import { parseLrSweepParams, type LrSweepParams } from '../../src-shared/contract/lr-sweep';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { estimateSweepFlops, parseTrainabilityParams, TRAINABILITY_LIMITS, type TrainabilityParams } from '../../src-shared/contract/trainability';
-import { sweepGrid } from '../tf/sweep/grid';
+import { parseTrainabilityParams, type TrainabilityParams } from '../../src-shared/contract/trainability';
+import { checkedSweepGrid } from '../tf/sweep/grid';
 import type { BackendChoice } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import { parseTrainDynamicsParams } from '../../src-shared/contract/train-dynamics';
@@ -164,9 +164,7 @@ export class LabService {
   private trainabilityParams(raw: unknown): TrainabilityParams {
     try {
       const p = parseTrainabilityParams(raw);
-      const grid = sweepGrid(p);
-      const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
-      if (flops > TRAINABILITY_LIMITS.flopsMax) throw new RangeError(`the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`);
+      checkedSweepGrid(p);
       return p;
     } catch (err) {
       throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));

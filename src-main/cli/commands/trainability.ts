@@ -90,10 +90,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // loaded here so that --help and the other commands do not load TensorFlow.js
   const { initBackend, isBackendChoice } = await import('../../tf/backend');
   const { runSweep } = await import('../../tf/sweep/runner');
-  const { sweepGrid } = await import('../../tf/sweep/grid');
+  const { checkedSweepGrid } = await import('../../tf/sweep/grid');
   if (!isBackendChoice(backend)) throw new UsageError(`--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`);
   try {
-    sweepGrid(params);
+    checkedSweepGrid(params);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

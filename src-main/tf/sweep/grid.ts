@@ -2,7 +2,7 @@
 // partial sweep already covers the plane. Each axis gets bisection levels (level 0: both ends; level k + 1: the
 // midpoints of the level-≤k intervals); a cell's level is the larger of its two axis levels, and cells run level by
 // level: the 4 corners, then a 3×3 subgrid, then 5×5, … (within a level by depth, then σ_w²).
-import { TRAINABILITY_LIMITS, type AxisSpec, type TrainabilityParams } from '../../../src-shared/contract/trainability';
+import { estimateSweepFlops, TRAINABILITY_LIMITS, type AxisSpec, type TrainabilityParams } from '../../../src-shared/contract/trainability';
 
 export interface SweepCell {
   /** Position in the schedule. */
@@ -83,4 +83,13 @@ export function sweepGrid(p: TrainabilityParams): SweepGrid {
 /** Key of a cell in the store (the grid values are fixed by the sweep's identity). */
 export function cellKey(sigmaW2: number, depth: number): string {
   return `${sigmaW2}|${depth}`;
+}
+
+/** sweepGrid, refusing (RangeError) a sweep whose estimated work exceeds TRAINABILITY_LIMITS.flopsMax: the check the
+ *  lab makes before it starts a sweep and the runner (CLI included) makes again. */
+export function checkedSweepGrid(p: TrainabilityParams): SweepGrid {
+  const grid = sweepGrid(p);
+  const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
+  if (flops > TRAINABILITY_LIMITS.flopsMax) throw new RangeError(`the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`);
+  return grid;
 }

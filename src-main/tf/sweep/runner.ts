@@ -6,9 +6,9 @@
 // store, and runSweep resolves with status 'cancelled'. Resume = run the same params on the same directory again:
 // stored cells are skipped. A crash (or closing the app) loses at most the cell in progress.
 //
-import { estimateSweepFlops, TRAINABILITY_LIMITS, type TrainabilityParams, type TrainabilityProgress, type TrainabilitySummary } from '../../../src-shared/contract/trainability';
+import type { TrainabilityParams, TrainabilityProgress, TrainabilitySummary } from '../../../src-shared/contract/trainability';
 import { loadSweepData, type SweepData } from './datasets';
-import { sweepGrid } from './grid';
+import { checkedSweepGrid } from './grid';
 import { SweepStore } from './store';
 import { trainCell } from './train-cell';
 
@@ -36,9 +36,7 @@ export interface RunSweepOptions {
 
 export async function runSweep(params: TrainabilityParams, dir: string, ctx: SweepContext, opts: RunSweepOptions = {}): Promise<TrainabilitySummary> {
   const t0 = performance.now();
-  const grid = sweepGrid(params);
-  const flops = estimateSweepFlops(params, grid.depths, grid.sigmaW2.length);
-  if (flops > TRAINABILITY_LIMITS.flopsMax) throw new RangeError(`the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`);
+  const grid = checkedSweepGrid(params);
   const store = SweepStore.open(dir, params);
   const total = grid.cells.length;
   const resumed = grid.cells.filter((c) => store.has(c.sigmaW2, c.depth)).length;
