@@ -1,0 +1,69 @@
+// The frame and the two axes that the D3 plots share: a frame rectangle, a bottom and a left axis (d3's ticks, or
+// explicit values with labels such as logTicks gives), and the axis titles (plain or math text).
+import { axisBottom, axisLeft, type Axis, type AxisScale, type Selection } from 'd3';
+import { setMathText } from './svg-text';
+import { logTicks, type LogTicks } from './ticks';
+
+/** Pixel coordinates of the frame's edges. */
+export interface FrameBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+export interface AxisSpec {
+  scale: AxisScale<number>;
+  /** d3's ticks(count), or explicit tick values with their labels ('' leaves a minor tick unlabelled). */
+  ticks: number | LogTicks;
+  title?: string;
+  /** Distance of the title from the frame edge in px (default 28 below the x axis, 40 left of the y axis). */
+  titleOffset?: number;
+  /** Typeset the title with setMathText at this font size (σ_w², subscripts) instead of plain text. */
+  mathSize?: number;
+}
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+
+/** logTicks over a log scale's domain, with at most `maxLabels` labels. */
+export function logAxisTicks(scale: { domain(): number[] }, maxLabels: number): LogTicks {
+  const [lo, hi] = scale.domain();
+  return logTicks(lo, hi, maxLabels);
+}
+
+function configured(axis: Axis<number>, ticks: number | LogTicks): Axis<number> {
+  if (typeof ticks === 'number') return axis.ticks(ticks).tickSizeOuter(0);
+  return axis
+    .tickValues(ticks.values)
+    .tickFormat((_, k) => ticks.labels[k])
+    .tickSizeOuter(0);
+}
+
+/** Draws the frame, the bottom (x) and left (y) axes and their titles into g. */
+export function drawFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void {
+  g.append('rect')
+    .attr('class', 'frame')
+    .attr('x', box.left)
+    .attr('y', box.top)
+    .attr('width', Math.max(0, box.right - box.left))
+    .attr('height', Math.max(0, box.bottom - box.top))
+    .attr('fill', 'none');
+  g.append('g').attr('class', 'axis').attr('transform', `translate(0,${box.bottom})`).call(configured(axisBottom(x.scale), x.ticks));
+  g.append('g').attr('class', 'axis').attr('transform', `translate(${box.left},0)`).call(configured(axisLeft(y.scale), y.ticks));
+  const title = (spec: AxisSpec, node: Selection<SVGTextElement, unknown, null, undefined>): void => {
+    if (!spec.title) return;
+    if (spec.mathSize !== undefined) setMathText(node, spec.title, spec.mathSize);
+    else node.text(spec.title);
+  };
+  if (x.title)
+    title(x, g.append('text').attr('class', 'axis-title').attr('x', (box.left + box.right) / 2).attr('y', box.bottom + (x.titleOffset ?? 28)).attr('text-anchor', 'middle'));
+  if (y.title)
+    title(
+      y,
+      g
+        .append('text')
+        .attr('class', 'axis-title')
+        .attr('transform', `translate(${box.left - (y.titleOffset ?? 40)},${(box.top + box.bottom) / 2}) rotate(-90)`)
+        .attr('text-anchor', 'middle'),
+    );
+}
