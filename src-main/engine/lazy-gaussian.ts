@@ -8,7 +8,8 @@
 import { Rng } from '../../src-shared/rng';
 import { activation as activationFns, isActivation, type Activation } from './activations';
 import { normalZiggurat } from './gamma';
-import { LazyGaussianMatrix } from './lazy-matrix';
+import { LAZY_MAX_STORED_VALUES, LazyGaussianMatrix } from './lazy-matrix';
+import { LazyPairFastSampler } from './lazy-pair-fast';
 
 export interface LazySpec {
   sigmaW2: number;
@@ -39,8 +40,11 @@ export interface LazySamples {
   thetaOff?: Float64Array;
 }
 
-/** Refuse work whose stored state would exceed this many float64 values (256 MiB). */
-export const LAZY_MAX_STORED_VALUES = 2 ** 25;
+/** Tests and benchmarks only: `fast = false` samples pairs with the generic LazyNtkSampler instead of the closed-form
+ *  two-input sampler (lazy-pair-fast.ts) that sampleLazyGaussian uses for L ≥ 2. */
+export const LAZY_PAIR_KERNEL = { fast: true };
+
+export { LAZY_MAX_STORED_VALUES } from './lazy-matrix';
 
 const PLACEHOLDER_RNG = new Rng(0); // matrices get the caller's Rng on reset() before any draw
 const PLACEHOLDER_MATRIX = new LazyGaussianMatrix(1, 1, 0, PLACEHOLDER_RNG); // fills index 0 of the 1-based layer list
@@ -297,8 +301,20 @@ export function sampleLazyGaussian(spec: LazySpec, n: number, rng: Rng): LazySam
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   const c = spec.pairCos;
   if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c < -1 || c > 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
-  const sampler = new LazyNtkSampler(spec, c === undefined ? [1] : [1, c, c, 1]);
   const theta = new Float64Array(n);
+  if (c !== undefined && spec.widths.length >= 2 && LAZY_PAIR_KERNEL.fast) {
+    // two inputs: the closed-form k = 2 sampler (lazy-pair-fast.ts), same law
+    const fast = new LazyPairFastSampler(spec, c);
+    const thetaTilde = new Float64Array(n), thetaOff = new Float64Array(n);
+    for (let s = 0; s < n; s++) {
+      fast.sample(rng);
+      theta[s] = fast.theta;
+      thetaOff[s] = fast.thetaOff;
+      thetaTilde[s] = fast.thetaTilde;
+    }
+    return { theta, thetaTilde, thetaOff };
+  }
+  const sampler = new LazyNtkSampler(spec, c === undefined ? [1] : [1, c, c, 1]);
   if (c === undefined) {
     const t = new Float64Array(1);
     for (let s = 0; s < n; s++) theta[s] = sampler.sample(rng, t)[0];

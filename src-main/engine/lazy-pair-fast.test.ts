@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src-shared/rng';
+import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
+import { LAZY_PAIR_KERNEL, sampleLazyGaussian, type LazySamples, type LazySpec } from './lazy-gaussian';
+import { LazyPairFastSampler } from './lazy-pair-fast';
+import { meanAndStderr } from './mean-stderr.test-util';
+
+/** The generic LazyNtkSampler on the same spec (sampleLazyGaussian with the fast path switched off). */
+function generic(spec: LazySpec, n: number, rng: Rng): LazySamples {
+  try {
+    LAZY_PAIR_KERNEL.fast = false;
+    return sampleLazyGaussian(spec, n, rng);
+  } finally {
+    LAZY_PAIR_KERNEL.fast = true;
+  }
+}
+
+function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
+  const x = meanAndStderr(a), y = meanAndStderr(b);
+  expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
+  expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
+}
+
+const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
+
+describe('closed-form two-input sampler against the generic lazy-matrix sampler (same law)', () => {
+  const cases: Array<[string, LazySpec]> = [
+    ['ordered, ReLU', { sigmaW2: 1.4, sigmaB2: 0, widths: widthsOf(8, 24), pairCos: 0.5 }],
+    ['EOC, ReLU, n₀ ≠ M', { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(10, 32, 40), pairCos: 0.3 }],
+    ['chaotic, ReLU, negative cosine', { sigmaW2: 2.8, sigmaB2: 0, widths: widthsOf(5, 48), pairCos: -0.4 }],
+    ['tanh, σ_b² > 0, NTK parametrization, mixed widths', { sigmaW2: 1.7, sigmaB2: 0.1, widths: [20, 33, 12, 40, 25], activation: 'tanh', parametrization: 'ntk', pairCos: 0.8 }],
+    ['erf, L = 2', { sigmaW2: 2.5, sigmaB2: 0.05, widths: [6, 30], activation: 'erf', pairCos: 0.1 }],
+    ['ReLU, narrow layers (dead units and dead layers happen)', { sigmaW2: 2, sigmaB2: 0, widths: [4, 3, 2, 3, 2, 3], pairCos: 0.6 }],
+  ];
+  for (const [name, spec] of cases)
+    it(`${name}: Θ(x, x), Θ(x̃, x̃) and Θ(x, x̃) agree (two-sample KS at 0.1 %, means within 4 SE)`, () => {
+      const N = 3000;
+      const fast = sampleLazyGaussian(spec, N, new Rng(21, 0));
+      const gen = generic(spec, N, new Rng(21, 1));
+      expectSameDistribution(fast.theta, gen.theta);
+      expectSameDistribution(fast.thetaTilde!, gen.thetaTilde!);
+      expectSameDistribution(fast.thetaOff!, gen.thetaOff!);
+      // the joint law too: the per-network ratio Θ(x, x̃)/Θ(x, x)
+      const ratio = (s: LazySamples) => Float64Array.from(s.theta, (v, i) => s.thetaOff![i] / v);
+      expectSameDistribution(ratio(fast), ratio(gen));
+    });
+
+  it('x̃ = x (cos 1) gives three equal kernels per network (to rounding); x̃ = −x (cos −1) agrees with the generic sampler', () => {
+    const same = sampleLazyGaussian({ sigmaW2: 2, sigmaB2: 0.1, widths: [8, 30, 8], activation: 'tanh', pairCos: 1 }, 50, new Rng(9));
+    for (let i = 0; i < 50; i++) {
+      expect(Math.abs(same.thetaTilde![i] - same.theta[i])).toBeLessThan(1e-12 * same.theta[i]);
+      expect(Math.abs(same.thetaOff![i] - same.theta[i])).toBeLessThan(1e-12 * same.theta[i]);
+    }
+    // ReLU with x̃ = −x: h̃₁ = −h₁, so x₁ and x̃₁ have disjoint supports; the remainder direction carries all of x̃
+    const spec: LazySpec = { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(6, 30), pairCos: -1 };
+    const fast = sampleLazyGaussian(spec, 2000, new Rng(4, 0)), gen = generic(spec, 2000, new Rng(4, 1));
+    expectSameDistribution(fast.thetaOff!, gen.thetaOff!);
+  });
+
+  it('is several times faster than the generic sampler at M = 100, L = 30', () => {
+    const spec: LazySpec = { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(30, 100), pairCos: 0.5 };
+    sampleLazyGaussian(spec, 50, new Rng(1));
+    generic(spec, 50, new Rng(1));
+    let tFast = Infinity, tGen = Infinity;
+    for (let r = 0; r < 3; r++) {
+      let t0 = performance.now();
+      sampleLazyGaussian(spec, 200, new Rng(2, r));
+      tFast = Math.min(tFast, performance.now() - t0);
+      t0 = performance.now();
+      generic(spec, 200, new Rng(3, r));
+      tGen = Math.min(tGen, performance.now() - t0);
+    }
+    expect(tGen / tFast).toBeGreaterThan(1.5); // ~4× here; a loose bound against a regression to the generic path
+  });
+
+  it('refuses what the generic sampler refuses', () => {
+    expect(() => new LazyPairFastSampler({ sigmaW2: 2, sigmaB2: 0, widths: [1, 10] }, 0.5)).toThrow(/span 2 dimensions/);
+    expect(() => new LazyPairFastSampler({ sigmaW2: 2, sigmaB2: 0, widths: [10] }, 0.5)).toThrow(RangeError);
+    expect(() => new LazyPairFastSampler({ sigmaW2: -1, sigmaB2: 0, widths: [10, 10] }, 0.5)).toThrow(RangeError);
+    expect(() => new LazyPairFastSampler({ sigmaW2: 2, sigmaB2: 0, widths: [10, 10] }, 1.5)).toThrow(RangeError);
+    expect(() => sampleLazyGaussian({ sigmaW2: 16, sigmaB2: 0, widths: widthsOf(400, 20), pairCos: 0.5 }, 5, new Rng(1))).toThrow(/overflowed float64/);
+  });
+});
