@@ -183,5 +183,10 @@ describe('trainability tab', () => {
     const lr = parseCsv((await download(page, 'export-learning-rate-csv')).body.toString('utf8'));
     expect(lr[0]).toEqual(['depth', 'rho', 'lr', 'etaTheory', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'diverged', 'seconds']);
     expect(lr.slice(1).map((r) => r[7])).toEqual(['false', 'false', 'true']);
+    // train / test switch: the same networks, the other recorded accuracy
+    expect(Number(await attr(page, 'lr-sweep-point', 'data-plotted'))).toBeCloseTo(Number(lr[1][4]), 6);
+    await page.getByTestId('lr-split-test').check({ force: true });
+    await expect.poll(async () => Number(await attr(page, 'lr-sweep-point', 'data-plotted'))).toBeCloseTo(Number(lr[1][5]), 6);
+    expect(await page.getByTestId('lr-sweep-plot').getAttribute('aria-label')).toMatch(/^test accuracy/);
   }, 180_000);
 });
