@@ -108,15 +108,15 @@ export interface ExpandOptions {
 
 // ---------------------------------------------------------------------------------------------------------
 // Cost model (single-core seconds), measured with bench/presets.ts on the 2-core CI box: the exact diagonal sampler
-// (WebAssembly) ≈ 70 ns per layer per network with both workers busy, the two-input sampler (lazy-pair-fast.ts)
-// ≈ 130 ns per (L·M) per network (both in the workers), and the summary of a finished job (bootstrap SE, 200
+// (WebAssembly) ≈ 70 ns per layer per network with both workers busy, the two-input sampler (lazy-pair-fast.ts,
+// WebAssembly for ReLU) ≈ 70 ns per (L·M) per network (both in the workers), and the summary of a finished job (bootstrap SE, 200
 // resamples, on the workers in WebAssembly, the rest on the service's main thread) ≈ 0.5 µs per sample, plus ≈ 4 ms
 // per job for the round trip (start, events, done) through a transport. Fig. 1: 8.6 s predicted, 7.9–9.0 s measured;
-// Fig. 7: 54 s measured. The panel shows the estimate before a run; the ETA during a run rescales it by the measured
+// Fig. 7: 27 s measured (54 s in JavaScript, about 2 min with the generic lazy sampler). The panel shows the estimate before a run; the ETA during a run rescales it by the measured
 // throughput.
 export const COST_MODEL = {
   exactSecondsPerLayer: 7e-8,
-  lazyPairSecondsPerUnit: 1.3e-7,
+  lazyPairSecondsPerUnit: 7e-8,
   summarySecondsPerSample: 5e-7,
   secondsPerJob: 4e-3,
 } as const;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
 import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { LAZY_PAIR_KERNEL, sampleLazyGaussian, type LazySamples, type LazySpec } from './lazy-gaussian';
-import { LazyPairFastSampler } from './lazy-pair-fast';
+import { LazyPairFastSampler, PAIR_KERNEL } from './lazy-pair-fast';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 /** The generic LazyNtkSampler on the same spec (sampleLazyGaussian with the fast path switched off). */
@@ -79,5 +79,36 @@ describe('closed-form two-input sampler against the generic lazy-matrix sampler 
     expect(() => new LazyPairFastSampler({ sigmaW2: -1, sigmaB2: 0, widths: [10, 10] }, 0.5)).toThrow(RangeError);
     expect(() => new LazyPairFastSampler({ sigmaW2: 2, sigmaB2: 0, widths: [10, 10] }, 1.5)).toThrow(RangeError);
     expect(() => sampleLazyGaussian({ sigmaW2: 16, sigmaB2: 0, widths: widthsOf(400, 20), pairCos: 0.5 }, 5, new Rng(1))).toThrow(/overflowed float64/);
+  });
+});
+
+describe('WebAssembly copy of the two-input ReLU sampler', () => {
+  const run = (spec: LazySpec, n: number, wasm: boolean): LazySamples | string => {
+    try {
+      PAIR_KERNEL.wasm = wasm;
+      return sampleLazyGaussian(spec, n, new Rng(31, 4));
+    } catch (err) {
+      return (err as Error).message;
+    } finally {
+      PAIR_KERNEL.wasm = true;
+    }
+  };
+  const cases: Array<[string, LazySpec]> = [
+    ['EOC, M = 64, L = 12', { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(12, 64), pairCos: 0.5 }],
+    ['σ_b² > 0, NTK parametrization, mixed widths, negative cosine', { sigmaW2: 1.7, sigmaB2: 0.2, widths: [20, 33, 12, 40, 25], parametrization: 'ntk', pairCos: -0.7 }],
+    ['L = 2, x̃ = x', { sigmaW2: 2.5, sigmaB2: 0, widths: [10, 100], pairCos: 1 }],
+    ['narrow layers (dead units and layers)', { sigmaW2: 2, sigmaB2: 0, widths: [4, 3, 2, 3, 2, 3], pairCos: 0.6 }],
+  ];
+  for (const [name, spec] of cases)
+    it(`${name}: bit-identical to the JavaScript`, () => {
+      const js = run(spec, 300, false), wasm = run(spec, 300, true);
+      if (typeof js === 'string' || typeof wasm === 'string') throw new Error(`unexpected failure: ${String(js)} / ${String(wasm)}`);
+      for (const key of ['theta', 'thetaTilde', 'thetaOff'] as const) expect(Array.from(wasm[key]!)).toEqual(Array.from(js[key]!));
+    });
+  it('reports a Θ that leaves float64 with the JavaScript message', () => {
+    const spec: LazySpec = { sigmaW2: 16, sigmaB2: 0, widths: widthsOf(400, 20), pairCos: 0.5 };
+    const js = run(spec, 5, false), wasm = run(spec, 5, true);
+    expect(typeof js).toBe('string');
+    expect(wasm).toBe(js);
   });
 });

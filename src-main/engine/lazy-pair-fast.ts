@@ -18,6 +18,11 @@ import { activation as activationFns, isActivation } from './activations';
 import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
 import type { LazyNetwork } from './lazy-gaussian';
 import { LAZY_MAX_STORED_VALUES, LAZY_SPAN_TOLERANCE } from './lazy-matrix';
+import { wasmPairRelu, type WasmPairRelu } from './wasm/kernels';
+
+/** Tests and benchmarks only: `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
+ *  sample() (wasm/kernels.as.ts pairRelu, bit-identical, used whenever it loads). */
+export const PAIR_KERNEL = { wasm: true };
 
 const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's "already in the span" threshold
 
@@ -145,6 +150,7 @@ export class LazyPairFastSampler {
   private readonly sums = new Float64Array(2);
   private readonly d5 = new Float64Array(5);
   private readonly st = new Int32Array(4);
+  private readonly wasm: WasmPairRelu | null; // ReLU: sample() runs there
 
   constructor(net: LazyNetwork, pairCos: number) {
     const { sigmaW2, sigmaB2, widths } = net;
@@ -215,6 +221,10 @@ export class LazyPairFastSampler {
     this.g4 = vec(maxW);
     this.t = vec(maxW);
     this.zeros = vec(maxW);
+    this.wasm =
+      PAIR_KERNEL.wasm && this.relu
+        ? wasmPairRelu({ widths: n, sd: this.sd, termW: this.termW, termB: this.termB, sdB: this.sdB, cos: pairCos, sin, tol2: TOL2 })
+        : null;
   }
 
   /** Draws one network; Θ into theta, thetaTilde, thetaOff. RangeError when a value leaves float64 (as LazyNtkSampler). */
@@ -222,6 +232,16 @@ export class LazyPairFastSampler {
     const { n, relu, phi, dphi, sd, sdB, termW, termB, h, x, delta, bias, A1, A2, R, rho, nx, gram, sums, st } = this;
     const L = this.depth;
     seedNormalStream(st, rng);
+    if (this.wasm) {
+      const code = this.wasm.run(st);
+      if (code >= 2000) this.overflow(`Θ (summed down to layer ${code - 2000})`);
+      if (code >= 1000) this.overflow(`the forward signal ‖x_${code - 1000}‖²`);
+      const r = this.wasm.result;
+      this.theta = r[0];
+      this.thetaTilde = r[1];
+      this.thetaOff = r[2];
+      return;
+    }
     if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(st, bias[l], n[l], sdB);
     fillNormals(st, this.one, 1, sdB); // b_L: f is not reported, but the draw keeps the stream layout fixed
 

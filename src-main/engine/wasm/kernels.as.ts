@@ -1,9 +1,11 @@
-// AssemblyScript source of the sampling pool's two hot loops, compiled to WebAssembly by scripts/build-wasm.mts
-// (the binary is embedded in kernels-binary.ts; kernels.test.ts checks the two agree). Each function mirrors a
-// JavaScript reference operation for operation, so its output is bit-identical to it (tested):
+// AssemblyScript source of the sampling pool's hot loops, compiled to WebAssembly by scripts/build-wasm.ts (npm run
+// build:wasm; the binary is embedded in kernels-binary.ts and kernels.test.ts checks the two agree). Each function
+// mirrors a JavaScript reference operation for operation, so its output is bit-identical to it (tested):
 //  - exactDiagonal: the fused exact-diagonal sampler of exact-diagonal.ts (sampleFused), docs/exact-sampler.md;
 //  - bootstrapDispersion: the dispersion bootstrap of src-shared/stats (bootstrap.ts resampleInto + ratio-estimator.ts
-//    dispersionOfNormalized), seed 004 App. C.3.
+//    dispersionOfNormalized), seed 004 App. C.3;
+//  - gdStepRelu: one network of gd-step-exact-fast.ts (one input, ReLU), docs/gd-step.md;
+//  - pairRelu: one network of lazy-pair-fast.ts (two inputs, ReLU), docs/lazy-gaussian.md.
 // The generator is xoshiro128** (src-shared/rng.ts) with its state in g0..g3; log and exp are imported from
 // JavaScript's Math (V8 calls the same ieee754 routines for both). Memory is laid out by the caller (kernels.ts):
 // every pointer argument is a byte offset into this module's memory.
@@ -522,4 +524,141 @@ export function gdStepRelu(
   sto(out, 2, fo);
   sto(out, 3, foA);
   return fin(th) && fin(thA) && fin(fo) && fin(foA) ? 1 : 0;
+}
+
+// ---- The two-input exact NTK sampler for ReLU (lazy-pair-fast.ts LazyPairFastSampler.sample, operation for
+// operation), one network per call on the normal stream in g0..g3 (seeded by the caller). Pointer table rows: the
+// f64 arrays h, h̃, x, x̃, δ, δ̃, b, A₁, A₂, R of layer l.
+
+const P_H = 0, P_HT = 1, P_X = 2, P_XT = 3, P_D = 4, P_DT = 5, P_B = 6, P_A1 = 7, P_A2 = 8, P_R = 9, P_COLS = 10;
+@inline function pvec(l: i32, k: i32): usize { return <usize>load<u32>(TB + (<usize>(l * P_COLS + k) << 2)); }
+
+// forward(n, c₁, A₁, ρ, A₂, b, h, x, y): h = c₁A₁ + ρA₂ + b, x = ReLU(h); returns ‖x‖², S0 = ⟨y, x⟩ (y = 0: none)
+function pairForward(n: i32, c1: f64, A1: usize, rho: f64, A2: usize, b: usize, h: usize, x: usize, y: usize): f64 {
+  let n2: f64 = 0, cross: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = c1 * ld(A1, i) + rho * ld(A2, i) + ld(b, i);
+    sto(h, i, v);
+    const xi = 0.5 * (v + Math.abs(v));
+    sto(x, i, xi);
+    n2 += xi * xi;
+    if (y) cross += ld(y, i) * xi;
+  }
+  S0 = cross;
+  return n2;
+}
+
+function pairRemainder(m: i32, u1: usize, u2: usize, kappa: f64, r: usize): f64 {
+  let n2: f64 = 0;
+  for (let j = 0; j < m; j++) {
+    const v = ld(u2, j) - kappa * ld(u1, j);
+    sto(r, j, v);
+    n2 += v * v;
+  }
+  return n2;
+}
+
+// returns 0 and writes Θ(x, x), Θ(x̃, x̃), Θ(x, x̃) to out[0..2]; 1000 + l when ‖x_l‖² or ‖x̃_l‖² left float64,
+// 2000 + l when Θ did (summed down to layer l): the caller throws LazyPairFastSampler's RangeError
+export function pairRelu(
+  L: i32, table: usize, nw: usize, sd: usize, termW: usize, termB: usize, gram: usize, nx: usize, rho: usize,
+  wTop: usize, g: usize, g4: usize, t: usize, one: usize, out: usize, sdB: f64, cosX: f64, sinX: f64,
+): i32 {
+  TB = table;
+  if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(pvec(l, P_B), load<i32>(nw + (<usize>l << 2)), sdB);
+  fillNormals(one, 1, sdB);
+  sto(gram, 0, 1);
+  sto(gram, 1, 1);
+  sto(gram, 2, cosX);
+  sto(nx, 0, 1);
+  for (let l = 1; l < L; l++) {
+    const nl = load<i32>(nw + (<usize>l << 2)), m = load<i32>(nw + (<usize>(l - 1) << 2));
+    const A1 = pvec(l, P_A1), A2 = pvec(l, P_A2), b = pvec(l, P_B);
+    fillNormals(A1, nl, ld(sd, l));
+    fillNormals(A2, nl, ld(sd, l));
+    let c1: f64, rh: f64;
+    if (l == 1) {
+      sto(gram, 3, pairForward(nl, 1, A1, 0, A2, b, pvec(1, P_H), pvec(1, P_X), 0));
+      c1 = cosX;
+      rh = sinX;
+    } else {
+      const nrm = ld(nx, l - 1), inv = nrm > 0 ? 1 / nrm : 0;
+      sto(gram, 3 * l, pairForward(nl, nrm, A1, 0, A2, b, pvec(l, P_H), pvec(l, P_X), 0));
+      c1 = ld(gram, 3 * (l - 1) + 2) * inv;
+      const r2 = pairRemainder(m, pvec(l - 1, P_X), pvec(l - 1, P_XT), c1 * inv, pvec(l, P_R));
+      rh = r2 > TOL2_ * ld(gram, 3 * (l - 1) + 1) ? Math.sqrt(r2) : 0;
+    }
+    sto(rho, l, rh);
+    sto(gram, 3 * l + 1, pairForward(nl, c1, A1, rh, A2, b, pvec(l, P_HT), pvec(l, P_XT), pvec(l, P_X)));
+    sto(gram, 3 * l + 2, S0);
+    sto(nx, l, Math.sqrt(ld(gram, 3 * l)));
+    if (!(fin(ld(gram, 3 * l)) && fin(ld(gram, 3 * l + 1)))) return 1000 + l;
+  }
+  const mTop = load<i32>(nw + (<usize>(L - 1) << 2));
+  fillNormals(wTop, mTop, ld(sd, L));
+  const top = 3 * (L - 1);
+  let tXX = ld(termW, L) * ld(gram, top) + ld(termB, L);
+  let tYY = ld(termW, L) * ld(gram, top + 1) + ld(termB, L);
+  let tXY = ld(termW, L) * ld(gram, top + 2) + ld(termB, L);
+  {
+    const hx = pvec(L - 1, P_H), hy = pvec(L - 1, P_HT), dx = pvec(L - 1, P_D), dy = pvec(L - 1, P_DT);
+    for (let j = 0; j < mTop; j++) {
+      const w = ld(wTop, j);
+      sto(dx, j, <f64>(ld(hx, j) > 0) * w);
+      sto(dy, j, <f64>(ld(hy, j) > 0) * w);
+    }
+  }
+  for (let l = L - 1; l >= 1; l--) {
+    const nl = load<i32>(nw + (<usize>l << 2)), dx = pvec(l, P_D), dy = pvec(l, P_DT), A1 = pvec(l, P_A1), A2 = pvec(l, P_A2);
+    // dots5
+    let dxx: f64 = 0, dyy: f64 = 0, dxy: f64 = 0, ax: f64 = 0, bx: f64 = 0;
+    for (let i = 0; i < nl; i++) {
+      const u = ld(dx, i), v = ld(dy, i);
+      dxx += u * u;
+      dyy += v * v;
+      dxy += u * v;
+      ax += ld(A1, i) * u;
+      bx += ld(A2, i) * u;
+    }
+    const gi = 3 * (l - 1);
+    tXX += dxx * (ld(termW, l) * ld(gram, gi) + ld(termB, l));
+    tYY += dyy * (ld(termW, l) * ld(gram, gi + 1) + ld(termB, l));
+    tXY += dxy * (ld(termW, l) * ld(gram, gi + 2) + ld(termB, l));
+    if (!(fin(tXX) && fin(tYY))) return 2000 + l;
+    if (l == 1) break;
+    const m = load<i32>(nw + (<usize>(l - 1) << 2)), s = ld(sd, l);
+    const xPrev = pvec(l - 1, P_X), r = pvec(l, P_R);
+    const nrm = ld(nx, l - 1), invNx = nrm > 0 ? 1 / nrm : 0, rh = ld(rho, l), invRho = rh > 0 ? 1 / rh : 0;
+    const nd = Math.sqrt(dxx), invNd = nd > 0 ? 1 / nd : 0;
+    const a1p = ax * invNd, a2p = bx * invNd;
+    fillNormalsDot(g, m, xPrev, r);
+    const k1 = (a1p - s * S0 * invNx) * invNx, k2 = (a2p - s * S1 * invRho) * invRho;
+    const d1 = dxy * invNd;
+    // remainderDots: t = dy − κ·dx, ⟨A₁, t⟩, ⟨A₂, t⟩
+    const kappa = d1 * invNd;
+    let t2: f64 = 0, sa: f64 = 0, sb: f64 = 0;
+    for (let i = 0; i < nl; i++) {
+      const v = ld(dy, i) - kappa * ld(dx, i);
+      sto(t, i, v);
+      t2 += v * v;
+      sa += ld(A1, i) * v;
+      sb += ld(A2, i) * v;
+    }
+    const tau = t2 > TOL2_ * dyy ? Math.sqrt(t2) : 0, invTau = tau > 0 ? 1 / tau : 0;
+    const a1q = sa * invTau, a2q = sb * invTau;
+    fillNormalsDot(g4, m, xPrev, r);
+    const beta = tau * (a1q - s * S0 * invNx) * invNx, gamma = tau * (a2q - s * S1 * invRho) * invRho;
+    const tauS = tau * s;
+    const h = pvec(l - 1, P_H), hT = pvec(l - 1, P_HT), o = pvec(l - 1, P_D), oT = pvec(l - 1, P_DT);
+    for (let j = 0; j < m; j++) {
+      const xj = ld(xPrev, j), rj = ld(r, j);
+      const c = k1 * xj + k2 * rj + s * ld(g, j);
+      sto(o, j, <f64>(ld(h, j) > 0) * nd * c);
+      sto(oT, j, <f64>(ld(hT, j) > 0) * (d1 * c + beta * xj + gamma * rj + tauS * ld(g4, j)));
+    }
+  }
+  sto(out, 0, tXX);
+  sto(out, 1, tYY);
+  sto(out, 2, tXY);
+  return 0;
 }

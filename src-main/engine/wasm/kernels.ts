@@ -1,7 +1,9 @@
-// The WebAssembly kernels (kernels.as.ts, embedded by scripts/build-wasm.mts) behind typed-array wrappers. They give
-// bit-identical output to the JavaScript they mirror (kernels.test.ts) at 1.3–1.8× its speed (bench/samplers.ts), so
-// callers use them when they load and fall back to the JavaScript otherwise. One instance per thread, loaded on
-// first use; its memory holds the constant tables once, then a scratch arena that each call lays out afresh.
+// The WebAssembly kernels (kernels.as.ts, embedded by scripts/build-wasm.ts) behind typed-array wrappers. They give
+// bit-identical output to the JavaScript they mirror (exact-diagonal, gd-step-exact-fast, lazy-pair-fast and kernels
+// tests) at 1.4–2.6× its speed (npm run bench), so callers use them when they load and fall back to the JavaScript
+// otherwise. The module is compiled once per thread. wasmKernels() is the thread's shared instance (exact diagonal,
+// bootstrap): its memory holds the constant tables, then a scratch arena each call lays out afresh. The per-network
+// samplers (GD step, pairs) get an instance of their own whose memory holds their vectors for their lifetime.
 import type { Rng } from '../../../src-shared/rng';
 import { CHI_C, ZIG_F, ZIG_RATIO, ZIG_X } from '../gamma';
 import { KERNELS_WASM_BASE64 } from './kernels-binary';
@@ -28,6 +30,10 @@ interface KernelExports {
   gdStepRelu(
     L: number, table: number, nw: number, cW: number, cB: number, sd: number, nx2: number, nd2: number, nxA2: number, rho: number,
     wTop: number, g: number, rRows: number, one: number, out: number, sdB: number, inputNorm: number, lr: number, target: number, scale: number,
+  ): number;
+  pairRelu(
+    L: number, table: number, nw: number, sd: number, termW: number, termB: number, gram: number, nx: number, rho: number,
+    wTop: number, g: number, g4: number, t: number, one: number, out: number, sdB: number, cos: number, sin: number,
   ): number;
 }
 
@@ -256,4 +262,91 @@ export class WasmGdStepRelu {
 export function wasmGdStepRelu(spec: GdStepReluSpec): WasmGdStepRelu | null {
   const x = instantiate();
   return x && new WasmGdStepRelu(x, spec);
+}
+
+/** What the two-input ReLU kernel needs of lazy-pair-fast.ts LazyPairFastSampler (L ≥ 2). */
+export interface PairReluSpec {
+  /** n₀, n₁, …, n_{L−1}. */
+  widths: readonly number[];
+  /** Per layer l = 1..L (index 0 unused): weight sd √(σ_w²/n_{l−1}) and the kernel's factors c_W, c_B. */
+  sd: ArrayLike<number>;
+  termW: ArrayLike<number>;
+  termB: ArrayLike<number>;
+  sdB: number;
+  cos: number;
+  sin: number;
+  /** lazy-matrix.ts LAZY_SPAN_TOLERANCE². */
+  tol2: number;
+}
+
+/**
+ * lazy-pair-fast.ts LazyPairFastSampler.sample for ReLU in WebAssembly, on an instance of its own whose memory holds the
+ * sampler's vectors (laid out once here). run(st) takes the network's normal stream as seeded by seedNormalStream;
+ * bit-identical to the JavaScript (lazy-pair-fast.test.ts).
+ */
+export class WasmPairRelu {
+  /** Θ(x, x), Θ(x̃, x̃), Θ(x, x̃) of the last network run() completed. */
+  readonly result = new Float64Array(3);
+  private readonly x: KernelExports;
+  private readonly args: number[];
+  private readonly spec: PairReluSpec;
+  private readonly out: Float64Array;
+
+  constructor(x: KernelExports, spec: PairReluSpec) {
+    this.x = x;
+    this.spec = spec;
+    const n = spec.widths, L = n.length;
+    if (L < 2) throw new RangeError('the pair kernel needs L ≥ 2');
+    let top = align(x.heapBase());
+    const reserve = (bytes: number): number => {
+      const p = top;
+      top = align(p + bytes);
+      return p;
+    };
+    const zf = reserve(8 * ZIG_F.length), zx = reserve(8 * ZIG_X.length), zr = reserve(8 * ZIG_RATIO.length);
+    let maxW = 1;
+    for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
+    const COLS = 10; // h, h̃, x, x̃, δ, δ̃, b, A₁, A₂, R (kernels.as.ts P_*)
+    const table = reserve(4 * COLS * L);
+    const cells: number[] = new Array<number>(COLS * L).fill(0);
+    for (let l = 1; l < L; l++) {
+      for (let k = 0; k < 9; k++) cells[l * COLS + k] = reserve(8 * n[l]);
+      if (l >= 2) cells[l * COLS + 9] = reserve(8 * n[l - 1]);
+    }
+    const nw = reserve(4 * L), sd = reserve(8 * (L + 1)), termW = reserve(8 * (L + 1)), termB = reserve(8 * (L + 1));
+    const gram = reserve(8 * 3 * (L + 1)), nx = reserve(8 * (L + 1)), rho = reserve(8 * (L + 1));
+    const wTop = reserve(8 * n[L - 1]), g = reserve(8 * maxW), g4 = reserve(8 * maxW), t = reserve(8 * maxW), one = reserve(8), out = reserve(24);
+    const need = top - x.memory.buffer.byteLength;
+    if (need > 0) x.memory.grow(Math.ceil(need / 65536));
+    const buf = x.memory.buffer; // no growth after this: the views below stay attached
+    new Float64Array(buf, zf, ZIG_F.length).set(ZIG_F);
+    new Float64Array(buf, zx, ZIG_X.length).set(ZIG_X);
+    new Float64Array(buf, zr, ZIG_RATIO.length).set(ZIG_RATIO);
+    x.setTables(zx, zr, 0);
+    x.setGdTables(zf);
+    x.setTolerance2(spec.tol2);
+    new Int32Array(buf, table, COLS * L).set(cells);
+    new Int32Array(buf, nw, L).set(n);
+    for (const [p, v] of [[sd, spec.sd], [termW, spec.termW], [termB, spec.termB]] as const) {
+      const view = new Float64Array(buf, p, L + 1);
+      for (let l = 1; l <= L; l++) view[l] = v[l];
+    }
+    this.out = new Float64Array(buf, out, 3);
+    this.args = [L, table, nw, sd, termW, termB, gram, nx, rho, wTop, g, g4, t, one, out];
+  }
+
+  /** One network on the stream st: 0, or the kernel's overflow code (1000 + l: forward at layer l; 2000 + l: Θ). */
+  run(st: Int32Array): number {
+    const x = this.x, a = this.args, s = this.spec;
+    x.setState(st[0], st[1], st[2], st[3]);
+    const code = x.pairRelu(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], s.sdB, s.cos, s.sin);
+    if (code === 0) this.result.set(this.out);
+    return code;
+  }
+}
+
+/** A two-input ReLU kernel for spec, or null when WebAssembly is unavailable. */
+export function wasmPairRelu(spec: PairReluSpec): WasmPairRelu | null {
+  const x = instantiate();
+  return x && new WasmPairRelu(x, spec);
 }
