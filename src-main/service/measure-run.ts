@@ -115,7 +115,12 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
     }
   };
 
-  const backend = POOL_BACKENDS[routeOf(params)];
+  const route = routeOf(params);
+  // measurements are ReLU networks: a pair (L ≥ 2) runs the closed-form two-input sampler (lazy-pair-fast.ts)
+  const backend =
+    route === 'lazy-gaussian' && params.pairCos !== undefined && params.depth >= 2
+      ? `exact lazy-Gaussian sampler, two-input closed form (float64 ${KERNEL_ENGINE}, worker_threads)`
+      : POOL_BACKENDS[route];
   let replicates: BootstrapReplicates | undefined;
   const summarize = (done: boolean): MeasureResult =>
     measureResult(params, theta.subarray(0, merged), thetaOff?.subarray(0, merged), done, (performance.now() - start) / 1000, backend, replicates);
