@@ -168,6 +168,77 @@ export function wasmKernelsFailure(): string {
   return failure;
 }
 
+/**
+ * The memory of a per-network sampler's own instance, laid out once: the ziggurat tables, a per-layer pointer table
+ * and whatever the sampler reserves. seal() grows the memory once and writes the queued values, so views taken
+ * after it stay attached for the sampler's lifetime.
+ */
+class SamplerMemory {
+  private top: number;
+  private readonly writes: Array<(buf: ArrayBuffer) => void> = [];
+  private readonly zf: number;
+  private readonly zx: number;
+  private readonly zr: number;
+
+  constructor(
+    private readonly x: KernelExports,
+    private readonly tol2: number,
+  ) {
+    this.top = align(x.heapBase());
+    this.zf = this.f64(ZIG_F);
+    this.zx = this.f64(ZIG_X);
+    this.zr = this.f64(ZIG_RATIO);
+  }
+
+  reserve(bytes: number): number {
+    const p = this.top;
+    this.top = align(p + bytes);
+    return p;
+  }
+
+  /** Reserve and fill with values. */
+  f64(values: ArrayLike<number>): number {
+    const p = this.reserve(8 * values.length);
+    this.writes.push((buf) => new Float64Array(buf, p, values.length).set(values));
+    return p;
+  }
+
+  i32(values: ArrayLike<number>): number {
+    const p = this.reserve(4 * values.length);
+    this.writes.push((buf) => new Int32Array(buf, p, values.length).set(values));
+    return p;
+  }
+
+  /** A per-layer value v[l], l = 1..L (index 0 = 0). */
+  layerValues(v: ArrayLike<number>, L: number): number {
+    const a = new Float64Array(L + 1);
+    for (let l = 1; l <= L; l++) a[l] = v[l];
+    return this.f64(a);
+  }
+
+  /** Rows l = 1..L−1 of `cols` f64 vectors each, of length len(l, k) (0: none, a null pointer); the table's pointer. */
+  table(L: number, cols: number, len: (l: number, k: number) => number): number {
+    const cells = new Array<number>(cols * L).fill(0);
+    for (let l = 1; l < L; l++)
+      for (let k = 0; k < cols; k++) {
+        const n = len(l, k);
+        if (n > 0) cells[l * cols + k] = this.reserve(8 * n);
+      }
+    return this.i32(cells);
+  }
+
+  seal(): ArrayBuffer {
+    const need = this.top - this.x.memory.buffer.byteLength;
+    if (need > 0) this.x.memory.grow(Math.ceil(need / 65536));
+    const buf = this.x.memory.buffer;
+    for (const w of this.writes) w(buf);
+    this.x.setTables(this.zx, this.zr, 0);
+    this.x.setGdTables(this.zf);
+    this.x.setTolerance2(this.tol2);
+    return buf;
+  }
+}
+
 /** What the one-input ReLU GD-step kernel needs of gd-step-exact.ts GdStepSetup (L ≥ 2). */
 export interface GdStepReluSpec {
   /** Number of weight layers L ≥ 2. */
@@ -205,44 +276,16 @@ export class WasmGdStepRelu {
     this.spec = spec;
     const n = spec.widths, L = spec.depth;
     if (!(L >= 2 && n.length >= L)) throw new RangeError('the GD-step kernel needs L ≥ 2 and L widths');
-    let top = align(x.heapBase());
-    const reserve = (bytes: number): number => {
-      const p = top;
-      top = align(p + bytes);
-      return p;
-    };
-    const zf = reserve(8 * ZIG_F.length), zx = reserve(8 * ZIG_X.length), zr = reserve(8 * ZIG_RATIO.length);
     let maxW = 1;
     for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
-    const COLS = 11; // h, x, δ, b, h′, x′, δ′, A₁, C₁, A₂, R (kernels.as.ts T_*)
-    const table = reserve(4 * COLS * L);
-    const cells: number[] = new Array<number>(COLS * L).fill(0);
-    for (let l = 1; l < L; l++) {
-      for (let k = 0; k < 8; k++) cells[l * COLS + k] = reserve(8 * n[l]);
-      if (l >= 2) {
-        cells[l * COLS + 8] = reserve(8 * n[l - 1]); // C₁
-        cells[l * COLS + 9] = reserve(8 * n[l]); // A₂
-        cells[l * COLS + 10] = reserve(8 * n[l - 1]); // R
-      }
-    }
-    const nw = reserve(4 * L), cW = reserve(8 * (L + 1)), cB = reserve(8 * (L + 1)), sd = reserve(8 * (L + 1));
-    const nx2 = reserve(8 * (L + 1)), nd2 = reserve(8 * (L + 1)), nxA2 = reserve(8 * (L + 1)), rho = reserve(8 * (L + 1));
-    const wTop = reserve(8 * n[L - 1]), g = reserve(8 * maxW), rRows = reserve(8 * maxW), one = reserve(8), out = reserve(32);
-    const need = top - x.memory.buffer.byteLength;
-    if (need > 0) x.memory.grow(Math.ceil(need / 65536));
-    const buf = x.memory.buffer; // no growth after this: the views below stay attached
-    new Float64Array(buf, zf, ZIG_F.length).set(ZIG_F);
-    new Float64Array(buf, zx, ZIG_X.length).set(ZIG_X);
-    new Float64Array(buf, zr, ZIG_RATIO.length).set(ZIG_RATIO);
-    x.setTables(zx, zr, 0);
-    x.setGdTables(zf);
-    x.setTolerance2(spec.tol2);
-    new Int32Array(buf, table, COLS * L).set(cells);
-    new Int32Array(buf, nw, L).set(Array.from(n).slice(0, L));
-    for (const [p, v] of [[cW, spec.cW], [cB, spec.cB], [sd, spec.sd]] as const) {
-      const view = new Float64Array(buf, p, L + 1);
-      for (let l = 1; l <= L; l++) view[l] = v[l];
-    }
+    const mem = new SamplerMemory(x, spec.tol2);
+    // h, x, δ, b, h′, x′, δ′, A₁ (n_l); C₁ (n_{l−1}), A₂ (n_l), R (n_{l−1}) from layer 2 (kernels.as.ts T_*)
+    const table = mem.table(L, 11, (l, k) => (k < 8 ? n[l] : l < 2 ? 0 : k === 9 ? n[l] : n[l - 1]));
+    const nw = mem.i32(Array.from(n).slice(0, L));
+    const cW = mem.layerValues(spec.cW, L), cB = mem.layerValues(spec.cB, L), sd = mem.layerValues(spec.sd, L);
+    const nx2 = mem.reserve(8 * (L + 1)), nd2 = mem.reserve(8 * (L + 1)), nxA2 = mem.reserve(8 * (L + 1)), rho = mem.reserve(8 * (L + 1));
+    const wTop = mem.reserve(8 * n[L - 1]), g = mem.reserve(8 * maxW), rRows = mem.reserve(8 * maxW), one = mem.reserve(8), out = mem.reserve(32);
+    const buf = mem.seal(); // no growth after this: the view below stays attached
     this.out = new Float64Array(buf, out, 4);
     this.args = [L, table, nw, cW, cB, sd, nx2, nd2, nxA2, rho, wTop, g, rRows, one, out];
   }
@@ -297,40 +340,16 @@ export class WasmPairRelu {
     this.spec = spec;
     const n = spec.widths, L = n.length;
     if (L < 2) throw new RangeError('the pair kernel needs L ≥ 2');
-    let top = align(x.heapBase());
-    const reserve = (bytes: number): number => {
-      const p = top;
-      top = align(p + bytes);
-      return p;
-    };
-    const zf = reserve(8 * ZIG_F.length), zx = reserve(8 * ZIG_X.length), zr = reserve(8 * ZIG_RATIO.length);
     let maxW = 1;
     for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
-    const COLS = 10; // h, h̃, x, x̃, δ, δ̃, b, A₁, A₂, R (kernels.as.ts P_*)
-    const table = reserve(4 * COLS * L);
-    const cells: number[] = new Array<number>(COLS * L).fill(0);
-    for (let l = 1; l < L; l++) {
-      for (let k = 0; k < 9; k++) cells[l * COLS + k] = reserve(8 * n[l]);
-      if (l >= 2) cells[l * COLS + 9] = reserve(8 * n[l - 1]);
-    }
-    const nw = reserve(4 * L), sd = reserve(8 * (L + 1)), termW = reserve(8 * (L + 1)), termB = reserve(8 * (L + 1));
-    const gram = reserve(8 * 3 * (L + 1)), nx = reserve(8 * (L + 1)), rho = reserve(8 * (L + 1));
-    const wTop = reserve(8 * n[L - 1]), g = reserve(8 * maxW), g4 = reserve(8 * maxW), t = reserve(8 * maxW), one = reserve(8), out = reserve(24);
-    const need = top - x.memory.buffer.byteLength;
-    if (need > 0) x.memory.grow(Math.ceil(need / 65536));
-    const buf = x.memory.buffer; // no growth after this: the views below stay attached
-    new Float64Array(buf, zf, ZIG_F.length).set(ZIG_F);
-    new Float64Array(buf, zx, ZIG_X.length).set(ZIG_X);
-    new Float64Array(buf, zr, ZIG_RATIO.length).set(ZIG_RATIO);
-    x.setTables(zx, zr, 0);
-    x.setGdTables(zf);
-    x.setTolerance2(spec.tol2);
-    new Int32Array(buf, table, COLS * L).set(cells);
-    new Int32Array(buf, nw, L).set(n);
-    for (const [p, v] of [[sd, spec.sd], [termW, spec.termW], [termB, spec.termB]] as const) {
-      const view = new Float64Array(buf, p, L + 1);
-      for (let l = 1; l <= L; l++) view[l] = v[l];
-    }
+    const mem = new SamplerMemory(x, spec.tol2);
+    // h, h̃, x, x̃, δ, δ̃, b, A₁, A₂ (n_l); R (n_{l−1}) from layer 2 (kernels.as.ts P_*)
+    const table = mem.table(L, 10, (l, k) => (k < 9 ? n[l] : l < 2 ? 0 : n[l - 1]));
+    const nw = mem.i32(n);
+    const sd = mem.layerValues(spec.sd, L), termW = mem.layerValues(spec.termW, L), termB = mem.layerValues(spec.termB, L);
+    const gram = mem.reserve(8 * 3 * (L + 1)), nx = mem.reserve(8 * (L + 1)), rho = mem.reserve(8 * (L + 1));
+    const wTop = mem.reserve(8 * n[L - 1]), g = mem.reserve(8 * maxW), g4 = mem.reserve(8 * maxW), t = mem.reserve(8 * maxW), one = mem.reserve(8), out = mem.reserve(24);
+    const buf = mem.seal(); // no growth after this: the view below stays attached
     this.out = new Float64Array(buf, out, 3);
     this.args = [L, table, nw, sd, termW, termB, gram, nx, rho, wTop, g, g4, t, one, out];
   }
