@@ -116,7 +116,8 @@ function backwardPass(
 // is bit-identical to the plain passes (exact-diagonal.test.ts checks it); it applies when every hidden layer's
 // binomial draws from one 32-bit word (BinomialSampler.oneWordTable, 65 ≤ n_l ≲ 10⁵).
 
-interface FusedTables {
+/** The per-layer binomial alias tables of the fused kernels (this file's and wasm/kernels.as.ts exactDiagonal). */
+export interface FusedTables {
   off: Int32Array; // per hidden layer: offset of its alias table in the concatenated arrays
   shift: Int32Array;
   mask: Int32Array;

@@ -29,6 +29,11 @@ import { wasmGdStepRelu, type WasmGdStepRelu } from './wasm/kernels';
  *  sample() (wasm/kernels.as.ts gdStepRelu, bit-identical, used whenever it loads). */
 export const GD_STEP_KERNEL = { wasm: true };
 
+/** Whether GdStepFastSampler runs its networks in WebAssembly (when the module loads): ReLU with L ≥ 2. */
+export function gdStepReluKernel(relu: boolean, depth: number): boolean {
+  return GD_STEP_KERNEL.wasm && relu && depth >= 2;
+}
+
 export { fillNormals, seedNormalStream } from './bulk-normals';
 
 const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's "already in the span" threshold
@@ -300,7 +305,7 @@ export class GdStepFastSampler {
     this.nxA2 = vec(L + 1);
     this.rho = vec(L + 1);
     this.wasm =
-      GD_STEP_KERNEL.wasm && this.relu && L >= 2
+      gdStepReluKernel(this.relu, L)
         ? wasmGdStepRelu({ depth: L, widths: n, cW: s.cW, cB: s.cB, sd: this.sd, sdB: this.sdB, inputNorm: s.inputNorm, lr: s.lr, target: s.target, scale: s.scale, tol2: TOL2 })
         : null;
   }

@@ -46,6 +46,11 @@ export const LAZY_PAIR_KERNEL = { fast: true };
 
 export { LAZY_MAX_STORED_VALUES } from './lazy-matrix';
 
+/** Whether sampleLazyGaussian draws these inputs with the closed-form two-input sampler (lazy-pair-fast.ts). */
+export function pairClosedForm(pairCos: number | undefined, depth: number): boolean {
+  return pairCos !== undefined && depth >= 2 && LAZY_PAIR_KERNEL.fast;
+}
+
 const PLACEHOLDER_RNG = new Rng(0); // matrices get the caller's Rng on reset() before any draw
 const PLACEHOLDER_MATRIX = new LazyGaussianMatrix(1, 1, 0, PLACEHOLDER_RNG); // fills index 0 of the 1-based layer list
 
@@ -302,7 +307,7 @@ export function sampleLazyGaussian(spec: LazySpec, n: number, rng: Rng): LazySam
   const c = spec.pairCos;
   if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c < -1 || c > 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
   const theta = new Float64Array(n);
-  if (c !== undefined && spec.widths.length >= 2 && LAZY_PAIR_KERNEL.fast) {
+  if (c !== undefined && pairClosedForm(c, spec.widths.length)) {
     // two inputs: the closed-form k = 2 sampler (lazy-pair-fast.ts), same law
     const fast = new LazyPairFastSampler(spec, c);
     const thetaTilde = new Float64Array(n), thetaOff = new Float64Array(n);

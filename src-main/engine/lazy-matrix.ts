@@ -7,10 +7,10 @@
 import type { Rng } from '../../src-shared/rng';
 import { normalZiggurat } from './gamma'; // ~3× faster than Rng.normal() (polar); the draws dominate the cost
 
-/** A remainder smaller than this, relative to the query's norm, counts as lying in the span already revealed. */
 /** The lazy samplers refuse work whose stored state would exceed this many float64 values (256 MiB). */
 export const LAZY_MAX_STORED_VALUES = 2 ** 25;
 
+/** A remainder smaller than this, relative to the query's norm, counts as lying in the span already revealed. */
 export const LAZY_SPAN_TOLERANCE = 1e-12;
 
 export class LazyGaussianMatrix {

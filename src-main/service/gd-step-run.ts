@@ -7,18 +7,18 @@ import { relativeChange, type RelativeChange } from '../../src-shared/stats/rela
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
-import { KERNEL_ENGINE, POOL_BACKENDS } from './measure-run';
+import { gdStepReluKernel } from '../engine/gd-step-exact-fast';
+import { kernelEngine, poolBackend } from './measure-run';
 
 /** Stream of the bootstrap's Rng (apart from the samplers' block streams). */
 const BOOTSTRAP_STREAM = 0x6d57_b007;
 
-/** Where the step's networks run on the pool: the samplers measurements name (measure-run.ts), and for one ReLU input
- *  the closed-form exact path (gd-step-exact-fast.ts), whose ReLU loop runs as KERNEL_ENGINE. */
+/** Where the step's networks run on the pool (measure-run.ts poolBackend): one input takes the closed form
+ *  (sampleGdStepExact), whose loop is WebAssembly where gdStepReluKernel says so and the module loads. */
 function gdStepBackend(params: GdStepParams): string {
-  if (params.method === 'dense') return POOL_BACKENDS.dense;
-  if (params.pairCos === undefined && params.activation === 'relu' && params.depth >= 2)
-    return `exact lazy-Gaussian sampler, one-input closed form (float64 ${KERNEL_ENGINE}, worker_threads)`;
-  return POOL_BACKENDS['lazy-gaussian'];
+  if (params.method === 'dense') return poolBackend('dense');
+  if (params.pairCos !== undefined) return poolBackend('lazy-gaussian');
+  return poolBackend('gd-step-one-input', gdStepReluKernel(params.activation === 'relu', params.depth) ? kernelEngine() : 'JavaScript');
 }
 
 /** Estimates or SEs that left float64 are refused with what is known, never sent as NaN/Infinity. */

@@ -12,19 +12,35 @@ import {
 } from '../../src-shared/stats/summary';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { routeOf, type SamplerRoute } from '../engine/sample-block';
-import { wasmKernels } from '../engine/wasm/kernels';
+import { pairClosedForm } from '../engine/lazy-gaussian';
+import { wasmAvailable } from '../engine/wasm/kernels';
 import { LabServiceError } from './lab-error';
 
-/** What the pool's hot kernels run as: their WebAssembly copies when the module loads here (then it loads in the
+/** What the pool's hot kernels run as: their WebAssembly copies when the module compiles here (then it does in the
  *  workers too: same runtime, same embedded binary), else the JavaScript they mirror. */
-export const KERNEL_ENGINE = wasmKernels() ? 'WebAssembly' : 'JavaScript';
+export function kernelEngine(): 'WebAssembly' | 'JavaScript' {
+  return wasmAvailable() ? 'WebAssembly' : 'JavaScript';
+}
 
-/** Where the pool's samplers run, as results report it. */
-export const POOL_BACKENDS: Record<SamplerRoute, string> = {
-  'exact-diagonal': `exact O(L) diagonal sampler (float64 ${KERNEL_ENGINE}, worker_threads)`,
-  'lazy-gaussian': 'exact lazy-Gaussian sampler (float64, worker_threads)',
-  dense: 'materialized weights, typed arrays (float64, worker_threads)',
-};
+/** The pool's samplers: the measurement routes, and the closed forms the lazy-Gaussian route takes for two inputs
+ *  (lazy-pair-fast.ts) and the GD step takes for one (gd-step-exact-fast.ts). */
+export type PoolSampler = SamplerRoute | 'lazy-pair' | 'gd-step-one-input';
+
+/** Where a pool sampler runs, as results report it; `engine` is what its hot loop runs as (default kernelEngine()). */
+export function poolBackend(sampler: PoolSampler, engine: string = kernelEngine()): string {
+  switch (sampler) {
+    case 'exact-diagonal':
+      return `exact O(L) diagonal sampler (float64 ${engine}, worker_threads)`;
+    case 'lazy-pair':
+      return `exact lazy-Gaussian sampler, two-input closed form (float64 ${engine}, worker_threads)`;
+    case 'gd-step-one-input':
+      return `exact lazy-Gaussian sampler, one-input closed form (float64 ${engine}, worker_threads)`;
+    case 'lazy-gaussian':
+      return 'exact lazy-Gaussian sampler (float64, worker_threads)';
+    case 'dense':
+      return 'materialized weights, typed arrays (float64, worker_threads)';
+  }
+}
 
 /** summarizeSamples needs at least 3 samples; smaller prefixes are not reported. */
 const MIN_SUMMARY_SAMPLES = 3;
@@ -116,11 +132,8 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
   };
 
   const route = routeOf(params);
-  // measurements are ReLU networks: a pair (L ≥ 2) runs the closed-form two-input sampler (lazy-pair-fast.ts)
-  const backend =
-    route === 'lazy-gaussian' && params.pairCos !== undefined && params.depth >= 2
-      ? `exact lazy-Gaussian sampler, two-input closed form (float64 ${KERNEL_ENGINE}, worker_threads)`
-      : POOL_BACKENDS[route];
+  // measurements are ReLU networks, so the two-input closed form runs its WebAssembly loop when it loads
+  const backend = poolBackend(route === 'lazy-gaussian' && pairClosedForm(params.pairCos, params.depth) ? 'lazy-pair' : route);
   let replicates: BootstrapReplicates | undefined;
   const summarize = (done: boolean): MeasureResult =>
     measureResult(params, theta.subarray(0, merged), thetaOff?.subarray(0, merged), done, (performance.now() - start) / 1000, backend, replicates);

@@ -5,6 +5,7 @@
 // bootstrap): its memory holds the constant tables, then a scratch arena each call lays out afresh. The per-network
 // samplers (GD step, pairs) get an instance of their own whose memory holds their vectors for their lifetime.
 import type { Rng } from '../../../src-shared/rng';
+import type { FusedTables } from '../exact-diagonal';
 import { CHI_C, ZIG_F, ZIG_RATIO, ZIG_X } from '../gamma';
 import { KERNELS_WASM_BASE64 } from './kernels-binary';
 
@@ -37,16 +38,6 @@ interface KernelExports {
   ): number;
 }
 
-/** The exact-diagonal kernel's alias tables (exact-diagonal.ts FusedTables). */
-export interface WasmFusedTables {
-  off: Int32Array;
-  shift: Int32Array;
-  mask: Int32Array;
-  threshold: Int32Array;
-  keepK: Int32Array;
-  aliasK: Int32Array;
-}
-
 /**
  * The generator's state words, which kernels that run the generator themselves read and write back: src-shared/rng.ts
  * keeps xoshiro128** words a, b, c, d in a private Int32Array `s` (null if that ever changes: callers then draw
@@ -77,7 +68,7 @@ export class WasmKernels {
    * exact-diagonal.ts sampleFused on the generator state st (updated in place): Θ/S of networks [0, n) into theta.
    * Returns −1, or the index of a network whose Θ/S left float64 (its value is in theta[i]).
    */
-  exactDiagonal(L: number, n: number, T: WasmFusedTables, twoOverN: Float64Array, w: Float64Array, bias: Float64Array, theta: Float64Array, st: Int32Array): number {
+  exactDiagonal(L: number, n: number, T: FusedTables, twoOverN: Float64Array, w: Float64Array, bias: Float64Array, theta: Float64Array, st: Int32Array): number {
     this.top = this.arena;
     const pOff = this.put(T.off), pShift = this.put(T.shift), pMask = this.put(T.mask);
     const pThr = this.put(T.threshold), pKeep = this.put(T.keepK), pAlias = this.put(T.aliasK);
@@ -135,37 +126,44 @@ function align(p: number): number {
   return (p + 7) & ~7;
 }
 
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: object | null | undefined;
-let failure = '';
+
+/** The compiled module (once per thread), or null when WebAssembly is unavailable or the module does not compile. */
+function compiledModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = wasmApi ? new wasmApi.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64')) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the kernels run as WebAssembly in this runtime (compiles the module once; no instance is made). */
+export function wasmAvailable(): boolean {
+  return compiledModule() !== null;
+}
 
 /** A fresh instance of the kernels module (its own memory), or null when WebAssembly is unavailable or fails. */
 function instantiate(): KernelExports | null {
+  const module = compiledModule();
+  if (!module || !wasmApi) return null;
   try {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!api) throw new Error('WebAssembly is not available in this runtime');
-    if (compiled === null) return null;
-    compiled ??= new api.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    return new api.Instance(compiled, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
-  } catch (err) {
-    failure = err instanceof Error ? err.message : String(err);
-    compiled = null;
+    return new wasmApi.Instance(module, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
+  } catch {
     return null;
   }
 }
 
 let instance: WasmKernels | null | undefined;
 
-/** This thread's kernels, or null when WebAssembly is unavailable or the module fails to load (wasmKernelsFailure says why). */
+/** This thread's kernels, or null when WebAssembly is unavailable or the module fails to load. */
 export function wasmKernels(): WasmKernels | null {
   if (instance !== undefined) return instance;
   const x = instantiate();
   instance = x && new WasmKernels(x);
   return instance;
-}
-
-/** Why the kernels did not load ('' if they did). */
-export function wasmKernelsFailure(): string {
-  return failure;
 }
 
 /**
