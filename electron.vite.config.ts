@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// One config, three builds: Electron main (+ the sampler and TensorFlow.js worker entries), preload, and the renderer that web mode serves too.
+// One config, three builds: Electron main (+ the sampler and TensorFlow.js worker entries), preload, and the renderer
+// that web mode serves too.
 export default defineConfig({
   main: {
     build: {
@@ -19,7 +20,10 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/preload.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-main/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -16,7 +16,9 @@ import { initBackend, type BackendName } from '../src-main/tf/backend';
 import { disposeLayers, empiricalNtk, sampleLayers } from '../src-main/tf/ntk';
 
 const REPEATS = 3;
-const M = 200, L = 20, B = 32;
+const M = 200,
+  L = 20,
+  B = 32;
 const widths = [M, ...new Array<number>(L - 1).fill(M)];
 const fmt = (x: number, digits = 3) => x.toPrecision(digits);
 
@@ -33,7 +35,11 @@ function best(run: () => void): number {
 /** Θ(e₁, e₁) of network t from float64 weights W[l] (row-major n_l × n_{l−1}), as dense.ts computes it. */
 function kernelTypedArray(W: Float64Array[], x: Float64Array[], h: Float64Array[], d: Float64Array[]): number {
   for (let l = 1; l <= L; l++) {
-    const nIn = widths[l - 1], nOut = l < L ? widths[l] : 1, Wl = W[l - 1], xi = x[l - 1], hl = h[l];
+    const nIn = widths[l - 1],
+      nOut = l < L ? widths[l] : 1,
+      Wl = W[l - 1],
+      xi = x[l - 1],
+      hl = h[l];
     for (let i = 0; i < nOut; i++) {
       let s = 0;
       const row = i * nIn;
@@ -44,10 +50,16 @@ function kernelTypedArray(W: Float64Array[], x: Float64Array[], h: Float64Array[
   }
   d[L][0] = 1;
   for (let l = L - 1; l >= 1; l--) {
-    const no = widths[l], nUp = l + 1 < L ? widths[l + 1] : 1, Wu = W[l], dl = d[l], du = d[l + 1], hl = h[l];
+    const no = widths[l],
+      nUp = l + 1 < L ? widths[l + 1] : 1,
+      Wu = W[l],
+      dl = d[l],
+      du = d[l + 1],
+      hl = h[l];
     dl.fill(0);
     for (let i = 0; i < nUp; i++) {
-      const di = du[i], row = i * no;
+      const di = du[i],
+        row = i * no;
       for (let j = 0; j < no; j++) dl[j] += Wu[row + j] * di;
     }
     for (let j = 0; j < no; j++) if (!(hl[j] > 0)) dl[j] = 0;
@@ -55,7 +67,8 @@ function kernelTypedArray(W: Float64Array[], x: Float64Array[], h: Float64Array[
   let theta = 0;
   for (let l = 1; l <= L; l++) {
     const nOut = l < L ? widths[l] : 1;
-    let dd = 0, xx = 0;
+    let dd = 0,
+      xx = 0;
     for (let i = 0; i < nOut; i++) dd += d[l][i] * d[l][i];
     for (let j = 0; j < widths[l - 1]; j++) xx += x[l - 1][j] * x[l - 1][j];
     theta += dd * (xx + 1);
@@ -83,9 +96,11 @@ function typedArrayRates(): { sampled: number; kernel: number } {
   const d = [new Float64Array(0), ...widths.slice(1).map((w) => new Float64Array(w)), new Float64Array(1)];
   let sink = 0;
   for (const W of nets.slice(0, 4)) sink += kernelTypedArray(W, x, h, d);
-  const kernel = (B * L) / best(() => {
-    for (const W of nets) sink += kernelTypedArray(W, x, h, d);
-  });
+  const kernel =
+    (B * L) /
+    best(() => {
+      for (const W of nets) sink += kernelTypedArray(W, x, h, d);
+    });
   if (!Number.isFinite(sink)) throw new Error('reference kernel overflowed');
   return { sampled, kernel };
 }
@@ -109,18 +124,22 @@ async function tfRates(name: BackendName): Promise<{ sampled: number; kernel: nu
   once(layers); // warm-up (kernel compilation, wasm init)
   const kernel = (B * L) / best(() => once(layers));
   disposeLayers(layers);
-  const sampled = (B * L) / best(() => {
-    const ls = sampleLayers(spec, B, 5);
-    once(ls);
-    disposeLayers(ls);
-  });
+  const sampled =
+    (B * L) /
+    best(() => {
+      const ls = sampleLayers(spec, B, 5);
+      once(ls);
+      disposeLayers(ls);
+    });
   x.dispose();
   return { sampled, kernel, device };
 }
 
 export async function benchDenseNtk(): Promise<string[]> {
   const lines: string[] = [];
-  lines.push(`dense NTK: M = ${M}, L = ${L}, ReLU, 1 input, tfjs batches of B = ${B}; networks·layers/s, best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)}`);
+  lines.push(
+    `dense NTK: M = ${M}, L = ${L}, ReLU, 1 input, tfjs batches of B = ${B}; networks·layers/s, best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)}`,
+  );
   const ref = typedArrayRates();
   lines.push(`  typed-array (float64, 1 thread): sampled ${fmt(ref.sampled)}, kernel only ${fmt(ref.kernel)}`);
   let fastest = { name: 'typed-array', sampled: ref.sampled };

@@ -20,7 +20,8 @@ interface Timing {
 }
 
 function best(run: () => void, repeats = REPEATS): Timing {
-  let wall = Infinity, cpu = Infinity;
+  let wall = Infinity,
+    cpu = Infinity;
   for (let r = 0; r < repeats; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -45,45 +46,90 @@ function runGeneric(spec: GdStepSpec, n: number, rng: Rng): void {
 
 export async function benchGdStep(): Promise<string[]> {
   const lines: string[] = [];
-  lines.push(`gd-step: single thread, best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)} (figures scale down under load)`);
-  const M = 200, L = 50, N = 8;
-  const spec: GdStepSpec = { sigmaW2: 2, sigmaB2: 0, widths: [M, ...new Array<number>(L - 1).fill(M)], lr: 1e-3, target: 0 };
+  lines.push(
+    `gd-step: single thread, best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)} (figures scale down under load)`,
+  );
+  const M = 200,
+    L = 50,
+    N = 8;
+  const spec: GdStepSpec = {
+    sigmaW2: 2,
+    sigmaB2: 0,
+    widths: [M, ...new Array<number>(L - 1).fill(M)],
+    lr: 1e-3,
+    target: 0,
+  };
   sampleGdStepExact(spec, 400, new Rng(1, 0)); // warm up the JIT
   runGeneric(spec, 200, new Rng(1, 2));
   sampleGdStepDense(spec, 1, new Rng(1, 1));
-  const fastN = 1000, genericN = 400;
-  const fast = per(best(() => sampleGdStepExact(spec, fastN, new Rng(2, 0))), fastN);
-  const generic = per(best(() => runGeneric(spec, genericN, new Rng(2, 2))), genericN);
-  const dense = per(best(() => sampleGdStepDense(spec, N, new Rng(2, 1))), N);
+  const fastN = 1000,
+    genericN = 400;
+  const fast = per(
+    best(() => sampleGdStepExact(spec, fastN, new Rng(2, 0))),
+    fastN,
+  );
+  const generic = per(
+    best(() => runGeneric(spec, genericN, new Rng(2, 2))),
+    genericN,
+  );
+  const dense = per(
+    best(() => sampleGdStepDense(spec, N, new Rng(2, 1))),
+    N,
+  );
   lines.push(`  M = ${M}, L = ${L}, one input: dense ${ms(dense)}/network (${N} timed)`);
-  lines.push(`    exact, closed-form k = 1 path: ${ms(fast)}/network (${fastN} timed) → ${ratio(dense, fast)} faster than dense (target ≥ 100×)`);
-  lines.push(`    exact, generic lazy-matrix:    ${ms(generic)}/network (${genericN} timed) → ${ratio(dense, generic)}; closed form ${ratio(generic, fast)} faster`);
+  lines.push(
+    `    exact, closed-form k = 1 path: ${ms(fast)}/network (${fastN} timed) → ${ratio(dense, fast)} faster than dense (target ≥ 100×)`,
+  );
+  lines.push(
+    `    exact, generic lazy-matrix:    ${ms(generic)}/network (${genericN} timed) → ${ratio(dense, generic)}; closed form ${ratio(generic, fast)} faster`,
+  );
   {
     // the closed form's ReLU loop runs in WebAssembly (bit-identical); its JavaScript original for comparison
     let js: Timing;
     try {
       GD_STEP_KERNEL.wasm = false;
       sampleGdStepExact(spec, 200, new Rng(1, 0));
-      js = per(best(() => sampleGdStepExact(spec, fastN, new Rng(2, 0))), fastN);
+      js = per(
+        best(() => sampleGdStepExact(spec, fastN, new Rng(2, 0))),
+        fastN,
+      );
     } finally {
       GD_STEP_KERNEL.wasm = true;
     }
-    lines.push(`    closed form in JavaScript:     ${ms(js)}/network → ${ratio(dense, js)} faster than dense; WebAssembly ${ratio(js, fast)} faster`);
+    lines.push(
+      `    closed form in JavaScript:     ${ms(js)}/network → ${ratio(dense, js)} faster than dense; WebAssembly ${ratio(js, fast)} faster`,
+    );
   }
   // the ratio grows ∝ M: dense draws M² normals per layer, exact 4M (plus O(M) projections)
   {
-    const M2 = 800, L2 = 10, N2 = 2;
+    const M2 = 800,
+      L2 = 10,
+      N2 = 2;
     const wide: GdStepSpec = { ...spec, widths: [M2, ...new Array<number>(L2 - 1).fill(M2)] };
     sampleGdStepExact(wide, 50, new Rng(4, 0));
     runGeneric(wide, 20, new Rng(4, 3));
-    const e = per(best(() => sampleGdStepExact(wide, 200, new Rng(4, 1))), 200);
-    const g = per(best(() => runGeneric(wide, 100, new Rng(4, 4))), 100);
-    const d = per(best(() => sampleGdStepDense(wide, N2, new Rng(4, 2))), N2);
-    lines.push(`  M = ${M2}, L = ${L2}: closed form ${ms(e)}, generic ${ms(g)}, dense ${ms(d)}/network → ${ratio(d, e)} / ${ratio(d, g)}`);
+    const e = per(
+      best(() => sampleGdStepExact(wide, 200, new Rng(4, 1))),
+      200,
+    );
+    const g = per(
+      best(() => runGeneric(wide, 100, new Rng(4, 4))),
+      100,
+    );
+    const d = per(
+      best(() => sampleGdStepDense(wide, N2, new Rng(4, 2))),
+      N2,
+    );
+    lines.push(
+      `  M = ${M2}, L = ${L2}: closed form ${ms(e)}, generic ${ms(g)}, dense ${ms(d)}/network → ${ratio(d, e)} / ${ratio(d, g)}`,
+    );
   }
   const pairSpec: GdStepSpec = { ...spec, pairCos: 0.5 };
   sampleGdStepExact(pairSpec, 100, new Rng(3, 0));
-  const pair = per(best(() => sampleGdStepExact(pairSpec, genericN, new Rng(3, 1))), genericN);
+  const pair = per(
+    best(() => sampleGdStepExact(pairSpec, genericN, new Rng(3, 1))),
+    genericN,
+  );
   lines.push(`  with x̃ (pairCos 0.5, generic sampler): exact ${ms(pair)}/network`);
   return lines;
 }

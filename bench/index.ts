@@ -9,7 +9,9 @@ import { benchGdStep } from './gd-step';
 import { benchMeanfield } from './meanfield';
 import { benchTrainability } from './trainability';
 
-console.log(`NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`);
+console.log(
+  `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
+);
 const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['plane re-render', benchPlane],
   ['samplers', benchSamplers],

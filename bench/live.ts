@@ -7,7 +7,10 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { LabService } from '../src-main/service/lab-service';
 
-const TARGET_MS = 100, WIDTH = 200, SAMPLES = 10_000, REPEATS = 5;
+const TARGET_MS = 100,
+  WIDTH = 200,
+  SAMPLES = 10_000,
+  REPEATS = 5;
 
 export async function benchLive(): Promise<string[]> {
   const service = new LabService();
@@ -18,19 +21,24 @@ export async function benchLive(): Promise<string[]> {
   try {
     for (const lambda of [0.1, 0.5, 1.0]) {
       const depth = Math.round(lambda * WIDTH);
-      const totals: number[] = [], firsts: number[] = [];
+      const totals: number[] = [],
+        firsts: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
         const t0 = performance.now();
         let first = NaN;
-        await service.measure({ sigmaW2: 2, depth, width: WIDTH, inputDim: WIDTH, samples: SAMPLES, seed: r + 1 }, () => {
-          if (Number.isNaN(first)) first = performance.now() - t0;
-        });
+        await service.measure(
+          { sigmaW2: 2, depth, width: WIDTH, inputDim: WIDTH, samples: SAMPLES, seed: r + 1 },
+          () => {
+            if (Number.isNaN(first)) first = performance.now() - t0;
+          },
+        );
         totals.push(performance.now() - t0);
         firsts.push(Number.isNaN(first) ? totals[totals.length - 1] : first);
       }
       totals.sort((a, b) => a - b);
       firsts.sort((a, b) => a - b);
-      const best = totals[0], median = totals[Math.floor(REPEATS / 2)];
+      const best = totals[0],
+        median = totals[Math.floor(REPEATS / 2)];
       lines.push(
         `  λ = ${lambda} (L = ${depth}): ${best.toFixed(0)} / ${median.toFixed(0)} ms → ${(TARGET_MS / best).toFixed(2)}× the target's budget; first estimate after ${firsts[0].toFixed(0)} ms`,
       );

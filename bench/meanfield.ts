@@ -20,29 +20,42 @@ function timed<T>(run: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
-const vsTarget = (ms: number) => (ms <= TARGET_MS ? `${(TARGET_MS / ms).toFixed(1)}× under target` : `${(ms / TARGET_MS).toFixed(1)}× OVER target`);
+const vsTarget = (ms: number) =>
+  ms <= TARGET_MS ? `${(TARGET_MS / ms).toFixed(1)}× under target` : `${(ms / TARGET_MS).toFixed(1)}× OVER target`;
 
 export async function benchMeanfield(options: { includeTanhPlaneMap?: boolean } = {}): Promise<string[]> {
   // includeTanhPlaneMap is kept for callers; every plane map is now measured in full
   void options;
-  const lines = [`mean-field theory: critical line at ${N} σ_b² ∈ (0, 0.5), ξ map ${N}×${N} over σ_w² ∈ (0.5, 4) (target < ${TARGET_MS} ms each)`];
+  const lines = [
+    `mean-field theory: critical line at ${N} σ_b² ∈ (0, 0.5), ξ map ${N}×${N} over σ_w² ∈ (0.5, 4) (target < ${TARGET_MS} ms each)`,
+  ];
   for (const act of ['erf', 'relu', 'tanh', 'gelu', 'selu', 'sigmoid'] as const) {
     const curve = timed(() => criticalCurve(act, sigmaB2));
     const found = curve.value.filter((p) => p.kind === 'found').length;
-    lines.push(`  ${act.padEnd(7)} critical line: ${curve.ms.toFixed(0)} ms (${found}/${N} found) → ${vsTarget(curve.ms)}`);
+    lines.push(
+      `  ${act.padEnd(7)} critical line: ${curve.ms.toFixed(0)} ms (${found}/${N} found) → ${vsTarget(curve.ms)}`,
+    );
     const depthMap = timed(() => depthOverXiMap(act, sigmaW2, 0.05, depths));
-    lines.push(`  ${act.padEnd(7)} (σ_w², depth) map at σ_b² = 0.05: ${depthMap.ms.toFixed(0)} ms → ${vsTarget(depthMap.ms)}`);
+    lines.push(
+      `  ${act.padEnd(7)} (σ_w², depth) map at σ_b² = 0.05: ${depthMap.ms.toFixed(0)} ms → ${vsTarget(depthMap.ms)}`,
+    );
     const table = qTable(getActivation(act)).built;
     const before = { ...table };
     const plane = timed(() => xiMap(act, sigmaW2, sigmaB2));
     const again = timed(() => xiMap(act, sigmaW2, sigmaB2));
     const direct = plane.value.directCells ? `, ${plane.value.directCells} cells by direct quadrature` : '';
-    const built = table.length + table.series > before.length + before.series ? `, table nodes built during it: ${table.length - before.length} length + ${table.series - before.series} series` : '';
-    lines.push(`  ${act.padEnd(7)} (σ_w², σ_b²) map: ${plane.ms.toFixed(0)} ms → ${vsTarget(plane.ms)} (repeat with warm table ${again.ms.toFixed(0)} ms${direct}${built})`);
+    const built =
+      table.length + table.series > before.length + before.series
+        ? `, table nodes built during it: ${table.length - before.length} length + ${table.series - before.series} series`
+        : '';
+    lines.push(
+      `  ${act.padEnd(7)} (σ_w², σ_b²) map: ${plane.ms.toFixed(0)} ms → ${vsTarget(plane.ms)} (repeat with warm table ${again.ms.toFixed(0)} ms${direct}${built})`,
+    );
   }
   return lines;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  for (const line of await benchMeanfield({ includeTanhPlaneMap: process.argv.includes('--tanh-plane') })) console.log(line);
+  for (const line of await benchMeanfield({ includeTanhPlaneMap: process.argv.includes('--tanh-plane') }))
+    console.log(line);
 }

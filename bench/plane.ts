@@ -4,7 +4,11 @@
 import { pathToFileURL } from 'node:url';
 import { dispersionGrid, gridDepth, gridInputDim, reluFiniteMomentsConstant } from '../src-shared/theory';
 
-const NX = 200, NY = 150, WIDTH = 500, ALPHA0 = 1, TARGET_MS = 50;
+const NX = 200,
+  NY = 150,
+  WIDTH = 500,
+  ALPHA0 = 1,
+  TARGET_MS = 50;
 const sigmaW2 = Float64Array.from({ length: NX }, (_, i) => 0.5 + ((i + 0.5) * 3.5) / NX);
 const depthToWidth = Float64Array.from({ length: NY }, (_, j) => ((j + 0.5) * 1.5) / NY);
 
@@ -19,7 +23,10 @@ function bestMs(run: () => void, repeats: number): number {
 }
 
 export async function benchPlane(): Promise<string[]> {
-  const grid = (kind: 'finite' | 'limit', width = WIDTH) => () => dispersionGrid({ sigmaW2, depthToWidth, width, alpha0: ALPHA0, kind });
+  const grid =
+    (kind: 'finite' | 'limit', width = WIDTH) =>
+    () =>
+      dispersionGrid({ sigmaW2, depthToWidth, width, alpha0: ALPHA0, kind });
   const t0 = performance.now();
   grid('finite')();
   const coldMs = performance.now() - t0;

@@ -35,7 +35,11 @@ function inProcessClient(service: LabService): LabClient {
         return service.runJob(job, (o) => opts?.onProgress?.(o), controller.signal);
       })();
       done.catch(() => undefined);
-      return { done, cancel: () => controller.abort(new LabServiceError('cancelled', 'cancelled')), pause: async () => false };
+      return {
+        done,
+        cancel: () => controller.abort(new LabServiceError('cancelled', 'cancelled')),
+        pause: async () => false,
+      };
     },
   };
 }
@@ -50,7 +54,9 @@ async function runPreset(service: LabService, id: string) {
   const { jobs } = expandPreset(presetById(id));
   const t0 = performance.now();
   const runner = await new Promise<PresetRunner>((resolve) => {
-    const r = new PresetRunner(inProcessClient(service), jobs, (x) => x.status === 'finished' && resolve(x), { maxConcurrent: presetConcurrency(WORKERS) });
+    const r = new PresetRunner(inProcessClient(service), jobs, (x) => x.status === 'finished' && resolve(x), {
+      maxConcurrent: presetConcurrency(WORKERS),
+    });
     r.start();
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -66,12 +72,20 @@ export async function benchPresets(): Promise<string[]> {
     const sampling = results.reduce((s, r) => s + r.seconds, 0);
     // sanity of the numbers, per phase: |measured/Thm 3.2 − 1| (finite width; the figure draws the Thm 3.1 limit)
     const dev = (phase: (s: number) => boolean) =>
-      median(results.filter((r) => phase(r.sigmaW2)).map((r) => Math.abs(r.dispersion.estimate / reluFiniteMomentsConstant(r.sigmaW2, r.depth, r.width, r.inputDim).dispersion - 1)));
+      median(
+        results
+          .filter((r) => phase(r.sigmaW2))
+          .map((r) =>
+            Math.abs(
+              r.dispersion.estimate / reluFiniteMomentsConstant(r.sigmaW2, r.depth, r.width, r.inputDim).dispersion - 1,
+            ),
+          ),
+      );
     const lines = [
       `presets: Fig. 1 job list through LabService (${WORKERS} workers), PresetRunner queue (${presetConcurrency(WORKERS)} jobs in flight, as the panel runs it); load average ${loadavg()[0].toFixed(2)}`,
       `  ${p.jobsDone}/${p.jobsTotal} jobs done (${p.jobsFailed} failed), ${p.networks.toLocaleString('en-US')} networks (N = ${jobs[0].params.samples.toLocaleString('en-US')} per point)`,
       `  total ${seconds.toFixed(1)} s vs target ${TARGET_SECONDS} s → ${seconds <= TARGET_SECONDS ? `${(TARGET_SECONDS / seconds).toFixed(2)}× under target` : `${(seconds / TARGET_SECONDS).toFixed(2)}× OVER target`}`,
-      `  throughput ${(p.networks / seconds).toFixed(0)} networks/s (${((p.networks / seconds) / WORKERS).toFixed(0)} per worker); Σ per-job wall time ${sampling.toFixed(1)} s`,
+      `  throughput ${(p.networks / seconds).toFixed(0)} networks/s (${(p.networks / seconds / WORKERS).toFixed(0)} per worker); Σ per-job wall time ${sampling.toFixed(1)} s`,
       `  cost model (src-shared/presets.ts COST_MODEL) predicted ${estimatePresetSeconds(jobs, WORKERS).toFixed(1)} s`,
       `  median |measured / Thm 3.2 − 1|: ordered ${(100 * dev((s) => s < 2)).toFixed(2)} %, EOC ${(100 * dev((s) => s === 2)).toFixed(2)} %, chaotic ${(100 * dev((s) => s > 2)).toFixed(2)} %`,
     ];

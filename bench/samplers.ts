@@ -42,7 +42,9 @@ function drawWords(rng: Rng, n: number): number {
 export async function benchSamplers(): Promise<string[]> {
   const lines: string[] = [];
   const load = loadavg()[0];
-  lines.push(`samplers: single thread, best of ${REPEATS}; load average ${load.toFixed(2)} (figures scale down under load)`);
+  lines.push(
+    `samplers: single thread, best of ${REPEATS}; load average ${load.toFixed(2)} (figures scale down under load)`,
+  );
 
   // machine calibration: raw generator speed (the exact sampler draws ~5 words per layer)
   const words = 5_000_000;
@@ -74,7 +76,9 @@ export async function benchSamplers(): Promise<string[]> {
       rates.push(r);
       lines.push(`  exact, L = 100, M = ${M}: ${fmt(r)} networks/s (${fmt(1e9 / (r * 100))} ns per layer)`);
     }
-    lines.push(`  exact flatness in M: slowest/fastest = ${fmt(Math.min(...rates) / Math.max(...rates))} (target ≥ 1e5 networks/s per core)`);
+    lines.push(
+      `  exact flatness in M: slowest/fastest = ${fmt(Math.min(...rates) / Math.max(...rates))} (target ≥ 1e5 networks/s per core)`,
+    );
   }
 
   // a full measurement's worth: N = 10⁴ at M = 200, L = 200

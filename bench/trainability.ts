@@ -12,7 +12,12 @@ import { initBackend, type BackendName } from '../src-main/tf/backend';
 import { makeOptimizer, Mlp } from '../src-main/tf/train/mlp';
 import { referenceSgdStep, type ReferenceNet } from '../src-main/tf/sweep/reference-sgd';
 
-const N0 = 784, M = 128, L = 8, B = 128, OUT = 10, LR = 1e-3;
+const N0 = 784,
+  M = 128,
+  L = 8,
+  B = 128,
+  OUT = 10,
+  LR = 1e-3;
 const SPEC = { activation: 'erf' as const, sigmaW2: 1.76, sigmaB2: 0.185 };
 const widths = [N0, ...new Array<number>(L - 1).fill(M), OUT];
 const REPEATS = 3;
@@ -68,16 +73,22 @@ function referenceSecondsPerStep(x: Float32Array, y: Float32Array): number {
 
 export async function benchTrainability(): Promise<string[]> {
   const lines: string[] = [];
-  lines.push(`trainability: one SGD step, n₀ = ${N0}, M = ${M}, L = ${L}, B = ${B}, erf; best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)}`);
+  lines.push(
+    `trainability: one SGD step, n₀ = ${N0}, M = ${M}, L = ${L}, B = ${B}, erf; best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)}`,
+  );
   const { x, y } = batch();
   const refSeconds = referenceSecondsPerStep(x, y);
-  lines.push(`  float64 typed-array reference: ${(B / refSeconds).toFixed(0)} samples/s (${(refSeconds * 1e3).toFixed(1)} ms/step)`);
+  lines.push(
+    `  float64 typed-array reference: ${(B / refSeconds).toFixed(0)} samples/s (${(refSeconds * 1e3).toFixed(1)} ms/step)`,
+  );
   const candidates: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
   for (const name of candidates) {
     try {
       const info = await initBackend({ prefer: name });
       const seconds = tfSecondsPerStep(x, y, name === 'cpu' ? 2 : 10);
-      lines.push(`  ${name.padEnd(14)} ${info.device}: ${(B / seconds).toFixed(0)} samples/s (${(seconds * 1e3).toFixed(1)} ms/step) → ${(refSeconds / seconds).toFixed(2)}× the reference`);
+      lines.push(
+        `  ${name.padEnd(14)} ${info.device}: ${(B / seconds).toFixed(0)} samples/s (${(seconds * 1e3).toFixed(1)} ms/step) → ${(refSeconds / seconds).toFixed(2)}× the reference`,
+      );
     } catch (err) {
       const reason = (err instanceof Error ? err.message : String(err)).split('(')[0].trim();
       lines.push(`  ${name.padEnd(14)} not available: ${reason}`);

@@ -89,7 +89,9 @@ export async function checkDrag(page: Page): Promise<void> {
   // mid-drag (button still down): readout and the λ slice follow the pointer before release
   const mid = await planePoint(page, 2.6, 0.55);
   await page.mouse.move(mid.x, mid.y, { steps: 8 });
-  await expect.poll(async () => Math.abs((await readoutNumber(page, 'sigmaW2')) - 2.6)).toBeLessThanOrEqual(1.5 * px.sigmaW2);
+  await expect
+    .poll(async () => Math.abs((await readoutNumber(page, 'sigmaW2')) - 2.6))
+    .toBeLessThanOrEqual(1.5 * px.sigmaW2);
   const midSigma = await readoutNumber(page, 'sigmaW2');
   expect(await page.getByTestId('slice-lambda').textContent()).toContain(`= ${String(Number(midSigma.toFixed(4)))} ·`);
   await page.mouse.move(to.x, to.y, { steps: 12 });
@@ -99,7 +101,9 @@ export async function checkDrag(page: Page): Promise<void> {
   expect(Math.abs((await readoutNumber(page, 'sigmaW2')) - 3.0)).toBeLessThanOrEqual(1.5 * px.sigmaW2);
   expect(Math.abs((await readoutNumber(page, 'lambda')) - 0.8)).toBeLessThanOrEqual(1.5 * px.lambda);
   const width = await readoutNumber(page, 'width');
-  expect(await readoutNumber(page, 'depth')).toBe(Math.max(1, Math.round((await readoutNumber(page, 'lambda')) * width)));
+  expect(await readoutNumber(page, 'depth')).toBe(
+    Math.max(1, Math.round((await readoutNumber(page, 'lambda')) * width)),
+  );
   await expectReadoutMatchesTheory(page);
   // the crosshair's accessible description follows the point
   expect(await page.getByTestId('plane').getAttribute('aria-label')).toContain('chaotic phase');

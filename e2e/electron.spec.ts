@@ -14,9 +14,12 @@ function electronBinary(): { path?: string; reason?: string } {
   } catch (err) {
     return { reason: `require('electron') failed: ${(err as Error).message.split('\n')[0]}` };
   }
-  if (typeof path !== 'string' || !existsSync(path)) return { reason: `require('electron') gave ${String(path)}, which is not a file` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'no display (DISPLAY/WAYLAND_DISPLAY unset)' };
-  if (!existsSync(`${REPO_ROOT}/out/main/index.js`)) return { reason: 'out/main/index.js is missing: run `npm run build`' };
+  if (typeof path !== 'string' || !existsSync(path))
+    return { reason: `require('electron') gave ${String(path)}, which is not a file` };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { reason: 'no display (DISPLAY/WAYLAND_DISPLAY unset)' };
+  if (!existsSync(`${REPO_ROOT}/out/main/index.js`))
+    return { reason: 'out/main/index.js is missing: run `npm run build`' };
   return { path };
 }
 

@@ -28,7 +28,17 @@ describe('first GD step tab', () => {
   it('shows its controls and export buttons, and keeps the last valid η on bad input', async () => {
     const page = await openTab();
     expect(await attr(page, 'tab-gd-step', 'aria-selected')).toBe('true');
-    for (const id of ['gd-input-lr', 'gd-input-target', 'gd-input-scale', 'gd-input-norm', 'gd-input-samples', 'gd-input-seed', 'gd-method-exact', 'gd-method-dense', 'gd-offdiag']) {
+    for (const id of [
+      'gd-input-lr',
+      'gd-input-target',
+      'gd-input-scale',
+      'gd-input-norm',
+      'gd-input-samples',
+      'gd-input-seed',
+      'gd-method-exact',
+      'gd-method-dense',
+      'gd-offdiag',
+    ]) {
       expect(await page.getByTestId(id).count()).toBe(1);
     }
     // the readout follows the Explore cursor (σ_w² = 2, λ = 0.5 by default)
@@ -47,11 +57,16 @@ describe('first GD step tab', () => {
     expect(await page.getByTestId('gd-input-lr-error').count()).toBe(0);
 
     const slice = page.getByTestId('gd-step-slice');
-    for (const f of ['svg', 'png', 'csv', 'json']) expect(await slice.getByTestId(`export-gd-step-slice-${f}`).count()).toBe(1);
+    for (const f of ['svg', 'png', 'csv', 'json'])
+      expect(await slice.getByTestId(`export-gd-step-slice-${f}`).count()).toBe(1);
     await page.getByTestId('gd-layer-toggle').check();
     const layer = page.getByTestId('gd-step-layer');
-    for (const f of ['svg', 'png', 'csv', 'json']) expect(await layer.getByTestId(`export-gd-step-layer-${f}`).count()).toBe(1);
-    const [dl] = await Promise.all([page.waitForEvent('download'), slice.getByTestId('export-gd-step-slice-csv').click()]);
+    for (const f of ['svg', 'png', 'csv', 'json'])
+      expect(await layer.getByTestId(`export-gd-step-layer-${f}`).count()).toBe(1);
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      slice.getByTestId('export-gd-step-slice-csv').click(),
+    ]);
     expect(dl.suggestedFilename()).toBe(`ntk-gd-step-slice-M${WIDTH}-a1.csv`);
     const rows = parseCsv(await readFile(await dl.path(), 'utf8'));
     expect(rows[0].slice(0, 3)).toEqual(['series', 'lambdaRequested', 'sigmaW2']);
@@ -105,14 +120,18 @@ describe('first GD step tab', () => {
     const relAt1 = await num(page, 'gd-readout-rel');
     expect(await num(page, 'gd-readout', 'data-result-scale')).toBe(1);
     await page.getByTestId('gd-input-scale').fill('2');
-    const finishedAt2 = async () => (await attr(page, 'gd-readout', 'data-status')) === 'done' && (await num(page, 'gd-readout', 'data-result-scale')) === 2;
+    const finishedAt2 = async () =>
+      (await attr(page, 'gd-readout', 'data-status')) === 'done' &&
+      (await num(page, 'gd-readout', 'data-result-scale')) === 2;
     await expect.poll(finishedAt2, { timeout: 60_000, interval: 250 }).toBe(true);
     await expect.poll(() => num(page, 'gd-readout-lazy')).toBeCloseTo(relAt1 / 4, 12);
     const relAt2 = await num(page, 'gd-readout-rel');
     const seAt2 = await num(page, 'gd-readout-rel', 'data-stderr');
     // same networks, so the two estimates are strongly correlated; 3 SE of one is a loose but safe tolerance
     expect(Math.abs(relAt2 - relAt1 / 4)).toBeLessThan(3 * seAt2);
-    console.log(`gd-step e2e: E[ΔΘ]/E[Θ] at α = 1: ${relAt1}; at α = 2: ${relAt2} ± ${seAt2} (1/α² predicts ${relAt1 / 4})`);
+    console.log(
+      `gd-step e2e: E[ΔΘ]/E[Θ] at α = 1: ${relAt1}; at α = 2: ${relAt2} ± ${seAt2} (1/α² predicts ${relAt1 / 4})`,
+    );
   });
 
   it('shows the lab’s reason inline when it refuses a job (dense at a costly size)', async () => {

@@ -49,7 +49,10 @@ export async function startHost(timeoutMs = 60_000): Promise<HostProcess> {
   const exited = new Promise<void>((done) => proc.once('exit', () => done()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the web host printed no URL within ${timeoutMs} ms; stderr:\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`the web host printed no URL within ${timeoutMs} ms; stderr:\n${err}`)),
+      timeoutMs,
+    );
     function fail(e: Error): void {
       clearTimeout(timer);
       proc.kill('SIGKILL');
@@ -63,7 +66,9 @@ export async function startHost(timeoutMs = 60_000): Promise<HostProcess> {
         resolve(m[1]);
       }
     });
-    proc.once('exit', (code, signal) => fail(new Error(`the web host exited (code ${code}, signal ${signal}) before printing its URL; stderr:\n${err}`)));
+    proc.once('exit', (code, signal) =>
+      fail(new Error(`the web host exited (code ${code}, signal ${signal}) before printing its URL; stderr:\n${err}`)),
+    );
   });
 
   return {
@@ -231,7 +236,9 @@ export interface PageElement {
 export interface PageCanvas extends PageElement {
   width: number;
   height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
 export interface PageGlobals {
   document: {
@@ -242,6 +249,10 @@ export interface PageGlobals {
     parseFromString(
       text: string,
       type: string,
-    ): { documentElement: { nodeName: string; getAttribute(n: string): string | null }; querySelector(s: string): PageElement | null; querySelectorAll(s: string): ArrayLike<PageElement> };
+    ): {
+      documentElement: { nodeName: string; getAttribute(n: string): string | null };
+      querySelector(s: string): PageElement | null;
+      querySelectorAll(s: string): ArrayLike<PageElement>;
+    };
   };
 }

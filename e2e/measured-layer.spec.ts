@@ -58,7 +58,8 @@ async function open(): Promise<{ page: Page; wire: Wire }> {
   return { page, wire: wire! };
 }
 
-const attr = async (page: Page, testid: string, name: string) => Number(await page.getByTestId(testid).getAttribute(name));
+const attr = async (page: Page, testid: string, name: string) =>
+  Number(await page.getByTestId(testid).getAttribute(name));
 const done = (page: Page) => attr(page, 'layer-progress', 'data-done');
 const finished = async (page: Page) => (await done(page)) + (await attr(page, 'layer-progress', 'data-failed'));
 
@@ -88,12 +89,19 @@ async function layerPixels(page: Page, points: readonly [number, number][]): Pro
         return [d[p], d[p + 1], d[p + 2], d[p + 3]];
       });
     },
-    { points, plane: { s0: PLANE.sigmaW2.min, s1: PLANE.sigmaW2.max, l0: PLANE.depthToWidth.min, l1: PLANE.depthToWidth.max } },
+    {
+      points,
+      plane: { s0: PLANE.sigmaW2.min, s1: PLANE.sigmaW2.max, l0: PLANE.depthToWidth.min, l1: PLANE.depthToWidth.max },
+    },
   );
 }
 
 /** Decode a PNG data URL in the page and read RGBA at (σ_w², λ) points of the plotted window it covers. */
-async function rasterPixels(page: Page, href: string, points: readonly [number, number][]): Promise<{ width: number; height: number; pixels: number[][] }> {
+async function rasterPixels(
+  page: Page,
+  href: string,
+  points: readonly [number, number][],
+): Promise<{ width: number; height: number; pixels: number[][] }> {
   return page.evaluate(
     async ({ href, points }) => {
       interface Img {
@@ -132,12 +140,14 @@ async function rasterPixels(page: Page, href: string, points: readonly [number, 
   );
 }
 
-const downloadCsv = async (page: Page, testid: string): Promise<string[][]> => parseCsv((await downloadText(page, testid)).body);
+const downloadCsv = async (page: Page, testid: string): Promise<string[][]> =>
+  parseCsv((await downloadText(page, testid)).body);
 
 /** Centres of an nx × ny grid over the plotted window, row-major from the bottom row. */
 function centres(nx: number, ny: number): [number, number][] {
   const out: [number, number][] = [];
-  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out.push([0.5 + ((i + 0.5) * 3.5) / nx, ((j + 0.5) * 1.5) / ny]);
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) out.push([0.5 + ((i + 0.5) * 3.5) / nx, ((j + 0.5) * 1.5) / ny]);
   return out;
 }
 
@@ -167,7 +177,18 @@ describe('measured layer (web mode)', () => {
       if (k < 0) throw new Error(`CSV has no column ${name}`);
       return k;
     };
-    expect(head).toEqual(expect.arrayContaining(['sigmaW2', 'depthToWidth', 'depth', 'measured_samples', 'measured_dispersion', 'measured_stderr', 'measured_tailShare', 'predicted_finite']));
+    expect(head).toEqual(
+      expect.arrayContaining([
+        'sigmaW2',
+        'depthToWidth',
+        'depth',
+        'measured_samples',
+        'measured_dispersion',
+        'measured_stderr',
+        'measured_tailShare',
+        'predicted_finite',
+      ]),
+    );
     const rows = csv.slice(1);
     expect(rows.length).toBe(total);
     let checked = 0;
@@ -184,7 +205,9 @@ describe('measured layer (web mode)', () => {
       const se = Number(r[col('measured_stderr')]);
       // Thm 3.2 drops O(M^{-3/2}) terms (THEORY.md): 5 SE of sampling error plus 2 % model error at M = 30
       if (!(Math.abs(est - p.dispersion.finite) < 5 * se + 0.02 * p.dispersion.finite)) {
-        throw new Error(`cell σ_w² = ${sigmaW2}, L = ${depth}: measured ${est} ± ${se}, Thm 3.2 ${p.dispersion.finite}`);
+        throw new Error(
+          `cell σ_w² = ${sigmaW2}, L = ${depth}: measured ${est} ± ${se}, Thm 3.2 ${p.dispersion.finite}`,
+        );
       }
       checked++;
     }
@@ -197,7 +220,13 @@ describe('measured layer (web mode)', () => {
     const px = await layerPixels(page, [...fine, ...coarse]);
     expect(px.slice(0, fine.length).every((p) => p[3] === 255)).toBe(true);
     expect(px.slice(fine.length).every((p) => p[3] === 0)).toBe(true);
-    const grid = dispersionGrid({ sigmaW2: cellCentres(PLANE.sigmaW2), depthToWidth: cellCentres(PLANE.depthToWidth), width: WIDTH, alpha0: 1, kind: 'finite' });
+    const grid = dispersionGrid({
+      sigmaW2: cellCentres(PLANE.sigmaW2),
+      depthToWidth: cellCentres(PLANE.depthToWidth),
+      width: WIDTH,
+      alpha0: 1,
+      kind: 'finite',
+    });
     const domain = logDomain(grid)!;
     const lut = colourLut(DEFAULT_INTERPOLATOR, 256);
     const fineRows = rows.filter((r) => r[col('level')] === '1' && r[col('reliable')] === '1');
@@ -229,7 +258,12 @@ describe('measured layer (web mode)', () => {
     const text = (await readout.textContent()) ?? '';
     expect(text).toContain('±');
     expect(text).toContain(`N = ${N}`);
-    const row = rows.find((r) => Number(r[col('sigmaW2')]) === 0.5 + 2.5 * (3.5 / 16) && r[col('level')] === '1' && Number(r[col('depth')]) === depth)!;
+    const row = rows.find(
+      (r) =>
+        Number(r[col('sigmaW2')]) === 0.5 + 2.5 * (3.5 / 16) &&
+        r[col('level')] === '1' &&
+        Number(r[col('depth')]) === depth,
+    )!;
     expect(Number(row[col('measured_dispersion')])).toBe(est); // the file and the screen show the same number
 
     // the plane's own CSV is untouched by the layer
@@ -241,8 +275,14 @@ describe('measured layer (web mode)', () => {
     expect(await page.getByTestId('slice-sigma').textContent()).not.toContain('failed');
 
     // the plane's JSON names the layer's sampling; the SVG's raster has the prediction with the cells on top
-    expect(JSON.parse((await downloadText(page, 'export-plane-json')).body).measurement).toEqual({ samples: N, seed: 1, method: 'exact' });
-    const href = /<image[^>]*href="(data:image\/png;base64,[^"]+)"/.exec((await downloadText(page, 'export-plane-svg')).body)?.[1];
+    expect(JSON.parse((await downloadText(page, 'export-plane-json')).body).measurement).toEqual({
+      samples: N,
+      seed: 1,
+      method: 'exact',
+    });
+    const href = /<image[^>]*href="(data:image\/png;base64,[^"]+)"/.exec(
+      (await downloadText(page, 'export-plane-svg')).body,
+    )?.[1];
     expect(href).toBeDefined();
     const probe = fineRows[0];
     const probeAt: [number, number] = [Number(probe[col('sigmaW2')]), Number(probe[col('depthToWidth')])];

@@ -9,7 +9,8 @@ import { downloadText, labPerFile, requireEngine } from './harness';
 
 const session = labPerFile();
 
-const attr = async (page: Page, testid: string, name: string) => Number(await page.getByTestId(testid).getAttribute(name));
+const attr = async (page: Page, testid: string, name: string) =>
+  Number(await page.getByTestId(testid).getAttribute(name));
 
 describe('paper-figure presets (web mode)', () => {
   it('runs Fig. 1, cancels mid-way keeping the finished points, then runs a tiny Fig. 2 to completion and exports it', async () => {
@@ -62,15 +63,25 @@ describe('paper-figure presets (web mode)', () => {
     // CSV: one row per measured point, each the job Node expands for these options, with Thm 3.2 at its network
     const csv = await downloadText(page, 'export-figure-csv');
     expect(csv.name).toBe('ntk-fig2-N50-seed4.csv');
-    const lines = csv.body.trimEnd().split('\n').map((l) => l.split(','));
+    const lines = csv.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
     const head = lines[0];
     const col = (name: string) => head.indexOf(name);
     expect(lines.length).toBe(1 + 30);
     const { jobs } = expandPreset(presetById('fig2'), { samples: 50, seed: 4, maxDepthsPerPanel: 2 });
     lines.slice(1).forEach((cells, k) => {
       const job = jobs[k];
-      const [sigmaW2, depth, width, inputDim] = ['sigmaW2', 'depth', 'width', 'inputDim'].map((c) => Number(cells[col(c)]));
-      expect({ sigmaW2, depth, width, inputDim }).toEqual({ sigmaW2: job.params.sigmaW2, depth: job.depth, width: 200, inputDim: job.params.inputDim });
+      const [sigmaW2, depth, width, inputDim] = ['sigmaW2', 'depth', 'width', 'inputDim'].map((c) =>
+        Number(cells[col(c)]),
+      );
+      expect({ sigmaW2, depth, width, inputDim }).toEqual({
+        sigmaW2: job.params.sigmaW2,
+        depth: job.depth,
+        width: 200,
+        inputDim: job.params.inputDim,
+      });
       expect(Number(cells[col('samples')])).toBe(50);
       expect(Number(cells[col('seed')])).toBe(job.params.seed);
       expect(Number(cells[col('stderr')])).toBeGreaterThan(0);

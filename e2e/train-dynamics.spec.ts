@@ -13,7 +13,9 @@ const attr = (page: Page, testid: string, name: string) => page.getByTestId(test
 const run = (page: Page) => page.getByTestId('train-run').first();
 const runAttr = async (page: Page, name: string) => (await run(page).getAttribute(name)) ?? '';
 
-/** The tab open, the Explore tab's measurements off (they share the lab), a tiny net set: L = 3, M = 16, 200/100 digits. */
+/**
+ * The tab open, the Explore tab's measurements off (they share the lab), a tiny net set: L = 3, M = 16, 200/100 digits.
+ */
 async function openTiny(record: string, steps: number): Promise<Page> {
   const page = await session.open();
   await requireEngine(page);
@@ -36,9 +38,16 @@ async function openTiny(record: string, steps: number): Promise<Page> {
 }
 
 /** What the ExportBar inside the card `card` saves as `format`. */
-async function exported(page: Page, card: string, format: 'svg' | 'png' | 'csv' | 'json'): Promise<{ name: string; body: string }> {
+async function exported(
+  page: Page,
+  card: string,
+  format: 'svg' | 'png' | 'csv' | 'json',
+): Promise<{ name: string; body: string }> {
   const plot = card === 'train-heatmaps' ? 'train-kernels' : 'train-curves';
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(card).getByTestId(`export-${plot}-${format}`).click()]);
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(card).getByTestId(`export-${plot}-${format}`).click(),
+  ]);
   return { name: dl.suggestedFilename(), body: await readFile(await dl.path(), 'utf8') };
 }
 
@@ -72,7 +81,9 @@ describe('training dynamics tab', () => {
     expect(await page.getByTestId('train-input-width-error').count()).toBe(0);
     // cross-field problems come from the contract, inline
     await page.getByTestId('train-input-batch').fill('500');
-    await expect.poll(() => page.getByTestId('train-plan-error').textContent()).toMatch(/batchSize \(500\) must be ≤ trainSize \(200\)/);
+    await expect
+      .poll(() => page.getByTestId('train-plan-error').textContent())
+      .toMatch(/batchSize \(500\) must be ≤ trainSize \(200\)/);
     await page.getByTestId('train-input-batch').fill('50');
 
     expect(Number(await attr(page, 'train-cost', 'data-flops'))).toBeGreaterThan(0);
@@ -102,10 +113,22 @@ describe('training dynamics tab', () => {
     expect(rows.length - 1).toBe(3 * 100 * 100);
     const doc = JSON.parse((await exported(page, 'train-heatmaps', 'json')).body);
     const records = doc.runs[0].records as { step: number; thetaD: number; thetaC: number; thetaN: number }[];
-    expect(doc.runs[0].params).toMatchObject({ sigmaW2: 2, depth: 3, width: 16, steps: 6, recordAt: [0, 3, 6], trainSize: 200, testSize: 100, batchSize: 50 });
+    expect(doc.runs[0].params).toMatchObject({
+      sigmaW2: 2,
+      depth: 3,
+      width: 16,
+      steps: 6,
+      recordAt: [0, 3, 6],
+      trainSize: 200,
+      testSize: 100,
+      batchSize: 50,
+    });
     const labels = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
     for (const r of records) {
-      const k = rows.slice(1).filter((x) => Number(x[1]) === r.step).map((x) => Number(x[6]));
+      const k = rows
+        .slice(1)
+        .filter((x) => Number(x[1]) === r.step)
+        .map((x) => Number(x[6]));
       expect(k).toHaveLength(10_000);
       const s = ntkStructure(k, labels);
       // the record's values were computed from the same float32 kernel: agreement to float64 rounding
@@ -118,7 +141,9 @@ describe('training dynamics tab', () => {
     const ratio = parseCsv((await exported(page, 'train-plot-ratio-c', 'csv')).body);
     expect(ratio[0]).toEqual(['sigmaW2', 'step', 'epoch', 'thetaC_over_thetaD']);
     expect(ratio.slice(1).map((x) => Number(x[3]))).toEqual(records.map((r) => r.thetaC / r.thetaD));
-    console.log(`train-dynamics e2e: Θc/Θd ${records.map((r) => (r.thetaC / r.thetaD).toFixed(4)).join(' → ')}, Θn/Θd ${records.map((r) => (r.thetaN / r.thetaD).toFixed(4)).join(' → ')}`);
+    console.log(
+      `train-dynamics e2e: Θc/Θd ${records.map((r) => (r.thetaC / r.thetaD).toFixed(4)).join(' → ')}, Θn/Θd ${records.map((r) => (r.thetaN / r.thetaD).toFixed(4)).join(' → ')}`,
+    );
   });
 
   it('pauses, resumes and cancels a longer run; the records stay and a new run starts at once', async () => {
@@ -164,7 +189,8 @@ describe('training dynamics tab', () => {
     await page.getByTestId('train-input-depth').fill('6');
     await page.getByTestId('train-input-width').fill('32');
     await page.getByTestId('train-input-lr').fill('10');
-    await page.getByTestId('train-opt-sgd').check({ force: true }); // the radio is visually hidden in its segmented label
+    // the radio is visually hidden in its segmented label
+    await page.getByTestId('train-opt-sgd').check({ force: true });
     await page.getByTestId('train-start').click();
     await expect.poll(() => runAttr(page, 'data-status'), { timeout: 60_000, interval: 250 }).toBe('diverged');
     const text = (await page.getByTestId('train-run-diverged').textContent()) ?? '';
@@ -174,9 +200,16 @@ describe('training dynamics tab', () => {
       const g = globalThis as unknown as PageGlobals;
       const cards = ['train-plot-loss', 'train-plot-accuracy', 'train-plot-ratio-c', 'train-plot-ratio-n'];
       const attrs: string[] = [];
-      for (const el of Array.from(g.document.querySelectorAll('[data-testid^="train-plot-"] path, [data-testid^="train-plot-"] circle, [data-testid^="train-plot-"] line')))
+      for (const el of Array.from(
+        g.document.querySelectorAll(
+          '[data-testid^="train-plot-"] path, [data-testid^="train-plot-"] circle, [data-testid^="train-plot-"] line',
+        ),
+      ))
         for (const a of ['d', 'cx', 'cy', 'x1', 'y1']) attrs.push(el.getAttribute(a) ?? '');
-      return { attrs, markers: cards.map((c) => g.document.querySelectorAll(`[data-testid="${c}"] line.diverged`).length) };
+      return {
+        attrs,
+        markers: cards.map((c) => g.document.querySelectorAll(`[data-testid="${c}"] line.diverged`).length),
+      };
     });
     expect(drawn.attrs.filter((a) => /NaN|Infinity/.test(a))).toEqual([]);
     expect(drawn.markers).toEqual([1, 1, 1, 1]);

@@ -21,7 +21,9 @@ async function openTab(): Promise<Page> {
 
 /** Waits until the theory background has all its columns. */
 async function theoryDone(page: Page): Promise<void> {
-  await expect.poll(() => attr(page, 'tr-theory-status', 'data-busy'), { timeout: 60_000, interval: 200 }).toBe('false');
+  await expect
+    .poll(() => attr(page, 'tr-theory-status', 'data-busy'), { timeout: 60_000, interval: 200 })
+    .toBe('false');
 }
 
 describe('trainability tab', () => {
@@ -51,7 +53,9 @@ describe('trainability tab', () => {
     await theoryDone(page);
     const expected = criticalPoint('tanh', 0).sigmaW2 as number;
     expect(expected).toBeCloseTo(1, 9);
-    await expect.poll(async () => Number(await attr(page, 'tplane-critical', 'data-sigma-w2'))).toBeCloseTo(expected, 9);
+    await expect
+      .poll(async () => Number(await attr(page, 'tplane-critical', 'data-sigma-w2')))
+      .toBeCloseTo(expected, 9);
     expect(await page.getByTestId('tplane-contour-ordered').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('tplane-contour-chaotic').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('tplane-none').count()).toBe(0);
@@ -78,7 +82,8 @@ describe('trainability tab', () => {
     const page = await openTab();
     await theoryDone(page);
     for (const plot of ['trainability-plane', 'spectrum', 'learning-rate']) {
-      for (const f of ['svg', 'png', 'csv', 'json']) expect(await page.getByTestId(`export-${plot}-${f}`).count()).toBe(1);
+      for (const f of ['svg', 'png', 'csv', 'json'])
+        expect(await page.getByTestId(`export-${plot}-${f}`).count()).toBe(1);
     }
     const csv = await download(page, 'export-trainability-plane-csv');
     expect(csv.name).toBe('ntk-trainability-plane-relu-b0-M128.csv');
@@ -102,7 +107,9 @@ describe('trainability tab', () => {
     await page.getByTestId('tr-spectrum-samples').fill('8');
     await expect.poll(() => attr(page, 'spectrum-panel', 'data-rows')).toBe('16');
     await page.getByTestId('tr-spectrum-measure').click();
-    await expect.poll(() => page.getByTestId('tr-spectrum-note').textContent(), { timeout: 120_000, interval: 500 }).toMatch(/^measured at M = 24/);
+    await expect
+      .poll(() => page.getByTestId('tr-spectrum-note').textContent(), { timeout: 120_000, interval: 500 })
+      .toMatch(/^measured at M = 24/);
     expect(await attr(page, 'spectrum-panel', 'data-measured')).toBe('4');
     expect(await page.getByTestId('spectrum-measured').count()).toBe(12); // λ_max, bulk, κ at 4 depths
     // at L = 2 (L/M = 1/12) the finite networks agree with the infinite-width recursion within 4 SE plus a 5%
@@ -143,7 +150,9 @@ describe('trainability tab', () => {
         ctx.skip(`the lab refuses the trainability job kind: ${msg}`);
       }
     }
-    await expect.poll(() => attr(page, 'tr-progress', 'data-status'), { timeout: 180_000, interval: 500 }).toBe('complete');
+    await expect
+      .poll(() => attr(page, 'tr-progress', 'data-status'), { timeout: 180_000, interval: 500 })
+      .toBe('complete');
     expect(await attr(page, 'tr-progress', 'data-done')).toBe('4');
     expect(await page.getByTestId('tplane-cell').count()).toBe(4);
     for (let k = 0; k < 4; k++) {
@@ -176,17 +185,31 @@ describe('trainability tab', () => {
     expect(await page.getByTestId('lr-sweep-pause').textContent()).toBe('Resume');
     await page.getByTestId('lr-sweep-pause').click();
     await expect.poll(() => attr(page, 'lr-panel', 'data-sweep-points'), { timeout: 120_000, interval: 300 }).toBe('3');
-    await expect.poll(() => page.getByTestId('lr-sweep-note').textContent(), { timeout: 30_000 }).toMatch(/^trained 3 networks/);
+    await expect
+      .poll(() => page.getByTestId('lr-sweep-note').textContent(), { timeout: 30_000 })
+      .toMatch(/^trained 3 networks/);
     expect(await attr(page, 'lr-sweep-series', 'data-points')).toBe('3');
     expect(await page.getByTestId('lr-sweep-diverged').count()).toBe(1); // ρ = 50: 2B/λ_max × 50 blows up (seed 001 Fig. 2)
     expect(Number(await attr(page, 'lr-sweep-point', 'data-rho'))).toBe(0.3);
     const lr = parseCsv((await download(page, 'export-learning-rate-csv')).body.toString('utf8'));
-    expect(lr[0]).toEqual(['depth', 'rho', 'lr', 'etaTheory', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'diverged', 'seconds']);
+    expect(lr[0]).toEqual([
+      'depth',
+      'rho',
+      'lr',
+      'etaTheory',
+      'trainAccuracy',
+      'testAccuracy',
+      'trainLoss',
+      'diverged',
+      'seconds',
+    ]);
     expect(lr.slice(1).map((r) => r[7])).toEqual(['false', 'false', 'true']);
     // train / test switch: the same networks, the other recorded accuracy
     expect(Number(await attr(page, 'lr-sweep-point', 'data-plotted'))).toBeCloseTo(Number(lr[1][4]), 6);
     await page.getByTestId('lr-split-test').check({ force: true });
-    await expect.poll(async () => Number(await attr(page, 'lr-sweep-point', 'data-plotted'))).toBeCloseTo(Number(lr[1][5]), 6);
+    await expect
+      .poll(async () => Number(await attr(page, 'lr-sweep-point', 'data-plotted')))
+      .toBeCloseTo(Number(lr[1][5]), 6);
     expect(await page.getByTestId('lr-sweep-plot').getAttribute('aria-label')).toMatch(/^test accuracy/);
   }, 180_000);
 });

@@ -2,7 +2,16 @@
 import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { dispersionGrid, predictPoint } from '../src-shared/theory';
-import { checkBadWidth, checkDrag, checkKeyboard, checkPlaneRenders, expectReadoutMatchesTheory, LAMBDA, readoutNumber, SIGMA } from './checks';
+import {
+  checkBadWidth,
+  checkDrag,
+  checkKeyboard,
+  checkPlaneRenders,
+  expectReadoutMatchesTheory,
+  LAMBDA,
+  readoutNumber,
+  SIGMA,
+} from './checks';
 import { download, labPerFile, parseCsv, REPO_ROOT, type PageGlobals } from './harness';
 
 const session = labPerFile();
@@ -72,7 +81,12 @@ describe('web mode', () => {
         styled: doc.querySelector('text')?.getAttribute('font-family') ?? '',
       };
     }, text);
-    expect(parsed).toMatchObject({ root: 'svg', xmlns: 'http://www.w3.org/2000/svg', error: false, href: 'data:image/png;base64,' });
+    expect(parsed).toMatchObject({
+      root: 'svg',
+      xmlns: 'http://www.w3.org/2000/svg',
+      error: false,
+      href: 'data:image/png;base64,',
+    });
     expect(parsed.texts).toEqual(expect.arrayContaining(['ordered', 'EOC', 'chaotic']));
     expect(parsed.styled).not.toBe(''); // fonts inlined as presentation attributes
 
@@ -94,7 +108,8 @@ describe('web mode', () => {
     const expected = dispersionGrid({ sigmaW2: sig, depthToWidth: lam, width: 200, alpha0: 1, kind: 'finite' });
     cells.forEach((r, k) => {
       expect(r[2]).toBe(Math.max(1, Math.round(r[1] * 200)));
-      if (!relClose(r[3], expected[k], 1e-12)) throw new Error(`plane CSV row ${k + 1}: ${r[3]} ≠ theory ${expected[k]}`);
+      if (!relClose(r[3], expected[k], 1e-12))
+        throw new Error(`plane CSV row ${k + 1}: ${r[3]} ≠ theory ${expected[k]}`);
     });
 
     const json = JSON.parse((await download(page, 'export-plane-json')).body.toString('utf8'));
@@ -186,7 +201,9 @@ describe('web mode with the engine', () => {
     expect(Math.abs(mean - p.meanTheta)).toBeLessThan(5 * meanSe);
 
     // the slices get measured points with error bars
-    await expect.poll(() => page.locator('[data-testid="slice-lambda"] .mark').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+    await expect
+      .poll(() => page.locator('[data-testid="slice-lambda"] .mark').count(), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(10);
     const csv = parseCsv((await download(page, 'export-slice-lambda-csv')).body.toString('utf8'));
     expect(csv[0]).toEqual(expect.arrayContaining(['measured_dispersion', 'measured_stderr', 'measured_samples']));
   });
@@ -194,7 +211,9 @@ describe('web mode with the engine', () => {
   it('saves docs/screenshot.png of the whole window at 1400 × 900', async () => {
     const page = await session.open();
     // defaults (M = 200, α₀ = 1, EOC at λ = 0.5, N = 10⁴) with measured slices, as a researcher first sees it
-    await expect.poll(() => page.getByTestId('readout-measured-samples').getAttribute('data-value'), { timeout: 60_000 }).toBe('10000');
+    await expect
+      .poll(() => page.getByTestId('readout-measured-samples').getAttribute('data-value'), { timeout: 60_000 })
+      .toBe('10000');
     await expect
       .poll(async () => (await page.locator('.mark.done').count()) >= 27, { timeout: 60_000 }) // 12 + 15 slice points
       .toBe(true)

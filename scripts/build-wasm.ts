@@ -13,13 +13,17 @@ const ASC_FLAGS = '-O3 --runtime stub --noAssert';
 
 /** The compiled module of the current source. */
 export async function compileKernels(): Promise<Uint8Array> {
-  const result = await asc.compileString({ 'kernels.ts': readFileSync(SOURCE, 'utf8') }, {
-    optimizeLevel: 3,
-    shrinkLevel: 0,
-    runtime: 'stub',
-    noAssert: true,
-  });
-  if (result.error || !result.binary) throw new Error(`asc failed: ${result.error?.message ?? ''}\n${result.stderr.toString()}`);
+  const result = await asc.compileString(
+    { 'kernels.ts': readFileSync(SOURCE, 'utf8') },
+    {
+      optimizeLevel: 3,
+      shrinkLevel: 0,
+      runtime: 'stub',
+      noAssert: true,
+    },
+  );
+  if (result.error || !result.binary)
+    throw new Error(`asc failed: ${result.error?.message ?? ''}\n${result.stderr.toString()}`);
   return result.binary;
 }
 

@@ -9,9 +9,15 @@ import { LabService } from '../src-main/service/lab-service';
 import { predictPoint } from '../src-shared/theory';
 
 const { values } = parseArgs({
-  options: { samples: { type: 'string', default: '40000' }, replicates: { type: 'string', default: '5' }, seed: { type: 'string', default: '1000' } },
+  options: {
+    samples: { type: 'string', default: '40000' },
+    replicates: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1000' },
+  },
 });
-const samples = Number(values.samples), replicates = Number(values.replicates), seed = Number(values.seed);
+const samples = Number(values.samples),
+  replicates = Number(values.replicates),
+  seed = Number(values.seed);
 if (![samples, replicates, seed].every(Number.isInteger) || samples < 3 || replicates < 2 || seed < 0) {
   console.error('usage: compare-theory [--samples N ≥ 3] [--replicates R ≥ 2] [--seed s ≥ 0]');
   process.exit(2);
@@ -25,15 +31,27 @@ const fmt = (x: number) => x.toPrecision(4);
 const service = new LabService();
 await service.warmUp();
 const t0 = performance.now();
-console.log('| M | σ_w² | L (λ) | mean of R estimates ± spread/√R | median bootstrap SE × √(1/R) | median of R | tail share | exact | Thm 3.2 | Thm 3.1 | (mean − exact)/(spread/√R) | Thm 3.2/exact − 1 |');
+console.log(
+  '| M | σ_w² | L (λ) | mean of R estimates ± spread/√R | median bootstrap SE × √(1/R) | median of R | tail share | exact | Thm 3.2 | Thm 3.1 | (mean − exact)/(spread/√R) | Thm 3.2/exact − 1 |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const width of widths) {
   for (const sigmaW2 of sigmas) {
     for (const lambda of lambdas) {
       const depth = Math.max(1, Math.round(lambda * width));
-      const est: number[] = [], se: number[] = [], tail: number[] = [];
+      const est: number[] = [],
+        se: number[] = [],
+        tail: number[] = [];
       for (let r = 0; r < replicates; r++) {
-        const res = await service.measure({ sigmaW2, depth, width, inputDim: width, samples, seed: seed + r, method: 'exact' });
+        const res = await service.measure({
+          sigmaW2,
+          depth,
+          width,
+          inputDim: width,
+          samples,
+          seed: seed + r,
+          method: 'exact',
+        });
         est.push(res.dispersion.estimate);
         se.push(res.dispersion.stderr);
         tail.push(res.tailShare);

@@ -59,7 +59,8 @@ function whyElectronCannotRun() {
     found = electronBinary();
     if (!found.path) return `Electron binary not available (download failed: ${failure ?? found.reason})`;
   }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
   return null;
 }
 
@@ -80,7 +81,11 @@ function run(command, args, env = process.env) {
 
 function startWebMode(reason) {
   say(`${reason} — starting web mode instead.`);
-  const web = run(process.execPath, [binOf('tsx', 'tsx'), join(root, 'src-main/web/serve.ts'), ...process.argv.slice(2)]);
+  const web = run(process.execPath, [
+    binOf('tsx', 'tsx'),
+    join(root, 'src-main/web/serve.ts'),
+    ...process.argv.slice(2),
+  ]);
   web.on('error', (err) => {
     say(`could not start web mode: ${err.message}`);
     process.exit(1);
@@ -104,17 +109,23 @@ function startElectron(path) {
   app.on('exit', (code, signal) => {
     if (fellBack) return;
     if (stopping || signal) process.exit(0);
-    if (code !== 0 && Date.now() - startedAt < EARLY_EXIT_MS) return fallBack(`Electron exited with code ${code} right after starting`);
+    if (code !== 0 && Date.now() - startedAt < EARLY_EXIT_MS)
+      return fallBack(`Electron exited with code ${code} right after starting`);
     process.exit(code ?? 0);
   });
 }
 
 say('building (electron-vite build)…');
 // Build chatter goes to stderr: stdout stays for the one URL line web mode prints.
-const build = spawnSync(process.execPath, [binOf('electron-vite', 'electron-vite'), 'build'], { cwd: root, stdio: ['inherit', 2, 'inherit'] });
+const build = spawnSync(process.execPath, [binOf('electron-vite', 'electron-vite'), 'build'], {
+  cwd: root,
+  stdio: ['inherit', 2, 'inherit'],
+});
 if (stopping || build.signal) process.exit(130);
 if (build.status !== 0) {
-  say(`build failed (${build.error?.message ?? `exit code ${build.status}`}); fix the errors above and run npm start again.`);
+  say(
+    `build failed (${build.error?.message ?? `exit code ${build.status}`}); fix the errors above and run npm start again.`,
+  );
   process.exit(1);
 }
 

@@ -16,7 +16,10 @@ export const LIMITS = {
 } as const;
 
 const positiveFinite = (what: string) =>
-  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`).refine((v) => v > 0, `${what} must be > 0`);
+  z
+    .number({ error: `${what} must be a number` })
+    .refine(Number.isFinite, `${what} must be finite`)
+    .refine((v) => v > 0, `${what} must be > 0`);
 const positiveInt = (what: string, max: number) =>
   z
     .number({ error: `${what} must be a number` })
@@ -24,7 +27,10 @@ const positiveInt = (what: string, max: number) =>
     .min(1, `${what} must be ≥ 1`)
     .max(max, `${what} must be ≤ ${max}`);
 
-export const sigmaW2Schema = positiveFinite('sigmaW2 (σ_w²)').refine((v) => v <= LIMITS.sigmaW2Max, `sigmaW2 (σ_w²) must be ≤ ${LIMITS.sigmaW2Max}`);
+export const sigmaW2Schema = positiveFinite('sigmaW2 (σ_w²)').refine(
+  (v) => v <= LIMITS.sigmaW2Max,
+  `sigmaW2 (σ_w²) must be ≤ ${LIMITS.sigmaW2Max}`,
+);
 export const sigmaB2Schema = z
   .number({ error: 'sigmaB2 (σ_b²) must be a number' })
   .refine(Number.isFinite, 'sigmaB2 (σ_b²) must be finite')
@@ -33,13 +39,19 @@ export const depthSchema = positiveInt('depth (L)', LIMITS.depthMax);
 export const widthSchema = positiveInt('width (M)', LIMITS.widthMax);
 export const inputDimSchema = positiveInt('inputDim (n₀)', LIMITS.inputDimMax);
 export const samplesSchema = positiveInt('samples (N)', LIMITS.samplesMax);
-export const seedSchema = z.number({ error: 'seed must be a number' }).int('seed must be an integer').min(0, 'seed must be ≥ 0').max(2 ** 32 - 1, 'seed must be < 2^32');
+export const seedSchema = z
+  .number({ error: 'seed must be a number' })
+  .int('seed must be an integer')
+  .min(0, 'seed must be ≥ 0')
+  .max(2 ** 32 - 1, 'seed must be < 2^32');
 export const pairCosSchema = z
   .number({ error: 'pairCos must be a number' })
   .refine(Number.isFinite, 'pairCos must be finite')
   .refine((v) => v >= -1 && v <= 1, 'pairCos must lie in [−1, 1]');
 
-/** A fully-connected ReLU network as in seed 004 eq. (3): L weight layers, L−1 hidden layers of width M, scalar output. */
+/**
+ * A fully-connected ReLU network as in seed 004 eq. (3): L weight layers, L−1 hidden layers of width M, scalar output.
+ */
 export const networkSchema = z.object({
   sigmaW2: sigmaW2Schema,
   depth: depthSchema,
@@ -48,7 +60,9 @@ export const networkSchema = z.object({
 });
 export type Network = z.infer<typeof networkSchema>;
 
-/** α₀ = n₀/M (seed 004 eq. 5). n₀ is an integer, so α₀ is rounded to the nearest realizable value (at least 1 input). */
+/**
+ * α₀ = n₀/M (seed 004 eq. 5). n₀ is an integer, so α₀ is rounded to the nearest realizable value (at least 1 input).
+ */
 export function inputDimFromAlpha0(alpha0: number, width: number): number {
   if (!Number.isFinite(alpha0) || alpha0 <= 0) throw new RangeError('alpha0 (α₀ = n₀/M) must be a finite number > 0');
   return Math.max(1, Math.round(alpha0 * width));

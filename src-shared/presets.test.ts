@@ -23,17 +23,29 @@ describe('preset definitions (seed 004 Figs. 1, 2, 3, 7, 8)', () => {
     expect(PRESETS.map((p) => p.id)).toEqual([...PRESET_IDS]);
     for (const id of ['fig1', 'fig3']) {
       const p = presetById(id);
-      expect(p.panels.map((q) => [q.width, q.alpha0, q.inputDim])).toEqual([[100, 1, 100], [200, 1, 200], [500, 1, 500]]);
+      expect(p.panels.map((q) => [q.width, q.alpha0, q.inputDim])).toEqual([
+        [100, 1, 100],
+        [200, 1, 200],
+        [500, 1, 500],
+      ]);
     }
     for (const id of ['fig2', 'fig7', 'fig8']) {
       const p = presetById(id);
-      expect(p.panels.map((q) => [q.width, q.alpha0, q.inputDim])).toEqual([[200, 2, 400], [200, 0.5, 100], [200, 0.1, 20]]);
+      expect(p.panels.map((q) => [q.width, q.alpha0, q.inputDim])).toEqual([
+        [200, 2, 400],
+        [200, 0.5, 100],
+        [200, 0.1, 20],
+      ]);
     }
     expect(new Set(presetById('fig3').series.map((s) => s.pairCos))).toEqual(new Set([0.1, 0.3, 0.5, 0.7, 0.9]));
-    for (const id of ['fig7', 'fig8']) expect(new Set(presetById(id).series.map((s) => s.pairCos))).toEqual(new Set([0.1, 0.5, 0.9]));
+    for (const id of ['fig7', 'fig8'])
+      expect(new Set(presetById(id).series.map((s) => s.pairCos))).toEqual(new Set([0.1, 0.5, 0.9]));
     // Fig. 7 spans the three phases, Figs. 2 and 8 stay within 0.1–0.2 of the EOC
-    expect(new Set(presetById('fig7').series.map((s) => s.phase))).toEqual(new Set(['ordered', 'edge-of-chaos', 'chaotic']));
-    for (const id of ['fig2', 'fig8']) for (const s of presetById(id).series) expect(Math.abs(s.sigmaW2 - 2)).toBeLessThanOrEqual(0.2 + 1e-12);
+    expect(new Set(presetById('fig7').series.map((s) => s.phase))).toEqual(
+      new Set(['ordered', 'edge-of-chaos', 'chaotic']),
+    );
+    for (const id of ['fig2', 'fig8'])
+      for (const s of presetById(id).series) expect(Math.abs(s.sigmaW2 - 2)).toBeLessThanOrEqual(0.2 + 1e-12);
   });
 
   it('depths run from L = 2 to L = M/2 with 11 points per panel (exact sampler) or 7 (pair sampler)', () => {
@@ -92,7 +104,14 @@ describe('expandPreset', () => {
         expect(j.params.samples).toBe(1234);
         const panel = p.panels.find((q) => q.id === j.panelId)!;
         const series = p.series.find((s) => s.id === j.seriesId)!;
-        expect(j.params).toMatchObject({ width: panel.width, inputDim: panel.inputDim, sigmaW2: series.sigmaW2, depth: j.depth, sigmaB2: 0, method: 'exact' });
+        expect(j.params).toMatchObject({
+          width: panel.width,
+          inputDim: panel.inputDim,
+          sigmaW2: series.sigmaW2,
+          depth: j.depth,
+          sigmaB2: 0,
+          method: 'exact',
+        });
         expect(j.params.pairCos).toBe(series.pairCos);
       });
       expect(new Set(jobs.map((j) => j.key)).size).toBe(jobs.length);
@@ -118,7 +137,16 @@ describe('expandPreset', () => {
 
   it('rejects bad options with a RangeError', () => {
     const p = presetById('fig2');
-    for (const opts of [{ samples: 2 }, { samples: 1.5 }, { samples: Number.NaN }, { samples: 1e8 }, { seed: -1 }, { seed: 2 ** 32 }, { maxDepthsPerPanel: 0 }, { maxDepthsPerPanel: 2.5 }]) {
+    for (const opts of [
+      { samples: 2 },
+      { samples: 1.5 },
+      { samples: Number.NaN },
+      { samples: 1e8 },
+      { seed: -1 },
+      { seed: 2 ** 32 },
+      { maxDepthsPerPanel: 0 },
+      { maxDepthsPerPanel: 2.5 },
+    ]) {
       expect(() => expandPreset(p, opts)).toThrow(RangeError);
     }
     expect(() => presetById('fig4')).toThrow(RangeError);
@@ -126,7 +154,10 @@ describe('expandPreset', () => {
 });
 
 describe('theory curves equal the theory functions', () => {
-  const check = (def: PresetDefinition, theory: (sigmaW2: number, depth: number, width: number, inputDim: number, pairCos?: number) => number | null) => {
+  const check = (
+    def: PresetDefinition,
+    theory: (sigmaW2: number, depth: number, width: number, inputDim: number, pairCos?: number) => number | null,
+  ) => {
     const { jobs, curves } = expandPreset(def);
     for (const j of jobs) {
       const want = theory(j.params.sigmaW2, j.depth, j.params.width, j.params.inputDim, j.params.pairCos);
@@ -170,7 +201,9 @@ describe('theory curves equal the theory functions', () => {
   });
 
   it('Fig. 3: eq. (18) for the ordered σ_w² only, plus the Thm 3.3 band [1/4, 1] in every panel', () => {
-    const { curves } = check(presetById('fig3'), (s, L, _M, _n0, c) => (phaseOf(s) === 'ordered' ? offDiagonalRatioOrdered(s, L, c!) : null));
+    const { curves } = check(presetById('fig3'), (s, L, _M, _n0, c) =>
+      phaseOf(s) === 'ordered' ? offDiagonalRatioOrdered(s, L, c!) : null,
+    );
     for (const panel of ['M100', 'M200', 'M500']) {
       const bounds = curves.filter((c) => c.panelId === panel && c.kind === 'bound');
       expect(bounds.map((b) => b.ys[0]).sort()).toEqual([0.25, 1]);

@@ -3,7 +3,12 @@
 // panel, series and depth each belongs to) and theory curves (x = depth L, y) for the figure.
 import type { Estimate, MeasureParams, MeasureResult } from './contract/measure';
 import { inputDimFromAlpha0, LIMITS, phaseOf, type Phase } from './params';
-import { limitDispersion, OFF_DIAGONAL_RATIO_BOUNDS, offDiagonalRatioOrderedCurve, ReluMomentRecurrence } from './theory';
+import {
+  limitDispersion,
+  OFF_DIAGONAL_RATIO_BOUNDS,
+  offDiagonalRatioOrderedCurve,
+  ReluMomentRecurrence,
+} from './theory';
 
 export const PRESET_IDS = ['fig1', 'fig2', 'fig3', 'fig7', 'fig8'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
@@ -109,10 +114,12 @@ export interface ExpandOptions {
 // ---------------------------------------------------------------------------------------------------------
 // Cost model (single-core seconds), measured with bench/presets.ts on the 2-core CI box: the exact diagonal sampler
 // (WebAssembly) ≈ 70 ns per layer per network with both workers busy, the two-input sampler (lazy-pair-fast.ts,
-// WebAssembly for ReLU) ≈ 70 ns per (L·M) per network (both in the workers), and the summary of a finished job (bootstrap SE, 200
+// WebAssembly for ReLU) ≈ 70 ns per (L·M) per network (both in the workers), and the summary of a finished job
+// (bootstrap SE, 200
 // resamples, on the workers in WebAssembly, the rest on the service's main thread) ≈ 0.5 µs per sample, plus ≈ 4 ms
 // per job for the round trip (start, events, done) through a transport. Fig. 1: 8.6 s predicted, 7.9–9.0 s measured;
-// Fig. 7: 27 s measured (54 s in JavaScript, about 2 min with the generic lazy sampler). The panel shows the estimate before a run; the ETA during a run rescales it by the measured
+// Fig. 7: 27 s measured (54 s in JavaScript, about 2 min with the generic lazy sampler). The panel shows the estimate
+// before a run; the ETA during a run rescales it by the measured
 // throughput.
 export const COST_MODEL = {
   exactSecondsPerLayer: 7e-8,
@@ -126,17 +133,25 @@ type CostParams = Pick<MeasureParams, 'depth' | 'width' | 'samples' | 'pairCos'>
 /** Worker seconds of sampling one job: N·L (exact sampler) or N·L·M (pair sampler). */
 export function jobSamplingSeconds(params: CostParams): number {
   const { depth, width, samples } = params;
-  return samples * (params.pairCos === undefined ? COST_MODEL.exactSecondsPerLayer * depth : COST_MODEL.lazyPairSecondsPerUnit * depth * width);
+  return (
+    samples *
+    (params.pairCos === undefined
+      ? COST_MODEL.exactSecondsPerLayer * depth
+      : COST_MODEL.lazyPairSecondsPerUnit * depth * width)
+  );
 }
 
-/** Single-core seconds one job is expected to take, sampling plus summary (the unit the runner measures throughput in). */
+/**
+ * Single-core seconds one job is expected to take, sampling plus summary (the unit the runner measures throughput in).
+ */
 export function jobCostSeconds(params: CostParams): number {
   return jobSamplingSeconds(params) + params.samples * COST_MODEL.summarySecondsPerSample + COST_MODEL.secondsPerJob;
 }
 
 /** Expected wall time of the job list: sampling spread over `workers`; summaries and round trips one after another. */
 export function estimatePresetSeconds(jobs: readonly PresetJob[], workers: number): number {
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be an integer ≥ 1, got ${String(workers)}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`workers must be an integer ≥ 1, got ${String(workers)}`);
   let sampling = 0;
   let summaries = 0;
   for (const j of jobs) {
@@ -145,7 +160,6 @@ export function estimatePresetSeconds(jobs: readonly PresetJob[], workers: numbe
   }
   return sampling / workers + summaries;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks
@@ -215,7 +229,8 @@ export const PRESETS: readonly PresetDefinition[] = [
     series: sigmaSeries([0.5, 1.0, 1.5, 1.8, 2.0, 2.2, 2.5, 3.0]),
     sampler: 'exact-diagonal',
     defaultSamples: 10_000,
-    theory: 'Thm 3.1 limit at λ = L/M (eqs. 8–10): → 1 in the ordered phase, eq. (9) at the EOC, eq. (8) for every chaotic σ_w²',
+    theory:
+      'Thm 3.1 limit at λ = L/M (eqs. 8–10): → 1 in the ordered phase, eq. (9) at the EOC, eq. (8) for every chaotic σ_w²',
     paper:
       `Constant width M ∈ {100, 200, 500}, α₀ = 1, σ_b = 0; ${PAPER_SAMPLES} networks per point, App. C.3 estimator, bootstrap SE. ` +
       `The authors' code sweeps σ_w² ∈ ${PAPER_SIGMAS_FIG1} and depth up to L = M/2.`,
@@ -280,7 +295,8 @@ export const PRESETS: readonly PresetDefinition[] = [
     series: pairSeries([1.5, 2.0, 2.5], [0.1, 0.5, 0.9]),
     sampler: 'lazy-gaussian',
     defaultSamples: PAPER_SAMPLES,
-    theory: 'Thm 3.1 limit for the DIAGONAL Θ(x, x) (as in the paper); Thm 3.3 only bounds the off-diagonal one by 16× this (eq. 17)',
+    theory:
+      'Thm 3.1 limit for the DIAGONAL Θ(x, x) (as in the paper); Thm 3.3 only bounds the off-diagonal one by 16× this (eq. 17)',
     paper: `M = 200, α₀ ∈ {2.0, 0.5, 0.1}, ⟨x⁰, x̃⁰⟩ ∈ {0.1, 0.5, 0.9}, σ_w² in the three phases (values not listed); ${PAPER_SAMPLES} networks per point.`,
     notes:
       'Ours: σ_w² ∈ {1.5 (ordered), 2.0 (EOC), 2.5 (chaotic)}; 7 depths (L = 2, λ = 0.05, 0.1, 0.2 … 0.5). The pair sampler is ' +
@@ -326,14 +342,18 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** Seed of one point: depends on the base seed and the point's key only, so a point's result does not change when other points are added or dropped. */
+/**
+ * Seed of one point: depends on the base seed and the point's key only, so a point's result does not change when other
+ * points are added or dropped.
+ */
 export function jobSeed(baseSeed: number, key: string): number {
   return fnv1a(`${baseSeed}|${key}`);
 }
 
 /** `count` of `items`, evenly spread with both ends kept (all of them if count ≥ length). */
 export function spreadSubset<T>(items: readonly T[], count: number): T[] {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`maxDepthsPerPanel must be an integer ≥ 1, got ${String(count)}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`maxDepthsPerPanel must be an integer ≥ 1, got ${String(count)}`);
   if (count >= items.length) return [...items];
   if (count === 1) return [items[items.length - 1]];
   const picked = new Set<number>();
@@ -355,13 +375,17 @@ function finiteCurve(sigmaW2: number, width: number, inputDim: number, maxDepth:
   return ys;
 }
 
-function checkOptions(def: PresetDefinition, opts: ExpandOptions): { samples: number; seed: number; maxDepths: number } {
+function checkOptions(
+  def: PresetDefinition,
+  opts: ExpandOptions,
+): { samples: number; seed: number; maxDepths: number } {
   const samples = opts.samples ?? def.defaultSamples;
   if (!Number.isInteger(samples) || samples < 3 || samples > LIMITS.samplesMax) {
     throw new RangeError(`samples (N) must be an integer in [3, ${LIMITS.samplesMax}], got ${String(samples)}`);
   }
   const seed = opts.seed ?? 1;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new RangeError(`seed must be an integer in [0, 2³² − 1], got ${String(seed)}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+    throw new RangeError(`seed must be an integer in [0, 2³² − 1], got ${String(seed)}`);
   const maxDepths = opts.maxDepthsPerPanel ?? Infinity;
   if (maxDepths !== Infinity && (!Number.isInteger(maxDepths) || maxDepths < 1)) {
     throw new RangeError(`maxDepthsPerPanel must be an integer ≥ 1, got ${String(maxDepths)}`);
@@ -398,7 +422,15 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
           method: 'exact',
         };
         const at = curve ? curve.xs.indexOf(L) : -1;
-        jobs.push({ index: jobs.length, key, panelId: p.id, seriesId: s.id, depth: L, params, theory: at >= 0 ? curve!.ys[at] : null });
+        jobs.push({
+          index: jobs.length,
+          key,
+          panelId: p.id,
+          seriesId: s.id,
+          depth: L,
+          params,
+          theory: at >= 0 ? curve!.ys[at] : null,
+        });
       }
     }
   }
@@ -419,8 +451,20 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
       for (const phase of ['ordered', 'edge-of-chaos', 'chaotic'] as const) {
         const members = def.series.filter((s) => s.phase === phase);
         if (members.length === 0) continue;
-        const label = { ordered: 'Thm 3.1, ordered (→ 1)', 'edge-of-chaos': 'Thm 3.1, EOC (eq. 9)', chaotic: 'Thm 3.1, chaotic (eq. 8)' }[phase];
-        out.push({ id: `${p.id}/limit-${phase}`, panelId: p.id, label, kind: 'theory', seriesIds: ids(members), xs, ys: limitCurve(members[0].sigmaW2) });
+        const label = {
+          ordered: 'Thm 3.1, ordered (→ 1)',
+          'edge-of-chaos': 'Thm 3.1, EOC (eq. 9)',
+          chaotic: 'Thm 3.1, chaotic (eq. 8)',
+        }[phase];
+        out.push({
+          id: `${p.id}/limit-${phase}`,
+          panelId: p.id,
+          label,
+          kind: 'theory',
+          seriesIds: ids(members),
+          xs,
+          ys: limitCurve(members[0].sigmaW2),
+        });
       }
       return out;
     }
@@ -451,7 +495,15 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
       for (const s of def.series) {
         if (s.phase !== 'ordered' || s.pairCos === undefined) continue; // eq. (18) is the ordered-phase estimate
         const ys = Array.from(offDiagonalRatioOrderedCurve(s.sigmaW2, maxDepth, s.pairCos).subarray(1));
-        out.push({ id: `${p.id}/eq18-${s.id}`, panelId: p.id, label: `eq. (18), ${s.label}`, kind: 'theory', seriesIds: [s.id], xs: xs18, ys });
+        out.push({
+          id: `${p.id}/eq18-${s.id}`,
+          panelId: p.id,
+          label: `eq. (18), ${s.label}`,
+          kind: 'theory',
+          seriesIds: [s.id],
+          xs: xs18,
+          ys,
+        });
       }
       const band = (y: number, which: string): TheoryCurve => ({
         id: `${p.id}/bound-${which}`,
@@ -474,7 +526,9 @@ export function measuredEstimate(quantity: PresetQuantity, r: MeasureResult): Es
     case 'dispersion':
       return r.dispersion;
     case 'offDiagonalRatio':
-      return r.offDiagonal ? { estimate: r.offDiagonal.meanRatio, stderr: r.offDiagonal.meanRatioStderr ?? Number.NaN } : null;
+      return r.offDiagonal
+        ? { estimate: r.offDiagonal.meanRatio, stderr: r.offDiagonal.meanRatioStderr ?? Number.NaN }
+        : null;
     case 'offDiagonalDispersion':
       return r.offDiagonal ? r.offDiagonal.dispersion : null;
   }

@@ -32,8 +32,10 @@ export class Rng {
    *  the samplers' per-layer loops within its inlining budget. */
   nextU32(): number {
     const s = this.s;
-    const a = s[0], b = s[1];
-    const c = s[2] ^ a, d = s[3] ^ b;
+    const a = s[0],
+      b = s[1];
+    const c = s[2] ^ a,
+      d = s[3] ^ b;
     const m = Math.imul(b, 5);
     s[0] = a ^ d;
     s[1] = b ^ c;
@@ -77,4 +79,3 @@ export class Rng {
     for (let i = 0; i < out.length; i++) out[i] = this.normal() * scale;
   }
 }
-

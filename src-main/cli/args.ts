@@ -2,7 +2,14 @@
 // no repeated flags, and numbers that are numbers ("1e3x", "", "NaN", "Infinity" are rejected).
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { depthSchema, inputDimFromAlpha0, inputDimSchema, sigmaW2Schema, widthSchema, type Network } from '../../src-shared/params';
+import {
+  depthSchema,
+  inputDimFromAlpha0,
+  inputDimSchema,
+  sigmaW2Schema,
+  widthSchema,
+  type Network,
+} from '../../src-shared/params';
 import { UsageError } from './command';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -64,7 +71,10 @@ export function optionalString(values: FlagValues, flag: string): string | undef
  * Copies optional flags into a params object under their contract names, for commands that hand the whole object to
  * a shared zod parser: `text` as given, `number` parsed (an integer with `integer`); absent flags leave it unset.
  */
-export function flagCopier(values: FlagValues, into: Record<string, unknown>): { text(flag: string, key: string): void; number(flag: string, key: string, integer?: boolean): void } {
+export function flagCopier(
+  values: FlagValues,
+  into: Record<string, unknown>,
+): { text(flag: string, key: string): void; number(flag: string, key: string, integer?: boolean): void } {
   return {
     text(flag, key) {
       const t = optionalString(values, flag);
@@ -80,7 +90,8 @@ export function flagCopier(values: FlagValues, into: Record<string, unknown>): {
 /** An optional flag whose value must be one of `allowed` (undefined when the flag is absent). */
 export function choice<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
 }
 

@@ -12,7 +12,6 @@ function spawnCli(args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-
 /** Seed 004 Thm 3.1, eq. (8), written out independently of src-shared/theory: chaotic-phase limit of E[Θ²]/E[Θ]². */
 function chaoticLimit(lambda: number): number {
   return (1 / (2 * lambda)) * Math.exp(5 * lambda) * (1 - (1 - Math.exp(-4 * lambda)) / (4 * lambda));
@@ -24,7 +23,15 @@ describe('ntk-lab executable', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ sigmaW2: 3, depth: 50, width: 100, inputDim: 100, phase: 'chaotic', depthToWidth: 0.5, alpha0: 1 });
+    expect(out).toMatchObject({
+      sigmaW2: 3,
+      depth: 50,
+      width: 100,
+      inputDim: 100,
+      phase: 'chaotic',
+      depthToWidth: 0.5,
+      alpha0: 1,
+    });
     expect(out.dispersion.limit).toBeCloseTo(chaoticLimit(0.5), 10);
     // finite width: above 1, and within O(1/M) of the limit at λ = 0.5
     expect(out.dispersion.finite).toBeGreaterThan(1);
@@ -41,11 +48,37 @@ describe('ntk-lab executable', () => {
   });
 
   it('measure --json runs on the worker pool and prints the contract fields', () => {
-    const r = spawnCli(['measure', '--sigma-w2', '1.5', '--depth', '6', '--width', '30', '--pair-cos', '0.5', '--samples', '300', '--seed', '4', '--workers', '2', '--json']);
+    const r = spawnCli([
+      'measure',
+      '--sigma-w2',
+      '1.5',
+      '--depth',
+      '6',
+      '--width',
+      '30',
+      '--pair-cos',
+      '0.5',
+      '--samples',
+      '300',
+      '--seed',
+      '4',
+      '--workers',
+      '2',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ sigmaW2: 1.5, depth: 6, width: 30, inputDim: 30, samples: 300, seed: 4, method: 'exact', sigmaB2: 0 });
+    expect(out).toMatchObject({
+      sigmaW2: 1.5,
+      depth: 6,
+      width: 30,
+      inputDim: 30,
+      samples: 300,
+      seed: 4,
+      method: 'exact',
+      sigmaB2: 0,
+    });
     for (const e of [out.meanTheta, out.dispersion, out.offDiagonal.dispersion]) {
       expect(Number.isFinite(e.estimate)).toBe(true);
       expect(e.stderr).toBeGreaterThan(0);
@@ -62,17 +95,33 @@ describe('ntk-lab executable', () => {
 
 describe('ntk-lab theory (in-process)', () => {
   it('ordered phase: the λ-limit of the dispersion is 1; α₀ and n₀ set the input dimension', async () => {
-    const r = await runCli(['theory', '--sigma-w2', '1', '--depth', '20', '--width', '100', '--alpha0', '0.5', '--json']);
+    const r = await runCli([
+      'theory',
+      '--sigma-w2',
+      '1',
+      '--depth',
+      '20',
+      '--width',
+      '100',
+      '--alpha0',
+      '0.5',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ phase: 'ordered', inputDim: 50, alpha0: 0.5, depthToWidth: 0.2 });
     expect(out.dispersion.limit).toBe(1);
-    const byDim = JSON.parse((await runCli(['theory', '--sigma-w2', '1', '--depth', '20', '--width', '100', '--input-dim', '50', '--json'])).stdout);
+    const byDim = JSON.parse(
+      (await runCli(['theory', '--sigma-w2', '1', '--depth', '20', '--width', '100', '--input-dim', '50', '--json']))
+        .stdout,
+    );
     expect(byDim).toEqual(out);
   });
 
   it('σ_w² = 2 is the edge of chaos; the human table names the phase', async () => {
-    const json = JSON.parse((await runCli(['theory', '--sigma-w2', '2', '--depth', '10', '--width', '10', '--json'])).stdout);
+    const json = JSON.parse(
+      (await runCli(['theory', '--sigma-w2', '2', '--depth', '10', '--width', '10', '--json'])).stdout,
+    );
     expect(json.phase).toBe('edge-of-chaos');
     const human = await runCli(['theory', '--sigma-w2', '2', '--depth', '10', '--width', '10']);
     expect(human.code).toBe(0);
@@ -92,7 +141,10 @@ describe('ntk-lab theory (in-process)', () => {
     [['--sigma-w2', '1', '--depth', '5', '--width', '0'], /--width: .*≥ 1/],
     [['--sigma-w2', '1', '--depth', '5', '--width=-3'], /--width: .*≥ 1/],
     [['--sigma-w2', '1', '--depth', '5', '--width', '10', '--alpha0', '0'], /--alpha0: must be > 0/],
-    [['--sigma-w2', '1', '--depth', '5', '--width', '10', '--alpha0', '1', '--input-dim', '10'], /--alpha0 and --input-dim/],
+    [
+      ['--sigma-w2', '1', '--depth', '5', '--width', '10', '--alpha0', '1', '--input-dim', '10'],
+      /--alpha0 and --input-dim/,
+    ],
     [['--sigma-w2', '1', '--depth', '5'], /--width is required/],
     [['--sigma-w2', '1', '--depth', '5', '--width'], /--width <value>' argument missing/],
     [['--sigma-w2', '1', '--depth', '5', '--width', '10', '--bogus'], /Unknown option '--bogus'/],
@@ -124,7 +176,21 @@ describe('ntk-lab measure (in-process)', () => {
   });
 
   it('prints a human-readable table without --json', async () => {
-    const r = await runCli(['measure', '--sigma-w2', '2', '--depth', '4', '--width', '20', '--samples', '200', '--seed', '1', '--workers', '1']);
+    const r = await runCli([
+      'measure',
+      '--sigma-w2',
+      '2',
+      '--depth',
+      '4',
+      '--width',
+      '20',
+      '--samples',
+      '200',
+      '--seed',
+      '1',
+      '--workers',
+      '1',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(''); // not a TTY: no progress
     expect(r.stdout).toMatch(/E\[Θ\(x,x\)\]\s+\S+ ± \S+/);

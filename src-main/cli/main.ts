@@ -75,7 +75,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT_FAILED;
   }
   if (!command) {
-    io.stderr(`ntk-lab: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; see ntk-lab --help)\n`);
+    io.stderr(
+      `ntk-lab: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; see ntk-lab --help)\n`,
+    );
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

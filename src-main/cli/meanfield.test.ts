@@ -49,19 +49,31 @@ describe('ntk-lab meanfield', () => {
   });
 
   it('bad input is a UsageError naming the flag', async () => {
-    await expect(run(meanfield, ['--activation', 'swish', '--sigma-w2', '1', '--sigma-b2', '0'])).rejects.toThrow(/--activation: unknown activation "swish"/);
-    await expect(run(meanfield, ['--activation', 'tanh', '--sigma-w2', 'NaN', '--sigma-b2', '0'])).rejects.toThrow(UsageError);
-    await expect(run(meanfield, ['--activation', 'tanh', '--sigma-w2', '1', '--sigma-b2=-0.5'])).rejects.toThrow(/--sigma-b2: .*≥ 0/);
-    await expect(run(meanfield, ['--activation', 'tanh', '--sigma-w2', '0', '--sigma-b2', '0'])).rejects.toThrow(/--sigma-w2: .*> 0/);
+    await expect(run(meanfield, ['--activation', 'swish', '--sigma-w2', '1', '--sigma-b2', '0'])).rejects.toThrow(
+      /--activation: unknown activation "swish"/,
+    );
+    await expect(run(meanfield, ['--activation', 'tanh', '--sigma-w2', 'NaN', '--sigma-b2', '0'])).rejects.toThrow(
+      UsageError,
+    );
+    await expect(run(meanfield, ['--activation', 'tanh', '--sigma-w2', '1', '--sigma-b2=-0.5'])).rejects.toThrow(
+      /--sigma-b2: .*≥ 0/,
+    );
+    await expect(run(meanfield, ['--activation', 'tanh', '--sigma-w2', '0', '--sigma-b2', '0'])).rejects.toThrow(
+      /--sigma-w2: .*> 0/,
+    );
     await expect(run(meanfield, ['--activation', 'tanh', '--sigma-b2', '0'])).rejects.toThrow(/--sigma-w2 is required/);
   });
 });
 
 describe('ntk-lab critical', () => {
   it('--json: ReLU is 2 for every σ_b² (q* null when σ_b² > 0), tanh at σ_b² = 0.05 is 1.7610', async () => {
-    const relu = criticalResultSchema.parse(JSON.parse((await run(critical, ['--activation', 'relu', '--sigma-b2', '0.3', '--json'])).stdout));
+    const relu = criticalResultSchema.parse(
+      JSON.parse((await run(critical, ['--activation', 'relu', '--sigma-b2', '0.3', '--json'])).stdout),
+    );
     expect(relu).toMatchObject({ sigmaW2: 2, qStar: null });
-    const tanh = criticalResultSchema.parse(JSON.parse((await run(critical, ['--activation', 'tanh', '--sigma-b2', '0.05', '--json'])).stdout));
+    const tanh = criticalResultSchema.parse(
+      JSON.parse((await run(critical, ['--activation', 'tanh', '--sigma-b2', '0.05', '--json'])).stdout),
+    );
     expect(tanh.sigmaW2!.toFixed(4)).toBe('1.7610');
   });
 
@@ -70,11 +82,15 @@ describe('ntk-lab critical', () => {
     const out = criticalResultSchema.parse(JSON.parse(r.stdout));
     expect(out.sigmaW2).toBeNull();
     expect(out.reason).toMatch(/ordered/);
-    expect((await run(critical, ['--activation', 'sigmoid', '--sigma-b2', '0.1'])).stdout).toMatch(/critical σ_w²\s+none/);
+    expect((await run(critical, ['--activation', 'sigmoid', '--sigma-b2', '0.1'])).stdout).toMatch(
+      /critical σ_w²\s+none/,
+    );
   });
 
   it('bad input is a UsageError', async () => {
-    await expect(run(critical, ['--activation', 'erf', '--sigma-b2', 'abc'])).rejects.toThrow(/--sigma-b2: expected a number/);
+    await expect(run(critical, ['--activation', 'erf', '--sigma-b2', 'abc'])).rejects.toThrow(
+      /--sigma-b2: expected a number/,
+    );
     await expect(run(critical, ['--activation', 'erf'])).rejects.toThrow(/--sigma-b2 is required/);
   });
 });

@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** `signal`: passed as the Ctrl-C signal; `abortAfterLines`: abort it (as Ctrl-C) once stdout holds more lines. */
-export async function runCli(args: string[], opts: { signal?: AbortSignal; abortAfterLines?: number } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: { signal?: AbortSignal; abortAfterLines?: number } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const ctl = new AbortController();

@@ -2,15 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { trainDynamicsRecordSchema } from '../../src-shared/contract/train-dynamics';
 import { runCli } from './run-cli.test-util';
 
-
-const TINY = ['--depth', '3', '--width', '16', '--steps', '12', '--train-size', '200', '--test-size', '100', '--batch-size', '50', '--lr', '1e-3', '--backend', 'wasm'];
+const TINY = [
+  '--depth',
+  '3',
+  '--width',
+  '16',
+  '--steps',
+  '12',
+  '--train-size',
+  '200',
+  '--test-size',
+  '100',
+  '--batch-size',
+  '50',
+  '--lr',
+  '1e-3',
+  '--backend',
+  'wasm',
+];
 
 describe('ntk-lab train-dynamics', () => {
   it('--json streams one contract record per recorded step, with the backend on every line', async () => {
     const r = await runCli(['train-dynamics', ...TINY, '--record-every', '5', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.step)).toEqual([0, 5, 10, 12]);
     for (const l of lines) {
       expect(l.backend).toBe('wasm');
@@ -25,7 +44,10 @@ describe('ntk-lab train-dynamics', () => {
   it('--kernel adds the 100×100 class-sorted heat map; --record-at picks the steps', async () => {
     const r = await runCli(['train-dynamics', ...TINY, '--record-at', '12,0', '--kernel', '--json']);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.step)).toEqual([0, 12]);
     const K: number[] = lines[0].kernel;
     expect(K).toHaveLength(10_000);

@@ -18,14 +18,17 @@ describe('app:// protocol', () => {
     expect(await res.text()).toContain('NTK Phase Lab');
   });
 
-  it.each(['app://lab/..%2fsecret.txt', 'app://lab/%2e%2e%2fpackage.json', 'app://lab/assets/..%2f..%2fsecret.txt', 'app://evil/index.html', 'app://lab/.hidden'])(
-    'refuses %s',
-    async (url) => {
-      const res = await serveAppRequest(dirs.rendererDir, new Request(url));
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(await res.text()).not.toContain(SECRET);
-    },
-  );
+  it.each([
+    'app://lab/..%2fsecret.txt',
+    'app://lab/%2e%2e%2fpackage.json',
+    'app://lab/assets/..%2f..%2fsecret.txt',
+    'app://evil/index.html',
+    'app://lab/.hidden',
+  ])('refuses %s', async (url) => {
+    const res = await serveAppRequest(dirs.rendererDir, new Request(url));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(await res.text()).not.toContain(SECRET);
+  });
 
   it('recognizes only app://lab as ours', () => {
     expect(isAppUrl('app://lab/index.html')).toBe(true);

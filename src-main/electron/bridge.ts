@@ -4,7 +4,9 @@
 export const LAB_REQUEST_CHANNEL = 'lab:request';
 export const LAB_EVENT_CHANNEL = 'lab:event';
 
-/** Exposed as `window.lab` by the sandboxed preload. Messages are validated on both ends, so they stay `unknown` here. */
+/**
+ * Exposed as `window.lab` by the sandboxed preload. Messages are validated on both ends, so they stay `unknown` here.
+ */
 export interface LabBridge {
   /** Send one request message; resolves with its response message. */
   request(msg: unknown): Promise<unknown>;

@@ -26,7 +26,9 @@ function isOurPage(url: string): boolean {
 }
 
 // Must precede `ready`: a standard, secure scheme gives the page a real origin ('self' in the CSP, ES modules).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 app.enableSandbox();
 
 // Every webContents, present or future: no new windows, no navigation away, no <webview>.
@@ -74,7 +76,13 @@ function createWindow(): BrowserWindow {
 
 function isTrustedSender(frame: WebFrameMain, sender: WebContents): boolean {
   // Only our window, only its top frame, only while it shows our app (not a page it was tricked into loading).
-  return mainWindow !== undefined && !mainWindow.isDestroyed() && sender === mainWindow.webContents && frame.parent === null && isOurPage(frame.url);
+  return (
+    mainWindow !== undefined &&
+    !mainWindow.isDestroyed() &&
+    sender === mainWindow.webContents &&
+    frame.parent === null &&
+    isOurPage(frame.url)
+  );
 }
 
 app.whenReady().then(

@@ -31,7 +31,8 @@ const relErr = (got: number, want: number) => Math.abs(got - want) / Math.abs(wa
 
 /** Independent check: erf(x) = (2/√π)e^{−x²} Σ_n 2ⁿx^{2n+1}/(1·3·…·(2n+1)) — all terms positive, no cancellation. */
 function erfSeries(x: number): number {
-  let term = x, sum = x;
+  let term = x,
+    sum = x;
   for (let n = 1; n < 500 && term > 1e-18 * sum; n++) {
     term *= (2 * x * x) / (2 * n + 1);
     sum += term;
@@ -57,7 +58,8 @@ describe('erf / erfc (Cody 1969)', () => {
   });
 
   it('is odd, monotone at the interval joins, and saturates; NaN propagates', () => {
-    // no jump where Cody's approximations hand over: the difference quotient across each join equals −erfc′ = (2/√π)e^{−x²}
+    // no jump where Cody's approximations hand over: the difference quotient across each join equals −erfc′ =
+    // (2/√π)e^{−x²}
     // (curvature error ~ ε²x² ≈ 1e-11, rounding ≲ 1e-10 relative)
     for (const x of [0.46875, 4]) {
       const eps = 1e-6;
@@ -98,7 +100,11 @@ describe('activations φ, φ′', () => {
   });
 
   it('takes the documented values', () => {
-    const relu = activation('relu'), lin = activation('linear'), erfA = activation('erf'), gelu = activation('gelu'), tanh = activation('tanh');
+    const relu = activation('relu'),
+      lin = activation('linear'),
+      erfA = activation('erf'),
+      gelu = activation('gelu'),
+      tanh = activation('tanh');
     expect([relu.phi(-2), relu.phi(3), relu.dphi(-1), relu.dphi(2)]).toEqual([0, 3, 0, 1]);
     expect([lin.phi(-2.5), lin.dphi(7)]).toEqual([-2.5, 1]);
     // plain erf (seed 001), not erf(√π x/2): φ′(0) = 2/√π

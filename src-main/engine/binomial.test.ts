@@ -10,7 +10,8 @@ function exactPmf(n: number, p: number): Float64Array {
   const logFact = new Float64Array(n + 1);
   for (let k = 2; k <= n; k++) logFact[k] = logFact[k - 1] + Math.log(k);
   const out = new Float64Array(n + 1);
-  for (let k = 0; k <= n; k++) out[k] = Math.exp(logFact[n] - logFact[k] - logFact[n - k] + k * Math.log(p) + (n - k) * Math.log1p(-p));
+  for (let k = 0; k <= n; k++)
+    out[k] = Math.exp(logFact[n] - logFact[k] - logFact[n - k] + k * Math.log(p) + (n - k) * Math.log1p(-p));
   return out;
 }
 
@@ -80,13 +81,15 @@ describe('Binomial sampler', () => {
       const s = new BinomialSampler(n, 0.5, repeated);
       const rng = new Rng(13, n);
       const N = 200_000;
-      let sum = 0, sum2 = 0;
+      let sum = 0,
+        sum2 = 0;
       for (let i = 0; i < N; i++) {
         const k = s.sample(rng) - n / 2; // centred, so the variance is not lost to cancellation
         sum += k;
         sum2 += k * k;
       }
-      const mean = sum / N, variance = sum2 / N - mean * mean;
+      const mean = sum / N,
+        variance = sum2 / N - mean * mean;
       const sigma2 = n / 4;
       expect(Math.abs(mean)).toBeLessThan(5 * Math.sqrt(sigma2 / N));
       expect(Math.abs(variance - sigma2)).toBeLessThan(5 * sigma2 * Math.sqrt(2 / N)); // SE of a normal sample variance
@@ -102,7 +105,8 @@ describe('Binomial sampler', () => {
     let exact = 0;
     for (let k = 1; k <= 2000; k++) {
       exact += Math.log(k);
-      if (k === 255 || k === 256 || k === 300 || k === 2000) expect(Math.abs(logFactorial(k) - exact) / exact).toBeLessThan(1e-13);
+      if (k === 255 || k === 256 || k === 300 || k === 2000)
+        expect(Math.abs(logFactorial(k) - exact) / exact).toBeLessThan(1e-13);
     }
     expect(logFactorial(0)).toBe(0);
     expect(logFactorial(1)).toBe(0);

@@ -33,7 +33,8 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export function logFactorial(k: number): number {
   if (k < LOG_FACT_TABLE_SIZE) return LOG_FACT[k];
-  const r = 1 / k, r2 = r * r;
+  const r = 1 / k,
+    r2 = r * r;
   return (k + 0.5) * Math.log(k) - k + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
 }
 
@@ -72,7 +73,8 @@ export interface OneWordAliasTable {
 export class BinomialSampler {
   readonly n: number;
   readonly p: number;
-  private readonly mode: 0 | 1 | 2 | 3 | 4 | 5; // 0 degenerate, 1 popcount, 2 inversion, 3 BTRS, 4 alias table, 5 one-word alias
+  // 0 degenerate, 1 popcount, 2 inversion, 3 BTRS, 4 alias table, 5 one-word alias
+  private readonly mode: 0 | 1 | 2 | 3 | 4 | 5;
   private readonly flip: boolean; // sample with p' = 1 − p and return n − k
   // inversion: P(0) = q'^n and the pmf recurrence factor (n+1)·p'/q'
   private readonly q0: number = 0;
@@ -102,7 +104,8 @@ export class BinomialSampler {
 
   /** @param repeated build the alias table when it pays off (many draws); false: constant-time setup (BTRS). */
   constructor(n: number, p: number, repeated = true) {
-    if (!Number.isInteger(n) || n < 0 || n > BINOMIAL_MAX_N) throw new RangeError(`Binomial: n must be an integer in [0, ${BINOMIAL_MAX_N}] (got ${n})`);
+    if (!Number.isInteger(n) || n < 0 || n > BINOMIAL_MAX_N)
+      throw new RangeError(`Binomial: n must be an integer in [0, ${BINOMIAL_MAX_N}] (got ${n})`);
     if (!(p >= 0 && p <= 1)) throw new RangeError(`Binomial: p must lie in [0, 1] (got ${p})`);
     this.n = n;
     this.p = p;
@@ -141,7 +144,8 @@ export class BinomialSampler {
         this.aliasK = new Int32Array(slots);
         for (let j = 0; j < slots; j++) {
           this.threshold[j] = Math.round(padded.keep[j] * coinScale); // ≤ 2^31: always-keep slots beat every coin
-          const kKeep = padded.lo + j, kAlias = padded.lo + padded.alias[j];
+          const kKeep = padded.lo + j,
+            kAlias = padded.lo + padded.alias[j];
           this.keepK[j] = this.flip ? n - kKeep : kKeep;
           this.aliasK[j] = this.flip ? n - kAlias : kAlias;
         }
@@ -168,7 +172,13 @@ export class BinomialSampler {
    *  that inline the draw (k = (w & coinMask) < threshold[j] ? keepK[j] : aliasK[j], j = w >>> shift). */
   oneWordTable(): OneWordAliasTable | null {
     if (this.mode !== 5) return null;
-    return { shift: this.shift, coinMask: this.coinMask, threshold: this.threshold!, keepK: this.keepK!, aliasK: this.aliasK! };
+    return {
+      shift: this.shift,
+      coinMask: this.coinMask,
+      threshold: this.threshold!,
+      keepK: this.keepK!,
+      aliasK: this.aliasK!,
+    };
   }
 
   sample(rng: Rng): number {
@@ -222,7 +232,11 @@ export class BinomialSampler {
   }
 
   private btrs(rng: Rng): number {
-    const n = this.n, a = this.a, b = this.b, c = this.c, vr = this.vr;
+    const n = this.n,
+      a = this.a,
+      b = this.b,
+      c = this.c,
+      vr = this.vr;
     for (;;) {
       const u = (rng.nextU32() + 0.5) * TWO_POW_M32 - 0.5;
       let v = (rng.nextU32() + 0.5) * TWO_POW_M32;
@@ -244,9 +258,11 @@ export class BinomialSampler {
  * slots ≥ hi − lo + 1 pads the table with empty slots (pmf 0, always aliased) to a power of two for one-word draws.
  */
 function buildAliasTable(n: number, p: number, slots = 0): { lo: number; keep: Float64Array; alias: Int32Array } {
-  const q = 1 - p, s = p / q;
+  const q = 1 - p,
+    s = p / q;
   const m = Math.floor((n + 1) * p);
-  let lo = m, hi = m;
+  let lo = m,
+    hi = m;
   for (let f = 1; lo > 0; lo--) {
     f *= lo / ((n - lo + 1) * s); // pmf(lo − 1)/pmf(mode)
     if (f < ALIAS_RELATIVE_CUTOFF) break;
@@ -266,7 +282,8 @@ function buildAliasTable(n: number, p: number, slots = 0): { lo: number; keep: F
   const alias = new Int32Array(size);
   const small = new Int32Array(size);
   const large = new Int32Array(size);
-  let ns = 0, nl = 0;
+  let ns = 0,
+    nl = 0;
   for (let j = 0; j < size; j++) {
     keep[j] = (w[j] * size) / total;
     alias[j] = j;
@@ -274,7 +291,8 @@ function buildAliasTable(n: number, p: number, slots = 0): { lo: number; keep: F
     else large[nl++] = j;
   }
   while (ns > 0 && nl > 0) {
-    const sj = small[--ns], lj = large[--nl];
+    const sj = small[--ns],
+      lj = large[--nl];
     alias[sj] = lj; // slot sj: keep sj with probability keep[sj], else give lj
     keep[lj] = keep[lj] + keep[sj] - 1;
     if (keep[lj] < 1) small[ns++] = lj;

@@ -6,12 +6,17 @@ import { meanAndStderr } from './mean-stderr.test-util';
 /** A tiny network drawn in sampleDense's order: per layer l = 1..L, W_l row-major (N(0, σ_w²/n_{l−1})), then b_l. */
 function drawNetwork(sigmaW2: number, sigmaB2: number, widths: number[], rng: Rng) {
   const L = widths.length;
-  const W: number[][][] = [], b: number[][] = [];
+  const W: number[][][] = [],
+    b: number[][] = [];
   for (let l = 1; l <= L; l++) {
-    const nIn = widths[l - 1], nOut = l < L ? widths[l] : 1;
+    const nIn = widths[l - 1],
+      nOut = l < L ? widths[l] : 1;
     const sd = Math.sqrt(sigmaW2 / nIn);
     W[l] = Array.from({ length: nOut }, () => Array.from({ length: nIn }, () => rng.normal() * sd));
-    b[l] = sigmaB2 > 0 ? Array.from({ length: nOut }, () => rng.normal() * Math.sqrt(sigmaB2)) : new Array<number>(nOut).fill(0);
+    b[l] =
+      sigmaB2 > 0
+        ? Array.from({ length: nOut }, () => rng.normal() * Math.sqrt(sigmaB2))
+        : new Array<number>(nOut).fill(0);
   }
   return { W, b, L };
 }
@@ -38,9 +43,11 @@ function finiteDifferenceNtk(net: ReturnType<typeof drawNetwork>, x: number[], y
   for (const [arr, j] of params) {
     const keep = arr[j];
     arr[j] = keep + eps;
-    const fxp = forward(net, x), fyp = forward(net, y);
+    const fxp = forward(net, x),
+      fyp = forward(net, y);
     arr[j] = keep - eps;
-    const fxm = forward(net, x), fym = forward(net, y);
+    const fxm = forward(net, x),
+      fym = forward(net, y);
     arr[j] = keep;
     total += ((fxp - fxm) / (2 * eps)) * ((fyp - fym) / (2 * eps));
   }
@@ -55,11 +62,13 @@ describe('sampleDense', () => {
     it(`backprop NTK equals the finite-difference NTK of the same network (σ_b² = ${sigmaB2}, ⟨x, x̃⟩ = ${pairCos})`, () => {
       const widths = [3, 5, 4, 3];
       const c = pairCos;
-      const x = [1, 0, 0], y = [c, Math.sqrt(1 - c * c), 0];
+      const x = [1, 0, 0],
+        y = [c, Math.sqrt(1 - c * c), 0];
       for (let seed = 0; seed < 5; seed++) {
         const r = sampleDense({ sigmaW2: 2, sigmaB2, widths, pairCos: c }, 1, new Rng(50 + seed));
         const net = drawNetwork(2, sigmaB2, widths, new Rng(50 + seed));
-        const check = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThan(1e-6 * (1 + Math.abs(want)));
+        const check = (got: number, want: number) =>
+          expect(Math.abs(got - want)).toBeLessThan(1e-6 * (1 + Math.abs(want)));
         check(r.theta[0], finiteDifferenceNtk(net, x, x));
         check(r.thetaTilde![0], finiteDifferenceNtk(net, y, y));
         check(r.thetaOff![0], finiteDifferenceNtk(net, x, y));
@@ -70,8 +79,10 @@ describe('sampleDense', () => {
   it('mean of Θ(x, x) matches seed 004 eqs. (11)–(12) within 4 SE (σ_w² = 2.5, M = 8, L = 4, n₀ = 4)', () => {
     const widths = [4, 8, 8, 8];
     const theta = sampleDense({ sigmaW2: 2.5, sigmaB2: 0, widths }, 20_000, new Rng(51)).theta;
-    const a = 1.25, L = 4;
-    let wSum = 0, bias = 0;
+    const a = 1.25,
+      L = 4;
+    let wSum = 0,
+      bias = 0;
     for (let l = 1; l <= L; l++) {
       wSum += widths[l - 1] / widths[0];
       bias += a ** (L - l);
@@ -83,7 +94,8 @@ describe('sampleDense', () => {
   it('with pairCos: Θ(x̃, x̃) has the same mean as Θ(x, x) (rotation invariance), and pairCos = 1 gives three equal values', () => {
     const widths = [6, 10, 10];
     const r = sampleDense({ sigmaW2: 2, sigmaB2: 0.2, widths, pairCos: 0.3 }, 10_000, new Rng(52));
-    const d = meanAndStderr(r.theta), t = meanAndStderr(r.thetaTilde!);
+    const d = meanAndStderr(r.theta),
+      t = meanAndStderr(r.thetaTilde!);
     expect(Math.abs(d.mean - t.mean)).toBeLessThan(4 * Math.hypot(d.se, t.se));
     const same = sampleDense({ sigmaW2: 2, sigmaB2: 0.2, widths, pairCos: 1 }, 20, new Rng(53));
     expect(Array.from(same.thetaOff!)).toEqual(Array.from(same.theta));

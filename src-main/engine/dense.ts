@@ -24,11 +24,15 @@ export interface DenseSamples {
   thetaOff?: Float64Array;
 }
 
-/** Cost of one Gaussian draw (Marsaglia polar, two 53-bit uniforms per attempt) in multiply-add units; calibrated by bench/samplers.ts. */
+/**
+ * Cost of one Gaussian draw (Marsaglia polar, two 53-bit uniforms per attempt) in multiply-add units; calibrated by
+ * bench/samplers.ts.
+ */
 export const DENSE_GAUSSIAN_FLOPS = 12;
 
 function checkWidths(widths: ArrayLike<number>): void {
-  if (!widths || widths.length < 1) throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
+  if (!widths || widths.length < 1)
+    throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
   for (let l = 0; l < widths.length; l++) {
     const w = widths[l];
     if (!Number.isInteger(w) || w < 1) throw new RangeError(`widths[${l}] must be an integer ≥ 1 (got ${w})`);
@@ -59,13 +63,16 @@ export function denseCost(widths: ArrayLike<number>, inputs = 1): { flopsPerNetw
 /** n independent networks; returns Θ(x, x) and, with pairCos, Θ(x̃, x̃) and Θ(x, x̃). */
 export function sampleDense(spec: DenseSpec, n: number, rng: Rng): DenseSamples {
   const { sigmaW2, sigmaB2, widths, pairCos } = spec;
-  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2)) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-  if (!(sigmaB2 >= 0) || !Number.isFinite(sigmaB2)) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2))
+    throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (!(sigmaB2 >= 0) || !Number.isFinite(sigmaB2))
+    throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
   checkWidths(widths);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   const pair = pairCos !== undefined;
   if (pair && !(pairCos >= -1 && pairCos <= 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${pairCos})`);
-  if (pair && widths[0] < 2 && Math.abs(pairCos) !== 1) throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
+  if (pair && widths[0] < 2 && Math.abs(pairCos) !== 1)
+    throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
 
   const L = widths.length;
   const nIn = (l: number) => widths[l - 1]; // fan-in of layer l (1-based)
@@ -76,7 +83,9 @@ export function sampleDense(spec: DenseSpec, n: number, rng: Rng): DenseSamples 
   const wOff = new Array<number>(L + 1);
   const uOff = new Array<number>(L + 1); // offset of layer l's units in B, H, D
   const xOff = new Array<number>(L); // offset of x_l in X
-  let wTotal = 0, uTotal = 0, xTotal = 0;
+  let wTotal = 0,
+    uTotal = 0,
+    xTotal = 0;
   for (let l = 1; l <= L; l++) {
     wOff[l] = wTotal;
     uOff[l] = uTotal;
@@ -105,10 +114,16 @@ export function sampleDense(spec: DenseSpec, n: number, rng: Rng): DenseSamples 
 
   // Θ(x_s, x_r) = Σ_l ⟨δ_l, δ̃_l⟩(⟨x_{l−1}, x̃_{l−1}⟩ + 1)
   const kernel = (s: number, r: number): number => {
-    const ds = D[s], dr = D[r], xs = X[s], xr = X[r];
+    const ds = D[s],
+      dr = D[r],
+      xs = X[s],
+      xr = X[r];
     let total = 0;
     for (let l = 1; l <= L; l++) {
-      const u = uOff[l], no = nOut(l), xo = xOff[l - 1], ni = nIn(l);
+      const u = uOff[l],
+        no = nOut(l),
+        xo = xOff[l - 1],
+        ni = nIn(l);
       let dd = 0;
       for (let i = 0; i < no; i++) dd += ds[u + i] * dr[u + i];
       let xx = 0;
@@ -121,15 +136,22 @@ export function sampleDense(spec: DenseSpec, n: number, rng: Rng): DenseSamples 
   for (let t = 0; t < n; t++) {
     for (let l = 1; l <= L; l++) {
       const sd = Math.sqrt(sigmaW2 / nIn(l));
-      const o = wOff[l], size = nOut(l) * nIn(l);
+      const o = wOff[l],
+        size = nOut(l) * nIn(l);
       for (let k = 0; k < size; k++) W[o + k] = rng.normal() * sd;
       if (sdB > 0) for (let i = 0, u = uOff[l]; i < nOut(l); i++) B[u + i] = rng.normal() * sdB;
     }
     for (let s = 0; s < inputs; s++) {
-      const h = H[s], del = D[s], x = X[s];
+      const h = H[s],
+        del = D[s],
+        x = X[s];
       // forward: h_l = W_l x_{l−1} + b_l, x_l = ReLU(h_l) for hidden layers
       for (let l = 1; l <= L; l++) {
-        const ni = nIn(l), no = nOut(l), o = wOff[l], u = uOff[l], xi = xOff[l - 1];
+        const ni = nIn(l),
+          no = nOut(l),
+          o = wOff[l],
+          u = uOff[l],
+          xi = xOff[l - 1];
         for (let i = 0; i < no; i++) {
           let sum = B[u + i];
           const row = o + i * ni;
@@ -141,7 +163,11 @@ export function sampleDense(spec: DenseSpec, n: number, rng: Rng): DenseSamples 
       // backward: δ_L = 1 (linear scalar output), δ_l = φ'(h_l) ⊙ W_{l+1}ᵀ δ_{l+1}, with φ'(0) = 0
       del[uOff[L]] = 1;
       for (let l = L - 1; l >= 1; l--) {
-        const no = nOut(l), u = uOff[l], up = uOff[l + 1], nUp = nOut(l + 1), o = wOff[l + 1];
+        const no = nOut(l),
+          u = uOff[l],
+          up = uOff[l + 1],
+          nUp = nOut(l + 1),
+          o = wOff[l + 1];
         for (let j = 0; j < no; j++) del[u + j] = 0;
         for (let i = 0; i < nUp; i++) {
           const di = del[up + i];

@@ -11,7 +11,9 @@ function constantWidths(depth: number, width: number, inputDim: number): number[
   return [inputDim, ...new Array<number>(depth - 1).fill(width)];
 }
 
-/** Seed 004, eqs. (11)–(12) for constant width M and ‖x⁰‖ = 1: E[Θ] = a^{L−1}(1 + (M/n₀)(L−1)) + Σ_{l=1}^{L} a^{L−l}. */
+/**
+ * Seed 004, eqs. (11)–(12) for constant width M and ‖x⁰‖ = 1: E[Θ] = a^{L−1}(1 + (M/n₀)(L−1)) + Σ_{l=1}^{L} a^{L−l}.
+ */
 function meanThetaConstantWidth(sigmaW2: number, depth: number, width: number, inputDim: number): number {
   const a = sigmaW2 / 2;
   let bias = 0;
@@ -47,8 +49,10 @@ describe('sampleExactDiagonal', () => {
     const widths = [20, 50, 80, 30, 100, 60];
     const theta = sampleExactDiagonal(1.8, widths, 200_000, new Rng(32));
     const { mean, se } = meanAndStderr(theta);
-    const a = 0.9, L = widths.length;
-    let wSum = 0, bias = 0;
+    const a = 0.9,
+      L = widths.length;
+    let wSum = 0,
+      bias = 0;
     for (let l = 1; l <= L; l++) {
       wSum += widths[l - 1] / widths[0];
       bias += a ** (L - l);
@@ -70,7 +74,8 @@ describe('sampleExactDiagonal', () => {
       const exact = sampleExactDiagonal(sigmaW2, widths, 20_000, new Rng(33, L));
       const dense = sampleDense({ sigmaW2, sigmaB2: 0, widths }, nDense, new Rng(34, L)).theta;
       expect(ksTwoSample(exact, dense)).toBeLessThan(ksCritical(exact.length, dense.length, 0.001));
-      const e = meanAndStderr(exact), d = meanAndStderr(dense);
+      const e = meanAndStderr(exact),
+        d = meanAndStderr(dense);
       expect(Math.abs(e.mean - d.mean)).toBeLessThan(4 * Math.hypot(e.se, d.se));
     });
   }
@@ -85,7 +90,8 @@ describe('sampleExactDiagonal', () => {
       const exact = sampleExactDiagonal(2, widths, N, new Rng(35, M));
       const dense = sampleDense({ sigmaW2: 2, sigmaB2: 0, widths }, 4000, new Rng(36, M)).theta;
       const pDead = 1 - (1 - 2 ** -M) ** (L - 1);
-      let ones = 0, belowOne = 0;
+      let ones = 0,
+        belowOne = 0;
       for (const v of exact) {
         if (!(v >= 1)) belowOne++; // Θ ≥ ‖δ_L‖²·1 = 1 (also catches NaN)
         if (v === 1) ones++;
@@ -94,7 +100,9 @@ describe('sampleExactDiagonal', () => {
       expect(Math.abs(ones / N - pDead)).toBeLessThan(4 * Math.sqrt((pDead * (1 - pDead)) / N));
       let denseOnes = 0;
       for (const v of dense) if (Math.abs(v - 1) < 1e-12) denseOnes++;
-      expect(Math.abs(denseOnes / dense.length - pDead)).toBeLessThan(4 * Math.sqrt((pDead * (1 - pDead)) / dense.length));
+      expect(Math.abs(denseOnes / dense.length - pDead)).toBeLessThan(
+        4 * Math.sqrt((pDead * (1 - pDead)) / dense.length),
+      );
       expect(ksTwoSample(exact, dense)).toBeLessThan(ksCritical(exact.length, dense.length, 0.001));
     }
   });
@@ -160,9 +168,18 @@ describe('sampleExactDiagonal', () => {
     it(`fused kernels (JavaScript, WebAssembly) are bit-identical to the plain per-layer passes (σ_w² = ${sigmaW2}, widths ${widths.length > 8 ? `${widths[1]} × ${widths.length - 1}` : widths.join(', ')})`, () => {
       expect(wasmKernels()).not.toBeNull();
       const rngs = [0, 1, 2].map(() => new Rng(42, widths.length));
-      const plain = withKernel({ fused: false, wasm: false }, () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[0]).theta);
-      const fusedJs = withKernel({ fused: true, wasm: false }, () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[1]).theta);
-      const fusedWasm = withKernel({ fused: true, wasm: true }, () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[2]).theta);
+      const plain = withKernel(
+        { fused: false, wasm: false },
+        () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[0]).theta,
+      );
+      const fusedJs = withKernel(
+        { fused: true, wasm: false },
+        () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[1]).theta,
+      );
+      const fusedWasm = withKernel(
+        { fused: true, wasm: true },
+        () => sampleExactDiagonalScaled(sigmaW2, widths, 4000, rngs[2]).theta,
+      );
       for (const fused of [fusedJs, fusedWasm]) {
         let mismatches = 0;
         for (let i = 0; i < plain.length; i++) if (plain[i] !== fused[i]) mismatches++;

@@ -1,6 +1,7 @@
 // Exact sampler of the NTK diagonal Θ(x, x) of a fully-connected ReLU network with σ_b = 0 (biases zero at init,
 // trainable), any widths, O(L) per network. Derivation: docs/exact-sampler.md. Per hidden layer l, with K_l active
-// units, N_x^l := ‖x_l‖²/‖x_{l−1}‖² = (σ_w²/n_{l−1})·χ²_{K_l}, the output f ~ N(0, σ_w²‖x_{L−1}‖²/n_{L−1}), δ_L = 1 and,
+// units, N_x^l := ‖x_l‖²/‖x_{l−1}‖² = (σ_w²/n_{l−1})·χ²_{K_l}, the output f ~ N(0, σ_w²‖x_{L−1}‖²/n_{L−1}), δ_L = 1
+// and,
 // conditioning W_{l+1} on the product W_{l+1}x_l it revealed, ‖δ_l‖² = f²/‖x_l‖² + (σ_w²‖δ_{l+1}‖²/n_l)·χ²_{K_l−1}
 // (h_l·δ_l = f at every layer). Then Θ(x, x) = Σ_l ‖δ_l‖²(‖x_{l−1}‖² + 1) (seed 004, eq. 19).
 //
@@ -9,7 +10,16 @@
 // Θ/S with the deterministic S = E[Θ] (seed 004, eqs. 11–12) as a shared log offset.
 import type { Rng } from '../../src-shared/rng';
 import { BinomialSampler, binomialHalfSampler, type OneWordAliasTable } from './binomial';
-import { CHI_C, CHI_C_MAX, ZIG_RATIO, ZIG_X, chiSquaredInt, gammaMarsagliaTsangSlow, normalZiggurat, normalZigguratEdge } from './gamma';
+import {
+  CHI_C,
+  CHI_C_MAX,
+  ZIG_RATIO,
+  ZIG_X,
+  chiSquaredInt,
+  gammaMarsagliaTsangSlow,
+  normalZiggurat,
+  normalZigguratEdge,
+} from './gamma';
 import { rngWords, wasmKernels } from './wasm/kernels';
 
 /** Widths above this are refused (active counts are kept in an Int32Array). */
@@ -21,16 +31,22 @@ const chiSq = chiSquaredInt;
 const normal = normalZiggurat;
 const zigEdge = normalZigguratEdge;
 const mtSlow = gammaMarsagliaTsangSlow;
-const ZIG_X_ = ZIG_X, ZIG_RATIO_ = ZIG_RATIO, CHI_C_ = CHI_C, CHI_MAX = CHI_C_MAX;
+const ZIG_X_ = ZIG_X,
+  ZIG_RATIO_ = ZIG_RATIO,
+  CHI_C_ = CHI_C,
+  CHI_MAX = CHI_C_MAX;
 const TWO_POW_M24 = 2 ** -24;
 const TWO_POW_M32 = 2 ** -32;
 
 function checkInputs(sigmaW2: number, widths: ArrayLike<number>): void {
-  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2)) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-  if (!widths || widths.length < 1) throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
+  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2))
+    throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (!widths || widths.length < 1)
+    throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
   for (let l = 0; l < widths.length; l++) {
     const w = widths[l];
-    if (!Number.isInteger(w) || w < 1 || w > EXACT_MAX_WIDTH) throw new RangeError(`widths[${l}] must be an integer in [1, ${EXACT_MAX_WIDTH}] (got ${w})`);
+    if (!Number.isInteger(w) || w < 1 || w > EXACT_MAX_WIDTH)
+      throw new RangeError(`widths[${l}] must be an integer in [1, ${EXACT_MAX_WIDTH}] (got ${w})`);
   }
 }
 
@@ -74,9 +90,18 @@ export interface ExactDiagonalScaled {
 // χ², ziggurat, generator) into each within its inlining budget; in one fused loop they stayed out of line (CPU
 // profile), returning boxed doubles.
 
-/** Forward pass of one network: K_l ~ Binomial(n_l, ½), ‖x_l‖² = (σ_w²/n_{l−1})‖x_{l−1}‖²χ²_{K_l}; false if a layer died. */
+/**
+ * Forward pass of one network: K_l ~ Binomial(n_l, ½), ‖x_l‖² = (σ_w²/n_{l−1})‖x_{l−1}‖²χ²_{K_l}; false if a layer
+ * died.
+ */
 function forwardPass(
-  L: number, binom: BinomialSampler[], twoOverN: Float64Array, active: Int32Array, ratioX: Float64Array, xhat: Float64Array, rng: Rng,
+  L: number,
+  binom: BinomialSampler[],
+  twoOverN: Float64Array,
+  active: Int32Array,
+  ratioX: Float64Array,
+  xhat: Float64Array,
+  rng: Rng,
 ): boolean {
   let xh = 1;
   for (let l = 1; l < L; l++) {
@@ -96,8 +121,15 @@ function forwardPass(
  * with f² = (σ_w²/n_{L−1})‖x_{L−1}‖²Z², z2 = Z².
  */
 function backwardPass(
-  L: number, twoOverN: Float64Array, active: Int32Array, ratioX: Float64Array, xhat: Float64Array, w: Float64Array, bias: Float64Array,
-  z2: number, rng: Rng,
+  L: number,
+  twoOverN: Float64Array,
+  active: Int32Array,
+  ratioX: Float64Array,
+  xhat: Float64Array,
+  w: Float64Array,
+  bias: Float64Array,
+  z2: number,
+  rng: Rng,
 ): number {
   let d = 1;
   let acc = w[L] * xhat[L - 1] + bias[L];
@@ -127,7 +159,9 @@ export interface FusedTables {
 }
 
 function fusedTables(binom: BinomialSampler[], L: number): FusedTables | null {
-  const off = new Int32Array(L), shift = new Int32Array(L), mask = new Int32Array(L);
+  const off = new Int32Array(L),
+    shift = new Int32Array(L),
+    mask = new Int32Array(L);
   const seen = new Map<BinomialSampler, number>();
   const parts: OneWordAliasTable[] = [];
   let total = 0;
@@ -145,7 +179,9 @@ function fusedTables(binom: BinomialSampler[], L: number): FusedTables | null {
     shift[l] = t.shift;
     mask[l] = t.coinMask;
   }
-  const threshold = new Int32Array(total), keepK = new Int32Array(total), aliasK = new Int32Array(total);
+  const threshold = new Int32Array(total),
+    keepK = new Int32Array(total),
+    aliasK = new Int32Array(total);
   let o = 0;
   for (const t of parts) {
     threshold.set(t.threshold, o);
@@ -162,21 +198,61 @@ function fusedTables(binom: BinomialSampler[], L: number): FusedTables | null {
  * local state; `sync` stores it back before a call that draws from rng, `load` picks it up again.
  */
 function sampleFused(
-  L: number, n: number, T: FusedTables, twoOverN: Float64Array, w: Float64Array, bias: Float64Array,
-  active: Int32Array, ratioX: Float64Array, xhat: Float64Array, theta: Float64Array, rng: Rng, st: Int32Array, sigmaW2: number,
+  L: number,
+  n: number,
+  T: FusedTables,
+  twoOverN: Float64Array,
+  w: Float64Array,
+  bias: Float64Array,
+  active: Int32Array,
+  ratioX: Float64Array,
+  xhat: Float64Array,
+  theta: Float64Array,
+  rng: Rng,
+  st: Int32Array,
+  sigmaW2: number,
 ): void {
-  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-  const off = T.off, shift = T.shift, mask = T.mask, threshold = T.threshold, keepK = T.keepK, aliasK = T.aliasK;
-  const zx = ZIG_X_, zr = ZIG_RATIO_, chiC = CHI_C_;
-  let t = 0, m = 0, c = 0, e = 0, word = 0, wi = 0, zi = 0, zu = 0;
-  let x = 0, v = 0, u = 0, x2 = 0, d = 0, cc = 0, chi = 0;
+  let s0 = st[0],
+    s1 = st[1],
+    s2 = st[2],
+    s3 = st[3];
+  const off = T.off,
+    shift = T.shift,
+    mask = T.mask,
+    threshold = T.threshold,
+    keepK = T.keepK,
+    aliasK = T.aliasK;
+  const zx = ZIG_X_,
+    zr = ZIG_RATIO_,
+    chiC = CHI_C_;
+  let t = 0,
+    m = 0,
+    c = 0,
+    e = 0,
+    word = 0,
+    wi = 0,
+    zi = 0,
+    zu = 0;
+  let x = 0,
+    v = 0,
+    u = 0,
+    x2 = 0,
+    d = 0,
+    cc = 0,
+    chi = 0;
   for (let i = 0; i < n; i++) {
     // forward pass (forwardPass): K_l, then χ²_{K_l}
     let xh = 1;
     let dead = false;
     for (let l = 1; l < L; l++) {
-      t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word
-      s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+      t = s1;
+      m = Math.imul(t, 5);
+      c = s2 ^ s0;
+      e = s3 ^ t; // word
+      s0 ^= e;
+      s1 = t ^ c;
+      s2 = c ^ (t << 9);
+      s3 = (e << 11) | (e >>> 21);
       word = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
       const j = off[l] + (word >>> shift[l]);
       const K = (word & mask[l]) < threshold[j] ? keepK[j] : aliasK[j];
@@ -186,33 +262,63 @@ function sampleFused(
       }
       active[l] = K;
       if (K < 3 || K >= CHI_MAX) {
-        st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+        st[0] = s0;
+        st[1] = s1;
+        st[2] = s2;
+        st[3] = s3; // sync
         chi = chiSq(K, rng);
-        s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+        s0 = st[0];
+        s1 = st[1];
+        s2 = st[2];
+        s3 = st[3]; // load
       } else {
-        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (ziggurat)
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        t = s1;
+        m = Math.imul(t, 5);
+        c = s2 ^ s0;
+        e = s3 ^ t; // word (ziggurat)
+        s0 ^= e;
+        s1 = t ^ c;
+        s2 = c ^ (t << 9);
+        s3 = (e << 11) | (e >>> 21);
         wi = Math.imul((m << 7) | (m >>> 25), 9) | 0;
         zi = wi & 127;
         zu = ((wi >> 7) + 0.5) * TWO_POW_M24;
         if (Math.abs(zu) < zr[zi]) x = zu * zx[zi];
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          st[0] = s0;
+          st[1] = s1;
+          st[2] = s2;
+          st[3] = s3; // sync
           x = zigEdge(rng, zu, zi);
-          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+          s0 = st[0];
+          s1 = st[1];
+          s2 = st[2];
+          s3 = st[3]; // load
         }
         d = 0.5 * K - 1 / 3;
         cc = chiC[K];
         v = 1 + cc * x;
-        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (M–T uniform)
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        t = s1;
+        m = Math.imul(t, 5);
+        c = s2 ^ s0;
+        e = s3 ^ t; // word (M–T uniform)
+        s0 ^= e;
+        s1 = t ^ c;
+        s2 = c ^ (t << 9);
+        s3 = (e << 11) | (e >>> 21);
         u = ((Math.imul((m << 7) | (m >>> 25), 9) >>> 0) + 0.5) * TWO_POW_M32;
         x2 = x * x;
         if (v > 0 && u < 1 - 0.0331 * x2 * x2) chi = 2 * d * (v * v * v);
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          st[0] = s0;
+          st[1] = s1;
+          st[2] = s2;
+          st[3] = s3; // sync
           chi = 2 * mtSlow(d, cc, x, v, u, rng);
-          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+          s0 = st[0];
+          s1 = st[1];
+          s2 = st[2];
+          s3 = st[3]; // load
         }
       }
       const r = twoOverN[l] * chi;
@@ -224,9 +330,15 @@ function sampleFused(
       theta[i] = bias[L];
       continue;
     }
-    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3; // sync
     const z = normal(rng);
-    s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+    s0 = st[0];
+    s1 = st[1];
+    s2 = st[2];
+    s3 = st[3]; // load
     const z2 = z * z;
     // backward pass (backwardPass): χ²_{K_l − 1}
     let dd = 1;
@@ -235,33 +347,63 @@ function sampleFused(
     for (let l = L - 1; l >= 1; l--) {
       const k = active[l] - 1;
       if (k < 3 || k >= CHI_MAX) {
-        st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+        st[0] = s0;
+        st[1] = s1;
+        st[2] = s2;
+        st[3] = s3; // sync
         chi = chiSq(k, rng);
-        s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+        s0 = st[0];
+        s1 = st[1];
+        s2 = st[2];
+        s3 = st[3]; // load
       } else {
-        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (ziggurat)
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        t = s1;
+        m = Math.imul(t, 5);
+        c = s2 ^ s0;
+        e = s3 ^ t; // word (ziggurat)
+        s0 ^= e;
+        s1 = t ^ c;
+        s2 = c ^ (t << 9);
+        s3 = (e << 11) | (e >>> 21);
         wi = Math.imul((m << 7) | (m >>> 25), 9) | 0;
         zi = wi & 127;
         zu = ((wi >> 7) + 0.5) * TWO_POW_M24;
         if (Math.abs(zu) < zr[zi]) x = zu * zx[zi];
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          st[0] = s0;
+          st[1] = s1;
+          st[2] = s2;
+          st[3] = s3; // sync
           x = zigEdge(rng, zu, zi);
-          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+          s0 = st[0];
+          s1 = st[1];
+          s2 = st[2];
+          s3 = st[3]; // load
         }
         d = 0.5 * k - 1 / 3;
         cc = chiC[k];
         v = 1 + cc * x;
-        t = s1; m = Math.imul(t, 5); c = s2 ^ s0; e = s3 ^ t; // word (M–T uniform)
-        s0 ^= e; s1 = t ^ c; s2 = c ^ (t << 9); s3 = (e << 11) | (e >>> 21);
+        t = s1;
+        m = Math.imul(t, 5);
+        c = s2 ^ s0;
+        e = s3 ^ t; // word (M–T uniform)
+        s0 ^= e;
+        s1 = t ^ c;
+        s2 = c ^ (t << 9);
+        s3 = (e << 11) | (e >>> 21);
         u = ((Math.imul((m << 7) | (m >>> 25), 9) >>> 0) + 0.5) * TWO_POW_M32;
         x2 = x * x;
         if (v > 0 && u < 1 - 0.0331 * x2 * x2) chi = 2 * d * (v * v * v);
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+          st[0] = s0;
+          st[1] = s1;
+          st[2] = s2;
+          st[3] = s3; // sync
           chi = 2 * mtSlow(d, cc, x, v, u, rng);
-          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3]; // load
+          s0 = st[0];
+          s1 = st[1];
+          s2 = st[2];
+          s3 = st[3]; // load
         }
       }
       dd = twoOverN[l] * (z2 * ratioTop + dd * chi);
@@ -269,12 +411,18 @@ function sampleFused(
       ratioTop *= ratioX[l];
     }
     if (!(acc <= Number.MAX_VALUE)) {
-      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+      st[0] = s0;
+      st[1] = s1;
+      st[2] = s2;
+      st[3] = s3;
       throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${acc}) at σ_w² = ${sigmaW2}, L = ${L}`);
     }
     theta[i] = acc;
   }
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3; // sync
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3; // sync
 }
 
 /** Tests and benchmarks only: `fused = false` forces the plain per-layer passes, the reference the fused kernels
@@ -286,7 +434,13 @@ export const EXACT_KERNEL = { fused: true, wasm: true };
  * n i.i.d. samples of Θ(x, x)/E[Θ] for ReLU, σ_b = 0, widths = [n₀, n₁, …, n_{L−1}] (L = widths.length weight layers,
  * scalar output). Values below 1e-308·E[Θ] flush to 0 (e.g. Θ = 1 of a network with a dead layer when E[Θ] > 1e308).
  */
-export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<number>, n: number, rng: Rng, out?: Float64Array): ExactDiagonalScaled {
+export function sampleExactDiagonalScaled(
+  sigmaW2: number,
+  widths: ArrayLike<number>,
+  n: number,
+  rng: Rng,
+  out?: Float64Array,
+): ExactDiagonalScaled {
   checkInputs(sigmaW2, widths);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   if (out && out.length < n) throw new RangeError(`out has length ${out.length} < ${n}`);
@@ -323,7 +477,8 @@ export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<num
     const wasm = EXACT_KERNEL.wasm ? wasmKernels() : null;
     if (wasm) {
       const failed = wasm.exactDiagonal(L, n, fused, twoOverN, w, bias, theta, state);
-      if (failed >= 0) throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${theta[failed]}) at σ_w² = ${sigmaW2}, L = ${L}`);
+      if (failed >= 0)
+        throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${theta[failed]}) at σ_w² = ${sigmaW2}, L = ${L}`);
     } else sampleFused(L, n, fused, twoOverN, w, bias, active, ratioX, xhat, theta, rng, state, sigmaW2);
     return { theta, logScale: logS };
   }
@@ -335,7 +490,8 @@ export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<num
     }
     const z = normal(rng); // f = z·√(σ_w²‖x_{L−1}‖²/n_{L−1}); drawn here to spare backwardPass's inlining budget
     const acc = backwardPass(L, twoOverN, active, ratioX, xhat, w, bias, z * z, rng);
-    if (!(acc <= Number.MAX_VALUE)) throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${acc}) at σ_w² = ${sigmaW2}, L = ${L}`);
+    if (!(acc <= Number.MAX_VALUE))
+      throw new RangeError(`exact sampler: Θ/E[Θ] left float64 (${acc}) at σ_w² = ${sigmaW2}, L = ${L}`);
     theta[i] = acc;
   }
   return { theta, logScale: logS };
@@ -346,7 +502,13 @@ export function sampleExactDiagonalScaled(sigmaW2: number, widths: ArrayLike<num
  * widths = [n₀, n₁, …, n_{L−1}] (L = widths.length). Exact in distribution; O(L) per network, independent of width.
  * Throws a RangeError if E[Θ] is not representable in float64 (use sampleExactDiagonalScaled there).
  */
-export function sampleExactDiagonal(sigmaW2: number, widths: ArrayLike<number>, n: number, rng: Rng, out?: Float64Array): Float64Array {
+export function sampleExactDiagonal(
+  sigmaW2: number,
+  widths: ArrayLike<number>,
+  n: number,
+  rng: Rng,
+  out?: Float64Array,
+): Float64Array {
   const logS = logMeanTheta(sigmaW2, widths);
   if (logS > LOG_MAX_VALUE - 1) {
     throw new RangeError(
@@ -357,7 +519,10 @@ export function sampleExactDiagonal(sigmaW2: number, widths: ArrayLike<number>, 
   const s = Math.exp(logS);
   for (let i = 0; i < n; i++) {
     const v = theta[i] * s;
-    if (!(v <= Number.MAX_VALUE)) throw new RangeError(`exact sampler: a sample of Θ (${theta[i]}·E[Θ]) exceeds float64 at σ_w² = ${sigmaW2}, L = ${widths.length}`);
+    if (!(v <= Number.MAX_VALUE))
+      throw new RangeError(
+        `exact sampler: a sample of Θ (${theta[i]}·E[Θ]) exceeds float64 at σ_w² = ${sigmaW2}, L = ${widths.length}`,
+      );
     theta[i] = v;
   }
   return theta;

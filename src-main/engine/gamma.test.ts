@@ -32,7 +32,10 @@ function cellProbabilities(cdf: (x: number) => number, edges: number[]): Float64
 
 /** Sample mean and variance, and their standard errors from the sample's own 4th moment. */
 function moments(draw: () => number, N: number, centre: number) {
-  let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  let s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0;
   for (let i = 0; i < N; i++) {
     const x = draw() - centre;
     const x2 = x * x;
@@ -44,7 +47,12 @@ function moments(draw: () => number, N: number, centre: number) {
   const m = s1 / N;
   const v = s2 / N - m * m;
   const mu4 = s4 / N - 4 * m * (s3 / N) + 6 * m * m * (s2 / N) - 3 * m ** 4;
-  return { mean: m + centre, variance: v, seMean: Math.sqrt(v / N), seVariance: Math.sqrt(Math.max(0, mu4 - v * v) / N) };
+  return {
+    mean: m + centre,
+    variance: v,
+    seMean: Math.sqrt(v / N),
+    seVariance: Math.sqrt(Math.max(0, mu4 - v * v) / N),
+  };
 }
 
 describe('normalZiggurat', () => {
@@ -60,13 +68,24 @@ describe('normalZiggurat', () => {
     [-0.25, 0.4012936743170763],
     [0, 0.5],
   ];
-  const edges = [...PHI.map(([z]) => z), ...PHI.slice(0, -1).reverse().map(([z]) => -z)];
-  const cdfAt = new Map<number, number>([...PHI.map(([z, p]) => [z, p] as [number, number]), ...PHI.slice(0, -1).map(([z, p]) => [-z, 1 - p] as [number, number])]);
+  const edges = [
+    ...PHI.map(([z]) => z),
+    ...PHI.slice(0, -1)
+      .reverse()
+      .map(([z]) => -z),
+  ];
+  const cdfAt = new Map<number, number>([
+    ...PHI.map(([z, p]) => [z, p] as [number, number]),
+    ...PHI.slice(0, -1).map(([z, p]) => [-z, 1 - p] as [number, number]),
+  ]);
 
   it('passes a χ² test against Φ on cells from the tail to the centre', () => {
     const rng = new Rng(21);
     const N = 400_000;
-    const r = chiSquareGof(binCounts(() => normalZiggurat(rng), edges, N), cellProbabilities((x) => cdfAt.get(x)!, edges));
+    const r = chiSquareGof(
+      binCounts(() => normalZiggurat(rng), edges, N),
+      cellProbabilities((x) => cdfAt.get(x)!, edges),
+    );
     expect(r.stat).toBeLessThan(chiSquareCritical(r.df, Z_001));
   });
 
@@ -84,7 +103,8 @@ describe('normalZiggurat', () => {
 function chiSquaredCdfEven(k: number, x: number): number {
   if (x <= 0) return 0;
   const h = x / 2;
-  let term = 1, sum = 1;
+  let term = 1,
+    sum = 1;
   for (let j = 1; j < k / 2; j++) {
     term *= h / j;
     sum += term;
@@ -97,10 +117,14 @@ describe('χ² and Gamma samplers', () => {
     it(`χ²_${k} passes a χ² test against its exact CDF`, () => {
       const rng = new Rng(23, k);
       const sd = Math.sqrt(2 * k);
-      const lo = Math.max(0.1 * k, k - 4 * sd), hi = k + 6 * sd; // 24 edges from the bulk into the right tail
+      const lo = Math.max(0.1 * k, k - 4 * sd),
+        hi = k + 6 * sd; // 24 edges from the bulk into the right tail
       const edges = Array.from({ length: 24 }, (_, j) => lo + ((hi - lo) * j) / 23);
       const counts = binCounts(() => chiSquaredInt(k, rng), edges, 200_000);
-      const r = chiSquareGof(counts, cellProbabilities((x) => chiSquaredCdfEven(k, x), edges));
+      const r = chiSquareGof(
+        counts,
+        cellProbabilities((x) => chiSquaredCdfEven(k, x), edges),
+      );
       expect(r.df).toBeGreaterThan(8);
       expect(r.stat).toBeLessThan(chiSquareCritical(r.df, Z_001));
     });
@@ -150,13 +174,15 @@ describe('χ² and Gamma samplers', () => {
 describe('Marsaglia–Tsang shortcuts are decision-identical to the textbook algorithm', () => {
   /** Marsaglia & Tsang (2000) as published: c computed per call, squeeze, then the exact log test only. */
   function textbookGamma(shape: number, rng: Rng): number {
-    const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+    const d = shape - 1 / 3,
+      c = 1 / Math.sqrt(9 * d);
     for (;;) {
       const x = normalZiggurat(rng);
       const v = 1 + c * x;
       const u = (rng.nextU32() + 0.5) * 2 ** -32;
       if (v <= 0) continue;
-      const v3 = v * v * v, x2 = x * x;
+      const v3 = v * v * v,
+        x2 = x * x;
       if (u < 1 - 0.0331 * x2 * x2) return d * v3;
       if (Math.log(u) < 0.5 * x2 + d * (1 - v3 + Math.log(v3))) return d * v3;
     }
@@ -166,7 +192,8 @@ describe('Marsaglia–Tsang shortcuts are decision-identical to the textbook alg
   // rejected draw desynchronizes the streams and shows up as a mismatch)
   for (const k of [3, 4, 7, 20, 101, 200, 5_000, 100_001, 300_000]) {
     it(`χ²_${k}: chiSquaredInt equals 2·Gamma(k/2) by the textbook algorithm on the same stream`, () => {
-      const a = new Rng(21, k), b = new Rng(21, k);
+      const a = new Rng(21, k),
+        b = new Rng(21, k);
       let mismatches = 0;
       for (let i = 0; i < 50_000; i++) if (chiSquaredInt(k, a) !== 2 * textbookGamma(0.5 * k, b)) mismatches++;
       expect(mismatches).toBe(0);
@@ -174,7 +201,8 @@ describe('Marsaglia–Tsang shortcuts are decision-identical to the textbook alg
   }
   for (const shape of [1, 1.3, 2.5, 10]) {
     it(`Gamma(${shape}): sampleGamma equals the textbook algorithm on the same stream`, () => {
-      const a = new Rng(22, shape * 10), b = new Rng(22, shape * 10);
+      const a = new Rng(22, shape * 10),
+        b = new Rng(22, shape * 10);
       let mismatches = 0;
       for (let i = 0; i < 50_000; i++) if (sampleGamma(shape, a) !== textbookGamma(shape, b)) mismatches++;
       expect(mismatches).toBe(0);

@@ -46,7 +46,8 @@ export function normalZigguratEdge(rng: Rng, u: number, i: number): number {
   for (;;) {
     if (i === 0) return normalTail(rng, u < 0);
     const x = u * ZIG_X[i];
-    const xi = ZIG_X[i], xi1 = ZIG_X[i + 1];
+    const xi = ZIG_X[i],
+      xi1 = ZIG_X[i + 1];
     const f0 = Math.exp(-0.5 * (xi * xi - x * x));
     const f1 = Math.exp(-0.5 * (xi1 * xi1 - x * x));
     if (f1 + (rng.nextU32() + 0.5) * TWO_POW_M32 * (f0 - f1) < 1) return x; // wedge: exact rejection
@@ -90,7 +91,9 @@ export function gammaMarsagliaTsangSlow(d: number, c: number, x: number, v: numb
       // Log-free acceptance (most draws that reach here): with t = cx and 9dc² = 1 the right side of the exact test is
       // x²/2 + d(1 − v³ + 3 log(1 + t)) = d(3R − ¾t⁴), R the Taylor remainder t⁵/(5(1+ξ)⁵) ≥ min(0, (t/v)⁵/5); as
       // log u ≤ u − 1, u − 1 below that bound (less a 1e-12 rounding margin) implies the exact test accepts.
-      const t = c * x, r = t / v, t4 = t * t * t * t;
+      const t = c * x,
+        r = t / v,
+        t4 = t * t * t * t;
       const rem = t < 0 ? (r * r * r * r * r) / 5 : 0;
       if (u - 1 < d * (3 * rem - 0.75 * t4) - 1e-12) return d * v3;
       if (Math.log(u) < 0.5 * x2 + d * (1 - v3 + Math.log(v3))) return d * v3;
@@ -103,7 +106,8 @@ export function gammaMarsagliaTsangSlow(d: number, c: number, x: number, v: numb
 
 /** Gamma(shape, scale 1), shape > 0 finite. */
 export function sampleGamma(shape: number, rng: Rng): number {
-  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`Gamma: shape must be a finite number > 0 (got ${shape})`);
+  if (!(shape > 0) || !Number.isFinite(shape))
+    throw new RangeError(`Gamma: shape must be a finite number > 0 (got ${shape})`);
   if (shape >= 1) return gammaMarsagliaTsang(shape, rng);
   return gammaMarsagliaTsang(shape + 1, rng) * Math.pow(rng.uniformOpen(), 1 / shape);
 }
@@ -140,7 +144,8 @@ export function chiSquaredSmall(k: number, rng: Rng): number {
 
 /** χ²_k, k ≥ 0 real (k = 0 is the point mass at 0). */
 export function sampleChiSquared(k: number, rng: Rng): number {
-  if (!(k >= 0) || !Number.isFinite(k)) throw new RangeError(`χ²: degrees of freedom must be a finite number ≥ 0 (got ${k})`);
+  if (!(k >= 0) || !Number.isFinite(k))
+    throw new RangeError(`χ²: degrees of freedom must be a finite number ≥ 0 (got ${k})`);
   if (Number.isInteger(k)) return chiSquaredInt(k, rng);
   return 2 * sampleGamma(0.5 * k, rng);
 }

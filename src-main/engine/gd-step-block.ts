@@ -47,7 +47,8 @@ export function checkGdStepFeasible(params: GdStepParams): { ok: true } | { ok: 
   const L = params.depth;
   const inputs = params.pairCos === undefined ? 1 : 2;
   if (params.method === 'exact') {
-    let units = 0, stored = 0;
+    let units = 0,
+      stored = 0;
     for (let l = 1; l <= L; l++) {
       const nOut = l < L ? widths[l] : 1;
       units += nOut;
@@ -55,12 +56,24 @@ export function checkGdStepFeasible(params: GdStepParams): { ok: true } | { ok: 
       stored += 2 * inputs * (2 * (l === 1 ? 2 * inputs : widths[l - 1]) + 4 * nOut);
     }
     if (stored > LAZY_MAX_STORED_VALUES)
-      return { ok: false, reason: `network too large for the exact step sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})` };
-    return tooSlow(N * inputs * units * LAZY_STEP_SECONDS_PER_UNIT, `a GD step on ${N} networks (exact sampler)`) ?? { ok: true };
+      return {
+        ok: false,
+        reason: `network too large for the exact step sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})`,
+      };
+    return (
+      tooSlow(N * inputs * units * LAZY_STEP_SECONDS_PER_UNIT, `a GD step on ${N} networks (exact sampler)`) ?? {
+        ok: true,
+      }
+    );
   }
   const cost = denseCost(widths, inputs);
   if (cost.bytes > FEASIBILITY_LIMITS.maxBytes)
-    return { ok: false, reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'` };
+    return {
+      ok: false,
+      reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'`,
+    };
   // forward + backward before the step, the update, forward + backward after: ≈ 3× one NTK evaluation
-  return tooSlow((3 * N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND, `a GD step on ${N} dense networks`) ?? { ok: true };
+  return (
+    tooSlow((3 * N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND, `a GD step on ${N} dense networks`) ?? { ok: true }
+  );
 }

@@ -8,14 +8,24 @@ import type { GdStepSpec } from './gd-step-exact';
  * Independent reference: all parameters in one flat vector, f by a plain forward pass, ∇f by central finite
  * differences, Θ = ‖∇f‖² (standard parametrization) and the GD step θ′ = θ − η(f − y)∇f/α² taken literally.
  */
-function flatReference(widths: number[], act: Activation, params: Float64Array, x: Float64Array, xt: Float64Array, lr: number, y: number) {
+function flatReference(
+  widths: number[],
+  act: Activation,
+  params: Float64Array,
+  x: Float64Array,
+  xt: Float64Array,
+  lr: number,
+  y: number,
+) {
   const { phi } = activation(act);
   const dims = [...widths, 1];
   const forward = (p: Float64Array, input: Float64Array) => {
-    let cur = input, o = 0;
+    let cur = input,
+      o = 0;
     for (let l = 1; l < dims.length; l++) {
       const next = new Float64Array(dims[l]);
-      const wOff = o, bOff = o + dims[l] * dims[l - 1];
+      const wOff = o,
+        bOff = o + dims[l] * dims[l - 1];
       for (let i = 0; i < dims[l]; i++) {
         let s = p[bOff + i];
         for (let j = 0; j < dims[l - 1]; j++) s += p[wOff + i * dims[l - 1] + j] * cur[j];
@@ -27,7 +37,8 @@ function flatReference(widths: number[], act: Activation, params: Float64Array, 
     return cur[0];
   };
   const grad = (p: Float64Array, input: Float64Array) => {
-    const g = new Float64Array(p.length), q = Float64Array.from(p);
+    const g = new Float64Array(p.length),
+      q = Float64Array.from(p);
     for (let k = 0; k < p.length; k++) {
       const h = 1e-6 * Math.max(1, Math.abs(p[k]));
       q[k] = p[k] + h;
@@ -41,15 +52,31 @@ function flatReference(widths: number[], act: Activation, params: Float64Array, 
   };
   const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
   const f = forward(params, x);
-  const g = grad(params, x), gt = grad(params, xt);
+  const g = grad(params, x),
+    gt = grad(params, xt);
   const after = Float64Array.from(params, (v, k) => v - lr * (f - y) * g[k]);
-  const ga = grad(after, x), gta = grad(after, xt);
-  return { theta: dot(g, g), thetaOff: dot(g, gt), thetaAfter: dot(ga, ga), thetaOffAfter: dot(ga, gta), output: f, outputAfter: forward(after, x) };
+  const ga = grad(after, x),
+    gta = grad(after, xt);
+  return {
+    theta: dot(g, g),
+    thetaOff: dot(g, gt),
+    thetaAfter: dot(ga, ga),
+    thetaOffAfter: dot(ga, gta),
+    output: f,
+    outputAfter: forward(after, x),
+  };
 }
 
-function randomWeights(widths: number[], sigmaW2: number, sigmaB2: number, rng: Rng): { w: DenseWeights; flat: Float64Array } {
+function randomWeights(
+  widths: number[],
+  sigmaW2: number,
+  sigmaB2: number,
+  rng: Rng,
+): { w: DenseWeights; flat: Float64Array } {
   const dims = [...widths, 1];
-  const W: Float64Array[] = [], b: Float64Array[] = [], flat: number[] = [];
+  const W: Float64Array[] = [],
+    b: Float64Array[] = [],
+    flat: number[] = [];
   for (let l = 1; l < dims.length; l++) {
     const wl = new Float64Array(dims[l] * dims[l - 1]);
     rng.fillNormal(wl, Math.sqrt(sigmaW2 / dims[l - 1]));
@@ -68,7 +95,8 @@ describe('gdStepOnWeights against a flat-parameter finite-difference reference',
       const widths = [3, 5, 4];
       const rng = new Rng(11);
       const { w, flat } = randomWeights(widths, 2.2, 0.1, rng);
-      const x = Float64Array.from([0.6, -0.3, 0.5]), xt = Float64Array.from([-0.2, 0.9, 0.1]);
+      const x = Float64Array.from([0.6, -0.3, 0.5]),
+        xt = Float64Array.from([-0.2, 0.9, 0.1]);
       const spec: GdStepSpec = { sigmaW2: 2.2, sigmaB2: 0.1, widths, activation: act, lr: 0.3, target: 0.8 };
       const copy = w.W.map((a) => a.slice());
       const got = gdStepOnWeights(w, spec, x, xt);
@@ -99,11 +127,20 @@ describe('gdStepOnWeights against a flat-parameter finite-difference reference',
     // L = 1 has Θ in closed form; the deep case must at least run finite
     const one = randomWeights([4], 1.7, 0.3, new Rng(14)).w;
     const std = gdStepOnWeights(one, { sigmaW2: 1.7, sigmaB2: 0.3, widths: [4], lr: 0.1, target: 0 }, x);
-    const ntk = gdStepOnWeights(one, { sigmaW2: 1.7, sigmaB2: 0.3, widths: [4], lr: 0.1, target: 0, parametrization: 'ntk' }, x);
+    const ntk = gdStepOnWeights(
+      one,
+      { sigmaW2: 1.7, sigmaB2: 0.3, widths: [4], lr: 0.1, target: 0, parametrization: 'ntk' },
+      x,
+    );
     expect(std.theta).toBeCloseTo(1 + 1, 12); // ‖x‖² + 1
     expect(ntk.theta).toBeCloseTo((1.7 / 4) * 1 + 0.3, 12);
-    expect(ntk.outputAfter).toBeCloseTo(ntk.output - 0.1 * ntk.output * ntk.theta, 12); // linear model: f′ = f − ηΘ(f − y)
-    const deep = gdStepOnWeights(w, { sigmaW2: 1.7, sigmaB2: 0.3, widths, lr: 0.1, target: 0, parametrization: 'ntk' }, x);
+    // linear model: f′ = f − ηΘ(f − y)
+    expect(ntk.outputAfter).toBeCloseTo(ntk.output - 0.1 * ntk.output * ntk.theta, 12);
+    const deep = gdStepOnWeights(
+      w,
+      { sigmaW2: 1.7, sigmaB2: 0.3, widths, lr: 0.1, target: 0, parametrization: 'ntk' },
+      x,
+    );
     expect(deep.finite).toBe(true);
   });
 
@@ -121,14 +158,22 @@ describe('gdStepOnWeights against a flat-parameter finite-difference reference',
 describe('sampleGdStepDense', () => {
   it('mean Θ before the step matches seed 004 eqs. (11)–(12) (ReLU, σ_b = 0, EOC, n₀ = M: E[Θ] = 2L)', () => {
     // at σ_w² = 2 (a = 1), E‖x_l‖² = n_l/n₀ and E‖δ_l‖² = 1, so E[Θ] = Σ_l (n_{l−1}/n₀ + 1) = 2L for constant width
-    const L = 4, M = 16;
-    const r = sampleGdStepDense({ sigmaW2: 2, sigmaB2: 0, widths: [M, M, M, M], lr: 0.01, target: 0 }, 3000, new Rng(16));
-    let s = 0, ss = 0;
+    const L = 4,
+      M = 16;
+    const r = sampleGdStepDense(
+      { sigmaW2: 2, sigmaB2: 0, widths: [M, M, M, M], lr: 0.01, target: 0 },
+      3000,
+      new Rng(16),
+    );
+    let s = 0,
+      ss = 0;
     for (const v of r.theta) {
       s += v;
       ss += v * v;
     }
-    const n = r.theta.length, mean = s / n, se = Math.sqrt((ss / n - mean * mean) / n);
+    const n = r.theta.length,
+      mean = s / n,
+      se = Math.sqrt((ss / n - mean * mean) / n);
     expect(Math.abs(mean - 2 * L)).toBeLessThan(4 * se);
   });
 });

@@ -47,7 +47,9 @@ class DenseNet {
     this.xs = [];
     this.d = [];
     for (let a = 0; a < 2; a++) {
-      const h: Float64Array[] = [new Float64Array(0)], d: Float64Array[] = [new Float64Array(0)], x: Float64Array[] = [];
+      const h: Float64Array[] = [new Float64Array(0)],
+        d: Float64Array[] = [new Float64Array(0)],
+        x: Float64Array[] = [];
       for (let l = 0; l <= this.L; l++) {
         if (l < this.L) x.push(new Float64Array(this.n[l]));
         if (l >= 1) {
@@ -64,9 +66,16 @@ class DenseNet {
   /** Forward and backward for input slot a (xs[a][0] must hold the input); returns f. */
   pass(w: DenseWeights, a: number): number {
     const { L, n, phi, dphi } = this;
-    const h = this.h[a], x = this.xs[a], d = this.d[a];
+    const h = this.h[a],
+      x = this.xs[a],
+      d = this.d[a];
     for (let l = 1; l <= L; l++) {
-      const W = w.W[l - 1], b = w.b[l - 1], ni = n[l - 1], no = n[l], xi = x[l - 1], hl = h[l];
+      const W = w.W[l - 1],
+        b = w.b[l - 1],
+        ni = n[l - 1],
+        no = n[l],
+        xi = x[l - 1],
+        hl = h[l];
       for (let i = 0; i < no; i++) {
         let sum = b[i];
         const row = i * ni;
@@ -80,7 +89,12 @@ class DenseNet {
     }
     d[L][0] = 1;
     for (let l = L - 1; l >= 1; l--) {
-      const W = w.W[l], no = n[l], nUp = n[l + 1], dl = d[l], du = d[l + 1], hl = h[l];
+      const W = w.W[l],
+        no = n[l],
+        nUp = n[l + 1],
+        dl = d[l],
+        du = d[l + 1],
+        hl = h[l];
       dl.fill(0);
       for (let i = 0; i < nUp; i++) {
         const di = du[i];
@@ -99,7 +113,10 @@ class DenseNet {
     const { cW, cB } = this.s;
     let total = 0;
     for (let l = 1; l <= L; l++) {
-      const da = this.d[a][l], db = this.d[b][l], xa = this.xs[a][l - 1], xb = this.xs[b][l - 1];
+      const da = this.d[a][l],
+        db = this.d[b][l],
+        xa = this.xs[a][l - 1],
+        xb = this.xs[b][l - 1];
       let dd = 0;
       for (let i = 0; i < n[l]; i++) dd += da[i] * db[i];
       let xx = 0;
@@ -116,8 +133,11 @@ function checkWeights(w: DenseWeights, n: number[]): void {
     throw new RangeError(`weights must hold ${L} matrices W and ${L} bias vectors b (depth L = widths.length)`);
   for (let l = 1; l <= L; l++) {
     if (!(w.W[l - 1] instanceof Float64Array) || w.W[l - 1].length !== n[l] * n[l - 1])
-      throw new RangeError(`W[${l - 1}] (layer ${l}) must be a Float64Array of length ${n[l]}×${n[l - 1]} = ${n[l] * n[l - 1]}`);
-    if (!(w.b[l - 1] instanceof Float64Array) || w.b[l - 1].length !== n[l]) throw new RangeError(`b[${l - 1}] (layer ${l}) must be a Float64Array of length ${n[l]}`);
+      throw new RangeError(
+        `W[${l - 1}] (layer ${l}) must be a Float64Array of length ${n[l]}×${n[l - 1]} = ${n[l] * n[l - 1]}`,
+      );
+    if (!(w.b[l - 1] instanceof Float64Array) || w.b[l - 1].length !== n[l])
+      throw new RangeError(`b[${l - 1}] (layer ${l}) must be a Float64Array of length ${n[l]}`);
   }
 }
 
@@ -125,11 +145,19 @@ function checkWeights(w: DenseWeights, n: number[]): void {
 function applyStep(net: DenseNet, s: GdStepSetup, w: DenseWeights, eps: number, out: DenseWeights): void {
   const { n, cW, cB, depth: L } = s;
   for (let l = 1; l <= L; l++) {
-    const W = w.W[l - 1], Wn = out.W[l - 1], b = w.b[l - 1], bn = out.b[l - 1];
-    const dl = net.d[0][l], xp = net.xs[0][l - 1], ni = n[l - 1], no = n[l];
-    const cw = eps * cW[l], cb = eps * cB[l];
+    const W = w.W[l - 1],
+      Wn = out.W[l - 1],
+      b = w.b[l - 1],
+      bn = out.b[l - 1];
+    const dl = net.d[0][l],
+      xp = net.xs[0][l - 1],
+      ni = n[l - 1],
+      no = n[l];
+    const cw = eps * cW[l],
+      cb = eps * cB[l];
     for (let i = 0; i < no; i++) {
-      const g = dl[i], row = i * ni;
+      const g = dl[i],
+        row = i * ni;
       for (let j = 0; j < ni; j++) Wn[row + j] = W[row + j] - cw * g * xp[j];
       bn[i] = b[i] - cb * g;
     }
@@ -166,13 +194,17 @@ function runStep(net: DenseNet, s: GdStepSetup, w: DenseWeights, after: DenseWei
     res.thetaOffAfter = a2 * thetaOffAfter!;
   }
   res.finite =
-    Number.isFinite(res.theta) && Number.isFinite(res.thetaAfter) && Number.isFinite(res.output) && Number.isFinite(res.outputAfter) &&
+    Number.isFinite(res.theta) &&
+    Number.isFinite(res.thetaAfter) &&
+    Number.isFinite(res.output) &&
+    Number.isFinite(res.outputAfter) &&
     (!pair || (Number.isFinite(res.thetaOff!) && Number.isFinite(res.thetaOffAfter!)));
   return res;
 }
 
 function allocWeights(n: number[]): DenseWeights {
-  const W: Float64Array[] = [], b: Float64Array[] = [];
+  const W: Float64Array[] = [],
+    b: Float64Array[] = [];
   for (let l = 1; l < n.length; l++) {
     W.push(new Float64Array(n[l] * n[l - 1]));
     b.push(new Float64Array(n[l]));
@@ -184,13 +216,23 @@ function allocWeights(n: number[]): DenseWeights {
  * One GD step on (x, y) for GIVEN weights (not modified), e.g. to cross-check another engine on identical weights.
  * x (and xTilde) are full input vectors of length n₀; spec.inputNorm and spec.pairCos are ignored here.
  */
-export function gdStepOnWeights(weights: DenseWeights, spec: GdStepSpec, x: Float64Array, xTilde?: Float64Array): GdStepResult {
+export function gdStepOnWeights(
+  weights: DenseWeights,
+  spec: GdStepSpec,
+  x: Float64Array,
+  xTilde?: Float64Array,
+): GdStepResult {
   const s = gdStepSetup({ ...spec, pairCos: undefined, inputNorm: undefined });
   checkWeights(weights, s.n);
-  for (const [name, v] of [['x', x], ['xTilde', xTilde]] as const) {
+  for (const [name, v] of [
+    ['x', x],
+    ['xTilde', xTilde],
+  ] as const) {
     if (v === undefined) continue;
-    if (!(v instanceof Float64Array) || v.length !== s.n[0]) throw new RangeError(`${name} must be a Float64Array of length n₀ = ${s.n[0]}`);
-    for (let j = 0; j < v.length; j++) if (!Number.isFinite(v[j])) throw new RangeError(`${name}[${j}] is not a finite number`);
+    if (!(v instanceof Float64Array) || v.length !== s.n[0])
+      throw new RangeError(`${name} must be a Float64Array of length n₀ = ${s.n[0]}`);
+    for (let j = 0; j < v.length; j++)
+      if (!Number.isFinite(v[j])) throw new RangeError(`${name}[${j}] is not a finite number`);
   }
   const net = new DenseNet(s);
   net.xs[0][0].set(x);
@@ -213,14 +255,20 @@ export function sampleGdStepDense(spec: GdStepSpec, n: number, rng: Rng): GdStep
     net.xs[1][0][0] = s.inputNorm * c;
     if (s.n[0] >= 2) net.xs[1][0][1] = s.inputNorm * Math.sqrt(Math.max(0, 1 - c * c));
   }
-  const w = allocWeights(s.n), after = allocWeights(s.n);
+  const w = allocWeights(s.n),
+    after = allocWeights(s.n);
   const sdB = Math.sqrt(s.sigmaB2);
-  const theta = new Float64Array(n), thetaAfter = new Float64Array(n), output = new Float64Array(n), outputAfter = new Float64Array(n);
-  const thetaOff = pair ? new Float64Array(n) : undefined, thetaOffAfter = pair ? new Float64Array(n) : undefined;
+  const theta = new Float64Array(n),
+    thetaAfter = new Float64Array(n),
+    output = new Float64Array(n),
+    outputAfter = new Float64Array(n);
+  const thetaOff = pair ? new Float64Array(n) : undefined,
+    thetaOffAfter = pair ? new Float64Array(n) : undefined;
   let m = 0;
   for (let t = 0; t < n; t++) {
     for (let l = 1; l <= s.depth; l++) {
-      const W = w.W[l - 1], sd = Math.sqrt(s.sigmaW2 / s.n[l - 1]);
+      const W = w.W[l - 1],
+        sd = Math.sqrt(s.sigmaW2 / s.n[l - 1]);
       for (let i = 0; i < W.length; i++) W[i] = normalZiggurat(rng) * sd;
       const b = w.b[l - 1];
       if (sdB > 0) for (let i = 0; i < b.length; i++) b[i] = normalZiggurat(rng) * sdB;

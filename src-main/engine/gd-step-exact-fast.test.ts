@@ -3,7 +3,13 @@ import { Rng } from '../../src-shared/rng';
 import { chiSquareCritical, chiSquareGof, ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { normalCdf } from './activations';
 import { GdStepExactSampler, sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
-import { fillNormals, GD_STEP_KERNEL, GdStepFastSampler, sampleGdStepExactFast, seedNormalStream } from './gd-step-exact-fast';
+import {
+  fillNormals,
+  GD_STEP_KERNEL,
+  GdStepFastSampler,
+  sampleGdStepExactFast,
+  seedNormalStream,
+} from './gd-step-exact-fast';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
@@ -11,7 +17,12 @@ const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L -
 /** The generic lazy-matrix sampler forced on one input (sampleGdStepExact would dispatch to the fast path). */
 function generic(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
   const s = new GdStepExactSampler(spec);
-  const out = { theta: [] as number[], thetaAfter: [] as number[], output: [] as number[], outputAfter: [] as number[] };
+  const out = {
+    theta: [] as number[],
+    thetaAfter: [] as number[],
+    output: [] as number[],
+    outputAfter: [] as number[],
+  };
   let diverged = 0;
   for (let t = 0; t < n; t++) {
     if (!s.sample(rng)) {
@@ -24,13 +35,20 @@ function generic(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
     out.outputAfter.push(s.outputsAfter[0]);
   }
   const f = (a: number[]) => Float64Array.from(a);
-  return { theta: f(out.theta), thetaAfter: f(out.thetaAfter), output: f(out.output), outputAfter: f(out.outputAfter), diverged };
+  return {
+    theta: f(out.theta),
+    thetaAfter: f(out.thetaAfter),
+    output: f(out.output),
+    outputAfter: f(out.outputAfter),
+    diverged,
+  };
 }
 
 const relChange = (r: GdStepSamples) => Float64Array.from(r.theta, (v, i) => (r.thetaAfter[i] - v) / v);
 
 function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
-  const x = meanAndStderr(a), y = meanAndStderr(b);
+  const x = meanAndStderr(a),
+    y = meanAndStderr(b);
   expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
   expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
 }
@@ -61,11 +79,27 @@ describe('one-input fast path against the generic lazy-matrix sampler (same law)
     });
 
   it('tanh, σ_b² > 0, NTK parametrization', () => {
-    compare({ sigmaW2: 1.5, sigmaB2: 0.2, widths: widthsOf(5, 16, 10), activation: 'tanh', parametrization: 'ntk', lr: 0.5, target: -0.5 }, 3000, 12);
+    compare(
+      {
+        sigmaW2: 1.5,
+        sigmaB2: 0.2,
+        widths: widthsOf(5, 16, 10),
+        activation: 'tanh',
+        parametrization: 'ntk',
+        lr: 0.5,
+        target: -0.5,
+      },
+      3000,
+      12,
+    );
   });
 
   it('ReLU with α ≠ 1 (App. B.3 rescale), ‖x‖ ≠ 1, y ≠ 0', () => {
-    compare({ sigmaW2: 2.2, sigmaB2: 0.1, widths: widthsOf(6, 20, 12), lr: 0.3, target: 0.8, scale: 1.7, inputNorm: 0.6 }, 3000, 13);
+    compare(
+      { sigmaW2: 2.2, sigmaB2: 0.1, widths: widthsOf(6, 20, 12), lr: 0.3, target: 0.8, scale: 1.7, inputNorm: 0.6 },
+      3000,
+      13,
+    );
   });
 
   it('degenerate shapes: width-1 and width-2 layers, dead ReLU layers (zero query vectors)', () => {
@@ -80,7 +114,14 @@ describe('one-input fast path against the generic lazy-matrix sampler (same law)
   });
 
   it('gelu at large width against the generic sampler (Θ before, Θ after)', () => {
-    const spec: GdStepSpec = { sigmaW2: 1.8, sigmaB2: 0.02, widths: widthsOf(3, 120), activation: 'gelu', lr: 0.2, target: 0 };
+    const spec: GdStepSpec = {
+      sigmaW2: 1.8,
+      sigmaB2: 0.02,
+      widths: widthsOf(3, 120),
+      activation: 'gelu',
+      lr: 0.2,
+      target: 0,
+    };
     const fast = sampleGdStepExactFast(spec, 1500, new Rng(15, 0));
     const gen = generic(spec, 1500, new Rng(15, 1));
     expectSameDistribution(fast.theta, gen.theta);
@@ -101,7 +142,7 @@ describe('fast path: structure', () => {
       expect(r.theta[i]).toBeCloseTo(2.25 * 5, 12);
       expect(r.thetaAfter[i]).toBeCloseTo(2.25 * 5, 12);
       const fu = r.output[i] / 1.5; // unscaled
-      expect(r.outputAfter[i]).toBeCloseTo(1.5 * (fu - (0.1 * (fu - 0.7)) / 2.25 * 5), 12);
+      expect(r.outputAfter[i]).toBeCloseTo(1.5 * (fu - ((0.1 * (fu - 0.7)) / 2.25) * 5), 12);
     }
   });
 
@@ -127,7 +168,11 @@ describe('fast path: structure', () => {
   });
 
   it('a huge η in the chaotic phase is counted as diverged, never NaN in the arrays', () => {
-    const r = sampleGdStepExactFast({ sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1 }, 40, new Rng(7));
+    const r = sampleGdStepExactFast(
+      { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1 },
+      40,
+      new Rng(7),
+    );
     expect(r.diverged).toBeGreaterThan(0);
     for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter]) {
       expect(arr.length).toBe(40 - r.diverged);
@@ -156,7 +201,8 @@ describe('bulk normal stream (fillNormals)', () => {
     const K = 40;
     const edges: number[] = [];
     for (let k = 1; k < K; k++) {
-      let lo = -8, hi = 8;
+      let lo = -8,
+        hi = 8;
       for (let it = 0; it < 80; it++) {
         const mid = (lo + hi) / 2;
         if (normalCdf(mid) < k / K) lo = mid;
@@ -187,7 +233,18 @@ describe('bulk normal stream (fillNormals)', () => {
 describe('WebAssembly copy of the ReLU fast path', () => {
   const cases: Array<[string, GdStepSpec]> = [
     ['EOC, M = 64, L = 12', { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(12, 64), lr: 0.05, target: 0.3 }],
-    ['σ_b² > 0, n₀ ≠ M, NTK parametrization, α = 3', { sigmaW2: 1.7, sigmaB2: 0.1, widths: [40, 33, 70, 20, 50], lr: 0.2, target: -1, scale: 3, parametrization: 'ntk' }],
+    [
+      'σ_b² > 0, n₀ ≠ M, NTK parametrization, α = 3',
+      {
+        sigmaW2: 1.7,
+        sigmaB2: 0.1,
+        widths: [40, 33, 70, 20, 50],
+        lr: 0.2,
+        target: -1,
+        scale: 3,
+        parametrization: 'ntk',
+      },
+    ],
     ['L = 2', { sigmaW2: 2.5, sigmaB2: 0, widths: [10, 100], lr: 0.01, target: 0 }],
     // a large step: some networks leave float64 and are dropped by both
     ['divergent steps', { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(30, 40), lr: 1e6, target: 5 }],
@@ -202,9 +259,11 @@ describe('WebAssembly copy of the ReLU fast path', () => {
           GD_STEP_KERNEL.wasm = true;
         }
       };
-      const js = run(false), wasm = run(true);
+      const js = run(false),
+        wasm = run(true);
       expect(wasm.diverged).toBe(js.diverged);
-      for (const key of ['theta', 'thetaAfter', 'output', 'outputAfter'] as const) expect(Array.from(wasm[key])).toEqual(Array.from(js[key]));
+      for (const key of ['theta', 'thetaAfter', 'output', 'outputAfter'] as const)
+        expect(Array.from(wasm[key])).toEqual(Array.from(js[key]));
       if (name === 'divergent steps') expect(js.diverged).toBeGreaterThan(0);
       else expect(js.diverged).toBe(0);
     });

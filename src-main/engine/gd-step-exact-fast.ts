@@ -51,7 +51,14 @@ function dot(n: number, a: Float64Array, b: Float64Array): number {
 
 /** h = c·A + b, x = φ(h) (A holds the forward product of query 1); returns ‖x‖². */
 function forward(
-  n: number, c: number, A: Float64Array, b: Float64Array, h: Float64Array, x: Float64Array, relu: boolean, phi: (v: number) => number,
+  n: number,
+  c: number,
+  A: Float64Array,
+  b: Float64Array,
+  h: Float64Array,
+  x: Float64Array,
+  relu: boolean,
+  phi: (v: number) => number,
 ): number {
   let nx2 = 0;
   for (let i = 0; i < n; i++) {
@@ -69,10 +76,19 @@ function forward(
  * (a = δ_{L−1} after the step; before it, a = A₁ of layer L−1 gives query 2's ⟨A₁, δ⟩ for free).
  */
 function topDelta(
-  m: number, w: Float64Array, c: number, x: Float64Array, h: Float64Array, out: Float64Array, a: Float64Array,
-  relu: boolean, dphi: (v: number) => number, sums: Float64Array,
+  m: number,
+  w: Float64Array,
+  c: number,
+  x: Float64Array,
+  h: Float64Array,
+  out: Float64Array,
+  a: Float64Array,
+  relu: boolean,
+  dphi: (v: number) => number,
+  sums: Float64Array,
 ): number {
-  let n2 = 0, cross = 0;
+  let n2 = 0,
+    cross = 0;
   for (let j = 0; j < m; j++) {
     const hv = h[j];
     const dv = (relu ? +(hv > 0) : dphi(hv)) * (w[j] - c * x[j]);
@@ -89,11 +105,23 @@ function topDelta(
  * δ_{l−1} = φ′(h_{l−1}) ⊙ ‖δ_l‖C₁. Returns ‖δ_{l−1}‖², writes ⟨a, δ_{l−1}⟩ to sums[0] (a = A₁ of layer l−1).
  */
 function backwardBefore(
-  m: number, s: number, k: number, invNx: number, nd: number, x: Float64Array, C1: Float64Array, h: Float64Array,
-  out: Float64Array, a: Float64Array, relu: boolean, dphi: (v: number) => number, sums: Float64Array,
+  m: number,
+  s: number,
+  k: number,
+  invNx: number,
+  nd: number,
+  x: Float64Array,
+  C1: Float64Array,
+  h: Float64Array,
+  out: Float64Array,
+  a: Float64Array,
+  relu: boolean,
+  dphi: (v: number) => number,
+  sums: Float64Array,
 ): number {
   const kq = k * invNx;
-  let n2 = 0, ad = 0;
+  let n2 = 0,
+    ad = 0;
   for (let j = 0; j < m; j++) {
     const c = kq * x[j] + s * C1[j];
     C1[j] = c;
@@ -109,10 +137,19 @@ function backwardBefore(
 
 /** Layer 1 after: h′ = h − cε·δ, x′ = φ(h′); returns ‖x′‖², writes ⟨x, x′⟩ to sums[0]. */
 function forwardAfterFirst(
-  n: number, h: Float64Array, cEps: number, delta: Float64Array, x: Float64Array, hA: Float64Array, xA: Float64Array,
-  relu: boolean, phi: (v: number) => number, sums: Float64Array,
+  n: number,
+  h: Float64Array,
+  cEps: number,
+  delta: Float64Array,
+  x: Float64Array,
+  hA: Float64Array,
+  xA: Float64Array,
+  relu: boolean,
+  phi: (v: number) => number,
+  sums: Float64Array,
 ): number {
-  let n2 = 0, cross = 0;
+  let n2 = 0,
+    cross = 0;
   for (let i = 0; i < n; i++) {
     const v = h[i] - cEps * delta[i];
     hA[i] = v;
@@ -126,8 +163,17 @@ function forwardAfterFirst(
 }
 
 /** r = u₁ − κ·u₀ (κ = ⟨u₀, u₁⟩/‖u₀‖²: u₁ minus its projection on u₀) into r; returns ‖r‖², writes ⟨a, r⟩ to sums[0]. */
-function remainder1(m: number, u0: Float64Array, u1: Float64Array, kappa: number, r: Float64Array, a: Float64Array, sums: Float64Array): number {
-  let n2 = 0, sa = 0;
+function remainder1(
+  m: number,
+  u0: Float64Array,
+  u1: Float64Array,
+  kappa: number,
+  r: Float64Array,
+  a: Float64Array,
+  sums: Float64Array,
+): number {
+  let n2 = 0,
+    sa = 0;
   for (let j = 0; j < m; j++) {
     const v = u1[j] - kappa * u0[j];
     r[j] = v;
@@ -140,9 +186,18 @@ function remainder1(m: number, u0: Float64Array, u1: Float64Array, kappa: number
 
 /** As remainder1, with a second dot: writes ⟨a, r⟩, ⟨b, r⟩ to sums[0..1]. */
 function remainder2(
-  m: number, u0: Float64Array, u1: Float64Array, kappa: number, r: Float64Array, a: Float64Array, b: Float64Array, sums: Float64Array,
+  m: number,
+  u0: Float64Array,
+  u1: Float64Array,
+  kappa: number,
+  r: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  sums: Float64Array,
 ): number {
-  let n2 = 0, sa = 0, sb = 0;
+  let n2 = 0,
+    sa = 0,
+    sb = 0;
   for (let j = 0; j < m; j++) {
     const v = u1[j] - kappa * u0[j];
     r[j] = v;
@@ -160,12 +215,27 @@ function remainder2(
  * k = ⟨C₁, q₂⟩ − s⟨p₁, g⟩); h′ = c₁A₁ + ρA₂ + b − cε·δ, x′ = φ(h′). Returns ‖x′‖², writes ⟨x, x′⟩ to sums[0].
  */
 function forwardAfterHidden(
-  n: number, s: number, k: number, invNd: number, delta: Float64Array, A1: Float64Array, A2: Float64Array, c1: number, rho: number,
-  b: Float64Array, cEps: number, x: Float64Array, hA: Float64Array, xA: Float64Array, relu: boolean, phi: (v: number) => number,
+  n: number,
+  s: number,
+  k: number,
+  invNd: number,
+  delta: Float64Array,
+  A1: Float64Array,
+  A2: Float64Array,
+  c1: number,
+  rho: number,
+  b: Float64Array,
+  cEps: number,
+  x: Float64Array,
+  hA: Float64Array,
+  xA: Float64Array,
+  relu: boolean,
+  phi: (v: number) => number,
   sums: Float64Array,
 ): number {
   const kp = k * invNd;
-  let n2 = 0, cross = 0;
+  let n2 = 0,
+    cross = 0;
   for (let i = 0; i < n; i++) {
     const d = delta[i];
     const a2 = kp * d + s * A2[i];
@@ -187,12 +257,31 @@ function forwardAfterHidden(
  * δ′_{l−1} = φ′(h′_{l−1}) ⊙ that. Returns ‖δ′_{l−1}‖², writes ⟨δ_{l−1}, δ′_{l−1}⟩ to sums[0].
  */
 function backwardAfter(
-  m: number, s: number, d1: number, tau: number, k1: number, k2: number, invNx: number, invRho: number, cEpsX: number,
-  x: Float64Array, r: Float64Array, C1: Float64Array, g: Float64Array, hA: Float64Array, delta: Float64Array, out: Float64Array,
-  relu: boolean, dphi: (v: number) => number, sums: Float64Array,
+  m: number,
+  s: number,
+  d1: number,
+  tau: number,
+  k1: number,
+  k2: number,
+  invNx: number,
+  invRho: number,
+  cEpsX: number,
+  x: Float64Array,
+  r: Float64Array,
+  C1: Float64Array,
+  g: Float64Array,
+  hA: Float64Array,
+  delta: Float64Array,
+  out: Float64Array,
+  relu: boolean,
+  dphi: (v: number) => number,
+  sums: Float64Array,
 ): number {
-  const cx = tau * k1 * invNx - cEpsX, cr = tau * k2 * invRho, cg = tau * s;
-  let n2 = 0, cross = 0;
+  const cx = tau * k1 * invNx - cEpsX,
+    cr = tau * k2 * invRho,
+    cg = tau * s;
+  let n2 = 0,
+    cross = 0;
   for (let j = 0; j < m; j++) {
     const hv = hA[j];
     const dv = (relu ? +(hv > 0) : dphi(hv)) * (d1 * C1[j] + cx * x[j] + cr * r[j] + cg * g[j]);
@@ -250,12 +339,15 @@ export class GdStepFastSampler {
 
   constructor(spec: GdStepSpec) {
     const s = gdStepSetup(spec);
-    if (s.pairCos !== undefined) throw new RangeError('GdStepFastSampler takes one input: use GdStepExactSampler with pairCos');
+    if (s.pairCos !== undefined)
+      throw new RangeError('GdStepFastSampler takes one input: use GdStepExactSampler with pairCos');
     const { n, depth: L } = s;
     let stored = 0;
     for (let l = 1; l < L; l++) stored += 8 * n[l] + 2 * n[l - 1];
     if (stored > LAZY_MAX_STORED_VALUES)
-      throw new RangeError(`network too large for the exact GD-step sampler: about ${stored} stored values for depth ${L} (limit ${LAZY_MAX_STORED_VALUES})`);
+      throw new RangeError(
+        `network too large for the exact GD-step sampler: about ${stored} stored values for depth ${L} (limit ${LAZY_MAX_STORED_VALUES})`,
+      );
     this.s = s;
     this.depth = L;
     const fns = activationFns(s.act);
@@ -269,7 +361,8 @@ export class GdStepFastSampler {
     for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
     const vec = (len: number) => new Float64Array(len);
     const none = vec(0);
-    const xBuf = [vec(maxW), vec(maxW)], dBuf = [vec(maxW), vec(maxW)];
+    const xBuf = [vec(maxW), vec(maxW)],
+      dBuf = [vec(maxW), vec(maxW)];
     this.x = [Float64Array.of(s.inputNorm)];
     this.h = [none];
     this.delta = [none];
@@ -282,7 +375,8 @@ export class GdStepFastSampler {
     this.A2 = [none];
     this.R = [none];
     for (let l = 1; l < L; l++) {
-      const nl = n[l], m = n[l - 1];
+      const nl = n[l],
+        m = n[l - 1];
       this.h.push(vec(nl));
       this.x.push(vec(nl));
       this.delta.push(vec(nl));
@@ -304,10 +398,21 @@ export class GdStepFastSampler {
     this.nd2 = vec(L + 1);
     this.nxA2 = vec(L + 1);
     this.rho = vec(L + 1);
-    this.wasm =
-      gdStepReluKernel(this.relu, L)
-        ? wasmGdStepRelu({ depth: L, widths: n, cW: s.cW, cB: s.cB, sd: this.sd, sdB: this.sdB, inputNorm: s.inputNorm, lr: s.lr, target: s.target, scale: s.scale, tol2: TOL2 })
-        : null;
+    this.wasm = gdStepReluKernel(this.relu, L)
+      ? wasmGdStepRelu({
+          depth: L,
+          widths: n,
+          cW: s.cW,
+          cB: s.cB,
+          sd: this.sd,
+          sdB: this.sdB,
+          inputNorm: s.inputNorm,
+          lr: s.lr,
+          target: s.target,
+          scale: s.scale,
+          tol2: TOL2,
+        })
+      : null;
   }
 
   /**
@@ -352,18 +457,46 @@ export class GdStepFastSampler {
     let theta = cW[L] * nx2[L - 1] + cB[L];
     if (L >= 2) {
       const top = L - 1;
-      nd2[top] = topDelta(n[top], this.wTop, 0, x[top], h[top], delta[top], top >= 2 ? A1[top] : delta[top], relu, dphi, sums);
+      nd2[top] = topDelta(
+        n[top],
+        this.wTop,
+        0,
+        x[top],
+        h[top],
+        delta[top],
+        top >= 2 ? A1[top] : delta[top],
+        relu,
+        dphi,
+        sums,
+      );
       let a1d = sums[0]; // ⟨A₁, δ_l⟩ of the layer about to be queried
       for (let l = L - 1; l >= 1; l--) {
         theta += nd2[l] * (cW[l] * nx2[l - 1] + cB[l]);
         if (!Number.isFinite(theta)) return false;
         if (l === 1) break; // W₁ᵀδ₁ is never needed
-        const m = n[l - 1], nd = Math.sqrt(nd2[l]), nx = Math.sqrt(nx2[l - 1]);
-        const invNd = nd > 0 ? 1 / nd : 0, invNx = nx > 0 ? 1 / nx : 0;
+        const m = n[l - 1],
+          nd = Math.sqrt(nd2[l]),
+          nx = Math.sqrt(nx2[l - 1]);
+        const invNd = nd > 0 ? 1 / nd : 0,
+          invNx = nx > 0 ? 1 / nx : 0;
         fillNormalsDot(st, C1[l], m, x[l - 1], x[l - 1], x[l - 1], sums);
         const qg = sums[0] * invNx; // ⟨q₁, g⟩
         const out = delta[l - 1];
-        nd2[l - 1] = backwardBefore(m, sd[l], a1d * invNd - sd[l] * qg, invNx, nd, x[l - 1], C1[l], h[l - 1], out, l - 1 >= 2 ? A1[l - 1] : out, relu, dphi, sums);
+        nd2[l - 1] = backwardBefore(
+          m,
+          sd[l],
+          a1d * invNd - sd[l] * qg,
+          invNx,
+          nd,
+          x[l - 1],
+          C1[l],
+          h[l - 1],
+          out,
+          l - 1 >= 2 ? A1[l - 1] : out,
+          relu,
+          dphi,
+          sums,
+        );
         a1d = sums[0];
       }
     }
@@ -382,7 +515,12 @@ export class GdStepFastSampler {
     this.thetaAfter *= a2;
     this.output = f * scale;
     this.outputAfter *= scale;
-    return Number.isFinite(this.theta) && Number.isFinite(this.thetaAfter) && Number.isFinite(this.output) && Number.isFinite(this.outputAfter);
+    return (
+      Number.isFinite(this.theta) &&
+      Number.isFinite(this.thetaAfter) &&
+      Number.isFinite(this.output) &&
+      Number.isFinite(this.outputAfter)
+    );
   }
 
   /**
@@ -395,16 +533,32 @@ export class GdStepFastSampler {
     const L = this.depth;
     // forward, query 3. Layer 1: x′₀ = x₀, so h′₁ = h₁ − εδ₁(c_W‖x₀‖² + c_B) needs no draw.
     nxA2[0] = nx2[0];
-    nxA2[1] = forwardAfterFirst(n[1], h[1], eps * (cW[1] * nx2[0] + cB[1]), delta[1], x[1], hA[1], xA[1], relu, phi, sums);
+    nxA2[1] = forwardAfterFirst(
+      n[1],
+      h[1],
+      eps * (cW[1] * nx2[0] + cB[1]),
+      delta[1],
+      x[1],
+      hA[1],
+      xA[1],
+      relu,
+      phi,
+      sums,
+    );
     let cross = sums[0]; // ⟨x_{l−1}, x′_{l−1}⟩
     if (!Number.isFinite(nxA2[1])) return false;
     for (let l = 2; l < L; l++) {
-      const m = n[l - 1], nl = n[l], nx = Math.sqrt(nx2[l - 1]), nd = Math.sqrt(nd2[l]);
-      const invNx = nx > 0 ? 1 / nx : 0, invNd = nd > 0 ? 1 / nd : 0;
+      const m = n[l - 1],
+        nl = n[l],
+        nx = Math.sqrt(nx2[l - 1]),
+        nd = Math.sqrt(nd2[l]);
+      const invNx = nx > 0 ? 1 / nx : 0,
+        invNd = nd > 0 ? 1 / nd : 0;
       // u₂ = x′_{l−1} = c₁q₁ + ρq₂
       const r2 = remainder1(m, x[l - 1], xA[l - 1], cross * invNx * invNx, R[l], C1[l], sums);
       const c1 = cross * invNx;
-      let rh = 0, invRho = 0;
+      let rh = 0,
+        invRho = 0;
       if (r2 > TOL2 * nxA2[l - 1]) {
         rh = Math.sqrt(r2);
         invRho = 1 / rh;
@@ -414,7 +568,25 @@ export class GdStepFastSampler {
       fillNormalsDot(st, A2[l], nl, delta[l], delta[l], delta[l], sums);
       const pg = sums[0] * invNd; // ⟨p₁, g⟩
       const cEps = eps * (cW[l] * cross + cB[l]);
-      nxA2[l] = forwardAfterHidden(nl, sd[l], cq2 - sd[l] * pg, invNd, delta[l], A1[l], A2[l], c1, rh, bias[l], cEps, x[l], hA[l], xA[l], relu, phi, sums);
+      nxA2[l] = forwardAfterHidden(
+        nl,
+        sd[l],
+        cq2 - sd[l] * pg,
+        invNd,
+        delta[l],
+        A1[l],
+        A2[l],
+        c1,
+        rh,
+        bias[l],
+        cEps,
+        x[l],
+        hA[l],
+        xA[l],
+        relu,
+        phi,
+        sums,
+      );
       cross = sums[0];
       if (!Number.isFinite(nxA2[l])) return false;
     }
@@ -429,21 +601,47 @@ export class GdStepFastSampler {
       thetaAfter += ndA2 * (cW[l] * nxA2[l - 1] + cB[l]);
       if (!Number.isFinite(thetaAfter)) return false;
       if (l === 1) break;
-      const nl = n[l], m = n[l - 1];
-      const nd = Math.sqrt(nd2[l]), nx = Math.sqrt(nx2[l - 1]);
-      const invNd = nd > 0 ? 1 / nd : 0, invNx = nx > 0 ? 1 / nx : 0;
+      const nl = n[l],
+        m = n[l - 1];
+      const nd = Math.sqrt(nd2[l]),
+        nx = Math.sqrt(nx2[l - 1]);
+      const invNd = nd > 0 ? 1 / nd : 0,
+        invNx = nx > 0 ? 1 / nx : 0;
       // v₂ = δ′_l = d₁p₁ + τp₂
       const t2 = remainder2(nl, delta[l], dA[l], dCross * invNd * invNd, this.rRows, A1[l], A2[l], sums);
-      let tau = 0, invTau = 0;
+      let tau = 0,
+        invTau = 0;
       if (t2 > TOL2 * ndA2) {
         tau = Math.sqrt(t2);
         invTau = 1 / tau;
       }
-      const a1p = sums[0] * invTau, a2p = sums[1] * invTau; // ⟨A₁, p₂⟩, ⟨A₂, p₂⟩
+      const a1p = sums[0] * invTau,
+        a2p = sums[1] * invTau; // ⟨A₁, p₂⟩, ⟨A₂, p₂⟩
       const invRho = rho[l] > 0 ? 1 / rho[l] : 0;
       fillNormalsDot(st, this.g, m, x[l - 1], R[l], this.zeros, sums);
-      const k1 = a1p - sd[l] * sums[0] * invNx, k2 = a2p - sd[l] * sums[1] * invRho;
-      ndA2 = backwardAfter(m, sd[l], dCross * invNd, tau, k1, k2, invNx, invRho, eps * cW[l] * dCross, x[l - 1], R[l], C1[l], this.g, hA[l - 1], delta[l - 1], dA[l - 1], relu, dphi, sums);
+      const k1 = a1p - sd[l] * sums[0] * invNx,
+        k2 = a2p - sd[l] * sums[1] * invRho;
+      ndA2 = backwardAfter(
+        m,
+        sd[l],
+        dCross * invNd,
+        tau,
+        k1,
+        k2,
+        invNx,
+        invRho,
+        eps * cW[l] * dCross,
+        x[l - 1],
+        R[l],
+        C1[l],
+        this.g,
+        hA[l - 1],
+        delta[l - 1],
+        dA[l - 1],
+        relu,
+        dphi,
+        sums,
+      );
       dCross = sums[0];
     }
     this.thetaAfter = thetaAfter;
@@ -458,7 +656,10 @@ export class GdStepFastSampler {
 export function sampleGdStepExactFast(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   const sampler = new GdStepFastSampler(spec);
-  const theta = new Float64Array(n), thetaAfter = new Float64Array(n), output = new Float64Array(n), outputAfter = new Float64Array(n);
+  const theta = new Float64Array(n),
+    thetaAfter = new Float64Array(n),
+    output = new Float64Array(n),
+    outputAfter = new Float64Array(n);
   let m = 0;
   for (let t = 0; t < n; t++) {
     if (!sampler.sample(rng)) continue;
@@ -469,5 +670,11 @@ export function sampleGdStepExactFast(spec: GdStepSpec, n: number, rng: Rng): Gd
     m++;
   }
   const cut = (a: Float64Array) => (m === n ? a : a.slice(0, m));
-  return { theta: cut(theta), thetaAfter: cut(thetaAfter), output: cut(output), outputAfter: cut(outputAfter), diverged: n - m };
+  return {
+    theta: cut(theta),
+    thetaAfter: cut(thetaAfter),
+    output: cut(output),
+    outputAfter: cut(outputAfter),
+    diverged: n - m,
+  };
 }

@@ -11,7 +11,8 @@ const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L -
 const diff = (a: Float64Array, b: Float64Array) => Float64Array.from(a, (v, i) => b[i] - v);
 
 function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
-  const x = meanAndStderr(a), y = meanAndStderr(b);
+  const x = meanAndStderr(a),
+    y = meanAndStderr(b);
   expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
   expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
 }
@@ -21,10 +22,13 @@ function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
  *   ΔΘ = −4sεf + O(ε²),  s = ‖x‖² + 1, ε = η(f − y);
  * units with 0 < h_i < εs·w_i switch off and lose s·w_i² at first order, which adds to the mean
  *   E[ΔΘ]/η → −4s E[f²] − (n₁ s² p_h(0)/2) E|w|³ E|f_{−i}|,
- * p_h(0) = 1/√(2πσ_h²), σ_h² = σ_w²‖x‖²/n₀, w ~ N(0, σ_w²/n₁), f_{−i} = Σ_{j≠i} w_j relu(h_j) (E|·| via χ_K, K ~ Bin(n₁−1, ½)).
+ * p_h(0) = 1/√(2πσ_h²), σ_h² = σ_w²‖x‖²/n₀, w ~ N(0, σ_w²/n₁), f_{−i} = Σ_{j≠i} w_j relu(h_j) (E|·| via χ_K, K ~
+ * Bin(n₁−1, ½)).
  */
 function depth2Rate(sigmaW2: number, n0: number, n1: number, r: number): { smooth: number; kink: number } {
-  const s = r * r + 1, sh2 = (sigmaW2 * r * r) / n0, s2 = sigmaW2 / n1;
+  const s = r * r + 1,
+    sh2 = (sigmaW2 * r * r) / n0,
+    s2 = sigmaW2 / n1;
   const Ef2 = (s2 * n1 * sh2) / 2;
   let ratio = 1 / Math.sqrt(Math.PI); // Γ((K+1)/2)/Γ(K/2) at K = 1; E χ_K = √2·ratio_K
   let Echi = 0;
@@ -61,7 +65,16 @@ describe('exact GD-step sampler against the dense float64 reference', () => {
     });
 
   it('tanh in NTK parametrization with σ_b² > 0 agrees too', () => {
-    const spec: GdStepSpec = { sigmaW2: 1.5, sigmaB2: 0.2, widths: widthsOf(4, 12), activation: 'tanh', parametrization: 'ntk', lr: 0.5, target: -0.5, inputNorm: 1.5 };
+    const spec: GdStepSpec = {
+      sigmaW2: 1.5,
+      sigmaB2: 0.2,
+      widths: widthsOf(4, 12),
+      activation: 'tanh',
+      parametrization: 'ntk',
+      lr: 0.5,
+      target: -0.5,
+      inputNorm: 1.5,
+    };
     const N = 2000;
     const e = sampleGdStepExact(spec, N, new Rng(102, 0));
     const d = sampleGdStepDense(spec, N, new Rng(102, 1));
@@ -72,7 +85,15 @@ describe('exact GD-step sampler against the dense float64 reference', () => {
 
 describe('exact GD-step sampler against closed forms', () => {
   it('L = 1 (linear model): Θ = ‖x‖² + 1 is unchanged and f′ = f − η(f − y)(‖x‖² + 1)', () => {
-    const spec: GdStepSpec = { sigmaW2: 2, sigmaB2: 0.3, widths: [5], lr: 0.1, target: 0.7, inputNorm: 2, pairCos: 0.2 };
+    const spec: GdStepSpec = {
+      sigmaW2: 2,
+      sigmaB2: 0.3,
+      widths: [5],
+      lr: 0.1,
+      target: 0.7,
+      inputNorm: 2,
+      pairCos: 0.2,
+    };
     const r = sampleGdStepExact(spec, 50, new Rng(1));
     for (let i = 0; i < 50; i++) {
       expect(r.theta[i]).toBeCloseTo(5, 12);
@@ -83,15 +104,27 @@ describe('exact GD-step sampler against closed forms', () => {
   });
 
   it('L = 2, per network: Θ′ in closed form, including units the step switches off', () => {
-    // no crossing: ΔΘ = −4sεf + ε²(s‖x₁‖² + s²‖δ₁‖²); in general Θ′ = 1 + Σ_{h_i > 0, h′_i > 0} [s(w_i − εh_i)² + h′_i²],
+    // no crossing: ΔΘ = −4sεf + ε²(s‖x₁‖² + s²‖δ₁‖²); in general Θ′ = 1 + Σ_{h_i > 0, h′_i > 0} [s(w_i − εh_i)² +
+    // h′_i²],
     // h′_i = h_i − εs·w_i (w = W₂ᵀ, δ₁ = w on active units), s = ‖x‖² + 1, ε = η(f − y)
-    const eta = 0.05, y = 0.4, r = 0.8, s = r * r + 1;
-    const sampler = new GdStepExactSampler({ sigmaW2: 2.4, sigmaB2: 0, widths: [20, 30], lr: eta, target: y, inputNorm: r });
+    const eta = 0.05,
+      y = 0.4,
+      r = 0.8,
+      s = r * r + 1;
+    const sampler = new GdStepExactSampler({
+      sigmaW2: 2.4,
+      sigmaB2: 0,
+      widths: [20, 30],
+      lr: eta,
+      target: y,
+      inputNorm: r,
+    });
     const rng = new Rng(2);
     let crossings = 0;
     for (let t = 0; t < 300; t++) {
       expect(sampler.sample(rng)).toBe(true);
-      const f = sampler.outputs[0], eps = eta * (f - y);
+      const f = sampler.outputs[0],
+        eps = eta * (f - y);
       const { h, delta, hAfter } = sampler.layer(1);
       let closed = 1;
       for (let i = 0; i < h.length; i++) {
@@ -107,7 +140,9 @@ describe('exact GD-step sampler against closed forms', () => {
   });
 
   it('L = 2, mean: E[ΔΘ]/η matches the smooth term plus the units switched off by the step', () => {
-    const M = 32, eta = 0.02, N = 40000;
+    const M = 32,
+      eta = 0.02,
+      N = 40000;
     const { smooth, kink } = depth2Rate(2, M, M, 1);
     const r = sampleGdStepExact({ sigmaW2: 2, sigmaB2: 0, widths: [M, M], lr: eta, target: 0 }, N, new Rng(3));
     const { mean, se } = meanAndStderr(Float64Array.from(r.theta, (v, i) => (r.thetaAfter[i] - v) / eta));
@@ -118,13 +153,22 @@ describe('exact GD-step sampler against closed forms', () => {
 
 describe('limits and scalings', () => {
   it('ΔΘ(η)/η converges as η → 0 (tanh, common random numbers: Richardson ratio ≈ 2)', () => {
-    const base: GdStepSpec = { sigmaW2: 2, sigmaB2: 0, widths: widthsOf(4, 16), activation: 'tanh', lr: 1, target: 0.5 };
+    const base: GdStepSpec = {
+      sigmaW2: 2,
+      sigmaB2: 0,
+      widths: widthsOf(4, 16),
+      activation: 'tanh',
+      lr: 1,
+      target: 0.5,
+    };
     const N = 200;
     const rates = (eta: number) => {
       const r = sampleGdStepExact({ ...base, lr: eta }, N, new Rng(4));
       return Float64Array.from(r.theta, (v, i) => (r.thetaAfter[i] - v) / eta);
     };
-    const r1 = rates(4e-3), r2 = rates(2e-3), r3 = rates(1e-3);
+    const r1 = rates(4e-3),
+      r2 = rates(2e-3),
+      r3 = rates(1e-3);
     // per network r(η) = r₀ + cη + O(η²), so successive differences halve (a network that were not the same
     // across η, or a step that were not smooth in η, would break this)
     let good = 0;
@@ -152,7 +196,10 @@ describe('limits and scalings', () => {
     const r1 = relativeChange(one.theta, one.thetaAfter).relativeChange;
     const r2 = relativeChange(two.theta, two.thetaAfter).relativeChange;
     // paired SE of R₁/4 − R₂ (same networks)
-    const dd = Float64Array.from(one.theta, (v, i) => (one.thetaAfter[i] - v) / 4 - (two.thetaAfter[i] - two.theta[i]) / 4);
+    const dd = Float64Array.from(
+      one.theta,
+      (v, i) => (one.thetaAfter[i] - v) / 4 - (two.thetaAfter[i] - two.theta[i]) / 4,
+    );
     const { mean, se } = meanAndStderr(dd);
     const tBar = meanAndStderr(one.theta).mean;
     expect(Math.abs(r1.estimate / 4 - r2.estimate - mean / tBar)).toBeLessThan(1e-12);
@@ -199,7 +246,11 @@ describe('bad input and divergence', () => {
 
   it('a huge η in the chaotic phase is counted as diverged, never NaN in the arrays', () => {
     for (const sample of [sampleGdStepExact, sampleGdStepDense]) {
-      const r: GdStepSamples = sample({ sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1, pairCos: 0.3 }, 40, new Rng(7));
+      const r: GdStepSamples = sample(
+        { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1, pairCos: 0.3 },
+        40,
+        new Rng(7),
+      );
       expect(r.diverged).toBeGreaterThan(0);
       expect(r.theta.length).toBe(40 - r.diverged);
       for (const arr of [r.theta, r.thetaAfter, r.thetaOff!, r.thetaOffAfter!, r.output, r.outputAfter]) {

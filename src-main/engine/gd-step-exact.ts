@@ -24,7 +24,8 @@ export interface GdStepSpec {
   /** Target y of the single training sample. */
   target: number;
   /**
-   * Lazy-training rescale α ≠ 0 of seed 004 App. B.3 (default 1), read literally: f̃ = α·f, L̃ = L/α² with L = ½(f − y)²
+   * Lazy-training rescale α ≠ 0 of seed 004 App. B.3 (default 1), read literally: f̃ = α·f, L̃ = L/α² with L = ½(f −
+   * y)²
    * the unscaled model's loss. Then Θ̃ = α²Θ and a GD step on L̃ at rate η is the step ΔW = −(η/α²)(f − y)∇f, so
    * E[ΔΘ̃]/E[Θ̃] = (1/α²)·E[ΔΘ]/E[Θ] to first order in η (exactly in gradient flow, as App. B.3 derives it).
    * All reported kernels and outputs are those of the rescaled model (Θ̃, f̃).
@@ -32,7 +33,10 @@ export interface GdStepSpec {
   scale?: number;
   /** ‖x‖ (default 1); x̃ has the same norm. */
   inputNorm?: number;
-  /** Cosine ⟨x, x̃⟩/‖x‖² of a second input x̃ whose off-diagonal Θ(x, x̃) is tracked across the step (x̃ is not trained on). */
+  /**
+   * Cosine ⟨x, x̃⟩/‖x‖² of a second input x̃ whose off-diagonal Θ(x, x̃) is tracked across the step (x̃ is not trained
+   * on).
+   */
   pairCos?: number;
   /**
    * 'standard' (default, seed 004 eq. 6): parameters W ~ N(0, σ_w²/n_{l−1}), b ~ N(0, σ_b²).
@@ -84,21 +88,27 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 /** Validates a GdStepSpec (RangeError with a readable message on bad input) and derives the per-layer factors. */
 export function gdStepSetup(spec: GdStepSpec): GdStepSetup {
   const { sigmaW2, sigmaB2, widths, lr, target } = spec;
-  if (!finite(sigmaW2) || sigmaW2 <= 0) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-  if (!finite(sigmaB2) || sigmaB2 < 0) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+  if (!finite(sigmaW2) || sigmaW2 <= 0)
+    throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (!finite(sigmaB2) || sigmaB2 < 0)
+    throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
   if (!finite(lr) || lr <= 0) throw new RangeError(`learning rate η must be a finite number > 0 (got ${lr})`);
   if (!finite(target)) throw new RangeError(`target y must be a finite number (got ${target})`);
   const scale = spec.scale ?? 1;
   if (!finite(scale) || scale === 0) throw new RangeError(`scale α must be a finite non-zero number (got ${scale})`);
   const inputNorm = spec.inputNorm ?? 1;
-  if (!finite(inputNorm) || inputNorm <= 0) throw new RangeError(`inputNorm ‖x‖ must be a finite number > 0 (got ${inputNorm})`);
+  if (!finite(inputNorm) || inputNorm <= 0)
+    throw new RangeError(`inputNorm ‖x‖ must be a finite number > 0 (got ${inputNorm})`);
   const c = spec.pairCos;
-  if (c !== undefined && (!finite(c) || c < -1 || c > 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
+  if (c !== undefined && (!finite(c) || c < -1 || c > 1))
+    throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
   const act = spec.activation ?? 'relu';
   if (!isActivation(act)) throw new RangeError(`unknown activation ${JSON.stringify(act)}`);
   const param = spec.parametrization ?? 'standard';
-  if (param !== 'standard' && param !== 'ntk') throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(param)})`);
-  if (!widths || typeof widths.length !== 'number' || widths.length < 1) throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
+  if (param !== 'standard' && param !== 'ntk')
+    throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(param)})`);
+  if (!widths || typeof widths.length !== 'number' || widths.length < 1)
+    throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
   const L = widths.length;
   const n: number[] = [];
   for (let l = 0; l < L; l++) {
@@ -107,8 +117,10 @@ export function gdStepSetup(spec: GdStepSpec): GdStepSetup {
     n.push(w);
   }
   n.push(1);
-  if (c !== undefined && Math.abs(c) < 1 && n[0] < 2) throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
-  const cW = new Float64Array(L + 1), cB = new Float64Array(L + 1);
+  if (c !== undefined && Math.abs(c) < 1 && n[0] < 2)
+    throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
+  const cW = new Float64Array(L + 1),
+    cB = new Float64Array(L + 1);
   for (let l = 1; l <= L; l++) {
     cW[l] = param === 'ntk' ? sigmaW2 / n[l - 1] : 1;
     cB[l] = param === 'ntk' ? sigmaB2 : 1;
@@ -160,7 +172,9 @@ export class GdStepExactSampler {
     let stored = 0;
     for (let l = 1; l <= L; l++) stored += 2 * k * (2 * (l === 1 ? k : n[l - 1]) + 4 * n[l]) + 6 * k * n[l];
     if (stored > LAZY_MAX_STORED_VALUES)
-      throw new RangeError(`network too large for the exact GD-step sampler: about ${stored} stored values for depth ${L} (limit ${LAZY_MAX_STORED_VALUES})`);
+      throw new RangeError(
+        `network too large for the exact GD-step sampler: about ${stored} stored values for depth ${L} (limit ${LAZY_MAX_STORED_VALUES})`,
+      );
     this.s = s;
     this.k = k;
     this.depth = L;
@@ -200,7 +214,8 @@ export class GdStepExactSampler {
     this.hA = [[]];
     this.xA = [this.x0];
     this.dA = [[]];
-    const xBuf = [perInput(maxW), perInput(maxW)], dBuf = [perInput(maxW), perInput(maxW)];
+    const xBuf = [perInput(maxW), perInput(maxW)],
+      dBuf = [perInput(maxW), perInput(maxW)];
     const tmpBuf = new Float64Array(maxW);
     this.tmp = [tmpBuf];
     for (let l = 1; l < L; l++) {
@@ -246,11 +261,14 @@ export class GdStepExactSampler {
 
     // ---- before the step: forward h_l = W_l x_{l−1} + b_l, x_l = φ(h_l) (seed 004 eq. 3)
     for (let l = 1; l < L; l++) {
-      const W = mats[l], nl = n[l], bl = bias[l];
+      const W = mats[l],
+        nl = n[l],
+        bl = bias[l];
       W.reset(rng);
       if (this.sdB > 0) for (let i = 0; i < nl; i++) bl[i] = normalZiggurat(rng) * this.sdB;
       for (let a = 0; a < k; a++) {
-        const ha = h[l][a], xa = x[l][a];
+        const ha = h[l][a],
+          xa = x[l][a];
         W.mulInto(x[l - 1][a], ha);
         if (this.sdB > 0) for (let i = 0; i < nl; i++) ha[i] += bl[i];
         for (let i = 0; i < nl; i++) xa[i] = phi(ha[i]);
@@ -264,29 +282,34 @@ export class GdStepExactSampler {
       WL.mulInto(x[L - 1][a], this.fOut);
       this.outputs[a] = this.fOut[0] + bL;
     }
-    // backward: δ_L = 1, δ_l = φ′(h_l) ⊙ W_{l+1}ᵀ δ_{l+1} (eq. 7); Θ = Σ_l ⟨δ_l^a, δ_l^b⟩(cW_l⟨x_{l−1}^a, x_{l−1}^b⟩ + cB_l) (eq. 19)
+    // backward: δ_L = 1, δ_l = φ′(h_l) ⊙ W_{l+1}ᵀ δ_{l+1} (eq. 7); Θ = Σ_l ⟨δ_l^a, δ_l^b⟩(cW_l⟨x_{l−1}^a, x_{l−1}^b⟩ +
+    // cB_l) (eq. 19)
     const top = (L - 1) * k * k;
     for (let i = 0; i < k * k; i++) theta[i] = cW[L] * xGram[top + i] + cB[L];
     if (L > 1) {
       WL.mulTInto(this.one, this.deltaTop);
       const nTop = n[L - 1];
       for (let a = 0; a < k; a++) {
-        const da = delta[L - 1][a], ha = h[L - 1][a];
+        const da = delta[L - 1][a],
+          ha = h[L - 1][a];
         for (let i = 0; i < nTop; i++) da[i] = dphi(ha[i]) * this.deltaTop[i];
       }
       for (let l = L - 1; l >= 1; l--) {
         addKernelTerm(delta[l], n[l], xGram, (l - 1) * k * k, cW[l], cB[l], theta);
         if (!Number.isFinite(theta[0]) || !Number.isFinite(theta[k * k - 1])) return false;
         if (l === 1) break; // W₁ᵀδ₁ is never needed
-        const W = mats[l], nPrev = n[l - 1];
+        const W = mats[l],
+          nPrev = n[l - 1];
         for (let a = 0; a < k; a++) {
-          const dPrev = delta[l - 1][a], hPrev = h[l - 1][a];
+          const dPrev = delta[l - 1][a],
+            hPrev = h[l - 1][a];
           W.mulTInto(delta[l][a], dPrev);
           for (let i = 0; i < nPrev; i++) dPrev[i] *= dphi(hPrev[i]);
         }
       }
     }
-    if (!(Number.isFinite(theta[0]) && Number.isFinite(theta[k * k - 1]) && Number.isFinite(this.outputs[0]))) return false;
+    if (!(Number.isFinite(theta[0]) && Number.isFinite(theta[k * k - 1]) && Number.isFinite(this.outputs[0])))
+      return false;
 
     // ---- the step. App. B.3 (literal): f̃ = αf, L̃ = ½(f − y)²/α², so ε = η(f − y)/α²
     const { lr, target, scale } = this.s;
@@ -302,7 +325,8 @@ export class GdStepExactSampler {
     const L = this.depth;
     // layer 1: x′₀ = x₀, so h′₁ = h₁ − ε δ₁ (cW₁⟨x₀, x₀^a⟩ + cB₁) needs no new draw
     for (let l = 1; l < L; l++) {
-      const nl = n[l], d0 = delta[l][0];
+      const nl = n[l],
+        d0 = delta[l][0];
       const xPrev = xA[l - 1];
       const xOld = x[l - 1][0];
       const nPrev = l === 1 ? k : n[l - 1];
@@ -313,7 +337,8 @@ export class GdStepExactSampler {
         xCross[a] = s;
       }
       for (let a = 0; a < k; a++) {
-        const ha = hA[l][a], xa = xA[l][a];
+        const ha = hA[l][a],
+          xa = xA[l][a];
         if (l === 1) ha.set(h[1][a]);
         else {
           mats[l].mulInto(xPrev[a], ha);
@@ -349,17 +374,22 @@ export class GdStepExactSampler {
     {
       const cTop = eps * cW[L];
       for (let a = 0; a < k; a++) {
-        const da = dA[L - 1][a], ha = hA[L - 1][a];
+        const da = dA[L - 1][a],
+          ha = hA[L - 1][a];
         for (let i = 0; i < nTop; i++) da[i] = dphi(ha[i]) * (this.deltaTop[i] - cTop * xOldTop[i]);
       }
     }
     for (let l = L - 1; l >= 1; l--) {
-      const nl = n[l], cur = dA[l];
+      const nl = n[l],
+        cur = dA[l];
       addKernelTerm(cur, nl, xGramA, (l - 1) * k * k, cW[l], cB[l], thetaAfter);
       if (!Number.isFinite(thetaAfter[0]) || !Number.isFinite(thetaAfter[k * k - 1])) return false;
       if (l === 1) break;
       // δ′_{l−1} = φ′(h′_{l−1}) ⊙ (W_lᵀδ′_l − ε cW_l x_{l−1} ⟨δ_l, δ′_l⟩)
-      const d0 = delta[l][0], xOld = x[l - 1][0], nPrev = n[l - 1], prev = dA[l - 1];
+      const d0 = delta[l][0],
+        xOld = x[l - 1][0],
+        nPrev = n[l - 1],
+        prev = dA[l - 1];
       for (let a = 0; a < k; a++) {
         const da = cur[a];
         let s = 0;
@@ -370,7 +400,8 @@ export class GdStepExactSampler {
       for (let a = 0; a < k; a++) {
         mats[l].mulTInto(cur[a], tmp);
         const c = eps * cW[l] * dCross[a];
-        const out = prev[a], hPrev = hA[l - 1][a];
+        const out = prev[a],
+          hPrev = hA[l - 1][a];
         for (let i = 0; i < nPrev; i++) out[i] = dphi(hPrev[i]) * (tmp[i] - c * xOld[i]);
       }
     }
@@ -382,15 +413,18 @@ export class GdStepExactSampler {
    * Views into internal buffers: read-only, valid until the next sample().
    */
   layer(l: number, a = 0): { h: Float64Array; delta: Float64Array; hAfter: Float64Array } {
-    if (!Number.isInteger(l) || l < 1 || l >= this.depth) throw new RangeError(`layer index must be an integer in [1, ${this.depth - 1}] (got ${l})`);
-    if (!Number.isInteger(a) || a < 0 || a >= this.k) throw new RangeError(`input index must be an integer in [0, ${this.k - 1}] (got ${a})`);
+    if (!Number.isInteger(l) || l < 1 || l >= this.depth)
+      throw new RangeError(`layer index must be an integer in [1, ${this.depth - 1}] (got ${l})`);
+    if (!Number.isInteger(a) || a < 0 || a >= this.k)
+      throw new RangeError(`input index must be an integer in [0, ${this.k - 1}] (got ${a})`);
     return { h: this.h[l][a], delta: this.delta[l][a], hAfter: this.hA[l][a] };
   }
 
   /** Applies the rescale Θ̃ = α²Θ, f̃ = αf (App. B.3) and checks finiteness. */
   private finish(): boolean {
     const { k, theta, thetaAfter, outputs, outputsAfter } = this;
-    const a = this.s.scale, a2 = a * a;
+    const a = this.s.scale,
+      a2 = a * a;
     for (let i = 0; i < k * k; i++) {
       theta[i] *= a2;
       thetaAfter[i] *= a2;
@@ -405,13 +439,13 @@ export class GdStepExactSampler {
   }
 }
 
-
 /** Upper triangle of ⟨v_a, v_b⟩ over the first len entries, written symmetrically; false if not finite. */
 function gram(vs: Float64Array[], len: number, out: Float64Array, off: number): boolean {
   const k = vs.length;
   for (let a = 0; a < k; a++)
     for (let b = a; b < k; b++) {
-      const va = vs[a], vb = vs[b];
+      const va = vs[a],
+        vb = vs[b];
       let s = 0;
       for (let i = 0; i < len; i++) s += va[i] * vb[i];
       out[off + a * k + b] = s;
@@ -422,11 +456,20 @@ function gram(vs: Float64Array[], len: number, out: Float64Array, off: number): 
 }
 
 /** theta_ab += ⟨δ^a, δ^b⟩(cW·G_ab + cB) over the first len entries of each δ. */
-function addKernelTerm(ds: Float64Array[], len: number, G: Float64Array, off: number, cW: number, cB: number, theta: Float64Array): void {
+function addKernelTerm(
+  ds: Float64Array[],
+  len: number,
+  G: Float64Array,
+  off: number,
+  cW: number,
+  cB: number,
+  theta: Float64Array,
+): void {
   const k = ds.length;
   for (let a = 0; a < k; a++)
     for (let b = a; b < k; b++) {
-      const da = ds[a], db = ds[b];
+      const da = ds[a],
+        db = ds[b];
       let s = 0;
       for (let i = 0; i < len; i++) s += da[i] * db[i];
       const t = s * (cW * G[off + a * k + b] + cB);
@@ -445,8 +488,12 @@ export function sampleGdStepExact(spec: GdStepSpec, n: number, rng: Rng): GdStep
   if (spec.pairCos === undefined) return sampleGdStepExactFast(spec, n, rng);
   const sampler = new GdStepExactSampler(spec);
   const pair = sampler.k === 2;
-  const theta = new Float64Array(n), thetaAfter = new Float64Array(n), output = new Float64Array(n), outputAfter = new Float64Array(n);
-  const thetaOff = pair ? new Float64Array(n) : undefined, thetaOffAfter = pair ? new Float64Array(n) : undefined;
+  const theta = new Float64Array(n),
+    thetaAfter = new Float64Array(n),
+    output = new Float64Array(n),
+    outputAfter = new Float64Array(n);
+  const thetaOff = pair ? new Float64Array(n) : undefined,
+    thetaOffAfter = pair ? new Float64Array(n) : undefined;
   let m = 0;
   for (let t = 0; t < n; t++) {
     if (!sampler.sample(rng)) continue;
@@ -475,7 +522,13 @@ export function packSamples(
   diverged: number,
 ): GdStepSamples {
   const cut = (a: Float64Array) => (a.length === m ? a : a.slice(0, m));
-  const out: GdStepSamples = { theta: cut(theta), thetaAfter: cut(thetaAfter), output: cut(output), outputAfter: cut(outputAfter), diverged };
+  const out: GdStepSamples = {
+    theta: cut(theta),
+    thetaAfter: cut(thetaAfter),
+    output: cut(output),
+    outputAfter: cut(outputAfter),
+    diverged,
+  };
   if (thetaOff && thetaOffAfter) {
     out.thetaOff = cut(thetaOff);
     out.thetaOffAfter = cut(thetaOffAfter);

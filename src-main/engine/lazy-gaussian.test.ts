@@ -8,21 +8,34 @@ import { LazyNtkSampler, sampleLazyGaussian } from './lazy-gaussian';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 function expectSameDistribution(lazy: ArrayLike<number>, ref: ArrayLike<number>) {
-  const l = meanAndStderr(lazy), r = meanAndStderr(ref);
+  const l = meanAndStderr(lazy),
+    r = meanAndStderr(ref);
   expect(Math.abs(l.mean - r.mean)).toBeLessThan(4 * Math.hypot(l.se, r.se));
   expect(ksTwoSample(lazy, ref)).toBeLessThan(ksCritical(lazy.length, ref.length, 0.001));
 }
 
 /**
  * Materialized-weights reference for any φ and any inputs (rows of xs, each of length n₀): returns per network the
- * k×k NTK Gram Θ_ab = Σ_l Σ_ij ∂f(x_a)/∂W_ij ∂f(x_b)/∂W_ij + Σ_i ∂f(x_a)/∂b_i ∂f(x_b)/∂b_i, summed parameter by parameter.
+ * k×k NTK Gram Θ_ab = Σ_l Σ_ij ∂f(x_a)/∂W_ij ∂f(x_b)/∂W_ij + Σ_i ∂f(x_a)/∂b_i ∂f(x_b)/∂b_i, summed parameter by
+ * parameter.
  */
-function denseReference(sigmaW2: number, sigmaB2: number, widths: number[], act: Activation, xs: number[][], n: number, rng: Rng): Float64Array[] {
+function denseReference(
+  sigmaW2: number,
+  sigmaB2: number,
+  widths: number[],
+  act: Activation,
+  xs: number[][],
+  n: number,
+  rng: Rng,
+): Float64Array[] {
   const { phi, dphi } = activation(act);
-  const L = widths.length, k = xs.length, dims = [...widths, 1];
+  const L = widths.length,
+    k = xs.length,
+    dims = [...widths, 1];
   const out: Float64Array[] = [];
   for (let t = 0; t < n; t++) {
-    const W: Float64Array[] = [new Float64Array(0)], b: Float64Array[] = [new Float64Array(0)];
+    const W: Float64Array[] = [new Float64Array(0)],
+      b: Float64Array[] = [new Float64Array(0)];
     for (let l = 1; l <= L; l++) {
       const w = new Float64Array(dims[l] * dims[l - 1]);
       rng.fillNormal(w, Math.sqrt(sigmaW2 / dims[l - 1]));
@@ -31,9 +44,11 @@ function denseReference(sigmaW2: number, sigmaB2: number, widths: number[], act:
       rng.fillNormal(bl, Math.sqrt(sigmaB2));
       b.push(bl);
     }
-    const X: Float64Array[][] = [], D: Float64Array[][] = [];
+    const X: Float64Array[][] = [],
+      D: Float64Array[][] = [];
     for (const x0 of xs) {
-      const xl: Float64Array[] = [Float64Array.from(x0)], hl: Float64Array[] = [new Float64Array(0)];
+      const xl: Float64Array[] = [Float64Array.from(x0)],
+        hl: Float64Array[] = [new Float64Array(0)];
       for (let l = 1; l <= L; l++) {
         const h = new Float64Array(dims[l]);
         for (let i = 0; i < dims[l]; i++) {
@@ -150,16 +165,30 @@ describe('sampleLazyGaussian vs theory (seed 004, ReLU, σ_b = 0)', () => {
       { sigmaW2: 2, L: 2, M: 10, n0: 3 },
     ];
     cases.forEach(({ sigmaW2, L, M, n0 }, c) => {
-      const { theta } = sampleLazyGaussian({ sigmaW2, sigmaB2: 0, widths: [n0, ...Array(L - 1).fill(M)] }, 3000, new Rng(707, c));
+      const { theta } = sampleLazyGaussian(
+        { sigmaW2, sigmaB2: 0, widths: [n0, ...Array(L - 1).fill(M)] },
+        3000,
+        new Rng(707, c),
+      );
       const { mean, se } = meanAndStderr(theta);
       expect(Math.abs(mean - meanTheta(sigmaW2, L, M, n0))).toBeLessThan(4 * se);
     });
   });
 
   it('off-diagonal mean ratio E[Θ(x, x̃)]/E[Θ(x, x)] lies in [1/4, 1] at large width (Thm 3.3, eq. 16)', () => {
-    for (const [c, sigmaW2, pairCos] of [[0, 1.5, 0], [1, 2, 0], [2, 2.5, 0], [3, 2, 0.5]]) {
-      const { theta, thetaTilde, thetaOff } = sampleLazyGaussian({ sigmaW2, sigmaB2: 0, widths: Array(8).fill(200), pairCos }, 300, new Rng(808, c));
-      const diag = meanAndStderr([...theta, ...thetaTilde!]).mean, off = meanAndStderr(thetaOff!);
+    for (const [c, sigmaW2, pairCos] of [
+      [0, 1.5, 0],
+      [1, 2, 0],
+      [2, 2.5, 0],
+      [3, 2, 0.5],
+    ]) {
+      const { theta, thetaTilde, thetaOff } = sampleLazyGaussian(
+        { sigmaW2, sigmaB2: 0, widths: Array(8).fill(200), pairCos },
+        300,
+        new Rng(808, c),
+      );
+      const diag = meanAndStderr([...theta, ...thetaTilde!]).mean,
+        off = meanAndStderr(thetaOff!);
       const ratio = off.mean / diag;
       expect(ratio - 4 * (off.se / diag)).toBeGreaterThan(0.25);
       expect(ratio + 4 * (off.se / diag)).toBeLessThan(1);
@@ -193,7 +222,8 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
 
   it('tanh, σ_b = 0: ⟨φ(h_l), W_{l+1}ᵀδ_{l+1}⟩ = ⟨h_{l+1}, δ_{l+1}⟩ (= f at the top), with W_{l+1}ᵀδ_{l+1} = δ_l/φ′(h_l)', () => {
     const widths = [6, 12, 12, 12, 12];
-    const L = widths.length, { phi, dphi } = activation('tanh');
+    const L = widths.length,
+      { phi, dphi } = activation('tanh');
     const sampler = new LazyNtkSampler({ sigmaW2: 1.5, sigmaB2: 0, widths, activation: 'tanh' }, [1, -0.4, -0.4, 1]);
     const rng = new Rng(32);
     for (let t = 0; t < 20; t++) {
@@ -201,7 +231,8 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
       for (let a = 0; a < 2; a++)
         for (let l = 1; l < L; l++) {
           const { h, delta } = sampler.layer(l, a);
-          let lhs = 0, mag = 0;
+          let lhs = 0,
+            mag = 0;
           for (let i = 0; i < h.length; i++) {
             const term = (phi(h[i]) * delta[i]) / dphi(h[i]);
             lhs += term;
@@ -215,7 +246,11 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
   });
 
   it('pairCos = 1 gives Θ(x, x̃) = Θ(x, x) = Θ(x̃, x̃) per network; depth 1 gives ⟨x, x̃⟩ + 1 exactly', () => {
-    const { theta, thetaTilde, thetaOff } = sampleLazyGaussian({ sigmaW2: 2, sigmaB2: 0.1, widths: [8, 8, 8], activation: 'tanh', pairCos: 1 }, 50, new Rng(9));
+    const { theta, thetaTilde, thetaOff } = sampleLazyGaussian(
+      { sigmaW2: 2, sigmaB2: 0.1, widths: [8, 8, 8], activation: 'tanh', pairCos: 1 },
+      50,
+      new Rng(9),
+    );
     for (let i = 0; i < 50; i++) {
       expect(Math.abs(thetaOff![i] - theta[i])).toBeLessThan(1e-12 * theta[i]);
       expect(Math.abs(thetaTilde![i] - theta[i])).toBeLessThan(1e-12 * theta[i]);
@@ -227,7 +262,9 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
 
   it('is reproducible for a fixed (seed, stream) and differs across streams', () => {
     const spec = { sigmaW2: 2, sigmaB2: 0, widths: [10, 10, 10], pairCos: 0.2 };
-    const a = sampleLazyGaussian(spec, 20, new Rng(3, 1)), b = sampleLazyGaussian(spec, 20, new Rng(3, 1)), c = sampleLazyGaussian(spec, 20, new Rng(3, 2));
+    const a = sampleLazyGaussian(spec, 20, new Rng(3, 1)),
+      b = sampleLazyGaussian(spec, 20, new Rng(3, 1)),
+      c = sampleLazyGaussian(spec, 20, new Rng(3, 2));
     expect(Array.from(b.thetaOff!)).toEqual(Array.from(a.thetaOff!));
     expect(Array.from(c.theta)).not.toEqual(Array.from(a.theta));
   });
@@ -250,7 +287,9 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
     expect(() => sampleLazyGaussian({ ...ok, widths: Array(10).fill(1_000_000) }, 1, r)).toThrow(/too large/);
     expect(() => new LazyNtkSampler(ok, [1, 2, 2, 1])).toThrow(/semidefinite/);
     // ReLU, σ_w² = 16: Θ ~ 8^{L−1}·L leaves float64 near L ≈ 340 (width 50: a dead layer has probability 600·2⁻⁵⁰)
-    expect(() => sampleLazyGaussian({ sigmaW2: 16, sigmaB2: 0, widths: Array(600).fill(50) }, 1, r)).toThrow(/overflow/);
+    expect(() => sampleLazyGaussian({ sigmaW2: 16, sigmaB2: 0, widths: Array(600).fill(50) }, 1, r)).toThrow(
+      /overflow/,
+    );
     expect(sampleLazyGaussian(ok, 0, r).theta.length).toBe(0);
   });
 });

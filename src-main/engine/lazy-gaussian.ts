@@ -90,10 +90,13 @@ export class LazyNtkSampler {
   constructor(net: LazyNetwork, inputGram: ArrayLike<number>) {
     const { sigmaW2, sigmaB2, widths } = net;
     const act = net.activation ?? 'relu';
-    if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-    if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+    if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0)
+      throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+    if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
+      throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
     if (!isActivation(act)) throw new RangeError(`unknown activation ${JSON.stringify(act)}`);
-    if (!widths || typeof widths.length !== 'number' || widths.length < 1) throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
+    if (!widths || typeof widths.length !== 'number' || widths.length < 1)
+      throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
     const L = widths.length;
     const n: number[] = [];
     for (let l = 0; l < L; l++) {
@@ -103,22 +106,27 @@ export class LazyNtkSampler {
     }
     n.push(1);
     const k = Math.round(Math.sqrt(inputGram.length));
-    if (k < 1 || k * k !== inputGram.length) throw new RangeError(`inputGram must be a non-empty k×k matrix (got ${inputGram.length} entries)`);
+    if (k < 1 || k * k !== inputGram.length)
+      throw new RangeError(`inputGram must be a non-empty k×k matrix (got ${inputGram.length} entries)`);
     const { coords, rank } = inputCoordinates(inputGram, k);
-    if (rank > n[0]) throw new RangeError(`the ${k} inputs span ${rank} dimensions but the input dimension n₀ is ${n[0]}`);
+    if (rank > n[0])
+      throw new RangeError(`the ${k} inputs span ${rank} dimensions but the input dimension n₀ is ${n[0]}`);
 
     // state: per layer Q, A, P, C (≤ k vectors each), h and δ; plus two alternating x buffers
     let stored = 0;
     for (let l = 1; l <= L; l++) stored += k * (2 * (l === 1 ? k : n[l - 1]) + 4 * n[l]);
     if (stored > LAZY_MAX_STORED_VALUES)
-      throw new RangeError(`network too large for the lazy sampler: about ${stored} stored values for depth ${L} and ${k} inputs (limit ${LAZY_MAX_STORED_VALUES})`);
+      throw new RangeError(
+        `network too large for the lazy sampler: about ${stored} stored values for depth ${L} and ${k} inputs (limit ${LAZY_MAX_STORED_VALUES})`,
+      );
 
     this.k = k;
     this.depth = L;
     this.n = n;
     this.sdB = Math.sqrt(sigmaB2);
     const ntkParam = net.parametrization === 'ntk';
-    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam) throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
+    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam)
+      throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
     this.termW = new Float64Array(L + 1);
     this.termB = new Float64Array(L + 1);
     for (let l = 1; l <= L; l++) {
@@ -132,7 +140,8 @@ export class LazyNtkSampler {
 
     this.mats = [PLACEHOLDER_MATRIX];
     for (let l = 1; l <= L; l++) {
-      // layer 1 acts on the k-dimensional frame of the inputs; its variance still carries n₀ (W₁x ~ N(0, σ_w²‖x‖²/n₀ I))
+      // layer 1 acts on the k-dimensional frame of the inputs; its variance still carries n₀ (W₁x ~ N(0, σ_w²‖x‖²/n₀
+      // I))
       const cols = l === 1 ? k : n[l - 1];
       this.mats.push(new LazyGaussianMatrix(n[l], cols, sigmaW2 / n[l - 1], PLACEHOLDER_RNG, k));
     }
@@ -163,17 +172,20 @@ export class LazyNtkSampler {
 
     // forward: h_l = W_l x_{l−1} + b_l, x_l = φ(h_l); keep h_l for φ′ and the Gram ⟨x_l^a, x_l^b⟩
     for (let l = 1; l < L; l++) {
-      const W = mats[l], nl = n[l];
+      const W = mats[l],
+        nl = n[l];
       W.reset(rng);
       this.drawBias(rng, nl);
       for (let a = 0; a < k; a++) {
-        const ha = h[l][a], xa = x[l][a];
+        const ha = h[l][a],
+          xa = x[l][a];
         W.mulInto(x[l - 1][a], ha);
         if (this.sdB > 0) for (let i = 0; i < nl; i++) ha[i] += bias[i];
         for (let i = 0; i < nl; i++) xa[i] = phi(ha[i]);
       }
       gram(x[l], nl, xGram, l * k * k);
-      for (let a = 0; a < k; a++) if (!Number.isFinite(xGram[l * k * k + a * k + a])) this.overflow(`the forward signal ‖x_${l}‖²`);
+      for (let a = 0; a < k; a++)
+        if (!Number.isFinite(xGram[l * k * k + a * k + a])) this.overflow(`the forward signal ‖x_${l}‖²`);
     }
     // output f = W_L x_{L−1} + b_L (drawn so that the backward pass is conditioned on it, as in the real network)
     const WL = mats[L];
@@ -191,26 +203,32 @@ export class LazyNtkSampler {
     WL.mulTInto(this.one, this.deltaTop);
     const nTop = n[L - 1];
     for (let a = 0; a < k; a++) {
-      const da = delta[L - 1][a], ha = h[L - 1][a];
+      const da = delta[L - 1][a],
+        ha = h[L - 1][a];
       for (let i = 0; i < nTop; i++) da[i] = dphi(ha[i]) * this.deltaTop[i];
     }
     for (let l = L - 1; l >= 1; l--) {
-      const nl = n[l], gOff = (l - 1) * k * k;
+      const nl = n[l],
+        gOff = (l - 1) * k * k;
       for (let a = 0; a < k; a++)
         for (let b = a; b < k; b++) {
-          const da = delta[l][a], db = delta[l][b];
+          const da = delta[l][a],
+            db = delta[l][b];
           let s = 0;
           for (let i = 0; i < nl; i++) s += da[i] * db[i];
           const t = s * (this.termW[l] * xGram[gOff + a * k + b] + this.termB[l]);
           theta[a * k + b] += t;
           if (b !== a) theta[b * k + a] += t;
         }
-      for (let a = 0; a < k; a++) if (!Number.isFinite(theta[a * k + a])) this.overflow(`Θ (summed down to layer ${l})`);
+      for (let a = 0; a < k; a++)
+        if (!Number.isFinite(theta[a * k + a])) this.overflow(`Θ (summed down to layer ${l})`);
       if (l === 1) break;
       // δ_{l−1} = φ′(h_{l−1}) ⊙ W_lᵀ δ_l (layer 1's W₁ᵀδ₁ is never needed: its term uses ⟨x⁰_a, x⁰_b⟩ only)
-      const W = mats[l], nPrev = n[l - 1];
+      const W = mats[l],
+        nPrev = n[l - 1];
       for (let a = 0; a < k; a++) {
-        const dPrev = delta[l - 1][a], hPrev = h[l - 1][a];
+        const dPrev = delta[l - 1][a],
+          hPrev = h[l - 1][a];
         W.mulTInto(delta[l][a], dPrev);
         for (let i = 0; i < nPrev; i++) dPrev[i] *= dphi(hPrev[i]);
       }
@@ -224,14 +242,18 @@ export class LazyNtkSampler {
    * buffers: read-only, valid until the next sample().
    */
   layer(l: number, a: number): { h: Float64Array; delta: Float64Array } {
-    if (!Number.isInteger(l) || l < 1 || l >= this.depth) throw new RangeError(`layer index must be an integer in [1, ${this.depth - 1}] (got ${l})`);
-    if (!Number.isInteger(a) || a < 0 || a >= this.k) throw new RangeError(`input index must be an integer in [0, ${this.k - 1}] (got ${a})`);
+    if (!Number.isInteger(l) || l < 1 || l >= this.depth)
+      throw new RangeError(`layer index must be an integer in [1, ${this.depth - 1}] (got ${l})`);
+    if (!Number.isInteger(a) || a < 0 || a >= this.k)
+      throw new RangeError(`input index must be an integer in [0, ${this.k - 1}] (got ${a})`);
     return { h: this.h[l][a], delta: this.delta[l][a] };
   }
 
   private overflow(what: string): never {
     // e.g. ReLU in the chaotic phase: Θ grows like a^{L−1}·L (seed 004 eq. 11) and leaves float64 near a^L ≈ 1e308
-    throw new RangeError(`${what} overflowed float64 (depth L = ${this.depth}): Θ is not representable at this depth and σ_w²`);
+    throw new RangeError(
+      `${what} overflowed float64 (depth L = ${this.depth}): Θ is not representable at this depth and σ_w²`,
+    );
   }
 
   private drawBias(rng: Rng, len: number): void {
@@ -240,13 +262,13 @@ export class LazyNtkSampler {
   }
 }
 
-
 /** Upper triangle of ⟨v_a, v_b⟩ (length len) written symmetrically into out at offset off. */
 function gram(vs: Float64Array[], len: number, out: Float64Array, off: number): void {
   const k = vs.length;
   for (let a = 0; a < k; a++)
     for (let b = a; b < k; b++) {
-      const va = vs[a], vb = vs[b];
+      const va = vs[a],
+        vb = vs[b];
       let s = 0;
       for (let i = 0; i < len; i++) s += va[i] * vb[i];
       out[off + a * k + b] = s;
@@ -275,7 +297,8 @@ function inputCoordinates(G: ArrayLike<number>, k: number): { coords: Float64Arr
     let d = G[j * k + j];
     for (let m = 0; m < j; m++) d -= Lc[j * k + m] ** 2;
     const pivotTol = 1e-12 * Math.max(G[j * k + j], Number.MIN_VALUE);
-    if (d < -1e-9 * Math.max(scale, Number.MIN_VALUE)) throw new RangeError('inputGram is not positive semidefinite (|cos| > 1?)');
+    if (d < -1e-9 * Math.max(scale, Number.MIN_VALUE))
+      throw new RangeError('inputGram is not positive semidefinite (|cos| > 1?)');
     if (d <= pivotTol) {
       // x_j lies in the span of the earlier inputs: its remaining off-diagonal residuals must vanish too
       for (let i = j + 1; i < k; i++) {
@@ -305,12 +328,14 @@ function inputCoordinates(G: ArrayLike<number>, k: number): { coords: Float64Arr
 export function sampleLazyGaussian(spec: LazySpec, n: number, rng: Rng): LazySamples {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   const c = spec.pairCos;
-  if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c < -1 || c > 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
+  if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c < -1 || c > 1))
+    throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
   const theta = new Float64Array(n);
   if (c !== undefined && pairClosedForm(c, spec.widths.length)) {
     // two inputs: the closed-form k = 2 sampler (lazy-pair-fast.ts), same law
     const fast = new LazyPairFastSampler(spec, c);
-    const thetaTilde = new Float64Array(n), thetaOff = new Float64Array(n);
+    const thetaTilde = new Float64Array(n),
+      thetaOff = new Float64Array(n);
     for (let s = 0; s < n; s++) {
       fast.sample(rng);
       theta[s] = fast.theta;
@@ -325,7 +350,8 @@ export function sampleLazyGaussian(spec: LazySpec, n: number, rng: Rng): LazySam
     for (let s = 0; s < n; s++) theta[s] = sampler.sample(rng, t)[0];
     return { theta };
   }
-  const thetaTilde = new Float64Array(n), thetaOff = new Float64Array(n);
+  const thetaTilde = new Float64Array(n),
+    thetaOff = new Float64Array(n);
   const t = new Float64Array(4);
   for (let s = 0; s < n; s++) {
     sampler.sample(rng, t);

@@ -26,10 +26,17 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 describe('LazyGaussianMatrix: consistency (one fixed W behind every answer)', () => {
   it('uᵀ(Wᵀv) = vᵀ(Wu) for every queried pair, across interleaved mul/mulT, and repeats are exact', () => {
-    for (const [rows, cols] of [[7, 5], [5, 9], [12, 12]] as const) {
+    for (const [rows, cols] of [
+      [7, 5],
+      [5, 9],
+      [12, 12],
+    ] as const) {
       const W = new LazyGaussianMatrix(rows, cols, 0.7, new Rng(11, rows * 100 + cols));
       const qr = new Rng(99, rows);
-      const us: Float64Array[] = [], Wu: Float64Array[] = [], vs: Float64Array[] = [], Wtv: Float64Array[] = [];
+      const us: Float64Array[] = [],
+        Wu: Float64Array[] = [],
+        vs: Float64Array[] = [],
+        Wtv: Float64Array[] = [];
       for (let step = 0; step < 14; step++) {
         if (qr.uniform() < 0.5) {
           const u = randVec(cols, qr);
@@ -43,12 +50,15 @@ describe('LazyGaussianMatrix: consistency (one fixed W behind every answer)', ()
       }
       for (let i = 0; i < us.length; i++)
         for (let j = 0; j < vs.length; j++) {
-          const lhs = dot(us[i], Wtv[j]), rhs = dot(vs[j], Wu[i]);
+          const lhs = dot(us[i], Wtv[j]),
+            rhs = dot(vs[j], Wu[i]);
           expect(Math.abs(lhs - rhs)).toBeLessThan(1e-12 * norm(us[i]) * norm(vs[j]) * Math.sqrt(rows * cols));
         }
       // asking again returns the same products (now inside the revealed span)
-      for (let i = 0; i < us.length; i++) expect(maxAbsDiff(W.mul(us[i]), Wu[i])).toBeLessThan(1e-12 * norm(Wu[i]) + 1e-14);
-      for (let j = 0; j < vs.length; j++) expect(maxAbsDiff(W.mulT(vs[j]), Wtv[j])).toBeLessThan(1e-12 * norm(Wtv[j]) + 1e-14);
+      for (let i = 0; i < us.length; i++)
+        expect(maxAbsDiff(W.mul(us[i]), Wu[i])).toBeLessThan(1e-12 * norm(Wu[i]) + 1e-14);
+      for (let j = 0; j < vs.length; j++)
+        expect(maxAbsDiff(W.mulT(vs[j]), Wtv[j])).toBeLessThan(1e-12 * norm(Wtv[j]) + 1e-14);
       expect(W.inputRank).toBeLessThanOrEqual(cols);
       expect(W.outputRank).toBeLessThanOrEqual(rows);
     }
@@ -57,39 +67,53 @@ describe('LazyGaussianMatrix: consistency (one fixed W behind every answer)', ()
   it('is linear: W(αu + βu′) = αWu + βWu′ and the same for Wᵀ, without revealing anything new', () => {
     const W = new LazyGaussianMatrix(20, 15, 1.3, new Rng(5));
     const qr = new Rng(6);
-    const u1 = randVec(15, qr), u2 = randVec(15, qr), v1 = randVec(20, qr), v2 = randVec(20, qr);
-    const a = W.mul(u1), t = W.mulT(v1), b = W.mul(u2), s = W.mulT(v2);
+    const u1 = randVec(15, qr),
+      u2 = randVec(15, qr),
+      v1 = randVec(20, qr),
+      v2 = randVec(20, qr);
+    const a = W.mul(u1),
+      t = W.mulT(v1),
+      b = W.mul(u2),
+      s = W.mulT(v2);
     const [ranksIn, ranksOut] = [W.inputRank, W.outputRank];
     const comb = (x: Float64Array, y: Float64Array, al: number, be: number) => x.map((xi, i) => al * xi + be * y[i]);
     expect(maxAbsDiff(W.mul(comb(u1, u2, 0.3, -2.1)), comb(a, b, 0.3, -2.1))).toBeLessThan(1e-12 * (norm(a) + norm(b)));
-    expect(maxAbsDiff(W.mulT(comb(v1, v2, -1.7, 0.4)), comb(t, s, -1.7, 0.4))).toBeLessThan(1e-12 * (norm(t) + norm(s)));
+    expect(maxAbsDiff(W.mulT(comb(v1, v2, -1.7, 0.4)), comb(t, s, -1.7, 0.4))).toBeLessThan(
+      1e-12 * (norm(t) + norm(s)),
+    );
     expect([W.inputRank, W.outputRank]).toEqual([ranksIn, ranksOut]);
   });
 
   it('treats numerically dependent queries as known and stays orthonormal under near-dependence', () => {
     const W = new LazyGaussianMatrix(30, 10, 1, new Rng(8));
     const qr = new Rng(9);
-    const u = randVec(10, qr), d = randVec(10, qr);
+    const u = randVec(10, qr),
+      d = randVec(10, qr);
     const Wu = W.mul(u);
     // a remainder of 1e-14 relative is below the 1e-12 span tolerance: no new direction, linear answer
-    const near = u.map((x, i) => x + 1e-14 * norm(u) * d[i] / norm(d));
+    const near = u.map((x, i) => x + (1e-14 * norm(u) * d[i]) / norm(d));
     const Wnear = W.mul(near);
     expect(W.inputRank).toBe(1);
     expect(maxAbsDiff(Wnear, Wu)).toBeLessThan(1e-11 * norm(Wu));
     // a remainder of 1e-9 relative is genuine: it opens a new direction, and the bilinear identity still holds
-    const far = u.map((x, i) => x + 1e-9 * norm(u) * d[i] / norm(d));
+    const far = u.map((x, i) => x + (1e-9 * norm(u) * d[i]) / norm(d));
     const Wfar = W.mul(far);
     expect(W.inputRank).toBe(2);
     const v = randVec(30, qr);
     const Wtv = W.mulT(v);
-    for (const [x, Wx] of [[u, Wu], [far, Wfar]] as const) expect(Math.abs(dot(x, Wtv) - dot(v, Wx))).toBeLessThan(1e-12 * norm(x) * norm(v) * 30);
+    for (const [x, Wx] of [
+      [u, Wu],
+      [far, Wfar],
+    ] as const)
+      expect(Math.abs(dot(x, Wtv) - dot(v, Wx))).toBeLessThan(1e-12 * norm(x) * norm(v) * 30);
     // the zero vector reveals nothing
     expect(Array.from(W.mul(new Float64Array(10)))).toEqual(new Array(30).fill(0));
     expect(W.inputRank).toBe(2);
   });
 
   it('once fully revealed through a basis, answers every query as the explicit matrix does (no more randomness)', () => {
-    const rows = 6, cols = 4;
+    const rows = 6,
+      cols = 4;
     const W = new LazyGaussianMatrix(rows, cols, 2, new Rng(21));
     const qr = new Rng(22);
     // reveal two random directions first, then everything through the standard basis
@@ -99,8 +123,10 @@ describe('LazyGaussianMatrix: consistency (one fixed W behind every answer)', ()
     for (let j = 0; j < cols; j++) M.push(W.mul(unit(cols, j))); // column j
     expect(W.inputRank).toBe(cols);
     for (let trial = 0; trial < 5; trial++) {
-      const u = randVec(cols, qr), v = randVec(rows, qr);
-      const Wu = new Float64Array(rows), Wtv = new Float64Array(cols);
+      const u = randVec(cols, qr),
+        v = randVec(rows, qr);
+      const Wu = new Float64Array(rows),
+        Wtv = new Float64Array(cols);
       for (let j = 0; j < cols; j++)
         for (let i = 0; i < rows; i++) {
           Wu[i] += M[j][i] * u[j];
@@ -133,7 +159,11 @@ describe('LazyGaussianMatrix: revealed entries are i.i.d. N(0, variance)', () =>
   // basis in a random order, mixing mul (gives a column) and mulT (gives a row). Entries read off the explicit
   // matrix must be i.i.d. N(0, s²) whatever the path; errors in the conditional law show up as wrong variances
   // or correlations.
-  const rows = 4, cols = 3, s2 = 0.5, N = 4000, E = rows * cols;
+  const rows = 4,
+    cols = 3,
+    s2 = 0.5,
+    N = 4000,
+    E = rows * cols;
   const samples = new Float64Array(N * E);
   let worstMismatch = 0; // an entry seen through a column and later through a row must agree
   beforeAll(() => {
@@ -154,13 +184,16 @@ describe('LazyGaussianMatrix: revealed entries are i.i.d. N(0, variance)', () =>
         if (o < cols) {
           const col = W.mul(unit(cols, o));
           for (let i = 0; i < rows; i++) {
-            if (!Number.isNaN(entry[i * cols + o])) worstMismatch = Math.max(worstMismatch, Math.abs(entry[i * cols + o] - col[i]));
+            if (!Number.isNaN(entry[i * cols + o]))
+              worstMismatch = Math.max(worstMismatch, Math.abs(entry[i * cols + o] - col[i]));
             entry[i * cols + o] = col[i];
           }
         } else {
-          const r = o - cols, row = W.mulT(unit(rows, r));
+          const r = o - cols,
+            row = W.mulT(unit(rows, r));
           for (let j = 0; j < cols; j++) {
-            if (!Number.isNaN(entry[r * cols + j])) worstMismatch = Math.max(worstMismatch, Math.abs(entry[r * cols + j] - row[j]));
+            if (!Number.isNaN(entry[r * cols + j]))
+              worstMismatch = Math.max(worstMismatch, Math.abs(entry[r * cols + j] - row[j]));
             entry[r * cols + j] = row[j];
           }
         }
@@ -177,7 +210,8 @@ describe('LazyGaussianMatrix: revealed entries are i.i.d. N(0, variance)', () =>
   it('each entry has mean 0 and variance s² within 4 standard errors; pooled variance within 4 SE', () => {
     let pooled = 0;
     for (let e = 0; e < E; e++) {
-      let m = 0, v = 0;
+      let m = 0,
+        v = 0;
       for (let t = 0; t < N; t++) m += samples[t * E + e];
       m /= N;
       for (let t = 0; t < N; t++) v += samples[t * E + e] ** 2;

@@ -40,10 +40,14 @@ export class LazyGaussianMatrix {
    * @param capacity expected number of independent queries per side (storage grows past it)
    */
   constructor(rows: number, cols: number, variance: number, rng: Rng, capacity = 2) {
-    if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`LazyGaussianMatrix: rows must be an integer ≥ 1 (got ${rows})`);
-    if (!Number.isInteger(cols) || cols < 1) throw new RangeError(`LazyGaussianMatrix: cols must be an integer ≥ 1 (got ${cols})`);
-    if (!Number.isFinite(variance) || variance < 0) throw new RangeError(`LazyGaussianMatrix: variance must be finite and ≥ 0 (got ${variance})`);
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LazyGaussianMatrix: capacity must be an integer ≥ 1 (got ${capacity})`);
+    if (!Number.isInteger(rows) || rows < 1)
+      throw new RangeError(`LazyGaussianMatrix: rows must be an integer ≥ 1 (got ${rows})`);
+    if (!Number.isInteger(cols) || cols < 1)
+      throw new RangeError(`LazyGaussianMatrix: cols must be an integer ≥ 1 (got ${cols})`);
+    if (!Number.isFinite(variance) || variance < 0)
+      throw new RangeError(`LazyGaussianMatrix: variance must be finite and ≥ 0 (got ${variance})`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`LazyGaussianMatrix: capacity must be an integer ≥ 1 (got ${capacity})`);
     this.rows = rows;
     this.cols = cols;
     this.variance = variance;
@@ -93,15 +97,19 @@ export class LazyGaussianMatrix {
 
   /** W·u into out (length rows); out must not alias u. */
   mulInto(u: ArrayLike<number>, out: Float64Array): void {
-    if (u.length !== this.cols) throw new RangeError(`LazyGaussianMatrix.mul: u has length ${u.length}, expected ${this.cols}`);
-    if (out.length !== this.rows) throw new RangeError(`LazyGaussianMatrix.mul: out has length ${out.length}, expected ${this.rows}`);
+    if (u.length !== this.cols)
+      throw new RangeError(`LazyGaussianMatrix.mul: u has length ${u.length}, expected ${this.cols}`);
+    if (out.length !== this.rows)
+      throw new RangeError(`LazyGaussianMatrix.mul: out has length ${out.length}, expected ${this.rows}`);
     this.query(u, out, false);
   }
 
   /** Wᵀ·v into out (length cols); out must not alias v. */
   mulTInto(v: ArrayLike<number>, out: Float64Array): void {
-    if (v.length !== this.rows) throw new RangeError(`LazyGaussianMatrix.mulT: v has length ${v.length}, expected ${this.rows}`);
-    if (out.length !== this.cols) throw new RangeError(`LazyGaussianMatrix.mulT: out has length ${out.length}, expected ${this.cols}`);
+    if (v.length !== this.rows)
+      throw new RangeError(`LazyGaussianMatrix.mulT: v has length ${v.length}, expected ${this.rows}`);
+    if (out.length !== this.cols)
+      throw new RangeError(`LazyGaussianMatrix.mulT: out has length ${out.length}, expected ${this.cols}`);
     this.query(v, out, true);
   }
 
@@ -126,7 +134,10 @@ export class LazyGaussianMatrix {
       r[j] = x;
       uNorm2 += x * x;
     }
-    if (!Number.isFinite(uNorm2)) throw new RangeError('LazyGaussianMatrix: query vector has a non-finite entry (NaN or ±Infinity) or its norm overflows');
+    if (!Number.isFinite(uNorm2))
+      throw new RangeError(
+        'LazyGaussianMatrix: query vector has a non-finite entry (NaN or ±Infinity) or its norm overflows',
+      );
     if (uNorm2 === 0) {
       out.fill(0);
       return;
@@ -150,7 +161,8 @@ export class LazyGaussianMatrix {
       const c0 = coef[0];
       for (let j = 0; j < nOut; j++) out[j] = c0 * prodIn[j];
       for (let i = 1; i < kIn; i++) {
-        const ci = coef[i], off = i * nOut;
+        const ci = coef[i],
+          off = i * nOut;
         for (let j = 0; j < nOut; j++) out[j] += ci * prodIn[off + j];
       }
     }
@@ -164,7 +176,8 @@ export class LazyGaussianMatrix {
     for (let j = 0; j < nIn; j++) basisIn[qOff + j] = r[j] * inv;
     const colOff = kIn * nOut;
     if (kOut < nOut && this.sd > 0) {
-      const rng = this.rng, sd = this.sd;
+      const rng = this.rng,
+        sd = this.sd;
       for (let j = 0; j < nOut; j++) prodIn[colOff + j] = normalZiggurat(rng) * sd;
       // project the fresh draw off P. One pass suffices: g is random, so it keeps a share (nOut − kOut)/nOut of
       // its norm and the pass leaves it orthogonal to P at rounding level (repeat only in the rare heavy cancellation).
@@ -195,7 +208,10 @@ export class LazyGaussianMatrix {
     else this.nq++;
   }
 
-  /** One classical Gram–Schmidt pass of v against basis rows 0..k−1 (length n); adds the pass's coordinates to coef; returns ‖v‖². */
+  /**
+   * One classical Gram–Schmidt pass of v against basis rows 0..k−1 (length n); adds the pass's coordinates to coef;
+   * returns ‖v‖².
+   */
   private orthogonalize(v: Float64Array, basis: Float64Array, k: number, n: number, coef: Float64Array): number {
     const d = this.pass;
     const n2 = this.project(v, 0, basis, k, n, d);
@@ -218,7 +234,8 @@ export class LazyGaussianMatrix {
       for (let j = 0; j < n; j++) v[off + j] -= di * basis[bOff + j];
     }
     // last basis vector fused with the norm
-    const dl = d[k - 1], lOff = (k - 1) * n;
+    const dl = d[k - 1],
+      lOff = (k - 1) * n;
     let n2 = 0;
     for (let j = 0; j < n; j++) {
       const x = v[off + j] - dl * basis[lOff + j];

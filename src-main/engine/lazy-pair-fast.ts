@@ -31,10 +31,21 @@ const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's
  * (y = the other input's x at this layer, or x itself).
  */
 function forward(
-  n: number, c1: number, A1: Float64Array, rho: number, A2: Float64Array, b: Float64Array, h: Float64Array, x: Float64Array,
-  y: Float64Array | null, relu: boolean, phi: (v: number) => number, sums: Float64Array,
+  n: number,
+  c1: number,
+  A1: Float64Array,
+  rho: number,
+  A2: Float64Array,
+  b: Float64Array,
+  h: Float64Array,
+  x: Float64Array,
+  y: Float64Array | null,
+  relu: boolean,
+  phi: (v: number) => number,
+  sums: Float64Array,
 ): number {
-  let n2 = 0, cross = 0;
+  let n2 = 0,
+    cross = 0;
   for (let i = 0; i < n; i++) {
     const v = c1 * A1[i] + rho * A2[i] + b[i];
     h[i] = v;
@@ -59,10 +70,22 @@ function remainder(m: number, u1: Float64Array, u2: Float64Array, kappa: number,
 }
 
 /** ⟨dx, dx⟩, ⟨dy, dy⟩, ⟨dx, dy⟩, ⟨A₁, dx⟩, ⟨A₂, dx⟩ in one pass, into out[0..4]. */
-function dots5(n: number, dx: Float64Array, dy: Float64Array, A1: Float64Array, A2: Float64Array, out: Float64Array): void {
-  let xx = 0, yy = 0, xy = 0, ax = 0, bx = 0;
+function dots5(
+  n: number,
+  dx: Float64Array,
+  dy: Float64Array,
+  A1: Float64Array,
+  A2: Float64Array,
+  out: Float64Array,
+): void {
+  let xx = 0,
+    yy = 0,
+    xy = 0,
+    ax = 0,
+    bx = 0;
   for (let i = 0; i < n; i++) {
-    const u = dx[i], v = dy[i];
+    const u = dx[i],
+      v = dy[i];
     xx += u * u;
     yy += v * v;
     xy += u * v;
@@ -77,8 +100,19 @@ function dots5(n: number, dx: Float64Array, dy: Float64Array, A1: Float64Array, 
 }
 
 /** t = dy − κ·dx into t; returns ‖t‖², writes ⟨A₁, t⟩, ⟨A₂, t⟩ to sums[0..1]. */
-function remainderDots(n: number, dx: Float64Array, dy: Float64Array, kappa: number, t: Float64Array, A1: Float64Array, A2: Float64Array, sums: Float64Array): number {
-  let n2 = 0, sa = 0, sb = 0;
+function remainderDots(
+  n: number,
+  dx: Float64Array,
+  dy: Float64Array,
+  kappa: number,
+  t: Float64Array,
+  A1: Float64Array,
+  A2: Float64Array,
+  sums: Float64Array,
+): number {
+  let n2 = 0,
+    sa = 0,
+    sb = 0;
   for (let i = 0; i < n; i++) {
     const v = dy[i] - kappa * dx[i];
     t[i] = v;
@@ -96,14 +130,32 @@ function remainderDots(n: number, dx: Float64Array, dy: Float64Array, kappa: num
  * δ_{l−1} = φ′(h) ⊙ nd·C₁ and δ̃_{l−1} = φ′(h̃) ⊙ (d₁·C₁ + β·x + γ·r + τs·g4) (= Wᵀδ̃_l).
  */
 function backwardPair(
-  m: number, k1: number, k2: number, s: number, x: Float64Array, r: Float64Array, g: Float64Array, g4: Float64Array,
-  nd: number, d1: number, beta: number, gamma: number, tauS: number,
-  h: Float64Array, hT: Float64Array, out: Float64Array, outT: Float64Array, relu: boolean, dphi: (v: number) => number,
+  m: number,
+  k1: number,
+  k2: number,
+  s: number,
+  x: Float64Array,
+  r: Float64Array,
+  g: Float64Array,
+  g4: Float64Array,
+  nd: number,
+  d1: number,
+  beta: number,
+  gamma: number,
+  tauS: number,
+  h: Float64Array,
+  hT: Float64Array,
+  out: Float64Array,
+  outT: Float64Array,
+  relu: boolean,
+  dphi: (v: number) => number,
 ): void {
   for (let j = 0; j < m; j++) {
-    const xj = x[j], rj = r[j];
+    const xj = x[j],
+      rj = r[j];
     const c = k1 * xj + k2 * rj + s * g[j];
-    const hv = h[j], hw = hT[j];
+    const hv = h[j],
+      hw = hT[j];
     out[j] = (relu ? +(hv > 0) : dphi(hv)) * nd * c;
     outT[j] = (relu ? +(hw > 0) : dphi(hw)) * (d1 * c + beta * xj + gamma * rj + tauS * g4[j]);
   }
@@ -155,10 +207,13 @@ export class LazyPairFastSampler {
   constructor(net: LazyNetwork, pairCos: number) {
     const { sigmaW2, sigmaB2, widths } = net;
     const act = net.activation ?? 'relu';
-    if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-    if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+    if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0)
+      throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+    if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
+      throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
     if (!isActivation(act)) throw new RangeError(`unknown activation ${JSON.stringify(act)}`);
-    if (!(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${pairCos})`);
+    if (!(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1))
+      throw new RangeError(`pairCos must lie in [−1, 1] (got ${pairCos})`);
     const L = widths.length;
     if (L < 2) throw new RangeError('LazyPairFastSampler needs L ≥ 2 (use LazyNtkSampler)');
     const n: number[] = [];
@@ -168,12 +223,17 @@ export class LazyPairFastSampler {
       n.push(w);
     }
     const sin = Math.sqrt(Math.max(0, 1 - pairCos * pairCos));
-    if (sin > 0 && n[0] < 2) throw new RangeError(`the 2 inputs span 2 dimensions but the input dimension n₀ is ${n[0]}`);
+    if (sin > 0 && n[0] < 2)
+      throw new RangeError(`the 2 inputs span 2 dimensions but the input dimension n₀ is ${n[0]}`);
     let stored = 0;
     for (let l = 1; l < L; l++) stored += 10 * n[l] + 4 * n[l - 1];
-    if (stored > LAZY_MAX_STORED_VALUES) throw new RangeError(`network too large for the lazy sampler: about ${stored} stored values for depth ${L} and 2 inputs (limit ${LAZY_MAX_STORED_VALUES})`);
+    if (stored > LAZY_MAX_STORED_VALUES)
+      throw new RangeError(
+        `network too large for the lazy sampler: about ${stored} stored values for depth ${L} and 2 inputs (limit ${LAZY_MAX_STORED_VALUES})`,
+      );
     const ntkParam = net.parametrization === 'ntk';
-    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam) throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
+    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam)
+      throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
 
     this.depth = L;
     this.n = n;
@@ -223,11 +283,22 @@ export class LazyPairFastSampler {
     this.zeros = vec(maxW);
     this.wasm =
       PAIR_KERNEL.wasm && this.relu
-        ? wasmPairRelu({ widths: n, sd: this.sd, termW: this.termW, termB: this.termB, sdB: this.sdB, cos: pairCos, sin, tol2: TOL2 })
+        ? wasmPairRelu({
+            widths: n,
+            sd: this.sd,
+            termW: this.termW,
+            termB: this.termB,
+            sdB: this.sdB,
+            cos: pairCos,
+            sin,
+            tol2: TOL2,
+          })
         : null;
   }
 
-  /** Draws one network; Θ into theta, thetaTilde, thetaOff. RangeError when a value leaves float64 (as LazyNtkSampler). */
+  /**
+   * Draws one network; Θ into theta, thetaTilde, thetaOff. RangeError when a value leaves float64 (as LazyNtkSampler).
+   */
   sample(rng: Rng): void {
     const { n, relu, phi, dphi, sd, sdB, termW, termB, h, x, delta, bias, A1, A2, R, rho, nx, gram, sums, st } = this;
     const L = this.depth;
@@ -251,7 +322,8 @@ export class LazyPairFastSampler {
     gram[2] = this.cos;
     nx[0] = 1;
     for (let l = 1; l < L; l++) {
-      const nl = n[l], m = n[l - 1];
+      const nl = n[l],
+        m = n[l - 1];
       fillNormals(st, A1[l], nl, sd[l]);
       fillNormals(st, A2[l], nl, sd[l]);
       let c1: number, rh: number;
@@ -261,7 +333,8 @@ export class LazyPairFastSampler {
         rh = this.sin;
       } else {
         // u₁ = x_{l−1} (‖u₁‖ = nx), u₂ = x̃_{l−1} = c₁q₁ + ρq₂ with c₁ = ⟨u₁, u₂⟩/‖u₁‖
-        const nrm = nx[l - 1], inv = nrm > 0 ? 1 / nrm : 0;
+        const nrm = nx[l - 1],
+          inv = nrm > 0 ? 1 / nrm : 0;
         gram[3 * l] = forward(nl, nrm, A1[l], 0, A2[l], bias[l], h[l][0], x[l][0], null, relu, phi, sums);
         c1 = gram[3 * (l - 1) + 2] * inv;
         const r2 = remainder(m, x[l - 1][0], x[l - 1][1], c1 * inv, R[l]);
@@ -271,7 +344,8 @@ export class LazyPairFastSampler {
       gram[3 * l + 1] = forward(nl, c1, A1[l], rh, A2[l], bias[l], h[l][1], x[l][1], x[l][0], relu, phi, sums);
       gram[3 * l + 2] = sums[0];
       nx[l] = Math.sqrt(gram[3 * l]);
-      if (!(Number.isFinite(gram[3 * l]) && Number.isFinite(gram[3 * l + 1]))) this.overflow(`the forward signal ‖x_${l}‖²`);
+      if (!(Number.isFinite(gram[3 * l]) && Number.isFinite(gram[3 * l + 1])))
+        this.overflow(`the forward signal ‖x_${l}‖²`);
     }
     // output row W_L, drawn whole; δ_L = 1 for both inputs
     const mTop = n[L - 1];
@@ -281,7 +355,11 @@ export class LazyPairFastSampler {
     let tYY = termW[L] * gram[top + 1] + termB[L];
     let tXY = termW[L] * gram[top + 2] + termB[L];
     {
-      const hx = h[L - 1][0], hy = h[L - 1][1], dx = delta[L - 1][0], dy = delta[L - 1][1], w = this.wTop;
+      const hx = h[L - 1][0],
+        hy = h[L - 1][1],
+        dx = delta[L - 1][0],
+        dy = delta[L - 1][1],
+        w = this.wTop;
       for (let j = 0; j < mTop; j++) {
         dx[j] = (relu ? +(hx[j] > 0) : dphi(hx[j])) * w[j];
         dy[j] = (relu ? +(hy[j] > 0) : dphi(hy[j])) * w[j];
@@ -289,31 +367,67 @@ export class LazyPairFastSampler {
     }
     // backward, queries 3–4
     for (let l = L - 1; l >= 1; l--) {
-      const nl = n[l], dx = delta[l][0], dy = delta[l][1], d5 = this.d5;
+      const nl = n[l],
+        dx = delta[l][0],
+        dy = delta[l][1],
+        d5 = this.d5;
       dots5(nl, dx, dy, A1[l], A2[l], d5);
-      const dxx = d5[0], dyy = d5[1], dxy = d5[2];
+      const dxx = d5[0],
+        dyy = d5[1],
+        dxy = d5[2];
       const gi = 3 * (l - 1);
       tXX += dxx * (termW[l] * gram[gi] + termB[l]);
       tYY += dyy * (termW[l] * gram[gi + 1] + termB[l]);
       tXY += dxy * (termW[l] * gram[gi + 2] + termB[l]);
       if (!(Number.isFinite(tXX) && Number.isFinite(tYY))) this.overflow(`Θ (summed down to layer ${l})`);
       if (l === 1) break; // W₁ᵀδ₁ is never needed
-      const m = n[l - 1], s = sd[l];
-      const xPrev = x[l - 1][0], r = R[l];
-      const nrm = nx[l - 1], invNx = nrm > 0 ? 1 / nrm : 0, rh = rho[l], invRho = rh > 0 ? 1 / rh : 0;
-      const nd = Math.sqrt(dxx), invNd = nd > 0 ? 1 / nd : 0;
+      const m = n[l - 1],
+        s = sd[l];
+      const xPrev = x[l - 1][0],
+        r = R[l];
+      const nrm = nx[l - 1],
+        invNx = nrm > 0 ? 1 / nrm : 0,
+        rh = rho[l],
+        invRho = rh > 0 ? 1 / rh : 0;
+      const nd = Math.sqrt(dxx),
+        invNd = nd > 0 ? 1 / nd : 0;
       // query 3: C₁ = Wᵀp₁ = q₁(⟨A₁, p₁⟩ − s⟨q₁, g⟩) + q₂(⟨A₂, p₁⟩ − s⟨q₂, g⟩) + s·g
-      const a1p = d5[3] * invNd, a2p = d5[4] * invNd;
+      const a1p = d5[3] * invNd,
+        a2p = d5[4] * invNd;
       fillNormalsDot(st, this.g, m, xPrev, r, this.zeros, sums);
-      const k1 = (a1p - s * sums[0] * invNx) * invNx, k2 = (a2p - s * sums[1] * invRho) * invRho;
+      const k1 = (a1p - s * sums[0] * invNx) * invNx,
+        k2 = (a2p - s * sums[1] * invRho) * invRho;
       // query 4: δ̃_l = d₁p₁ + τp₂; Wᵀp₂ = q₁(⟨A₁, p₂⟩ − s⟨q₁, g‴⟩) + q₂(⟨A₂, p₂⟩ − s⟨q₂, g‴⟩) + s·g‴
       const d1 = dxy * invNd;
       const t2 = remainderDots(nl, dx, dy, d1 * invNd, this.t, A1[l], A2[l], sums);
-      const tau = t2 > TOL2 * dyy ? Math.sqrt(t2) : 0, invTau = tau > 0 ? 1 / tau : 0;
-      const a1q = sums[0] * invTau, a2q = sums[1] * invTau;
+      const tau = t2 > TOL2 * dyy ? Math.sqrt(t2) : 0,
+        invTau = tau > 0 ? 1 / tau : 0;
+      const a1q = sums[0] * invTau,
+        a2q = sums[1] * invTau;
       fillNormalsDot(st, this.g4, m, xPrev, r, this.zeros, sums);
-      const beta = tau * (a1q - s * sums[0] * invNx) * invNx, gamma = tau * (a2q - s * sums[1] * invRho) * invRho;
-      backwardPair(m, k1, k2, s, xPrev, r, this.g, this.g4, nd, d1, beta, gamma, tau * s, h[l - 1][0], h[l - 1][1], delta[l - 1][0], delta[l - 1][1], relu, dphi);
+      const beta = tau * (a1q - s * sums[0] * invNx) * invNx,
+        gamma = tau * (a2q - s * sums[1] * invRho) * invRho;
+      backwardPair(
+        m,
+        k1,
+        k2,
+        s,
+        xPrev,
+        r,
+        this.g,
+        this.g4,
+        nd,
+        d1,
+        beta,
+        gamma,
+        tau * s,
+        h[l - 1][0],
+        h[l - 1][1],
+        delta[l - 1][0],
+        delta[l - 1][1],
+        relu,
+        dphi,
+      );
     }
     this.theta = tXX;
     this.thetaTilde = tYY;
@@ -321,6 +435,8 @@ export class LazyPairFastSampler {
   }
 
   private overflow(what: string): never {
-    throw new RangeError(`${what} overflowed float64 (depth L = ${this.depth}): Θ is not representable at this depth and σ_w²`);
+    throw new RangeError(
+      `${what} overflowed float64 (depth L = ${this.depth}): Θ is not representable at this depth and σ_w²`,
+    );
   }
 }

@@ -10,7 +10,9 @@ const params = (p: Partial<MeasureParamsInput>) =>
 describe('runBlock', () => {
   it('is deterministic: the same (params, block) gives identical arrays, other blocks differ', () => {
     for (const p of [params({}), params({ method: 'dense', pairCos: 0.5 }), params({ sigmaB2: 0.1, pairCos: 0.5 })]) {
-      const a = runBlock(p, 3, 40), b = runBlock(p, 3, 40), c = runBlock(p, 4, 40);
+      const a = runBlock(p, 3, 40),
+        b = runBlock(p, 3, 40),
+        c = runBlock(p, 4, 40);
       expect(Array.from(a.theta)).toEqual(Array.from(b.theta));
       expect(a.thetaOff ? Array.from(a.thetaOff) : undefined).toEqual(b.thetaOff ? Array.from(b.thetaOff) : undefined);
       expect(Array.from(c.theta)).not.toEqual(Array.from(a.theta));
@@ -20,7 +22,9 @@ describe('runBlock', () => {
   it('routes: exact diagonal for σ_b² = 0 and one input (block b = stream b of the seed), lazy Gaussian otherwise, dense on request', () => {
     const p = params({});
     expect(routeOf(p)).toBe('exact-diagonal');
-    expect(Array.from(runBlock(p, 2, 25).theta)).toEqual(Array.from(sampleExactDiagonal(2, [20, ...new Array(9).fill(20)], 25, new Rng(7, 2))));
+    expect(Array.from(runBlock(p, 2, 25).theta)).toEqual(
+      Array.from(sampleExactDiagonal(2, [20, ...new Array(9).fill(20)], 25, new Rng(7, 2))),
+    );
     expect(routeOf(params({ sigmaB2: 0.5 }))).toBe('lazy-gaussian');
     expect(routeOf(params({ pairCos: 0.2 }))).toBe('lazy-gaussian');
     expect(routeOf(params({ method: 'dense' }))).toBe('dense');
@@ -40,7 +44,9 @@ describe('checkFeasible', () => {
   it('accepts ordinary measurements', () => {
     expect(checkFeasible(params({}))).toEqual({ ok: true });
     expect(checkFeasible(params({ method: 'dense', samples: 500 }))).toEqual({ ok: true });
-    expect(checkFeasible(params({ sigmaW2: 4, depth: 900, width: 1000, inputDim: 1000, samples: 10_000 }))).toEqual({ ok: true }); // E[Θ] ≈ 1e276
+    expect(checkFeasible(params({ sigmaW2: 4, depth: 900, width: 1000, inputDim: 1000, samples: 10_000 }))).toEqual({
+      ok: true,
+    }); // E[Θ] ≈ 1e276
   });
 
   it('refuses exact runs whose Θ leaves float64, saying so', () => {

@@ -36,7 +36,11 @@ export function widthsOf(params: Pick<MeasureParams, 'depth' | 'width' | 'inputD
 }
 
 /** Samples `count` networks of block `block`: θ(x, x), and θ(x, x̃) when params.pairCos is set. */
-export function runBlock(params: MeasureParams, block: number, count: number): { theta: Float64Array; thetaOff?: Float64Array } {
+export function runBlock(
+  params: MeasureParams,
+  block: number,
+  count: number,
+): { theta: Float64Array; thetaOff?: Float64Array } {
   if (!Number.isInteger(block) || block < 0) throw new RangeError(`block must be an integer ≥ 0 (got ${block})`);
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be an integer ≥ 0 (got ${count})`);
   const rng = new Rng(params.seed, block);
@@ -106,18 +110,35 @@ export function checkFeasible(params: MeasureParams): { ok: true } | { ok: false
   }
   const inputs = params.pairCos === undefined ? 1 : 2;
   if (route === 'lazy-gaussian') {
-    let units = 0, stored = 0;
+    let units = 0,
+      stored = 0;
     for (let l = 1; l <= L; l++) {
       const nOut = l < L ? widths[l] : 1;
       units += nOut;
       stored += inputs * (2 * (l === 1 ? inputs : widths[l - 1]) + 4 * nOut);
     }
     if (stored > LAZY_MAX_STORED_VALUES)
-      return { ok: false, reason: `network too large for the lazy sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})` };
-    return tooSlow(N * inputs * units * LAZY_SECONDS_PER_UNIT, `sampling ${N} networks (lazy Gaussian, ${inputs} input${inputs > 1 ? 's' : ''})`) ?? { ok: true };
+      return {
+        ok: false,
+        reason: `network too large for the lazy sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})`,
+      };
+    return (
+      tooSlow(
+        N * inputs * units * LAZY_SECONDS_PER_UNIT,
+        `sampling ${N} networks (lazy Gaussian, ${inputs} input${inputs > 1 ? 's' : ''})`,
+      ) ?? { ok: true }
+    );
   }
   const cost = denseCost(widths, inputs);
   if (cost.bytes > FEASIBILITY_LIMITS.maxBytes)
-    return { ok: false, reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'` };
-  return tooSlow((N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND, `materializing ${N} dense networks (${cost.flopsPerNetwork.toExponential(1)} flops each)`) ?? { ok: true };
+    return {
+      ok: false,
+      reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'`,
+    };
+  return (
+    tooSlow(
+      (N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND,
+      `materializing ${N} dense networks (${cost.flopsPerNetwork.toExponential(1)} flops each)`,
+    ) ?? { ok: true }
+  );
 }

@@ -5,7 +5,12 @@ import { BLOCK_ARRAYS, type BlockArrays, type PoolWork } from './pool-work';
 import { runBlock as samplerRunBlock } from './sample-block';
 import { runGdStepBlock } from './gd-step-block';
 import { runSpectrumBlock } from './spectrum-block';
-import { BOOTSTRAP_CHUNK_REPLICATES, BOOTSTRAP_MAX_N, bootstrapChunkRng, dispersionBootstrapChunk } from '../../src-shared/stats/summary';
+import {
+  BOOTSTRAP_CHUNK_REPLICATES,
+  BOOTSTRAP_MAX_N,
+  bootstrapChunkRng,
+  dispersionBootstrapChunk,
+} from '../../src-shared/stats/summary';
 import { rngWords, wasmKernels } from './wasm/kernels';
 
 /** main → worker: run block `block` (`count` networks) of a job; `task` is echoed back. */
@@ -54,7 +59,8 @@ function ownBuffer(a: Float64Array): Float64Array {
  * it loads (bit-identical); on an error code the JavaScript reruns the chunk and throws its own message.
  */
 function runBootstrapChunk(values: Float64Array, seed: number, chunk: number, count: number): BlockArrays {
-  if (count !== BOOTSTRAP_CHUNK_REPLICATES) throw new RangeError(`bootstrap chunks hold ${BOOTSTRAP_CHUNK_REPLICATES} replicates (asked for ${count})`);
+  if (count !== BOOTSTRAP_CHUNK_REPLICATES)
+    throw new RangeError(`bootstrap chunks hold ${BOOTSTRAP_CHUNK_REPLICATES} replicates (asked for ${count})`);
   const kernels = wasmKernels();
   if (kernels && values.length >= 3 && values.length <= BOOTSTRAP_MAX_N) {
     const words = rngWords(bootstrapChunkRng(seed, chunk));

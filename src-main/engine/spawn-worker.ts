@@ -29,7 +29,9 @@ let tsxApiUrl: string | undefined;
 function tsxEsmApiUrl(): string {
   if (tsxApiUrl) return tsxApiUrl;
   const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports?: Record<string, { import?: { default?: string } }>;
+  };
   const rel = pkg.exports?.['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
   tsxApiUrl = pathToFileURL(join(dirname(pkgPath), rel)).href;
   return tsxApiUrl;

@@ -1,5 +1,6 @@
 // What a sampling worker runs for an NTK-spectrum measurement (seed 001 Fig. 1): one block of networks, each
-// sampled exactly by the lazy-Gaussian sampler (docs/lazy-gaussian.md) on m inputs with ‖x‖² = n₀ = M and pairwise cosine c, in
+// sampled exactly by the lazy-Gaussian sampler (docs/lazy-gaussian.md) on m inputs with ‖x‖² = n₀ = M and pairwise
+// cosine c, in
 // NTK parametrization; per network the largest eigenvalue of its m×m Θ and the mean of the other m − 1 (the bulk).
 // Block b uses new Rng(seed, b) like every pool job. Networks whose Θ leaves float64 fail the block with the reason.
 import { equicorrelatedGram, symmetricEigenvalues } from '../../src-shared/theory/meanfield/spectrum';
@@ -13,9 +14,14 @@ export function runSpectrumBlock(p: SpectrumWork, block: number, count: number):
   const m = p.inputs;
   const widths = new Array<number>(p.depth).fill(p.width); // n₀ = M
   // ‖x‖² = n₀ (O(1) coordinates, seed 001's convention): the first layer's covariance is σ_w²C + σ_b²
-  const sampler = new LazyNtkSampler({ sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, widths, activation: p.activation, parametrization: 'ntk' }, equicorrelatedGram(m, p.width, p.inputCos * p.width));
+  const sampler = new LazyNtkSampler(
+    { sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, widths, activation: p.activation, parametrization: 'ntk' },
+    equicorrelatedGram(m, p.width, p.inputCos * p.width),
+  );
   const rng = new Rng(p.seed, block);
-  const theta = new Float64Array(count), lambdaMax = new Float64Array(count), bulk = new Float64Array(count);
+  const theta = new Float64Array(count),
+    lambdaMax = new Float64Array(count),
+    bulk = new Float64Array(count);
   const K = new Float64Array(m * m);
   for (let s = 0; s < count; s++) {
     sampler.sample(rng, K);

@@ -8,10 +8,15 @@ export const FIXTURE_THROW_SEED = 13; // block 2 throws
 export const FIXTURE_EXIT_SEED = 14; // block 1 ends the worker thread with exit code 3
 export const FIXTURE_UNCAUGHT_SEED = 15; // block 0 returns shared memory, which the worker's postMessage cannot transfer
 
-export function runBlock(params: MeasureParams, block: number, count: number): { theta: Float64Array; thetaOff?: Float64Array } {
+export function runBlock(
+  params: MeasureParams,
+  block: number,
+  count: number,
+): { theta: Float64Array; thetaOff?: Float64Array } {
   if (params.seed === FIXTURE_THROW_SEED && block === 2) throw new Error('deliberate failure in block 2');
   if (params.seed === FIXTURE_EXIT_SEED && block === 1) process.exit(3);
-  if (params.seed === FIXTURE_UNCAUGHT_SEED && block === 0) return { theta: new Float64Array(new SharedArrayBuffer(8 * count)) };
+  if (params.seed === FIXTURE_UNCAUGHT_SEED && block === 0)
+    return { theta: new Float64Array(new SharedArrayBuffer(8 * count)) };
   // blocks take 0.5, 1 or 1.5 × sigmaB2 seconds, so with several workers they finish out of order
   const sleepMs = params.sigmaB2 * 1000 * (1 + ((block * 7) % 3)) * 0.5;
   if (sleepMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureParamsSchema, type MeasureParams } from '../../src-shared/contract/measure';
-import { FIXTURE_EXIT_SEED, FIXTURE_THROW_SEED, FIXTURE_UNCAUGHT_SEED, runBlock as fixtureRunBlock } from './worker-pool.fixture';
+import {
+  FIXTURE_EXIT_SEED,
+  FIXTURE_THROW_SEED,
+  FIXTURE_UNCAUGHT_SEED,
+  runBlock as fixtureRunBlock,
+} from './worker-pool.fixture';
 import { blockCounts, defaultWorkerEntry, PoolJobError, WorkerPool, type BlockOutput } from './worker-pool';
 
 const fixture = new URL('./worker-pool.fixture.ts', import.meta.url);
@@ -25,7 +30,11 @@ function params(over: Partial<MeasureParams> = {}): MeasureParams {
 }
 
 /** Run a job and concatenate its blocks, checking they arrive in order. */
-async function collect(p: WorkerPool, prm: MeasureParams, signal?: AbortSignal): Promise<{ theta: number[]; thetaOff: number[]; calls: number }> {
+async function collect(
+  p: WorkerPool,
+  prm: MeasureParams,
+  signal?: AbortSignal,
+): Promise<{ theta: number[]; thetaOff: number[]; calls: number }> {
   const theta: number[] = [];
   const thetaOff: number[] = [];
   let nextBlock = 0;
@@ -65,7 +74,8 @@ describe('WorkerPool', () => {
   });
 
   it('merges blocks in block order: 1 and 2 workers give the samples of running each block in-process', async () => {
-    const prm = params({ pairCos: 0.3, sigmaB2: 0.04, samples: 120 }); // blocks sleep 20, 40 or 60 ms: they finish out of order
+    // blocks sleep 20, 40 or 60 ms: they finish out of order
+    const prm = params({ pairCos: 0.3, sigmaB2: 0.04, samples: 120 });
     const [one, two] = await Promise.all([collect(p1, prm), collect(p2, prm)]);
     expect(two.calls).toBeLessThan(8); // some block waited for an earlier one, so blocks really were reordered
     const expected: number[] = [];
@@ -99,7 +109,9 @@ describe('WorkerPool', () => {
     expect((err as PoolJobError).code).toBe('failed');
     expect((err as Error).message).toMatch(/crashed on block 1: the worker exited with code 3/);
     const got = await healthy;
-    const direct = blockCounts(300, 16).flatMap((count, block) => [...fixtureRunBlock(params({ seed: 9, samples: 300 }), block, count).theta]);
+    const direct = blockCounts(300, 16).flatMap((count, block) => [
+      ...fixtureRunBlock(params({ seed: 9, samples: 300 }), block, count).theta,
+    ]);
     expect(got.theta).toEqual(direct);
     expect(p.liveWorkers).toBeLessThanOrEqual(2);
     const after = await collect(p, params({ seed: 10, samples: 64 }));
@@ -118,7 +130,8 @@ describe('WorkerPool', () => {
     const p = p1;
     await p.warm();
     const ctl = new AbortController();
-    const slow = p.run(params({ sigmaB2: 5, samples: 64 }), { signal: ctl.signal }).catch((e: unknown) => e); // 5 s per block
+    // 5 s per block
+    const slow = p.run(params({ sigmaB2: 5, samples: 64 }), { signal: ctl.signal }).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
     ctl.abort();
@@ -132,7 +145,11 @@ describe('WorkerPool', () => {
   });
 
   it('a sampler that cannot load fails the job with the reason instead of retrying forever', async () => {
-    const p = new WorkerPool({ workers: 2, blockModule: new URL('./no-such-block-module.ts', import.meta.url), blockSize: 16 });
+    const p = new WorkerPool({
+      workers: 2,
+      blockModule: new URL('./no-such-block-module.ts', import.meta.url),
+      blockSize: 16,
+    });
     pools.push(p);
     const err = await p.run(params()).catch((e: unknown) => e);
     expect((err as PoolJobError).code).toBe('failed');

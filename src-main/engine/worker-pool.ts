@@ -10,7 +10,10 @@ import { BLOCK_SIZE } from './sample-block';
 import { spawnWorker as spawnThread, toUrl, workerEntryNear } from './spawn-worker';
 import type { BlockReply, BlockRequest, SampleWorkerData } from './sample-worker';
 
-/** Θ samples of one block: theta[j] = Θ(x, x) of network j; thetaOff[j] = Θ(x, x̃) when an input pair was asked for; after-step arrays for gd-step work. */
+/**
+ * Θ samples of one block: theta[j] = Θ(x, x) of network j; thetaOff[j] = Θ(x, x̃) when an input pair was asked for;
+ * after-step arrays for gd-step work.
+ */
 export type BlockOutput = BlockArrays;
 
 export interface WorkerPoolOptions {
@@ -48,8 +51,10 @@ export class PoolJobError extends Error {
 
 /** Sizes of the blocks a job of `samples` networks is split into. */
 export function blockCounts(samples: number, blockSize: number): number[] {
-  if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`samples must be an integer ≥ 1 (got ${samples})`);
-  if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`blockSize must be an integer ≥ 1 (got ${blockSize})`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new RangeError(`samples must be an integer ≥ 1 (got ${samples})`);
+  if (!Number.isInteger(blockSize) || blockSize < 1)
+    throw new RangeError(`blockSize must be an integer ≥ 1 (got ${blockSize})`);
   const counts: number[] = [];
   for (let start = 0; start < samples; start += blockSize) counts.push(Math.min(blockSize, samples - start));
   return counts;
@@ -116,7 +121,8 @@ export class WorkerPool {
 
   constructor(opts: WorkerPoolOptions = {}) {
     const size = opts.workers ?? availableParallelism();
-    if (!Number.isInteger(size) || size < 1 || size > 256) throw new RangeError(`workers must be an integer in 1–256 (got ${String(opts.workers)})`);
+    if (!Number.isInteger(size) || size < 1 || size > 256)
+      throw new RangeError(`workers must be an integer in 1–256 (got ${String(opts.workers)})`);
     this.size = size;
     this.blockSize = opts.blockSize ?? BLOCK_SIZE;
     blockCounts(1, this.blockSize); // validates blockSize
@@ -139,7 +145,10 @@ export class WorkerPool {
     const work: PoolWork = 'kind' in job ? job : { kind: 'measure', params: job };
     let counts: number[];
     try {
-      counts = work.kind === 'bootstrap' ? blockCounts(work.params.replicates, work.params.chunk) : blockCounts(workSamples(work), this.blockSize);
+      counts =
+        work.kind === 'bootstrap'
+          ? blockCounts(work.params.replicates, work.params.chunk)
+          : blockCounts(workSamples(work), this.blockSize);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -202,7 +211,13 @@ export class WorkerPool {
       const task: Task = { id: ++this.taskSeq, job, block: job.next++, startedAt: performance.now() };
       slot.task = task;
       slot.worker.ref();
-      const req: BlockRequest = { type: 'run', task: task.id, work: job.work, block: task.block, count: job.counts[task.block] };
+      const req: BlockRequest = {
+        type: 'run',
+        task: task.id,
+        work: job.work,
+        block: task.block,
+        count: job.counts[task.block],
+      };
       slot.worker.postMessage(req);
     }
     let pending = 0;
@@ -258,7 +273,8 @@ export class WorkerPool {
     slot.worker.unref(); // an idle pool must not keep the process alive
     const job = task.job;
     if (!job.settled) {
-      if (reply.type === 'error') this.stop(job, new PoolJobError('failed', `sampler failed on block ${task.block}: ${reply.message}`));
+      if (reply.type === 'error')
+        this.stop(job, new PoolJobError('failed', `sampler failed on block ${task.block}: ${reply.message}`));
       else {
         const out: BlockOutput = { theta: reply.theta };
         for (const key of BLOCK_ARRAYS) if (reply[key] !== undefined) out[key] = reply[key];
@@ -312,11 +328,13 @@ export class WorkerPool {
       this.startupFailures++;
       // nobody can run blocks: fail what waits instead of retrying forever (the next run() tries afresh)
       if (!this.slots.some((s) => s.ready)) {
-        for (const job of [...this.jobs]) this.stop(job, new PoolJobError('failed', `sampler worker failed to start: ${why}`));
+        for (const job of [...this.jobs])
+          this.stop(job, new PoolJobError('failed', `sampler worker failed to start: ${why}`));
         this.startupFailures = 0;
       }
     }
-    if (task && !task.job.settled) this.stop(task.job, new PoolJobError('failed', `sampler worker crashed on block ${task.block}: ${why}`));
+    if (task && !task.job.settled)
+      this.stop(task.job, new PoolJobError('failed', `sampler worker crashed on block ${task.block}: ${why}`));
     this.pump(); // replacements start on demand
   }
 
@@ -354,10 +372,13 @@ export class WorkerPool {
       }
     }
     if (recheckIn < Infinity && !this.reapTimer) {
-      this.reapTimer = setTimeout(() => {
-        this.reapTimer = undefined;
-        this.pump();
-      }, Math.max(1, recheckIn));
+      this.reapTimer = setTimeout(
+        () => {
+          this.reapTimer = undefined;
+          this.pump();
+        },
+        Math.max(1, recheckIn),
+      );
       this.reapTimer.unref();
     }
   }

@@ -1,6 +1,14 @@
 // One client of the lab service: validates each request, answers it exactly once, and streams its jobs' events.
 // Jobs on the same channel supersede each other (the cursor's old job is cancelled when it moves).
-import { requestSchema, type JobOutput, type JobSpec, type LabError, type LabInfo, type Request, type ServerMessage } from '../../src-shared/contract/messages';
+import {
+  requestSchema,
+  type JobOutput,
+  type JobSpec,
+  type LabError,
+  type LabInfo,
+  type Request,
+  type ServerMessage,
+} from '../../src-shared/contract/messages';
 import { describeZodError } from '../../src-shared/params';
 import { PauseControl } from '../tf/tf-host';
 import { LabServiceError, toLabError } from './lab-error';
@@ -16,7 +24,12 @@ export interface LabConnection {
 export interface ConnectionHost {
   /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
   checkJob(job: JobSpec): void;
-  runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal: AbortSignal, pause: PauseControl): Promise<JobOutput>;
+  runJob(
+    job: JobSpec,
+    onProgress: (o: JobOutput) => void,
+    signal: AbortSignal,
+    pause: PauseControl,
+  ): Promise<JobOutput>;
   info(transport: LabInfo['transport']): LabInfo;
   nextJobId(): string;
 }
@@ -66,7 +79,8 @@ export class LabConnectionImpl implements LabConnection {
         }
       }
       const parsed = requestSchema.safeParse(value);
-      if (!parsed.success) return this.fail(idOf(value), 'bad-request', `invalid request: ${describeZodError(parsed.error)}`);
+      if (!parsed.success)
+        return this.fail(idOf(value), 'bad-request', `invalid request: ${describeZodError(parsed.error)}`);
       this.dispatch(parsed.data);
     } catch (err) {
       this.fail(idOf(value), 'internal', err instanceof Error ? err.message : String(err));
@@ -97,11 +111,17 @@ export class LabConnectionImpl implements LabConnection {
         return this.start(req.id, req.job, req.channel, 'job');
       case 'job.pause': {
         const entry = this.jobs.get(req.jobId);
-        // training runs pause (the TF worker waits at the next step); sampling jobs are cheap to cancel and restart, and
+        // training runs pause (the TF worker waits at the next step); sampling jobs are cheap to cancel and restart,
+        // and
         // a trainability sweep pauses by cancel + resume from its store
         const supported = entry?.kind === 'train-dynamics' || entry?.kind === 'lr-sweep';
         if (entry && supported) entry.pause.set(req.paused);
-        return this.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, paused: supported ? req.paused : false, supported } });
+        return this.send({
+          kind: 'response',
+          id: req.id,
+          ok: true,
+          result: { jobId: req.jobId, paused: supported ? req.paused : false, supported },
+        });
       }
     }
   }
@@ -117,16 +137,31 @@ export class LabConnectionImpl implements LabConnection {
     const previous = channel === undefined ? undefined : this.channels.get(channel);
     if (previous !== undefined) this.cancel(previous, `superseded by ${jobId} on channel ${JSON.stringify(channel)}`);
     if (this.jobs.size >= MAX_JOBS_PER_CONNECTION) {
-      return this.fail(requestId, 'busy', `too many running jobs (${MAX_JOBS_PER_CONNECTION}); cancel one or start jobs on a channel`);
+      return this.fail(
+        requestId,
+        'busy',
+        `too many running jobs (${MAX_JOBS_PER_CONNECTION}); cancel one or start jobs on a channel`,
+      );
     }
-    const entry: JobEntry = { controller: new AbortController(), pause: new PauseControl(), kind: job.kind, channel, style };
+    const entry: JobEntry = {
+      controller: new AbortController(),
+      pause: new PauseControl(),
+      kind: job.kind,
+      channel,
+      style,
+    };
     this.jobs.set(jobId, entry);
     if (channel !== undefined) this.channels.set(channel, jobId);
     this.send({ kind: 'response', id: requestId, ok: true, result: { jobId } });
 
     const live = (): boolean => this.jobs.get(jobId) === entry;
     this.host
-      .runJob(job, (output) => live() && this.sendOutput(jobId, entry, 'progress', output), entry.controller.signal, entry.pause)
+      .runJob(
+        job,
+        (output) => live() && this.sendOutput(jobId, entry, 'progress', output),
+        entry.controller.signal,
+        entry.pause,
+      )
       .then(
         (output) => {
           if (!live()) return;

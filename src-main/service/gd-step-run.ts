@@ -18,7 +18,10 @@ const BOOTSTRAP_STREAM = 0x6d57_b007;
 function gdStepBackend(params: GdStepParams): string {
   if (params.method === 'dense') return poolBackend('dense');
   if (params.pairCos !== undefined) return poolBackend('lazy-gaussian');
-  return poolBackend('gd-step-one-input', gdStepReluKernel(params.activation === 'relu', params.depth) ? kernelEngine() : 'JavaScript');
+  return poolBackend(
+    'gd-step-one-input',
+    gdStepReluKernel(params.activation === 'relu', params.depth) ? kernelEngine() : 'JavaScript',
+  );
 }
 
 /** Estimates or SEs that left float64 are refused with what is known, never sent as NaN/Infinity. */
@@ -26,7 +29,10 @@ function beyondFloat64(what: string, c: RelativeChange): void {
   for (const e of [c.relativeChange, c.absRelativeChange]) {
     if (Number.isFinite(e.estimate) && Number.isFinite(e.stderr)) continue;
     const est = Number.isFinite(e.estimate) ? `≈ ${e.estimate.toPrecision(3)}` : 'beyond float64';
-    throw new LabServiceError('failed', `${what} is ${est} and its standard error is beyond float64: a few networks dominate every mean; lower η, σ_w² or the depth`);
+    throw new LabServiceError(
+      'failed',
+      `${what} is ${est} and its standard error is beyond float64: a few networks dominate every mean; lower η, σ_w² or the depth`,
+    );
   }
 }
 
@@ -48,7 +54,13 @@ export interface GdStepData {
 }
 
 /** The GdStepResult of the data so far: delta-method SEs while streaming, paired bootstrap for the final one. */
-export function gdStepResult(params: GdStepParams, data: GdStepData, done: boolean, seconds: number, backend: string): GdStepResult {
+export function gdStepResult(
+  params: GdStepParams,
+  data: GdStepData,
+  done: boolean,
+  seconds: number,
+  backend: string,
+): GdStepResult {
   const { count: finite, diverged } = data;
   const n = params.samples;
   if (finite < 3) {
@@ -59,7 +71,11 @@ export function gdStepResult(params: GdStepParams, data: GdStepData, done: boole
   }
   const boot = done && finite <= BOOTSTRAP_MAX_N;
   const change = (before: Float64Array, after: Float64Array, stream: number): RelativeChange =>
-    relativeChange(before.subarray(0, finite), after.subarray(0, finite), boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {});
+    relativeChange(
+      before.subarray(0, finite),
+      after.subarray(0, finite),
+      boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {},
+    );
   const diag = change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM);
   beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
   const r: GdStepResult = {
@@ -86,7 +102,8 @@ export function gdStepResult(params: GdStepParams, data: GdStepData, done: boole
     done,
   };
   if (params.pairCos !== undefined) {
-    if (!data.thetaOff || !data.thetaOffAfter) throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
+    if (!data.thetaOff || !data.thetaOffAfter)
+      throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
     r.pairCos = params.pairCos;
     const off = change(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1);
     beyondFloat64('E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', off);
@@ -96,17 +113,29 @@ export function gdStepResult(params: GdStepParams, data: GdStepData, done: boole
 }
 
 /** Summaries can fail (too few finite networks, values beyond float64): say why as a LabServiceError. */
-export function finalGdStepResult(params: GdStepParams, data: GdStepData, seconds: number, backend: string): GdStepResult {
+export function finalGdStepResult(
+  params: GdStepParams,
+  data: GdStepData,
+  seconds: number,
+  backend: string,
+): GdStepResult {
   try {
     return gdStepResult(params, data, true, seconds, backend);
   } catch (err) {
     if (err instanceof LabServiceError) throw err;
-    throw new LabServiceError('failed', `summarizing ${data.count} GD steps failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new LabServiceError(
+      'failed',
+      `summarizing ${data.count} GD steps failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
 /** The experiment on the sampling pool (exact sampler, or dense float64 typed arrays). */
-export async function runGdStep(pool: WorkerPool, params: GdStepParams, opts: GdStepRunOptions = {}): Promise<GdStepResult> {
+export async function runGdStep(
+  pool: WorkerPool,
+  params: GdStepParams,
+  opts: GdStepRunOptions = {},
+): Promise<GdStepResult> {
   const start = performance.now();
   const { onProgress, signal } = opts;
   const interval = opts.progressIntervalMs ?? 50;
@@ -127,7 +156,8 @@ export async function runGdStep(pool: WorkerPool, params: GdStepParams, opts: Gd
   const onBlocks = (blocks: BlockOutput[]): void => {
     if (progressError) throw progressError;
     for (const b of blocks) {
-      if (!b.thetaAfter || (pair && (!b.thetaOff || !b.thetaOffAfter))) throw new Error('the GD-step sampler returned incomplete arrays');
+      if (!b.thetaAfter || (pair && (!b.thetaOff || !b.thetaOffAfter)))
+        throw new Error('the GD-step sampler returned incomplete arrays');
       data.theta.set(b.theta, data.count);
       data.thetaAfter.set(b.thetaAfter, data.count);
       if (pair) {
@@ -137,7 +167,8 @@ export async function runGdStep(pool: WorkerPool, params: GdStepParams, opts: Gd
       data.count += b.theta.length;
       data.diverged += b.diverged ?? 0;
     }
-    if (!onProgress || data.count + data.diverged === n || data.count < 3 || performance.now() - lastEmit < interval) return;
+    if (!onProgress || data.count + data.diverged === n || data.count < 3 || performance.now() - lastEmit < interval)
+      return;
     try {
       onProgress(gdStepResult(params, data, false, (performance.now() - start) / 1000, backend));
       lastEmit = performance.now();

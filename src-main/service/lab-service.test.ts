@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { serverMessageSchema, type LabEvent, type Response, type ServerMessage } from '../../src-shared/contract/messages';
+import {
+  serverMessageSchema,
+  type LabEvent,
+  type Response,
+  type ServerMessage,
+} from '../../src-shared/contract/messages';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import { FIXTURE_EXIT_SEED } from '../engine/worker-pool.fixture';
 import { BACKEND, LabService, LabServiceError, type LabConnection } from './lab-service';
@@ -33,7 +38,8 @@ class Client {
     for (;;) {
       const found = this.messages.find(pred);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(this.messages.map((m) => ('event' in m ? m.event : m.id)))}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out; got ${JSON.stringify(this.messages.map((m) => ('event' in m ? m.event : m.id)))}`);
       await new Promise<void>((r) => {
         this.waiters.push(r);
         setTimeout(r, 100);
@@ -72,8 +78,16 @@ describe('LabService requests', () => {
       ['{not json', '?', /malformed JSON/],
       [{ kind: 'request', id: 'u1', method: 'measure.explode' }, 'u1', /method/],
       [{ kind: 'request', method: 'lab.info' }, '?', /id/],
-      [{ kind: 'request', id: 'w1', method: 'measure.start', params: { ...small, width: 'NaN' } }, 'w1', /params\.width: width \(M\) must be a number/],
-      [{ kind: 'request', id: 'd1', method: 'measure.start', params: { ...small, depth: -3 } }, 'd1', /params\.depth: depth \(L\) must be ≥ 1/],
+      [
+        { kind: 'request', id: 'w1', method: 'measure.start', params: { ...small, width: 'NaN' } },
+        'w1',
+        /params\.width: width \(M\) must be a number/,
+      ],
+      [
+        { kind: 'request', id: 'd1', method: 'measure.start', params: { ...small, depth: -3 } },
+        'd1',
+        /params\.depth: depth \(L\) must be ≥ 1/,
+      ],
       [{ kind: 'request', id: 'x'.repeat(65), method: 'lab.info' }, '?', /id/],
     ];
     for (const [raw, id, message] of bad) {
@@ -86,18 +100,31 @@ describe('LabService requests', () => {
     }
     c.connection.handle({ kind: 'request', id: 'i1', method: 'lab.info' });
     const info = await c.response('i1');
-    expect(info.ok && info.result).toMatchObject({ backend: BACKEND, workers: 2, transport: 'in-process', contractVersion: 1 });
+    expect(info.ok && info.result).toMatchObject({
+      backend: BACKEND,
+      workers: 2,
+      transport: 'in-process',
+      contractVersion: 1,
+    });
   });
 
   it('refuses what the sampler cannot do and what the summary cannot summarize', async () => {
     const c = new Client(svc);
     // (σ_w²/2)^L = 8^100000: Θ leaves float64 (the sampler's checkFeasible says so)
-    c.connection.handle({ kind: 'request', id: 'r1', method: 'measure.start', params: { ...small, sigmaW2: 16, depth: 100_000 } });
+    c.connection.handle({
+      kind: 'request',
+      id: 'r1',
+      method: 'measure.start',
+      params: { ...small, sigmaW2: 16, depth: 100_000 },
+    });
     const refused = await c.response('r1');
     expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } });
     if (!refused.ok) expect(refused.error.message).toMatch(/float64/);
     c.connection.handle({ kind: 'request', id: 'r2', method: 'measure.start', params: { ...small, samples: 2 } });
-    expect(await c.response('r2')).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/≥ 3/) } });
+    expect(await c.response('r2')).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringMatching(/≥ 3/) },
+    });
     expect(c.messages.filter((m) => m.kind === 'event')).toEqual([]); // no job was started
     await expect(svc.measure({ ...small, sigmaW2: 16, depth: 100_000 })).rejects.toMatchObject({ code: 'refused' });
   });
@@ -119,7 +146,16 @@ describe('LabService requests', () => {
       prev = p.result.samples;
     }
     if (done.event !== 'measure.done') throw new Error('unreachable');
-    expect(done.result).toMatchObject({ done: true, samples: 100, samplesRequested: 100, sigmaW2: 2, depth: 10, width: 20, seed: 3, method: 'exact' });
+    expect(done.result).toMatchObject({
+      done: true,
+      samples: 100,
+      samplesRequested: 100,
+      sigmaW2: 2,
+      depth: 10,
+      width: 20,
+      seed: 3,
+      method: 'exact',
+    });
   });
 
   it('measure() validates, reports progress and resolves the final result', async () => {
@@ -176,7 +212,8 @@ describe('LabService jobs (fixture sampler)', () => {
     const crashing = await c.start('h2', { ...small, seed: FIXTURE_EXIT_SEED });
     const err = await c.event(crashing, 'measure.error');
     expect(err).toMatchObject({ error: { code: 'failed' } });
-    if (err.event === 'measure.error') expect(err.error.message).toMatch(/crashed on block 1: the worker exited with code 3/);
+    if (err.event === 'measure.error')
+      expect(err.error.message).toMatch(/crashed on block 1: the worker exited with code 3/);
     const done = await c.event(healthy, 'measure.done');
     expect(done.event === 'measure.done' && done.result.samples).toBe(80);
     const again = await c.start('h3', { ...small, samples: 16 });
@@ -234,11 +271,18 @@ describe('LabService: first-GD-step jobs (job.start)', () => {
   it('answers bad parameters with bad-request and an unaffordable dense run with refused', async () => {
     const svc = service({ workers: 1 });
     const c = new Client(svc);
-    c.connection.handle({ kind: 'request', id: 'b1', method: 'job.start', job: { kind: 'gd-step', params: { ...gd, lr: -1 } } });
+    c.connection.handle({
+      kind: 'request',
+      id: 'b1',
+      method: 'job.start',
+      job: { kind: 'gd-step', params: { ...gd, lr: -1 } },
+    });
     const bad = await c.response('b1');
     expect(bad.ok === false && bad.error.code).toBe('bad-request');
     await expect(svc.gdStep({ ...gd, lr: Number.NaN })).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(svc.gdStep({ ...gd, method: 'dense', width: 5000, depth: 400, samples: 100000 })).rejects.toMatchObject({ code: 'refused' });
+    await expect(
+      svc.gdStep({ ...gd, method: 'dense', width: 5000, depth: 400, samples: 100000 }),
+    ).rejects.toMatchObject({ code: 'refused' });
   });
 
   it('steps that leave float64 are counted and refused with a reason, never sent as NaN', async () => {
@@ -252,7 +296,9 @@ describe('LabService: first-GD-step jobs (job.start)', () => {
     expect((err as LabServiceError).code).toBe('failed');
     expect((err as LabServiceError).message).toMatch(/beyond float64|overflowed/);
     // all but a handful overflow: said with the count
-    await expect(svc.gdStep({ ...gd, sigmaW2: 3, depth: 40, lr: 1e6, target: 1e6 })).rejects.toThrow(/of 600 networks took a finite step/);
+    await expect(svc.gdStep({ ...gd, sigmaW2: 3, depth: 40, lr: 1e6, target: 1e6 })).rejects.toThrow(
+      /of 600 networks took a finite step/,
+    );
   });
 });
 
@@ -277,26 +323,69 @@ describe('LabService: the TensorFlow.js engine', () => {
 
   it("runs method 'dense' on tfjs when told to, with E[Θ] matching theory within SE and the backend named", async () => {
     const svc = service({ workers: 1, denseEngine: 'tfjs', tfBackend: 'wasm' });
-    const p = { sigmaW2: 2, depth: 5, width: 24, inputDim: 24, samples: 3000, seed: 9, method: 'dense' } satisfies MeasureParamsInput;
+    const p = {
+      sigmaW2: 2,
+      depth: 5,
+      width: 24,
+      inputDim: 24,
+      samples: 3000,
+      seed: 9,
+      method: 'dense',
+    } satisfies MeasureParamsInput;
     const r = await svc.measure(p);
     expect(r.backend).toMatch(/^tfjs wasm/);
     // seed 004 eq. (11)–(12) at the EOC with n₀ = M: E[Θ] = L + L = 10 (σ_b = 0, ‖x‖ = 1)
     expect(Math.abs(r.meanTheta.estimate - 10)).toBeLessThan(4 * r.meanTheta.stderr);
-    const g = await svc.gdStep({ sigmaW2: 2, depth: 5, width: 24, inputDim: 24, lr: 0.02, samples: 2000, seed: 4, method: 'dense' });
+    const g = await svc.gdStep({
+      sigmaW2: 2,
+      depth: 5,
+      width: 24,
+      inputDim: 24,
+      lr: 0.02,
+      samples: 2000,
+      seed: 4,
+      method: 'dense',
+    });
     expect(g.backend).toMatch(/^tfjs wasm/);
-    const ref = await svc.gdStep({ sigmaW2: 2, depth: 5, width: 24, inputDim: 24, lr: 0.02, samples: 2000, seed: 5, method: 'exact' });
-    const z = (g.relativeChange.estimate - ref.relativeChange.estimate) / Math.hypot(g.relativeChange.stderr, ref.relativeChange.stderr);
+    const ref = await svc.gdStep({
+      sigmaW2: 2,
+      depth: 5,
+      width: 24,
+      inputDim: 24,
+      lr: 0.02,
+      samples: 2000,
+      seed: 5,
+      method: 'exact',
+    });
+    const z =
+      (g.relativeChange.estimate - ref.relativeChange.estimate) /
+      Math.hypot(g.relativeChange.stderr, ref.relativeChange.stderr);
     expect(Math.abs(z)).toBeLessThan(4);
   });
 });
 
 describe('LabService: training dynamics (job.start train-dynamics, job.pause)', () => {
-  const tiny = { depth: 3, width: 16, steps: 12, recordAt: [0, 6, 12], trainSize: 200, testSize: 100, batchSize: 50, lr: 1e-3, seed: 3 };
+  const tiny = {
+    depth: 3,
+    width: 16,
+    steps: 12,
+    recordAt: [0, 6, 12],
+    trainSize: 200,
+    testSize: 100,
+    batchSize: 50,
+    lr: 1e-3,
+    seed: 3,
+  };
 
   it('streams one record per recorded step (kernel as a plain 100×100 array), pauses and resumes, ends with the summary', async () => {
     const svc = service({ workers: 1, tfBackend: 'wasm' });
     const c = new Client(svc);
-    c.connection.handle({ kind: 'request', id: 't1', method: 'job.start', job: { kind: 'train-dynamics', params: tiny } });
+    c.connection.handle({
+      kind: 'request',
+      id: 't1',
+      method: 'job.start',
+      job: { kind: 'train-dynamics', params: tiny },
+    });
     const r = await c.response('t1');
     if (!r.ok) throw new Error(r.error.message);
     const jobId = (r.result as { jobId: string }).jobId;
@@ -309,9 +398,14 @@ describe('LabService: training dynamics (job.start train-dynamics, job.pause)', 
     expect(c.eventsOf(jobId).length).toBeLessThanOrEqual(seen + 1); // at most the record already in flight
     c.connection.handle({ kind: 'request', id: 'p2', method: 'job.pause', jobId, paused: false });
     const done = await c.event(jobId, 'job.done');
-    if (done.event !== 'job.done' || done.output.kind !== 'train-dynamics') throw new Error('expected train-dynamics output');
+    if (done.event !== 'job.done' || done.output.kind !== 'train-dynamics')
+      throw new Error('expected train-dynamics output');
     expect(done.output.summary).toEqual({ records: 3, stoppedEarly: false });
-    const records = c.eventsOf(jobId).flatMap((e) => (e.event === 'job.progress' && e.output.kind === 'train-dynamics' && e.output.record ? [e.output.record] : []));
+    const records = c
+      .eventsOf(jobId)
+      .flatMap((e) =>
+        e.event === 'job.progress' && e.output.kind === 'train-dynamics' && e.output.record ? [e.output.record] : [],
+      );
     expect(records.map((x) => x.step)).toEqual([0, 6, 12]);
     expect(Array.isArray(records[0].kernel) && records[0].kernel.length).toBe(100 * 100);
     expect(done.output.backend).toMatch(/^tfjs wasm/);
@@ -320,11 +414,21 @@ describe('LabService: training dynamics (job.start train-dynamics, job.pause)', 
   it('refuses impossible runs with the reason and cancels a running one', async () => {
     const svc = service({ workers: 1, tfBackend: 'wasm' });
     const c = new Client(svc);
-    c.connection.handle({ kind: 'request', id: 'x1', method: 'job.start', job: { kind: 'train-dynamics', params: { ...tiny, trainSize: 9500, testSize: 1000 } } });
+    c.connection.handle({
+      kind: 'request',
+      id: 'x1',
+      method: 'job.start',
+      job: { kind: 'train-dynamics', params: { ...tiny, trainSize: 9500, testSize: 1000 } },
+    });
     const refused = await c.response('x1');
     expect(!refused.ok && refused.error).toMatchObject({ code: 'refused' });
     expect(!refused.ok && refused.error.message).toMatch(/10000 digits/);
-    c.connection.handle({ kind: 'request', id: 'x2', method: 'job.start', job: { kind: 'train-dynamics', params: { ...tiny, steps: 5000, recordAt: [0, 5000] } } });
+    c.connection.handle({
+      kind: 'request',
+      id: 'x2',
+      method: 'job.start',
+      job: { kind: 'train-dynamics', params: { ...tiny, steps: 5000, recordAt: [0, 5000] } },
+    });
     const started = await c.response('x2');
     const jobId = (started as { result: { jobId: string } }).result.jobId;
     await c.event(jobId, 'job.progress');
@@ -353,23 +457,41 @@ describe('LabService: trainability sweeps (job.start trainability)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ntk-lab-data-'));
     const svc = service({ workers: 1, tfBackend: 'wasm', dataDir });
     const c = new Client(svc);
-    c.connection.handle({ kind: 'request', id: 's1', method: 'job.start', job: { kind: 'trainability', params: tiny } });
+    c.connection.handle({
+      kind: 'request',
+      id: 's1',
+      method: 'job.start',
+      job: { kind: 'trainability', params: tiny },
+    });
     const r1 = await c.response('s1');
     if (!r1.ok) throw new Error(r1.error.message);
     const job1 = (r1.result as { jobId: string }).jobId;
     const first = await c.event(job1, 'job.progress'); // one cell done: stop here
     c.connection.handle({ kind: 'request', id: 's2', method: 'job.cancel', jobId: job1 });
     await c.event(job1, 'job.error');
-    if (first.event !== 'job.progress' || first.output.kind !== 'trainability' || !first.output.progress) throw new Error('expected a cell');
+    if (first.event !== 'job.progress' || first.output.kind !== 'trainability' || !first.output.progress)
+      throw new Error('expected a cell');
     const kept = first.output.progress.cell;
 
-    c.connection.handle({ kind: 'request', id: 's3', method: 'job.start', job: { kind: 'trainability', params: tiny } });
+    c.connection.handle({
+      kind: 'request',
+      id: 's3',
+      method: 'job.start',
+      job: { kind: 'trainability', params: tiny },
+    });
     const r2 = await c.response('s3');
     if (!r2.ok) throw new Error(r2.error.message);
     const job2 = (r2.result as { jobId: string }).jobId;
     const done = await c.event(job2, 'job.done', 60_000);
-    if (done.event !== 'job.done' || done.output.kind !== 'trainability' || !done.output.summary) throw new Error('expected a summary');
-    const cells = c.eventsOf(job2).flatMap((e) => (e.event === 'job.progress' && e.output.kind === 'trainability' && e.output.progress ? [e.output.progress.cell] : []));
+    if (done.event !== 'job.done' || done.output.kind !== 'trainability' || !done.output.summary)
+      throw new Error('expected a summary');
+    const cells = c
+      .eventsOf(job2)
+      .flatMap((e) =>
+        e.event === 'job.progress' && e.output.kind === 'trainability' && e.output.progress
+          ? [e.output.progress.cell]
+          : [],
+      );
     expect(cells[0]).toEqual(kept); // re-emitted from the store before any training
     expect(cells).toHaveLength(4);
     expect(done.output.summary).toMatchObject({ total: 4, done: 4, status: 'complete' });
@@ -379,14 +501,28 @@ describe('LabService: trainability sweeps (job.start trainability)', () => {
 
   it('refuses impossible sweeps with the reason', async () => {
     const svc = service({ workers: 1, detectTensorflowOnConnect: false });
-    expect(() => svc.checkJob({ kind: 'trainability', params: { ...tiny, dataset: 'mnist', trainSize: 9500, testSize: 1000 } })).toThrow(/10000|digits/);
-    expect(() => svc.checkJob({ kind: 'trainability', params: { grid: { sigmaW2: { values: [1] } } } })).toThrow(/exactly one of depth/);
+    expect(() =>
+      svc.checkJob({ kind: 'trainability', params: { ...tiny, dataset: 'mnist', trainSize: 9500, testSize: 1000 } }),
+    ).toThrow(/10000|digits/);
+    expect(() => svc.checkJob({ kind: 'trainability', params: { grid: { sigmaW2: { values: [1] } } } })).toThrow(
+      /exactly one of depth/,
+    );
   });
 });
 
 describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
   // seed 001 Fig. 2: η_theory = 2/λ_max is the largest convergent rate, so ρ = 50 must do worse than ρ = 0.3
-  const tiny = { dataset: 'synthetic', width: 16, depths: [2], rhos: [50, 0.3], steps: 40, batchSize: 32, trainSize: 256, testSize: 128, seed: 7 };
+  const tiny = {
+    dataset: 'synthetic',
+    width: 16,
+    depths: [2],
+    rhos: [50, 0.3],
+    steps: 40,
+    batchSize: 32,
+    trainSize: 256,
+    testSize: 128,
+    seed: 7,
+  };
 
   it('streams one point per ρ in ascending order; far above η_theory training fails, below it learns', async () => {
     const svc = service({ workers: 1, tfBackend: 'wasm' });
@@ -396,8 +532,13 @@ describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
     if (!r.ok) throw new Error(r.error.message);
     const jobId = (r.result as { jobId: string }).jobId;
     const done = await c.event(jobId, 'job.done', 60_000);
-    if (done.event !== 'job.done' || done.output.kind !== 'lr-sweep' || !done.output.points) throw new Error('expected the points');
-    const streamed = c.eventsOf(jobId).flatMap((e) => (e.event === 'job.progress' && e.output.kind === 'lr-sweep' && e.output.point ? [e.output.point] : []));
+    if (done.event !== 'job.done' || done.output.kind !== 'lr-sweep' || !done.output.points)
+      throw new Error('expected the points');
+    const streamed = c
+      .eventsOf(jobId)
+      .flatMap((e) =>
+        e.event === 'job.progress' && e.output.kind === 'lr-sweep' && e.output.point ? [e.output.point] : [],
+      );
     expect(streamed).toHaveLength(2);
     expect(done.output.points).toEqual(streamed);
     const [low, high] = streamed;
@@ -415,7 +556,12 @@ describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
     const svc = service({ workers: 1, tfBackend: 'wasm' });
     const c = new Client(svc);
     const t0 = performance.now();
-    c.connection.handle({ kind: 'request', id: 'q1', method: 'job.start', job: { kind: 'lr-sweep', params: { ...tiny, rhos: [0.1, 0.2, 0.3], steps: 300 } } });
+    c.connection.handle({
+      kind: 'request',
+      id: 'q1',
+      method: 'job.start',
+      job: { kind: 'lr-sweep', params: { ...tiny, rhos: [0.1, 0.2, 0.3], steps: 300 } },
+    });
     const r = await c.response('q1');
     if (!r.ok) throw new Error(r.error.message);
     const jobId = (r.result as { jobId: string }).jobId;
@@ -430,7 +576,8 @@ describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
     c.connection.handle({ kind: 'request', id: 'q3', method: 'job.pause', jobId, paused: false });
     const done = await c.event(jobId, 'job.done', 60_000);
     const wall = (performance.now() - t0) / 1000;
-    if (done.event !== 'job.done' || done.output.kind !== 'lr-sweep' || !done.output.points) throw new Error('expected the points');
+    if (done.event !== 'job.done' || done.output.kind !== 'lr-sweep' || !done.output.points)
+      throw new Error('expected the points');
     expect(done.output.points.map((p) => p.rho)).toEqual([0.1, 0.2, 0.3]);
     const trained = done.output.points.reduce((a, p) => a + p.seconds, 0);
     expect(trained).toBeLessThan(wall - 0.8 * (PAUSE_MS / 1000));
@@ -438,9 +585,15 @@ describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
 
   it('refuses impossible sweeps with the reason', async () => {
     const svc = service({ workers: 1, detectTensorflowOnConnect: false });
-    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { ...tiny, rhos: [0.3, -1] } })).toThrow(/rho \(ρ\) must be ≥/);
+    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { ...tiny, rhos: [0.3, -1] } })).toThrow(
+      /rho \(ρ\) must be ≥/,
+    );
     expect(() => svc.checkJob({ kind: 'lr-sweep', params: { ...tiny, depths: [] } })).toThrow(/at least one depth/);
-    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { dataset: 'mnist', trainSize: 9500, testSize: 1000 } })).toThrow(/10000/);
-    expect(() => svc.checkJob({ kind: 'lr-sweep', params: { width: 4096, depths: [200], steps: 1_000_000, batchSize: 1000 } })).toThrow(/flops/);
+    expect(() =>
+      svc.checkJob({ kind: 'lr-sweep', params: { dataset: 'mnist', trainSize: 9500, testSize: 1000 } }),
+    ).toThrow(/10000/);
+    expect(() =>
+      svc.checkJob({ kind: 'lr-sweep', params: { width: 4096, depths: [200], steps: 1_000_000, batchSize: 1000 } }),
+    ).toThrow(/flops/);
   });
 });

@@ -1,9 +1,25 @@
 // The lab service: validated measurement jobs on the worker pool, with no transport inside. Transports (Electron
 // IPC, WebSocket) call connect() once per client; the CLI and tests call measure() directly.
 import pkg from '../../package.json' with { type: 'json' };
-import { measureParamsSchema, type MeasureParams, type MeasureParamsInput, type MeasureResult } from '../../src-shared/contract/measure';
-import { gdStepParamsSchema, type GdStepParams, type GdStepParamsInput, type GdStepResult } from '../../src-shared/contract/gd-step';
-import { CONTRACT_VERSION, type JobOutput, type JobSpec, type LabInfo, type ServerMessage } from '../../src-shared/contract/messages';
+import {
+  measureParamsSchema,
+  type MeasureParams,
+  type MeasureParamsInput,
+  type MeasureResult,
+} from '../../src-shared/contract/measure';
+import {
+  gdStepParamsSchema,
+  type GdStepParams,
+  type GdStepParamsInput,
+  type GdStepResult,
+} from '../../src-shared/contract/gd-step';
+import {
+  CONTRACT_VERSION,
+  type JobOutput,
+  type JobSpec,
+  type LabInfo,
+  type ServerMessage,
+} from '../../src-shared/contract/messages';
 import { describeZodError } from '../../src-shared/params';
 import { checkGdStepFeasible } from '../engine/gd-step-block';
 import { checkFeasible } from '../engine/sample-block';
@@ -30,7 +46,10 @@ export { LabServiceError } from './lab-error';
 export interface LabServiceOptions {
   /** Worker threads (default: os.availableParallelism()). */
   workers?: number;
-  /** Worker entry path or URL (default: the pool's resolver — sample-worker.ts from source, sample-worker.js when bundled). */
+  /**
+   * Worker entry path or URL (default: the pool's resolver — sample-worker.ts from source, sample-worker.js when
+   * bundled).
+   */
   workerEntry?: string | URL;
   /** Tests only: a module whose runBlock replaces the sampler in the workers. */
   blockModule?: string | URL;
@@ -40,14 +59,18 @@ export interface LabServiceOptions {
   progressIntervalMs?: number;
   /**
    * Where method 'dense' runs: 'auto' (default) on TensorFlow.js when a native libtensorflow backend is up, else on
-   * the pool's float64 typed arrays (faster than single-thread wasm on a multi-core CPU: npm run bench); 'pool'; 'tfjs'.
+   * the pool's float64 typed arrays (faster than single-thread wasm on a multi-core CPU: npm run bench); 'pool';
+   * 'tfjs'.
    */
   denseEngine?: 'auto' | 'pool' | 'tfjs';
   /** TensorFlow.js backend choice (default 'auto': tfjs-node-gpu → tfjs-node → wasm → cpu). */
   tfBackend?: BackendChoice;
   /** Start TensorFlow.js backend detection when a client connects (default true; the CLI never connects). */
   detectTensorflowOnConnect?: boolean;
-  /** Where trainability sweeps keep their finished cells (default: $NTK_LAB_DATA_DIR, else ~/.local/share/ntk-phase-lab). */
+  /**
+   * Where trainability sweeps keep their finished cells (default: $NTK_LAB_DATA_DIR, else
+   * ~/.local/share/ntk-phase-lab).
+   */
   dataDir?: string;
 }
 
@@ -72,17 +95,25 @@ export class LabService {
   readonly dataDir: string;
 
   constructor(opts: LabServiceOptions = {}) {
-    this.pool = new WorkerPool({ workers: opts.workers, workerEntry: opts.workerEntry, blockModule: opts.blockModule, blockSize: opts.blockSize });
+    this.pool = new WorkerPool({
+      workers: opts.workers,
+      workerEntry: opts.workerEntry,
+      blockModule: opts.blockModule,
+      blockSize: opts.blockSize,
+    });
     this.tf = new TensorflowEngine({ backend: opts.tfBackend });
     this.denseEngine = opts.denseEngine ?? 'auto';
     this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;
     this.dataDir = opts.dataDir ?? defaultDataDir();
     const interval = opts.progressIntervalMs ?? 50;
-    if (!Number.isFinite(interval) || interval < 0) throw new RangeError(`progressIntervalMs must be a finite number ≥ 0 (got ${interval})`);
+    if (!Number.isFinite(interval) || interval < 0)
+      throw new RangeError(`progressIntervalMs must be a finite number ≥ 0 (got ${interval})`);
     this.progressIntervalMs = interval;
   }
 
-  /** One client connection. `send` receives ServerMessage objects that are valid per src-shared/contract/messages.ts. */
+  /**
+   * One client connection. `send` receives ServerMessage objects that are valid per src-shared/contract/messages.ts.
+   */
   connect(send: (msg: ServerMessage) => void, transport: LabInfo['transport']): LabConnection {
     if (this.closed) throw new Error('the lab service is closed');
     const connection = new LabConnectionImpl(this, send, transport, () => this.connections.delete(connection));
@@ -92,7 +123,11 @@ export class LabService {
   }
 
   /** Run one measurement; rejects with a LabServiceError (code bad-request, refused, cancelled or failed). */
-  measure(params: MeasureParamsInput, onProgress?: (r: MeasureResult) => void, signal?: AbortSignal): Promise<MeasureResult> {
+  measure(
+    params: MeasureParamsInput,
+    onProgress?: (r: MeasureResult) => void,
+    signal?: AbortSignal,
+  ): Promise<MeasureResult> {
     try {
       return this.run(this.validate(params), onProgress, signal);
     } catch (err) {
@@ -101,7 +136,11 @@ export class LabService {
   }
 
   /** Run one first-GD-step experiment; rejects with a LabServiceError. */
-  gdStep(params: GdStepParamsInput, onProgress?: (r: GdStepResult) => void, signal?: AbortSignal): Promise<GdStepResult> {
+  gdStep(
+    params: GdStepParamsInput,
+    onProgress?: (r: GdStepResult) => void,
+    signal?: AbortSignal,
+  ): Promise<GdStepResult> {
     let parsed: GdStepParams;
     try {
       parsed = this.validateGdStep(params);
@@ -116,7 +155,11 @@ export class LabService {
     return method === 'dense' && (this.denseEngine === 'tfjs' || (this.denseEngine === 'auto' && this.tf.native));
   }
 
-  private gdStepRun(params: GdStepParams, onProgress?: (r: GdStepResult) => void, signal?: AbortSignal): Promise<GdStepResult> {
+  private gdStepRun(
+    params: GdStepParams,
+    onProgress?: (r: GdStepResult) => void,
+    signal?: AbortSignal,
+  ): Promise<GdStepResult> {
     if (this.denseOnTf(params.method)) return gdStepOnTf(this.tf, params, signal);
     return runGdStep(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs });
   }
@@ -172,13 +215,23 @@ export class LabService {
   }
 
   /** Run an already-validated job of any kind. */
-  async runJob(job: JobSpec, onProgress: (o: JobOutput) => void, signal?: AbortSignal, pause?: PauseControl): Promise<JobOutput> {
+  async runJob(
+    job: JobSpec,
+    onProgress: (o: JobOutput) => void,
+    signal?: AbortSignal,
+    pause?: PauseControl,
+  ): Promise<JobOutput> {
     switch (job.kind) {
       case 'measure':
-        return { kind: 'measure', result: await this.run(job.params, (result) => onProgress({ kind: 'measure', result }), signal) };
+        return {
+          kind: 'measure',
+          result: await this.run(job.params, (result) => onProgress({ kind: 'measure', result }), signal),
+        };
       case 'gd-step': {
         const params = job.params;
-        const result = await this.guard(() => this.gdStepRun(params, (r) => onProgress({ kind: 'gd-step', result: r }), signal));
+        const result = await this.guard(() =>
+          this.gdStepRun(params, (r) => onProgress({ kind: 'gd-step', result: r }), signal),
+        );
         return { kind: 'gd-step', result };
       }
       case 'train-dynamics': {
@@ -187,7 +240,9 @@ export class LabService {
       }
       case 'ntk-spectrum': {
         const params = job.params;
-        const points = await this.guard(() => runSpectrum(this.pool, params, (point) => onProgress({ kind: 'ntk-spectrum', point }), signal));
+        const points = await this.guard(() =>
+          runSpectrum(this.pool, params, (point) => onProgress({ kind: 'ntk-spectrum', point }), signal),
+        );
         return { kind: 'ntk-spectrum', points };
       }
       case 'trainability': {
@@ -204,7 +259,8 @@ export class LabService {
   /** Parse and check feasibility of gd-step parameters; throws LabServiceError('bad-request' | 'refused'). */
   validateGdStep(input: unknown): GdStepParams {
     const parsed = gdStepParamsSchema.safeParse(input);
-    if (!parsed.success) throw new LabServiceError('bad-request', `invalid GD-step parameters: ${describeZodError(parsed.error)}`);
+    if (!parsed.success)
+      throw new LabServiceError('bad-request', `invalid GD-step parameters: ${describeZodError(parsed.error)}`);
     this.checkJob({ kind: 'gd-step', params: parsed.data });
     return parsed.data;
   }
@@ -246,7 +302,8 @@ export class LabService {
   /** Parse and check feasibility; throws LabServiceError('bad-request' | 'refused'). */
   validate(input: unknown): MeasureParams {
     const parsed = measureParamsSchema.safeParse(input);
-    if (!parsed.success) throw new LabServiceError('bad-request', `invalid measurement parameters: ${describeZodError(parsed.error)}`);
+    if (!parsed.success)
+      throw new LabServiceError('bad-request', `invalid measurement parameters: ${describeZodError(parsed.error)}`);
     this.checkFeasible(parsed.data);
     return parsed.data;
   }
@@ -257,7 +314,10 @@ export class LabService {
    */
   checkFeasible(params: MeasureParams): void {
     if (params.samples < MIN_SAMPLES) {
-      throw new LabServiceError('bad-request', `samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`);
+      throw new LabServiceError(
+        'bad-request',
+        `samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`,
+      );
     }
     const verdict = checkFeasible(params);
     if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
@@ -266,7 +326,9 @@ export class LabService {
   /** Run already-validated parameters. */
   run(params: MeasureParams, onProgress?: (r: MeasureResult) => void, signal?: AbortSignal): Promise<MeasureResult> {
     if (this.denseOnTf(params.method)) return this.guard(() => measureOnTf(this.tf, params, signal));
-    return this.guard(() => runMeasurement(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs }));
+    return this.guard(() =>
+      runMeasurement(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs }),
+    );
   }
 
   nextJobId(): string {

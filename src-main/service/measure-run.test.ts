@@ -25,7 +25,9 @@ describe('runMeasurement with the pooled bootstrap', () => {
     expect(strip(a)).toEqual(strip(b));
     // the same samples, summarized on this thread
     const theta = new Float64Array(params.samples);
-    await p2.run(params, { onBlocks: (blocks, first) => blocks.forEach((blk, i) => theta.set(blk.theta, (first + i) * 100)) });
+    await p2.run(params, {
+      onBlocks: (blocks, first) => blocks.forEach((blk, i) => theta.set(blk.theta, (first + i) * 100)),
+    });
     const local = measureResult(params, theta, undefined, true, 0);
     expect(a.dispersion).toEqual(local.dispersion);
     expect(a.meanTheta).toEqual(local.meanTheta);
@@ -45,6 +47,8 @@ describe('runMeasurement with the pooled bootstrap', () => {
   it('a cancelled bootstrap rejects like a cancelled measurement', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(poolBootstrap(p2, normalizeForDispersion([1, 2, 3, 4]), 1, ac.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(poolBootstrap(p2, normalizeForDispersion([1, 2, 3, 4]), 1, ac.signal)).rejects.toMatchObject({
+      code: 'cancelled',
+    });
   });
 });

@@ -57,7 +57,12 @@ export interface MeasureRunOptions {
  * bootstrap (seed 004 App. C.3 reports bootstrap SEs). `backend` says where the networks ran when not the pool.
  */
 export function measureResult(
-  params: MeasureParams, theta: Float64Array, thetaOff: Float64Array | undefined, done: boolean, seconds: number, backend?: string,
+  params: MeasureParams,
+  theta: Float64Array,
+  thetaOff: Float64Array | undefined,
+  done: boolean,
+  seconds: number,
+  backend?: string,
   replicates?: BootstrapReplicates,
 ): MeasureResult {
   const speed = done ? 'final' : 'fast';
@@ -80,7 +85,8 @@ export function measureResult(
     done,
   };
   if (backend !== undefined) r.backend = backend;
-  if (thetaOff) r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed, replicates: replicates?.thetaOff });
+  if (thetaOff)
+    r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed, replicates: replicates?.thetaOff });
   return r;
 }
 
@@ -94,10 +100,18 @@ export interface BootstrapReplicates {
  * The dispersion bootstrap replicates (all BOOTSTRAP_REPLICATES) of samples already normalized by
  * normalizeForDispersion, chunk by chunk on the pool's workers.
  */
-export async function poolBootstrap(pool: WorkerPool, values: Float64Array, seed: number, signal?: AbortSignal): Promise<Float64Array> {
+export async function poolBootstrap(
+  pool: WorkerPool,
+  values: Float64Array,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<Float64Array> {
   const out = new Float64Array(BOOTSTRAP_REPLICATES);
   await pool.run(
-    { kind: 'bootstrap', params: { values, seed, replicates: BOOTSTRAP_REPLICATES, chunk: BOOTSTRAP_CHUNK_REPLICATES } },
+    {
+      kind: 'bootstrap',
+      params: { values, seed, replicates: BOOTSTRAP_REPLICATES, chunk: BOOTSTRAP_CHUNK_REPLICATES },
+    },
     {
       signal,
       onBlocks: (blocks, first) => {
@@ -108,7 +122,11 @@ export async function poolBootstrap(pool: WorkerPool, values: Float64Array, seed
   return out;
 }
 
-export async function runMeasurement(pool: WorkerPool, params: MeasureParams, opts: MeasureRunOptions = {}): Promise<MeasureResult> {
+export async function runMeasurement(
+  pool: WorkerPool,
+  params: MeasureParams,
+  opts: MeasureRunOptions = {},
+): Promise<MeasureResult> {
   const start = performance.now();
   const { onProgress, signal } = opts;
   const interval = opts.progressIntervalMs ?? 50;
@@ -127,16 +145,29 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
       return summarize(done);
     } catch (err) {
       // e.g. a sample that is not finite: the measurement is unusable, say why
-      throw new LabServiceError('failed', `summarizing ${merged} samples failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw new LabServiceError(
+        'failed',
+        `summarizing ${merged} samples failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   };
 
   const route = routeOf(params);
   // measurements are ReLU networks, so the two-input closed form runs its WebAssembly loop when it loads
-  const backend = poolBackend(route === 'lazy-gaussian' && pairClosedForm(params.pairCos, params.depth) ? 'lazy-pair' : route);
+  const backend = poolBackend(
+    route === 'lazy-gaussian' && pairClosedForm(params.pairCos, params.depth) ? 'lazy-pair' : route,
+  );
   let replicates: BootstrapReplicates | undefined;
   const summarize = (done: boolean): MeasureResult =>
-    measureResult(params, theta.subarray(0, merged), thetaOff?.subarray(0, merged), done, (performance.now() - start) / 1000, backend, replicates);
+    measureResult(
+      params,
+      theta.subarray(0, merged),
+      thetaOff?.subarray(0, merged),
+      done,
+      (performance.now() - start) / 1000,
+      backend,
+      replicates,
+    );
 
   const emit = (): void => {
     timer = undefined;
@@ -167,7 +198,8 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
   const onBlocks = (blocks: BlockOutput[]): void => {
     if (progressError) throw progressError;
     for (const b of blocks) {
-      if (thetaOff && !b.thetaOff) throw new Error('the sampler returned no off-diagonal samples although pairCos was given');
+      if (thetaOff && !b.thetaOff)
+        throw new Error('the sampler returned no off-diagonal samples although pairCos was given');
       theta.set(b.theta, merged);
       if (thetaOff) thetaOff.set(b.thetaOff!, merged);
       merged += b.theta.length;
@@ -201,7 +233,8 @@ export async function runMeasurement(pool: WorkerPool, params: MeasureParams, op
       ]);
       return { theta: t, thetaOff: tOff };
     } catch (err) {
-      if (err instanceof PoolJobError && err.code === 'failed') throw new LabServiceError('failed', `summarizing ${merged} samples failed: bootstrap ${err.message}`);
+      if (err instanceof PoolJobError && err.code === 'failed')
+        throw new LabServiceError('failed', `summarizing ${merged} samples failed: bootstrap ${err.message}`);
       throw err;
     }
   }

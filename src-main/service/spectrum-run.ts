@@ -17,17 +17,27 @@ export function checkSpectrumFeasible(p: NtkSpectrumParams): { ok: true } | { ok
   let seconds = 0;
   for (const L of p.depths) {
     const stored = L * m * (6 * p.width);
-    if (stored > LAZY_MAX_STORED_VALUES) return { ok: false, reason: `depth ${L} with ${m} inputs at width ${p.width} needs about ${((8 * stored) / 2 ** 20).toFixed(0)} MiB of sampler state (limit ${(8 * LAZY_MAX_STORED_VALUES) / 2 ** 20} MiB)` };
+    if (stored > LAZY_MAX_STORED_VALUES)
+      return {
+        ok: false,
+        reason: `depth ${L} with ${m} inputs at width ${p.width} needs about ${((8 * stored) / 2 ** 20).toFixed(0)} MiB of sampler state (limit ${(8 * LAZY_MAX_STORED_VALUES) / 2 ** 20} MiB)`,
+      };
     seconds += p.samples * m * m * L * p.width * LAZY_SECONDS_PER_UNIT;
   }
   return tooSlow(seconds, `sampling ${p.samples} networks at ${p.depths.length} depths on ${m} inputs`) ?? { ok: true };
 }
 
-export async function runSpectrum(pool: WorkerPool, p: NtkSpectrumParams, onPoint: (pt: SpectrumPoint) => void, signal?: AbortSignal): Promise<SpectrumPoint[]> {
+export async function runSpectrum(
+  pool: WorkerPool,
+  p: NtkSpectrumParams,
+  onPoint: (pt: SpectrumPoint) => void,
+  signal?: AbortSignal,
+): Promise<SpectrumPoint[]> {
   const points: SpectrumPoint[] = [];
   for (const depth of p.depths) {
     const start = performance.now();
-    const lambdaMax = new Float64Array(p.samples), bulk = new Float64Array(p.samples);
+    const lambdaMax = new Float64Array(p.samples),
+      bulk = new Float64Array(p.samples);
     let merged = 0;
     const onBlocks = (blocks: BlockOutput[]): void => {
       for (const b of blocks) {
@@ -58,9 +68,19 @@ export async function runSpectrum(pool: WorkerPool, p: NtkSpectrumParams, onPoin
     try {
       kappa = ratioOfPairedMeans(lambdaMax, bulk);
     } catch (err) {
-      throw new LabServiceError('failed', `the spectrum at depth ${depth} cannot be summarized: ${err instanceof Error ? err.message : String(err)}`);
+      throw new LabServiceError(
+        'failed',
+        `the spectrum at depth ${depth} cannot be summarized: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
-    const point: SpectrumPoint = { depth, lambdaMax: meanWithStderr(lambdaMax), bulk: meanWithStderr(bulk), kappa, samples: merged, seconds: (performance.now() - start) / 1000 };
+    const point: SpectrumPoint = {
+      depth,
+      lambdaMax: meanWithStderr(lambdaMax),
+      bulk: meanWithStderr(bulk),
+      kappa,
+      samples: merged,
+      seconds: (performance.now() - start) / 1000,
+    };
     points.push(point);
     onPoint(point);
   }

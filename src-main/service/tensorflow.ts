@@ -15,13 +15,21 @@ export class TensorflowEngine {
 
   constructor(private readonly opts: { backend?: BackendChoice; workerEntry?: string | URL } = {}) {}
 
-  /** Start the worker and its backend detection (idempotent); resolves with the backend or rejects with why none loaded. */
+  /**
+   * Start the worker and its backend detection (idempotent); resolves with the backend or rejects with why none loaded.
+   */
   start(): Promise<BackendInfo> {
     if (!this.detection) {
       this.host = new TfHost({ backend: this.opts.backend, workerEntry: this.opts.workerEntry });
       this.detection = this.host.backend().then(
         (b) => {
-          this.state = { state: 'ready', backend: b.name, device: b.device, fallbacks: b.fallbacks, tfjsVersion: b.tfjsVersion };
+          this.state = {
+            state: 'ready',
+            backend: b.name,
+            device: b.device,
+            fallbacks: b.fallbacks,
+            tfjsVersion: b.tfjsVersion,
+          };
           return b;
         },
         (err: unknown) => {

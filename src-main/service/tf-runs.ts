@@ -10,10 +10,18 @@ import { LabServiceError } from './lab-error';
 import { measureResult } from './measure-run';
 import type { TensorflowEngine } from './tensorflow';
 import type { JobOutput } from '../../src-shared/contract/messages';
-import { trainDynamicsRecordSchema, trainDynamicsSummarySchema, type TrainDynamicsParamsRaw } from '../../src-shared/contract/train-dynamics';
+import {
+  trainDynamicsRecordSchema,
+  trainDynamicsSummarySchema,
+  type TrainDynamicsParamsRaw,
+} from '../../src-shared/contract/train-dynamics';
 import type { PauseControl } from '../tf/tf-host';
 import { join } from 'node:path';
-import { cellRecordSchema, trainabilitySummarySchema, type TrainabilityParams } from '../../src-shared/contract/trainability';
+import {
+  cellRecordSchema,
+  trainabilitySummarySchema,
+  type TrainabilityParams,
+} from '../../src-shared/contract/trainability';
 import { sweepGrid } from '../tf/sweep/grid';
 import { SweepStore, sweepIdentity } from '../tf/sweep/store';
 import { lrSweepPointSchema, type LrSweepParams } from '../../src-shared/contract/lr-sweep';
@@ -32,24 +40,46 @@ interface GdStepTaskResult {
   diverged: number;
 }
 
-export async function measureOnTf(tf: TensorflowEngine, params: MeasureParams, signal?: AbortSignal): Promise<MeasureResult> {
+export async function measureOnTf(
+  tf: TensorflowEngine,
+  params: MeasureParams,
+  signal?: AbortSignal,
+): Promise<MeasureResult> {
   const start = performance.now();
   const r = await tf.run<NtkTaskResult>(
     'ntk',
-    { sigmaW2: params.sigmaW2, sigmaB2: params.sigmaB2, widths: widthsOf(params), samples: params.samples, seed: params.seed, pairCos: params.pairCos },
+    {
+      sigmaW2: params.sigmaW2,
+      sigmaB2: params.sigmaB2,
+      widths: widthsOf(params),
+      samples: params.samples,
+      seed: params.seed,
+      pairCos: params.pairCos,
+    },
     { signal },
   );
   if (r.theta.length < 3) {
-    throw new LabServiceError('failed', `only ${r.theta.length} of ${params.samples} networks stayed within float32 on ${tf.label()}: use method 'exact' (float64)`);
+    throw new LabServiceError(
+      'failed',
+      `only ${r.theta.length} of ${params.samples} networks stayed within float32 on ${tf.label()}: use method 'exact' (float64)`,
+    );
   }
   const result = measureResult(params, r.theta, r.thetaOff, true, (performance.now() - start) / 1000, tf.label());
   if (r.diverged > 0) result.backend = `${tf.label()}; ${r.diverged} networks overflowed float32 and were left out`;
   return result;
 }
 
-export async function gdStepOnTf(tf: TensorflowEngine, params: GdStepParams, signal?: AbortSignal): Promise<GdStepResult> {
+export async function gdStepOnTf(
+  tf: TensorflowEngine,
+  params: GdStepParams,
+  signal?: AbortSignal,
+): Promise<GdStepResult> {
   const start = performance.now();
-  const r = await tf.run<GdStepTaskResult>('gd-step', { ...gdStepSpec(params), samples: params.samples, seed: params.seed }, { signal });
+  const r = await tf.run<GdStepTaskResult>(
+    'gd-step',
+    { ...gdStepSpec(params), samples: params.samples, seed: params.seed },
+    { signal },
+  );
   return finalGdStepResult(params, { ...r, count: r.theta.length }, (performance.now() - start) / 1000, tf.label());
 }
 
@@ -71,7 +101,9 @@ export async function trainDynamicsOnTf(
     pause,
     onProgress: (raw) => {
       const r = raw as { kernel?: Float32Array | number[] };
-      const record = trainDynamicsRecordSchema.parse(r.kernel instanceof Float32Array ? { ...r, kernel: Array.from(r.kernel) } : r);
+      const record = trainDynamicsRecordSchema.parse(
+        r.kernel instanceof Float32Array ? { ...r, kernel: Array.from(r.kernel) } : r,
+      );
       onProgress({ kind: 'train-dynamics', backend, record });
     },
   });
@@ -98,17 +130,27 @@ export async function trainabilityOnTf(
   await tf.start();
   const backend = tf.label();
   const dir = join(dataDir, 'sweeps', sweepIdentityOf(params));
-  const store = SweepStore.open(dir, params); // throws SweepStoreError on a damaged store: reported, nothing overwritten
+  // throws SweepStoreError on a damaged store: reported, nothing overwritten
+  const store = SweepStore.open(dir, params);
   const total = sweepGrid(params).cells.length;
   let done = 0;
-  for (const cell of store.cells()) onProgress({ kind: 'trainability', backend, progress: { cell, done: ++done, total } });
-  const summary = await tf.run<unknown>('trainability', { dir, sweep: params }, {
-    signal,
-    onProgress: (raw) => {
-      const p = raw as { cell: unknown; done: number; total: number };
-      onProgress({ kind: 'trainability', backend, progress: { cell: cellRecordSchema.parse(p.cell), done: p.done, total: p.total } });
+  for (const cell of store.cells())
+    onProgress({ kind: 'trainability', backend, progress: { cell, done: ++done, total } });
+  const summary = await tf.run<unknown>(
+    'trainability',
+    { dir, sweep: params },
+    {
+      signal,
+      onProgress: (raw) => {
+        const p = raw as { cell: unknown; done: number; total: number };
+        onProgress({
+          kind: 'trainability',
+          backend,
+          progress: { cell: cellRecordSchema.parse(p.cell), done: p.done, total: p.total },
+        });
+      },
     },
-  });
+  );
   return { kind: 'trainability', backend, summary: trainabilitySummarySchema.parse(summary) };
 }
 

@@ -79,7 +79,8 @@ function message(err: unknown): string {
 /** A module-not-found error for exactly this package (not for something it imports, e.g. libtensorflow bindings). */
 function isMissingPackage(err: unknown, specifier: string): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message(err).includes(`'${specifier}'`)) return true;
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message(err).includes(`'${specifier}'`))
+    return true;
   // Vite's module runner (vitest) words it differently and sets no code
   return message(err).startsWith(`Could not resolve "${specifier}"`);
 }
@@ -109,7 +110,9 @@ async function activate(name: BackendName, loader: BackendLoader): Promise<strin
   }
   const registered = name === 'tensorflow-gpu' ? 'tensorflow' : name; // both native packages register 'tensorflow'
   if (!tf.engine().registryFactory[registered]) {
-    throw new Error(`the package loaded but did not register the '${registered}' backend (a second copy of @tensorflow/tfjs-core?)`);
+    throw new Error(
+      `the package loaded but did not register the '${registered}' backend (a second copy of @tensorflow/tfjs-core?)`,
+    );
   }
   if (!(await tf.setBackend(registered))) throw new Error(`tf.setBackend('${registered}') failed to initialize`);
   await tf.ready();
@@ -140,7 +143,8 @@ async function activate(name: BackendName, loader: BackendLoader): Promise<strin
  */
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
   const prefer = opts.prefer ?? 'auto';
-  if (!isBackendChoice(prefer)) throw new RangeError(`backend must be one of auto, ${BACKEND_ORDER.join(', ')} (got ${JSON.stringify(prefer)})`);
+  if (!isBackendChoice(prefer))
+    throw new RangeError(`backend must be one of auto, ${BACKEND_ORDER.join(', ')} (got ${JSON.stringify(prefer)})`);
   const loader: BackendLoader = { ...defaultLoader, ...opts.loader };
   tf.env().set('PROD', true); // silences the "install tfjs-node" banner of the cpu backend; PROD only gates logging
   const order = prefer === 'auto' ? BACKEND_ORDER : [prefer];
@@ -155,7 +159,9 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
       fallbacks.push({ backend: name, reason });
     }
   }
-  throw new Error(`no TensorFlow.js backend could be loaded: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
+  throw new Error(
+    `no TensorFlow.js backend could be loaded: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
+  );
 }
 
 let current: Promise<BackendInfo> | undefined;

@@ -19,7 +19,9 @@ export interface NetOptions {
 export interface ForwardBackward {
   /** f(x) per network and input, [B, k]. */
   outputs: tf.Tensor2D;
-  /** xs[l−1] = x_{l−1} for l = 1…L: xs[0] is the input as [1, n₀, k] (broadcasts over networks), then [B, n_{l−1}, k]. */
+  /**
+   * xs[l−1] = x_{l−1} for l = 1…L: xs[0] is the input as [1, n₀, k] (broadcasts over networks), then [B, n_{l−1}, k].
+   */
   xs: tf.Tensor3D[];
   /** deltas[l−1] = δ_l, [B, n_l, k], l = 1…L (δ_L = 1). */
   deltas: tf.Tensor3D[];
@@ -30,9 +32,14 @@ export interface ForwardBackward {
 }
 
 /** Validate layers and inputs together; returns B, widths and k. */
-export function checkNet(layers: readonly TfLayer[], inputs: tf.Tensor2D, opts: NetOptions): { B: number; widths: number[]; k: number } {
+export function checkNet(
+  layers: readonly TfLayer[],
+  inputs: tf.Tensor2D,
+  opts: NetOptions,
+): { B: number; widths: number[]; k: number } {
   const { B, widths } = layerShapes(layers);
-  if (!opts || typeof opts !== 'object') throw new RangeError('options { activation, parametrization, sigmaW2, sigmaB2 } are required');
+  if (!opts || typeof opts !== 'object')
+    throw new RangeError('options { activation, parametrization, sigmaW2, sigmaB2 } are required');
   checkScales(opts.sigmaW2, opts.sigmaB2);
   checkParametrization(opts.parametrization);
   if (!inputs || inputs.rank !== 2) throw new RangeError('inputs must be a rank-2 tensor [k, n₀]');
@@ -61,7 +68,11 @@ export function forwardBackward(layers: readonly TfLayer[], inputs: tf.Tensor2D,
     const nOut = W.shape[1];
     let h: tf.Tensor3D =
       l === 1 // the input is shared by all networks: one [B·n₁, n₀] × [n₀, k] product
-        ? (tf.reshape(tf.matMul(tf.reshape(W, [B * nOut, widths[0]]), inputs, false, true), [B, nOut, k]) as tf.Tensor3D)
+        ? (tf.reshape(tf.matMul(tf.reshape(W, [B * nOut, widths[0]]), inputs, false, true), [
+            B,
+            nOut,
+            k,
+          ]) as tf.Tensor3D)
         : tf.matMul(W, xs[l - 1]);
     if (weightScale[l - 1] !== 1) h = tf.mul(h, weightScale[l - 1]);
     if (biasScale !== 0) h = tf.add(h, tf.expandDims(biasScale === 1 ? b : tf.mul(b, biasScale), 2));
@@ -75,7 +86,8 @@ export function forwardBackward(layers: readonly TfLayer[], inputs: tf.Tensor2D,
   for (let l = L - 1; l >= 1; l--) {
     // W_{l+1}ᵀ δ_{l+1}; with many inputs an explicit transpose is several times faster on wasm (see ntk.ts gram)
     const W = layers[l].W;
-    let back: tf.Tensor3D = k >= 8 ? tf.matMul(tf.transpose(W, [0, 2, 1]), deltas[l]) : tf.matMul(W, deltas[l], true, false);
+    let back: tf.Tensor3D =
+      k >= 8 ? tf.matMul(tf.transpose(W, [0, 2, 1]), deltas[l]) : tf.matMul(W, deltas[l], true, false);
     if (weightScale[l] !== 1) back = tf.mul(back, weightScale[l]);
     deltas[l - 1] = tf.mul(act.dphi(hs[l - 1]), back);
   }

@@ -22,25 +22,40 @@ describe('tfjs GD step', () => {
       const B = 4;
       for (const activation of ['relu', 'tanh', 'gelu'] as const) {
         const spec: GdStepSpec = {
-          sigmaW2: 2.2, sigmaB2: 0.2, widths, activation, parametrization,
-          lr: 0.2, target: 0.3, scale: 1.5, inputNorm: 1.3, pairCos: 0.4,
+          sigmaW2: 2.2,
+          sigmaB2: 0.2,
+          widths,
+          activation,
+          parametrization,
+          lr: 0.2,
+          target: 0.3,
+          scale: 1.5,
+          inputNorm: 1.3,
+          pairCos: 0.4,
         };
         const layers = sampleLayers({ widths, sigmaW2: 2.2, sigmaB2: 0.2, parametrization }, B, 77);
         const got = gdStepOnLayers(layers, spec);
         expect(got.diverged).toBe(0);
-        const x = new Float64Array(5), xt = new Float64Array(5);
+        const x = new Float64Array(5),
+          xt = new Float64Array(5);
         x[0] = 1.3;
         xt[0] = 1.3 * 0.4;
         xt[1] = 1.3 * Math.sqrt(1 - 0.16);
         const L = widths.length;
         for (let t = 0; t < B; t++) {
           // H2's weights are the effective ones: W = s V, b = σ_b β in the NTK parametrization
-          const W: Float64Array[] = [], b: Float64Array[] = [];
+          const W: Float64Array[] = [],
+            b: Float64Array[] = [];
           for (let l = 1; l <= L; l++) {
             const [, nOut, nIn] = layers[l - 1].W.shape;
             const s = parametrization === 'ntk' ? Math.sqrt(2.2 / nIn) : 1;
             const tb = parametrization === 'ntk' ? Math.sqrt(0.2) : 1;
-            W.push(Float64Array.from(layers[l - 1].W.dataSync().subarray(t * nOut * nIn, (t + 1) * nOut * nIn), (v) => v * s));
+            W.push(
+              Float64Array.from(
+                layers[l - 1].W.dataSync().subarray(t * nOut * nIn, (t + 1) * nOut * nIn),
+                (v) => v * s,
+              ),
+            );
             b.push(Float64Array.from(layers[l - 1].b.dataSync().subarray(t * nOut, (t + 1) * nOut), (v) => v * tb));
           }
           const ref = gdStepOnWeights({ W, b }, spec, x, xt);
@@ -49,7 +64,9 @@ describe('tfjs GD step', () => {
           expect(Math.abs(got.theta[t] - ref.theta)).toBeLessThan(tol);
           expect(Math.abs(got.thetaAfter[t] - got.theta[t] - (ref.thetaAfter - ref.theta))).toBeLessThan(tol);
           expect(Math.abs(got.thetaOff![t] - ref.thetaOff!)).toBeLessThan(tol);
-          expect(Math.abs(got.thetaOffAfter![t] - got.thetaOff![t] - (ref.thetaOffAfter! - ref.thetaOff!))).toBeLessThan(tol);
+          expect(
+            Math.abs(got.thetaOffAfter![t] - got.thetaOff![t] - (ref.thetaOffAfter! - ref.thetaOff!)),
+          ).toBeLessThan(tol);
           expect(Math.abs(got.output[t] - ref.output)).toBeLessThan(1e-5 * (1 + Math.abs(ref.output)));
           expect(Math.abs(got.outputAfter[t] - ref.outputAfter)).toBeLessThan(1e-5 * (1 + Math.abs(ref.outputAfter)));
           // power: the step moves Θ by far more than the tolerance
@@ -61,19 +78,29 @@ describe('tfjs GD step', () => {
   }
 
   it('agrees in distribution with the exact lazy-Gaussian GD-step sampler (ReLU, σ_w² = 2.2, M = 10, L = 5)', () => {
-    const spec: GdStepSpec = { sigmaW2: 2.2, sigmaB2: 0, widths: [10, 10, 10, 10, 10], lr: 0.02, target: 0.5, pairCos: 0.3 };
+    const spec: GdStepSpec = {
+      sigmaW2: 2.2,
+      sigmaB2: 0,
+      widths: [10, 10, 10, 10, 10],
+      lr: 0.02,
+      target: 0.5,
+      pairCos: 0.3,
+    };
     const N = 3000;
     const dense = sampleGdStepTf(spec, N, 4242, { batchSize: 1000 });
     const exact = sampleGdStepExact(spec, N, new Rng(4243, 0));
     expect(dense.diverged + exact.diverged).toBe(0);
     const rel = (s: typeof dense) => Float64Array.from(s.theta, (th, i) => (s.thetaAfter[i] - th) / th);
-    const a = rel(dense), b = rel(exact);
+    const a = rel(dense),
+      b = rel(exact);
     expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(N, N, 0.001));
-    const ma = meanAndStderr(a), mb = meanAndStderr(b);
+    const ma = meanAndStderr(a),
+      mb = meanAndStderr(b);
     expect(Math.abs(ma.mean - mb.mean)).toBeLessThan(4 * Math.hypot(ma.se, mb.se));
     expect(Math.abs(ma.mean)).toBeGreaterThan(5 * ma.se); // a real, resolved change
     const off = (s: typeof dense) => Float64Array.from(s.thetaOff!, (th, i) => s.thetaOffAfter![i] - th);
-    const oa = meanAndStderr(off(dense)), ob = meanAndStderr(off(exact));
+    const oa = meanAndStderr(off(dense)),
+      ob = meanAndStderr(off(exact));
     expect(Math.abs(oa.mean - ob.mean)).toBeLessThan(4 * Math.hypot(oa.se, ob.se));
   });
 
@@ -82,7 +109,8 @@ describe('tfjs GD step', () => {
     const r = sampleGdStepTf(spec, 20, 3);
     expect(r.diverged).toBeGreaterThan(0);
     expect(r.theta.length + r.diverged).toBe(20);
-    for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter]) for (const v of arr) expect(Number.isFinite(v)).toBe(true);
+    for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter])
+      for (const v of arr) expect(Number.isFinite(v)).toBe(true);
   });
 
   it('network t depends only on (seed, t), leaks no tensors, and refuses bad input', () => {

@@ -4,7 +4,8 @@
 // App. B.3 read literally (f̃ = αf, L̃ = ½(f − y)²/α²) the step is ε := η(f(x) − y)/α² and, in trained parameters,
 //   ΔW_l = −ε s_l δ_l(x) x_{l−1}(x)ᵀ,   Δb_l = −ε t δ_l(x)
 // (s_l = t = 1 standard; s_l = σ_w/√n_{l−1}, t = σ_b NTK parametrization), then Θ is recomputed at x (and x̃).
-// Reported kernels and outputs are the rescaled model's (Θ̃ = α²Θ, f̃ = αf). Inputs: x = r e₁, x̃ = r(c e₁ + √(1−c²) e₂).
+// Reported kernels and outputs are the rescaled model's (Θ̃ = α²Θ, f̃ = αf). Inputs: x = r e₁, x̃ = r(c e₁ + √(1−c²)
+// e₂).
 // Precision: everything runs in float32. ΔΘ = Θ_after − Θ_before is a difference of two float32 kernels, each with
 // relative rounding ~1e−6·√width, so relative changes below ~1e−5 (tiny η) are rounding noise: use the float64
 // engines (gd-step-dense / gd-step-exact) there. Θ beyond float32 (~3e38, deep chaotic nets) becomes Infinity and
@@ -54,7 +55,9 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
   const s = gdStepSetup(spec); // validates the spec (RangeError) exactly as the float64 engines do
   const { B, widths } = layerShapes(layers);
   if (widths.length !== s.depth || widths.some((w, l) => w !== s.n[l])) {
-    throw new RangeError(`layers have widths [${widths.join(', ')}] but the spec asks for [${s.n.slice(0, -1).join(', ')}]`);
+    throw new RangeError(
+      `layers have widths [${widths.join(', ')}] but the spec asks for [${s.n.slice(0, -1).join(', ')}]`,
+    );
   }
   const opts = netOptions(spec);
   const k = s.pairCos === undefined ? 1 : 2;
@@ -67,7 +70,8 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
     const eps = tf.reshape(tf.mul(tf.sub(f0, s.target), s.lr / (s.scale * s.scale)), [B, 1, 1]);
     const stepped: TfLayer[] = layers.map(({ W, b }, i) => {
       const d = tf.slice(before.deltas[i], [0, 0, 0], [-1, -1, 1]); // δ_l(x), [B, n_l, 1]
-      const xPrev = tf.transpose(tf.slice(before.xs[i], [0, 0, 0], [-1, -1, 1]), [0, 2, 1]); // x_{l−1}(x)ᵀ, [B|1, 1, n_{l−1}]
+      // x_{l−1}(x)ᵀ, [B|1, 1, n_{l−1}]
+      const xPrev = tf.transpose(tf.slice(before.xs[i], [0, 0, 0], [-1, -1, 1]), [0, 2, 1]);
       const epsD = tf.mul(eps, d);
       const dW = tf.mul(tf.mul(epsD, xPrev), before.weightScale[i]); // ε s_l δ_l x_{l−1}ᵀ
       const db = tf.reshape(tf.mul(epsD, before.biasScale), [B, -1]); // ε t δ_l
@@ -75,10 +79,18 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
     });
     const after = forwardBackward(stepped, inputs, opts);
     const a2 = s.scale * s.scale;
-    return [tf.mul(ntkBefore, a2), tf.mul(ntkFromPasses(after), a2), tf.mul(before.outputs, s.scale), tf.mul(after.outputs, s.scale)];
+    return [
+      tf.mul(ntkBefore, a2),
+      tf.mul(ntkFromPasses(after), a2),
+      tf.mul(before.outputs, s.scale),
+      tf.mul(after.outputs, s.scale),
+    ];
   });
   inputs.dispose();
-  const tb = thetaB.dataSync(), ta = thetaA.dataSync(), ob = outB.dataSync(), oa = outA.dataSync();
+  const tb = thetaB.dataSync(),
+    ta = thetaA.dataSync(),
+    ob = outB.dataSync(),
+    oa = outA.dataSync();
   tf.dispose([thetaB, thetaA, outB, outA]);
 
   const keep: number[] = [];
@@ -88,7 +100,8 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
     for (let i = 0; i < k && ok; i++) ok = Number.isFinite(ob[t * k + i]) && Number.isFinite(oa[t * k + i]);
     if (ok) keep.push(t);
   }
-  const pick = (src: Float32Array | Int32Array | Uint8Array, stride: number, offset: number) => Float64Array.from(keep, (t) => src[t * stride + offset]);
+  const pick = (src: Float32Array | Int32Array | Uint8Array, stride: number, offset: number) =>
+    Float64Array.from(keep, (t) => src[t * stride + offset]);
   const out: GdStepSamples = {
     theta: pick(tb, k * k, 0),
     thetaAfter: pick(ta, k * k, 0),
@@ -107,7 +120,12 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
 export function gdStepBatch(spec: GdStepSpec, count: number, seed: number, firstNetwork = 0): GdStepSamples {
   gdStepSetup(spec);
   const layers = sampleLayers(
-    { widths: spec.widths, sigmaW2: spec.sigmaW2, sigmaB2: spec.sigmaB2, parametrization: spec.parametrization ?? 'standard' },
+    {
+      widths: spec.widths,
+      sigmaW2: spec.sigmaW2,
+      sigmaB2: spec.sigmaB2,
+      parametrization: spec.parametrization ?? 'standard',
+    },
     count,
     seed,
     firstNetwork,
@@ -146,7 +164,12 @@ export function mergeGdStepSamples(parts: readonly GdStepSamples[]): GdStepSampl
 }
 
 /** n networks in batches of `batchSize` (default defaultGdStepBatch); network t's weights depend only on (seed, t). */
-export function sampleGdStepTf(spec: GdStepSpec, n: number, seed: number, opts: { batchSize?: number } = {}): GdStepSamples {
+export function sampleGdStepTf(
+  spec: GdStepSpec,
+  n: number,
+  seed: number,
+  opts: { batchSize?: number } = {},
+): GdStepSamples {
   gdStepSetup(spec);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   const batch = opts.batchSize ?? defaultGdStepBatch(spec);

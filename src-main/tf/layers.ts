@@ -4,7 +4,8 @@
 // trained parameters. NTK parametrization (seed 000/001): the tensors hold V_l ~ N(0, 1), β_l ~ N(0, 1) and the
 // network uses W_l = (σ_w/√n_{l−1})·V_l, b_l = σ_b·β_l, with V, β trained.
 // Draws: the ziggurat normal (engine/gamma.ts, exact, ~3× faster than the polar method, which dominated the cost
-// of dense sampling) on the project's Rng, rounded to float32; network t of a call uses new Rng(seed, firstNetwork + t),
+// of dense sampling) on the project's Rng, rounded to float32; network t of a call uses new Rng(seed, firstNetwork +
+// t),
 // so a network's weights depend only on (seed, its index), not on the batch size.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src-shared/rng';
@@ -38,7 +39,8 @@ export function checkWidths(widths: ArrayLike<number>): void {
   }
   for (let l = 0; l < widths.length; l++) {
     const w = widths[l];
-    if (typeof w !== 'number' || !Number.isInteger(w) || w < 1) throw new RangeError(`widths[${l}] must be an integer ≥ 1 (got ${String(w)})`);
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 1)
+      throw new RangeError(`widths[${l}] must be an integer ≥ 1 (got ${String(w)})`);
   }
 }
 
@@ -52,7 +54,8 @@ export function checkScales(sigmaW2: number, sigmaB2: number): void {
 }
 
 export function checkParametrization(p: unknown): asserts p is Parametrization {
-  if (p !== 'standard' && p !== 'ntk') throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(p)})`);
+  if (p !== 'standard' && p !== 'ntk')
+    throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(p)})`);
 }
 
 /** Parameters per network: Σ_l n_l (n_{l−1} + 1). */
@@ -73,12 +76,17 @@ export function sampleLayers(spec: DenseNetSpec, B: number, seed: number, firstN
   checkWidths(widths);
   checkScales(sigmaW2, sigmaB2);
   checkParametrization(parametrization);
-  if (!Number.isInteger(B) || B < 1) throw new RangeError(`number of networks B must be an integer ≥ 1 (got ${String(B)})`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2³²) (got ${String(seed)})`);
-  if (!Number.isInteger(firstNetwork) || firstNetwork < 0) throw new RangeError(`firstNetwork must be an integer ≥ 0 (got ${String(firstNetwork)})`);
+  if (!Number.isInteger(B) || B < 1)
+    throw new RangeError(`number of networks B must be an integer ≥ 1 (got ${String(B)})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new RangeError(`seed must be an integer in [0, 2³²) (got ${String(seed)})`);
+  if (!Number.isInteger(firstNetwork) || firstNetwork < 0)
+    throw new RangeError(`firstNetwork must be an integer ≥ 0 (got ${String(firstNetwork)})`);
   const perNet = parameterCount(widths);
   if (perNet * B > MAX_BATCH_ELEMENTS) {
-    throw new RangeError(`a batch of ${B} networks with ${perNet} parameters each exceeds ${MAX_BATCH_ELEMENTS} float32 elements; use smaller batches`);
+    throw new RangeError(
+      `a batch of ${B} networks with ${perNet} parameters each exceeds ${MAX_BATCH_ELEMENTS} float32 elements; use smaller batches`,
+    );
   }
   const L = widths.length;
   const ntk = parametrization === 'ntk';
@@ -121,18 +129,25 @@ export function disposeLayers(layers: readonly TfLayer[]): void {
  * n_L = 1. Returns B and the widths [n₀, …, n_{L−1}].
  */
 export function layerShapes(layers: readonly TfLayer[]): { B: number; widths: number[] } {
-  if (!Array.isArray(layers) || layers.length < 1) throw new RangeError('layers must be a non-empty array (one entry per weight layer)');
+  if (!Array.isArray(layers) || layers.length < 1)
+    throw new RangeError('layers must be a non-empty array (one entry per weight layer)');
   const B = layers[0].W.shape[0];
   const widths: number[] = [];
   for (let l = 0; l < layers.length; l++) {
     const { W, b } = layers[l];
-    if (W.rank !== 3 || b.rank !== 2) throw new RangeError(`layer ${l + 1}: W must be rank 3 [B, n_l, n_{l−1}] and b rank 2 [B, n_l]`);
+    if (W.rank !== 3 || b.rank !== 2)
+      throw new RangeError(`layer ${l + 1}: W must be rank 3 [B, n_l, n_{l−1}] and b rank 2 [B, n_l]`);
     const [bW, nOut, nIn] = W.shape;
-    if (bW !== B || b.shape[0] !== B) throw new RangeError(`layer ${l + 1}: batch size ${bW}/${b.shape[0]} differs from layer 1's ${B}`);
+    if (bW !== B || b.shape[0] !== B)
+      throw new RangeError(`layer ${l + 1}: batch size ${bW}/${b.shape[0]} differs from layer 1's ${B}`);
     if (b.shape[1] !== nOut) throw new RangeError(`layer ${l + 1}: b has ${b.shape[1]} units but W has ${nOut} rows`);
-    if (l > 0 && nIn !== layers[l - 1].W.shape[1]) throw new RangeError(`layer ${l + 1}: fan-in ${nIn} ≠ width ${layers[l - 1].W.shape[1]} of layer ${l}`);
+    if (l > 0 && nIn !== layers[l - 1].W.shape[1])
+      throw new RangeError(`layer ${l + 1}: fan-in ${nIn} ≠ width ${layers[l - 1].W.shape[1]} of layer ${l}`);
     widths.push(nIn);
   }
-  if (layers[layers.length - 1].W.shape[1] !== 1) throw new RangeError(`the output layer must have width 1 (scalar output), got ${layers[layers.length - 1].W.shape[1]}`);
+  if (layers[layers.length - 1].W.shape[1] !== 1)
+    throw new RangeError(
+      `the output layer must have width 1 (scalar output), got ${layers[layers.length - 1].W.shape[1]}`,
+    );
   return { B, widths };
 }

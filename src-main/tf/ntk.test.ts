@@ -18,7 +18,9 @@ interface Net64 {
 
 /** Network t of a batch, read back into float64 (the exact float32 values the tensors hold). */
 function readNet(layers: TfLayer[], t: number): Net64 {
-  const W: Float64Array[] = [], b: Float64Array[] = [], widths: number[] = [layers[0].W.shape[2]];
+  const W: Float64Array[] = [],
+    b: Float64Array[] = [],
+    widths: number[] = [layers[0].W.shape[2]];
   for (const layer of layers) {
     const [, nOut, nIn] = layer.W.shape;
     W.push(Float64Array.from(layer.W.dataSync().subarray(t * nOut * nIn, (t + 1) * nOut * nIn)));
@@ -35,9 +37,12 @@ function ntk64(net: Net64, xs: number[][], act: Activation, param: Parametrizati
   const s = (l: number) => (param === 'ntk' ? Math.sqrt(sigmaW2 / net.widths[l - 1]) : 1);
   const tb = param === 'ntk' ? Math.sqrt(sigmaB2) : 1;
   const pass = (x0: number[]) => {
-    const acts: number[][] = [x0], pre: number[][] = [];
+    const acts: number[][] = [x0],
+      pre: number[][] = [];
     for (let l = 1; l <= L; l++) {
-      const nIn = net.widths[l - 1], nOut = net.widths[l], x = acts[l - 1];
+      const nIn = net.widths[l - 1],
+        nOut = net.widths[l],
+        x = acts[l - 1];
       const h = new Array<number>(nOut);
       for (let i = 0; i < nOut; i++) {
         let sum = 0;
@@ -50,7 +55,8 @@ function ntk64(net: Net64, xs: number[][], act: Activation, param: Parametrizati
     const del: number[][] = new Array(L);
     del[L - 1] = [1];
     for (let l = L - 1; l >= 1; l--) {
-      const nOut = net.widths[l], nUp = net.widths[l + 1];
+      const nOut = net.widths[l],
+        nUp = net.widths[l + 1];
       del[l - 1] = new Array<number>(nOut).fill(0).map((_, j) => {
         let sum = 0;
         for (let i = 0; i < nUp; i++) sum += net.W[l][i * nOut + j] * del[l][i];
@@ -64,7 +70,10 @@ function ntk64(net: Net64, xs: number[][], act: Activation, param: Parametrizati
   const theta = xs.map((_, i) =>
     xs.map((__, j) => {
       let total = 0;
-      for (let l = 1; l <= L; l++) total += dot(passes[i].del[l - 1], passes[j].del[l - 1]) * (s(l) ** 2 * dot(passes[i].acts[l - 1], passes[j].acts[l - 1]) + tb * tb);
+      for (let l = 1; l <= L; l++)
+        total +=
+          dot(passes[i].del[l - 1], passes[j].del[l - 1]) *
+          (s(l) ** 2 * dot(passes[i].acts[l - 1], passes[j].acts[l - 1]) + tb * tb);
       return total;
     }),
   );
@@ -73,7 +82,9 @@ function ntk64(net: Net64, xs: number[][], act: Activation, param: Parametrizati
 
 /** Three unit inputs in dimension n0 with distinct angles. */
 function unitInputs(n0: number): number[][] {
-  const raw = [0, 1, 2].map((i) => Array.from({ length: n0 }, (_, j) => Math.cos(0.7 * (i + 1) * (j + 1)) + (j === i ? 1 : 0)));
+  const raw = [0, 1, 2].map((i) =>
+    Array.from({ length: n0 }, (_, j) => Math.cos(0.7 * (i + 1) * (j + 1)) + (j === i ? 1 : 0)),
+  );
   return raw.map((v) => {
     const n = Math.hypot(...v);
     return v.map((x) => x / n);
@@ -96,20 +107,24 @@ for (const backend of ['wasm', 'cpu'] as const) {
     const xs = unitInputs(widths[0]);
     for (const parametrization of ['standard', 'ntk'] as const) {
       it(`equals the float64 recursion on the same weights (${parametrization}, all activations)`, () => {
-        const sigmaW2 = 1.7, sigmaB2 = 0.3, B = 3;
+        const sigmaW2 = 1.7,
+          sigmaB2 = 0.3,
+          B = 3;
         for (const act of ACTIVATIONS) {
           const layers = sampleLayers({ widths, sigmaW2, sigmaB2, parametrization }, B, 11);
           const inputs = tf.tensor2d(xs);
           const { ntk, outputs } = empiricalNtk(layers, inputs, { activation: act, parametrization, sigmaW2, sigmaB2 });
           expect(ntk.shape).toEqual([B, 3, 3]);
           expect(outputs.shape).toEqual([B, 3]);
-          const got = ntk.dataSync(), gotF = outputs.dataSync();
+          const got = ntk.dataSync(),
+            gotF = outputs.dataSync();
           for (let t = 0; t < B; t++) {
             const ref = ntk64(readNet(layers, t), xs, act, parametrization, sigmaW2, sigmaB2);
             const scale = maxAbs(ref.theta.flat());
             // float32: ~1e−7 per operation, a few dozen operations deep, sums of ≤ 10 terms
             for (let i = 0; i < 3; i++) {
-              for (let j = 0; j < 3; j++) expect(Math.abs(got[t * 9 + i * 3 + j] - ref.theta[i][j])).toBeLessThan(2e-5 * scale);
+              for (let j = 0; j < 3; j++)
+                expect(Math.abs(got[t * 9 + i * 3 + j] - ref.theta[i][j])).toBeLessThan(2e-5 * scale);
               expect(Math.abs(gotF[t * 3 + i] - ref.f[i])).toBeLessThan(2e-5 * (1 + maxAbs(ref.f)));
             }
             expect(scale).toBeGreaterThan(0.05); // the comparison is not vacuous
@@ -122,7 +137,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
       it(`equals Σ_θ ∂f(x)/∂θ ∂f(x̃)/∂θ from float64 central differences of f (${parametrization})`, () => {
         // tfjs-core's Node bundle registers no gradients (tf.grads throws "gradient function not found"), so the
         // independent method is numerical differentiation of the float64 forward pass over every trained parameter.
-        const sigmaW2 = 2.3, sigmaB2 = 0.5, B = 2, eps = 1e-5;
+        const sigmaW2 = 2.3,
+          sigmaB2 = 0.5,
+          B = 2,
+          eps = 1e-5;
         for (const act of ['relu', 'tanh', 'gelu', 'erf'] as const) {
           const layers = sampleLayers({ widths, sigmaW2, sigmaB2, parametrization }, B, 5);
           const inputs = tf.tensor2d(xs);
@@ -162,7 +180,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const layers = sampleLayers({ widths, sigmaW2: 2, sigmaB2: 0.1, parametrization: 'ntk' }, 4, 3);
       const inputs = tf.tensor2d(xs);
       const before = tf.memory().numTensors;
-      const { ntk, outputs } = empiricalNtk(layers, inputs, { activation: 'gelu', parametrization: 'ntk', sigmaW2: 2, sigmaB2: 0.1 });
+      const { ntk, outputs } = empiricalNtk(layers, inputs, {
+        activation: 'gelu',
+        parametrization: 'ntk',
+        sigmaW2: 2,
+        sigmaB2: 0.1,
+      });
       expect(tf.memory().numTensors).toBe(before + 2);
       tf.dispose([ntk, outputs]);
       expect(tf.memory().numTensors).toBe(before);
@@ -181,12 +204,18 @@ describe('empiricalNtk: distribution of Θ(x, x) of sampled ReLU networks', () =
   for (const sigmaW2 of [1.0, 2.0, 2.5]) {
     it(`mean Θ(x, x) matches the exact finite-width E[Θ] at σ_w² = ${sigmaW2}, M = 12, L = 6`, () => {
       const widths = [12, 12, 12, 12, 12, 12];
-      const N = 4000, B = 1000;
+      const N = 4000,
+        B = 1000;
       const theta = new Float64Array(N);
       const inputs = tf.tensor2d([[1, ...new Array<number>(11).fill(0)]]);
       for (let first = 0; first < N; first += B) {
         const layers = sampleLayers({ widths, sigmaW2, sigmaB2: 0, parametrization: 'standard' }, B, 2024, first);
-        const { ntk, outputs } = empiricalNtk(layers, inputs, { activation: 'relu', parametrization: 'standard', sigmaW2, sigmaB2: 0 });
+        const { ntk, outputs } = empiricalNtk(layers, inputs, {
+          activation: 'relu',
+          parametrization: 'standard',
+          sigmaW2,
+          sigmaB2: 0,
+        });
         theta.set(ntk.dataSync(), first);
         tf.dispose([ntk, outputs]);
         disposeLayers(layers);
@@ -232,7 +261,9 @@ describe('empiricalNtk: bad input', () => {
     const wrongDim = tf.tensor2d([[1, 0]]);
     expect(() => empiricalNtk(layers, wrongDim, opts)).toThrow(/n₀ = 3/);
     expect(() => empiricalNtk(layers, good, { ...opts, sigmaW2: Infinity })).toThrow(RangeError);
-    expect(() => empiricalNtk(layers, good, { ...opts, activation: 'softsign' as never })).toThrow(/unknown activation/);
+    expect(() => empiricalNtk(layers, good, { ...opts, activation: 'softsign' as never })).toThrow(
+      /unknown activation/,
+    );
     expect(() => empiricalNtk(layers.slice(0, 1), good, opts)).toThrow(/output layer must have width 1/);
     expect(() => empiricalNtk([layers[1], layers[0]], good, opts)).toThrow(RangeError);
     tf.dispose([good, wrongDim]);

@@ -20,7 +20,11 @@ export { sampleLayers, disposeLayers, parameterCount } from './layers';
 export type { NetOptions } from './forward-backward';
 
 /** Θ for every network in the batch on k inputs; also f(x) per network and input. Caller owns the returned tensors. */
-export function empiricalNtk(layers: TfLayer[], inputs: tf.Tensor2D, opts: NetOptions): { ntk: tf.Tensor3D; outputs: tf.Tensor2D } {
+export function empiricalNtk(
+  layers: TfLayer[],
+  inputs: tf.Tensor2D,
+  opts: NetOptions,
+): { ntk: tf.Tensor3D; outputs: tf.Tensor2D } {
   return tf.tidy(() => {
     const passes = forwardBackward(layers, inputs, opts);
     return { ntk: ntkFromPasses(passes), outputs: passes.outputs };

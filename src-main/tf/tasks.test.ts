@@ -28,7 +28,10 @@ function ctx(cancelAfter = Infinity): TaskContext & { progress: unknown[] } {
 describe('tasks', () => {
   it('ntk: mean Θ(x, x) with ‖x‖ = 1 matches the exact E[Θ] (σ_w² = 1.5, widths 8 → 16 → 10 → 12)', async () => {
     const widths = [8, 16, 10, 12];
-    const r = (await TASKS.ntk({ sigmaW2: 1.5, widths, samples: 3000, seed: 99, batchSize: 1000 }, ctx())) as NtkTaskResult;
+    const r = (await TASKS.ntk(
+      { sigmaW2: 1.5, widths, samples: 3000, seed: 99, batchSize: 1000 },
+      ctx(),
+    )) as NtkTaskResult;
     expect(r.diverged).toBe(0);
     const { mean, se } = meanAndStderr(r.theta);
     const exact = reluExactMoments(1.5, widths).meanTheta;
@@ -39,7 +42,10 @@ describe('tasks', () => {
   it('ntk: networks whose Θ overflows float32 are counted as diverged', async () => {
     // σ_w² = 200, L = 25: Θ ~ a^{L−1} = 100^{24} = 1e48 > 3.4e38
     const c = ctx();
-    const r = (await TASKS.ntk({ sigmaW2: 200, widths: new Array(25).fill(6), samples: 12, seed: 1, pairCos: 0.2 }, c)) as NtkTaskResult;
+    const r = (await TASKS.ntk(
+      { sigmaW2: 200, widths: new Array(25).fill(6), samples: 12, seed: 1, pairCos: 0.2 },
+      c,
+    )) as NtkTaskResult;
     expect(r.diverged).toBeGreaterThan(0);
     expect(r.theta.length + r.diverged).toBe(12);
     for (const arr of [r.theta, r.thetaOff!, r.thetaTilde!]) for (const v of arr) expect(Number.isFinite(v)).toBe(true);
@@ -47,11 +53,19 @@ describe('tasks', () => {
 
   it('stops at a checkpoint once cancelled', async () => {
     const c = ctx(2);
-    await expect(TASKS.ntk({ sigmaW2: 2, widths: [4, 4], samples: 100, seed: 1, batchSize: 10 }, c)).rejects.toBeInstanceOf(TaskCancelledError);
-    expect(c.progress).toEqual([{ done: 10, total: 100 }, { done: 20, total: 100 }]);
-    await expect(TASKS['gd-step']({ sigmaW2: 2, sigmaB2: 0, widths: [4, 4], lr: 0.1, target: 0, samples: 100, seed: 1, batchSize: 10 }, ctx(1))).rejects.toBeInstanceOf(
-      TaskCancelledError,
-    );
+    await expect(
+      TASKS.ntk({ sigmaW2: 2, widths: [4, 4], samples: 100, seed: 1, batchSize: 10 }, c),
+    ).rejects.toBeInstanceOf(TaskCancelledError);
+    expect(c.progress).toEqual([
+      { done: 10, total: 100 },
+      { done: 20, total: 100 },
+    ]);
+    await expect(
+      TASKS['gd-step'](
+        { sigmaW2: 2, sigmaB2: 0, widths: [4, 4], lr: 0.1, target: 0, samples: 100, seed: 1, batchSize: 10 },
+        ctx(1),
+      ),
+    ).rejects.toBeInstanceOf(TaskCancelledError);
   });
 
   it('refuses bad params with readable RangeErrors', async () => {

@@ -8,7 +8,15 @@ import { isActivation, type Activation } from '../engine/activations';
 import type { GdStepSamples, GdStepSpec } from '../engine/gd-step-exact';
 import type { BackendInfo } from './backend';
 import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples, sampleGdStepTf } from './gd-step';
-import { checkParametrization, checkScales, checkWidths, disposeLayers, parameterCount, sampleLayers, type Parametrization } from './layers';
+import {
+  checkParametrization,
+  checkScales,
+  checkWidths,
+  disposeLayers,
+  parameterCount,
+  sampleLayers,
+  type Parametrization,
+} from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainabilityTask } from './sweep/trainability-task';
@@ -81,12 +89,14 @@ function obj(params: unknown, task: string): Record<string, unknown> {
 }
 
 function checkCount(v: unknown, what: string, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new RangeError(`${what} must be an integer in [1, ${max}] (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
+    throw new RangeError(`${what} must be an integer in [1, ${max}] (got ${String(v)})`);
   return v;
 }
 
 function checkSeed(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2³²) (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    throw new RangeError(`seed must be an integer in [0, 2³²) (got ${String(v)})`);
   return v;
 }
 
@@ -105,10 +115,13 @@ export function parseNtkTaskParams(raw: unknown): Required<Omit<NtkTaskParams, '
   const samples = checkCount(p.samples, 'samples (N)', MAX_SAMPLES);
   const seed = checkSeed(p.seed);
   const pairCos = p.pairCos as number | undefined;
-  if (pairCos !== undefined && !(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1)) throw new RangeError(`pairCos must lie in [−1, 1] (got ${String(pairCos)})`);
-  if (pairCos !== undefined && Math.abs(pairCos) < 1 && widths[0] < 2) throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
+  if (pairCos !== undefined && !(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1))
+    throw new RangeError(`pairCos must lie in [−1, 1] (got ${String(pairCos)})`);
+  if (pairCos !== undefined && Math.abs(pairCos) < 1 && widths[0] < 2)
+    throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
   const inputNorm = (p.inputNorm ?? 1) as number;
-  if (typeof inputNorm !== 'number' || !Number.isFinite(inputNorm) || !(inputNorm > 0)) throw new RangeError(`inputNorm must be a finite number > 0 (got ${String(inputNorm)})`);
+  if (typeof inputNorm !== 'number' || !Number.isFinite(inputNorm) || !(inputNorm > 0))
+    throw new RangeError(`inputNorm must be a finite number > 0 (got ${String(inputNorm)})`);
   const auto = Math.max(1, Math.min(1024, Math.floor((1 << 22) / parameterCount(widths))));
   const batchSize = p.batchSize === undefined ? auto : checkCount(p.batchSize, 'batchSize', 1 << 20);
   return { sigmaW2, sigmaB2, widths, activation, parametrization, samples, seed, pairCos, inputNorm, batchSize };
@@ -137,7 +150,8 @@ async function ntkTask(raw: unknown, ctx: TaskContext): Promise<NtkTaskResult> {
       const B = Math.min(p.batchSize, p.samples - first);
       const layers = sampleLayers(p, B, p.seed, first);
       const { ntk, outputs } = empiricalNtk(layers, inputs, p);
-      const K = ntk.dataSync(), f = outputs.dataSync();
+      const K = ntk.dataSync(),
+        f = outputs.dataSync();
       tf.dispose([ntk, outputs]);
       disposeLayers(layers);
       for (let t = 0; t < B; t++) {
@@ -157,7 +171,12 @@ async function ntkTask(raw: unknown, ctx: TaskContext): Promise<NtkTaskResult> {
   } finally {
     inputs.dispose();
   }
-  const result: NtkTaskResult = { theta: theta.slice(0, kept), diverged: p.samples - kept, backend: ctx.backend, seconds: (performance.now() - t0) / 1000 };
+  const result: NtkTaskResult = {
+    theta: theta.slice(0, kept),
+    diverged: p.samples - kept,
+    backend: ctx.backend,
+    seconds: (performance.now() - t0) / 1000,
+  };
   if (pair) {
     result.thetaTilde = thetaTilde!.slice(0, kept);
     result.thetaOff = thetaOff!.slice(0, kept);

@@ -43,6 +43,7 @@ const FNS: Record<Activation, TfActivation> = {
 
 /** φ and φ′ on tensors for a named nonlinearity; throws a RangeError for unknown names. */
 export function tfActivation(name: Activation): TfActivation {
-  if (!isActivation(name)) throw new RangeError(`unknown activation ${JSON.stringify(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
+  if (!isActivation(name))
+    throw new RangeError(`unknown activation ${JSON.stringify(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
   return FNS[name];
 }

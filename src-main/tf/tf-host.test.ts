@@ -9,7 +9,11 @@ import { empiricalNtk } from './ntk';
 import type { GdStepTaskResult, NtkTaskResult } from './tasks';
 import { TfHost, TfTaskError } from './tf-host';
 
-const host = new TfHost({ backend: 'wasm', taskModule: new URL('./tf-host.fixture.ts', import.meta.url), cancelGraceMs: 300 });
+const host = new TfHost({
+  backend: 'wasm',
+  taskModule: new URL('./tf-host.fixture.ts', import.meta.url),
+  cancelGraceMs: 300,
+});
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' }); // in-process reference on the same backend
@@ -25,15 +29,27 @@ describe('TfHost', () => {
     const progress: unknown[] = [];
     const params = { sigmaW2: 2, sigmaB2: 0.1, widths: [5, 6, 4], samples: 10, seed: 3, pairCos: 0.5, batchSize: 4 };
     const r = await host.run<NtkTaskResult>('ntk', params, { onProgress: (p) => progress.push(p) });
-    expect(progress).toEqual([{ done: 4, total: 10 }, { done: 8, total: 10 }, { done: 10, total: 10 }]);
+    expect(progress).toEqual([
+      { done: 4, total: 10 },
+      { done: 8, total: 10 },
+      { done: 10, total: 10 },
+    ]);
     expect(r.theta).toBeInstanceOf(Float64Array);
     expect(r.theta).toHaveLength(10);
     expect(r.diverged).toBe(0);
     expect(r.backend.name).toBe('wasm');
     // same weights (network t from (seed, t)) and backend in-process: identical values
     const layers = sampleLayers({ widths: [5, 6, 4], sigmaW2: 2, sigmaB2: 0.1, parametrization: 'standard' }, 10, 3);
-    const x = tf.tensor2d([[1, 0, 0, 0, 0], [0.5, Math.sqrt(0.75), 0, 0, 0]]);
-    const { ntk, outputs } = empiricalNtk(layers, x, { activation: 'relu', parametrization: 'standard', sigmaW2: 2, sigmaB2: 0.1 });
+    const x = tf.tensor2d([
+      [1, 0, 0, 0, 0],
+      [0.5, Math.sqrt(0.75), 0, 0, 0],
+    ]);
+    const { ntk, outputs } = empiricalNtk(layers, x, {
+      activation: 'relu',
+      parametrization: 'standard',
+      sigmaW2: 2,
+      sigmaB2: 0.1,
+    });
     const K = ntk.dataSync();
     for (let t = 0; t < 10; t++) {
       expect(r.theta[t]).toBe(K[4 * t]);
@@ -54,7 +70,9 @@ describe('TfHost', () => {
 
   it('refuses bad task params with the task’s message', async () => {
     await expect(host.run('ntk', { sigmaW2: -1, widths: [3], samples: 5, seed: 1 })).rejects.toThrow(/sigmaW2/);
-    await expect(host.run('gd-step', { sigmaW2: 2, sigmaB2: 0, widths: [3], lr: 0, target: 0, samples: 5, seed: 1 })).rejects.toThrow(/learning rate/);
+    await expect(
+      host.run('gd-step', { sigmaW2: 2, sigmaB2: 0, widths: [3], lr: 0, target: 0, samples: 5, seed: 1 }),
+    ).rejects.toThrow(/learning rate/);
     await expect(host.run('no-such-task', {})).rejects.toThrow(/unknown task "no-such-task"/);
   });
 
@@ -63,7 +81,11 @@ describe('TfHost', () => {
     expect(Array.from(before.values)).toEqual([0, 0.5, 1]);
     const ac = new AbortController();
     let seen = 0;
-    const run = host.run('batches', { batches: 1000 }, { signal: ac.signal, onProgress: () => ++seen === 2 && ac.abort() });
+    const run = host.run(
+      'batches',
+      { batches: 1000 },
+      { signal: ac.signal, onProgress: () => ++seen === 2 && ac.abort() },
+    );
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(seen).toBeLessThan(10);
     expect((await whoami()).threadId).toBe(before.threadId);
@@ -88,7 +110,10 @@ describe('TfHost', () => {
       code: 'failed',
       message: expect.stringMatching(/crashed while running task "crash": simulated native abort in libtensorflow/),
     });
-    await expect(host.run('throws', {})).rejects.toMatchObject({ code: 'failed', message: 'bad parameter for the fixture' });
+    await expect(host.run('throws', {})).rejects.toMatchObject({
+      code: 'failed',
+      message: 'bad parameter for the fixture',
+    });
     const after = await whoami();
     expect(after.threadId).not.toBe(before.threadId);
     expect((await host.backend()).name).toBe('wasm');
@@ -109,7 +134,10 @@ describe('TfHost', () => {
   it('a backend that cannot load fails tasks with the reason', async () => {
     const broken = new TfHost({ backend: 'tensorflow' }); // tfjs-node is not installed here
     await expect(broken.backend()).rejects.toThrow(/backend tensorflow is unavailable: .*not installed/);
-    await expect(broken.run('ntk', {})).rejects.toMatchObject({ code: 'failed', message: expect.stringMatching(/no TensorFlow.js backend/) });
+    await expect(broken.run('ntk', {})).rejects.toMatchObject({
+      code: 'failed',
+      message: expect.stringMatching(/no TensorFlow.js backend/),
+    });
     await broken.close();
   });
 });

@@ -95,7 +95,8 @@ export class TfHost {
     this.data = { backend: opts.backend ?? 'auto' };
     if (opts.taskModule !== undefined) this.data.taskModule = toUrl(opts.taskModule).href;
     this.cancelGraceMs = opts.cancelGraceMs ?? 3000;
-    if (!(this.cancelGraceMs >= 0) || !Number.isFinite(this.cancelGraceMs)) throw new RangeError(`cancelGraceMs must be a finite number ≥ 0 (got ${opts.cancelGraceMs})`);
+    if (!(this.cancelGraceMs >= 0) || !Number.isFinite(this.cancelGraceMs))
+      throw new RangeError(`cancelGraceMs must be a finite number ≥ 0 (got ${opts.cancelGraceMs})`);
   }
 
   /** The worker's backend (starts the worker if needed). Rejects when no backend could be loaded. */
@@ -130,7 +131,8 @@ export class TfHost {
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       if (opts.pause) {
         unpause = opts.pause.onChange((paused) => {
-          if (this.current === job) this.live?.worker.postMessage({ type: 'pause', id: job.id, paused } satisfies TfWorkerRequest);
+          if (this.current === job)
+            this.live?.worker.postMessage({ type: 'pause', id: job.id, paused } satisfies TfWorkerRequest);
         });
       }
       this.queue.push(job);
@@ -195,7 +197,12 @@ export class TfHost {
       const job = this.current;
       if (job) {
         this.current = null;
-        job.settle(new TfTaskError('failed', `the TensorFlow.js worker crashed while running task ${JSON.stringify(job.task)}: ${why}`));
+        job.settle(
+          new TfTaskError(
+            'failed',
+            `the TensorFlow.js worker crashed while running task ${JSON.stringify(job.task)}: ${why}`,
+          ),
+        );
       }
       this.pump();
     });
@@ -225,8 +232,14 @@ export class TfHost {
     live.ready.then(
       () => {
         if (this.current !== job || job.settled) return;
-        live.worker.postMessage({ type: 'run', id: job.id, task: job.task, params: job.params } satisfies TfWorkerRequest);
-        if (job.opts.pause?.paused) live.worker.postMessage({ type: 'pause', id: job.id, paused: true } satisfies TfWorkerRequest);
+        live.worker.postMessage({
+          type: 'run',
+          id: job.id,
+          task: job.task,
+          params: job.params,
+        } satisfies TfWorkerRequest);
+        if (job.opts.pause?.paused)
+          live.worker.postMessage({ type: 'pause', id: job.id, paused: true } satisfies TfWorkerRequest);
       },
       (err: Error) => {
         if (this.current !== job) return;
@@ -252,7 +265,12 @@ export class TfHost {
       if (this.current !== job) return;
       // the task did not reach a checkpoint in time: stop the worker, start a new one for what comes next
       this.current = null;
-      job.settle(new TfTaskError('cancelled', `cancelled (the worker did not stop within ${this.cancelGraceMs} ms and was restarted)`));
+      job.settle(
+        new TfTaskError(
+          'cancelled',
+          `cancelled (the worker did not stop within ${this.cancelGraceMs} ms and was restarted)`,
+        ),
+      );
       if (live) this.retire(live);
       this.pump();
     }, this.cancelGraceMs);

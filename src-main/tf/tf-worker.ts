@@ -37,7 +37,13 @@ function transferables(value: unknown): { value: unknown; transfer: ArrayBuffer[
   const own = (v: unknown, depth: number): unknown => {
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       let a = v as unknown as Float64Array;
-      if (a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength || seen.has(a.buffer) || !(a.buffer instanceof ArrayBuffer)) a = a.slice();
+      if (
+        a.byteOffset !== 0 ||
+        a.byteLength !== a.buffer.byteLength ||
+        seen.has(a.buffer) ||
+        !(a.buffer instanceof ArrayBuffer)
+      )
+        a = a.slice();
       seen.add(a.buffer);
       transfer.push(a.buffer as ArrayBuffer);
       return a;
@@ -82,12 +88,22 @@ async function runTask(id: number, task: string, params: unknown): Promise<void>
   try {
     env = await started;
   } catch (err) {
-    post({ type: 'error', id, message: `the TensorFlow.js backend failed to start: ${message(err)}`, cancelled: false });
+    post({
+      type: 'error',
+      id,
+      message: `the TensorFlow.js backend failed to start: ${message(err)}`,
+      cancelled: false,
+    });
     return;
   }
   const handler = env.tasks[task];
   if (!handler) {
-    post({ type: 'error', id, message: `unknown task ${JSON.stringify(task)}; known: ${Object.keys(env.tasks).join(', ')}`, cancelled: false });
+    post({
+      type: 'error',
+      id,
+      message: `unknown task ${JSON.stringify(task)}; known: ${Object.keys(env.tasks).join(', ')}`,
+      cancelled: false,
+    });
     return;
   }
   const ctx: TaskContext = {
@@ -99,7 +115,8 @@ async function runTask(id: number, task: string, params: unknown): Promise<void>
     cancelled: () => cancelled.has(id),
     async checkpoint() {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      while (paused.has(id) && !cancelled.has(id)) await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_POLL_MS));
+      while (paused.has(id) && !cancelled.has(id))
+        await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_POLL_MS));
       if (cancelled.has(id)) throw new TaskCancelledError();
     },
   };
@@ -108,7 +125,12 @@ async function runTask(id: number, task: string, params: unknown): Promise<void>
     const t = transferables(await handler(params, ctx));
     post({ type: 'result', id, result: t.value }, t.transfer);
   } catch (err) {
-    post({ type: 'error', id, message: message(err), cancelled: err instanceof TaskCancelledError || cancelled.has(id) });
+    post({
+      type: 'error',
+      id,
+      message: message(err),
+      cancelled: err instanceof TaskCancelledError || cancelled.has(id),
+    });
   } finally {
     cancelled.delete(id);
     paused.delete(id);

@@ -26,7 +26,8 @@ describe('access', () => {
 
   it('recognizes loopback peers and hosts', () => {
     for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a)).toBe(true);
-    for (const a of ['10.0.0.1', '::ffff:192.168.0.2', '0.0.0.0', '::', '', undefined, '127.0.0.1.evil']) expect(isLoopbackAddress(a)).toBe(false);
+    for (const a of ['10.0.0.1', '::ffff:192.168.0.2', '0.0.0.0', '::', '', undefined, '127.0.0.1.evil'])
+      expect(isLoopbackAddress(a)).toBe(false);
     expect(isLoopbackHost('localhost')).toBe(true);
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('0.0.0.0')).toBe(false);

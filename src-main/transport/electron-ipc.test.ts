@@ -49,7 +49,10 @@ function setup(opts: ConstructorParameters<typeof FakeLabService>[0] = {}) {
   });
   const invoke = (contents: FakeContents, payload: unknown, frame: WebFrameMain | null = contents.mainFrame) =>
     Promise.resolve().then(() =>
-      ipcMain.handlers.get(LAB_REQUEST_CHANNEL)!({ sender: contents as unknown as WebContents, senderFrame: frame } as IpcMainInvokeEvent, payload),
+      ipcMain.handlers.get(LAB_REQUEST_CHANNEL)!(
+        { sender: contents as unknown as WebContents, senderFrame: frame } as IpcMainInvokeEvent,
+        payload,
+      ),
     );
   return { ipcMain, service, transport, invoke };
 }
@@ -75,7 +78,9 @@ describe('electron IPC transport', () => {
   it('refuses frames the shell does not trust, without creating a connection', async () => {
     const { invoke, service } = setup();
     const wc = new FakeContents();
-    await expect(invoke(wc, { kind: 'request', id: 'x', method: 'lab.info' }, wc.childFrame)).rejects.toThrow(/untrusted frame/);
+    await expect(invoke(wc, { kind: 'request', id: 'x', method: 'lab.info' }, wc.childFrame)).rejects.toThrow(
+      /untrusted frame/,
+    );
     await expect(invoke(wc, { kind: 'request', id: 'x', method: 'lab.info' }, null)).rejects.toThrow(/untrusted frame/);
     expect(service.connections).toHaveLength(0);
   });
@@ -84,7 +89,9 @@ describe('electron IPC transport', () => {
     const { invoke, service } = setup({ blocks: 1 });
     const wc = new FakeContents();
     expect(await invoke(wc, 'not an object')).toMatchObject({ ok: false, id: '?', error: { code: 'bad-request' } });
-    expect(await invoke(wc, { kind: 'request', id: 'm1', method: 'measure.start', params: { sigmaW2: -1 } })).toMatchObject({
+    expect(
+      await invoke(wc, { kind: 'request', id: 'm1', method: 'measure.start', params: { sigmaW2: -1 } }),
+    ).toMatchObject({
       ok: false,
       id: 'm1',
       error: { code: 'bad-request', message: expect.stringMatching(/sigmaW2/) },
@@ -97,7 +104,10 @@ describe('electron IPC transport', () => {
     const a = new FakeContents();
     const b = new FakeContents();
     const params = { sigmaW2: 2, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 };
-    const started = (await invoke(a, { kind: 'request', id: 's1', method: 'measure.start', params })) as { ok: boolean; result: { jobId: string } };
+    const started = (await invoke(a, { kind: 'request', id: 's1', method: 'measure.start', params })) as {
+      ok: boolean;
+      result: { jobId: string };
+    };
     expect(started.ok).toBe(true);
     await invoke(b, { kind: 'request', id: 'i', method: 'lab.info' });
     await until(() => a.sent.some((m) => (m as { event?: string }).event === 'measure.done'));
@@ -129,7 +139,11 @@ describe('electron IPC transport', () => {
     attachElectronIpc({ ipcMain, service: silent, isTrustedSender: () => true });
     const wc = new FakeContents();
     const event = { sender: wc as unknown as WebContents, senderFrame: wc.mainFrame } as IpcMainInvokeEvent;
-    const reply = ipcMain.handlers.get(LAB_REQUEST_CHANNEL)!(event, { kind: 'request', id: 'w', method: 'lab.info' }) as Promise<unknown>;
+    const reply = ipcMain.handlers.get(LAB_REQUEST_CHANNEL)!(event, {
+      kind: 'request',
+      id: 'w',
+      method: 'lab.info',
+    }) as Promise<unknown>;
     wc.destroy();
     expect(await reply).toMatchObject({ id: 'w', ok: false, error: { message: expect.stringMatching(/went away/) } });
     expect(closed).toBe(1);

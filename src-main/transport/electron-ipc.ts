@@ -60,7 +60,8 @@ export function attachElectronIpc(opts: ElectronIpcOptions): ElectronIpcTranspor
         if (states.get(sender.id) !== state) return;
         states.delete(sender.id);
         connection.close();
-        for (const [id, resolve] of pending) resolve(errorResponse(id, 'internal', 'the page went away before the lab answered'));
+        for (const [id, resolve] of pending)
+          resolve(errorResponse(id, 'internal', 'the page went away before the lab answered'));
         pending.clear();
         sender.off('destroyed', onGone);
         sender.off('render-process-gone', onGone);
@@ -89,7 +90,8 @@ export function attachElectronIpc(opts: ElectronIpcOptions): ElectronIpcTranspor
     }
     const state = stateFor(event.sender);
     const { id } = parsed.data;
-    if (state.pending.has(id)) return errorResponse(id, 'bad-request', `request id ${JSON.stringify(id)} is already in flight`);
+    if (state.pending.has(id))
+      return errorResponse(id, 'bad-request', `request id ${JSON.stringify(id)} is already in flight`);
     return new Promise<Response>((resolve) => {
       state.pending.set(id, resolve);
       try {

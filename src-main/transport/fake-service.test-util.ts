@@ -16,8 +16,20 @@ export interface FakeConnection {
 
 export function placeholderResult(samples: number, samplesRequested: number, done: boolean): MeasureResult {
   return {
-    sigmaW2: 2, depth: 3, width: 8, inputDim: 8, sigmaB2: 0, samples, samplesRequested, seed: 1, method: 'exact',
-    meanTheta: { estimate: 1, stderr: 0 }, dispersion: { estimate: 1, stderr: 0 }, tailShare: 0.01, seconds: 0, done,
+    sigmaW2: 2,
+    depth: 3,
+    width: 8,
+    inputDim: 8,
+    sigmaB2: 0,
+    samples,
+    samplesRequested,
+    seed: 1,
+    method: 'exact',
+    meanTheta: { estimate: 1, stderr: 0 },
+    dispersion: { estimate: 1, stderr: 0 },
+    tailShare: 0.01,
+    seconds: 0,
+    done,
   };
 }
 
@@ -58,24 +70,55 @@ export class FakeLabService {
         const parsed = requestSchema.safeParse(raw);
         if (!parsed.success) {
           const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : '';
-          conn.send({ kind: 'response', id, ok: false, error: { code: 'bad-request', message: describeZodError(parsed.error) } });
+          conn.send({
+            kind: 'response',
+            id,
+            ok: false,
+            error: { code: 'bad-request', message: describeZodError(parsed.error) },
+          });
           return;
         }
         const req = parsed.data;
         if (req.method === 'lab.info') {
-          const info: LabInfo = { version: 'fake', contractVersion: CONTRACT_VERSION, backend: 'fake', workers: 0, transport };
+          const info: LabInfo = {
+            version: 'fake',
+            contractVersion: CONTRACT_VERSION,
+            backend: 'fake',
+            workers: 0,
+            transport,
+          };
           conn.send({ kind: 'response', id: req.id, ok: true, result: info });
         } else if (req.method === 'job.start') {
-          conn.send({ kind: 'response', id: req.id, ok: false, error: { code: 'refused', message: 'the fake service runs measurements only' } });
+          conn.send({
+            kind: 'response',
+            id: req.id,
+            ok: false,
+            error: { code: 'refused', message: 'the fake service runs measurements only' },
+          });
         } else if (req.method === 'job.pause') {
-          conn.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, paused: false, supported: false } });
+          conn.send({
+            kind: 'response',
+            id: req.id,
+            ok: true,
+            result: { jobId: req.jobId, paused: false, supported: false },
+          });
         } else if (req.method === 'measure.cancel' || req.method === 'job.cancel') {
-          finish(req.jobId, { kind: 'event', jobId: req.jobId, event: 'measure.error', error: { code: 'cancelled', message: 'cancelled' } });
+          finish(req.jobId, {
+            kind: 'event',
+            jobId: req.jobId,
+            event: 'measure.error',
+            error: { code: 'cancelled', message: 'cancelled' },
+          });
           conn.send({ kind: 'response', id: req.id, ok: true, result: {} });
         } else {
           for (const [otherId, other] of jobs) {
             if (req.channel && other.channel === req.channel) {
-              finish(otherId, { kind: 'event', jobId: otherId, event: 'measure.error', error: { code: 'cancelled', message: 'superseded' } });
+              finish(otherId, {
+                kind: 'event',
+                jobId: otherId,
+                event: 'measure.error',
+                error: { code: 'cancelled', message: 'superseded' },
+              });
             }
           }
           const jobId = `j${this.nextJob++}`;
@@ -85,9 +128,20 @@ export class FakeLabService {
           const step = (): void => {
             block++;
             if (block < blocks) {
-              conn.send({ kind: 'event', jobId, event: 'measure.progress', result: placeholderResult(block, blocks, false) });
+              conn.send({
+                kind: 'event',
+                jobId,
+                event: 'measure.progress',
+                result: placeholderResult(block, blocks, false),
+              });
               job.timer = setTimeout(step, blockMs);
-            } else finish(jobId, { kind: 'event', jobId, event: 'measure.done', result: placeholderResult(blocks, blocks, true) });
+            } else
+              finish(jobId, {
+                kind: 'event',
+                jobId,
+                event: 'measure.done',
+                result: placeholderResult(blocks, blocks, true),
+              });
           };
           if (this.opts.eventsBeforeResponse) {
             step();

@@ -58,7 +58,8 @@ function refusal(req: IncomingMessage, opts: WebSocketTransportOptions): { statu
     return { status: 400, body: 'bad request target' };
   }
   if (url.pathname !== WS_PATH) return { status: 404, body: 'no WebSocket endpoint here' };
-  if (!opts.allowRemote && !isLoopbackAddress(req.socket.remoteAddress)) return { status: 403, body: 'only local connections are accepted' };
+  if (!opts.allowRemote && !isLoopbackAddress(req.socket.remoteAddress))
+    return { status: 403, body: 'only local connections are accepted' };
   const host = (req.headers.host ?? '').toLowerCase();
   if (opts.allowedHosts && !opts.allowedHosts.has(host)) return { status: 403, body: 'unexpected Host header' };
   // Browsers always send Origin; a page from another origin has no business on our socket even with a token.

@@ -5,7 +5,8 @@
 export function contentSecurityPolicy(connectSources: readonly string[] = []): string {
   for (const src of connectSources) {
     // Header injection guard: a source is one token, never a directive separator or whitespace.
-    if (!/^(ws|wss|http|https):\/\/[A-Za-z0-9.\-[\]:]+$/.test(src)) throw new RangeError(`invalid CSP connect source: ${JSON.stringify(src)}`);
+    if (!/^(ws|wss|http|https):\/\/[A-Za-z0-9.\-[\]:]+$/.test(src))
+      throw new RangeError(`invalid CSP connect source: ${JSON.stringify(src)}`);
   }
   return [
     "default-src 'self'",

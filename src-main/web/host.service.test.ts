@@ -33,7 +33,9 @@ afterAll(async () => {
 async function ask(payload: string, id: string): Promise<any> {
   ws.send(payload);
   for (let t0 = Date.now(); Date.now() - t0 < 5000; await new Promise((r) => setTimeout(r, 2))) {
-    const hit = inbox.find((m) => (m as { kind?: string; id?: string }).kind === 'response' && (m as { id: string }).id === id);
+    const hit = inbox.find(
+      (m) => (m as { kind?: string; id?: string }).kind === 'response' && (m as { id: string }).id === id,
+    );
     if (hit) {
       inbox.splice(inbox.indexOf(hit), 1);
       expect(serverMessageSchema.safeParse(hit).success).toBe(true);
@@ -56,10 +58,18 @@ describe('web host + LabService', () => {
     const noMethod = await ask(JSON.stringify({ kind: 'request', id: 'b1', method: 'lab.nope' }), 'b1');
     expect(noMethod).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     const badParams = await ask(
-      JSON.stringify({ kind: 'request', id: 'b2', method: 'measure.start', params: { sigmaW2: Number.NaN, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 } }),
+      JSON.stringify({
+        kind: 'request',
+        id: 'b2',
+        method: 'measure.start',
+        params: { sigmaW2: Number.NaN, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 },
+      }),
       'b2',
     );
-    expect(badParams).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/sigmaW2/) } });
+    expect(badParams).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringMatching(/sigmaW2/) },
+    });
     expect(ws.readyState).toBe(WebSocket.OPEN);
     const again = await ask(JSON.stringify({ kind: 'request', id: 'i2', method: 'lab.info' }), 'i2');
     expect(again.ok).toBe(true);

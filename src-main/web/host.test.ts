@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 /** Raw HTTP GET (no client-side path normalization, unlike fetch). */
-function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: host.port, path, method: 'GET', headers }, (res) => {
       let body = '';
@@ -77,12 +80,19 @@ describe('web host: WebSocket gate', () => {
   });
 
   it('refuses other paths, foreign Host headers and cross-origin pages even with the token', async () => {
-    expect(await statusOf(new Promise((res, rej) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/other?token=${host.token}`);
-      ws.once('open', () => res(ws));
-      ws.once('unexpected-response', (_q, r) => { rej({ status: r.statusCode }); ws.terminate(); });
-      ws.once('error', rej);
-    }))).toBe(404);
+    expect(
+      await statusOf(
+        new Promise((res, rej) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${host.port}/other?token=${host.token}`);
+          ws.once('open', () => res(ws));
+          ws.once('unexpected-response', (_q, r) => {
+            rej({ status: r.statusCode });
+            ws.terminate();
+          });
+          ws.once('error', rej);
+        }),
+      ),
+    ).toBe(404);
     expect(await statusOf(openWs(`?token=${host.token}`, { Host: `evil.example:${host.port}` }))).toBe(403);
     expect(await statusOf(openWs(`?token=${host.token}`, { Origin: 'http://evil.example' }))).toBe(403);
     expect(await statusOf(openWs(`?token=${host.token}`, { Origin: `http://127.0.0.1:${host.port}` }))).toBe(101);
@@ -100,7 +110,12 @@ describe('web host: WebSocket gate', () => {
     const ws = await openWs(`?token=${host.token}`);
     const conn = service.connections.at(-1)!;
     ws.send('{"kind": "request", ');
-    expect(await nextMessage(ws)).toMatchObject({ kind: 'response', id: '?', ok: false, error: { code: 'bad-request', message: expect.stringMatching(/malformed JSON/) } });
+    expect(await nextMessage(ws)).toMatchObject({
+      kind: 'response',
+      id: '?',
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringMatching(/malformed JSON/) },
+    });
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await nextMessage(ws)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(conn.handled).toHaveLength(0); // neither reached the service
@@ -134,7 +149,8 @@ describe('web host: static files', () => {
       "object-src 'none'",
       "base-uri 'none'",
       "frame-ancestors 'none'",
-    ]) expect(csp).toContain(directive);
+    ])
+      expect(csp).toContain(directive);
     expect(csp).not.toMatch(/unsafe-(inline|eval)/);
     expect(r.headers['referrer-policy']).toBe('no-referrer');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
@@ -186,7 +202,9 @@ describe('web host: lifecycle and bad options', () => {
   it('rejects absurd ports, hosts and tokens with RangeError', async () => {
     await expect(startWebHost({ rendererDir: dirs.rendererDir, service, port: -1 })).rejects.toThrow(RangeError);
     await expect(startWebHost({ rendererDir: dirs.rendererDir, service, port: 70000 })).rejects.toThrow(RangeError);
-    await expect(startWebHost({ rendererDir: dirs.rendererDir, service, port: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(startWebHost({ rendererDir: dirs.rendererDir, service, port: Number.NaN })).rejects.toThrow(
+      RangeError,
+    );
     await expect(startWebHost({ rendererDir: dirs.rendererDir, service, host: 'a b' })).rejects.toThrow(RangeError);
     await expect(startWebHost({ rendererDir: dirs.rendererDir, service, token: 'short' })).rejects.toThrow(RangeError);
   });
@@ -196,10 +214,13 @@ describe('web host: lifecycle and bad options', () => {
     try {
       expect(open.url.startsWith(`http://127.0.0.1:${open.port}/?token=`)).toBe(true);
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: open.port, path: '/', headers: { Host: `lab.lan:${open.port}` } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          { host: '127.0.0.1', port: open.port, path: '/', headers: { Host: `lab.lan:${open.port}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -212,7 +233,9 @@ describe('web host: lifecycle and bad options', () => {
   it('reports a busy port and closes its clients and service connections on close()', async () => {
     const other = await startWebHost({ rendererDir: dirs.rendererDir, service, token: 'fixed-test-token-0123456789' });
     expect(other.url).toContain('?token=fixed-test-token-0123456789');
-    await expect(startWebHost({ rendererDir: dirs.rendererDir, service, port: other.port })).rejects.toThrow(/already in use/);
+    await expect(startWebHost({ rendererDir: dirs.rendererDir, service, port: other.port })).rejects.toThrow(
+      /already in use/,
+    );
     const ws = new WebSocket(`ws://127.0.0.1:${other.port}/ws?token=${other.token}`);
     await new Promise((r) => ws.once('open', r));
     const conn = service.connections.at(-1)!;

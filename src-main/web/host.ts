@@ -57,17 +57,21 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
     throw new RangeError(`port must be an integer in 0–65535 (got ${String(opts.port)})`);
   }
-  if (typeof host !== 'string' || host.trim() === '' || /[\s/?#@]/.test(host)) throw new RangeError(`invalid host: ${JSON.stringify(host)}`);
+  if (typeof host !== 'string' || host.trim() === '' || /[\s/?#@]/.test(host))
+    throw new RangeError(`invalid host: ${JSON.stringify(host)}`);
   const token = opts.token ?? generateToken();
   assertUsableToken(token);
   const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
   if (!existsSync(join(rendererDir, 'index.html'))) {
-    throw new Error(`The renderer is not built (${join(rendererDir, 'index.html')} is missing): run \`npm run build\` first.`);
+    throw new Error(
+      `The renderer is not built (${join(rendererDir, 'index.html')} is missing): run \`npm run build\` first.`,
+    );
   }
 
   const ownsService = opts.service === undefined;
   // Loaded on demand: a host given a service (tests, embedders) never pulls in the engine and its worker pool.
-  const service: LabConnector & { close?: () => Promise<void> } = opts.service ?? new (await import('../service/lab-service')).LabService();
+  const service: LabConnector & { close?: () => Promise<void> } =
+    opts.service ?? new (await import('../service/lab-service')).LabService();
   const loopback = isLoopbackHost(host);
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
 
@@ -86,7 +90,8 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     await closeOwned();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new Error(`port ${requestedPort} on ${host} is already in use`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new Error(`cannot bind to host ${host}: ${e.message}`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+      throw new Error(`cannot bind to host ${host}: ${e.message}`);
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -94,7 +99,9 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   // The name the printed URL uses; an unspecified bind address is reached locally via 127.0.0.1.
   const unspecified = host === '0.0.0.0' || host === '::';
   const urlHost = formatHost(unspecified ? '127.0.0.1' : host);
-  const localNames = loopback ? [...new Set([urlHost, 'localhost', formatHost((server.address() as AddressInfo).address)])] : [urlHost];
+  const localNames = loopback
+    ? [...new Set([urlHost, 'localhost', formatHost((server.address() as AddressInfo).address)])]
+    : [urlHost];
   const csp = contentSecurityPolicy(localNames.map((h) => `ws://${h}:${port}`));
   // On loopback only our own names are valid Host headers (a DNS-rebinding page would send its own name).
   const allowedHosts = loopback ? new Set(localNames.map((h) => `${h}:${port}`.toLowerCase())) : undefined;
@@ -102,13 +109,18 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   const transport = attachWebSocketTransport(server, { service, token, allowRemote: !loopback, allowedHosts });
 
   const respond = (res: ServerResponse, status: number, body: string): void => {
-    res.writeHead(status, { ...securityHeaders(csp), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(status, {
+      ...securityHeaders(csp),
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) return respond(res, 403, 'unexpected Host header\n');
+      if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase()))
+        return respond(res, 403, 'unexpected Host header\n');
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return respond(res, 405, 'method not allowed\n');

@@ -14,10 +14,15 @@ describe('parseServeArgs', () => {
     });
     expect(parseServeArgs(['--port=0']).port).toBe(0);
   });
-  it.each([['--port', '-1'], ['--port', '65536'], ['--port', '8e3'], ['--port', 'NaN'], ['--port'], ['--host'], ['--bogus']])(
-    'rejects %j with a RangeError',
-    (...argv) => {
-      expect(() => parseServeArgs(argv)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    ['--port', '-1'],
+    ['--port', '65536'],
+    ['--port', '8e3'],
+    ['--port', 'NaN'],
+    ['--port'],
+    ['--host'],
+    ['--bogus'],
+  ])('rejects %j with a RangeError', (...argv) => {
+    expect(() => parseServeArgs(argv)).toThrow(RangeError);
+  });
 });

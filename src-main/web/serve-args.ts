@@ -27,7 +27,8 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       case '--port': {
         const text = value();
         const port = /^\d+$/.test(text) ? Number(text) : NaN;
-        if (!Number.isInteger(port) || port > 65535) throw new RangeError(`--port must be an integer in 0–65535 (got ${JSON.stringify(text)})`);
+        if (!Number.isInteger(port) || port > 65535)
+          throw new RangeError(`--port must be an integer in 0–65535 (got ${JSON.stringify(text)})`);
         args.port = port;
         break;
       }

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`NTK Phase Lab (web mode) failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `NTK Phase Lab (web mode) failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -10,9 +10,19 @@ afterAll(() => dirs.cleanup());
 describe('resolveStaticFile', () => {
   it('maps / to index.html and files to their MIME types', async () => {
     const index = await resolveStaticFile(dirs.rendererDir, '/?token=abc');
-    expect(index).toMatchObject({ ok: true, file: join(dirs.rendererDir, 'index.html'), contentType: 'text/html; charset=utf-8' });
-    expect(await resolveStaticFile(dirs.rendererDir, '/assets/app.js')).toMatchObject({ ok: true, contentType: 'text/javascript; charset=utf-8' });
-    expect(await resolveStaticFile(dirs.rendererDir, '/assets/app%2ecss')).toMatchObject({ ok: true, contentType: 'text/css; charset=utf-8' });
+    expect(index).toMatchObject({
+      ok: true,
+      file: join(dirs.rendererDir, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+    });
+    expect(await resolveStaticFile(dirs.rendererDir, '/assets/app.js')).toMatchObject({
+      ok: true,
+      contentType: 'text/javascript; charset=utf-8',
+    });
+    expect(await resolveStaticFile(dirs.rendererDir, '/assets/app%2ecss')).toMatchObject({
+      ok: true,
+      contentType: 'text/css; charset=utf-8',
+    });
     expect(mimeTypeOf('x.woff2')).toBe('font/woff2');
     expect(mimeTypeOf('x.unknown')).toBe('application/octet-stream');
   });

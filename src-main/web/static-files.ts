@@ -48,9 +48,11 @@ export async function resolveStaticFile(rootDir: string, rawPath: string): Promi
     return { ok: false, status: 400, reason: 'malformed percent-encoding in path' };
   }
   // Checked after decoding so %2e%2e, %2f and %5c variants are caught too; backslash is a separator on Windows.
-  if (decoded.includes('\0') || decoded.includes('\\')) return { ok: false, status: 400, reason: 'invalid character in path' };
+  if (decoded.includes('\0') || decoded.includes('\\'))
+    return { ok: false, status: 400, reason: 'invalid character in path' };
   const segments = decoded.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '..' || s === '.')) return { ok: false, status: 403, reason: 'path traversal refused' };
+  if (segments.some((s) => s === '..' || s === '.'))
+    return { ok: false, status: 403, reason: 'path traversal refused' };
   if (segments.some((s) => s.startsWith('.'))) return { ok: false, status: 404, reason: 'not found' };
   if (segments.length === 0) segments.push('index.html');
 
@@ -59,7 +61,8 @@ export async function resolveStaticFile(rootDir: string, rawPath: string): Promi
   if (!candidate.startsWith(root + sep)) return { ok: false, status: 403, reason: 'path traversal refused' };
   try {
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(candidate)]);
-    if (!realFile.startsWith(realRoot + sep)) return { ok: false, status: 403, reason: 'path leaves the renderer directory' };
+    if (!realFile.startsWith(realRoot + sep))
+      return { ok: false, status: 403, reason: 'path leaves the renderer directory' };
     const info = await stat(realFile);
     if (!info.isFile()) return { ok: false, status: 404, reason: 'not found' };
     return { ok: true, file: realFile, contentType: mimeTypeOf(realFile), size: info.size };

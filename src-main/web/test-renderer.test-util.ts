@@ -9,7 +9,10 @@ export function makeRendererDir(): { root: string; rendererDir: string; cleanup(
   const root = mkdtempSync(join(tmpdir(), 'ntk-lab-host-'));
   const rendererDir = join(root, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>NTK Phase Lab</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>NTK Phase Lab</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("lab");');
   writeFileSync(join(rendererDir, 'assets', 'app.css'), 'body{margin:0}');
   writeFileSync(join(rendererDir, '.hidden'), SECRET);

@@ -44,7 +44,8 @@ export interface ScriptedLab {
 }
 
 /** An Error carrying a LabClientError code. */
-export const labError = (code: string, message: string): Error & { code: string } => Object.assign(new Error(message), { code });
+export const labError = (code: string, message: string): Error & { code: string } =>
+  Object.assign(new Error(message), { code });
 
 /** `workers` is what info() reports. */
 export function scriptedLab(workers = 1): ScriptedLab {

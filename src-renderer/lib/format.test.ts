@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fileNumber, formatEstimate, formatFromLn, formatMeanTheta, formatNumber, formatSeconds, superscript } from './format';
+import {
+  fileNumber,
+  formatEstimate,
+  formatFromLn,
+  formatMeanTheta,
+  formatNumber,
+  formatSeconds,
+  superscript,
+} from './format';
 
 describe('formatNumber', () => {
   it('uses plain notation in [1e-3, 1e6) and × 10ⁿ outside', () => {

@@ -3,7 +3,16 @@ import type { GdStepParamsInput, GdStepResult } from '../../src-shared/contract/
 import { scriptedLab } from './fake-lab.test-util';
 import { GdStepGroup, type GdPoint, type GdTarget } from './gd-step-jobs';
 
-const params = (sigmaW2: number): GdStepParamsInput => ({ sigmaW2, depth: 10, width: 20, inputDim: 20, lr: 1e-3, samples: 100, seed: 1, method: 'exact' });
+const params = (sigmaW2: number): GdStepParamsInput => ({
+  sigmaW2,
+  depth: 10,
+  width: 20,
+  inputDim: 20,
+  lr: 1e-3,
+  samples: 100,
+  seed: 1,
+  method: 'exact',
+});
 const target = (channel: string, sigmaW2: number): GdTarget => ({ channel, params: params(sigmaW2) });
 const result = (samples: number, done: boolean): GdStepResult => ({
   sigmaW2: 2,
@@ -83,7 +92,11 @@ describe('GdStepGroup', () => {
     specJobs[0].progress(output(20, false));
     specJobs[0].fail('refused', 'dense method: 4 GB of weights, over the limit');
     await vi.runAllTimersAsync();
-    expect(seen[0]).toMatchObject({ status: 'error', error: 'dense method: 4 GB of weights, over the limit', result: { samples: 20 } });
+    expect(seen[0]).toMatchObject({
+      status: 'error',
+      error: 'dense method: 4 GB of weights, over the limit',
+      result: { samples: 20 },
+    });
   });
 
   it('never sends a target whose parameters are invalid; it shows why at once', () => {
@@ -99,7 +112,11 @@ describe('GdStepGroup', () => {
   it('retries a busy answer after a delay, then gives the lab’s reason when retries run out', async () => {
     const { lab, specJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 0, maxConcurrent: 1, busyRetries: 1, retryDelayMs: 300 }, (p) => (seen = p));
+    const group = new GdStepGroup(
+      lab,
+      { delayMs: 0, maxConcurrent: 1, busyRetries: 1, retryDelayMs: 300 },
+      (p) => (seen = p),
+    );
     group.request([target('a', 1)]);
     vi.advanceTimersByTime(0);
     specJobs[0].fail('busy', 'too many running jobs');

@@ -1,7 +1,8 @@
 // A set of first-GD-step jobs (lab.job kind 'gd-step') replaced as a whole: the cursor (one target), a slice
 // (three series × 8 λ) or the plane layer (coarse then fine cells). Like measurements.ts's MeasureGroup it debounces,
 // supersedes on named channels and never invents a value; in addition it can be suspended (the tab is hidden:
-// running jobs are cancelled so the Explore tab gets the lab's job slots back) and resumed without losing what finished.
+// running jobs are cancelled so the Explore tab gets the lab's job slots back) and resumed without losing what
+// finished.
 import type { GdStepParamsInput, GdStepResult } from '../../src-shared/contract/gd-step';
 import type { JobHandle, LabClient } from './lab-api';
 import type { JobOutput } from '../../src-shared/contract/messages';
@@ -74,7 +75,9 @@ export class GdStepGroup {
     this.#suspended = !run;
     this.#stop();
     const generation = ++this.#generation;
-    this.#points = targets.map((t) => ('invalid' in t.params ? { status: 'error', error: t.params.invalid } : { status: 'waiting' }));
+    this.#points = targets.map((t) =>
+      'invalid' in t.params ? { status: 'error', error: t.params.invalid } : { status: 'waiting' },
+    );
     this.onChange(this.#points);
     if (targets.length === 0 || !run) return;
     this.#timers.later(this.#opts.delayMs, () => this.#run(generation));
@@ -144,7 +147,8 @@ export class GdStepGroup {
           {
             channel: targets[index].channel,
             onProgress: (o) => {
-              if (o.kind === 'gd-step') this.#set(generation, index, { status: o.result.done ? 'done' : 'running', result: o.result });
+              if (o.kind === 'gd-step')
+                this.#set(generation, index, { status: o.result.done ? 'done' : 'running', result: o.result });
             },
           },
         );
@@ -158,7 +162,11 @@ export class GdStepGroup {
         (o) => {
           if (this.#handles.get(index) === handle) this.#handles.delete(index);
           if (o.kind === 'gd-step') this.#set(generation, index, { status: 'done', result: o.result });
-          else this.#set(generation, index, { status: 'error', error: `the lab answered a gd-step job with ${o.kind} output` });
+          else
+            this.#set(generation, index, {
+              status: 'error',
+              error: `the lab answered a gd-step job with ${o.kind} output`,
+            });
           finished();
         },
         (err: unknown) => {
@@ -171,7 +179,11 @@ export class GdStepGroup {
           }
           if (errorCode(err) !== 'cancelled') {
             // a partial result is kept for inspection but the point is marked failed (not done)
-            this.#set(generation, index, { status: 'error', error: errorMessage(err), result: this.#points[index]?.result });
+            this.#set(generation, index, {
+              status: 'error',
+              error: errorMessage(err),
+              result: this.#points[index]?.result,
+            });
           } else {
             // superseded by someone else on our channel: the point stays unfinished
             this.#set(generation, index, { status: 'error', error: 'cancelled' });

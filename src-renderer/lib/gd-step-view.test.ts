@@ -60,7 +60,11 @@ export const gdResult = (over: Partial<GdStepResult> = {}): GdStepResult => ({
 });
 
 /** Parse our CSV back (no quoted commas in numeric rows). */
-const parse = (csv: string) => csv.trim().split('\n').map((l) => l.split(','));
+const parse = (csv: string) =>
+  csv
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
 
 describe('job parameters from the controls', () => {
   it('sends the controls through the contract schema unchanged, pairCos only when set', () => {
@@ -89,7 +93,9 @@ describe('job parameters from the controls', () => {
     // a = 0.25: 0.25^{−1000} = 2^{2000} overflows
     expect(() => effectiveLr(0.01, 'a-pow-minus-L', 0.5, 1000)).toThrow(/leaves float64/);
     // a finite but huge η is still caught by the contract's η ≤ 1e6
-    expect(() => gdStepJobParams({ ...net, sigmaW2: 1, depth: 40 }, { ...GD_STEP_DEFAULTS, lrScaling: 'a-pow-minus-L' }, 64)).toThrow(/≤ 1e6/);
+    expect(() =>
+      gdStepJobParams({ ...net, sigmaW2: 1, depth: 40 }, { ...GD_STEP_DEFAULTS, lrScaling: 'a-pow-minus-L' }, 64),
+    ).toThrow(/≤ 1e6/);
   });
 });
 
@@ -116,7 +122,10 @@ describe('readout words', () => {
     const fixed = chaoticBoundAt(net, GD_STEP_DEFAULTS);
     expect(fixed).toBeGreaterThan(0);
     // η₀·a^{−L}: the expression is 2η·E[…]/E[Θ], so it scales by exactly a^{−L} = 1.1^{−10}
-    expect(chaoticBoundAt(net, { ...GD_STEP_DEFAULTS, lrScaling: 'a-pow-minus-L' }) / fixed).toBeCloseTo(Math.pow(1.1, -10), 12);
+    expect(chaoticBoundAt(net, { ...GD_STEP_DEFAULTS, lrScaling: 'a-pow-minus-L' }) / fixed).toBeCloseTo(
+      Math.pow(1.1, -10),
+      12,
+    );
     expect(chaoticBoundAt(net, { ...GD_STEP_DEFAULTS, lr: 2e-3 }) / fixed).toBeCloseTo(2, 12);
     expect(Number.isNaN(chaoticBoundAt({ ...net, sigmaW2: 2 }, GD_STEP_DEFAULTS))).toBe(true);
     expect(Number.isNaN(chaoticBoundAt({ ...net, depth: 1 }, GD_STEP_DEFAULTS))).toBe(true);
@@ -138,7 +147,10 @@ describe('readout words', () => {
   });
 
   it('predicts the change at α from the α = 1 measurement by 1/α² (App. B.3), keyed on everything but α', () => {
-    const p = lazyPrediction(gdResult({ relativeChange: { estimate: 0.4, stderr: 0.04 }, absRelativeChange: { estimate: 0.5, stderr: 0.02 } }), 2);
+    const p = lazyPrediction(
+      gdResult({ relativeChange: { estimate: 0.4, stderr: 0.04 }, absRelativeChange: { estimate: 0.5, stderr: 0.02 } }),
+      2,
+    );
     expect(p.relativeChange.estimate).toBeCloseTo(0.1, 15);
     expect(p.relativeChange.stderr).toBeCloseTo(0.01, 15);
     expect(p.absRelativeChange.estimate).toBeCloseTo(0.125, 15);
@@ -147,7 +159,14 @@ describe('readout words', () => {
     expect(lazyKey(a)).toBe(lazyKey({ ...a, scale: 7 }));
     expect(lazyKey(a)).not.toBe(lazyKey({ ...a, lr: 2e-3 }));
     // a result maps back to the parameters that asked for it
-    const r = gdResult({ sigmaW2: net.sigmaW2, depth: net.depth, width: net.width, inputDim: net.inputDim, samplesRequested: 64, scale: 1 });
+    const r = gdResult({
+      sigmaW2: net.sigmaW2,
+      depth: net.depth,
+      width: net.width,
+      inputDim: net.inputDim,
+      samplesRequested: 64,
+      scale: 1,
+    });
     expect(lazyKey(resultParams(r))).toBe(lazyKey(a));
     expect(resultParams(r)).toEqual(a);
   });
@@ -197,7 +216,8 @@ describe('plane layer', () => {
     expect(layerTiles(cells, points, 'abs')).toEqual([]);
     // finish the coarse pass with value 10^(i) so the source is identifiable
     cells.forEach((c, k) => {
-      if (c.level === 0) points[k] = { status: 'done', result: gdResult({ absRelativeChange: { estimate: 10 ** c.i, stderr: 0.01 } }) };
+      if (c.level === 0)
+        points[k] = { status: 'done', result: gdResult({ absRelativeChange: { estimate: 10 ** c.i, stderr: 0.01 } }) };
     });
     let tiles = layerTiles(cells, points, 'abs');
     expect(tiles.length).toBe(192);
@@ -211,7 +231,10 @@ describe('plane layer', () => {
     }
     const fine = cells.findIndex((c) => c.level === 1 && c.i === 5 && c.j === 3);
     const failed = cells.findIndex((c) => c.level === 1 && c.i === 6 && c.j === 3);
-    points[fine] = { status: 'done', result: gdResult({ absRelativeChange: { estimate: 1e-7, stderr: 1e-9 }, diverged: 2 }) };
+    points[fine] = {
+      status: 'done',
+      result: gdResult({ absRelativeChange: { estimate: 1e-7, stderr: 1e-9 }, diverged: 2 }),
+    };
     points[failed] = { status: 'error', error: 'refused: too big' };
     tiles = layerTiles(cells, points, 'abs');
     const tf = tiles.find((t) => t.cell === cells[fine])!;
@@ -299,7 +322,10 @@ describe('sliceYDomain (slice plot log axis)', () => {
   });
   it('a chaotic point at 1e120 sits beyond the axis, which keeps to 8 decades past the quartiles of the values', () => {
     const values = [0.01, 0.02, 0.05, 0.3, 1, 3, 1e120];
-    const d = sliceYDomain(values.map((abs) => ({ abs, stderr: abs / 20 })), [[1e-3, 1e200]]);
+    const d = sliceYDomain(
+      values.map((abs) => ({ abs, stderr: abs / 20 })),
+      [[1e-3, 1e200]],
+    );
     // quartiles (R-7, as d3.quantileSorted): 0.035 and 2; the curve's 1e200 is capped like the points
     expect(d.hi).toBeCloseTo(2 * OUTLIER_SPAN * 1.3, 0);
     expect(d.lo).toBeCloseTo(1e-3 / 1.3, 12);

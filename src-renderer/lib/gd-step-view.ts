@@ -2,10 +2,21 @@
 // tab's controls, the schedules of the λ slices and of the plane layer, the CSV/JSON rows and the readout's words.
 // No DOM, no lab: GdStepPanel.svelte and the plots draw what these return; gd-step-jobs.ts runs the jobs.
 import { quantileSorted } from 'd3';
-import { gdStepParamsSchema, type GdStepMethod, type GdStepParamsInput, type GdStepResult } from '../../src-shared/contract/gd-step';
+import {
+  gdStepParamsSchema,
+  type GdStepMethod,
+  type GdStepParamsInput,
+  type GdStepResult,
+} from '../../src-shared/contract/gd-step';
 import type { Estimate } from '../../src-shared/contract/measure';
 import { describeZodError, phaseOf, type Phase } from '../../src-shared/params';
-import { chaoticLowerBound, gdStepLimit, lazyRescaledRelativeChange, learningRateScale, orderedUpperBoundScaling } from '../../src-shared/theory/gd-step';
+import {
+  chaoticLowerBound,
+  gdStepLimit,
+  lazyRescaledRelativeChange,
+  learningRateScale,
+  orderedUpperBoundScaling,
+} from '../../src-shared/theory/gd-step';
 import { toCsv } from '../plots/export-data';
 import { formatEstimate, formatInteger } from './format';
 import type { GdPoint, GdTarget } from './gd-step-jobs';
@@ -61,16 +72,21 @@ export interface GdStepNet {
   inputDim: number;
 }
 
-/** η as typed, or η₀·a^{−L} (seed 004 App. A.3; the factor from the theory module, applied in log space: a^L overflows). */
+/**
+ * η as typed, or η₀·a^{−L} (seed 004 App. A.3; the factor from the theory module, applied in log space: a^L overflows).
+ */
 export function effectiveLr(lr: number, scaling: LrScaling, sigmaW2: number, depth: number): number {
   if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`η must be a finite number > 0 (got ${lr})`);
   if (scaling === 'fixed') return lr;
   const v = Math.exp(Math.log(lr) + learningRateScale(sigmaW2, depth).log);
-  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`η₀·a^{−L} = ${lr}·${sigmaW2 / 2}^{−${depth}} leaves float64`);
+  if (!(Number.isFinite(v) && v > 0))
+    throw new RangeError(`η₀·a^{−L} = ${lr}·${sigmaW2 / 2}^{−${depth}} leaves float64`);
   return v;
 }
 
-/** Validated gd-step parameters (the contract's own schema); RangeError with the schema's readable message otherwise. */
+/**
+ * Validated gd-step parameters (the contract's own schema); RangeError with the schema's readable message otherwise.
+ */
 export function gdStepJobParams(net: GdStepNet, c: GdStepControls, samples: number): GdStepParamsInput {
   const params: GdStepParamsInput = {
     sigmaW2: net.sigmaW2,
@@ -143,7 +159,11 @@ export function formatRelative(e: Estimate): string {
 // What the theory says (src-shared/theory/gd-step.ts): Thm 4.1 gives limits only; App. A.3's chaotic case prints one
 // expression (evaluated exactly there, first order in η, not a proven bound); the ordered case only a scaling.
 
-export const PHASE_NAME: Record<Phase, string> = { ordered: 'ordered phase', 'edge-of-chaos': 'edge of chaos', chaotic: 'chaotic phase' };
+export const PHASE_NAME: Record<Phase, string> = {
+  ordered: 'ordered phase',
+  'edge-of-chaos': 'edge of chaos',
+  chaotic: 'chaotic phase',
+};
 
 export interface TheoryStatement {
   phase: Phase;
@@ -159,16 +179,25 @@ export function theoryStatement(sigmaW2: number, depth?: number, lr?: number): T
   const phase = phaseOf(sigmaW2);
   const t = gdStepLimit(sigmaW2);
   let extra = '';
-  if (phase === 'chaotic') extra = 'App. A.3: η = O(a⁻ᴸ) keeps the chaotic change finite (control “η = η₀·a⁻ᴸ”). Limit only: no finite-size curve.';
+  if (phase === 'chaotic')
+    extra =
+      'App. A.3: η = O(a⁻ᴸ) keeps the chaotic change finite (control “η = η₀·a⁻ᴸ”). Limit only: no finite-size curve.';
   else if (phase === 'ordered') {
     extra = 'Limit only: no finite-size curve.';
-    if (depth !== undefined && lr !== undefined) extra = `${orderedUpperBoundScaling(sigmaW2, depth, lr).note}. ${extra}`;
+    if (depth !== undefined && lr !== undefined)
+      extra = `${orderedUpperBoundScaling(sigmaW2, depth, lr).note}. ${extra}`;
   }
   return { phase, limit: t.kind === 'limit' ? t.value : null, statement: t.note, extra };
 }
 
-/** Why the App. A.3 chaotic expression is not drawn for these controls ('' when it is): it assumes y = 0, ‖x‖ = 1, α = 1. */
-export function chaoticBoundUnavailable(c: Pick<GdStepControls, 'target' | 'inputNorm' | 'scale'>, q: GdQuantity): string {
+/**
+ * Why the App. A.3 chaotic expression is not drawn for these controls ('' when it is): it assumes y = 0, ‖x‖ = 1, α =
+ * 1.
+ */
+export function chaoticBoundUnavailable(
+  c: Pick<GdStepControls, 'target' | 'inputNorm' | 'scale'>,
+  q: GdQuantity,
+): string {
   if (q !== 'abs') return 'App. A.3 bounds E[|ΔΘ|], not E[ΔΘ]: switch to E[|ΔΘ|]/E[Θ] to see it';
   const off: string[] = [];
   if (c.target !== 0) off.push('y = 0');
@@ -177,15 +206,27 @@ export function chaoticBoundUnavailable(c: Pick<GdStepControls, 'target' | 'inpu
   return off.length ? `App. A.3 expression drawn only for ${off.join(', ')} (its assumptions)` : '';
 }
 
-/** App. A.3 case-1 expression B/E[Θ] for E[|ΔΘ|]/E[Θ] at one network (σ_w² > 2, L ≥ 2), with the η the job uses; NaN elsewhere. */
+/**
+ * App. A.3 case-1 expression B/E[Θ] for E[|ΔΘ|]/E[Θ] at one network (σ_w² > 2, L ≥ 2), with the η the job uses; NaN
+ * elsewhere.
+ */
 export function chaoticBoundAt(net: GdStepNet, c: GdStepControls): number {
   if (phaseOf(net.sigmaW2) !== 'chaotic' || net.depth < 2) return Number.NaN;
   const widths = [net.inputDim, ...new Array<number>(net.depth - 1).fill(net.width)];
   return chaoticLowerBound(net.sigmaW2, widths, effectiveLr(c.lr, c.lrScaling, net.sigmaW2, net.depth)).relAbsChange;
 }
 
-/** The expression along λ (one value per distinct depth L = 2 … λ_max·M, at most `points` of them), for a slice's curve. */
-export function chaoticBoundCurve(sigmaW2: number, width: number, inputDim: number, c: GdStepControls, lambdaMax: number, points = 60): { xs: number[]; ys: number[] } {
+/**
+ * The expression along λ (one value per distinct depth L = 2 … λ_max·M, at most `points` of them), for a slice's curve.
+ */
+export function chaoticBoundCurve(
+  sigmaW2: number,
+  width: number,
+  inputDim: number,
+  c: GdStepControls,
+  lambdaMax: number,
+  points = 60,
+): { xs: number[]; ys: number[] } {
   const xs: number[] = [];
   const ys: number[] = [];
   const top = depthFromLambda(lambdaMax, width);
@@ -210,10 +251,16 @@ export function chaoticBoundCurve(sigmaW2: number, width: number, inputDim: numb
 /** Identity of a cursor job up to the rescale α: a measurement at α = 1 with this key is the 1/α² law's reference. */
 export function lazyKey(params: GdStepParamsInput): string {
   const { scale: _scale, ...rest } = params;
-  return JSON.stringify(Object.entries(rest).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(
+    Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
-/** The parameters gdStepJobParams would have sent for a result (so a result is matched by what it is, not when it came). */
+/**
+ * The parameters gdStepJobParams would have sent for a result (so a result is matched by what it is, not when it came).
+ */
 export function resultParams(r: GdStepResult): GdStepParamsInput {
   return {
     sigmaW2: r.sigmaW2,
@@ -232,10 +279,16 @@ export function resultParams(r: GdStepResult): GdStepParamsInput {
 }
 
 /** App. B.3's prediction at α from a measurement at α = 1: both ratios ÷ α², SEs too (α is exact). */
-export function lazyPrediction(reference: GdStepResult, scale: number): { relativeChange: Estimate; absRelativeChange: Estimate } {
-  if (reference.scale !== 1) throw new RangeError(`the 1/α² reference must be measured at α = 1 (got α = ${reference.scale})`);
+export function lazyPrediction(
+  reference: GdStepResult,
+  scale: number,
+): { relativeChange: Estimate; absRelativeChange: Estimate } {
+  if (reference.scale !== 1)
+    throw new RangeError(`the 1/α² reference must be measured at α = 1 (got α = ${reference.scale})`);
   const f = (e: Estimate): Estimate =>
-    Number.isFinite(e.estimate) ? { estimate: lazyRescaledRelativeChange(e.estimate, scale), stderr: e.stderr / (scale * scale) } : { estimate: Number.NaN, stderr: Number.NaN };
+    Number.isFinite(e.estimate)
+      ? { estimate: lazyRescaledRelativeChange(e.estimate, scale), stderr: e.stderr / (scale * scale) }
+      : { estimate: Number.NaN, stderr: Number.NaN };
   return { relativeChange: f(reference.relativeChange), absRelativeChange: f(reference.absRelativeChange) };
 }
 
@@ -269,14 +322,22 @@ export interface SliceYDomain {
  * phase the change at fixed η grows like a^L (Thm 4.1 → ∞) and one point at 1e120 would flatten every other series;
  * such points sit on the frame edge with their value in the tooltip.
  */
-export function sliceYDomain(marks: readonly { abs: number; stderr: number }[], curves: readonly (readonly number[])[]): SliceYDomain {
-  const values = marks.map((m) => m.abs).filter((v) => Number.isFinite(v) && v > 0).sort((p, q) => p - q);
-  let capLo = 0, capHi = Infinity;
+export function sliceYDomain(
+  marks: readonly { abs: number; stderr: number }[],
+  curves: readonly (readonly number[])[],
+): SliceYDomain {
+  const values = marks
+    .map((m) => m.abs)
+    .filter((v) => Number.isFinite(v) && v > 0)
+    .sort((p, q) => p - q);
+  let capLo = 0,
+    capHi = Infinity;
   if (values.length >= 4) {
     capLo = (quantileSorted(values, 0.25) as number) / OUTLIER_SPAN;
     capHi = (quantileSorted(values, 0.75) as number) * OUTLIER_SPAN;
   }
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   const take = (v: number) => {
     if (Number.isFinite(v) && v > 0) {
       lo = Math.min(lo, Math.max(v, capLo));
@@ -321,17 +382,29 @@ export interface SlicePointSpec {
 }
 
 /** One point per (series, distinct depth), series by series; depths that round to the same L are measured once. */
-export function sliceSchedule(sigmas: readonly number[], width: number, lambdas: readonly number[] = SLICE_LAMBDAS): SlicePointSpec[] {
+export function sliceSchedule(
+  sigmas: readonly number[],
+  width: number,
+  lambdas: readonly number[] = SLICE_LAMBDAS,
+): SlicePointSpec[] {
   if (!(Number.isInteger(width) && width >= 1)) throw new RangeError(`width M must be an integer ≥ 1 (got ${width})`);
   const out: SlicePointSpec[] = [];
   sigmas.forEach((sigmaW2, series) => {
-    if (!(Number.isFinite(sigmaW2) && sigmaW2 > 0)) throw new RangeError(`slice σ_w² must be a finite number > 0 (got ${sigmaW2})`);
+    if (!(Number.isFinite(sigmaW2) && sigmaW2 > 0))
+      throw new RangeError(`slice σ_w² must be a finite number > 0 (got ${sigmaW2})`);
     const seen = new Set<number>();
     lambdas.forEach((lambda) => {
       const depth = depthFromLambda(lambda, width);
       if (seen.has(depth)) return;
       seen.add(depth);
-      out.push({ series, sigmaW2, lambda, depth, lambdaRealized: tidy(depth / width), channel: `gd-slice-${series}-${depth}` });
+      out.push({
+        series,
+        sigmaW2,
+        lambda,
+        depth,
+        lambdaRealized: tidy(depth / width),
+        channel: `gd-slice-${series}-${depth}`,
+      });
     });
   });
   return out;
@@ -370,7 +443,17 @@ export function gdLayerSchedule(width: number, levels: number = GD_LAYER_LEVELS.
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const depth = depthFromLambda(ys[j], width);
-        out.push({ level, i, j, nx, ny, sigmaW2: xs[i], depthToWidth: ys[j], depth, channel: `gd-layer-${level}-${i}-${j}` });
+        out.push({
+          level,
+          i,
+          j,
+          nx,
+          ny,
+          sigmaW2: xs[i],
+          depthToWidth: ys[j],
+          depth,
+          channel: `gd-layer-${level}-${i}-${j}`,
+        });
       }
     }
   }
@@ -397,12 +480,14 @@ export interface LayerTile {
  * the second arrives. Cells with nothing yet are omitted (left blank, never filled with a guess).
  */
 export function layerTiles(cells: readonly GdLayerCell[], points: readonly GdPoint[], q: GdQuantity): LayerTile[] {
-  if (cells.length !== points.length) throw new RangeError(`layer has ${points.length} points for ${cells.length} cells`);
+  if (cells.length !== points.length)
+    throw new RangeError(`layer has ${points.length} points for ${cells.length} cells`);
   if (cells.length === 0) return [];
   const finest = Math.max(...cells.map((c) => c.level));
   const byKey = new Map<string, number>();
   cells.forEach((c, k) => byKey.set(`${c.level}:${c.i}:${c.j}`, k));
-  const done = (k: number | undefined): k is number => k !== undefined && points[k].status === 'done' && points[k].result !== undefined;
+  const done = (k: number | undefined): k is number =>
+    k !== undefined && points[k].status === 'done' && points[k].result !== undefined;
   const out: LayerTile[] = [];
   cells.forEach((c, k) => {
     if (c.level !== finest) return;
@@ -499,7 +584,10 @@ export const RESULT_COLUMNS = [
 type Cell = number | string | null | undefined;
 
 /** One CSV row for a point: the network where it was asked (also when it failed) and the result's numbers, if any. */
-export function resultRow(where: { sigmaW2: number; depthToWidth: number; depth: number; width: number }, p: GdPoint): Cell[] {
+export function resultRow(
+  where: { sigmaW2: number; depthToWidth: number; depth: number; width: number },
+  p: GdPoint,
+): Cell[] {
   const r = p.result;
   return [
     where.sigmaW2,
@@ -534,19 +622,32 @@ export function resultRow(where: { sigmaW2: number; depthToWidth: number; depth:
 
 /** The slices: one row per scheduled point (series index first). */
 export function sliceCsvText(specs: readonly SlicePointSpec[], points: readonly GdPoint[], width: number): string {
-  if (specs.length !== points.length) throw new RangeError(`slice has ${points.length} points for ${specs.length} specs`);
+  if (specs.length !== points.length)
+    throw new RangeError(`slice has ${points.length} points for ${specs.length} specs`);
   return toCsv(
     ['series', 'lambdaRequested', ...RESULT_COLUMNS],
-    specs.map((s, k) => [s.series, s.lambda, ...resultRow({ sigmaW2: s.sigmaW2, depthToWidth: s.lambdaRealized, depth: s.depth, width }, points[k])]),
+    specs.map((s, k) => [
+      s.series,
+      s.lambda,
+      ...resultRow({ sigmaW2: s.sigmaW2, depthToWidth: s.lambdaRealized, depth: s.depth, width }, points[k]),
+    ]),
   );
 }
 
 /** The plane layer: one row per scheduled cell of every level (unfinished cells have empty numbers). */
 export function layerCsvText(cells: readonly GdLayerCell[], points: readonly GdPoint[], width: number): string {
-  if (cells.length !== points.length) throw new RangeError(`layer has ${points.length} points for ${cells.length} cells`);
+  if (cells.length !== points.length)
+    throw new RangeError(`layer has ${points.length} points for ${cells.length} cells`);
   return toCsv(
     ['level', 'i', 'j', 'nx', 'ny', ...RESULT_COLUMNS],
-    cells.map((c, k) => [c.level, c.i, c.j, c.nx, c.ny, ...resultRow({ sigmaW2: c.sigmaW2, depthToWidth: c.depthToWidth, depth: c.depth, width }, points[k])]),
+    cells.map((c, k) => [
+      c.level,
+      c.i,
+      c.j,
+      c.nx,
+      c.ny,
+      ...resultRow({ sigmaW2: c.sigmaW2, depthToWidth: c.depthToWidth, depth: c.depth, width }, points[k]),
+    ]),
   );
 }
 
@@ -571,7 +672,14 @@ export function gdExportJson(p: GdExportInfo): string {
     plot: p.plot,
     experiment: 'one GD step on a single sample (x, y), loss ½(f(x) − y)², all weights and biases trained',
     theory: 'seed 004 Thm 4.1 (limits only), App. A.3, App. B.3 (1/α²)',
-    network: { activation: 'relu', parametrization: 'standard', sigmaB2: 0, width: p.width, alpha0: p.alpha0, inputDim: p.inputDim },
+    network: {
+      activation: 'relu',
+      parametrization: 'standard',
+      sigmaB2: 0,
+      width: p.width,
+      alpha0: p.alpha0,
+      inputDim: p.inputDim,
+    },
     quantity: QUANTITY_LABEL[p.quantity],
     controls: p.controls,
     cursor: p.cursor,

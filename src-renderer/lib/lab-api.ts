@@ -4,7 +4,10 @@ import type { JobOutput, JobSpecInput, LabInfo } from '../../src-shared/contract
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 
 export interface JobHandle<T> {
-  /** Resolves with the final result; rejects with an Error whose message is user-readable (and `.code === 'cancelled'` when superseded or cancelled). */
+  /**
+   * Resolves with the final result; rejects with an Error whose message is user-readable (and `.code === 'cancelled'`
+   * when superseded or cancelled).
+   */
   readonly done: Promise<T>;
   cancel(): void;
 }
@@ -23,7 +26,13 @@ export interface LabClient {
    * Start a measurement. `onProgress` receives partial results (samples grows) as blocks arrive.
    * A job started on a `channel` cancels that channel's previous job (the cursor uses channel "cursor").
    */
-  measure(params: MeasureParamsInput, opts?: { channel?: string; onProgress?: (r: MeasureResult) => void }): MeasureHandle;
+  measure(
+    params: MeasureParamsInput,
+    opts?: { channel?: string; onProgress?: (r: MeasureResult) => void },
+  ): MeasureHandle;
   /** Start a job of any kind (src-shared/contract/messages.ts jobSpecSchema); channels work as for measure(). */
-  job(spec: JobSpecInput, opts?: { channel?: string; onProgress?: (o: JobOutput) => void }): PausableJobHandle<JobOutput>;
+  job(
+    spec: JobSpecInput,
+    opts?: { channel?: string; onProgress?: (o: JobOutput) => void },
+  ): PausableJobHandle<JobOutput>;
 }

@@ -34,12 +34,18 @@ async function rejection(p: Promise<unknown>): Promise<LabClientError> {
 
 describe('webSocketUrlFor', () => {
   it('builds ws:// or wss:// on the page host with the page token', () => {
-    expect(webSocketUrlFor({ protocol: 'http:', host: '127.0.0.1:5000', search: '?token=abc' })).toBe('ws://127.0.0.1:5000/ws?token=abc');
-    expect(webSocketUrlFor({ protocol: 'https:', host: 'lab.example', search: '?x=1&token=a%2Bb' })).toBe('wss://lab.example/ws?token=a%2Bb');
+    expect(webSocketUrlFor({ protocol: 'http:', host: '127.0.0.1:5000', search: '?token=abc' })).toBe(
+      'ws://127.0.0.1:5000/ws?token=abc',
+    );
+    expect(webSocketUrlFor({ protocol: 'https:', host: 'lab.example', search: '?x=1&token=a%2Bb' })).toBe(
+      'wss://lab.example/ws?token=a%2Bb',
+    );
   });
   it('throws a readable error when the page has no token', () => {
     expect(() => webSocketUrlFor({ protocol: 'http:', host: 'h', search: '' })).toThrow(MISSING_TOKEN_MESSAGE);
-    expect(() => webSocketUrlFor({ protocol: 'http:', host: 'h', search: '?token=' })).toThrow(/carries the access token/);
+    expect(() => webSocketUrlFor({ protocol: 'http:', host: 'h', search: '?token=' })).toThrow(
+      /carries the access token/,
+    );
   });
 });
 
@@ -104,7 +110,11 @@ describe('connectLab over WebSocket', () => {
     await vi.waitFor(() => expect(progress.length).toBeGreaterThan(0));
     handle.cancel();
     expect((await rejection(handle.done)).code).toBe('cancelled');
-    await vi.waitFor(() => expect(service.connections[0]!.handled.some((m) => (m as { method?: string }).method === 'job.cancel')).toBe(true));
+    await vi.waitFor(() =>
+      expect(service.connections[0]!.handled.some((m) => (m as { method?: string }).method === 'job.cancel')).toBe(
+        true,
+      ),
+    );
     lab.close();
   });
 

@@ -158,8 +158,11 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       call(body, { resolve, reject }).catch(reject);
     });
 
-/** Start a job (measure.start or job.start); events are routed to it as JobOutputs. */
-const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' }, opts: { channel?: string; onProgress?: (o: JobOutput) => void }): PausableJobHandle<JobOutput> => {
+  /** Start a job (measure.start or job.start); events are routed to it as JobOutputs. */
+  const startJob = (
+    body: RequestBody & { method: 'measure.start' | 'job.start' },
+    opts: { channel?: string; onProgress?: (o: JobOutput) => void },
+  ): PausableJobHandle<JobOutput> => {
     let resolve!: (r: JobOutput) => void;
     let reject!: (err: LabClientError) => void;
     const done = new Promise<JobOutput>((res, rej) => {
@@ -174,7 +177,10 @@ const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' },
     if (opts.channel) {
       // The lab cancels the channel's previous job too; settling it here makes its handle reject at once.
       const previous = latestOnChannel.get(opts.channel);
-      if (previous) settle(previous, { error: new LabClientError('cancelled', `superseded by a newer job on channel "${opts.channel}"`) });
+      if (previous)
+        settle(previous, {
+          error: new LabClientError('cancelled', `superseded by a newer job on channel "${opts.channel}"`),
+        });
       latestOnChannel.set(opts.channel, job);
     }
 
@@ -232,7 +238,10 @@ const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' },
       },
       async pause(paused: boolean) {
         if (job.settled || !job.jobId) return false;
-        const result = (await request({ method: 'job.pause', jobId: job.jobId, paused })) as { paused?: unknown; supported?: unknown };
+        const result = (await request({ method: 'job.pause', jobId: job.jobId, paused })) as {
+          paused?: unknown;
+          supported?: unknown;
+        };
         return result.supported === true && result.paused === paused;
       },
     };
@@ -248,18 +257,28 @@ const startJob = (body: RequestBody & { method: 'measure.start' | 'job.start' },
       return info.data;
     },
 
-    measure(params: MeasureParamsInput, opts: { channel?: string; onProgress?: (r: MeasureResult) => void } = {}): MeasureHandle {
+    measure(
+      params: MeasureParamsInput,
+      opts: { channel?: string; onProgress?: (r: MeasureResult) => void } = {},
+    ): MeasureHandle {
       const onProgress = opts.onProgress;
-      const handle = startJob({ method: 'measure.start', params }, { channel: opts.channel, onProgress: onProgress && ((o) => o.kind === 'measure' && onProgress(o.result)) });
+      const handle = startJob(
+        { method: 'measure.start', params },
+        { channel: opts.channel, onProgress: onProgress && ((o) => o.kind === 'measure' && onProgress(o.result)) },
+      );
       const done = handle.done.then((o) => {
-        if (o.kind !== 'measure') throw new LabClientError('internal', `the lab answered a measurement with ${o.kind} output`);
+        if (o.kind !== 'measure')
+          throw new LabClientError('internal', `the lab answered a measurement with ${o.kind} output`);
         return o.result;
       });
       done.catch(() => undefined);
       return { done, cancel: handle.cancel };
     },
 
-    job(spec: JobSpecInput, opts: { channel?: string; onProgress?: (o: JobOutput) => void } = {}): PausableJobHandle<JobOutput> {
+    job(
+      spec: JobSpecInput,
+      opts: { channel?: string; onProgress?: (o: JobOutput) => void } = {},
+    ): PausableJobHandle<JobOutput> {
       return startJob({ method: 'job.start', job: spec }, opts);
     },
 
@@ -291,7 +310,9 @@ export async function connectLab(): Promise<ConnectedLabClient> {
     return client;
   }
   const url = webSocketUrlFor(window.location);
-  const client = createLabClient('websocket', (handlers) => openWebSocketTransport(url, handlers, (u) => new WebSocket(u)));
+  const client = createLabClient('websocket', (handlers) =>
+    openWebSocketTransport(url, handlers, (u) => new WebSocket(u)),
+  );
   await client.info();
   return client;
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseLrSweepParams, type LrSweepPoint } from '../../src-shared/contract/lr-sweep';
 import { jobSpecSchema, jobOutputSchema } from '../../src-shared/contract/messages';
-import { LR_CSV_HEADER, lrRhoDomain, lrSweepCsvRows, lrSweepJob, lrSweepSeries, mergeLrPoints, parseLrSweepOutput } from './lr-sweep-view';
+import {
+  LR_CSV_HEADER,
+  lrRhoDomain,
+  lrSweepCsvRows,
+  lrSweepJob,
+  lrSweepSeries,
+  mergeLrPoints,
+  parseLrSweepOutput,
+} from './lr-sweep-view';
 
 const pt = (depth: number, rho: number, acc: number, diverged = false): LrSweepPoint => ({
   depth,
@@ -17,7 +25,12 @@ const pt = (depth: number, rho: number, acc: number, diverged = false): LrSweepP
 
 describe('lr-sweep view', () => {
   it('groups points per depth, ρ ascending; diverged and non-finite points are plotted at chance, flagged', () => {
-    const s = lrSweepSeries([pt(8, 3, 0.5), pt(2, 10, 0, true), pt(2, 0.3, 0.6), { ...pt(2, 1, 0.7), trainAccuracy: Number.NaN }]);
+    const s = lrSweepSeries([
+      pt(8, 3, 0.5),
+      pt(2, 10, 0, true),
+      pt(2, 0.3, 0.6),
+      { ...pt(2, 1, 0.7), trainAccuracy: Number.NaN },
+    ]);
     expect(s.map((x) => x.depth)).toEqual([2, 8]);
     expect(s[0].points.map((p) => p.rho)).toEqual([0.3, 1, 10]);
     expect(s[0].points.map((p) => p.diverged)).toEqual([false, true, true]);
@@ -27,7 +40,9 @@ describe('lr-sweep view', () => {
 
   it('parses progress and final outputs, rejects malformed ones, merges by (depth, ρ)', () => {
     expect(parseLrSweepOutput({ kind: 'lr-sweep', backend: 'x', point: pt(2, 1, 0.5) })).toEqual([pt(2, 1, 0.5)]);
-    expect(parseLrSweepOutput({ kind: 'lr-sweep', backend: 'x', points: [pt(2, 1, 0.5), pt(2, 3, 0.4)] })).toHaveLength(2);
+    expect(parseLrSweepOutput({ kind: 'lr-sweep', backend: 'x', points: [pt(2, 1, 0.5), pt(2, 3, 0.4)] })).toHaveLength(
+      2,
+    );
     expect(parseLrSweepOutput({ kind: 'lr-sweep', backend: 'x', point: { depth: 2 } })).toBeNull();
     expect(parseLrSweepOutput({ kind: 'ntk-spectrum', points: [] })).toBeNull();
     const merged = mergeLrPoints([pt(2, 1, 0.5), pt(2, 3, 0.4)], [pt(2, 1, 0.6)]);

@@ -50,12 +50,19 @@ export function lrSweepSeries(points: readonly LrSweepPoint[]): LrSeries[] {
   for (const p of points) {
     if (!(p.rho > 0) || !Number.isFinite(p.rho)) continue; // not placeable on a log axis
     const bad = p.diverged || !Number.isFinite(p.trainAccuracy) || !Number.isFinite(p.testAccuracy);
-    const q: LrSeriesPoint = { rho: p.rho, train: bad ? CHANCE_ACCURACY : p.trainAccuracy, test: bad ? CHANCE_ACCURACY : p.testAccuracy, diverged: bad };
+    const q: LrSeriesPoint = {
+      rho: p.rho,
+      train: bad ? CHANCE_ACCURACY : p.trainAccuracy,
+      test: bad ? CHANCE_ACCURACY : p.testAccuracy,
+      diverged: bad,
+    };
     const list = byDepth.get(p.depth) ?? [];
     list.push(q);
     byDepth.set(p.depth, list);
   }
-  return [...byDepth.entries()].sort((a, b) => a[0] - b[0]).map(([depth, pts]) => ({ depth, points: pts.sort((a, b) => a.rho - b.rho) }));
+  return [...byDepth.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([depth, pts]) => ({ depth, points: pts.sort((a, b) => a.rho - b.rho) }));
 }
 
 /** x-domain of the plot: the ρ range, always containing ρ = 1 (the theory's η_theory), padded by ×1.3 on a log axis. */
@@ -70,11 +77,31 @@ export function lrRhoDomain(points: readonly LrSweepPoint[], planned: readonly n
   return [lo / 1.3, hi * 1.3];
 }
 
-export const LR_CSV_HEADER = ['depth', 'rho', 'lr', 'etaTheory', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'diverged', 'seconds'] as const;
+export const LR_CSV_HEADER = [
+  'depth',
+  'rho',
+  'lr',
+  'etaTheory',
+  'trainAccuracy',
+  'testAccuracy',
+  'trainLoss',
+  'diverged',
+  'seconds',
+] as const;
 
 /** CSV rows of the measured points, depth-major and ρ ascending (diverged rows keep trainLoss empty). */
 export function lrSweepCsvRows(points: readonly LrSweepPoint[]): (number | string | null)[][] {
   return [...points]
     .sort((a, b) => a.depth - b.depth || a.rho - b.rho)
-    .map((p) => [p.depth, p.rho, p.lr, p.etaTheory, p.trainAccuracy, p.testAccuracy, p.trainLoss, p.diverged ? 'true' : 'false', p.seconds]);
+    .map((p) => [
+      p.depth,
+      p.rho,
+      p.lr,
+      p.etaTheory,
+      p.trainAccuracy,
+      p.testAccuracy,
+      p.trainLoss,
+      p.diverged ? 'true' : 'false',
+      p.seconds,
+    ]);
 }

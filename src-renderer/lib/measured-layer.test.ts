@@ -24,7 +24,14 @@ import {
   type LayerView,
 } from './measured-layer';
 
-const config = (over: Partial<LayerConfig> = {}): LayerConfig => ({ width: 30, inputDim: 30, samples: 500, seed: 1, levels: 3, ...over });
+const config = (over: Partial<LayerConfig> = {}): LayerConfig => ({
+  width: 30,
+  inputDim: 30,
+  samples: 500,
+  seed: 1,
+  levels: 3,
+  ...over,
+});
 
 describe('layerSchedule', () => {
   it('has 8 × 6, 16 × 12, 32 × 24 … grids, coarse levels first, row-major inside a level', () => {
@@ -81,10 +88,15 @@ describe('layerSchedule', () => {
 
   it('nests the grids: a cell is exactly the union of its four children', () => {
     const s = layerSchedule(config({ levels: 3 }));
-    const half = (c: { sigmaW2: number; depthToWidth: number; nx: number; ny: number }) => [3.5 / c.nx / 2, 1.5 / c.ny / 2];
+    const half = (c: { sigmaW2: number; depthToWidth: number; nx: number; ny: number }) => [
+      3.5 / c.nx / 2,
+      1.5 / c.ny / 2,
+    ];
     for (const c of s.cells.filter((c) => c.level < 2)) {
       const [hs, hl] = half(c);
-      const kids = [0, 1].flatMap((a) => [0, 1].map((b) => s.cells[s.levelOffsets[c.level + 1] + (2 * c.j + b) * 2 * c.nx + 2 * c.i + a]));
+      const kids = [0, 1].flatMap((a) =>
+        [0, 1].map((b) => s.cells[s.levelOffsets[c.level + 1] + (2 * c.j + b) * 2 * c.nx + 2 * c.i + a]),
+      );
       for (const k of kids) {
         const [ks, kl] = half(k);
         expect(ks).toBeCloseTo(hs / 2, 12);
@@ -155,7 +167,10 @@ describe('colours and reliability', () => {
   });
 
   it('flags heavy tails and large relative errors as unreliable', () => {
-    const r = (tailShare: number, estimate: number, stderr: number) => ({ tailShare, dispersion: { estimate, stderr } });
+    const r = (tailShare: number, estimate: number, stderr: number) => ({
+      tailShare,
+      dispersion: { estimate, stderr },
+    });
     expect(isReliable(r(0.03, 1.2, 0.01))).toBe(true);
     expect(isReliable(r(0.1, 1.2, 0.24))).toBe(true); // both thresholds are inclusive
     expect(isReliable(r(0.11, 1.2, 0.01))).toBe(false);
@@ -228,10 +243,19 @@ describe('MeasuredLayerRunner', () => {
     expect(jobs.length).toBe(schedule.jobs.length); // no job launched twice
     const launched = jobs.map((j) => `${j.params.sigmaW2}|${j.params.depth}`);
     expect(launched).toEqual(schedule.jobs.map((j) => `${j.sigmaW2}|${j.depth}`)); // coarse first, schedule order
-    expect(jobs.every((j, k) => j.params.seed === schedule.jobs[k].seed && j.params.samples === 500 && j.params.width === 30)).toBe(true);
+    expect(
+      jobs.every(
+        (j, k) => j.params.seed === schedule.jobs[k].seed && j.params.samples === 500 && j.params.width === 30,
+      ),
+    ).toBe(true);
     // every finished job carries the theory at its own network
     const o = view().outcomes[3];
-    const p = predictPoint({ sigmaW2: schedule.jobs[3].sigmaW2, depth: schedule.jobs[3].depth, width: 30, inputDim: 30 });
+    const p = predictPoint({
+      sigmaW2: schedule.jobs[3].sigmaW2,
+      depth: schedule.jobs[3].depth,
+      width: 30,
+      inputDim: 30,
+    });
     expect(o.predicted).toEqual({ finite: p.dispersion.finite, limit: p.dispersion.limit });
     runner.dispose();
   });
@@ -273,7 +297,9 @@ describe('MeasuredLayerRunner', () => {
     await vi.advanceTimersByTimeAsync(100);
     const second = jobs.slice(first.length);
     expect(second.length).toBe(6);
-    expect(second.every((j) => j.params.width === 40 && j.params.depth === Math.max(1, Math.round(j.params.depth)))).toBe(true);
+    expect(
+      second.every((j) => j.params.width === 40 && j.params.depth === Math.max(1, Math.round(j.params.depth))),
+    ).toBe(true);
     const settled = new Set<ScriptedJob>(first);
     await land(jobs, 6, settled);
     expect(view().cellsDone).toBeGreaterThanOrEqual(6);
@@ -361,17 +387,40 @@ describe('MeasuredLayerRunner', () => {
 
 describe('drawing, lookup and CSV of a layer', () => {
   /** A view with the given jobs finished (estimate from `value`). */
-  function viewWith(levels: number, finishedJobs: (jobIndex: number) => boolean, value: (k: number) => number = () => 1.1): LayerView {
+  function viewWith(
+    levels: number,
+    finishedJobs: (jobIndex: number) => boolean,
+    value: (k: number) => number = () => 1.1,
+  ): LayerView {
     const schedule = layerSchedule(config({ levels }));
     const outcomes = schedule.jobs.map((j, k) => {
       if (!finishedJobs(k)) return { status: 'queued' as const };
       const params = { sigmaW2: j.sigmaW2, depth: j.depth, width: 30, inputDim: 30, samples: 500, seed: j.seed };
       const p = predictPoint(params);
-      return { status: 'done' as const, result: resultFor(params, value(k)), predicted: { finite: p.dispersion.finite, limit: p.dispersion.limit } };
+      return {
+        status: 'done' as const,
+        result: resultFor(params, value(k)),
+        predicted: { finite: p.dispersion.finite, limit: p.dispersion.limit },
+      };
     });
-    return { version: 1, schedule, outcomes, cellsDone: 0, cellsFailed: 0, cellsPlanned: schedule.cells.length, running: 0, level: null, halted: null };
+    return {
+      version: 1,
+      schedule,
+      outcomes,
+      cellsDone: 0,
+      cellsFailed: 0,
+      cellsPlanned: schedule.cells.length,
+      running: 0,
+      level: null,
+      halted: null,
+    };
   }
-  const style = (mode: 'dispersion' | 'ratio'): LayerStyle => ({ mode, kind: 'finite', domain: [1, 100], lut: colourLut(interpolateViridis, 256) });
+  const style = (mode: 'dispersion' | 'ratio'): LayerStyle => ({
+    mode,
+    kind: 'finite',
+    domain: [1, 100],
+    lut: colourLut(interpolateViridis, 256),
+  });
 
   it('draws a finished cell in its own place and hides a parent once its four children are in', () => {
     const s = layerSchedule(config({ levels: 2 }));
@@ -394,20 +443,34 @@ describe('drawing, lookup and CSV of a layer', () => {
     // lookup returns the finest finished cell under a point
     expect(cellAt(v2, 0.55, 0.05)?.level).toBe(1);
     expect(cellAt(v2, 3.9, 1.4)?.level).toBe(0);
-    expect(cellAt(viewWith(2, () => false), 1, 1)).toBeNull();
+    expect(
+      cellAt(
+        viewWith(2, () => false),
+        1,
+        1,
+      ),
+    ).toBeNull();
     expect(cellAt(v2, 5, 1)).toBeNull();
   });
 
   it('colours by measured/predicted in ratio mode: agreement is neutral, unreliable cells are flagged', () => {
     const s = layerSchedule(config({ levels: 1 }));
-    const pred = (k: number) => predictPoint({ sigmaW2: s.jobs[k].sigmaW2, depth: s.jobs[k].depth, width: 30, inputDim: 30 }).dispersion.finite;
-    const v = viewWith(1, () => true, (k) => (k === 5 ? 1.1 * pred(k) : pred(k)));
+    const pred = (k: number) =>
+      predictPoint({ sigmaW2: s.jobs[k].sigmaW2, depth: s.jobs[k].depth, width: 30, inputDim: 30 }).dispersion.finite;
+    const v = viewWith(
+      1,
+      () => true,
+      (k) => (k === 5 ? 1.1 * pred(k) : pred(k)),
+    );
     const rects = layerRects(v, 800, 600, style('ratio'));
     const byJob = (k: number) => rects.find((r) => s.cells[r.cell].job === k)!;
     expect(byJob(0).rgb).toEqual(ratioColour(1));
     expect(byJob(5).rgb).toEqual(ratioColour(1.1));
     expect(rects.every((r) => !r.unreliable && !r.failed)).toBe(true);
-    const heavy = { ...v, outcomes: v.outcomes.map((o, k) => (k === 0 && o.result ? { ...o, result: { ...o.result, tailShare: 0.4 } } : o)) };
+    const heavy = {
+      ...v,
+      outcomes: v.outcomes.map((o, k) => (k === 0 && o.result ? { ...o, result: { ...o.result, tailShare: 0.4 } } : o)),
+    };
     expect(layerRects(heavy, 800, 600, style('ratio')).find((r) => s.cells[r.cell].job === 0)!.unreliable).toBe(true);
   });
 
@@ -423,7 +486,8 @@ describe('drawing, lookup and CSV of a layer', () => {
     const cells = s.cells.filter((c) => c.job <= 3);
     expect(rows.length).toBe(cells.length);
     const first = rows[0].split(',');
-    const col = (name: string) => first[MEASURED_CELLS_COLUMNS.indexOf(name as (typeof MEASURED_CELLS_COLUMNS)[number])];
+    const col = (name: string) =>
+      first[MEASURED_CELLS_COLUMNS.indexOf(name as (typeof MEASURED_CELLS_COLUMNS)[number])];
     const c0 = s.cells[0];
     expect(Number(col('sigmaW2'))).toBe(c0.sigmaW2);
     expect(Number(col('depthToWidth'))).toBe(c0.depthToWidth);

@@ -136,7 +136,8 @@ export function layerSchedule(config: LayerConfig): LayerSchedule {
     for (let j = 0; j < ny; j++) {
       const depthToWidth = centre(PLANE.depthToWidth, j, ny);
       const depth = depthFromLambda(depthToWidth, config.width);
-      if (depth > LIMITS.depthMax) throw new RangeError(`depth L = round(λM) = ${depth} exceeds ${LIMITS.depthMax}: lower the width`);
+      if (depth > LIMITS.depthMax)
+        throw new RangeError(`depth L = round(λM) = ${depth} exceeds ${LIMITS.depthMax}: lower the width`);
       for (let i = 0; i < nx; i++) {
         const sigmaW2 = centre(PLANE.sigmaW2, i, nx);
         const key = `${sigmaW2}|${depth}`;
@@ -172,7 +173,8 @@ export const RELIABILITY = {
 
 export function isReliable(r: Pick<MeasureResult, 'dispersion' | 'tailShare'>): boolean {
   const { estimate, stderr } = r.dispersion;
-  if (!(Number.isFinite(estimate) && estimate > 0 && Number.isFinite(stderr) && Number.isFinite(r.tailShare))) return false;
+  if (!(Number.isFinite(estimate) && estimate > 0 && Number.isFinite(stderr) && Number.isFinite(r.tailShare)))
+    return false;
   return r.tailShare <= RELIABILITY.tailShareMax && stderr / estimate <= RELIABILITY.relStderrMax;
 }
 
@@ -194,7 +196,15 @@ export function logColour(value: number, domain: readonly [number, number], lut:
 /** measured / predicted shown on a log-symmetric scale [1/1.25, 1.25]: ±25 % saturates. */
 export const RATIO_DOMAIN = [0.8, 1.25] as const;
 /** ColorBrewer RdBu (7 classes) in Lab: blue below 1, neutral #f7f7f7 exactly at 1, red above. */
-export const ratioInterpolator = piecewise(interpolateLab, ['#2166ac', '#67a9cf', '#d1e5f0', '#f7f7f7', '#fddbc7', '#ef8a62', '#b2182b']);
+export const ratioInterpolator = piecewise(interpolateLab, [
+  '#2166ac',
+  '#67a9cf',
+  '#d1e5f0',
+  '#f7f7f7',
+  '#fddbc7',
+  '#ef8a62',
+  '#b2182b',
+]);
 const RATIO_LUT = colourLut(ratioInterpolator, 257); // odd size: t = ½ (ratio 1) is an exact entry
 
 /** Position of a ratio on the legend, 0 … 1 (½ at ratio 1), clamped; NaN for a ratio that is not > 0. */
@@ -333,7 +343,10 @@ export function layerRects(view: LayerView, w: number, h: number, style: LayerSt
     let rgb: Rgb = INVALID_RGB;
     if (!failed && o.result) {
       const est = o.result.dispersion.estimate;
-      rgb = style.mode === 'dispersion' ? logColour(est, style.domain, style.lut) : ratioColour(est / predictedFor(o, style.kind));
+      rgb =
+        style.mode === 'dispersion'
+          ? logColour(est, style.domain, style.lut)
+          : ratioColour(est / predictedFor(o, style.kind));
     }
     out.push({ cell: cell.index, ...rect, rgb, unreliable: !failed && !!o.result && !isReliable(o.result), failed });
   }
@@ -341,7 +354,14 @@ export function layerRects(view: LayerView, w: number, h: number, style: LayerSt
 }
 
 /** Paint layerRects over whatever a 2D context of w × h device pixels holds. `px` is one CSS pixel in device pixels. */
-export function paintLayer(ctx: CanvasRenderingContext2D, view: LayerView, w: number, h: number, style: LayerStyle, px = 1): void {
+export function paintLayer(
+  ctx: CanvasRenderingContext2D,
+  view: LayerView,
+  w: number,
+  h: number,
+  style: LayerStyle,
+  px = 1,
+): void {
   const rects = layerRects(view, w, h, style);
   const line = Math.max(1, Math.round(px));
   for (const r of rects) {
@@ -445,7 +465,8 @@ export const LAYER_MAX_IN_FLIGHT = 6;
 
 /** Jobs the layer may run while other measurements (cursor, slices) may hold `reserved` of the lab's slots. */
 export function layerBudget(reserved: number): number {
-  if (!Number.isFinite(reserved) || reserved < 0) throw new RangeError(`reserved job slots must be a finite number ≥ 0 (got ${reserved})`);
+  if (!Number.isFinite(reserved) || reserved < 0)
+    throw new RangeError(`reserved job slots must be a finite number ≥ 0 (got ${reserved})`);
   return Math.max(1, Math.min(LAYER_MAX_IN_FLIGHT, LAB_JOB_CAP - Math.ceil(reserved)));
 }
 
@@ -502,7 +523,8 @@ export class MeasuredLayerRunner {
 
   get view(): LayerView {
     const s = this.#schedule;
-    while (s && this.#firstUnfinished < s.jobs.length && isFinished(this.#outcomes[this.#firstUnfinished])) this.#firstUnfinished++;
+    while (s && this.#firstUnfinished < s.jobs.length && isFinished(this.#outcomes[this.#firstUnfinished]))
+      this.#firstUnfinished++;
     return {
       version: this.#version,
       schedule: s,
@@ -516,7 +538,10 @@ export class MeasuredLayerRunner {
     };
   }
 
-  /** Switch the layer to `config` (null: off). The same configuration again changes nothing. Bad values throw a RangeError. */
+  /**
+   * Switch the layer to `config` (null: off). The same configuration again changes nothing. Bad values throw a
+   * RangeError.
+   */
   configure(config: LayerConfig | null): void {
     if (config === null) {
       if (this.#key === '' && this.#schedule === null) return;
@@ -543,7 +568,9 @@ export class MeasuredLayerRunner {
     });
   }
 
-  /** Jobs the layer may hold now (see layerBudget). Lowering it cancels the newest running jobs and queues them again. */
+  /**
+   * Jobs the layer may hold now (see layerBudget). Lowering it cancels the newest running jobs and queues them again.
+   */
   setBudget(budget: number): void {
     requireInt('layer job budget', budget, 1, LAB_JOB_CAP);
     this.#budget = budget;
@@ -635,7 +662,13 @@ export class MeasuredLayerRunner {
     );
   }
 
-  #settle(generation: number, index: number, handle: MeasureHandle, result: MeasureResult | undefined, err: unknown): void {
+  #settle(
+    generation: number,
+    index: number,
+    handle: MeasureHandle,
+    result: MeasureResult | undefined,
+    err: unknown,
+  ): void {
     // superseded (new configuration, switched off) or pre-empted: not ours any more
     if (generation !== this.#generation || this.#running.get(index) !== handle) return;
     this.#running.delete(index);
@@ -675,7 +708,12 @@ export class MeasuredLayerRunner {
     const job = s.jobs[index];
     let predicted = { finite: Number.NaN, limit: Number.NaN };
     try {
-      const p = predictPoint({ sigmaW2: job.sigmaW2, depth: job.depth, width: s.config.width, inputDim: s.config.inputDim });
+      const p = predictPoint({
+        sigmaW2: job.sigmaW2,
+        depth: job.depth,
+        width: s.config.width,
+        inputDim: s.config.inputDim,
+      });
       predicted = { finite: p.dispersion.finite, limit: p.dispersion.limit };
     } catch {
       // the theory refuses this network: the ratio stays undefined (drawn grey), the measurement stands

@@ -3,7 +3,15 @@ import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contrac
 import { scriptedLab } from './fake-lab.test-util';
 import { MeasureGroup, type MeasuredPoint } from './measurements';
 
-const params = (sigmaW2: number): MeasureParamsInput => ({ sigmaW2, depth: 10, width: 20, inputDim: 20, samples: 1000, seed: 1, method: 'exact' });
+const params = (sigmaW2: number): MeasureParamsInput => ({
+  sigmaW2,
+  depth: 10,
+  width: 20,
+  inputDim: 20,
+  samples: 1000,
+  seed: 1,
+  method: 'exact',
+});
 const result = (samples: number, done: boolean): MeasureResult => ({
   sigmaW2: 2,
   depth: 10,

@@ -131,7 +131,8 @@ export class MeasureGroup {
           this.#handles.delete(handle);
           if (generation !== this.#generation) return; // cancelled by us: a newer request owns the slots
           // 'busy': the lab's per-connection job cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service) was full
-          if (errorCode(err) === 'busy' && retries > 0) return this.#timers.later(this.#opts.retryDelayMs, () => launch(index, retries - 1));
+          if (errorCode(err) === 'busy' && retries > 0)
+            return this.#timers.later(this.#opts.retryDelayMs, () => launch(index, retries - 1));
           if (errorCode(err) !== 'cancelled') {
             const last = this.#points[index]?.result;
             this.#set(generation, index, { status: 'error', error: errorMessage(err), result: last });

@@ -8,7 +8,9 @@ export interface Axis {
   readonly cells: number;
 }
 
-/** The plotted window: σ_w² ∈ [0.5, 4] (EOC at 2 in the middle third), λ ∈ [0, 1.5] (seed 004 Fig. 1 reaches λ = 0.5). */
+/**
+ * The plotted window: σ_w² ∈ [0.5, 4] (EOC at 2 in the middle third), λ ∈ [0, 1.5] (seed 004 Fig. 1 reaches λ = 0.5).
+ */
 export const PLANE = {
   sigmaW2: { min: 0.5, max: 4, cells: 200 },
   depthToWidth: { min: 0, max: 1.5, cells: 150 },
@@ -61,7 +63,10 @@ export function clampToAxis(v: number, axis: Axis): number {
 }
 
 export function clampCursor(c: Cursor): Cursor {
-  return { sigmaW2: tidy(clampToAxis(c.sigmaW2, PLANE.sigmaW2)), depthToWidth: tidy(clampToAxis(c.depthToWidth, PLANE.depthToWidth)) };
+  return {
+    sigmaW2: tidy(clampToAxis(c.sigmaW2, PLANE.sigmaW2)),
+    depthToWidth: tidy(clampToAxis(c.depthToWidth, PLANE.depthToWidth)),
+  };
 }
 
 /** Move the cursor by whole cells (arrow keys), clamped to the axes. */
@@ -74,7 +79,8 @@ export function stepCursor(c: Cursor, dxCells: number, dyCells: number): Cursor 
 
 /** Depth realized at λ for width M: L = max(1, round(λM)) — the same rule as the theory's dispersionGrid. */
 export function depthFromLambda(depthToWidth: number, width: number): number {
-  if (!Number.isFinite(depthToWidth) || depthToWidth < 0) throw new RangeError(`λ = L/M must be a finite number ≥ 0 (got ${depthToWidth})`);
+  if (!Number.isFinite(depthToWidth) || depthToWidth < 0)
+    throw new RangeError(`λ = L/M must be a finite number ≥ 0 (got ${depthToWidth})`);
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`width M must be an integer ≥ 1 (got ${width})`);
   return Math.max(1, Math.round(depthToWidth * width));
 }

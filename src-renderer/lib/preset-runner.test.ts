@@ -19,7 +19,9 @@ function resultFor(p: MeasureParamsInput, samples: number, done: boolean): Measu
     meanTheta: { estimate: 2 + p.depth, stderr: 0.01 },
     dispersion: { estimate: 1 + p.depth / 100, stderr: 0.002 },
     tailShare: 0.02,
-    ...(p.pairCos === undefined ? {} : { offDiagonal: { meanRatio: 0.8, dispersion: { estimate: 1.3, stderr: 0.05 } } }),
+    ...(p.pairCos === undefined
+      ? {}
+      : { offDiagonal: { meanRatio: 0.8, dispersion: { estimate: 1.3, stderr: 0.05 } } }),
     seconds: 0.5,
     done,
   };
@@ -39,7 +41,8 @@ function clock() {
 
 describe('PresetRunner', () => {
   const def = presetById('fig2');
-  const expansion = expandPreset(def, { samples: 400, seed: 3, maxDepthsPerPanel: 2 }); // 3 panels × 5 σ × 2 depths = 30 jobs
+  // 3 panels × 5 σ × 2 depths = 30 jobs
+  const expansion = expandPreset(def, { samples: 400, seed: 3, maxDepthsPerPanel: 2 });
 
   it('runs at most 6 jobs at once, each on channel preset-<index>, until every job is done', async () => {
     const { lab, jobs, running } = presetLab();
@@ -59,7 +62,15 @@ describe('PresetRunner', () => {
     expect(jobs.map((j) => j.channel)).toEqual(expansion.jobs.map((j) => `preset-${j.index}`));
     expect(jobs.map((j) => j.params)).toEqual(expansion.jobs.map((j) => j.params));
     const p = runner.progress();
-    expect(p).toMatchObject({ jobsTotal: 30, jobsDone: 30, jobsRunning: 0, jobsFailed: 0, networks: 30 * 400, networksTotal: 30 * 400, etaMs: null });
+    expect(p).toMatchObject({
+      jobsTotal: 30,
+      jobsDone: 30,
+      jobsRunning: 0,
+      jobsFailed: 0,
+      networks: 30 * 400,
+      networksTotal: 30 * 400,
+      etaMs: null,
+    });
     expect(notified).toBeGreaterThan(0);
   });
 
@@ -116,7 +127,11 @@ describe('PresetRunner', () => {
   it('retries a job the lab refused (per-connection cap) and records other failures without stopping the run', async () => {
     const { lab, jobs, running } = presetLab();
     const small = expansion.jobs.slice(0, 3);
-    const runner = new PresetRunner(lab, small, () => undefined, { maxConcurrent: 1, retryDelayMs: 1, notifyIntervalMs: 0 });
+    const runner = new PresetRunner(lab, small, () => undefined, {
+      maxConcurrent: 1,
+      retryDelayMs: 1,
+      notifyIntervalMs: 0,
+    });
     runner.start();
     running()[0].fail('busy', 'too many running jobs');
     await new Promise((r) => setTimeout(r, 20));
@@ -196,8 +211,25 @@ describe('figure exports', () => {
     const def = presetById('fig1');
     const expansion = expandPreset(def, { samples: 50, maxDepthsPerPanel: 3 });
     const states = expansion.jobs.map(() => ({ status: 'waiting' as const }));
-    const progress = { status: 'idle' as const, jobsTotal: expansion.jobs.length, jobsDone: 0, jobsRunning: 0, jobsFailed: 0, networks: 0, networksTotal: 0, elapsedMs: 0, etaMs: null };
-    const doc = JSON.parse(presetJson(def, expansion, states, { version: '9.9.9', options: { samples: 50, maxDepthsPerPanel: 3 }, progress, exportedAt: 'now' }));
+    const progress = {
+      status: 'idle' as const,
+      jobsTotal: expansion.jobs.length,
+      jobsDone: 0,
+      jobsRunning: 0,
+      jobsFailed: 0,
+      networks: 0,
+      networksTotal: 0,
+      elapsedMs: 0,
+      etaMs: null,
+    };
+    const doc = JSON.parse(
+      presetJson(def, expansion, states, {
+        version: '9.9.9',
+        options: { samples: 50, maxDepthsPerPanel: 3 },
+        progress,
+        exportedAt: 'now',
+      }),
+    );
     expect(doc.preset.id).toBe('fig1');
     expect(doc.preset.paper).toContain('500');
     expect(doc.preset.notes).toContain('10⁴');

@@ -5,7 +5,14 @@
 // typechecked without DOM types (tsconfig.node.json), so the CSV/JSON helpers come from plots/export-data.ts (the
 // pure half of plots/export.ts).
 import type { MeasureResult } from '../../src-shared/contract/measure';
-import { jobCostSeconds, measuredEstimate, type ExpandOptions, type PresetDefinition, type PresetExpansion, type PresetJob } from '../../src-shared/presets';
+import {
+  jobCostSeconds,
+  measuredEstimate,
+  type ExpandOptions,
+  type PresetDefinition,
+  type PresetExpansion,
+  type PresetJob,
+} from '../../src-shared/presets';
 import { APP_NAME, toCsv } from '../plots/export-data';
 import type { LabClient, MeasureHandle } from './lab-api';
 import { cancelAll, errorCode, errorMessage, Timers } from './lab-jobs';
@@ -31,7 +38,9 @@ export interface RunProgress {
   networks: number;
   networksTotal: number;
   elapsedMs: number;
-  /** Remaining time from the throughput measured so far (null until something has been measured, or when not running). */
+  /**
+   * Remaining time from the throughput measured so far (null until something has been measured, or when not running).
+   */
   etaMs: number | null;
 }
 
@@ -41,7 +50,10 @@ export interface PresetRunnerOptions {
   /** Retries of a job the lab refused because the per-connection cap was momentarily full. Default 60. */
   refusedRetries?: number;
   retryDelayMs?: number;
-  /** Coalesce onChange calls to at most one per interval while jobs stream (state changes of the run itself are immediate). Default 100 ms. */
+  /**
+   * Coalesce onChange calls to at most one per interval while jobs stream (state changes of the run itself are
+   * immediate). Default 100 ms.
+   */
   notifyIntervalMs?: number;
   /** Clock for elapsed/ETA (tests inject one). */
   now?: () => number;
@@ -51,7 +63,8 @@ export const PRESET_MAX_CONCURRENT = 6;
 
 /**
  * Jobs to keep in flight for `workers` engine workers: one per worker (each job's blocks already spread over every
- * worker), at most PRESET_MAX_CONCURRENT (6). More does not sample faster: every running job also streams progress summaries, which the
+ * worker), at most PRESET_MAX_CONCURRENT (6). More does not sample faster: every running job also streams progress
+ * summaries, which the
  * service computes on its main thread, and on a 2-core machine that thread competes with the workers (bench/presets.ts:
  * Fig. 1 took ≈ 21–25 s with 2 jobs in flight and ≈ 36 s with 6).
  */
@@ -92,7 +105,8 @@ export class PresetRunner {
       ...opts,
     };
     const mc = this.#opts.maxConcurrent;
-    if (!Number.isInteger(mc) || mc < 1 || mc > 8) throw new RangeError(`maxConcurrent must be an integer in [1, 8], got ${String(mc)}`);
+    if (!Number.isInteger(mc) || mc < 1 || mc > 8)
+      throw new RangeError(`maxConcurrent must be an integer in [1, 8], got ${String(mc)}`);
   }
 
   get status(): RunStatus {
@@ -121,14 +135,21 @@ export class PresetRunner {
     this.#stoppedAt = this.#opts.now();
     this.#queue = [];
     this.#timers.clear();
-    this.#states = this.#states.map((s) => (s.status === 'waiting' || s.status === 'running' ? { ...s, status: 'cancelled' } : s));
+    this.#states = this.#states.map((s) =>
+      s.status === 'waiting' || s.status === 'running' ? { ...s, status: 'cancelled' } : s,
+    );
     cancelAll(this.#handles);
     this.#notify(true);
   }
 
   progress(): RunProgress {
-    let jobsDone = 0, jobsRunning = 0, jobsFailed = 0, networks = 0, networksTotal = 0;
-    let costDone = 0, costLeft = 0;
+    let jobsDone = 0,
+      jobsRunning = 0,
+      jobsFailed = 0,
+      networks = 0,
+      networksTotal = 0;
+    let costDone = 0,
+      costLeft = 0;
     this.#states.forEach((s, i) => {
       const requested = this.jobs[i].params.samples;
       networksTotal += requested;
@@ -148,8 +169,19 @@ export class PresetRunner {
     const end = this.#status === 'running' ? this.#opts.now() : this.#stoppedAt;
     const elapsedMs = this.#status === 'idle' ? 0 : Math.max(0, end - this.#startedAt);
     // throughput in model-seconds per wall-second: corrects the cost model's constants for this machine and load
-    const etaMs = this.#status === 'running' && costDone > 0 && elapsedMs > 0 ? (costLeft * elapsedMs) / costDone : null;
-    return { status: this.#status, jobsTotal: this.jobs.length, jobsDone, jobsRunning, jobsFailed, networks, networksTotal, elapsedMs, etaMs };
+    const etaMs =
+      this.#status === 'running' && costDone > 0 && elapsedMs > 0 ? (costLeft * elapsedMs) / costDone : null;
+    return {
+      status: this.#status,
+      jobsTotal: this.jobs.length,
+      jobsDone,
+      jobsRunning,
+      jobsFailed,
+      networks,
+      networksTotal,
+      elapsedMs,
+      etaMs,
+    };
   }
 
   #set(index: number, state: JobState): void {
@@ -230,7 +262,11 @@ export class PresetRunner {
           return;
         }
         const last = this.#states[index].result;
-        this.#set(index, { status: errorCode(err) === 'cancelled' ? 'cancelled' : 'error', error: errorMessage(err), result: last });
+        this.#set(index, {
+          status: errorCode(err) === 'cancelled' ? 'cancelled' : 'error',
+          error: errorMessage(err),
+          result: last,
+        });
         // a lost connection fails every job that follows: stop here, keeping what is finished
         if (errorCode(err) === 'disconnected') return this.cancel();
         this.#settled();
@@ -268,7 +304,8 @@ export const PRESET_CSV_HEADER = [
 
 /** One row per measured (finished) point, in job order. stderr is empty where the engine reports none. */
 export function presetCsv(def: PresetDefinition, expansion: PresetExpansion, states: readonly JobState[]): string {
-  if (states.length !== expansion.jobs.length) throw new RangeError(`${states.length} job states for ${expansion.jobs.length} jobs`);
+  if (states.length !== expansion.jobs.length)
+    throw new RangeError(`${states.length} job states for ${expansion.jobs.length} jobs`);
   function* rows() {
     for (const job of expansion.jobs) {
       const s = states[job.index];
@@ -312,7 +349,12 @@ export interface PresetRunMeta {
 }
 
 /** The preset definition (paper setting, our choices), the run's options and every job with its state and result. */
-export function presetJson(def: PresetDefinition, expansion: PresetExpansion, states: readonly JobState[], meta: PresetRunMeta): string {
+export function presetJson(
+  def: PresetDefinition,
+  expansion: PresetExpansion,
+  states: readonly JobState[],
+  meta: PresetRunMeta,
+): string {
   const doc = {
     app: APP_NAME,
     version: meta.version,
@@ -326,7 +368,17 @@ export function presetJson(def: PresetDefinition, expansion: PresetExpansion, st
     },
     points: expansion.jobs.map((j) => {
       const s = states[j.index];
-      return { key: j.key, panel: j.panelId, series: j.seriesId, depth: j.depth, params: j.params, theory: j.theory, status: s?.status ?? 'waiting', error: s?.error, result: s?.result ?? null };
+      return {
+        key: j.key,
+        panel: j.panelId,
+        series: j.seriesId,
+        depth: j.depth,
+        params: j.params,
+        theory: j.theory,
+        status: s?.status ?? 'waiting',
+        error: s?.error,
+        result: s?.result ?? null,
+      };
     }),
     theoryCurves: expansion.curves,
     exportedAt: meta.exportedAt ?? new Date().toISOString(),

@@ -13,13 +13,27 @@ describe('slice geometry', () => {
   });
 
   it('measures at 12 λ and 15 σ_w² positions that are plotted x values', () => {
-    expect(LAMBDA_SLICE.measureAt.map((i) => LAMBDA_SLICE.xs[i])).toEqual([0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1, 1.125, 1.25, 1.375, 1.5]);
-    expect(SIGMA_SLICE.measureAt.map((i) => SIGMA_SLICE.xs[i])).toEqual([0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 3.75, 4]);
+    expect(LAMBDA_SLICE.measureAt.map((i) => LAMBDA_SLICE.xs[i])).toEqual([
+      0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1, 1.125, 1.25, 1.375, 1.5,
+    ]);
+    expect(SIGMA_SLICE.measureAt.map((i) => SIGMA_SLICE.xs[i])).toEqual([
+      0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 3.75, 4,
+    ]);
   });
 
   it('gives each measured point its realized network', () => {
-    expect(slicePointNetwork(LAMBDA_SLICE, 3, 2.2, { ...net, inputDim: 200 })).toEqual({ sigmaW2: 2.2, depth: 100, width: 200, inputDim: 200 });
-    expect(slicePointNetwork(SIGMA_SLICE, 6, 0.0001, { ...net, inputDim: 200 })).toEqual({ sigmaW2: 2, depth: 1, width: 200, inputDim: 200 });
+    expect(slicePointNetwork(LAMBDA_SLICE, 3, 2.2, { ...net, inputDim: 200 })).toEqual({
+      sigmaW2: 2.2,
+      depth: 100,
+      width: 200,
+      inputDim: 200,
+    });
+    expect(slicePointNetwork(SIGMA_SLICE, 6, 0.0001, { ...net, inputDim: 200 })).toEqual({
+      sigmaW2: 2,
+      depth: 1,
+      width: 200,
+      inputDim: 200,
+    });
   });
 });
 

@@ -15,7 +15,8 @@ export interface SliceSpec {
   measureAt: readonly number[];
 }
 
-const everyNth = (count: number, step: number, from: number) => Array.from({ length: Math.floor((count - 1 - from) / step) + 1 }, (_, k) => from + k * step);
+const everyNth = (count: number, step: number, from: number) =>
+  Array.from({ length: Math.floor((count - 1 - from) / step) + 1 }, (_, k) => from + k * step);
 
 /** λ from 0 to 1.5 in steps of 0.005; measured at λ = 0.125, 0.25, …, 1.5 (12 points). */
 export const LAMBDA_SLICE: SliceSpec = {
@@ -42,7 +43,11 @@ export interface SliceData {
 /** Layers evaluated per slice for the exact curve (≈150 flops each): keeps a redraw within a few ms at any M. */
 const EXACT_LAYER_BUDGET = 400_000;
 
-function exactSeries(xs: Float64Array, network: (x: number) => { sigmaW2: number; depth: number }, net: SliceNetwork): Float64Array {
+function exactSeries(
+  xs: Float64Array,
+  network: (x: number) => { sigmaW2: number; depth: number },
+  net: SliceNetwork,
+): Float64Array {
   const out = new Float64Array(xs.length).fill(Number.NaN);
   const inputDim = gridInputDim(net.alpha0, net.width);
   let layers = 0;
@@ -79,7 +84,12 @@ export function sliceAlongLambda(sigmaW2: number, net: SliceNetwork): SliceData 
   const xs = LAMBDA_SLICE.xs;
   const base = { sigmaW2: [sigmaW2], depthToWidth: xs, width: net.width, alpha0: net.alpha0 };
   const exact = exactSeries(xs, (x) => ({ sigmaW2, depth: depthFromLambda(x, net.width) }), net);
-  return { xs, finite: dispersionGrid({ ...base, kind: 'finite' }), limit: dispersionGrid({ ...base, kind: 'limit' }), exact };
+  return {
+    xs,
+    finite: dispersionGrid({ ...base, kind: 'finite' }),
+    limit: dispersionGrid({ ...base, kind: 'limit' }),
+    exact,
+  };
 }
 
 /** Dispersion vs σ_w² at fixed λ. */
@@ -88,7 +98,12 @@ export function sliceAlongSigma(depthToWidth: number, net: SliceNetwork): SliceD
   const base = { sigmaW2: xs, depthToWidth: [depthToWidth], width: net.width, alpha0: net.alpha0 };
   const depth = depthFromLambda(depthToWidth, net.width);
   const exact = exactSeries(xs, (x) => ({ sigmaW2: x, depth }), net);
-  return { xs, finite: dispersionGrid({ ...base, kind: 'finite' }), limit: dispersionGrid({ ...base, kind: 'limit' }), exact };
+  return {
+    xs,
+    finite: dispersionGrid({ ...base, kind: 'finite' }),
+    limit: dispersionGrid({ ...base, kind: 'limit' }),
+    exact,
+  };
 }
 
 /** Network parameters of a slice's measured point k (an index into spec.measureAt). */

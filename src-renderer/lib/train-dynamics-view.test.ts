@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRecordSteps, estimateTrainDynamicsCost, parseTrainDynamicsParams, type TrainDynamicsRecord } from '../../src-shared/contract/train-dynamics';
+import {
+  defaultRecordSteps,
+  estimateTrainDynamicsCost,
+  parseTrainDynamicsParams,
+  type TrainDynamicsRecord,
+} from '../../src-shared/contract/train-dynamics';
 import type { JobOutput } from '../../src-shared/contract/messages';
 import { scriptedLab } from './fake-lab.test-util';
 import {
@@ -40,11 +45,34 @@ const record = (step: number, over: Partial<TrainDynamicsRecord> = {}): TrainDyn
   ...over,
 });
 const diverged = (step: number): TrainDynamicsRecord =>
-  record(step, { trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, thetaD: null, thetaC: null, thetaN: null, diverged: true });
+  record(step, {
+    trainLoss: null,
+    testLoss: null,
+    trainAccuracy: null,
+    testAccuracy: null,
+    thetaD: null,
+    thetaC: null,
+    thetaN: null,
+    diverged: true,
+  });
 const progress = (r: TrainDynamicsRecord): JobOutput => ({ kind: 'train-dynamics', backend: 'wasm', record: r });
-const summary = (records: number): JobOutput => ({ kind: 'train-dynamics', backend: 'wasm', summary: { records, stoppedEarly: false } });
+const summary = (records: number): JobOutput => ({
+  kind: 'train-dynamics',
+  backend: 'wasm',
+  summary: { records, stoppedEarly: false },
+});
 
-const tiny = { ...CPU_DEFAULT, sigmas: [1, 2, 2.2], depth: 3, width: 16, steps: 6, recordAt: [0, 3, 6], trainSize: 200, testSize: 100, batchSize: 50 };
+const tiny = {
+  ...CPU_DEFAULT,
+  sigmas: [1, 2, 2.2],
+  depth: 3,
+  width: 16,
+  steps: 6,
+  recordAt: [0, 3, 6],
+  trainSize: 200,
+  testSize: 100,
+  batchSize: 50,
+};
 
 describe('parseSigmaList', () => {
   it('reads comma- or space-separated values, sorted and distinct', () => {
@@ -203,7 +231,10 @@ describe('TrainSession', () => {
 
   it('stays running when the lab cannot pause', async () => {
     const fake = scriptedLab();
-    const lab = { ...fake.lab, job: (...a: Parameters<typeof fake.lab.job>) => ({ ...fake.lab.job(...a), pause: async () => false }) };
+    const lab = {
+      ...fake.lab,
+      job: (...a: Parameters<typeof fake.lab.job>) => ({ ...fake.lab.job(...a), pause: async () => false }),
+    };
     const seen: SessionSnapshot[] = [];
     const s = new TrainSession(lab, plan, (x) => seen.push(x));
     s.start();
@@ -305,7 +336,9 @@ describe('exports', () => {
   });
   it('kernels CSV: 100×100 rows per heat map with the class of row and column', () => {
     const k = Array.from({ length: 10_000 }, (_, i) => i);
-    const rows = kernelsCsv([{ sigmaW2: 2, step: 6, kernel: k }]).trimEnd().split('\n');
+    const rows = kernelsCsv([{ sigmaW2: 2, step: 6, kernel: k }])
+      .trimEnd()
+      .split('\n');
     expect(rows).toHaveLength(10_001);
     expect(rows[1]).toBe('2,6,0,0,0,0,0');
     expect(rows[1 + 57 * 100 + 9]).toBe(`2,6,57,9,5,0,${57 * 100 + 9}`);
@@ -318,6 +351,10 @@ describe('curvesCsv', () => {
     const p = planRuns(tiny)[0].params;
     const run = new RunState(1, p, 'diverged', [record(0), diverged(3)]);
     const rows = curvesCsv([run], ['ratioC', 'ratioN']).trimEnd().split('\n');
-    expect(rows).toEqual(['sigmaW2,step,epoch,thetaC_over_thetaD,thetaN_over_thetaD', `1,0,0,${12 / 30},${9 / 30}`, '1,3,0.3,,']);
+    expect(rows).toEqual([
+      'sigmaW2,step,epoch,thetaC_over_thetaD,thetaN_over_thetaD',
+      `1,0,0,${12 / 30},${9 / 30}`,
+      '1,3,0.3,,',
+    ]);
   });
 });

@@ -76,8 +76,9 @@ export type PresetName = 'cpu' | 'paper';
 /** Which preset the controls are exactly at (σ_w² list and seed aside), else null ("custom"). */
 export function presetOf(c: TrainControls): PresetName | null {
   const same = (p: TrainControls) =>
-    (['depth', 'width', 'steps', 'optimizer', 'lr', 'batchSize', 'trainSize', 'testSize'] as const).every((k) => c[k] === p[k]) &&
-    JSON.stringify(c.recordAt ?? null) === JSON.stringify(p.recordAt ?? null);
+    (['depth', 'width', 'steps', 'optimizer', 'lr', 'batchSize', 'trainSize', 'testSize'] as const).every(
+      (k) => c[k] === p[k],
+    ) && JSON.stringify(c.recordAt ?? null) === JSON.stringify(p.recordAt ?? null);
   return same(CPU_DEFAULT) ? 'cpu' : same(PAPER_CONTROLS) ? 'paper' : null;
 }
 
@@ -102,7 +103,8 @@ export function parseSigmaList(text: string): number[] {
     if (v > LIMITS.sigmaW2Max) throw new RangeError(`σ_w² list: ${t} must be ≤ ${LIMITS.sigmaW2Max}`);
     if (!out.includes(v)) out.push(v);
   }
-  if (out.length > MAX_RUNS) throw new RangeError(`σ_w² list: at most ${MAX_RUNS} values (each is a full training run)`);
+  if (out.length > MAX_RUNS)
+    throw new RangeError(`σ_w² list: at most ${MAX_RUNS} values (each is a full training run)`);
   return out.sort((a, b) => a - b);
 }
 
@@ -169,7 +171,13 @@ export function planCost(plan: readonly PlannedRun[]): PlanCost {
   if (plan.length === 0) throw new RangeError('no runs planned');
   const p = plan[0].params;
   const c = estimateTrainDynamicsCost(p, p.recordAt.length);
-  return { flopsPerRun: c.flops, bytes: c.bytes, parameters: c.parameters, recordsPerRun: p.recordAt.length, totalFlops: c.flops * plan.length };
+  return {
+    flopsPerRun: c.flops,
+    bytes: c.bytes,
+    parameters: c.parameters,
+    recordsPerRun: p.recordAt.length,
+    totalFlops: c.flops * plan.length,
+  };
 }
 
 /** A CUDA device is running (tfjs-node-gpu that found no GPU reports a CPU device). */
@@ -229,11 +237,13 @@ export function etaOf(snapshot: SessionSnapshot, nowMs: number): Eta {
   const done = k >= 0 ? workAt(cur.params, k) : 0;
   let rate = measuredRate(cur);
   if (rate === null) {
-    for (let i = snapshot.runs.length - 1; i >= 0 && rate === null; i--) if (i !== snapshot.current) rate = measuredRate(snapshot.runs[i]);
+    for (let i = snapshot.runs.length - 1; i >= 0 && rate === null; i--)
+      if (i !== snapshot.current) rate = measuredRate(snapshot.runs[i]);
   }
   const fraction = Math.min(1, done / total);
   if (rate === null) return { run: null, session: null, fraction };
-  const sinceRecord = k >= 0 && cur.lastRecordMs !== null ? Math.max(0, nowMs - cur.lastRecordMs - cur.pausedMsSince(nowMs)) / 1000 : 0;
+  const sinceRecord =
+    k >= 0 && cur.lastRecordMs !== null ? Math.max(0, nowMs - cur.lastRecordMs - cur.pausedMsSince(nowMs)) / 1000 : 0;
   const run = Math.max(0, rate * (total - done) - sinceRecord);
   const queued = snapshot.runs.filter((r) => r.status === 'queued').length;
   return { run, session: run + queued * rate * total, fraction };
@@ -260,7 +270,9 @@ export class RunState {
     readonly pauses: readonly { startMs: number; endMs: number | null; afterRecords: number }[] = [],
   ) {}
 
-  with(change: Partial<Pick<RunState, 'status' | 'records' | 'backend' | 'error' | 'lastRecordMs' | 'pauses'>>): RunState {
+  with(
+    change: Partial<Pick<RunState, 'status' | 'records' | 'backend' | 'error' | 'lastRecordMs' | 'pauses'>>,
+  ): RunState {
     return new RunState(
       this.sigmaW2,
       this.params,
@@ -273,10 +285,13 @@ export class RunState {
     );
   }
 
-  /** Seconds paused between records k0 and k1 (pauses that began after record k0 and ended before record k1 arrived). */
+  /**
+   * Seconds paused between records k0 and k1 (pauses that began after record k0 and ended before record k1 arrived).
+   */
   pausedSecondsBetween(k0: number, k1: number): number {
     let ms = 0;
-    for (const p of this.pauses) if (p.afterRecords > k0 && p.afterRecords <= k1 && p.endMs !== null) ms += p.endMs - p.startMs;
+    for (const p of this.pauses)
+      if (p.afterRecords > k0 && p.afterRecords <= k1 && p.endMs !== null) ms += p.endMs - p.startMs;
     return ms / 1000;
   }
 
@@ -354,7 +369,13 @@ export class TrainSession {
     if (this.#status !== 'running') return false;
     const i = this.#current;
     this.#status = 'paused';
-    if (i !== null) this.#update(i, (r) => r.with({ status: 'paused', pauses: [...r.pauses, { startMs: this.#now(), endMs: null, afterRecords: r.records.length }] }));
+    if (i !== null)
+      this.#update(i, (r) =>
+        r.with({
+          status: 'paused',
+          pauses: [...r.pauses, { startMs: this.#now(), endMs: null, afterRecords: r.records.length }],
+        }),
+      );
     else this.#emit();
     const handle = this.#handle;
     if (!handle) return true;
@@ -379,7 +400,9 @@ export class TrainSession {
       this.#next(); // paused between runs: start the next one
       return true;
     }
-    this.#update(i, (r) => r.with({ status: 'running', pauses: r.pauses.map((p) => (p.endMs === null ? { ...p, endMs: this.#now() } : p)) }));
+    this.#update(i, (r) =>
+      r.with({ status: 'running', pauses: r.pauses.map((p) => (p.endMs === null ? { ...p, endMs: this.#now() } : p)) }),
+    );
     const handle = this.#handle;
     if (!handle) return true;
     try {
@@ -444,7 +467,9 @@ export class TrainSession {
           onProgress: (o) => {
             if (this.#handle !== handle || o.kind !== 'train-dynamics' || !o.record) return;
             const record = o.record;
-            this.#update(i, (r) => r.with({ records: [...r.records, record], backend: o.backend, lastRecordMs: this.#now() }));
+            this.#update(i, (r) =>
+              r.with({ records: [...r.records, record], backend: o.backend, lastRecordMs: this.#now() }),
+            );
           },
         },
       );
@@ -458,7 +483,8 @@ export class TrainSession {
       (o) => {
         if (this.#handle !== handle) return;
         this.#handle = null;
-        if (o.kind !== 'train-dynamics') return this.#finish(i, 'failed', `the lab answered a training job with ${o.kind} output`);
+        if (o.kind !== 'train-dynamics')
+          return this.#finish(i, 'failed', `the lab answered a training job with ${o.kind} output`);
         this.#finish(i, this.#runs[i].divergedAt !== null ? 'diverged' : 'done', null, o.backend);
       },
       (err: unknown) => {
@@ -477,7 +503,11 @@ export class TrainSession {
 
   #finish(i: number, status: RunStatus, error: string | null, backend?: string): void {
     const now = this.#now();
-    this.#runs = this.#runs.map((r, k) => (k === i ? r.with({ status, error, backend, pauses: r.pauses.map((p) => (p.endMs === null ? { ...p, endMs: now } : p)) }) : r));
+    this.#runs = this.#runs.map((r, k) =>
+      k === i
+        ? r.with({ status, error, backend, pauses: r.pauses.map((p) => (p.endMs === null ? { ...p, endMs: now } : p)) })
+        : r,
+    );
     this.#current = null;
     if (this.#status === 'paused') {
       this.#emit(); // stays paused: Resume starts the next run
@@ -527,11 +557,15 @@ export function seriesOf(records: readonly TrainDynamicsRecord[], q: Quantity, l
   return out.sort((a, b) => a.step - b.step);
 }
 
-/** One colour per σ_w², as FigurePlot: ordered blues (darker = smaller), black at the EOC, chaotic reds (darker = larger). */
+/**
+ * One colour per σ_w², as FigurePlot: ordered blues (darker = smaller), black at the EOC, chaotic reds (darker =
+ * larger).
+ */
 export function runColours(sigmas: readonly number[]): string[] {
   const ordered = sigmas.filter((s) => phaseOf(s) === 'ordered').sort((a, b) => a - b);
   const chaotic = sigmas.filter((s) => phaseOf(s) === 'chaotic').sort((a, b) => a - b);
-  const at = (list: number[], s: number, from: string, to: string) => interpolateHcl(from, to)(list.length === 1 ? 0 : list.indexOf(s) / (list.length - 1));
+  const at = (list: number[], s: number, from: string, to: string) =>
+    interpolateHcl(from, to)(list.length === 1 ? 0 : list.indexOf(s) / (list.length - 1));
   return sigmas.map((s) => {
     const phase = phaseOf(s);
     if (phase === 'edge-of-chaos') return '#111111';
@@ -551,7 +585,8 @@ export function pickKernelSteps(available: readonly number[], wanted?: readonly 
   if (steps.length === 0) return [];
   const first = steps[0];
   const last = steps[steps.length - 1];
-  const targets = wanted && wanted.length > 0 ? wanted : [first, first + (last - first) / 3, first + (2 * (last - first)) / 3, last];
+  const targets =
+    wanted && wanted.length > 0 ? wanted : [first, first + (last - first) / 3, first + (2 * (last - first)) / 3, last];
   const nearest = (t: number) => steps.reduce((best, s) => (Math.abs(s - t) < Math.abs(best - t) ? s : best), steps[0]);
   const out: number[] = [];
   for (const t of targets) {
@@ -565,7 +600,9 @@ export function pickKernelSteps(available: readonly number[], wanted?: readonly 
 /** Recorded steps with a kernel, over all runs. */
 export function kernelSteps(runs: readonly RunState[]): number[] {
   const s = new Set<number>();
-  for (const r of runs) for (const rec of r.records) if (rec.kernel && rec.kernel.length === NTK_SUBSET_SIZE * NTK_SUBSET_SIZE) s.add(rec.step);
+  for (const r of runs)
+    for (const rec of r.records)
+      if (rec.kernel && rec.kernel.length === NTK_SUBSET_SIZE * NTK_SUBSET_SIZE) s.add(rec.step);
   return [...s].sort((a, b) => a - b);
 }
 
@@ -602,7 +639,22 @@ export function recordsCsv(runs: readonly RunState[]): string {
   for (const run of runs) {
     for (const r of run.records) {
       lines.push(
-        [run.sigmaW2, r.step, r.epoch, r.trainLoss, r.testLoss, r.trainAccuracy, r.testAccuracy, r.thetaD, r.thetaC, r.thetaN, valueOf(r, 'ratioC'), valueOf(r, 'ratioN'), r.diverged, r.seconds]
+        [
+          run.sigmaW2,
+          r.step,
+          r.epoch,
+          r.trainLoss,
+          r.testLoss,
+          r.trainAccuracy,
+          r.testAccuracy,
+          r.thetaD,
+          r.thetaC,
+          r.thetaN,
+          valueOf(r, 'ratioC'),
+          valueOf(r, 'ratioN'),
+          r.diverged,
+          r.seconds,
+        ]
           .map(cell)
           .join(','),
       );
@@ -623,8 +675,15 @@ export function kernelsCsv(cells: readonly KernelCell[]): string {
   const per = n / 10;
   const lines = ['sigmaW2,step,i,j,digitI,digitJ,theta'];
   for (const c of cells) {
-    if (c.kernel.length !== n * n) throw new RangeError(`kernel at σ_w² = ${c.sigmaW2}, step ${c.step} has ${c.kernel.length} entries, expected ${n}×${n}`);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) lines.push(`${c.sigmaW2},${c.step},${i},${j},${Math.floor(i / per)},${Math.floor(j / per)},${cell(c.kernel[i * n + j])}`);
+    if (c.kernel.length !== n * n)
+      throw new RangeError(
+        `kernel at σ_w² = ${c.sigmaW2}, step ${c.step} has ${c.kernel.length} entries, expected ${n}×${n}`,
+      );
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        lines.push(
+          `${c.sigmaW2},${c.step},${i},${j},${Math.floor(i / per)},${Math.floor(j / per)},${cell(c.kernel[i * n + j])}`,
+        );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -650,7 +709,8 @@ export function sessionJson(runs: readonly RunState[], meta: SessionJsonMeta): s
     app: 'NTK Phase Lab',
     version: meta.version,
     plot: meta.plot,
-    reference: 'seed 004 §4.2, Fig. 4; Θd, Θc, Θn as eq. (23) for Θ = Σ_k Θ_kk (trace over the 10 outputs) on 100 training digits, 10 per class',
+    reference:
+      'seed 004 §4.2, Fig. 4; Θd, Θc, Θn as eq. (23) for Θ = Σ_k Θ_kk (trace over the 10 outputs) on 100 training digits, 10 per class',
     status: meta.status,
     ...meta.extra,
     runs: runs.map((r) => ({
@@ -667,10 +727,14 @@ export function sessionJson(runs: readonly RunState[], meta: SessionJsonMeta): s
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Exactly a curve plot's data: one row per (run, recorded step), one column per plotted quantity (empty = no point). */
+/**
+ * Exactly a curve plot's data: one row per (run, recorded step), one column per plotted quantity (empty = no point).
+ */
 export function curvesCsv(runs: readonly RunState[], quantities: readonly Quantity[]): string {
   const lines = [['sigmaW2', 'step', 'epoch', ...quantities.map((q) => QUANTITY_COLUMN[q])].join(',')];
-  for (const run of runs) for (const r of run.records) lines.push([run.sigmaW2, r.step, r.epoch, ...quantities.map((q) => valueOf(r, q))].map(cell).join(','));
+  for (const run of runs)
+    for (const r of run.records)
+      lines.push([run.sigmaW2, r.step, r.epoch, ...quantities.map((q) => valueOf(r, q))].map(cell).join(','));
   return `${lines.join('\n')}\n`;
 }
 

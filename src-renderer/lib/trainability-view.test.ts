@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parseTrainabilityParams, type CellRecord, type GridSpec } from '../../src-shared/contract/trainability';
 
 const GRID: GridSpec = { sigmaW2: { min: 0.5, max: 4, count: 8 }, depth: { values: [2, 5, 10, 20, 30, 40] } };
-import { MAP_STATUS, criticalSigmaW2, equicorrelatedGram, kernelRecursion, meanfieldPoint, ntkSpectrum, pairRecursion } from '../../src-shared/theory/meanfield';
+import {
+  MAP_STATUS,
+  criticalSigmaW2,
+  equicorrelatedGram,
+  kernelRecursion,
+  meanfieldPoint,
+  ntkSpectrum,
+  pairRecursion,
+} from '../../src-shared/theory/meanfield';
 import { scriptedLab } from './fake-lab.test-util';
 import {
   NONE_RGB,
@@ -41,7 +49,8 @@ const run = <T>(g: Generator<unknown, T>): T => {
   return r.value;
 };
 
-const columns = (activation: string, sigmaB2: number, nx = 80): TheoryColumns => run(theoryColumns(activation, sigmaB2, [0.25, 4.25], nx));
+const columns = (activation: string, sigmaB2: number, nx = 80): TheoryColumns =>
+  run(theoryColumns(activation, sigmaB2, [0.25, 4.25], nx));
 
 const cell = (sigmaW2: number, depth: number, extra: Partial<CellRecord> = {}): CellRecord => ({
   sigmaW2,
@@ -67,7 +76,9 @@ describe('grid and tiles', () => {
     expect(tileEdges(g.depths)).toEqual([0.5, 3.5, 7.5, 15, 25, 35, 45]);
     expect(tileEdges([3])).toEqual([2.5, 3.5]);
     // λ axis: L = max(1, round(λM)), duplicates merged
-    expect(gridPoints({ sigmaW2: { values: [1] }, depthToWidth: { values: [0, 0.001, 0.1, 0.1004] } }, 128).depths).toEqual([1, 13]);
+    expect(
+      gridPoints({ sigmaW2: { values: [1] }, depthToWidth: { values: [0, 0.001, 0.1, 0.1004] } }, 128).depths,
+    ).toEqual([1, 13]);
     expect(planeDomain(GRID, 'depth', 128)).toEqual({ x: [0.25, 4.25], y: [0, 45] });
     expect(planeDomain(GRID, 'depthToWidth', 128).y[1]).toBeCloseTo(45 / 128, 15);
   });
@@ -315,18 +326,37 @@ describe('exports and wire outputs', () => {
   });
 
   it('parses trainability and ntk-spectrum outputs, rejecting malformed ones', () => {
-    const ok = parseTrainabilityOutput({ kind: 'trainability', backend: 'wasm', progress: { cell: cell(1, 2), done: 1, total: 4 } });
+    const ok = parseTrainabilityOutput({
+      kind: 'trainability',
+      backend: 'wasm',
+      progress: { cell: cell(1, 2), done: 1, total: 4 },
+    });
     expect(ok?.progress?.cell.depth).toBe(2);
-    expect(parseTrainabilityOutput({ kind: 'trainability', backend: 'wasm', progress: { cell: { sigmaW2: 1 }, done: 1, total: 4 } })).toBeNull();
+    expect(
+      parseTrainabilityOutput({
+        kind: 'trainability',
+        backend: 'wasm',
+        progress: { cell: { sigmaW2: 1 }, done: 1, total: 4 },
+      }),
+    ).toBeNull();
     expect(parseTrainabilityOutput({ kind: 'measure' })).toBeNull();
     const e = { estimate: 1, stderr: 0.1 };
-    expect(parseSpectrumOutput({ kind: 'ntk-spectrum', point: { depth: 3, lambdaMax: e, bulk: e, kappa: e, samples: 8 } })).toHaveLength(1);
-    expect(parseSpectrumOutput({ kind: 'ntk-spectrum', points: [{ depth: 3, lambdaMax: e, bulk: 1, kappa: e }] })).toBeNull();
+    expect(
+      parseSpectrumOutput({ kind: 'ntk-spectrum', point: { depth: 3, lambdaMax: e, bulk: e, kappa: e, samples: 8 } }),
+    ).toHaveLength(1);
+    expect(
+      parseSpectrumOutput({ kind: 'ntk-spectrum', points: [{ depth: 3, lambdaMax: e, bulk: 1, kappa: e }] }),
+    ).toBeNull();
   });
 });
 
 describe('sweep session', () => {
-  const params = parseTrainabilityParams({ grid: { sigmaW2: { values: [1, 3] }, depth: { values: [2, 10] } }, dataset: 'synthetic', width: 16, steps: 5 });
+  const params = parseTrainabilityParams({
+    grid: { sigmaW2: { values: [1, 3] }, depth: { values: [2, 10] } },
+    dataset: 'synthetic',
+    width: 16,
+    steps: 5,
+  });
 
   it('ETA scales the finished cells’ seconds by the remaining cells’ parameter counts', () => {
     const n0 = 32;
@@ -345,7 +375,11 @@ describe('sweep session', () => {
     expect(s.specJobs).toHaveLength(1);
     expect((s.specJobs[0].spec as unknown as { kind: string }).kind).toBe('trainability');
     expect(session.view).toMatchObject({ status: 'running', done: 0, total: 4 });
-    const out = (c: CellRecord, done: number) => ({ kind: 'trainability', backend: 'wasm', progress: { cell: c, done, total: 4 } });
+    const out = (c: CellRecord, done: number) => ({
+      kind: 'trainability',
+      backend: 'wasm',
+      progress: { cell: c, done, total: 4 },
+    });
     s.specJobs[0].progress(out(cell(1, 2), 1) as never);
     expect(session.view).toMatchObject({ status: 'running', done: 1, total: 4, backend: 'wasm' });
     expect(session.view.etaSeconds).toBeGreaterThan(0);
@@ -362,7 +396,11 @@ describe('sweep session', () => {
     s.specJobs[1].progress(out(cell(1, 2), 1) as never);
     s.specJobs[1].progress(out(cell(3, 2), 2) as never);
     expect(session.view.cells).toHaveLength(2);
-    s.specJobs[1].resolve({ kind: 'trainability', backend: 'wasm', summary: { total: 4, done: 4, resumed: 1, trained: 3, diverged: 0, status: 'complete', dir: '/x', seconds: 9 } } as never);
+    s.specJobs[1].resolve({
+      kind: 'trainability',
+      backend: 'wasm',
+      summary: { total: 4, done: 4, resumed: 1, trained: 3, diverged: 0, status: 'complete', dir: '/x', seconds: 9 },
+    } as never);
     await s.specJobs[1].spec; // let the promise callbacks run
     await Promise.resolve();
     expect(session.view.status).toBe('complete');
@@ -374,7 +412,11 @@ describe('sweep session', () => {
     const s = scriptedLab();
     const session = new SweepSession(s.lab, () => {});
     session.start(params);
-    s.specJobs[0].progress({ kind: 'trainability', backend: 'cpu', progress: { cell: cell(1, 2), done: 1, total: 4 } } as never);
+    s.specJobs[0].progress({
+      kind: 'trainability',
+      backend: 'cpu',
+      progress: { cell: cell(1, 2), done: 1, total: 4 },
+    } as never);
     s.specJobs[0].fail('bad-request', 'unknown job kind "trainability"');
     await Promise.resolve();
     await Promise.resolve();

@@ -61,13 +61,17 @@ export const DEPTH_TOP = 60;
 export function axisValues(a: AxisSpec): number[] {
   if ('values' in a) return [...a.values];
   if (a.count === 1) return [a.min];
-  return Array.from({ length: a.count }, (_, k) => (k === a.count - 1 ? a.max : a.min + ((a.max - a.min) * k) / (a.count - 1)));
+  return Array.from({ length: a.count }, (_, k) =>
+    k === a.count - 1 ? a.max : a.min + ((a.max - a.min) * k) / (a.count - 1),
+  );
 }
 
 /** Distinct sorted σ_w² and depths L of a grid at width M (λ axis: L = max(1, round(λM)), as the engine does). */
 export function gridPoints(grid: GridSpec, width: number): { sigmaW2: number[]; depths: number[] } {
   const sigmaW2 = [...new Set(axisValues(grid.sigmaW2))].sort((a, b) => a - b);
-  const depths = grid.depth ? axisValues(grid.depth) : axisValues(grid.depthToWidth!).map((l) => Math.max(1, Math.round(l * width)));
+  const depths = grid.depth
+    ? axisValues(grid.depth)
+    : axisValues(grid.depthToWidth!).map((l) => Math.max(1, Math.round(l * width)));
   return { sigmaW2, depths: [...new Set(depths)].sort((a, b) => a - b) };
 }
 
@@ -83,7 +87,8 @@ export function tileEdges(centres: readonly number[]): number[] {
 }
 
 /** The plotted y of a depth L. */
-export const yOfDepth = (depth: number, axis: PlaneAxis, width: number): number => (axis === 'depth' ? depth : depth / width);
+export const yOfDepth = (depth: number, axis: PlaneAxis, width: number): number =>
+  axis === 'depth' ? depth : depth / width;
 
 export interface PlaneDomain {
   x: [number, number];
@@ -172,13 +177,29 @@ export function coarseToFine(n: number): number[] {
  * over frames and draw the coarse picture early (GELU and SELU need quadrature, tens of ms per column); it returns
  * the finished columns.
  */
-export function* theoryColumns(activation: string, sigmaB2: number, x: readonly [number, number], nx: number): Generator<TheoryColumns, TheoryColumns> {
+export function* theoryColumns(
+  activation: string,
+  sigmaB2: number,
+  x: readonly [number, number],
+  nx: number,
+): Generator<TheoryColumns, TheoryColumns> {
   const act = resolveActivation(activation);
   validateMeanFieldParams(1, sigmaB2);
-  if (!(Number.isInteger(nx) && nx >= 2 && nx <= 2000)) throw new RangeError(`columns must be an integer in [2, 2000], got ${nx}`);
-  if (!(x[0] > 0 && x[1] > x[0] && Number.isFinite(x[1]))) throw new RangeError(`σ_w² window must satisfy 0 < min < max, got [${x[0]}, ${x[1]}]`);
+  if (!(Number.isInteger(nx) && nx >= 2 && nx <= 2000))
+    throw new RangeError(`columns must be an integer in [2, 2000], got ${nx}`);
+  if (!(x[0] > 0 && x[1] > x[0] && Number.isFinite(x[1])))
+    throw new RangeError(`σ_w² window must satisfy 0 < min < max, got [${x[0]}, ${x[1]}]`);
   const xs = Float64Array.from({ length: nx }, (_, i) => x[0] + ((x[1] - x[0]) * (i + 0.5)) / nx);
-  const out: TheoryColumns = { activation: act.name, sigmaB2, xs, status: new Uint8Array(nx), xi: new Float64Array(nx), chi1: new Float64Array(nx), computed: new Uint8Array(nx), count: 0 };
+  const out: TheoryColumns = {
+    activation: act.name,
+    sigmaB2,
+    xs,
+    status: new Uint8Array(nx),
+    xi: new Float64Array(nx),
+    chi1: new Float64Array(nx),
+    computed: new Uint8Array(nx),
+    count: 0,
+  };
   for (const i of coarseToFine(nx)) {
     const m = xiMap(act, [xs[i]], [sigmaB2]);
     out.status[i] = m.status[0];
@@ -192,7 +213,11 @@ export function* theoryColumns(activation: string, sigmaB2: number, x: readonly 
 }
 
 /** Drive a generator for at most `budgetMs`; true when it finished. */
-export function runFor<Y, T>(gen: Generator<Y, T>, budgetMs: number, now: () => number = () => performance.now()): { done: true; value: T } | { done: false; last: Y } {
+export function runFor<Y, T>(
+  gen: Generator<Y, T>,
+  budgetMs: number,
+  now: () => number = () => performance.now(),
+): { done: true; value: T } | { done: false; last: Y } {
   const t0 = now();
   for (;;) {
     const r = gen.next();
@@ -239,7 +264,13 @@ function rgbOf(css: string): [number, number, number] {
 const RATIO_LUT = Array.from({ length: 256 }, (_, k) => rgbOf(ratioColour(k / 255)));
 
 /** Depth at the centre of raster row j (row 0 at the top). */
-export const rowDepth = (j: number, ny: number, y: readonly [number, number], axis: PlaneAxis, width: number): number => {
+export const rowDepth = (
+  j: number,
+  ny: number,
+  y: readonly [number, number],
+  axis: PlaneAxis,
+  width: number,
+): number => {
   const yv = y[1] - ((y[1] - y[0]) * (j + 0.5)) / ny;
   return axis === 'depth' ? yv : yv * width;
 };
@@ -248,7 +279,14 @@ export const rowDepth = (j: number, ny: number, y: readonly [number, number], ax
  * RGBA raster (nx × ny, row 0 at the top) of log₁₀(L/ξ); NONE_RGB where there is no finite fixed point. Returns the
  * number of such pixels (the legend counts them; they are hatched on top, never coloured).
  */
-export function paintTheory(cols: TheoryColumns, ny: number, y: readonly [number, number], axis: PlaneAxis, width: number, out: Uint8ClampedArray): { none: number } {
+export function paintTheory(
+  cols: TheoryColumns,
+  ny: number,
+  y: readonly [number, number],
+  axis: PlaneAxis,
+  width: number,
+  out: Uint8ClampedArray,
+): { none: number } {
   const nx = cols.xs.length;
   if (out.length !== 4 * nx * ny) throw new RangeError(`raster needs ${4 * nx * ny} bytes, got ${out.length}`);
   let none = 0;
@@ -262,7 +300,9 @@ export function paintTheory(cols: TheoryColumns, ny: number, y: readonly [number
         rgb = NONE_RGB;
         none++;
       } else {
-        const t = (Math.min(RATIO_DOMAIN[1], Math.max(RATIO_DOMAIN[0], v)) - RATIO_DOMAIN[0]) / (RATIO_DOMAIN[1] - RATIO_DOMAIN[0]);
+        const t =
+          (Math.min(RATIO_DOMAIN[1], Math.max(RATIO_DOMAIN[0], v)) - RATIO_DOMAIN[0]) /
+          (RATIO_DOMAIN[1] - RATIO_DOMAIN[0]);
         rgb = RATIO_LUT[Math.round(t * 255)];
       }
       out[p] = rgb[0];
@@ -274,7 +314,10 @@ export function paintTheory(cols: TheoryColumns, ny: number, y: readonly [number
   return { none };
 }
 
-/** σ_w² intervals [x0, x1] of consecutive columns with no finite fixed point (drawn hatched, legend "no finite fixed point"). */
+/**
+ * σ_w² intervals [x0, x1] of consecutive columns with no finite fixed point (drawn hatched, legend "no finite fixed
+ * point").
+ */
 export function noneRanges(cols: TheoryColumns, x: readonly [number, number]): { x0: number; x1: number }[] {
   const nx = cols.xs.length;
   const dx = (x[1] - x[0]) / nx;
@@ -367,7 +410,14 @@ export interface DepthScaleContours {
  * The lines L = c·ξ₁ (ordered side) and L = c·ξ* (chaotic side) in data coordinates (σ_w², y), from the level
  * log₁₀ c of log₁₀(L/ξ) on an nx × ny grid over the window; each side's field is NaN on the other side.
  */
-export function depthScaleContours(cols: TheoryColumns, c: number, y: readonly [number, number], axis: PlaneAxis, width: number, ny: number): DepthScaleContours {
+export function depthScaleContours(
+  cols: TheoryColumns,
+  c: number,
+  y: readonly [number, number],
+  axis: PlaneAxis,
+  width: number,
+  ny: number,
+): DepthScaleContours {
   if (!(Number.isFinite(c) && c > 0)) throw new RangeError(`c must be a finite number > 0, got ${c}`);
   const nx = cols.xs.length;
   const x0 = cols.xs[0] - (cols.xs[1] - cols.xs[0]) / 2;
@@ -381,10 +431,17 @@ export function depthScaleContours(cols: TheoryColumns, c: number, y: readonly [
       for (let i = 0; i < nx; i++) {
         const k = nearestComputed(cols, i);
         const s = k < 0 ? MAP_STATUS.none : cols.status[k];
-        f[j * nx + i] = s === want ? log10DepthOverXi(cols, i, depth) : s === MAP_STATUS.critical ? Number.NEGATIVE_INFINITY : Number.NaN;
+        f[j * nx + i] =
+          s === want
+            ? log10DepthOverXi(cols, i, depth)
+            : s === MAP_STATUS.critical
+              ? Number.NEGATIVE_INFINITY
+              : Number.NaN;
       }
     }
-    return contourLines(f, nx, ny, Math.log10(c)).map((line) => line.map(([u, v]) => [x0 + u * dx, y[0] + v * dy] as [number, number]));
+    return contourLines(f, nx, ny, Math.log10(c)).map((line) =>
+      line.map(([u, v]) => [x0 + u * dx, y[0] + v * dy] as [number, number]),
+    );
   };
   return { ordered: side(MAP_STATUS.ordered), chaotic: side(MAP_STATUS.chaotic) };
 }
@@ -411,7 +468,9 @@ export interface NtkDepthCurve {
   layers: NtkLayer[];
   /** First depth at which an entry overflowed float64 (the curve stops before it), or null. */
   beyondFloat64At: number | null;
-  /** First depth not computed because q > QUADRATURE_Q_MAX needed the slow 2-D quadrature (the curve stops before it). */
+  /**
+   * First depth not computed because q > QUADRATURE_Q_MAX needed the slow 2-D quadrature (the curve stops before it).
+   */
   stoppedAt?: number | null;
 }
 
@@ -424,7 +483,12 @@ export interface NtkDepthCurve {
 /** Above this variance the 2-D quadrature fallback costs seconds per layer: the curve stops there and says so. */
 export const QUADRATURE_Q_MAX = 100;
 
-function pairMap(act: Activation, q: number, qab: number, cache: { series: CorrelationSeries | null }): { T: number; Tdot: number } | null {
+function pairMap(
+  act: Activation,
+  q: number,
+  qab: number,
+  cache: { series: CorrelationSeries | null },
+): { T: number; Tdot: number } | null {
   const s12 = Math.max(-q, Math.min(q, qab)); // |q_ab| ≤ q (clamp rounding, as kernelRecursion does)
   if (act.closedForms || act.homogeneous || !(q > 0)) return nngpMap(act, { s11: q, s12, s22: q });
   if (!cache.series || cache.series.q !== q) cache.series = correlationSeries(act, q);
@@ -437,11 +501,19 @@ function pairMap(act: Activation, q: number, qab: number, cache: { series: Corre
 }
 
 /** Layers L = 1 … maxDepth, one per yield (quadrature activations cost ms per layer). */
-export function* ntkAlongDepth(activation: string, sigmaW2: number, sigmaB2: number, inputCos: number, maxDepth: number): Generator<number, NtkDepthCurve> {
+export function* ntkAlongDepth(
+  activation: string,
+  sigmaW2: number,
+  sigmaB2: number,
+  inputCos: number,
+  maxDepth: number,
+): Generator<number, NtkDepthCurve> {
   const act = resolveActivation(activation);
   validateMeanFieldParams(sigmaW2, sigmaB2);
-  if (!(Number.isFinite(inputCos) && inputCos >= -1 && inputCos <= 1)) throw new RangeError(`input cosine c must lie in [−1, 1], got ${inputCos}`);
-  if (!(Number.isInteger(maxDepth) && maxDepth >= 1 && maxDepth <= 10_000)) throw new RangeError(`maximal depth must be an integer in [1, 10000], got ${maxDepth}`);
+  if (!(Number.isFinite(inputCos) && inputCos >= -1 && inputCos <= 1))
+    throw new RangeError(`input cosine c must lie in [−1, 1], got ${inputCos}`);
+  if (!(Number.isInteger(maxDepth) && maxDepth >= 1 && maxDepth <= 10_000))
+    throw new RangeError(`maximal depth must be an integer in [1, 10000], got ${maxDepth}`);
   let q = sigmaW2 + sigmaB2;
   let qab = sigmaW2 * inputCos + sigmaB2;
   let p = q;
@@ -479,7 +551,8 @@ export interface SpectrumRow {
 
 /** Spectrum per depth via ntkSpectrum (Jacobi) on the m×m Gram matrix. */
 export function spectrumRows(curve: NtkDepthCurve, m: number): SpectrumRow[] {
-  if (!(Number.isInteger(m) && m >= 2 && m <= 64)) throw new RangeError(`number of inputs m must be an integer in [2, 64], got ${m}`);
+  if (!(Number.isInteger(m) && m >= 2 && m <= 64))
+    throw new RangeError(`number of inputs m must be an integer in [2, 64], got ${m}`);
   return curve.layers.map((l) => {
     const s = ntkSpectrum(equicorrelatedGram(m, l.p, l.pab), m);
     return { depth: l.depth, lambdaMax: s.lambdaMax, bulk: s.lambdaRest, kappa: s.kappa };
@@ -498,7 +571,13 @@ export interface AsymptoteRow {
  * K⁽¹⁾, which plays the role of seed 001's K⁽⁰⁾, so Table 1's l is L − 1 (at least 1). Ordered phase: κ diverges,
  * only its rate is known, so κ is null there. Null when there is no finite fixed point.
  */
-export function asymptoteRows(activation: string, sigmaW2: number, sigmaB2: number, m: number, depths: readonly number[]): AsymptoteRow[] | null {
+export function asymptoteRows(
+  activation: string,
+  sigmaW2: number,
+  sigmaB2: number,
+  m: number,
+  depths: readonly number[],
+): AsymptoteRow[] | null {
   const act = resolveActivation(activation);
   // q⁰ = q⁽¹⁾ = σ_w² + σ_b², the first layer's variance (it is q* itself for marginal ReLU/linear at σ_b² = 0)
   const fp = fixedPoint({ activation: act, sigmaW2, sigmaB2, q0: sigmaW2 + sigmaB2 });
@@ -521,7 +600,8 @@ export interface EtaRow {
  * Gram matrix is p + (B − 1)p_ab, or p − p_ab when p_ab < 0.
  */
 export function etaRows(curve: NtkDepthCurve, batch: number): EtaRow[] {
-  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch size B must be an integer ≥ 1, got ${batch}`);
+  if (!(Number.isInteger(batch) && batch >= 1))
+    throw new RangeError(`batch size B must be an integer ≥ 1, got ${batch}`);
   const out: EtaRow[] = [];
   for (const l of curve.layers) {
     const top = Math.max(l.p + (batch - 1) * l.pab, l.p - l.pab);
@@ -537,7 +617,11 @@ export function etaRows(curve: NtkDepthCurve, batch: number): EtaRow[] {
 export const slugNumber = (v: number): string => String(Number(v.toPrecision(6)));
 
 /** ntk-trainability-plane-tanh-b0.05-M128.svg */
-export function trainabilityFileName(plot: 'trainability-plane' | 'spectrum' | 'learning-rate', p: { activation: string; sigmaB2: number; width: number }, ext: string): string {
+export function trainabilityFileName(
+  plot: 'trainability-plane' | 'spectrum' | 'learning-rate',
+  p: { activation: string; sigmaB2: number; width: number },
+  ext: string,
+): string {
   return `ntk-${plot}-${p.activation}-b${slugNumber(p.sigmaB2)}-M${slugNumber(p.width)}.${ext}`;
 }
 
@@ -567,7 +651,12 @@ export const PLANE_CSV_HEADER = [
  * The plane's data in one tidy table: a 'theory' row per σ_w² column (phase, χ₁, ξ and the contour depth c·ξ; the
  * background is log₁₀(L/ξ)) and a 'cell' row per measured cell. Empty cells where a field does not apply.
  */
-export function planeRows(cols: TheoryColumns | null, c: number, cells: readonly CellRecord[], width: number): (number | string | null)[][] {
+export function planeRows(
+  cols: TheoryColumns | null,
+  c: number,
+  cells: readonly CellRecord[],
+  width: number,
+): (number | string | null)[][] {
   const rows: (number | string | null)[][] = [];
   if (cols) {
     for (let i = 0; i < cols.xs.length; i++) {
@@ -576,11 +665,45 @@ export function planeRows(cols: TheoryColumns | null, c: number, cells: readonly
       const has = s === MAP_STATUS.ordered || s === MAP_STATUS.chaotic;
       const chi1 = s === MAP_STATUS.none && cols.chi1[i] === 0 ? null : cols.chi1[i];
       const contour = has && cols.xi[i] > 0 ? c * cols.xi[i] : null;
-      rows.push(['theory', cols.xs[i], contour, contour === null ? null : contour / width, phaseName(s), chi1, has ? cols.xi[i] : null, contour, null, null, null, null, null, null, null, null]);
+      rows.push([
+        'theory',
+        cols.xs[i],
+        contour,
+        contour === null ? null : contour / width,
+        phaseName(s),
+        chi1,
+        has ? cols.xi[i] : null,
+        contour,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
     }
   }
   for (const k of cells) {
-    rows.push(['cell', k.sigmaW2, k.depth, k.depthToWidth, null, null, null, null, k.trainAccuracy, k.testAccuracy, k.diverged ? 1 : 0, k.lr, k.etaTheory, k.trainLoss, k.steps, k.seconds]);
+    rows.push([
+      'cell',
+      k.sigmaW2,
+      k.depth,
+      k.depthToWidth,
+      null,
+      null,
+      null,
+      null,
+      k.trainAccuracy,
+      k.testAccuracy,
+      k.diverged ? 1 : 0,
+      k.lr,
+      k.etaTheory,
+      k.trainLoss,
+      k.steps,
+      k.seconds,
+    ]);
   }
   return rows;
 }
@@ -592,7 +715,10 @@ export interface TrainabilityJobOutput {
   kind: 'trainability';
   backend: string;
   progress?: { cell: CellRecord; done: number; total: number };
-  summary?: Pick<TrainabilitySummary, 'total' | 'done' | 'resumed' | 'trained' | 'diverged' | 'status' | 'dir' | 'seconds'>;
+  summary?: Pick<
+    TrainabilitySummary,
+    'total' | 'done' | 'resumed' | 'trained' | 'diverged' | 'status' | 'dir' | 'seconds'
+  >;
 }
 
 /** A trainability output from the wire, or null if it is not one (cells validated with the contract's schema). */
@@ -608,7 +734,12 @@ export function parseTrainabilityOutput(o: unknown): TrainabilityJobOutput | nul
   }
   const s = r.summary as TrainabilityJobOutput['summary'] | undefined;
   if (s && typeof s === 'object') {
-    if (typeof s.total !== 'number' || typeof s.done !== 'number' || (s.status !== 'complete' && s.status !== 'cancelled')) return null;
+    if (
+      typeof s.total !== 'number' ||
+      typeof s.done !== 'number' ||
+      (s.status !== 'complete' && s.status !== 'cancelled')
+    )
+      return null;
     out.summary = s;
   }
   return out;
@@ -630,7 +761,10 @@ export interface MeasuredSpectrumPoint {
 export type NtkSpectrumJobParams = NtkSpectrumParamsInput;
 
 const isEstimate = (e: unknown): e is Estimate =>
-  !!e && typeof e === 'object' && typeof (e as Estimate).estimate === 'number' && typeof (e as Estimate).stderr === 'number';
+  !!e &&
+  typeof e === 'object' &&
+  typeof (e as Estimate).estimate === 'number' &&
+  typeof (e as Estimate).stderr === 'number';
 
 /** Measured points of an 'ntk-spectrum' output (progress: one point; final: all), or null if it is not one. */
 export function parseSpectrumOutput(o: unknown): MeasuredSpectrumPoint[] | null {
@@ -639,15 +773,27 @@ export function parseSpectrumOutput(o: unknown): MeasuredSpectrumPoint[] | null 
   const raw = Array.isArray(r.points) ? r.points : r.point ? [r.point] : [];
   const out: MeasuredSpectrumPoint[] = [];
   for (const p of raw as MeasuredSpectrumPoint[]) {
-    if (!p || typeof p.depth !== 'number' || !isEstimate(p.lambdaMax) || !isEstimate(p.bulk) || !isEstimate(p.kappa)) return null;
-    out.push({ depth: p.depth, lambdaMax: p.lambdaMax, bulk: p.bulk, kappa: p.kappa, samples: typeof p.samples === 'number' ? p.samples : 0 });
+    if (!p || typeof p.depth !== 'number' || !isEstimate(p.lambdaMax) || !isEstimate(p.bulk) || !isEstimate(p.kappa))
+      return null;
+    out.push({
+      depth: p.depth,
+      lambdaMax: p.lambdaMax,
+      bulk: p.bulk,
+      kappa: p.kappa,
+      samples: typeof p.samples === 'number' ? p.samples : 0,
+    });
   }
   return out;
 }
 
 /** A job spec of this tab (the service validates the params: a readable error comes back when they are refused). */
-export function jobSpec(kind: 'trainability' | 'ntk-spectrum', params: TrainabilityParams | NtkSpectrumJobParams): JobSpecInput {
-  return kind === 'trainability' ? { kind, params: params as TrainabilityParams } : { kind, params: params as NtkSpectrumJobParams };
+export function jobSpec(
+  kind: 'trainability' | 'ntk-spectrum',
+  params: TrainabilityParams | NtkSpectrumJobParams,
+): JobSpecInput {
+  return kind === 'trainability'
+    ? { kind, params: params as TrainabilityParams }
+    : { kind, params: params as NtkSpectrumJobParams };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -691,7 +837,8 @@ export function sweepEta(params: TrainabilityParams, cells: readonly CellRecord[
   }
   if (cells.length === 0 || doneCost === 0) return null;
   let rest = 0;
-  for (const s of g.sigmaW2) for (const d of g.depths) if (!have.has(cellKey(s, d))) rest += cellCost(d, params.width, n0);
+  for (const s of g.sigmaW2)
+    for (const d of g.depths) if (!have.has(cellKey(s, d))) rest += cellCost(d, params.width, n0);
   return (rest * doneSeconds) / doneCost;
 }
 
@@ -702,7 +849,18 @@ export class SweepSession {
   #onChange: (v: SweepView) => void;
   #handle: PausableJobHandle<JobOutput> | null = null;
   #cells = new Map<string, CellRecord>();
-  #view: SweepView = { status: 'idle', params: null, cells: [], done: 0, total: 0, backend: '', etaSeconds: null, summary: null, error: '', version: 0 };
+  #view: SweepView = {
+    status: 'idle',
+    params: null,
+    cells: [],
+    done: 0,
+    total: 0,
+    backend: '',
+    etaSeconds: null,
+    summary: null,
+    error: '',
+    version: 0,
+  };
   #disposed = false;
 
   constructor(lab: LabClient, onChange: (v: SweepView) => void) {
@@ -718,7 +876,13 @@ export class SweepSession {
     if (this.#disposed) return;
     const cells = [...this.#cells.values()];
     const params = patch.params !== undefined ? patch.params : this.#view.params;
-    this.#view = { ...this.#view, ...patch, cells, etaSeconds: params ? sweepEta(params, cells) : null, version: this.#view.version + 1 };
+    this.#view = {
+      ...this.#view,
+      ...patch,
+      cells,
+      etaSeconds: params ? sweepEta(params, cells) : null,
+      version: this.#view.version + 1,
+    };
     this.#onChange(this.#view);
   }
 
@@ -730,7 +894,14 @@ export class SweepSession {
     const g = gridPoints(params.grid, params.width);
     const handle = this.#lab.job(jobSpec('trainability', params), { onProgress: (o) => this.#onOutput(handle, o) });
     this.#handle = handle;
-    this.#emit({ status: 'running', params, error: '', summary: null, done: this.#cells.size, total: g.sigmaW2.length * g.depths.length });
+    this.#emit({
+      status: 'running',
+      params,
+      error: '',
+      summary: null,
+      done: this.#cells.size,
+      total: g.sigmaW2.length * g.depths.length,
+    });
     handle.done.then(
       (o) => {
         if (this.#handle !== handle) return;
@@ -782,7 +953,8 @@ export class SweepSession {
   /** Resume = start the same params again (the service re-emits the stored cells and skips them). */
   resume(): void {
     const p = this.#view.params;
-    if (!p || (this.#view.status !== 'paused' && this.#view.status !== 'cancelled' && this.#view.status !== 'error')) return;
+    if (!p || (this.#view.status !== 'paused' && this.#view.status !== 'cancelled' && this.#view.status !== 'error'))
+      return;
     this.start(p);
   }
 

@@ -32,7 +32,11 @@ function describeClose(code: number, reason: string): string {
   return `the connection to the lab dropped (code ${code}${reason ? `: ${reason}` : ''}); is it still running?`;
 }
 
-export function openWebSocketTransport(url: string, handlers: TransportHandlers, create: WebSocketFactory): Promise<LabTransport> {
+export function openWebSocketTransport(
+  url: string,
+  handlers: TransportHandlers,
+  create: WebSocketFactory,
+): Promise<LabTransport> {
   return new Promise((resolve, reject) => {
     let socket: WebSocketLike;
     try {
@@ -73,7 +77,11 @@ export function openWebSocketTransport(url: string, handlers: TransportHandlers,
     socket.addEventListener('close', (ev) => {
       if (!opened) {
         // Browsers hide the HTTP status of a refused upgrade, so name the likely causes.
-        reject(new Error('could not connect to the lab: it refused the access token or is not running. Open the URL the lab printed.'));
+        reject(
+          new Error(
+            'could not connect to the lab: it refused the access token or is not running. Open the URL the lab printed.',
+          ),
+        );
         return;
       }
       if (!closedByUs) handlers.onClose(describeClose(ev.code, ev.reason));

@@ -48,15 +48,29 @@ export function drawFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void {
     .attr('width', Math.max(0, box.right - box.left))
     .attr('height', Math.max(0, box.bottom - box.top))
     .attr('fill', 'none');
-  g.append('g').attr('class', 'axis').attr('transform', `translate(0,${box.bottom})`).call(configured(axisBottom(x.scale), x.ticks));
-  g.append('g').attr('class', 'axis').attr('transform', `translate(${box.left},0)`).call(configured(axisLeft(y.scale), y.ticks));
+  g.append('g')
+    .attr('class', 'axis')
+    .attr('transform', `translate(0,${box.bottom})`)
+    .call(configured(axisBottom(x.scale), x.ticks));
+  g.append('g')
+    .attr('class', 'axis')
+    .attr('transform', `translate(${box.left},0)`)
+    .call(configured(axisLeft(y.scale), y.ticks));
   const title = (spec: AxisSpec, node: Selection<SVGTextElement, unknown, null, undefined>): void => {
     if (!spec.title) return;
     if (spec.mathSize !== undefined) setMathText(node, spec.title, spec.mathSize);
     else node.text(spec.title);
   };
   if (x.title)
-    title(x, g.append('text').attr('class', 'axis-title').attr('x', (box.left + box.right) / 2).attr('y', box.bottom + (x.titleOffset ?? 28)).attr('text-anchor', 'middle'));
+    title(
+      x,
+      g
+        .append('text')
+        .attr('class', 'axis-title')
+        .attr('x', (box.left + box.right) / 2)
+        .attr('y', box.bottom + (x.titleOffset ?? 28))
+        .attr('text-anchor', 'middle'),
+    );
   if (y.title)
     title(
       y,

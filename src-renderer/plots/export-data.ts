@@ -6,7 +6,11 @@ import { fileNumber } from '../lib/format';
 export const THEORY_REFERENCE = 'seed 004 Thm 3.1/3.2 (proof-consistent eq. 13)';
 export const APP_NAME = 'NTK Phase Lab';
 
-/** Which plot an export comes from: names its files and its ExportBar's test ids ('figure': a paper-figure preset; gd-step-*: the first-GD-step tab; train-*: training dynamics; trainability-plane, spectrum, learning-rate: the trainability tab). */
+/**
+ * Which plot an export comes from: names its files and its ExportBar's test ids ('figure': a paper-figure preset;
+ * gd-step-*: the first-GD-step tab; train-*: training dynamics; trainability-plane, spectrum, learning-rate: the
+ * trainability tab).
+ */
 export type PlotId =
   | 'plane'
   | 'slice-lambda'
@@ -33,10 +37,14 @@ export function csvCell(v: number | string | null | undefined): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function toCsv(header: readonly string[], rows: Iterable<readonly (number | string | null | undefined)[]>): string {
+export function toCsv(
+  header: readonly string[],
+  rows: Iterable<readonly (number | string | null | undefined)[]>,
+): string {
   const lines = [header.map(csvCell).join(',')];
   for (const row of rows) {
-    if (row.length !== header.length) throw new RangeError(`CSV row has ${row.length} cells, header has ${header.length}`);
+    if (row.length !== header.length)
+      throw new RangeError(`CSV row has ${row.length} cells, header has ${header.length}`);
     lines.push(row.map(csvCell).join(','));
   }
   return `${lines.join('\n')}\n`;
@@ -112,7 +120,15 @@ export function paramsJson(p: ExportParams): string {
     version: p.version,
     plot: p.plot,
     theory: THEORY_REFERENCE,
-    network: { activation: 'relu', parametrization: 'standard', sigmaB2: 0, inputNorm: 1, width: p.width, alpha0: p.alpha0, inputDim: p.inputDim },
+    network: {
+      activation: 'relu',
+      parametrization: 'standard',
+      sigmaB2: 0,
+      inputNorm: 1,
+      width: p.width,
+      alpha0: p.alpha0,
+      inputDim: p.inputDim,
+    },
     kind: p.kind,
     ranges: p.ranges,
     cursor: p.cursor,

@@ -168,7 +168,9 @@ export async function svgToPng(svgText: string, width: number, height: number, s
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('2D canvas is unavailable');
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((done, fail) => canvas.toBlob((b) => (b ? done(b) : fail(new Error('PNG encoding failed'))), 'image/png'));
+    return await new Promise<Blob>((done, fail) =>
+      canvas.toBlob((b) => (b ? done(b) : fail(new Error('PNG encoding failed'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

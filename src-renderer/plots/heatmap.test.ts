@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { interpolateViridis, rgb } from 'd3';
 import { colourLut, INVALID_RGB, logDomain, paintHeatmap } from './heatmap';
 
-const px = (out: Uint8ClampedArray, nx: number, row: number, col: number) => Array.from(out.slice(4 * (row * nx + col), 4 * (row * nx + col) + 4));
+const px = (out: Uint8ClampedArray, nx: number, row: number, col: number) =>
+  Array.from(out.slice(4 * (row * nx + col), 4 * (row * nx + col) + 4));
 
 describe('colourLut', () => {
   it('samples the interpolator at both ends', () => {

@@ -56,7 +56,8 @@ export function paintHeatmap(
   if (values.length !== nx * ny) throw new RangeError(`grid has ${values.length} values, expected ${nx}×${ny}`);
   if (out.length !== nx * ny * 4) throw new RangeError(`pixel buffer has ${out.length} bytes, expected ${nx * ny * 4}`);
   const [lo, hi] = domain;
-  if (!(lo > 0 && hi > lo && Number.isFinite(hi))) throw new RangeError(`log colour domain must satisfy 0 < lo < hi < ∞ (got [${lo}, ${hi}])`);
+  if (!(lo > 0 && hi > lo && Number.isFinite(hi)))
+    throw new RangeError(`log colour domain must satisfy 0 < lo < hi < ∞ (got [${lo}, ${hi}])`);
   const size = lut.length / 3;
   const logLo = Math.log(lo);
   const span = Math.log(hi) - logLo;

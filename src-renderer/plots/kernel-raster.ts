@@ -28,11 +28,17 @@ export function kernelRange(values: ArrayLike<number>): { min: number; max: numb
  * Paint a row-major n×n kernel into RGBA (row 0 at the top, as a matrix is read). Colour index
  * round((v − min)/(max − min)·(size − 1)) of `lut` (packed rgb); a constant kernel takes the middle colour.
  */
-export function paintKernel(values: ArrayLike<number>, n: number, lut: Uint8Array, out: Uint8ClampedArray): KernelRange {
+export function paintKernel(
+  values: ArrayLike<number>,
+  n: number,
+  lut: Uint8Array,
+  out: Uint8ClampedArray,
+): KernelRange {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`kernel size must be a whole number ≥ 1 (got ${n})`);
   if (values.length !== n * n) throw new RangeError(`kernel has ${values.length} entries, expected ${n}×${n}`);
   if (out.length !== n * n * 4) throw new RangeError(`pixel buffer has ${out.length} bytes, expected ${n * n * 4}`);
-  if (lut.length < 3 || lut.length % 3 !== 0) throw new RangeError(`colour table must hold rgb triples (got ${lut.length} bytes)`);
+  if (lut.length < 3 || lut.length % 3 !== 0)
+    throw new RangeError(`colour table must hold rgb triples (got ${lut.length} bytes)`);
   const range = kernelRange(values);
   const size = lut.length / 3;
   const lo = range?.min ?? 0;

@@ -11,10 +11,14 @@ export interface LogTicks {
 const label = format('~g');
 
 export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
-  if (!(lo > 0 && hi > lo && Number.isFinite(hi))) throw new RangeError(`log ticks need 0 < lo < hi < ∞ (got [${lo}, ${hi}])`);
+  if (!(lo > 0 && hi > lo && Number.isFinite(hi)))
+    throw new RangeError(`log ticks need 0 < lo < hi < ∞ (got [${lo}, ${hi}])`);
   const decades = Math.log10(hi / lo);
   if (decades < 1) {
-    const values = scaleLinear().domain([lo, hi]).ticks(maxLabels).filter((v) => v >= lo && v <= hi && v > 0);
+    const values = scaleLinear()
+      .domain([lo, hi])
+      .ticks(maxLabels)
+      .filter((v) => v >= lo && v <= hi && v > 0);
     // a dispersion is ≥ 1 (Jensen), so 1 is the reference line: label it whenever it is in view
     if (lo <= 1 && hi >= 1 && !values.includes(1)) values.unshift(1);
     return { values, labels: values.map(label) };

@@ -3,7 +3,16 @@
 // Setting (seed 004 Thm 4.1 / App. A.3, Hanin & Nica): one GD step on a single sample (x, y) with loss ½(f(x) − y)²,
 // learning rate η, all weights and biases trained; ΔΘ = Θ_after(x, x) − Θ_before(x, x).
 import { z } from 'zod';
-import { depthSchema, inputDimSchema, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema, sigmaW2Schema, widthSchema } from '../params';
+import {
+  depthSchema,
+  inputDimSchema,
+  pairCosSchema,
+  samplesSchema,
+  seedSchema,
+  sigmaB2Schema,
+  sigmaW2Schema,
+  widthSchema,
+} from '../params';
 import { estimateSchema } from './measure';
 
 export const GD_STEP_METHODS = ['exact', 'dense'] as const;
@@ -12,7 +21,8 @@ export type GdStepMethod = (typeof GD_STEP_METHODS)[number];
 export const ACTIVATIONS = ['relu', 'tanh', 'erf', 'gelu', 'linear'] as const;
 export const activationSchema = z.enum(ACTIVATIONS, { error: `activation must be one of ${ACTIVATIONS.join(', ')}` });
 
-const finite = (what: string) => z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
+const finite = (what: string) =>
+  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
 const positive = (what: string) => finite(what).refine((v) => v > 0, `${what} must be > 0`);
 
 export const gdStepParamsSchema = z.object({
@@ -25,11 +35,17 @@ export const gdStepParamsSchema = z.object({
   /** Learning rate η > 0. */
   lr: positive('lr (η)').refine((v) => v <= 1e6, 'lr (η) must be ≤ 1e6'),
   /** Target y of the single training sample (∂L/∂f = f − y). */
-  target: finite('target (y)').refine((v) => Math.abs(v) <= 1e6, 'target (y) must lie in [−1e6, 1e6]').default(0),
+  target: finite('target (y)')
+    .refine((v) => Math.abs(v) <= 1e6, 'target (y) must lie in [−1e6, 1e6]')
+    .default(0),
   /** Lazy-training rescale α of seed 004 App. B.3 (relative change ∝ 1/α²); 1 is the plain network. */
-  scale: positive('scale (α)').refine((v) => v <= 1e6, 'scale (α) must be ≤ 1e6').default(1),
+  scale: positive('scale (α)')
+    .refine((v) => v <= 1e6, 'scale (α) must be ≤ 1e6')
+    .default(1),
   /** ‖x‖ of the training input (seed 004 normalizes to 1). */
-  inputNorm: positive('inputNorm (‖x‖)').refine((v) => v <= 1e3, 'inputNorm (‖x‖) must be ≤ 1000').default(1),
+  inputNorm: positive('inputNorm (‖x‖)')
+    .refine((v) => v <= 1e3, 'inputNorm (‖x‖) must be ≤ 1000')
+    .default(1),
   /** Cosine of a second input x̃ (same norm) whose off-diagonal Θ(x, x̃) change is measured too. */
   pairCos: pairCosSchema.optional(),
   samples: samplesSchema.refine((v) => v >= 3, 'samples (N) must be ≥ 3 for standard errors'),

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
-import { DEFAULT_GRID, estimateSweepFlops, MNIST_DIGITS, MNIST_TRAIN_MIN, TRAINABILITY_DATASETS, TRAINABILITY_LIMITS } from './trainability';
+import {
+  DEFAULT_GRID,
+  estimateSweepFlops,
+  MNIST_DIGITS,
+  MNIST_TRAIN_MIN,
+  TRAINABILITY_DATASETS,
+  TRAINABILITY_LIMITS,
+} from './trainability';
 
 export const LR_SWEEP_LIMITS = {
   depthsMax: 20,
@@ -58,17 +65,34 @@ export const lrSweepParamsSchema = z
       .default([...DEFAULT_RHOS]),
     steps: int('steps', 1, TRAINABILITY_LIMITS.stepsMax).default(100),
     batchSize: int('batchSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(128),
-    dataset: z.enum(TRAINABILITY_DATASETS, { error: `dataset must be one of ${TRAINABILITY_DATASETS.join(', ')}` }).default('mnist'),
+    dataset: z
+      .enum(TRAINABILITY_DATASETS, { error: `dataset must be one of ${TRAINABILITY_DATASETS.join(', ')}` })
+      .default('mnist'),
     trainSize: int('trainSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(1000),
     testSize: int('testSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(500),
     seed: seedSchema.default(0),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.batchSize > p.trainSize) ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})` });
+    if (p.batchSize > p.trainSize)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batchSize'],
+        message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})`,
+      });
     if (p.dataset === 'mnist') {
-      if (p.trainSize < MNIST_TRAIN_MIN) ctx.addIssue({ code: 'custom', path: ['trainSize'], message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist` });
-      if (p.trainSize + p.testSize > MNIST_DIGITS) ctx.addIssue({ code: 'custom', path: ['trainSize'], message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)` });
+      if (p.trainSize < MNIST_TRAIN_MIN)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainSize'],
+          message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist`,
+        });
+      if (p.trainSize + p.testSize > MNIST_DIGITS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainSize'],
+          message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)`,
+        });
     }
   });
 
@@ -83,9 +107,15 @@ export function estimateLrSweepFlops(p: LrSweepParams): number {
 /** Parse and bound a sweep; throws RangeError with one readable line per problem (and for too much work). */
 export function parseLrSweepParams(raw: unknown): LrSweepParams {
   const r = lrSweepParamsSchema.safeParse(raw ?? {});
-  if (!r.success) throw new RangeError(r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  if (!r.success)
+    throw new RangeError(
+      r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+    );
   const flops = estimateLrSweepFlops(r.data);
-  if (flops > TRAINABILITY_LIMITS.flopsMax) throw new RangeError(`the learning-rate sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`);
+  if (flops > TRAINABILITY_LIMITS.flopsMax)
+    throw new RangeError(
+      `the learning-rate sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`,
+    );
   return r.data;
 }
 

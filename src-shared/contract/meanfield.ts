@@ -6,7 +6,9 @@ import { activationNames } from '../theory/meanfield/activation';
 
 export const activationNameSchema = z
   .string({ error: 'activation must be a string' })
-  .refine((s) => activationNames().includes(s), { error: (iss) => `unknown activation ${JSON.stringify(iss.input)}; known: ${activationNames().join(', ')}` });
+  .refine((s) => activationNames().includes(s), {
+    error: (iss) => `unknown activation ${JSON.stringify(iss.input)}; known: ${activationNames().join(', ')}`,
+  });
 
 /** σ_w² for the mean-field commands: finite, > 0 (not capped at the plane's LIMITS; the critical scan stops at 16). */
 export const meanfieldSigmaW2Schema = z
@@ -15,7 +17,11 @@ export const meanfieldSigmaW2Schema = z
   .refine((v) => v > 0, 'sigmaW2 (σ_w²) must be > 0')
   .refine((v) => v <= 1e6, 'sigmaW2 (σ_w²) must be ≤ 1e6');
 
-export const meanfieldParamsSchema = z.object({ activation: activationNameSchema, sigmaW2: meanfieldSigmaW2Schema, sigmaB2: sigmaB2Schema });
+export const meanfieldParamsSchema = z.object({
+  activation: activationNameSchema,
+  sigmaW2: meanfieldSigmaW2Schema,
+  sigmaB2: sigmaB2Schema,
+});
 export type MeanfieldParams = z.infer<typeof meanfieldParamsSchema>;
 
 const nullableNumber = z.number().refine(Number.isFinite, 'must be finite').nullable();

@@ -1,7 +1,16 @@
 // The measurement contract: what a client asks the lab service to measure and what comes back.
 // The result shape is also the CLI's `ntk-lab measure --json` contract (issue 3): add fields, never rename.
 import { z } from 'zod';
-import { depthSchema, inputDimSchema, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema, sigmaW2Schema, widthSchema } from '../params';
+import {
+  depthSchema,
+  inputDimSchema,
+  pairCosSchema,
+  samplesSchema,
+  seedSchema,
+  sigmaB2Schema,
+  sigmaW2Schema,
+  widthSchema,
+} from '../params';
 
 export const MEASURE_METHODS = ['exact', 'dense'] as const;
 export type MeasureMethod = (typeof MEASURE_METHODS)[number];
@@ -15,7 +24,10 @@ export const measureParamsSchema = z.object({
   /** Cosine ⟨x⁰, x̃⁰⟩ of a second unit-norm input; when given, the off-diagonal Θ(x, x̃) is measured too. */
   pairCos: pairCosSchema.optional(),
   /** N ≥ 3: the leave-one-out dispersion estimator (seed 004 App. C.3) needs at least 3 networks. */
-  samples: samplesSchema.refine((v) => v >= 3, 'samples (N) must be ≥ 3: the dispersion estimator needs at least 3 networks'),
+  samples: samplesSchema.refine(
+    (v) => v >= 3,
+    'samples (N) must be ≥ 3: the dispersion estimator needs at least 3 networks',
+  ),
   seed: seedSchema,
   method: z.enum(MEASURE_METHODS).default('exact'),
 });
@@ -49,7 +61,9 @@ export const measureResultSchema = z.object({
       dispersion: estimateSchema,
     })
     .optional(),
-  /** How dispersion.stderr was computed: bootstrap for final results up to 10⁵ samples, delta method for partial ones. */
+  /**
+   * How dispersion.stderr was computed: bootstrap for final results up to 10⁵ samples, delta method for partial ones.
+   */
   stderrMethod: z.enum(['bootstrap', 'delta-method']).optional(),
   seconds: z.number(),
   /** Where the networks ran when not the sampling pool's float64 samplers (e.g. a tfjs backend for method 'dense'). */

@@ -48,7 +48,10 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gd-step'), params: gdStepParamsSchema }),
   z.object({ kind: z.literal('train-dynamics'), params: trainDynamicsParamsSchema }),
   z.object({ kind: z.literal('ntk-spectrum'), params: ntkSpectrumParamsSchema }),
-  /** A trainability sweep (src-shared/contract/trainability.ts; checked with parseTrainabilityParams, `paperSize` allowed). */
+  /**
+   * A trainability sweep (src-shared/contract/trainability.ts; checked with parseTrainabilityParams, `paperSize`
+   * allowed).
+   */
   z.object({ kind: z.literal('trainability'), params: trainabilityJobParamsSchema }),
   /** A learning-rate sweep (src-shared/contract/lr-sweep.ts; checked with parseLrSweepParams). */
   z.object({ kind: z.literal('lr-sweep'), params: lrSweepJobParamsSchema }),
@@ -61,7 +64,10 @@ export type JobKind = JobSpec['kind'];
 export const jobOutputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('measure'), result: measureResultSchema }),
   z.object({ kind: z.literal('gd-step'), result: gdStepResultSchema }),
-  /** Progress: one recorded step (kernel as a plain array on the wire); done: the summary. `backend` names the tfjs backend. */
+  /**
+   * Progress: one recorded step (kernel as a plain array on the wire); done: the summary. `backend` names the tfjs
+   * backend.
+   */
   z.object({
     kind: z.literal('train-dynamics'),
     backend: z.string(),
@@ -69,7 +75,11 @@ export const jobOutputSchema = z.discriminatedUnion('kind', [
     summary: trainDynamicsSummarySchema.optional(),
   }),
   /** Progress: one depth's point; done: every point, in the order of params.depths. */
-  z.object({ kind: z.literal('ntk-spectrum'), point: spectrumPointSchema.optional(), points: z.array(spectrumPointSchema).optional() }),
+  z.object({
+    kind: z.literal('ntk-spectrum'),
+    point: spectrumPointSchema.optional(),
+    points: z.array(spectrumPointSchema).optional(),
+  }),
   /** Progress: a finished cell (first every cell already stored for these params); done: the summary. */
   z.object({
     kind: z.literal('trainability'),
@@ -77,8 +87,16 @@ export const jobOutputSchema = z.discriminatedUnion('kind', [
     progress: trainabilityProgressSchema.optional(),
     summary: trainabilitySummarySchema.optional(),
   }),
-  /** Progress: one finished (depth, ρ) point, depth-major, ρ ascending; done: every point (a cancelled sweep ends with job.error 'cancelled'). */
-  z.object({ kind: z.literal('lr-sweep'), backend: z.string(), point: lrSweepPointSchema.optional(), points: z.array(lrSweepPointSchema).optional() }),
+  /**
+   * Progress: one finished (depth, ρ) point, depth-major, ρ ascending; done: every point (a cancelled sweep ends with
+   * job.error 'cancelled').
+   */
+  z.object({
+    kind: z.literal('lr-sweep'),
+    backend: z.string(),
+    point: lrSweepPointSchema.optional(),
+    points: z.array(lrSweepPointSchema).optional(),
+  }),
 ]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
@@ -96,7 +114,13 @@ export const requestSchema = z.discriminatedUnion('method', [
   }),
   z.object({ kind: z.literal('request'), id, method: z.literal('measure.cancel'), jobId: id }),
   /** Any job kind; its events are job.progress / job.done / job.error. Channels work as for measure.start. */
-  z.object({ kind: z.literal('request'), id, method: z.literal('job.start'), job: jobSpecSchema, channel: channel.optional() }),
+  z.object({
+    kind: z.literal('request'),
+    id,
+    method: z.literal('job.start'),
+    job: jobSpecSchema,
+    channel: channel.optional(),
+  }),
   z.object({ kind: z.literal('request'), id, method: z.literal('job.cancel'), jobId: id }),
   /** Pause or resume a running job that supports it (training); the response says whether it did. */
   z.object({ kind: z.literal('request'), id, method: z.literal('job.pause'), jobId: id, paused: z.boolean() }),
@@ -105,7 +129,10 @@ export type Request = z.infer<typeof requestSchema>;
 export type RequestInput = z.input<typeof requestSchema>;
 
 /** 'refused': this job can never run (too costly, leaves float64); 'busy': the job cap is momentarily full, retry. */
-export const errorSchema = z.object({ code: z.enum(['bad-request', 'refused', 'busy', 'failed', 'cancelled', 'internal']), message: z.string() });
+export const errorSchema = z.object({
+  code: z.enum(['bad-request', 'refused', 'busy', 'failed', 'cancelled', 'internal']),
+  message: z.string(),
+});
 export type LabError = z.infer<typeof errorSchema>;
 
 export const responseSchema = z.union([

@@ -9,26 +9,48 @@ import { sigmaB2Schema, sigmaW2Schema, seedSchema } from '../params';
 import { activationSchema } from './gd-step';
 import { estimateSchema } from './measure';
 
-export const SPECTRUM_LIMITS = { inputsMax: 32, depthsMax: 64, depthMax: 2000, widthMax: 4096, samplesMax: 100_000 } as const;
+export const SPECTRUM_LIMITS = {
+  inputsMax: 32,
+  depthsMax: 64,
+  depthMax: 2000,
+  widthMax: 4096,
+  samplesMax: 100_000,
+} as const;
 
 const int = (what: string, min: number, max: number) =>
-  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(min, `${what} must be ≥ ${min}`).max(max, `${what} must be ≤ ${max}`);
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be an integer`)
+    .min(min, `${what} must be ≥ ${min}`)
+    .max(max, `${what} must be ≤ ${max}`);
 
-export const ntkSpectrumParamsSchema = z.object({
-  activation: activationSchema.default('relu'),
-  sigmaW2: sigmaW2Schema,
-  sigmaB2: sigmaB2Schema.default(0),
-  /** Hidden width M (input dimension n₀ = M). */
-  width: int('width (M)', 1, SPECTRUM_LIMITS.widthMax),
-  /** Depths L (weight layers) to measure, each a separate set of networks. */
-  depths: z.array(int('depth (L)', 1, SPECTRUM_LIMITS.depthMax)).min(1, 'depths must list at least one depth').max(SPECTRUM_LIMITS.depthsMax, `at most ${SPECTRUM_LIMITS.depthsMax} depths`),
-  /** m inputs (≥ 2, so that there is a bulk). */
-  inputs: int('inputs (m)', 2, SPECTRUM_LIMITS.inputsMax).default(8),
-  /** Pairwise cosine c of the unit inputs (the Gram (1−c)I + c𝟏𝟏ᵀ must be PSD: c ≥ −1/(m−1)). */
-  inputCos: z.number({ error: 'inputCos must be a number' }).refine(Number.isFinite, 'inputCos must be finite').refine((c) => c > -1 && c < 1, 'inputCos must lie in (−1, 1)').default(0.5),
-  samples: int('samples (N)', 3, SPECTRUM_LIMITS.samplesMax).default(200),
-  seed: seedSchema.default(1),
-}).refine((p) => p.inputCos >= -1 / (p.inputs - 1), { message: 'inputCos must be ≥ −1/(m−1) for m inputs with equal pairwise cosines to exist', path: ['inputCos'] });
+export const ntkSpectrumParamsSchema = z
+  .object({
+    activation: activationSchema.default('relu'),
+    sigmaW2: sigmaW2Schema,
+    sigmaB2: sigmaB2Schema.default(0),
+    /** Hidden width M (input dimension n₀ = M). */
+    width: int('width (M)', 1, SPECTRUM_LIMITS.widthMax),
+    /** Depths L (weight layers) to measure, each a separate set of networks. */
+    depths: z
+      .array(int('depth (L)', 1, SPECTRUM_LIMITS.depthMax))
+      .min(1, 'depths must list at least one depth')
+      .max(SPECTRUM_LIMITS.depthsMax, `at most ${SPECTRUM_LIMITS.depthsMax} depths`),
+    /** m inputs (≥ 2, so that there is a bulk). */
+    inputs: int('inputs (m)', 2, SPECTRUM_LIMITS.inputsMax).default(8),
+    /** Pairwise cosine c of the unit inputs (the Gram (1−c)I + c𝟏𝟏ᵀ must be PSD: c ≥ −1/(m−1)). */
+    inputCos: z
+      .number({ error: 'inputCos must be a number' })
+      .refine(Number.isFinite, 'inputCos must be finite')
+      .refine((c) => c > -1 && c < 1, 'inputCos must lie in (−1, 1)')
+      .default(0.5),
+    samples: int('samples (N)', 3, SPECTRUM_LIMITS.samplesMax).default(200),
+    seed: seedSchema.default(1),
+  })
+  .refine((p) => p.inputCos >= -1 / (p.inputs - 1), {
+    message: 'inputCos must be ≥ −1/(m−1) for m inputs with equal pairwise cosines to exist',
+    path: ['inputCos'],
+  });
 export type NtkSpectrumParams = z.infer<typeof ntkSpectrumParamsSchema>;
 export type NtkSpectrumParamsInput = z.input<typeof ntkSpectrumParamsSchema>;
 

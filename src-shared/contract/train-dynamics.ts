@@ -55,9 +55,13 @@ export const trainDynamicsParamsSchema = z.object({
   /** M: hidden width. */
   width: int('width (M)', 1, TRAIN_LIMITS.widthMax).default(100),
   activation: activationSchema.default('relu'),
-  parametrization: z.enum(TRAIN_PARAMETRIZATIONS, { error: `parametrization must be one of ${TRAIN_PARAMETRIZATIONS.join(', ')}` }).default('standard'),
+  parametrization: z
+    .enum(TRAIN_PARAMETRIZATIONS, { error: `parametrization must be one of ${TRAIN_PARAMETRIZATIONS.join(', ')}` })
+    .default('standard'),
   loss: z.enum(TRAIN_LOSSES, { error: `loss must be one of ${TRAIN_LOSSES.join(', ')}` }).default('mse'),
-  optimizer: z.enum(TRAIN_OPTIMIZERS, { error: `optimizer must be one of ${TRAIN_OPTIMIZERS.join(', ')}` }).default('adam'),
+  optimizer: z
+    .enum(TRAIN_OPTIMIZERS, { error: `optimizer must be one of ${TRAIN_OPTIMIZERS.join(', ')}` })
+    .default('adam'),
   lr: z
     .number({ error: 'lr must be a number' })
     .refine(Number.isFinite, 'lr must be finite')
@@ -68,12 +72,18 @@ export const trainDynamicsParamsSchema = z.object({
   batchSize: int('batchSize', 1, MNIST_DIGITS).default(100),
   steps: int('steps', 0, TRAIN_LIMITS.stepsMax).default(300),
   /** Steps (optimizer updates done, 0 = initialization) at which to record; default defaultRecordSteps(steps). */
-  recordAt: z.array(int('recordAt entry', 0, TRAIN_LIMITS.stepsMax)).min(1, 'recordAt must list at least one step').max(TRAIN_LIMITS.recordsMax, `recordAt must list at most ${TRAIN_LIMITS.recordsMax} steps`).optional(),
+  recordAt: z
+    .array(int('recordAt entry', 0, TRAIN_LIMITS.stepsMax))
+    .min(1, 'recordAt must list at least one step')
+    .max(TRAIN_LIMITS.recordsMax, `recordAt must list at most ${TRAIN_LIMITS.recordsMax} steps`)
+    .optional(),
   seed: seedSchema.default(0),
   trainSize: int('trainSize', NTK_SUBSET_SIZE, MNIST_DIGITS).default(2000),
   testSize: int('testSize', 1, MNIST_DIGITS).default(1000),
   /** 'unit': ‖x⁰‖ = 1 (the theory's convention); 'pixel': intensities in [0, 1] (pixel/255). */
-  normalization: z.enum(TRAIN_NORMALIZATIONS, { error: `normalization must be one of ${TRAIN_NORMALIZATIONS.join(', ')}` }).default('unit'),
+  normalization: z
+    .enum(TRAIN_NORMALIZATIONS, { error: `normalization must be one of ${TRAIN_NORMALIZATIONS.join(', ')}` })
+    .default('unit'),
   /** Include the 100×100 class-sorted kernel in each record (the heat map). */
   kernel: z.boolean({ error: 'kernel must be true or false' }).default(true),
 });
@@ -84,7 +94,8 @@ export type TrainDynamicsParamsInput = z.input<typeof trainDynamicsParamsSchema>
 
 /**
  * Seed 004 Fig. 4 sizes (for a GPU): L = 20, M = 300, Adam lr 1e−5 (as printed), full batch, 3,000 steps, records
- * at the script's steps. The paper trained on all 60k MNIST digits; the `mnist` package has 10k, so 9,000 train / 1,000 test.
+ * at the script's steps. The paper trained on all 60k MNIST digits; the `mnist` package has 10k, so 9,000 train / 1,000
+ * test.
  */
 export const PAPER_SIZE: TrainDynamicsParamsInput = {
   depth: 20,
@@ -101,23 +112,33 @@ export const PAPER_SIZE: TrainDynamicsParamsInput = {
 /** 0, 1, 2, 5, 10, 20, 50, … up to `steps`, and `steps` itself. */
 export function defaultRecordSteps(steps: number): number[] {
   const out = new Set<number>([0]);
-  for (let decade = 1; decade <= steps; decade *= 10) for (const m of [1, 2, 5]) if (m * decade <= steps) out.add(m * decade);
+  for (let decade = 1; decade <= steps; decade *= 10)
+    for (const m of [1, 2, 5]) if (m * decade <= steps) out.add(m * decade);
   out.add(steps);
   return [...out].sort((a, b) => a - b);
 }
 
 /** Working memory and work of a run, estimated from its sizes (float32). */
-export function estimateTrainDynamicsCost(p: TrainDynamicsParamsRaw, records: number): { bytes: number; flops: number; parameters: number } {
+export function estimateTrainDynamicsCost(
+  p: TrainDynamicsParamsRaw,
+  records: number,
+): { bytes: number; flops: number; parameters: number } {
   const widths = [784, ...Array<number>(Math.max(0, p.depth - 1)).fill(p.width), 10];
   let parameters = 0;
   for (let l = 1; l < widths.length; l++) parameters += widths[l] * (widths[l - 1] + 1);
   const units = widths.reduce((s, w) => s + w, 0);
   const evalChunk = Math.min(1000, p.trainSize + p.testSize);
   // weights + gradients + 2 Adam moments; activations and pre-activations of a batch; the NTK pass on 100 inputs
-  const bytes = 4 * (4 * parameters + 3 * units * Math.max(p.batchSize, evalChunk, NTK_SUBSET_SIZE)) + 8 * (p.trainSize + p.testSize) * 794;
+  const bytes =
+    4 * (4 * parameters + 3 * units * Math.max(p.batchSize, evalChunk, NTK_SUBSET_SIZE)) +
+    8 * (p.trainSize + p.testSize) * 794;
   // a train step ≈ 6 flops per parameter and sample; a record: forward over train+test (2/param/sample) and
   // 10 per-output forward+backward passes on 100 inputs plus their Gram products
-  const flops = 6 * p.steps * p.batchSize * parameters + records * (2 * (p.trainSize + p.testSize) * parameters + 10 * NTK_SUBSET_SIZE * (6 * parameters + 4 * units * NTK_SUBSET_SIZE));
+  const flops =
+    6 * p.steps * p.batchSize * parameters +
+    records *
+      (2 * (p.trainSize + p.testSize) * parameters +
+        10 * NTK_SUBSET_SIZE * (6 * parameters + 4 * units * NTK_SUBSET_SIZE));
   return { bytes, flops, parameters };
 }
 
@@ -125,19 +146,33 @@ export function estimateTrainDynamicsCost(p: TrainDynamicsParamsRaw, records: nu
 export function parseTrainDynamicsParams(input: unknown): TrainDynamicsParams {
   const parsed = trainDynamicsParamsSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new RangeError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+    throw new RangeError(
+      parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+    );
   }
   const p = parsed.data;
   const problems: string[] = [];
-  if (p.trainSize + p.testSize > MNIST_DIGITS) problems.push(`trainSize + testSize = ${p.trainSize + p.testSize} exceeds the ${MNIST_DIGITS} digits of the mnist package`);
+  if (p.trainSize + p.testSize > MNIST_DIGITS)
+    problems.push(
+      `trainSize + testSize = ${p.trainSize + p.testSize} exceeds the ${MNIST_DIGITS} digits of the mnist package`,
+    );
   if (p.batchSize > p.trainSize) problems.push(`batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})`);
   const recordAt = p.recordAt ? [...new Set(p.recordAt)].sort((a, b) => a - b) : defaultRecordSteps(p.steps);
   const late = recordAt.filter((s) => s > p.steps);
-  if (late.length) problems.push(`recordAt: steps ${late.slice(0, 5).join(', ')}${late.length > 5 ? ', …' : ''} are beyond steps = ${p.steps}`);
+  if (late.length)
+    problems.push(
+      `recordAt: steps ${late.slice(0, 5).join(', ')}${late.length > 5 ? ', …' : ''} are beyond steps = ${p.steps}`,
+    );
   if (!problems.length) {
     const { bytes, flops } = estimateTrainDynamicsCost(p, recordAt.length);
-    if (bytes > TRAIN_LIMITS.bytesMax) problems.push(`estimated memory ${(bytes / 2 ** 30).toFixed(1)} GiB exceeds ${TRAIN_LIMITS.bytesMax / 2 ** 30} GiB: reduce width, depth or batchSize`);
-    if (flops > TRAIN_LIMITS.flopsMax) problems.push(`estimated work ${flops.toExponential(1)} flop exceeds ${TRAIN_LIMITS.flopsMax.toExponential(0)} (about a week on CPU): reduce steps, batchSize or width`);
+    if (bytes > TRAIN_LIMITS.bytesMax)
+      problems.push(
+        `estimated memory ${(bytes / 2 ** 30).toFixed(1)} GiB exceeds ${TRAIN_LIMITS.bytesMax / 2 ** 30} GiB: reduce width, depth or batchSize`,
+      );
+    if (flops > TRAIN_LIMITS.flopsMax)
+      problems.push(
+        `estimated work ${flops.toExponential(1)} flop exceeds ${TRAIN_LIMITS.flopsMax.toExponential(0)} (about a week on CPU): reduce steps, batchSize or width`,
+      );
   }
   if (problems.length) throw new RangeError(problems.join('; '));
   return { ...p, recordAt };

@@ -40,14 +40,26 @@ const int = (what: string, min: number, max: number) =>
     .int(`${what} must be an integer`)
     .min(min, `${what} must be ≥ ${min}`)
     .max(max, `${what} must be ≤ ${max}`);
-const finite = (what: string) => z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
+const finite = (what: string) =>
+  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
 
 /** One grid axis: explicit values, or `count` evenly spaced values from `min` to `max` inclusive. */
 export const axisSchema = z.union(
   [
-    z.object({ values: z.array(finite('axis value')).min(1, 'an axis needs at least one value').max(TRAINABILITY_LIMITS.gridAxisMax, `an axis has at most ${TRAINABILITY_LIMITS.gridAxisMax} values`) }).strict(),
     z
-      .object({ min: finite('axis min'), max: finite('axis max'), count: int('axis count', 1, TRAINABILITY_LIMITS.gridAxisMax) })
+      .object({
+        values: z
+          .array(finite('axis value'))
+          .min(1, 'an axis needs at least one value')
+          .max(TRAINABILITY_LIMITS.gridAxisMax, `an axis has at most ${TRAINABILITY_LIMITS.gridAxisMax} values`),
+      })
+      .strict(),
+    z
+      .object({
+        min: finite('axis min'),
+        max: finite('axis max'),
+        count: int('axis count', 1, TRAINABILITY_LIMITS.gridAxisMax),
+      })
       .strict()
       .refine((a) => a.min <= a.max, 'axis min must be ≤ max')
       .refine((a) => a.count > 1 || a.min === a.max, 'an axis with count 1 needs min = max'),
@@ -60,7 +72,10 @@ export type AxisSpec = z.infer<typeof axisSchema>;
 export const gridSchema = z
   .object({ sigmaW2: axisSchema, depth: axisSchema.optional(), depthToWidth: axisSchema.optional() })
   .strict()
-  .refine((g) => (g.depth === undefined) !== (g.depthToWidth === undefined), 'the grid needs exactly one of depth, depthToWidth');
+  .refine(
+    (g) => (g.depth === undefined) !== (g.depthToWidth === undefined),
+    'the grid needs exactly one of depth, depthToWidth',
+  );
 export type GridSpec = z.infer<typeof gridSchema>;
 
 /**
@@ -68,11 +83,15 @@ export type GridSpec = z.infer<typeof gridSchema>;
  * 1024): φ = erf (seed 001 Fig. 1's activation) with σ_b² = 0.185 (σ_b = 0.43 as in Fig. 2), whose critical line sits
  * at σ_w² ≈ 1.76 inside the grid and which has a true chaotic phase (bounded φ); M = 128; an 8×6 grid
  * σ_w² ∈ [0.5, 4] × L ∈ {2, 4, 8, 16, 24, 32}; 200 SGD steps of batch 128 at η = 0.3·η_theory on 2,000 MNIST digits
- * (1,000 test). Measured wall time of the whole default sweep: see DEFAULT_SWEEP_SECONDS in src-main/tf/sweep/runner.ts.
+ * (1,000 test). Measured wall time of the whole default sweep: see DEFAULT_SWEEP_SECONDS in
+ * src-main/tf/sweep/runner.ts.
  * (ReLU with σ_b² = 0 — the lab's seed-004 setting — is available but degenerate here: q* = 0 in the ordered phase, so
  * η_theory grows like χ₁^{−L} and the first steps kill every unit.)
  */
-export const DEFAULT_GRID: GridSpec = { sigmaW2: { min: 0.5, max: 4, count: 8 }, depth: { values: [2, 4, 8, 16, 24, 32] } };
+export const DEFAULT_GRID: GridSpec = {
+  sigmaW2: { min: 0.5, max: 4, count: 8 },
+  depth: { values: [2, 4, 8, 16, 24, 32] },
+};
 
 export const trainabilityParamsSchema = z
   .object({
@@ -84,18 +103,38 @@ export const trainabilityParamsSchema = z
     steps: int('steps', 1, TRAINABILITY_LIMITS.stepsMax).default(200),
     batchSize: int('batchSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(128),
     /** η = ρ·η_theory (seed 001 Fig. 3: ρ = 0.3). */
-    rho: finite('rho (ρ)').refine((v) => v > 0, 'rho (ρ) must be > 0').refine((v) => v <= TRAINABILITY_LIMITS.rhoMax, `rho (ρ) must be ≤ ${TRAINABILITY_LIMITS.rhoMax}`).default(0.3),
-    dataset: z.enum(TRAINABILITY_DATASETS, { error: `dataset must be one of ${TRAINABILITY_DATASETS.join(', ')}` }).default('mnist'),
+    rho: finite('rho (ρ)')
+      .refine((v) => v > 0, 'rho (ρ) must be > 0')
+      .refine((v) => v <= TRAINABILITY_LIMITS.rhoMax, `rho (ρ) must be ≤ ${TRAINABILITY_LIMITS.rhoMax}`)
+      .default(0.3),
+    dataset: z
+      .enum(TRAINABILITY_DATASETS, { error: `dataset must be one of ${TRAINABILITY_DATASETS.join(', ')}` })
+      .default('mnist'),
     trainSize: int('trainSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(2000),
     testSize: int('testSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(1000),
     seed: seedSchema.default(0),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.batchSize > p.trainSize) ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})` });
+    if (p.batchSize > p.trainSize)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batchSize'],
+        message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})`,
+      });
     if (p.dataset === 'mnist') {
-      if (p.trainSize < MNIST_TRAIN_MIN) ctx.addIssue({ code: 'custom', path: ['trainSize'], message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist` });
-      if (p.trainSize + p.testSize > MNIST_DIGITS) ctx.addIssue({ code: 'custom', path: ['trainSize'], message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)` });
+      if (p.trainSize < MNIST_TRAIN_MIN)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainSize'],
+          message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist`,
+        });
+      if (p.trainSize + p.testSize > MNIST_DIGITS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainSize'],
+          message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)`,
+        });
     }
   });
 
@@ -122,7 +161,8 @@ export function estimateSweepFlops(p: TrainabilityParams, depths: readonly numbe
   const n0 = p.dataset === 'mnist' ? 784 : SYNTHETIC_INPUT_DIM;
   let total = 0;
   for (const L of depths) {
-    const params = L === 1 ? CLASSES * (n0 + 1) : p.width * (n0 + 1) + (L - 2) * p.width * (p.width + 1) + CLASSES * (p.width + 1);
+    const params =
+      L === 1 ? CLASSES * (n0 + 1) : p.width * (n0 + 1) + (L - 2) * p.width * (p.width + 1) + CLASSES * (p.width + 1);
     total += params * (6 * p.steps * p.batchSize + 2 * (p.trainSize + p.testSize));
   }
   return total * sigmaCount;
@@ -134,12 +174,17 @@ export function estimateSweepFlops(p: TrainabilityParams, depths: readonly numbe
  */
 export function parseTrainabilityParams(raw: unknown): TrainabilityParams {
   if (raw === undefined) raw = {};
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new RangeError('trainability params must be an object');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new RangeError('trainability params must be an object');
   const { paperSize, ...rest } = raw as Record<string, unknown>;
-  if (paperSize !== undefined && typeof paperSize !== 'boolean') throw new RangeError('paperSize must be true or false');
+  if (paperSize !== undefined && typeof paperSize !== 'boolean')
+    throw new RangeError('paperSize must be true or false');
   const merged = paperSize ? { ...PAPER_SIZE, ...rest } : rest;
   const r = trainabilityParamsSchema.safeParse(merged);
-  if (!r.success) throw new RangeError(r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  if (!r.success)
+    throw new RangeError(
+      r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+    );
   return r.data;
 }
 
@@ -206,7 +251,11 @@ export const trainabilitySummarySchema = z.object({
 });
 
 /** One progress output on the wire: a finished cell (or one found in the store when the sweep starts). */
-export const trainabilityProgressSchema = z.object({ cell: cellRecordSchema, done: z.number().int(), total: z.number().int() });
+export const trainabilityProgressSchema = z.object({
+  cell: cellRecordSchema,
+  done: z.number().int(),
+  total: z.number().int(),
+});
 
 /** Job params on the wire: the sweep params plus the paper-size switch (parseTrainabilityParams resolves both). */
 export const trainabilityJobParamsSchema = z.record(z.string(), z.unknown());

@@ -9,7 +9,8 @@ const mean = (s: Float64Array) => {
 };
 
 describe('bootstrapStderr', () => {
-  for (const n of [1000, 70_000]) { // 70 000 > 2¹⁶ takes the 32-bit index path
+  for (const n of [1000, 70_000]) {
+    // 70 000 > 2¹⁶ takes the 32-bit index path
     it(`SE of the mean matches the exact bootstrap value s·√((N−1)/N)/√N (N = ${n})`, () => {
       const rng = new Rng(71, n);
       const x = new Float64Array(n);
@@ -30,10 +31,15 @@ describe('bootstrapStderr', () => {
     const x = Float64Array.from({ length: n }, (_, i) => i);
     const counts = new Float64Array(n);
     const R = 20_000;
-    bootstrapStderr(x, (s) => {
-      for (const v of s) counts[v]++;
-      return 0;
-    }, R, new Rng(73));
+    bootstrapStderr(
+      x,
+      (s) => {
+        for (const v of s) counts[v]++;
+        return 0;
+      },
+      R,
+      new Rng(73),
+    );
     const expected = R; // R resamples of N draws, each index expected R times
     for (const c of counts) expect(Math.abs(c - expected)).toBeLessThan(5 * Math.sqrt(expected));
   });

@@ -31,14 +31,20 @@ function resampleInto(samples: ArrayLike<number>, out: Float64Array, rng: Rng): 
 function checkBootstrap(n: number, replicates: number): void {
   if (n < 1) throw new RangeError('bootstrap needs at least one sample');
   if (n > 2 ** 21) throw new RangeError(`bootstrap: at most ${2 ** 21} samples (got ${n})`); // index = ⌊u32·N/2³²⌋ stays exact
-  if (!Number.isInteger(replicates) || replicates < 1) throw new RangeError(`bootstrap needs an integer number of replicates ≥ 1 (got ${replicates})`);
+  if (!Number.isInteger(replicates) || replicates < 1)
+    throw new RangeError(`bootstrap needs an integer number of replicates ≥ 1 (got ${replicates})`);
 }
 
 /**
  * The statistic on `replicates` bootstrap resamples drawn from rng, in draw order (one resample buffer is reused).
  * Replicate sets drawn from separate streams can be computed anywhere and concatenated (a chunked bootstrap).
  */
-export function bootstrapReplicates(samples: ArrayLike<number>, stat: (s: Float64Array) => number, replicates: number, rng: Rng): Float64Array {
+export function bootstrapReplicates(
+  samples: ArrayLike<number>,
+  stat: (s: Float64Array) => number,
+  replicates: number,
+  rng: Rng,
+): Float64Array {
   const n = samples.length;
   checkBootstrap(n, replicates);
   const resample = new Float64Array(n);
@@ -56,7 +62,8 @@ export function bootstrapReplicates(samples: ArrayLike<number>, stat: (s: Float6
 export function stderrOfReplicates(values: ArrayLike<number>): number {
   const R = values.length;
   if (R < 2) throw new RangeError(`bootstrap needs at least 2 replicates (got ${R})`);
-  let mean = 0, m2 = 0; // Welford
+  let mean = 0,
+    m2 = 0; // Welford
   for (let r = 0; r < R; r++) {
     const v = values[r];
     if (!Number.isFinite(v)) throw new RangeError(`bootstrap: replicate ${r} is not a finite number (${v})`);
@@ -68,7 +75,13 @@ export function stderrOfReplicates(values: ArrayLike<number>): number {
 }
 
 /** Standard deviation of stat over `replicates` (≥ 2) bootstrap resamples drawn from one rng. */
-export function bootstrapStderr(samples: ArrayLike<number>, stat: (s: Float64Array) => number, replicates: number, rng: Rng): number {
-  if (!Number.isInteger(replicates) || replicates < 2) throw new RangeError(`bootstrap needs an integer number of replicates ≥ 2 (got ${replicates})`);
+export function bootstrapStderr(
+  samples: ArrayLike<number>,
+  stat: (s: Float64Array) => number,
+  replicates: number,
+  rng: Rng,
+): number {
+  if (!Number.isInteger(replicates) || replicates < 2)
+    throw new RangeError(`bootstrap needs an integer number of replicates ≥ 2 (got ${replicates})`);
   return stderrOfReplicates(bootstrapReplicates(samples, stat, replicates, rng));
 }

@@ -22,13 +22,20 @@ export interface ChiSquareResult {
  * Pearson χ² of observed counts against probabilities (same length, probabilities summing to ~1). Adjacent cells
  * are merged left to right until each expects ≥ minExpected counts (the χ² approximation needs that).
  */
-export function chiSquareGof(observed: ArrayLike<number>, probabilities: ArrayLike<number>, minExpected = 5): ChiSquareResult {
-  if (observed.length !== probabilities.length || observed.length < 2) throw new RangeError('χ² test: observed and probabilities must have the same length ≥ 2');
+export function chiSquareGof(
+  observed: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  minExpected = 5,
+): ChiSquareResult {
+  if (observed.length !== probabilities.length || observed.length < 2)
+    throw new RangeError('χ² test: observed and probabilities must have the same length ≥ 2');
   let total = 0;
   for (let i = 0; i < observed.length; i++) total += observed[i];
   if (!(total > 0)) throw new RangeError('χ² test: no observations');
-  const obs: number[] = [], exp: number[] = [];
-  let o = 0, e = 0;
+  const obs: number[] = [],
+    exp: number[] = [];
+  let o = 0,
+    e = 0;
   for (let i = 0; i < observed.length; i++) {
     o += observed[i];
     e += probabilities[i] * total;
@@ -52,7 +59,9 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): number 
   if (a.length < 1 || b.length < 1) throw new RangeError('KS test: both samples must be non-empty');
   const x = Float64Array.from(a).sort();
   const y = Float64Array.from(b).sort();
-  let i = 0, j = 0, d = 0;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < x.length && j < y.length) {
     const v = Math.min(x[i], y[j]);
     while (i < x.length && x[i] <= v) i++;

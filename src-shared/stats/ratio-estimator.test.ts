@@ -12,7 +12,8 @@ function gammaInt(k: number, rng: Rng): number {
 /** Mean and SE over R replicates of the estimator on N i.i.d. draws. */
 function replicate(draw: () => number, N: number, R: number) {
   const s = new Float64Array(N);
-  let sum = 0, sum2 = 0;
+  let sum = 0,
+    sum2 = 0;
   for (let r = 0; r < R; r++) {
     for (let j = 0; j < N; j++) s[j] = draw();
     const e = dispersionEstimate(s);
@@ -29,8 +30,9 @@ describe('dispersionEstimate (seed 004 App. C.3 with the 1/N prefactor)', () => 
     const N = x.length;
     let direct = 0;
     for (let i = 0; i < N; i++) {
-      let s = 0, q = 0;
-      for (let j = 0; j < N; j++) if (j !== i) (s += x[j]), (q += x[j] * x[j]);
+      let s = 0,
+        q = 0;
+      for (let j = 0; j < N; j++) if (j !== i) ((s += x[j]), (q += x[j] * x[j]));
       direct += (x[i] * x[i]) / ((s * s - q) / ((N - 1) * (N - 2)));
     }
     expect(dispersionEstimate(x)).toBeCloseTo(direct / N, 12);
@@ -39,8 +41,12 @@ describe('dispersionEstimate (seed 004 App. C.3 with the 1/N prefactor)', () => 
   it('bias on Gamma(4) samples (μ₂/μ₁² = 5/4): the 1/N form is off only by Jensen’s E[1/D] term, the printed 1/(N−2) form by N/(N−2) more', () => {
     // D_i is a U-statistic for μ₁² on m = N−1 values: Var D = 4(m−2)/(m(m−1))·μ₁²σ² + 2/(m(m−1))·(μ₂² − μ₁⁴), and
     // E[r̂] ≈ r·(1 + Var D/μ₁⁴) to second order. For Gamma(k): μ₁ = k, σ² = k, μ₂ = k(k+1).
-    const k = 4, r = 1 + 1 / k, N = 50, m = N - 1;
-    const varD = ((4 * (m - 2)) / (m * (m - 1))) * k ** 3 + (2 / (m * (m - 1))) * k * k * (2 * k + 1); // μ₁²σ² = k³, μ₂² − μ₁⁴ = k²(2k+1)
+    const k = 4,
+      r = 1 + 1 / k,
+      N = 50,
+      m = N - 1;
+    // μ₁²σ² = k³, μ₂² − μ₁⁴ = k²(2k+1)
+    const varD = ((4 * (m - 2)) / (m * (m - 1))) * k ** 3 + (2 / (m * (m - 1))) * k * k * (2 * k + 1);
     const jensen = varD / k ** 4; // ≈ 0.0205
     const rng = new Rng(61);
     const { mean, se } = replicate(() => gammaInt(k, rng), N, 20_000);

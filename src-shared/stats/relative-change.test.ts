@@ -4,7 +4,8 @@ import { relativeChange } from './relative-change';
 
 describe('relativeChange', () => {
   it('is the ratio of means, by hand', () => {
-    const before = [1, 2, 3, 4], after = [1.5, 1, 3.5, 4];
+    const before = [1, 2, 3, 4],
+      after = [1.5, 1, 3.5, 4];
     // ΔΘ = 0.5, −1, 0.5, 0 → E[ΔΘ] = 0; |ΔΘ| mean = 0.5; E[Θ] = 2.5
     const r = relativeChange(before, after);
     expect(r.relativeChange.estimate).toBeCloseTo(0, 15);
@@ -20,7 +21,10 @@ describe('relativeChange', () => {
     const a = b.map((v) => v * (1 + 0.1 * rng.normal()));
     const ref = relativeChange(b, a);
     for (const s of [1e-200, 1e200]) {
-      const r = relativeChange(b.map((v) => v * s), a.map((v) => v * s));
+      const r = relativeChange(
+        b.map((v) => v * s),
+        a.map((v) => v * s),
+      );
       expect(r.relativeChange.estimate).toBeCloseTo(ref.relativeChange.estimate, 12);
       expect(r.absRelativeChange.stderr).toBeCloseTo(ref.absRelativeChange.stderr, 12);
     }
@@ -28,13 +32,17 @@ describe('relativeChange', () => {
 
   it('its delta-method SE matches the spread of the estimate over repeated experiments, and the bootstrap agrees', () => {
     // Θ ~ 1 + Exp(1) (skewed), ΔΘ = 0.3Θ + N(0, 0.5²) Θ: true R = 0.3
-    const N = 200, R = 400;
+    const N = 200,
+      R = 400;
     const rng = new Rng(2);
     const est: number[] = [];
-    let seSum = 0, covered = 0;
-    let boot = 0, delta = 0;
+    let seSum = 0,
+      covered = 0;
+    let boot = 0,
+      delta = 0;
     for (let rep = 0; rep < R; rep++) {
-      const b = new Float64Array(N), a = new Float64Array(N);
+      const b = new Float64Array(N),
+        a = new Float64Array(N);
       for (let i = 0; i < N; i++) {
         b[i] = 1 - Math.log(rng.uniformOpen());
         a[i] = b[i] + (0.3 + 0.5 * rng.normal()) * b[i];

@@ -29,21 +29,30 @@ export interface RelativeChangeOptions {
 }
 
 /** Scaled copies t = Θ/S, d = ΔΘ/S, e = |ΔΘ|/S with S = max(|Θ|, |Θ′|); validates the input. */
-function scaled(before: ArrayLike<number>, after: ArrayLike<number>): { t: Float64Array; d: Float64Array; e: Float64Array } {
+function scaled(
+  before: ArrayLike<number>,
+  after: ArrayLike<number>,
+): { t: Float64Array; d: Float64Array; e: Float64Array } {
   const n = before.length;
-  if (after.length !== n) throw new RangeError(`relative change: before and after must have the same length (got ${n} and ${after.length})`);
+  if (after.length !== n)
+    throw new RangeError(`relative change: before and after must have the same length (got ${n} and ${after.length})`);
   if (n < 2) throw new RangeError(`relative change needs at least 2 networks (got ${n})`);
   let S = 0;
   for (let i = 0; i < n; i++) {
-    const b = before[i], a = after[i];
-    if (!Number.isFinite(b) || !Number.isFinite(a)) throw new RangeError(`relative change: network ${i} has a non-finite value (before ${b}, after ${a})`);
+    const b = before[i],
+      a = after[i];
+    if (!Number.isFinite(b) || !Number.isFinite(a))
+      throw new RangeError(`relative change: network ${i} has a non-finite value (before ${b}, after ${a})`);
     S = Math.max(S, Math.abs(b), Math.abs(a));
   }
-  const t = new Float64Array(n), d = new Float64Array(n), e = new Float64Array(n);
+  const t = new Float64Array(n),
+    d = new Float64Array(n),
+    e = new Float64Array(n);
   if (S === 0) throw new RangeError('relative change: every Θ is 0, the ratio to E[Θ] is undefined');
   const inv = 1 / S;
   for (let i = 0; i < n; i++) {
-    const b = before[i] * inv, a = after[i] * inv;
+    const b = before[i] * inv,
+      a = after[i] * inv;
     t[i] = b;
     d[i] = a - b;
     e[i] = Math.abs(a - b);
@@ -54,13 +63,15 @@ function scaled(before: ArrayLike<number>, after: ArrayLike<number>): { t: Float
 /** Ratio of means Σd/Σt with its delta-method standard error. */
 function ratioOfMeans(d: Float64Array, t: Float64Array): RatioEstimate {
   const n = t.length;
-  let sd = 0, st = 0;
+  let sd = 0,
+    st = 0;
   for (let i = 0; i < n; i++) {
     sd += d[i];
     st += t[i];
   }
   if (st === 0) throw new RangeError('relative change: the mean of Θ before the step is 0, the ratio is undefined');
-  const r = sd / st, tBar = st / n;
+  const r = sd / st,
+    tBar = st / n;
   let ss = 0;
   for (let i = 0; i < n; i++) {
     const u = d[i] - r * t[i];
@@ -75,17 +86,24 @@ function ratioOfMeans(d: Float64Array, t: Float64Array): RatioEstimate {
  */
 export function ratioOfPairedMeans(numerator: ArrayLike<number>, denominator: ArrayLike<number>): RatioEstimate {
   const n = denominator.length;
-  if (numerator.length !== n) throw new RangeError(`ratio of means: numerator and denominator must have the same length (got ${numerator.length} and ${n})`);
+  if (numerator.length !== n)
+    throw new RangeError(
+      `ratio of means: numerator and denominator must have the same length (got ${numerator.length} and ${n})`,
+    );
   if (n < 2) throw new RangeError(`ratio of means needs at least 2 paired samples (got ${n})`);
-  let S = 0, sum = 0;
+  let S = 0,
+    sum = 0;
   for (let i = 0; i < n; i++) {
-    const a = numerator[i], b = denominator[i];
-    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError(`ratio of means: sample ${i} is not finite (${a}, ${b})`);
+    const a = numerator[i],
+      b = denominator[i];
+    if (!Number.isFinite(a) || !Number.isFinite(b))
+      throw new RangeError(`ratio of means: sample ${i} is not finite (${a}, ${b})`);
     S = Math.max(S, Math.abs(a), Math.abs(b));
     sum += b;
   }
   if (sum === 0) throw new RangeError('ratio of means: the mean of the denominator is 0');
-  const num = new Float64Array(n), den = new Float64Array(n);
+  const num = new Float64Array(n),
+    den = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     num[i] = numerator[i] / S;
     den[i] = denominator[i] / S;
@@ -101,7 +119,8 @@ function bootstrapRatio(d: Float64Array, t: Float64Array, replicates: number, rn
   return bootstrapStderr(
     idx,
     (res) => {
-      let sd = 0, st = 0;
+      let sd = 0,
+        st = 0;
       for (let i = 0; i < res.length; i++) {
         const j = res[i];
         sd += d[j];
@@ -118,7 +137,11 @@ function bootstrapRatio(d: Float64Array, t: Float64Array, replicates: number, rn
  * E[ΔΘ]/E[Θ] and E[|ΔΘ|]/E[Θ] from per-network kernels before and after the step (diagonal Θ(x, x) or the
  * off-diagonal Θ(x, x̃) alike). Throws a RangeError on non-finite values, fewer than 2 networks or E[Θ] = 0.
  */
-export function relativeChange(before: ArrayLike<number>, after: ArrayLike<number>, opts: RelativeChangeOptions = {}): RelativeChange {
+export function relativeChange(
+  before: ArrayLike<number>,
+  after: ArrayLike<number>,
+  opts: RelativeChangeOptions = {},
+): RelativeChange {
   const { t, d, e } = scaled(before, after);
   const rel = ratioOfMeans(d, t);
   const abs = ratioOfMeans(e, t);
@@ -128,6 +151,7 @@ export function relativeChange(before: ArrayLike<number>, after: ArrayLike<numbe
     const reps = opts.replicates ?? 200;
     rel.stderr = bootstrapRatio(d, t, reps, opts.rng);
     abs.stderr = bootstrapRatio(e, t, reps, opts.rng);
-  } else if (method !== 'delta-method') throw new RangeError(`relative change: unknown stderr method ${JSON.stringify(opts.stderr)}`);
+  } else if (method !== 'delta-method')
+    throw new RangeError(`relative change: unknown stderr method ${JSON.stringify(opts.stderr)}`);
   return { relativeChange: rel, absRelativeChange: abs, n: t.length };
 }

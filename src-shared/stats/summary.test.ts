@@ -36,7 +36,9 @@ describe('summarizeSamples', () => {
     // the bootstrap SE agrees with the delta-method SE to within the bootstrap's own ≈ 5 % noise (4 SE = 20 %)
     const xMax = x.reduce((a, v) => Math.max(a, v), 0);
     const t = x.map((v) => v / xMax);
-    expect(Math.abs(s.dispersion.stderr / deltaMethodStderr(t) - 1)).toBeLessThan(4 / Math.sqrt(2 * BOOTSTRAP_REPLICATES));
+    expect(Math.abs(s.dispersion.stderr / deltaMethodStderr(t) - 1)).toBeLessThan(
+      4 / Math.sqrt(2 * BOOTSTRAP_REPLICATES),
+    );
     // and the dispersion estimate is within 4 SE of the true e^{σ²}
     expect(Math.abs(s.dispersion.estimate - Math.exp(0.25))).toBeLessThan(4 * s.dispersion.stderr);
   });
@@ -52,7 +54,8 @@ describe('summarizeSamples', () => {
   it('handles values whose squares overflow', () => {
     const x = lognormal(1000, 0.3, 93);
     const big = x.map((v) => v * 1e250);
-    const a = summarizeSamples(x, 1), b = summarizeSamples(big, 1);
+    const a = summarizeSamples(x, 1),
+      b = summarizeSamples(big, 1);
     expect(b.meanTheta.estimate / 1e250).toBeCloseTo(a.meanTheta.estimate, 10);
     expect(b.dispersion.estimate).toBeCloseTo(a.dispersion.estimate, 10);
     expect(b.dispersion.stderr).toBeCloseTo(a.dispersion.stderr, 10);
@@ -80,11 +83,14 @@ describe('summarizeSamples', () => {
     const x = lognormal(3000, 0.8, 98);
     const t = normalizeForDispersion(x);
     const replicates = new Float64Array(BOOTSTRAP_REPLICATES);
-    for (const c of [3, 0, 7, 1, 6, 2, 5, 4]) replicates.set(dispersionBootstrapChunk(t, 21, c), c * BOOTSTRAP_CHUNK_REPLICATES);
+    for (const c of [3, 0, 7, 1, 6, 2, 5, 4])
+      replicates.set(dispersionBootstrapChunk(t, 21, c), c * BOOTSTRAP_CHUNK_REPLICATES);
     expect(summarizeSamples(x, 21, { replicates })).toEqual(summarizeSamples(x, 21));
     // the replicates are what the SE is made of: other ones change it, a wrong count is refused
     const shifted = replicates.map((v, i) => (i === 0 ? v + 1 : v));
-    expect(summarizeSamples(x, 21, { replicates: shifted }).dispersion.stderr).not.toBe(summarizeSamples(x, 21).dispersion.stderr);
+    expect(summarizeSamples(x, 21, { replicates: shifted }).dispersion.stderr).not.toBe(
+      summarizeSamples(x, 21).dispersion.stderr,
+    );
     expect(() => summarizeSamples(x, 21, { replicates: replicates.subarray(0, 100) })).toThrow(RangeError);
     expect(() => dispersionBootstrapChunk(t, 21, BOOTSTRAP_CHUNKS)).toThrow(RangeError);
   });
@@ -92,7 +98,10 @@ describe('summarizeSamples', () => {
   it('the chunked bootstrap SE matches the spread of the dispersion estimate over independent experiments', () => {
     // lognormal(σ = 0.5): r = e^{σ²}; 150 experiments of N = 1000. The mean SE over experiments should equal the SD
     // of the estimates; each is known to ≈ 1/√(2·150) ≈ 6 % (the SD) and less (the mean of 150 SEs): allow 25 %.
-    const reps = 150, n = 1000, est: number[] = [], ses: number[] = [];
+    const reps = 150,
+      n = 1000,
+      est: number[] = [],
+      ses: number[] = [];
     for (let r = 0; r < reps; r++) {
       const s = summarizeSamples(lognormal(n, 0.5, 1000 + r), r);
       est.push(s.dispersion.estimate);
@@ -117,7 +126,10 @@ describe('summarizePairSamples', () => {
     const t = off.map((v) => v / offMax);
     // the chunked bootstrap by hand: chunk c resamples from its own stream Rng(seed, BOOTSTRAP_STREAM + c)
     const reps: number[] = [];
-    for (let c = 0; c < BOOTSTRAP_CHUNKS; c++) reps.push(...bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, new Rng(7, BOOTSTRAP_STREAM + c)));
+    for (let c = 0; c < BOOTSTRAP_CHUNKS; c++)
+      reps.push(
+        ...bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, new Rng(7, BOOTSTRAP_STREAM + c)),
+      );
     expect(reps.length).toBe(BOOTSTRAP_REPLICATES);
     expect(s.dispersion.stderr).toBe(stderrOfReplicates(reps));
   });
@@ -127,7 +139,8 @@ describe('summarizePairSamples', () => {
     const off = theta.map((v, i) => 0.5 * v + 0.2 * Math.cos(i));
     const t = normalizeForDispersion(off);
     const replicates = new Float64Array(BOOTSTRAP_REPLICATES);
-    for (let c = BOOTSTRAP_CHUNKS - 1; c >= 0; c--) replicates.set(dispersionBootstrapChunk(t, 11, c), c * BOOTSTRAP_CHUNK_REPLICATES);
+    for (let c = BOOTSTRAP_CHUNKS - 1; c >= 0; c--)
+      replicates.set(dispersionBootstrapChunk(t, 11, c), c * BOOTSTRAP_CHUNK_REPLICATES);
     expect(summarizePairSamples(theta, off, 11, { replicates })).toEqual(summarizePairSamples(theta, off, 11));
   });
 
@@ -139,10 +152,14 @@ describe('summarizePairSamples', () => {
 describe('meanRatioStderr and the fast (delta-method) summary', () => {
   it('the delta-method SE of mean(θ_off)/mean(θ) matches the spread of the ratio over independent replicates', () => {
     // correlated positive pairs: θ = e^{Z1}, θ_off = 0.5·θ·e^{0.3·Z2}
-    const reps = 400, n = 500, ratios: number[] = [], ses: number[] = [];
+    const reps = 400,
+      n = 500,
+      ratios: number[] = [],
+      ses: number[] = [];
     for (let r = 0; r < reps; r++) {
       const rng = new Rng(99, r);
-      const a = new Float64Array(n), b = new Float64Array(n);
+      const a = new Float64Array(n),
+        b = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         a[i] = Math.exp(0.5 * rng.normal());
         b[i] = 0.5 * a[i] * Math.exp(0.3 * rng.normal());
@@ -161,7 +178,8 @@ describe('meanRatioStderr and the fast (delta-method) summary', () => {
   it('fast summaries report the delta method, final ones the bootstrap, with comparable SEs on light tails', () => {
     const rng = new Rng(5, 0);
     const x = Float64Array.from({ length: 4000 }, () => Math.exp(0.4 * rng.normal()));
-    const fast = summarizeSamples(x, 1, { speed: 'fast' }), full = summarizeSamples(x, 1);
+    const fast = summarizeSamples(x, 1, { speed: 'fast' }),
+      full = summarizeSamples(x, 1);
     expect(fast.stderrMethod).toBe('delta-method');
     expect(full.stderrMethod).toBe('bootstrap');
     expect(fast.dispersion.estimate).toBe(full.dispersion.estimate);

@@ -1,4 +1,5 @@
-// One summary of a batch of sampled NTK values, as the measurement contract reports it (src-shared/contract/measure.ts):
+// One summary of a batch of sampled NTK values, as the measurement contract reports it
+// (src-shared/contract/measure.ts):
 // mean with its plain standard error, the App. C.3 dispersion with a bootstrap standard error (seed 004 reports
 // bootstrap errors too), and the heavy-tail share. Deterministic for a given (samples, seed).
 // The bootstrap costs 200·N draws; above BOOTSTRAP_MAX_N samples the dispersion's SE comes from the delta method
@@ -76,7 +77,9 @@ export function meanWithStderr(samples: ArrayLike<number>): Estimate {
   return { estimate: mean * scale, stderr: Math.sqrt(ss / (n - 1) / n) * scale };
 }
 
-/** θ/max|θ|: the values the dispersion and its bootstrap are computed on (the ratio is scale-free; squares stay finite). */
+/**
+ * θ/max|θ|: the values the dispersion and its bootstrap are computed on (the ratio is scale-free; squares stay finite).
+ */
 export function normalizeForDispersion(samples: ArrayLike<number>): Float64Array {
   const n = samples.length;
   let scale = 0;
@@ -89,28 +92,41 @@ export function normalizeForDispersion(samples: ArrayLike<number>): Float64Array
 
 /** The generator of bootstrap chunk `chunk` (its resamples are drawn from it in order). */
 export function bootstrapChunkRng(seed: number, chunk: number): Rng {
-  if (!Number.isInteger(chunk) || chunk < 0 || chunk >= BOOTSTRAP_CHUNKS) throw new RangeError(`bootstrap chunk must be an integer in [0, ${BOOTSTRAP_CHUNKS}) (got ${chunk})`);
+  if (!Number.isInteger(chunk) || chunk < 0 || chunk >= BOOTSTRAP_CHUNKS)
+    throw new RangeError(`bootstrap chunk must be an integer in [0, ${BOOTSTRAP_CHUNKS}) (got ${chunk})`);
   return new Rng(seed, BOOTSTRAP_STREAM + chunk);
 }
 
-/** The App. C.3 dispersion on BOOTSTRAP_CHUNK_REPLICATES resamples of t (normalized values), chunk `chunk` of the bootstrap. */
+/**
+ * The App. C.3 dispersion on BOOTSTRAP_CHUNK_REPLICATES resamples of t (normalized values), chunk `chunk` of the
+ * bootstrap.
+ */
 export function dispersionBootstrapChunk(t: Float64Array, seed: number, chunk: number): Float64Array {
   return bootstrapReplicates(t, dispersionOfNormalized, BOOTSTRAP_CHUNK_REPLICATES, bootstrapChunkRng(seed, chunk));
 }
 
-/** All BOOTSTRAP_REPLICATES replicate values of the dispersion bootstrap, the chunks computed here one after another. */
+/**
+ * All BOOTSTRAP_REPLICATES replicate values of the dispersion bootstrap, the chunks computed here one after another.
+ */
 export function dispersionBootstrapReplicates(t: Float64Array, seed: number): Float64Array {
   const values = new Float64Array(BOOTSTRAP_REPLICATES);
-  for (let c = 0; c < BOOTSTRAP_CHUNKS; c++) values.set(dispersionBootstrapChunk(t, seed, c), c * BOOTSTRAP_CHUNK_REPLICATES);
+  for (let c = 0; c < BOOTSTRAP_CHUNKS; c++)
+    values.set(dispersionBootstrapChunk(t, seed, c), c * BOOTSTRAP_CHUNK_REPLICATES);
   return values;
 }
 
 /** App. C.3 estimate and its SE (bootstrap: from `replicates` when given, else computed here; or delta method). */
-function dispersionWithStderr(samples: ArrayLike<number>, seed: number, method: StderrMethod, replicates?: Float64Array): Estimate {
+function dispersionWithStderr(
+  samples: ArrayLike<number>,
+  seed: number,
+  method: StderrMethod,
+  replicates?: Float64Array,
+): Estimate {
   const t = normalizeForDispersion(samples);
   const estimate = dispersionOfNormalized(t);
   if (method === 'delta-method') return { estimate, stderr: deltaMethodStderr(t) };
-  if (replicates && replicates.length !== BOOTSTRAP_REPLICATES) throw new RangeError(`summary: expected ${BOOTSTRAP_REPLICATES} bootstrap replicates (got ${replicates.length})`);
+  if (replicates && replicates.length !== BOOTSTRAP_REPLICATES)
+    throw new RangeError(`summary: expected ${BOOTSTRAP_REPLICATES} bootstrap replicates (got ${replicates.length})`);
   return { estimate, stderr: stderrOfReplicates(replicates ?? dispersionBootstrapReplicates(t, seed)) };
 }
 
@@ -120,9 +136,13 @@ function dispersionWithStderr(samples: ArrayLike<number>, seed: number, method: 
  */
 export function deltaMethodStderr(t: Float64Array): number {
   const n = t.length;
-  let m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+  let m1 = 0,
+    m2 = 0,
+    m3 = 0,
+    m4 = 0;
   for (let i = 0; i < n; i++) {
-    const v = t[i], v2 = v * v;
+    const v = t[i],
+      v2 = v * v;
     m1 += v;
     m2 += v2;
     m3 += v2 * v;
@@ -132,8 +152,11 @@ export function deltaMethodStderr(t: Float64Array): number {
   m2 /= n;
   m3 /= n;
   m4 /= n;
-  const g1 = (-2 * m2) / (m1 * m1 * m1), g2 = 1 / (m1 * m1);
-  const var1 = m2 - m1 * m1, cov = m3 - m1 * m2, var2 = m4 - m2 * m2;
+  const g1 = (-2 * m2) / (m1 * m1 * m1),
+    g2 = 1 / (m1 * m1);
+  const var1 = m2 - m1 * m1,
+    cov = m3 - m1 * m2,
+    var2 = m4 - m2 * m2;
   const v = g1 * g1 * var1 + 2 * g1 * g2 * cov + g2 * g2 * var2;
   return Math.sqrt(Math.max(0, v) / n);
 }
@@ -156,8 +179,14 @@ export function stderrMethodFor(n: number, opts: SummaryOptions = {}): StderrMet
 }
 
 /** Off-diagonal summary from paired samples θ(x, x) and θ(x, x̃) of the same N ≥ 3 networks. */
-export function summarizePairSamples(theta: ArrayLike<number>, thetaOff: ArrayLike<number>, seed: number, opts: SummaryOptions = {}): PairSummary {
-  if (theta.length !== thetaOff.length) throw new RangeError(`paired summary: ${theta.length} diagonal vs ${thetaOff.length} off-diagonal samples`);
+export function summarizePairSamples(
+  theta: ArrayLike<number>,
+  thetaOff: ArrayLike<number>,
+  seed: number,
+  opts: SummaryOptions = {},
+): PairSummary {
+  if (theta.length !== thetaOff.length)
+    throw new RangeError(`paired summary: ${theta.length} diagonal vs ${thetaOff.length} off-diagonal samples`);
   if (theta.length < 3) throw new RangeError(`summary needs at least 3 samples (got ${theta.length})`);
   const diag = meanWithStderr(theta).estimate;
   if (!(diag > 0)) throw new RangeError('paired summary: mean of θ(x, x) is not positive');

@@ -6,7 +6,8 @@
 export function topShareOfSquares(samples: ArrayLike<number>, fraction = 0.01): number {
   const n = samples.length;
   if (n < 1) throw new RangeError('tail share needs at least one sample');
-  if (!(fraction > 0 && fraction <= 1)) throw new RangeError(`tail share: fraction must lie in (0, 1] (got ${fraction})`);
+  if (!(fraction > 0 && fraction <= 1))
+    throw new RangeError(`tail share: fraction must lie in (0, 1] (got ${fraction})`);
   let scale = 0;
   for (let i = 0; i < n; i++) {
     const a = Math.abs(samples[i]);
@@ -30,7 +31,8 @@ export function topShareOfSquares(samples: ArrayLike<number>, fraction = 0.01): 
 
 /** Rearranges a so that a[k] is the k-th smallest, a[<k] ≤ a[k] ≤ a[>k] (Hoare quickselect, median-of-three). */
 function selectKthSmallest(a: Float64Array, k: number): void {
-  let lo = 0, hi = a.length - 1;
+  let lo = 0,
+    hi = a.length - 1;
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     // median of three as pivot
@@ -38,7 +40,8 @@ function selectKthSmallest(a: Float64Array, k: number): void {
     if (a[hi] < a[lo]) swap(a, hi, lo);
     if (a[hi] < a[mid]) swap(a, hi, mid);
     const pivot = a[mid];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;

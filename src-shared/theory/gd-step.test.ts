@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { chaoticLowerBound, gdStepLimit, lazyRescaledRelativeChange, lazyScaleForDepth, learningRateScale, orderedUpperBoundScaling } from './gd-step';
+import {
+  chaoticLowerBound,
+  gdStepLimit,
+  lazyRescaledRelativeChange,
+  lazyScaleForDepth,
+  learningRateScale,
+  orderedUpperBoundScaling,
+} from './gd-step';
 import { reluExactMoments } from './relu-exact-moments';
 
 describe('Thm 4.1 limits, scalings and the lazy rescale', () => {
@@ -22,7 +29,8 @@ describe('Thm 4.1 limits, scalings and the lazy rescale', () => {
   });
 
   it('ordered upper-bound scaling η a^{2L} L² falls with depth', () => {
-    const a = orderedUpperBoundScaling(1.5, 10, 0.1).logScale, b = orderedUpperBoundScaling(1.5, 100, 0.1).logScale;
+    const a = orderedUpperBoundScaling(1.5, 10, 0.1).logScale,
+      b = orderedUpperBoundScaling(1.5, 100, 0.1).logScale;
     expect(a).toBeCloseTo(Math.log(0.1) + 20 * Math.log(0.75) + 2 * Math.log(10), 12);
     expect(b).toBeLessThan(a);
   });
@@ -53,10 +61,12 @@ describe('chaoticLowerBound: the exact expectation 2η E[f² Σ_ℓ ‖δ_{ℓ+1
       [2.5, [5, 4, 6, 3], 1],
       [3, [8, 8, 8], 2],
     ] as const) {
-      const L = widths.length, dims = [...widths, 1];
+      const L = widths.length,
+        dims = [...widths, 1];
       const rng = new Rng(seed);
       const N = 25000;
-      let s = 0, ss = 0;
+      let s = 0,
+        ss = 0;
       const W = dims.map((d, l) => (l === 0 ? new Float64Array(0) : new Float64Array(d * dims[l - 1])));
       for (let t = 0; t < N; t++) {
         for (let l = 1; l <= L; l++) rng.fillNormal(W[l], Math.sqrt(sigmaW2 / dims[l - 1]));
@@ -64,7 +74,8 @@ describe('chaoticLowerBound: the exact expectation 2η E[f² Σ_ℓ ‖δ_{ℓ+1
         const hs: Float64Array[] = [new Float64Array(0)];
         for (let l = 1; l <= L; l++) {
           const h = new Float64Array(dims[l]);
-          for (let i = 0; i < dims[l]; i++) for (let j = 0; j < dims[l - 1]; j++) h[i] += W[l][i * dims[l - 1] + j] * xs[l - 1][j];
+          for (let i = 0; i < dims[l]; i++)
+            for (let j = 0; j < dims[l - 1]; j++) h[i] += W[l][i * dims[l - 1] + j] * xs[l - 1][j];
           hs.push(h);
           xs.push(h.map((v) => (v > 0 ? v : 0)));
         }
@@ -73,7 +84,8 @@ describe('chaoticLowerBound: the exact expectation 2η E[f² Σ_ℓ ‖δ_{ℓ+1
         ds[L] = Float64Array.of(1);
         for (let l = L - 1; l >= 1; l--) {
           const d = new Float64Array(dims[l]);
-          for (let i = 0; i < dims[l + 1]; i++) for (let j = 0; j < dims[l]; j++) d[j] += W[l + 1][i * dims[l] + j] * ds[l + 1][i];
+          for (let i = 0; i < dims[l + 1]; i++)
+            for (let j = 0; j < dims[l]; j++) d[j] += W[l + 1][i * dims[l] + j] * ds[l + 1][i];
           ds[l] = d.map((v, j) => (hs[l][j] > 0 ? v : 0));
         }
         const sq = (v: Float64Array) => v.reduce((a, b) => a + b * b, 0);
@@ -82,13 +94,15 @@ describe('chaoticLowerBound: the exact expectation 2η E[f² Σ_ℓ ‖δ_{ℓ+1
         s += 2 * tot;
         ss += 4 * tot * tot;
       }
-      const mean = s / N, se = Math.sqrt((ss / N - mean * mean) / N);
+      const mean = s / N,
+        se = Math.sqrt((ss / N - mean * mean) / N);
       expect(Math.abs(chaoticLowerBound(sigmaW2, widths, 1).absChange - mean)).toBeLessThan(4 * se);
     }
   });
 
   it('grows without bound relative to E[Θ] in the chaotic phase at fixed λ (Thm 4.1) and falls in the ordered phase', () => {
-    const rel = (s2: number, M: number) => chaoticLowerBound(s2, [M, ...new Array<number>(M / 2 - 1).fill(M)], 0.01).logRelAbsChange; // λ = ½
+    const rel = (s2: number, M: number) =>
+      chaoticLowerBound(s2, [M, ...new Array<number>(M / 2 - 1).fill(M)], 0.01).logRelAbsChange; // λ = ½
     expect(rel(2.5, 200)).toBeGreaterThan(rel(2.5, 100) + 5);
     expect(rel(1.5, 200)).toBeLessThan(rel(1.5, 100) - 5);
   });

@@ -21,8 +21,17 @@ export function gdStepLimit(sigmaW2: number): GdStepTheory {
   checkSigmaW2(sigmaW2);
   const phase = phaseOf(sigmaW2);
   if (phase === 'chaotic')
-    return { kind: 'limit', value: Infinity, note: 'seed 004 Thm 4.1 eq. (21): E[ΔΘ]/E[Θ] → ∞ as M, L → ∞, L/M → λ, at fixed η (chaotic phase, σ_w² > 2)' };
-  if (phase === 'ordered') return { kind: 'limit', value: 0, note: 'seed 004 Thm 4.1 eq. (22): E[ΔΘ]/E[Θ] → 0 as M, L → ∞, L/M → λ (ordered phase, σ_w² < 2)' };
+    return {
+      kind: 'limit',
+      value: Infinity,
+      note: 'seed 004 Thm 4.1 eq. (21): E[ΔΘ]/E[Θ] → ∞ as M, L → ∞, L/M → λ, at fixed η (chaotic phase, σ_w² > 2)',
+    };
+  if (phase === 'ordered')
+    return {
+      kind: 'limit',
+      value: 0,
+      note: 'seed 004 Thm 4.1 eq. (22): E[ΔΘ]/E[Θ] → 0 as M, L → ∞, L/M → λ (ordered phase, σ_w² < 2)',
+    };
   return {
     kind: 'not-stated',
     note: 'edge of chaos: seed 004 gives no formula; it cites Hanin & Nica (2020), whose bounds on the relative change are exponential in λ = L/M',
@@ -46,8 +55,10 @@ export function learningRateScale(sigmaW2: number, depth: number): { factor: num
  * E[ΔΘ̃]/E[Θ̃] = (1/α²)·E[ΔΘ]/E[Θ] (gradient flow; first order in η for one discrete step).
  */
 export function lazyRescaledRelativeChange(relativeChange: number, scale: number): number {
-  if (typeof relativeChange !== 'number' || !Number.isFinite(relativeChange)) throw new RangeError(`relative change must be a finite number (got ${relativeChange})`);
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale === 0) throw new RangeError(`scale α must be a finite non-zero number (got ${scale})`);
+  if (typeof relativeChange !== 'number' || !Number.isFinite(relativeChange))
+    throw new RangeError(`relative change must be a finite number (got ${relativeChange})`);
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale === 0)
+    throw new RangeError(`scale α must be a finite non-zero number (got ${scale})`);
   return relativeChange / (scale * scale);
 }
 
@@ -66,7 +77,10 @@ export function lazyScaleForDepth(sigmaW2: number, depth: number): { factor: num
 export const GD_BOUND_MAX_DEPTH = LIMITS.depthMax;
 
 export interface ChaoticLowerBound {
-  /** B = 2η Σ_{ℓ=1}^{L−1} E[f²‖δ_{ℓ+1}‖²(‖x_{ℓ−1}‖² + 1)], the printed bound on E[|ΔΘ|] (may overflow; see logAbsChange). */
+  /**
+   * B = 2η Σ_{ℓ=1}^{L−1} E[f²‖δ_{ℓ+1}‖²(‖x_{ℓ−1}‖² + 1)], the printed bound on E[|ΔΘ|] (may overflow; see
+   * logAbsChange).
+   */
   absChange: number;
   logAbsChange: number;
   /** B/E[Θ] with the exact finite-width E[Θ] (relu-exact-moments), the bound on E[|ΔΘ|]/E[Θ]. */
@@ -95,7 +109,8 @@ export interface ChaoticLowerBound {
  */
 export function chaoticLowerBound(sigmaW2: number, widths: ArrayLike<number>, lr: number): ChaoticLowerBound {
   checkSigmaW2(sigmaW2);
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new RangeError(`learning rate η must be a finite number > 0 (got ${lr})`);
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
+    throw new RangeError(`learning rate η must be a finite number > 0 (got ${lr})`);
   if (!widths || typeof widths.length !== 'number' || widths.length < 2)
     throw new RangeError('widths must list n₀ and at least one hidden width (the bound is empty for L = 1)');
   const L = widths.length;
@@ -105,7 +120,9 @@ export function chaoticLowerBound(sigmaW2: number, widths: ArrayLike<number>, lr
   // per hidden layer k = 1..L−1, with s = σ_w²/n_{k−1}, K ~ Bin(n_k, ½):
   //   e1 = E[s χ²_K] = s n_k/2,  e2 = E[(s χ²_K)²] = s² n_k(n_k + 5)/4,
   //   eq = E[s χ²_K · (σ_w²/n_k) χ'²_{K−1}] = s σ_w² (n_k − 1)/4
-  const lm1 = new Float64Array(L), lm2 = new Float64Array(L), lmq = new Float64Array(L);
+  const lm1 = new Float64Array(L),
+    lm2 = new Float64Array(L),
+    lmq = new Float64Array(L);
   for (let k = 1; k < L; k++) {
     const ls = Math.log(sigmaW2 / n(k - 1));
     lm1[k] = ls + Math.log(n(k) / 2);
@@ -113,8 +130,11 @@ export function chaoticLowerBound(sigmaW2: number, widths: ArrayLike<number>, lr
     lmq[k] = n(k) > 1 ? ls + Math.log((sigmaW2 * (n(k) - 1)) / 4) : -Infinity;
   }
   const lsOut = Math.log(sigmaW2 / n(L - 1)); // f² = (σ_w²/n_{L−1})‖x_{L−1}‖² Z², E Z² = 1, E Z⁴ = 3
-  // suffix sums R2[j] = Σ_{k=j}^{L−1} ln e2_k; U_j = Σ_{m=j}^{L−1} Π_{k=j}^{m−1} eq_k · e1_m · Π_{k>m} e2_k; V_j = Π_{k=j}^{L−1} eq_k
-  const R2 = new Float64Array(L + 1), logU = new Float64Array(L + 1), logV = new Float64Array(L + 1);
+  // suffix sums R2[j] = Σ_{k=j}^{L−1} ln e2_k; U_j = Σ_{m=j}^{L−1} Π_{k=j}^{m−1} eq_k · e1_m · Π_{k>m} e2_k; V_j =
+  // Π_{k=j}^{L−1} eq_k
+  const R2 = new Float64Array(L + 1),
+    logU = new Float64Array(L + 1),
+    logV = new Float64Array(L + 1);
   R2[L] = 0;
   logU[L] = -Infinity;
   logV[L] = 0;
@@ -123,9 +143,11 @@ export function chaoticLowerBound(sigmaW2: number, widths: ArrayLike<number>, lr
     logU[j] = logAddExp(lm1[j] + R2[j + 1], lmq[j] + logU[j + 1]);
     logV[j] = lmq[j] + logV[j + 1];
   }
-  // ℓ = 1..L−1: E[f²‖δ_{ℓ+1}‖² ‖x_{ℓ−1}‖^{2p}] = Π_{k<ℓ} e_{p+1,k} · e1_ℓ · (3 s_out² U_{ℓ+1} + s_out V_{ℓ+1}), p = 1 (weights), 0 (bias)
+  // ℓ = 1..L−1: E[f²‖δ_{ℓ+1}‖² ‖x_{ℓ−1}‖^{2p}] = Π_{k<ℓ} e_{p+1,k} · e1_ℓ · (3 s_out² U_{ℓ+1} + s_out V_{ℓ+1}), p = 1
+  // (weights), 0 (bias)
   let logSum = -Infinity;
-  let P1 = 0, P2 = 0; // Σ_{k<ℓ} ln e1_k, ln e2_k
+  let P1 = 0,
+    P2 = 0; // Σ_{k<ℓ} ln e1_k, ln e2_k
   for (let l = 1; l < L; l++) {
     const tail = lm1[l] + logAddExp(Math.log(3) + 2 * lsOut + logU[l + 1], lsOut + logV[l + 1]);
     logSum = logAddExp(logSum, logAddExp(P2 + tail, P1 + tail));
@@ -140,8 +162,7 @@ export function chaoticLowerBound(sigmaW2: number, widths: ArrayLike<number>, lr
     logAbsChange: logAbs,
     relAbsChange: Math.exp(logRel),
     logRelAbsChange: logRel,
-    note:
-      'seed 004 App. A.3 case 1, first inequality, expectation exact at finite width (‖x⁰‖ = 1, y = 0, σ_b = 0); first order in η and not a proven bound (docs/gd-step.md)',
+    note: 'seed 004 App. A.3 case 1, first inequality, expectation exact at finite width (‖x⁰‖ = 1, y = 0, σ_b = 0); first order in η and not a proven bound (docs/gd-step.md)',
   };
 }
 
@@ -160,8 +181,10 @@ export interface OrderedUpperBoundScaling {
 export function orderedUpperBoundScaling(sigmaW2: number, depth: number, lr: number): OrderedUpperBoundScaling {
   checkSigmaW2(sigmaW2);
   checkCount(depth, 'depth L', LIMITS.depthMax);
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new RangeError(`learning rate η must be a finite number > 0 (got ${lr})`);
-  if (phaseOf(sigmaW2) !== 'ordered') throw new RangeError(`the ordered-phase upper bound needs σ_w² < 2 (got ${sigmaW2})`);
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
+    throw new RangeError(`learning rate η must be a finite number > 0 (got ${lr})`);
+  if (phaseOf(sigmaW2) !== 'ordered')
+    throw new RangeError(`the ordered-phase upper bound needs σ_w² < 2 (got ${sigmaW2})`);
   return {
     logScale: Math.log(lr) + 2 * depth * Math.log(sigmaW2 / 2) + 2 * Math.log(depth),
     note: 'seed 004 App. A.3 case 2: upper bound ∝ η a^{2L} L² (constant not given; heuristic, not proven); relative change → 0 since E[Θ] → 1/(1 − a)',
@@ -175,11 +198,14 @@ function logAddExp(x: number, y: number): number {
 }
 
 function checkSigmaW2(sigmaW2: number): void {
-  if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-  if (sigmaW2 > LIMITS.sigmaW2Max) throw new RangeError(`sigmaW2 (σ_w²) must be ≤ ${LIMITS.sigmaW2Max} (got ${sigmaW2})`);
+  if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0)
+    throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (sigmaW2 > LIMITS.sigmaW2Max)
+    throw new RangeError(`sigmaW2 (σ_w²) must be ≤ ${LIMITS.sigmaW2Max} (got ${sigmaW2})`);
 }
 
 function checkCount(v: number, what: string, max: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer ≥ 1 (got ${v})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new RangeError(`${what} must be an integer ≥ 1 (got ${v})`);
   if (v > max) throw new RangeError(`${what} must be ≤ ${max} (got ${v})`);
 }

@@ -2,7 +2,14 @@
 // the plane's heat-map grid and the per-point prediction.
 export { ReluMomentRecurrence, reluFiniteMoments, reluFiniteMomentsConstant, type ReluMoments } from './relu-finite';
 export { limitDispersion, limitDispersionChaotic, limitDispersionEoc, phi2 } from './relu-limit';
-export { dispersionGrid, gridDepth, gridDepths, gridInputDim, GRID_CELLS_MAX, type DispersionGridOptions } from './plane-grid';
+export {
+  dispersionGrid,
+  gridDepth,
+  gridDepths,
+  gridInputDim,
+  GRID_CELLS_MAX,
+  type DispersionGridOptions,
+} from './plane-grid';
 export { predictPoint, type PointPrediction } from './predict';
 export {
   OFF_DIAGONAL_RATIO_BOUNDS,
@@ -13,4 +20,9 @@ export {
   reluCorrelations,
   reluDerivativeG,
 } from './relu-offdiagonal';
-export { EXACT_MOMENTS_MAX_DEPTH, EXACT_MOMENTS_MAX_WIDTH, reluExactMoments, type ReluExactMoments } from './relu-exact-moments';
+export {
+  EXACT_MOMENTS_MAX_DEPTH,
+  EXACT_MOMENTS_MAX_WIDTH,
+  reluExactMoments,
+  type ReluExactMoments,
+} from './relu-exact-moments';

@@ -27,7 +27,8 @@ describe('ntkStructure (seed 004 eq. 23)', () => {
     expect(s.thetaD).toBeCloseTo(28 / 7, 14);
     // Θc: mean over classes of the same-class off-diagonal means = (0.5 + 0.2 − 0.1)/3
     expect(s.thetaC).toBeCloseTo(0.6 / 3, 14);
-    // Θn: class 0 → (3·0.3 + 2·0.1)/5 = 0.22; class 1 → (2·0.3 + 2·(−0.2))/4 = 0.05; class 2 → (2·0.1 + 3·(−0.2))/5 = −0.08
+    // Θn: class 0 → (3·0.3 + 2·0.1)/5 = 0.22; class 1 → (2·0.3 + 2·(−0.2))/4 = 0.05; class 2 → (2·0.1 + 3·(−0.2))/5 =
+    // −0.08
     expect(s.thetaN).toBeCloseTo((0.22 + 0.05 - 0.08) / 3, 14);
   });
 
@@ -53,7 +54,8 @@ describe('ntkStructure (seed 004 eq. 23)', () => {
       rng.fillNormal(f);
       for (let i = 0; i < k; i++) f[i * 4] += 3 * lab[i] - 6;
       const K = new Float64Array(k * k);
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let d = 0; d < 4; d++) K[i * k + j] += f[i * 4 + d] * f[j * 4 + d];
+      for (let i = 0; i < k; i++)
+        for (let j = 0; j < k; j++) for (let d = 0; d < 4; d++) K[i * k + j] += f[i * 4 + d] * f[j * 4 + d];
       const s = ntkStructure(K, lab);
       expect(Math.abs(s.thetaC)).toBeLessThanOrEqual(s.thetaD * (1 + 1e-12));
       expect(Math.abs(s.thetaN)).toBeLessThanOrEqual(s.thetaD * (1 + 1e-12));

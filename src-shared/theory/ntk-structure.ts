@@ -22,11 +22,14 @@ function checkShape(kernel: Matrix, labels: ArrayLike<number>): number {
   const k = labels.length;
   if (k < 1) throw new RangeError('NTK structure: need at least one sample');
   if (kernel.length !== k * k) {
-    throw new RangeError(`NTK structure: kernel has ${kernel.length} entries, expected ${k}×${k} = ${k * k} for ${k} labels`);
+    throw new RangeError(
+      `NTK structure: kernel has ${kernel.length} entries, expected ${k}×${k} = ${k * k} for ${k} labels`,
+    );
   }
   for (let i = 0; i < k; i++) {
     const c = labels[i];
-    if (!Number.isInteger(c) || c < 0) throw new RangeError(`NTK structure: label ${i} is ${c}, expected an integer ≥ 0`);
+    if (!Number.isInteger(c) || c < 0)
+      throw new RangeError(`NTK structure: label ${i} is ${c}, expected an integer ≥ 0`);
   }
   return k;
 }
@@ -35,7 +38,8 @@ function checkShape(kernel: Matrix, labels: ArrayLike<number>): number {
 export function ntkStructure(kernel: Matrix, labels: ArrayLike<number>): NtkStructure {
   const k = checkShape(kernel, labels);
   for (let i = 0; i < k * k; i++) {
-    if (!Number.isFinite(kernel[i])) throw new RangeError(`NTK structure: kernel entry (${Math.floor(i / k)}, ${i % k}) is not finite (${kernel[i]})`);
+    if (!Number.isFinite(kernel[i]))
+      throw new RangeError(`NTK structure: kernel entry (${Math.floor(i / k)}, ${i % k}) is not finite (${kernel[i]})`);
   }
   const members = new Map<number, number[]>();
   for (let i = 0; i < k; i++) {
@@ -79,7 +83,8 @@ export function classSortedOrder(labels: ArrayLike<number>): number[] {
 /** K[order[i], order[j]] as a new row-major Float32Array (what the heat map draws). */
 export function permuteKernel(kernel: Matrix, order: readonly number[]): Float32Array<ArrayBuffer> {
   const k = order.length;
-  if (kernel.length !== k * k) throw new RangeError(`permuteKernel: kernel has ${kernel.length} entries, expected ${k * k}`);
+  if (kernel.length !== k * k)
+    throw new RangeError(`permuteKernel: kernel has ${kernel.length} entries, expected ${k * k}`);
   const out = new Float32Array(k * k);
   for (let i = 0; i < k; i++) {
     const row = order[i] * k;

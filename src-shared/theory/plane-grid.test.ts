@@ -9,15 +9,25 @@ describe('dispersionGrid', () => {
   it('equals the per-point functions cell by cell (rows in any order, repeated depths)', () => {
     const sigmaW2 = [0.5, 1.7, 2, 2.3, 4];
     const depthToWidth = [1.5, 0, 0.3, 0.301, 1e-3, 0.75, 0.3]; // unsorted; 0.3 and 0.301 share L at M = 40
-    for (const [width, alpha0] of [[40, 1], [7, 0.1], [300, 2.5]]) {
+    for (const [width, alpha0] of [
+      [40, 1],
+      [7, 0.1],
+      [300, 2.5],
+    ]) {
       for (const kind of ['finite', 'limit'] as const) {
         const out = dispersionGrid({ sigmaW2, depthToWidth, width, alpha0, kind });
         expect(out.length).toBe(sigmaW2.length * depthToWidth.length);
         depthToWidth.forEach((lam, j) =>
           sigmaW2.forEach((s, i) => {
-            const want = kind === 'finite'
-              ? reluFiniteMomentsConstant(s, Math.max(1, Math.round(lam * width)), width, Math.max(1, Math.round(alpha0 * width))).dispersion
-              : limitDispersion(s, lam, alpha0);
+            const want =
+              kind === 'finite'
+                ? reluFiniteMomentsConstant(
+                    s,
+                    Math.max(1, Math.round(lam * width)),
+                    width,
+                    Math.max(1, Math.round(alpha0 * width)),
+                  ).dispersion
+                : limitDispersion(s, lam, alpha0);
             expect(out[j * sigmaW2.length + i]).toBe(want);
           }),
         );
@@ -31,7 +41,9 @@ describe('dispersionGrid', () => {
   it('is finite everywhere on σ_w² ∈ [0.5, 4] × λ ∈ [0, 1.5] for M ∈ {1, 10, 500, 10⁴}, α₀ ∈ {0.1, 1, 10}', () => {
     const sigmaW2 = [...linspace(0.5, 4, 36), 2]; // include the exact EOC column
     const depthToWidth = linspace(0, 1.5, 31);
-    let lo = Infinity, hi = -Infinity, cells = 0;
+    let lo = Infinity,
+      hi = -Infinity,
+      cells = 0;
     for (const width of [1, 10, 500, 10_000]) {
       for (const alpha0 of [0.1, 1, 10]) {
         for (const kind of ['finite', 'limit'] as const) {
@@ -49,7 +61,8 @@ describe('dispersionGrid', () => {
   });
 
   it('200 × 150 cells at M = 500 (λ ≤ 1.5) run well within an interactive budget', () => {
-    const sigmaW2 = linspace(0.5, 4, 200), depthToWidth = linspace(0, 1.5, 150);
+    const sigmaW2 = linspace(0.5, 4, 200),
+      depthToWidth = linspace(0, 1.5, 150);
     const time = (kind: 'finite' | 'limit', width: number) => {
       const t0 = performance.now();
       dispersionGrid({ sigmaW2, depthToWidth, width, alpha0: 1, kind });
@@ -59,7 +72,9 @@ describe('dispersionGrid', () => {
     const finite = Math.min(time('finite', 500), time('finite', 500));
     const limit = Math.min(time('limit', 500), time('limit', 500));
     const wide = time('finite', 10_000);
-    console.info(`dispersionGrid 200×150: finite M=500 ${finite.toFixed(1)} ms, limit ${limit.toFixed(1)} ms, finite M=10⁴ ${wide.toFixed(1)} ms`);
+    console.info(
+      `dispersionGrid 200×150: finite M=500 ${finite.toFixed(1)} ms, limit ${limit.toFixed(1)} ms, finite M=10⁴ ${wide.toFixed(1)} ms`,
+    );
     // generous bounds so a loaded CI machine does not flake; the measured figures are in the report
     expect(finite).toBeLessThan(500);
     expect(limit).toBeLessThan(500);
@@ -75,6 +90,8 @@ describe('dispersionGrid', () => {
     expect(() => dispersionGrid({ ...ok, depthToWidth: [0, Infinity] })).toThrow(/depthToWidth\[1\]/);
     expect(() => dispersionGrid({ ...ok, kind: 'other' as 'finite' })).toThrow(/kind/);
     expect(() => dispersionGrid({ ...ok, width: 1_000_000, depthToWidth: [1.5] })).toThrow(/depth/);
-    expect(() => dispersionGrid({ ...ok, sigmaW2: new Float64Array(3000).fill(1), depthToWidth: new Float64Array(3000) })).toThrow(/cells/);
+    expect(() =>
+      dispersionGrid({ ...ok, sigmaW2: new Float64Array(3000).fill(1), depthToWidth: new Float64Array(3000) }),
+    ).toThrow(/cells/);
   });
 });

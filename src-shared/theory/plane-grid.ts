@@ -44,14 +44,16 @@ export function gridInputDim(alpha0: number, width: number): number {
  */
 export function dispersionGrid(opts: DispersionGridOptions): Float64Array {
   const { sigmaW2, depthToWidth, width, alpha0, kind } = opts;
-  if (kind !== 'finite' && kind !== 'limit') throw new RangeError(`kind must be 'finite' or 'limit', got ${String(kind)}`);
+  if (kind !== 'finite' && kind !== 'limit')
+    throw new RangeError(`kind must be 'finite' or 'limit', got ${String(kind)}`);
   if (!Number.isInteger(width) || width < 1 || width > LIMITS.widthMax) {
     throw new RangeError(`width (M) must be an integer in [1, ${LIMITS.widthMax}], got ${String(width)}`);
   }
   if (typeof alpha0 !== 'number' || !Number.isFinite(alpha0) || alpha0 <= 0) {
     throw new RangeError(`alpha0 (α₀ = n₀/M) must be a finite number > 0, got ${String(alpha0)}`);
   }
-  const nx = sigmaW2.length, ny = depthToWidth.length;
+  const nx = sigmaW2.length,
+    ny = depthToWidth.length;
   if (nx * ny > GRID_CELLS_MAX) throw new RangeError(`grid has ${nx}×${ny} cells, more than ${GRID_CELLS_MAX}`);
   for (let i = 0; i < nx; i++) validateSigmaW2(sigmaW2[i]);
   for (let j = 0; j < ny; j++) {
@@ -62,7 +64,8 @@ export function dispersionGrid(opts: DispersionGridOptions): Float64Array {
   }
   const out = new Float64Array(nx * ny);
   if (kind === 'limit') {
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = limitDispersion(sigmaW2[i], depthToWidth[j], alpha0);
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) out[j * nx + i] = limitDispersion(sigmaW2[i], depthToWidth[j], alpha0);
     return out;
   }
 

@@ -14,7 +14,8 @@ describe('predictPoint', () => {
     expect(p.logMeanTheta).toBeCloseTo(Math.log(497), 12);
     expect(p.dispersion.finite).toBe(reluFiniteMomentsConstant(2, 100, 200, 50).dispersion);
     expect(p.dispersion.limit).toBe(limitDispersion(2, 0.5, 0.25));
-    expect(p.dispersion.finite).toBeLessThan(p.dispersion.limit); // finite width sits below the limit at the EOC (1/M gap)
+    // finite width sits below the limit at the EOC (1/M gap)
+    expect(p.dispersion.finite).toBeLessThan(p.dispersion.limit);
   });
 
   it('labels phases with phaseOf and gives a JSON-safe record', () => {

@@ -3,7 +3,8 @@
 // O(λ²) terms at fixed λ = L/M, and its limit Thm 3.1 with it: see the doc's table.)
 //
 // Model (docs/exact-sampler.md, the exact law of the network): per hidden layer j = 1…L−1 independent
-// K_j ~ Bin(n_j, ½), r_j = (2/n_j)χ²_{K_j}, q_j = (2/n_j)χ'²_{K_j−1} (χ, χ' independent given K_j), one output Z ~ N(0, 1).
+// K_j ~ Bin(n_j, ½), r_j = (2/n_j)χ²_{K_j}, q_j = (2/n_j)χ'²_{K_j−1} (χ, χ' independent given K_j), one output Z ~ N(0,
+// 1).
 // If every K_j ≥ 1:  Θ/S = Σ_l d̂_l (w_l x̂_{l−1} + b_l),  x̂_l = Π_{k≤l} r_k,  d̂_L = 1,
 //   d̂_l = (2/n_l) Z² Π_{k=l+1}^{L−1} r_k + q_l d̂_{l+1},  w_l = a^{L−1}(n_{l−1}/n₀)/S,  b_l = a^{L−l}/S.
 // If some K_j = 0 the network is dead above j: Θ = 1 (output bias only).
@@ -18,7 +19,8 @@
 //
 // Per-layer moments with the alive indicator (K ~ Bin(n, ½), E K = n/2, E K² = n(n+1)/4, p = 1 − 2^{−n};
 // E[χ²_K | K] = K, E[(χ²_K)² | K] = K² + 2K, E[χ²_{K−1}] = K − 1, E[(χ²_{K−1})²] = K² − 1):
-//   E[1_{K≥1}] = p,  E[r 1] = 1,  E[q 1] = 1 − 2p/n,  E[r² 1] = 1 + 5/n,  E[q² 1] = 1 + 1/n − 4p/n²,  E[r q 1] = 1 − 1/n.
+//   E[1_{K≥1}] = p,  E[r 1] = 1,  E[q 1] = 1 − 2p/n,  E[r² 1] = 1 + 5/n,  E[q² 1] = 1 + 1/n − 4p/n²,  E[r q 1] = 1 −
+// 1/n.
 
 export interface ReluExactMoments {
   /** E[Θ(x, x)] (Infinity only where it exceeds float64; see logMeanTheta). */
@@ -34,7 +36,10 @@ export const EXACT_MOMENTS_MAX_WIDTH = 2 ** 30;
 /** Depths above this are refused (O(L) work, ~150 flops per layer). */
 export const EXACT_MOMENTS_MAX_DEPTH = 10_000_000;
 
-const AW = 0, AB = 1, B = 2, C = 3;
+const AW = 0,
+  AB = 1,
+  B = 2,
+  C = 3;
 const SCALE_LOG2 = 600;
 const BIG = 2 ** SCALE_LOG2;
 const SHRINK = 2 ** -SCALE_LOG2;
@@ -47,7 +52,8 @@ function checkInputs(sigmaW2: number, widths: ArrayLike<number>): void {
   if (widths == null || typeof widths.length !== 'number' || widths.length < 1) {
     throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
   }
-  if (widths.length > EXACT_MOMENTS_MAX_DEPTH) throw new RangeError(`depth (L = widths.length) must be ≤ ${EXACT_MOMENTS_MAX_DEPTH}, got ${widths.length}`);
+  if (widths.length > EXACT_MOMENTS_MAX_DEPTH)
+    throw new RangeError(`depth (L = widths.length) must be ≤ ${EXACT_MOMENTS_MAX_DEPTH}, got ${widths.length}`);
   for (let l = 0; l < widths.length; l++) {
     const w = widths[l];
     if (typeof w !== 'number' || !Number.isInteger(w) || w < 1 || w > EXACT_MOMENTS_MAX_WIDTH) {
@@ -102,13 +108,19 @@ export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): Re
   const m2 = new Float64Array(16);
   const n1 = new Float64Array(4);
   const n2 = new Float64Array(16);
-  m1[AW] = 1; m1[AB] = 1; // x̂_0 = 1, bias walk carries 1
-  m2[AW * 4 + AW] = 1; m2[AW * 4 + AB] = 1; m2[AB * 4 + AW] = 1; m2[AB * 4 + AB] = 1;
+  m1[AW] = 1;
+  m1[AB] = 1; // x̂_0 = 1, bias walk carries 1
+  m2[AW * 4 + AW] = 1;
+  m2[AW * 4 + AB] = 1;
+  m2[AB * 4 + AW] = 1;
+  m2[AB * 4 + AB] = 1;
   let scale2 = 0;
   let logAlive = 0; // ln P(all hidden layers alive)
 
   // One walk's transitions at a layer: target state, coefficient, factor kind (0: 1, 1: r, 2: q).
-  const to = new Int32Array(4 * 3), kind = new Int32Array(4 * 3), count = new Int32Array(4);
+  const to = new Int32Array(4 * 3),
+    kind = new Int32Array(4 * 3),
+    count = new Int32Array(4);
   const coef = new Float64Array(4 * 3);
   const mu = new Float64Array(9); // mu[f·3 + g] = E[f g 1_{K≥1}], f, g ∈ {1, r, q}
 
@@ -116,7 +128,9 @@ export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): Re
     const n = widths[j];
     const p = -Math.expm1(-n * Math.LN2); // 1 − 2^{−n}
     logAlive += Math.log1p(-Math.exp(-n * Math.LN2));
-    const wj = wOf(j), bj = bOf(j), t = 2 / n;
+    const wj = wOf(j),
+      bj = bOf(j),
+      t = 2 / n;
     mu[0] = p;
     mu[1] = mu[3] = 1; // E[r 1]
     mu[2] = mu[6] = 1 - (2 * p) / n; // E[q 1]
@@ -125,10 +139,38 @@ export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): Re
     mu[8] = 1 + 1 / n - (4 * p) / (n * n); // E[q² 1]
     // AW → AW (r), → B (w_j q), → C (w_j·2/n); Ab → Ab (1), → B (b_j q), → C (b_j·2/n); B → B (q), → C (2/n); C → C (r)
     let k = 0;
-    count[AW] = 3; to[k] = AW; coef[k] = 1; kind[k++] = 1; to[k] = B; coef[k] = wj; kind[k++] = 2; to[k] = C; coef[k] = wj * t; kind[k++] = 0;
-    count[AB] = 3; to[k] = AB; coef[k] = 1; kind[k++] = 0; to[k] = B; coef[k] = bj; kind[k++] = 2; to[k] = C; coef[k] = bj * t; kind[k++] = 0;
-    count[B] = 2; to[k] = B; coef[k] = 1; kind[k++] = 2; to[k] = C; coef[k] = t; kind[k++] = 0; k++;
-    count[C] = 1; to[k] = C; coef[k] = 1; kind[k++] = 1;
+    count[AW] = 3;
+    to[k] = AW;
+    coef[k] = 1;
+    kind[k++] = 1;
+    to[k] = B;
+    coef[k] = wj;
+    kind[k++] = 2;
+    to[k] = C;
+    coef[k] = wj * t;
+    kind[k++] = 0;
+    count[AB] = 3;
+    to[k] = AB;
+    coef[k] = 1;
+    kind[k++] = 0;
+    to[k] = B;
+    coef[k] = bj;
+    kind[k++] = 2;
+    to[k] = C;
+    coef[k] = bj * t;
+    kind[k++] = 0;
+    count[B] = 2;
+    to[k] = B;
+    coef[k] = 1;
+    kind[k++] = 2;
+    to[k] = C;
+    coef[k] = t;
+    kind[k++] = 0;
+    k++;
+    count[C] = 1;
+    to[k] = C;
+    coef[k] = 1;
+    kind[k++] = 1;
 
     n1.fill(0);
     n2.fill(0);

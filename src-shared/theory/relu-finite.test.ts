@@ -11,14 +11,24 @@ const rel = (x: number, y: number) => Math.abs(x / y - 1);
  * variant 'printed' is eq. (13) exactly as printed in seed 004: X_(1,L)[Σ r² + Σ_{ℓ1<ℓ2} r r C_(ℓ1,ℓ2)/X_(ℓ1,ℓ2)].
  */
 function naiveMoments(sigmaW2: number, n: ArrayLike<number>, variant: 'proof' | 'printed' = 'proof') {
-  const a = sigmaW2 / 2, L = n.length;
+  const a = sigmaW2 / 2,
+    L = n.length;
   const r = (l: number) => n[l - 1] / n[0];
   // prefix products so that X_(i,j) = px[j]/px[i], C_(i,j) = pc[j]/pc[i] (k runs over 1 … L−1)
-  const px = [1, 1], pc = [1, 1];
-  for (let k = 1; k < L; k++) { px.push(px[k] * (1 + 5 / n[k])); pc.push(pc[k] * (1 + 1 / n[k])); }
+  const px = [1, 1],
+    pc = [1, 1];
+  for (let k = 1; k < L; k++) {
+    px.push(px[k] * (1 + 5 / n[k]));
+    pc.push(pc[k] * (1 + 1 / n[k]));
+  }
   const X = (i: number, j: number) => px[j] / px[i];
   const C = (i: number, j: number) => pc[j] / pc[i];
-  let sumR = 0, EB = 0, sq = 0, cross = 0, b2 = 0, wb = 0;
+  let sumR = 0,
+    EB = 0,
+    sq = 0,
+    cross = 0,
+    b2 = 0,
+    wb = 0;
   for (let l = 1; l <= L; l++) {
     sumR += r(l);
     EB += a ** (L - l); // eq. (12)
@@ -26,7 +36,10 @@ function naiveMoments(sigmaW2: number, n: ArrayLike<number>, variant: 'proof' | 
     b2 += X(l, L) / a ** (2 * l); // eq. (14), first sum
     wb += (r(l) * X(l, L)) / a ** l; // eq. (15), first sum
     for (let l2 = l + 1; l2 <= L; l2++) {
-      cross += variant === 'proof' ? 2 * r(l) * r(l2) * X(1, l) * C(l, l2) * X(l2, L) : (r(l) * r(l2) * X(1, L) * C(l, l2)) / X(l, l2);
+      cross +=
+        variant === 'proof'
+          ? 2 * r(l) * r(l2) * X(1, l) * C(l, l2) * X(l2, L)
+          : (r(l) * r(l2) * X(1, L) * C(l, l2)) / X(l, l2);
       b2 += (2 * X(l2, L)) / a ** (l + l2);
       wb += (X(l2, L) / a ** l) * r(l) * ((r(l2) / r(l)) * C(l, l2) + a ** l / a ** l2);
     }
@@ -35,7 +48,16 @@ function naiveMoments(sigmaW2: number, n: ArrayLike<number>, variant: 'proof' | 
   const W2 = a ** (2 * (L - 1)) * (X(1, L) * sq + cross); // eq. (13)
   const B2 = a ** (2 * L) * b2;
   const WB = a ** (2 * L - 1) * wb;
-  return { EW, EB, W2, B2, WB, dispersion: (W2 + 2 * WB + B2) / (EW + EB) ** 2, dispersionW: W2 / EW ** 2, dispersionB: B2 / EB ** 2 };
+  return {
+    EW,
+    EB,
+    W2,
+    B2,
+    WB,
+    dispersion: (W2 + 2 * WB + B2) / (EW + EB) ** 2,
+    dispersionW: W2 / EW ** 2,
+    dispersionB: B2 / EB ** 2,
+  };
 }
 
 function expectFinite(m: ReluMoments) {
@@ -48,11 +70,20 @@ function expectFinite(m: ReluMoments) {
 describe('E[Θ] (seed 004 eqs. 11, 12)', () => {
   it('matches the per-layer sums and the constant-width closed forms (eqs. 31, 33)', () => {
     for (const sigmaW2 of [0.5, 1.3, 2, 2.2, 4]) {
-      for (const [L, M, n0] of [[1, 7, 3], [2, 10, 10], [17, 40, 13], [300, 200, 600]]) {
+      for (const [L, M, n0] of [
+        [1, 7, 3],
+        [2, 10, 10],
+        [17, 40, 13],
+        [300, 200, 600],
+      ]) {
         const a = sigmaW2 / 2;
         const m = reluFiniteMomentsConstant(sigmaW2, L, M, n0);
-        let eb = 0, ew = 0;
-        for (let l = 1; l <= L; l++) { eb += a ** (L - l); ew += (l === 1 ? n0 : M) / n0; }
+        let eb = 0,
+          ew = 0;
+        for (let l = 1; l <= L; l++) {
+          eb += a ** (L - l);
+          ew += (l === 1 ? n0 : M) / n0;
+        }
         ew *= a ** (L - 1);
         expect(rel(m.meanThetaB, eb)).toBeLessThan(1e-12);
         expect(rel(m.meanThetaW, ew)).toBeLessThan(1e-12);
@@ -83,8 +114,15 @@ describe('second moments (seed 004 eqs. 13–15)', () => {
       const L = 1 + (rng.nextU32() % 60);
       const widths = Array.from({ length: L }, () => 1 + (rng.nextU32() % 400));
       const sigmaW2 = 0.5 + 3.5 * rng.uniform();
-      const m = reluFiniteMoments(sigmaW2, widths), v = naiveMoments(sigmaW2, widths);
-      for (const [x, y] of [[m.meanThetaW, v.EW], [m.meanThetaB, v.EB], [m.dispersion, v.dispersion], [m.dispersionW, v.dispersionW], [m.dispersionB, v.dispersionB]]) {
+      const m = reluFiniteMoments(sigmaW2, widths),
+        v = naiveMoments(sigmaW2, widths);
+      for (const [x, y] of [
+        [m.meanThetaW, v.EW],
+        [m.meanThetaB, v.EB],
+        [m.dispersion, v.dispersion],
+        [m.dispersionW, v.dispersionW],
+        [m.dispersionB, v.dispersionB],
+      ]) {
         worst = Math.max(worst, rel(x, y));
       }
     }
@@ -92,18 +130,29 @@ describe('second moments (seed 004 eqs. 13–15)', () => {
   });
 
   it('constant width: equals the closed forms in the proofs of Lemmas A.5 (with its factor 2) and A.6', () => {
-    for (const [a, L, M, n0] of [[0.9, 50, 40, 20], [1, 37, 25, 25], [1.3, 60, 30, 45], [1.6, 9, 12, 3]]) {
-      const x = 1 + 5 / M, y = 1 + 1 / M, p = a ** (2 * (L - 1));
-      const sumSq = p * x ** (L - 1) * ((M * M / (n0 * n0)) * (L - 1) + 1);
-      const sumCross = p * (M ** 4 / (16 * n0 * n0)) * ((L - 2) * y * x ** L - (L - 1) * y * y * x ** (L - 1) + x * y ** L) + p * (M * M / (4 * n0)) * (y * x ** (L - 1) - y ** L);
+    for (const [a, L, M, n0] of [
+      [0.9, 50, 40, 20],
+      [1, 37, 25, 25],
+      [1.3, 60, 30, 45],
+      [1.6, 9, 12, 3],
+    ]) {
+      const x = 1 + 5 / M,
+        y = 1 + 1 / M,
+        p = a ** (2 * (L - 1));
+      const sumSq = p * x ** (L - 1) * (((M * M) / (n0 * n0)) * (L - 1) + 1);
+      const sumCross =
+        p * (M ** 4 / (16 * n0 * n0)) * ((L - 2) * y * x ** L - (L - 1) * y * y * x ** (L - 1) + x * y ** L) +
+        p * ((M * M) / (4 * n0)) * (y * x ** (L - 1) - y ** L);
       const eW = a ** (L - 1) * (1 + (M / n0) * (L - 1));
       const m = reluFiniteMomentsConstant(2 * a, L, M, n0);
       // E[Θ_W²] = Σ E[θ_ℓ²] + 2 Σ_{ℓ1<ℓ2} E[θ_ℓ1 θ_ℓ2]
       expect(rel(m.dispersionW, (sumSq + 2 * sumCross) / eW ** 2)).toBeLessThan(1e-11);
       const eB = a === 1 ? L : (a ** L - 1) / (a - 1);
-      const b2 = a === 1
-        ? (x ** L - 1) / (x - 1) + (2 / (x - 1)) * ((x ** L - x) / (x - 1) - L + 1)
-        : ((a ** (2 * L) * x ** L - 1) / (a * a * x - 1)) * ((a * x + 1) / (a * x - 1)) - (2 / (a * x - 1)) * ((a ** L - 1) / (a - 1));
+      const b2 =
+        a === 1
+          ? (x ** L - 1) / (x - 1) + (2 / (x - 1)) * ((x ** L - x) / (x - 1) - L + 1)
+          : ((a ** (2 * L) * x ** L - 1) / (a * a * x - 1)) * ((a * x + 1) / (a * x - 1)) -
+            (2 / (a * x - 1)) * ((a ** L - 1) / (a - 1));
       expect(rel(m.dispersionB, b2 / eB ** 2)).toBeLessThan(1e-11);
     }
   });
@@ -121,10 +170,21 @@ describe('second moments (seed 004 eqs. 13–15)', () => {
   it('L = 2: equals the exact moments of Θ = 2‖δ¹‖² + ‖x¹‖² + 1 (binomial mixture of chi-squares)', () => {
     // h¹ ~ N(0, σ²/n₀ I) (‖x⁰‖ = 1), W² ~ N(0, σ²/n₁). With K ~ Bin(n₁, ½) active units,
     // ‖x¹‖² = (σ²/n₀) χ²_K and ‖δ¹‖² = (σ²/n₁) χ'²_K, independent given K; E[χ²_K] = K, E[χ⁴_K] = K² + 2K.
-    for (const [s, n0, n1] of [[1, 5, 3], [2, 10, 10], [3.2, 2, 30], [0.7, 40, 7]]) {
-      const EK = n1 / 2, EK2 = n1 / 4 + (n1 * n1) / 4;
-      const sd = s / n1, sx = s / n0;
-      const ED = sd * EK, EX = sx * EK, ED2 = sd * sd * (EK2 + 2 * EK), EX2 = sx * sx * (EK2 + 2 * EK), EDX = sd * sx * EK2;
+    for (const [s, n0, n1] of [
+      [1, 5, 3],
+      [2, 10, 10],
+      [3.2, 2, 30],
+      [0.7, 40, 7],
+    ]) {
+      const EK = n1 / 2,
+        EK2 = n1 / 4 + (n1 * n1) / 4;
+      const sd = s / n1,
+        sx = s / n0;
+      const ED = sd * EK,
+        EX = sx * EK,
+        ED2 = sd * sd * (EK2 + 2 * EK),
+        EX2 = sx * sx * (EK2 + 2 * EK),
+        EDX = sd * sx * EK2;
       const mean = 2 * ED + EX + 1;
       const second = 4 * ED2 + EX2 + 1 + 4 * EDX + 4 * ED + 2 * EX;
       const m = reluFiniteMoments(s, [n0, n1]);
@@ -140,10 +200,15 @@ describe('second moments (seed 004 eqs. 13–15)', () => {
 describe('finite width → Thm 3.1 limit as M → ∞ at fixed λ', () => {
   it('reproduces the digest table (seed 003 digest §2.4) for the proof-consistent eq. (13)', () => {
     const table: [number, number, number, number][] = [
-      [500, 250, 1.0, 3.8547], [1000, 500, 1.0, 3.8831], [1000, 500, 1.5, 6.8291],
-      [500, 500, 1.0, 22.557], [1000, 1000, 1.0, 22.859], [1000, 1000, 1.1, 54.730],
+      [500, 250, 1.0, 3.8547],
+      [1000, 500, 1.0, 3.8831],
+      [1000, 500, 1.5, 6.8291],
+      [500, 500, 1.0, 22.557],
+      [1000, 1000, 1.0, 22.859],
+      [1000, 1000, 1.1, 54.73],
     ];
-    for (const [M, L, a, want] of table) expect(rel(reluFiniteMomentsConstant(2 * a, L, M, M).dispersion, want)).toBeLessThan(6e-5);
+    for (const [M, L, a, want] of table)
+      expect(rel(reluFiniteMomentsConstant(2 * a, L, M, M).dispersion, want)).toBeLessThan(6e-5);
   });
 
   it('the gap closes like 1/M (M = 250 … 8000) for a = 0.8, 1, 1.5 and λ = 0.5, 1', () => {
@@ -151,7 +216,10 @@ describe('finite width → Thm 3.1 limit as M → ∞ at fixed λ', () => {
       for (const a of [0.8, 1, 1.5]) {
         for (const alpha0 of [1, 0.5]) {
           const limit = limitDispersion(2 * a, lambda, alpha0);
-          const scaledGap = (M: number) => M * (reluFiniteMomentsConstant(2 * a, Math.round(lambda * M), M, Math.round(alpha0 * M)).dispersion / limit - 1);
+          const scaledGap = (M: number) =>
+            M *
+            (reluFiniteMomentsConstant(2 * a, Math.round(lambda * M), M, Math.round(alpha0 * M)).dispersion / limit -
+              1);
           const g = [250, 1000, 4000, 8000].map(scaledGap);
           // M·gap settles to a constant (|c| ≈ 7–18 here): O(1/M) convergence with a small O(1/M²) remainder
           expect(Math.abs(g[3] - g[2])).toBeLessThan(0.01 * Math.abs(g[3]));
@@ -164,16 +232,24 @@ describe('finite width → Thm 3.1 limit as M → ∞ at fixed λ', () => {
 
   it('eq. (13) as printed does not converge to the limit', () => {
     // λ = 1, a = 1 (EOC), α₀ = 1: proof-consistent 22.86 → 23.17; printed stays far below
-    const M = 1000, widths = new Array<number>(M).fill(M);
+    const M = 1000,
+      widths = new Array<number>(M).fill(M);
     const limit = limitDispersion(2, 1, 1);
     expect(rel(naiveMoments(2, widths, 'proof').dispersion, limit)).toBeLessThan(0.02);
     expect(rel(naiveMoments(2, widths, 'printed').dispersion, limit)).toBeGreaterThan(0.25);
   });
 
   it('ordered phase: deep plateau (1 − a²)/(1 − a²(1 + 5/M)) at finite M, → 1 as M → ∞', () => {
-    // L → ∞ at fixed M with a²(1 + 5/M) < 1: Θ_W terms vanish, E[Θ_b] → 1/(1−a), E[Θ_b²] → (1+a)/((1−a)(1−a²x)) (eq. 14)
-    for (const [s, M] of [[1.8, 200], [1.0, 50], [1.5, 1000], [0.5, 3]]) {
-      const a = s / 2, plateau = (1 - a * a) / (1 - a * a * (1 + 5 / M));
+    // L → ∞ at fixed M with a²(1 + 5/M) < 1: Θ_W terms vanish, E[Θ_b] → 1/(1−a), E[Θ_b²] → (1+a)/((1−a)(1−a²x)) (eq.
+    // 14)
+    for (const [s, M] of [
+      [1.8, 200],
+      [1.0, 50],
+      [1.5, 1000],
+      [0.5, 3],
+    ]) {
+      const a = s / 2,
+        plateau = (1 - a * a) / (1 - a * a * (1 + 5 / M));
       const m = reluFiniteMomentsConstant(s, 20_000, M, M);
       expect(rel(m.dispersion, plateau)).toBeLessThan(1e-10);
     }
@@ -187,7 +263,8 @@ describe('overflow safety and input validation', () => {
       for (const alpha0 of [0.1, 1, 10]) {
         for (const s of [0.5, 1.99, 2, 2.01, 4]) {
           for (const lambda of [0, 0.75, 1.5]) {
-            const L = Math.max(1, Math.round(lambda * M)), n0 = Math.max(1, Math.round(alpha0 * M));
+            const L = Math.max(1, Math.round(lambda * M)),
+              n0 = Math.max(1, Math.round(alpha0 * M));
             const m = reluFiniteMomentsConstant(s, L, M, n0);
             expectFinite(m);
             expect(m.dispersion).toBeGreaterThanOrEqual(1 - 1e-12);
@@ -200,13 +277,21 @@ describe('overflow safety and input validation', () => {
 
   it('rescaled path (X_(1,L) > 2^600) agrees with a log-space double sum', () => {
     // widths [3, 2, 2, …]: X_(1,L) = 3.5^{L−1}; every term below is a log, so nothing overflows in the reference
-    const L = 360, widths = [3, ...new Array<number>(L - 1).fill(2)];
+    const L = 360,
+      widths = [3, ...new Array<number>(L - 1).fill(2)];
     for (const s of [1.2, 2, 3]) {
-      const a = s / 2, lnA = Math.log(a);
+      const a = s / 2,
+        lnA = Math.log(a);
       const lnX = (i: number, j: number) => (j - i) * Math.log(3.5); // i ≥ 1
       const lnC = (i: number, j: number) => (j - i) * Math.log(1.5);
       const lnr = (l: number) => Math.log(widths[l - 1] / widths[0]);
-      const terms = { w2: [] as number[], b2: [] as number[], wb: [] as number[], ew: [] as number[], eb: [] as number[] };
+      const terms = {
+        w2: [] as number[],
+        b2: [] as number[],
+        wb: [] as number[],
+        ew: [] as number[],
+        eb: [] as number[],
+      };
       for (let l = 1; l <= L; l++) {
         terms.ew.push((L - 1) * lnA + lnr(l));
         terms.eb.push((L - l) * lnA);
@@ -220,11 +305,17 @@ describe('overflow safety and input validation', () => {
           terms.wb.push((2 * L - l2 - 1) * lnA + lnr(l) + lnX(l2, L));
         }
       }
-      const lse = (xs: number[]) => { const mx = xs.reduce((u, v) => Math.max(u, v), -Infinity); return mx + Math.log(xs.reduce((acc, v) => acc + Math.exp(v - mx), 0)); };
-      const lnEW = lse(terms.ew), lnEB = lse(terms.eb), lnMean = lse([lnEW, lnEB]);
+      const lse = (xs: number[]) => {
+        const mx = xs.reduce((u, v) => Math.max(u, v), -Infinity);
+        return mx + Math.log(xs.reduce((acc, v) => acc + Math.exp(v - mx), 0));
+      };
+      const lnEW = lse(terms.ew),
+        lnEB = lse(terms.eb),
+        lnMean = lse([lnEW, lnEB]);
       const lnDisp = lse([lse(terms.w2), Math.LN2 + lse(terms.wb), lse(terms.b2)]) - 2 * lnMean;
       const m = reluFiniteMoments(s, widths);
-      // X_(1,L) = 3.5^359 ≈ e^{450} is beyond the 2^600 ≈ e^{416} rescaling threshold; the dispersion (e^{87} … e^{445}) is not
+      // X_(1,L) = 3.5^359 ≈ e^{450} is beyond the 2^600 ≈ e^{416} rescaling threshold; the dispersion (e^{87} …
+      // e^{445}) is not
       expect(lnDisp).toBeGreaterThan(50);
       expect(lnDisp).toBeLessThan(Math.log(Number.MAX_VALUE));
       expect(rel(m.dispersion, Math.exp(lnDisp))).toBeLessThan(1e-10);

@@ -52,7 +52,8 @@ export function validateSigmaW2(sigmaW2: number): void {
   if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0) {
     throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0, got ${String(sigmaW2)}`);
   }
-  if (sigmaW2 > LIMITS.sigmaW2Max) throw new RangeError(`sigmaW2 (σ_w²) must be ≤ ${LIMITS.sigmaW2Max}, got ${sigmaW2}`);
+  if (sigmaW2 > LIMITS.sigmaW2Max)
+    throw new RangeError(`sigmaW2 (σ_w²) must be ≤ ${LIMITS.sigmaW2Max}, got ${sigmaW2}`);
 }
 
 function validateCount(value: number, what: string, max: number): void {
@@ -130,10 +131,24 @@ export class ReluMomentRecurrence {
     const x = 1 + 5 / n; // Lemma A.1/A.2: E[(N^ℓ)²] = E[N^ℓ]²(1 + 5/n_ℓ)
     const c = 1 + 1 / n; // Lemma A.4 eq. (29): E[N_δ^ℓ N_x^ℓ] = E[N_δ^ℓ]E[N_x^ℓ](1 + 1/n_ℓ)
     const r = n / this.n0;
-    const g = this.g, invK = this.invK;
-    const g2x = g * g * x, gc = g * c, r2 = r * r;
-    let Q = this.Q, PX = this.PX, T = this.T, Dh = this.Dh, WB = this.WB, Bb2 = this.Bb2, Bh = this.Bh;
-    let R = this.R, S2 = this.S2, rLast = this.rLast, H = this.H, Gl = this.Gl, inv = this.invScaleB;
+    const g = this.g,
+      invK = this.invK;
+    const g2x = g * g * x,
+      gc = g * c,
+      r2 = r * r;
+    let Q = this.Q,
+      PX = this.PX,
+      T = this.T,
+      Dh = this.Dh,
+      WB = this.WB,
+      Bb2 = this.Bb2,
+      Bh = this.Bh;
+    let R = this.R,
+      S2 = this.S2,
+      rLast = this.rLast,
+      H = this.H,
+      Gl = this.Gl,
+      inv = this.invScaleB;
     for (let step = 0; step < count; step++) {
       // Θ_W² (proof of Lemma A.5): old terms gain x_L; new pairs (ℓ1, L+1) add r_{L+1} Σ_ℓ1 r_ℓ1 X_(1,ℓ1) C_(ℓ1,L+1)
       Q = c * (Q + rLast * PX);
@@ -168,8 +183,19 @@ export class ReluMomentRecurrence {
         this.sB += SCALE_LN;
       }
     }
-    this.Q = Q; this.PX = PX; this.T = T; this.Dh = Dh; this.WB = WB; this.Bb2 = Bb2; this.Bh = Bh;
-    this.R = R; this.S2 = S2; this.rLast = rLast; this.H = H; this.Gl = Gl; this.invScaleB = inv;
+    this.Q = Q;
+    this.PX = PX;
+    this.T = T;
+    this.Dh = Dh;
+    this.WB = WB;
+    this.Bb2 = Bb2;
+    this.Bh = Bh;
+    this.R = R;
+    this.S2 = S2;
+    this.rLast = rLast;
+    this.H = H;
+    this.Gl = Gl;
+    this.invScaleB = inv;
     this.L += count;
   }
 
@@ -213,7 +239,8 @@ export class ReluMomentRecurrence {
  */
 export function reluFiniteMoments(sigmaW2: number, widths: ArrayLike<number>): ReluMoments {
   validateSigmaW2(sigmaW2);
-  if (widths == null || typeof widths.length !== 'number') throw new RangeError('widths must be an array [n₀, …, n_{L−1}]');
+  if (widths == null || typeof widths.length !== 'number')
+    throw new RangeError('widths must be an array [n₀, …, n_{L−1}]');
   const L = widths.length;
   if (L < 1) throw new RangeError('widths must hold at least n₀ (depth L ≥ 1)');
   if (L > LIMITS.depthMax) throw new RangeError(`depth (L = widths.length) must be ≤ ${LIMITS.depthMax}, got ${L}`);
@@ -225,7 +252,12 @@ export function reluFiniteMoments(sigmaW2: number, widths: ArrayLike<number>): R
 }
 
 /** Thm 3.2 moments for constant hidden width: n₀ = inputDim, n₁ = … = n_{L−1} = width. */
-export function reluFiniteMomentsConstant(sigmaW2: number, depth: number, width: number, inputDim: number): ReluMoments {
+export function reluFiniteMomentsConstant(
+  sigmaW2: number,
+  depth: number,
+  width: number,
+  inputDim: number,
+): ReluMoments {
   validateSigmaW2(sigmaW2);
   validateCount(depth, 'depth (L)', LIMITS.depthMax);
   validateCount(width, 'width (M)', LIMITS.widthMax);

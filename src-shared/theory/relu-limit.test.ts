@@ -19,7 +19,8 @@ const printed41 = (l: number, a0: number) =>
 
 describe('φ₂(z) = (e^z − 1 − z)/z²', () => {
   it('matches the closed form away from 0 and its series near 0, continuously across the switch at |z| = 0.5', () => {
-    for (const z of [-30, -6, -1, -0.7, 0.7, 1, 7.5, 30]) expect(rel(phi2(z), (Math.exp(z) - 1 - z) / (z * z))).toBeLessThan(1e-14);
+    for (const z of [-30, -6, -1, -0.7, 0.7, 1, 7.5, 30])
+      expect(rel(phi2(z), (Math.exp(z) - 1 - z) / (z * z))).toBeLessThan(1e-14);
     for (const z of [-1e-9, 0, 1e-9]) expect(Math.abs(phi2(z) - (0.5 + z / 6))).toBeLessThan(1e-17);
     expect(rel(phi2(0.4999999999), phi2(0.5000000001))).toBeLessThan(1e-9);
     expect(rel(phi2(-0.4999999999), phi2(-0.5000000001))).toBeLessThan(1e-9);
@@ -53,11 +54,14 @@ describe('Thm 3.1 limits (seed 004 eqs. 8–10, 40–42)', () => {
     expect(limitDispersionEoc(0, 0.3)).toBe(1);
     // chaotic: 2e^{5λ}φ₂(−4λ) = 1 + (11/3)λ + (43/6)λ² + O(λ³)
     for (const l of [1e-8, 1e-6, 1e-4]) {
-      expect(Math.abs(limitDispersionChaotic(l) - (1 + (11 / 3) * l + (43 / 6) * l * l))).toBeLessThan(20 * l ** 3 + 4e-16);
+      expect(Math.abs(limitDispersionChaotic(l) - (1 + (11 / 3) * l + (43 / 6) * l * l))).toBeLessThan(
+        20 * l ** 3 + 4e-16,
+      );
     }
     for (const a0 of [0.1, 1, 10]) {
       const slope = (11 + 11 * a0 + 5 * a0 * a0) / (3 * (1 + a0) ** 2);
-      for (const l of [1e-8, 1e-6]) expect(Math.abs(limitDispersionEoc(l, a0) - (1 + slope * l))).toBeLessThan(100 * l * l + 4e-16);
+      for (const l of [1e-8, 1e-6])
+        expect(Math.abs(limitDispersionEoc(l, a0) - (1 + slope * l))).toBeLessThan(100 * l * l + 4e-16);
     }
     // the printed form has no usable digits there: a check that the rewrite was needed
     expect(Math.abs(printed9(1e-8, 1) - 1)).toBeGreaterThan(1e-3);
@@ -67,20 +71,24 @@ describe('Thm 3.1 limits (seed 004 eqs. 8–10, 40–42)', () => {
     for (const l of [0.01, 0.3, 1, 1.5]) {
       const chaos = limitDispersionChaotic(l);
       expect(rel(limitDispersionEoc(l, 1e-9), chaos)).toBeLessThan(1e-8);
-      const d1 = (limitDispersionEoc(l, 1e-3) - chaos) / 1e-3, d2 = (limitDispersionEoc(l, 1e-4) - chaos) / 1e-4;
+      const d1 = (limitDispersionEoc(l, 1e-3) - chaos) / 1e-3,
+        d2 = (limitDispersionEoc(l, 1e-4) - chaos) / 1e-4;
       expect(Math.abs(d1 - d2)).toBeLessThan(0.01 * Math.abs(d2) + 1e-9);
     }
   });
 
   it('chaotic and EOC grow with λ; a larger α₀ lowers the EOC curve (seed 004 Fig. 5)', () => {
-    let prevC = 1, prevE = 1;
+    let prevC = 1,
+      prevE = 1;
     for (let l = 0.01; l <= 1.5; l += 0.01) {
-      const c = limitDispersionChaotic(l), e = limitDispersionEoc(l, 1);
+      const c = limitDispersionChaotic(l),
+        e = limitDispersionEoc(l, 1);
       expect(c).toBeGreaterThan(prevC);
       expect(e).toBeGreaterThan(prevE);
       expect(limitDispersionEoc(l, 2)).toBeLessThan(limitDispersionEoc(l, 0.5));
       expect(limitDispersionEoc(l, 0.1)).toBeLessThan(c);
-      prevC = c; prevE = e;
+      prevC = c;
+      prevE = e;
     }
   });
 
@@ -92,7 +100,9 @@ describe('Thm 3.1 limits (seed 004 eqs. 8–10, 40–42)', () => {
   });
 
   it('is finite on σ_w² ∈ [0.5, 4] × λ ∈ [0, 1.5] and rejects bad input with RangeError', () => {
-    for (const s of [0.5, 1, 2, 3, 4]) for (const l of [0, 1e-12, 0.5, 1.5]) for (const a0 of [1e-6, 1, 10]) expect(Number.isFinite(limitDispersion(s, l, a0))).toBe(true);
+    for (const s of [0.5, 1, 2, 3, 4])
+      for (const l of [0, 1e-12, 0.5, 1.5])
+        for (const a0 of [1e-6, 1, 10]) expect(Number.isFinite(limitDispersion(s, l, a0))).toBe(true);
     expect(() => limitDispersion(2, -0.1, 1)).toThrow(/depthToWidth/);
     expect(() => limitDispersion(2, Number.NaN, 1)).toThrow(RangeError);
     expect(() => limitDispersion(2, 0.5, 0)).toThrow(/alpha0/);

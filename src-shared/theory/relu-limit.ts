@@ -2,7 +2,8 @@
 // appendix Thm A.8, eqs. 40–42): constant width M, n₀ = α₀M, σ_b = 0, M, L → ∞ with L/M → λ.
 // The printed forms divide by λ and λ² and cancel catastrophically as λ → 0; here they are rewritten with
 // φ₂(z) := (e^z − 1 − z)/z², evaluated by its Taylor series near 0, so no term is a difference of nearly equal
-// numbers and λ = 1e-8 … 1.5 are accurate to ~1e-15. Beyond λ ≈ 140, e^{5λ} exceeds float64 and the result is +Infinity.
+// numbers and λ = 1e-8 … 1.5 are accurate to ~1e-15. Beyond λ ≈ 140, e^{5λ} exceeds float64 and the result is
+// +Infinity.
 import { phaseOf } from '../params';
 import { validateSigmaW2 } from './relu-finite';
 
@@ -80,13 +81,15 @@ export function limitDispersionEoc(lambda: number, alpha0: number): number {
   validateLambda(lambda);
   validateAlpha0(alpha0);
   if (lambda === 0) return 1; // exact; the sum below gives (p + q)² = 1 only up to rounding
-  const p = alpha0 / (1 + alpha0), q = 1 / (1 + alpha0);
+  const p = alpha0 / (1 + alpha0),
+    q = 1 / (1 + alpha0);
   if (lambda <= LOG_SPACE_LAMBDA) {
     const w2 = 2 * Math.exp(lambda) * (1 + (4 * lambda - 1) * phi2(4 * lambda));
     const p5 = phi2(5 * lambda);
     return q * q * w2 + ((p * q) / 2) * (9 * p5 - phi2(lambda)) + 2 * p * p * p5;
   }
-  const lnP = Math.log(p), lnQ = -Math.log1p(alpha0);
+  const lnP = Math.log(p),
+    lnQ = -Math.log1p(alpha0);
   const ln5 = logPhi2(5 * lambda);
   const lnW2 = Math.LN2 + lambda + softplus(Math.log(4 * lambda - 1) + logPhi2(4 * lambda));
   const lnWB = lnP + lnQ - Math.LN2 + ln5 + Math.log(9 - Math.exp(logPhi2(lambda) - ln5));

@@ -65,7 +65,9 @@ describe('r and g (seed 004, below eq. 18)', () => {
     const n = 200_000;
     for (const rho of [0.1, 0.5, 0.9]) {
       const s = Math.sqrt(1 - rho * rho);
-      let m1 = 0, m2 = 0, c1 = 0;
+      let m1 = 0,
+        m2 = 0,
+        c1 = 0;
       for (let i = 0; i < n; i++) {
         const u = rng.normal();
         const v = rho * u + s * rng.normal();
@@ -107,12 +109,18 @@ describe('eq. (18): ordered-phase estimate of E[Θ(x, x̃)]/E[Θ(x, x)]', () => 
     ];
     const depths = [2, 5, 10, 20, 50, 100];
     for (const [sigmaW2, rho0, values] of table) {
-      depths.forEach((L, k) => expect(Math.abs(offDiagonalRatioOrdered(sigmaW2, L, rho0) - values[k])).toBeLessThanOrEqual(0.0005 + 1e-12));
+      depths.forEach((L, k) =>
+        expect(Math.abs(offDiagonalRatioOrdered(sigmaW2, L, rho0) - values[k])).toBeLessThanOrEqual(0.0005 + 1e-12),
+      );
     }
   });
 
   it('the O(L) recurrence equals the printed double sum at every depth', () => {
-    for (const [sigmaW2, rho0] of [[0.5, 0.3], [1.2, -0.4], [1.99, 0.7]]) {
+    for (const [sigmaW2, rho0] of [
+      [0.5, 0.3],
+      [1.2, -0.4],
+      [1.99, 0.7],
+    ]) {
       const curve = offDiagonalRatioOrderedCurve(sigmaW2, 60, rho0);
       for (let L = 1; L <= 60; L++) expect(Math.abs(curve[L - 1] - eq18Direct(sigmaW2, L, rho0))).toBeLessThan(1e-12);
     }

@@ -76,12 +76,20 @@ export const OFF_DIAGONAL_RATIO_BOUNDS = { lower: 0.25, upper: 1 } as const;
  * c = 1/4 the lower bound of (16); §3.3 notes that a better lower bound c of the mean ratio (e.g. eq. 18 in the
  * ordered phase) gives diagonalDispersion / c². Returns that bound for a given diagonal dispersion.
  */
-export function offDiagonalDispersionBound(diagonalDispersion: number, ratioLowerBound: number = OFF_DIAGONAL_RATIO_BOUNDS.lower): number {
+export function offDiagonalDispersionBound(
+  diagonalDispersion: number,
+  ratioLowerBound: number = OFF_DIAGONAL_RATIO_BOUNDS.lower,
+): number {
   if (typeof diagonalDispersion !== 'number' || !Number.isFinite(diagonalDispersion) || diagonalDispersion < 1) {
     // E[Θ²] ≥ E[Θ]² (Jensen), so a dispersion below 1 is not a dispersion
     throw new RangeError(`diagonalDispersion must be a finite number ≥ 1, got ${String(diagonalDispersion)}`);
   }
-  if (typeof ratioLowerBound !== 'number' || !Number.isFinite(ratioLowerBound) || ratioLowerBound < OFF_DIAGONAL_RATIO_BOUNDS.lower || ratioLowerBound > 1) {
+  if (
+    typeof ratioLowerBound !== 'number' ||
+    !Number.isFinite(ratioLowerBound) ||
+    ratioLowerBound < OFF_DIAGONAL_RATIO_BOUNDS.lower ||
+    ratioLowerBound > 1
+  ) {
     throw new RangeError(`ratioLowerBound (c) must lie in [1/4, 1] (eq. 16), got ${String(ratioLowerBound)}`);
   }
   return diagonalDispersion / (ratioLowerBound * ratioLowerBound);
@@ -94,13 +102,16 @@ function validateCos(t: number, what: string): void {
 }
 
 function validateDepth(n: number, what: string): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be an integer ≥ 1, got ${String(n)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw new RangeError(`${what} must be an integer ≥ 1, got ${String(n)}`);
   if (n > LIMITS.depthMax) throw new RangeError(`${what} must be ≤ ${LIMITS.depthMax}, got ${n}`);
 }
 
 function validateOrdered(sigmaW2: number): void {
   validateSigmaW2(sigmaW2);
   if (phaseOf(sigmaW2) !== 'ordered') {
-    throw new RangeError(`eq. (18) is the ordered-phase estimate (σ_w² < 2); got σ_w² = ${sigmaW2} (${phaseOf(sigmaW2)}), where Θ_W dominates and it does not apply`);
+    throw new RangeError(
+      `eq. (18) is the ordered-phase estimate (σ_w² < 2); got σ_w² = ${sigmaW2} (${phaseOf(sigmaW2)}), where Θ_W dominates and it does not apply`,
+    );
   }
 }

@@ -2,11 +2,27 @@
 // change of the NTK, E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ|]/E[Θ] with standard errors (seed 004 Thm 4.1, App. A.3).
 // JSON contract (add fields, never rename): the inputs, backend, relativeChange {estimate, stderr},
 // absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
-import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParamsInput, type GdStepResult } from '../../../src-shared/contract/gd-step';
+import {
+  ACTIVATIONS,
+  GD_STEP_METHODS,
+  type GdStepParamsInput,
+  type GdStepResult,
+} from '../../../src-shared/contract/gd-step';
 import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../../src-shared/params';
 import type { LabService } from '../../service/lab-service';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
-import { checked, choice, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
+import {
+  checked,
+  choice,
+  NETWORK_FLAGS,
+  NETWORK_USAGE,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseNetwork,
+  parseNumber,
+  requireString,
+} from '../args';
 import { fmt, fmtEstimate, jsonLine, table } from '../format';
 
 const FLAGS = {
@@ -62,7 +78,8 @@ function parseGdStep(args: string[]): { params: GdStepParamsInput; workers?: num
   if (pairCos !== undefined) params.pairCos = checked('pair-cos', pairCosSchema, pairCos);
   const workersText = optionalString(values, 'workers');
   const workers = workersText === undefined ? undefined : parseInteger('workers', workersText);
-  if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
+  if (workers !== undefined && (workers < 1 || workers > 256))
+    throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
   return { params, workers, json: values.json === true };
 }
 
@@ -76,7 +93,8 @@ function humanReport(r: GdStepResult): string {
     rows.push(['E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.relativeChange)]);
     rows.push(['E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.absRelativeChange)]);
   }
-  if (r.diverged > 0) rows.push(['diverged steps', `${r.diverged} of ${r.samplesRequested} (overflow; left out of the estimates)`]);
+  if (r.diverged > 0)
+    rows.push(['diverged steps', `${r.diverged} of ${r.samplesRequested} (overflow; left out of the estimates)`]);
   rows.push(['backend', r.backend]);
   rows.push(['time', `${r.seconds.toFixed(3)} s`]);
   const title =
@@ -92,7 +110,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const showProgress = io.stderrIsTTY;
   try {
     const progress = (r: GdStepResult): void =>
-      io.stderr(`\r\x1b[2K  ${r.samples.toLocaleString('en-US')} / ${r.samplesRequested.toLocaleString('en-US')} networks   E[ΔΘ]/E[Θ] ≈ ${fmt(r.relativeChange.estimate)}`);
+      io.stderr(
+        `\r\x1b[2K  ${r.samples.toLocaleString('en-US')} / ${r.samplesRequested.toLocaleString('en-US')} networks   E[ΔΘ]/E[Θ] ≈ ${fmt(r.relativeChange.estimate)}`,
+      );
     const result = await service.gdStep(params, showProgress ? progress : undefined, io.signal);
     if (showProgress) io.stderr('\r\x1b[2K');
     const { done: _done, ...out } = result;

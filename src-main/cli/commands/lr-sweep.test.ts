@@ -2,10 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { lrSweepPointSchema } from '../../../src-shared/contract/lr-sweep';
 import { runCli } from '../run-cli.test-util';
 
-const TINY = ['--dataset', 'synthetic', '--width', '8', '--steps', '5', '--batch-size', '16', '--train-size', '64', '--test-size', '32', '--depths', '3,2', '--rhos', '2,0.5', '--backend', 'wasm'];
+const TINY = [
+  '--dataset',
+  'synthetic',
+  '--width',
+  '8',
+  '--steps',
+  '5',
+  '--batch-size',
+  '16',
+  '--train-size',
+  '64',
+  '--test-size',
+  '32',
+  '--depths',
+  '3,2',
+  '--rhos',
+  '2,0.5',
+  '--backend',
+  'wasm',
+];
 
-
-const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('ntk-lab lr-sweep', () => {
   it('--json: one point per (depth, ρ), depths in the given order and ρ ascending, η = ρ·η_theory, then a summary', async () => {
@@ -18,14 +40,25 @@ describe('ntk-lab lr-sweep', () => {
       expect(kind).toBe('point');
       return lrSweepPointSchema.parse(p);
     });
-    expect(points.map((p) => [p.depth, p.rho])).toEqual([[3, 0.5], [3, 2], [2, 0.5], [2, 2]]);
+    expect(points.map((p) => [p.depth, p.rho])).toEqual([
+      [3, 0.5],
+      [3, 2],
+      [2, 0.5],
+      [2, 2],
+    ]);
     for (const p of points) {
       expect(p.etaTheory).toBeGreaterThan(0);
       expect(p.lr).toBeCloseTo(p.rho * p.etaTheory, 12);
     }
     // one η_theory per depth: the same network family and first batch for every ρ
     expect(points[0].etaTheory).toBe(points[1].etaTheory);
-    expect(ls[4]).toMatchObject({ kind: 'summary', status: 'complete', points: 4, backend: 'wasm', params: { depths: [3, 2], rhos: [2, 0.5], width: 8 } });
+    expect(ls[4]).toMatchObject({
+      kind: 'summary',
+      status: 'complete',
+      points: 4,
+      backend: 'wasm',
+      params: { depths: [3, 2], rhos: [2, 0.5], width: 8 },
+    });
   });
 
   it('Ctrl-C (signal) stops after the current step (exit 1) with the finished points', async () => {

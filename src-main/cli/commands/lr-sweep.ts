@@ -53,7 +53,9 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; backend
 }
 
 function pointLine(p: LrSweepPoint): string {
-  const acc = p.diverged ? 'diverged' : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
+  const acc = p.diverged
+    ? 'diverged'
+    : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
   return `  L = ${p.depth}, ρ = ${fmt(p.rho)} (η = ${fmt(p.lr)}): ${acc}  (${p.seconds.toFixed(1)} s)\n`;
 }
 
@@ -68,7 +70,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // loaded here so that --help and the other commands do not load TensorFlow.js
   const { initBackend, isBackendChoice } = await import('../../tf/backend');
   const { lrSweepTask } = await import('../../tf/sweep/lr-sweep');
-  if (!isBackendChoice(backend)) throw new UsageError(`--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`);
+  if (!isBackendChoice(backend))
+    throw new UsageError(
+      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`,
+    );
   let info;
   try {
     info = await initBackend({ prefer: backend });
@@ -91,13 +96,29 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const seconds = (performance.now() - t0) / 1000;
   const diverged = result.points.filter((p) => p.diverged).length;
-  if (json) io.stdout(jsonLine({ kind: 'summary', status: result.status, points: result.points.length, diverged, seconds, backend: info.name, device: info.device, params }));
+  if (json)
+    io.stdout(
+      jsonLine({
+        kind: 'summary',
+        status: result.status,
+        points: result.points.length,
+        diverged,
+        seconds,
+        backend: info.name,
+        device: info.device,
+        params,
+      }),
+    );
   else {
     const total = params.depths.length * params.rhos.length;
-    io.stdout(`Learning-rate sweep: ${result.points.length} of ${total} networks trained (${diverged} diverged) in ${seconds.toFixed(1)} s\n`);
+    io.stdout(
+      `Learning-rate sweep: ${result.points.length} of ${total} networks trained (${diverged} diverged) in ${seconds.toFixed(1)} s\n`,
+    );
   }
   if (result.status === 'cancelled') {
-    io.stderr(`ntk-lab lr-sweep: stopped after ${result.points.length} networks (nothing is stored: run the command again)\n`);
+    io.stderr(
+      `ntk-lab lr-sweep: stopped after ${result.points.length} networks (nothing is stored: run the command again)\n`,
+    );
     return EXIT_FAILED;
   }
   return EXIT_OK;

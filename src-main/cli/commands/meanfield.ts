@@ -8,7 +8,12 @@ import { EXIT_OK, type CliCommand } from '../command';
 import { checked, parseFlags, parseNumber, requireString } from '../args';
 import { fmt, jsonLine, table } from '../format';
 
-const FLAGS = { activation: { type: 'string' }, 'sigma-w2': { type: 'string' }, 'sigma-b2': { type: 'string' }, json: { type: 'boolean' } } as const;
+const FLAGS = {
+  activation: { type: 'string' },
+  'sigma-w2': { type: 'string' },
+  'sigma-b2': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
 const show = (v: number | null, reason?: string) => (v === null ? `— (${reason ?? 'undefined'})` : fmt(v));
 
@@ -56,7 +61,12 @@ the correlation fixed point c* and χ_c*, the depth scales ξ₁ = −1/log χ�
       ['ξ*', show(r.xiStar, r.reasons.xiStar)],
     ];
     if (r.reasons.note) rows.push(['note', r.reasons.note]);
-    io.stdout(table(`Mean-field theory (seed 001): φ = ${r.activation}, σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}`, rows));
+    io.stdout(
+      table(
+        `Mean-field theory (seed 001): φ = ${r.activation}, σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}`,
+        rows,
+      ),
+    );
     return EXIT_OK;
   },
 };

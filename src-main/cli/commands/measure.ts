@@ -1,11 +1,23 @@
 // `ntk-lab measure`: sample N networks on the worker pool and report E[Θ] and the dispersion E[Θ²]/E[Θ]² with
 // standard errors. JSON contract (add fields, never rename): sigmaW2, depth, width, inputDim, samples, seed, method,
-// meanTheta {estimate, stderr}, dispersion {estimate, stderr}, seconds; offDiagonal {meanRatio, dispersion} with --pair-cos.
+// meanTheta {estimate, stderr}, dispersion {estimate, stderr}, seconds; offDiagonal {meanRatio, dispersion} with
+// --pair-cos.
 import { MEASURE_METHODS, type MeasureParamsInput, type MeasureResult } from '../../../src-shared/contract/measure';
 import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../../src-shared/params';
 import type { LabService } from '../../service/lab-service';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
-import { checked, choice, NETWORK_FLAGS, NETWORK_USAGE, optionalString, parseFlags, parseInteger, parseNetwork, parseNumber, requireString } from '../args';
+import {
+  checked,
+  choice,
+  NETWORK_FLAGS,
+  NETWORK_USAGE,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseNetwork,
+  parseNumber,
+  requireString,
+} from '../args';
 import { fmt, fmtEstimate, jsonLine, table } from '../format';
 
 const FLAGS = {
@@ -29,10 +41,13 @@ function parseMeasure(args: string[]): { params: MeasureParamsInput; workers?: n
   const method = choice('method', optionalString(values, 'method'), MEASURE_METHODS) ?? 'exact';
   const workersText = optionalString(values, 'workers');
   const workers = workersText === undefined ? undefined : parseInteger('workers', workersText);
-  if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
+  if (workers !== undefined && (workers < 1 || workers > 256))
+    throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
   const params: MeasureParamsInput = { ...network, samples, seed, method };
-  if (sigmaB2Text !== undefined) params.sigmaB2 = checked('sigma-b2', sigmaB2Schema, parseNumber('sigma-b2', sigmaB2Text));
-  if (pairCosText !== undefined) params.pairCos = checked('pair-cos', pairCosSchema, parseNumber('pair-cos', pairCosText));
+  if (sigmaB2Text !== undefined)
+    params.sigmaB2 = checked('sigma-b2', sigmaB2Schema, parseNumber('sigma-b2', sigmaB2Text));
+  if (pairCosText !== undefined)
+    params.pairCos = checked('pair-cos', pairCosSchema, parseNumber('pair-cos', pairCosText));
   return { params, workers, json: values.json === true };
 }
 
@@ -64,7 +79,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const service: LabService = new Service({ workers });
   const showProgress = io.stderrIsTTY;
   try {
-    const result = await service.measure(params, showProgress ? (r) => io.stderr(progressLine(r)) : undefined, io.signal);
+    const result = await service.measure(
+      params,
+      showProgress ? (r) => io.stderr(progressLine(r)) : undefined,
+      io.signal,
+    );
     if (showProgress) io.stderr('\r\x1b[2K');
     const { done: _done, ...out } = result;
     io.stdout(json ? jsonLine(out) : humanReport(result, service.info('in-process').workers));

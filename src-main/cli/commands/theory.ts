@@ -1,5 +1,6 @@
 // `ntk-lab theory`: the finite-width and limiting predictions of seed 004 at one point of the plane.
-// JSON contract (add fields, never rename): sigmaW2, depth, width, inputDim, phase, meanTheta, dispersion.{finite, limit}.
+// JSON contract (add fields, never rename): sigmaW2, depth, width, inputDim, phase, meanTheta, dispersion.{finite,
+// limit}.
 import { predictPoint } from '../../../src-shared/theory/index';
 import { EXIT_OK, type CliCommand } from '../command';
 import { NETWORK_FLAGS, NETWORK_USAGE, parseFlags, parseNetwork } from '../args';
@@ -42,15 +43,18 @@ ${NETWORK_USAGE}
       return EXIT_OK;
     }
     io.stdout(
-      table(`NTK theory (seed 004): σ_w² = ${fmt(out.sigmaW2)} (${out.phase}), L = ${out.depth}, M = ${out.width}, n₀ = ${out.inputDim}`, [
-        ['λ = L/M', fmt(out.depthToWidth)],
-        ['α₀ = n₀/M', fmt(out.alpha0)],
-        ['E[Θ(x,x)]', fmt(out.meanTheta)],
-        ['ln E[Θ(x,x)]', fmt(out.logMeanTheta)],
-        ['E[Θ²]/E[Θ]², width M', fmt(out.dispersion.finite)],
-        ['E[Θ²]/E[Θ]², limit λ', fmt(out.dispersion.limit)],
-        ['E[Θ²]/E[Θ]², exact', fmt(out.dispersion.exact)],
-      ]),
+      table(
+        `NTK theory (seed 004): σ_w² = ${fmt(out.sigmaW2)} (${out.phase}), L = ${out.depth}, M = ${out.width}, n₀ = ${out.inputDim}`,
+        [
+          ['λ = L/M', fmt(out.depthToWidth)],
+          ['α₀ = n₀/M', fmt(out.alpha0)],
+          ['E[Θ(x,x)]', fmt(out.meanTheta)],
+          ['ln E[Θ(x,x)]', fmt(out.logMeanTheta)],
+          ['E[Θ²]/E[Θ]², width M', fmt(out.dispersion.finite)],
+          ['E[Θ²]/E[Θ]², limit λ', fmt(out.dispersion.limit)],
+          ['E[Θ²]/E[Θ]², exact', fmt(out.dispersion.exact)],
+        ],
+      ),
     );
     return EXIT_OK;
   },

@@ -75,13 +75,17 @@ function parse(args: string[]): { params: TrainDynamicsParamsInput; backend: str
   params.kernel = v.kernel === true;
   const every = int('record-every');
   const atText = optionalString(v, 'record-at');
-  if (every !== undefined && atText !== undefined) throw new UsageError('--record-every and --record-at both choose the recorded steps: give one of them');
+  if (every !== undefined && atText !== undefined)
+    throw new UsageError('--record-every and --record-at both choose the recorded steps: give one of them');
   if (atText !== undefined) {
     params.recordAt = atText.split(',').map((s) => parseInteger('record-at', s.trim()));
   } else if (every !== undefined) {
     if (every < 1) throw new UsageError(`--record-every: must be ≥ 1 (got ${every})`);
     const steps = params.steps ?? parseTrainDynamicsParams({ ...params, recordAt: [0] }).steps;
-    if (steps / every + 2 > TRAIN_LIMITS.recordsMax) throw new UsageError(`--record-every ${every} gives more than ${TRAIN_LIMITS.recordsMax} records for ${steps} steps`);
+    if (steps / every + 2 > TRAIN_LIMITS.recordsMax)
+      throw new UsageError(
+        `--record-every ${every} gives more than ${TRAIN_LIMITS.recordsMax} records for ${steps} steps`,
+      );
     const at: number[] = [];
     for (let s = 0; s <= steps; s += every) at.push(s);
     if (at[at.length - 1] !== steps) at.push(steps);
@@ -109,7 +113,16 @@ const COLUMNS = ['step', 'train loss', 'test loss', 'test acc', 'Θd', 'Θc/Θd'
 function humanRow(r: TrainDynamicsRecord): string {
   const f = (x: number | null) => (x === null ? '—' : fmt(Number(x.toPrecision(4))));
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? null : a / b);
-  const cells = [String(r.step), f(r.trainLoss), f(r.testLoss), f(r.testAccuracy), f(r.thetaD), f(ratio(r.thetaC, r.thetaD)), f(ratio(r.thetaN, r.thetaD)), r.seconds.toFixed(1)];
+  const cells = [
+    String(r.step),
+    f(r.trainLoss),
+    f(r.testLoss),
+    f(r.testAccuracy),
+    f(r.thetaD),
+    f(ratio(r.thetaC, r.thetaD)),
+    f(ratio(r.thetaN, r.thetaD)),
+    r.seconds.toFixed(1),
+  ];
   return `${cells.map((c) => c.padStart(11)).join('')}${r.diverged ? '   diverged' : ''}\n`;
 }
 
@@ -117,7 +130,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const { params, backend: prefer, json } = parse(args);
   // loaded here so that --help and the other commands do not import TensorFlow.js
   const { ensureBackend, isBackendChoice } = await import('../../tf/backend');
-  if (!isBackendChoice(prefer)) throw new UsageError(`--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(prefer)}`);
+  if (!isBackendChoice(prefer))
+    throw new UsageError(
+      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(prefer)}`,
+    );
   const { trainDynamicsTask } = await import('../../tf/train/train-dynamics');
   let diverged: TrainDynamicsRecord | undefined;
   try {

@@ -5,10 +5,32 @@ import { describe, expect, it } from 'vitest';
 import { cellRecordSchema } from '../../../src-shared/contract/trainability';
 import { runCli } from '../run-cli.test-util';
 
-const TINY = ['--dataset', 'synthetic', '--width', '8', '--steps', '10', '--batch-size', '16', '--train-size', '128', '--test-size', '64', '--sigma-w2', '1:2:2', '--depth', '2,3', '--backend', 'wasm'];
+const TINY = [
+  '--dataset',
+  'synthetic',
+  '--width',
+  '8',
+  '--steps',
+  '10',
+  '--batch-size',
+  '16',
+  '--train-size',
+  '128',
+  '--test-size',
+  '64',
+  '--sigma-w2',
+  '1:2:2',
+  '--depth',
+  '2,3',
+  '--backend',
+  'wasm',
+];
 
-
-const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('ntk-lab trainability', () => {
   it('--json: one parseable line per cell and a summary; the backend is printed; a rerun resumes', async () => {
@@ -23,10 +45,20 @@ describe('ntk-lab trainability', () => {
       const { kind: _k, ...cell } = l;
       expect(cellRecordSchema.safeParse(cell).success).toBe(true);
     }
-    expect(ls[4]).toMatchObject({ kind: 'summary', total: 4, done: 4, trained: 4, resumed: 0, status: 'complete', backend: 'wasm' });
+    expect(ls[4]).toMatchObject({
+      kind: 'summary',
+      total: 4,
+      done: 4,
+      trained: 4,
+      resumed: 0,
+      status: 'complete',
+      backend: 'wasm',
+    });
     const again = await runCli(['trainability', ...TINY, '--out', out, '--json']);
     expect(again.code).toBe(0);
-    expect(lines(again.stdout)).toEqual([expect.objectContaining({ kind: 'summary', done: 4, trained: 0, resumed: 4 })]);
+    expect(lines(again.stdout)).toEqual([
+      expect.objectContaining({ kind: 'summary', done: 4, trained: 0, resumed: 4 }),
+    ]);
   });
 
   it('Ctrl-C (signal) stops after the current step keeping finished cells (exit 1); the same command resumes', async () => {
@@ -40,7 +72,9 @@ describe('ntk-lab trainability', () => {
     expect(resumed.code).toBe(0);
     const ls = lines(resumed.stdout);
     expect(ls.at(-1)).toMatchObject({ status: 'complete', done: 4, resumed: 1, trained: 3 });
-    expect(ls.filter((l) => l.kind === 'cell' && l.sigmaW2 === first[0].sigmaW2 && l.depth === first[0].depth)).toHaveLength(0);
+    expect(
+      ls.filter((l) => l.kind === 'cell' && l.sigmaW2 === first[0].sigmaW2 && l.depth === first[0].depth),
+    ).toHaveLength(0);
   });
 
   it('bad input and other params in the same directory are usage errors (exit 2)', async () => {
@@ -50,7 +84,26 @@ describe('ntk-lab trainability', () => {
     expect((await runCli(['trainability', '--out', out, '--steps', 'NaN'])).code).toBe(2);
     expect((await runCli(['trainability', '--out', out, '--rho=-1'])).stderr).toMatch(/rho \(ρ\) must be > 0/);
     expect((await runCli(['trainability', '--out', out, '--depth', '2', '--depth-to-width', '0.1'])).code).toBe(2);
-    const small = ['--dataset', 'synthetic', '--width', '4', '--steps', '2', '--batch-size', '8', '--train-size', '32', '--test-size', '8', '--sigma-w2', '1', '--depth', '2', '--backend', 'wasm'];
+    const small = [
+      '--dataset',
+      'synthetic',
+      '--width',
+      '4',
+      '--steps',
+      '2',
+      '--batch-size',
+      '8',
+      '--train-size',
+      '32',
+      '--test-size',
+      '8',
+      '--sigma-w2',
+      '1',
+      '--depth',
+      '2',
+      '--backend',
+      'wasm',
+    ];
     expect((await runCli(['trainability', ...small, '--out', out])).code).toBe(0);
     const clash = await runCli(['trainability', ...small, '--rho', '0.5', '--out', out]);
     expect(clash.code).toBe(2);

@@ -1,9 +1,15 @@
 // `ntk-lab trainability`: a trainability sweep (seed 001 Fig. 3 top) run headless into a resumable store directory.
 // JSON contract (--json; add fields, never rename): one line per cell finished by this run,
-//   {"kind":"cell", sigmaW2, depth, depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps, diverged, seconds}
+//   {"kind":"cell", sigmaW2, depth, depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
+// diverged, seconds}
 // then one summary line
 //   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, status, seconds, backend, device}.
-import { parseTrainabilityParams, type AxisSpec, type TrainabilityProgress, type TrainabilitySummary } from '../../../src-shared/contract/trainability';
+import {
+  parseTrainabilityParams,
+  type AxisSpec,
+  type TrainabilityProgress,
+  type TrainabilitySummary,
+} from '../../../src-shared/contract/trainability';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
 import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../args';
 import { fmt, jsonLine } from '../format';
@@ -32,7 +38,8 @@ const FLAGS = {
 export function parseAxis(flag: string, text: string): AxisSpec {
   if (text.includes(':')) {
     const parts = text.split(':');
-    if (parts.length !== 3) throw new UsageError(`--${flag}: expected min:max:count or a comma list, got ${JSON.stringify(text)}`);
+    if (parts.length !== 3)
+      throw new UsageError(`--${flag}: expected min:max:count or a comma list, got ${JSON.stringify(text)}`);
     return { min: parseNumber(flag, parts[0]), max: parseNumber(flag, parts[1]), count: parseInteger(flag, parts[2]) };
   }
   return { values: text.split(',').map((v) => parseNumber(flag, v.trim())) };
@@ -57,7 +64,8 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
   const sw = optionalString(v, 'sigma-w2');
   const depth = optionalString(v, 'depth');
   const lambda = optionalString(v, 'depth-to-width');
-  if (depth !== undefined && lambda !== undefined) throw new UsageError('--depth and --depth-to-width both set the y axis: give one of them');
+  if (depth !== undefined && lambda !== undefined)
+    throw new UsageError('--depth and --depth-to-width both set the y axis: give one of them');
   if (sw !== undefined || depth !== undefined || lambda !== undefined) {
     // a partial grid keeps the default of the other axis
     const grid: Record<string, AxisSpec> = {};
@@ -65,7 +73,9 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
     if (lambda !== undefined) grid.depthToWidth = parseAxis('depth-to-width', lambda);
     else grid.depth = depth !== undefined ? parseAxis('depth', depth) : { values: [2, 4, 8, 16, 24, 32] };
     if (sweep.paperSize === true && (sw === undefined || (depth === undefined && lambda === undefined))) {
-      throw new UsageError('--paper-size with a partial grid: give both --sigma-w2 and --depth (or --depth-to-width), or neither');
+      throw new UsageError(
+        '--paper-size with a partial grid: give both --sigma-w2 and --depth (or --depth-to-width), or neither',
+      );
     }
     sweep.grid = grid;
   }
@@ -75,7 +85,9 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
 
 function cellLine(p: TrainabilityProgress): string {
   const c = p.cell;
-  const acc = c.diverged ? 'diverged' : `train ${(100 * c.trainAccuracy).toFixed(1)} %  test ${(100 * c.testAccuracy).toFixed(1)} %`;
+  const acc = c.diverged
+    ? 'diverged'
+    : `train ${(100 * c.trainAccuracy).toFixed(1)} %  test ${(100 * c.testAccuracy).toFixed(1)} %`;
   return `  [${p.done}/${p.total}] σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}: ${acc}  (η = ${fmt(c.lr)}, ${c.seconds.toFixed(1)} s)\n`;
 }
 
@@ -91,7 +103,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const { initBackend, isBackendChoice } = await import('../../tf/backend');
   const { runSweep } = await import('../../tf/sweep/runner');
   const { checkedSweepGrid } = await import('../../tf/sweep/grid');
-  if (!isBackendChoice(backend)) throw new UsageError(`--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`);
+  if (!isBackendChoice(backend))
+    throw new UsageError(
+      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`,
+    );
   try {
     checkedSweepGrid(params);
   } catch (err) {
@@ -114,7 +129,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     });
   } catch (err) {
     // bad grid sizes, or another sweep's params in this directory (SweepStoreError): the user's input
-    if (err instanceof RangeError || (err instanceof Error && err.name === 'SweepStoreError')) throw new UsageError(err.message);
+    if (err instanceof RangeError || (err instanceof Error && err.name === 'SweepStoreError'))
+      throw new UsageError(err.message);
     io.stderr(`ntk-lab trainability: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
   }
@@ -126,7 +142,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     );
   }
   if (summary.status === 'cancelled') {
-    io.stderr(`ntk-lab trainability: stopped; ${summary.done} finished cells are kept in ${dir}. Run the same command again to resume.\n`);
+    io.stderr(
+      `ntk-lab trainability: stopped; ${summary.done} finished cells are kept in ${dir}. Run the same command again to resume.\n`,
+    );
     return EXIT_FAILED;
   }
   return EXIT_OK;

@@ -23,20 +23,43 @@ describe('WebAssembly kernels', () => {
   // exact-diagonal.test.ts checks the sampler bit for bit against the JavaScript; here the failure path.
   it('exactDiagonal reports the first network whose Θ/S leaves float64, with its value, and stops there', () => {
     const k = wasmKernels()!;
-    const L = 4, M = 100;
+    const L = 4,
+      M = 100;
     const t = binomialHalfSampler(M).oneWordTable()!;
     const tables = {
-      off: new Int32Array(L), shift: new Int32Array(L).fill(t.shift), mask: new Int32Array(L).fill(t.coinMask),
-      threshold: t.threshold, keepK: t.keepK, aliasK: t.aliasK,
+      off: new Int32Array(L),
+      shift: new Int32Array(L).fill(t.shift),
+      mask: new Int32Array(L).fill(t.coinMask),
+      threshold: t.threshold,
+      keepK: t.keepK,
+      aliasK: t.aliasK,
     };
     const twoOverN = new Float64Array(L).fill(2 / M);
     const bias = new Float64Array(L + 1).fill(1);
     const theta = new Float64Array(10).fill(-1);
-    const finite = k.exactDiagonal(L, 10, tables, twoOverN, new Float64Array(L + 1).fill(1), bias, theta, state(new Rng(1)));
+    const finite = k.exactDiagonal(
+      L,
+      10,
+      tables,
+      twoOverN,
+      new Float64Array(L + 1).fill(1),
+      bias,
+      theta,
+      state(new Rng(1)),
+    );
     expect(finite).toBe(-1);
     expect(theta.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
     theta.fill(-1);
-    const failed = k.exactDiagonal(L, 10, tables, twoOverN, new Float64Array(L + 1).fill(1e308), bias, theta, state(new Rng(1)));
+    const failed = k.exactDiagonal(
+      L,
+      10,
+      tables,
+      twoOverN,
+      new Float64Array(L + 1).fill(1e308),
+      bias,
+      theta,
+      state(new Rng(1)),
+    );
     expect(failed).toBe(0);
     expect(theta[0]).toBe(Infinity);
     expect(theta[1]).toBe(-1);
@@ -47,7 +70,8 @@ describe('WebAssembly kernels', () => {
       const r = new Rng(9, n);
       const t = new Float64Array(n);
       for (let i = 0; i < n; i++) t[i] = Math.exp(r.normal()) / 30;
-      const a = new Rng(5, 1), b = new Rng(5, 1);
+      const a = new Rng(5, 1),
+        b = new Rng(5, 1);
       const js = bootstrapReplicates(t, dispersionOfNormalized, 25, a);
       const wasm = wasmKernels()!.bootstrapDispersion(t, 25, state(b));
       expect(wasm).toBeInstanceOf(Float64Array);

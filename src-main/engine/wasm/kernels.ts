@@ -22,19 +22,66 @@ interface KernelExports {
   getState(i: number): number;
   setTables(zx: number, zr: number, chic: number): void;
   exactDiagonal(
-    L: number, n: number, off: number, shift: number, mask: number, threshold: number, keepK: number, aliasK: number,
-    twoOverN: number, w: number, bias: number, active: number, ratioX: number, xhat: number, theta: number,
+    L: number,
+    n: number,
+    off: number,
+    shift: number,
+    mask: number,
+    threshold: number,
+    keepK: number,
+    aliasK: number,
+    twoOverN: number,
+    w: number,
+    bias: number,
+    active: number,
+    ratioX: number,
+    xhat: number,
+    theta: number,
   ): number;
   bootstrapDispersion(t: number, n: number, R: number, scratch: number, out: number): number;
   setGdTables(zf: number): void;
   setTolerance2(t: number): void;
   gdStepRelu(
-    L: number, table: number, nw: number, cW: number, cB: number, sd: number, nx2: number, nd2: number, nxA2: number, rho: number,
-    wTop: number, g: number, rRows: number, one: number, out: number, sdB: number, inputNorm: number, lr: number, target: number, scale: number,
+    L: number,
+    table: number,
+    nw: number,
+    cW: number,
+    cB: number,
+    sd: number,
+    nx2: number,
+    nd2: number,
+    nxA2: number,
+    rho: number,
+    wTop: number,
+    g: number,
+    rRows: number,
+    one: number,
+    out: number,
+    sdB: number,
+    inputNorm: number,
+    lr: number,
+    target: number,
+    scale: number,
   ): number;
   pairRelu(
-    L: number, table: number, nw: number, sd: number, termW: number, termB: number, gram: number, nx: number, rho: number,
-    wTop: number, g: number, g4: number, t: number, one: number, out: number, sdB: number, cos: number, sin: number,
+    L: number,
+    table: number,
+    nw: number,
+    sd: number,
+    termW: number,
+    termB: number,
+    gram: number,
+    nx: number,
+    rho: number,
+    wTop: number,
+    g: number,
+    g4: number,
+    t: number,
+    one: number,
+    out: number,
+    sdB: number,
+    cos: number,
+    sin: number,
   ): number;
 }
 
@@ -59,7 +106,9 @@ export class WasmKernels {
   constructor(x: KernelExports) {
     this.x = x;
     this.top = align(x.heapBase());
-    const zx = this.put(ZIG_X), zr = this.put(ZIG_RATIO), chic = this.put(CHI_C);
+    const zx = this.put(ZIG_X),
+      zr = this.put(ZIG_RATIO),
+      chic = this.put(CHI_C);
     x.setTables(zx, zr, chic);
     this.arena = this.top;
   }
@@ -68,12 +117,29 @@ export class WasmKernels {
    * exact-diagonal.ts sampleFused on the generator state st (updated in place): Θ/S of networks [0, n) into theta.
    * Returns −1, or the index of a network whose Θ/S left float64 (its value is in theta[i]).
    */
-  exactDiagonal(L: number, n: number, T: FusedTables, twoOverN: Float64Array, w: Float64Array, bias: Float64Array, theta: Float64Array, st: Int32Array): number {
+  exactDiagonal(
+    L: number,
+    n: number,
+    T: FusedTables,
+    twoOverN: Float64Array,
+    w: Float64Array,
+    bias: Float64Array,
+    theta: Float64Array,
+    st: Int32Array,
+  ): number {
     this.top = this.arena;
-    const pOff = this.put(T.off), pShift = this.put(T.shift), pMask = this.put(T.mask);
-    const pThr = this.put(T.threshold), pKeep = this.put(T.keepK), pAlias = this.put(T.aliasK);
-    const pTwo = this.put(twoOverN), pW = this.put(w), pBias = this.put(bias);
-    const pActive = this.reserve(4 * L), pRatio = this.reserve(8 * L), pXhat = this.reserve(8 * L);
+    const pOff = this.put(T.off),
+      pShift = this.put(T.shift),
+      pMask = this.put(T.mask);
+    const pThr = this.put(T.threshold),
+      pKeep = this.put(T.keepK),
+      pAlias = this.put(T.aliasK);
+    const pTwo = this.put(twoOverN),
+      pW = this.put(w),
+      pBias = this.put(bias);
+    const pActive = this.reserve(4 * L),
+      pRatio = this.reserve(8 * L),
+      pXhat = this.reserve(8 * L);
     const chunk = Math.min(n, NETWORKS_PER_CALL);
     const pTheta = this.reserve(8 * chunk);
     new Float64Array(this.x.memory.buffer, pXhat, 1)[0] = 1;
@@ -81,7 +147,23 @@ export class WasmKernels {
     let failed = -1;
     for (let start = 0; start < n && failed < 0; start += chunk) {
       const count = Math.min(chunk, n - start);
-      const rc = this.x.exactDiagonal(L, count, pOff, pShift, pMask, pThr, pKeep, pAlias, pTwo, pW, pBias, pActive, pRatio, pXhat, pTheta);
+      const rc = this.x.exactDiagonal(
+        L,
+        count,
+        pOff,
+        pShift,
+        pMask,
+        pThr,
+        pKeep,
+        pAlias,
+        pTwo,
+        pW,
+        pBias,
+        pActive,
+        pRatio,
+        pXhat,
+        pTheta,
+      );
       const done = rc === 0 ? count : rc;
       theta.set(new Float64Array(this.x.memory.buffer, pTheta, done), start);
       if (rc !== 0) failed = start + rc - 1;
@@ -98,7 +180,9 @@ export class WasmKernels {
   bootstrapDispersion(t: Float64Array, R: number, st: Int32Array): Float64Array | 1 | 2 {
     this.top = this.arena;
     const n = t.length;
-    const pT = this.put(t), pScratch = this.reserve(8 * n), pOut = this.reserve(8 * R);
+    const pT = this.put(t),
+      pScratch = this.reserve(8 * n),
+      pOut = this.reserve(8 * R);
     this.x.setState(st[0], st[1], st[2], st[3]);
     const rc = this.x.bootstrapDispersion(pT, n, R, pScratch, pOut);
     for (let i = 0; i < 4; i++) st[i] = this.x.getState(i);
@@ -272,7 +356,8 @@ export class WasmGdStepRelu {
   constructor(x: KernelExports, spec: GdStepReluSpec) {
     this.x = x;
     this.spec = spec;
-    const n = spec.widths, L = spec.depth;
+    const n = spec.widths,
+      L = spec.depth;
     if (!(L >= 2 && n.length >= L)) throw new RangeError('the GD-step kernel needs L ≥ 2 and L widths');
     let maxW = 1;
     for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
@@ -280,9 +365,18 @@ export class WasmGdStepRelu {
     // h, x, δ, b, h′, x′, δ′, A₁ (n_l); C₁ (n_{l−1}), A₂ (n_l), R (n_{l−1}) from layer 2 (kernels.as.ts T_*)
     const table = mem.table(L, 11, (l, k) => (k < 8 ? n[l] : l < 2 ? 0 : k === 9 ? n[l] : n[l - 1]));
     const nw = mem.i32(Array.from(n).slice(0, L));
-    const cW = mem.layerValues(spec.cW, L), cB = mem.layerValues(spec.cB, L), sd = mem.layerValues(spec.sd, L);
-    const nx2 = mem.reserve(8 * (L + 1)), nd2 = mem.reserve(8 * (L + 1)), nxA2 = mem.reserve(8 * (L + 1)), rho = mem.reserve(8 * (L + 1));
-    const wTop = mem.reserve(8 * n[L - 1]), g = mem.reserve(8 * maxW), rRows = mem.reserve(8 * maxW), one = mem.reserve(8), out = mem.reserve(32);
+    const cW = mem.layerValues(spec.cW, L),
+      cB = mem.layerValues(spec.cB, L),
+      sd = mem.layerValues(spec.sd, L);
+    const nx2 = mem.reserve(8 * (L + 1)),
+      nd2 = mem.reserve(8 * (L + 1)),
+      nxA2 = mem.reserve(8 * (L + 1)),
+      rho = mem.reserve(8 * (L + 1));
+    const wTop = mem.reserve(8 * n[L - 1]),
+      g = mem.reserve(8 * maxW),
+      rRows = mem.reserve(8 * maxW),
+      one = mem.reserve(8),
+      out = mem.reserve(32);
     const buf = mem.seal(); // no growth after this: the view below stays attached
     this.out = new Float64Array(buf, out, 4);
     this.args = [L, table, nw, cW, cB, sd, nx2, nd2, nxA2, rho, wTop, g, rRows, one, out];
@@ -290,9 +384,32 @@ export class WasmGdStepRelu {
 
   /** One network on the stream st (seeded by the caller); false where the JavaScript sample() returns false. */
   run(st: Int32Array): boolean {
-    const x = this.x, a = this.args, s = this.spec;
+    const x = this.x,
+      a = this.args,
+      s = this.spec;
     x.setState(st[0], st[1], st[2], st[3]);
-    const ok = x.gdStepRelu(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], s.sdB, s.inputNorm, s.lr, s.target, s.scale);
+    const ok = x.gdStepRelu(
+      a[0],
+      a[1],
+      a[2],
+      a[3],
+      a[4],
+      a[5],
+      a[6],
+      a[7],
+      a[8],
+      a[9],
+      a[10],
+      a[11],
+      a[12],
+      a[13],
+      a[14],
+      s.sdB,
+      s.inputNorm,
+      s.lr,
+      s.target,
+      s.scale,
+    );
     if (ok !== 1) return false;
     this.result.set(this.out);
     return true;
@@ -321,7 +438,8 @@ export interface PairReluSpec {
 }
 
 /**
- * lazy-pair-fast.ts LazyPairFastSampler.sample for ReLU in WebAssembly, on an instance of its own whose memory holds the
+ * lazy-pair-fast.ts LazyPairFastSampler.sample for ReLU in WebAssembly, on an instance of its own whose memory holds
+ * the
  * sampler's vectors (laid out once here). run(st) takes the network's normal stream as seeded by seedNormalStream;
  * bit-identical to the JavaScript (lazy-pair-fast.test.ts).
  */
@@ -336,7 +454,8 @@ export class WasmPairRelu {
   constructor(x: KernelExports, spec: PairReluSpec) {
     this.x = x;
     this.spec = spec;
-    const n = spec.widths, L = n.length;
+    const n = spec.widths,
+      L = n.length;
     if (L < 2) throw new RangeError('the pair kernel needs L ≥ 2');
     let maxW = 1;
     for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);
@@ -344,9 +463,18 @@ export class WasmPairRelu {
     // h, h̃, x, x̃, δ, δ̃, b, A₁, A₂ (n_l); R (n_{l−1}) from layer 2 (kernels.as.ts P_*)
     const table = mem.table(L, 10, (l, k) => (k < 9 ? n[l] : l < 2 ? 0 : n[l - 1]));
     const nw = mem.i32(n);
-    const sd = mem.layerValues(spec.sd, L), termW = mem.layerValues(spec.termW, L), termB = mem.layerValues(spec.termB, L);
-    const gram = mem.reserve(8 * 3 * (L + 1)), nx = mem.reserve(8 * (L + 1)), rho = mem.reserve(8 * (L + 1));
-    const wTop = mem.reserve(8 * n[L - 1]), g = mem.reserve(8 * maxW), g4 = mem.reserve(8 * maxW), t = mem.reserve(8 * maxW), one = mem.reserve(8), out = mem.reserve(24);
+    const sd = mem.layerValues(spec.sd, L),
+      termW = mem.layerValues(spec.termW, L),
+      termB = mem.layerValues(spec.termB, L);
+    const gram = mem.reserve(8 * 3 * (L + 1)),
+      nx = mem.reserve(8 * (L + 1)),
+      rho = mem.reserve(8 * (L + 1));
+    const wTop = mem.reserve(8 * n[L - 1]),
+      g = mem.reserve(8 * maxW),
+      g4 = mem.reserve(8 * maxW),
+      t = mem.reserve(8 * maxW),
+      one = mem.reserve(8),
+      out = mem.reserve(24);
     const buf = mem.seal(); // no growth after this: the view below stays attached
     this.out = new Float64Array(buf, out, 3);
     this.args = [L, table, nw, sd, termW, termB, gram, nx, rho, wTop, g, g4, t, one, out];
@@ -354,9 +482,30 @@ export class WasmPairRelu {
 
   /** One network on the stream st: 0, or the kernel's overflow code (1000 + l: forward at layer l; 2000 + l: Θ). */
   run(st: Int32Array): number {
-    const x = this.x, a = this.args, s = this.spec;
+    const x = this.x,
+      a = this.args,
+      s = this.spec;
     x.setState(st[0], st[1], st[2], st[3]);
-    const code = x.pairRelu(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], s.sdB, s.cos, s.sin);
+    const code = x.pairRelu(
+      a[0],
+      a[1],
+      a[2],
+      a[3],
+      a[4],
+      a[5],
+      a[6],
+      a[7],
+      a[8],
+      a[9],
+      a[10],
+      a[11],
+      a[12],
+      a[13],
+      a[14],
+      s.sdB,
+      s.cos,
+      s.sin,
+    );
     if (code === 0) this.result.set(this.out);
     return code;
   }

@@ -51,10 +51,19 @@ function mixture(count: number, means: Float64Array, rng: Rng): Split {
   return { x, y, count };
 }
 
-export function loadSweepData(dataset: TrainabilityDataset, trainSize: number, testSize: number, seed: number): SweepData {
+export function loadSweepData(
+  dataset: TrainabilityDataset,
+  trainSize: number,
+  testSize: number,
+  seed: number,
+): SweepData {
   if (dataset === 'mnist') {
     const m = loadMnist({ trainSize, testSize, seed, normalization: 'unit' });
-    const out: SweepData = { inputDim: MNIST_INPUT_DIM, train: { x: m.train.x, y: m.train.y, count: m.train.count }, test: { x: m.test.x, y: m.test.y, count: m.test.count } };
+    const out: SweepData = {
+      inputDim: MNIST_INPUT_DIM,
+      train: { x: m.train.x, y: m.train.y, count: m.train.count },
+      test: { x: m.test.x, y: m.test.y, count: m.test.count },
+    };
     scaleRows(out.train.x, MNIST_INPUT_DIM);
     scaleRows(out.test.x, MNIST_INPUT_DIM);
     return out;

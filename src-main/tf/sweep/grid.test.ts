@@ -19,11 +19,20 @@ describe('sweep grid', () => {
   });
 
   it('schedule is coarse first: 4 corners, then the 3×3 subgrid, then the rest; each cell once', () => {
-    const g = sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { min: 1, max: 5, count: 5 }, depth: { values: [2, 4, 6, 8, 10] } } }));
+    const g = sweepGrid(
+      parseTrainabilityParams({ grid: { sigmaW2: { min: 1, max: 5, count: 5 }, depth: { values: [2, 4, 6, 8, 10] } } }),
+    );
     expect(g.cells).toHaveLength(25);
     expect(new Set(g.cells.map((c) => `${c.i},${c.j}`)).size).toBe(25);
     const corners = g.cells.slice(0, 4).map((c) => [c.sigmaW2, c.depth]);
-    expect(corners.sort()).toEqual([[1, 10], [1, 2], [5, 10], [5, 2]].sort());
+    expect(corners.sort()).toEqual(
+      [
+        [1, 10],
+        [1, 2],
+        [5, 10],
+        [5, 2],
+      ].sort(),
+    );
     const coarse = g.cells.slice(0, 9);
     for (const c of coarse) {
       expect([1, 3, 5]).toContain(c.sigmaW2);
@@ -33,15 +42,28 @@ describe('sweep grid', () => {
   });
 
   it('L/M axis: L = round(λM), at least 1, duplicates merged', () => {
-    const g = sweepGrid(parseTrainabilityParams({ width: 10, grid: { sigmaW2: { values: [2] }, depthToWidth: { values: [0.01, 0.1, 0.12, 0.5] } } }));
+    const g = sweepGrid(
+      parseTrainabilityParams({
+        width: 10,
+        grid: { sigmaW2: { values: [2] }, depthToWidth: { values: [0.01, 0.1, 0.12, 0.5] } },
+      }),
+    );
     expect(g.depths).toEqual([1, 5]);
   });
 
   it('bad grids are RangeErrors with readable messages', () => {
-    expect(() => parseTrainabilityParams({ grid: { sigmaW2: { values: [1] } } })).toThrow(/exactly one of depth, depthToWidth/);
-    expect(() => parseTrainabilityParams({ grid: { sigmaW2: { min: 3, max: 1, count: 4 }, depth: { values: [2] } } })).toThrow(/min must be ≤ max/);
-    expect(() => sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { values: [-1] }, depth: { values: [2] } } }))).toThrow(RangeError);
-    expect(() => sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { values: [1] }, depth: { values: [1000] } } }))).toThrow(/depths must lie in 1…200/);
+    expect(() => parseTrainabilityParams({ grid: { sigmaW2: { values: [1] } } })).toThrow(
+      /exactly one of depth, depthToWidth/,
+    );
+    expect(() =>
+      parseTrainabilityParams({ grid: { sigmaW2: { min: 3, max: 1, count: 4 }, depth: { values: [2] } } }),
+    ).toThrow(/min must be ≤ max/);
+    expect(() =>
+      sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { values: [-1] }, depth: { values: [2] } } })),
+    ).toThrow(RangeError);
+    expect(() =>
+      sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { values: [1] }, depth: { values: [1000] } } })),
+    ).toThrow(/depths must lie in 1…200/);
     expect(() => parseTrainabilityParams({ steps: Number.NaN })).toThrow(RangeError);
     expect(() => parseTrainabilityParams({ dataset: 'mnist', trainSize: 9500, testSize: 1000 })).toThrow(/≤ 10000/);
     expect(() => parseTrainabilityParams({ batchSize: 500, trainSize: 200 })).toThrow(/batchSize/);

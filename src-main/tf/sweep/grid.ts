@@ -2,7 +2,12 @@
 // partial sweep already covers the plane. Each axis gets bisection levels (level 0: both ends; level k + 1: the
 // midpoints of the level-≤k intervals); a cell's level is the larger of its two axis levels, and cells run level by
 // level: the 4 corners, then a 3×3 subgrid, then 5×5, … (within a level by depth, then σ_w²).
-import { estimateSweepFlops, TRAINABILITY_LIMITS, type AxisSpec, type TrainabilityParams } from '../../../src-shared/contract/trainability';
+import {
+  estimateSweepFlops,
+  TRAINABILITY_LIMITS,
+  type AxisSpec,
+  type TrainabilityParams,
+} from '../../../src-shared/contract/trainability';
 
 export interface SweepCell {
   /** Position in the schedule. */
@@ -27,7 +32,10 @@ export function axisValues(spec: AxisSpec): number[] {
   let v: number[];
   if ('values' in spec) v = [...spec.values];
   else if (spec.count === 1) v = [spec.min];
-  else v = Array.from({ length: spec.count }, (_, k) => (k === spec.count - 1 ? spec.max : spec.min + ((spec.max - spec.min) * k) / (spec.count - 1)));
+  else
+    v = Array.from({ length: spec.count }, (_, k) =>
+      k === spec.count - 1 ? spec.max : spec.min + ((spec.max - spec.min) * k) / (spec.count - 1),
+    );
   return [...new Set(v)].sort((a, b) => a - b);
 }
 
@@ -53,7 +61,8 @@ export function bisectionLevels(n: number): number[] {
 /** The grid and schedule of a sweep; RangeError for values outside the sweep's limits. */
 export function sweepGrid(p: TrainabilityParams): SweepGrid {
   const sigmaW2 = axisValues(p.grid.sigmaW2);
-  for (const s of sigmaW2) if (!(s > 0 && s <= 16)) throw new RangeError(`grid σ_w² values must lie in (0, 16], got ${s}`);
+  for (const s of sigmaW2)
+    if (!(s > 0 && s <= 16)) throw new RangeError(`grid σ_w² values must lie in (0, 16], got ${s}`);
   let depths: number[];
   if (p.grid.depth) {
     depths = axisValues(p.grid.depth).map((d) => Math.round(d));
@@ -64,16 +73,20 @@ export function sweepGrid(p: TrainabilityParams): SweepGrid {
   }
   depths = [...new Set(depths)].sort((a, b) => a - b);
   for (const d of depths) {
-    if (!(d >= 1 && d <= TRAINABILITY_LIMITS.depthMax)) throw new RangeError(`grid depths must lie in 1…${TRAINABILITY_LIMITS.depthMax}, got ${d}`);
+    if (!(d >= 1 && d <= TRAINABILITY_LIMITS.depthMax))
+      throw new RangeError(`grid depths must lie in 1…${TRAINABILITY_LIMITS.depthMax}, got ${d}`);
   }
   if (sigmaW2.length * depths.length > TRAINABILITY_LIMITS.cellsMax) {
-    throw new RangeError(`the grid has ${sigmaW2.length * depths.length} cells; at most ${TRAINABILITY_LIMITS.cellsMax}`);
+    throw new RangeError(
+      `the grid has ${sigmaW2.length * depths.length} cells; at most ${TRAINABILITY_LIMITS.cellsMax}`,
+    );
   }
   const li = bisectionLevels(sigmaW2.length);
   const lj = bisectionLevels(depths.length);
   const cells: SweepCell[] = [];
   for (let j = 0; j < depths.length; j++) {
-    for (let i = 0; i < sigmaW2.length; i++) cells.push({ order: 0, i, j, sigmaW2: sigmaW2[i], depth: depths[j], level: Math.max(li[i], lj[j]) });
+    for (let i = 0; i < sigmaW2.length; i++)
+      cells.push({ order: 0, i, j, sigmaW2: sigmaW2[i], depth: depths[j], level: Math.max(li[i], lj[j]) });
   }
   cells.sort((a, b) => a.level - b.level || a.j - b.j || a.i - b.i);
   cells.forEach((c, k) => (c.order = k));
@@ -90,6 +103,9 @@ export function cellKey(sigmaW2: number, depth: number): string {
 export function checkedSweepGrid(p: TrainabilityParams): SweepGrid {
   const grid = sweepGrid(p);
   const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
-  if (flops > TRAINABILITY_LIMITS.flopsMax) throw new RangeError(`the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`);
+  if (flops > TRAINABILITY_LIMITS.flopsMax)
+    throw new RangeError(
+      `the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`,
+    );
   return grid;
 }

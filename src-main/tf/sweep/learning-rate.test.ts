@@ -6,7 +6,11 @@ import { cellEtaTheory, meanCosine } from './learning-rate';
 describe('η_theory of a sweep cell', () => {
   it('ReLU, σ_b² = 0: the diagonal p equals the closed form L·q⁽¹⁾·(σ_w²/2)^{L−1} (depth indexing check)', () => {
     // K⁽ˡ⁾ = q⁽¹⁾(σ_w²/2)^{l−1} and Θ⁽ˡ⁾ = K⁽ˡ⁾ + (σ_w²/2)Θ⁽ˡ⁻¹⁾ on the diagonal (𝒯̇ = ½), Θ⁽¹⁾ = K⁽¹⁾ = σ_w²
-    for (const [sigmaW2, L] of [[1.2, 1], [1.2, 7], [3, 12]]) {
+    for (const [sigmaW2, L] of [
+      [1.2, 1],
+      [1.2, 7],
+      [3, 12],
+    ]) {
       const e = cellEtaTheory({ activation: 'relu', sigmaW2, sigmaB2: 0, depth: L, batchSize: 16, meanCos: 0.3 });
       expect(e.p!).toBeCloseTo(L * sigmaW2 * (sigmaW2 / 2) ** (L - 1), 10);
       expect(e.etaTheory!).toBeCloseTo((2 * 16) / e.lambdaMax!, 12);
@@ -19,7 +23,11 @@ describe('η_theory of a sweep cell', () => {
       const d = loadSweepData(dataset, 128, 8, 3);
       const n0 = d.inputDim;
       const x = d.train.x.subarray(0, B * n0);
-      for (const [activation, sigmaW2, sigmaB2, L] of [['relu', 2, 0, 8], ['erf', 1.76, 0.185, 16], ['erf', 4, 0.185, 8]] as const) {
+      for (const [activation, sigmaW2, sigmaB2, L] of [
+        ['relu', 2, 0, 8],
+        ['erf', 1.76, 0.185, 16],
+        ['erf', 4, 0.185, 8],
+      ] as const) {
         const gram = new Float64Array(B * B);
         for (let i = 0; i < B; i++) {
           for (let j = 0; j < B; j++) {
@@ -30,8 +38,17 @@ describe('η_theory of a sweep cell', () => {
         }
         const full = kernelRecursion({ activation, sigmaW2, sigmaB2, gram0: gram, m: B, depth: L - 1 });
         const exact = symmetricEigenvalues(full.theta, B)[0];
-        const pair = cellEtaTheory({ activation, sigmaW2, sigmaB2, depth: L, batchSize: B, meanCos: meanCosine(x, B, n0) });
-        expect(Math.abs(pair.lambdaMax! / exact - 1), `${dataset} ${activation} σ_w²=${sigmaW2} L=${L}`).toBeLessThan(0.05);
+        const pair = cellEtaTheory({
+          activation,
+          sigmaW2,
+          sigmaB2,
+          depth: L,
+          batchSize: B,
+          meanCos: meanCosine(x, B, n0),
+        });
+        expect(Math.abs(pair.lambdaMax! / exact - 1), `${dataset} ${activation} σ_w²=${sigmaW2} L=${L}`).toBeLessThan(
+          0.05,
+        );
       }
     }
   });

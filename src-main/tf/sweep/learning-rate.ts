@@ -36,11 +36,20 @@ export interface CellEta {
 
 export function cellEtaTheory(c: CellEtaInput): CellEta {
   if (!Number.isInteger(c.depth) || c.depth < 1) throw new RangeError(`depth must be an integer ≥ 1 (got ${c.depth})`);
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new RangeError(`batchSize must be an integer ≥ 1 (got ${c.batchSize})`);
-  if (!(Number.isFinite(c.meanCos) && c.meanCos >= -1 && c.meanCos <= 1)) throw new RangeError(`meanCos must lie in [−1, 1] (got ${c.meanCos})`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1)
+    throw new RangeError(`batchSize must be an integer ≥ 1 (got ${c.batchSize})`);
+  if (!(Number.isFinite(c.meanCos) && c.meanCos >= -1 && c.meanCos <= 1))
+    throw new RangeError(`meanCos must lie in [−1, 1] (got ${c.meanCos})`);
   const q1 = c.sigmaW2 + c.sigmaB2;
   const c1 = (c.sigmaW2 * c.meanCos + c.sigmaB2) / q1;
-  const { steps, beyondFloat64AtLayer } = pairRecursion(c.activation, c.sigmaW2, c.sigmaB2, q1, Math.max(-1, Math.min(1, c1)), c.depth - 1);
+  const { steps, beyondFloat64AtLayer } = pairRecursion(
+    c.activation,
+    c.sigmaW2,
+    c.sigmaB2,
+    q1,
+    Math.max(-1, Math.min(1, c1)),
+    c.depth - 1,
+  );
   if (beyondFloat64AtLayer !== null) return { etaTheory: null, lambdaMax: null, p: null, pab: null };
   const { p, pab } = steps[c.depth - 1];
   const lambdaMax = p + (c.batchSize - 1) * pab;

@@ -39,7 +39,17 @@ export async function lrSweepTask(raw: unknown, ctx: LrSweepTaskContext, data?: 
   for (const depth of p.depths) {
     for (const rho of rhos) {
       const cell = await trainCell(
-        { activation: p.activation, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, depth, width: p.width, steps: p.steps, batchSize: p.batchSize, rho, seed: p.seed },
+        {
+          activation: p.activation,
+          sigmaW2: p.sigmaW2,
+          sigmaB2: p.sigmaB2,
+          depth,
+          width: p.width,
+          steps: p.steps,
+          batchSize: p.batchSize,
+          rho,
+          seed: p.seed,
+        },
         d,
         { cancelled: () => ctx.cancelled(), yieldNow },
       );

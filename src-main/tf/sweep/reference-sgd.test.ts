@@ -11,11 +11,15 @@ beforeAll(async () => {
 });
 
 describe('float64 reference SGD step', () => {
-  for (const [activation, sigmaB2] of [['erf', 0.185], ['relu', 0]] as const) {
+  for (const [activation, sigmaB2] of [
+    ['erf', 0.185],
+    ['relu', 0],
+  ] as const) {
     it(`matches Mlp.trainStep (${activation}, σ_b² = ${sigmaB2}, NTK parametrization)`, () => {
       const d = loadSweepData('synthetic', 16, 1, 11);
       const widths = [d.inputDim, 12, 9, 10];
-      const B = 16, lr = 0.5;
+      const B = 16,
+        lr = 0.5;
       const mlp = new Mlp({ widths, activation, sigmaW2: 1.7, sigmaB2, parametrization: 'ntk', seed: 5 });
       const ref: ReferenceNet = {
         widths,
@@ -32,7 +36,8 @@ describe('float64 reference SGD step', () => {
       const y = tf.tensor2d(d.train.y, [B, 10]);
       const loss = mlp.trainStep(opt, x, y, 'mse');
       expect(loss / refLoss - 1).toBeLessThan(1e-5);
-      let maxDiff = 0, maxStep = 0;
+      let maxDiff = 0,
+        maxStep = 0;
       const refAfter = [...ref.V, ...ref.beta];
       [...mlp.W, ...mlp.b].forEach((w, l) => {
         const after = w.dataSync();

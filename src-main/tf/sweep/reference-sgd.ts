@@ -15,7 +15,13 @@ export interface ReferenceNet {
 }
 
 /** Apply one SGD step in place on a batch x [B, n₀], y [B, n_L]; returns the batch loss before the step. */
-export function referenceSgdStep(net: ReferenceNet, x: ArrayLike<number>, y: ArrayLike<number>, B: number, lr: number): number {
+export function referenceSgdStep(
+  net: ReferenceNet,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  B: number,
+  lr: number,
+): number {
   const { widths, V, beta } = net;
   const L = widths.length - 1;
   const { phi, dphi } = activation(net.activation);
@@ -24,10 +30,13 @@ export function referenceSgdStep(net: ReferenceNet, x: ArrayLike<number>, y: Arr
   const xs: Float64Array[] = [Float64Array.from(x as ArrayLike<number>)];
   const hs: Float64Array[] = [];
   for (let l = 0; l < L; l++) {
-    const nIn = widths[l], nOut = widths[l + 1];
+    const nIn = widths[l],
+      nOut = widths[l + 1];
     const s = Math.sqrt(net.sigmaW2 / nIn);
     const h = new Float64Array(B * nOut);
-    const xin = xs[l], W = V[l], b = beta[l];
+    const xin = xs[l],
+      W = V[l],
+      b = beta[l];
     for (let r = 0; r < B; r++) {
       for (let i = 0; i < nOut; i++) {
         let acc = 0;
@@ -51,9 +60,12 @@ export function referenceSgdStep(net: ReferenceNet, x: ArrayLike<number>, y: Arr
   loss /= B;
   // backward: ∂/∂V_l = s G_lᵀ x_{l−1}, ∂/∂β_l = t Σ_b G_l, G_{l−1} = φ′(h_{l−1}) ⊙ s G_l V_l; update after use
   for (let l = L - 1; l >= 0; l--) {
-    const nIn = widths[l], nOut = widths[l + 1];
+    const nIn = widths[l],
+      nOut = widths[l + 1];
     const s = Math.sqrt(net.sigmaW2 / nIn);
-    const W = V[l], b = beta[l], xin = xs[l];
+    const W = V[l],
+      b = beta[l],
+      xin = xs[l];
     let Gprev: Float64Array | undefined;
     if (l > 0) {
       Gprev = new Float64Array(B * nIn);

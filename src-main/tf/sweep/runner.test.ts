@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHANCE_ACCURACY, parseTrainabilityParams, type CellRecord, type TrainabilityParamsInput } from '../../../src-shared/contract/trainability';
+import {
+  CHANCE_ACCURACY,
+  parseTrainabilityParams,
+  type CellRecord,
+  type TrainabilityParamsInput,
+} from '../../../src-shared/contract/trainability';
 import { initBackend } from '../backend';
 import { loadSweepData, type SweepData } from './datasets';
 import { runSweep } from './runner';
@@ -47,7 +52,12 @@ describe('trainability sweep', () => {
       expect(c.depthToWidth).toBe(c.depth / 16);
       for (const v of [c.trainAccuracy, c.testAccuracy]) expect(v >= 0 && v <= 1).toBe(true);
     }
-    const again = await runSweep(params, dir, { emit: () => expect.fail('no cell should be retrained'), cancelled: () => false }, { data });
+    const again = await runSweep(
+      params,
+      dir,
+      { emit: () => expect.fail('no cell should be retrained'), cancelled: () => false },
+      { data },
+    );
     expect(again).toMatchObject({ done: 4, trained: 0, resumed: 4, status: 'complete' });
   });
 
@@ -69,8 +79,20 @@ describe('trainability sweep', () => {
 
   it('a sweep directory with other params is refused', async () => {
     const dir = tmp();
-    await runSweep(parseTrainabilityParams({ ...tiny, grid: { sigmaW2: { values: [1] }, depth: { values: [2] } } }), dir, { emit: () => {}, cancelled: () => false }, { data });
-    await expect(runSweep(parseTrainabilityParams({ ...tiny, rho: 0.2, grid: { sigmaW2: { values: [1] }, depth: { values: [2] } } }), dir, { emit: () => {}, cancelled: () => false }, { data })).rejects.toThrow(/rho differs/);
+    await runSweep(
+      parseTrainabilityParams({ ...tiny, grid: { sigmaW2: { values: [1] }, depth: { values: [2] } } }),
+      dir,
+      { emit: () => {}, cancelled: () => false },
+      { data },
+    );
+    await expect(
+      runSweep(
+        parseTrainabilityParams({ ...tiny, rho: 0.2, grid: { sigmaW2: { values: [1] }, depth: { values: [2] } } }),
+        dir,
+        { emit: () => {}, cancelled: () => false },
+        { data },
+      ),
+    ).rejects.toThrow(/rho differs/);
   });
 
   it('easy cell (σ_w² = 1.5, L = 2) trains far better than hard cells (L = 32, σ_w² = 1 or 4; erf, critical σ_w² ≈ 1.76)', async () => {
@@ -88,7 +110,12 @@ describe('trainability sweep', () => {
   });
 
   it('η far above η_theory (ρ = 20) diverges and is recorded as such, never NaN', async () => {
-    const params = parseTrainabilityParams({ ...tiny, rho: 20, steps: 200, grid: { sigmaW2: { values: [2] }, depth: { values: [3] } } });
+    const params = parseTrainabilityParams({
+      ...tiny,
+      rho: 20,
+      steps: 200,
+      grid: { sigmaW2: { values: [2] }, depth: { values: [3] } },
+    });
     const dir = tmp();
     await runSweep(params, dir, { emit: () => {}, cancelled: () => false }, { data });
     const [c] = SweepStore.open(dir, params).cells();
@@ -100,7 +127,16 @@ describe('trainability sweep', () => {
   });
 
   it('η_theory is the stability scale: ρ = 0.9 trains, ρ = 5 diverges on the same cell', async () => {
-    const base = { activation: 'erf' as const, sigmaB2: 0.185, width: 16, steps: 200, batchSize: 32, seed: 7, sigmaW2: 2, depth: 3 };
+    const base = {
+      activation: 'erf' as const,
+      sigmaB2: 0.185,
+      width: 16,
+      steps: 200,
+      batchSize: 32,
+      seed: 7,
+      sigmaW2: 2,
+      depth: 3,
+    };
     const tensors = tf.memory().numTensors;
     const below = (await trainCell({ ...base, rho: 0.9 }, data))!;
     expect(tf.memory().numTensors).toBe(tensors); // nothing leaks per cell

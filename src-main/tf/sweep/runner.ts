@@ -6,7 +6,11 @@
 // store, and runSweep resolves with status 'cancelled'. Resume = run the same params on the same directory again:
 // stored cells are skipped. A crash (or closing the app) loses at most the cell in progress.
 //
-import type { TrainabilityParams, TrainabilityProgress, TrainabilitySummary } from '../../../src-shared/contract/trainability';
+import type {
+  TrainabilityParams,
+  TrainabilityProgress,
+  TrainabilitySummary,
+} from '../../../src-shared/contract/trainability';
 import { loadSweepData, type SweepData } from './datasets';
 import { checkedSweepGrid } from './grid';
 import { SweepStore } from './store';
@@ -15,7 +19,8 @@ import { trainCell } from './train-cell';
 /**
  * Wall time of the default sweep (`ntk-lab trainability --out <dir>`, 48 cells, 200 steps each), measured on the
  * 2-core VM with tfjs-wasm (one thread, SIMD): 380 s near idle (740 s while other jobs kept the load average at
- * 5.6–7). Deep cells dominate (L = 32: 18–47 s each under load, L = 2: 2–6 s). On the loaded run the plane showed seed 001 Fig. 3's
+ * 5.6–7). Deep cells dominate (L = 32: 18–47 s each under load, L = 2: 2–6 s). On the loaded run the plane showed seed
+ * 001 Fig. 3's
  * pattern: the ordered side (σ_w² = 0.5) untrainable from L = 16 (10 %), the near-critical column σ_w² ≈ 1.5 still
  * at 31 % train / 30 % test at L = 32, and the chaotic side training above chance (39 % at σ_w² = 3.5, L = 16)
  * while testing at chance (11 %).
@@ -34,7 +39,12 @@ export interface RunSweepOptions {
   data?: SweepData;
 }
 
-export async function runSweep(params: TrainabilityParams, dir: string, ctx: SweepContext, opts: RunSweepOptions = {}): Promise<TrainabilitySummary> {
+export async function runSweep(
+  params: TrainabilityParams,
+  dir: string,
+  ctx: SweepContext,
+  opts: RunSweepOptions = {},
+): Promise<TrainabilitySummary> {
   const t0 = performance.now();
   const grid = checkedSweepGrid(params);
   const store = SweepStore.open(dir, params);

@@ -5,10 +5,31 @@ import { describe, expect, it } from 'vitest';
 import { parseTrainabilityParams, type CellRecord } from '../../../src-shared/contract/trainability';
 import { CELLS_FILE, parseCells, SweepStore, SweepStoreError, sweepIdentity } from './store';
 
-const params = parseTrainabilityParams({ dataset: 'synthetic', width: 8, steps: 5, batchSize: 8, trainSize: 64, testSize: 32, grid: { sigmaW2: { values: [1, 3] }, depth: { values: [2, 3] } } });
+const params = parseTrainabilityParams({
+  dataset: 'synthetic',
+  width: 8,
+  steps: 5,
+  batchSize: 8,
+  trainSize: 64,
+  testSize: 32,
+  grid: { sigmaW2: { values: [1, 3] }, depth: { values: [2, 3] } },
+});
 
 function cell(sigmaW2: number, depth: number): CellRecord {
-  return { sigmaW2, depth, depthToWidth: depth / 8, width: 8, lr: 0.1, etaTheory: 1 / 3, trainAccuracy: 0.5, testAccuracy: 0.25, trainLoss: 0.4, steps: 5, diverged: false, seconds: 0.01 };
+  return {
+    sigmaW2,
+    depth,
+    depthToWidth: depth / 8,
+    width: 8,
+    lr: 0.1,
+    etaTheory: 1 / 3,
+    trainAccuracy: 0.5,
+    testAccuracy: 0.25,
+    trainLoss: 0.4,
+    steps: 5,
+    diverged: false,
+    seconds: 0.01,
+  };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ntk-sweep-store-'));

@@ -6,7 +6,18 @@
 // before the next append. A damaged line that is not the last one is an error (the file was edited or corrupted).
 // Opening a directory whose sweep.json holds other params is an error naming the differing fields.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { cellRecordSchema, type CellRecord, type TrainabilityParams } from '../../../src-shared/contract/trainability';
 import { cellKey } from './grid';
@@ -20,7 +31,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, o[k]]),
+      );
     }
     return v;
   });
@@ -84,7 +99,9 @@ export function parseCells(text: string, where = CELLS_FILE): LoadedCells {
     } else if (end >= text.length) {
       torn = line.length > 0 || nl < 0;
     } else {
-      throw new SweepStoreError(`${where}: line ${lineNo} is damaged (not a cell record) and is not the last line; fix or remove the file`);
+      throw new SweepStoreError(
+        `${where}: line ${lineNo} is damaged (not a cell record) and is not the last line; fix or remove the file`,
+      );
     }
     pos = end;
   }
@@ -113,8 +130,10 @@ export class SweepStore {
    * or damaged files.
    */
   static open(dir: string, params: TrainabilityParams): SweepStore {
-    if (typeof dir !== 'string' || dir.length === 0) throw new RangeError('the sweep directory must be a non-empty path');
-    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new SweepStoreError(`${dir} exists and is not a directory`);
+    if (typeof dir !== 'string' || dir.length === 0)
+      throw new RangeError('the sweep directory must be a non-empty path');
+    if (existsSync(dir) && !statSync(dir).isDirectory())
+      throw new SweepStoreError(`${dir} exists and is not a directory`);
     mkdirSync(dir, { recursive: true });
     const identity = sweepIdentity(params);
     const sweepPath = join(dir, SWEEP_FILE);
@@ -123,18 +142,27 @@ export class SweepStore {
       try {
         existing = JSON.parse(readFileSync(sweepPath, 'utf8')) as SweepFile;
       } catch (err) {
-        throw new SweepStoreError(`${sweepPath} is not valid JSON (${(err as Error).message}); remove the directory or choose another`);
+        throw new SweepStoreError(
+          `${sweepPath} is not valid JSON (${(err as Error).message}); remove the directory or choose another`,
+        );
       }
-      if (existing.format !== STORE_FORMAT) throw new SweepStoreError(`${sweepPath} is not a trainability sweep (format ${JSON.stringify(existing.format)}, expected ${STORE_FORMAT})`);
+      if (existing.format !== STORE_FORMAT)
+        throw new SweepStoreError(
+          `${sweepPath} is not a trainability sweep (format ${JSON.stringify(existing.format)}, expected ${STORE_FORMAT})`,
+        );
       if (existing.identity !== identity) {
-        const fields = differingFields(existing.params as unknown as Record<string, unknown>, params as unknown as Record<string, unknown>);
+        const fields = differingFields(
+          existing.params as unknown as Record<string, unknown>,
+          params as unknown as Record<string, unknown>,
+        );
         throw new SweepStoreError(
           `${dir} holds a sweep with different params (${fields.join(', ') || 'identity'} differ${fields.length === 1 ? 's' : ''}); ` +
             'use another directory, or the same params to resume it',
         );
       }
     } else {
-      if (existsSync(join(dir, CELLS_FILE))) throw new SweepStoreError(`${dir} has ${CELLS_FILE} but no ${SWEEP_FILE}; refusing to guess its params`);
+      if (existsSync(join(dir, CELLS_FILE)))
+        throw new SweepStoreError(`${dir} has ${CELLS_FILE} but no ${SWEEP_FILE}; refusing to guess its params`);
       const file: SweepFile = { format: STORE_FORMAT, identity, params, createdAt: new Date().toISOString() };
       const tmp = `${sweepPath}.${process.pid}.tmp`;
       const fd = openSync(tmp, 'w');
@@ -147,7 +175,9 @@ export class SweepStore {
       renameSync(tmp, sweepPath);
     }
     const cellsPath = join(dir, CELLS_FILE);
-    const loaded = existsSync(cellsPath) ? parseCells(readFileSync(cellsPath, 'utf8'), cellsPath) : { cells: [], goodBytes: 0, torn: false };
+    const loaded = existsSync(cellsPath)
+      ? parseCells(readFileSync(cellsPath, 'utf8'), cellsPath)
+      : { cells: [], goodBytes: 0, torn: false };
     return new SweepStore(dir, params, identity, loaded);
   }
 

@@ -58,7 +58,15 @@ function evaluate(net: Mlp, split: Split, n0: number): { loss: number | null; ac
   return { loss: Number.isFinite(loss) ? loss : null, accuracy: hits / split.count };
 }
 
-function gather(split: Split, n0: number, idx: Uint32Array, from: number, B: number, x: Float32Array, y: Float32Array): void {
+function gather(
+  split: Split,
+  n0: number,
+  idx: Uint32Array,
+  from: number,
+  B: number,
+  x: Float32Array,
+  y: Float32Array,
+): void {
   for (let r = 0; r < B; r++) {
     const s = idx[from + r];
     x.set(split.x.subarray(s * n0, (s + 1) * n0), r * n0);
@@ -75,7 +83,11 @@ function permute(idx: Uint32Array, rng: Rng): void {
   }
 }
 
-export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCellOptions = {}): Promise<CellRecord | null> {
+export async function trainCell(
+  spec: CellSpec,
+  data: SweepData,
+  opts: TrainCellOptions = {},
+): Promise<CellRecord | null> {
   const { depth, width, steps, batchSize: B } = spec;
   const n0 = data.inputDim;
   if (B > data.train.count) throw new RangeError(`batchSize ${B} exceeds the ${data.train.count} training samples`);
@@ -96,7 +108,14 @@ export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCell
   const by = new Float32Array(B * CLASSES);
   gather(data.train, n0, order, 0, B, bx, by);
 
-  const eta = cellEtaTheory({ activation: spec.activation, sigmaW2: spec.sigmaW2, sigmaB2: spec.sigmaB2, depth, batchSize: B, meanCos: meanCosine(bx, B, n0) });
+  const eta = cellEtaTheory({
+    activation: spec.activation,
+    sigmaW2: spec.sigmaW2,
+    sigmaB2: spec.sigmaB2,
+    depth,
+    batchSize: B,
+    meanCos: meanCosine(bx, B, n0),
+  });
   const base = { sigmaW2: spec.sigmaW2, depth, depthToWidth: depth / width, width };
   const divergedRecord = (lr: number, etaTheory: number, done: number): CellRecord => ({
     ...base,
@@ -114,7 +133,14 @@ export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCell
   const lr = spec.rho * eta.etaTheory;
 
   const widths = [n0, ...new Array<number>(depth - 1).fill(width), CLASSES];
-  const net = new Mlp({ widths, activation: spec.activation, sigmaW2: spec.sigmaW2, sigmaB2: spec.sigmaB2, parametrization: 'ntk', seed: spec.seed });
+  const net = new Mlp({
+    widths,
+    activation: spec.activation,
+    sigmaW2: spec.sigmaW2,
+    sigmaB2: spec.sigmaB2,
+    parametrization: 'ntk',
+    seed: spec.seed,
+  });
   const optimizer = makeOptimizer('sgd', lr);
   try {
     for (let t = 0; t < steps; t++) {
@@ -145,7 +171,17 @@ export async function trainCell(spec: CellSpec, data: SweepData, opts: TrainCell
     const train = evaluate(net, data.train, n0);
     if (train.loss === null) return divergedRecord(lr, eta.etaTheory, steps);
     const test = evaluate(net, data.test, n0);
-    return { ...base, lr, etaTheory: eta.etaTheory, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, trainLoss: train.loss, steps, diverged: false, seconds: (performance.now() - t0 - waited) / 1000 };
+    return {
+      ...base,
+      lr,
+      etaTheory: eta.etaTheory,
+      trainAccuracy: train.accuracy,
+      testAccuracy: test.accuracy,
+      trainLoss: train.loss,
+      steps,
+      diverged: false,
+      seconds: (performance.now() - t0 - waited) / 1000,
+    };
   } finally {
     optimizer.dispose();
     net.dispose();

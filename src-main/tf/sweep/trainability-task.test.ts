@@ -8,7 +8,11 @@ import { TfHost } from '../tf-host';
 import { SweepStore } from './store';
 import { parseTrainabilityTaskParams } from './trainability-task';
 
-const host = new TfHost({ backend: 'wasm', taskModule: new URL('./trainability-task.fixture.ts', import.meta.url), cancelGraceMs: 5000 });
+const host = new TfHost({
+  backend: 'wasm',
+  taskModule: new URL('./trainability-task.fixture.ts', import.meta.url),
+  cancelGraceMs: 5000,
+});
 afterAll(() => host.close());
 
 const sweep = {
@@ -24,24 +28,43 @@ const sweep = {
 describe('trainability task', () => {
   it('validates its params with readable messages', () => {
     expect(() => parseTrainabilityTaskParams({ sweep })).toThrow(/dir/);
-    expect(() => parseTrainabilityTaskParams({ dir: '/tmp/x', sweep: { ...sweep, width: 0 } })).toThrow(/width \(M\) must be ≥ 1/);
+    expect(() => parseTrainabilityTaskParams({ dir: '/tmp/x', sweep: { ...sweep, width: 0 } })).toThrow(
+      /width \(M\) must be ≥ 1/,
+    );
   });
 
   it('runs in the worker; a cancel after the first cell keeps it and a rerun finishes the rest', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ntk-task-sweep-')), 's');
     const ctl = new AbortController();
     const seen: TrainabilityProgress[] = [];
-    const first = host.run('trainability', { dir, sweep }, { signal: ctl.signal, onProgress: (p) => (seen.push(p as TrainabilityProgress), ctl.abort()) });
+    const first = host.run(
+      'trainability',
+      { dir, sweep },
+      { signal: ctl.signal, onProgress: (p) => (seen.push(p as TrainabilityProgress), ctl.abort()) },
+    );
     // the host reports a cancelled run as cancelled (or the task resolves with status 'cancelled' if it finished first)
-    const outcome = await first.then((r) => (r as TrainabilitySummary).status, (e: { code?: string }) => e.code);
+    const outcome = await first.then(
+      (r) => (r as TrainabilitySummary).status,
+      (e: { code?: string }) => e.code,
+    );
     expect(outcome).toBe('cancelled');
     const kept = SweepStore.open(dir, parseTrainabilityTaskParams({ dir, sweep }).sweep).cells();
     expect(kept.length).toBeGreaterThanOrEqual(1);
     expect(kept.length).toBeLessThan(4);
     expect(kept[0]).toEqual(seen[0].cell);
     const progress: TrainabilityProgress[] = [];
-    const done = (await host.run('trainability', { dir, sweep }, { onProgress: (p) => progress.push(p as TrainabilityProgress) })) as TrainabilitySummary;
-    expect(done).toMatchObject({ status: 'complete', done: 4, total: 4, resumed: kept.length, trained: 4 - kept.length });
+    const done = (await host.run(
+      'trainability',
+      { dir, sweep },
+      { onProgress: (p) => progress.push(p as TrainabilityProgress) },
+    )) as TrainabilitySummary;
+    expect(done).toMatchObject({
+      status: 'complete',
+      done: 4,
+      total: 4,
+      resumed: kept.length,
+      trained: 4 - kept.length,
+    });
     expect(progress.map((p) => p.done)).toEqual(Array.from({ length: 4 - kept.length }, (_, k) => kept.length + k + 1));
   });
 });

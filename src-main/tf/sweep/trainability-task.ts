@@ -3,7 +3,12 @@
 // defaults filled, `paperSize: true` for the Fig. 3 preset). Progress: one TrainabilityProgress per finished cell.
 // Result: TrainabilitySummary (status 'cancelled' when the caller cancelled: finished cells are kept in `dir`;
 // running the same task again resumes).
-import { parseTrainabilityParams, type TrainabilityParams, type TrainabilityProgress, type TrainabilitySummary } from '../../../src-shared/contract/trainability';
+import {
+  parseTrainabilityParams,
+  type TrainabilityParams,
+  type TrainabilityProgress,
+  type TrainabilitySummary,
+} from '../../../src-shared/contract/trainability';
 import { runSweep } from './runner';
 
 export interface TrainabilityTaskParams {
@@ -19,7 +24,8 @@ export interface TrainabilityTaskContext {
 export function parseTrainabilityTaskParams(raw: unknown): { dir: string; sweep: TrainabilityParams } {
   if (!raw || typeof raw !== 'object') throw new RangeError('trainability: params must be an object { dir, sweep }');
   const { dir, sweep } = raw as Record<string, unknown>;
-  if (typeof dir !== 'string' || dir.trim() === '') throw new RangeError('trainability: dir (the sweep directory) must be a non-empty string');
+  if (typeof dir !== 'string' || dir.trim() === '')
+    throw new RangeError('trainability: dir (the sweep directory) must be a non-empty string');
   return { dir, sweep: parseTrainabilityParams(sweep ?? {}) };
 }
 

@@ -10,7 +10,14 @@ beforeAll(async () => {
 });
 
 /** Independent float64 reference: the net's loss from its weights read back as plain arrays. */
-function loss64(spec: MlpSpec, Ws: Float64Array[], bs: Float64Array[], x: number[][], y: number[][], kind: Loss): number {
+function loss64(
+  spec: MlpSpec,
+  Ws: Float64Array[],
+  bs: Float64Array[],
+  x: number[][],
+  y: number[][],
+  kind: Loss,
+): number {
   const { widths, sigmaW2, sigmaB2, parametrization } = spec;
   const { phi } = activation64(spec.activation);
   const ntk = parametrization === 'ntk';
@@ -53,59 +60,69 @@ describe('Mlp gradients', () => {
     ['gelu', 'ntk', 'mse'],
     ['erf', 'ntk', 'cross-entropy'],
   ];
-  it.each(cases)('backprop matches a float64 central difference (%s, %s, %s); an SGD step moves by −η·∇', (activation, parametrization, kind) => {
-    const spec: MlpSpec = { widths: [5, 7, 6, 3], activation, sigmaW2: 1.7, sigmaB2: 0.3, parametrization, seed: 3 };
-    const net = new Mlp(spec);
-    const { x, y } = tinyProblem(1);
-    const xt = tf.tensor2d(x);
-    const yt = tf.tensor2d(y);
-    const Ws = net.W.map((w) => Float64Array.from(w.dataSync()));
-    const bs = net.b.map((b) => Float64Array.from(b.dataSync()));
-    const { value, grads } = net.gradients(xt, yt, kind);
-    expect(value).toBeCloseTo(loss64(spec, Ws, bs, x, y, kind), 5);
-    const eps = 1e-6;
-    let maxErr = 0;
-    let maxGrad = 0;
-    const fd: Float64Array[] = [];
-    net.variables().forEach((v, vi) => {
-      const arr = vi % 2 === 0 ? Ws[vi / 2] : bs[(vi - 1) / 2];
-      const g = grads[v.name].dataSync();
-      const f = new Float64Array(arr.length);
-      for (let i = 0; i < arr.length; i++) {
-        const keep = arr[i];
-        arr[i] = keep + eps;
-        const up = loss64(spec, Ws, bs, x, y, kind);
-        arr[i] = keep - eps;
-        const down = loss64(spec, Ws, bs, x, y, kind);
-        arr[i] = keep;
-        f[i] = (up - down) / (2 * eps);
-        maxErr = Math.max(maxErr, Math.abs(g[i] - f[i]));
-        maxGrad = Math.max(maxGrad, Math.abs(f[i]));
-      }
-      fd.push(f);
-    });
-    // float32 backprop vs float64 differences: agreement to float32 rounding relative to the largest gradient
-    expect(maxGrad).toBeGreaterThan(1e-3);
-    expect(maxErr / maxGrad).toBeLessThan(2e-5);
-    tf.dispose(grads);
+  it.each(cases)(
+    'backprop matches a float64 central difference (%s, %s, %s); an SGD step moves by −η·∇',
+    (activation, parametrization, kind) => {
+      const spec: MlpSpec = { widths: [5, 7, 6, 3], activation, sigmaW2: 1.7, sigmaB2: 0.3, parametrization, seed: 3 };
+      const net = new Mlp(spec);
+      const { x, y } = tinyProblem(1);
+      const xt = tf.tensor2d(x);
+      const yt = tf.tensor2d(y);
+      const Ws = net.W.map((w) => Float64Array.from(w.dataSync()));
+      const bs = net.b.map((b) => Float64Array.from(b.dataSync()));
+      const { value, grads } = net.gradients(xt, yt, kind);
+      expect(value).toBeCloseTo(loss64(spec, Ws, bs, x, y, kind), 5);
+      const eps = 1e-6;
+      let maxErr = 0;
+      let maxGrad = 0;
+      const fd: Float64Array[] = [];
+      net.variables().forEach((v, vi) => {
+        const arr = vi % 2 === 0 ? Ws[vi / 2] : bs[(vi - 1) / 2];
+        const g = grads[v.name].dataSync();
+        const f = new Float64Array(arr.length);
+        for (let i = 0; i < arr.length; i++) {
+          const keep = arr[i];
+          arr[i] = keep + eps;
+          const up = loss64(spec, Ws, bs, x, y, kind);
+          arr[i] = keep - eps;
+          const down = loss64(spec, Ws, bs, x, y, kind);
+          arr[i] = keep;
+          f[i] = (up - down) / (2 * eps);
+          maxErr = Math.max(maxErr, Math.abs(g[i] - f[i]));
+          maxGrad = Math.max(maxGrad, Math.abs(f[i]));
+        }
+        fd.push(f);
+      });
+      // float32 backprop vs float64 differences: agreement to float32 rounding relative to the largest gradient
+      expect(maxGrad).toBeGreaterThan(1e-3);
+      expect(maxErr / maxGrad).toBeLessThan(2e-5);
+      tf.dispose(grads);
 
-    const eta = 0.05;
-    const before = net.variables().map((v) => Float64Array.from(v.dataSync()));
-    const opt = makeOptimizer('sgd', eta);
-    net.trainStep(opt, xt, yt, kind);
-    net.variables().forEach((v, vi) => {
-      const after = v.dataSync();
-      for (let i = 0; i < after.length; i++) expect(after[i] - before[vi][i]).toBeCloseTo(-eta * fd[vi][i], 5);
-    });
-    opt.dispose();
-    net.dispose();
-    tf.dispose([xt, yt]);
-  });
+      const eta = 0.05;
+      const before = net.variables().map((v) => Float64Array.from(v.dataSync()));
+      const opt = makeOptimizer('sgd', eta);
+      net.trainStep(opt, xt, yt, kind);
+      net.variables().forEach((v, vi) => {
+        const after = v.dataSync();
+        for (let i = 0; i < after.length; i++) expect(after[i] - before[vi][i]).toBeCloseTo(-eta * fd[vi][i], 5);
+      });
+      opt.dispose();
+      net.dispose();
+      tf.dispose([xt, yt]);
+    },
+  );
 });
 
 describe('Mlp initialization', () => {
   it('standard: W_l ~ N(0, σ_w²/n_{l−1}), b_l ~ N(0, σ_b²); ntk: unit variances; same seed → same weights', () => {
-    const std = new Mlp({ widths: [400, 300, 2], activation: 'relu', sigmaW2: 1.5, sigmaB2: 0.5, parametrization: 'standard', seed: 9 });
+    const std = new Mlp({
+      widths: [400, 300, 2],
+      activation: 'relu',
+      sigmaW2: 1.5,
+      sigmaB2: 0.5,
+      parametrization: 'standard',
+      seed: 9,
+    });
     const w = Array.from(std.W[0].dataSync());
     const n = w.length;
     const v = w.reduce((s, a) => s + a * a, 0) / n;
@@ -114,16 +131,37 @@ describe('Mlp initialization', () => {
     const b = Array.from(std.b[0].dataSync());
     const vb = b.reduce((s, a) => s + a * a, 0) / b.length;
     expect(Math.abs(vb - 0.5)).toBeLessThan(4 * 0.5 * Math.sqrt(2 / b.length));
-    const ntk = new Mlp({ widths: [400, 300, 2], activation: 'relu', sigmaW2: 1.5, sigmaB2: 0.5, parametrization: 'ntk', seed: 9 });
+    const ntk = new Mlp({
+      widths: [400, 300, 2],
+      activation: 'relu',
+      sigmaW2: 1.5,
+      sigmaB2: 0.5,
+      parametrization: 'ntk',
+      seed: 9,
+    });
     const wn = Array.from(ntk.W[0].dataSync());
     expect(Math.abs(wn.reduce((s, a) => s + a * a, 0) / n - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
-    const again = new Mlp({ widths: [400, 300, 2], activation: 'relu', sigmaW2: 1.5, sigmaB2: 0.5, parametrization: 'standard', seed: 9 });
+    const again = new Mlp({
+      widths: [400, 300, 2],
+      activation: 'relu',
+      sigmaW2: 1.5,
+      sigmaB2: 0.5,
+      parametrization: 'standard',
+      seed: 9,
+    });
     expect(Array.from(again.W[1].dataSync())).toEqual(Array.from(std.W[1].dataSync()));
     for (const m of [std, ntk, again]) m.dispose();
   });
 
   it('rejects bad specs with readable errors', () => {
-    const ok: MlpSpec = { widths: [3, 4, 2], activation: 'relu', sigmaW2: 2, sigmaB2: 0, parametrization: 'standard', seed: 0 };
+    const ok: MlpSpec = {
+      widths: [3, 4, 2],
+      activation: 'relu',
+      sigmaW2: 2,
+      sigmaB2: 0,
+      parametrization: 'standard',
+      seed: 0,
+    };
     expect(() => new Mlp({ ...ok, widths: [3] })).toThrow(/at least one weight layer/);
     expect(() => new Mlp({ ...ok, widths: [3, 0, 2] })).toThrow(/widths\[1\]/);
     expect(() => new Mlp({ ...ok, sigmaW2: Number.NaN })).toThrow(RangeError);
@@ -133,11 +171,35 @@ describe('Mlp initialization', () => {
   });
 
   it('accuracy counts arg-max agreement', () => {
-    const net = new Mlp({ widths: [2, 3], activation: 'linear', sigmaW2: 1, sigmaB2: 0, parametrization: 'standard', seed: 1 });
-    // one layer, f = x Wᵀ: set W = identity-like so the arg-max is the larger input coordinate (third output never wins)
-    net.W[0].assign(tf.tensor2d([[1, 0], [0, 1], [-5, -5]]));
-    const x = tf.tensor2d([[1, 0], [0, 1], [2, 1], [0, 3]]);
-    const y = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1]]);
+    const net = new Mlp({
+      widths: [2, 3],
+      activation: 'linear',
+      sigmaW2: 1,
+      sigmaB2: 0,
+      parametrization: 'standard',
+      seed: 1,
+    });
+    // one layer, f = x Wᵀ: set W = identity-like so the arg-max is the larger input coordinate (third output never
+    // wins)
+    net.W[0].assign(
+      tf.tensor2d([
+        [1, 0],
+        [0, 1],
+        [-5, -5],
+      ]),
+    );
+    const x = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [2, 1],
+      [0, 3],
+    ]);
+    const y = tf.tensor2d([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(net.accuracy(x, y)).toBeCloseTo(0.5, 6);
     tf.dispose([x, y]);
     net.dispose();

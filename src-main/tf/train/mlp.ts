@@ -5,7 +5,8 @@
 //   h_l = W_l x_{l−1} + b_l,  x_l = φ(h_l) for l < L,  f = h_L (linear output layer).
 // Parametrizations, the same as src-main/tf/layers.ts so that empiricalNtk reads our variables directly:
 //   standard (seed 004 eq. 6): W_l ~ N(0, σ_w²/n_{l−1}), b_l ~ N(0, σ_b²); the variables ARE W_l, b_l.
-//   ntk (seed 000/001):        the variables hold V_l, β_l ~ N(0, 1) and the net uses W_l = (σ_w/√n_{l−1})V_l, b_l = σ_b β_l.
+//   ntk (seed 000/001):        the variables hold V_l, β_l ~ N(0, 1) and the net uses W_l = (σ_w/√n_{l−1})V_l, b_l =
+// σ_b β_l.
 // Biases are trainable even when they start at 0 (σ_b = 0), as in the theorems. Weights are drawn from the project's
 // Rng(seed, 0) layer by layer (float64 normals rounded to float32), so one seed gives one network on every backend.
 import * as tf from '@tensorflow/tfjs-core';
@@ -43,15 +44,21 @@ export function mlpParameterCount(widths: readonly number[]): number {
 
 function checkSpec(spec: MlpSpec): void {
   const { widths, activation, sigmaW2, sigmaB2, parametrization, seed } = spec;
-  if (!Array.isArray(widths) || widths.length < 2) throw new RangeError('widths must be [n₀, …, n_L] with at least one weight layer');
+  if (!Array.isArray(widths) || widths.length < 2)
+    throw new RangeError('widths must be [n₀, …, n_L] with at least one weight layer');
   widths.forEach((w, l) => {
     if (!Number.isInteger(w) || w < 1) throw new RangeError(`widths[${l}] must be an integer ≥ 1 (got ${String(w)})`);
   });
-  if (!isActivation(activation)) throw new RangeError(`unknown activation ${JSON.stringify(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
-  if (!Number.isFinite(sigmaW2) || !(sigmaW2 > 0)) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
-  if (!Number.isFinite(sigmaB2) || !(sigmaB2 >= 0)) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
-  if (parametrization !== 'standard' && parametrization !== 'ntk') throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(parametrization)})`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2³²) (got ${seed})`);
+  if (!isActivation(activation))
+    throw new RangeError(`unknown activation ${JSON.stringify(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
+  if (!Number.isFinite(sigmaW2) || !(sigmaW2 > 0))
+    throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
+  if (!Number.isFinite(sigmaB2) || !(sigmaB2 >= 0))
+    throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+  if (parametrization !== 'standard' && parametrization !== 'ntk')
+    throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(parametrization)})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new RangeError(`seed must be an integer in [0, 2³²) (got ${seed})`);
 }
 
 export class Mlp {
@@ -118,7 +125,8 @@ export class Mlp {
     for (let l = 0; l < L; l++) {
       let h: tf.Tensor2D = tf.matMul(this.W[l], xs[l]);
       if (this.wScale[l] !== 1) h = tf.mul(h, this.wScale[l]);
-      if (this.bScale !== 0) h = tf.add(h, tf.expandDims(this.bScale === 1 ? this.b[l] : tf.mul(this.b[l], this.bScale), 1) as tf.Tensor2D);
+      if (this.bScale !== 0)
+        h = tf.add(h, tf.expandDims(this.bScale === 1 ? this.b[l] : tf.mul(this.b[l], this.bScale), 1) as tf.Tensor2D);
       hs.push(h);
       if (l < L - 1) xs.push(this.phi(h) as tf.Tensor2D);
     }
@@ -197,11 +205,13 @@ export class Mlp {
    * vector-output NTK, since f_k depends on W_L and b_L only through row k / entry k. Caller disposes the tensors.
    */
   outputLayers(k: number): TfLayer[] {
-    if (!Number.isInteger(k) || k < 0 || k >= this.outputs) throw new RangeError(`output index must be in 0…${this.outputs - 1} (got ${k})`);
+    if (!Number.isInteger(k) || k < 0 || k >= this.outputs)
+      throw new RangeError(`output index must be in 0…${this.outputs - 1} (got ${k})`);
     return tf.tidy(() => {
       const layers: TfLayer[] = [];
       const L = this.W.length;
-      for (let l = 0; l < L - 1; l++) layers.push({ W: tf.expandDims(this.W[l], 0) as tf.Tensor3D, b: tf.expandDims(this.b[l], 0) as tf.Tensor2D });
+      for (let l = 0; l < L - 1; l++)
+        layers.push({ W: tf.expandDims(this.W[l], 0) as tf.Tensor3D, b: tf.expandDims(this.b[l], 0) as tf.Tensor2D });
       const WL = this.W[L - 1];
       layers.push({
         W: tf.reshape(tf.slice(WL, [k, 0], [1, WL.shape[1]]), [1, 1, WL.shape[1]]) as tf.Tensor3D,
@@ -217,7 +227,8 @@ export class Mlp {
 }
 
 export function lossOf(f: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): tf.Scalar {
-  if (f.shape[0] !== y.shape[0] || f.shape[1] !== y.shape[1]) throw new RangeError(`targets ${y.shape} do not match outputs ${f.shape}`);
+  if (f.shape[0] !== y.shape[0] || f.shape[1] !== y.shape[1])
+    throw new RangeError(`targets ${y.shape} do not match outputs ${f.shape}`);
   return tf.tidy(() => {
     if (kind === 'mse') return tf.mean(tf.mul(0.5, tf.sum(tf.squaredDifference(f, y), 1)));
     if (kind === 'cross-entropy') return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(f)), 1))) as tf.Scalar;

@@ -82,14 +82,26 @@ function shuffle<T>(a: T[], rng: Rng): T[] {
  * Disjoint train and test sets drawn by seed. The NTK subset (first 10 of each class in the shuffled order) is part of
  * the training set; the rest of the training set and the test set are uniform draws from the remaining digits.
  */
-export function loadMnist(opts: { trainSize: number; testSize: number; seed: number; normalization: Normalization }): MnistSplit {
+export function loadMnist(opts: {
+  trainSize: number;
+  testSize: number;
+  seed: number;
+  normalization: Normalization;
+}): MnistSplit {
   const { trainSize, testSize, seed, normalization } = opts;
   const subsetSize = NTK_SUBSET_PER_CLASS * MNIST_CLASSES;
-  if (!Number.isInteger(trainSize) || trainSize < subsetSize) throw new RangeError(`trainSize must be an integer ≥ ${subsetSize} (it contains the NTK subset), got ${trainSize}`);
-  if (!Number.isInteger(testSize) || testSize < 1) throw new RangeError(`testSize must be an integer ≥ 1, got ${testSize}`);
-  if (trainSize + testSize > MNIST_TOTAL) throw new RangeError(`trainSize + testSize = ${trainSize + testSize} exceeds the ${MNIST_TOTAL} digits of the mnist package`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2³²), got ${seed}`);
-  if (!(NORMALIZATIONS as readonly string[]).includes(normalization)) throw new RangeError(`normalization must be one of ${NORMALIZATIONS.join(', ')}`);
+  if (!Number.isInteger(trainSize) || trainSize < subsetSize)
+    throw new RangeError(`trainSize must be an integer ≥ ${subsetSize} (it contains the NTK subset), got ${trainSize}`);
+  if (!Number.isInteger(testSize) || testSize < 1)
+    throw new RangeError(`testSize must be an integer ≥ 1, got ${testSize}`);
+  if (trainSize + testSize > MNIST_TOTAL)
+    throw new RangeError(
+      `trainSize + testSize = ${trainSize + testSize} exceeds the ${MNIST_TOTAL} digits of the mnist package`,
+    );
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new RangeError(`seed must be an integer in [0, 2³²), got ${seed}`);
+  if (!(NORMALIZATIONS as readonly string[]).includes(normalization))
+    throw new RangeError(`normalization must be one of ${NORMALIZATIONS.join(', ')}`);
   const ds = loadDigits();
   // stream 1: the data split (stream 0 initializes the network)
   const rng = new Rng(seed, 1);
@@ -110,5 +122,9 @@ export function loadMnist(opts: { trainSize: number; testSize: number; seed: num
   subset.sort((a, b) => a[0] - b[0]);
   const train = [...subset, ...rest.slice(0, trainSize - subsetSize)];
   const test = rest.slice(trainSize - subsetSize, trainSize - subsetSize + testSize);
-  return { train: fill(shuffle(train, rng), normalization), test: fill(test, normalization), ntkSubset: fill(subset, normalization) };
+  return {
+    train: fill(shuffle(train, rng), normalization),
+    test: fill(test, normalization),
+    ntkSubset: fill(subset, normalization),
+  };
 }

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultRecordSteps, parseTrainDynamicsParams, type TrainDynamicsRecord } from '../../../src-shared/contract/train-dynamics';
+import {
+  defaultRecordSteps,
+  parseTrainDynamicsParams,
+  type TrainDynamicsRecord,
+} from '../../../src-shared/contract/train-dynamics';
 import { reluExactMoments } from '../../../src-shared/theory/relu-exact-moments';
 import { ensureBackend } from '../backend';
 import { loadMnist, MNIST_INPUT_DIM } from './mnist-data';
@@ -11,11 +15,27 @@ beforeAll(async () => {
   await ensureBackend('wasm');
 });
 
-const TINY = { depth: 3, width: 32, steps: 20, trainSize: 200, testSize: 100, batchSize: 50, recordAt: [0, 5, 20], lr: 1e-3, seed: 5 };
+const TINY = {
+  depth: 3,
+  width: 32,
+  steps: 20,
+  trainSize: 200,
+  testSize: 100,
+  batchSize: 50,
+  recordAt: [0, 5, 20],
+  lr: 1e-3,
+  seed: 5,
+};
 
-async function collect(params: unknown, cancelled?: () => boolean): Promise<{ records: TrainDynamicsRecord[]; summary: { records: number; stoppedEarly: boolean } }> {
+async function collect(
+  params: unknown,
+  cancelled?: () => boolean,
+): Promise<{ records: TrainDynamicsRecord[]; summary: { records: number; stoppedEarly: boolean } }> {
   const records: TrainDynamicsRecord[] = [];
-  const summary = await trainDynamicsTask(params, { emit: (r) => records.push(r as TrainDynamicsRecord), cancelled: cancelled ?? (() => false) });
+  const summary = await trainDynamicsTask(params, {
+    emit: (r) => records.push(r as TrainDynamicsRecord),
+    cancelled: cancelled ?? (() => false),
+  });
   return { records, summary };
 }
 
@@ -46,7 +66,8 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
     expect(records.map((r) => r.epoch)).toEqual([0, 1.25, 5]);
     for (const r of records) {
       expect(r.diverged).toBe(false);
-      for (const v of [r.trainLoss, r.testLoss, r.trainAccuracy, r.testAccuracy, r.thetaD, r.thetaC, r.thetaN]) expect(Number.isFinite(v)).toBe(true);
+      for (const v of [r.trainLoss, r.testLoss, r.trainAccuracy, r.testAccuracy, r.thetaD, r.thetaC, r.thetaN])
+        expect(Number.isFinite(v)).toBe(true);
       const K = r.kernel as Float32Array;
       expect(K).toBeInstanceOf(Float32Array);
       expect(K.length).toBe(100 * 100);
@@ -115,7 +136,14 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
   });
 
   it('reports divergence as a flagged record with nulls, never NaN, and stops', async () => {
-    const { records, summary } = await collect({ ...TINY, optimizer: 'sgd', lr: 10, sigmaW2: 2.2, normalization: 'pixel', kernel: false });
+    const { records, summary } = await collect({
+      ...TINY,
+      optimizer: 'sgd',
+      lr: 10,
+      sigmaW2: 2.2,
+      normalization: 'pixel',
+      kernel: false,
+    });
     expect(summary.stoppedEarly).toBe(true);
     const last = records[records.length - 1];
     expect(last.diverged).toBe(true);
@@ -123,7 +151,8 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
     expect(records.slice(0, -1).every((r) => !r.diverged)).toBe(true);
     const text = JSON.stringify(records);
     expect(text).not.toMatch(/NaN/);
-    for (const r of records) for (const v of Object.values(r)) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    for (const r of records)
+      for (const v of Object.values(r)) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
   });
 
   it('is deterministic for a seed', async () => {
@@ -137,7 +166,15 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
 describe('train-dynamics parameters', () => {
   it('fills the CPU defaults (L = 20) and the default record steps', () => {
     const p = parseTrainDynamicsParams({});
-    expect(p).toMatchObject({ depth: 20, width: 100, sigmaW2: 2, optimizer: 'adam', activation: 'relu', loss: 'mse', normalization: 'unit' });
+    expect(p).toMatchObject({
+      depth: 20,
+      width: 100,
+      sigmaW2: 2,
+      optimizer: 'adam',
+      activation: 'relu',
+      loss: 'mse',
+      normalization: 'unit',
+    });
     expect(p.recordAt).toEqual(defaultRecordSteps(p.steps));
     expect(defaultRecordSteps(300)).toEqual([0, 1, 2, 5, 10, 20, 50, 100, 200, 300]);
     expect(defaultRecordSteps(0)).toEqual([0]);
@@ -160,7 +197,9 @@ describe('train-dynamics parameters', () => {
     ];
     for (const [params, message] of bad) {
       expect(() => parseTrainDynamicsParams(params)).toThrow(message);
-      await expect(trainDynamicsTask(params, { emit: () => undefined, cancelled: () => false })).rejects.toThrow(RangeError);
+      await expect(trainDynamicsTask(params, { emit: () => undefined, cancelled: () => false })).rejects.toThrow(
+        RangeError,
+      );
     }
   });
 });

@@ -38,7 +38,10 @@ function evaluate(net: Mlp, split: Split, kind: Loss): { loss: number; accuracy:
   for (let start = 0; start < split.count; start += EVAL_CHUNK) {
     const n = Math.min(EVAL_CHUNK, split.count - start);
     const r = tf.tidy(() => {
-      const x = tf.tensor2d(split.x.subarray(start * MNIST_INPUT_DIM, (start + n) * MNIST_INPUT_DIM), [n, MNIST_INPUT_DIM]);
+      const x = tf.tensor2d(split.x.subarray(start * MNIST_INPUT_DIM, (start + n) * MNIST_INPUT_DIM), [
+        n,
+        MNIST_INPUT_DIM,
+      ]);
       const y = tf.tensor2d(split.y.subarray(start * MNIST_CLASSES, (start + n) * MNIST_CLASSES), [n, MNIST_CLASSES]);
       return { loss: net.loss(x, y, kind).dataSync()[0], accuracy: net.accuracy(x, y) };
     });
@@ -74,13 +77,28 @@ const isFiniteNumber = (v: number): boolean => Number.isFinite(v);
  * The run as an async generator of records (pause = stop pulling). Validates `params` (RangeError with readable
  * messages). Ends after the last requested record, at a divergence (a record with diverged = true), or on cancel.
  */
-export async function* trainDynamics(params: unknown, opts: TrainDynamicsOptions = {}): AsyncGenerator<TrainDynamicsRecord, TrainDynamicsSummary> {
+export async function* trainDynamics(
+  params: unknown,
+  opts: TrainDynamicsOptions = {},
+): AsyncGenerator<TrainDynamicsRecord, TrainDynamicsSummary> {
   const p: TrainDynamicsParams = parseTrainDynamicsParams(params);
   const cancelled = opts.cancelled ?? (() => false);
   const t0 = performance.now();
-  const data = loadMnist({ trainSize: p.trainSize, testSize: p.testSize, seed: p.seed, normalization: p.normalization });
+  const data = loadMnist({
+    trainSize: p.trainSize,
+    testSize: p.testSize,
+    seed: p.seed,
+    normalization: p.normalization,
+  });
   const widths = [MNIST_INPUT_DIM, ...Array<number>(p.depth - 1).fill(p.width), MNIST_CLASSES];
-  const net = new Mlp({ widths, activation: p.activation, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, parametrization: p.parametrization, seed: p.seed });
+  const net = new Mlp({
+    widths,
+    activation: p.activation,
+    sigmaW2: p.sigmaW2,
+    sigmaB2: p.sigmaB2,
+    parametrization: p.parametrization,
+    seed: p.seed,
+  });
   const optimizer = makeOptimizer(p.optimizer, p.lr);
   const order = classSortedOrder(data.ntkSubset.labels);
   const sortedLabels = order.map((i) => data.ntkSubset.labels[i]);
@@ -183,7 +201,8 @@ export async function trainDynamicsTask(
   const run = trainDynamics(params, {
     cancelled: () => ctx.cancelled(),
     // a cancel seen at a checkpoint ends the run like cancelled(): the records so far stand
-    checkpoint: checkpoint && (() => checkpoint().catch((err: unknown) => (ctx.cancelled() ? undefined : Promise.reject(err)))),
+    checkpoint:
+      checkpoint && (() => checkpoint().catch((err: unknown) => (ctx.cancelled() ? undefined : Promise.reject(err)))),
   });
   for (;;) {
     const next = await run.next();

@@ -78,20 +78,46 @@ const REGISTRY = new Map<string, Activation>();
 
 /** Validate and register an activation (a name may be registered once). Returns it. */
 export function defineActivation(a: Activation): Activation {
-  if (typeof a.name !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(a.name)) throw new RangeError(`activation name must be lowercase letters/digits, got ${JSON.stringify(a.name)}`);
+  if (typeof a.name !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(a.name))
+    throw new RangeError(`activation name must be lowercase letters/digits, got ${JSON.stringify(a.name)}`);
   if (REGISTRY.has(a.name)) throw new RangeError(`activation "${a.name}" is already defined`);
   if (!(a.analyticHalfWidth > 0)) throw new RangeError(`activation "${a.name}": analyticHalfWidth must be > 0`);
   if (!a.kinks.every(Number.isFinite)) throw new RangeError(`activation "${a.name}": kinks must be finite`);
   for (const x of [-3, -0.5, 0.25, 2]) {
-    if (!Number.isFinite(a.phi(x)) || !Number.isFinite(a.dphi(x))) throw new RangeError(`activation "${a.name}": φ or φ′ is not finite at ${x}`);
+    if (!Number.isFinite(a.phi(x)) || !Number.isFinite(a.dphi(x)))
+      throw new RangeError(`activation "${a.name}": φ or φ′ is not finite at ${x}`);
   }
   REGISTRY.set(a.name, Object.freeze({ ...a }));
   return REGISTRY.get(a.name)!;
 }
 
-defineActivation({ name: 'relu', phi: (x) => (x > 0 ? x : 0), dphi: (x) => (x > 0 ? 1 : 0), kinks: [0], analyticHalfWidth: 2, homogeneous: true, closedForms: reluClosedForms });
-defineActivation({ name: 'linear', phi: (x) => x, dphi: () => 1, kinks: [], analyticHalfWidth: 2, homogeneous: true, closedForms: linearClosedForms });
-defineActivation({ name: 'erf', phi: erf, dphi: (x) => 1.1283791670955126 * Math.exp(-x * x), kinks: [], analyticHalfWidth: 1, homogeneous: false, closedForms: erfClosedForms });
+defineActivation({
+  name: 'relu',
+  phi: (x) => (x > 0 ? x : 0),
+  dphi: (x) => (x > 0 ? 1 : 0),
+  kinks: [0],
+  analyticHalfWidth: 2,
+  homogeneous: true,
+  closedForms: reluClosedForms,
+});
+defineActivation({
+  name: 'linear',
+  phi: (x) => x,
+  dphi: () => 1,
+  kinks: [],
+  analyticHalfWidth: 2,
+  homogeneous: true,
+  closedForms: linearClosedForms,
+});
+defineActivation({
+  name: 'erf',
+  phi: erf,
+  dphi: (x) => 1.1283791670955126 * Math.exp(-x * x),
+  kinks: [],
+  analyticHalfWidth: 1,
+  homogeneous: false,
+  closedForms: erfClosedForms,
+});
 defineActivation({
   name: 'tanh',
   phi: Math.tanh,
@@ -122,7 +148,14 @@ defineActivation({
   homogeneous: false,
 });
 // GELU (Hendrycks & Gimpel 2016), exact form x·Φ(x): φ′ = Φ(x) + x·pdf(x)
-defineActivation({ name: 'gelu', phi: (x) => x * normalCdf(x), dphi: (x) => normalCdf(x) + x * normalPdf(x), kinks: [], analyticHalfWidth: 1, homogeneous: false });
+defineActivation({
+  name: 'gelu',
+  phi: (x) => x * normalCdf(x),
+  dphi: (x) => normalCdf(x) + x * normalPdf(x),
+  kinks: [],
+  analyticHalfWidth: 1,
+  homogeneous: false,
+});
 defineActivation({
   name: 'selu',
   phi: (x) => (x > 0 ? SELU_LAMBDA * x : SELU_LAMBDA * SELU_ALPHA * Math.expm1(x)),

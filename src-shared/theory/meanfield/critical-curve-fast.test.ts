@@ -22,7 +22,8 @@ describe('critical line: q-table path = quadrature path', () => {
         if (f.kind === 'found' && d.kind === 'found') {
           expect(Math.abs(f.sigmaW2 - d.sigmaW2), `${name} σ_b² = ${GRID[i]}`).toBeLessThan(1e-9);
           expect(f.qStar === null).toBe(d.qStar === null);
-          if (f.qStar !== null && d.qStar !== null) expect(Math.abs(f.qStar - d.qStar)).toBeLessThan(1e-8 * Math.max(1, d.qStar));
+          if (f.qStar !== null && d.qStar !== null)
+            expect(Math.abs(f.qStar - d.qStar)).toBeLessThan(1e-8 * Math.max(1, d.qStar));
         }
         if (f.kind === 'none' && d.kind === 'none') expect(f.reason).toBe(d.reason);
       }

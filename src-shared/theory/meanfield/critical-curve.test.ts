@@ -77,7 +77,9 @@ describe('critical line χ₁ = 1', () => {
     for (let i = 0; i < sbs.length; i++) {
       const single = criticalSigmaW2('tanh', sbs[i]);
       if (curve[i].kind !== 'found' || single.kind !== 'found') throw new Error('expected found');
-      expect(Math.abs((curve[i] as { sigmaW2: number }).sigmaW2 - (single as { sigmaW2: number }).sigmaW2)).toBeLessThan(1e-12);
+      expect(
+        Math.abs((curve[i] as { sigmaW2: number }).sigmaW2 - (single as { sigmaW2: number }).sigmaW2),
+      ).toBeLessThan(1e-12);
     }
   });
 

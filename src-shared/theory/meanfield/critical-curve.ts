@@ -30,7 +30,11 @@ const CROSSING_CHECK = 1e-6;
 type Means = { meanSquare: (q: number) => number; meanSquareSlope: (q: number) => number };
 
 /** χ₁ at (σ_w², σ_b²), or null when there is no finite q*. Remembers the last q* as a warm start. */
-function chi1Evaluator(act: Activation, sigmaB2: number, means: Means): (sigmaW2: number) => { chi1: number; qStar: number } | null {
+function chi1Evaluator(
+  act: Activation,
+  sigmaB2: number,
+  means: Means,
+): (sigmaW2: number) => { chi1: number; qStar: number } | null {
   const { meanSquare, meanSquareSlope } = means;
   let lastQ: number | undefined;
   return (sigmaW2) => {
@@ -48,7 +52,8 @@ function chi1Evaluator(act: Activation, sigmaB2: number, means: Means): (sigmaW2
  */
 function means(act: Activation, options?: CriticalOptions): Means {
   // closed forms (erf, ReLU) are already cheaper than filling a table
-  if (act.closedForms || options?.quadrature) return { meanSquare: (q) => lengthMap(act, q).T, meanSquareSlope: (q) => lengthMap(act, q).Tdot };
+  if (act.closedForms || options?.quadrature)
+    return { meanSquare: (q) => lengthMap(act, q).T, meanSquareSlope: (q) => lengthMap(act, q).Tdot };
   const table = qTable(act);
   return { meanSquare: (q) => table.meanSquare(q), meanSquareSlope: (q) => table.meanSquareSlope(q) };
 }
@@ -72,7 +77,8 @@ function criticalByVariance(act: Activation, sigmaB2: number, m: Means): Critica
       const q = brent(b, lo, hi, { xtol: 0 }, blo, bhi);
       const sigmaW2 = 1 / meanSquareSlope(q);
       if (!(sigmaW2 > SCAN_MIN && sigmaW2 <= LIMITS.sigmaW2Max)) return null;
-      const reached = solveQStar(act, sigmaW2, sigmaB2, 1, undefined, meanSquare); // no warm start: the orbit from q⁰ = 1 decides
+      // no warm start: the orbit from q⁰ = 1 decides
+      const reached = solveQStar(act, sigmaW2, sigmaB2, 1, undefined, meanSquare);
       if (reached.kind !== 'finite' || Math.abs(reached.qStar - q) > 1e-9 * Math.max(1, q)) return null;
       return { kind: 'found', sigmaW2, sigmaB2, qStar: reached.qStar };
     }
@@ -83,7 +89,12 @@ function criticalByVariance(act: Activation, sigmaB2: number, m: Means): Critica
 }
 
 /** The critical σ_w² for this σ_b²; `hint` (e.g. the neighbouring σ_b²'s answer) narrows the search. */
-export function criticalSigmaW2(activation: string | Activation, sigmaB2: number, hint?: number, options?: CriticalOptions): CriticalPoint {
+export function criticalSigmaW2(
+  activation: string | Activation,
+  sigmaB2: number,
+  hint?: number,
+  options?: CriticalOptions,
+): CriticalPoint {
   const act = resolveActivation(activation);
   validateMeanFieldParams(1, sigmaB2);
   if (act.homogeneous) {
@@ -93,9 +104,21 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
     const slope = sigmaW2 * k;
     if (sigmaB2 === 0 || slope < 1 - 1e-14) {
       const qStar = sigmaB2 === 0 ? 1 : sigmaB2 / (1 - slope);
-      return { kind: 'found', sigmaW2, sigmaB2, qStar, ...(sigmaB2 === 0 ? { note: 'every q is a fixed point here; q* = q⁰ = 1' } : {}) };
+      return {
+        kind: 'found',
+        sigmaW2,
+        sigmaB2,
+        qStar,
+        ...(sigmaB2 === 0 ? { note: 'every q is a fixed point here; q* = q⁰ = 1' } : {}),
+      };
     }
-    return { kind: 'found', sigmaW2, sigmaB2, qStar: null, note: 'χ₁ = 1 here for every q, but with σ_b² > 0 q grows linearly with depth: no finite q*' };
+    return {
+      kind: 'found',
+      sigmaW2,
+      sigmaB2,
+      qStar: null,
+      note: 'χ₁ = 1 here for every q, but with σ_b² > 0 q grows linearly with depth: no finite q*',
+    };
   }
   const m = means(act, options);
   const chi = chi1Evaluator(act, sigmaB2, m);
@@ -106,7 +129,8 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
     if (s0 > SCAN_MIN && s0 < LIMITS.sigmaW2Max) {
       const below = chi(s0 * (1 - 1e-6));
       const above = chi(s0 * (1 + 1e-6));
-      if (below && below.qStar === 0 && above && above.chi1 >= 1) return { kind: 'found', sigmaW2: s0, sigmaB2, qStar: 0 };
+      if (below && below.qStar === 0 && above && above.chi1 >= 1)
+        return { kind: 'found', sigmaW2: s0, sigmaB2, qStar: 0 };
     }
   }
   const f = (s: number) => {
@@ -149,7 +173,11 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
     }
   }
   let prev: { s: number; chi1: number } | null = null;
-  for (let s = SCAN_MIN; s <= LIMITS.sigmaW2Max * (1 + 1e-12); s = Math.min(s * SCAN_RATIO, s === LIMITS.sigmaW2Max ? Infinity : LIMITS.sigmaW2Max)) {
+  for (
+    let s = SCAN_MIN;
+    s <= LIMITS.sigmaW2Max * (1 + 1e-12);
+    s = Math.min(s * SCAN_RATIO, s === LIMITS.sigmaW2Max ? Infinity : LIMITS.sigmaW2Max)
+  ) {
     let r = chi(s);
     if (!r && prev) {
       // q* is lost somewhere in (prev.s, s): bisect towards the loss, stopping if χ₁ reaches 1 on the way
@@ -187,7 +215,11 @@ export function criticalSigmaW2(activation: string | Activation, sigmaB2: number
 }
 
 /** The critical line over several σ_b² (each warm-started from the previous answer). */
-export function criticalCurve(activation: string | Activation, sigmaB2s: ArrayLike<number>, options?: CriticalOptions): CriticalPoint[] {
+export function criticalCurve(
+  activation: string | Activation,
+  sigmaB2s: ArrayLike<number>,
+  options?: CriticalOptions,
+): CriticalPoint[] {
   const act = resolveActivation(activation);
   const out: CriticalPoint[] = [];
   let hint: number | undefined;

@@ -50,10 +50,14 @@ export function depthScales(fp: FixedPoint): DepthScales {
   let xiStar: number | null = null;
   if (chi1 === 0) reasons.xi1 = 'χ₁ = 0: perturbations vanish after one layer (ξ₁ = 0⁺)';
   else if (phase === 'ordered') xi1 = decayScale(chi1);
-  else reasons.xi1 = phase === 'critical' ? 'χ₁ = 1: ξ₁ diverges (critical line)' : 'χ₁ > 1: perturbations grow, no decay depth';
+  else
+    reasons.xi1 =
+      phase === 'critical' ? 'χ₁ = 1: ξ₁ diverges (critical line)' : 'χ₁ > 1: perturbations grow, no decay depth';
   if (chiC > 0 && chiC < 1 && Math.abs(chiC - 1) > CRITICAL_TOLERANCE) xiC = decayScale(chiC);
   else reasons.xiC = chiC === 0 ? 'χ_c* = 0' : 'χ_c* = 1: ξ_c* diverges';
   if (phase === 'chaotic' && chiC > 0) xiStar = -1 / (Math.log(chiC) - Math.log(chi1));
-  else reasons.xiStar = phase === 'chaotic' ? 'χ_c* = 0' : 'ξ* is the chaotic-phase scale (χ_c* = χ₁ here, it would diverge)';
+  else
+    reasons.xiStar =
+      phase === 'chaotic' ? 'χ_c* = 0' : 'ξ* is the chaotic-phase scale (χ_c* = χ₁ here, it would diverge)';
   return { phase, xi1, xiC, xiStar, reasons };
 }

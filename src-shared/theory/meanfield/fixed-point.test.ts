@@ -14,7 +14,11 @@ function iterateQ(name: string, sw: number, sb: number, steps: number): number {
 
 describe('ReLU (closed form): χ₁ = σ_w²/2, q* = σ_b²/(1 − σ_w²/2), no finite q* from σ_w² = 2 on', () => {
   it('ordered side', () => {
-    for (const [sw, sb] of [[0.5, 0.1], [1.5, 0.3], [1.99, 0.01]]) {
+    for (const [sw, sb] of [
+      [0.5, 0.1],
+      [1.5, 0.3],
+      [1.99, 0.01],
+    ]) {
       const fp = fixedPoint({ activation: 'relu', sigmaW2: sw, sigmaB2: sb });
       expect(fp.kind).toBe('finite');
       if (fp.kind !== 'finite') return;
@@ -50,7 +54,12 @@ describe('ReLU (closed form): χ₁ = σ_w²/2, q* = σ_b²/(1 − σ_w²/2), no
 
 describe('smooth activations: the fixed points solve their equations and match plain iteration', () => {
   it('q* matches 400 steps of plain iteration from q⁰ = 1 (erf, tanh, sigmoid, gelu; contraction ≤ 0.95/step)', () => {
-    for (const [name, sw, sb] of [['erf', 3, 0.05], ['tanh', 1.7, 0.3], ['sigmoid', 4, 0.1], ['gelu', 1.5, 0.1]] as const) {
+    for (const [name, sw, sb] of [
+      ['erf', 3, 0.05],
+      ['tanh', 1.7, 0.3],
+      ['sigmoid', 4, 0.1],
+      ['gelu', 1.5, 0.1],
+    ] as const) {
       const fp = fixedPoint({ activation: name, sigmaW2: sw, sigmaB2: sb });
       expect(fp.kind).toBe('finite');
       if (fp.kind !== 'finite') return;
@@ -59,14 +68,18 @@ describe('smooth activations: the fixed points solve their equations and match p
   });
 
   it('chaotic phase: c* < 1 is a fixed point of the c-map and χ_c* is its slope there (central difference)', () => {
-    for (const [name, sw, sb] of [['erf', 3, 0.05], ['tanh', 2, 0.05]] as const) {
+    for (const [name, sw, sb] of [
+      ['erf', 3, 0.05],
+      ['tanh', 2, 0.05],
+    ] as const) {
       const act = getActivation(name);
       const fp = fixedPoint({ activation: name, sigmaW2: sw, sigmaB2: sb });
       if (fp.kind !== 'finite') throw new Error('expected a finite fixed point');
       expect(fp.chi1).toBeGreaterThan(1);
       expect(fp.cStar).toBeGreaterThan(0);
       expect(fp.cStar).toBeLessThan(1);
-      const C = (c: number) => (sw * nngpMap(act, { s11: fp.qStar, s12: c * fp.qStar, s22: fp.qStar }).T + sb) / fp.qStar;
+      const C = (c: number) =>
+        (sw * nngpMap(act, { s11: fp.qStar, s12: c * fp.qStar, s22: fp.qStar }).T + sb) / fp.qStar;
       expect(Math.abs(C(fp.cStar) - fp.cStar)).toBeLessThan(1e-13);
       const h = 1e-5;
       expect(Math.abs((C(fp.cStar + h) - C(fp.cStar - h)) / (2 * h) - fp.chiC)).toBeLessThan(1e-8);

@@ -46,9 +46,12 @@ export function resolveActivation(a: string | Activation): Activation {
 }
 
 export function validateMeanFieldParams(sigmaW2: number, sigmaB2: number, q0 = 1): void {
-  if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0) throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0, got ${String(sigmaW2)}`);
-  if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0) throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0, got ${String(sigmaB2)}`);
-  if (typeof q0 !== 'number' || !Number.isFinite(q0) || q0 <= 0) throw new RangeError(`q0 (input variance) must be a finite number > 0, got ${String(q0)}`);
+  if (typeof sigmaW2 !== 'number' || !Number.isFinite(sigmaW2) || sigmaW2 <= 0)
+    throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0, got ${String(sigmaW2)}`);
+  if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
+    throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0, got ${String(sigmaB2)}`);
+  if (typeof q0 !== 'number' || !Number.isFinite(q0) || q0 <= 0)
+    throw new RangeError(`q0 (input variance) must be a finite number > 0, got ${String(q0)}`);
 }
 
 type QResult = { kind: 'finite'; qStar: number; marginal: boolean } | { kind: 'none'; reason: string };
@@ -57,21 +60,36 @@ type QResult = { kind: 'finite'; qStar: number; marginal: boolean } | { kind: 'n
  * q* of the length map from q⁰ (see the file comment). `meanSquare` may supply E φ(√q z)² (e.g. interpolated from
  * a table, tables.ts); by default it is the quadrature of lengthMap.
  */
-export function solveQStar(act: Activation, sigmaW2: number, sigmaB2: number, q0 = 1, hint?: number, meanSquare?: (q: number) => number): QResult {
+export function solveQStar(
+  act: Activation,
+  sigmaW2: number,
+  sigmaB2: number,
+  q0 = 1,
+  hint?: number,
+  meanSquare?: (q: number) => number,
+): QResult {
   validateMeanFieldParams(sigmaW2, sigmaB2, q0);
   if (act.homogeneous) {
     // F(q) = σ_w² k q + σ_b², k = E φ(z)²: a straight line
     const slope = sigmaW2 * lengthMap(act, 1).T;
     if (Math.abs(slope - 1) <= 1e-14) {
       if (sigmaB2 === 0) return { kind: 'finite', qStar: q0, marginal: true };
-      return { kind: 'none', reason: `σ_w²·E[φ(z)²] = 1 and σ_b² > 0: q grows linearly with depth (q^l = q⁰ + l·σ_b²), no finite q*` };
+      return {
+        kind: 'none',
+        reason: `σ_w²·E[φ(z)²] = 1 and σ_b² > 0: q grows linearly with depth (q^l = q⁰ + l·σ_b²), no finite q*`,
+      };
     }
     if (slope > 1) {
-      return { kind: 'none', reason: `σ_w²·E[φ(z)²] = ${slope.toPrecision(6)} > 1: q grows geometrically with depth, no finite q*` };
+      return {
+        kind: 'none',
+        reason: `σ_w²·E[φ(z)²] = ${slope.toPrecision(6)} > 1: q grows geometrically with depth, no finite q*`,
+      };
     }
     return { kind: 'finite', qStar: sigmaB2 / (1 - slope), marginal: false };
   }
-  const F = meanSquare ? (q: number) => sigmaW2 * meanSquare(q) + sigmaB2 : (q: number) => sigmaW2 * lengthMap(act, q).T + sigmaB2;
+  const F = meanSquare
+    ? (q: number) => sigmaW2 * meanSquare(q) + sigmaB2
+    : (q: number) => sigmaW2 * lengthMap(act, q).T + sigmaB2;
   const g = (q: number) => F(q) - q;
   // a warm start (a neighbouring cell's q*) is accepted if it brackets the root tightly
   const start = q0;
@@ -95,7 +113,10 @@ export function solveQStar(act: Activation, sigmaW2: number, sigmaB2: number, q0
     let ghi = g(hi);
     while (ghi > 0) {
       if (hi > Q_DIVERGENT) {
-        return { kind: 'none', reason: `the length map q ↦ σ_w²E[φ(√q z)²] + σ_b² has no fixed point in [q⁰, ${Q_DIVERGENT.toExponential(0)}]: q diverges with depth` };
+        return {
+          kind: 'none',
+          reason: `the length map q ↦ σ_w²E[φ(√q z)²] + σ_b² has no fixed point in [q⁰, ${Q_DIVERGENT.toExponential(0)}]: q diverges with depth`,
+        };
       }
       lo = hi;
       glo = ghi;
@@ -178,8 +199,10 @@ export function fixedPoint(params: MeanFieldParams, hints?: { qStar?: number; cS
   // homogeneous φ: χ₁ is the same at every q (use q = 1 so q* = 0 is not a special case)
   const chi1 = sigmaW2 * lengthMap(act, act.homogeneous ? 1 : qStar).Tdot;
   let note: string | undefined;
-  if (q.marginal) note = 'every q is a fixed point (critical homogeneous activation with σ_b² = 0): q* = q⁰ of the input';
-  if (qStar === 0) note = 'q* = 0: signals shrink to zero with depth (σ_b² = 0, φ(0) = 0); correlations are taken as c* = 1';
+  if (q.marginal)
+    note = 'every q is a fixed point (critical homogeneous activation with σ_b² = 0): q* = q⁰ of the input';
+  if (qStar === 0)
+    note = 'q* = 0: signals shrink to zero with depth (σ_b² = 0, φ(0) = 0); correlations are taken as c* = 1';
   if (chi1 <= 1 + CRITICAL_TOLERANCE || qStar === 0) {
     // ordered or critical: c = 1 is the stable fixed point, χ_c* = χ₁ (seed 001 §4.2)
     return { kind: 'finite', qStar, chi1, cStar: 1, chiC: chi1, marginal: q.marginal, ...(note ? { note } : {}) };

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { erf, erfc, normalCdf } from './erf';
-import { compositeRule, applyRule, expectBivariate, expectNormal, expectNormalHermite, gaussHermite, gaussLegendre } from './gauss';
+import {
+  compositeRule,
+  applyRule,
+  expectBivariate,
+  expectNormal,
+  expectNormalHermite,
+  gaussHermite,
+  gaussLegendre,
+} from './gauss';
 
 /** (2k − 1)!! = E Z^{2k}. */
 const doubleFactorial = (k: number) => {
@@ -23,15 +31,19 @@ describe('quadrature rules', () => {
     const n = 20;
     const { w } = gaussHermite(n);
     expect(Math.abs(w.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-14);
-    for (let k = 1; k < n; k++) expect(Math.abs(expectNormalHermite((z) => z ** (2 * k), n) / doubleFactorial(k) - 1)).toBeLessThan(1e-11);
+    for (let k = 1; k < n; k++)
+      expect(Math.abs(expectNormalHermite((z) => z ** (2 * k), n) / doubleFactorial(k) - 1)).toBeLessThan(1e-11);
   });
 
   it('the composite rule gives the normal moments and a kinked integrand exactly when split at the kink', () => {
-    for (let k = 0; k <= 8; k++) expect(Math.abs(expectNormal((z) => z ** (2 * k)) / doubleFactorial(k) - 1)).toBeLessThan(1e-13);
+    for (let k = 0; k <= 8; k++)
+      expect(Math.abs(expectNormal((z) => z ** (2 * k)) / doubleFactorial(k) - 1)).toBeLessThan(1e-13);
     // E max(0, Z − t) = pdf(t) − t(1 − Φ(t)) and E 1{Z > t} = 1 − Φ(t): kinks at t
     for (const t of [-1.3, 0, 0.4, 2.2]) {
-      const pdf = Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
-      expect(Math.abs(expectNormal((z) => Math.max(0, z - t), [t]) - (pdf - t * (1 - normalCdf(t))))).toBeLessThan(1e-15);
+      const pdf = Math.exp((-t * t) / 2) / Math.sqrt(2 * Math.PI);
+      expect(Math.abs(expectNormal((z) => Math.max(0, z - t), [t]) - (pdf - t * (1 - normalCdf(t))))).toBeLessThan(
+        1e-15,
+      );
       expect(Math.abs(expectNormal((z) => (z > t ? 1 : 0), [t]) - (1 - normalCdf(t)))).toBeLessThan(1e-15);
     }
     // without the split, a step inside a panel costs many digits: the split is what makes it exact
@@ -61,16 +73,56 @@ describe('quadrature rules', () => {
 
 describe('bivariate Gaussian expectations', () => {
   it('E[uv] = Σ₁₂, E[u²v²] = Σ₁₁Σ₂₂ + 2Σ₁₂² (Isserlis), including |correlation| = 1 and a zero variance', () => {
-    for (const [s11, s12, s22] of [[1, 0.3, 2], [0.5, -0.5, 0.5], [2, 2, 2], [0, 0, 3]]) {
+    for (const [s11, s12, s22] of [
+      [1, 0.3, 2],
+      [0.5, -0.5, 0.5],
+      [2, 2, 2],
+      [0, 0, 3],
+    ]) {
       const cov = { s11, s12, s22 };
-      expect(Math.abs(expectBivariate((u) => u, (v) => v, cov) - s12)).toBeLessThan(1e-14);
-      expect(Math.abs(expectBivariate((u) => u * u, (v) => v * v, cov) - (s11 * s22 + 2 * s12 * s12))).toBeLessThan(1e-13);
+      expect(
+        Math.abs(
+          expectBivariate(
+            (u) => u,
+            (v) => v,
+            cov,
+          ) - s12,
+        ),
+      ).toBeLessThan(1e-14);
+      expect(
+        Math.abs(
+          expectBivariate(
+            (u) => u * u,
+            (v) => v * v,
+            cov,
+          ) -
+            (s11 * s22 + 2 * s12 * s12),
+        ),
+      ).toBeLessThan(1e-13);
     }
   });
 
   it('rejects a covariance that is not positive semidefinite or not finite', () => {
-    expect(() => expectBivariate((u) => u, (v) => v, { s11: 1, s12: 2, s22: 1 })).toThrow(RangeError);
-    expect(() => expectBivariate((u) => u, (v) => v, { s11: NaN, s12: 0, s22: 1 })).toThrow(RangeError);
-    expect(() => expectBivariate((u) => u, (v) => v, { s11: -1, s12: 0, s22: 1 })).toThrow(RangeError);
+    expect(() =>
+      expectBivariate(
+        (u) => u,
+        (v) => v,
+        { s11: 1, s12: 2, s22: 1 },
+      ),
+    ).toThrow(RangeError);
+    expect(() =>
+      expectBivariate(
+        (u) => u,
+        (v) => v,
+        { s11: NaN, s12: 0, s22: 1 },
+      ),
+    ).toThrow(RangeError);
+    expect(() =>
+      expectBivariate(
+        (u) => u,
+        (v) => v,
+        { s11: -1, s12: 0, s22: 1 },
+      ),
+    ).toThrow(RangeError);
   });
 });

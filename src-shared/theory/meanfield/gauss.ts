@@ -21,7 +21,8 @@ const legendreCache = new Map<number, { x: Float64Array; w: Float64Array }>();
 
 /** n-point Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_n from Chebyshev guesses). */
 export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new RangeError(`gaussLegendre: n must be an integer in [1, 1000], got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new RangeError(`gaussLegendre: n must be an integer in [1, 1000], got ${n}`);
   const cached = legendreCache.get(n);
   if (cached) return cached;
   const x = new Float64Array(n);
@@ -66,7 +67,8 @@ const hermiteCache = new Map<number, NormalRule>();
 
 /** n-point Gauss–Hermite rule for the standard normal (probabilists' form: nodes √2·x_i, weights w_i/√π). */
 export function gaussHermite(n: number): NormalRule {
-  if (!Number.isInteger(n) || n < 1 || n > 300) throw new RangeError(`gaussHermite: n must be an integer in [1, 300], got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 300)
+    throw new RangeError(`gaussHermite: n must be an integer in [1, 300], got ${n}`);
   const cached = hermiteCache.get(n);
   if (cached) return cached;
   const x = new Float64Array(n);
@@ -136,7 +138,8 @@ const INV_SQRT_2PI = 0.3989422804014327;
 export function compositeRule(breaks: readonly number[] = [], options: CompositeOptions = {}): NormalRule {
   const cutoff = options.cutoff ?? 10;
   const panelWidth = options.panelWidth ?? 1;
-  if (!(cutoff > 0 && panelWidth > 0)) throw new RangeError(`compositeRule: cutoff and panelWidth must be > 0, got ${cutoff}, ${panelWidth}`);
+  if (!(cutoff > 0 && panelWidth > 0))
+    throw new RangeError(`compositeRule: cutoff and panelWidth must be > 0, got ${cutoff}, ${panelWidth}`);
   const { x, w } = gaussLegendre(options.order ?? 16);
   const edges = [-cutoff, ...breaks.filter((t) => t > -cutoff && t < cutoff).sort((p, q) => p - q), cutoff];
   let count = 0;
@@ -179,7 +182,11 @@ export function applyRule(rule: NormalRule, f: (z: number) => number): number {
  * E f(Z), Z ~ N(0, 1), by composite Gauss–Legendre split at `breaks` (points where f is not smooth).
  * f must grow at most polynomially.
  */
-export function expectNormal(f: (z: number) => number, breaks: readonly number[] = [], options: CompositeOptions = {}): number {
+export function expectNormal(
+  f: (z: number) => number,
+  breaks: readonly number[] = [],
+  options: CompositeOptions = {},
+): number {
   return applyRule(compositeRule(breaks, options), f);
 }
 
@@ -196,9 +203,11 @@ export interface Cov2 {
 }
 
 export function validateCov2({ s11, s12, s22 }: Cov2): void {
-  if (![s11, s12, s22].every(Number.isFinite)) throw new RangeError(`covariance entries must be finite, got (${s11}, ${s12}, ${s22})`);
+  if (![s11, s12, s22].every(Number.isFinite))
+    throw new RangeError(`covariance entries must be finite, got (${s11}, ${s12}, ${s22})`);
   if (s11 < 0 || s22 < 0) throw new RangeError(`covariance diagonal must be ≥ 0, got (${s11}, ${s22})`);
-  if (s12 * s12 > s11 * s22 * (1 + 1e-12) + 1e-300) throw new RangeError(`covariance is not positive semidefinite: s12² = ${s12 * s12} > s11·s22 = ${s11 * s22}`);
+  if (s12 * s12 > s11 * s22 * (1 + 1e-12) + 1e-300)
+    throw new RangeError(`covariance is not positive semidefinite: s12² = ${s12 * s12} > s11·s22 = ${s11 * s22}`);
 }
 
 /**
@@ -215,7 +224,15 @@ export function expectBivariate(
 ): number {
   validateCov2(cov);
   const { s11, s12, s22 } = cov;
-  if (s11 === 0) return f(0) * expectNormal((z) => g(Math.sqrt(s22) * z), kinksG.map((k) => k / Math.sqrt(s22 || 1)), options);
+  if (s11 === 0)
+    return (
+      f(0) *
+      expectNormal(
+        (z) => g(Math.sqrt(s22) * z),
+        kinksG.map((k) => k / Math.sqrt(s22 || 1)),
+        options,
+      )
+    );
   const r1 = Math.sqrt(s11);
   const slope = s12 / r1; // v = slope·z₁ + σ_c z₂
   const condVar = Math.max(0, s22 - (s12 * s12) / s11);
@@ -240,7 +257,12 @@ export function expectBivariate(
     const fu = f(r1 * z1);
     if (fu === 0) continue;
     const m = slope * z1;
-    const inner = fixedInner ?? compositeRule(kinksG.map((k) => (k - m) / sc), options);
+    const inner =
+      fixedInner ??
+      compositeRule(
+        kinksG.map((k) => (k - m) / sc),
+        options,
+      );
     let s = 0;
     for (let j = 0; j < inner.z.length; j++) s += inner.w[j] * g(m + sc * inner.z[j]);
     sum += outer.w[i] * fu * s;
@@ -249,7 +271,12 @@ export function expectBivariate(
 }
 
 /** E[f(u) g(v)] by a tensor Gauss–Hermite rule with n nodes per dimension (smooth f and g only). */
-export function expectBivariateHermite(f: (u: number) => number, g: (v: number) => number, cov: Cov2, n: number): number {
+export function expectBivariateHermite(
+  f: (u: number) => number,
+  g: (v: number) => number,
+  cov: Cov2,
+  n: number,
+): number {
   validateCov2(cov);
   const { s11, s12, s22 } = cov;
   const { z, w } = gaussHermite(n);

@@ -59,7 +59,10 @@ export function correlationSeries(act: Activation, q: number, K = 120): Correlat
   return {
     q,
     coeffs2,
-    truncation: { T: Math.abs(sumT - direct.T) / Math.max(direct.T, 1e-300), Tdot: Math.abs(sumD / q - direct.Tdot) / Math.max(direct.Tdot, 1e-300) },
+    truncation: {
+      T: Math.abs(sumT - direct.T) / Math.max(direct.T, 1e-300),
+      Tdot: Math.abs(sumD / q - direct.Tdot) / Math.max(direct.Tdot, 1e-300),
+    },
   };
 }
 

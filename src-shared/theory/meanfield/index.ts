@@ -1,6 +1,14 @@
 // Signal-propagation (mean-field) theory for any activation (seed 001 §2, §4, Table 1; Poole et al. 2016;
 // Schoenholz et al. 2017): NNGP map, fixed points, depth scales, critical line, NNGP/NTK recursions, spectrum, ξ map.
-export { activationNames, defineActivation, getActivation, erfClosedForms, reluClosedForms, type Activation, type ClosedForms } from './activation';
+export {
+  activationNames,
+  defineActivation,
+  getActivation,
+  erfClosedForms,
+  reluClosedForms,
+  type Activation,
+  type ClosedForms,
+} from './activation';
 export { erf, erfc, normalCdf, normalPdf } from './erf';
 export {
   applyRule,
@@ -31,7 +39,15 @@ export {
 } from './fixed-point';
 export { MEANFIELD_PHASES, depthScales, phaseOfChi1, type DepthScales, type MeanFieldPhase } from './depth-scales';
 export { criticalCurve, criticalSigmaW2, type CriticalPoint } from './critical-curve';
-export { RECURSION_MAX_DEPTH, RECURSION_MAX_INPUTS, kernelRecursion, pairRecursion, type KernelRecursionOptions, type KernelRecursionResult, type PairRecursionStep } from './recursions';
+export {
+  RECURSION_MAX_DEPTH,
+  RECURSION_MAX_INPUTS,
+  kernelRecursion,
+  pairRecursion,
+  type KernelRecursionOptions,
+  type KernelRecursionResult,
+  type PairRecursionStep,
+} from './recursions';
 export {
   criticalExponentA,
   equicorrelatedGram,

@@ -3,14 +3,16 @@ import { depthScales } from './depth-scales';
 import { fixedPoint } from './fixed-point';
 import { MAP_STATUS, depthOverXiMap, xiMap } from './map';
 
-const grid = (n: number, a: number, b: number) => Float64Array.from({ length: n }, (_, i) => a + ((i + 0.5) * (b - a)) / n);
+const grid = (n: number, a: number, b: number) =>
+  Float64Array.from({ length: n }, (_, i) => a + ((i + 0.5) * (b - a)) / n);
 
 /** The cell as computed from scratch (no warm start, no series). */
 function reference(name: string, sw: number, sb: number): { status: number; xi: number } {
   const ds = depthScales(fixedPoint({ activation: name, sigmaW2: sw, sigmaB2: sb }));
   if (ds.phase === null) return { status: MAP_STATUS.none, xi: 0 };
   if (ds.phase === 'ordered') return { status: MAP_STATUS.ordered, xi: ds.xi1 ?? 0 };
-  if (ds.phase === 'chaotic') return ds.xiStar === null ? { status: MAP_STATUS.none, xi: 0 } : { status: MAP_STATUS.chaotic, xi: ds.xiStar };
+  if (ds.phase === 'chaotic')
+    return ds.xiStar === null ? { status: MAP_STATUS.none, xi: 0 } : { status: MAP_STATUS.chaotic, xi: ds.xiStar };
   return { status: MAP_STATUS.critical, xi: 0 };
 }
 
@@ -57,7 +59,8 @@ describe('ξ map over (σ_w², σ_b²)', () => {
     const d = depthOverXiMap('erf', sw, 0.05, depths);
     for (let i = 0; i < sw.length; i++) {
       const ref = reference('erf', sw[i], 0.05);
-      for (let j = 0; j < depths.length; j++) expect(d.ratio[j * sw.length + i]).toBeCloseTo(ref.xi > 0 ? depths[j] / ref.xi : 0, 9);
+      for (let j = 0; j < depths.length; j++)
+        expect(d.ratio[j * sw.length + i]).toBeCloseTo(ref.xi > 0 ? depths[j] / ref.xi : 0, 9);
     }
   });
 

@@ -7,7 +7,14 @@
 // 2 chaotic (value = ξ*), 3 no finite fixed point (value 0). Values are always finite numbers, never NaN.
 import type { Activation } from './activation';
 import { depthScales } from './depth-scales';
-import { CRITICAL_TOLERANCE, fixedPoint, resolveActivation, solveQStar, validateMeanFieldParams, type FixedPoint } from './fixed-point';
+import {
+  CRITICAL_TOLERANCE,
+  fixedPoint,
+  resolveActivation,
+  solveQStar,
+  validateMeanFieldParams,
+  type FixedPoint,
+} from './fixed-point';
 import { smoothedActivation, type SmoothedPair } from './conditional-mean';
 import { compositeRule, type NormalRule } from './gauss';
 import { nngpMapQuadrature } from './nngp-map';
@@ -54,7 +61,13 @@ const pair = new Float64Array(2);
  * [0, 1) is c*, and Newton started at any point where h ≥ 0 (or where the tangent slopes down) converges to it
  * monotonically: a neighbour's c* as start needs 2–4 steps.
  */
-function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qStar: number, hint?: number): { cStar: number; chiC: number; accurate: boolean } {
+function chaoticFromSeries(
+  table: QTable,
+  sigmaW2: number,
+  sigmaB2: number,
+  qStar: number,
+  hint?: number,
+): { cStar: number; chiC: number; accurate: boolean } {
   const fit = table.seriesCoeffs2(qStar, coeffs2);
   if (!fit) return { cStar: NaN, chiC: NaN, accurate: false };
   const n = fit.n;
@@ -63,7 +76,8 @@ function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qSta
     return (sigmaW2 * pair[0] + sigmaB2) / qStar - c;
   };
   let cStar = NaN;
-  if ((sigmaW2 * coeffs2[0] + sigmaB2) / qStar <= 0) cStar = 0; // h(0) ≤ 0
+  if ((sigmaW2 * coeffs2[0] + sigmaB2) / qStar <= 0)
+    cStar = 0; // h(0) ≤ 0
   else {
     let c = hint !== undefined && hint > 0 && hint < 1 ? hint : 0;
     for (let it = 0; it < 60; it++) {
@@ -110,7 +124,13 @@ function chaoticFromSeries(table: QTable, sigmaW2: number, sigmaB2: number, qSta
   return { cStar, chiC: (sigmaW2 * pair[1]) / qStar, accurate };
 }
 
-function cellFixedPoint(act: Activation, sigmaW2: number, sigmaB2: number, hint: { qStar?: number; cStar?: number }, counter: { direct: number }): FixedPoint {
+function cellFixedPoint(
+  act: Activation,
+  sigmaW2: number,
+  sigmaB2: number,
+  hint: { qStar?: number; cStar?: number },
+  counter: { direct: number },
+): FixedPoint {
   if (act.closedForms || act.homogeneous) return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, hint);
   const table = qTable(act);
   // no warm start for q*: a neighbour's q* can be a stable root the orbit from q⁰ = 1 never reaches (GELU at small
@@ -118,13 +138,16 @@ function cellFixedPoint(act: Activation, sigmaW2: number, sigmaB2: number, hint:
   const q = solveQStar(act, sigmaW2, sigmaB2, 1, undefined, (x) => table.meanSquare(x));
   if (q.kind === 'none') return { kind: 'none', reason: q.reason, chi1: null };
   const chi1 = sigmaW2 * table.meanSquareSlope(q.qStar);
-  if (chi1 <= 1 + CRITICAL_TOLERANCE || q.qStar === 0) return { kind: 'finite', qStar: q.qStar, chi1, cStar: 1, chiC: chi1, marginal: q.marginal };
+  if (chi1 <= 1 + CRITICAL_TOLERANCE || q.qStar === 0)
+    return { kind: 'finite', qStar: q.qStar, chi1, cStar: 1, chiC: chi1, marginal: q.marginal };
   const viaSeries = chaoticFromSeries(table, sigmaW2, sigmaB2, q.qStar, hint.cStar);
-  if (viaSeries.accurate) return { kind: 'finite', qStar: q.qStar, chi1, cStar: viaSeries.cStar, chiC: viaSeries.chiC, marginal: q.marginal };
+  if (viaSeries.accurate)
+    return { kind: 'finite', qStar: q.qStar, chi1, cStar: viaSeries.cStar, chiC: viaSeries.chiC, marginal: q.marginal };
   counter.direct++;
   const start = Number.isFinite(viaSeries.cStar) ? viaSeries.cStar : hint.cStar;
   const direct = start !== undefined ? newtonCStar(act, sigmaW2, sigmaB2, q.qStar, start) : null;
-  if (direct) return { kind: 'finite', qStar: q.qStar, chi1, cStar: direct.cStar, chiC: direct.chiC, marginal: q.marginal };
+  if (direct)
+    return { kind: 'finite', qStar: q.qStar, chi1, cStar: direct.cStar, chiC: direct.chiC, marginal: q.marginal };
   return fixedPoint({ activation: act, sigmaW2, sigmaB2 }, { qStar: q.qStar, cStar: start });
 }
 
@@ -134,7 +157,13 @@ function cellFixedPoint(act: Activation, sigmaW2: number, sigmaB2: number, hint:
  * slopes down, the iterates approach c* from the left (a start right of h's minimum is moved towards 0 first).
  * Null when that does not happen within 40 steps.
  */
-function newtonCStar(act: Activation, sigmaW2: number, sigmaB2: number, qStar: number, start: number): { cStar: number; chiC: number } | null {
+function newtonCStar(
+  act: Activation,
+  sigmaW2: number,
+  sigmaB2: number,
+  qStar: number,
+  start: number,
+): { cStar: number; chiC: number } | null {
   const smoothed = smoothedActivation(act);
   const slice = smoothed
     ? (c: number) => sliceOuterIntegral(act, smoothed, qStar, c)
@@ -173,11 +202,20 @@ export function xiMap(activation: string | Activation, sigmaW2: ArrayLike<number
   const act = resolveActivation(activation);
   const nx = sigmaW2.length;
   const ny = sigmaB2.length;
-  if (nx < 1 || ny < 1 || nx * ny > MAP_CELLS_MAX) throw new RangeError(`xiMap: need 1 … ${MAP_CELLS_MAX} cells, got ${nx}×${ny}`);
+  if (nx < 1 || ny < 1 || nx * ny > MAP_CELLS_MAX)
+    throw new RangeError(`xiMap: need 1 … ${MAP_CELLS_MAX} cells, got ${nx}×${ny}`);
   for (let i = 0; i < nx; i++) validateMeanFieldParams(sigmaW2[i], 0);
   for (let j = 0; j < ny; j++) validateMeanFieldParams(1, sigmaB2[j]);
   const n = nx * ny;
-  const out: XiMap = { nx, ny, xi: new Float64Array(n), status: new Uint8Array(n), chi1: new Float64Array(n), qStar: new Float64Array(n), directCells: 0 };
+  const out: XiMap = {
+    nx,
+    ny,
+    xi: new Float64Array(n),
+    status: new Uint8Array(n),
+    chi1: new Float64Array(n),
+    qStar: new Float64Array(n),
+    directCells: 0,
+  };
   const counter = { direct: 0 };
   for (let j = 0; j < ny; j++) {
     let hint: { qStar?: number; cStar?: number } = {};
@@ -221,10 +259,16 @@ export interface DepthOverXiMap {
  * The (σ_w², depth) plane of seed 001 Fig. 3 at a fixed σ_b²: depth in units of the phase's depth scale, so the
  * contour l = c·ξ is the level set ratio = c. ξ depends only on σ_w² here, so this costs one row of xiMap.
  */
-export function depthOverXiMap(activation: string | Activation, sigmaW2: ArrayLike<number>, sigmaB2: number, depths: ArrayLike<number>): DepthOverXiMap {
+export function depthOverXiMap(
+  activation: string | Activation,
+  sigmaW2: ArrayLike<number>,
+  sigmaB2: number,
+  depths: ArrayLike<number>,
+): DepthOverXiMap {
   const ny = depths.length;
   for (let j = 0; j < ny; j++) {
-    if (!(Number.isFinite(depths[j]) && depths[j] >= 0)) throw new RangeError(`depths must be finite and ≥ 0, got ${depths[j]}`);
+    if (!(Number.isFinite(depths[j]) && depths[j] >= 0))
+      throw new RangeError(`depths must be finite and ≥ 0, got ${depths[j]}`);
   }
   const row = xiMap(activation, sigmaW2, [sigmaB2]);
   const nx = row.nx;
@@ -233,7 +277,8 @@ export function depthOverXiMap(activation: string | Activation, sigmaW2: ArrayLi
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const s = row.status[i];
-      if ((s === MAP_STATUS.ordered || s === MAP_STATUS.chaotic) && row.xi[i] > 0) ratio[j * nx + i] = depths[j] / row.xi[i];
+      if ((s === MAP_STATUS.ordered || s === MAP_STATUS.chaotic) && row.xi[i] > 0)
+        ratio[j * nx + i] = depths[j] / row.xi[i];
     }
   }
   return { nx, ny, ratio, status: row.status, xi: row.xi };
@@ -266,7 +311,12 @@ const phiPair = new Float64Array(2);
  * with 1.8× the nodes; 8 nodes would give 8e-11 (GELU 𝒯̇).
  * δ is rounded down to a power of 2 (a grading at least as fine) so the few distinct rules are built once and cached.
  */
-function sliceOuterIntegral(act: Activation, smoothed: SmoothedPair, q: number, c: number): { T: number; Tdot: number } {
+function sliceOuterIntegral(
+  act: Activation,
+  smoothed: SmoothedPair,
+  q: number,
+  c: number,
+): { T: number; Tdot: number } {
   const r = Math.sqrt(q);
   const slope = r * c;
   const sc = r * Math.sqrt((1 - c) * (1 + c));

@@ -45,7 +45,12 @@ describe('quadrature accuracy for activations without closed forms', () => {
   it('the adaptive rule agrees with a finer rule (panels ≤ 0.5, order 20) to 1e-11 relative (tanh, sigmoid, selu)', () => {
     for (const name of ['tanh', 'sigmoid', 'selu']) {
       const act = getActivation(name);
-      for (const cov of name === 'sigmoid' ? [{ s11: 2, s12: -0.7, s22: 1 }] : [{ s11: 0.05, s12: 0.04, s22: 0.05 }, { s11: 12, s12: 11.99, s22: 12 }]) {
+      for (const cov of name === 'sigmoid'
+        ? [{ s11: 2, s12: -0.7, s22: 1 }]
+        : [
+            { s11: 0.05, s12: 0.04, s22: 0.05 },
+            { s11: 12, s12: 11.99, s22: 12 },
+          ]) {
         const a = nngpMapQuadrature(act, cov);
         const ref = nngpMapQuadrature(act, cov, { panelWidth: 0.5, order: 20, cutoff: 10 });
         expect(Math.abs(a.T - ref.T)).toBeLessThan(1e-11 * Math.max(Math.abs(ref.T), 1e-3));
@@ -91,8 +96,26 @@ describe('quadrature accuracy for activations without closed forms', () => {
 describe('activation registry', () => {
   it('unknown names and malformed definitions throw RangeError', () => {
     expect(() => getActivation('swishy')).toThrow(/unknown activation "swishy"; known: relu/);
-    expect(() => defineActivation({ name: 'relu', phi: (x) => x, dphi: () => 1, kinks: [], analyticHalfWidth: 1, homogeneous: false })).toThrow(RangeError);
-    expect(() => defineActivation({ name: 'bad', phi: () => NaN, dphi: () => 1, kinks: [], analyticHalfWidth: 1, homogeneous: false })).toThrow(RangeError);
+    expect(() =>
+      defineActivation({
+        name: 'relu',
+        phi: (x) => x,
+        dphi: () => 1,
+        kinks: [],
+        analyticHalfWidth: 1,
+        homogeneous: false,
+      }),
+    ).toThrow(RangeError);
+    expect(() =>
+      defineActivation({
+        name: 'bad',
+        phi: () => NaN,
+        dphi: () => 1,
+        kinks: [],
+        analyticHalfWidth: 1,
+        homogeneous: false,
+      }),
+    ).toThrow(RangeError);
   });
 
   it('a newly defined activation works through quadrature (softplus: 𝒯̇ at Σ = 0 is E[σ(u)]² = 1/4)', () => {

@@ -16,7 +16,8 @@ export interface NngpValues {
 /**
  * The composite rule for variance q: panels of width w = min(2.5, 2δ) with δ = halfWidth/√q the distance of the
  * nearest singularity of φ(√q z) from the real axis, so each panel's Bernstein ellipse has ρ = 2δ/w + √(1 + (2δ/w)²)
- * ≥ 1 + √2; the Gauss–Legendre order n is the smallest with ρ^{−2n} < 1e-14, at least 12 (the Gaussian factor needs it), at most 20. Cut-off |z| ≤ 9 drops
+ * ≥ 1 + √2; the Gauss–Legendre order n is the smallest with ρ^{−2n} < 1e-14, at least 12 (the Gaussian factor needs
+ * it), at most 20. Cut-off |z| ≤ 9 drops
  * Gaussian mass 2e-19. Measured against a 4× finer rule: ≤ 5e-10 relative over q ∈ [0.01, 30] (see the tests).
  */
 export function quadratureOptions(act: Activation, q: number): CompositeOptions {
@@ -69,7 +70,12 @@ export function nngpMapQuadrature(act: Activation, cov: Cov2, options?: Composit
     const du = scratch[1];
     if (fu === 0 && du === 0) continue;
     const m = slope * outer.z[i];
-    const inner = fixedInner ?? compositeRule(act.kinks.map((k) => (k - m) / sc), opts);
+    const inner =
+      fixedInner ??
+      compositeRule(
+        act.kinks.map((k) => (k - m) / sc),
+        opts,
+      );
     let sT = 0;
     let sD = 0;
     for (let j = 0; j < inner.z.length; j++) {
@@ -98,7 +104,10 @@ export function lengthMap(act: Activation, q: number): NngpValues {
   if (cf) return { T: cf.T(q, q, q), Tdot: cf.Tdot(q, q, q) };
   // q = 0 is the limit q → 0⁺ (at a kink at 0, E φ′(√q z)² averages the two one-sided slopes)
   const r = Math.sqrt(Math.max(q, 1e-300));
-  const rule = compositeRule(act.kinks.map((k) => k / r), quadratureOptions(act, q));
+  const rule = compositeRule(
+    act.kinks.map((k) => k / r),
+    quadratureOptions(act, q),
+  );
   let T = 0;
   let Tdot = 0;
   for (let i = 0; i < rule.z.length; i++) {
@@ -114,7 +123,10 @@ export function lengthMap(act: Activation, q: number): NngpValues {
 /** E φ(√q z) (the mean activation; the c-map at c = 0 needs its square). */
 export function meanActivation(act: Activation, q: number): number {
   const r = Math.sqrt(Math.max(q, 1e-300));
-  const rule = compositeRule(act.kinks.map((k) => k / r), quadratureOptions(act, q));
+  const rule = compositeRule(
+    act.kinks.map((k) => k / r),
+    quadratureOptions(act, q),
+  );
   let s = 0;
   for (let i = 0; i < rule.z.length; i++) s += rule.w[i] * act.phi(r * rule.z[i]);
   return s;

@@ -15,7 +15,21 @@ export function meanfieldPoint(activation: string, sigmaW2: number, sigmaB2: num
     const why = `no finite fixed point: ${fp.reason}`;
     for (const k of ['qStar', 'cStar', 'chiC']) reasons[k] = why;
     if (fp.chi1 === null) reasons.chi1 = `${why} (and χ₁ depends on q for this activation)`;
-    return { activation: act.name, sigmaW2, sigmaB2, fixedPoint: 'none', qStar: null, chi1: fp.chi1, cStar: null, chiC: null, xi1: null, xiC: null, xiStar: null, phase: ds.phase, reasons };
+    return {
+      activation: act.name,
+      sigmaW2,
+      sigmaB2,
+      fixedPoint: 'none',
+      qStar: null,
+      chi1: fp.chi1,
+      cStar: null,
+      chiC: null,
+      xi1: null,
+      xiC: null,
+      xiStar: null,
+      phase: ds.phase,
+      reasons,
+    };
   }
   if (fp.note) reasons.note = fp.note;
   return {

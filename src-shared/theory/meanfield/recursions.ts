@@ -39,16 +39,22 @@ export const RECURSION_MAX_INPUTS = 2000;
 
 function validate(o: KernelRecursionOptions): void {
   validateMeanFieldParams(o.sigmaW2, o.sigmaB2);
-  if (!Number.isInteger(o.m) || o.m < 1 || o.m > RECURSION_MAX_INPUTS) throw new RangeError(`m (number of inputs) must be an integer in [1, ${RECURSION_MAX_INPUTS}], got ${o.m}`);
-  if (!Number.isInteger(o.depth) || o.depth < 0 || o.depth > RECURSION_MAX_DEPTH) throw new RangeError(`depth must be an integer in [0, ${RECURSION_MAX_DEPTH}], got ${o.depth}`);
-  if (o.gram0.length !== o.m * o.m) throw new RangeError(`gram0 must have m² = ${o.m * o.m} entries, got ${o.gram0.length}`);
+  if (!Number.isInteger(o.m) || o.m < 1 || o.m > RECURSION_MAX_INPUTS)
+    throw new RangeError(`m (number of inputs) must be an integer in [1, ${RECURSION_MAX_INPUTS}], got ${o.m}`);
+  if (!Number.isInteger(o.depth) || o.depth < 0 || o.depth > RECURSION_MAX_DEPTH)
+    throw new RangeError(`depth must be an integer in [0, ${RECURSION_MAX_DEPTH}], got ${o.depth}`);
+  if (o.gram0.length !== o.m * o.m)
+    throw new RangeError(`gram0 must have m² = ${o.m * o.m} entries, got ${o.gram0.length}`);
   const g = o.gram0;
   for (let i = 0; i < o.m; i++) {
-    if (!(Number.isFinite(g[i * o.m + i]) && g[i * o.m + i] >= 0)) throw new RangeError(`gram0 diagonal entry ${i} must be finite and ≥ 0, got ${g[i * o.m + i]}`);
+    if (!(Number.isFinite(g[i * o.m + i]) && g[i * o.m + i] >= 0))
+      throw new RangeError(`gram0 diagonal entry ${i} must be finite and ≥ 0, got ${g[i * o.m + i]}`);
     for (let j = 0; j < i; j++) {
       const a = g[i * o.m + j];
-      if (!Number.isFinite(a) || Math.abs(a - g[j * o.m + i]) > 1e-12 * (Math.abs(a) + 1)) throw new RangeError(`gram0 must be finite and symmetric (entry ${i},${j})`);
-      if (a * a > g[i * o.m + i] * g[j * o.m + j] * (1 + 1e-12)) throw new RangeError(`gram0 is not positive semidefinite: |K(${i},${j})| > √(K(${i},${i})K(${j},${j}))`);
+      if (!Number.isFinite(a) || Math.abs(a - g[j * o.m + i]) > 1e-12 * (Math.abs(a) + 1))
+        throw new RangeError(`gram0 must be finite and symmetric (entry ${i},${j})`);
+      if (a * a > g[i * o.m + i] * g[j * o.m + j] * (1 + 1e-12))
+        throw new RangeError(`gram0 is not positive semidefinite: |K(${i},${j})| > √(K(${i},${i})K(${j},${j}))`);
     }
   }
 }
@@ -114,7 +120,8 @@ export function pairRecursion(
   c0: number,
   depth: number,
 ): { steps: PairRecursionStep[]; beyondFloat64AtLayer: number | null } {
-  if (!(Number.isFinite(c0) && c0 >= -1 && c0 <= 1)) throw new RangeError(`c0 (input correlation) must lie in [−1, 1], got ${c0}`);
+  if (!(Number.isFinite(c0) && c0 >= -1 && c0 <= 1))
+    throw new RangeError(`c0 (input correlation) must lie in [−1, 1], got ${c0}`);
   if (!(Number.isFinite(q0) && q0 >= 0)) throw new RangeError(`q0 (input variance) must be finite and ≥ 0, got ${q0}`);
   const steps: PairRecursionStep[] = [{ q: q0, qab: c0 * q0, p: q0, pab: c0 * q0 }];
   const res = kernelRecursion({

@@ -8,10 +8,18 @@ export interface BrentOptions {
 }
 
 /** A root of f in [a, b]; f(a) and f(b) must not have the same strict sign. */
-export function brent(f: (x: number) => number, a: number, b: number, options: BrentOptions = {}, fa = f(a), fb = f(b)): number {
+export function brent(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  options: BrentOptions = {},
+  fa = f(a),
+  fb = f(b),
+): number {
   const xtol = options.xtol ?? 0;
   const maxIter = options.maxIter ?? 200;
-  if (!(Number.isFinite(fa) && Number.isFinite(fb))) throw new RangeError(`brent: f is not finite at the bracket ends (${fa}, ${fb})`);
+  if (!(Number.isFinite(fa) && Number.isFinite(fb)))
+    throw new RangeError(`brent: f is not finite at the bracket ends (${fa}, ${fb})`);
   if (fa === 0) return a;
   if (fb === 0) return b;
   if (fa > 0 === fb > 0) throw new RangeError(`brent: [${a}, ${b}] does not bracket a root (f = ${fa}, ${fb})`);

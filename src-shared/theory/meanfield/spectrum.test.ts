@@ -18,7 +18,8 @@ function sphereGram(m: number, q: number, seed: number): Float64Array {
     xs.push(x.map((v) => v / n));
   }
   const g = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) g[i * m + j] = q * xs[i].reduce((s, v, k) => s + v * xs[j][k], 0);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) g[i * m + j] = q * xs[i].reduce((s, v, k) => s + v * xs[j][k], 0);
   return g;
 }
 
@@ -52,7 +53,8 @@ describe('recursions reach their fixed points (seed 001 eqs. 13–18)', () => {
     expect(Math.abs(last.qab / fp.qStar - 1)).toBeLessThan(1e-12);
     expect(Math.abs(last.p / pStar - 1)).toBeLessThan(1e-12);
     expect(Math.abs(last.pab / pStar - 1)).toBeLessThan(1e-12);
-    for (const l of [1, 5, 30]) expect(Math.abs(steps[l].p / ((fp.qStar * (fp.chi1 ** (l + 1) - 1)) / (fp.chi1 - 1)) - 1)).toBeLessThan(1e-13);
+    for (const l of [1, 5, 30])
+      expect(Math.abs(steps[l].p / ((fp.qStar * (fp.chi1 ** (l + 1) - 1)) / (fp.chi1 - 1)) - 1)).toBeLessThan(1e-13);
   });
 
   it('chaotic (erf): q_ab → c*q*, p_ab → c*q*/(1 − χ_c*) (eq. 16), p^{(l)} = q*(χ₁^{l+1} − 1)/(χ₁ − 1) (eq. 15)', () => {
@@ -60,7 +62,8 @@ describe('recursions reach their fixed points (seed 001 eqs. 13–18)', () => {
     const { steps } = pairRecursion('erf', 3, 0.05, fp.qStar, 0.9, 300);
     expect(Math.abs(steps[300].qab / (fp.cStar * fp.qStar) - 1)).toBeLessThan(1e-12);
     expect(Math.abs(steps[300].pab / ((fp.cStar * fp.qStar) / (1 - fp.chiC)) - 1)).toBeLessThan(1e-10);
-    for (const l of [1, 10, 100]) expect(Math.abs(steps[l].p / ((fp.qStar * (fp.chi1 ** (l + 1) - 1)) / (fp.chi1 - 1)) - 1)).toBeLessThan(1e-12);
+    for (const l of [1, 10, 100])
+      expect(Math.abs(steps[l].p / ((fp.qStar * (fp.chi1 ** (l + 1) - 1)) / (fp.chi1 - 1)) - 1)).toBeLessThan(1e-12);
   });
 
   it('tanh (quadrature): q_ab approaches c*q* geometrically at the rate χ_c* (eq. 3)', () => {
@@ -73,16 +76,29 @@ describe('recursions reach their fixed points (seed 001 eqs. 13–18)', () => {
   });
 
   it('deep in the chaotic phase Θ overflows float64: the recursion stops and says so, no NaN or ∞ is returned', () => {
-    const r = kernelRecursion({ activation: 'erf', sigmaW2: 16, sigmaB2: 0.05, gram0: sphereGram(3, 1, 1), m: 3, depth: 2000 });
+    const r = kernelRecursion({
+      activation: 'erf',
+      sigmaW2: 16,
+      sigmaB2: 0.05,
+      gram0: sphereGram(3, 1, 1),
+      m: 3,
+      depth: 2000,
+    });
     expect(r.beyondFloat64AtLayer).not.toBeNull();
     expect(r.layer).toBe((r.beyondFloat64AtLayer as number) - 1);
     expect([...r.theta, ...r.K].every(Number.isFinite)).toBe(true);
   });
 
   it('bad input throws RangeError', () => {
-    expect(() => kernelRecursion({ activation: 'erf', sigmaW2: 1, sigmaB2: 0, gram0: [1, 2, 2, 1], m: 2, depth: 3 })).toThrow(/positive semidefinite/);
-    expect(() => kernelRecursion({ activation: 'erf', sigmaW2: 1, sigmaB2: 0, gram0: [1, 0, 0], m: 2, depth: 3 })).toThrow(RangeError);
-    expect(() => kernelRecursion({ activation: 'erf', sigmaW2: 1, sigmaB2: 0, gram0: [1], m: 1, depth: -1 })).toThrow(RangeError);
+    expect(() =>
+      kernelRecursion({ activation: 'erf', sigmaW2: 1, sigmaB2: 0, gram0: [1, 2, 2, 1], m: 2, depth: 3 }),
+    ).toThrow(/positive semidefinite/);
+    expect(() =>
+      kernelRecursion({ activation: 'erf', sigmaW2: 1, sigmaB2: 0, gram0: [1, 0, 0], m: 2, depth: 3 }),
+    ).toThrow(RangeError);
+    expect(() => kernelRecursion({ activation: 'erf', sigmaW2: 1, sigmaB2: 0, gram0: [1], m: 1, depth: -1 })).toThrow(
+      RangeError,
+    );
     expect(() => pairRecursion('erf', 1, 0, 1, 1.5, 3)).toThrow(RangeError);
   });
 });
@@ -125,7 +141,10 @@ describe('Table 1 asymptotes at large depth (m = 6 random inputs on the sphere)'
     expect(Math.abs(s.get(60)!.lambdaMax / t.lambdaMax - 1)).toBeLessThan(1e-3);
     // log-slope of κ between l = 40 and 60 vs the rate χ₁^{−l}/l: agree to 2% (the ratio κ/rate still drifts ~4%)
     const slope = Math.log(s.get(60)!.kappa! / s.get(40)!.kappa!);
-    const rateSlope = Math.log(tableOneAsymptotes(getActivation('erf'), fp, M, 60).kappaRate! / tableOneAsymptotes(getActivation('erf'), fp, M, 40).kappaRate!);
+    const rateSlope = Math.log(
+      tableOneAsymptotes(getActivation('erf'), fp, M, 60).kappaRate! /
+        tableOneAsymptotes(getActivation('erf'), fp, M, 40).kappaRate!,
+    );
     expect(Math.abs(slope / rateSlope - 1)).toBeLessThan(0.02);
   });
 
@@ -143,7 +162,14 @@ describe('Table 1 asymptotes at large depth (m = 6 random inputs on the sphere)'
 describe('learning-rate rule η = 2/λ_max', () => {
   it('linearized gradient descent on ½Σ(f − y)² converges at 0.98·η_theory and diverges at 1.02·η_theory', () => {
     const fp = finite(fixedPoint({ activation: 'erf', sigmaW2: 1.5, sigmaB2: 0.1 }));
-    const r = kernelRecursion({ activation: 'erf', sigmaW2: 1.5, sigmaB2: 0.1, gram0: sphereGram(M, fp.qStar, 3), m: M, depth: 10 });
+    const r = kernelRecursion({
+      activation: 'erf',
+      sigmaW2: 1.5,
+      sigmaB2: 0.1,
+      gram0: sphereGram(M, fp.qStar, 3),
+      m: M,
+      depth: 10,
+    });
     const eta = etaTheory(ntkSpectrum(r.theta, M).lambdaMax);
     const y = Float64Array.from({ length: M }, (_, i) => (i % 2 ? 1 : -1));
     const residualAfter = (rho: number) => {

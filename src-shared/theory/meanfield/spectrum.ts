@@ -23,9 +23,11 @@ export function equicorrelatedGram(m: number, diag: number, off: number): Float6
 
 /** Eigenvalues of a symmetric m×m matrix (row-major) by cyclic Jacobi rotations, sorted descending. For small m. */
 export function symmetricEigenvalues(matrix: ArrayLike<number>, m: number): Float64Array {
-  if (!Number.isInteger(m) || m < 1 || matrix.length !== m * m) throw new RangeError(`symmetricEigenvalues: need an m×m matrix, got ${matrix.length} entries for m = ${m}`);
+  if (!Number.isInteger(m) || m < 1 || matrix.length !== m * m)
+    throw new RangeError(`symmetricEigenvalues: need an m×m matrix, got ${matrix.length} entries for m = ${m}`);
   const a = Float64Array.from(matrix);
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new RangeError('symmetricEigenvalues: matrix entries must be finite');
+  for (let i = 0; i < a.length; i++)
+    if (!Number.isFinite(a[i])) throw new RangeError('symmetricEigenvalues: matrix entries must be finite');
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     let diag = 0;
@@ -77,7 +79,12 @@ export interface SpectrumSummary {
 export function ntkSpectrum(theta: ArrayLike<number>, m: number): SpectrumSummary {
   const ev = symmetricEigenvalues(theta, m);
   const rest = ev.subarray(1);
-  const lambdaRest = rest.length === 0 ? ev[0] : rest.length % 2 ? rest[(rest.length - 1) / 2] : 0.5 * (rest[rest.length / 2 - 1] + rest[rest.length / 2]);
+  const lambdaRest =
+    rest.length === 0
+      ? ev[0]
+      : rest.length % 2
+        ? rest[(rest.length - 1) / 2]
+        : 0.5 * (rest[rest.length / 2 - 1] + rest[rest.length / 2]);
   const lambdaMin = ev[m - 1];
   return { lambdaMax: ev[0], lambdaMin, lambdaRest, kappa: lambdaMin > 0 ? ev[0] / lambdaMin : null };
 }
@@ -96,10 +103,12 @@ export interface LossNormalization {
  * loss the step is divided by m, so the threshold is 2m/λ_max. Θ is the NTK of the NTK parametrization (eq. 1).
  */
 export function etaTheory(lambdaMax: number, normalization: LossNormalization = { reduction: 'sum' }): number {
-  if (!(Number.isFinite(lambdaMax) && lambdaMax > 0)) throw new RangeError(`λ_max must be a finite number > 0, got ${lambdaMax}`);
+  if (!(Number.isFinite(lambdaMax) && lambdaMax > 0))
+    throw new RangeError(`λ_max must be a finite number > 0, got ${lambdaMax}`);
   if (normalization.reduction === 'sum') return 2 / lambdaMax;
   const m = normalization.m;
-  if (!(typeof m === 'number' && Number.isInteger(m) && m >= 1)) throw new RangeError(`the mean loss needs m (an integer ≥ 1), got ${m}`);
+  if (!(typeof m === 'number' && Number.isInteger(m) && m >= 1))
+    throw new RangeError(`the mean loss needs m (an integer ≥ 1), got ${m}`);
   return (2 * m) / lambdaMax;
 }
 
@@ -133,7 +142,13 @@ export function tableOneAsymptotes(act: Activation, fp: FixedPoint, m: number, l
   }
   if (phase === 'critical') {
     const a = criticalExponentA(act);
-    return { phase, lambdaMax: ((m + a) / (1 + a)) * l * qStar, lambdaRest: (a / (1 + a)) * l * qStar, kappaLimit: (m + a) / a, kappaRate: null };
+    return {
+      phase,
+      lambdaMax: ((m + a) / (1 + a)) * l * qStar,
+      lambdaRest: (a / (1 + a)) * l * qStar,
+      kappaLimit: (m + a) / a,
+      kappaRate: null,
+    };
   }
   const p = (qStar * Math.expm1((l + 1) * Math.log(chi1))) / (chi1 - 1);
   const pab = (cStar * qStar) / (1 - chiC);

@@ -15,7 +15,10 @@ function reference(name: string, sw: number, sb: number): { status: number; xi: 
   const qStar = fp.kind === 'finite' ? fp.qStar : 0;
   if (fp.kind === 'none') return { status: MAP_STATUS.none, xi: 0, qStar };
   if (ds.phase === 'ordered') return { status: MAP_STATUS.ordered, xi: ds.xi1 ?? 0, qStar };
-  if (ds.phase === 'chaotic') return ds.xiStar === null ? { status: MAP_STATUS.none, xi: 0, qStar } : { status: MAP_STATUS.chaotic, xi: ds.xiStar, qStar };
+  if (ds.phase === 'chaotic')
+    return ds.xiStar === null
+      ? { status: MAP_STATUS.none, xi: 0, qStar }
+      : { status: MAP_STATUS.chaotic, xi: ds.xiStar, qStar };
   return { status: MAP_STATUS.critical, xi: 0, qStar };
 }
 
