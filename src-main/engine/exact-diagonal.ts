@@ -225,6 +225,8 @@ function sampleFused(
   const zx = ZIG_X_,
     zr = ZIG_RATIO_,
     chiC = CHI_C_;
+  // Hoisted out of the hot loop on purpose (one set of locals for V8); their first values are never read.
+  /* eslint-disable no-useless-assignment */
   let t = 0,
     m = 0,
     c = 0,
@@ -240,6 +242,7 @@ function sampleFused(
     d = 0,
     cc = 0,
     chi = 0;
+  /* eslint-enable no-useless-assignment */
   for (let i = 0; i < n; i++) {
     // forward pass (forwardPass): K_l, then χ²_{K_l}
     let xh = 1;

@@ -155,7 +155,7 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
       return { name, device, fallbacks, tfjsVersion: tf.version_core };
     } catch (err) {
       const reason = reasonFor(name, err);
-      if (prefer !== 'auto') throw new Error(`backend ${name} is unavailable: ${reason}`);
+      if (prefer !== 'auto') throw new Error(`backend ${name} is unavailable: ${reason}`, { cause: err });
       fallbacks.push({ backend: name, reason });
     }
   }

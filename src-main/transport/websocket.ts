@@ -65,7 +65,7 @@ function refusal(req: IncomingMessage, opts: WebSocketTransportOptions): { statu
   // Browsers always send Origin; a page from another origin has no business on our socket even with a token.
   const origin = req.headers.origin;
   if (origin !== undefined) {
-    let originHost: string | null = null;
+    let originHost: string | null;
     try {
       originHost = new URL(origin).host.toLowerCase();
     } catch {

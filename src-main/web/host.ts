@@ -89,9 +89,9 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   } catch (err) {
     await closeOwned();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new Error(`port ${requestedPort} on ${host} is already in use`);
+    if (e.code === 'EADDRINUSE') throw new Error(`port ${requestedPort} on ${host} is already in use`, { cause: err });
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
-      throw new Error(`cannot bind to host ${host}: ${e.message}`);
+      throw new Error(`cannot bind to host ${host}: ${e.message}`, { cause: err });
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
