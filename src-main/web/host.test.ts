@@ -127,10 +127,18 @@ describe('web host: WebSocket gate', () => {
   it('closes a socket that sends more than the size cap (1009) and closes its service connection', async () => {
     const ws = await openWs(`?token=${host.token}`);
     const conn = service.connections.at(-1)!;
+    // the service connection's close() is the event awaited (the socket's server side may close after the client's)
+    const closeConn = conn.close;
+    const connClosed = new Promise<void>((resolve) => {
+      conn.close = () => {
+        closeConn();
+        resolve();
+      };
+    });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('x'.repeat(MAX_MESSAGE_BYTES + 1));
     expect(await closed).toBe(1009);
-    await new Promise((r) => setTimeout(r, 20));
+    await connClosed;
     expect(conn.closed).toBe(true);
   });
 });
