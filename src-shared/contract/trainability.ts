@@ -6,7 +6,7 @@
 // layers, L − 1 hidden layers of width M, 10 linear outputs, one-hot targets, MSE ½‖f − y‖² averaged over the batch
 // (seed 001 trains with MSE). Inputs scaled to ‖x‖² = n₀ so the first pre-activation variance is σ_w² + σ_b².
 import { z } from 'zod';
-import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
+import { seedSchema, sigmaB2Schema } from '../params';
 import { activationSchema } from './gd-step';
 
 export const TRAINABILITY_DATASETS = ['mnist', 'synthetic'] as const;

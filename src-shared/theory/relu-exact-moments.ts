@@ -170,7 +170,7 @@ export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): Re
     count[C] = 1;
     to[k] = C;
     coef[k] = 1;
-    kind[k++] = 1;
+    kind[k] = 1;
 
     n1.fill(0);
     n2.fill(0);

@@ -196,7 +196,6 @@ export async function trainDynamicsTask(
   params: unknown,
   ctx: { emit(record: unknown): void; cancelled(): boolean; checkpoint?: () => Promise<void> },
 ): Promise<{ records: number; stoppedEarly: boolean }> {
-  let records = 0;
   const checkpoint = ctx.checkpoint;
   const run = trainDynamics(params, {
     cancelled: () => ctx.cancelled(),
@@ -207,7 +206,6 @@ export async function trainDynamicsTask(
   for (;;) {
     const next = await run.next();
     if (next.done) return next.value;
-    records++;
     ctx.emit(next.value);
   }
 }
