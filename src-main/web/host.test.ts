@@ -50,7 +50,7 @@ function openWs(query: string, headers: Record<string, string> = {}): Promise<We
   });
 }
 
-function nextMessage(ws: WebSocket): Promise<any> {
+function nextMessage(ws: WebSocket): Promise<unknown> {
   return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
 }
 
