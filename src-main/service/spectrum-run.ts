@@ -4,7 +4,7 @@
 import type { NtkSpectrumParams, SpectrumPoint } from '../../src-shared/contract/ntk-spectrum';
 import { ratioOfPairedMeans } from '../../src-shared/stats/relative-change';
 import { meanWithStderr } from '../../src-shared/stats/summary';
-import type { Activation } from '../engine/activations';
+import type { SamplerActivationName as Activation } from '../../src-shared/network/activations';
 import { LAZY_MAX_STORED_VALUES } from '../engine/lazy-gaussian';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { tooSlow } from '../engine/sample-block';

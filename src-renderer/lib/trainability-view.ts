@@ -15,6 +15,7 @@ import {
   type TrainabilitySummary,
 } from '../../src-shared/contract/trainability';
 import type { JobOutput, JobSpecInput } from '../../src-shared/contract/messages';
+import { MEASURABLE_ACTIVATIONS as MEASURABLE } from '../../src-shared/network/activations';
 import type { NtkSpectrumParamsInput } from '../../src-shared/contract/ntk-spectrum';
 import {
   MAP_STATUS,
@@ -46,7 +47,7 @@ import { errorCode, errorMessage } from './lab-jobs';
  */
 export const DEFAULT_C = 6;
 /** Activations the engine's sweeps and samplers support (the mean-field theory knows more). */
-export const MEASURABLE_ACTIVATIONS: readonly string[] = ['relu', 'tanh', 'erf', 'gelu', 'linear'];
+export const MEASURABLE_ACTIVATIONS: readonly string[] = MEASURABLE;
 export type PlaneAxis = 'depth' | 'depthToWidth';
 
 /** Default σ_w² window: the x ticks of seed 001 Fig. 3 (0.5 … 4), padded by half a default cell. */
