@@ -40,12 +40,20 @@ export {
 export { MEANFIELD_PHASES, depthScales, phaseOfChi1, type DepthScales, type MeanFieldPhase } from './depth-scales';
 export { criticalCurve, criticalSigmaW2, type CriticalPoint } from './critical-curve';
 export {
+  QUADRATURE_Q_MAX,
   RECURSION_MAX_DEPTH,
   RECURSION_MAX_INPUTS,
   kernelRecursion,
+  ntkAlongDepth,
   pairRecursion,
+  pairRecursionSteps,
+  seriesPairMap,
   type KernelRecursionOptions,
   type KernelRecursionResult,
+  type NtkDepthCurve,
+  type NtkLayer,
+  type PairMap,
+  type PairRecursionEnd,
   type PairRecursionStep,
 } from './recursions';
 export {
