@@ -9,6 +9,8 @@
 //   activationFor(engine, name) the spec if `engine` runs it, else a RangeError naming what that engine runs
 //   SAMPLER_ACTIVATIONS, TF_ACTIVATIONS, MEASURABLE_ACTIVATIONS (samplers and TensorFlow both): the names per engine,
 //   typed as unions (SamplerActivationName, TfActivationName, MeasurableActivationName) for zod enums and records.
+//   activationNames()           ACTIVATION_NAMES as a fresh string[] (CLI help, contract messages, pickers)
+//   customActivation(spec)      validate an ad-hoc theory-only φ (e.g. a transformed one); never registered by name
 //
 // To add an activation: one entry in ENTRIES below. With 'tensorflow' in its runsOn, src-main/tf/tf-activations.ts
 // must map it to tf ops (a compile error until it does); the samplers need nothing more (they call φ and φ′).
@@ -66,7 +68,7 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
 
 /** Arc-cosine kernel of degree 1 (Cho & Saul 2009): ReLU. */
-export const reluClosedForms: ClosedForms = {
+const reluClosedForms: ClosedForms = {
   T(s11, s12, s22) {
     const r = Math.sqrt(s11 * s22);
     if (r === 0) return 0;
@@ -84,7 +86,7 @@ export const reluClosedForms: ClosedForms = {
 };
 
 /** Williams 1997: the erf network kernel (arcsin) and its derivative kernel. */
-export const erfClosedForms: ClosedForms = {
+const erfClosedForms: ClosedForms = {
   T(s11, s12, s22) {
     const x = (2 * s12) / Math.sqrt((1 + 2 * s11) * (1 + 2 * s22));
     return (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, x)));
@@ -242,7 +244,7 @@ export type MeasurableActivationName = SamplerActivationName & TfActivationName;
  * A spec is usable only if its name is a lowercase identifier, its quadrature hints make sense and φ, φ′ are finite
  * at a few points; checked for every registry entry at load and for ad-hoc theory activations (customActivation).
  */
-export function checkActivationSpec<T extends ActivationSpec>(a: T): T {
+function checkActivationSpec<T extends ActivationSpec>(a: T): T {
   if (typeof a.name !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(a.name))
     throw new RangeError(`activation name must be lowercase letters/digits, got ${JSON.stringify(a.name)}`);
   if (!(a.analyticHalfWidth > 0)) throw new RangeError(`activation "${a.name}": analyticHalfWidth must be > 0`);
@@ -282,16 +284,8 @@ export function activationNames(): string[] {
   return [...ACTIVATION_NAMES];
 }
 
-export function isActivationName(name: unknown): name is ActivationName {
+function isActivationName(name: unknown): name is ActivationName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ENTRIES, name);
-}
-
-export function isSamplerActivation(name: unknown): name is SamplerActivationName {
-  return (SAMPLER_ACTIVATIONS as readonly unknown[]).includes(name);
-}
-
-export function isTfActivation(name: unknown): name is TfActivationName {
-  return (TF_ACTIVATIONS as readonly unknown[]).includes(name);
 }
 
 /** The activation called `name`, or a RangeError listing the known ones. */

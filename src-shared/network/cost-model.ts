@@ -58,7 +58,7 @@ export function denseSeconds(flops: number): number {
 }
 
 /** Single-core seconds of measurement jobs, for ETAs (see the file comment). */
-export const MEASURE_COST = {
+const MEASURE_COST = {
   /** Exact diagonal sampler (WebAssembly), both workers busy: per layer per network. */
   exactSecondsPerLayer: 7e-8,
   /** Two-input sampler (lazy-pair-fast.ts, WebAssembly for ReLU): per (L·M) per network. */

@@ -4,13 +4,14 @@
 //                                                  the trained parameters are W, b.
 //   ntk (Jacot et al. 2018; Xiao et al. 2020, eq. 1): V_l, β_l ~ N(0, 1), s_l = σ_w/√n_{l−1}, t = σ_b;
 //                                                  the trained parameters are V, β.
-// Same network function at initialization; the NTK differs: layer l's terms of Θ carry s_l² (weights) and t²
-// (biases), so with 1/n_{l−1} inside Θ stays O(1) in the width (the NTK parametrization) or grows with it (standard).
+// The same network function in distribution at initialization; the NTK differs: layer l's terms of Θ (and the size
+// of a gradient step) carry s_l² (weights) and t² (biases), so the NTK parametrization's Θ has the width-independent
+// infinite-width limit of the recursions, while the standard one's grows with the widths.
 
 export const PARAMETRIZATIONS = ['standard', 'ntk'] as const;
 export type Parametrization = (typeof PARAMETRIZATIONS)[number];
 
-export function isParametrization(p: unknown): p is Parametrization {
+function isParametrization(p: unknown): p is Parametrization {
   return p === 'standard' || p === 'ntk';
 }
 

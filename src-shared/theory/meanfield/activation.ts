@@ -2,13 +2,7 @@
 // defined): an Activation is a registry spec, or an ad-hoc one validated by defineActivation.
 import { activationSpec, customActivation, type ActivationSpec } from '../../network/activations';
 
-export {
-  activationNames,
-  erfClosedForms,
-  reluClosedForms,
-  type ClosedForms,
-  type SmoothedPair,
-} from '../../network/activations';
+export { activationNames, type ClosedForms, type SmoothedPair } from '../../network/activations';
 
 /** φ, φ′, quadrature hints and optional closed forms (a registry spec or a defineActivation result). */
 export type Activation = ActivationSpec;

@@ -9,7 +9,7 @@ function run(gen: Generator<number, NtkDepthCurve>): NtkDepthCurve {
   }
 }
 
-describe('the pair recursion is the m = 2 kernel recursion (seed 001 eqs. 13–14)', () => {
+describe('the pair recursion is the m = 2 kernel recursion (Xiao et al. 2020, eqs. 13–14)', () => {
   it('equals kernelRecursion on [[q⁰, c⁰q⁰], [c⁰q⁰, q⁰]] at every layer (closed form and quadrature φ)', () => {
     for (const [name, sw, sb, q0, c0, L] of [
       ['relu', 1.7, 0.2, 1.3, 0.4, 40],

@@ -120,8 +120,8 @@ export interface PairRecursionEnd {
 }
 
 /**
- * The one implementation of the depth recursions for two inputs of equal variance (seed 001 eqs. 2, 7 and the
- * reduction of eqs. 13–14): from `start`, yields layers 1 … `layers` after it,
+ * The one implementation of the depth recursions for two inputs of equal variance (Xiao et al. 2020, eqs. 2, 7 and
+ * the reduction of eqs. 13–14): from `start`, yields layers 1 … `layers` after it,
  *   q⁺ = σ_w² 𝒯(q, q, q) + σ_b²,  q_ab⁺ = σ_w² 𝒯(q, q_ab, q) + σ_b²,  p⁺ = q⁺ + σ_w² 𝒯̇(q, q, q) p,  p_ab⁺ likewise,
  * the diagonal by lengthMap, the off-diagonal (clamped into |q_ab| ≤ q against rounding) by `pairMap` (default the
  * closed form or quadrature of nngpMap). Stops at the first layer with a non-finite entry or a null pair map.
@@ -142,7 +142,7 @@ export function* pairRecursionSteps(
     if (v === null) return { beyondFloat64At: null, stoppedAt: l };
     const qn = sigmaW2 * d.T + sigmaB2;
     const qabn = sigmaW2 * v.T + sigmaB2;
-    const pn = qn + sigmaW2 * d.Tdot * p; // seed 001 eq. (7)
+    const pn = qn + sigmaW2 * d.Tdot * p; // Xiao et al. 2020, eq. (7)
     const pabn = qabn + sigmaW2 * v.Tdot * pab;
     if (![qn, qabn, pn, pabn].every(Number.isFinite)) return { beyondFloat64At: l, stoppedAt: null };
     q = qn;
@@ -188,7 +188,7 @@ export function pairRecursion(
  * One layer of the sweep's network (contract/trainability.ts): inputs with ‖x‖² = n₀ and pairwise cosine c, NTK
  * parametrization, so layer 1 gives K⁽¹⁾ = Θ⁽¹⁾ with diagonal q⁽¹⁾ = σ_w² + σ_b² and off-diagonal σ_w²c + σ_b². For m
  * equicorrelated inputs every layer's Gram matrices keep a constant diagonal and off-diagonal, so the pair recursion
- * (seed 001 eqs. 13–14) is the whole m×m recursion (the renderer's tests check this against kernelRecursion).
+ * (Xiao et al. 2020, eqs. 13–14) is the whole m×m recursion (the renderer's tests check it against kernelRecursion).
  */
 export interface NtkLayer {
   depth: number;
@@ -218,7 +218,7 @@ export const QUADRATURE_Q_MAX = 100;
  * the tail at c is at most |c|^{K+1} (𝒯̇: |c|^K) times the measured tail at c = 1, the bound map.ts uses — else the
  * 2-D quadrature (0.1–5 s per call at q ≳ 100 for GELU/SELU/tanh), up to q = qMax (null above).
  */
-export function seriesPairMap(act: Activation, qMax = QUADRATURE_Q_MAX): PairMap {
+function seriesPairMap(act: Activation, qMax = QUADRATURE_Q_MAX): PairMap {
   let series: CorrelationSeries | null = null;
   return (q, s12) => {
     if (act.closedForms || act.homogeneous || !(q > 0)) return nngpMap(act, { s11: q, s12, s22: q });
