@@ -4,19 +4,12 @@
 // TaskCancelledError if the task was cancelled). Typed arrays in results and progress are transferred, not copied.
 // To add a task: add an entry to TASKS.
 import * as tf from '@tensorflow/tfjs-core';
-import { isActivation, type Activation } from '../engine/activations';
+import { activationFor, type TfActivationName } from '../../src-shared/network/activations';
+import { checkParametrization, type Parametrization } from '../../src-shared/network/parametrization';
 import type { GdStepSamples, GdStepSpec } from '../engine/gd-step-exact';
 import type { BackendInfo } from './backend';
 import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples, sampleGdStepTf } from './gd-step';
-import {
-  checkParametrization,
-  checkScales,
-  checkWidths,
-  disposeLayers,
-  parameterCount,
-  sampleLayers,
-  type Parametrization,
-} from './layers';
+import { checkScales, checkWidths, disposeLayers, parameterCount, sampleLayers } from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainabilityTask } from './sweep/trainability-task';
@@ -56,7 +49,7 @@ export interface NtkTaskParams {
   sigmaB2?: number;
   /** [n₀, n₁, …, n_{L−1}]; output width 1. */
   widths: number[];
-  activation?: Activation;
+  activation?: TfActivationName;
   parametrization?: Parametrization;
   /** Number of networks N. */
   samples: number;
@@ -108,8 +101,8 @@ export function parseNtkTaskParams(raw: unknown): Required<Omit<NtkTaskParams, '
   if (!Array.isArray(p.widths)) throw new RangeError('widths must be an array [n₀, n₁, …, n_{L−1}]');
   const widths = p.widths as number[];
   checkWidths(widths);
-  const activation = (p.activation ?? 'relu') as Activation;
-  if (!isActivation(activation)) throw new RangeError(`unknown activation ${JSON.stringify(activation)}`);
+  const activation = (p.activation ?? 'relu') as TfActivationName;
+  activationFor('tensorflow', activation); // a RangeError naming TensorFlow's activations for any other name
   const parametrization = (p.parametrization ?? 'standard') as Parametrization;
   checkParametrization(parametrization);
   const samples = checkCount(p.samples, 'samples (N)', MAX_SAMPLES);

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CHANCE_ACCURACY, CLASSES, type CellRecord } from '../../../src-shared/contract/trainability';
 import { Rng } from '../../../src-shared/rng';
-import type { Activation } from '../../engine/activations';
+import type { TfActivationName as Activation } from '../../../src-shared/network/activations';
 import { makeOptimizer, Mlp } from '../train/mlp';
 import type { Split, SweepData } from './datasets';
 import { cellEtaTheory, meanCosine } from './learning-rate';
