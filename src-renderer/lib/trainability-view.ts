@@ -645,6 +645,7 @@ export const PLANE_CSV_HEADER = [
   'trainLoss',
   'steps',
   'seconds',
+  'failed',
 ] as const;
 
 /**
@@ -682,6 +683,7 @@ export function planeRows(
         null,
         null,
         null,
+        null,
       ]);
     }
   }
@@ -703,6 +705,7 @@ export function planeRows(
       k.trainLoss,
       k.steps,
       k.seconds,
+      k.failed ?? null,
     ]);
   }
   return rows;

@@ -53,9 +53,11 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; backend
 }
 
 function pointLine(p: LrSweepPoint): string {
-  const acc = p.diverged
-    ? 'diverged'
-    : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
+  const acc = p.failed
+    ? `failed: ${p.failed}`
+    : p.diverged
+      ? 'diverged'
+      : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
   return `  L = ${p.depth}, ρ = ${fmt(p.rho)} (η = ${fmt(p.lr)}): ${acc}  (${p.seconds.toFixed(1)} s)\n`;
 }
 
