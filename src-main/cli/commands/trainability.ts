@@ -172,7 +172,7 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
   --activation <φ>         erf (default, as seed 001 Fig. 1), relu, tanh, gelu, linear
   --width <M>              hidden width (default 128)
   --sigma-w2 <axis>        σ_w² values (default 0.5:4:8)
-  --depth <axis>           depths L (default 2,4,8,16,24,32)
+  --depth <axis>           depths L, whole numbers (default 2,4,8,16,24,32; min:max:count needs a whole step)
   --depth-to-width <axis>  instead of --depth: λ = L/M values, L = round(λM)
                            <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…
   --steps <T>              SGD steps per cell (default 200)
