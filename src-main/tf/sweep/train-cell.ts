@@ -101,6 +101,8 @@ export async function trainCell(
     waited += performance.now() - t;
   };
   const t0 = performance.now();
+  // the waits are summed separately, so rounding could take a cell that only waited a hair below 0
+  const elapsed = () => Math.max(0, (performance.now() - t0 - waited) / 1000);
   const rng = new Rng(spec.seed, 2);
   const order = new Uint32Array(data.train.count).map((_, i) => i);
   permute(order, rng);
@@ -127,7 +129,7 @@ export async function trainCell(
     trainLoss: null,
     steps: done,
     diverged: true,
-    seconds: (performance.now() - t0 - waited) / 1000,
+    seconds: elapsed(),
   });
   // no usable η in float64 (Θ over- or underflows at this depth): a finished, failed cell with the reason, so a sweep
   // records it and goes on (accuracies = chance, as nothing can be learned at η = ρ·η_theory)
@@ -189,7 +191,7 @@ export async function trainCell(
       trainLoss: train.loss,
       steps,
       diverged: false,
-      seconds: (performance.now() - t0 - waited) / 1000,
+      seconds: elapsed(),
     };
   } finally {
     optimizer.dispose();
