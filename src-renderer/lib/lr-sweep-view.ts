@@ -88,6 +88,7 @@ export const LR_CSV_HEADER = [
   'trainLoss',
   'diverged',
   'seconds',
+  'failed',
 ] as const;
 
 /** CSV rows of the measured points, depth-major and ρ ascending (diverged rows keep trainLoss empty). */
@@ -104,5 +105,6 @@ export function lrSweepCsvRows(points: readonly LrSweepPoint[]): (number | strin
       p.trainLoss,
       p.diverged ? 'true' : 'false',
       p.seconds,
+      p.failed ?? null,
     ]);
 }
