@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { FakeLabService } from '../transport/fake-service.test-util';
 import { MAX_MESSAGE_BYTES } from '../transport/websocket';
-import { startWebHost, type WebHost } from './host';
+import { allowedHostHeaders, startWebHost, type WebHost } from './host';
 import { makeRendererDir, SECRET } from './test-renderer.test-util';
 
 const dirs = makeRendererDir();
@@ -203,6 +203,18 @@ describe('web host: static files', () => {
 });
 
 describe('web host: lifecycle and bad options', () => {
+  it('on port 80 a Host header without the port is ours too (browsers leave the default port out)', () => {
+    const names = ['127.0.0.1', 'localhost', '[::1]'];
+    expect([...allowedHostHeaders(names, 80)].sort()).toEqual(
+      ['127.0.0.1', '127.0.0.1:80', 'localhost', 'localhost:80', '[::1]', '[::1]:80'].sort(),
+    );
+    // on any other port the port is part of the Host header, so the bare name is someone else's server
+    expect([...allowedHostHeaders(names, 8080)].sort()).toEqual(
+      ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080'].sort(),
+    );
+    expect(allowedHostHeaders(['LocalHost'], 80).has('localhost')).toBe(true);
+  });
+
   it('fails clearly when the renderer is not built', async () => {
     await expect(startWebHost({ rendererDir: `${dirs.root}/missing`, service })).rejects.toThrow(/npm run build/);
   });

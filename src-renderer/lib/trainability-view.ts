@@ -554,6 +554,7 @@ export const PLANE_CSV_HEADER = [
   'trainLoss',
   'steps',
   'seconds',
+  'failed',
 ] as const;
 
 /**
@@ -591,6 +592,7 @@ export function planeRows(
         null,
         null,
         null,
+        null,
       ]);
     }
   }
@@ -612,6 +614,7 @@ export function planeRows(
       k.trainLoss,
       k.steps,
       k.seconds,
+      k.failed ?? null,
     ]);
   }
   return rows;

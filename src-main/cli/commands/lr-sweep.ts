@@ -1,9 +1,9 @@
 // `ntk-lab lr-sweep`: the learning-rate sweep (seed 001 §5, Fig. 2) run headless: for each depth, one network per
 // ρ trained with SGD at η = ρ·η_theory, η_theory = 2B/λ_max of the infinite-width NTK on the first batch.
 // JSON contract (--json; add fields, never rename): one line per finished point
-//   {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, diverged, seconds}
+//   {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, diverged, seconds, failed?}
 // (src-shared/contract/lr-sweep.ts lrSweepPointSchema), then one summary line
-//   {"kind":"summary", status, points, diverged, seconds, backend, device, params}.
+//   {"kind":"summary", status, points, diverged, seconds, backend, device, params, failed}.
 import { parseLrSweepParams, type LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
 import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber } from '../args';
@@ -53,9 +53,11 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; backend
 }
 
 function pointLine(p: LrSweepPoint): string {
-  const acc = p.diverged
-    ? 'diverged'
-    : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
+  const acc = p.failed
+    ? `failed: ${p.failed}`
+    : p.diverged
+      ? 'diverged'
+      : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
   return `  L = ${p.depth}, ρ = ${fmt(p.rho)} (η = ${fmt(p.lr)}): ${acc}  (${p.seconds.toFixed(1)} s)\n`;
 }
 
@@ -96,6 +98,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const seconds = (performance.now() - t0) / 1000;
   const diverged = result.points.filter((p) => p.diverged).length;
+  const failed = result.points.filter((p) => p.failed !== undefined).length;
   if (json)
     io.stdout(
       jsonLine({
@@ -107,12 +110,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
         backend: info.name,
         device: info.device,
         params,
+        failed,
       }),
     );
   else {
     const total = params.depths.length * params.rhos.length;
     io.stdout(
-      `Learning-rate sweep: ${result.points.length} of ${total} networks trained (${diverged} diverged) in ${seconds.toFixed(1)} s\n`,
+      `Learning-rate sweep: ${result.points.length} of ${total} networks trained (${diverged} diverged, ${failed} not trainable) in ${seconds.toFixed(1)} s\n`,
     );
   }
   if (result.status === 'cancelled') {
@@ -152,8 +156,11 @@ are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2
   --seed <s>           seed of data split, init and minibatch order (default 0)
   --backend <b>        auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
   --json               one JSON line per network {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy,
-                       testAccuracy, trainLoss, diverged, seconds}, then {"kind":"summary", status, points,
-                       diverged, seconds, backend, device, params}
+                       testAccuracy, trainLoss, diverged, seconds, failed?}, then {"kind":"summary", status,
+                       points, diverged, seconds, backend, device, params, failed}
+
+A network with no finite η_theory in float64 (Θ over- or underflows at that depth) is not trained: its point has
+failed: <reason> (accuracies at chance) and the sweep goes on.
 
 The backend is printed on stderr. Exit code 1 when stopped early.`,
   run,

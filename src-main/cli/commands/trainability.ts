@@ -1,9 +1,10 @@
 // `ntk-lab trainability`: a trainability sweep (seed 001 Fig. 3 top) run headless into a resumable store directory.
 // JSON contract (--json; add fields, never rename): one line per cell finished by this run,
 //   {"kind":"cell", sigmaW2, depth, depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
-// diverged, seconds}
+// diverged, seconds, failed?}   (failed: why the cell could not be trained; the sweep records it and goes on)
 // then one summary line
-//   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, status, seconds, backend, device}.
+//   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, failed, status, seconds, backend,
+// device}.
 import {
   parseTrainabilityParams,
   type AxisSpec,
@@ -85,9 +86,11 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
 
 function cellLine(p: TrainabilityProgress): string {
   const c = p.cell;
-  const acc = c.diverged
-    ? 'diverged'
-    : `train ${(100 * c.trainAccuracy).toFixed(1)} %  test ${(100 * c.testAccuracy).toFixed(1)} %`;
+  const acc = c.failed
+    ? `failed: ${c.failed}`
+    : c.diverged
+      ? 'diverged'
+      : `train ${(100 * c.trainAccuracy).toFixed(1)} %  test ${(100 * c.testAccuracy).toFixed(1)} %`;
   return `  [${p.done}/${p.total}] σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}: ${acc}  (η = ${fmt(c.lr)}, ${c.seconds.toFixed(1)} s)\n`;
 }
 
@@ -138,7 +141,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   else {
     io.stdout(
       `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
-        `${summary.trained} trained now, ${summary.diverged} diverged) in ${summary.seconds.toFixed(1)} s\n`,
+        `${summary.trained} trained now, ${summary.diverged} diverged, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
     );
   }
   if (summary.status === 'cancelled') {
@@ -169,7 +172,7 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
   --activation <φ>         erf (default, as seed 001 Fig. 1), relu, tanh, gelu, linear
   --width <M>              hidden width (default 128)
   --sigma-w2 <axis>        σ_w² values (default 0.5:4:8)
-  --depth <axis>           depths L (default 2,4,8,16,24,32)
+  --depth <axis>           depths L, whole numbers (default 2,4,8,16,24,32; min:max:count needs a whole step)
   --depth-to-width <axis>  instead of --depth: λ = L/M values, L = round(λM)
                            <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…
   --steps <T>              SGD steps per cell (default 200)
@@ -185,8 +188,11 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
   --backend <b>            auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
                            depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
-                           diverged, seconds}, then {"kind":"summary", dir, identity, total, done, resumed,
-                           trained, diverged, status, seconds, backend, device}
+                           diverged, seconds, failed?}, then {"kind":"summary", dir, identity, total, done,
+                           resumed, trained, diverged, failed, status, seconds, backend, device}
+
+A cell with no finite η_theory in float64 (Θ over- or underflows at that depth, e.g. tanh with σ_b² = 0 and tiny
+σ_w²) is not trained: it is stored as failed with the reason (accuracies at chance) and the sweep goes on.
 
 The backend is printed on stderr. Exit code 1 when stopped early (the store stays resumable).`,
   run,

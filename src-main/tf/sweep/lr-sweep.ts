@@ -64,6 +64,7 @@ export async function lrSweepTask(raw: unknown, ctx: LrSweepTaskContext, data?: 
         trainLoss: cell.trainLoss,
         diverged: cell.diverged,
         seconds: cell.seconds,
+        ...(cell.failed !== undefined ? { failed: cell.failed } : {}),
       };
       points.push(point);
       ctx.emit(point);
