@@ -35,3 +35,4 @@ export {
   type NtkRecursion,
   type VarthetaBound,
 } from './recursion';
+export { constantMode, symmetricEigen, type ConstantMode } from './gram';
