@@ -5,7 +5,7 @@ import { FreezeChaosPairSampler, measureFreezeChaos } from './freeze-chaos-sampl
 
 function network(spec: FreezeChaosSpec, depth: number, width: number, cos: number) {
   const m = freezeChaosModel(spec);
-  return { sigma: m.nl.sigma, dsigma: m.nl.dsigma, beta: spec.beta, depth, width, cos };
+  return { sigma: m.nl.sigma, dsigma: m.nl.dsigma, sigmaDsigma: m.nl.sigmaDsigma, beta: spec.beta, depth, width, cos };
 }
 
 describe('finite-width NTK on the β line (Jacot et al. 2019, Sec. 2.1) against the infinite-width recursion', () => {

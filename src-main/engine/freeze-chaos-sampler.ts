@@ -15,6 +15,8 @@ export interface FreezeChaosNetwork {
   /** Pointwise σ and σ̇. */
   sigma(x: number): number;
   dsigma(x: number): number;
+  /** Optional: out[0] = σ(x), out[1] = σ̇(x) in one call (saves the second tanh etc.). */
+  sigmaDsigma?(x: number, out: Float64Array): void;
   beta: number;
   /** Number of weight layers L ≥ 1. */
   depth: number;
@@ -41,16 +43,25 @@ export class FreezeChaosPairSampler {
   private readonly rng: Rng;
   private readonly mats: LazyGaussianMatrix[]; // mats[ℓ − 1] = layer ℓ's weights, n_ℓ × n_{ℓ−1}
   private readonly n: number[]; // n[0] = 2, n[1..L−1] = M, n[L] = 1
-  private readonly pre: Float64Array[][]; // pre[ℓ][a] = α̃^{(ℓ)}(x_a), ℓ = 1..L−1
+  private readonly slope: Float64Array[][]; // slope[ℓ][a] = σ̇(α̃^{(ℓ)}(x_a)), ℓ = 1..L−1
   private readonly act: Float64Array[][]; // act[ℓ][a] = α^{(ℓ)}(x_a), act[0] = inputs
   private readonly back: Float64Array[]; // back[a]: Wᵀδ scratch
   private readonly delta: Float64Array[][]; // delta[ℓ][a], ℓ = 1..L
   private readonly bias: Float64Array;
+  private readonly pair = new Float64Array(2);
+  private readonly both: (x: number, out: Float64Array) => void;
 
   constructor(net: FreezeChaosNetwork, rng: Rng) {
     validate(net);
     this.net = net;
     this.rng = rng;
+    const { sigma, dsigma } = net;
+    this.both =
+      net.sigmaDsigma?.bind(net) ??
+      ((x, out) => {
+        out[0] = sigma(x);
+        out[1] = dsigma(x);
+      });
     const L = net.depth;
     this.n = [2, ...Array.from({ length: L - 1 }, () => net.width), 1];
     const w2 = 1 - net.beta * net.beta;
@@ -59,7 +70,7 @@ export class FreezeChaosPairSampler {
       (_, l) => new LazyGaussianMatrix(this.n[l + 1], this.n[l], w2 / this.n[l], rng, 2),
     );
     const two = (len: number) => [new Float64Array(len), new Float64Array(len)];
-    this.pre = this.n.map((len) => two(len));
+    this.slope = this.n.map((len) => two(len));
     this.act = this.n.map((len) => two(len));
     this.delta = this.n.map((len) => two(len));
     this.back = two(net.width);
@@ -71,8 +82,9 @@ export class FreezeChaosPairSampler {
 
   /** One network: out[0] = Θ(x,x), out[1] = Θ(y,y), out[2] = Θ(x,y). */
   sample(out: Float64Array): void {
-    const { n, pre, act, delta, mats, rng, bias } = this;
-    const { sigma, dsigma, beta, depth: L } = this.net;
+    const { n, slope, act, delta, mats, rng, bias, pair } = this;
+    const { beta, depth: L } = this.net;
+    const both = this.both;
     const w2 = 1 - beta * beta;
     for (const m of mats) m.reset(rng);
     // forward: layers 1..L−1 (the output layer's pre-activation is not needed for Θ)
@@ -80,13 +92,13 @@ export class FreezeChaosPairSampler {
       const width = n[l];
       for (let i = 0; i < width; i++) bias[i] = beta * normalZiggurat(rng);
       for (let a = 0; a < 2; a++) {
-        const h = pre[l][a];
+        const h = slope[l][a];
         mats[l - 1].mulInto(act[l - 1][a], h);
         const x = act[l][a];
         for (let i = 0; i < width; i++) {
-          const v = h[i] + bias[i];
-          h[i] = v;
-          x[i] = sigma(v);
+          both(h[i] + bias[i], pair);
+          x[i] = pair[0];
+          h[i] = pair[1]; // only σ̇(α̃) is needed from here on
         }
       }
     }
@@ -125,9 +137,9 @@ export class FreezeChaosPairSampler {
       for (let a = 0; a < 2; a++) {
         const g = this.back[a];
         mats[l - 1].mulTInto(delta[l][a], g);
-        const h = pre[l - 1][a];
+        const sl = slope[l - 1][a];
         const d = delta[l - 1][a];
-        for (let j = 0; j < n[l - 1]; j++) d[j] = dsigma(h[j]) * g[j];
+        for (let j = 0; j < n[l - 1]; j++) d[j] = sl[j] * g[j];
       }
     }
     out[0] = xx;

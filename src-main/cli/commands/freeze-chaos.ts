@@ -127,7 +127,8 @@ chaos (ϑ → Kronecker δ); β* = √(1 − 1/E[σ̇²]) is where r = 1 (Prop. 
     if (width !== undefined) {
       const samplesText = optionalString(values, 'samples');
       const samples = samplesText === undefined ? DEFAULT_SAMPLES : parseInteger('samples', samplesText);
-      const net = { sigma: model.nl.sigma, dsigma: model.nl.dsigma, beta, depth, width, cos };
+      const { sigma, dsigma, sigmaDsigma } = model.nl;
+      const net = { sigma, dsigma, sigmaDsigma, beta, depth, width, cos };
       const m = asUsage(() => measureFreezeChaos(net, samples, seed));
       result.measured = { vartheta: m.vartheta, thetaDiag: m.thetaDiag, samples, width, seed };
     }

@@ -58,6 +58,8 @@ export interface Nonlinearity {
   readonly scale: number;
   sigma(x: number): number;
   dsigma(x: number): number;
+  /** out[0] = σ(x), out[1] = σ̇(x) (one evaluation where φ shares the work, e.g. tanh). */
+  sigmaDsigma(x: number, out: Float64Array): void;
   readonly kinks: readonly number[];
   /** E[φ(z)], E[φ(z)²] of the raw φ, z ~ N(0, 1). */
   readonly meanPhi: number;
@@ -119,6 +121,16 @@ export function makeNonlinearity(activation: string | Activation, mode: Nonlinea
     scale,
     sigma: (x) => scale * (base.phi(x) - shift),
     dsigma: (x) => scale * base.dphi(x),
+    sigmaDsigma: base.phiDphi
+      ? (x, out) => {
+          base.phiDphi!(x, out);
+          out[0] = scale * (out[0] - shift);
+          out[1] *= scale;
+        }
+      : (x, out) => {
+          out[0] = scale * (base.phi(x) - shift);
+          out[1] = scale * base.dphi(x);
+        },
     kinks,
     meanPhi,
     meanSquarePhi,

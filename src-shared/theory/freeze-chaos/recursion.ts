@@ -161,9 +161,11 @@ export function varthetaVsAngle(model: FreezeChaosModel, cosines: ArrayLike<numb
 export function circleMeanVartheta(model: FreezeChaosModel, depth: number, angles = 512): Float64Array {
   if (!Number.isInteger(angles) || angles < 2) throw new RangeError(`angles: must be an integer ≥ 2, got ${angles}`);
   const mean = new Float64Array(depth);
-  for (let k = 0; k < angles; k++) {
+  // γ and 2π − γ have the same cosine: each of the angles in (0, π) stands for two
+  for (let k = 0; 2 * k <= angles; k++) {
+    const weight = (k === 0 || 2 * k === angles ? 1 : 2) / angles;
     const rec = ntkRecursion(model, Math.cos((2 * Math.PI * k) / angles), depth);
-    for (let l = 0; l < depth; l++) mean[l] += rec.vartheta[l] / angles;
+    for (let l = 0; l < depth; l++) mean[l] += weight * rec.vartheta[l];
   }
   return mean;
 }
