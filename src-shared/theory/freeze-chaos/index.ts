@@ -36,3 +36,17 @@ export {
   type VarthetaBound,
 } from './recursion';
 export { constantMode, symmetricEigen, type ConstantMode } from './gram';
+export {
+  DCNN_MAX_POSITIONS,
+  DCNN_PARAMETRIZATIONS,
+  checkerboardProfile,
+  dcnnKernels,
+  dcnnLayerSizes,
+  remark4Constant,
+  sValuation,
+  stationaryInputGram,
+  type CheckerboardProfile,
+  type DcnnKernels,
+  type DcnnParametrization,
+  type DcnnSpec,
+} from './dcnn';
