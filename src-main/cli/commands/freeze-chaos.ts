@@ -79,7 +79,7 @@ chaos (ϑ → Kronecker δ); β* = √(1 − 1/E[σ̇²]) is where r = 1 (Prop. 
   --beta <β>             in [0, 1]
   --nonlinearity <m>     standardized (default) or normalized
   --depth <L>            number of weight layers (integer ≥ 1)
-  --cos <ρ>              cosine of the two inputs, in [−1, 1]
+  --cos <ρ>              cosine of the two inputs, in [−1, 1] (a negative value as --cos=-0.5)
   --width <M>            also measure ϑ and Θ(x,x) on sampled networks of hidden width M (mean ± SE)
   --samples <N>          networks to sample (default ${DEFAULT_SAMPLES})
   --seed <s>             seed (default 1): same seed, same numbers

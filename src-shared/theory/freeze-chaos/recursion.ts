@@ -140,6 +140,8 @@ export function ntkRecursion(model: FreezeChaosModel, cos: number, depth: number
     const invNext = invD / (invD + r);
     v = s * invNext + (v * sd) / (invD + r);
     invD = invNext;
+    // |ϑ| ≤ 1 (Cauchy–Schwarz); only rounding can step past it (ρ = −1 of an odd σ)
+    v = v > 1 ? 1 : v < -1 ? -1 : v;
     sigma[l] = s;
     sigmaDot[l] = sd;
     vartheta[l] = v;
