@@ -44,7 +44,7 @@ describe('standardized and normalized σ (Def. 1, Sec. 5.2)', () => {
 
   it('bad φ: unknown name, E φ² = 0, Var φ = 0, E φ′² infinite, unknown mode → RangeError naming the field', () => {
     expect(() => makeNonlinearity('swish', 'standardized')).toThrow(/^activation: unknown activation "swish"/);
-    const base = { kinks: [], analyticHalfWidth: 1, homogeneous: false };
+    const base = { kinks: [], analyticHalfWidth: 1, homogeneous: false, runsOn: ['theory'] as const };
     expect(() => makeNonlinearity({ ...base, name: 'zero', phi: () => 0, dphi: () => 0 }, 'standardized')).toThrow(
       /activation: zero has E\[φ\(z\)²\] = 0/,
     );

@@ -19,6 +19,7 @@ const EXTRA: readonly Activation[] = [
     kinks: [0],
     analyticHalfWidth: 2,
     homogeneous: false,
+    runsOn: ['theory'],
   },
   {
     name: 'softplus',
@@ -28,6 +29,7 @@ const EXTRA: readonly Activation[] = [
     kinks: [],
     analyticHalfWidth: Math.PI,
     homogeneous: false,
+    runsOn: ['theory'],
   },
 ];
 
