@@ -127,7 +127,7 @@ export function cMapPrime(act: DksActivation, c: number, q: number, Q = moments(
 
 /** Hermite coefficients of φ(√q x) and what the truncated power series of C misses. */
 export interface HermiteSeries {
-  /** aᵢ = E[φ(√q x) hᵢ(x)], i = 0 … K (orthonormal probabilists' Hermite hᵢ; App. D.2, eq. (28)). */
+  /** aᵢ = E[φ(√q x) hᵢ(x)], i = 0 … K′ ≤ K (orthonormal probabilists' Hermite hᵢ; App. D.2, eq. (28)). */
   a: Float64Array;
   /** bᵢ = aᵢ²/Q(q): the power-series coefficients of C (Sec. 11; bᵢ ≥ 0). */
   b: Float64Array;
@@ -146,6 +146,19 @@ export const HERMITE_TERMS = 160;
 export function hermiteSeries(act: DksActivation, q: number, K = HERMITE_TERMS): HermiteSeries {
   validateQ(q);
   if (!(Number.isInteger(K) && K >= 1 && K <= 400)) throw new RangeError(`K must be an integer in [1, 400], got ${K}`);
+  // a short pass first (its rule is ~6× cheaper): enough when the coefficients are exhausted well before its end
+  if (K > SHORT_TERMS) {
+    const short = hermiteTerms(act, q, SHORT_TERMS);
+    if (short.a.length <= SHORT_TERMS - 8) return short;
+  }
+  return hermiteTerms(act, q, K);
+}
+
+const SHORT_TERMS = 40;
+const SQRT = Float64Array.from({ length: 402 }, (_, i) => Math.sqrt(i));
+const INV_SQRT = Float64Array.from({ length: 402 }, (_, i) => (i === 0 ? 0 : 1 / Math.sqrt(i)));
+
+function hermiteTerms(act: DksActivation, q: number, K: number): HermiteSeries {
   const s = Math.sqrt(q);
   const cutoff = 2 * Math.sqrt(K) + 10;
   const panelWidth = Math.min(0.5, Math.max(0.05, act.halfWidth / s));
@@ -172,7 +185,7 @@ export function hermiteSeries(act: DksActivation, q: number, K = HERMITE_TERMS):
         let h = g; // h₀ e^(−x²/4)
         for (let i = 0; i <= K; i++) {
           a[i] += f * h;
-          const next = (x * h - Math.sqrt(i) * hPrev) / Math.sqrt(i + 1);
+          const next = (x * h - SQRT[i] * hPrev) * INV_SQRT[i + 1];
           hPrev = h;
           h = next;
         }
@@ -180,13 +193,17 @@ export function hermiteSeries(act: DksActivation, q: number, K = HERMITE_TERMS):
     }
   }
   if (!(Q > 0)) throw new RangeError(`Q(q) = E[φ(√q x)²] = ${Q} at q = ${q}: the C map is undefined`);
-  const b = new Float64Array(K + 1);
+  // trailing terms below 1e-18 (rounding of the quadrature) are dropped into the tail: a smooth φ̂ zoomed in by a
+  // small α (DKS) needs only ~20 terms, which keeps repeated evaluation (global maps) cheap
+  let last = 0;
+  for (let i = 0; i <= K; i++) if ((a[i] * a[i]) / Q > 1e-18) last = i;
+  const b = new Float64Array(last + 1);
   let sum = 0;
-  for (let i = 0; i <= K; i++) {
+  for (let i = 0; i <= last; i++) {
     b[i] = (a[i] * a[i]) / Q;
     sum += b[i];
   }
-  return { a, b, tail: Math.max(0, 1 - sum), Q };
+  return { a: a.slice(0, last + 1), b, tail: Math.max(0, 1 - sum), Q };
 }
 
 /**

@@ -4,8 +4,9 @@
 //   γ = Var[φ(αx + β)]^(−1/2)                  (Q(1) = 1, eq. (16))
 // and (α, β) solve the 2×2 system  E[φ̂ φ̂′ x] = 1 (Q′(1) = 1),  E[φ̂′²] = ψ (C′(1) = ψ given Q(1) = 1).
 // The paper uses SciPy's modified Powell hybrid with restarts from six fixed guesses, then random ones (Sec. 22.1);
-// here a damped Newton (central-difference Jacobian, backtracking on ‖r‖²) runs from the same guesses, and every
-// distinct root is kept: the system can have several (SELU has at least two). (α, β) and (−α, β) give the same
+// here a damped Newton (central-difference Jacobian, backtracking on ‖r‖²) runs from all six guesses (random
+// restarts only if none converges), and every distinct root is kept: the system can have several (SELU has at
+// least two). (α, β) and (−α, β) give the same
 // maps (x ↦ −x leaves N(0, 1) unchanged), so α > 0 is reported.
 // Positively homogeneous φ (ReLU) has only three effective parameters (Sec. 18.6): Q′(1) = 1 is dropped, β is
 // fixed (default 1, which reproduces the Sec. 18.7 table's ReLU row) and α solves C′(1) = ψ alone.
@@ -112,8 +113,11 @@ const GUESSES: ReadonlyArray<[number, number]> = [
   [0.1, -1],
 ];
 
-/** Random restarts after the six fixed guesses (Sec. 22.1: α ~ U(0, 2), β ~ U(−3, 3)), from a fixed seed. */
-const RANDOM_RESTARTS = 10;
+/**
+ * Random restarts after the six fixed guesses, while no root has been found (Sec. 22.1: α ~ U(0, 2), β ~ U(−3, 3)),
+ * from a fixed seed so that results are reproducible.
+ */
+const RANDOM_RESTARTS = 20;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -203,7 +207,9 @@ function solveSmooth(act: DksActivation, psi: number): DksSolution {
   const rand = mulberry32(20210810);
   const starts: Array<[number, number]> = [...GUESSES];
   for (let i = 0; i < RANDOM_RESTARTS; i++) starts.push([2 * rand(), -3 + 6 * rand()]);
-  for (const [a0, b0] of starts) {
+  for (const [k, [a0, b0]] of starts.entries()) {
+    // every fixed guess runs (to collect the roots they reach); random ones only until a root is found
+    if (k >= GUESSES.length && roots.length > 0) break;
     const res = newton(act, psi, a0, b0);
     if (res.f < best.f) best = res;
     if (!res.converged) continue;
