@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getDksActivation, transformActivation } from './activations';
 import { chainDegeneracy, chainMap, classifyCMap } from './global';
 import { cMap, cMapPrime, hermiteSeries, localSummary, seriesCMap } from './maps';
+import { solveDks } from './solver';
 
 const relu = getDksActivation('relu');
 const erf = getDksActivation('erf');
@@ -141,6 +142,24 @@ describe('order/chaos classification (Corollary 38; Sec. 26.4 has the directions
       expect(selu.CPrimeCStar).toBeLessThan(1);
       // c* is a fixed point of the quadrature C map too
       expect(cMap(getDksActivation('selu'), selu.cStar, 1)).toBeCloseTo(selu.cStar, 8);
+    }
+  });
+});
+
+describe('the θ-table of a reused local map (global.ts) agrees with the series it tabulates', () => {
+  it('SELU and ReLU at uniform q: C_f and C′_f at depth 60 for 200 inputs vs the series one input at a time', () => {
+    const selu = getDksActivation('selu');
+    // the exact DKS root (Q(1) = 1 to rounding), so that q stays put and the maps are reused
+    const seluHat = transformActivation(selu, solveDks(selu, 1.5 ** (1 / 100)).roots[0]);
+    for (const act of [seluHat, relu]) {
+      const inputs = Float64Array.from({ length: 200 }, (_, i) => -1 + (2 * i) / 199);
+      const tabled = chainMap(act, inputs, 60, 1); // 200 × 60 evaluations: tabulated
+      if (act === seluHat) expect(tabled.uniformQ).toBe(true);
+      for (const k of [0, 37, 100, 150, 198, 199]) {
+        const direct = chainMap(act, [inputs[k]], 60, 1); // 60 evaluations: the series itself
+        expect(Math.abs(tabled.c[60 * 200 + k] - direct.c[60])).toBeLessThan(1e-9);
+        expect(Math.abs(tabled.slope[k] / direct.slope[0] - 1)).toBeLessThan(1e-7);
+      }
     }
   });
 });
