@@ -29,6 +29,20 @@ describe('the four local conditions (Martens et al. 2021 (DKS), Sec. 17.3) for a
   }
 });
 
+describe('ζ close to 1 (App. M.3 tried ζ = 1.00001): α → 0 (Prop. 26) and the conditions still hold', () => {
+  it('tanh, softplus, GELU at ζ = 1.00001, D = 100: residuals ≤ 1e-9, ψ − 1 = 1e-7, α ~ √(ψ − 1)', () => {
+    const psi = invertMaximalSlope({ kind: 'chain', depth: 100 }, 1.00001);
+    for (const name of ['tanh', 'softplus', 'gelu']) {
+      const sol = solveDks(getDksActivation(name), psi);
+      for (const root of sol.roots) {
+        expect(maxAbs({ ...root.residuals })).toBeLessThanOrEqual(1e-9);
+      }
+      // C′(1) − 1 grows like α² near α = 0, so the zoomed-in root has α of order √(ψ − 1) ≈ 3e-4
+      expect(Math.min(...sol.roots.map((r) => r.alpha))).toBeLessThan(0.01);
+    }
+  });
+});
+
 describe('the Sec. 18.7 table: 100 nonlinear layers, ζ = 1.5 (ψ = 1.5^(1/100))', () => {
   const psi = 1.5 ** (1 / 100);
   // [α, β, δ, γ] as printed. tanh: the joint sign flip of (β, δ) is the same transform up to φ̂(x) → −φ̂(−x) (odd φ);

@@ -55,11 +55,14 @@ interface Moments {
   mean: number;
   variance: number;
   dphi2: number;
-  phiDphiX: number;
-  dphiX: number;
+  /** E[(φ − m) φ′ x], m = E φ */
+  centredPhiDphiX: number;
 }
 
-/** E over x ~ N(0, 1) of φ(αx + β) and friends, split at the kinks (k − β)/α. */
+/**
+ * E over x ~ N(0, 1) of φ(αx + β) and friends, split at the kinks (k − β)/α. Moments are taken of φ − φ(β): for a
+ * small α (ζ → 1) φ(αx + β) − φ(β) ≈ αφ′(β)x is small, and Var = E φ² − (E φ)² would cancel most digits.
+ */
 function momentsAt(act: DksActivation, alpha: number, beta: number): Moments {
   const a = Math.abs(alpha);
   const rule = compositeRule(
@@ -67,6 +70,7 @@ function momentsAt(act: DksActivation, alpha: number, beta: number): Moments {
     { panelWidth: Math.min(1, Math.max(0.02, act.halfWidth / a)) },
   );
   const { z, w } = rule;
+  const shift = act.phi(beta);
   let m = 0;
   let m2 = 0;
   let d2 = 0;
@@ -74,7 +78,7 @@ function momentsAt(act: DksActivation, alpha: number, beta: number): Moments {
   let dx = 0;
   for (let i = 0; i < z.length; i++) {
     const u = alpha * z[i] + beta;
-    const f = act.phi(u);
+    const f = act.phi(u) - shift;
     const d = act.dphi(u);
     const wi = w[i];
     m += wi * f;
@@ -83,7 +87,7 @@ function momentsAt(act: DksActivation, alpha: number, beta: number): Moments {
     pdx += wi * f * d * z[i];
     dx += wi * d * z[i];
   }
-  return { mean: m, variance: m2 - m * m, dphi2: d2, phiDphiX: pdx, dphiX: dx };
+  return { mean: m + shift, variance: m2 - m * m, dphi2: d2, centredPhiDphiX: pdx - m * dx };
 }
 
 /** δ and γ in closed form (Sec. 18.4) and the two remaining residuals at (α, β); null where Var[φ(αx+β)] = 0. */
@@ -93,7 +97,7 @@ function system(act: DksActivation, alpha: number, beta: number, psi: number): {
   const delta = -mo.mean;
   const gamma = 1 / Math.sqrt(mo.variance);
   // E[φ̂ φ̂′ x] = γ²α E[(φ + δ)φ′ x];  E[φ̂′²] = γ²α² E[φ′²]
-  const qPrime = gamma * gamma * alpha * (mo.phiDphiX + delta * mo.dphiX);
+  const qPrime = gamma * gamma * alpha * mo.centredPhiDphiX;
   const cPrime = gamma * gamma * alpha * alpha * mo.dphi2;
   return { t: { alpha, beta, gamma, delta }, r: [qPrime - 1, cPrime - psi] };
 }
@@ -130,6 +134,9 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** Roots closer than this (relative) are one root. */
+const ROOT_SAME = 1e-5;
+
 const norm2 = (r: number[]) => r[0] * r[0] + r[1] * r[1];
 
 /** Damped Newton from (α₀, β₀); the converged point (‖r‖ ≤ 1e-13) or the best point seen. */
@@ -155,7 +162,8 @@ function newton(
       [0, 0],
     ];
     for (let j = 0; j < 2; j++) {
-      const h = 1e-6 * Math.max(Math.abs(x[j]), 0.1);
+      // relative steps in α (which may be ~1e-4 when ζ is close to 1), absolute ≥ 1e-7 in β
+      const h = 1e-6 * (j === 0 ? Math.abs(x[0]) : Math.max(Math.abs(x[1]), 0.1));
       const xp: [number, number] = [x[0], x[1]];
       const xm: [number, number] = [x[0], x[1]];
       xp[j] += h;
@@ -216,8 +224,11 @@ function solveSmooth(act: DksActivation, psi: number): DksSolution {
     const alpha = Math.abs(res.x[0]);
     const beta = res.x[1];
     if (
+      // as ζ → 1 the system flattens (residuals ~1e-14 over a 1e-7 neighbourhood): one root, several landing points
       roots.some(
-        (r) => Math.abs(r.alpha - alpha) <= 1e-7 * alpha && Math.abs(r.beta - beta) <= 1e-7 + 1e-7 * Math.abs(beta),
+        (r) =>
+          Math.abs(r.alpha - alpha) <= ROOT_SAME * alpha &&
+          Math.abs(r.beta - beta) <= ROOT_SAME * Math.max(1, Math.abs(beta)),
       )
     )
       continue;
