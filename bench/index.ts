@@ -9,6 +9,7 @@ import { benchGdStep } from './gd-step';
 import { benchMeanfield } from './meanfield';
 import { benchTrainability } from './trainability';
 import { benchFreezeChaos } from './freeze-chaos';
+import { benchDks } from './dks';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -23,6 +24,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['mean-field theory', () => benchMeanfield()],
   ['training throughput', benchTrainability],
   ['freeze and chaos', benchFreezeChaos],
+  ['deep kernel shaping', benchDks],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();
