@@ -62,10 +62,10 @@ export function stateLayout(s: CollapseSizes): StateLayout {
 export function residual(y: ArrayLike<number>, L: StateLayout, out = new Float64Array(L.C * L.N)): Float64Array {
   const { n, N, C, m, wAt, bAt } = L;
   for (let c = 0; c < C; c++) {
-    for (let i = 0; i < N; i++) {
-      let v = y[bAt + c] - (i >= c * m && i < (c + 1) * m ? 1 : 0);
-      for (let k = 0; k < n; k++) v += y[wAt + c * n + k] * y[k * N + i];
-      out[c * N + i] = v;
+    for (let i = 0; i < N; i++) out[c * N + i] = y[bAt + c] - (i >= c * m && i < (c + 1) * m ? 1 : 0);
+    for (let k = 0; k < n; k++) {
+      const w = y[wAt + c * n + k];
+      for (let i = 0; i < N; i++) out[c * N + i] += w * y[k * N + i];
     }
   }
   return out;
@@ -99,8 +99,11 @@ export function flowDerivative(
   const single = k.kappaD - k.kappaC;
   const classWeight = (k.kappaC - k.kappaN) * m;
   const globalWeight = k.kappaN * N;
-  return (y, dy) => {
-    residual(y, L, R);
+  const Y = new Float64Array(L.size);
+  return (state, dy) => {
+    // a packed float64 copy of the solver's array: the loops below then run on unboxed doubles
+    for (let i = 0; i < L.size; i++) Y[i] = state[i];
+    residual(Y, L, R);
     for (let o = 0; o < C; o++) {
       // G = (κ_d − κ_c)R + (κ_c − κ_n)m R_class + κ_n N R_global (the bracket of eq. 19)
       let global = 0;
@@ -113,19 +116,21 @@ export function flowDerivative(
         for (let i = c * m; i < (c + 1) * m; i++) G[o * N + i] = single * R[o * N + i] + shift;
       }
     }
-    for (let f = 0; f < n; f++)
-      for (let i = 0; i < N; i++) {
-        let v = 0;
-        for (let o = 0; o < C; o++) v -= y[wAt + o * n + f] * G[o * N + i];
-        dy[f * N + i] = v;
+    // Ḣ = −Wᵀ G, accumulated row by row of G (contiguous)
+    for (let j = 0; j < n * N; j++) dy[j] = 0;
+    for (let o = 0; o < C; o++)
+      for (let f = 0; f < n; f++) {
+        const w = Y[wAt + o * n + f];
+        for (let i = 0; i < N; i++) dy[f * N + i] -= w * G[o * N + i];
       }
+    // Ẇ = −R Hᵀ, ḃ = −R 1
     for (let o = 0; o < C; o++) {
       let db = 0;
       for (let i = 0; i < N; i++) db -= R[o * N + i];
       dy[bAt + o] = db;
       for (let f = 0; f < n; f++) {
         let v = 0;
-        for (let i = 0; i < N; i++) v -= R[o * N + i] * y[f * N + i];
+        for (let i = 0; i < N; i++) v -= R[o * N + i] * Y[f * N + i];
         dy[wAt + o * n + f] = v;
       }
     }
