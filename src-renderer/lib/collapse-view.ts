@@ -37,7 +37,8 @@ export interface CollapseField {
   key: CollapseNumberKey;
   /** The symbol the schema's messages use. */
   symbol: string;
-  hint: string;
+  /** The field's label: its meaning and the symbol. */
+  label: string;
   /** Only "is it a number" here: every range and cross-field rule comes from collapseSimParamsSchema. */
   rule: FieldRule;
 }
@@ -45,14 +46,14 @@ export interface CollapseField {
 const free = (label: string): FieldRule => ({ label, min: -Infinity, max: Infinity });
 
 export const COLLAPSE_FIELDS: readonly CollapseField[] = [
-  { key: 'classes', symbol: 'C', hint: 'classes', rule: free('C') },
-  { key: 'perClass', symbol: 'm', hint: 'per class', rule: free('m') },
-  { key: 'features', symbol: 'n', hint: 'features', rule: free('n') },
-  { key: 'kappaD', symbol: 'κ_d', hint: 'Θ^h diagonal', rule: free('κ_d') },
-  { key: 'kappaC', symbol: 'κ_c', hint: 'same class', rule: free('κ_c') },
-  { key: 'kappaN', symbol: 'κ_n', hint: 'other class', rule: free('κ_n') },
-  { key: 'tMax', symbol: 't_max', hint: 'time', rule: free('t_max') },
-  { key: 'seed', symbol: 'seed', hint: '', rule: free('seed') },
+  { key: 'classes', symbol: 'C', label: 'classes C', rule: free('C') },
+  { key: 'perClass', symbol: 'm', label: 'per class m', rule: free('m') },
+  { key: 'features', symbol: 'n', label: 'features n', rule: free('n') },
+  { key: 'kappaD', symbol: 'κ_d', label: 'κ_d (diagonal)', rule: free('κ_d') },
+  { key: 'kappaC', symbol: 'κ_c', label: 'κ_c (same class)', rule: free('κ_c') },
+  { key: 'kappaN', symbol: 'κ_n', label: 'κ_n (other class)', rule: free('κ_n') },
+  { key: 'tMax', symbol: 't_max', label: 'time t_max', rule: free('t_max') },
+  { key: 'seed', symbol: 'seed', label: 'seed', rule: free('seed') },
 ];
 
 const SYMBOLS = ['κ_d', 'κ_c', 'κ_n', 'n·C·m', 'C', 'm', 'n', 't_max', 'seed'];

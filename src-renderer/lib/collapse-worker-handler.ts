@@ -26,4 +26,3 @@ export function handleWorkerRequest(req: WorkerRequest): WorkerResponse {
     return { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
-

@@ -6,8 +6,7 @@ import type { CollapseSimParams, CollapseSimResult } from '../../src-shared/cont
 import type { GeneralizationRequest, GeneralizationResult } from './ntk-generalization-view';
 
 export type WorkerJob =
-  | { kind: 'collapse'; params: CollapseSimParams }
-  | { kind: 'generalization'; params: GeneralizationRequest };
+  { kind: 'collapse'; params: CollapseSimParams } | { kind: 'generalization'; params: GeneralizationRequest };
 
 export type JobResult<J extends WorkerJob> = J extends { kind: 'collapse' } ? CollapseSimResult : GeneralizationResult;
 
@@ -29,9 +28,7 @@ export interface WorkerLike {
 }
 
 export type JobOutcome<R> =
-  | { status: 'done'; result: R; millis: number }
-  | { status: 'error'; message: string }
-  | { status: 'superseded' };
+  { status: 'done'; result: R; millis: number } | { status: 'error'; message: string } | { status: 'superseded' };
 
 /**
  * Runs one job at a time on a worker made by `make`. A new job while one is running terminates that worker (its

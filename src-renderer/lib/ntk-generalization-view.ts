@@ -64,7 +64,7 @@ export function phasePresets(
   sigmaB2: number,
 ): { ok: true; values: Record<Phase, number> } | { ok: false; reason: string } {
   let edge: number | null;
-  let reason = '';
+  let reason: string;
   try {
     const p = criticalPoint(activation, sigmaB2);
     edge = p.sigmaW2;
@@ -131,7 +131,7 @@ export function conditionSeries(r: GeneralizationResult): PlotSeries[] {
   return [
     {
       key: 'condition',
-      label: `cond Θ̄*, S = ${r.request.samples}`,
+      label: `cond Θ̄*, S = ${r.request.samples}, c₀ = ${r.request.inputCovariance}`,
       colour: '#1f4e9c',
       points: pick(r.chosen, (p) => p.conditionNumber),
     },
@@ -140,7 +140,12 @@ export function conditionSeries(r: GeneralizationResult): PlotSeries[] {
 
 export function varianceSeries(r: GeneralizationResult): PlotSeries[] {
   return [
-    { key: 'variance', label: 'Var f^{t=∞} (Thm 3)', colour: '#b4372c', points: pick(r.chosen, (p) => p.variance) },
+    {
+      key: 'variance',
+      label: `Var f(t = ∞), S = ${r.request.samples}, c₀ = ${r.request.inputCovariance}`,
+      colour: '#b4372c',
+      points: pick(r.chosen, (p) => p.variance),
+    },
     {
       key: 'qLgap',
       label: 'q^L − q^L_sr',
