@@ -56,7 +56,13 @@ class Client {
     return this.messages.filter((m): m is LabEvent => m.kind === 'event' && m.jobId === jobId);
   }
   async start(id: string, params: MeasureParamsInput, channel?: string): Promise<string> {
-    this.connection.handle({ kind: 'request', id, method: 'measure.start', params, ...(channel ? { channel } : {}) });
+    this.connection.handle({
+      kind: 'request',
+      id,
+      method: 'job.start',
+      job: { kind: 'measure', params },
+      ...(channel ? { channel } : {}),
+    });
     const r = await this.response(id);
     if (!r.ok) throw new Error(`start refused: ${r.error.message}`);
     return (r.result as { jobId: string }).jobId;
@@ -79,14 +85,19 @@ describe('LabService requests', () => {
       [{ kind: 'request', id: 'u1', method: 'measure.explode' }, 'u1', /method/],
       [{ kind: 'request', method: 'lab.info' }, '?', /id/],
       [
-        { kind: 'request', id: 'w1', method: 'measure.start', params: { ...small, width: 'NaN' } },
+        {
+          kind: 'request',
+          id: 'w1',
+          method: 'job.start',
+          job: { kind: 'measure', params: { ...small, width: 'NaN' } },
+        },
         'w1',
-        /params\.width: width \(M\) must be a number/,
+        /job\.params\.width: width \(M\) must be a number/,
       ],
       [
-        { kind: 'request', id: 'd1', method: 'measure.start', params: { ...small, depth: -3 } },
+        { kind: 'request', id: 'd1', method: 'job.start', job: { kind: 'measure', params: { ...small, depth: -3 } } },
         'd1',
-        /params\.depth: depth \(L\) must be ≥ 1/,
+        /job\.params\.depth: depth \(L\) must be ≥ 1/,
       ],
       [{ kind: 'request', id: 'x'.repeat(65), method: 'lab.info' }, '?', /id/],
     ];
@@ -114,13 +125,18 @@ describe('LabService requests', () => {
     c.connection.handle({
       kind: 'request',
       id: 'r1',
-      method: 'measure.start',
-      params: { ...small, sigmaW2: 16, depth: 100_000 },
+      method: 'job.start',
+      job: { kind: 'measure', params: { ...small, sigmaW2: 16, depth: 100_000 } },
     });
     const refused = await c.response('r1');
     expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } });
     if (!refused.ok) expect(refused.error.message).toMatch(/float64/);
-    c.connection.handle({ kind: 'request', id: 'r2', method: 'measure.start', params: { ...small, samples: 2 } });
+    c.connection.handle({
+      kind: 'request',
+      id: 'r2',
+      method: 'job.start',
+      job: { kind: 'measure', params: { ...small, samples: 2 } },
+    });
     expect(await c.response('r2')).toMatchObject({
       ok: false,
       error: { code: 'bad-request', message: expect.stringMatching(/≥ 3/) },
@@ -132,21 +148,21 @@ describe('LabService requests', () => {
   it('streams progress with growing sample counts, then done with samples = requested', async () => {
     const c = new Client(serial);
     const jobId = await c.start('s1', small);
-    const done = await c.event(jobId, 'measure.done');
+    const done = await c.event(jobId, 'job.done');
     const events = c.eventsOf(jobId);
-    const progress = events.filter((e) => e.event === 'measure.progress');
+    const progress = events.filter((e) => e.event === 'job.progress');
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(events[events.length - 1]).toBe(done); // nothing after done
     let prev = 0;
     for (const p of progress) {
-      if (p.event !== 'measure.progress') continue;
-      expect(p.result.done).toBe(false);
-      expect(p.result.samples).toBeGreaterThan(prev);
-      expect(p.result.samples % 16).toBe(0); // whole blocks, merged in order
-      prev = p.result.samples;
+      if (p.event !== 'job.progress' || p.output.kind !== 'measure') throw new Error('expected measure progress');
+      expect(p.output.result.done).toBe(false);
+      expect(p.output.result.samples).toBeGreaterThan(prev);
+      expect(p.output.result.samples % 16).toBe(0); // whole blocks, merged in order
+      prev = p.output.result.samples;
     }
-    if (done.event !== 'measure.done') throw new Error('unreachable');
-    expect(done.result).toMatchObject({
+    if (done.event !== 'job.done' || done.output.kind !== 'measure') throw new Error('unreachable');
+    expect(done.output.result).toMatchObject({
       done: true,
       samples: 100,
       samplesRequested: 100,
@@ -183,26 +199,26 @@ describe('LabService jobs (fixture sampler)', () => {
   const svc = service({ workers: 2, blockModule: fixture, blockSize: 8, progressIntervalMs: 0 });
   const slow = { ...small, samples: 64, sigmaB2: 0.2 };
 
-  it('a new job on a channel supersedes the old one, which gets measure.error cancelled', async () => {
+  it('a new job on a channel supersedes the old one, which gets job.error cancelled', async () => {
     const c = new Client(svc);
     const first = await c.start('c1', slow, 'cursor');
     const second = await c.start('c2', { ...small, samples: 24 }, 'cursor');
-    const err = c.eventsOf(first).find((e) => e.event === 'measure.error');
+    const err = c.eventsOf(first).find((e) => e.event === 'job.error');
     expect(err).toMatchObject({ error: { code: 'cancelled' } }); // sent before the new job's response
-    if (err?.event === 'measure.error') expect(err.error.message).toMatch(/superseded by job-\d+ on channel "cursor"/);
-    const done = await c.event(second, 'measure.done');
-    expect(done.event === 'measure.done' && done.result.samples).toBe(24);
+    if (err?.event === 'job.error') expect(err.error.message).toMatch(/superseded by job-\d+ on channel "cursor"/);
+    const done = await c.event(second, 'job.done');
+    expect(done.event === 'job.done' && done.output.kind === 'measure' && done.output.result.samples).toBe(24);
     await new Promise((r) => setTimeout(r, 300)); // the old job's in-flight blocks finish meanwhile
     expect(c.eventsOf(first).length).toBe(1); // no progress or done after the cancellation
   });
 
-  it('measure.cancel stops a job; cancelling an unknown or finished job answers cancelled: false', async () => {
+  it('job.cancel stops a job; cancelling an unknown or finished job answers cancelled: false', async () => {
     const c = new Client(svc);
     const jobId = await c.start('k1', slow);
-    c.connection.handle({ kind: 'request', id: 'k2', method: 'measure.cancel', jobId });
+    c.connection.handle({ kind: 'request', id: 'k2', method: 'job.cancel', jobId });
     expect(await c.response('k2')).toMatchObject({ ok: true, result: { jobId, cancelled: true } });
-    expect(c.eventsOf(jobId).at(-1)).toMatchObject({ event: 'measure.error', error: { code: 'cancelled' } });
-    c.connection.handle({ kind: 'request', id: 'k3', method: 'measure.cancel', jobId });
+    expect(c.eventsOf(jobId).at(-1)).toMatchObject({ event: 'job.error', error: { code: 'cancelled' } });
+    c.connection.handle({ kind: 'request', id: 'k3', method: 'job.cancel', jobId });
     expect(await c.response('k3')).toMatchObject({ ok: true, result: { cancelled: false } });
   });
 
@@ -210,14 +226,14 @@ describe('LabService jobs (fixture sampler)', () => {
     const c = new Client(svc);
     const healthy = await c.start('h1', { ...small, samples: 80, seed: 5 });
     const crashing = await c.start('h2', { ...small, seed: FIXTURE_EXIT_SEED });
-    const err = await c.event(crashing, 'measure.error');
+    const err = await c.event(crashing, 'job.error');
     expect(err).toMatchObject({ error: { code: 'failed' } });
-    if (err.event === 'measure.error')
+    if (err.event === 'job.error')
       expect(err.error.message).toMatch(/crashed on block 1: the worker exited with code 3/);
-    const done = await c.event(healthy, 'measure.done');
-    expect(done.event === 'measure.done' && done.result.samples).toBe(80);
+    const done = await c.event(healthy, 'job.done');
+    expect(done.event === 'job.done' && done.output.kind === 'measure' && done.output.result.samples).toBe(80);
     const again = await c.start('h3', { ...small, samples: 16 });
-    await c.event(again, 'measure.done');
+    await c.event(again, 'job.done');
   });
 
   it('closing a connection cancels its jobs and sends nothing more', async () => {
@@ -234,7 +250,7 @@ describe('LabService jobs (fixture sampler)', () => {
   it('refuses more than 8 concurrent jobs on one connection', async () => {
     const c = new Client(svc);
     for (let i = 0; i < 8; i++) await c.start(`m${i}`, slow);
-    c.connection.handle({ kind: 'request', id: 'm8', method: 'measure.start', params: slow });
+    c.connection.handle({ kind: 'request', id: 'm8', method: 'job.start', job: { kind: 'measure', params: slow } });
     expect(await c.response('m8')).toMatchObject({ ok: false, error: { code: 'busy' } });
     c.connection.close();
   });

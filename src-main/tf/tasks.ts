@@ -2,7 +2,7 @@
 // them: RangeError with a readable message) and a context to report progress and notice cancellation; it runs in
 // batches and calls `await ctx.checkpoint()` between them (yields so a cancel message can arrive, then throws
 // TaskCancelledError if the task was cancelled). Typed arrays in results and progress are transferred, not copied.
-// To add a task: add an entry to TASKS.
+// To add a task: add an entry to TASKS and name it in the job kind's definition (src-main/jobs).
 import * as tf from '@tensorflow/tfjs-core';
 import { isActivation, type Activation } from '../engine/activations';
 import type { GdStepSamples, GdStepSpec } from '../engine/gd-step-exact';
@@ -207,11 +207,17 @@ async function gdStepTask(raw: unknown, ctx: TaskContext): Promise<GdStepTaskRes
   return { ...mergeGdStepSamples(parts), backend: ctx.backend, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** name → handler. The worker also merges the `tasks` export of workerData.taskModule (tests only). */
-export const TASKS: Record<string, TaskHandler> = {
+/**
+ * name → handler. Each job kind that runs here names its task in its definition (src-main/jobs, `runsOn`), typed as
+ * TfTaskName, so a kind naming a task missing here does not compile. The worker also merges the `tasks` export of
+ * workerData.taskModule (tests only).
+ */
+export const TASKS = {
   ntk: ntkTask,
   'train-dynamics': trainDynamicsTask,
   trainability: trainabilityTask,
   'lr-sweep': (params, ctx) => lrSweepTask(params, ctx),
   'gd-step': gdStepTask,
-};
+} satisfies Record<string, TaskHandler>;
+
+export type TfTaskName = keyof typeof TASKS;
