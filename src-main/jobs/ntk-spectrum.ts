@@ -6,11 +6,16 @@
 // seconds, params}.
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import { ntkSpectrumKind } from '../../src-shared/contract/kinds/ntk-spectrum';
-import { SPECTRUM_LIMITS, type NtkSpectrumParams, type SpectrumPoint } from '../../src-shared/contract/ntk-spectrum';
+import {
+  ntkSpectrumParamsSchema,
+  SPECTRUM_LIMITS,
+  type NtkSpectrumParams,
+  type SpectrumPoint,
+} from '../../src-shared/contract/ntk-spectrum';
 import { LabServiceError } from '../service/lab-error';
 import { checkSpectrumFeasible, runSpectrum } from '../service/spectrum-run';
 import { EXIT_OK } from '../cli/command';
-import { choice, flagCopier, optionalString, parseFlags, parseInteger, requireString } from '../cli/args';
+import { checked, choice, flagCopier, optionalString, parseFlags, parseInteger, requireString } from '../cli/args';
 import { fmt, fmtEstimate, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest } from './define';
 import { parseWorkers } from './measure';
@@ -35,6 +40,17 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
+const FIELDS = [
+  ['sigma-w2', 'sigmaW2'],
+  ['sigma-b2', 'sigmaB2'],
+  ['width', 'width'],
+  ['depths', 'depths'],
+  ['inputs', 'inputs'],
+  ['input-cos', 'inputCos'],
+  ['samples', 'samples'],
+  ['seed', 'seed'],
+] as const satisfies [string, keyof typeof ntkSpectrumParamsSchema.shape][];
+
 function parseSpectrum(args: string[]): CliJobRequest<'ntk-spectrum'> {
   const v = parseFlags(args, FLAGS);
   const raw: Record<string, unknown> = {};
@@ -53,6 +69,10 @@ function parseSpectrum(args: string[]): CliJobRequest<'ntk-spectrum'> {
   num('input-cos', 'inputCos');
   num('samples', 'samples', true);
   num('seed', 'seed', true);
+  // each flag against its field's schema, so that a bad value is reported under the flag's name
+  for (const [flag, key] of FIELDS) {
+    if (raw[key] !== undefined) raw[key] = checked<unknown>(flag, ntkSpectrumParamsSchema.shape[key], raw[key]);
+  }
   const workers = parseWorkers(optionalString(v, 'workers'));
   return { params: raw as CliJobRequest<'ntk-spectrum'>['params'], service: { workers }, json: v.json === true };
 }
