@@ -125,6 +125,7 @@ describe('LabService requests', () => {
       workers: 2,
       transport: 'in-process',
       contractVersion: 1,
+      jobCap: 8, // the per-connection cap the client's schedulers share (MAX_JOBS_PER_CONNECTION)
     });
   });
 
