@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_KINDS, jobOutputSchema, jobSpecSchema } from '../../src-shared/contract/kinds';
 import { runCli } from '../cli/run-cli.test-util';
+import { BLOCK_RUNNERS } from '../engine/block-runners';
+import { TASKS } from '../tf/tasks';
 import { checkJob, checkKind, JOBS, jobCommands } from './index';
 
 describe('the job-kind registry', () => {
@@ -23,6 +25,16 @@ describe('the job-kind registry', () => {
     expect(jobOutputSchema.options.map((o) => o.shape.kind.value)).toEqual(kinds);
     expect(jobSpecSchema.safeParse({ kind: 'no-such-kind', params: {} }).success).toBe(false);
     expect(jobOutputSchema.safeParse({ kind: 'ntk-spectrum' }).success).toBe(true);
+  });
+
+  it('every kind names a pool work kind or TensorFlow.js task that its engine dispatches', () => {
+    for (const def of Object.values(JOBS)) {
+      const on = def.runsOn;
+      if (on.engine === 'pool') {
+        expect(typeof BLOCK_RUNNERS[on.work]).toBe('function');
+        if (on.tf) expect(typeof TASKS[on.tf]).toBe('function');
+      } else expect(typeof TASKS[on.task]).toBe('function');
+    }
   });
 
   it('pausable: the training runs that wait at their next step, nothing else', () => {

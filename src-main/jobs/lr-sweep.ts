@@ -18,7 +18,7 @@ import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK } from '../cli/command';
 import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest } from './define';
+import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The resolved params; LabServiceError('refused') with every problem (and for too much work). */
@@ -80,11 +80,14 @@ function pointLine(p: LrSweepPoint): string {
   return `  L = ${p.depth}, ρ = ${fmt(p.rho)} (η = ${fmt(p.lr)}): ${acc}  (${p.seconds.toFixed(1)} s)\n`;
 }
 
+/** One task in the TensorFlow.js worker (tf/tasks.ts). */
+const runsOn = { engine: 'tf', task: 'lr-sweep' } as const satisfies RunsOn;
+
 export const lrSweepJob = defineJob({
   contract: lrSweepKind,
   title: 'learning-rate sweep',
   check: checkLrSweep,
-  runsOn: { engine: 'tf', task: 'lr-sweep' },
+  runsOn,
   pausable: true,
   summarize: (raw: unknown, env) => ({
     kind: 'lr-sweep',
@@ -93,7 +96,7 @@ export const lrSweepJob = defineJob({
   }),
   async run(params, env, emit, { signal, pause }) {
     await env.tf.start();
-    const result = await env.tf.run<LrSweepResult>('lr-sweep', params, { signal, pause, onProgress: emit });
+    const result = await env.tf.run<LrSweepResult>(runsOn.task, params, { signal, pause, onProgress: emit });
     return {
       kind: 'lr-sweep',
       backend: env.tf.label(),

@@ -25,7 +25,7 @@ import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
 import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest } from './define';
+import { defineJob, type CliJobRequest, type RunsOn } from './define';
 
 const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies BackendChoice[];
 
@@ -149,11 +149,14 @@ function humanRow(r: TrainDynamicsRecord): string {
   return `${cells.map((c) => c.padStart(11)).join('')}${r.diverged ? '   diverged' : ''}\n`;
 }
 
+/** One task in the TensorFlow.js worker (tf/tasks.ts). */
+const runsOn = { engine: 'tf', task: 'train-dynamics' } as const satisfies RunsOn;
+
 export const trainDynamicsJob = defineJob({
   contract: trainDynamicsKind,
   title: 'training-dynamics',
   check: checkTrainDynamics,
-  runsOn: { engine: 'tf', task: 'train-dynamics' },
+  runsOn,
   pausable: true,
   // one recorded step; the kernel as a plain array, so that it survives JSON
   summarize: (raw: unknown, env) => {
@@ -165,7 +168,7 @@ export const trainDynamicsJob = defineJob({
   },
   async run(params, env, emit, { signal, pause }) {
     await env.tf.start();
-    const summary = await env.tf.run<unknown>('train-dynamics', params, { signal, pause, onProgress: emit });
+    const summary = await env.tf.run<unknown>(runsOn.task, params, { signal, pause, onProgress: emit });
     return { kind: 'train-dynamics', backend: env.tf.label(), summary: trainDynamicsSummarySchema.parse(summary) };
   },
   cli: {

@@ -23,7 +23,7 @@ import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest } from './define';
+import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The sweep's resolved params (defaults, paper size) and its grid; LabServiceError('refused') with every problem. */
@@ -114,11 +114,14 @@ function cellLine(p: TrainabilityProgress): string {
   return `  [${p.done}/${p.total}] σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}: ${acc}  (η = ${fmt(c.lr)}, ${c.seconds.toFixed(1)} s)\n`;
 }
 
+/** One task in the TensorFlow.js worker (tf/tasks.ts). */
+const runsOn = { engine: 'tf', task: 'trainability' } as const satisfies RunsOn;
+
 export const trainabilityJob = defineJob({
   contract: trainabilityKind,
   title: 'trainability',
   check: checkTrainability,
-  runsOn: { engine: 'tf', task: 'trainability' },
+  runsOn,
   pausable: false,
   summarize: (raw: unknown, env) => ({
     kind: 'trainability',
@@ -138,7 +141,7 @@ export const trainabilityJob = defineJob({
     const total = sweepGrid(params).cells.length;
     let done = 0;
     for (const cell of store.cells()) emit({ cell, done: ++done, total, stored: true });
-    const summary = await env.tf.run<unknown>('trainability', { dir, sweep: params }, { signal, onProgress: emit });
+    const summary = await env.tf.run<unknown>(runsOn.task, { dir, sweep: params }, { signal, onProgress: emit });
     return { kind: 'trainability', backend: env.tf.label(), summary: trainabilitySummarySchema.parse(summary) };
   },
   cli: {
