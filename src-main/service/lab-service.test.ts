@@ -388,12 +388,9 @@ describe('LabService: the TensorFlow.js engine', () => {
     const svc = service({ workers: 1 });
     expect(svc.info('in-process').tensorflow).toBeUndefined(); // nobody asked yet: no TF worker
     const c = new Client(svc);
-    const deadline = Date.now() + 30_000;
-    let tf = svc.info('in-process').tensorflow;
-    while (tf?.state === 'detecting' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      tf = svc.info('in-process').tensorflow;
-    }
+    expect(svc.info('in-process').tensorflow?.state).toBe('detecting'); // connecting started the detection
+    await svc.tensorflow(); // the detection the connection started (the same promise), not a poll
+    const tf = svc.info('in-process').tensorflow;
     expect(tf?.state).toBe('ready');
     // neither native package is installed here: both fallbacks are listed with a reason, then wasm runs
     expect(tf?.backend).toBe('wasm');
