@@ -30,6 +30,7 @@ export class TensorflowEngine {
             fallbacks: b.fallbacks,
             tfjsVersion: b.tfjsVersion,
           };
+          if (b.adapter) this.state.adapter = b.adapter;
           return b;
         },
         (err: unknown) => {
@@ -51,9 +52,11 @@ export class TensorflowEngine {
     return this.started ? this.state : undefined;
   }
 
-  /** True once a native libtensorflow backend (CPU or CUDA) is running. */
+  /** True once a native libtensorflow backend (CPU or CUDA) or webgpu on a hardware adapter is running. */
   get native(): boolean {
-    return this.state.state === 'ready' && NATIVE.has(this.state.backend ?? '');
+    if (this.state.state !== 'ready') return false;
+    if (this.state.backend === 'webgpu') return this.state.adapter?.software === false;
+    return NATIVE.has(this.state.backend ?? '');
   }
 
   /** Label for results, e.g. "tfjs wasm · CPU (WebAssembly SIMD, 1 thread)". */

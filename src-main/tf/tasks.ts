@@ -150,8 +150,8 @@ async function ntkTask(raw: unknown, ctx: TaskContext): Promise<NtkTaskResult> {
       const B = Math.min(p.batchSize, p.samples - first);
       const layers = sampleLayers(p, B, p.seed, first);
       const { ntk, outputs } = empiricalNtk(layers, inputs, p);
-      const K = ntk.dataSync(),
-        f = outputs.dataSync();
+      // asynchronous reads: the webgpu backend cannot read GPU memory synchronously in Node
+      const [K, f] = await Promise.all([ntk.data(), outputs.data()]);
       tf.dispose([ntk, outputs]);
       disposeLayers(layers);
       for (let t = 0; t < B; t++) {
@@ -194,14 +194,14 @@ async function gdStepTask(raw: unknown, ctx: TaskContext): Promise<GdStepTaskRes
   const p = obj(raw, 'gd-step') as unknown as GdStepTaskParams;
   const samples = checkCount(p.samples, 'samples (N)', MAX_SAMPLES);
   const seed = checkSeed(p.seed);
-  sampleGdStepTf(p, 0, seed); // validates the spec (RangeError) before any work
+  await sampleGdStepTf(p, 0, seed); // validates the spec (RangeError) before any work
   const batch = p.batchSize === undefined ? defaultGdStepBatch(p) : checkCount(p.batchSize, 'batchSize', 1 << 20);
   const t0 = performance.now();
   const parts: GdStepSamples[] = [];
   for (let first = 0; first < samples; first += batch) {
     await ctx.checkpoint();
     const count = Math.min(batch, samples - first);
-    parts.push(gdStepBatch(p, count, seed, first));
+    parts.push(await gdStepBatch(p, count, seed, first));
     ctx.emit({ done: first + count, total: samples } satisfies BatchProgress);
   }
   return { ...mergeGdStepSamples(parts), backend: ctx.backend, seconds: (performance.now() - t0) / 1000 };

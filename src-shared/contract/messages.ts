@@ -24,6 +24,16 @@ export const tensorflowInfoSchema = z.object({
   /** Why no backend could be started (state 'failed'). */
   error: z.string().optional(),
   tfjsVersion: z.string().optional(),
+  /** The GPU adapter of the webgpu backend (Dawn); `software`: a CPU emulation such as SwiftShader. */
+  adapter: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+    })
+    .optional(),
 });
 export type TensorflowInfo = z.infer<typeof tensorflowInfoSchema>;
 

@@ -68,12 +68,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   // loaded here so that --help and the other commands do not load TensorFlow.js
-  const { initBackend, isBackendChoice } = await import('../../tf/backend');
+  const { initBackend, isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
   const { lrSweepTask } = await import('../../tf/sweep/lr-sweep');
   if (!isBackendChoice(backend))
-    throw new UsageError(
-      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`,
-    );
+    throw new UsageError(`--backend: expected ${BACKEND_CHOICES_TEXT}, got ${JSON.stringify(backend)}`);
   let info;
   try {
     info = await initBackend({ prefer: backend });
@@ -106,6 +104,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         seconds,
         backend: info.name,
         device: info.device,
+        ...(info.adapter ? { adapter: info.adapter } : {}), // webgpu: vendor, architecture, description
         params,
       }),
     );
@@ -150,10 +149,11 @@ are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2
   --dataset <d>        mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian mixture)
   --train-size <n>     training samples (default 1000); --test-size <n> test samples (default 500)
   --seed <s>           seed of data split, init and minibatch order (default 0)
-  --backend <b>        auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
+  --backend <b>        auto (default: tfjs-node-gpu → webgpu (a hardware GPU) → tfjs-node →
+                       wasm → cpu), or one of them (webgpu also on a software adapter)
   --json               one JSON line per network {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy,
                        testAccuracy, trainLoss, diverged, seconds}, then {"kind":"summary", status, points,
-                       diverged, seconds, backend, device, params}
+                       diverged, seconds, backend, device, params} (+ adapter on webgpu)
 
 The backend is printed on stderr. Exit code 1 when stopped early.`,
   run,

@@ -129,11 +129,9 @@ function humanRow(r: TrainDynamicsRecord): string {
 async function run(args: string[], io: CliIo): Promise<number> {
   const { params, backend: prefer, json } = parse(args);
   // loaded here so that --help and the other commands do not import TensorFlow.js
-  const { ensureBackend, isBackendChoice } = await import('../../tf/backend');
+  const { ensureBackend, isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
   if (!isBackendChoice(prefer))
-    throw new UsageError(
-      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(prefer)}`,
-    );
+    throw new UsageError(`--backend: expected ${BACKEND_CHOICES_TEXT}, got ${JSON.stringify(prefer)}`);
   const { trainDynamicsTask } = await import('../../tf/train/train-dynamics');
   let diverged: TrainDynamicsRecord | undefined;
   try {
@@ -207,7 +205,7 @@ as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu). Later fl
   --test-size <n>      test digits (default 1000; train + test ≤ 10000)
   --normalization <n>  unit (default, ‖x⁰‖ = 1 as in the theory) or pixel (intensities in [0, 1])
   --kernel             also output the 100×100 class-sorted NTK (the heat map) in each record
-  --backend <b>        auto (default), tensorflow-gpu, tensorflow, wasm or cpu
+  --backend <b>        auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu
   --json               one JSON object per recorded step: step, epoch, trainLoss, testLoss, trainAccuracy,
                        testAccuracy, thetaD, thetaC, thetaN, diverged, seconds, backend (+ kernel with --kernel).
                        A diverged run ends with a record with diverged = true and nulls (exit code 1).

@@ -100,13 +100,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   // loaded here so that --help and the other commands do not load TensorFlow.js
-  const { initBackend, isBackendChoice } = await import('../../tf/backend');
+  const { initBackend, isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
   const { runSweep } = await import('../../tf/sweep/runner');
   const { checkedSweepGrid } = await import('../../tf/sweep/grid');
   if (!isBackendChoice(backend))
-    throw new UsageError(
-      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`,
-    );
+    throw new UsageError(`--backend: expected ${BACKEND_CHOICES_TEXT}, got ${JSON.stringify(backend)}`);
   try {
     checkedSweepGrid(params);
   } catch (err) {
@@ -134,8 +132,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`ntk-lab trainability: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
   }
-  if (json) io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device }));
-  else {
+  if (json) {
+    const adapter = info.adapter ? { adapter: info.adapter } : {}; // webgpu: vendor, architecture, description
+    io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device, ...adapter }));
+  } else {
     io.stdout(
       `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
         `${summary.trained} trained now, ${summary.diverged} diverged) in ${summary.seconds.toFixed(1)} s\n`,
@@ -182,11 +182,12 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
   --seed <s>               seed of data split, init and minibatch order (default 0)
   --paper-size             seed 001 Fig. 3 sizes for a GPU: 20×20 grid, M = 1024, batch 1024, 2,000 steps,
                            9,000/1,000 digits (explicit flags still win)
-  --backend <b>            auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
+  --backend <b>            auto (default: tfjs-node-gpu → webgpu (a hardware GPU) → tfjs-node →
+                           wasm → cpu), or one of them (webgpu also on a software adapter)
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
                            depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
                            diverged, seconds}, then {"kind":"summary", dir, identity, total, done, resumed,
-                           trained, diverged, status, seconds, backend, device}
+                           trained, diverged, status, seconds, backend, device} (+ adapter on webgpu)
 
 The backend is printed on stderr. Exit code 1 when stopped early (the store stays resumable).`,
   run,

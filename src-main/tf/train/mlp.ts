@@ -139,12 +139,13 @@ export class Mlp {
   }
 
   /** Share of samples whose arg-max output equals the arg-max of y (n_L > 1), or whose sign matches (n_L = 1). */
-  accuracy(x: tf.Tensor2D, y: tf.Tensor2D): number {
-    return tf.tidy(() => {
+  async accuracy(x: tf.Tensor2D, y: tf.Tensor2D): Promise<number> {
+    const share = tf.tidy(() => {
       const f = this.forward(x);
       const hit = this.outputs === 1 ? tf.equal(tf.sign(f), tf.sign(y)) : tf.equal(tf.argMax(f, 1), tf.argMax(y, 1));
-      return tf.mean(tf.cast(hit, 'float32')).dataSync()[0];
+      return tf.mean(tf.cast(hit, 'float32'));
     });
+    return readScalar(share);
   }
 
   /**
@@ -154,7 +155,13 @@ export class Mlp {
    *   ∂/∂W_l = s_l G_lᵀ x_{l−1},  ∂/∂b_l = t Σ_rows G_l,  G_{l−1} = φ′(h_{l−1}) ⊙ s_l G_l W_l.
    * Caller disposes the gradient tensors.
    */
-  gradients(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): { value: number; grads: tf.NamedTensorMap } {
+  async gradients(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): Promise<{ value: number; grads: tf.NamedTensorMap }> {
+    const { value, grads } = this.gradientTensors(x, y, kind);
+    return { value: await readScalar(value), grads };
+  }
+
+  /** gradients() with the loss left as a scalar tensor (caller disposes it). */
+  private gradientTensors(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): { value: tf.Scalar; grads: tf.NamedTensorMap } {
     const L = this.W.length;
     const out = tf.tidy(() => {
       const { hs, xs } = this.pass(x);
@@ -178,19 +185,20 @@ export class Mlp {
       }
       return { value, grads };
     });
-    const value = out.value.dataSync()[0];
-    out.value.dispose();
     const grads: tf.NamedTensorMap = {};
     this.variables().forEach((v, i) => (grads[v.name] = out.grads[i]));
-    return { value, grads };
+    return { value: out.value, grads };
   }
 
-  /** One optimizer step on the batch; returns the batch loss before the step (NaN/∞ when the net diverged). */
-  trainStep(optimizer: tf.Optimizer, x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): number {
-    const { value, grads } = this.gradients(x, y, kind);
+  /**
+   * One optimizer step on the batch; resolves with the batch loss before the step (NaN/∞ when the net diverged).
+   * The loss is read after the update is queued, so a GPU backend overlaps the read with the step.
+   */
+  async trainStep(optimizer: tf.Optimizer, x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): Promise<number> {
+    const { value, grads } = this.gradientTensors(x, y, kind);
     optimizer.applyGradients(grads);
     tf.dispose(grads);
-    return value;
+    return readScalar(value);
   }
 
   variables(): tf.Variable[] {
@@ -223,6 +231,15 @@ export class Mlp {
 
   dispose(): void {
     for (const v of this.variables()) v.dispose();
+  }
+}
+
+/** The value of a scalar tensor, then dispose it. Asynchronous: the webgpu backend cannot read synchronously. */
+export async function readScalar(t: tf.Tensor): Promise<number> {
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
   }
 }
 
