@@ -1,26 +1,35 @@
-// The lab service's handle on the TensorFlow.js engine (src-main/tf): one dedicated worker, started on first need
-// (a UI client connecting, or a job that runs on it), whose backend detection is reported through lab.info
-// (detecting → ready with the device and any fallbacks, or failed with the reason).
+// The lab service's handle on the TensorFlow.js engine (src-main/tf): a pool of TF workers (tf-pool.ts: one per core
+// on wasm, one on a native or GPU backend), started on first need (a UI client connecting, or a job that runs on
+// it), whose backend detection is reported through lab.info (detecting → ready with the device and any fallbacks,
+// or failed with the reason). Jobs submitted together run on different workers.
 import type { TensorflowInfo } from '../../src-shared/contract/messages';
 import type { BackendChoice, BackendInfo } from '../tf/backend';
-import { TfHost, type TfRunOptions } from '../tf/tf-host';
+import type { TfRunOptions } from '../tf/tf-host';
+import { checkTfWorkers, TfPool } from '../tf/tf-pool';
 
 /** Backends that run on libtensorflow (CPU or CUDA) rather than in this process's JavaScript/WebAssembly. */
 const NATIVE = new Set(['tensorflow', 'tensorflow-gpu']);
 
 export class TensorflowEngine {
-  private host: TfHost | undefined;
+  private host: TfPool | undefined;
   private state: TensorflowInfo = { state: 'detecting', fallbacks: [] };
   private detection: Promise<BackendInfo> | undefined;
 
-  constructor(private readonly opts: { backend?: BackendChoice; workerEntry?: string | URL } = {}) {}
+  /** `workers`: TF worker threads on wasm / cpu (default one per core; checked here: a RangeError names it). */
+  constructor(private readonly opts: { backend?: BackendChoice; workerEntry?: string | URL; workers?: number } = {}) {
+    if (opts.workers !== undefined) checkTfWorkers(opts.workers, 'workers');
+  }
 
   /**
    * Start the worker and its backend detection (idempotent); resolves with the backend or rejects with why none loaded.
    */
   start(): Promise<BackendInfo> {
     if (!this.detection) {
-      this.host = new TfHost({ backend: this.opts.backend, workerEntry: this.opts.workerEntry });
+      this.host = new TfPool({
+        backend: this.opts.backend,
+        workerEntry: this.opts.workerEntry,
+        workers: this.opts.workers,
+      });
       this.detection = this.host.backend().then(
         (b) => {
           this.state = {
@@ -62,6 +71,11 @@ export class TensorflowEngine {
   /** Label for results, e.g. "tfjs wasm · CPU (WebAssembly SIMD, 1 thread)". */
   label(): string {
     return this.state.state === 'ready' ? `tfjs ${this.state.backend} · ${this.state.device} (float32)` : 'tfjs';
+  }
+
+  /** Workers that jobs are spread over (1 until the backend is known; then 1 on a native or GPU backend). */
+  get workers(): number {
+    return this.host?.size ?? 1;
   }
 
   async run<R>(task: string, params: unknown, opts: TfRunOptions = {}): Promise<R> {

@@ -1,4 +1,4 @@
-// Dense measurements and GD steps on the TensorFlow.js engine (one dedicated worker; float32), summarized exactly as
+// Dense measurements and GD steps on the TensorFlow.js engine (its worker pool; float32), summarized exactly as
 // the pool's runs are. The service sends method 'dense' here when a native libtensorflow backend runs (or when
 // told to); on CPU-only machines the pool's float64 typed arrays on every core are faster (bench: dense NTK).
 import type { GdStepParams, GdStepResult } from '../../src-shared/contract/gd-step';
@@ -25,6 +25,13 @@ import {
 import { sweepGrid } from '../tf/sweep/grid';
 import { SweepStore, sweepIdentity } from '../tf/sweep/store';
 import { lrSweepPointSchema, type LrSweepParams } from '../../src-shared/contract/lr-sweep';
+import { runLrSweepParallel, runSweepParallel, type CellRunner } from '../tf/sweep/parallel';
+
+/** One sweep cell on the next free TF worker (the `train-cell` task). */
+const cellRunner =
+  (tf: TensorflowEngine): CellRunner =>
+  (params, opts) =>
+    tf.run('train-cell', params, opts);
 
 interface NtkTaskResult {
   theta: Float64Array;
@@ -116,9 +123,10 @@ function sweepIdentityOf(params: TrainabilityParams): string {
 }
 
 /**
- * A trainability sweep in the TF worker. First every cell already in the store for these params is emitted (a
- * restarted sweep shows them at once and skips them), then one progress output per newly finished cell. Pause is
- * a cancel that keeps the finished cells on disk; starting the same params again resumes.
+ * A trainability sweep, its cells in parallel on the TF workers (sweep/parallel.ts; this process is the store's one
+ * writer). First every cell already in the store for these params is emitted (a restarted sweep shows them at once
+ * and skips them), then one progress output per newly finished cell. Pause is a cancel that keeps the finished
+ * cells on disk; starting the same params again resumes.
  */
 export async function trainabilityOnTf(
   tf: TensorflowEngine,
@@ -136,27 +144,25 @@ export async function trainabilityOnTf(
   let done = 0;
   for (const cell of store.cells())
     onProgress({ kind: 'trainability', backend, progress: { cell, done: ++done, total } });
-  const summary = await tf.run<unknown>(
-    'trainability',
-    { dir, sweep: params },
-    {
-      signal,
-      onProgress: (raw) => {
-        const p = raw as { cell: unknown; done: number; total: number };
-        onProgress({
-          kind: 'trainability',
-          backend,
-          progress: { cell: cellRecordSchema.parse(p.cell), done: p.done, total: p.total },
-        });
-      },
-    },
+  const summary = await runSweepParallel(
+    params,
+    dir,
+    cellRunner(tf),
+    (p) =>
+      onProgress({
+        kind: 'trainability',
+        backend,
+        progress: { cell: cellRecordSchema.parse(p.cell), done: p.done, total: p.total },
+      }),
+    { signal },
   );
   return { kind: 'trainability', backend, summary: trainabilitySummarySchema.parse(summary) };
 }
 
 /**
- * A learning-rate sweep (seed 001 Fig. 2) in the TF worker: one progress output per finished (depth, ρ) point, then
- * every point. Short by design, so nothing is stored: cancel drops it (job.error 'cancelled').
+ * A learning-rate sweep (seed 001 Fig. 2), its points in parallel on the TF workers: one progress output per
+ * finished (depth, ρ) point, then every point in sweep order. Short by design, so nothing is stored: cancel drops it
+ * (job.error 'cancelled').
  */
 export async function lrSweepOnTf(
   tf: TensorflowEngine,
@@ -167,10 +173,11 @@ export async function lrSweepOnTf(
 ): Promise<JobOutput> {
   await tf.start();
   const backend = tf.label();
-  const result = await tf.run<{ points: unknown[] }>('lr-sweep', params, {
-    signal,
-    pause,
-    onProgress: (raw) => onProgress({ kind: 'lr-sweep', backend, point: lrSweepPointSchema.parse(raw) }),
-  });
+  const result = await runLrSweepParallel(
+    params,
+    cellRunner(tf),
+    (point) => onProgress({ kind: 'lr-sweep', backend, point: lrSweepPointSchema.parse(point) }),
+    { signal, pause },
+  );
   return { kind: 'lr-sweep', backend, points: result.points.map((p) => lrSweepPointSchema.parse(p)) };
 }

@@ -21,6 +21,7 @@ import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainabilityTask } from './sweep/trainability-task';
 import { lrSweepTask } from './sweep/lr-sweep';
+import { trainCellTask } from './sweep/train-cell-task';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -214,4 +215,6 @@ export const TASKS: Record<string, TaskHandler> = {
   trainability: trainabilityTask,
   'lr-sweep': (params, ctx) => lrSweepTask(params, ctx),
   'gd-step': gdStepTask,
+  /** One cell of a sweep run in parallel by the parent (sweep/parallel.ts). */
+  'train-cell': trainCellTask,
 };

@@ -6,7 +6,7 @@
 //   {"kind":"summary", status, points, diverged, seconds, backend, device, params}.
 import { parseLrSweepParams, type LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber } from '../args';
+import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, parseTfWorkersFlag } from '../args';
 import { fmt, jsonLine } from '../format';
 
 const FLAGS = {
@@ -23,6 +23,7 @@ const FLAGS = {
   'test-size': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -31,7 +32,12 @@ function parseList(flag: string, text: string, integer: boolean): number[] {
   return text.split(',').map((t) => (integer ? parseInteger(flag, t.trim()) : parseNumber(flag, t.trim())));
 }
 
-function parseCommand(args: string[]): { sweep: Record<string, unknown>; backend: string; json: boolean } {
+function parseCommand(args: string[]): {
+  sweep: Record<string, unknown>;
+  backend: string;
+  workers?: number;
+  json: boolean;
+} {
   const v = parseFlags(args, FLAGS);
   const sweep: Record<string, unknown> = {};
   const { text: str, number: num } = flagCopier(v, sweep);
@@ -49,7 +55,8 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; backend
   if (depths !== undefined) sweep.depths = parseList('depths', depths, true);
   const rhos = optionalString(v, 'rhos');
   if (rhos !== undefined) sweep.rhos = parseList('rhos', rhos, false);
-  return { sweep, backend: optionalString(v, 'backend') ?? 'auto', json: v.json === true };
+  const backend = optionalString(v, 'backend') ?? 'auto';
+  return { sweep, backend, workers: parseTfWorkersFlag(v), json: v.json === true };
 }
 
 function pointLine(p: LrSweepPoint): string {
@@ -60,7 +67,7 @@ function pointLine(p: LrSweepPoint): string {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { sweep: raw, backend, json } = parseCommand(args);
+  const { sweep: raw, backend, workers, json } = parseCommand(args);
   let params;
   try {
     params = parseLrSweepParams(raw);
@@ -68,29 +75,36 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   // loaded here so that --help and the other commands do not load TensorFlow.js
-  const { initBackend, isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
-  const { lrSweepTask } = await import('../../tf/sweep/lr-sweep');
+  const { isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
+  const { TfPool } = await import('../../tf/tf-pool');
+  const { runLrSweepParallel } = await import('../../tf/sweep/parallel');
   if (!isBackendChoice(backend))
     throw new UsageError(`--backend: expected ${BACKEND_CHOICES_TEXT}, got ${JSON.stringify(backend)}`);
+  // the (depth, ρ) points train in parallel on TF worker threads (one per core on wasm)
+  const pool = new TfPool({ backend, workers });
   let info;
   try {
-    info = await initBackend({ prefer: backend });
+    info = await pool.backend();
   } catch (err) {
     io.stderr(`ntk-lab lr-sweep: ${(err as Error).message}\n`);
+    await pool.close();
     return EXIT_FAILED;
   }
-  io.stderr(`backend: ${info.name} — ${info.device}\n`);
+  io.stderr(`backend: ${info.name} — ${info.device}; ${pool.size} worker${pool.size > 1 ? 's' : ''}\n`);
   const t0 = performance.now();
-  const signal = io.signal;
   let result;
   try {
-    result = await lrSweepTask(params, {
-      emit: (p) => io.stdout(json ? jsonLine({ kind: 'point', ...(p as LrSweepPoint) }) : pointLine(p as LrSweepPoint)),
-      cancelled: () => signal?.aborted === true,
-    });
+    result = await runLrSweepParallel(
+      params,
+      (p, o) => pool.run('train-cell', p, o),
+      (p) => io.stdout(json ? jsonLine({ kind: 'point', ...p }) : pointLine(p)),
+      { signal: io.signal },
+    );
   } catch (err) {
     io.stderr(`ntk-lab lr-sweep: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
+  } finally {
+    await pool.close();
   }
   const seconds = (performance.now() - t0) / 1000;
   const diverged = result.points.filter((p) => p.diverged).length;
@@ -151,6 +165,8 @@ are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2
   --seed <s>           seed of data split, init and minibatch order (default 0)
   --backend <b>        auto (default: tfjs-node-gpu → webgpu (a hardware GPU) → tfjs-node →
                        wasm → cpu), or one of them (webgpu also on a software adapter)
+  --workers <n>        TensorFlow.js workers training networks in parallel (default: one per core; 1 on a
+                       native or GPU backend, which uses the whole device itself)
   --json               one JSON line per network {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy,
                        testAccuracy, trainLoss, diverged, seconds}, then {"kind":"summary", status, points,
                        diverged, seconds, backend, device, params} (+ adapter on webgpu)

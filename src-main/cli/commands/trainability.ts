@@ -11,7 +11,15 @@ import {
   type TrainabilitySummary,
 } from '../../../src-shared/contract/trainability';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../args';
+import {
+  flagCopier,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseNumber,
+  parseTfWorkersFlag as parseWorkersFlag,
+  requireString,
+} from '../args';
 import { fmt, jsonLine } from '../format';
 
 const FLAGS = {
@@ -31,6 +39,7 @@ const FLAGS = {
   seed: { type: 'string' },
   'paper-size': { type: 'boolean' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -45,7 +54,13 @@ export function parseAxis(flag: string, text: string): AxisSpec {
   return { values: text.split(',').map((v) => parseNumber(flag, v.trim())) };
 }
 
-function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: string; backend: string; json: boolean } {
+function parseCommand(args: string[]): {
+  sweep: Record<string, unknown>;
+  dir: string;
+  backend: string;
+  workers?: number;
+  json: boolean;
+} {
   const v = parseFlags(args, FLAGS);
   const dir = requireString(v, 'out');
   const sweep: Record<string, unknown> = {};
@@ -80,7 +95,7 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
     sweep.grid = grid;
   }
   const backend = optionalString(v, 'backend') ?? 'auto';
-  return { sweep, dir, backend, json: v.json === true };
+  return { sweep, dir, backend, workers: parseWorkersFlag(v), json: v.json === true };
 }
 
 function cellLine(p: TrainabilityProgress): string {
@@ -92,7 +107,7 @@ function cellLine(p: TrainabilityProgress): string {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { sweep: raw, dir, backend, json } = parseCommand(args);
+  const { sweep: raw, dir, backend, workers, json } = parseCommand(args);
   let params;
   try {
     params = parseTrainabilityParams(raw);
@@ -100,8 +115,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   // loaded here so that --help and the other commands do not load TensorFlow.js
-  const { initBackend, isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
-  const { runSweep } = await import('../../tf/sweep/runner');
+  const { isBackendChoice, BACKEND_CHOICES_TEXT } = await import('../../tf/backend');
+  const { TfPool } = await import('../../tf/tf-pool');
+  const { runSweepParallel } = await import('../../tf/sweep/parallel');
   const { checkedSweepGrid } = await import('../../tf/sweep/grid');
   if (!isBackendChoice(backend))
     throw new UsageError(`--backend: expected ${BACKEND_CHOICES_TEXT}, got ${JSON.stringify(backend)}`);
@@ -110,27 +126,34 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  // the cells train in parallel on TF worker threads (one per core on wasm); this process writes the store
+  const pool = new TfPool({ backend, workers });
   let info;
   try {
-    info = await initBackend({ prefer: backend });
+    info = await pool.backend();
   } catch (err) {
     io.stderr(`ntk-lab trainability: ${(err as Error).message}\n`);
+    await pool.close();
     return EXIT_FAILED;
   }
-  io.stderr(`backend: ${info.name} — ${info.device}\n`);
-  const signal = io.signal;
+  io.stderr(`backend: ${info.name} — ${info.device}; ${pool.size} worker${pool.size > 1 ? 's' : ''}\n`);
   let summary: TrainabilitySummary;
   try {
-    summary = await runSweep(params, dir, {
-      emit: (p) => (json ? io.stdout(jsonLine({ kind: 'cell', ...p.cell })) : io.stdout(cellLine(p))),
-      cancelled: () => signal?.aborted === true,
-    });
+    summary = await runSweepParallel(
+      params,
+      dir,
+      (p, o) => pool.run('train-cell', p, o),
+      (p) => (json ? io.stdout(jsonLine({ kind: 'cell', ...p.cell })) : io.stdout(cellLine(p))),
+      { signal: io.signal },
+    );
   } catch (err) {
     // bad grid sizes, or another sweep's params in this directory (SweepStoreError): the user's input
     if (err instanceof RangeError || (err instanceof Error && err.name === 'SweepStoreError'))
       throw new UsageError(err.message);
     io.stderr(`ntk-lab trainability: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
+  } finally {
+    await pool.close();
   }
   if (json) {
     const adapter = info.adapter ? { adapter: info.adapter } : {}; // webgpu: vendor, architecture, description
@@ -184,6 +207,8 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
                            9,000/1,000 digits (explicit flags still win)
   --backend <b>            auto (default: tfjs-node-gpu → webgpu (a hardware GPU) → tfjs-node →
                            wasm → cpu), or one of them (webgpu also on a software adapter)
+  --workers <n>            TensorFlow.js workers training cells in parallel (default: one per core; 1 on a
+                           native or GPU backend, which uses the whole device itself)
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
                            depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
                            diverged, seconds}, then {"kind":"summary", dir, identity, total, done, resumed,
