@@ -8,6 +8,7 @@ import { benchDenseNtk } from './dense-ntk';
 import { benchGdStep } from './gd-step';
 import { benchMeanfield } from './meanfield';
 import { benchTrainability } from './trainability';
+import { benchTraining } from './training';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -21,6 +22,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['first GD step', benchGdStep],
   ['mean-field theory', () => benchMeanfield()],
   ['training throughput', benchTrainability],
+  ['training on the worker pool, per backend, vs PyTorch', benchTraining],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();
