@@ -172,16 +172,12 @@ export class Mlp {
       let G = tf.transpose(tf.div(tf.sub(kind === 'mse' ? f : tf.softmax(f), y), n)) as tf.Tensor2D;
       const grads: tf.Tensor[] = [];
       for (let l = L - 1; l >= 0; l--) {
-        let gW = tf.matMul(G, tf.transpose(xs[l]));
-        if (this.wScale[l] !== 1) gW = tf.mul(gW, this.wScale[l]);
-        const gb = this.bScale === 1 ? tf.sum(G, 1) : tf.mul(tf.sum(G, 1), this.bScale);
-        grads[2 * l] = gW;
-        grads[2 * l + 1] = gb;
-        if (l > 0) {
-          let back = tf.matMul(tf.transpose(this.W[l]), G);
-          if (this.wScale[l] !== 1) back = tf.mul(back, this.wScale[l]);
-          G = tf.mul(this.dphi(hs[l - 1]), back) as tf.Tensor2D;
-        }
+        // s_l G_l once, shared by ∂/∂W_l and the back-propagated error: one [n_l, batch] multiply per layer
+        const Gs = this.wScale[l] === 1 ? G : tf.mul(G, this.wScale[l]);
+        // x_{l−1}ᵀ as rows: for the first layer that is the batch x as it came in (no 784 × batch transpose)
+        grads[2 * l] = tf.matMul(Gs, l === 0 ? x : tf.transpose(xs[l]));
+        grads[2 * l + 1] = this.bScale === 1 ? tf.sum(G, 1) : tf.mul(tf.sum(G, 1), this.bScale);
+        if (l > 0) G = tf.mul(this.dphi(hs[l - 1]), tf.matMul(tf.transpose(this.W[l]), Gs)) as tf.Tensor2D;
       }
       return { value, grads };
     });
