@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../src-main/tf/backend';
 import { TfPool } from '../src-main/tf/tf-pool';
 import type { BenchTrainParams } from './training.task';
@@ -108,9 +109,33 @@ async function peerSeconds(): Promise<{ seconds: number; threads: number } | str
   });
 }
 
+/**
+ * Control for the worker ratios: the same fixed busy loop in 1 and in `n` plain worker threads. On an idle machine
+ * with n cores n threads give ≈ n× the throughput; when other processes hold the cores the pool cannot beat this.
+ */
+async function threadControl(n: number): Promise<number> {
+  const code =
+    "const { parentPort } = require('node:worker_threads'); let x = 0;" +
+    'for (let i = 0; i < 2e8; i++) x += i % 7; parentPort.postMessage(x);';
+  const wall = async (k: number) => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: k }, () => new Promise((res) => new Worker(code, { eval: true }).once('message', res))),
+    );
+    return performance.now() - t0;
+  };
+  const one = await wall(1);
+  return (n * one) / (await wall(n));
+}
+
 export async function benchTraining(): Promise<string[]> {
   const cores = availableParallelism();
   const lines = [`training on the TF worker pool, ${cores} cores; load average ${loadavg()[0].toFixed(2)}`];
+  if (cores > 1)
+    lines.push(
+      `  control: a busy loop in ${cores} threads gives ${(await threadControl(cores)).toFixed(2)}× the throughput of 1 ` +
+        `thread right now (the ceiling for any worker ratio below)`,
+    );
   const best: Record<string, number> = {}; // case → best wall time of any backend / worker count
   const candidates: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm'];
   for (const name of candidates) {
