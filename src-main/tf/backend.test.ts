@@ -3,10 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultLoader, initBackend, type BackendLoader } from './backend';
-import { adapterInfo } from './webgpu-backend';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adapterInfo, linuxVulkanLoaderFound } from './webgpu-backend';
 
 function failing(messages: Record<string, Error>): Partial<BackendLoader> {
   return {
+    vulkanLoaderFound: () => true, // so that the injected Dawn failure is what webgpu reports
     importModule: (specifier) =>
       messages[specifier] ? Promise.reject(messages[specifier]) : defaultLoader.importModule(specifier),
   };
@@ -71,7 +75,7 @@ describe('initBackend', () => {
     if (info.name === 'wasm')
       for (const f of info.fallbacks)
         expect(f.reason).toMatch(
-          f.backend === 'webgpu' ? /no GPU adapter|only a software adapter/ : /is not installed/,
+          f.backend === 'webgpu' ? /no Vulkan loader|no GPU adapter|only a software adapter/ : /is not installed/,
         );
   });
 
@@ -124,6 +128,7 @@ function fakeDawn(info: Record<string, string> | null): Partial<BackendLoader> {
     requestDevice: () => Promise.reject(new Error('the fake adapter has no device')),
   };
   return {
+    vulkanLoaderFound: () => true,
     importModule: (s) =>
       s === 'webgpu'
         ? Promise.resolve({ create: () => ({ requestAdapter: () => Promise.resolve(adapter) }), globals: {} })
@@ -152,6 +157,26 @@ describe('initBackend: webgpu adapters', () => {
     await expect(initBackend({ prefer: 'webgpu', loader: fakeDawn(null) })).rejects.toThrow(
       /backend webgpu is unavailable: Dawn found no GPU adapter/,
     );
+  });
+
+  it("on Linux without a Vulkan loader, 'auto' says so without loading Dawn; forced, Dawn is still tried", async () => {
+    const loader = { ...fakeDawn(swiftshader), vulkanLoaderFound: () => false };
+    const info = await initBackend({ loader });
+    const why = info.fallbacks.find((f) => f.backend === 'webgpu')?.reason;
+    if (process.platform === 'linux') expect(why).toMatch(/no Vulkan loader \(libvulkan\.so\.1\).*libvulkan1/);
+    await expect(initBackend({ prefer: 'webgpu', loader })).rejects.toThrow(/the fake adapter has no device/);
+  });
+
+  it('finds the Vulkan loader on LD_LIBRARY_PATH or in the ld.so cache', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ntk-vk-'));
+    const cache = join(dir, 'ld.so.cache');
+    writeFileSync(cache, 'libc.so.6\0libm.so.6\0');
+    expect(linuxVulkanLoaderFound({}, cache)).toBe(false);
+    writeFileSync(join(dir, 'libvulkan.so.1'), '');
+    expect(linuxVulkanLoaderFound({ LD_LIBRARY_PATH: `/nonexistent:${dir}` }, cache)).toBe(true);
+    writeFileSync(cache, 'libc.so.6\0libvulkan.so.1\0');
+    expect(linuxVulkanLoaderFound({}, cache)).toBe(true);
+    expect(linuxVulkanLoaderFound({}, join(dir, 'no-cache-here'))).toBe(true); // unknown layout: let Dawn try
   });
 
   it('adapterInfo tells software adapters from hardware ones', () => {

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { activateWebgpu, type GpuAdapterInfo } from './webgpu-backend';
+import { activateWebgpu, linuxVulkanLoaderFound, type GpuAdapterInfo } from './webgpu-backend';
 
 export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -46,6 +46,8 @@ export interface BackendLoader {
   importModule(specifier: string): Promise<unknown>;
   /** Directory (with trailing separator) holding tfjs-backend-wasm's .wasm files. */
   wasmDir(): string;
+  /** Linux: whether libvulkan.so.1 can be loaded (Dawn needs it); 'auto' skips webgpu without it. */
+  vulkanLoaderFound(): boolean;
 }
 
 export interface InitBackendOptions {
@@ -72,6 +74,7 @@ export const defaultLoader: BackendLoader = {
     const name: string = specifier;
     return import(/* @vite-ignore */ name);
   },
+  vulkanLoaderFound: () => linuxVulkanLoaderFound(),
   wasmDir(): string {
     const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
     return join(dirname(pkg), 'dist') + '/';
@@ -123,7 +126,10 @@ async function activate(
   auto: boolean,
 ): Promise<{ device: string; adapter?: GpuAdapterInfo }> {
   if (name === 'webgpu') {
-    const adapter = await activateWebgpu(loader.importModule, { hardwareOnly: auto });
+    const adapter = await activateWebgpu(loader.importModule, {
+      hardwareOnly: auto,
+      vulkanLoaderFound: loader.vulkanLoaderFound,
+    });
     const what = [adapter.description || adapter.device, adapter.vendor, adapter.architecture].filter(Boolean);
     return { device: `${adapter.software ? 'software GPU' : 'GPU'} (WebGPU/Dawn: ${what.join(', ')})`, adapter };
   }

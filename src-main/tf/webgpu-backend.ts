@@ -7,7 +7,8 @@
 // swiftshaderEnv) or Mesa's llvmpipe/lavapipe. Those emulate the GPU on the CPU, slower than wasm, so 'auto' turns
 // them down (hardwareOnly) and only an explicit `--backend webgpu` uses them (tests, checking the kernels).
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface GpuAdapterInfo {
   vendor: string;
@@ -36,6 +37,20 @@ export function swiftshaderEnv(runtimeDir: string): NodeJS.ProcessEnv | null {
     XDG_RUNTIME_DIR: runtimeDir,
     LD_LIBRARY_PATH: ld ? `${CHROMIUM_LIB_DIR}:${ld}` : CHROMIUM_LIB_DIR,
   };
+}
+
+/**
+ * Whether the dynamic loader can find the Vulkan loader (libvulkan.so.1), which Dawn needs on Linux: in
+ * LD_LIBRARY_PATH or the ld.so cache. When the cache cannot be read (an unusual layout) we let Dawn try.
+ */
+export function linuxVulkanLoaderFound(env: NodeJS.ProcessEnv = process.env, cache = '/etc/ld.so.cache'): boolean {
+  const dirs = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true;
+  try {
+    return readFileSync(cache).includes('libvulkan.so.1');
+  } catch {
+    return true;
+  }
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
@@ -83,8 +98,14 @@ export function adapterInfo(info: RawAdapterInfo): GpuAdapterInfo {
  */
 export async function activateWebgpu(
   importModule: (specifier: string) => Promise<unknown>,
-  opts: { hardwareOnly: boolean },
+  opts: { hardwareOnly: boolean; vulkanLoaderFound?: () => boolean },
 ): Promise<GpuAdapterInfo> {
+  // auto on Linux without a Vulkan loader: say so instead of loading Dawn to print a warning and find nothing
+  if (opts.hardwareOnly && process.platform === 'linux' && !(opts.vulkanLoaderFound ?? linuxVulkanLoaderFound)())
+    throw new Error(
+      'no Vulkan loader (libvulkan.so.1) on this Linux system, so Dawn can see no GPU: install libvulkan1 and the ' +
+        "GPU vendor's Vulkan driver",
+    );
   const dawn = (await importModule('webgpu')) as Partial<DawnModule>;
   if (typeof dawn.create !== 'function' || !dawn.globals)
     throw new Error('the webgpu package has no create/globals exports (an incompatible version?)');
