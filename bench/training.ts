@@ -62,6 +62,8 @@ const CASES: Case[] = [
 
 interface Measured {
   wall: number;
+  /** CPU time of this process (all worker threads) per step: per-core cost, little affected by other jobs. */
+  cpuMsPerStep: number;
   samplesPerSecond: number;
   msPerStep: number;
   rss: number;
@@ -69,13 +71,16 @@ interface Measured {
 
 async function measure(pool: TfPool, c: Case): Promise<Measured> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await Promise.all(c.runs.map((r) => pool.run<{ seconds: number; rss: number }>('bench-train', r)));
   const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const steps = c.runs.reduce((n, r) => n + r.steps, 0);
   const samples = c.runs.reduce((n, r) => n + r.steps * r.batch, 0);
   const busy = out.reduce((s, o) => s + o.seconds, 0);
   return {
     wall,
+    cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps,
     samplesPerSecond: samples / wall,
     msPerStep: (busy * 1000) / steps,
     rss: Math.max(...out.map((o) => o.rss)),
@@ -173,7 +178,8 @@ export async function benchTraining(): Promise<string[]> {
       row.forEach((m, i) =>
         lines.push(
           `      ${String(counts[i]).padStart(2)} worker${counts[i] > 1 ? 's' : ' '}: ${m.wall.toFixed(2)} s wall, ` +
-            `${m.samplesPerSecond.toFixed(0)} samples/s, ${m.msPerStep.toFixed(1)} ms/step per worker, ` +
+            `${m.samplesPerSecond.toFixed(0)} samples/s, ${m.msPerStep.toFixed(1)} ms/step per worker ` +
+            `(${m.cpuMsPerStep.toFixed(1)} ms CPU), ` +
             `process RSS ${(m.rss / 2 ** 20).toFixed(0)} MiB`,
         ),
       );
