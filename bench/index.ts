@@ -11,6 +11,7 @@ import { benchTrainability } from './trainability';
 import { benchFreezeChaos } from './freeze-chaos';
 import { benchDks } from './dks';
 import { benchCollapse } from './collapse';
+import { benchTraining } from './training';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -27,6 +28,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['freeze and chaos', benchFreezeChaos],
   ['deep kernel shaping', benchDks],
   ['collapse simulator', benchCollapse],
+  ['training on the worker pool, per backend, vs PyTorch', benchTraining],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

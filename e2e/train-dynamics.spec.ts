@@ -93,7 +93,7 @@ describe('training dynamics tab', () => {
     await expect.poll(() => runAttr(page, 'data-status'), { timeout: 60_000, interval: 250 }).toBe('done');
     expect(await runAttr(page, 'data-records')).toBe('3');
     await expect.poll(() => attr(page, 'train-progress', 'data-status')).toBe('done');
-    expect(await attr(page, 'train-backend', 'data-backend')).toMatch(/^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
+    expect(await attr(page, 'train-backend', 'data-backend')).toMatch(/^(tensorflow-gpu|webgpu|tensorflow|wasm|cpu)$/);
 
     // curves: 3 records → 3 test + 3 train loss points, 3 points of each ratio
     expect(Number(await attr(page, 'train-plot-loss', 'data-points'))).toBe(6);

@@ -176,10 +176,10 @@ describe('web mode with the engine', () => {
     expect(await page.getByTestId('status-transport').textContent()).toContain('WebSocket');
     expect(await page.getByTestId('status-backend').textContent()).toMatch(/engine backend: \S/);
     // the TensorFlow.js backend is detected after connecting; here (no native packages) it lands on wasm, with
-    // the two native fallbacks and their reasons on hover
+    // the native and webgpu fallbacks and their reasons on hover
     const tf = page.getByTestId('status-tf');
     await tf.and(page.locator('[data-backend="wasm"]')).waitFor({ timeout: 30_000 });
-    expect(await tf.textContent()).toMatch(/tfjs: wasm · CPU \(WebAssembly.*after 2 fallbacks/);
+    expect(await tf.textContent()).toMatch(/tfjs: wasm · CPU \(WebAssembly.*after 3 fallbacks/);
     expect(await tf.getAttribute('title')).toMatch(/tensorflow-gpu: .*CUDA 11\.2/);
     // a small ordered-phase network: light tails, so the estimate must agree with Thm 3.2 closely
     await page.getByTestId('input-width').fill('50');

@@ -11,6 +11,7 @@ import {
   type Network,
 } from '../../src-shared/params';
 import { UsageError } from './command';
+import { checkTfWorkers } from '../tf/tf-pool';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -150,4 +151,15 @@ export function parseNetwork(values: FlagValues): Network {
     inputDim = checked('alpha0', inputDimSchema, inputDimFromAlpha0(alpha0, width));
   }
   return { sigmaW2, depth, width, inputDim };
+}
+
+/** `--workers <n>`: TensorFlow.js workers (undefined when absent: one per core); 0, negative, absurd → UsageError. */
+export function parseTfWorkersFlag(values: FlagValues): number | undefined {
+  const text = optionalString(values, 'workers');
+  if (text === undefined) return undefined;
+  try {
+    return checkTfWorkers(parseInteger('workers', text), '--workers');
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
+  }
 }

@@ -1,7 +1,8 @@
 // A job kind's CLI command (src-main/jobs/<kind>.ts `cli`), run through the lab service in this process: the flags
 // become wire params, the service checks them exactly as for a UI client (bad input or unaffordable work: exit 2)
-// and runs them; the kind's printer writes progress and the result. TensorFlow.js tasks run in this process, so
-// Ctrl-C is seen at the task's next step, as the commands always did.
+// and runs them; the kind's printer writes progress and the result. A kind's one TensorFlow.js task runs in this
+// thread, so Ctrl-C is seen at the task's next step; the cells of a sweep (runsOn.cells) run on the TF worker pool
+// (--workers; Ctrl-C cancels them at their next step, and closing the service ends the workers).
 import type { JobKind, JobOutputOf } from '../../src-shared/contract/kinds';
 import type { BackendInfo } from '../tf/backend';
 import type { JobDefinition } from '../jobs/define';
@@ -24,6 +25,8 @@ export interface CliRunInfo<C> {
   tensorflow(): Promise<BackendInfo>;
   /** Worker threads of the sampling pool. */
   workers: number;
+  /** TF workers the engine spreads tasks over (1 until tensorflow() resolved; 1 for the in-thread tasks). */
+  tfWorkers(): number;
 }
 
 export interface CliPrinter<K extends JobKind> {
@@ -47,7 +50,9 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
       const request = def.cli.parse(args);
       // loaded here, not at the top, so that --help and the other commands do not load the engine
       const { LabService, LabServiceError } = await import('../service/lab-service');
-      const service = new LabService({ ...request.service, detectTensorflowOnConnect: false, tfInProcess: true });
+      // one TF task per job runs in this thread; a sweep's cells go to the TF worker pool (runsOn.cells)
+      const cells = def.runsOn.engine === 'tf' && def.runsOn.cells === true;
+      const service = new LabService({ ...request.service, detectTensorflowOnConnect: false, tfInProcess: !cells });
       let printer: CliPrinter<K> | undefined;
       try {
         const checked = service.checkKind(name, request.params);
@@ -57,6 +62,7 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
           io,
           tensorflow: () => service.tensorflow(),
           workers: service.info('in-process').workers,
+          tfWorkers: () => service.info('in-process').tensorflow?.workers ?? 1,
         });
         await printer.start?.();
         const output = await service.runChecked(checked, (o) => printer!.progress(o as JobOutputOf<K>), {

@@ -32,9 +32,12 @@ export interface JobControls {
 
 /**
  * Where a kind runs: blocks on the sampling pool (the worker dispatches `work` through engine/block-runners.ts; `tf`
- * names the TensorFlow.js task method 'dense' may go to), or one task in the TensorFlow.js worker (tf/tasks.ts).
+ * names the TensorFlow.js task method 'dense' may go to), or tasks on the TensorFlow.js workers (tf/tasks.ts): one
+ * per job, or with `cells` one per cell of a sweep, many at once on the TF worker pool (tf/sweep/parallel.ts; the
+ * CLI then runs them on the pool too, `--workers`, rather than in its own thread).
  */
-export type RunsOn = { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName } | { engine: 'tf'; task: TfTaskName };
+export type RunsOn =
+  { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName } | { engine: 'tf'; task: TfTaskName; cells?: boolean };
 
 /** The CLI side of a kind: its flags, help text and printing. */
 export interface JobCli<K extends JobKind, C> extends CliCommandText {
@@ -47,8 +50,8 @@ export interface JobCli<K extends JobKind, C> extends CliCommandText {
 export interface CliJobRequest<K extends JobKind> {
   params: z.input<KindOf<K>['params']>;
   json: boolean;
-  /** Service options the flags chose (--workers, --backend). */
-  service?: { workers?: number; tfBackend?: BackendChoice };
+  /** Service options the flags chose (--workers: the sampling pool's, or tfWorkers for TF cell sweeps; --backend). */
+  service?: { workers?: number; tfWorkers?: number; tfBackend?: BackendChoice };
   /** --out: the store directory of a stored sweep. */
   storeDir?: string;
 }

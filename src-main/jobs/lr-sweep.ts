@@ -1,10 +1,13 @@
 // lr-sweep: for each depth, one network per ρ trained with SGD at η = ρ·η_theory, η_theory = 2B/λ_max of the
-// infinite-width NTK on the first batch (Xiao et al. 2020, §5, Fig. 2), in the TensorFlow.js worker. Short by
-// design, so nothing is stored: cancel drops it. Pausable: the task waits at its next SGD step.
+// infinite-width NTK on the first batch (Xiao et al. 2020, §5, Fig. 2), one `train-cell` task per (depth, ρ) point, in
+// parallel on the TF worker pool (tf/sweep/parallel.ts: points are streamed in sweep order, the same for any worker
+// count). Short by design, so nothing is stored: cancel drops it. Pausable: every running point waits at its next
+// SGD step.
 // CLI JSON contract (--json; add fields, never rename): one line per finished point
 //   {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, diverged, seconds, failed?}
 // (src-shared/contract/lr-sweep.ts lrSweepPointSchema), then one summary line
-//   {"kind":"summary", status, points, diverged, seconds, backend, device, params, failed}.
+//   {"kind":"summary", status, points, diverged, seconds, backend, device, params, failed, adapter?}
+// (adapter: the GPU adapter on webgpu {vendor, architecture, device, description, software}).
 import { lrSweepKind } from '../../src-shared/contract/kinds/lr-sweep';
 import {
   lrSweepPointSchema,
@@ -13,10 +16,10 @@ import {
   type LrSweepPoint,
 } from '../../src-shared/contract/lr-sweep';
 import type { BackendInfo } from '../tf/backend';
-import type { LrSweepResult } from '../tf/sweep/lr-sweep';
+import { runLrSweepParallel } from '../tf/sweep/parallel';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK } from '../cli/command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, parseTfWorkersFlag } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -44,6 +47,7 @@ const FLAGS = {
   'test-size': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -70,7 +74,8 @@ function parseCommand(args: string[]): CliJobRequest<'lr-sweep'> {
   if (depths !== undefined) sweep.depths = parseList('depths', depths, true);
   const rhos = optionalString(v, 'rhos');
   if (rhos !== undefined) sweep.rhos = parseList('rhos', rhos, false);
-  return { params: sweep, service: { tfBackend: parseBackend(optionalString(v, 'backend')) }, json: v.json === true };
+  const tfBackend = parseBackend(optionalString(v, 'backend'));
+  return { params: sweep, service: { tfBackend, tfWorkers: parseTfWorkersFlag(v) }, json: v.json === true };
 }
 
 function pointLine(p: LrSweepPoint): string {
@@ -82,8 +87,8 @@ function pointLine(p: LrSweepPoint): string {
   return `  L = ${p.depth}, ρ = ${fmt(p.rho)} (η = ${fmt(p.lr)}): ${acc}  (${p.seconds.toFixed(1)} s)\n`;
 }
 
-/** One task in the TensorFlow.js worker (tf/tasks.ts). */
-const runsOn = { engine: 'tf', task: 'lr-sweep' } as const satisfies RunsOn;
+/** One `train-cell` task per (depth, ρ) point (tf/tasks.ts), many at once on the TF worker pool. */
+const runsOn = { engine: 'tf', task: 'train-cell', cells: true } as const satisfies RunsOn;
 
 export const lrSweepJob = defineJob({
   contract: lrSweepKind,
@@ -98,7 +103,7 @@ export const lrSweepJob = defineJob({
   }),
   async run(params, env, emit, { signal, pause }) {
     await env.tf.start();
-    const result = await env.tf.run<LrSweepResult>(runsOn.task, params, { signal, pause, onProgress: emit });
+    const result = await runLrSweepParallel(params, (p, o) => env.tf.run(runsOn.task, p, o), emit, { signal, pause });
     return {
       kind: 'lr-sweep',
       backend: env.tf.label(),
@@ -111,7 +116,7 @@ export const lrSweepJob = defineJob({
     usage: `Usage: ntk-lab lr-sweep [--activation <φ>] [--sigma-w2 <v>] [--sigma-b2 <v>] [--width <M>]
                         [--depths <L1,L2,…>] [--rhos <ρ1,ρ2,…>] [--steps <T>] [--batch-size <B>]
                         [--dataset mnist|synthetic] [--train-size <n>] [--test-size <n>] [--seed <s>]
-                        [--backend <b>] [--json]
+                        [--backend <b>] [--workers <n>] [--json]
 
 Xiao et al. 2020, §5 ("Maximum learning rates", Fig. 2): for each depth L and each ρ (ascending), trains one fully connected
 network (L weight layers of width M, NTK parametrization, 10 outputs, MSE on one-hot targets) with plain SGD at
@@ -131,23 +136,27 @@ are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2
   --dataset <d>        mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian mixture)
   --train-size <n>     training samples (default 1000); --test-size <n> test samples (default 500)
   --seed <s>           seed of data split, init and minibatch order (default 0)
-  --backend <b>        auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
+  --backend <b>        auto (default: tfjs-node-gpu → webgpu (a hardware GPU) → tfjs-node →
+                       wasm → cpu), or one of them (webgpu also on a software adapter)
+  --workers <n>        TensorFlow.js workers training networks in parallel (default: one per core; 1 on a
+                       native or GPU backend, which uses the whole device itself); the points do not depend on it
   --json               one JSON line per network {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy,
                        testAccuracy, trainLoss, diverged, seconds, failed?}, then {"kind":"summary", status,
-                       points, diverged, seconds, backend, device, params, failed}
+                       points, diverged, seconds, backend, device, params, failed} (+ adapter on webgpu)
 
 A network with no finite η_theory in float64 (Θ over- or underflows at that depth) is not trained: its point has
 failed: <reason> (accuracies at chance) and the sweep goes on.
 
-The backend is printed on stderr. Exit code 1 when stopped early.`,
+The backend and the worker count are printed on stderr. Exit code 1 when stopped early.`,
     parse: parseCommand,
-    printer: ({ io, json, params, tensorflow }) => {
+    printer: ({ io, json, params, tensorflow, tfWorkers }) => {
       let info: BackendInfo;
       let t0 = 0;
       return {
         async start() {
           info = await tensorflow();
-          io.stderr(`backend: ${info.name} — ${info.device}\n`);
+          const n = tfWorkers();
+          io.stderr(`backend: ${info.name} — ${info.device}; ${n} worker${n > 1 ? 's' : ''}\n`);
           t0 = performance.now();
         },
         progress(o) {
@@ -170,6 +179,7 @@ The backend is printed on stderr. Exit code 1 when stopped early.`,
                 device: info.device,
                 params,
                 failed,
+                ...(info.adapter ? { adapter: info.adapter } : {}), // webgpu: vendor, architecture, description
               }),
             );
           else {

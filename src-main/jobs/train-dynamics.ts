@@ -20,23 +20,20 @@ import {
   type TrainDynamicsRecord,
 } from '../../src-shared/contract/train-dynamics';
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
-import type { BackendChoice, BackendInfo } from '../tf/backend';
+import type { BackendInfo } from '../tf/backend';
+import { BACKEND_CHOICES_TEXT, isBackendChoice, type BackendChoice } from '../tf/backend-names';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
 import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 
-const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies BackendChoice[];
-
 /** --backend: which TensorFlow.js backend (default auto). */
 export function parseBackend(text: string | undefined): BackendChoice {
   if (text === undefined) return 'auto';
-  if (!(BACKEND_CHOICES as readonly string[]).includes(text))
-    throw new UsageError(
-      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(text)}`,
-    );
-  return text as BackendChoice;
+  if (!isBackendChoice(text))
+    throw new UsageError(`--backend: expected ${BACKEND_CHOICES_TEXT}, got ${JSON.stringify(text)}`);
+  return text;
 }
 
 /** Step lists, sizes against the data, memory and time estimates; the resolved params (recordAt) run. */
@@ -187,7 +184,7 @@ Defaults are reduced for a CPU (L = 20 as in the paper, M = 100, batch 100 of 2,
 lr 1e−4, records at 0, 1, 2, 5, 10, 20, 50, 100, 200, 300): about 17 s on an idle 2-core machine with tfjs-wasm,
 1–1.5 minutes when it is busy.
 --paper-size sets the paper's sizes (L = 20, M = 300, Adam lr 1e−5, full batch, 3,000 steps; 9,000 train digits,
-as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu). Later flags override it.
+as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu or webgpu). Later flags override it.
 
   --sigma-w2 <v>       weight variance σ_w² (default 2: edge of chaos; the paper uses 1.0, 2.0, 2.2)
   --sigma-b2 <v>       bias variance at init (default 0)
@@ -207,7 +204,7 @@ as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu). Later fl
   --test-size <n>      test digits (default 1000; train + test ≤ 10000)
   --normalization <n>  unit (default, ‖x⁰‖ = 1 as in the theory) or pixel (intensities in [0, 1])
   --kernel             also output the 100×100 class-sorted NTK (the heat map) in each record
-  --backend <b>        auto (default), tensorflow-gpu, tensorflow, wasm or cpu
+  --backend <b>        auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu
   --json               one JSON object per recorded step: step, epoch, trainLoss, testLoss, trainAccuracy,
                        testAccuracy, thetaD, thetaC, thetaN, diverged, seconds, backend (+ kernel with --kernel).
                        A diverged run ends with a record with diverged = true and nulls (exit code 1).

@@ -1,12 +1,14 @@
 // trainability: one trained network per (σ_w², depth) cell, train/test accuracy per cell (Xiao et al. 2020, §5,
-// Fig. 3 top), in the TensorFlow.js worker, into a resumable store (<dataDir>/sweeps/<identity>; the CLI's --out).
+// Fig. 3 top), on the TensorFlow.js workers, into a resumable store (<dataDir>/sweeps/<identity>; the CLI's --out).
 // Not pausable as such: a paused sweep is a cancelled one, and starting the same params again resumes from the store.
 // CLI JSON contract (--json; add fields, never rename): one line per cell finished by this run,
 //   {"kind":"cell", sigmaW2, depth, depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
 // diverged, seconds, failed?}   (failed: why the cell could not be trained; the sweep records it and goes on)
 // then one summary line
 //   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, failed, status, seconds, backend,
-// device}.
+// device, adapter?}   (adapter: the GPU adapter on webgpu {vendor, architecture, device, description, software}).
+// The cells train in parallel on the TF worker pool (tf/sweep/parallel.ts, one `train-cell` task each); this process
+// is the store's one writer, and any worker count gives the same records (per-cell seeds).
 import { join } from 'node:path';
 import { trainabilityKind } from '../../src-shared/contract/kinds/trainability';
 import {
@@ -18,11 +20,20 @@ import {
   type TrainabilityProgress,
 } from '../../src-shared/contract/trainability';
 import { checkedSweepGrid, sweepGrid } from '../tf/sweep/grid';
+import { runSweepParallel } from '../tf/sweep/parallel';
 import { SweepStore, sweepIdentity } from '../tf/sweep/store';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../cli/args';
+import {
+  flagCopier,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseNumber,
+  parseTfWorkersFlag,
+  requireString,
+} from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -55,6 +66,7 @@ const FLAGS = {
   seed: { type: 'string' },
   'paper-size': { type: 'boolean' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -104,7 +116,8 @@ function parseCommand(args: string[]): CliJobRequest<'trainability'> {
     sweep.grid = grid;
   }
   const tfBackend = parseBackend(optionalString(v, 'backend'));
-  return { params: sweep, storeDir: dir, service: { tfBackend }, json: v.json === true };
+  const tfWorkers = parseTfWorkersFlag(v);
+  return { params: sweep, storeDir: dir, service: { tfBackend, tfWorkers }, json: v.json === true };
 }
 
 function cellLine(p: TrainabilityProgress): string {
@@ -117,8 +130,8 @@ function cellLine(p: TrainabilityProgress): string {
   return `  [${p.done}/${p.total}] σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}: ${acc}  (η = ${fmt(c.lr)}, ${c.seconds.toFixed(1)} s)\n`;
 }
 
-/** One task in the TensorFlow.js worker (tf/tasks.ts). */
-const runsOn = { engine: 'tf', task: 'trainability' } as const satisfies RunsOn;
+/** One `train-cell` task per cell (tf/tasks.ts), many at once on the TF worker pool. */
+const runsOn = { engine: 'tf', task: 'train-cell', cells: true } as const satisfies RunsOn;
 
 export const trainabilityJob = defineJob({
   contract: trainabilityKind,
@@ -144,7 +157,8 @@ export const trainabilityJob = defineJob({
     const total = sweepGrid(params).cells.length;
     let done = 0;
     for (const cell of store.cells()) emit({ cell, done: ++done, total, stored: true });
-    const summary = await env.tf.run<unknown>(runsOn.task, { dir, sweep: params }, { signal, onProgress: emit });
+    // the pending cells on every TF worker; this process appends each finished one to the store (its one writer)
+    const summary = await runSweepParallel(params, dir, (p, o) => env.tf.run(runsOn.task, p, o), emit, { signal });
     return { kind: 'trainability', backend: env.tf.label(), summary: trainabilitySummarySchema.parse(summary) };
   },
   cli: {
@@ -152,7 +166,8 @@ export const trainabilityJob = defineJob({
     usage: `Usage: ntk-lab trainability --out <dir> [--activation <φ>] [--width <M>] [--sigma-w2 <axis>]
                             [--depth <axis> | --depth-to-width <axis>] [--steps <T>] [--batch-size <B>]
                             [--sigma-b2 <v>] [--rho <r>] [--dataset mnist|synthetic] [--train-size <n>]
-                            [--test-size <n>] [--seed <s>] [--paper-size] [--backend <b>] [--json]
+                            [--test-size <n>] [--seed <s>] [--paper-size] [--backend <b>] [--workers <n>]
+                            [--json]
 
 Trains one network per grid cell (Xiao et al. 2020, §5, Fig. 3 top): fully connected, L weight layers of width M, NTK
 parametrization, 10 outputs, MSE on one-hot targets, plain SGD at η = ρ·η_theory with η_theory = 2B/λ_max of the
@@ -178,23 +193,28 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
   --seed <s>               seed of data split, init and minibatch order (default 0)
   --paper-size             Xiao et al. 2020, Fig. 3 sizes for a GPU: 20×20 grid, M = 1024, batch 1024, 2,000 steps,
                            9,000/1,000 digits (explicit flags still win)
-  --backend <b>            auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
+  --backend <b>            auto (default: tfjs-node-gpu → webgpu (a hardware GPU) → tfjs-node →
+                           wasm → cpu), or one of them (webgpu also on a software adapter)
+  --workers <n>            TensorFlow.js workers training cells in parallel (default: one per core; 1 on a
+                           native or GPU backend, which uses the whole device itself); the cells do not depend on it
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
                            depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
                            diverged, seconds, failed?}, then {"kind":"summary", dir, identity, total, done,
-                           resumed, trained, diverged, failed, status, seconds, backend, device}
+                           resumed, trained, diverged, failed, status, seconds, backend, device} (+ adapter on
+                           webgpu)
 
 A cell with no finite η_theory in float64 (Θ over- or underflows at that depth, e.g. tanh with σ_b² = 0 and tiny
 σ_w²) is not trained: it is stored as failed with the reason (accuracies at chance) and the sweep goes on.
 
-The backend is printed on stderr. Exit code 1 when stopped early (the store stays resumable).`,
+The backend and the worker count are printed on stderr. Exit code 1 when stopped early (the store stays resumable).`,
     parse: parseCommand,
-    printer: ({ io, json, tensorflow }) => {
+    printer: ({ io, json, tensorflow, tfWorkers }) => {
       let info: BackendInfo;
       return {
         async start() {
           info = await tensorflow();
-          io.stderr(`backend: ${info.name} — ${info.device}\n`);
+          const n = tfWorkers();
+          io.stderr(`backend: ${info.name} — ${info.device}; ${n} worker${n > 1 ? 's' : ''}\n`);
         },
         progress(o) {
           const p = o.progress;
@@ -203,8 +223,10 @@ The backend is printed on stderr. Exit code 1 when stopped early (the store stay
         },
         done(o) {
           const summary = o.summary!;
-          if (json) io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device }));
-          else
+          if (json) {
+            const adapter = info.adapter ? { adapter: info.adapter } : {}; // webgpu: vendor, architecture, description
+            io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device, ...adapter }));
+          } else
             io.stdout(
               `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
                 `${summary.trained} trained now, ${summary.diverged} diverged, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,

@@ -392,9 +392,9 @@ describe('LabService: the TensorFlow.js engine', () => {
     await svc.tensorflow(); // the detection the connection started (the same promise), not a poll
     const tf = svc.info('in-process').tensorflow;
     expect(tf?.state).toBe('ready');
-    // neither native package is installed here: both fallbacks are listed with a reason, then wasm runs
+    // neither native package is installed here and no GPU adapter: the fallbacks are listed with a reason, then wasm
     expect(tf?.backend).toBe('wasm');
-    expect(tf?.fallbacks.map((f) => f.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(tf?.fallbacks.map((f) => f.backend)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
     expect(tf?.fallbacks[0].reason).toMatch(/CUDA 11\.2/);
     c.connection.close();
   });

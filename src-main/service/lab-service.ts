@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { LabConnectionImpl, MAX_JOBS_PER_CONNECTION, type LabConnection } from './connection';
 import { LabServiceError, toLabError } from './lab-error';
 import { TensorflowEngine } from './tensorflow';
+import { checkTfWorkers } from '../tf/tf-pool';
 
 export type { LabConnection } from './connection';
 export { LabServiceError } from './lab-error';
@@ -46,11 +47,17 @@ export interface LabServiceOptions {
    * 'tfjs'.
    */
   denseEngine?: 'auto' | 'pool' | 'tfjs';
-  /** TensorFlow.js backend choice (default 'auto': tfjs-node-gpu → tfjs-node → wasm → cpu). */
+  /** TensorFlow.js backend choice (default 'auto': tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu). */
   tfBackend?: BackendChoice;
   /**
-   * Run TensorFlow.js tasks in this thread instead of the dedicated worker (the CLI: Ctrl-C is seen at the task's
-   * next step, and nothing is left running when the command ends).
+   * TensorFlow.js worker threads on wasm / cpu (default: one per core; a native or GPU backend gets one). A sweep's
+   * cells run on them in parallel; results do not depend on the count. An integer from 1 to 4 × the cores (else a
+   * RangeError naming tfWorkers).
+   */
+  tfWorkers?: number;
+  /**
+   * Run TensorFlow.js tasks in this thread, one at a time, instead of on the TF worker pool (the CLI's single-task
+   * kinds: Ctrl-C is seen at the task's next step, and nothing is left running when the command ends).
    */
   tfInProcess?: boolean;
   /** Start TensorFlow.js backend detection when a client connects (default true; the CLI never connects). */
@@ -90,7 +97,8 @@ export class LabService {
       blockModule: opts.blockModule,
       blockSize: opts.blockSize,
     });
-    this.tf = new TensorflowEngine({ backend: opts.tfBackend, inProcess: opts.tfInProcess });
+    if (opts.tfWorkers !== undefined) checkTfWorkers(opts.tfWorkers, 'tfWorkers');
+    this.tf = new TensorflowEngine({ backend: opts.tfBackend, workers: opts.tfWorkers, inProcess: opts.tfInProcess });
     this.denseEngine = opts.denseEngine ?? 'auto';
     this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;
     this.dataDir = opts.dataDir ?? defaultDataDir();

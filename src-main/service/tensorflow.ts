@@ -1,14 +1,17 @@
-// The lab service's handle on the TensorFlow.js engine (src-main/tf): one dedicated worker, started on first need
-// (a UI client connecting, or a job that runs on it), whose backend detection is reported through lab.info
-// (detecting → ready with the device and any fallbacks, or failed with the reason).
+// The lab service's handle on the TensorFlow.js engine (src-main/tf): a pool of TF workers (tf-pool.ts: one per core
+// on wasm, one on a native or GPU backend), started on first need (a UI client connecting, or a job that runs on
+// it), whose backend detection is reported through lab.info (detecting → ready with the device and any fallbacks,
+// or failed with the reason). Jobs submitted together run on different workers. The CLI runs its single-task kinds
+// in this thread instead (tf-in-process.ts); its sweeps use the pool, as the app does.
 import type { TensorflowInfo } from '../../src-shared/contract/messages';
 import type { BackendChoice, BackendInfo } from '../tf/backend';
-import { TfHost, type TfRunOptions } from '../tf/tf-host';
+import type { TfRunOptions } from '../tf/tf-host';
 import type { TfTaskName } from '../tf/tasks';
+import { checkTfWorkers, TfPool } from '../tf/tf-pool';
 import { InProcessTf } from './tf-in-process';
 
-/** Where tasks run: the dedicated worker (TfHost) or, for the CLI, this thread. */
-type TfRunner = Pick<TfHost, 'backend' | 'run' | 'close'>;
+/** Where tasks run: the pool of TF workers (TfPool) or, for the CLI's single-task kinds, this thread. */
+type TfRunner = Pick<TfPool, 'backend' | 'run' | 'close' | 'size'>;
 
 /** Backends that run on libtensorflow (CPU or CUDA) rather than in this process's JavaScript/WebAssembly. */
 const NATIVE = new Set(['tensorflow', 'tensorflow-gpu']);
@@ -18,9 +21,20 @@ export class TensorflowEngine {
   private state: TensorflowInfo = { state: 'detecting', fallbacks: [] };
   private detection: Promise<BackendInfo> | undefined;
 
+  /**
+   * `workers`: TF worker threads on wasm / cpu (default one per core; checked here: a RangeError names it);
+   * `inProcess`: run tasks in this thread, one at a time (the CLI's single-task kinds).
+   */
   constructor(
-    private readonly opts: { backend?: BackendChoice; workerEntry?: string | URL; inProcess?: boolean } = {},
-  ) {}
+    private readonly opts: {
+      backend?: BackendChoice;
+      workerEntry?: string | URL;
+      workers?: number;
+      inProcess?: boolean;
+    } = {},
+  ) {
+    if (opts.workers !== undefined) checkTfWorkers(opts.workers, 'workers');
+  }
 
   /**
    * Start the worker and its backend detection (idempotent); resolves with the backend or rejects with why none loaded.
@@ -29,7 +43,7 @@ export class TensorflowEngine {
     if (!this.detection) {
       this.host = this.opts.inProcess
         ? new InProcessTf(this.opts.backend)
-        : new TfHost({ backend: this.opts.backend, workerEntry: this.opts.workerEntry });
+        : new TfPool({ backend: this.opts.backend, workerEntry: this.opts.workerEntry, workers: this.opts.workers });
       this.detection = this.host.backend().then(
         (b) => {
           this.state = {
@@ -39,6 +53,8 @@ export class TensorflowEngine {
             fallbacks: b.fallbacks,
             tfjsVersion: b.tfjsVersion,
           };
+          if (b.adapter) this.state.adapter = b.adapter;
+          this.state.workers = this.host!.size;
           return b;
         },
         (err: unknown) => {
@@ -60,14 +76,21 @@ export class TensorflowEngine {
     return this.started ? this.state : undefined;
   }
 
-  /** True once a native libtensorflow backend (CPU or CUDA) is running. */
+  /** True once a native libtensorflow backend (CPU or CUDA) or webgpu on a hardware adapter is running. */
   get native(): boolean {
-    return this.state.state === 'ready' && NATIVE.has(this.state.backend ?? '');
+    if (this.state.state !== 'ready') return false;
+    if (this.state.backend === 'webgpu') return this.state.adapter?.software === false;
+    return NATIVE.has(this.state.backend ?? '');
   }
 
   /** Label for results, e.g. "tfjs wasm · CPU (WebAssembly SIMD, 1 thread)". */
   label(): string {
     return this.state.state === 'ready' ? `tfjs ${this.state.backend} · ${this.state.device} (float32)` : 'tfjs';
+  }
+
+  /** Workers that jobs are spread over (1 until the backend is known; then 1 on a native or GPU backend). */
+  get workers(): number {
+    return this.host?.size ?? 1;
   }
 
   async run<R>(task: TfTaskName, params: unknown, opts: TfRunOptions = {}): Promise<R> {

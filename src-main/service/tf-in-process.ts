@@ -1,11 +1,17 @@
-// TensorFlow.js tasks in this thread (LabServiceOptions.tfInProcess: the CLI). The same task table and task context
-// as the worker (tf/tasks.ts, tf/tf-worker.ts), with cancel and pause read from the caller's signal and PauseControl
-// directly, so a Ctrl-C is seen at the task's next step. TensorFlow.js is imported on first use only.
+// TensorFlow.js tasks in this thread (LabServiceOptions.tfInProcess: the CLI's single-task kinds). The same task
+// table and task context as the worker (tf/tasks.ts, tf/tf-worker.ts), with cancel and pause read from the caller's
+// signal and PauseControl directly, so a Ctrl-C is seen at the task's next step. TensorFlow.js is imported on first
+// use only. Tasks run one at a time, in submission order, as on a pool of one worker: several submitted together
+// would otherwise interleave at their checkpoints and hold all their tensors at once.
 import type { BackendChoice, BackendInfo } from '../tf/backend';
 import { TfTaskError, type TfRunOptions } from '../tf/tf-host';
 
 export class InProcessTf {
   private ready: Promise<BackendInfo> | undefined;
+  /** Settles when the last submitted task has. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** One task at a time (TfPool.size's meaning). */
+  readonly size = 1;
 
   constructor(private readonly prefer: BackendChoice = 'auto') {}
 
@@ -14,7 +20,13 @@ export class InProcessTf {
     return this.ready;
   }
 
-  async run<R>(task: string, params: unknown, opts: TfRunOptions = {}): Promise<R> {
+  run<R>(task: string, params: unknown, opts: TfRunOptions = {}): Promise<R> {
+    const result = this.tail.then(() => this.runNow<R>(task, params, opts));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow<R>(task: string, params: unknown, opts: TfRunOptions): Promise<R> {
     const backend = await this.backend();
     const { TASKS, TaskCancelledError } = await import('../tf/tasks');
     const handler = (TASKS as Record<string, (params: unknown, ctx: import('../tf/tasks').TaskContext) => unknown>)[
@@ -23,6 +35,7 @@ export class InProcessTf {
     if (!handler) throw new TfTaskError('failed', `unknown task ${JSON.stringify(task)}`);
     const { signal, pause } = opts;
     const cancelled = (): boolean => signal?.aborted === true;
+    if (cancelled()) throw new TfTaskError('cancelled', 'cancelled'); // cancelled while queued
     try {
       return (await handler(params, {
         backend,

@@ -1,20 +1,31 @@
 // TensorFlow.js backend selection for the dense-network engine, in order of speed:
-//   @tensorflow/tfjs-node-gpu (CUDA) → @tensorflow/tfjs-node (libtensorflow, CPU) → wasm → cpu (plain JavaScript).
+//   @tensorflow/tfjs-node-gpu (CUDA) → webgpu (Dawn: Vulkan / Metal / D3D12) → @tensorflow/tfjs-node (libtensorflow,
+//   CPU) → wasm → cpu (plain JavaScript).
 // Both native packages are optional and NOT dependencies (their install downloads libtensorflow): they are
 // loaded with a dynamic import() of a variable specifier, so neither bundlers nor the type checker try to resolve
 // them, and a missing or broken one becomes a readable fallback reason. tfjs-node-gpu 4.x needs CUDA 11.2 and
 // cuDNN 8.1 on the library path. A native backend can be loaded in only one thread per process: call this only
 // from the dedicated TF worker (tf-worker.ts) or a standalone process (CLI, bench, tests).
+// webgpu: the optional `webgpu` package (Dawn for Node, prebuilt dawn.node inside) gives a GPU adapter with no CUDA
+// toolkit; @tensorflow/tfjs-backend-webgpu runs on it (webgpu-backend.ts). 'auto' takes it only for a hardware
+// adapter: a software one (SwiftShader, llvmpipe) emulates the GPU on the CPU and is slower than wasm.
 // The wasm binaries are located at run time from node_modules (createRequire), so this works from source and from
 // the Electron bundle alike (the .wasm files must then sit unpacked next to the package, not inside an asar).
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { activateWebgpu, linuxVulkanLoaderFound, type GpuAdapterInfo } from './webgpu-backend';
+import {
+  BACKEND_CHOICES_TEXT,
+  BACKEND_ORDER,
+  isBackendChoice,
+  type BackendChoice,
+  type BackendName,
+} from './backend-names';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-export type BackendChoice = 'auto' | BackendName;
+export { BACKEND_CHOICES_TEXT, BACKEND_ORDER, isBackendChoice };
+export type { BackendChoice, BackendName } from './backend-names';
 
 export interface BackendFallback {
   backend: BackendName;
@@ -29,6 +40,8 @@ export interface BackendInfo {
   fallbacks: BackendFallback[];
   /** @tensorflow/tfjs-core version. */
   tfjsVersion: string;
+  /** The GPU adapter (webgpu only). */
+  adapter?: GpuAdapterInfo;
 }
 
 /** How packages are found; injectable so tests can simulate a native backend that fails to load. */
@@ -37,6 +50,8 @@ export interface BackendLoader {
   importModule(specifier: string): Promise<unknown>;
   /** Directory (with trailing separator) holding tfjs-backend-wasm's .wasm files. */
   wasmDir(): string;
+  /** Linux: whether libvulkan.so.1 can be loaded (Dawn needs it); 'auto' skips webgpu without it. */
+  vulkanLoaderFound(): boolean;
 }
 
 export interface InitBackendOptions {
@@ -47,6 +62,7 @@ export interface InitBackendOptions {
 
 const PACKAGES: Record<BackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',
@@ -62,15 +78,12 @@ export const defaultLoader: BackendLoader = {
     const name: string = specifier;
     return import(/* @vite-ignore */ name);
   },
+  vulkanLoaderFound: () => linuxVulkanLoaderFound(),
   wasmDir(): string {
     const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
     return join(dirname(pkg), 'dist') + '/';
   },
 };
-
-export function isBackendChoice(x: unknown): x is BackendChoice {
-  return x === 'auto' || (typeof x === 'string' && (BACKEND_ORDER as readonly string[]).includes(x));
-}
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -92,6 +105,12 @@ function reasonFor(name: BackendName, err: unknown): string {
       ? `${pkg} is not installed (optional: npm install ${pkg}; ${GPU_REQUIREMENT})`
       : `${pkg} failed to load: ${message(err)} (${GPU_REQUIREMENT})`;
   }
+  if (name === 'webgpu') {
+    for (const p of ['webgpu', pkg])
+      if (isMissingPackage(err, p))
+        return `${p} is not installed (optional: npm install webgpu @tensorflow/tfjs-backend-webgpu)`;
+    return message(err);
+  }
   if (name === 'tensorflow') {
     return isMissingPackage(err, pkg)
       ? `${pkg} is not installed (optional: npm install ${pkg}; it downloads libtensorflow)`
@@ -101,7 +120,23 @@ function reasonFor(name: BackendName, err: unknown): string {
 }
 
 /** Load, register and activate one backend; returns its device description or throws. */
-async function activate(name: BackendName, loader: BackendLoader): Promise<string> {
+async function activate(
+  name: BackendName,
+  loader: BackendLoader,
+  auto: boolean,
+): Promise<{ device: string; adapter?: GpuAdapterInfo }> {
+  if (name === 'webgpu') {
+    const adapter = await activateWebgpu(loader.importModule, {
+      hardwareOnly: auto,
+      vulkanLoaderFound: loader.vulkanLoaderFound,
+    });
+    const what = [adapter.description || adapter.device, adapter.vendor, adapter.architecture].filter(Boolean);
+    return { device: `${adapter.software ? 'software GPU' : 'GPU'} (WebGPU/Dawn: ${what.join(', ')})`, adapter };
+  }
+  return { device: await activateTfjs(name, loader) };
+}
+
+async function activateTfjs(name: Exclude<BackendName, 'webgpu'>, loader: BackendLoader): Promise<string> {
   const mod = (await loader.importModule(PACKAGES[name])) as Record<string, unknown>;
   if (name === 'wasm') {
     const setWasmPaths = mod.setWasmPaths as ((prefix: string) => void) | undefined;
@@ -144,15 +179,17 @@ async function activate(name: BackendName, loader: BackendLoader): Promise<strin
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
   const prefer = opts.prefer ?? 'auto';
   if (!isBackendChoice(prefer))
-    throw new RangeError(`backend must be one of auto, ${BACKEND_ORDER.join(', ')} (got ${JSON.stringify(prefer)})`);
+    throw new RangeError(`backend must be one of ${BACKEND_CHOICES_TEXT} (got ${JSON.stringify(prefer)})`);
   const loader: BackendLoader = { ...defaultLoader, ...opts.loader };
   tf.env().set('PROD', true); // silences the "install tfjs-node" banner of the cpu backend; PROD only gates logging
   const order = prefer === 'auto' ? BACKEND_ORDER : [prefer];
   const fallbacks: BackendFallback[] = [];
   for (const name of order) {
     try {
-      const device = await activate(name, loader);
-      return { name, device, fallbacks, tfjsVersion: tf.version_core };
+      const { device, adapter } = await activate(name, loader, prefer === 'auto');
+      const info: BackendInfo = { name, device, fallbacks, tfjsVersion: tf.version_core };
+      if (adapter) info.adapter = adapter;
+      return info;
     } catch (err) {
       const reason = reasonFor(name, err);
       if (prefer !== 'auto') throw new Error(`backend ${name} is unavailable: ${reason}`, { cause: err });

@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 describe('tfjs GD step', () => {
   for (const parametrization of ['standard', 'ntk'] as const) {
-    it(`equals the float64 dense step (gdStepOnWeights) on identical weights (${parametrization})`, () => {
+    it(`equals the float64 dense step (gdStepOnWeights) on identical weights (${parametrization})`, async () => {
       const widths = [5, 8, 6, 7];
       const B = 4;
       for (const activation of ['relu', 'tanh', 'gelu'] as const) {
@@ -34,7 +34,7 @@ describe('tfjs GD step', () => {
           pairCos: 0.4,
         };
         const layers = sampleLayers({ widths, sigmaW2: 2.2, sigmaB2: 0.2, parametrization }, B, 77);
-        const got = gdStepOnLayers(layers, spec);
+        const got = await gdStepOnLayers(layers, spec);
         expect(got.diverged).toBe(0);
         const x = new Float64Array(5),
           xt = new Float64Array(5);
@@ -77,7 +77,7 @@ describe('tfjs GD step', () => {
     });
   }
 
-  it('agrees in distribution with the exact lazy-Gaussian GD-step sampler (ReLU, σ_w² = 2.2, M = 10, L = 5)', () => {
+  it('agrees in distribution with the exact lazy-Gaussian GD-step sampler (ReLU, σ_w² = 2.2, M = 10, L = 5)', async () => {
     const spec: GdStepSpec = {
       sigmaW2: 2.2,
       sigmaB2: 0,
@@ -87,7 +87,7 @@ describe('tfjs GD step', () => {
       pairCos: 0.3,
     };
     const N = 3000;
-    const dense = sampleGdStepTf(spec, N, 4242, { batchSize: 1000 });
+    const dense = await sampleGdStepTf(spec, N, 4242, { batchSize: 1000 });
     const exact = sampleGdStepExact(spec, N, new Rng(4243, 0));
     expect(dense.diverged + exact.diverged).toBe(0);
     const rel = (s: typeof dense) => Float64Array.from(s.theta, (th, i) => (s.thetaAfter[i] - th) / th);
@@ -104,28 +104,28 @@ describe('tfjs GD step', () => {
     expect(Math.abs(oa.mean - ob.mean)).toBeLessThan(4 * Math.hypot(oa.se, ob.se));
   });
 
-  it('counts divergent networks instead of returning NaN', () => {
+  it('counts divergent networks instead of returning NaN', async () => {
     const spec: GdStepSpec = { sigmaW2: 2, sigmaB2: 0, widths: [6, 6, 6], lr: 1e30, target: 1e3 };
-    const r = sampleGdStepTf(spec, 20, 3);
+    const r = await sampleGdStepTf(spec, 20, 3);
     expect(r.diverged).toBeGreaterThan(0);
     expect(r.theta.length + r.diverged).toBe(20);
     for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter])
       for (const v of arr) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it('network t depends only on (seed, t), leaks no tensors, and refuses bad input', () => {
+  it('network t depends only on (seed, t), leaks no tensors, and refuses bad input', async () => {
     const spec: GdStepSpec = { sigmaW2: 1.5, sigmaB2: 0.1, widths: [4, 5, 3], lr: 0.1, target: 0 };
     const before = tf.memory().numTensors;
-    const whole = sampleGdStepTf(spec, 7, 5, { batchSize: 7 });
-    const split = sampleGdStepTf(spec, 7, 5, { batchSize: 3 });
+    const whole = await sampleGdStepTf(spec, 7, 5, { batchSize: 7 });
+    const split = await sampleGdStepTf(spec, 7, 5, { batchSize: 3 });
     expect(Array.from(split.thetaAfter)).toEqual(Array.from(whole.thetaAfter));
     expect(tf.memory().numTensors).toBe(before);
-    expect(sampleGdStepTf({ ...spec, pairCos: 0.5 }, 0, 1).thetaOff).toHaveLength(0);
-    expect(() => gdStepBatch({ ...spec, lr: 0 }, 2, 1)).toThrow(RangeError);
-    expect(() => gdStepBatch({ ...spec, lr: NaN }, 2, 1)).toThrow(/learning rate/);
-    expect(() => sampleGdStepTf(spec, -1, 1)).toThrow(RangeError);
+    expect((await sampleGdStepTf({ ...spec, pairCos: 0.5 }, 0, 1)).thetaOff).toHaveLength(0);
+    await expect(gdStepBatch({ ...spec, lr: 0 }, 2, 1)).rejects.toThrow(RangeError);
+    await expect(gdStepBatch({ ...spec, lr: NaN }, 2, 1)).rejects.toThrow(/learning rate/);
+    await expect(sampleGdStepTf(spec, -1, 1)).rejects.toThrow(RangeError);
     const layers = sampleLayers({ widths: [4, 6, 3], sigmaW2: 1.5, sigmaB2: 0, parametrization: 'standard' }, 2, 1);
-    expect(() => gdStepOnLayers(layers, spec)).toThrow(/widths/);
+    await expect(gdStepOnLayers(layers, spec)).rejects.toThrow(/widths/);
     disposeLayers(layers);
   });
 });

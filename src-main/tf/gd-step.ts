@@ -51,7 +51,7 @@ function stepInputs(n0: number, inputNorm: number, pairCos: number | undefined):
  * One GD step for every network of `layers` (their widths must match spec.widths; the tensors are not modified).
  * Networks with a non-finite value before or after the step are counted in `diverged` and left out of the arrays.
  */
-export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSamples {
+export async function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): Promise<GdStepSamples> {
   const s = gdStepSetup(spec); // validates the spec (RangeError) exactly as the float64 engines do
   const { B, widths } = layerShapes(layers);
   if (widths.length !== s.depth || widths.some((w, l) => w !== s.n[l])) {
@@ -87,10 +87,8 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
     ];
   });
   inputs.dispose();
-  const tb = thetaB.dataSync(),
-    ta = thetaA.dataSync(),
-    ob = outB.dataSync(),
-    oa = outA.dataSync();
+  // asynchronous reads: the webgpu backend cannot read GPU memory synchronously in Node
+  const [tb, ta, ob, oa] = await Promise.all([thetaB.data(), thetaA.data(), outB.data(), outA.data()]);
   tf.dispose([thetaB, thetaA, outB, outA]);
 
   const keep: number[] = [];
@@ -117,7 +115,12 @@ export function gdStepOnLayers(layers: TfLayer[], spec: GdStepSpec): GdStepSampl
 }
 
 /** Draw networks firstNetwork … firstNetwork + count − 1 (sampleLayers with `seed`) and step each once. */
-export function gdStepBatch(spec: GdStepSpec, count: number, seed: number, firstNetwork = 0): GdStepSamples {
+export async function gdStepBatch(
+  spec: GdStepSpec,
+  count: number,
+  seed: number,
+  firstNetwork = 0,
+): Promise<GdStepSamples> {
   gdStepSetup(spec);
   const layers = sampleLayers(
     {
@@ -131,7 +134,7 @@ export function gdStepBatch(spec: GdStepSpec, count: number, seed: number, first
     firstNetwork,
   );
   try {
-    return gdStepOnLayers(layers, spec);
+    return await gdStepOnLayers(layers, spec);
   } finally {
     disposeLayers(layers);
   }
@@ -164,18 +167,19 @@ export function mergeGdStepSamples(parts: readonly GdStepSamples[]): GdStepSampl
 }
 
 /** n networks in batches of `batchSize` (default defaultGdStepBatch); network t's weights depend only on (seed, t). */
-export function sampleGdStepTf(
+export async function sampleGdStepTf(
   spec: GdStepSpec,
   n: number,
   seed: number,
   opts: { batchSize?: number } = {},
-): GdStepSamples {
+): Promise<GdStepSamples> {
   gdStepSetup(spec);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
   const batch = opts.batchSize ?? defaultGdStepBatch(spec);
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be an integer ≥ 1 (got ${batch})`);
   const parts: GdStepSamples[] = [];
-  for (let first = 0; first < n; first += batch) parts.push(gdStepBatch(spec, Math.min(batch, n - first), seed, first));
+  for (let first = 0; first < n; first += batch)
+    parts.push(await gdStepBatch(spec, Math.min(batch, n - first), seed, first));
   if (n > 0) return mergeGdStepSamples(parts);
   const e = () => new Float64Array(0);
   const empty: GdStepSamples = { theta: e(), thetaAfter: e(), output: e(), outputAfter: e(), diverged: 0 };

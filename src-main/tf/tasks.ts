@@ -13,9 +13,7 @@ import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples } from './gd-step';
 import { disposeLayers, parameterCount, sampleLayers } from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
-import { trainabilityTask } from './sweep/trainability-task';
-import { lrSweepTask } from './sweep/lr-sweep';
-import type { LrSweepParams } from '../../src-shared/contract/lr-sweep';
+import { trainCellTask } from './sweep/train-cell-task';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -112,8 +110,8 @@ async function ntkTask(params: unknown, ctx: TaskContext): Promise<NtkTaskResult
       const B = Math.min(p.batchSize, p.samples - first);
       const layers = sampleLayers(p, B, p.seed, first);
       const { ntk, outputs } = empiricalNtk(layers, inputs, p);
-      const K = ntk.dataSync(),
-        f = outputs.dataSync();
+      // asynchronous reads: the webgpu backend cannot read GPU memory synchronously in Node
+      const [K, f] = await Promise.all([ntk.data(), outputs.data()]);
       tf.dispose([ntk, outputs]);
       disposeLayers(layers);
       for (let t = 0; t < B; t++) {
@@ -161,7 +159,7 @@ async function gdStepTask(params: unknown, ctx: TaskContext): Promise<GdStepTask
   for (let first = 0; first < samples; first += batch) {
     await ctx.checkpoint();
     const count = Math.min(batch, samples - first);
-    parts.push(gdStepBatch(p, count, seed, first));
+    parts.push(await gdStepBatch(p, count, seed, first));
     ctx.emit({ done: first + count, total: samples } satisfies BatchProgress);
   }
   return { ...mergeGdStepSamples(parts), backend: ctx.backend, seconds: (performance.now() - t0) / 1000 };
@@ -175,9 +173,9 @@ async function gdStepTask(params: unknown, ctx: TaskContext): Promise<GdStepTask
 export const TASKS = {
   ntk: ntkTask,
   'train-dynamics': trainDynamicsTask,
-  trainability: trainabilityTask,
-  'lr-sweep': (params, ctx) => lrSweepTask(params as LrSweepParams, ctx),
   'gd-step': gdStepTask,
+  /** One cell of a sweep (trainability, lr-sweep), many at once on the TF worker pool (sweep/parallel.ts). */
+  'train-cell': trainCellTask,
 } satisfies Record<string, TaskHandler>;
 
 export type TfTaskName = keyof typeof TASKS;

@@ -61,7 +61,7 @@ describe('TfHost', () => {
   it('runs the gd-step task', async () => {
     const spec = { sigmaW2: 2, sigmaB2: 0, widths: [4, 5, 5], lr: 0.1, target: 0.2 };
     const r = await host.run<GdStepTaskResult>('gd-step', { ...spec, samples: 6, seed: 8, batchSize: 4 });
-    const local = gdStepBatch(spec, 6, 8);
+    const local = await gdStepBatch(spec, 6, 8);
     expect(Array.from(r.thetaAfter)).toEqual(Array.from(local.thetaAfter));
     expect(r.diverged).toBe(0);
   });

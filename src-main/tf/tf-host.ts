@@ -13,7 +13,7 @@ import type { BackendChoice, BackendInfo } from './backend';
 import type { TfWorkerData, TfWorkerReply, TfWorkerRequest } from './tf-worker';
 
 export interface TfHostOptions {
-  /** Backend the worker selects (default 'auto': tfjs-node-gpu → tfjs-node → wasm → cpu). */
+  /** Backend the worker selects (default 'auto': tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu). */
   backend?: BackendChoice;
   /** Worker entry (default: tf-worker next to this module, .ts from source or .js in the build). */
   workerEntry?: string | URL;

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendChoice, type BackendInfo } from './backend';
 import { TASKS, TaskCancelledError, type TaskContext, type TaskHandler } from './tasks';
+import { webgpuLost } from './webgpu-backend';
 
 /** Options passed as workerData. `taskModule` (tests only): a module whose `tasks` map is merged into TASKS. */
 export interface TfWorkerData {
@@ -125,12 +126,16 @@ async function runTask(id: number, task: string, params: unknown): Promise<void>
     const t = transferables(await handler(params, ctx));
     post({ type: 'result', id, result: t.value }, t.transfer);
   } catch (err) {
+    const lost = webgpuLost();
     post({
       type: 'error',
       id,
-      message: message(err),
-      cancelled: err instanceof TaskCancelledError || cancelled.has(id),
+      message: lost ? `${lost} (${message(err)})` : message(err),
+      cancelled: !lost && (err instanceof TaskCancelledError || cancelled.has(id)),
     });
+    // a lost GPU device does not come back: end this worker so the host starts a fresh one, whose backend
+    // detection falls back (or finds the device again) for the next job
+    if (lost) setImmediate(() => process.exit(1));
   } finally {
     cancelled.delete(id);
     paused.delete(id);

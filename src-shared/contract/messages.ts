@@ -10,7 +10,7 @@ const id = z.string().min(1).max(64);
 /** The TensorFlow.js engine (dense networks, training): detected lazily in its own worker. */
 export const tensorflowInfoSchema = z.object({
   state: z.enum(['detecting', 'ready', 'failed']),
-  /** tensorflow-gpu | tensorflow | wasm | cpu, once ready. */
+  /** tensorflow-gpu | webgpu | tensorflow | wasm | cpu, once ready. */
   backend: z.string().optional(),
   /** e.g. "CPU (WebAssembly SIMD, 1 thread)". */
   device: z.string().optional(),
@@ -19,6 +19,18 @@ export const tensorflowInfoSchema = z.object({
   /** Why no backend could be started (state 'failed'). */
   error: z.string().optional(),
   tfjsVersion: z.string().optional(),
+  /** The GPU adapter of the webgpu backend (Dawn); `software`: a CPU emulation such as SwiftShader. */
+  adapter: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+    })
+    .optional(),
+  /** TF workers that jobs are spread over, once ready (one per core on wasm / cpu; 1 on a native or GPU backend). */
+  workers: z.number().int().positive().optional(),
 });
 export type TensorflowInfo = z.infer<typeof tensorflowInfoSchema>;
 

@@ -71,6 +71,11 @@ describe('ntk-lab lr-sweep', () => {
   it('bad input is a usage error (exit 2) with the reason', async () => {
     expect((await runCli(['lr-sweep', '--rhos', '0.5,x'])).stderr).toMatch(/--rhos: expected a number/);
     expect((await runCli(['lr-sweep', '--depths', '2.5'])).code).toBe(2);
+    for (const n of ['0', '-2', '100000', '1.5']) {
+      const r = await runCli(['lr-sweep', `--workers=${n}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--workers/);
+    }
     expect((await runCli(['lr-sweep', '--rhos', '1,1'])).stderr).toMatch(/rhos must not repeat/);
     expect((await runCli(['lr-sweep', '--sigma-w2=-1'])).code).toBe(2);
     expect((await runCli(['lr-sweep', '--backend', 'gpu'])).stderr).toMatch(/--backend/);

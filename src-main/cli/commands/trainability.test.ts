@@ -82,6 +82,11 @@ describe('ntk-lab trainability', () => {
     expect((await runCli(['trainability', ...TINY])).stderr).toMatch(/--out is required/);
     expect((await runCli(['trainability', '--out', out, '--sigma-w2', '1:2'])).code).toBe(2);
     expect((await runCli(['trainability', '--out', out, '--steps', 'NaN'])).code).toBe(2);
+    for (const n of ['0', '-1', '99999']) {
+      const r = await runCli(['trainability', '--out', out, `--workers=${n}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--workers must be an integer from 1 to \d+/);
+    }
     expect((await runCli(['trainability', '--out', out, '--rho=-1'])).stderr).toMatch(/rho \(ρ\) must be > 0/);
     expect((await runCli(['trainability', '--out', out, '--depth', '2', '--depth-to-width', '0.1'])).code).toBe(2);
     const small = [

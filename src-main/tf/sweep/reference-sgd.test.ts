@@ -15,7 +15,7 @@ describe('float64 reference SGD step', () => {
     ['erf', 0.185],
     ['relu', 0],
   ] as const) {
-    it(`matches Mlp.trainStep (${activation}, σ_b² = ${sigmaB2}, NTK parametrization)`, () => {
+    it(`matches Mlp.trainStep (${activation}, σ_b² = ${sigmaB2}, NTK parametrization)`, async () => {
       const d = loadSweepData('synthetic', 16, 1, 11);
       const widths = [d.inputDim, 12, 9, 10];
       const B = 16,
@@ -34,7 +34,7 @@ describe('float64 reference SGD step', () => {
       const opt = makeOptimizer('sgd', lr);
       const x = tf.tensor2d(d.train.x, [B, d.inputDim]);
       const y = tf.tensor2d(d.train.y, [B, 10]);
-      const loss = mlp.trainStep(opt, x, y, 'mse');
+      const loss = await mlp.trainStep(opt, x, y, 'mse');
       expect(loss / refLoss - 1).toBeLessThan(1e-5);
       let maxDiff = 0,
         maxStep = 0;

@@ -6,6 +6,8 @@
 // store, and runSweep resolves with status 'cancelled'. Resume = run the same params on the same directory again:
 // stored cells are skipped. A crash (or closing the app) loses at most the cell in progress.
 //
+// In one thread, cell after cell: the sequential reference. The trainability job kind runs parallel.ts's
+// runSweepParallel instead (the same cells and records, spread over the TF worker pool).
 import type {
   TrainabilityParams,
   TrainabilityProgress,

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CHANCE_ACCURACY, CLASSES, type CellRecord } from '../../../src-shared/contract/trainability';
 import { Rng } from '../../../src-shared/rng';
 import type { TfActivationName as Activation } from '../../../src-shared/network/activations';
-import { makeOptimizer, Mlp } from '../train/mlp';
+import { makeOptimizer, Mlp, readScalar } from '../train/mlp';
 import type { Split, SweepData } from './datasets';
 import { cellEtaTheory, meanCosine } from './learning-rate';
 
@@ -42,18 +42,19 @@ export const EVAL_CHUNK = 1000;
 const defaultYield = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Mean MSE and accuracy over a split (non-finite loss → null). */
-function evaluate(net: Mlp, split: Split, n0: number): { loss: number | null; accuracy: number } {
+async function evaluate(net: Mlp, split: Split, n0: number): Promise<{ loss: number | null; accuracy: number }> {
   let lossSum = 0;
   let hits = 0;
   for (let start = 0; start < split.count; start += EVAL_CHUNK) {
     const n = Math.min(EVAL_CHUNK, split.count - start);
-    const r = tf.tidy(() => {
-      const x = tf.tensor2d(split.x.subarray(start * n0, (start + n) * n0), [n, n0]);
-      const y = tf.tensor2d(split.y.subarray(start * CLASSES, (start + n) * CLASSES), [n, CLASSES]);
-      return { loss: net.loss(x, y, 'mse').dataSync()[0], accuracy: net.accuracy(x, y) };
-    });
-    lossSum += r.loss * n;
-    hits += r.accuracy * n;
+    const x = tf.tensor2d(split.x.subarray(start * n0, (start + n) * n0), [n, n0]);
+    const y = tf.tensor2d(split.y.subarray(start * CLASSES, (start + n) * CLASSES), [n, CLASSES]);
+    try {
+      lossSum += (await readScalar(net.loss(x, y, 'mse'))) * n;
+      hits += (await net.accuracy(x, y)) * n;
+    } finally {
+      tf.dispose([x, y]);
+    }
   }
   const loss = lossSum / split.count;
   return { loss: Number.isFinite(loss) ? loss : null, accuracy: hits / split.count };
@@ -170,7 +171,7 @@ export async function trainCell(
       const y = tf.tensor2d(by, [B, CLASSES]);
       let loss: number;
       try {
-        loss = net.trainStep(optimizer, x, y, 'mse');
+        loss = await net.trainStep(optimizer, x, y, 'mse');
       } finally {
         x.dispose();
         y.dispose();
@@ -179,9 +180,9 @@ export async function trainCell(
     }
     await yieldNow();
     if (cancelled()) return null;
-    const train = evaluate(net, data.train, n0);
+    const train = await evaluate(net, data.train, n0);
     if (train.loss === null) return divergedRecord(lr, eta.etaTheory, steps);
-    const test = evaluate(net, data.test, n0);
+    const test = await evaluate(net, data.test, n0);
     return {
       ...base,
       lr,

@@ -62,7 +62,7 @@ describe('Mlp gradients', () => {
   ];
   it.each(cases)(
     'backprop matches a float64 central difference (%s, %s, %s); an SGD step moves by −η·∇',
-    (activation, parametrization, kind) => {
+    async (activation, parametrization, kind) => {
       const spec: MlpSpec = { widths: [5, 7, 6, 3], activation, sigmaW2: 1.7, sigmaB2: 0.3, parametrization, seed: 3 };
       const net = new Mlp(spec);
       const { x, y } = tinyProblem(1);
@@ -70,7 +70,7 @@ describe('Mlp gradients', () => {
       const yt = tf.tensor2d(y);
       const Ws = net.W.map((w) => Float64Array.from(w.dataSync()));
       const bs = net.b.map((b) => Float64Array.from(b.dataSync()));
-      const { value, grads } = net.gradients(xt, yt, kind);
+      const { value, grads } = await net.gradients(xt, yt, kind);
       expect(value).toBeCloseTo(loss64(spec, Ws, bs, x, y, kind), 5);
       const eps = 1e-6;
       let maxErr = 0;
@@ -101,7 +101,7 @@ describe('Mlp gradients', () => {
       const eta = 0.05;
       const before = net.variables().map((v) => Float64Array.from(v.dataSync()));
       const opt = makeOptimizer('sgd', eta);
-      net.trainStep(opt, xt, yt, kind);
+      await net.trainStep(opt, xt, yt, kind);
       net.variables().forEach((v, vi) => {
         const after = v.dataSync();
         for (let i = 0; i < after.length; i++) expect(after[i] - before[vi][i]).toBeCloseTo(-eta * fd[vi][i], 5);
@@ -170,7 +170,7 @@ describe('Mlp initialization', () => {
     expect(() => makeOptimizer('adam', 0)).toThrow(/learning rate/);
   });
 
-  it('accuracy counts arg-max agreement', () => {
+  it('accuracy counts arg-max agreement', async () => {
     const net = new Mlp({
       widths: [2, 3],
       activation: 'linear',
@@ -200,7 +200,7 @@ describe('Mlp initialization', () => {
       [0, 1, 0],
       [0, 0, 1],
     ]);
-    expect(net.accuracy(x, y)).toBeCloseTo(0.5, 6);
+    expect(await net.accuracy(x, y)).toBeCloseTo(0.5, 6);
     tf.dispose([x, y]);
     net.dispose();
   });

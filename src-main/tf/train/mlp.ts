@@ -137,12 +137,13 @@ export class Mlp {
   }
 
   /** Share of samples whose arg-max output equals the arg-max of y (n_L > 1), or whose sign matches (n_L = 1). */
-  accuracy(x: tf.Tensor2D, y: tf.Tensor2D): number {
-    return tf.tidy(() => {
+  async accuracy(x: tf.Tensor2D, y: tf.Tensor2D): Promise<number> {
+    const share = tf.tidy(() => {
       const f = this.forward(x);
       const hit = this.outputs === 1 ? tf.equal(tf.sign(f), tf.sign(y)) : tf.equal(tf.argMax(f, 1), tf.argMax(y, 1));
-      return tf.mean(tf.cast(hit, 'float32')).dataSync()[0];
+      return tf.mean(tf.cast(hit, 'float32'));
     });
+    return readScalar(share);
   }
 
   /**
@@ -152,7 +153,13 @@ export class Mlp {
    *   ∂/∂W_l = s_l G_lᵀ x_{l−1},  ∂/∂b_l = t Σ_rows G_l,  G_{l−1} = φ′(h_{l−1}) ⊙ s_l G_l W_l.
    * Caller disposes the gradient tensors.
    */
-  gradients(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): { value: number; grads: tf.NamedTensorMap } {
+  async gradients(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): Promise<{ value: number; grads: tf.NamedTensorMap }> {
+    const { value, grads } = this.gradientTensors(x, y, kind);
+    return { value: await readScalar(value), grads };
+  }
+
+  /** gradients() with the loss left as a scalar tensor (caller disposes it). */
+  private gradientTensors(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): { value: tf.Scalar; grads: tf.NamedTensorMap } {
     const L = this.W.length;
     const out = tf.tidy(() => {
       const { hs, xs } = this.pass(x);
@@ -163,32 +170,29 @@ export class Mlp {
       let G = tf.transpose(tf.div(tf.sub(kind === 'mse' ? f : tf.softmax(f), y), n)) as tf.Tensor2D;
       const grads: tf.Tensor[] = [];
       for (let l = L - 1; l >= 0; l--) {
-        let gW = tf.matMul(G, tf.transpose(xs[l]));
-        if (this.wScale[l] !== 1) gW = tf.mul(gW, this.wScale[l]);
-        const gb = this.bScale === 1 ? tf.sum(G, 1) : tf.mul(tf.sum(G, 1), this.bScale);
-        grads[2 * l] = gW;
-        grads[2 * l + 1] = gb;
-        if (l > 0) {
-          let back = tf.matMul(tf.transpose(this.W[l]), G);
-          if (this.wScale[l] !== 1) back = tf.mul(back, this.wScale[l]);
-          G = tf.mul(this.dphi(hs[l - 1]), back) as tf.Tensor2D;
-        }
+        // s_l G_l once, shared by ∂/∂W_l and the back-propagated error: one [n_l, batch] multiply per layer
+        const Gs = this.wScale[l] === 1 ? G : tf.mul(G, this.wScale[l]);
+        // x_{l−1}ᵀ as rows: for the first layer that is the batch x as it came in (no 784 × batch transpose)
+        grads[2 * l] = tf.matMul(Gs, l === 0 ? x : tf.transpose(xs[l]));
+        grads[2 * l + 1] = this.bScale === 1 ? tf.sum(G, 1) : tf.mul(tf.sum(G, 1), this.bScale);
+        if (l > 0) G = tf.mul(this.dphi(hs[l - 1]), tf.matMul(tf.transpose(this.W[l]), Gs)) as tf.Tensor2D;
       }
       return { value, grads };
     });
-    const value = out.value.dataSync()[0];
-    out.value.dispose();
     const grads: tf.NamedTensorMap = {};
     this.variables().forEach((v, i) => (grads[v.name] = out.grads[i]));
-    return { value, grads };
+    return { value: out.value, grads };
   }
 
-  /** One optimizer step on the batch; returns the batch loss before the step (NaN/∞ when the net diverged). */
-  trainStep(optimizer: tf.Optimizer, x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): number {
-    const { value, grads } = this.gradients(x, y, kind);
+  /**
+   * One optimizer step on the batch; resolves with the batch loss before the step (NaN/∞ when the net diverged).
+   * The loss is read after the update is queued, so a GPU backend overlaps the read with the step.
+   */
+  async trainStep(optimizer: tf.Optimizer, x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): Promise<number> {
+    const { value, grads } = this.gradientTensors(x, y, kind);
     optimizer.applyGradients(grads);
     tf.dispose(grads);
-    return value;
+    return readScalar(value);
   }
 
   variables(): tf.Variable[] {
@@ -221,6 +225,15 @@ export class Mlp {
 
   dispose(): void {
     for (const v of this.variables()) v.dispose();
+  }
+}
+
+/** The value of a scalar tensor, then dispose it. Asynchronous: the webgpu backend cannot read synchronously. */
+export async function readScalar(t: tf.Tensor): Promise<number> {
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
   }
 }
 

@@ -94,7 +94,7 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
     expect(tf.memory().numTensors).toBe(0);
   });
 
-  it('Θd at initialization matches the exact E[Θ(x,x)] of seed 004 (10 outputs: trace = 10 × scalar NTK)', () => {
+  it('Θd at initialization matches the exact E[Θ(x,x)] of seed 004 (10 outputs: trace = 10 × scalar NTK)', async () => {
     // ReLU, σ_b = 0, ‖x⁰‖ = 1: E[Θ_kk(x, x)] does not depend on the direction of x (rotation invariance of the
     // Gaussian weights), so each network's Θd/10 is an unbiased sample of E[Θ] for widths [784, 32, 32].
     const sigmaW2 = 1.6;
@@ -106,7 +106,7 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
     const samples: number[] = [];
     for (let seed = 1; seed <= 12; seed++) {
       const net = new Mlp({ widths, activation: 'relu', sigmaW2, sigmaB2: 0, parametrization: 'standard', seed });
-      const K = traceNtk(net, x);
+      const K = await traceNtk(net, x);
       let d = 0;
       for (let i = 0; i < k; i++) d += K[i * (k + 1)];
       samples.push(d / k / 10);

@@ -18,7 +18,7 @@ import { Rng } from '../../../src-shared/rng';
 import { classSortedOrder, ntkStructure, permuteKernel } from '../../../src-shared/theory/ntk-structure';
 import { empiricalNtk } from '../ntk';
 import { loadMnist, MNIST_CLASSES, MNIST_INPUT_DIM, type Split } from './mnist-data';
-import { makeOptimizer, Mlp, type Loss } from './mlp';
+import { makeOptimizer, Mlp, readScalar, type Loss } from './mlp';
 
 /** Samples per forward pass when evaluating a whole split. */
 export const EVAL_CHUNK = 1000;
@@ -31,27 +31,28 @@ export interface TrainDynamicsOptions {
 }
 
 /** Batch-mean loss and accuracy over a whole split, in chunks (bounded memory). */
-function evaluate(net: Mlp, split: Split, kind: Loss): { loss: number; accuracy: number } {
+async function evaluate(net: Mlp, split: Split, kind: Loss): Promise<{ loss: number; accuracy: number }> {
   let lossSum = 0;
   let hits = 0;
   for (let start = 0; start < split.count; start += EVAL_CHUNK) {
     const n = Math.min(EVAL_CHUNK, split.count - start);
-    const r = tf.tidy(() => {
-      const x = tf.tensor2d(split.x.subarray(start * MNIST_INPUT_DIM, (start + n) * MNIST_INPUT_DIM), [
-        n,
-        MNIST_INPUT_DIM,
-      ]);
-      const y = tf.tensor2d(split.y.subarray(start * MNIST_CLASSES, (start + n) * MNIST_CLASSES), [n, MNIST_CLASSES]);
-      return { loss: net.loss(x, y, kind).dataSync()[0], accuracy: net.accuracy(x, y) };
-    });
-    lossSum += r.loss * n;
-    hits += r.accuracy * n;
+    const x = tf.tensor2d(split.x.subarray(start * MNIST_INPUT_DIM, (start + n) * MNIST_INPUT_DIM), [
+      n,
+      MNIST_INPUT_DIM,
+    ]);
+    const y = tf.tensor2d(split.y.subarray(start * MNIST_CLASSES, (start + n) * MNIST_CLASSES), [n, MNIST_CLASSES]);
+    try {
+      lossSum += (await readScalar(net.loss(x, y, kind))) * n;
+      hits += (await net.accuracy(x, y)) * n;
+    } finally {
+      tf.dispose([x, y]);
+    }
   }
   return { loss: lossSum / split.count, accuracy: hits / split.count };
 }
 
 /** Θ = Σ_k Θ_kk on the subset, as a float64 row-major k×k array. */
-export function traceNtk(net: Mlp, inputs: tf.Tensor2D): Float64Array {
+export async function traceNtk(net: Mlp, inputs: tf.Tensor2D): Promise<Float64Array> {
   const k = inputs.shape[0];
   const sum = new Float64Array(k * k);
   const { activation, parametrization, sigmaW2, sigmaB2 } = net.spec;
@@ -59,7 +60,7 @@ export function traceNtk(net: Mlp, inputs: tf.Tensor2D): Float64Array {
     const layers = net.outputLayers(out);
     try {
       const { ntk, outputs } = empiricalNtk(layers, inputs, { activation, parametrization, sigmaW2, sigmaB2 });
-      const v = ntk.dataSync();
+      const v = await ntk.data();
       ntk.dispose();
       outputs.dispose();
       for (let i = 0; i < k * k; i++) sum[i] += v[i];
@@ -111,10 +112,10 @@ export async function* trainDynamics(
   const lastRecord = p.recordAt[p.recordAt.length - 1];
   let records = 0;
 
-  const record = (step: number, diverged: boolean): TrainDynamicsRecord => {
-    const train = evaluate(net, data.train, p.loss);
-    const test = evaluate(net, data.test, p.loss);
-    const K = traceNtk(net, subset);
+  const record = async (step: number, diverged: boolean): Promise<TrainDynamicsRecord> => {
+    const train = await evaluate(net, data.train, p.loss);
+    const test = await evaluate(net, data.test, p.loss);
+    const K = await traceNtk(net, subset);
     const kernelFinite = K.every(isFiniteNumber);
     const s = kernelFinite ? ntkStructure(permuteKernel(K, order), sortedLabels) : undefined;
     const num = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
@@ -141,7 +142,7 @@ export async function* trainDynamics(
     for (let step = 0; step <= lastRecord; step++) {
       if (cancelled()) return { records, stoppedEarly: true };
       if (recordSet.has(step)) {
-        const r = record(step, false);
+        const r = await record(step, false);
         yield r;
         if (r.diverged) return { records, stoppedEarly: step < lastRecord };
         if (cancelled()) return { records, stoppedEarly: step < lastRecord };
@@ -164,14 +165,14 @@ export async function* trainDynamics(
       const y = tf.tensor2d(yb, [p.batchSize, MNIST_CLASSES]);
       let batchLoss: number;
       try {
-        batchLoss = net.trainStep(optimizer, x, y, p.loss);
+        batchLoss = await net.trainStep(optimizer, x, y, p.loss);
       } finally {
         x.dispose();
         y.dispose();
       }
       if (!Number.isFinite(batchLoss)) {
         // the loss before this update was already non-finite: report at the step reached, then stop
-        const r = record(step + 1, true);
+        const r = await record(step + 1, true);
         yield r;
         return { records, stoppedEarly: true };
       }
