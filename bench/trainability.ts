@@ -31,25 +31,26 @@ function batch(): { x: Float32Array; y: Float32Array } {
   return { x, y };
 }
 
-/** Best seconds per step over REPEATS runs of `steps` steps. */
-function bestPerStep(step: () => void, steps: number): number {
-  step(); // warm up (JIT, kernel compilation)
+/** Best seconds per step over REPEATS runs of `steps` steps (a step that returns a promise is awaited). */
+async function bestPerStep(step: () => unknown, steps: number): Promise<number> {
+  await step(); // warm up (JIT, kernel compilation)
   let best = Infinity;
   for (let r = 0; r < REPEATS; r++) {
     const t0 = performance.now();
-    for (let s = 0; s < steps; s++) step();
+    for (let s = 0; s < steps; s++) await step();
     best = Math.min(best, (performance.now() - t0) / 1000 / steps);
   }
   return best;
 }
 
-function tfSecondsPerStep(x: Float32Array, y: Float32Array, steps: number): number {
+async function tfSecondsPerStep(x: Float32Array, y: Float32Array, steps: number): Promise<number> {
   const net = new Mlp({ widths, ...SPEC, parametrization: 'ntk', seed: 1 });
   const opt = makeOptimizer('sgd', LR);
   const xt = tf.tensor2d(x, [B, N0]);
   const yt = tf.tensor2d(y, [B, OUT]);
   try {
-    return bestPerStep(() => void net.trainStep(opt, xt, yt, 'mse'), steps);
+    // the step resolves with its loss read back: the timing includes the read, as the sweeps' steps do
+    return await bestPerStep(() => net.trainStep(opt, xt, yt, 'mse'), steps);
   } finally {
     tf.dispose([xt, yt]);
     opt.dispose();
@@ -57,7 +58,7 @@ function tfSecondsPerStep(x: Float32Array, y: Float32Array, steps: number): numb
   }
 }
 
-function referenceSecondsPerStep(x: Float32Array, y: Float32Array): number {
+function referenceSecondsPerStep(x: Float32Array, y: Float32Array): Promise<number> {
   const rng = new Rng(1, 0);
   const net: ReferenceNet = { widths, ...SPEC, V: [], beta: [] };
   for (let l = 1; l < widths.length; l++) {
@@ -77,7 +78,7 @@ export async function benchTrainability(): Promise<string[]> {
     `trainability: one SGD step, n₀ = ${N0}, M = ${M}, L = ${L}, B = ${B}, erf; best of ${REPEATS}; load average ${loadavg()[0].toFixed(2)}`,
   );
   const { x, y } = batch();
-  const refSeconds = referenceSecondsPerStep(x, y);
+  const refSeconds = await referenceSecondsPerStep(x, y);
   lines.push(
     `  float64 typed-array reference: ${(B / refSeconds).toFixed(0)} samples/s (${(refSeconds * 1e3).toFixed(1)} ms/step)`,
   );
@@ -85,7 +86,7 @@ export async function benchTrainability(): Promise<string[]> {
   for (const name of candidates) {
     try {
       const info = await initBackend({ prefer: name });
-      const seconds = tfSecondsPerStep(x, y, name === 'cpu' ? 2 : 10);
+      const seconds = await tfSecondsPerStep(x, y, name === 'cpu' ? 2 : 10);
       lines.push(
         `  ${name.padEnd(14)} ${info.device}: ${(B / seconds).toFixed(0)} samples/s (${(seconds * 1e3).toFixed(1)} ms/step) → ${(refSeconds / seconds).toFixed(2)}× the reference`,
       );

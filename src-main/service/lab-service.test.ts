@@ -399,6 +399,14 @@ describe('LabService: the TensorFlow.js engine', () => {
     c.connection.close();
   });
 
+  it('tfWorkers: wasm runs that many TF workers, reported in lab.info; bad counts name the option', async () => {
+    const svc = service({ workers: 1, tfBackend: 'wasm', tfWorkers: 2 });
+    await svc.tensorflow();
+    expect(svc.info('in-process').tensorflow).toMatchObject({ state: 'ready', backend: 'wasm', workers: 2 });
+    for (const bad of [0, -1, 1.5, 1e6])
+      expect(() => new LabService({ tfWorkers: bad })).toThrow(/tfWorkers must be an integer from 1 to/);
+  });
+
   it("runs method 'dense' on tfjs when told to, with E[Θ] matching theory within SE and the backend named", async () => {
     const svc = service({ workers: 1, denseEngine: 'tfjs', tfBackend: 'wasm' });
     const p = {

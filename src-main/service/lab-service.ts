@@ -91,13 +91,13 @@ export class LabService {
   readonly dataDir: string;
 
   constructor(opts: LabServiceOptions = {}) {
+    if (opts.tfWorkers !== undefined) checkTfWorkers(opts.tfWorkers, 'tfWorkers'); // before any worker exists
     this.pool = new WorkerPool({
       workers: opts.workers,
       workerEntry: opts.workerEntry,
       blockModule: opts.blockModule,
       blockSize: opts.blockSize,
     });
-    if (opts.tfWorkers !== undefined) checkTfWorkers(opts.tfWorkers, 'tfWorkers');
     this.tf = new TensorflowEngine({ backend: opts.tfBackend, workers: opts.tfWorkers, inProcess: opts.tfInProcess });
     this.denseEngine = opts.denseEngine ?? 'auto';
     this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;

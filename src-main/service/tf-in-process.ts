@@ -35,7 +35,6 @@ export class InProcessTf {
     if (!handler) throw new TfTaskError('failed', `unknown task ${JSON.stringify(task)}`);
     const { signal, pause } = opts;
     const cancelled = (): boolean => signal?.aborted === true;
-    if (cancelled()) throw new TfTaskError('cancelled', 'cancelled'); // cancelled while queued
     try {
       return (await handler(params, {
         backend,
