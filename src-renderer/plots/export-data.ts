@@ -22,7 +22,12 @@ export type PlotId =
   | 'train-kernels'
   | 'trainability-plane'
   | 'spectrum'
-  | 'learning-rate';
+  | 'learning-rate'
+  | 'fc-plane'
+  | 'fc-circle'
+  | 'fc-depth'
+  | 'fc-checker'
+  | 'fc-border';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */
