@@ -7,7 +7,7 @@ export interface LineSeries {
   key: string;
   label: string;
   colour: string;
-  style: 'solid' | 'dashed' | 'dotted' | 'dots';
+  style: 'solid' | 'dashed' | 'dotted' | 'dots' | 'marks';
   /** [x, y]; y null leaves a gap. */
   points: readonly (readonly [number, number | null])[];
   /** Per-point colours (dots). */
@@ -55,7 +55,7 @@ export function valuationColour(v: number): string {
 function boundLabel(view: FreezeChaosView): string {
   const t = view.depth.theorem;
   if (t === 'thm2-chaos') return 'Thm 2 bound (explicit constants)';
-  if (t === 'thm3-weakly-frozen') return 'Thm 3 bound 1 − C·r^{L/2} (C fitted)';
+  if (t === 'thm3-weakly-frozen') return 'Thm 3 bound 1 − C·r^(L/2) (C fitted)';
   if (t === 'thm2-freeze') return 'Thm 2 bound 1 − C·L·r^L (C fitted)';
   return 'no bound at the edge';
 }
@@ -66,7 +66,7 @@ export function circleSeries(view: FreezeChaosView, quantity: 'theta' | 'varthet
   const out: LineSeries[] = [
     {
       key: 'theory',
-      label: useTheta ? `Θ^(${view.request.depth}) theory` : `ϑ^(${view.request.depth}) theory`,
+      label: useTheta ? `Θ at L = ${view.request.depth}, theory` : `ϑ at L = ${view.request.depth}, theory`,
       colour: THEORY,
       style: 'solid',
       points: view.circle.map((r) => [r.gamma, useTheta ? r.theta : r.vartheta] as const),
@@ -126,7 +126,7 @@ export function depthSeries(view: FreezeChaosView): LineSeries[] {
   const out: LineSeries[] = [
     {
       key: 'theory',
-      label: `ϑ^(ℓ) at ρ = ${view.request.cos}`,
+      label: `ϑ at ρ = ${view.request.cos}`,
       colour: THEORY,
       style: 'solid',
       points: rows.map((r) => [r.depth, r.vartheta] as const),
@@ -238,9 +238,9 @@ export function checkerSeries(rows: readonly CheckerRow[]): LineSeries[] {
   if (rows.some((r) => r.upper !== null))
     out.push({
       key: 'thm4',
-      label: 'Thm 4 bound (1 − r^{v+1})/(1 − r^L)',
+      label: 'Thm 4 bound (1 − r^(v+1))/(1 − r^L)',
       colour: BOUND,
-      style: 'dashed',
+      style: 'marks',
       overlay: true,
       points: rows.map((r) => [r.offset, r.upper] as const),
     });
