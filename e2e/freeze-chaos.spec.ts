@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { freezeChaosModel } from '../src-shared/theory/freeze-chaos/index';
-import { downloadText, labPerFile, parseCsv } from './harness';
+import { downloadText, labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
 
@@ -57,5 +57,32 @@ describe('freeze & chaos tab', () => {
     expect(depth.length).toBeGreaterThan(10);
     for (const id of ['fc-plane', 'fc-checker', 'fc-border'])
       expect(parseCsv((await downloadText(page, `export-${id}-csv`)).body).length).toBeGreaterThan(2);
+  });
+
+  it('a measurement through the lab puts points with error bars on the ϑ-vs-depth plot, near the theory', async () => {
+    const page = await openTab();
+    await requireEngine(page);
+    await page.getByTestId('fc-m-width').fill('48');
+    await page.getByTestId('fc-m-samples').fill('300');
+    await page.getByTestId('fc-m-bn').check();
+    await page.getByTestId('fc-m-run').click();
+    await expect.poll(() => attr(page, 'fc-m-status', 'data-status'), { timeout: 60_000, interval: 250 }).toBe('done');
+    expect(await page.getByTestId('fc-depth-measured').count()).toBeGreaterThan(2);
+    expect(await page.getByTestId('fc-depth-errorbar').count()).toBe(
+      await page.getByTestId('fc-depth-measured').count(),
+    );
+    // the exported CSV holds the measured points: ϑ within 5 SE + L/M of the recursion (finite-width bias O(L/M))
+    const csv = parseCsv((await downloadText(page, 'export-fc-depth-csv')).body);
+    const col = (name: string) => csv[0].indexOf(name);
+    const rows = csv.slice(1).filter((r) => r[col('measuredVartheta')] !== '');
+    expect(rows.length).toBeGreaterThan(2);
+    for (const r of rows) {
+      const depth = Number(r[col('depth')]);
+      const gap = Math.abs(Number(r[col('measuredVartheta')]) - Number(r[col('vartheta')]));
+      expect(gap).toBeLessThan(5 * Number(r[col('measuredVarthetaSE')]) + depth / 48);
+      expect(r[col('measuredWidth')]).toBe('48');
+    }
+    // Lemma 1 with the factor N, at this width: row sums Nβ² to rounding
+    expect(Number(await attr(page, 'fc-bn-result', 'data-row-error'))).toBeLessThan(1e-9);
   });
 });

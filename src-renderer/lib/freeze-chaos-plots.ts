@@ -39,6 +39,8 @@ export interface MeasuredDepthPoint {
   seed: number;
   vartheta: { estimate: number; stderr: number };
   thetaDiag: { estimate: number; stderr: number };
+  /** Seconds the lab took for this depth (from the job output). */
+  seconds?: number;
 }
 
 const THEORY = '#1d5fbf';

@@ -448,6 +448,10 @@ export interface FreezeChaosView {
   millis: number;
 }
 
+/** The theory worker's answer to one request (lib/freeze-chaos-worker.ts). */
+export type FreezeChaosWorkerAnswer =
+  { id: number; ok: true; view: FreezeChaosView } | { id: number; ok: false; error: string };
+
 export function computeFreezeChaosView(q: FreezeChaosRequest, now: () => number = () => Date.now()): FreezeChaosView {
   const t0 = now();
   validateRequest(q);
