@@ -71,6 +71,9 @@ describe('freeze & chaos tab', () => {
     expect(await page.getByTestId('fc-depth-errorbar').count()).toBe(
       await page.getByTestId('fc-depth-measured').count(),
     );
+    // Θ(x,x) ± SE at the cursor's L sits on the circle plot at γ = 0
+    expect(await page.getByTestId('fc-circle-measured').count()).toBe(1);
+    expect(await page.getByTestId('fc-circle-errorbar').count()).toBe(1);
     // the exported CSV holds the measured points: ϑ within 5 SE + L/M of the recursion (finite-width bias O(L/M))
     const csv = parseCsv((await downloadText(page, 'export-fc-depth-csv')).body);
     const col = (name: string) => csv[0].indexOf(name);

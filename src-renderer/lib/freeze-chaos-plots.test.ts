@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST, computeFreezeChaosView } from './freeze-chaos-view';
 import {
   checkerCsv,
+  circleMeasuredMarks,
   circleCsv,
   circleSeries,
   depthCsv,
@@ -40,5 +41,9 @@ describe('freeze-chaos plots', () => {
     expect(depthSeries(view).filter((s) => s.key.startsWith('fig1-'))).toHaveLength(3);
     expect(measuredDepthMarks([point], 0)).toHaveLength(1);
     expect(measuredDepthMarks([point], 0.5)).toHaveLength(0);
+    // on the circle: Θ(x,x) at γ = 0; ϑ at γ = ±arccos ρ (ρ = 0: ±π/2); nothing for another depth
+    expect(circleMeasuredMarks([point], 4, 0, 'theta')).toEqual([expect.objectContaining({ x: 0, y: 2.7, se: 0.02 })]);
+    expect(circleMeasuredMarks([point], 4, 0, 'vartheta').map((m) => m.x)).toEqual([-Math.PI / 2, Math.PI / 2]);
+    expect(circleMeasuredMarks([point], 6, 0, 'theta')).toEqual([]);
   });
 });

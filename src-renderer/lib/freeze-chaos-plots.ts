@@ -105,12 +105,23 @@ export function circleSeries(view: FreezeChaosView, quantity: 'theta' | 'varthet
   return out;
 }
 
-export function circleCsv(view: FreezeChaosView): string {
+/** The circle plot's CSV: theory rows, then one row per measured mark (its γ, value and SE). */
+export function circleCsv(view: FreezeChaosView, measured: readonly MeasuredMark[] = []): string {
   const fig = view.fig1 ?? [];
-  const header = ['gamma', 'cos', 'vartheta', 'theta', 'boundLower', 'boundUpper', ...fig.map((f) => `theta_${f.key}`)];
-  return toCsv(
-    header,
-    view.circle.map((r, k) => [
+  const header = [
+    'gamma',
+    'cos',
+    'vartheta',
+    'theta',
+    'boundLower',
+    'boundUpper',
+    ...fig.map((f) => `theta_${f.key}`),
+    'measured',
+    'measuredSE',
+  ];
+  const blank = fig.map(() => null);
+  return toCsv(header, [
+    ...view.circle.map((r, k) => [
       r.gamma,
       Math.cos(r.gamma),
       r.vartheta,
@@ -118,8 +129,11 @@ export function circleCsv(view: FreezeChaosView): string {
       r.lower,
       r.upper,
       ...fig.map((f) => f.circle[k]?.theta ?? null),
+      null,
+      null,
     ]),
-  );
+    ...measured.map((m) => [m.x, Math.cos(m.x), null, null, null, null, ...blank, m.y, m.se]),
+  ]);
 }
 
 /** ϑ vs depth: ϑ^{(ℓ)} at ρ, the circle mean (Fig. 1 right), the bounds, Fig. 1's circle means, measured points. */
@@ -182,6 +196,33 @@ export function measuredDepthMarks(points: readonly MeasuredDepthPoint[], cos: n
       colour: '#000',
       label: `measured ϑ, M = ${p.width}, ${p.samples} networks, seed ${p.seed}`,
     }));
+}
+
+/**
+ * Measured marks on the circle plot, from the point at the cursor's depth L: Θ(x,x) ± SE at γ = 0 when the plot shows
+ * Θ; ϑ ± SE at γ = ±arccos ρ when it shows ϑ.
+ */
+export function circleMeasuredMarks(
+  points: readonly MeasuredDepthPoint[],
+  depth: number,
+  cos: number,
+  quantity: 'theta' | 'vartheta',
+): MeasuredMark[] {
+  const p = points.find((q) => q.depth === depth && q.cos === cos);
+  if (!p) return [];
+  const tag = `M = ${p.width}, ${p.samples} networks, seed ${p.seed}`;
+  if (quantity === 'theta')
+    return [
+      { x: 0, y: p.thetaDiag.estimate, se: p.thetaDiag.stderr, colour: '#000', label: `measured Θ(x,x), ${tag}` },
+    ];
+  const g = Math.acos(cos);
+  return [...new Set([-g, g])].map((x) => ({
+    x,
+    y: p.vartheta.estimate,
+    se: p.vartheta.stderr,
+    colour: '#000',
+    label: `measured ϑ at ρ = ${cos}, ${tag}`,
+  }));
 }
 
 export function depthCsv(view: FreezeChaosView, measured: readonly MeasuredDepthPoint[]): string {
