@@ -28,7 +28,12 @@ export type PlotId =
   | 'ntk-kappa2'
   | 'ntk-kappa-ratio'
   | 'ntk-condition'
-  | 'ntk-variance';
+  | 'ntk-variance'
+  | 'fc-plane'
+  | 'fc-circle'
+  | 'fc-depth'
+  | 'fc-checker'
+  | 'fc-border';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */
