@@ -29,6 +29,7 @@ import {
   workAt,
   type SessionSnapshot,
 } from './train-dynamics-view';
+import { JobScheduler } from './job-scheduler';
 
 const record = (step: number, over: Partial<TrainDynamicsRecord> = {}): TrainDynamicsRecord => ({
   step,
@@ -176,7 +177,7 @@ describe('TrainSession', () => {
     const fake = scriptedLab();
     const seen: SessionSnapshot[] = [];
     let t = 0;
-    const s = new TrainSession(fake.lab, plan, (x) => seen.push(x), { now: () => t });
+    const s = new TrainSession(fake.lab, new JobScheduler(), plan, (x) => seen.push(x), { now: () => t });
     return { fake, s, seen, last: () => seen[seen.length - 1], tick: (ms: number) => (t += ms) };
   }
 
@@ -236,7 +237,7 @@ describe('TrainSession', () => {
       job: (...a: Parameters<typeof fake.lab.job>) => ({ ...fake.lab.job(...a), pause: async () => false }),
     };
     const seen: SessionSnapshot[] = [];
-    const s = new TrainSession(lab, plan, (x) => seen.push(x));
+    const s = new TrainSession(lab, new JobScheduler(), plan, (x) => seen.push(x));
     s.start();
     expect(await s.pause()).toBe(false);
     expect(seen[seen.length - 1].status).toBe('running');

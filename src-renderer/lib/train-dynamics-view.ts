@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/contract/train-dynamics';
 import type { JobOutput, TensorflowInfo } from '../../src-shared/contract/messages';
 import type { LabClient, PausableJobHandle } from './lab-api';
+import type { JobLane, JobScheduler, Slot } from './job-scheduler';
 import { errorCode, errorMessage } from './lab-jobs';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -341,9 +342,12 @@ export class TrainSession {
   #disposed = false;
   readonly #now: () => number;
   readonly #channel: string;
+  /** One run at a time, each on a slot of the job scheduler. */
+  readonly #lane: JobLane;
 
   constructor(
     private readonly lab: LabClient,
+    scheduler: JobScheduler,
     plan: readonly PlannedRun[],
     private readonly onChange: (s: SessionSnapshot) => void,
     opts: SessionOptions = {},
@@ -352,6 +356,7 @@ export class TrainSession {
     this.#runs = plan.map((r) => new RunState(r.sigmaW2, r.params));
     this.#now = opts.now ?? (() => Date.now());
     this.#channel = opts.channel ?? TRAIN_CHANNEL;
+    this.#lane = scheduler.lane({ name: 'train-dynamics', max: 1 });
   }
 
   get snapshot(): SessionSnapshot {
@@ -425,6 +430,7 @@ export class TrainSession {
         : r,
     );
     this.#current = null;
+    this.#lane.close();
     handle?.cancel();
     this.#emit();
   }
@@ -432,6 +438,7 @@ export class TrainSession {
   /** Cancel without reporting (the panel is going away). */
   dispose(): void {
     this.#disposed = true;
+    this.#lane.close();
     const handle = this.#handle;
     this.#handle = null;
     handle?.cancel();
@@ -453,10 +460,17 @@ export class TrainSession {
       const failed = this.#runs.find((r) => r.status === 'failed');
       this.#status = failed ? 'failed' : 'done';
       this.#error = failed ? `σ_w² = ${failed.sigmaW2}: ${failed.error}` : null;
+      this.#lane.close();
       this.#emit();
       return;
     }
     this.#current = i;
+    this.#lane.request((slot) => this.#start(i, slot));
+  }
+
+  #start(i: number, slot: Slot): void {
+    if (this.#disposed || this.#current !== i || (this.#status !== 'running' && this.#status !== 'paused'))
+      return slot.release();
     const run = this.#runs[i];
     let handle: PausableJobHandle<JobOutput>;
     try {
@@ -474,10 +488,14 @@ export class TrainSession {
         },
       );
     } catch (err) {
+      slot.release();
       this.#finish(i, 'failed', errorMessage(err));
       return;
     }
+    slot.releaseWhen(handle.done);
     this.#handle = handle;
+    // paused while it waited for a slot: the job holds at its first step until Resume
+    if (this.#status === 'paused') handle.pause(true).catch(() => undefined);
     this.#update(i, (r) => r.with({ status: 'running' }));
     handle.done.then(
       (o) => {

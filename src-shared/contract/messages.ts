@@ -39,6 +39,7 @@ export const labInfoSchema = z.object({
   backendFallbackReason: z.string().optional(),
   workers: z.number(),
   transport: z.enum(['electron-ipc', 'websocket', 'in-process']),
+  jobCap: z.number().int().positive().optional(),
 });
 export type LabInfo = z.infer<typeof labInfoSchema>;
 
