@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { reluExactMoments } from '../src-shared/theory/relu-exact-moments';
-import { SLICE_LAMBDAS } from '../src-renderer/lib/gd-step-view';
+import { SLICE_LAMBDAS } from '../src-renderer/lib/gd-step-plots';
 import { labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
