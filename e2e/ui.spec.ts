@@ -136,4 +136,35 @@ describe('issue 16 defects (web mode)', () => {
     await expect.poll(() => bar.getAttribute('data-mode')).toBe('dispersion');
     await page.getByTestId('layer-toggle').uncheck();
   });
+
+  it('labels the y axes of the NTK-spectrum and η_theory plots, and writes log ticks as powers of ten', async () => {
+    const page = await session.open();
+    await page.getByTestId('tab-trainability').click();
+    await page.getByTestId('spectrum-lambdaMax').waitFor({ timeout: 30_000 });
+    await page.getByTestId('lr-eta').waitFor({ timeout: 30_000 });
+    const titles = async (testid: string) =>
+      page
+        .getByTestId(testid)
+        .locator('.axis-title')
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    const spectrum = await titles('spectrum-panel');
+    expect(spectrum).toContain('depth L');
+    expect(spectrum.some((t) => t.includes('bulk') && t.includes('κ'))).toBe(true);
+    expect((await titles('lr-panel')).some((t) => t.includes('learning rate η'))).toBe(true);
+
+    // one tick format: never "1e-8", "1e+9" or "0.000001"; log axes over decades say 10ⁿ or m×10ⁿ
+    for (const testid of ['spectrum-panel', 'lr-panel', 'plane']) {
+      const ticks = await page
+        .getByTestId(testid)
+        .locator('.tick text')
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      expect(ticks.length).toBeGreaterThan(0);
+      for (const t of ticks) expect(t).not.toMatch(/\de[+-]?\d|0\.0000/);
+    }
+    const spectrumTicks = await page
+      .getByTestId('spectrum-panel')
+      .locator('.tick text')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    expect(spectrumTicks.some((t) => /10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]/.test(t))).toBe(true);
+  });
 });
