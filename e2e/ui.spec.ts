@@ -167,4 +167,45 @@ describe('issue 16 defects (web mode)', () => {
       .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     expect(spectrumTicks.some((t) => /10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]/.test(t))).toBe(true);
   });
+
+  it('at 1100 × 700 and 1024 × 640 every control and plot of every tab can be scrolled fully into view', async () => {
+    const page = await session.open();
+    for (const [width, height] of [
+      [1100, 700],
+      [1024, 640],
+    ]) {
+      await page.setViewportSize({ width, height });
+      for (const tab of ['explore', 'figures', 'gd-step', 'train', 'trainability']) {
+        await page.getByTestId(`tab-${tab}`).click();
+        await page.waitForTimeout(300);
+        const cut = await page.evaluate(() => {
+          const out: string[] = [];
+          const vw = document.documentElement.clientWidth;
+          const vh = document.documentElement.clientHeight;
+          for (const el of Array.from(document.querySelectorAll('[data-testid]'))) {
+            let r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue; // not shown (another tab, or display: none)
+            // both ends of it can be scrolled into the window (a tall plot may need two positions)
+            el.scrollIntoView({ block: 'start', inline: 'start' });
+            r = el.getBoundingClientRect();
+            const startOk = r.top >= -1 && r.top < vh && r.left >= -1 && r.left < vw;
+            el.scrollIntoView({ block: 'end', inline: 'end' });
+            r = el.getBoundingClientRect();
+            const endOk = r.bottom <= vh + 1 && r.bottom > 0 && r.right <= vw + 1 && r.right > 0;
+            const fitsX = startOk && endOk;
+            const fitsY = fitsX;
+            if (!fitsX || !fitsY)
+              out.push(`${el.getAttribute('data-testid')} at ${Math.round(r.left)},${Math.round(r.top)}`);
+          }
+          return out;
+        });
+        expect(cut, `${tab} at ${width} × ${height}`).toEqual([]);
+        // the status bar stays whole at the bottom of the window
+        const status = await page.getByTestId('status').boundingBox();
+        expect(status!.y + status!.height).toBeLessThanOrEqual(height + 1);
+        const version = await page.getByTestId('status-version').boundingBox();
+        expect(version!.x + version!.width).toBeLessThanOrEqual(width + 1);
+      }
+    }
+  });
 });
