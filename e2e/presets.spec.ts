@@ -48,8 +48,11 @@ describe('paper-figure presets (web mode)', () => {
     // a tiny Fig. 2: N = 50, 2 depths per panel → 3 α₀ × 5 σ_w² × 2 depths = 30 jobs
     await page.getByTestId('preset-fig2').check();
     await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-depths').fill('2');
+    await page.getByTestId('preset-depths').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-seed').fill('4');
+    await page.getByTestId('preset-seed').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
     await page.getByTestId('preset-run').click();
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 20_000 }).toBe('finished');
