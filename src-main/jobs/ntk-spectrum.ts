@@ -20,7 +20,20 @@ import { fmt, fmtEstimate, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest } from './define';
 import { parseWorkers } from './measure';
 
+/** Dimensions the m inputs with pairwise cosine c span: m, or m − 1 at c = −1/(m−1) (their sum is then 0). */
+export function inputRank(inputs: number, inputCos: number): number {
+  return Math.abs(inputCos * (inputs - 1) + 1) < 1e-12 ? inputs - 1 : inputs;
+}
+
 function checkSpectrum(params: NtkSpectrumParams): NtkSpectrumParams {
+  // n₀ = M: the inputs must fit in the input space, else the sampler fails on its first block
+  const rank = inputRank(params.inputs, params.inputCos);
+  if (params.width < rank)
+    throw new LabServiceError(
+      'bad-request',
+      `width (M) must be ≥ ${rank}: the ${params.inputs} inputs at cosine ${params.inputCos} span ${rank} dimensions ` +
+        `and the input dimension n₀ is the width (got width ${params.width})`,
+    );
   const verdict = checkSpectrumFeasible(params);
   if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
   return params;
