@@ -118,11 +118,17 @@ export const gdStepJob = defineJob({
   check: checkGdStep,
   runsOn: { engine: 'pool', work: 'gd-step', tf: 'gd-step' },
   pausable: false,
+  progress: 'snapshot',
   summarize: (result: GdStepResult) => ({ kind: 'gd-step', result }),
   async run(params, env, emit, { signal }) {
     const result = env.denseOnTf(params.method)
       ? await gdStepOnTf(env.tf, params, signal)
-      : await runGdStep(env.pool, params, { onProgress: emit, signal, progressIntervalMs: env.progressIntervalMs });
+      : await runGdStep(env.pool, params, {
+          onProgress: emit,
+          signal,
+          progressIntervalMs: env.progressIntervalMs,
+          budget: env.progressBudget,
+        });
     return { kind: 'gd-step', result };
   },
   cli: {

@@ -10,7 +10,7 @@ import { describeZodError } from '../../src-shared/params';
 import type { CliCommand } from '../cli/command';
 import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
-import type { JobControls, JobDefinition, JobEnv } from './define';
+import type { JobControls, JobDefinition, JobEnv, ProgressKind } from './define';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
@@ -36,6 +36,8 @@ export interface CheckedJob {
   /** The checked (resolved) params. */
   readonly params: unknown;
   readonly pausable: boolean;
+  /** Whether a progress output replaces the previous one ('snapshot') or stands on its own ('record'). */
+  readonly progress: ProgressKind;
   run(env: JobEnv, onProgress: (output: JobOutput) => void, controls: JobControls): Promise<JobOutput>;
 }
 
@@ -47,6 +49,7 @@ export function checkJob(job: JobSpec): CheckedJob {
     kind: job.kind,
     params,
     pausable: def.pausable,
+    progress: def.progress,
     run: (env, onProgress, controls) => runContained(def, params, env, onProgress, controls),
   };
 }

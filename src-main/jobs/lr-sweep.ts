@@ -91,6 +91,7 @@ export const lrSweepJob = defineJob({
   check: checkLrSweep,
   runsOn,
   pausable: true,
+  progress: 'record',
   summarize: (raw: unknown, env) => ({
     kind: 'lr-sweep',
     backend: env.tf.label(),

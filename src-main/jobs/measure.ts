@@ -109,6 +109,7 @@ export const measureJob = defineJob({
   check: checkMeasure,
   runsOn: { engine: 'pool', work: 'measure', tf: 'ntk' },
   pausable: false,
+  progress: 'snapshot',
   summarize: (result: MeasureResult) => ({ kind: 'measure', result }),
   async run(params, env, emit, { signal }) {
     const result = env.denseOnTf(params.method)
@@ -117,6 +118,7 @@ export const measureJob = defineJob({
           onProgress: emit,
           signal,
           progressIntervalMs: env.progressIntervalMs,
+          budget: env.progressBudget,
         });
     return { kind: 'measure', result };
   },

@@ -103,6 +103,7 @@ export const ntkSpectrumJob = defineJob({
   check: checkSpectrum,
   runsOn: { engine: 'pool', work: 'ntk-gram' },
   pausable: false,
+  progress: 'record',
   summarize: (point: SpectrumPoint) => ({ kind: 'ntk-spectrum', point }),
   async run(params, env, emit, { signal }) {
     const points = await runSpectrum(env.pool, params, emit, signal);

@@ -158,6 +158,7 @@ export const trainDynamicsJob = defineJob({
   check: checkTrainDynamics,
   runsOn,
   pausable: true,
+  progress: 'record',
   // one recorded step; the kernel as a plain array, so that it survives JSON
   summarize: (raw: unknown, env) => {
     const r = raw as { kernel?: Float32Array | number[] };

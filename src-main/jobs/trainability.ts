@@ -126,6 +126,7 @@ export const trainabilityJob = defineJob({
   check: checkTrainability,
   runsOn,
   pausable: false,
+  progress: 'record',
   summarize: (raw: unknown, env) => ({
     kind: 'trainability',
     backend: env.tf.label(),

@@ -7,6 +7,8 @@ import { relativeChange, type RelativeChange } from '../../src-shared/stats/rela
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
+import { ProgressBudget } from './progress-budget';
+import { SampleBuffer } from './sample-buffer';
 import { gdStepReluKernel } from '../engine/gd-step-exact-fast';
 import { kernelEngine, poolBackend } from './measure-run';
 
@@ -41,6 +43,8 @@ export interface GdStepRunOptions {
   signal?: AbortSignal;
   /** Minimum time between partial results (ms). */
   progressIntervalMs?: number;
+  /** Main-thread time for partial summaries, shared by all the service's jobs (default: this run's own). */
+  budget?: ProgressBudget;
 }
 
 /** Paired per-network kernels before/after the step; the first `count` entries are finite networks. */
@@ -139,16 +143,25 @@ export async function runGdStep(
   const start = performance.now();
   const { onProgress, signal } = opts;
   const interval = opts.progressIntervalMs ?? 50;
+  const budget = opts.budget ?? new ProgressBudget();
   const n = params.samples;
   const pair = params.pairCos !== undefined;
-  const data: GdStepData = {
-    theta: new Float64Array(n),
-    thetaAfter: new Float64Array(n),
-    thetaOff: pair ? new Float64Array(n) : undefined,
-    thetaOffAfter: pair ? new Float64Array(n) : undefined,
-    count: 0,
-    diverged: 0,
+  // grown as blocks arrive (finite networks only), not 4 × 8 B × samples up front
+  const buf = {
+    theta: new SampleBuffer(n),
+    thetaAfter: new SampleBuffer(n),
+    thetaOff: pair ? new SampleBuffer(n) : undefined,
+    thetaOffAfter: pair ? new SampleBuffer(n) : undefined,
   };
+  let diverged = 0;
+  const data = (): GdStepData => ({
+    theta: buf.theta.view(),
+    thetaAfter: buf.thetaAfter.view(),
+    thetaOff: buf.thetaOff?.view(),
+    thetaOffAfter: buf.thetaOffAfter?.view(),
+    count: buf.theta.length,
+    diverged,
+  });
   const backend = gdStepBackend(params);
   let lastEmit = -Infinity;
   let progressError: unknown;
@@ -158,19 +171,20 @@ export async function runGdStep(
     for (const b of blocks) {
       if (!b.thetaAfter || (pair && (!b.thetaOff || !b.thetaOffAfter)))
         throw new Error('the GD-step sampler returned incomplete arrays');
-      data.theta.set(b.theta, data.count);
-      data.thetaAfter.set(b.thetaAfter, data.count);
+      buf.theta.append(b.theta);
+      buf.thetaAfter.append(b.thetaAfter);
       if (pair) {
-        data.thetaOff!.set(b.thetaOff!, data.count);
-        data.thetaOffAfter!.set(b.thetaOffAfter!, data.count);
+        buf.thetaOff!.append(b.thetaOff!);
+        buf.thetaOffAfter!.append(b.thetaOffAfter!);
       }
-      data.count += b.theta.length;
-      data.diverged += b.diverged ?? 0;
+      diverged += b.diverged ?? 0;
     }
-    if (!onProgress || data.count + data.diverged === n || data.count < 3 || performance.now() - lastEmit < interval)
-      return;
+    const count = buf.theta.length;
+    if (!onProgress || count + diverged === n || count < 3 || performance.now() - lastEmit < interval) return;
+    if (budget.wait() > 0) return; // other jobs' summaries used the main thread's share; a later block retries
     try {
-      onProgress(gdStepResult(params, data, false, (performance.now() - start) / 1000, backend));
+      const r = budget.charge(() => gdStepResult(params, data(), false, (performance.now() - start) / 1000, backend));
+      onProgress(r);
       lastEmit = performance.now();
     } catch (err) {
       progressError ??= err;
@@ -179,5 +193,5 @@ export async function runGdStep(
 
   await pool.run({ kind: 'gd-step', params }, { onBlocks, signal });
   if (progressError) throw progressError;
-  return finalGdStepResult(params, data, (performance.now() - start) / 1000, backend);
+  return finalGdStepResult(params, data(), (performance.now() - start) / 1000, backend);
 }
