@@ -58,7 +58,7 @@ describe('the job-kind registry', () => {
   it("ntk-spectrum: a width below the inputs' dimension is refused by the check, naming both", () => {
     const base = { sigmaW2: 2, depths: [2], samples: 5 };
     expect(() => checkKind('ntk-spectrum', { ...base, width: 4, inputs: 8 })).toThrow(
-      /width \(M\) must be ≥ 8: the 8 inputs .* span 8 dimensions .*got width 4/,
+      /^width: width \(M\) must be ≥ 8: the 8 inputs .* span 8 dimensions .*got width 4/,
     );
     expect(checkKind('ntk-spectrum', { ...base, width: 8, inputs: 8 }).params).toMatchObject({ width: 8 });
     // at c = −1/(m−1) the m inputs sum to zero and span m − 1 dimensions
