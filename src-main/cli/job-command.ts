@@ -4,6 +4,7 @@
 // Ctrl-C is seen at the task's next step, as the commands always did.
 import type { JobKind, JobOutputOf } from '../../src-shared/contract/kinds';
 import type { BackendInfo } from '../tf/backend';
+import { withFlagNames } from './flag-names';
 import type { JobDefinition } from '../jobs/define';
 import { EXIT_FAILED, EXIT_USAGE, type CliCommand, type CliIo } from './command';
 
@@ -71,8 +72,13 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
             : { code: 'failed', message: err instanceof Error ? err.message : String(err) };
         const code = printer?.failed?.(e);
         if (code !== undefined) return code;
+        if (e.code === 'bad-request' || e.code === 'refused') {
+          // the check names contract fields; the user typed flags
+          io.stderr(`ntk-lab ${name}: ${withFlagNames(e.message, def.cli.usage)}\n(see ntk-lab ${name} --help)\n`);
+          return EXIT_USAGE;
+        }
         io.stderr(`ntk-lab ${name}: ${e.message}\n`);
-        return e.code === 'bad-request' || e.code === 'refused' ? EXIT_USAGE : EXIT_FAILED;
+        return EXIT_FAILED;
       } finally {
         await service.close();
       }

@@ -44,12 +44,26 @@ export interface FreezeChaosWork {
   seed: number;
 }
 
+/**
+ * The paired bootstrap of a finished first-GD-step experiment (src-shared/stats/relative-change.ts): one block that
+ * runs relativeChange's bootstrap on (before, after) with Rng(seed, stream), exactly as the main thread would, and
+ * returns the two standard errors (theta: E[ΔΘ]/E[Θ], thetaAfter: E[|ΔΘ|]/E[Θ]).
+ */
+export interface PairedBootstrapWork {
+  before: Float64Array;
+  after: Float64Array;
+  seed: number;
+  stream: number;
+  replicates: number;
+}
+
 export type PoolWork =
   | { kind: 'measure'; params: MeasureParams }
   | { kind: 'gd-step'; params: GdStepParams }
   | { kind: 'ntk-gram'; params: SpectrumWork }
   | { kind: 'freeze-chaos'; params: FreezeChaosWork }
-  | { kind: 'bootstrap'; params: BootstrapWork };
+  | { kind: 'bootstrap'; params: BootstrapWork }
+  | { kind: 'paired-bootstrap'; params: PairedBootstrapWork };
 
 /** The per-network arrays a block may return, all of one length (count − diverged). */
 export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter', 'lambdaMax', 'bulk'] as const;
@@ -73,6 +87,7 @@ export interface BlockArrays {
 
 /** Units of work the pool splits into blocks: networks, or bootstrap replicates. */
 export function workSamples(work: PoolWork): number {
+  if (work.kind === 'paired-bootstrap') return 1; // one block: its replicates share one stream
   return work.kind === 'bootstrap' ? work.params.replicates : work.params.samples;
 }
 

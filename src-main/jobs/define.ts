@@ -6,6 +6,7 @@ import type { JobKind, JobOutputOf, JobParamsOf, KindOf } from '../../src-shared
 import type { PoolWork } from '../engine/pool-work';
 import type { WorkerPool } from '../engine/worker-pool';
 import type { CliCommandText, CliPrinter, CliRunInfo } from '../cli/job-command';
+import type { ProgressBudget } from '../service/progress-budget';
 import type { TensorflowEngine } from '../service/tensorflow';
 import type { BackendChoice } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
@@ -17,11 +18,15 @@ export interface JobEnv {
   tf: TensorflowEngine;
   /** Minimum time between progress results of one pool job, ms. */
   progressIntervalMs: number;
+  /** Main-thread time for partial summaries, shared by all jobs (service/progress-budget.ts). */
+  progressBudget: ProgressBudget;
   /** Where stored sweeps keep their cells (<dataDir>/sweeps/<identity>). */
   dataDir: string;
   /** Whether method 'dense' goes to TensorFlow.js (LabServiceOptions.denseEngine). */
   denseOnTf(method: 'exact' | 'dense'): boolean;
 }
+
+export type ProgressKind = 'snapshot' | 'record';
 
 /** Per-run controls. `storeDir` is for in-process callers only (the CLI's --out); no transport can set it. */
 export interface JobControls {
@@ -68,6 +73,11 @@ export interface JobDefinition<K extends JobKind, C, P> {
   runsOn: RunsOn;
   /** Whether job.pause holds it at its next step (otherwise a pause request answers supported: false). */
   pausable: boolean;
+  /**
+   * What a progress output is: 'snapshot' (the whole result so far; a newer one replaces it, so a connection may
+   * send only the latest) or 'record' (one point, step or cell of its own; every one is delivered).
+   */
+  progress: ProgressKind;
   /** How a partial result becomes a progress output. */
   summarize(partial: P, env: JobEnv): JobOutputOf<K>;
   /** Run checked params; partial results go to `emit`; resolves with the done output. */

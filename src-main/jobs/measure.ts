@@ -6,7 +6,7 @@
 // --pair-cos.
 import { measureKind } from '../../src-shared/contract/kinds/measure';
 import { MEASURE_METHODS, type MeasureParams, type MeasureResult } from '../../src-shared/contract/measure';
-import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
+import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
 import { checkFeasible } from '../engine/sample-block';
 import { LabServiceError } from '../service/lab-error';
 import { runMeasurement } from '../service/measure-run';
@@ -38,7 +38,7 @@ function checkMeasure(params: MeasureParams): MeasureParams {
   if (params.samples < MIN_SAMPLES) {
     throw new LabServiceError(
       'bad-request',
-      `samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`,
+      `samples: samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`,
     );
   }
   const verdict = checkFeasible(params);
@@ -109,6 +109,7 @@ export const measureJob = defineJob({
   check: checkMeasure,
   runsOn: { engine: 'pool', work: 'measure', tf: 'ntk' },
   pausable: false,
+  progress: 'snapshot',
   summarize: (result: MeasureResult) => ({ kind: 'measure', result }),
   async run(params, env, emit, { signal }) {
     const result = env.denseOnTf(params.method)
@@ -117,6 +118,7 @@ export const measureJob = defineJob({
           onProgress: emit,
           signal,
           progressIntervalMs: env.progressIntervalMs,
+          budget: env.progressBudget,
         });
     return { kind: 'measure', result };
   },
@@ -131,9 +133,9 @@ Samples N independently initialized ReLU networks (standard parametrization, bia
 flags give the same numbers whatever the number of workers.
 
 ${NETWORK_USAGE}
-  --samples <N>      number of networks (integer ≥ 1)
+  --samples <N>      number of networks (integer ${MIN_SAMPLES}–${LIMITS.samplesMax})
   --seed <s>         random seed (integer in 0 … 2³²−1)
-  --sigma-b2 <v>     bias variance σ_b² at init (default 0, as in the theorems)
+  --sigma-b2 <v>     bias variance σ_b² at init (≥ 0; default 0, as in the theorems)
   --pair-cos <c>     also measure Θ(x,x̃) for a second unit input with ⟨x⁰,x̃⁰⟩ = c ∈ [−1, 1]
   --method <m>       exact (default): exact distribution of the diagonal; dense: materialized weight matrices
   --workers <k>      worker threads (default: one per core)

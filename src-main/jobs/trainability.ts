@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { trainabilityKind } from '../../src-shared/contract/kinds/trainability';
 import {
   parseTrainabilityParams,
+  TRAINABILITY_LIMITS,
   trainabilityProgressSchema,
   trainabilitySummarySchema,
   type AxisSpec,
@@ -22,7 +23,15 @@ import { SweepStore, sweepIdentity } from '../tf/sweep/store';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../cli/args';
+import {
+  checkOutDir,
+  flagCopier,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseNumber,
+  requireString,
+} from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -71,7 +80,7 @@ export function parseAxis(flag: string, text: string): AxisSpec {
 
 function parseCommand(args: string[]): CliJobRequest<'trainability'> {
   const v = parseFlags(args, FLAGS);
-  const dir = requireString(v, 'out');
+  const dir = checkOutDir('out', requireString(v, 'out'));
   const sweep: Record<string, unknown> = {};
   const { text: str, number: num } = flagCopier(v, sweep);
   str('activation', 'activation');
@@ -126,6 +135,7 @@ export const trainabilityJob = defineJob({
   check: checkTrainability,
   runsOn,
   pausable: false,
+  progress: 'record',
   summarize: (raw: unknown, env) => ({
     kind: 'trainability',
     backend: env.tf.label(),
@@ -163,15 +173,17 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
 
   --out <dir>              store directory (created if missing)
   --activation <φ>         erf (default, as Xiao et al. 2020, Fig. 1), relu, tanh, gelu, linear
-  --width <M>              hidden width (default 128)
-  --sigma-w2 <axis>        σ_w² values (default 0.5:4:8)
-  --depth <axis>           depths L, whole numbers (default 2,4,8,16,24,32; min:max:count needs a whole step)
-  --depth-to-width <axis>  instead of --depth: λ = L/M values, L = round(λM)
-                           <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…
-  --steps <T>              SGD steps per cell (default 200)
+  --width <M>              hidden width (1–${TRAINABILITY_LIMITS.widthMax}, default 128)
+  --sigma-w2 <axis>        σ_w² values, each in (0, 16] (default 0.5:4:8)
+  --depth <axis>           depths L, whole numbers 1–${TRAINABILITY_LIMITS.depthMax} (default 2,4,8,16,24,32; min:max:count needs a
+                           whole step)
+  --depth-to-width <axis>  instead of --depth: λ = L/M values (> 0), L = round(λM) ≤ ${TRAINABILITY_LIMITS.depthMax}
+                           <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…; at most
+                           ${TRAINABILITY_LIMITS.gridAxisMax} values per axis and ${TRAINABILITY_LIMITS.cellsMax} cells
+  --steps <T>              SGD steps per cell (1–${TRAINABILITY_LIMITS.stepsMax}, default 200)
   --batch-size <B>         minibatch size (default 128)
-  --sigma-b2 <v>           bias variance σ_b² (default 0.185, i.e. σ_b = 0.43 as Xiao et al. 2020, Fig. 2)
-  --rho <r>                η = ρ·η_theory (default 0.3, as Xiao et al. 2020, Fig. 3)
+  --sigma-b2 <v>           bias variance σ_b² (0–16; default 0.185, i.e. σ_b = 0.43 as Xiao et al. 2020, Fig. 2)
+  --rho <r>                η = ρ·η_theory (0 < ρ ≤ ${TRAINABILITY_LIMITS.rhoMax}; default 0.3, as Xiao et al. 2020, Fig. 3)
   --dataset <d>            mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian
                            mixture in 32 dimensions)
   --train-size <n>         training samples (default 2000); --test-size <n> test samples (default 1000)

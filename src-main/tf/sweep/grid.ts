@@ -62,7 +62,7 @@ export function bisectionLevels(n: number): number[] {
 export function sweepGrid(p: TrainabilityParams): SweepGrid {
   const sigmaW2 = axisValues(p.grid.sigmaW2);
   for (const s of sigmaW2)
-    if (!(s > 0 && s <= 16)) throw new RangeError(`grid σ_w² values must lie in (0, 16], got ${s}`);
+    if (!(s > 0 && s <= 16)) throw new RangeError(`grid.sigmaW2: σ_w² values must lie in (0, 16], got ${s}`);
   let depths: number[];
   if (p.grid.depth) {
     depths = axisValues(p.grid.depth);
@@ -70,18 +70,20 @@ export function sweepGrid(p: TrainabilityParams): SweepGrid {
     const fractional = depths.find((d) => !Number.isInteger(d));
     if (fractional !== undefined)
       throw new RangeError(
-        `grid depths must be whole numbers of layers, got ${fractional}` +
+        `grid.depth: depths must be whole numbers of layers, got ${fractional}` +
           ('values' in p.grid.depth ? '' : ' (min:max:count needs (max − min)/(count − 1) to be a whole number)'),
       );
   } else {
     const lambdas = axisValues(p.grid.depthToWidth!);
-    for (const l of lambdas) if (!(l > 0)) throw new RangeError(`grid L/M values must be > 0, got ${l}`);
+    for (const l of lambdas) if (!(l > 0)) throw new RangeError(`grid.depthToWidth: L/M values must be > 0, got ${l}`);
     depths = lambdas.map((l) => Math.max(1, Math.round(l * p.width)));
   }
   depths = [...new Set(depths)].sort((a, b) => a - b);
   for (const d of depths) {
     if (!(d >= 1 && d <= TRAINABILITY_LIMITS.depthMax))
-      throw new RangeError(`grid depths must lie in 1…${TRAINABILITY_LIMITS.depthMax}, got ${d}`);
+      throw new RangeError(
+        `grid.${p.grid.depth ? 'depth' : 'depthToWidth'}: depths must lie in 1…${TRAINABILITY_LIMITS.depthMax}, got ${d}`,
+      );
   }
   if (sigmaW2.length * depths.length > TRAINABILITY_LIMITS.cellsMax) {
     throw new RangeError(
