@@ -8,6 +8,9 @@ import { benchDenseNtk } from './dense-ntk';
 import { benchGdStep } from './gd-step';
 import { benchMeanfield } from './meanfield';
 import { benchTrainability } from './trainability';
+import { benchFreezeChaos } from './freeze-chaos';
+import { benchDks } from './dks';
+import { benchCollapse } from './collapse';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -21,6 +24,9 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['first GD step', benchGdStep],
   ['mean-field theory', () => benchMeanfield()],
   ['training throughput', benchTrainability],
+  ['freeze and chaos', benchFreezeChaos],
+  ['deep kernel shaping', benchDks],
+  ['collapse simulator', benchCollapse],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

@@ -30,8 +30,7 @@ function inProcessClient(service: LabService): LabClient {
     job(spec, opts) {
       const controller = new AbortController();
       const done = (async () => {
-        const job = jobSpecSchema.parse(spec);
-        service.checkJob(job);
+        const job = service.checkJob(jobSpecSchema.parse(spec));
         return service.runJob(job, (o) => opts?.onProgress?.(o), controller.signal);
       })();
       done.catch(() => undefined);
@@ -86,7 +85,7 @@ export async function benchPresets(): Promise<string[]> {
       `  ${p.jobsDone}/${p.jobsTotal} jobs done (${p.jobsFailed} failed), ${p.networks.toLocaleString('en-US')} networks (N = ${jobs[0].params.samples.toLocaleString('en-US')} per point)`,
       `  total ${seconds.toFixed(1)} s vs target ${TARGET_SECONDS} s → ${seconds <= TARGET_SECONDS ? `${(TARGET_SECONDS / seconds).toFixed(2)}× under target` : `${(seconds / TARGET_SECONDS).toFixed(2)}× OVER target`}`,
       `  throughput ${(p.networks / seconds).toFixed(0)} networks/s (${(p.networks / seconds / WORKERS).toFixed(0)} per worker); Σ per-job wall time ${sampling.toFixed(1)} s`,
-      `  cost model (src-shared/presets.ts COST_MODEL) predicted ${estimatePresetSeconds(jobs, WORKERS).toFixed(1)} s`,
+      `  cost model (src-shared/network/cost-model.ts MEASURE_COST) predicted ${estimatePresetSeconds(jobs, WORKERS).toFixed(1)} s`,
       `  median |measured / Thm 3.2 − 1|: ordered ${(100 * dev((s) => s < 2)).toFixed(2)} %, EOC ${(100 * dev((s) => s === 2)).toFixed(2)} %, chaotic ${(100 * dev((s) => s > 2)).toFixed(2)} %`,
     ];
     // the off-diagonal figures run the two-input sampler (lazy-pair-fast.ts): no target, the cost model's check

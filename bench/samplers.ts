@@ -1,5 +1,6 @@
 // Sampler benchmark: the exact O(L) NTK-diagonal sampler against the dense reference at the same configuration,
-// the exact sampler's throughput across widths (it should not depend on M), and a full N = 10⁴ run.
+// the exact sampler's throughput across widths (it should not depend on M), a full N = 10⁴ run, and the two-input
+// closed-form sampler against the generic lazy-matrix one.
 // Single-threaded; each figure is the best of a few repeats (the least disturbed by other load on the machine).
 // Run alone: npx tsx bench/samplers.ts
 import { loadavg } from 'node:os';
@@ -7,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Rng } from '../src-shared/rng';
 import { denseCost, sampleDense } from '../src-main/engine/dense';
 import { EXACT_KERNEL, sampleExactDiagonal } from '../src-main/engine/exact-diagonal';
+import { LAZY_PAIR_KERNEL, sampleLazyGaussian, type LazySpec } from '../src-main/engine/lazy-gaussian';
 
 const REPEATS = 3;
 
@@ -103,6 +105,26 @@ export async function benchSamplers(): Promise<string[]> {
     const plain = timeWith({ fused: false, wasm: false });
     lines.push(
       `  exact, same in JavaScript: fused ${fmt(fusedJs)} s, plain per-layer passes ${fmt(plain)} s → WebAssembly ${fmt(fusedJs / s)}× the fused JavaScript, ${fmt(plain / s)}× the plain passes`,
+    );
+  }
+
+  // the closed-form two-input sampler (lazy-pair-fast.ts) against the generic lazy-matrix sampler it replaced for
+  // x̃ ≠ x, at M = 100, L = 30 (ReLU, cos = 0.5); a ratio near 1 means a regression to the generic path
+  {
+    const spec: LazySpec = { sigmaW2: 2, sigmaB2: 0, widths: constantWidths(30, 100), pairCos: 0.5 };
+    const timePair = (fast: boolean): number => {
+      try {
+        LAZY_PAIR_KERNEL.fast = fast;
+        sampleLazyGaussian(spec, 50, new Rng(1, 0)); // warm up the JIT
+        return bestSeconds(() => sampleLazyGaussian(spec, 200, new Rng(2, 0)));
+      } finally {
+        LAZY_PAIR_KERNEL.fast = true;
+      }
+    };
+    const closed = timePair(true);
+    const generic = timePair(false);
+    lines.push(
+      `  two inputs, M = 100, L = 30: closed form ${fmt(200 / closed)} networks/s, generic lazy matrices ${fmt(200 / generic)} networks/s → ratio ${fmt(generic / closed)}× (a regression to the generic path gives ~1×)`,
     );
   }
   return lines;

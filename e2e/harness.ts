@@ -1,7 +1,7 @@
 // e2e harness: the real web-mode host as a subprocess (its one stdout line gives the URL with the token) and
 // Debian's chromium driven by playwright-core. Everything started here is torn down by the returned close().
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -226,6 +226,35 @@ export async function waitForPlane(page: Page): Promise<void> {
     const s = g.document.querySelector('[data-testid="status-connection"]');
     return s !== null && s.getAttribute('data-state') !== 'connecting';
   });
+}
+
+/** Where tests write their artefacts (screenshots, reports): `$NTK_LAB_TEST_REPORT_DIR`, else `test-results/`. */
+export function testOutputDir(): string {
+  const dir = process.env.NTK_LAB_TEST_REPORT_DIR ?? join(REPO_ROOT, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Slice points of the default view: 12 on the λ slice and 15 on the σ_w² slice. */
+export const DEFAULT_SLICE_POINTS = 27;
+
+/**
+ * The default view (M = 200, α₀ = 1, EOC at λ = 0.5, N = 10⁴) as a researcher first sees it: the readout has all
+ * 10⁴ samples and both slices have all their measured points. Throws (a failed test, a failed script) on timeout.
+ * Shared by the web spec and `npm run screenshot`, so the README picture is the state the spec checks.
+ */
+export async function waitForMeasuredDefaults(page: Page, timeoutMs = 120_000): Promise<void> {
+  await page.waitForFunction(
+    (points) => {
+      const g = globalThis as unknown as PageGlobals;
+      const samples = g.document.querySelector('[data-testid="readout-measured-samples"]');
+      return (
+        samples?.getAttribute('data-value') === '10000' && g.document.querySelectorAll('.mark.done').length >= points
+      );
+    },
+    DEFAULT_SLICE_POINTS,
+    { timeout: timeoutMs, polling: 250 },
+  );
 }
 
 // ---- minimal typings for code that runs inside the page (this project's node tsconfig has no DOM lib)

@@ -111,55 +111,8 @@ export interface ExpandOptions {
   maxDepthsPerPanel?: number;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Cost model (single-core seconds), measured with bench/presets.ts on the 2-core CI box: the exact diagonal sampler
-// (WebAssembly) ≈ 70 ns per layer per network with both workers busy, the two-input sampler (lazy-pair-fast.ts,
-// WebAssembly for ReLU) ≈ 70 ns per (L·M) per network (both in the workers), and the summary of a finished job
-// (bootstrap SE, 200
-// resamples, on the workers in WebAssembly, the rest on the service's main thread) ≈ 0.5 µs per sample, plus ≈ 4 ms
-// per job for the round trip (start, events, done) through a transport. Fig. 1: 8.6 s predicted, 7.9–9.0 s measured;
-// Fig. 7: 27 s measured (54 s in JavaScript, about 2 min with the generic lazy sampler). The panel shows the estimate
-// before a run; the ETA during a run rescales it by the measured
-// throughput.
-export const COST_MODEL = {
-  exactSecondsPerLayer: 7e-8,
-  lazyPairSecondsPerUnit: 7e-8,
-  summarySecondsPerSample: 5e-7,
-  secondsPerJob: 4e-3,
-} as const;
-
-type CostParams = Pick<MeasureParams, 'depth' | 'width' | 'samples' | 'pairCos'>;
-
-/** Worker seconds of sampling one job: N·L (exact sampler) or N·L·M (pair sampler). */
-export function jobSamplingSeconds(params: CostParams): number {
-  const { depth, width, samples } = params;
-  return (
-    samples *
-    (params.pairCos === undefined
-      ? COST_MODEL.exactSecondsPerLayer * depth
-      : COST_MODEL.lazyPairSecondsPerUnit * depth * width)
-  );
-}
-
-/**
- * Single-core seconds one job is expected to take, sampling plus summary (the unit the runner measures throughput in).
- */
-export function jobCostSeconds(params: CostParams): number {
-  return jobSamplingSeconds(params) + params.samples * COST_MODEL.summarySecondsPerSample + COST_MODEL.secondsPerJob;
-}
-
-/** Expected wall time of the job list: sampling spread over `workers`; summaries and round trips one after another. */
-export function estimatePresetSeconds(jobs: readonly PresetJob[], workers: number): number {
-  if (!Number.isInteger(workers) || workers < 1)
-    throw new RangeError(`workers must be an integer ≥ 1, got ${String(workers)}`);
-  let sampling = 0;
-  let summaries = 0;
-  for (const j of jobs) {
-    sampling += jobSamplingSeconds(j.params);
-    summaries += j.params.samples * COST_MODEL.summarySecondsPerSample + COST_MODEL.secondsPerJob;
-  }
-  return sampling / workers + summaries;
-}
+// Cost model: the calibrated one (src-shared/network/cost-model.ts); re-exported for the presets' callers.
+export { estimatePresetSeconds, jobCostSeconds } from './network/cost-model';
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks

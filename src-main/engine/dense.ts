@@ -4,6 +4,7 @@
 // Thm A.9). O(Σ n_l n_{l−1}) per network: the slow, assumption-free check of the exact samplers.
 // Inputs: x = e₁ (rotation invariance makes any fixed unit input equivalent to the paper's random normalized
 // one), x̃ = c·e₁ + √(1−c²)·e₂ with c = pairCos, so ⟨x, x̃⟩ = c exactly.
+import { SAMPLER_COST } from '../../src-shared/network/cost-model';
 import type { Rng } from '../../src-shared/rng';
 
 export interface DenseSpec {
@@ -24,12 +25,6 @@ export interface DenseSamples {
   thetaOff?: Float64Array;
 }
 
-/**
- * Cost of one Gaussian draw (Marsaglia polar, two 53-bit uniforms per attempt) in multiply-add units; calibrated by
- * bench/samplers.ts.
- */
-export const DENSE_GAUSSIAN_FLOPS = 12;
-
 function checkWidths(widths: ArrayLike<number>): void {
   if (!widths || widths.length < 1)
     throw new RangeError('widths must list at least the input dimension n₀ (widths = [n₀, n₁, …, n_{L−1}])');
@@ -40,9 +35,9 @@ function checkWidths(widths: ArrayLike<number>): void {
 }
 
 /**
- * Work and memory of one dense network: flopsPerNetwork counts Gaussian draws (DENSE_GAUSSIAN_FLOPS each) plus
- * 2 multiply-adds per weight per input (forward and backward); bytes is the Float64 storage of weights, biases and
- * per-input activations.
+ * Work and memory of one dense network: flopsPerNetwork counts Gaussian draws (SAMPLER_COST.denseGaussianFlops
+ * each) plus 2 multiply-adds per weight per input (forward and backward); bytes is the Float64 storage of weights,
+ * biases and per-input activations.
  */
 export function denseCost(widths: ArrayLike<number>, inputs = 1): { flopsPerNetwork: number; bytes: number } {
   checkWidths(widths);
@@ -55,7 +50,7 @@ export function denseCost(widths: ArrayLike<number>, inputs = 1): { flopsPerNetw
     weights += nOut * widths[l - 1];
     units += nOut;
   }
-  const flopsPerNetwork = DENSE_GAUSSIAN_FLOPS * (weights + units) + 4 * inputs * weights;
+  const flopsPerNetwork = SAMPLER_COST.denseGaussianFlops * (weights + units) + 4 * inputs * weights;
   const bytes = 8 * (weights + units + inputs * (widths[0] + 3 * units));
   return { flopsPerNetwork, bytes };
 }

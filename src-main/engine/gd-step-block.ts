@@ -3,17 +3,14 @@
 // method 'exact' → the lazy-Gaussian sampler carried across the step (docs/gd-step.md); 'dense' → materialized
 // float64 weights. checkGdStepFeasible refuses work that would not finish or fit.
 import type { GdStepParams } from '../../src-shared/contract/gd-step';
+import { FEASIBILITY_LIMITS, denseSeconds, lazyGdStepSeconds } from '../../src-shared/network/cost-model';
 import { Rng } from '../../src-shared/rng';
 import { denseCost } from './dense';
 import { sampleGdStepDense } from './gd-step-dense';
 import { sampleGdStepExact, type GdStepSpec } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import type { BlockArrays } from './pool-work';
-import { FEASIBILITY_LIMITS, fmtBytes, tooSlow, widthsOf } from './sample-block';
-
-// Single-core costs used for the time estimates (bench/gd-step.ts measures them; conservative).
-const LAZY_STEP_SECONDS_PER_UNIT = 1.5e-6; // per input per hidden unit, both passes before and after the step
-const DENSE_FLOPS_PER_SECOND = 3e8;
+import { fmtBytes, tooSlow, widthsOf } from './sample-block';
 
 export function gdStepSpec(params: GdStepParams): GdStepSpec {
   return {
@@ -61,7 +58,7 @@ export function checkGdStepFeasible(params: GdStepParams): { ok: true } | { ok: 
         reason: `network too large for the exact step sampler: about ${fmtBytes(8 * stored)} of state (limit ${fmtBytes(8 * LAZY_MAX_STORED_VALUES)})`,
       };
     return (
-      tooSlow(N * inputs * units * LAZY_STEP_SECONDS_PER_UNIT, `a GD step on ${N} networks (exact sampler)`) ?? {
+      tooSlow(lazyGdStepSeconds(N, inputs, units), `a GD step on ${N} networks (exact sampler)`) ?? {
         ok: true,
       }
     );
@@ -73,7 +70,5 @@ export function checkGdStepFeasible(params: GdStepParams): { ok: true } | { ok: 
       reason: `a dense network of this size needs about ${fmtBytes(cost.bytes)} per worker (limit ${fmtBytes(FEASIBILITY_LIMITS.maxBytes)}); use method 'exact'`,
     };
   // forward + backward before the step, the update, forward + backward after: ≈ 3× one NTK evaluation
-  return (
-    tooSlow((3 * N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND, `a GD step on ${N} dense networks`) ?? { ok: true }
-  );
+  return tooSlow(denseSeconds(3 * N * cost.flopsPerNetwork), `a GD step on ${N} dense networks`) ?? { ok: true };
 }

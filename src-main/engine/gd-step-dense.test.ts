@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
-import { activation, type Activation } from './activations';
+import { activationFor, type SamplerActivationName } from '../../src-shared/network/activations';
 import { gdStepOnWeights, sampleGdStepDense, type DenseWeights } from './gd-step-dense';
 import type { GdStepSpec } from './gd-step-exact';
 
@@ -10,14 +10,14 @@ import type { GdStepSpec } from './gd-step-exact';
  */
 function flatReference(
   widths: number[],
-  act: Activation,
+  act: SamplerActivationName,
   params: Float64Array,
   x: Float64Array,
   xt: Float64Array,
   lr: number,
   y: number,
 ) {
-  const { phi } = activation(act);
+  const { phi } = activationFor('samplers', act);
   const dims = [...widths, 1];
   const forward = (p: Float64Array, input: Float64Array) => {
     let cur = input,

@@ -4,7 +4,7 @@
 // the new weights. No algebra shared with the exact sampler beyond the definitions: the slow, assumption-free check.
 // Θ(x_a, x_b) = Σ_l ⟨δ_l^a, δ_l^b⟩(cW_l⟨x_{l−1}^a, x_{l−1}^b⟩ + cB_l) (seed 004 eq. 19). O(L·M²) per network.
 import type { Rng } from '../../src-shared/rng';
-import { activation as activationFns } from './activations';
+import { activationFor } from '../../src-shared/network/activations';
 import { normalZiggurat } from './gamma';
 import { gdStepSetup, packSamples, type GdStepSamples, type GdStepSetup, type GdStepSpec } from './gd-step-exact';
 
@@ -40,7 +40,7 @@ class DenseNet {
   constructor(private readonly s: GdStepSetup) {
     this.L = s.depth;
     this.n = s.n;
-    const fns = activationFns(s.act);
+    const fns = activationFor('samplers', s.act);
     this.phi = fns.phi;
     this.dphi = fns.dphi;
     this.h = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
 import { chiSquareCritical, chiSquareGof, ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
-import { normalCdf } from './activations';
+import { normalCdf } from '../../src-shared/network/erf';
 import { GdStepExactSampler, sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
 import {
   fillNormals,

@@ -18,7 +18,7 @@
 // sampler's span tolerance counts as zero. The number of fresh normals per network depends only on the widths, never
 // on η, y or α: the same seed gives the same networks at every η (common random numbers, as the generic sampler).
 import type { Rng } from '../../src-shared/rng';
-import { activation as activationFns } from './activations';
+import { activationFor } from '../../src-shared/network/activations';
 import { gdStepSetup, type GdStepSamples, type GdStepSpec, type GdStepSetup } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
@@ -350,7 +350,7 @@ export class GdStepFastSampler {
       );
     this.s = s;
     this.depth = L;
-    const fns = activationFns(s.act);
+    const fns = activationFor('samplers', s.act);
     this.relu = s.act === 'relu';
     this.phi = fns.phi;
     this.dphi = fns.dphi;

@@ -6,7 +6,8 @@
 // post-step passes need only further queries W_l·x′_{l−1}, W_lᵀ·δ′_l to the same LazyGaussianMatrix, each drawn from
 // its exact conditional law given every product revealed before the step. O(L·M·k²) per network, k = 1 or 2 inputs.
 import { Rng } from '../../src-shared/rng';
-import { activation as activationFns, isActivation, type Activation } from './activations';
+import { activationFor, type SamplerActivationName } from '../../src-shared/network/activations';
+import { checkParametrization, layerScales, type Parametrization } from '../../src-shared/network/parametrization';
 import { normalZiggurat } from './gamma';
 import { sampleGdStepExactFast } from './gd-step-exact-fast';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
@@ -18,7 +19,7 @@ export interface GdStepSpec {
   /** [n₀, n₁, …, n_{L−1}]: input dimension and hidden widths; depth L = widths.length, n_L = 1. */
   widths: ArrayLike<number>;
   /** Pointwise nonlinearity (default 'relu', as in seed 004). */
-  activation?: Activation;
+  activation?: SamplerActivationName;
   /** Learning rate η > 0. */
   lr: number;
   /** Target y of the single training sample. */
@@ -43,7 +44,7 @@ export interface GdStepSpec {
    * 'ntk': W = (σ_w/√n_{l−1})V, b = σ_b β with V, β ~ N(0, 1) the trained parameters. Same network law at
    * initialization; the kernel is Σ_l ‖δ_l‖²((σ_w²/n_{l−1})‖x_{l−1}‖² + σ_b²) and the step scales accordingly.
    */
-  parametrization?: 'standard' | 'ntk';
+  parametrization?: Parametrization;
 }
 
 export interface GdStepSamples {
@@ -70,7 +71,7 @@ export interface GdStepSetup {
   /** n[0..L], n[L] = 1. */
   n: number[];
   depth: number;
-  act: Activation;
+  act: SamplerActivationName;
   lr: number;
   target: number;
   scale: number;
@@ -103,10 +104,9 @@ export function gdStepSetup(spec: GdStepSpec): GdStepSetup {
   if (c !== undefined && (!finite(c) || c < -1 || c > 1))
     throw new RangeError(`pairCos must lie in [−1, 1] (got ${c})`);
   const act = spec.activation ?? 'relu';
-  if (!isActivation(act)) throw new RangeError(`unknown activation ${JSON.stringify(act)}`);
+  activationFor('samplers', act); // a RangeError naming the samplers' activations for any other name
   const param = spec.parametrization ?? 'standard';
-  if (param !== 'standard' && param !== 'ntk')
-    throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(param)})`);
+  checkParametrization(param);
   if (!widths || typeof widths.length !== 'number' || widths.length < 1)
     throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
   const L = widths.length;
@@ -122,8 +122,9 @@ export function gdStepSetup(spec: GdStepSpec): GdStepSetup {
   const cW = new Float64Array(L + 1),
     cB = new Float64Array(L + 1);
   for (let l = 1; l <= L; l++) {
-    cW[l] = param === 'ntk' ? sigmaW2 / n[l - 1] : 1;
-    cB[l] = param === 'ntk' ? sigmaB2 : 1;
+    const scales = layerScales(param, sigmaW2, sigmaB2, n[l - 1]);
+    cW[l] = scales.weightKernelFactor;
+    cB[l] = scales.biasKernelFactor;
   }
   return { sigmaW2, sigmaB2, n, depth: L, act, lr, target, scale, inputNorm, pairCos: c, cW, cB };
 }
@@ -178,7 +179,7 @@ export class GdStepExactSampler {
     this.s = s;
     this.k = k;
     this.depth = L;
-    const fns = activationFns(s.act);
+    const fns = activationFor('samplers', s.act);
     this.phi = fns.phi;
     this.dphi = fns.dphi;
     this.sdB = Math.sqrt(s.sigmaB2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
 import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
-import { activation, type Activation } from './activations';
+import { activationFor, type SamplerActivationName } from '../../src-shared/network/activations';
 import { sampleDense } from './dense';
 import { sampleExactDiagonal } from './exact-diagonal';
 import { LazyNtkSampler, sampleLazyGaussian } from './lazy-gaussian';
@@ -23,12 +23,12 @@ function denseReference(
   sigmaW2: number,
   sigmaB2: number,
   widths: number[],
-  act: Activation,
+  act: SamplerActivationName,
   xs: number[][],
   n: number,
   rng: Rng,
 ): Float64Array[] {
-  const { phi, dphi } = activation(act);
+  const { phi, dphi } = activationFor('samplers', act);
   const L = widths.length,
     k = xs.length,
     dims = [...widths, 1];
@@ -134,7 +134,7 @@ describe('sampleLazyGaussian vs independent samplers', () => {
     xs[2][1] = (0.8 - 0.3 * -0.5) / xs[1][1];
     xs[2][2] = Math.sqrt(2 - xs[2][0] ** 2 - xs[2][1] ** 2);
     const gram = xs.flatMap((a) => xs.map((b) => a.reduce((s, ai, i) => s + ai * b[i], 0)));
-    const cases: { act: Activation; sigmaW2: number; sigmaB2: number; widths: number[] }[] = [
+    const cases: { act: SamplerActivationName; sigmaW2: number; sigmaB2: number; widths: number[] }[] = [
       { act: 'tanh', sigmaW2: 1.5, sigmaB2: 0.1, widths: [n0, 20, 20, 20, 20] },
       { act: 'gelu', sigmaW2: 2.5, sigmaB2: 0.05, widths: [n0, 16, 16, 16] },
     ];
@@ -223,7 +223,7 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
   it('tanh, σ_b = 0: ⟨φ(h_l), W_{l+1}ᵀδ_{l+1}⟩ = ⟨h_{l+1}, δ_{l+1}⟩ (= f at the top), with W_{l+1}ᵀδ_{l+1} = δ_l/φ′(h_l)', () => {
     const widths = [6, 12, 12, 12, 12];
     const L = widths.length,
-      { phi, dphi } = activation('tanh');
+      { phi, dphi } = activationFor('samplers', 'tanh');
     const sampler = new LazyNtkSampler({ sigmaW2: 1.5, sigmaB2: 0, widths, activation: 'tanh' }, [1, -0.4, -0.4, 1]);
     const rng = new Rng(32);
     for (let t = 0; t < 20; t++) {
@@ -278,7 +278,9 @@ describe('sampleLazyGaussian: exact identities and input handling', () => {
     expect(() => sampleLazyGaussian({ ...ok, widths: [] }, 1, r)).toThrow(RangeError);
     expect(() => sampleLazyGaussian({ ...ok, widths: [4, 2.5] }, 1, r)).toThrow(RangeError);
     expect(() => sampleLazyGaussian({ ...ok, widths: [4, 0] }, 1, r)).toThrow(RangeError);
-    expect(() => sampleLazyGaussian({ ...ok, activation: 'sigmoid' as Activation }, 1, r)).toThrow(RangeError);
+    expect(() => sampleLazyGaussian({ ...ok, activation: 'sigmoid' as SamplerActivationName }, 1, r)).toThrow(
+      RangeError,
+    );
     expect(() => sampleLazyGaussian({ ...ok, pairCos: 1.5 }, 1, r)).toThrow(RangeError);
     expect(() => sampleLazyGaussian({ ...ok, pairCos: NaN }, 1, r)).toThrow(RangeError);
     expect(() => sampleLazyGaussian({ ...ok, widths: [1, 4], pairCos: 0.5 }, 1, r)).toThrow(/n₀/);

@@ -6,7 +6,8 @@
 // Backward (eq. 7): δ_L = 1, δ_l = φ′(h_l) ⊙ W_{l+1}ᵀ δ_{l+1}. NTK (eq. 19 and the proof of Thm A.9):
 //   Θ(x_a, x_b) = Σ_{l=1}^{L} ⟨δ_l^a, δ_l^b⟩ (⟨x_{l−1}^a, x_{l−1}^b⟩ + 1)   (the +1 is the trainable bias b_l).
 import { Rng } from '../../src-shared/rng';
-import { activation as activationFns, isActivation, type Activation } from './activations';
+import { activationFor, type SamplerActivationName } from '../../src-shared/network/activations';
+import { checkParametrization, layerScales, type Parametrization } from '../../src-shared/network/parametrization';
 import { normalZiggurat } from './gamma';
 import { LAZY_MAX_STORED_VALUES, LazyGaussianMatrix } from './lazy-matrix';
 import { LazyPairFastSampler } from './lazy-pair-fast';
@@ -17,7 +18,7 @@ export interface LazySpec {
   /** [n₀, n₁, …, n_{L−1}]: input dimension and hidden widths; depth L = widths.length, n_L = 1. */
   widths: ArrayLike<number>;
   /** Pointwise nonlinearity (default 'relu', as in seed 004). */
-  activation?: Activation;
+  activation?: SamplerActivationName;
   /** Cosine ⟨x, x̃⟩ of a second unit input; when given, Θ(x̃, x̃) and Θ(x, x̃) are sampled too. */
   pairCos?: number;
   /**
@@ -25,7 +26,7 @@ export interface LazySpec {
    * b = σ_b β with V, β trained — the same network in distribution, and the same δ_l, but each layer's term is
    * ⟨δ_l, δ̃_l⟩((σ_w²/n_{l−1})⟨x_{l−1}, x̃_{l−1}⟩ + σ_b²): the kernel of the infinite-width NTK recursions.
    */
-  parametrization?: 'standard' | 'ntk';
+  parametrization?: Parametrization;
 }
 
 /** The network part of LazySpec (no inputs). */
@@ -94,7 +95,7 @@ export class LazyNtkSampler {
       throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
     if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
       throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
-    if (!isActivation(act)) throw new RangeError(`unknown activation ${JSON.stringify(act)}`);
+    const fns = activationFor('samplers', act);
     if (!widths || typeof widths.length !== 'number' || widths.length < 1)
       throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
     const L = widths.length;
@@ -124,16 +125,15 @@ export class LazyNtkSampler {
     this.depth = L;
     this.n = n;
     this.sdB = Math.sqrt(sigmaB2);
-    const ntkParam = net.parametrization === 'ntk';
-    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam)
-      throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
+    const param = net.parametrization ?? 'standard';
+    checkParametrization(param);
     this.termW = new Float64Array(L + 1);
     this.termB = new Float64Array(L + 1);
     for (let l = 1; l <= L; l++) {
-      this.termW[l] = ntkParam ? sigmaW2 / n[l - 1] : 1;
-      this.termB[l] = ntkParam ? sigmaB2 : 1;
+      const scales = layerScales(param, sigmaW2, sigmaB2, n[l - 1]);
+      this.termW[l] = scales.weightKernelFactor;
+      this.termB[l] = scales.biasKernelFactor;
     }
-    const fns = activationFns(act);
     this.phi = fns.phi;
     this.dphi = fns.dphi;
     this.outputs = new Float64Array(k);

@@ -14,7 +14,8 @@
 // reduces each formula to the correct one with that direction absent; a remainder below the generic sampler's span
 // tolerance counts as zero. NTK (eq. 19): Θ(x_a, x_b) = Σ_l ⟨δ_l^a, δ_l^b⟩(c_W⟨x_{l−1}^a, x_{l−1}^b⟩ + c_B).
 import type { Rng } from '../../src-shared/rng';
-import { activation as activationFns, isActivation } from './activations';
+import { activationFor } from '../../src-shared/network/activations';
+import { checkParametrization, layerScales } from '../../src-shared/network/parametrization';
 import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
 import type { LazyNetwork } from './lazy-gaussian';
 import { LAZY_MAX_STORED_VALUES, LAZY_SPAN_TOLERANCE } from './lazy-matrix';
@@ -211,7 +212,7 @@ export class LazyPairFastSampler {
       throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
     if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
       throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
-    if (!isActivation(act)) throw new RangeError(`unknown activation ${JSON.stringify(act)}`);
+    const fns = activationFor('samplers', act);
     if (!(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1))
       throw new RangeError(`pairCos must lie in [−1, 1] (got ${pairCos})`);
     const L = widths.length;
@@ -231,15 +232,13 @@ export class LazyPairFastSampler {
       throw new RangeError(
         `network too large for the lazy sampler: about ${stored} stored values for depth ${L} and 2 inputs (limit ${LAZY_MAX_STORED_VALUES})`,
       );
-    const ntkParam = net.parametrization === 'ntk';
-    if (net.parametrization !== undefined && net.parametrization !== 'standard' && !ntkParam)
-      throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${String(net.parametrization)})`);
+    const param = net.parametrization ?? 'standard';
+    checkParametrization(param);
 
     this.depth = L;
     this.n = n;
     this.cos = pairCos;
     this.sin = sin;
-    const fns = activationFns(act);
     this.relu = act === 'relu';
     this.phi = fns.phi;
     this.dphi = fns.dphi;
@@ -249,8 +248,9 @@ export class LazyPairFastSampler {
     this.termB = new Float64Array(L + 1);
     for (let l = 1; l <= L; l++) {
       this.sd[l] = Math.sqrt(sigmaW2 / n[l - 1]);
-      this.termW[l] = ntkParam ? sigmaW2 / n[l - 1] : 1;
-      this.termB[l] = ntkParam ? sigmaB2 : 1;
+      const scales = layerScales(param, sigmaW2, sigmaB2, n[l - 1]);
+      this.termW[l] = scales.weightKernelFactor;
+      this.termB[l] = scales.biasKernelFactor;
     }
     let maxW = 1;
     for (let l = 1; l < L; l++) maxW = Math.max(maxW, n[l]);

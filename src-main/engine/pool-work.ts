@@ -3,11 +3,11 @@
 // number of workers. A block returns float64 arrays with one value per network that stayed finite.
 import type { GdStepParams } from '../../src-shared/contract/gd-step';
 import type { MeasureParams } from '../../src-shared/contract/measure';
-import type { Activation } from './activations';
+import type { SamplerActivationName } from '../../src-shared/network/activations';
 
 /** One depth of an NTK-spectrum measurement (src-shared/contract/ntk-spectrum.ts). */
 export interface SpectrumWork {
-  activation: Activation;
+  activation: SamplerActivationName;
   sigmaW2: number;
   sigmaB2: number;
   width: number;

@@ -4,6 +4,12 @@
 // 'exact' with biases or a second input → the lazy-Gaussian sampler (exact in distribution, O(L·M) per network);
 // 'dense' → the materialized reference. checkFeasible refuses work that would not finish or not fit in float64.
 import type { MeasureParams } from '../../src-shared/contract/measure';
+import {
+  FEASIBILITY_LIMITS,
+  denseSeconds,
+  exactSamplingSeconds,
+  lazySamplingSeconds,
+} from '../../src-shared/network/cost-model';
 import { Rng } from '../../src-shared/rng';
 import { denseCost, sampleDense } from './dense';
 import { logMeanTheta, sampleExactDiagonal } from './exact-diagonal';
@@ -11,14 +17,6 @@ import { LAZY_MAX_STORED_VALUES, sampleLazyGaussian } from './lazy-gaussian';
 
 /** Networks per block: small enough to stream progress, large enough to amortize per-block setup. */
 export const BLOCK_SIZE = 500;
-
-/** What checkFeasible accepts: single-core time of the whole measurement and memory of one worker. */
-export const FEASIBILITY_LIMITS = { maxSeconds: 3600, maxBytes: 1024 ** 3 } as const;
-
-// Single-core throughput used for the time estimates (bench/samplers.ts measures them; conservative on 2.8 GHz Xeon).
-const EXACT_SECONDS_PER_LAYER = 2e-7;
-const DENSE_FLOPS_PER_SECOND = 3e8;
-const LAZY_SECONDS_PER_UNIT = 4e-7; // per input per hidden unit (k·Σ n_l)
 
 export type SamplerRoute = 'exact-diagonal' | 'lazy-gaussian' | 'dense';
 
@@ -106,7 +104,7 @@ export function checkFeasible(params: MeasureParams): { ok: true } | { ok: false
           `${N} samples finite (Markov bound, probability 1 − 10⁻⁶) needs E[Θ]·N·10⁶ < 1.8e308. Lower the depth or σ_w².`,
       };
     }
-    return tooSlow(N * L * EXACT_SECONDS_PER_LAYER, `sampling ${N} networks of depth ${L}`) ?? { ok: true };
+    return tooSlow(exactSamplingSeconds(N, L), `sampling ${N} networks of depth ${L}`) ?? { ok: true };
   }
   const inputs = params.pairCos === undefined ? 1 : 2;
   if (route === 'lazy-gaussian') {
@@ -124,7 +122,7 @@ export function checkFeasible(params: MeasureParams): { ok: true } | { ok: false
       };
     return (
       tooSlow(
-        N * inputs * units * LAZY_SECONDS_PER_UNIT,
+        lazySamplingSeconds(N, inputs, units),
         `sampling ${N} networks (lazy Gaussian, ${inputs} input${inputs > 1 ? 's' : ''})`,
       ) ?? { ok: true }
     );
@@ -137,7 +135,7 @@ export function checkFeasible(params: MeasureParams): { ok: true } | { ok: false
     };
   return (
     tooSlow(
-      (N * cost.flopsPerNetwork) / DENSE_FLOPS_PER_SECOND,
+      denseSeconds(N * cost.flopsPerNetwork),
       `materializing ${N} dense networks (${cost.flopsPerNetwork.toExponential(1)} flops each)`,
     ) ?? { ok: true }
   );

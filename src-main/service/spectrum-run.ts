@@ -4,13 +4,12 @@
 import type { NtkSpectrumParams, SpectrumPoint } from '../../src-shared/contract/ntk-spectrum';
 import { ratioOfPairedMeans } from '../../src-shared/stats/relative-change';
 import { meanWithStderr } from '../../src-shared/stats/summary';
-import type { Activation } from '../engine/activations';
+import type { SamplerActivationName as Activation } from '../../src-shared/network/activations';
 import { LAZY_MAX_STORED_VALUES } from '../engine/lazy-gaussian';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { tooSlow } from '../engine/sample-block';
+import { spectrumSamplingSeconds } from '../../src-shared/network/cost-model';
 import { LabServiceError } from './lab-error';
-
-const LAZY_SECONDS_PER_UNIT = 4e-7; // per input² per hidden unit (bench/samplers.ts, conservative)
 
 export function checkSpectrumFeasible(p: NtkSpectrumParams): { ok: true } | { ok: false; reason: string } {
   const m = p.inputs;
@@ -22,7 +21,7 @@ export function checkSpectrumFeasible(p: NtkSpectrumParams): { ok: true } | { ok
         ok: false,
         reason: `depth ${L} with ${m} inputs at width ${p.width} needs about ${((8 * stored) / 2 ** 20).toFixed(0)} MiB of sampler state (limit ${(8 * LAZY_MAX_STORED_VALUES) / 2 ** 20} MiB)`,
       };
-    seconds += p.samples * m * m * L * p.width * LAZY_SECONDS_PER_UNIT;
+    seconds += spectrumSamplingSeconds(p.samples, m, L, p.width);
   }
   return tooSlow(seconds, `sampling ${p.samples} networks at ${p.depths.length} depths on ${m} inputs`) ?? { ok: true };
 }

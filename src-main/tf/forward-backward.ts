@@ -5,12 +5,13 @@
 // (W, b then hold V, β; see layers.ts). Shapes: activations column-major per network, [B, n, k].
 // The parameter gradients follow without Jacobians: ∂f/∂W_l = s_l δ_l x_{l−1}ᵀ, ∂f/∂b_l = t δ_l.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation } from '../engine/activations';
-import { checkParametrization, checkScales, layerShapes, type Parametrization, type TfLayer } from './layers';
+import type { TfActivationName } from '../../src-shared/network/activations';
+import { checkParametrization, layerScales, type Parametrization } from '../../src-shared/network/parametrization';
+import { checkScales, layerShapes, type TfLayer } from './layers';
 import { tfActivation } from './tf-activations';
 
 export interface NetOptions {
-  activation: Activation;
+  activation: TfActivationName;
   parametrization: Parametrization;
   sigmaW2: number;
   sigmaB2: number;
@@ -57,9 +58,9 @@ export function forwardBackward(layers: readonly TfLayer[], inputs: tf.Tensor2D,
   const { B, widths, k } = checkNet(layers, inputs, opts);
   const act = tfActivation(opts.activation);
   const L = layers.length;
-  const ntk = opts.parametrization === 'ntk';
-  const weightScale = widths.map((nIn) => (ntk ? Math.sqrt(opts.sigmaW2 / nIn) : 1));
-  const biasScale = ntk ? Math.sqrt(opts.sigmaB2) : 1;
+  const scales = widths.map((nIn) => layerScales(opts.parametrization, opts.sigmaW2, opts.sigmaB2, nIn));
+  const weightScale = scales.map((s) => s.weightMultiplier);
+  const biasScale = scales[0].biasMultiplier;
 
   const xs: tf.Tensor3D[] = [tf.expandDims(tf.transpose(inputs), 0) as tf.Tensor3D];
   const hs: tf.Tensor3D[] = [];

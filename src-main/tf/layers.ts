@@ -1,13 +1,13 @@
 // Batched weights of B fully-connected networks as TensorFlow.js tensors: layer l (1-based, l = 1…L) holds
 // W_l [B, n_l, n_{l−1}] and b_l [B, n_l], the output layer has n_L = 1 (scalar output).
-// Standard parametrization (seed 004, eq. 6): W_l ~ N(0, σ_w²/n_{l−1}), b_l ~ N(0, σ_b²); the tensors ARE the
-// trained parameters. NTK parametrization (seed 000/001): the tensors hold V_l ~ N(0, 1), β_l ~ N(0, 1) and the
-// network uses W_l = (σ_w/√n_{l−1})·V_l, b_l = σ_b·β_l, with V, β trained.
+// The tensors hold the trained parameters of the parametrization (src-shared/network/parametrization.ts): W_l, b_l
+// (standard) or V_l, β_l ~ N(0, 1) with W_l = (σ_w/√n_{l−1})·V_l, b_l = σ_b·β_l (NTK).
 // Draws: the ziggurat normal (engine/gamma.ts, exact, ~3× faster than the polar method, which dominated the cost
 // of dense sampling) on the project's Rng, rounded to float32; network t of a call uses new Rng(seed, firstNetwork +
 // t),
 // so a network's weights depend only on (seed, its index), not on the batch size.
 import * as tf from '@tensorflow/tfjs-core';
+import { checkParametrization, layerScales, type Parametrization } from '../../src-shared/network/parametrization';
 import { Rng } from '../../src-shared/rng';
 import { normalZiggurat } from '../engine/gamma';
 
@@ -18,9 +18,6 @@ export type TfLayer = {
   /** [B, n_l] */
   b: tf.Tensor2D;
 };
-
-export type Parametrization = 'standard' | 'ntk';
-export const PARAMETRIZATIONS: readonly Parametrization[] = ['standard', 'ntk'];
 
 export interface DenseNetSpec {
   /** [n₀, n₁, …, n_{L−1}] (L = widths.length weight layers); the output layer has width 1. */
@@ -51,11 +48,6 @@ export function checkScales(sigmaW2: number, sigmaB2: number): void {
   if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || !(sigmaB2 >= 0)) {
     throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${String(sigmaB2)})`);
   }
-}
-
-export function checkParametrization(p: unknown): asserts p is Parametrization {
-  if (p !== 'standard' && p !== 'ntk')
-    throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(p)})`);
 }
 
 /** Parameters per network: Σ_l n_l (n_{l−1} + 1). */
@@ -89,7 +81,6 @@ export function sampleLayers(spec: DenseNetSpec, B: number, seed: number, firstN
     );
   }
   const L = widths.length;
-  const ntk = parametrization === 'ntk';
   const Ws: Float32Array[] = [];
   const bs: Float32Array[] = [];
   for (let l = 1; l <= L; l++) {
@@ -97,13 +88,13 @@ export function sampleLayers(spec: DenseNetSpec, B: number, seed: number, firstN
     Ws.push(new Float32Array(B * nOut * widths[l - 1]));
     bs.push(new Float32Array(B * nOut));
   }
-  const sdB = ntk ? 1 : Math.sqrt(sigmaB2);
+  const sdB = layerScales(parametrization, sigmaW2, sigmaB2, widths[0]).biasInitSd;
   for (let t = 0; t < B; t++) {
     const rng = new Rng(seed, firstNetwork + t);
     for (let l = 1; l <= L; l++) {
       const nIn = widths[l - 1];
       const nOut = l < L ? widths[l] : 1;
-      const sdW = ntk ? 1 : Math.sqrt(sigmaW2 / nIn);
+      const sdW = layerScales(parametrization, sigmaW2, sigmaB2, nIn).weightInitSd;
       fillNormal(rng, Ws[l - 1], t * nOut * nIn, nOut * nIn, sdW);
       if (sdB > 0) fillNormal(rng, bs[l - 1], t * nOut, nOut, sdB);
     }

@@ -4,11 +4,12 @@
 // dead layers) on sampled networks, within standard errors; plus bad input and tensor leaks.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATIONS, activation as activation64, type Activation } from '../engine/activations';
+import { TF_ACTIVATIONS, activationFor, type TfActivationName } from '../../src-shared/network/activations';
+import type { Parametrization } from '../../src-shared/network/parametrization';
 import { meanAndStderr } from '../engine/mean-stderr.test-util';
 import { reluExactMoments } from '../../src-shared/theory/relu-exact-moments';
 import { initBackend } from './backend';
-import { empiricalNtk, sampleLayers, disposeLayers, type Parametrization, type TfLayer } from './ntk';
+import { empiricalNtk, sampleLayers, disposeLayers, type TfLayer } from './ntk';
 
 interface Net64 {
   W: Float64Array[]; // row-major n_l × n_{l−1}
@@ -31,8 +32,15 @@ function readNet(layers: TfLayer[], t: number): Net64 {
 }
 
 /** Θ(x_i, x_j) and f(x_i) in float64 by the plain recursion, written independently of forward-backward.ts. */
-function ntk64(net: Net64, xs: number[][], act: Activation, param: Parametrization, sigmaW2: number, sigmaB2: number) {
-  const { phi, dphi } = activation64(act);
+function ntk64(
+  net: Net64,
+  xs: number[][],
+  act: TfActivationName,
+  param: Parametrization,
+  sigmaW2: number,
+  sigmaB2: number,
+) {
+  const { phi, dphi } = activationFor('tensorflow', act);
   const L = net.W.length;
   const s = (l: number) => (param === 'ntk' ? Math.sqrt(sigmaW2 / net.widths[l - 1]) : 1);
   const tb = param === 'ntk' ? Math.sqrt(sigmaB2) : 1;
@@ -110,7 +118,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const sigmaW2 = 1.7,
           sigmaB2 = 0.3,
           B = 3;
-        for (const act of ACTIVATIONS) {
+        for (const act of TF_ACTIVATIONS) {
           const layers = sampleLayers({ widths, sigmaW2, sigmaB2, parametrization }, B, 11);
           const inputs = tf.tensor2d(xs);
           const { ntk, outputs } = empiricalNtk(layers, inputs, { activation: act, parametrization, sigmaW2, sigmaB2 });

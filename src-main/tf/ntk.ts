@@ -14,8 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { forwardBackward, type ForwardBackward, type NetOptions } from './forward-backward';
 import type { TfLayer } from './layers';
 
-export type { Activation } from '../engine/activations';
-export type { TfLayer, Parametrization, DenseNetSpec } from './layers';
+export type { TfLayer, DenseNetSpec } from './layers';
 export { sampleLayers, disposeLayers, parameterCount } from './layers';
 export type { NetOptions } from './forward-backward';
 

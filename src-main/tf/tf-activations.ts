@@ -1,8 +1,9 @@
-// φ and φ′ as TensorFlow.js ops, for the same named nonlinearities as src-main/engine/activations.ts (the float64
-// reference). 'erf' is the plain error function (seed 001), 'gelu' the exact x·Φ(x) (not the tanh fit).
+// φ and φ′ as TensorFlow.js ops for every activation the registry (src-shared/network/activations.ts) marks as running
+// on TensorFlow; its float64 φ, φ′ are the reference. The record below is typed by TfActivationName, so an
+// activation that says it runs on TensorFlow and has no ops here is a compile error.
 // tf.erf is a float32 rational approximation (Abramowitz–Stegun 7.1.26 class, |error| ≲ 1.5e−7): enough in float32.
 import * as tf from '@tensorflow/tfjs-core';
-import { isActivation, ACTIVATIONS, type Activation } from '../engine/activations';
+import { activationFor, type TfActivationName } from '../../src-shared/network/activations';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const INV_SQRT_2 = 0.7071067811865476; // 1/√2
@@ -18,7 +19,7 @@ function normalCdf(h: tf.Tensor): tf.Tensor {
   return tf.mul(0.5, tf.add(1, tf.erf(tf.mul(h, INV_SQRT_2))));
 }
 
-const FNS: Record<Activation, TfActivation> = {
+const TF_OPS: { readonly [K in TfActivationName]: TfActivation } = {
   relu: {
     phi: (h) => tf.relu(h),
     dphi: (h) => tf.step(h, 0), // 1 for h > 0, else 0: φ′(0) := 0 as in the float64 engine
@@ -41,9 +42,8 @@ const FNS: Record<Activation, TfActivation> = {
   },
 };
 
-/** φ and φ′ on tensors for a named nonlinearity; throws a RangeError for unknown names. */
-export function tfActivation(name: Activation): TfActivation {
-  if (!isActivation(name))
-    throw new RangeError(`unknown activation ${JSON.stringify(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
-  return FNS[name];
+/** φ and φ′ on tensors for a named nonlinearity; a RangeError for names TensorFlow does not run. */
+export function tfActivation(name: TfActivationName): TfActivation {
+  activationFor('tensorflow', name);
+  return TF_OPS[name];
 }

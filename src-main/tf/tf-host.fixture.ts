@@ -9,21 +9,30 @@ export const tasks: Record<string, TaskHandler> = {
     const n = (params as { n?: number } | null)?.n ?? 4;
     return { threadId, values: Float64Array.from({ length: n }, (_, i) => i * 0.5) };
   },
-  /** `batches` batches of ~20 ms each, a checkpoint and a progress value between them. */
+  /** `batches` batches, a checkpoint and a progress value between them. */
   async batches(params, ctx) {
     const { batches } = params as { batches: number };
     for (let i = 0; i < batches; i++) {
       await ctx.checkpoint();
-      await new Promise((r) => setTimeout(r, 20));
       ctx.emit({ done: i + 1, total: batches });
     }
     return { batches };
   },
-  /** A batch that never returns to the event loop (bounded at 60 s so a broken host cannot hang CI forever). */
+  /** Passes checkpoints (a progress value after each of the first 3) until one throws: only a cancel ends it. */
+  async untilCancelled(_params, ctx) {
+    for (let i = 0; ; i++) {
+      await ctx.checkpoint();
+      if (i < 3) ctx.emit({ done: i + 1 });
+    }
+  },
+  /**
+   * A batch that never returns to the event loop: busy for longer than the test waits, so only the host's kill
+   * ends it within the test (bounded, so that a broken host cannot hang CI forever).
+   */
   async stuck(_params, ctx) {
     ctx.emit({ started: true });
     await new Promise((r) => setImmediate(r)); // let the progress message out
-    const end = Date.now() + 60_000;
+    const end = Date.now() + 120_000;
     while (Date.now() < end) {
       /* busy */
     }

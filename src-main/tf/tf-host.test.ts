@@ -9,11 +9,9 @@ import { empiricalNtk } from './ntk';
 import type { GdStepTaskResult, NtkTaskResult } from './tasks';
 import { TfHost, TfTaskError } from './tf-host';
 
-const host = new TfHost({
-  backend: 'wasm',
-  taskModule: new URL('./tf-host.fixture.ts', import.meta.url),
-  cancelGraceMs: 300,
-});
+const taskModule = new URL('./tf-host.fixture.ts', import.meta.url);
+// a cooperative cancel must never reach the grace period (a stall of the machine would then look like a kill)
+const host = new TfHost({ backend: 'wasm', taskModule, cancelGraceMs: 60_000 });
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' }); // in-process reference on the same backend
@@ -81,27 +79,32 @@ describe('TfHost', () => {
     expect(Array.from(before.values)).toEqual([0, 0.5, 1]);
     const ac = new AbortController();
     let seen = 0;
-    const run = host.run(
-      'batches',
-      { batches: 1000 },
-      { signal: ac.signal, onProgress: () => ++seen === 2 && ac.abort() },
-    );
-    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
-    expect(seen).toBeLessThan(10);
+    // the task never finishes by itself: only the cancel, seen at a checkpoint, ends it
+    const run = host.run('untilCancelled', {}, { signal: ac.signal, onProgress: () => ++seen === 2 && ac.abort() });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled', message: 'cancelled' }); // not killed and restarted
+    expect(seen).toBeGreaterThanOrEqual(2);
     expect((await whoami()).threadId).toBe(before.threadId);
   });
 
   it('terminates and restarts a worker stuck in a batch after a cancel', async () => {
-    const before = await whoami();
-    const ac = new AbortController();
-    const t0 = performance.now();
-    const run = host.run('stuck', {}, { signal: ac.signal, onProgress: () => ac.abort() });
-    const err = await run.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TfTaskError);
-    expect(err).toMatchObject({ code: 'cancelled', message: expect.stringMatching(/restarted/) });
-    expect(performance.now() - t0).toBeLessThan(10_000);
-    const after = await whoami();
-    expect(after.threadId).not.toBe(before.threadId);
+    // the stuck batch outlasts the test's timeout, so the run can only settle through the host's kill
+    const stuckHost = new TfHost({ backend: 'wasm', taskModule, cancelGraceMs: 300 });
+    try {
+      const who = () => stuckHost.run<{ threadId: number }>('whoami', {});
+      const before = await who();
+      const ac = new AbortController();
+      const run = stuckHost.run('stuck', {}, { signal: ac.signal, onProgress: () => ac.abort() });
+      const err = await run.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TfTaskError);
+      expect(err).toMatchObject({
+        code: 'cancelled',
+        message: 'cancelled (the worker did not stop within 300 ms and was restarted)',
+      });
+      const after = await who();
+      expect(after.threadId).not.toBe(before.threadId);
+    } finally {
+      await stuckHost.close();
+    }
   });
 
   it('a crashing task fails with a message and the next task succeeds on a new worker', async () => {

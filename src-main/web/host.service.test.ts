@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 /** Send a request and wait for the message that answers it (by id), checking every message against the contract. */
-async function ask(payload: string, id: string): Promise<any> {
+async function ask(payload: string, id: string): Promise<Record<string, unknown>> {
   ws.send(payload);
   for (let t0 = Date.now(); Date.now() - t0 < 5000; await new Promise((r) => setTimeout(r, 2))) {
     const hit = inbox.find(
@@ -39,7 +39,7 @@ async function ask(payload: string, id: string): Promise<any> {
     if (hit) {
       inbox.splice(inbox.indexOf(hit), 1);
       expect(serverMessageSchema.safeParse(hit).success).toBe(true);
-      return hit;
+      return hit as Record<string, unknown>;
     }
   }
   throw new Error(`no response with id ${id}`);
@@ -61,8 +61,8 @@ describe('web host + LabService', () => {
       JSON.stringify({
         kind: 'request',
         id: 'b2',
-        method: 'measure.start',
-        params: { sigmaW2: Number.NaN, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 },
+        method: 'job.start',
+        job: { kind: 'measure', params: { sigmaW2: Number.NaN, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 } },
       }),
       'b2',
     );

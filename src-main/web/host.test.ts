@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { FakeLabService } from '../transport/fake-service.test-util';
 import { MAX_MESSAGE_BYTES } from '../transport/websocket';
-import { startWebHost, type WebHost } from './host';
+import { allowedHostHeaders, startWebHost, type WebHost } from './host';
 import { makeRendererDir, SECRET } from './test-renderer.test-util';
 
 const dirs = makeRendererDir();
@@ -50,7 +50,7 @@ function openWs(query: string, headers: Record<string, string> = {}): Promise<We
   });
 }
 
-function nextMessage(ws: WebSocket): Promise<any> {
+function nextMessage(ws: WebSocket): Promise<unknown> {
   return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
 }
 
@@ -127,10 +127,18 @@ describe('web host: WebSocket gate', () => {
   it('closes a socket that sends more than the size cap (1009) and closes its service connection', async () => {
     const ws = await openWs(`?token=${host.token}`);
     const conn = service.connections.at(-1)!;
+    // the service connection's close() is the event awaited (the socket's server side may close after the client's)
+    const closeConn = conn.close;
+    const connClosed = new Promise<void>((resolve) => {
+      conn.close = () => {
+        closeConn();
+        resolve();
+      };
+    });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('x'.repeat(MAX_MESSAGE_BYTES + 1));
     expect(await closed).toBe(1009);
-    await new Promise((r) => setTimeout(r, 20));
+    await connClosed;
     expect(conn.closed).toBe(true);
   });
 });
@@ -195,6 +203,18 @@ describe('web host: static files', () => {
 });
 
 describe('web host: lifecycle and bad options', () => {
+  it('on port 80 a Host header without the port is ours too (browsers leave the default port out)', () => {
+    const names = ['127.0.0.1', 'localhost', '[::1]'];
+    expect([...allowedHostHeaders(names, 80)].sort()).toEqual(
+      ['127.0.0.1', '127.0.0.1:80', 'localhost', 'localhost:80', '[::1]', '[::1]:80'].sort(),
+    );
+    // on any other port the port is part of the Host header, so the bare name is someone else's server
+    expect([...allowedHostHeaders(names, 8080)].sort()).toEqual(
+      ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080'].sort(),
+    );
+    expect(allowedHostHeaders(['LocalHost'], 80).has('localhost')).toBe(true);
+  });
+
   it('fails clearly when the renderer is not built', async () => {
     await expect(startWebHost({ rendererDir: `${dirs.root}/missing`, service })).rejects.toThrow(/npm run build/);
   });

@@ -51,6 +51,22 @@ function securityHeaders(csp: string): Record<string, string> {
   };
 }
 
+/** The port browsers leave out of the Host header of an http: (and ws:) URL (RFC 9110 §7.2, §4.2.1). */
+export const HTTP_DEFAULT_PORT = 80;
+
+/**
+ * Host header values that name this server: each name with the port, and the bare name on port 80, which browsers
+ * send without the default port (`--port 80` was unusable: the page at http://127.0.0.1/ got 403).
+ */
+export function allowedHostHeaders(names: readonly string[], port: number): Set<string> {
+  const hosts = new Set<string>();
+  for (const h of names) {
+    hosts.add(`${h}:${port}`.toLowerCase());
+    if (port === HTTP_DEFAULT_PORT) hosts.add(h.toLowerCase());
+  }
+  return hosts;
+}
+
 export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> {
   const host = opts.host ?? '127.0.0.1';
   const requestedPort = opts.port ?? 0;
@@ -104,7 +120,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     : [urlHost];
   const csp = contentSecurityPolicy(localNames.map((h) => `ws://${h}:${port}`));
   // On loopback only our own names are valid Host headers (a DNS-rebinding page would send its own name).
-  const allowedHosts = loopback ? new Set(localNames.map((h) => `${h}:${port}`.toLowerCase())) : undefined;
+  const allowedHosts = loopback ? allowedHostHeaders(localNames, port) : undefined;
 
   const transport = attachWebSocketTransport(server, { service, token, allowRemote: !loopback, allowedHosts });
 

@@ -37,7 +37,7 @@ describe('serve.ts', () => {
     const [, url, port, token] = match!;
     expect((await fetch(url!)).status).toBe(200);
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
-    const reply = await new Promise<any>((resolve, reject) => {
+    const reply = await new Promise<unknown>((resolve, reject) => {
       ws.once('open', () => ws.send(JSON.stringify({ kind: 'request', id: 'q', method: 'lab.info' })));
       ws.once('message', (d) => resolve(JSON.parse(String(d))));
       ws.once('error', reject);

@@ -36,6 +36,9 @@ describe('lr-sweep view', () => {
     expect(s[0].points.map((p) => p.diverged)).toEqual([false, true, true]);
     for (const x of s) for (const p of x.points) expect(Number.isFinite(p.train) && Number.isFinite(p.test)).toBe(true);
     expect(s[0].points[1].train).toBe(0.1);
+    // a failed point (no float64 η_theory, not trained) is flagged like a diverged one, at chance
+    const [f] = lrSweepSeries([{ ...pt(4, 1, 0.1), lr: 0, etaTheory: 0, failed: 'λ_max of Θ is 0' }]);
+    expect(f.points[0]).toMatchObject({ diverged: true, train: 0.1, test: 0.1 });
   });
 
   it('parses progress and final outputs, rejects malformed ones, merges by (depth, ρ)', () => {
@@ -69,6 +72,7 @@ describe('lr-sweep view', () => {
     for (const r of rows) expect(r).toHaveLength(LR_CSV_HEADER.length);
     expect(rows[1][LR_CSV_HEADER.indexOf('trainLoss')]).toBeNull();
     expect(rows[1][LR_CSV_HEADER.indexOf('diverged')]).toBe('true');
+    expect(rows[1][LR_CSV_HEADER.indexOf('failed')]).toBeNull();
   });
 
   it('the job spec is valid on the wire and the defaults follow seed 001 Fig. 2 (ρ ∈ [0.1, 10] around 1)', () => {

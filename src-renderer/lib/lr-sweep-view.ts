@@ -49,7 +49,8 @@ export function lrSweepSeries(points: readonly LrSweepPoint[]): LrSeries[] {
   const byDepth = new Map<number, LrSeriesPoint[]>();
   for (const p of points) {
     if (!(p.rho > 0) || !Number.isFinite(p.rho)) continue; // not placeable on a log axis
-    const bad = p.diverged || !Number.isFinite(p.trainAccuracy) || !Number.isFinite(p.testAccuracy);
+    const bad =
+      p.diverged || p.failed !== undefined || !Number.isFinite(p.trainAccuracy) || !Number.isFinite(p.testAccuracy);
     const q: LrSeriesPoint = {
       rho: p.rho,
       train: bad ? CHANCE_ACCURACY : p.trainAccuracy,
@@ -87,6 +88,7 @@ export const LR_CSV_HEADER = [
   'trainLoss',
   'diverged',
   'seconds',
+  'failed',
 ] as const;
 
 /** CSV rows of the measured points, depth-major and ρ ascending (diverged rows keep trainLoss empty). */
@@ -103,5 +105,6 @@ export function lrSweepCsvRows(points: readonly LrSweepPoint[]): (number | strin
       p.trainLoss,
       p.diverged ? 'true' : 'false',
       p.seconds,
+      p.failed ?? null,
     ]);
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import { expandPreset, jobCostSeconds, presetById } from '../../src-shared/presets';
 import { scriptedLab, type ScriptedJob } from './fake-lab.test-util';
@@ -134,8 +134,7 @@ describe('PresetRunner', () => {
     });
     runner.start();
     running()[0].fail('busy', 'too many running jobs');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(jobs.length).toBe(2);
+    await vi.waitFor(() => expect(jobs.length).toBe(2)); // the retry, after retryDelayMs
     expect(jobs[1].params).toEqual(small[0].params); // the same job again
     finish(running()[0]);
     await tick();

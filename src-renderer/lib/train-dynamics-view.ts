@@ -151,12 +151,8 @@ export function planRuns(c: TrainControls): PlannedRun[] {
   }));
 }
 
-/**
- * Effective training throughput on the CPU (tfjs-wasm, one thread), from the contract's measurement of its default
- * run: estimateTrainDynamicsCost gives 8.9e10 flop for it; it took 16.5 s wall on the idle 2-core VM (75 s when the
- * VM ran other jobs at load ≈ 8). 20 s is used: a little under the idle rate.
- */
-export const CPU_FLOPS_PER_SECOND = 8.9e10 / 20;
+/** Effective training throughput on the CPU (tfjs-wasm, one thread): the calibrated cost model's. */
+export { TRAIN_CPU_FLOPS_PER_SECOND as CPU_FLOPS_PER_SECOND } from '../../src-shared/network/cost-model';
 
 export interface PlanCost {
   /** Per run (all runs have the same sizes). */

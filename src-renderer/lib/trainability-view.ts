@@ -15,24 +15,21 @@ import {
   type TrainabilitySummary,
 } from '../../src-shared/contract/trainability';
 import type { JobOutput, JobSpecInput } from '../../src-shared/contract/messages';
+import { MEASURABLE_ACTIVATIONS as MEASURABLE } from '../../src-shared/network/activations';
 import type { NtkSpectrumParamsInput } from '../../src-shared/contract/ntk-spectrum';
 import {
   MAP_STATUS,
-  correlationSeries,
   criticalPoint,
   equicorrelatedGram,
   etaTheory,
   fixedPoint,
-  lengthMap,
-  nngpMap,
   ntkSpectrum,
   resolveActivation,
-  seriesAt,
   tableOneAsymptotes,
   validateMeanFieldParams,
   xiMap,
 } from '../../src-shared/theory/meanfield';
-import type { Activation, CorrelationSeries } from '../../src-shared/theory/meanfield';
+import type { NtkDepthCurve } from '../../src-shared/theory/meanfield';
 import type { LabClient, PausableJobHandle } from './lab-api';
 import { errorCode, errorMessage } from './lab-jobs';
 
@@ -46,7 +43,7 @@ import { errorCode, errorMessage } from './lab-jobs';
  */
 export const DEFAULT_C = 6;
 /** Activations the engine's sweeps and samplers support (the mean-field theory knows more). */
-export const MEASURABLE_ACTIVATIONS: readonly string[] = ['relu', 'tanh', 'erf', 'gelu', 'linear'];
+export const MEASURABLE_ACTIVATIONS: readonly string[] = MEASURABLE;
 export type PlaneAxis = 'depth' | 'depthToWidth';
 
 /** Default σ_w² window: the x ticks of seed 001 Fig. 3 (0.5 … 4), padded by half a default cell. */
@@ -449,96 +446,8 @@ export function depthScaleContours(
 // ---------------------------------------------------------------------------------------------------------
 // Infinite-width NTK along depth (seed 001 eqs. 2, 7, 13–14) for equicorrelated inputs
 
-/**
- * The sweep's network (contract/trainability.ts): inputs with ‖x‖² = n₀ and pairwise cosine c, NTK parametrization,
- * so layer 1 gives K⁽¹⁾ = Θ⁽¹⁾ with diagonal q⁽¹⁾ = σ_w² + σ_b² and off-diagonal σ_w²c + σ_b². For m equicorrelated
- * inputs every layer's Gram matrices keep a constant diagonal and off-diagonal, so the pair recursion (seed 001
- * eqs. 13–14) is the whole m×m recursion; the test checks this against kernelRecursion on the m×m matrix.
- */
-export interface NtkLayer {
-  depth: number;
-  q: number;
-  qab: number;
-  /** Θ⁽ᴸ⁾ diagonal p and off-diagonal p_ab. */
-  p: number;
-  pab: number;
-}
-
-export interface NtkDepthCurve {
-  layers: NtkLayer[];
-  /** First depth at which an entry overflowed float64 (the curve stops before it), or null. */
-  beyondFloat64At: number | null;
-  /**
-   * First depth not computed because q > QUADRATURE_Q_MAX needed the slow 2-D quadrature (the curve stops before it).
-   */
-  stoppedAt?: number | null;
-}
-
-/**
- * 𝒯, 𝒯̇ on Σ = q[[1, c], [c, 1]]: closed forms when φ has them; otherwise the Mehler series at q (one 1D quadrature,
- * cached while q repeats, e.g. at the fixed point) when its dropped tail at this c is provably small — the tail at c
- * is at most |c|^{K+1} (𝒯̇: |c|^K) times the measured tail at c = 1, the bound map.ts uses — else the 2-D quadrature
- * (which costs 0.1–5 s per call at q ≳ 100 for GELU/SELU/tanh).
- */
-/** Above this variance the 2-D quadrature fallback costs seconds per layer: the curve stops there and says so. */
-export const QUADRATURE_Q_MAX = 100;
-
-function pairMap(
-  act: Activation,
-  q: number,
-  qab: number,
-  cache: { series: CorrelationSeries | null },
-): { T: number; Tdot: number } | null {
-  const s12 = Math.max(-q, Math.min(q, qab)); // |q_ab| ≤ q (clamp rounding, as kernelRecursion does)
-  if (act.closedForms || act.homogeneous || !(q > 0)) return nngpMap(act, { s11: q, s12, s22: q });
-  if (!cache.series || cache.series.q !== q) cache.series = correlationSeries(act, q);
-  const sr = cache.series;
-  const c = Math.abs(s12 / q);
-  const K = sr.coeffs2.length - 1;
-  if (c ** (K + 1) * sr.truncation.T < 1e-12 && c ** K * sr.truncation.Tdot < 1e-10) return seriesAt(sr, s12 / q);
-  if (q > QUADRATURE_Q_MAX) return null;
-  return nngpMap(act, { s11: q, s12, s22: q });
-}
-
-/** Layers L = 1 … maxDepth, one per yield (quadrature activations cost ms per layer). */
-export function* ntkAlongDepth(
-  activation: string,
-  sigmaW2: number,
-  sigmaB2: number,
-  inputCos: number,
-  maxDepth: number,
-): Generator<number, NtkDepthCurve> {
-  const act = resolveActivation(activation);
-  validateMeanFieldParams(sigmaW2, sigmaB2);
-  if (!(Number.isFinite(inputCos) && inputCos >= -1 && inputCos <= 1))
-    throw new RangeError(`input cosine c must lie in [−1, 1], got ${inputCos}`);
-  if (!(Number.isInteger(maxDepth) && maxDepth >= 1 && maxDepth <= 10_000))
-    throw new RangeError(`maximal depth must be an integer in [1, 10000], got ${maxDepth}`);
-  let q = sigmaW2 + sigmaB2;
-  let qab = sigmaW2 * inputCos + sigmaB2;
-  let p = q;
-  let pab = qab;
-  const layers: NtkLayer[] = [{ depth: 1, q, qab, p, pab }];
-  const cache = { series: null as CorrelationSeries | null };
-  yield 1;
-  for (let L = 2; L <= maxDepth; L++) {
-    const d = lengthMap(act, q);
-    const v = pairMap(act, q, qab, cache);
-    if (v === null) return { layers, beyondFloat64At: null, stoppedAt: L };
-    const qn = sigmaW2 * d.T + sigmaB2;
-    const qabn = sigmaW2 * v.T + sigmaB2;
-    const pn = qn + sigmaW2 * d.Tdot * p; // seed 001 eq. (7)
-    const pabn = qabn + sigmaW2 * v.Tdot * pab;
-    if (![qn, qabn, pn, pabn].every(Number.isFinite)) return { layers, beyondFloat64At: L };
-    q = qn;
-    qab = qabn;
-    p = pn;
-    pab = pabn;
-    layers.push({ depth: L, q, qab, p, pab });
-    yield L;
-  }
-  return { layers, beyondFloat64At: null };
-}
+// (pure theory: src-shared/theory/meanfield/recursions.ts, on the shared pair recursion)
+export { QUADRATURE_Q_MAX, ntkAlongDepth, type NtkDepthCurve, type NtkLayer } from '../../src-shared/theory/meanfield';
 
 export interface SpectrumRow {
   depth: number;
@@ -645,6 +554,7 @@ export const PLANE_CSV_HEADER = [
   'trainLoss',
   'steps',
   'seconds',
+  'failed',
 ] as const;
 
 /**
@@ -682,6 +592,7 @@ export function planeRows(
         null,
         null,
         null,
+        null,
       ]);
     }
   }
@@ -703,6 +614,7 @@ export function planeRows(
       k.trainLoss,
       k.steps,
       k.seconds,
+      k.failed ?? null,
     ]);
   }
   return rows;

@@ -9,7 +9,7 @@ export const APP_NAME = 'NTK Phase Lab';
 /**
  * Which plot an export comes from: names its files and its ExportBar's test ids ('figure': a paper-figure preset;
  * gd-step-*: the first-GD-step tab; train-*: training dynamics; trainability-plane, spectrum, learning-rate: the
- * trainability tab).
+ * trainability tab; collapse-*, ntk-kappa*, ntk-condition, ntk-variance: the neural-collapse tab).
  */
 export type PlotId =
   | 'plane'
@@ -22,7 +22,13 @@ export type PlotId =
   | 'train-kernels'
   | 'trainability-plane'
   | 'spectrum'
-  | 'learning-rate';
+  | 'learning-rate'
+  | 'collapse-metrics'
+  | 'collapse-residual'
+  | 'ntk-kappa2'
+  | 'ntk-kappa-ratio'
+  | 'ntk-condition'
+  | 'ntk-variance';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */

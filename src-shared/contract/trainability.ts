@@ -6,7 +6,7 @@
 // layers, L − 1 hidden layers of width M, 10 linear outputs, one-hot targets, MSE ½‖f − y‖² averaged over the batch
 // (seed 001 trains with MSE). Inputs scaled to ‖x‖² = n₀ so the first pre-activation variance is σ_w² + σ_b².
 import { z } from 'zod';
-import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
+import { seedSchema, sigmaB2Schema } from '../params';
 import { activationSchema } from './gd-step';
 
 export const TRAINABILITY_DATASETS = ['mnist', 'synthetic'] as const;
@@ -190,24 +190,29 @@ export function parseTrainabilityParams(raw: unknown): TrainabilityParams {
 
 /** One finished cell: a line of cells.jsonl and of `ntk-lab trainability --json` (with kind: 'cell'). */
 export const cellRecordSchema = z.object({
-  sigmaW2: z.number(),
-  depth: z.number().int(),
+  sigmaW2: z.number().positive(),
+  depth: z.number().int().min(1),
   /** λ = L/M. */
-  depthToWidth: z.number(),
-  width: z.number().int(),
-  /** η = ρ·η_theory actually used (0 when η_theory was beyond float64 and the cell was not trained). */
-  lr: z.number(),
-  /** 2B/λ_max of the infinite-width NTK on the batch (see src-main/tf/sweep/learning-rate.ts). */
-  etaTheory: z.number(),
-  /** Final accuracies on the whole train / test split; chance (0.1) when diverged. */
-  trainAccuracy: z.number(),
-  testAccuracy: z.number(),
-  /** Final MSE over the whole train split; null when diverged. */
-  trainLoss: z.number().nullable(),
-  /** SGD steps done (< steps when the loss became non-finite). */
-  steps: z.number().int(),
+  depthToWidth: z.number().positive(),
+  width: z.number().int().min(1),
+  /** η = ρ·η_theory actually used (0 for a failed cell, which was not trained). */
+  lr: z.number().min(0),
+  /** 2B/λ_max of the infinite-width NTK on the batch (see src-main/tf/sweep/learning-rate.ts); 0 for a failed cell. */
+  etaTheory: z.number().min(0),
+  /** Final accuracies on the whole train / test split; chance (0.1) when diverged or failed. */
+  trainAccuracy: z.number().min(0).max(1),
+  testAccuracy: z.number().min(0).max(1),
+  /** Final MSE over the whole train split; null when diverged or failed. */
+  trainLoss: z.number().min(0).nullable(),
+  /** SGD steps done (< steps when the loss became non-finite; 0 for a failed cell). */
+  steps: z.number().int().min(0),
   diverged: z.boolean(),
-  seconds: z.number(),
+  seconds: z.number().min(0),
+  /**
+   * Present when the cell could not be trained, with the reason: η_theory = 2B/λ_max is not a positive float64 (Θ
+   * overflows or underflows float64 at this depth). Such a cell is finished (stored, not retried on resume).
+   */
+  failed: z.string().min(1).optional(),
 });
 export type CellRecord = z.infer<typeof cellRecordSchema>;
 
@@ -229,9 +234,11 @@ export interface TrainabilitySummary {
   done: number;
   /** Cells found in the store at start and not redone. */
   resumed: number;
-  /** Cells trained by this run. */
+  /** Cells finished by this run (failed cells included). */
   trained: number;
   diverged: number;
+  /** Cells that could not be trained (see CellRecord.failed). */
+  failed: number;
   /** 'cancelled': stopped by the caller between SGD steps; the unfinished cell is dropped, finished ones are kept. */
   status: 'complete' | 'cancelled';
   seconds: number;
@@ -246,6 +253,7 @@ export const trainabilitySummarySchema = z.object({
   resumed: z.number().int(),
   trained: z.number().int(),
   diverged: z.number().int(),
+  failed: z.number().int(),
   status: z.enum(['complete', 'cancelled']),
   seconds: z.number(),
 });
@@ -255,6 +263,8 @@ export const trainabilityProgressSchema = z.object({
   cell: cellRecordSchema,
   done: z.number().int(),
   total: z.number().int(),
+  /** True for a cell found in the store when the sweep started (sent before any newly trained cell). */
+  stored: z.boolean().optional(),
 });
 
 /** Job params on the wire: the sweep params plus the paper-size switch (parseTrainabilityParams resolves both). */

@@ -32,7 +32,11 @@ describe('dispersionEstimate (seed 004 App. C.3 with the 1/N prefactor)', () => 
     for (let i = 0; i < N; i++) {
       let s = 0,
         q = 0;
-      for (let j = 0; j < N; j++) if (j !== i) ((s += x[j]), (q += x[j] * x[j]));
+      for (let j = 0; j < N; j++) {
+        if (j === i) continue;
+        s += x[j];
+        q += x[j] * x[j];
+      }
       direct += (x[i] * x[i]) / ((s * s - q) / ((N - 1) * (N - 2)));
     }
     expect(dispersionEstimate(x)).toBeCloseTo(direct / N, 12);

@@ -62,17 +62,13 @@ describe('summarizeSamples', () => {
     expect(b.tailShare).toBeCloseTo(a.tailShare, 10);
   });
 
-  it('uses the delta method above the bootstrap size limit (10⁵) and stays fast for 10⁴ samples', () => {
+  // the time of a 10⁴-sample summary is in npm run bench (live cursor)
+  it('uses the delta method above the bootstrap size limit (10⁵)', () => {
     const x = lognormal(150_000, 0.5, 94);
     const s = summarizeSamples(x, 1);
     const xMax = x.reduce((a, v) => Math.max(a, v), 0);
     const t = x.map((v) => v / xMax);
     expect(s.dispersion.stderr).toBe(deltaMethodStderr(t));
-    const y = lognormal(10_000, 0.5, 95);
-    summarizeSamples(y, 1);
-    const t0 = performance.now();
-    summarizeSamples(y, 2);
-    expect(performance.now() - t0).toBeLessThan(500); // typically 5–25 ms; generous for loaded CI machines
   });
 
   it('refuses fewer than 3 samples', () => {

@@ -60,25 +60,15 @@ describe('dispersionGrid', () => {
     expect(hi).toBeLessThan(1e4); // finite; the largest limit value here is ≈ 503 (chaotic, λ = 1.5)
   });
 
-  it('200 × 150 cells at M = 500 (λ ≤ 1.5) run well within an interactive budget', () => {
+  it('takes the UI’s full 200 × 150 grid (λ ≤ 1.5) at M = 500 and 10⁴ (its time: npm run bench, plane re-render)', () => {
     const sigmaW2 = linspace(0.5, 4, 200),
       depthToWidth = linspace(0, 1.5, 150);
-    const time = (kind: 'finite' | 'limit', width: number) => {
-      const t0 = performance.now();
-      dispersionGrid({ sigmaW2, depthToWidth, width, alpha0: 1, kind });
-      return performance.now() - t0;
-    };
-    time('finite', 500); // warm-up (JIT)
-    const finite = Math.min(time('finite', 500), time('finite', 500));
-    const limit = Math.min(time('limit', 500), time('limit', 500));
-    const wide = time('finite', 10_000);
-    console.info(
-      `dispersionGrid 200×150: finite M=500 ${finite.toFixed(1)} ms, limit ${limit.toFixed(1)} ms, finite M=10⁴ ${wide.toFixed(1)} ms`,
-    );
-    // generous bounds so a loaded CI machine does not flake; the measured figures are in the report
-    expect(finite).toBeLessThan(500);
-    expect(limit).toBeLessThan(500);
-    expect(wide).toBeLessThan(3000);
+    for (const width of [500, 10_000])
+      for (const kind of ['finite', 'limit'] as const) {
+        const out = dispersionGrid({ sigmaW2, depthToWidth, width, alpha0: 1, kind });
+        expect(out.length).toBe(200 * 150);
+        for (const v of out) if (!(v >= 1 - 1e-12 && v < 1e4)) throw new Error(`M = ${width} ${kind}: ${v}`);
+      }
   });
 
   it('rejects bad input with RangeError', () => {

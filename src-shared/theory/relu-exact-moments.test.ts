@@ -377,6 +377,19 @@ describe('reluExactMoments: range and validation', () => {
     expect(disp(600)).toBe(Infinity); // E[Θ²]/E[Θ]² ≈ 1e467 itself exceeds float64: Infinity, never NaN
   });
 
+  it('a subnormal σ_w² (5e−324) gives the σ_w² → 0 limit Θ = 1 (output bias only), not NaN', () => {
+    // a = σ_w²/2 → 0: every term but the output bias carries a power of a, so E[Θ] → 1 and E[Θ²]/E[Θ]² → 1; at
+    // σ_w² = 1e−300 those terms are already far below float64's resolution relative to 1
+    for (const widths of [[3, 3], [10, 10, 10, 10, 10], new Array<number>(50).fill(4)]) {
+      for (const s of [Number.MIN_VALUE, 1e-310, 1e-300]) {
+        const e = reluExactMoments(s, widths);
+        expect(e.meanTheta).toBeCloseTo(1, 12);
+        expect(e.dispersion).toBeCloseTo(1, 12);
+        expect(Number.isFinite(e.logMeanTheta)).toBe(true);
+      }
+    }
+  });
+
   it('throws RangeError on bad input', () => {
     expect(() => reluExactMoments(NaN, [3, 3])).toThrow(RangeError);
     expect(() => reluExactMoments(-1, [3, 3])).toThrow(RangeError);

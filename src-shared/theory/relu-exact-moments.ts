@@ -97,7 +97,8 @@ function logMeanThetaEq1112(logA: number, widths: ArrayLike<number>): number {
 export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): ReluExactMoments {
   checkInputs(sigmaW2, widths);
   const L = widths.length;
-  const logA = Math.log(sigmaW2 / 2);
+  // ln σ_w² − ln 2, not ln(σ_w²/2): a subnormal σ_w² (5e−324) halves to 0, and ln 0 made every moment NaN
+  const logA = Math.log(sigmaW2) - Math.LN2;
   // S = E[Θ] of seed 004 eqs. (11)–(12): the normalization of the sampler (exact E[Θ] differs by the dead event)
   const logS = logMeanThetaEq1112(logA, widths);
   const wOf = (l: number) => Math.exp((L - 1) * logA + Math.log(widths[l - 1] / widths[0]) - logS); // w_l
@@ -170,7 +171,7 @@ export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): Re
     count[C] = 1;
     to[k] = C;
     coef[k] = 1;
-    kind[k++] = 1;
+    kind[k] = 1;
 
     n1.fill(0);
     n2.fill(0);

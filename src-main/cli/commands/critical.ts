@@ -2,7 +2,7 @@
 // JSON contract (src-shared/contract/meanfield.ts; add fields, never rename): sigmaW2 (null + reason when there is
 // no transition), plus activation, sigmaB2, qStar, note.
 import { criticalParamsSchema } from '../../../src-shared/contract/meanfield';
-import { activationNames } from '../../../src-shared/theory/meanfield/activation';
+import { activationNames } from '../../../src-shared/network/activations';
 import { criticalPoint } from '../../../src-shared/theory/meanfield/point';
 import { EXIT_OK, type CliCommand } from '../command';
 import { checked, parseFlags, parseNumber, requireString } from '../args';

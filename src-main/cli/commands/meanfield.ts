@@ -2,7 +2,7 @@
 // JSON contract (src-shared/contract/meanfield.ts; add fields, never rename): qStar, chi1, cStar, chiC, xi1, xiC,
 // xiStar, phase, plus activation, sigmaW2, sigmaB2, fixedPoint, reasons. Undefined quantities are null with a reason.
 import { meanfieldParamsSchema } from '../../../src-shared/contract/meanfield';
-import { activationNames } from '../../../src-shared/theory/meanfield/activation';
+import { activationNames } from '../../../src-shared/network/activations';
 import { meanfieldPoint } from '../../../src-shared/theory/meanfield/point';
 import { EXIT_OK, type CliCommand } from '../command';
 import { checked, parseFlags, parseNumber, requireString } from '../args';

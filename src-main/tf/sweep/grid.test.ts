@@ -64,6 +64,12 @@ describe('sweep grid', () => {
     expect(() =>
       sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { values: [1] }, depth: { values: [1000] } } })),
     ).toThrow(/depths must lie in 1…200/);
+    // fractional depths are refused, never rounded (2.5 used to become 3, and 2:3:3 trained L = 2, 3)
+    const depthGrid = (depth: object) =>
+      sweepGrid(parseTrainabilityParams({ grid: { sigmaW2: { values: [1] }, depth } }));
+    expect(() => depthGrid({ values: [2.5, 3] })).toThrow(/depths must be whole numbers of layers, got 2.5$/);
+    expect(() => depthGrid({ min: 2, max: 3, count: 3 })).toThrow(/got 2.5 \(min:max:count needs/);
+    expect(depthGrid({ min: 3, max: 60, count: 20 }).depths).toEqual(Array.from({ length: 20 }, (_, k) => 3 + 3 * k));
     expect(() => parseTrainabilityParams({ steps: Number.NaN })).toThrow(RangeError);
     expect(() => parseTrainabilityParams({ dataset: 'mnist', trainSize: 9500, testSize: 1000 })).toThrow(/≤ 10000/);
     expect(() => parseTrainabilityParams({ batchSize: 500, trainSize: 200 })).toThrow(/batchSize/);

@@ -65,7 +65,14 @@ export function sweepGrid(p: TrainabilityParams): SweepGrid {
     if (!(s > 0 && s <= 16)) throw new RangeError(`grid σ_w² values must lie in (0, 16], got ${s}`);
   let depths: number[];
   if (p.grid.depth) {
-    depths = axisValues(p.grid.depth).map((d) => Math.round(d));
+    depths = axisValues(p.grid.depth);
+    // never rounded: L = 2.5 is a typo, and a min:max:count axis that misses the integers would train other depths
+    const fractional = depths.find((d) => !Number.isInteger(d));
+    if (fractional !== undefined)
+      throw new RangeError(
+        `grid depths must be whole numbers of layers, got ${fractional}` +
+          ('values' in p.grid.depth ? '' : ' (min:max:count needs (max − min)/(count − 1) to be a whole number)'),
+      );
   } else {
     const lambdas = axisValues(p.grid.depthToWidth!);
     for (const l of lambdas) if (!(l > 0)) throw new RangeError(`grid L/M values must be > 0, got ${l}`);

@@ -68,6 +68,37 @@ describe('η_theory of a sweep cell', () => {
     expect(meanCosine(d.train.x, 20, n0)).toBeCloseTo(sum / (20 * 19), 5);
   });
 
+  it('Θ below float64 (ordered phase, σ_b² = 0): no finite η_theory, reported as the reason, never thrown', () => {
+    // ReLU, σ_b² = 0: p = L·q⁽¹⁾·(σ_w²/2)^{L−1} (closed form above) = 2·1e−300·5e−301, far below float64's range
+    const relu = cellEtaTheory({
+      activation: 'relu',
+      sigmaW2: 1e-300,
+      sigmaB2: 0,
+      depth: 2,
+      batchSize: 16,
+      meanCos: 0.3,
+    });
+    expect(2 * 1e-300 * (1e-300 / 2)).toBe(0);
+    expect(relu.etaTheory).toBeNull();
+    expect(relu.failed).toMatch(/λ_max of Θ is 0 .*η_theory = 2B\/λ_max is not finite/);
+    // tanh, σ_b² = 0, σ_w² = 1e−12: q⁽ˡ⁾ ≈ σ_w²q⁽ˡ⁻¹⁾ (tanh′(0) = 1), so K⁽ˡ⁾ and Θ⁽ˡ⁾ ≈ l·1e−12ˡ leave float64's
+    // range near l = 26: Θ⁽⁵⁰⁾ is 0 or subnormal, where 2B/λ_max overflows
+    const tanh = cellEtaTheory({
+      activation: 'tanh',
+      sigmaW2: 1e-12,
+      sigmaB2: 0,
+      depth: 50,
+      batchSize: 8,
+      meanCos: 0.1,
+    });
+    expect(tanh.etaTheory).toBeNull();
+    expect(tanh.failed).toMatch(/Θ vanishes below float64's range at depth 50/);
+    // the same activations at σ_w² = 1 have a finite η_theory
+    expect(
+      cellEtaTheory({ activation: 'relu', sigmaW2: 1, sigmaB2: 0, depth: 2, batchSize: 16, meanCos: 0.3 }),
+    ).toMatchObject({ failed: null });
+  });
+
   it('bad input is a RangeError', () => {
     const ok = { activation: 'erf', sigmaW2: 1, sigmaB2: 0.1, depth: 3, batchSize: 8, meanCos: 0.1 };
     expect(() => cellEtaTheory({ ...ok, depth: 0 })).toThrow(RangeError);

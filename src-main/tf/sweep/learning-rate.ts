@@ -26,8 +26,14 @@ export interface CellEtaInput {
 }
 
 export interface CellEta {
-  /** 2B/λ_max, or null when Θ overflows float64 at this depth ("beyond float64": the cell cannot be trained). */
+  /**
+   * 2B/λ_max, or null when it is not a positive float64 (the cell cannot be trained; `failed` says why): Θ overflows
+   * float64 at this depth (η_theory underflows to 0), or Θ vanishes below float64's range (λ_max = 0 or so small that
+   * 2B/λ_max overflows, e.g. tanh with σ_b² = 0 and tiny σ_w² deep in the ordered phase).
+   */
   etaTheory: number | null;
+  /** Why etaTheory is null; null otherwise. */
+  failed: string | null;
   lambdaMax: number | null;
   /** Θ diagonal p and off-diagonal p_ab at the output. */
   p: number | null;
@@ -50,13 +56,31 @@ export function cellEtaTheory(c: CellEtaInput): CellEta {
     Math.max(-1, Math.min(1, c1)),
     c.depth - 1,
   );
-  if (beyondFloat64AtLayer !== null) return { etaTheory: null, lambdaMax: null, p: null, pab: null };
+  const none = { etaTheory: null, lambdaMax: null, p: null, pab: null };
+  if (beyondFloat64AtLayer !== null)
+    return {
+      ...none,
+      failed: `Θ overflows float64 at layer ${beyondFloat64AtLayer}, so η_theory = 2B/λ_max underflows to 0`,
+    };
   const { p, pab } = steps[c.depth - 1];
   const lambdaMax = p + (c.batchSize - 1) * pab;
   // the eigenvalue of 𝟏 is the top one only when p_ab ≥ 0; else it is p − p_ab (the rest)
   const top = Math.max(lambdaMax, p - pab);
-  if (!Number.isFinite(top)) return { etaTheory: null, lambdaMax: null, p: null, pab: null };
-  return { etaTheory: etaTheory(top, { reduction: 'mean', m: c.batchSize }), lambdaMax: top, p, pab };
+  if (!Number.isFinite(top))
+    return { ...none, failed: 'λ_max of Θ overflows float64, so η_theory = 2B/λ_max underflows to 0' };
+  // Θ vanishing below float64's range (ordered phase with σ_b² = 0: q⁽ˡ⁾ → 0 like χ₁^l) leaves no finite η_theory
+  if (!(top > 0) || !Number.isFinite((2 * c.batchSize) / top))
+    return {
+      ...none,
+      failed: `λ_max of Θ is ${top} (Θ vanishes below float64's range at depth ${c.depth}), so η_theory = 2B/λ_max is not finite`,
+    };
+  return {
+    etaTheory: etaTheory(top, { reduction: 'mean', m: c.batchSize }),
+    failed: null,
+    lambdaMax: top,
+    p,
+    pab,
+  };
 }
 
 /** c̄ = mean over i ≠ j of x_i·x_j/(‖x_i‖‖x_j‖) for rows with ‖x‖² = n₀: (‖Σx‖² − Σ‖x‖²)/(B(B − 1)n₀). */

@@ -2,11 +2,11 @@
 // (reference-sgd.test.ts compares the two) and the baseline of bench/trainability.ts.
 // Same network as train-cell.ts: NTK parametrization h_l = s_l V_l x_{l−1} + t β_l, s_l = σ_w/√n_{l−1}, t = σ_b,
 // x_l = φ(h_l) for l < L, f = h_L; loss (1/B)Σ_b ½‖f_b − y_b‖²; V ← V − η∂/∂V, β ← β − η∂/∂β.
-import { activation, type Activation } from '../../engine/activations';
+import { activationFor, type TfActivationName } from '../../../src-shared/network/activations';
 
 export interface ReferenceNet {
   widths: number[];
-  activation: Activation;
+  activation: TfActivationName;
   sigmaW2: number;
   sigmaB2: number;
   /** V_l row-major [n_l, n_{l−1}] and β_l [n_l], l = 1…L. */
@@ -24,7 +24,7 @@ export function referenceSgdStep(
 ): number {
   const { widths, V, beta } = net;
   const L = widths.length - 1;
-  const { phi, dphi } = activation(net.activation);
+  const { phi, dphi } = activationFor('tensorflow', net.activation);
   const t = Math.sqrt(net.sigmaB2);
   // forward, keeping every layer's input xs[l] and pre-activation hs[l] ([B, n])
   const xs: Float64Array[] = [Float64Array.from(x as ArrayLike<number>)];

@@ -126,6 +126,41 @@ describe('trainability sweep', () => {
     expect(c.trainLoss).toBeNull();
   });
 
+  it('a cell with no float64 η_theory is stored as failed with its reason and the sweep goes on', async () => {
+    // ReLU, σ_b² = 0, σ_w² = 1e−300: Θ⁽²⁾ = 2·1e−300·(1e−300/2) underflows to 0, so 2B/λ_max is infinite; this
+    // corner cell runs first and used to abort the sweep with "λ_max … got 0"
+    const params = parseTrainabilityParams({
+      ...tiny,
+      activation: 'relu',
+      sigmaB2: 0,
+      grid: { sigmaW2: { values: [1e-300, 1] }, depth: { values: [2] } },
+    });
+    const dir = tmp();
+    const s = await runSweep(params, dir, { emit: () => {}, cancelled: () => false }, { data });
+    expect(s).toMatchObject({ status: 'complete', total: 2, done: 2, trained: 2, failed: 1, diverged: 0 });
+    const [bad, good] = SweepStore.open(dir, params).cells();
+    expect(bad).toMatchObject({ sigmaW2: 1e-300, lr: 0, steps: 0, diverged: false, trainLoss: null });
+    expect(bad.failed).toMatch(/λ_max of Θ is 0/);
+    expect([bad.trainAccuracy, bad.testAccuracy]).toEqual([CHANCE_ACCURACY, CHANCE_ACCURACY]);
+    expect(good.failed).toBeUndefined();
+    expect(good.lr).toBeGreaterThan(0);
+    // a failed cell is finished: resume does not retry it
+    const again = await runSweep(
+      params,
+      dir,
+      { emit: () => expect.fail('nothing to redo'), cancelled: () => false },
+      { data },
+    );
+    expect(again).toMatchObject({ resumed: 2, trained: 0, failed: 1 });
+  });
+
+  it('tanh, σ_b² = 0, σ_w² = 1e−12 at L = 50: the cell fails with its reason instead of throwing on η = ∞', async () => {
+    const spec = { activation: 'tanh' as const, sigmaB2: 0, width: 8, steps: 5, batchSize: 16, rho: 0.3, seed: 7 };
+    const c = (await trainCell({ ...spec, sigmaW2: 1e-12, depth: 50 }, data))!;
+    expect(c.failed).toMatch(/Θ vanishes below float64's range at depth 50/);
+    expect(c).toMatchObject({ lr: 0, etaTheory: 0, steps: 0, diverged: false });
+  });
+
   it('η_theory is the stability scale: ρ = 0.9 trains, ρ = 5 diverges on the same cell', async () => {
     const base = {
       activation: 'erf' as const,

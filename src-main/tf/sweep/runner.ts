@@ -59,6 +59,7 @@ export async function runSweep(
     resumed,
     trained,
     diverged: store.cells().filter((c) => c.diverged).length,
+    failed: store.cells().filter((c) => c.failed !== undefined).length,
     status,
     seconds: (performance.now() - t0) / 1000,
   });

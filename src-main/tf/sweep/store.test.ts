@@ -2,8 +2,8 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTrainabilityParams, type CellRecord } from '../../../src-shared/contract/trainability';
-import { CELLS_FILE, parseCells, SweepStore, SweepStoreError, sweepIdentity } from './store';
+import { CHANCE_ACCURACY, parseTrainabilityParams, type CellRecord } from '../../../src-shared/contract/trainability';
+import { CELLS_FILE, parseCells, SWEEP_FILE, SweepStore, SweepStoreError, sweepIdentity } from './store';
 
 const params = parseTrainabilityParams({
   dataset: 'synthetic',
@@ -62,11 +62,75 @@ describe('sweep store', () => {
     expect(SweepStore.open(dir, params).cells()).toEqual([cell(1, 2), cell(3, 3)]);
   });
 
-  it('a complete but invalid last line is torn too; a damaged middle line is an error', () => {
-    expect(parseCells(`${JSON.stringify(cell(1, 2))}\n{"sigmaW2":1}\n`).torn).toBe(true);
-    expect(() => parseCells(`{"sigmaW2":\n${JSON.stringify(cell(1, 2))}\n`)).toThrow(/line 1 is damaged/);
+  it('every complete line must be a valid record: a bad last line is an error naming the line, not dropped', () => {
+    expect(() => parseCells(`${JSON.stringify(cell(1, 2))}\n{"sigmaW2":1}\n`)).toThrow(/line 2: not a cell record/);
+    expect(() => parseCells(`{"sigmaW2":\n${JSON.stringify(cell(1, 2))}\n`)).toThrow(/line 1: not JSON/);
     const nan = { ...cell(1, 2), trainAccuracy: null };
-    expect(parseCells(`${JSON.stringify(nan)}\n`).cells).toHaveLength(0);
+    expect(() => parseCells(`${JSON.stringify(nan)}\n`)).toThrow(/line 1: .*trainAccuracy/);
+    // only an unterminated last line is torn (a crash mid-append)
+    const torn = parseCells(`${JSON.stringify(cell(1, 2))}\n${JSON.stringify(cell(3, 2))}`);
+    expect(torn).toMatchObject({ cells: [cell(1, 2)], torn: true });
+  });
+
+  it('records outside the grid, duplicates, accuracy 7 and a wrong width are refused with their line', () => {
+    const cases: [string, RegExp][] = [
+      [JSON.stringify(cell(5, 2)), /line 2: the cell σ_w² = 5, L = 2 is not in this sweep's grid/],
+      [JSON.stringify(cell(1, 2)), /line 2: the cell σ_w² = 1, L = 2 is already on line 1 \(a duplicate\)/],
+      [JSON.stringify({ ...cell(3, 2), trainAccuracy: 7 }), /line 2: not a cell record \(trainAccuracy: .*1/],
+      [
+        JSON.stringify({ ...cell(3, 2), width: 16, depthToWidth: 2 / 16 }),
+        /line 2: width 16, but this sweep's width is 8/,
+      ],
+      [JSON.stringify({ ...cell(3, 2), depthToWidth: 0.5 }), /line 2: depthToWidth 0.5 is not depth \/ width/],
+    ];
+    for (const [second, message] of cases) {
+      const dir = tmp();
+      SweepStore.open(dir, params).append(cell(1, 2));
+      appendFileSync(join(dir, CELLS_FILE), `${second}\n`);
+      expect(() => SweepStore.open(dir, params)).toThrow(SweepStoreError);
+      expect(() => SweepStore.open(dir, params)).toThrow(message);
+    }
+    const s = SweepStore.open(tmp(), params);
+    expect(() => s.append(cell(5, 2))).toThrow(/not in this sweep's grid/);
+    expect(() => s.append({ ...cell(1, 2), testAccuracy: 7 })).toThrow(/testAccuracy/);
+    s.append(cell(1, 2));
+    expect(() => s.append(cell(1, 2))).toThrow(/already stored/);
+    expect(s.size).toBe(1);
+  });
+
+  it('a damaged sweep.json is refused with the file and the problem, never a TypeError', () => {
+    for (const [text, message] of [
+      ['null\n', /sweep.json is not a sweep record \(got null\)/],
+      ['[1]\n', /sweep.json is not a sweep record/],
+      ['{"format":"ntk-lab-trainability-sweep/1"}\n', /sweep.json is not a sweep record \(identity: /],
+      [
+        '{"format":"ntk-lab-trainability-sweep/1","identity":"x"}\n',
+        /holds a sweep with a different identity and sweep.json has no params/,
+      ],
+    ] as const) {
+      const dir = tmp();
+      writeFileSync(join(dir, SWEEP_FILE), text);
+      expect(() => SweepStore.open(dir, params)).toThrow(SweepStoreError);
+      expect(() => SweepStore.open(dir, params)).toThrow(message);
+    }
+  });
+
+  it('a failed cell (not trained, with its reason) is a complete record and survives a reopen', () => {
+    const dir = tmp();
+    const failed: CellRecord = {
+      ...cell(1, 3),
+      lr: 0,
+      etaTheory: 0,
+      trainAccuracy: CHANCE_ACCURACY,
+      testAccuracy: CHANCE_ACCURACY,
+      trainLoss: null,
+      steps: 0,
+      failed: 'λ_max of Θ is 0',
+    };
+    SweepStore.open(dir, params).append(failed);
+    const again = SweepStore.open(dir, params);
+    expect(again.cells()).toEqual([failed]);
+    expect(again.has(1, 3)).toBe(true);
   });
 
   it('other params in the same directory are refused, naming the fields', () => {

@@ -3,14 +3,15 @@
 //   η = ρ·η_theory, η_theory from the first minibatch (learning-rate.ts). Plain SGD, T steps of batch B; minibatches
 //   are epochs of a Rng(seed, 2) permutation of the training set. Init Rng(seed, 0) inside Mlp: all cells of a sweep
 //   share the seed, so cells of equal depth share the same N(0, 1) weight draws (common random numbers along σ_w²).
-//   A non-finite batch loss ends the cell as diverged (accuracies = chance, trainLoss = null), never NaN.
+//   A non-finite batch loss ends the cell as diverged (accuracies = chance, trainLoss = null), never NaN. A cell with
+//   no finite positive η = ρ·η_theory in float64 is not trained: it is recorded as failed, with the reason.
 //   Records train / test accuracy and the MSE over the whole train split at the end.
 // Runs on whatever tfjs backend is active. Awaits between SGD steps (so a worker's cancel message can arrive) and
 // returns null when `cancelled()` turns true: the unfinished cell is dropped.
 import * as tf from '@tensorflow/tfjs-core';
 import { CHANCE_ACCURACY, CLASSES, type CellRecord } from '../../../src-shared/contract/trainability';
 import { Rng } from '../../../src-shared/rng';
-import type { Activation } from '../../engine/activations';
+import type { TfActivationName as Activation } from '../../../src-shared/network/activations';
 import { makeOptimizer, Mlp } from '../train/mlp';
 import type { Split, SweepData } from './datasets';
 import { cellEtaTheory, meanCosine } from './learning-rate';
@@ -100,6 +101,8 @@ export async function trainCell(
     waited += performance.now() - t;
   };
   const t0 = performance.now();
+  // the waits are summed separately, so rounding could take a cell that only waited a hair below 0
+  const elapsed = () => Math.max(0, (performance.now() - t0 - waited) / 1000);
   const rng = new Rng(spec.seed, 2);
   const order = new Uint32Array(data.train.count).map((_, i) => i);
   permute(order, rng);
@@ -126,11 +129,19 @@ export async function trainCell(
     trainLoss: null,
     steps: done,
     diverged: true,
-    seconds: (performance.now() - t0 - waited) / 1000,
+    seconds: elapsed(),
   });
-  // Θ beyond float64 at this depth: η_theory underflows to 0, nothing can be learned
-  if (eta.etaTheory === null || !(eta.etaTheory > 0)) return divergedRecord(0, 0, 0);
+  // no usable η in float64 (Θ over- or underflows at this depth): a finished, failed cell with the reason, so a sweep
+  // records it and goes on (accuracies = chance, as nothing can be learned at η = ρ·η_theory)
+  const failedRecord = (reason: string): CellRecord => ({
+    ...divergedRecord(0, 0, 0),
+    diverged: false,
+    failed: reason,
+  });
+  if (eta.etaTheory === null) return failedRecord(eta.failed ?? 'η_theory is not a positive float64');
   const lr = spec.rho * eta.etaTheory;
+  if (!(lr > 0 && Number.isFinite(lr)))
+    return failedRecord(`η = ρ·η_theory = ${spec.rho}·${eta.etaTheory} is not a positive float64`);
 
   const widths = [n0, ...new Array<number>(depth - 1).fill(width), CLASSES];
   const net = new Mlp({
@@ -180,7 +191,7 @@ export async function trainCell(
       trainLoss: train.loss,
       steps,
       diverged: false,
-      seconds: (performance.now() - t0 - waited) / 1000,
+      seconds: elapsed(),
     };
   } finally {
     optimizer.dispose();

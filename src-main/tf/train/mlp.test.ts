@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { activation as activation64, type Activation } from '../../engine/activations';
+import { activationFor, type TfActivationName } from '../../../src-shared/network/activations';
 import { Rng } from '../../../src-shared/rng';
 import { ensureBackend } from '../backend';
 import { makeOptimizer, Mlp, type Loss, type MlpSpec } from './mlp';
@@ -19,7 +19,7 @@ function loss64(
   kind: Loss,
 ): number {
   const { widths, sigmaW2, sigmaB2, parametrization } = spec;
-  const { phi } = activation64(spec.activation);
+  const { phi } = activationFor('tensorflow', spec.activation);
   const ntk = parametrization === 'ntk';
   let total = 0;
   for (let s = 0; s < x.length; s++) {
@@ -54,7 +54,7 @@ function tinyProblem(seed: number): { x: number[][]; y: number[][] } {
 }
 
 describe('Mlp gradients', () => {
-  const cases: [Activation, 'standard' | 'ntk', Loss][] = [
+  const cases: [TfActivationName, 'standard' | 'ntk', Loss][] = [
     ['tanh', 'standard', 'mse'],
     ['relu', 'standard', 'cross-entropy'],
     ['gelu', 'ntk', 'mse'],
@@ -166,7 +166,7 @@ describe('Mlp initialization', () => {
     expect(() => new Mlp({ ...ok, widths: [3, 0, 2] })).toThrow(/widths\[1\]/);
     expect(() => new Mlp({ ...ok, sigmaW2: Number.NaN })).toThrow(RangeError);
     expect(() => new Mlp({ ...ok, sigmaB2: -1 })).toThrow(/sigmaB2/);
-    expect(() => new Mlp({ ...ok, activation: 'softplus' as Activation })).toThrow(/unknown activation/);
+    expect(() => new Mlp({ ...ok, activation: 'softplus' as TfActivationName })).toThrow(/unknown activation/);
     expect(() => makeOptimizer('adam', 0)).toThrow(/learning rate/);
   });
 

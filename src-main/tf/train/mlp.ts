@@ -3,17 +3,17 @@
 //
 // Layers l = 1…L with widths widths = [n₀, n₁, …, n_L] (n_L = number of outputs, 1 for the theory's scalar output):
 //   h_l = W_l x_{l−1} + b_l,  x_l = φ(h_l) for l < L,  f = h_L (linear output layer).
-// Parametrizations, the same as src-main/tf/layers.ts so that empiricalNtk reads our variables directly:
-//   standard (seed 004 eq. 6): W_l ~ N(0, σ_w²/n_{l−1}), b_l ~ N(0, σ_b²); the variables ARE W_l, b_l.
-//   ntk (seed 000/001):        the variables hold V_l, β_l ~ N(0, 1) and the net uses W_l = (σ_w/√n_{l−1})V_l, b_l =
-// σ_b β_l.
+// Parametrizations (src-shared/network/parametrization.ts), as in src-main/tf/layers.ts so that empiricalNtk reads
+// our variables directly: the variables hold W_l, b_l (standard) or V_l, β_l ~ N(0, 1) with W_l = (σ_w/√n_{l−1})V_l,
+// b_l = σ_b β_l (NTK).
 // Biases are trainable even when they start at 0 (σ_b = 0), as in the theorems. Weights are drawn from the project's
 // Rng(seed, 0) layer by layer (float64 normals rounded to float32), so one seed gives one network on every backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { isActivation, ACTIVATIONS, type Activation } from '../../engine/activations';
+import { activationFor, type TfActivationName } from '../../../src-shared/network/activations';
+import { checkParametrization, layerScales, type Parametrization } from '../../../src-shared/network/parametrization';
 import { Rng } from '../../../src-shared/rng';
 import { tfActivation } from '../tf-activations';
-import type { Parametrization, TfLayer } from '../layers';
+import type { TfLayer } from '../layers';
 
 export const LOSSES = ['mse', 'cross-entropy'] as const;
 /** 'mse': ½‖f − y‖² per sample, averaged over the batch (seed 004 App. A.3 uses ½(f − y)²; the Fig. 4 code the
@@ -27,7 +27,7 @@ export type OptimizerKind = (typeof OPTIMIZERS)[number];
 export interface MlpSpec {
   /** [n₀, n₁, …, n_L]: input dimension, hidden widths, output dimension (L = widths.length − 1 weight layers). */
   widths: readonly number[];
-  activation: Activation;
+  activation: TfActivationName;
   sigmaW2: number;
   sigmaB2: number;
   parametrization: Parametrization;
@@ -49,14 +49,12 @@ function checkSpec(spec: MlpSpec): void {
   widths.forEach((w, l) => {
     if (!Number.isInteger(w) || w < 1) throw new RangeError(`widths[${l}] must be an integer ≥ 1 (got ${String(w)})`);
   });
-  if (!isActivation(activation))
-    throw new RangeError(`unknown activation ${JSON.stringify(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
+  activationFor('tensorflow', activation); // a RangeError naming TensorFlow's activations for any other name
   if (!Number.isFinite(sigmaW2) || !(sigmaW2 > 0))
     throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
   if (!Number.isFinite(sigmaB2) || !(sigmaB2 >= 0))
     throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
-  if (parametrization !== 'standard' && parametrization !== 'ntk')
-    throw new RangeError(`parametrization must be 'standard' or 'ntk' (got ${JSON.stringify(parametrization)})`);
+  checkParametrization(parametrization);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new RangeError(`seed must be an integer in [0, 2³²) (got ${seed})`);
 }
@@ -76,16 +74,16 @@ export class Mlp {
     checkSpec(spec);
     this.spec = { ...spec, widths: [...spec.widths] };
     const { widths, sigmaW2, sigmaB2, parametrization, seed } = spec;
-    const ntk = parametrization === 'ntk';
     const rng = new Rng(seed, 0);
-    this.bScale = ntk ? Math.sqrt(sigmaB2) : 1;
+    this.bScale = layerScales(parametrization, sigmaW2, sigmaB2, widths[0]).biasMultiplier;
     for (let l = 1; l < widths.length; l++) {
       const nIn = widths[l - 1];
       const nOut = widths[l];
+      const scales = layerScales(parametrization, sigmaW2, sigmaB2, nIn);
       const w = new Float32Array(nOut * nIn);
-      rng.fillNormal(w, ntk ? 1 : Math.sqrt(sigmaW2 / nIn));
+      rng.fillNormal(w, scales.weightInitSd);
       const bias = new Float32Array(nOut);
-      const sdB = ntk ? 1 : Math.sqrt(sigmaB2);
+      const sdB = scales.biasInitSd;
       if (sdB > 0) rng.fillNormal(bias, sdB);
       // unnamed: tfjs gives every variable a unique name (names are global to the engine)
       const wT = tf.tensor2d(w, [nOut, nIn]);
@@ -94,7 +92,7 @@ export class Mlp {
       this.b.push(tf.variable(bT, true));
       wT.dispose();
       bT.dispose();
-      this.wScale.push(ntk ? Math.sqrt(sigmaW2 / nIn) : 1);
+      this.wScale.push(scales.weightMultiplier);
     }
     this.phi = tfActivation(spec.activation).phi;
     this.dphi = tfActivation(spec.activation).dphi;

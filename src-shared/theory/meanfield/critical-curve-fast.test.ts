@@ -42,16 +42,15 @@ describe('critical line: q-table path = quadrature path', () => {
     expect(Math.abs(fp.chi1 - 1)).toBeLessThan(1e-9);
   });
 
-  it('sigmoid has no transition for σ_w² ≤ 16 at every σ_b² of a 200-point line, in well under a second', () => {
+  // its time (was ~2 s by quadrature) is in npm run bench (mean-field theory: sigmoid critical line)
+  it('sigmoid has no transition for σ_w² ≤ 16 at every σ_b² of a 200-point line', () => {
     const sbs = Float64Array.from({ length: 200 }, (_, j) => ((j + 0.5) * 0.5) / 200);
-    const t0 = performance.now();
     const curve = criticalCurve('sigmoid', sbs);
-    const ms = performance.now() - t0;
+    expect(curve.length).toBe(200);
     for (const p of curve) {
       expect(p.kind).toBe('none');
       if (p.kind === 'none') expect(p.reason).toMatch(/whole range is ordered/);
     }
-    expect(ms).toBeLessThan(1500); // was ~2 s by quadrature; ~0.1 s measured here (generous for a loaded CI box)
   });
 
   it('bad σ_b² still throws RangeError on the fast path', () => {

@@ -29,7 +29,6 @@ export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
   const w = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
     for (let it = 0; it < 100; it++) {
       let p0 = 1;
       let p1 = t;
@@ -40,8 +39,8 @@ export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
       }
       const pn = n === 1 ? t : p1;
       const pm = n === 1 ? 1 : p0;
-      dp = (n * (t * pn - pm)) / (t * t - 1);
-      const dt = pn / dp;
+      const dpn = (n * (t * pn - pm)) / (t * t - 1);
+      const dt = pn / dpn;
       t -= dt;
       if (Math.abs(dt) < 1e-16) break;
     }
@@ -53,7 +52,7 @@ export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
       p0 = p1;
       p1 = p2;
     }
-    dp = n === 1 ? 1 : (n * (t * p1 - p0)) / (t * t - 1);
+    const dp = n === 1 ? 1 : (n * (t * p1 - p0)) / (t * t - 1);
     x[i] = -t;
     x[n - 1 - i] = t;
     w[i] = w[n - 1 - i] = 2 / ((1 - t * t) * dp * dp);
@@ -82,7 +81,6 @@ export function gaussHermite(n: number): NormalRule {
     else if (i === 2) t = 1.86 * t - 0.86 * x[0];
     else if (i === 3) t = 1.91 * t - 0.91 * x[1];
     else t = 2 * t - x[i - 2];
-    let pp = 0;
     for (let it = 0; it < 200; it++) {
       let p1 = PIM4;
       let p2 = 0;
@@ -91,8 +89,7 @@ export function gaussHermite(n: number): NormalRule {
         p2 = p1;
         p1 = t * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
       }
-      pp = Math.sqrt(2 * n) * p2;
-      const dt = p1 / pp;
+      const dt = p1 / (Math.sqrt(2 * n) * p2);
       t -= dt;
       if (Math.abs(dt) <= 1e-15 * Math.max(1, Math.abs(t))) break;
     }
@@ -103,7 +100,7 @@ export function gaussHermite(n: number): NormalRule {
       p2 = p1;
       p1 = t * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
     }
-    pp = Math.sqrt(2 * n) * p2;
+    const pp = Math.sqrt(2 * n) * p2;
     x[i] = t;
     x[n - 1 - i] = -t;
     w[i] = w[n - 1 - i] = 2 / (pp * pp);

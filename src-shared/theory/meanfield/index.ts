@@ -1,14 +1,6 @@
 // Signal-propagation (mean-field) theory for any activation (seed 001 §2, §4, Table 1; Poole et al. 2016;
 // Schoenholz et al. 2017): NNGP map, fixed points, depth scales, critical line, NNGP/NTK recursions, spectrum, ξ map.
-export {
-  activationNames,
-  defineActivation,
-  getActivation,
-  erfClosedForms,
-  reluClosedForms,
-  type Activation,
-  type ClosedForms,
-} from './activation';
+export { activationNames, defineActivation, getActivation, type Activation, type ClosedForms } from './activation';
 export { erf, erfc, normalCdf, normalPdf } from './erf';
 export {
   applyRule,
@@ -40,12 +32,19 @@ export {
 export { MEANFIELD_PHASES, depthScales, phaseOfChi1, type DepthScales, type MeanFieldPhase } from './depth-scales';
 export { criticalCurve, criticalSigmaW2, type CriticalPoint } from './critical-curve';
 export {
+  QUADRATURE_Q_MAX,
   RECURSION_MAX_DEPTH,
   RECURSION_MAX_INPUTS,
   kernelRecursion,
+  ntkAlongDepth,
   pairRecursion,
+  pairRecursionSteps,
   type KernelRecursionOptions,
   type KernelRecursionResult,
+  type NtkDepthCurve,
+  type NtkLayer,
+  type PairMap,
+  type PairRecursionEnd,
   type PairRecursionStep,
 } from './recursions';
 export {

@@ -5,7 +5,7 @@
 // when its measured truncation error is small, else from direct quadrature.
 // Status per cell: 0 ordered (value = ξ₁), 1 critical (|χ₁ − 1| ≤ CRITICAL_TOLERANCE; ξ diverges, value 0),
 // 2 chaotic (value = ξ*), 3 no finite fixed point (value 0). Values are always finite numbers, never NaN.
-import type { Activation } from './activation';
+import type { Activation, SmoothedPair } from './activation';
 import { depthScales } from './depth-scales';
 import {
   CRITICAL_TOLERANCE,
@@ -15,7 +15,6 @@ import {
   validateMeanFieldParams,
   type FixedPoint,
 } from './fixed-point';
-import { smoothedActivation, type SmoothedPair } from './conditional-mean';
 import { compositeRule, type NormalRule } from './gauss';
 import { nngpMapQuadrature } from './nngp-map';
 import { brent } from './root';
@@ -164,7 +163,7 @@ function newtonCStar(
   qStar: number,
   start: number,
 ): { cStar: number; chiC: number } | null {
-  const smoothed = smoothedActivation(act);
+  const smoothed = act.gaussianSmoothing;
   const slice = smoothed
     ? (c: number) => sliceOuterIntegral(act, smoothed, qStar, c)
     : (c: number) => nngpMapQuadrature(act, { s11: qStar, s12: c * qStar, s22: qStar });
@@ -303,8 +302,9 @@ const phiPair = new Float64Array(2);
 
 /**
  * 𝒯 and 𝒯̇ on Σ = q[[1, c], [c, 1]] as a 1D integral over u = √q z with the inner Gaussian average in closed form
- * (conditional-mean.ts). Both factors change shape within δ = min(1/√q, σ_c/|slope|) of z = 0 (the kink or the
- * smooth bend of φ(√q z); the smoothed kink of the inner mean), so panel edges are graded geometrically from 0:
+ * (the registry's gaussianSmoothing, src-shared/network/activations.ts). Both factors change shape within
+ * δ = min(1/√q, σ_c/|slope|) of z = 0 (the kink or the smooth bend of φ(√q z); the smoothed kink of the inner mean),
+ * so panel edges are graded geometrically from 0:
  * ±δ·2^j, then at most width 2; 10 Gauss–Legendre nodes per panel (checked against 2D quadrature in tables.test.ts).
  * Measured against 40 nodes on width-0.5 panels over q ∈ [0.01, 1e7], c ∈ [0, 1 − 1e-7]: worst error 6e-14 (𝒯,
  * relative to 𝒯 at c → 1) and 3e-13 (𝒯̇) for GELU, 4e-15 for SELU — the old 14 nodes on width-1 panels gave 5e-15

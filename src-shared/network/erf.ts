@@ -1,19 +1,9 @@
-// Pointwise nonlinearities φ and their derivatives φ′ for the samplers.
-// 'erf' is the plain error function φ(x) = erf(x), as in seed 001 (Sec. 2: "we will take φ = erf"; its kernel
-// formulas use erf′(z) = (2/√π)e^{−z²}), not the rescaled erf(√π x/2). 'gelu' is the exact x·Φ(x), not the tanh fit.
-// JavaScript has no Math.erf, so erf/erfc follow W. J. Cody's rational Chebyshev approximations
-// ("Rational Chebyshev approximations for the error function", Math. Comp. 23 (1969) 631–638; the SPECFUN CALERF
-// coefficients), accurate to float64 rounding.
+// erf, erfc and the standard normal Φ, ϕ in float64 (JavaScript has no Math.erf): the one implementation used by
+// the activation registry (φ = erf, GELU), the theory's closed forms and the samplers.
+// erf/erfc follow W. J. Cody's rational Chebyshev approximations ("Rational Chebyshev approximations for the error
+// function", Math. Comp. 23 (1969) 631–638; the SPECFUN CALERF coefficients), accurate to float64 rounding and
+// relative in the right tail of erfc.
 
-export const ACTIVATIONS = ['relu', 'tanh', 'erf', 'gelu', 'linear'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-export interface ActivationFns {
-  phi(x: number): number;
-  dphi(x: number): number;
-}
-
-const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const INV_SQRT_PI = 0.5641895835477563; // 1/√π
 const INV_SQRT_2 = 0.7071067811865476; // 1/√2
 const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
@@ -107,39 +97,7 @@ export function normalCdf(x: number): number {
   return 0.5 * erfc(-x * INV_SQRT_2);
 }
 
-const FNS: Record<Activation, ActivationFns> = {
-  relu: {
-    phi: (x) => (x > 0 ? x : 0),
-    dphi: (x) => (x > 0 ? 1 : 0), // φ′(0) := 0; h = 0 has probability zero under Gaussian weights
-  },
-  tanh: {
-    phi: (x) => Math.tanh(x),
-    dphi: (x) => {
-      const t = Math.tanh(x);
-      return 1 - t * t;
-    },
-  },
-  erf: {
-    phi: erf,
-    dphi: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
-  },
-  gelu: {
-    phi: (x) => x * normalCdf(x),
-    dphi: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
-  },
-  linear: {
-    phi: (x) => x,
-    dphi: () => 1,
-  },
-};
-
-export function isActivation(name: unknown): name is Activation {
-  return typeof name === 'string' && (ACTIVATIONS as readonly string[]).includes(name);
-}
-
-/** φ and φ′ for a named nonlinearity; throws a RangeError for unknown names. */
-export function activation(name: Activation): ActivationFns {
-  if (!isActivation(name))
-    throw new RangeError(`unknown activation ${JSON.stringify(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
-  return FNS[name];
+/** Standard normal density ϕ(x) = e^{−x²/2}/√(2π). */
+export function normalPdf(x: number): number {
+  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
