@@ -62,6 +62,7 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
         const output = await service.runChecked(checked, (o) => printer!.progress(o as JobOutputOf<K>), {
           signal: io.signal,
           storeDir: request.storeDir,
+          shard: request.shard,
         });
         return printer.done(output as JobOutputOf<K>);
       } catch (err) {

@@ -3,6 +3,7 @@
 // src-shared/contract/kinds (a missing one is a type error too).
 import type { z } from 'zod';
 import type { JobKind, JobOutputOf, JobParamsOf, KindOf } from '../../src-shared/contract/kinds';
+import type { ShardSpec } from '../../src-shared/shard';
 import type { PoolWork } from '../engine/pool-work';
 import type { WorkerPool } from '../engine/worker-pool';
 import type { CliCommandText, CliPrinter, CliRunInfo } from '../cli/job-command';
@@ -23,11 +24,15 @@ export interface JobEnv {
   denseOnTf(method: 'exact' | 'dense'): boolean;
 }
 
-/** Per-run controls. `storeDir` is for in-process callers only (the CLI's --out); no transport can set it. */
+/**
+ * Per-run controls. `storeDir` and `shard` are for in-process callers only (the CLI's --out and --shard); no
+ * transport can set them.
+ */
 export interface JobControls {
   signal?: AbortSignal;
   pause?: PauseControl;
   storeDir?: string;
+  shard?: ShardSpec;
 }
 
 /**
@@ -51,6 +56,8 @@ export interface CliJobRequest<K extends JobKind> {
   service?: { workers?: number; tfBackend?: BackendChoice };
   /** --out: the store directory of a stored sweep. */
   storeDir?: string;
+  /** --shard i/n: run only this shard of the sweep's cells (src-shared/shard.ts). */
+  shard?: ShardSpec;
 }
 
 /**

@@ -2,6 +2,7 @@
 // partial sweep already covers the plane. Each axis gets bisection levels (level 0: both ends; level k + 1: the
 // midpoints of the level-≤k intervals); a cell's level is the larger of its two axis levels, and cells run level by
 // level: the 4 corners, then a 3×3 subgrid, then 5×5, … (within a level by depth, then σ_w²).
+import { shardItems, type ShardSpec } from '../../../src-shared/shard';
 import {
   estimateSweepFlops,
   TRAINABILITY_LIMITS,
@@ -115,4 +116,14 @@ export function checkedSweepGrid(p: TrainabilityParams): SweepGrid {
       `the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`,
     );
   return grid;
+}
+
+/** Estimated work of one cell (its depth's training and evaluation flops): what the shards balance. */
+export function cellCost(p: TrainabilityParams, depth: number): number {
+  return estimateSweepFlops(p, [depth], 1);
+}
+
+/** The cells of one shard of the sweep (schedule order kept), balanced by cellCost (src-shared/shard.ts). */
+export function shardCells(p: TrainabilityParams, grid: SweepGrid, shard: ShardSpec): SweepCell[] {
+  return shardItems(grid.cells, (c) => cellCost(p, c.depth), shard);
 }
