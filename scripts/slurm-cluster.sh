@@ -19,7 +19,12 @@ start() {
   fi
   chown -R munge:munge /etc/munge && chmod 700 /etc/munge && chmod 600 /etc/munge/munge.key
   mkdir -p /run/munge /var/lib/munge /var/log/munge && chown munge:munge /run/munge /var/lib/munge /var/log/munge
-  if ! pgrep -x munged >/dev/null; then runuser -u munge -- /usr/sbin/munged; fi
+  # started only when no munged runs (its pid file names a live process); `stop` stops only one started here
+  if ! { [ -s /run/munge/munged.pid ] && kill -0 "$(cat /run/munge/munged.pid)" 2>/dev/null; }; then
+    runuser -u munge -- /usr/sbin/munged
+    for _ in $(seq 1 50); do [ -s /run/munge/munged.pid ] && break; sleep 0.1; done
+    cp /run/munge/munged.pid "$DIR/run/munged.pid"
+  fi
   local mem
   mem=$(awk '/MemTotal/ {print int($2 / 1024 * 0.8)}' /proc/meminfo)
   cat >"$CONF" <<CONF
@@ -71,7 +76,10 @@ stop() {
     if [ -s "$DIR/run/$d.pid" ]; then kill "$(cat "$DIR/run/$d.pid")" 2>/dev/null || true; fi
   done
   sleep 1
-  pkill -x munged 2>/dev/null || true
+  if [ -s "$DIR/run/munged.pid" ]; then
+    kill "$(cat "$DIR/run/munged.pid")" 2>/dev/null || true
+    rm -f "$DIR/run/munged.pid"
+  fi
   echo "slurm: stopped"
 }
 

@@ -18,7 +18,7 @@ import {
   type TrainabilityProgress,
 } from '../../src-shared/contract/trainability';
 import { cellKey, checkedSweepGrid, shardCells, sweepGrid } from '../tf/sweep/grid';
-import { SweepStore, sweepIdentity } from '../tf/sweep/store';
+import { recordShard, SweepStore, sweepIdentity } from '../tf/sweep/store';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
@@ -154,6 +154,8 @@ export const trainabilityJob = defineJob({
     const dir = storeDir ?? join(env.dataDir, 'sweeps', sweepIdentity(params).slice(0, 16));
     // throws SweepStoreError on a damaged store or other params in it: reported, nothing overwritten
     const store = SweepStore.open(dir, params);
+    // a store holding another shard: refused here, as the user's input (SweepStoreError)
+    if (shard) recordShard(dir, store.identity, shard);
     const grid = sweepGrid(params);
     // a shard run counts (and lists) its own cells only
     const cells = shard ? shardCells(params, grid, shard) : grid.cells;
