@@ -37,9 +37,14 @@ export interface JobControls {
 
 /**
  * Where a kind runs: blocks on the sampling pool (the worker dispatches `work` through engine/block-runners.ts; `tf`
- * names the TensorFlow.js task method 'dense' may go to), or one task in the TensorFlow.js worker (tf/tasks.ts).
+ * names the TensorFlow.js task method 'dense' may go to), one task in the TensorFlow.js worker (tf/tasks.ts), or the
+ * service's thread for a kind that only reads a file.
  */
-export type RunsOn = { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName } | { engine: 'tf'; task: TfTaskName };
+export type RunsOn =
+  | { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName }
+  | { engine: 'tf'; task: TfTaskName }
+  /** In the service's own thread: reading a small file, no computation (sweep-open). */
+  | { engine: 'main' };
 
 /** The CLI side of a kind: its flags, help text and printing. */
 export interface JobCli<K extends JobKind, C> extends CliCommandText {

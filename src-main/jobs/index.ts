@@ -15,6 +15,7 @@ import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
 import { ntkSpectrumJob } from './ntk-spectrum';
+import { sweepOpenJob } from './sweep-open';
 import { trainabilityJob } from './trainability';
 import { trainDynamicsJob } from './train-dynamics';
 
@@ -28,6 +29,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'ntk-spectrum': ntkSpectrumJob,
   trainability: trainabilityJob,
   'lr-sweep': lrSweepJob,
+  'sweep-open': sweepOpenJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

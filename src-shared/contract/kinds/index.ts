@@ -7,6 +7,7 @@ import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
 import { ntkSpectrumKind } from './ntk-spectrum';
+import { sweepOpenKind } from './sweep-open';
 import { trainabilityKind } from './trainability';
 import { trainDynamicsKind } from './train-dynamics';
 
@@ -17,6 +18,7 @@ export const JOB_KINDS = [
   ntkSpectrumKind,
   trainabilityKind,
   lrSweepKind,
+  sweepOpenKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
