@@ -50,7 +50,8 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
       const service = new LabService({ ...request.service, detectTensorflowOnConnect: false, tfInProcess: true });
       let printer: CliPrinter<K> | undefined;
       try {
-        const checked = service.checkKind(name, request.params);
+        // with --shard the cost limit applies to the shard this process runs
+        const checked = service.checkKind(name, request.params, { shard: request.shard });
         printer = def.cli.printer({
           params: checked.params as C,
           json: request.json,

@@ -12,6 +12,11 @@ import type { BackendChoice } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import type { TfTaskName } from '../tf/tasks';
 
+/** What only in-process callers add to a check (the CLI's --shard: a shard's cost is checked, not the sweep's). */
+export interface LocalCheck {
+  shard?: ShardSpec;
+}
+
 /** What a running job may use; the service owns it. */
 export interface JobEnv {
   pool: WorkerPool;
@@ -76,7 +81,7 @@ export interface JobDefinition<K extends JobKind, C, P> {
    * Feasibility and cost, the one place a kind's params are checked beyond the wire schema: returns the resolved
    * params that run, or throws LabServiceError ('bad-request' for bad input, 'refused' for work that cannot run).
    */
-  check(params: JobParamsOf<K>): C;
+  check(params: JobParamsOf<K>, local?: LocalCheck): C;
   runsOn: RunsOn;
   /** Whether job.pause holds it at its next step (otherwise a pause request answers supported: false). */
   pausable: boolean;

@@ -10,7 +10,7 @@ import { describeZodError } from '../../src-shared/params';
 import type { CliCommand } from '../cli/command';
 import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
-import type { JobControls, JobDefinition, JobEnv } from './define';
+import type { JobControls, JobDefinition, JobEnv, LocalCheck } from './define';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
@@ -42,9 +42,9 @@ export interface CheckedJob {
 }
 
 /** Check a wire-validated job; throws LabServiceError ('bad-request' | 'refused') when it cannot run. */
-export function checkJob(job: JobSpec): CheckedJob {
+export function checkJob(job: JobSpec, local?: LocalCheck): CheckedJob {
   const def = JOBS[job.kind] as AnyDefinition<JobKind>;
-  const params: unknown = def.check(job.params);
+  const params: unknown = def.check(job.params, local);
   return {
     kind: job.kind,
     params,
@@ -55,12 +55,12 @@ export function checkJob(job: JobSpec): CheckedJob {
 }
 
 /** Validate raw params of one kind against its wire schema (in-process callers), then check them. */
-export function checkKind(kind: JobKind, raw: unknown): CheckedJob {
+export function checkKind(kind: JobKind, raw: unknown, local?: LocalCheck): CheckedJob {
   const def = JOBS[kind] as AnyDefinition<JobKind>;
   const parsed = (kindContract(kind).params as z.ZodType).safeParse(raw);
   if (!parsed.success)
     throw new LabServiceError('bad-request', `invalid ${def.title} parameters: ${describeZodError(parsed.error)}`);
-  return checkJob({ kind, params: parsed.data } as JobSpec);
+  return checkJob({ kind, params: parsed.data } as JobSpec, local);
 }
 
 /** `ntk-lab <kind>` for every kind, sorted by name. */

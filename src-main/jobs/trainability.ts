@@ -25,14 +25,14 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { parseShardSpec, type ShardSpec } from '../../src-shared/shard';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The sweep's resolved params (defaults, paper size) and its grid; LabServiceError('refused') with every problem. */
-function checkTrainability(raw: unknown): TrainabilityParams {
+function checkTrainability(raw: unknown, local?: LocalCheck): TrainabilityParams {
   try {
     const p = parseTrainabilityParams(raw);
-    checkedSweepGrid(p);
+    checkedSweepGrid(p, local?.shard);
     return p;
   } catch (err) {
     throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkKind } from '../../jobs';
 import { runCli } from '../run-cli.test-util';
 
 const SWEEP = ['trainability', '--dataset', 'synthetic', '--width', '8', '--steps', '4', '--depth', '2,3'];
@@ -74,6 +75,18 @@ describe('ntk-lab slurm', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('the cost limit is per process: a paper-size sweep too big for one runs in enough shards', async () => {
+    expect(() => checkKind('trainability', { paperSize: true })).toThrow(/the sweep would take/);
+    expect(checkKind('trainability', { paperSize: true }, { shard: { index: 0, count: 40 } }).params).toMatchObject({
+      width: 1024,
+    });
+    const few = await runCli(['slurm', '--shards', '10', '--', 'trainability', '--paper-size', '--out', 'x']);
+    expect(few.code).toBe(2);
+    expect(few.stderr).toMatch(/the shard \d+\/10 would take .* split it into more shards/);
+    const enough = await runCli(['slurm', '--shards', '40', '--', 'trainability', '--paper-size', '--out', 'x']);
+    expect(enough.code, enough.stderr).toBe(0);
   });
 
   it('--submit without sbatch: a clear error, exit 1, and the script printed anyway', async () => {

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { checkKind } from '../../jobs';
 import { trainabilityJob } from '../../jobs/trainability';
 import { LabServiceError } from '../../service/lab-error';
-import { SHARD_COUNT_MAX } from '../../../src-shared/shard';
+import { parseTrainabilityParams, type TrainabilityParams } from '../../../src-shared/contract/trainability';
+import { assignShards, SHARD_COUNT_MAX } from '../../../src-shared/shard';
+import { cellCost, sweepGrid } from '../../tf/sweep/grid';
 import { optionalString, parseFlags, parseInteger, requireString } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../command';
 
@@ -87,7 +89,22 @@ export function parseSlurm(argv: string[], cwd = process.cwd()): SlurmPlan & { s
   const request = job.cli.parse(rest);
   if (request.shard) throw new UsageError('--shard: leave it out of the sweep command; the array sets it per task');
   try {
-    checkKind(command as keyof typeof SHARDABLE, request.params);
+    // the cost limit applies per process: checked for the heaviest shard (the others cost no more)
+    let p: TrainabilityParams;
+    try {
+      p = parseTrainabilityParams(request.params);
+    } catch (err) {
+      throw new LabServiceError('refused', (err as Error).message);
+    }
+    const cells = sweepGrid(p).cells;
+    const shardOf = assignShards(
+      cells.map((c) => cellCost(p, c.depth)),
+      shards,
+    );
+    const load = new Array<number>(shards).fill(0);
+    shardOf.forEach((s, k) => (load[s] += cellCost(p, cells[k].depth)));
+    const heaviest = load.indexOf(Math.max(...load));
+    checkKind(command as keyof typeof SHARDABLE, request.params, { shard: { index: heaviest, count: shards } });
   } catch (err) {
     if (err instanceof LabServiceError) throw new UsageError(`${command}: ${err.message}`);
     throw err;

@@ -107,13 +107,18 @@ export function cellKey(sigmaW2: number, depth: number): string {
 }
 
 /** sweepGrid, refusing (RangeError) a sweep whose estimated work exceeds TRAINABILITY_LIMITS.flopsMax: the check the
- *  lab makes before it starts a sweep and the runner (CLI included) makes again. */
-export function checkedSweepGrid(p: TrainabilityParams): SweepGrid {
+ *  lab makes before it starts a sweep and the runner (CLI included) makes again. With `shard` the limit applies to
+ *  that shard's cells (what one process trains), so a sweep too big for one machine runs split into shards. */
+export function checkedSweepGrid(p: TrainabilityParams, shard?: ShardSpec): SweepGrid {
   const grid = sweepGrid(p);
-  const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
+  const flops = shard
+    ? shardCells(p, grid, shard).reduce((sum, c) => sum + cellCost(p, c.depth), 0)
+    : estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
   if (flops > TRAINABILITY_LIMITS.flopsMax)
     throw new RangeError(
-      `the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`,
+      `the ${shard ? `shard ${shard.index}/${shard.count}` : 'sweep'} would take ≈ ${flops.toExponential(1)} flops; ` +
+        `at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)} per process: split it into more shards ` +
+        '(--shard i/n; ntk-lab slurm --shards N, docs/slurm.md)',
     );
   return grid;
 }

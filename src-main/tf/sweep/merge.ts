@@ -18,7 +18,7 @@ import {
   type TrainabilityParams,
 } from '../../../src-shared/contract/trainability';
 import { cellRecordSchema } from '../../../src-shared/contract/trainability';
-import { cellKey, checkedSweepGrid } from './grid';
+import { cellKey, sweepGrid } from './grid';
 import {
   CELLS_FILE,
   canonicalJson,
@@ -198,7 +198,7 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
     throw err;
   }
-  const grid = checkedSweepGrid(params);
+  const grid = sweepGrid(params); // no cost limit: merging trains nothing
 
   // read every shard (nothing written yet)
   const first = new Map<string, { record: CellRecord; dir: string }>();

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepOpenResult } from '../../../src-shared/contract/sweep-open';
 import { readSweepParams } from './merge';
-import { cellKey, checkedSweepGrid, shardCells } from './grid';
+import { cellKey, shardCells, sweepGrid } from './grid';
 import { CELLS_FILE, gridCheckOf, parseCells, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
 
 export function readSweepStore(dir: string): SweepOpenResult {
@@ -14,7 +14,7 @@ export function readSweepStore(dir: string): SweepOpenResult {
   if (!existsSync(join(dir, SWEEP_FILE)))
     throw new SweepStoreError(`${dir} is not a sweep store (it has no ${SWEEP_FILE})`);
   const { params, identity } = readSweepParams(dir);
-  const grid = checkedSweepGrid(params);
+  const grid = sweepGrid(params); // no cost limit: reading trains nothing
   const path = join(dir, CELLS_FILE);
   const loaded = existsSync(path)
     ? parseCells(readFileSync(path, 'utf8'), path, gridCheckOf(params))

@@ -49,7 +49,7 @@ export async function runSweep(
   opts: RunSweepOptions = {},
 ): Promise<TrainabilitySummary> {
   const t0 = performance.now();
-  const grid = checkedSweepGrid(params);
+  const grid = checkedSweepGrid(params, opts.shard);
   const store = SweepStore.open(dir, params);
   if (opts.shard) recordShard(dir, store.identity, opts.shard);
   // a shard's cells do not depend on which process computes them: the same split everywhere (grid.ts shardCells)
