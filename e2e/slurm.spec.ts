@@ -1,7 +1,7 @@
 // A sharded sweep on a real Slurm (a one-node cluster: scripts/slurm-cluster.sh, started by .ci/run): `ntk-lab slurm`
 // writes the job-array script, sbatch runs it, `ntk-lab merge` merges the shards, and the merged cells equal the
-// single-process run cell for cell. Then one array task is cancelled: merge reports its cells missing, and
-// submitting the same script again completes the sweep.
+// single-process run cell for cell; `--submit` does the same with the merge as a dependent job. Then one array task
+// is cancelled: merge reports its cells missing, and submitting the same script again completes the sweep.
 // Skipped, with the reason printed, only where sbatch is absent and NTK_LAB_REQUIRE_SLURM is unset (.ci/run sets it).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -96,6 +96,21 @@ describe.skipIf(sbatchMissing && !required)('a sharded sweep on Slurm', () => {
     const m = merge(out);
     expect(m.code, m.stderr).toBe(0);
     expect(summary(m.stdout)).toMatchObject({ kind: 'summary', total: 6, done: 6, missing: 0, duplicates: 0 });
+    expect(cellsOf(out)).toEqual(single);
+  }, 300_000);
+
+  it('--submit: the array, then the merge as an afterok job; the merged store equals the single run', () => {
+    const out = join(root, 'submitted');
+    const r = spawnSync(
+      'node',
+      [join(REPO_ROOT, 'bin/ntk-lab.mjs'), 'slurm', '--shards', '3', '--submit', '--', ...SWEEP, '--out', out],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('#SBATCH --array=0-2');
+    const mergeId = /submitted merge job (\d+)/.exec(r.stderr)?.[1];
+    expect(mergeId, r.stderr).toBeDefined();
+    slurm(root, 'sbatch', ['--wait', `--dependency=afterany:${mergeId}`, '--wrap', 'true']);
     expect(cellsOf(out)).toEqual(single);
   }, 300_000);
 
