@@ -51,7 +51,8 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
       const service = new LabService({ ...request.service, detectTensorflowOnConnect: false, tfInProcess: true });
       let printer: CliPrinter<K> | undefined;
       try {
-        const checked = service.checkKind(name, request.params);
+        // with --shard the cost limit applies to the shard this process runs
+        const checked = service.checkKind(name, request.params, { shard: request.shard });
         printer = def.cli.printer({
           params: checked.params as C,
           json: request.json,
@@ -63,6 +64,7 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
         const output = await service.runChecked(checked, (o) => printer!.progress(o as JobOutputOf<K>), {
           signal: io.signal,
           storeDir: request.storeDir,
+          shard: request.shard,
         });
         return printer.done(output as JobOutputOf<K>);
       } catch (err) {

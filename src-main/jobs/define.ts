@@ -3,6 +3,7 @@
 // src-shared/contract/kinds (a missing one is a type error too).
 import type { z } from 'zod';
 import type { JobKind, JobOutputOf, JobParamsOf, KindOf } from '../../src-shared/contract/kinds';
+import type { ShardSpec } from '../../src-shared/shard';
 import type { PoolWork } from '../engine/pool-work';
 import type { WorkerPool } from '../engine/worker-pool';
 import type { CliCommandText, CliPrinter, CliRunInfo } from '../cli/job-command';
@@ -11,6 +12,11 @@ import type { TensorflowEngine } from '../service/tensorflow';
 import type { BackendChoice } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import type { TfTaskName } from '../tf/tasks';
+
+/** What only in-process callers add to a check (the CLI's --shard: a shard's cost is checked, not the sweep's). */
+export interface LocalCheck {
+  shard?: ShardSpec;
+}
 
 /** What a running job may use; the service owns it. */
 export interface JobEnv {
@@ -28,18 +34,27 @@ export interface JobEnv {
 
 export type ProgressKind = 'snapshot' | 'record';
 
-/** Per-run controls. `storeDir` is for in-process callers only (the CLI's --out); no transport can set it. */
+/**
+ * Per-run controls. `storeDir` and `shard` are for in-process callers only (the CLI's --out and --shard); no
+ * transport can set them.
+ */
 export interface JobControls {
   signal?: AbortSignal;
   pause?: PauseControl;
   storeDir?: string;
+  shard?: ShardSpec;
 }
 
 /**
  * Where a kind runs: blocks on the sampling pool (the worker dispatches `work` through engine/block-runners.ts; `tf`
- * names the TensorFlow.js task method 'dense' may go to), or one task in the TensorFlow.js worker (tf/tasks.ts).
+ * names the TensorFlow.js task method 'dense' may go to), one task in the TensorFlow.js worker (tf/tasks.ts), or the
+ * service's thread for a kind that only reads a file.
  */
-export type RunsOn = { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName } | { engine: 'tf'; task: TfTaskName };
+export type RunsOn =
+  | { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName }
+  | { engine: 'tf'; task: TfTaskName }
+  /** In the service's own thread: reading a small file, no computation (sweep-open). */
+  | { engine: 'main' };
 
 /** The CLI side of a kind: its flags, help text and printing. */
 export interface JobCli<K extends JobKind, C> extends CliCommandText {
@@ -56,6 +71,8 @@ export interface CliJobRequest<K extends JobKind> {
   service?: { workers?: number; tfBackend?: BackendChoice };
   /** --out: the store directory of a stored sweep. */
   storeDir?: string;
+  /** --shard i/n: run only this shard of the sweep's cells (src-shared/shard.ts). */
+  shard?: ShardSpec;
 }
 
 /**
@@ -69,7 +86,7 @@ export interface JobDefinition<K extends JobKind, C, P> {
    * Feasibility and cost, the one place a kind's params are checked beyond the wire schema: returns the resolved
    * params that run, or throws LabServiceError ('bad-request' for bad input, 'refused' for work that cannot run).
    */
-  check(params: JobParamsOf<K>): C;
+  check(params: JobParamsOf<K>, local?: LocalCheck): C;
   runsOn: RunsOn;
   /** Whether job.pause holds it at its next step (otherwise a pause request answers supported: false). */
   pausable: boolean;

@@ -11,11 +11,12 @@ import type { CliCommand } from '../cli/command';
 import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
 import { freezeChaosJob } from './freeze-chaos';
-import type { JobControls, JobDefinition, JobEnv, ProgressKind } from './define';
+import type { JobControls, JobDefinition, JobEnv, LocalCheck, ProgressKind } from './define';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
 import { ntkSpectrumJob } from './ntk-spectrum';
+import { sweepOpenJob } from './sweep-open';
 import { trainabilityJob } from './trainability';
 import { trainDynamicsJob } from './train-dynamics';
 
@@ -30,6 +31,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   trainability: trainabilityJob,
   'lr-sweep': lrSweepJob,
   'freeze-chaos': freezeChaosJob,
+  'sweep-open': sweepOpenJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */
@@ -44,9 +46,9 @@ export interface CheckedJob {
 }
 
 /** Check a wire-validated job; throws LabServiceError ('bad-request' | 'refused') when it cannot run. */
-export function checkJob(job: JobSpec): CheckedJob {
+export function checkJob(job: JobSpec, local?: LocalCheck): CheckedJob {
   const def = JOBS[job.kind] as AnyDefinition<JobKind>;
-  const params: unknown = def.check(job.params);
+  const params: unknown = def.check(job.params, local);
   return {
     kind: job.kind,
     params,
@@ -96,12 +98,12 @@ async function runContained(
 }
 
 /** Validate raw params of one kind against its wire schema (in-process callers), then check them. */
-export function checkKind(kind: JobKind, raw: unknown): CheckedJob {
+export function checkKind(kind: JobKind, raw: unknown, local?: LocalCheck): CheckedJob {
   const def = JOBS[kind] as AnyDefinition<JobKind>;
   const parsed = (kindContract(kind).params as z.ZodType).safeParse(raw);
   if (!parsed.success)
     throw new LabServiceError('bad-request', `invalid ${def.title} parameters: ${describeZodError(parsed.error)}`);
-  return checkJob({ kind, params: parsed.data } as JobSpec);
+  return checkJob({ kind, params: parsed.data } as JobSpec, local);
 }
 
 /** `ntk-lab <kind>` for every kind, sorted by name. */

@@ -18,8 +18,8 @@ import {
   type TrainabilityParams,
   type TrainabilityProgress,
 } from '../../src-shared/contract/trainability';
-import { checkedSweepGrid, sweepGrid } from '../tf/sweep/grid';
-import { SweepStore, sweepIdentity } from '../tf/sweep/store';
+import { cellKey, checkedSweepGrid, shardCells, sweepGrid } from '../tf/sweep/grid';
+import { recordShard, SweepStore, sweepIdentity } from '../tf/sweep/store';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
@@ -33,14 +33,15 @@ import {
   requireString,
 } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { parseShardSpec, type ShardSpec } from '../../src-shared/shard';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The sweep's resolved params (defaults, paper size) and its grid; LabServiceError('refused') with every problem. */
-function checkTrainability(raw: unknown): TrainabilityParams {
+function checkTrainability(raw: unknown, local?: LocalCheck): TrainabilityParams {
   try {
     const p = parseTrainabilityParams(raw);
-    checkedSweepGrid(p);
+    checkedSweepGrid(p, local?.shard);
     return p;
   } catch (err) {
     throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
@@ -64,8 +65,19 @@ const FLAGS = {
   seed: { type: 'string' },
   'paper-size': { type: 'boolean' },
   backend: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** --shard i/n, or a UsageError naming the flag ("3/2", "-1/2", "a/b" are refused). */
+export function parseShardFlag(text: string | undefined): ShardSpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseShardSpec(text);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
+}
 
 /** "min:max:count" (count evenly spaced values, ends included) or "v1,v2,…". */
 export function parseAxis(flag: string, text: string): AxisSpec {
@@ -113,7 +125,8 @@ function parseCommand(args: string[]): CliJobRequest<'trainability'> {
     sweep.grid = grid;
   }
   const tfBackend = parseBackend(optionalString(v, 'backend'));
-  return { params: sweep, storeDir: dir, service: { tfBackend }, json: v.json === true };
+  const shard = parseShardFlag(optionalString(v, 'shard'));
+  return { params: sweep, storeDir: dir, shard, service: { tfBackend }, json: v.json === true };
 }
 
 function cellLine(p: TrainabilityProgress): string {
@@ -145,16 +158,24 @@ export const trainabilityJob = defineJob({
    * First every cell already in the store for these params is emitted (marked `stored`: a restarted sweep shows
    * them at once and skips them), then one progress per newly finished cell.
    */
-  async run(params, env, emit, { signal, storeDir }) {
+  async run(params, env, emit, { signal, storeDir, shard }) {
     await env.tf.start();
     // the store's directory name: the first 16 hex digits of the params' sha256 (store.ts sweepIdentity)
     const dir = storeDir ?? join(env.dataDir, 'sweeps', sweepIdentity(params).slice(0, 16));
     // throws SweepStoreError on a damaged store or other params in it: reported, nothing overwritten
     const store = SweepStore.open(dir, params);
-    const total = sweepGrid(params).cells.length;
+    // a store holding another shard: refused here, as the user's input (SweepStoreError)
+    if (shard) recordShard(dir, store.identity, shard);
+    const grid = sweepGrid(params);
+    // a shard run counts (and lists) its own cells only
+    const cells = shard ? shardCells(params, grid, shard) : grid.cells;
+    const keys = new Set(cells.map((c) => cellKey(c.sigmaW2, c.depth)));
+    const total = cells.length;
     let done = 0;
-    for (const cell of store.cells()) emit({ cell, done: ++done, total, stored: true });
-    const summary = await env.tf.run<unknown>(runsOn.task, { dir, sweep: params }, { signal, onProgress: emit });
+    for (const cell of store.cells())
+      if (keys.has(cellKey(cell.sigmaW2, cell.depth))) emit({ cell, done: ++done, total, stored: true });
+    const task = { dir, sweep: params, ...(shard ? { shard } : {}) };
+    const summary = await env.tf.run<unknown>(runsOn.task, task, { signal, onProgress: emit });
     return { kind: 'trainability', backend: env.tf.label(), summary: trainabilitySummarySchema.parse(summary) };
   },
   cli: {
@@ -162,7 +183,8 @@ export const trainabilityJob = defineJob({
     usage: `Usage: ntk-lab trainability --out <dir> [--activation <φ>] [--width <M>] [--sigma-w2 <axis>]
                             [--depth <axis> | --depth-to-width <axis>] [--steps <T>] [--batch-size <B>]
                             [--sigma-b2 <v>] [--rho <r>] [--dataset mnist|synthetic] [--train-size <n>]
-                            [--test-size <n>] [--seed <s>] [--paper-size] [--backend <b>] [--json]
+                            [--test-size <n>] [--seed <s>] [--paper-size] [--backend <b>] [--shard <i/n>]
+                            [--json]
 
 Trains one network per grid cell (Xiao et al. 2020, §5, Fig. 3 top): fully connected, L weight layers of width M, NTK
 parametrization, 10 outputs, MSE on one-hot targets, plain SGD at η = ρ·η_theory with η_theory = 2B/λ_max of the
@@ -191,10 +213,15 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
   --paper-size             Xiao et al. 2020, Fig. 3 sizes for a GPU: 20×20 grid, M = 1024, batch 1024, 2,000 steps,
                            9,000/1,000 digits (explicit flags still win)
   --backend <b>            auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
+  --shard <i/n>            train only shard i of n (0 ≤ i < n): a fixed split of the cells balanced by their
+                           estimated cost, the same in every process; each cell's numbers are those of the whole
+                           run. Give each shard its own --out; combine them with ntk-lab merge (docs/slurm.md;
+                           ntk-lab slurm writes the Slurm job array). The summary then counts the shard's cells
+                           and has shard: {index, count}
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
                            depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
                            diverged, seconds, failed?}, then {"kind":"summary", dir, identity, total, done,
-                           resumed, trained, diverged, failed, status, seconds, backend, device}
+                           resumed, trained, diverged, failed, status, seconds, backend, device, shard?}
 
 A cell with no finite η_theory in float64 (Θ over- or underflows at that depth, e.g. tanh with σ_b² = 0 and tiny
 σ_w²) is not trained: it is stored as failed with the reason (accuracies at chance) and the sweep goes on.
@@ -218,7 +245,7 @@ The backend is printed on stderr. Exit code 1 when stopped early (the store stay
           if (json) io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device }));
           else
             io.stdout(
-              `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
+              `Trainability sweep${summary.shard ? ` shard ${summary.shard.index}/${summary.shard.count}` : ''} in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
                 `${summary.trained} trained now, ${summary.diverged} diverged, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
             );
           if (summary.status === 'cancelled') {

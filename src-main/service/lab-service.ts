@@ -14,7 +14,7 @@ import {
 } from '../../src-shared/contract/messages';
 import { WorkerPool } from '../engine/worker-pool';
 import { checkJob, checkKind, JOBS, type CheckedJob } from '../jobs';
-import type { JobControls, JobEnv } from '../jobs/define';
+import type { JobControls, JobEnv, LocalCheck } from '../jobs/define';
 import type { BackendChoice, BackendInfo } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import { homedir } from 'node:os';
@@ -199,8 +199,8 @@ export class LabService {
   }
 
   /** Validate raw params of one kind (its wire schema), then check them; throws LabServiceError. */
-  checkKind(kind: JobKind, params: unknown): CheckedJob {
-    return checkKind(kind, params);
+  checkKind(kind: JobKind, params: unknown, local?: LocalCheck): CheckedJob {
+    return checkKind(kind, params, local);
   }
 
   /** Run a checked job (the transports' path); rejects with a LabServiceError. */

@@ -2,6 +2,7 @@
 // partial sweep already covers the plane. Each axis gets bisection levels (level 0: both ends; level k + 1: the
 // midpoints of the level-≤k intervals); a cell's level is the larger of its two axis levels, and cells run level by
 // level: the 4 corners, then a 3×3 subgrid, then 5×5, … (within a level by depth, then σ_w²).
+import { shardItems, type ShardSpec } from '../../../src-shared/shard';
 import {
   estimateSweepFlops,
   TRAINABILITY_LIMITS,
@@ -108,13 +109,28 @@ export function cellKey(sigmaW2: number, depth: number): string {
 }
 
 /** sweepGrid, refusing (RangeError) a sweep whose estimated work exceeds TRAINABILITY_LIMITS.flopsMax: the check the
- *  lab makes before it starts a sweep and the runner (CLI included) makes again. */
-export function checkedSweepGrid(p: TrainabilityParams): SweepGrid {
+ *  lab makes before it starts a sweep and the runner (CLI included) makes again. With `shard` the limit applies to
+ *  that shard's cells (what one process trains), so a sweep too big for one machine runs split into shards. */
+export function checkedSweepGrid(p: TrainabilityParams, shard?: ShardSpec): SweepGrid {
   const grid = sweepGrid(p);
-  const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
+  const flops = shard
+    ? shardCells(p, grid, shard).reduce((sum, c) => sum + cellCost(p, c.depth), 0)
+    : estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
   if (flops > TRAINABILITY_LIMITS.flopsMax)
     throw new RangeError(
-      `the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`,
+      `the ${shard ? `shard ${shard.index}/${shard.count}` : 'sweep'} would take ≈ ${flops.toExponential(1)} flops; ` +
+        `at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)} per process: split it into more shards ` +
+        '(--shard i/n; ntk-lab slurm --shards N, docs/slurm.md)',
     );
   return grid;
+}
+
+/** Estimated work of one cell (its depth's training and evaluation flops): what the shards balance. */
+export function cellCost(p: TrainabilityParams, depth: number): number {
+  return estimateSweepFlops(p, [depth], 1);
+}
+
+/** The cells of one shard of the sweep (schedule order kept), balanced by cellCost (src-shared/shard.ts). */
+export function shardCells(p: TrainabilityParams, grid: SweepGrid, shard: ShardSpec): SweepCell[] {
+  return shardItems(grid.cells, (c) => cellCost(p, c.depth), shard);
 }

@@ -9,12 +9,15 @@ import {
   type TrainabilityProgress,
   type TrainabilitySummary,
 } from '../../../src-shared/contract/trainability';
+import type { ShardSpec } from '../../../src-shared/shard';
 import { runSweep } from './runner';
 
 /** `dir`: the store directory; `sweep`: the params as the trainability job kind resolved them (src-main/jobs). */
 export interface TrainabilityTaskParams {
   dir: string;
   sweep: TrainabilityParams;
+  /** Only this shard's cells (the CLI's --shard i/n). */
+  shard?: ShardSpec;
 }
 
 export interface TrainabilityTaskContext {
@@ -23,6 +26,11 @@ export interface TrainabilityTaskContext {
 }
 
 export async function trainabilityTask(params: unknown, ctx: TrainabilityTaskContext): Promise<TrainabilitySummary> {
-  const { dir, sweep } = params as TrainabilityTaskParams; // checked once, by the job kind: not re-validated here
-  return runSweep(sweep, dir, { emit: (p: TrainabilityProgress) => ctx.emit(p), cancelled: () => ctx.cancelled() });
+  const { dir, sweep, shard } = params as TrainabilityTaskParams; // checked once, by the job kind: not re-validated
+  return runSweep(
+    sweep,
+    dir,
+    { emit: (p: TrainabilityProgress) => ctx.emit(p), cancelled: () => ctx.cancelled() },
+    { shard },
+  );
 }

@@ -8,6 +8,7 @@ import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
 import { ntkSpectrumKind } from './ntk-spectrum';
+import { sweepOpenKind } from './sweep-open';
 import { trainabilityKind } from './trainability';
 import { trainDynamicsKind } from './train-dynamics';
 
@@ -19,6 +20,7 @@ export const JOB_KINDS = [
   trainabilityKind,
   lrSweepKind,
   freezeChaosKind,
+  sweepOpenKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
