@@ -10,6 +10,7 @@ import {
   summarizePairSamples,
   summarizeSamples,
 } from '../../src-shared/stats/summary';
+import { summarizeComponents } from '../../src-shared/stats/components';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { routeOf, type SamplerRoute } from '../engine/sample-block';
 import { pairClosedForm } from '../engine/lazy-gaussian';
@@ -64,6 +65,7 @@ export function measureResult(
   seconds: number,
   backend?: string,
   replicates?: BootstrapReplicates,
+  parts?: { thetaW: Float64Array; thetaB: Float64Array },
 ): MeasureResult {
   const speed = done ? 'final' : 'fast';
   const diag = summarizeSamples(theta, params.seed, { speed, replicates: replicates?.theta });
@@ -85,6 +87,14 @@ export function measureResult(
     done,
   };
   if (backend !== undefined) r.backend = backend;
+  if (params.widths) r.widths = [...params.widths];
+  if (parts && theta.length >= 2) {
+    // summarized in units of E[Θ] (the sample mean) so that the squares stay in float64
+    const c = diag.meanTheta.estimate > 0 ? diag.meanTheta.estimate : 1;
+    const w = parts.thetaW.map((v) => v / c),
+      b = parts.thetaB.map((v) => v / c);
+    r.components = summarizeComponents(w, b, c);
+  }
   if (thetaOff)
     r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed, replicates: replicates?.thetaOff });
   return r;
@@ -133,6 +143,7 @@ export async function runMeasurement(
   const n = params.samples;
   const theta = new Float64Array(n);
   const thetaOff = params.pairCos === undefined ? undefined : new Float64Array(n);
+  const parts = params.components ? { thetaW: new Float64Array(n), thetaB: new Float64Array(n) } : undefined;
   let merged = 0;
   let finished = false;
   let lastEmit = -Infinity;
@@ -167,6 +178,7 @@ export async function runMeasurement(
       (performance.now() - start) / 1000,
       backend,
       replicates,
+      parts && { thetaW: parts.thetaW.subarray(0, merged), thetaB: parts.thetaB.subarray(0, merged) },
     );
 
   const emit = (): void => {
@@ -202,6 +214,11 @@ export async function runMeasurement(
         throw new Error('the sampler returned no off-diagonal samples although pairCos was given');
       theta.set(b.theta, merged);
       if (thetaOff) thetaOff.set(b.thetaOff!, merged);
+      if (parts) {
+        if (!b.thetaW || !b.thetaB) throw new Error('the sampler returned no components although components was set');
+        parts.thetaW.set(b.thetaW, merged);
+        parts.thetaB.set(b.thetaB, merged);
+      }
       merged += b.theta.length;
     }
     scheduleEmit();
