@@ -1,4 +1,5 @@
-// Paper-figure presets: the experiments behind seed 004 Figs. 1, 2, 3, 7 and 8 as pure data. Each preset states
+// Paper-figure presets: the experiments behind Seleznova & Kutyniok 2022 Figs. 1, 2, 3, 5, 6, 7 and 8 and the
+// component view of Seleznova 2024 (thesis), §3.2, as pure data. Each preset states
 // the paper's setting and our choices (`paper`, `notes`), and expands to measurement jobs (MeasureParams plus the
 // panel, series and depth each belongs to) and theory curves (x = depth L, y) for the figure.
 import type { Estimate, MeasureParams, MeasureResult } from './contract/measure';
@@ -8,13 +9,18 @@ import {
   OFF_DIAGONAL_RATIO_BOUNDS,
   offDiagonalRatioOrderedCurve,
   ReluMomentRecurrence,
+  type ComponentShares,
 } from './theory';
+import { componentCurves, profileCurves, profileWidths, type WidthProfile } from './presets-extra';
 
-export const PRESET_IDS = ['fig1', 'fig2', 'fig3', 'fig7', 'fig8'] as const;
+export const PRESET_IDS = ['fig1', 'fig2', 'fig3', 'fig7', 'fig8', 'fig5', 'fig6', 'components'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 /** What a point of the figure plots, read from a MeasureResult (see measuredEstimate). */
-export type PresetQuantity = 'dispersion' | 'offDiagonalRatio' | 'offDiagonalDispersion';
+export type PresetQuantity = 'dispersion' | 'offDiagonalRatio' | 'offDiagonalDispersion' | 'componentShare';
+
+/** Which share of the NTK components a panel of the components preset plots (ComponentShares minus meanB). */
+export type ComponentShareKey = Exclude<keyof ComponentShares, 'meanB'>;
 
 /** Which engine path the jobs take: σ_b² = 0 without a pair → exact O(L) sampler; with pairCos → lazy Gaussian. */
 export type PresetSampler = 'exact-diagonal' | 'lazy-gaussian';
@@ -32,6 +38,10 @@ export interface PresetPanel {
   inputDim: number;
   /** Measured depths L (ascending). */
   depths: readonly number[];
+  /** Components preset: the share this panel plots. */
+  component?: ComponentShareKey;
+  /** Width-profile preset (Fig. 6): the profile of the networks at each depth (n₀ = inputDim at every depth). */
+  profile?: WidthProfile;
 }
 
 /** One line of measured points (same in every panel). Colour by group (σ_w²); shade 0…1 darkens with ⟨x⁰, x̃⁰⟩. */
@@ -46,6 +56,8 @@ export interface PresetSeries {
   groupLabel: string;
   /** 0 … 1; darker for larger ⟨x⁰, x̃⁰⟩ (the paper's convention in Figs. 3, 7, 8). 1 when there is no pair. */
   shade: number;
+  /** Theory-only α₀ sweep (Fig. 5): this line's α₀ = n₀/M (the panel's α₀ otherwise). */
+  alpha0?: number;
 }
 
 export interface PresetDefinition {
@@ -68,6 +80,12 @@ export interface PresetDefinition {
   paper: string;
   /** Our choices and caveats. */
   notes: string;
+  /** Theory only: no measurement jobs (Run is disabled). */
+  theoryOnly?: boolean;
+  /** What the dotted lines in series colour (curves of kind 'alt') are. */
+  altTheory?: string;
+  /** A line for the legend (e.g. what the shades mean). */
+  legendNote?: string;
 }
 
 /** One measurement of a preset. */
@@ -83,14 +101,19 @@ export interface PresetJob {
   params: MeasureParams;
   /** The solid line's value at exactly this network (null where the preset draws none for this series). */
   theory: number | null;
+  /** Components preset: the share this point plots. */
+  component?: ComponentShareKey;
 }
 
-/** A solid line (kind 'theory') or a bound (kind 'bound', drawn dotted) in one panel. */
+/**
+ * A solid line (kind 'theory'), a bound (kind 'bound', drawn dotted grey) or a second prediction (kind 'alt', drawn
+ * dotted in its series' colour, e.g. the exact finite-width moments beside Thm 3.2) in one panel.
+ */
 export interface TheoryCurve {
   id: string;
   panelId: string;
   label: string;
-  kind: 'theory' | 'bound';
+  kind: 'theory' | 'bound' | 'alt';
   /** Series the curve predicts (coloured like them when they share one σ_w²; neutral otherwise; none for bounds). */
   seriesIds: readonly string[];
   xs: readonly number[];
@@ -163,6 +186,16 @@ function pairSeries(sigmas: readonly number[], cosines: readonly number[]): Pres
   }
   return out;
 }
+
+const ALPHA0_FIG5 = [1, 0.7, 0.5, 0.3, 0.1];
+const FIG6_M1 = 100;
+const FIG6_M2 = 500;
+const COMPONENT_PANELS: readonly [ComponentShareKey, string][] = [
+  ['meanW', 'E[Θ_W] / E[Θ]'],
+  ['secondW', 'E[Θ_W²] / E[Θ²]'],
+  ['secondB', 'E[Θ_b²] / E[Θ²]'],
+  ['secondWB', '2E[Θ_WΘ_b] / E[Θ²]'],
+];
 
 const PAPER_SIGMAS_FIG1 = '{0.5, 0.8, 1.0, 1.2, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.2, 2.5, 3.0, 3.5}';
 
@@ -274,6 +307,113 @@ export const PRESETS: readonly PresetDefinition[] = [
       'Ours: σ_w² ∈ {1.9, 2.0, 2.1}; 7 depths (L = 2, λ = 0.05, 0.1, 0.2 … 0.5); N = 500 per point — the paper’s N, NOT 20×, ' +
       'because the pair sampler is O(L·M) per network. Heavy tails near the EOC: the estimate is biased low at this N.',
   },
+  {
+    id: 'fig5',
+    figure: 'Fig. 5',
+    title: 'Limit dispersion at the EOC vs the input dimension α₀ = n₀/M (theory only)',
+    quantity: 'dispersion',
+    yLabel: 'E[Θ²(x,x)] / E[Θ(x,x)]²  (M, L → ∞)',
+    yScale: 'log',
+    xLabel: 'depth L at M = 100 (λ = L/M)',
+    panels: [
+      { id: 'limit', label: 'Thm 3.1, λ = L/M ∈ [0.01, 1]', width: 100, alpha0: 1, inputDim: 100, depths: [100] },
+    ],
+    series: [
+      ...ALPHA0_FIG5.map((a0, k) => ({
+        id: `a${fmtNum(a0)}`,
+        label: `EOC, α₀ = ${fmtNum(a0)}`,
+        sigmaW2: 2,
+        phase: 'edge-of-chaos' as const,
+        group: 'eoc',
+        groupLabel: 'σ_w² = 2 (EOC), eq. (9)',
+        shade: 0.25 + (0.75 * (ALPHA0_FIG5.length - 1 - k)) / (ALPHA0_FIG5.length - 1),
+        alpha0: a0,
+      })),
+      ...sigmaSeries([2.5]).map((s) => ({ ...s, groupLabel: 'chaotic, eq. (8) (any σ_w² > 2, any α₀)' })),
+    ],
+    sampler: 'exact-diagonal',
+    defaultSamples: PAPER_SAMPLES,
+    theoryOnly: true,
+    legendNote: `lighter → darker: α₀ = ${ALPHA0_FIG5.join(', ')}`,
+    theory:
+      'Thm 3.1 limit: eq. (9) at the EOC for each α₀, eq. (8) in the chaotic phase (α₀-independent; the EOC curve tends to it as α₀ → 0, Remark 1)',
+    paper:
+      'Theory only (App. B.1): limit curves of Thm 3.1, black = chaotic (uppermost), EOC for α₀ from 1 (yellow) to 0.1 (violet); ' +
+      'the intermediate α₀ values and the λ range are not stated.',
+    notes:
+      `Ours: α₀ ∈ {${ALPHA0_FIG5.join(', ')}} (our choice of the steps between 1 and 0.1), λ = L/M from 0.01 to 1 (drawn as L at ` +
+      'M = 100); grey shades instead of the paper’s yellow → violet. No measurements: Figs. 2 and 8 measure α₀ at finite width.',
+  },
+  {
+    id: 'fig6',
+    figure: 'Fig. 6',
+    title: 'Thm 3.2 dispersion for increasing, constant and decreasing width profiles',
+    quantity: 'dispersion',
+    yLabel: 'E[Θ²(x,x)] / E[Θ(x,x)]²',
+    yScale: 'log',
+    xLabel: 'depth L (λ = 2L/(M₁ + M₂))',
+    panels: (['increasing', 'constant', 'decreasing'] as const).map((kind) => {
+      const profile: WidthProfile = { kind, m1: FIG6_M1, m2: FIG6_M2 };
+      const n0 = profileWidths(profile, 2)[0];
+      const mean = Math.ceil((FIG6_M1 + FIG6_M2) / 2);
+      return {
+        id: kind,
+        label: `${kind} (n₀ = ${n0})`,
+        width: mean,
+        alpha0: n0 / mean,
+        inputDim: n0,
+        depths: depthsAt(mean, LAMBDA_DENSE),
+        profile,
+      };
+    }),
+    series: sigmaSeries([1.5, 1.9, 2.0, 2.1, 2.5]),
+    sampler: 'exact-diagonal',
+    defaultSamples: 10_000,
+    theory: 'Thm 3.2 for the whole profile at each depth (proof-consistent eq. 13), one line per σ_w²',
+    altTheory: 'exact finite-width moments (dotted)',
+    paper:
+      `App. B.2: n_ℓ = M₁ + ⌈ℓ(M₂ − M₁)/L⌉ (increasing), ⌈(M₁ + M₂)/2⌉ (constant), M₂ + ⌈ℓ(M₁ − M₂)/L⌉ (decreasing), ` +
+      `0 ≤ ℓ ≤ L, M₁ = ${FIG6_M1}, M₂ = ${FIG6_M2} fixed as L grows, λ = 2L/(M₁ + M₂); Thm 3.2 only (no measurements). ` +
+      'The σ_w² values and the depth range are not stated.',
+    notes:
+      'Ours: σ_w² ∈ {1.5, 1.9, 2.0, 2.1, 2.5}; n_ℓ for ℓ = 0 … L − 1 (n_L = 1 is the scalar output, as in Thm 3.2); ' +
+      'L = 2 and λ = 0.05 … 0.5 (11 depths, L ≤ 150); measured points (N = 10⁴, exact O(L) sampler with the profile) ' +
+      'and the exact finite-width moments (dotted) added to the paper’s Thm 3.2 lines. What the lines show (Thm 3.2, L = 150): ' +
+      'in the ordered phase (σ_w² = 1.9) the increasing profile peaks at shallow depth (1.25 at L = 30) and then falls ' +
+      '(1.11), the decreasing one only rises (1.26 → 1.54), as the paper says; at the EOC and in the chaotic phase the ' +
+      'increasing profile is NOT the lowest (EOC: 7.5 increasing, 3.8 constant, 6.7 decreasing): its n₀ = 100 is small ' +
+      'next to its later widths, the α₀ effect of Fig. 2.',
+  },
+  {
+    id: 'components',
+    figure: 'Components',
+    title: 'Θ_W vs Θ_b: shares of the weight and bias parts of the NTK',
+    quantity: 'componentShare',
+    yLabel: 'share',
+    yScale: 'linear',
+    xLabel: 'depth L',
+    panels: COMPONENT_PANELS.map(([component, label]) => ({
+      ...panel(component, label, 100, 1, LAMBDA_DENSE),
+      component,
+    })),
+    series: sigmaSeries([1.5, 2.0, 2.5]),
+    sampler: 'exact-diagonal',
+    defaultSamples: 10_000,
+    theory:
+      'Thm 3.2 component moments (eqs. 11–15, eq. 13 proof-consistent) as shares: E[Θ_W]/E[Θ], E[Θ_W²]/E[Θ²], ' +
+      'E[Θ_b²]/E[Θ²], 2E[Θ_WΘ_b]/E[Θ²]',
+    altTheory: 'exact finite-width component moments (dotted)',
+    paper:
+      'Seleznova 2024 (thesis), §3.2 (Lemmas A.5–A.7, eqs. 31–37): Θ = Θ_W + Θ_b; in the chaotic phase Θ_W dominates ' +
+      '(E[Θ_WΘ_b]/E[Θ_W]² → 0), in the ordered phase Θ_b (E[Θ_WΘ_b]/E[Θ_b]² → 0). Stated as limits; no figure, so the ' +
+      'widths, depths, σ_w² and N are ours.',
+    notes:
+      'Ours: M = 100, α₀ = 1, σ_w² ∈ {1.5 (ordered), 2.0 (EOC), 2.5 (chaotic)}, L = 2 and λ = 0.05 … 0.5; N = 10⁴ per point ' +
+      '(exact sampler, components mode: JavaScript, slower than the WebAssembly path of the other figures). Each panel ' +
+      'measures its own networks (independent seeds), so the four shares of one depth do not come from the same sample. ' +
+      'E[Θ_b]/E[Θ] = 1 − E[Θ_W]/E[Θ]; the three second-moment shares sum to 1. Shares are ratios of means with ' +
+      'delta-method SEs; in the chaotic phase at λ → 0.5 the second moments are heavy-tailed and the SE understates.',
+  },
 ];
 
 export function presetById(id: string): PresetDefinition {
@@ -355,7 +495,7 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
   const jobs: PresetJob[] = [];
   const curves: TheoryCurve[] = [];
   for (const p of def.panels) {
-    const depths = maxDepths === Infinity ? [...p.depths] : spreadSubset(p.depths, maxDepths);
+    const depths = def.theoryOnly ? [] : maxDepths === Infinity ? [...p.depths] : spreadSubset(p.depths, maxDepths);
     const maxDepth = p.depths[p.depths.length - 1]; // the panel keeps its full x range when depths are thinned
     const panelCurves = theoryCurves(def, p, maxDepth);
     curves.push(...panelCurves);
@@ -373,6 +513,8 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
           samples,
           seed: jobSeed(seed, key),
           method: 'exact',
+          ...(p.component === undefined ? {} : { components: true }),
+          ...(p.profile === undefined ? {} : { widths: profileWidths(p.profile, L) }),
         };
         const at = curve ? curve.xs.indexOf(L) : -1;
         jobs.push({
@@ -383,6 +525,7 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
           depth: L,
           params,
           theory: at >= 0 ? curve!.ys[at] : null,
+          ...(p.component === undefined ? {} : { component: p.component }),
         });
       }
     }
@@ -398,6 +541,20 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
   const ids = (list: readonly PresetSeries[]) => list.map((s) => s.id);
   const limitCurve = (sigmaW2: number) => xs.map((L) => limitDispersion(sigmaW2, L / p.width, alpha0));
   switch (def.id) {
+    case 'fig5':
+      return def.series.map((s) => ({
+        id: `${p.id}/limit-${s.id}`,
+        panelId: p.id,
+        label: s.alpha0 === undefined ? 'Thm 3.1, chaotic (eq. 8)' : `Thm 3.1, EOC (eq. 9), α₀ = ${fmtNum(s.alpha0)}`,
+        kind: 'theory' as const,
+        seriesIds: [s.id],
+        xs,
+        ys: xs.map((L) => limitDispersion(s.sigmaW2, L / p.width, s.alpha0 ?? 1)),
+      }));
+    case 'fig6':
+      return profileCurves(def.series, p, maxDepth);
+    case 'components':
+      return componentCurves(def.series, p, maxDepth);
     case 'fig1': {
       // Thm 3.1 depends on σ_w² only through the phase: one line per phase
       const out: TheoryCurve[] = [];
@@ -473,9 +630,18 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
   }
 }
 
-/** The plotted value of a result for a preset quantity; stderr is NaN where the engine reports none. null if absent. */
-export function measuredEstimate(quantity: PresetQuantity, r: MeasureResult): Estimate | null {
+/**
+ * The plotted value of a result for a preset quantity (for 'componentShare', the share named by the job); stderr is
+ * NaN where the engine reports none. null if absent.
+ */
+export function measuredEstimate(
+  quantity: PresetQuantity,
+  r: MeasureResult,
+  job?: Pick<PresetJob, 'component'>,
+): Estimate | null {
   switch (quantity) {
+    case 'componentShare':
+      return r.components && job?.component ? r.components.shares[job.component] : null;
     case 'dispersion':
       return r.dispersion;
     case 'offDiagonalRatio':
