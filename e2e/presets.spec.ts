@@ -105,7 +105,7 @@ describe('paper-figure presets (web mode)', () => {
     expect(await page.getByTestId('plane').isVisible()).toBe(true);
   });
 
-  it('runs tiny Components and Fig. 6 (width profiles) presets; Fig. 5 is theory only', async () => {
+  it('runs tiny Components, Fig. 6 (width profiles) and Fig. 10 presets; Fig. 5 is theory only', async () => {
     const page = await session.open();
     await requireEngine(page);
     await page.getByTestId('tab-figures').click();
@@ -134,6 +134,17 @@ describe('paper-figure presets (web mode)', () => {
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
     expect(await figure.getAttribute('data-preset')).toBe('fig6');
     expect(await figure.locator('.mark.done .pt').count()).toBe(30);
+
+    // Fig. 10: Fig. 2 with a continuous ±SE band per series instead of bars
+    await page.getByTestId('preset-fig10').check();
+    await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-depths').fill('2');
+    await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
+    await page.getByTestId('preset-run').click();
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
+    expect(await figure.locator('.mark.done .pt').count()).toBe(30);
+    expect(await figure.locator('path.se-band').count()).toBe(15);
+    expect(await figure.locator('line.bar').count()).toBe(0);
 
     // Fig. 5: lines only, Run disabled
     await page.getByTestId('preset-fig5').check();

@@ -123,3 +123,19 @@ describe('components preset', () => {
     expect(measuredEstimate('componentShare', r)).toBeNull();
   });
 });
+
+describe('Figs. 9 and 10 (thesis appendix): Figs. 1 and 2 with continuous error bars', () => {
+  it('run the same jobs (keys, seeds) with the same lines, drawn as a ±SE band', () => {
+    for (const [band, of] of [
+      ['fig9', 'fig1'],
+      ['fig10', 'fig2'],
+    ]) {
+      const a = expandPreset(presetById(band), { seed: 3 }),
+        b = expandPreset(presetById(of), { seed: 3 });
+      expect(a.jobs).toEqual(b.jobs);
+      expect(a.curves).toEqual(b.curves);
+      expect(presetById(band).errorStyle).toBe('band');
+      expect(presetById(of).errorStyle).toBeUndefined();
+    }
+  });
+});

@@ -13,7 +13,18 @@ import {
 } from './theory';
 import { componentCurves, profileCurves, profileWidths, type WidthProfile } from './presets-extra';
 
-export const PRESET_IDS = ['fig1', 'fig2', 'fig3', 'fig7', 'fig8', 'fig5', 'fig6', 'components'] as const;
+export const PRESET_IDS = [
+  'fig1',
+  'fig2',
+  'fig3',
+  'fig7',
+  'fig8',
+  'fig5',
+  'fig6',
+  'components',
+  'fig9',
+  'fig10',
+] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 /** What a point of the figure plots, read from a MeasureResult (see measuredEstimate). */
@@ -86,6 +97,8 @@ export interface PresetDefinition {
   altTheory?: string;
   /** A line for the legend (e.g. what the shades mean). */
   legendNote?: string;
+  /** How ±SE is drawn: bars at each point (default) or a continuous band per series (the thesis' Figs. 9, 10). */
+  errorStyle?: 'bars' | 'band';
 }
 
 /** One measurement of a preset. */
@@ -202,7 +215,7 @@ const PAPER_SIGMAS_FIG1 = '{0.5, 0.8, 1.0, 1.2, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.
 // ---------------------------------------------------------------------------------------------------------
 // The five figures
 
-export const PRESETS: readonly PresetDefinition[] = [
+const BASE_PRESETS: readonly PresetDefinition[] = [
   {
     id: 'fig1',
     figure: 'Fig. 1',
@@ -416,6 +429,28 @@ export const PRESETS: readonly PresetDefinition[] = [
   },
 ];
 
+// The thesis' appendix versions of Figs. 1 and 2 (Seleznova 2024 (thesis), Figs. 9 and 10): the same experiments with
+// continuous error bars. Same jobs and keys as Figs. 1 and 2, so the same seed gives the same points.
+const BAND_VERSIONS: readonly [PresetId, PresetId, string][] = [
+  ['fig9', 'fig1', 'Fig. 9'],
+  ['fig10', 'fig2', 'Fig. 10'],
+];
+export const PRESETS: readonly PresetDefinition[] = [
+  ...BASE_PRESETS,
+  ...BAND_VERSIONS.map(([id, of, figure]): PresetDefinition => {
+    const base = BASE_PRESETS.find((p) => p.id === of)!;
+    return {
+      ...base,
+      id,
+      figure,
+      title: `${base.title} — continuous error bars`,
+      errorStyle: 'band',
+      paper: `Seleznova 2024 (thesis), appendix ${figure} (thesis numbering): ${base.figure} of Seleznova & Kutyniok 2022 with continuous error bars (a ±SE band). ${base.paper}`,
+      notes: `${base.notes} Drawn as a ±1 SE band per series (the thesis does not say whether its band is 1 SE or a bootstrap interval).`,
+    };
+  }),
+];
+
 export function presetById(id: string): PresetDefinition {
   const p = PRESETS.find((d) => d.id === id);
   if (!p) throw new RangeError(`unknown preset "${id}" (known: ${PRESET_IDS.join(', ')})`);
@@ -555,7 +590,8 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
       return profileCurves(def.series, p, maxDepth);
     case 'components':
       return componentCurves(def.series, p, maxDepth);
-    case 'fig1': {
+    case 'fig1':
+    case 'fig9': {
       // Thm 3.1 depends on σ_w² only through the phase: one line per phase
       const out: TheoryCurve[] = [];
       for (const phase of ['ordered', 'edge-of-chaos', 'chaotic'] as const) {
@@ -579,6 +615,7 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
       return out;
     }
     case 'fig2':
+    case 'fig10':
     case 'fig8':
       return [...bySigma].map(([sigmaW2, members]) => ({
         id: `${p.id}/finite-s${fmtNum(sigmaW2)}`,
