@@ -3,212 +3,53 @@
 // the paper's setting and our choices (`paper`, `notes`), and expands to measurement jobs (MeasureParams plus the
 // panel, series and depth each belongs to) and theory curves (x = depth L, y) for the figure.
 import type { Estimate, MeasureParams, MeasureResult } from './contract/measure';
-import { inputDimFromAlpha0, LIMITS, phaseOf, type Phase } from './params';
+import { LIMITS } from './params';
 import {
   limitDispersion,
   OFF_DIAGONAL_RATIO_BOUNDS,
   offDiagonalRatioOrderedCurve,
   ReluMomentRecurrence,
-  type ComponentShares,
 } from './theory';
-import { componentCurves, profileCurves, profileWidths, type WidthProfile } from './presets-extra';
+import { componentCurves, EXTRA_PRESETS, profileCurves, profileWidths } from './presets-extra';
+import {
+  fmtNum,
+  LAMBDA_DENSE,
+  LAMBDA_PAIR,
+  PAPER_SAMPLES,
+  PRESET_IDS,
+  pairSeries,
+  panel,
+  sigmaSeries,
+  type ExpandOptions,
+  type PresetDefinition,
+  type PresetExpansion,
+  type PresetId,
+  type PresetJob,
+  type PresetPanel,
+  type PresetQuantity,
+  type PresetSeries,
+  type TheoryCurve,
+} from './presets-model';
 
-export const PRESET_IDS = [
-  'fig1',
-  'fig2',
-  'fig3',
-  'fig7',
-  'fig8',
-  'fig5',
-  'fig6',
-  'components',
-  'fig9',
-  'fig10',
-] as const;
-export type PresetId = (typeof PRESET_IDS)[number];
-
-/** What a point of the figure plots, read from a MeasureResult (see measuredEstimate). */
-export type PresetQuantity = 'dispersion' | 'offDiagonalRatio' | 'offDiagonalDispersion' | 'componentShare';
-
-/** Which share of the NTK components a panel of the components preset plots (ComponentShares minus meanB). */
-export type ComponentShareKey = Exclude<keyof ComponentShares, 'meanB'>;
-
-/** Which engine path the jobs take: σ_b² = 0 without a pair → exact O(L) sampler; with pairCos → lazy Gaussian. */
-export type PresetSampler = 'exact-diagonal' | 'lazy-gaussian';
-
-/** Networks per configuration in the paper (every figure; App. C.3 estimator, bootstrap SE). */
-export const PAPER_SAMPLES = 500;
-
-/** One subplot: a constant-width network family (small multiples: one per M or per α₀, as in the paper). */
-export interface PresetPanel {
-  id: string;
-  label: string;
-  width: number;
-  alpha0: number;
-  /** n₀ = max(1, round(α₀·M)) as the engine samples it. */
-  inputDim: number;
-  /** Measured depths L (ascending). */
-  depths: readonly number[];
-  /** Components preset: the share this panel plots. */
-  component?: ComponentShareKey;
-  /** Width-profile preset (Fig. 6): the profile of the networks at each depth (n₀ = inputDim at every depth). */
-  profile?: WidthProfile;
-}
-
-/** One line of measured points (same in every panel). Colour by group (σ_w²); shade 0…1 darkens with ⟨x⁰, x̃⁰⟩. */
-export interface PresetSeries {
-  id: string;
-  label: string;
-  sigmaW2: number;
-  phase: Phase;
-  pairCos?: number;
-  /** Colour group: series of one σ_w² share it. */
-  group: string;
-  groupLabel: string;
-  /** 0 … 1; darker for larger ⟨x⁰, x̃⁰⟩ (the paper's convention in Figs. 3, 7, 8). 1 when there is no pair. */
-  shade: number;
-  /** Theory-only α₀ sweep (Fig. 5): this line's α₀ = n₀/M (the panel's α₀ otherwise). */
-  alpha0?: number;
-}
-
-export interface PresetDefinition {
-  id: PresetId;
-  /** "Fig. 1" */
-  figure: string;
-  title: string;
-  quantity: PresetQuantity;
-  yLabel: string;
-  yScale: 'log' | 'linear';
-  xLabel: string;
-  panels: readonly PresetPanel[];
-  series: readonly PresetSeries[];
-  sampler: PresetSampler;
-  /** Default N per point (see notes for why). */
-  defaultSamples: number;
-  /** What the solid lines are. */
-  theory: string;
-  /** The paper's setting, as stated in seed 004 (and the authors' code where the text is silent). */
-  paper: string;
-  /** Our choices and caveats. */
-  notes: string;
-  /** Theory only: no measurement jobs (Run is disabled). */
-  theoryOnly?: boolean;
-  /** What the dotted lines in series colour (curves of kind 'alt') are. */
-  altTheory?: string;
-  /** A line for the legend (e.g. what the shades mean). */
-  legendNote?: string;
-  /** How ±SE is drawn: bars at each point (default) or a continuous band per series (the thesis' Figs. 9, 10). */
-  errorStyle?: 'bars' | 'band';
-}
-
-/** One measurement of a preset. */
-export interface PresetJob {
-  /** Position in the job list (the channel is preset-<index>). */
-  index: number;
-  /** Stable name of the point, e.g. "M200/s1.8/c0.5/L40"; it also derives the seed. */
-  key: string;
-  panelId: string;
-  seriesId: string;
-  /** x of the point: depth L. */
-  depth: number;
-  params: MeasureParams;
-  /** The solid line's value at exactly this network (null where the preset draws none for this series). */
-  theory: number | null;
-  /** Components preset: the share this point plots. */
-  component?: ComponentShareKey;
-}
-
-/**
- * A solid line (kind 'theory'), a bound (kind 'bound', drawn dotted grey) or a second prediction (kind 'alt', drawn
- * dotted in its series' colour, e.g. the exact finite-width moments beside Thm 3.2) in one panel.
- */
-export interface TheoryCurve {
-  id: string;
-  panelId: string;
-  label: string;
-  kind: 'theory' | 'bound' | 'alt';
-  /** Series the curve predicts (coloured like them when they share one σ_w²; neutral otherwise; none for bounds). */
-  seriesIds: readonly string[];
-  xs: readonly number[];
-  ys: readonly number[];
-}
-
-export interface PresetExpansion {
-  jobs: PresetJob[];
-  curves: TheoryCurve[];
-}
-
-export interface ExpandOptions {
-  /** N per point (default: the preset's defaultSamples). */
-  samples?: number;
-  /** Base seed; each job's seed is derived from it and the job's key (default 1). */
-  seed?: number;
-  /** Keep at most this many depths per panel, evenly spread, endpoints included (default: all). */
-  maxDepthsPerPanel?: number;
-}
+export {
+  PAPER_SAMPLES,
+  PRESET_IDS,
+  type ComponentShareKey,
+  type ExpandOptions,
+  type PresetDefinition,
+  type PresetExpansion,
+  type PresetId,
+  type PresetJob,
+  type PresetPanel,
+  type PresetQuantity,
+  type PresetSampler,
+  type PresetSeries,
+  type TheoryCurve,
+  type WidthProfile,
+} from './presets-model';
 
 // Cost model: the calibrated one (src-shared/network/cost-model.ts); re-exported for the presets' callers.
 export { estimatePresetSeconds, jobCostSeconds } from './network/cost-model';
-
-// ---------------------------------------------------------------------------------------------------------
-// Building blocks
-
-const fmtNum = (v: number) => String(Number(v.toFixed(4)));
-
-/** [2] ∪ {round(f·M)} for the given fractions f of M (λ values), ascending, deduplicated. */
-function depthsAt(width: number, fractions: readonly number[]): number[] {
-  const set = new Set<number>([2]);
-  for (const f of fractions) set.add(Math.max(2, Math.round(f * width)));
-  return [...set].sort((a, b) => a - b);
-}
-
-const LAMBDA_DENSE = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]; // + L = 2: 11 depths up to L = M/2
-const LAMBDA_PAIR = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5]; // + L = 2: 7 depths (the pair sampler costs O(L·M) per network)
-
-function panel(id: string, label: string, width: number, alpha0: number, fractions: readonly number[]): PresetPanel {
-  return { id, label, width, alpha0, inputDim: inputDimFromAlpha0(alpha0, width), depths: depthsAt(width, fractions) };
-}
-
-const PHASE_WORD: Record<Phase, string> = { ordered: 'ordered', 'edge-of-chaos': 'EOC', chaotic: 'chaotic' };
-
-function sigmaSeries(sigmas: readonly number[]): PresetSeries[] {
-  return sigmas.map((s) => {
-    const phase = phaseOf(s);
-    const label = `σ_w² = ${fmtNum(s)} (${PHASE_WORD[phase]})`;
-    return { id: `s${fmtNum(s)}`, label, sigmaW2: s, phase, group: `s${fmtNum(s)}`, groupLabel: label, shade: 1 };
-  });
-}
-
-function pairSeries(sigmas: readonly number[], cosines: readonly number[]): PresetSeries[] {
-  const out: PresetSeries[] = [];
-  for (const s of sigmas) {
-    const phase = phaseOf(s);
-    const groupLabel = `σ_w² = ${fmtNum(s)} (${PHASE_WORD[phase]})`;
-    cosines.forEach((c, k) => {
-      out.push({
-        id: `s${fmtNum(s)}/c${fmtNum(c)}`,
-        label: `σ_w² = ${fmtNum(s)}, ⟨x⁰, x̃⁰⟩ = ${fmtNum(c)}`,
-        sigmaW2: s,
-        phase,
-        pairCos: c,
-        group: `s${fmtNum(s)}`,
-        groupLabel,
-        shade: cosines.length === 1 ? 1 : 0.35 + (0.65 * k) / (cosines.length - 1),
-      });
-    });
-  }
-  return out;
-}
-
-const ALPHA0_FIG5 = [1, 0.7, 0.5, 0.3, 0.1];
-const FIG6_M1 = 100;
-const FIG6_M2 = 500;
-const COMPONENT_PANELS: readonly [ComponentShareKey, string][] = [
-  ['meanW', 'E[Θ_W] / E[Θ]'],
-  ['secondW', 'E[Θ_W²] / E[Θ²]'],
-  ['secondB', 'E[Θ_b²] / E[Θ²]'],
-  ['secondWB', '2E[Θ_WΘ_b] / E[Θ²]'],
-];
 
 const PAPER_SIGMAS_FIG1 = '{0.5, 0.8, 1.0, 1.2, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.2, 2.5, 3.0, 3.5}';
 
@@ -320,113 +161,7 @@ const BASE_PRESETS: readonly PresetDefinition[] = [
       'Ours: σ_w² ∈ {1.9, 2.0, 2.1}; 7 depths (L = 2, λ = 0.05, 0.1, 0.2 … 0.5); N = 500 per point — the paper’s N, NOT 20×, ' +
       'because the pair sampler is O(L·M) per network. Heavy tails near the EOC: the estimate is biased low at this N.',
   },
-  {
-    id: 'fig5',
-    figure: 'Fig. 5',
-    title: 'Limit dispersion at the EOC vs the input dimension α₀ = n₀/M (theory only)',
-    quantity: 'dispersion',
-    yLabel: 'E[Θ²(x,x)] / E[Θ(x,x)]²  (M, L → ∞)',
-    yScale: 'log',
-    xLabel: 'depth L at M = 100 (λ = L/M)',
-    panels: [
-      { id: 'limit', label: 'Thm 3.1, λ = L/M ∈ [0.01, 1]', width: 100, alpha0: 1, inputDim: 100, depths: [100] },
-    ],
-    series: [
-      ...ALPHA0_FIG5.map((a0, k) => ({
-        id: `a${fmtNum(a0)}`,
-        label: `EOC, α₀ = ${fmtNum(a0)}`,
-        sigmaW2: 2,
-        phase: 'edge-of-chaos' as const,
-        group: 'eoc',
-        groupLabel: 'σ_w² = 2 (EOC), eq. (9)',
-        shade: 0.25 + (0.75 * (ALPHA0_FIG5.length - 1 - k)) / (ALPHA0_FIG5.length - 1),
-        alpha0: a0,
-      })),
-      ...sigmaSeries([2.5]).map((s) => ({ ...s, groupLabel: 'chaotic, eq. (8) (any σ_w² > 2, any α₀)' })),
-    ],
-    sampler: 'exact-diagonal',
-    defaultSamples: PAPER_SAMPLES,
-    theoryOnly: true,
-    legendNote: `lighter → darker: α₀ = ${ALPHA0_FIG5.join(', ')}`,
-    theory:
-      'Thm 3.1 limit: eq. (9) at the EOC for each α₀, eq. (8) in the chaotic phase (α₀-independent; the EOC curve tends to it as α₀ → 0, Remark 1)',
-    paper:
-      'Theory only (App. B.1): limit curves of Thm 3.1, black = chaotic (uppermost), EOC for α₀ from 1 (yellow) to 0.1 (violet); ' +
-      'the intermediate α₀ values and the λ range are not stated.',
-    notes:
-      `Ours: α₀ ∈ {${ALPHA0_FIG5.join(', ')}} (our choice of the steps between 1 and 0.1), λ = L/M from 0.01 to 1 (drawn as L at ` +
-      'M = 100); grey shades instead of the paper’s yellow → violet. No measurements: Figs. 2 and 8 measure α₀ at finite width.',
-  },
-  {
-    id: 'fig6',
-    figure: 'Fig. 6',
-    title: 'Thm 3.2 dispersion for increasing, constant and decreasing width profiles',
-    quantity: 'dispersion',
-    yLabel: 'E[Θ²(x,x)] / E[Θ(x,x)]²',
-    yScale: 'log',
-    xLabel: 'depth L (λ = 2L/(M₁ + M₂))',
-    panels: (['increasing', 'constant', 'decreasing'] as const).map((kind) => {
-      const profile: WidthProfile = { kind, m1: FIG6_M1, m2: FIG6_M2 };
-      const n0 = profileWidths(profile, 2)[0];
-      const mean = Math.ceil((FIG6_M1 + FIG6_M2) / 2);
-      return {
-        id: kind,
-        label: `${kind} (n₀ = ${n0})`,
-        width: mean,
-        alpha0: n0 / mean,
-        inputDim: n0,
-        depths: depthsAt(mean, LAMBDA_DENSE),
-        profile,
-      };
-    }),
-    series: sigmaSeries([1.5, 1.9, 2.0, 2.1, 2.5]),
-    sampler: 'exact-diagonal',
-    defaultSamples: 10_000,
-    theory: 'Thm 3.2 for the whole profile at each depth (proof-consistent eq. 13), one line per σ_w²',
-    altTheory: 'exact finite-width moments (dotted)',
-    paper:
-      `App. B.2: n_ℓ = M₁ + ⌈ℓ(M₂ − M₁)/L⌉ (increasing), ⌈(M₁ + M₂)/2⌉ (constant), M₂ + ⌈ℓ(M₁ − M₂)/L⌉ (decreasing), ` +
-      `0 ≤ ℓ ≤ L, M₁ = ${FIG6_M1}, M₂ = ${FIG6_M2} fixed as L grows, λ = 2L/(M₁ + M₂); Thm 3.2 only (no measurements). ` +
-      'The σ_w² values and the depth range are not stated.',
-    notes:
-      'Ours: σ_w² ∈ {1.5, 1.9, 2.0, 2.1, 2.5}; n_ℓ for ℓ = 0 … L − 1 (n_L = 1 is the scalar output, as in Thm 3.2); ' +
-      'L = 2 and λ = 0.05 … 0.5 (11 depths, L ≤ 150); measured points (N = 10⁴, exact O(L) sampler with the profile) ' +
-      'and the exact finite-width moments (dotted) added to the paper’s Thm 3.2 lines. What the lines show (Thm 3.2, L = 150): ' +
-      'in the ordered phase (σ_w² = 1.9) the increasing profile peaks at shallow depth (1.25 at L = 30) and then falls ' +
-      '(1.11), the decreasing one only rises (1.26 → 1.54), as the paper says; at the EOC and in the chaotic phase the ' +
-      'increasing profile is NOT the lowest (EOC: 7.5 increasing, 3.8 constant, 6.7 decreasing): its n₀ = 100 is small ' +
-      'next to its later widths, the α₀ effect of Fig. 2.',
-  },
-  {
-    id: 'components',
-    figure: 'Components',
-    title: 'Θ_W vs Θ_b: shares of the weight and bias parts of the NTK',
-    quantity: 'componentShare',
-    yLabel: 'share',
-    yScale: 'linear',
-    xLabel: 'depth L',
-    panels: COMPONENT_PANELS.map(([component, label]) => ({
-      ...panel(component, label, 100, 1, LAMBDA_DENSE),
-      component,
-    })),
-    series: sigmaSeries([1.5, 2.0, 2.5]),
-    sampler: 'exact-diagonal',
-    defaultSamples: 10_000,
-    theory:
-      'Thm 3.2 component moments (eqs. 11–15, eq. 13 proof-consistent) as shares: E[Θ_W]/E[Θ], E[Θ_W²]/E[Θ²], ' +
-      'E[Θ_b²]/E[Θ²], 2E[Θ_WΘ_b]/E[Θ²]',
-    altTheory: 'exact finite-width component moments (dotted)',
-    paper:
-      'Seleznova 2024 (thesis), §3.2 (Lemmas A.5–A.7, eqs. 31–37): Θ = Θ_W + Θ_b; in the chaotic phase Θ_W dominates ' +
-      '(E[Θ_WΘ_b]/E[Θ_W]² → 0), in the ordered phase Θ_b (E[Θ_WΘ_b]/E[Θ_b]² → 0). Stated as limits; no figure, so the ' +
-      'widths, depths, σ_w² and N are ours.',
-    notes:
-      'Ours: M = 100, α₀ = 1, σ_w² ∈ {1.5 (ordered), 2.0 (EOC), 2.5 (chaotic)}, L = 2 and λ = 0.05 … 0.5; N = 10⁴ per point ' +
-      '(exact sampler, components mode: JavaScript, slower than the WebAssembly path of the other figures). Each panel ' +
-      'measures its own networks (independent seeds), so the four shares of one depth do not come from the same sample. ' +
-      'E[Θ_b]/E[Θ] = 1 − E[Θ_W]/E[Θ]; the three second-moment shares sum to 1. Shares are ratios of means with ' +
-      'delta-method SEs; in the chaotic phase at λ → 0.5 the second moments are heavy-tailed and the SE understates.',
-  },
+  ...EXTRA_PRESETS,
 ];
 
 // The thesis' appendix versions of Figs. 1 and 2 (Seleznova 2024 (thesis), Figs. 9 and 10): the same experiments with
