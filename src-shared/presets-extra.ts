@@ -225,6 +225,10 @@ export const EXTRA_PRESETS: readonly PresetDefinition[] = [
       '(exact sampler, components mode: JavaScript, slower than the WebAssembly path of the other figures). Each panel ' +
       'measures its own networks (independent seeds), so the four shares of one depth do not come from the same sample. ' +
       'E[Θ_b]/E[Θ] = 1 − E[Θ_W]/E[Θ]; the three second-moment shares sum to 1. Shares are ratios of means with ' +
-      'delta-method SEs; in the chaotic phase at λ → 0.5 the second moments are heavy-tailed and the SE understates.',
+      'delta-method SEs; in the chaotic phase at λ → 0.5 the second moments are heavy-tailed and the SE understates. ' +
+      'What the numbers show (exact, L = 50; measured N = 10⁴ agrees within 1.5 SE): chaotic σ_w² = 2.5 — Θ_W dominates, ' +
+      'E[Θ_W]/E[Θ] = 0.909, E[Θ_W²]/E[Θ²] = 0.857; ordered σ_w² = 1.5 — Θ_b dominates, E[Θ_W]/E[Θ] ≈ 1e-5, ' +
+      'E[Θ_b²]/E[Θ²] = 1.000 (already 0.987 at L = 25); EOC σ_w² = 2, α₀ = 1 — neither: E[Θ_W] = E[Θ_b] = L, second ' +
+      'moments 0.445 (Θ_W²), 0.167 (Θ_b²), 0.388 (cross).',
   },
 ];
