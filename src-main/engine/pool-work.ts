@@ -66,7 +66,16 @@ export type PoolWork =
   | { kind: 'paired-bootstrap'; params: PairedBootstrapWork };
 
 /** The per-network arrays a block may return, all of one length (count − diverged). */
-export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter', 'lambdaMax', 'bulk'] as const;
+export const BLOCK_ARRAYS = [
+  'theta',
+  'thetaOff',
+  'thetaAfter',
+  'thetaOffAfter',
+  'lambdaMax',
+  'bulk',
+  'thetaW',
+  'thetaB',
+] as const;
 
 export interface BlockArrays {
   /** Θ(x, x) at initialization (bootstrap work: the chunk's replicate values of the statistic). */
@@ -81,6 +90,9 @@ export interface BlockArrays {
   lambdaMax?: Float64Array;
   /** Mean of its other m − 1 eigenvalues (ntk-gram work). */
   bulk?: Float64Array;
+  /** Θ_W(x, x) and Θ_b(x, x), the weight and bias parts of theta (measure work with params.components). */
+  thetaW?: Float64Array;
+  thetaB?: Float64Array;
   /** Networks dropped from the arrays because their step left float64 (gd-step work). */
   diverged?: number;
 }

@@ -10,6 +10,7 @@ import {
   summarizePairSamples,
   summarizeSamples,
 } from '../../src-shared/stats/summary';
+import { summarizeComponents } from '../../src-shared/stats/components';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { routeOf, type SamplerRoute } from '../engine/sample-block';
 import { pairClosedForm } from '../engine/lazy-gaussian';
@@ -71,6 +72,7 @@ export function measureResult(
   seconds: number,
   backend?: string,
   replicates?: BootstrapReplicates,
+  parts?: { thetaW: Float64Array; thetaB: Float64Array },
 ): MeasureResult {
   const speed = done ? 'final' : 'fast';
   const diag = summarizeSamples(theta, params.seed, { speed, replicates: replicates?.theta });
@@ -92,6 +94,14 @@ export function measureResult(
     done,
   };
   if (backend !== undefined) r.backend = backend;
+  if (params.widths) r.widths = [...params.widths];
+  if (parts && theta.length >= 2) {
+    // summarized in units of E[Θ] (the sample mean) so that the squares stay in float64
+    const c = diag.meanTheta.estimate > 0 ? diag.meanTheta.estimate : 1;
+    const w = parts.thetaW.map((v) => v / c),
+      b = parts.thetaB.map((v) => v / c);
+    r.components = summarizeComponents(w, b, c);
+  }
   if (thetaOff)
     r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed, replicates: replicates?.thetaOff });
   return r;
@@ -141,6 +151,7 @@ export async function runMeasurement(
   const n = params.samples;
   const theta = new SampleBuffer(n);
   const thetaOff = params.pairCos === undefined ? undefined : new SampleBuffer(n);
+  const parts = params.components ? { thetaW: new SampleBuffer(n), thetaB: new SampleBuffer(n) } : undefined;
   let merged = 0;
   let finished = false;
   let lastEmit = -Infinity;
@@ -174,6 +185,7 @@ export async function runMeasurement(
       (performance.now() - start) / 1000,
       backend,
       replicates,
+      parts && { thetaW: parts.thetaW.view(), thetaB: parts.thetaB.view() },
     );
 
   const emit = (): void => {
@@ -212,6 +224,11 @@ export async function runMeasurement(
         throw new Error('the sampler returned no off-diagonal samples although pairCos was given');
       theta.append(b.theta);
       if (thetaOff) thetaOff.append(b.thetaOff!);
+      if (parts) {
+        if (!b.thetaW || !b.thetaB) throw new Error('the sampler returned no components although components was set');
+        parts.thetaW.append(b.thetaW);
+        parts.thetaB.append(b.thetaB);
+      }
       merged += b.theta.length;
     }
     scheduleEmit();

@@ -326,7 +326,7 @@ export function presetCsv(def: PresetDefinition, expansion: PresetExpansion, sta
       const s = states[job.index];
       if (s.status !== 'done' || !s.result) continue;
       const r = s.result;
-      const est = measuredEstimate(def.quantity, r);
+      const est = measuredEstimate(def.quantity, r, job);
       const p = job.params;
       yield [
         def.id,
