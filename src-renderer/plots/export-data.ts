@@ -22,7 +22,10 @@ export type PlotId =
   | 'train-kernels'
   | 'trainability-plane'
   | 'spectrum'
-  | 'learning-rate';
+  | 'learning-rate'
+  | KernelShapingPlotId;
+/** The Kernel-shaping tab's plots (issue 14). */
+export type KernelShapingPlotId = 'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */
