@@ -18,6 +18,7 @@ export class ShapingClient {
   private worker: Worker | null = null;
   private next = 1;
   private latest = 0;
+  private latestInput: ShapingInput | null = null;
   private readonly cache = new Map<string, ChainCurves>();
 
   constructor(private readonly onReply: (reply: ShapingReply) => void) {
@@ -27,9 +28,11 @@ export class ShapingClient {
         if (e.data.id === this.latest) this.onReply(e.data);
       };
       this.worker.onerror = (e) => {
+        // the worker failed to load or crashed: run the latest request in place from now on
         e.preventDefault();
         this.worker?.terminate();
         this.worker = null;
+        if (this.latestInput) this.request(this.latestInput);
       };
     } catch {
       this.worker = null;
@@ -40,6 +43,7 @@ export class ShapingClient {
   request(input: ShapingInput): number {
     const id = this.next++;
     this.latest = id;
+    this.latestInput = input;
     if (this.worker) {
       this.worker.postMessage({ id, input: plain(input) } satisfies ShapingRequest);
     } else {
@@ -53,6 +57,11 @@ export class ShapingClient {
       }, 0);
     }
     return id;
+  }
+
+  /** Whether requests run in the Web Worker (false after a failure to start it: then in place). */
+  get inWorker(): boolean {
+    return this.worker !== null;
   }
 
   dispose(): void {

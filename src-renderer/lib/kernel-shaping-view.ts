@@ -142,7 +142,8 @@ export interface ShapingResult {
   millis: number;
 }
 
-const linspace = (a: number, b: number, n: number) => Float64Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+const linspace = (a: number, b: number, n: number) =>
+  Float64Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 
 /** The activation the "before" network uses: φ itself, or φ/√Q(1) behind Layer Norm (q reset to 1 at every layer). */
 function beforeActivation(act: DksActivation, architecture: KsArchitecture): DksActivation {
@@ -233,7 +234,7 @@ export function computeShaping(p: ShapingInput, cache?: Map<string, ChainCurves>
   const psi = invertMaximalSlope(arch, p.zeta);
   let roots: ShapingRoot[] = [];
   let conditions: Array<keyof DksResiduals> = ['q1', 'qPrime1', 'c0', 'cPrime1'];
-  let solverNote = '';
+  let solverNote: string;
   let transform: DksTransform;
   let residuals: DksResiduals;
   try {
@@ -309,7 +310,10 @@ export function localCPrime1(act: DksActivation): number {
 export function curveColumns(
   r: ShapingResult,
   plot: 'phi' | 'local' | 'global' | 'depth',
-): { x: { name: string; values: ArrayLike<number> }; series: Array<{ name: string; values: ArrayLike<number | null> }> } {
+): {
+  x: { name: string; values: ArrayLike<number> };
+  series: Array<{ name: string; values: ArrayLike<number | null> }>;
+} {
   if (plot === 'phi')
     return {
       x: { name: 'x', values: r.x },
