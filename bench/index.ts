@@ -10,6 +10,7 @@ import { benchMeanfield } from './meanfield';
 import { benchTrainability } from './trainability';
 import { benchFreezeChaos } from './freeze-chaos';
 import { benchDks } from './dks';
+import { benchCollapse } from './collapse';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -25,6 +26,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['training throughput', benchTrainability],
   ['freeze and chaos', benchFreezeChaos],
   ['deep kernel shaping', benchDks],
+  ['collapse simulator', benchCollapse],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

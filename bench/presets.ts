@@ -30,8 +30,7 @@ function inProcessClient(service: LabService): LabClient {
     job(spec, opts) {
       const controller = new AbortController();
       const done = (async () => {
-        const job = jobSpecSchema.parse(spec);
-        service.checkJob(job);
+        const job = service.checkJob(jobSpecSchema.parse(spec));
         return service.runJob(job, (o) => opts?.onProgress?.(o), controller.signal);
       })();
       done.catch(() => undefined);

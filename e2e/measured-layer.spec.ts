@@ -15,7 +15,7 @@ const N = 600; // distinct from the cursor's and slices' N, so the layer's jobs 
 const session = labPerFile();
 
 interface Wire {
-  /** measure.start requests of the layer (samples = N), in order. */
+  /** job.start requests (kind measure) of the layer (samples = N), in order. */
   starts: { width: number; sigmaW2: number; depth: number }[];
   cancels: number;
   /** Most layer jobs running at once, from start responses, done/error events and cancels. */
@@ -30,10 +30,11 @@ function watchWire(page: Page): Wire {
   page.on('websocket', (ws) => {
     ws.on('framesent', ({ payload }) => {
       const m = JSON.parse(String(payload));
-      if (m.method === 'measure.start' && m.params.samples === N) {
+      if (m.method === 'job.start' && m.job.kind === 'measure' && m.job.params.samples === N) {
         layerRequests.add(m.id);
-        wire.starts.push({ width: m.params.width, sigmaW2: m.params.sigmaW2, depth: m.params.depth });
-      } else if ((m.method === 'measure.cancel' || m.method === 'job.cancel') && inFlight.delete(m.jobId)) {
+        const p = m.job.params;
+        wire.starts.push({ width: p.width, sigmaW2: p.sigmaW2, depth: p.depth });
+      } else if (m.method === 'job.cancel' && inFlight.delete(m.jobId)) {
         wire.cancels++;
       }
     });
@@ -42,7 +43,7 @@ function watchWire(page: Page): Wire {
       if (m.kind === 'response' && layerRequests.delete(m.id) && m.ok) {
         inFlight.add(m.result.jobId);
         wire.maxInFlight = Math.max(wire.maxInFlight, inFlight.size);
-      } else if (m.kind === 'event' && m.event !== 'measure.progress') {
+      } else if (m.kind === 'event' && m.event !== 'job.progress') {
         inFlight.delete(m.jobId);
       }
     });

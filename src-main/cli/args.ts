@@ -15,11 +15,33 @@ import { UsageError } from './command';
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 export type FlagValues = Record<string, string | boolean | undefined>;
 
+/**
+ * `--width -5` → `--width=-5`: node's parseArgs takes a value starting with '-' for a flag ("argument is
+ * ambiguous"); a negative number is a value, and our own range check then names the flag.
+ */
+function joinNegativeValues(args: string[], spec: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
+    if (name !== undefined && spec[name]?.type === 'string' && /^-(\d|\.\d)/.test(args[i + 1] ?? '')) {
+      out.push(`${args[i]}=${args[i + 1]}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 /** Parse `args` against `spec`; every problem becomes a UsageError that names the flag. */
 export function parseFlags(args: string[], spec: FlagSpec): FlagValues {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: spec, strict: true, allowPositionals: false, tokens: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(args, spec),
+      options: spec,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
   }

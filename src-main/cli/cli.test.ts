@@ -131,7 +131,7 @@ describe('ntk-lab theory (in-process)', () => {
 
   it.each([
     [['--sigma-w2', '0', '--depth', '5', '--width', '10'], /--sigma-w2: .*> 0/],
-    [['--sigma-w2', '-1', '--depth', '5', '--width', '10'], /Option '--sigma-w2' argument is ambiguous/],
+    [['--sigma-w2', '-1', '--depth', '5', '--width', '10'], /--sigma-w2: .*must be > 0/],
     [['--sigma-w2=-1', '--depth', '5', '--width', '10'], /--sigma-w2: .*> 0/],
     [['--sigma-w2', 'NaN', '--depth', '5', '--width', '10'], /--sigma-w2: expected a number, got "NaN"/],
     [['--sigma-w2', 'Infinity', '--depth', '5', '--width', '10'], /--sigma-w2: expected a number/],

@@ -1,7 +1,9 @@
-// `ntk-lab <command> [flags]`: dispatch to the commands in ./commands (one file per command, found at startup).
+// `ntk-lab <command> [flags]`: dispatch to the job kinds' commands (src-main/jobs: every kind has one, run through
+// the lab service) and to the plain commands in ./commands (one file per command, found at startup).
 // Exit codes: 0 ok, 1 the computation failed, 2 bad input (message on stderr, nothing on stdout).
 import { readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { jobCommands } from '../jobs';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './command';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
@@ -12,18 +14,20 @@ interface BrokenCommand {
   error: string;
 }
 
-/** Every command module in ./commands, sorted by name. */
+/** Every job kind's command and every command module in ./commands, sorted by name. */
 export async function loadCommands(): Promise<{ commands: CliCommand[]; broken: BrokenCommand[] }> {
   const files = readdirSync(COMMANDS_DIR)
     .filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(test|spec)\.[cm]?[jt]s$/.test(f) && !f.endsWith('.d.ts'))
     .sort();
-  const commands: CliCommand[] = [];
+  const commands: CliCommand[] = jobCommands();
   const broken: BrokenCommand[] = [];
   for (const file of files) {
     const name = file.replace(/\.[^.]+$/, '');
     try {
       const mod = (await import(new URL(file, COMMANDS_DIR).href)) as { command?: CliCommand };
       if (!mod.command) throw new Error(`src-main/cli/commands/${file} does not export \`command\``);
+      if (commands.some((c) => c.name === mod.command!.name))
+        throw new Error(`src-main/cli/commands/${file}: "${mod.command.name}" is a job kind's command (src-main/jobs)`);
       commands.push(mod.command);
     } catch (err) {
       broken.push({ name, error: err instanceof Error ? err.message : String(err) });

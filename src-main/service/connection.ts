@@ -10,6 +10,7 @@ import {
   type ServerMessage,
 } from '../../src-shared/contract/messages';
 import { describeZodError } from '../../src-shared/params';
+import type { CheckedJob } from '../jobs';
 import { PauseControl } from '../tf/tf-host';
 import { LabServiceError, toLabError } from './lab-error';
 
@@ -22,10 +23,10 @@ export interface LabConnection {
 
 /** What a connection needs from the service. */
 export interface ConnectionHost {
-  /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
-  checkJob(job: JobSpec): void;
+  /** The job's kind check (src-main/jobs); throws LabServiceError ('bad-request' | 'refused') if it cannot run. */
+  checkJob(job: JobSpec): CheckedJob;
   runJob(
-    job: JobSpec,
+    job: CheckedJob,
     onProgress: (o: JobOutput) => void,
     signal: AbortSignal,
     pause: PauseControl,
@@ -40,10 +41,9 @@ export const MAX_JOBS_PER_CONNECTION = 8;
 interface JobEntry {
   controller: AbortController;
   pause: PauseControl;
-  kind: JobSpec['kind'];
+  /** From the kind's definition: training runs wait at their next step; sampling jobs are cheap to restart. */
+  pausable: boolean;
   channel?: string;
-  /** Started by measure.start (events measure.*, carrying the bare result) or job.start (events job.*). */
-  style: 'measure' | 'job';
 }
 
 /** The request id to answer a malformed message with ('?' when it has none). */
@@ -100,21 +100,16 @@ export class LabConnectionImpl implements LabConnection {
     switch (req.method) {
       case 'lab.info':
         return this.send({ kind: 'response', id: req.id, ok: true, result: this.host.info(this.transport) });
-      case 'measure.cancel':
       case 'job.cancel': {
         const cancelled = this.cancel(req.jobId, 'cancelled by request');
         return this.send({ kind: 'response', id: req.id, ok: true, result: { jobId: req.jobId, cancelled } });
       }
-      case 'measure.start':
-        return this.start(req.id, { kind: 'measure', params: req.params }, req.channel, 'measure');
       case 'job.start':
-        return this.start(req.id, req.job, req.channel, 'job');
+        return this.start(req.id, req.job, req.channel);
       case 'job.pause': {
         const entry = this.jobs.get(req.jobId);
-        // training runs pause (the TF worker waits at the next step); sampling jobs are cheap to cancel and restart,
-        // and
-        // a trainability sweep pauses by cancel + resume from its store
-        const supported = entry?.kind === 'train-dynamics' || entry?.kind === 'lr-sweep';
+        // a trainability sweep pauses by cancel + resume from its store (not pausable here)
+        const supported = entry?.pausable === true;
         if (entry && supported) entry.pause.set(req.paused);
         return this.send({
           kind: 'response',
@@ -126,9 +121,10 @@ export class LabConnectionImpl implements LabConnection {
     }
   }
 
-  private start(requestId: string, job: JobSpec, channel: string | undefined, style: JobEntry['style']): void {
+  private start(requestId: string, spec: JobSpec, channel: string | undefined): void {
+    let job: CheckedJob;
     try {
-      this.host.checkJob(job);
+      job = this.host.checkJob(spec);
     } catch (err) {
       const e = toLabError(err);
       return this.fail(requestId, e.code, e.message);
@@ -146,9 +142,8 @@ export class LabConnectionImpl implements LabConnection {
     const entry: JobEntry = {
       controller: new AbortController(),
       pause: new PauseControl(),
-      kind: job.kind,
+      pausable: job.pausable,
       channel,
-      style,
     };
     this.jobs.set(jobId, entry);
     if (channel !== undefined) this.channels.set(channel, jobId);
@@ -158,7 +153,7 @@ export class LabConnectionImpl implements LabConnection {
     this.host
       .runJob(
         job,
-        (output) => live() && this.sendOutput(jobId, entry, 'progress', output),
+        (output) => live() && this.send({ kind: 'event', jobId, event: 'job.progress', output }),
         entry.controller.signal,
         entry.pause,
       )
@@ -166,33 +161,27 @@ export class LabConnectionImpl implements LabConnection {
         (output) => {
           if (!live()) return;
           this.forget(jobId);
-          this.sendOutput(jobId, entry, 'done', output);
+          this.send({ kind: 'event', jobId, event: 'job.done', output });
         },
         (err: unknown) => {
           if (!live()) return;
           this.forget(jobId);
-          this.sendError(jobId, entry, toLabError(err));
+          this.sendError(jobId, toLabError(err));
         },
       );
   }
 
-  private sendOutput(jobId: string, entry: JobEntry, what: 'progress' | 'done', output: JobOutput): void {
-    if (entry.style === 'job') return this.send({ kind: 'event', jobId, event: `job.${what}`, output });
-    if (output.kind !== 'measure') throw new Error(`a measure.start job produced ${output.kind} output`);
-    this.send({ kind: 'event', jobId, event: `measure.${what}`, result: output.result });
+  private sendError(jobId: string, error: LabError): void {
+    this.send({ kind: 'event', jobId, event: 'job.error', error });
   }
 
-  private sendError(jobId: string, entry: JobEntry, error: LabError): void {
-    this.send({ kind: 'event', jobId, event: entry.style === 'job' ? 'job.error' : 'measure.error', error });
-  }
-
-  /** Cancel a running job of this connection; its client gets measure.error / job.error (cancelled) right away. */
+  /** Cancel a running job of this connection; its client gets job.error (cancelled) right away. */
   private cancel(jobId: string, reason: string): boolean {
     const entry = this.jobs.get(jobId);
     if (!entry) return false;
     this.forget(jobId);
     entry.controller.abort(new LabServiceError('cancelled', reason));
-    this.sendError(jobId, entry, { code: 'cancelled', message: reason });
+    this.sendError(jobId, { code: 'cancelled', message: reason });
     return true;
   }
 

@@ -5,8 +5,8 @@ import { TfTaskError } from '../tf/tf-host';
 
 export class LabServiceError extends Error {
   readonly code: LabError['code'];
-  constructor(code: LabError['code'], message: string) {
-    super(message);
+  constructor(code: LabError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'LabServiceError';
     this.code = code;
   }

@@ -1,18 +1,10 @@
-// The lab service: validated measurement jobs on the worker pool, with no transport inside. Transports (Electron
-// IPC, WebSocket) call connect() once per client; the CLI and tests call measure() directly.
+// The lab service: validated jobs of every kind (src-main/jobs: the registry) on the worker pool or the TensorFlow.js
+// worker, with no transport inside. Transports (Electron IPC, WebSocket) call connect() once per client; the CLI and
+// tests call checkKind()/runChecked() (or measure(), gdStep()) directly.
 import pkg from '../../package.json' with { type: 'json' };
-import {
-  measureParamsSchema,
-  type MeasureParams,
-  type MeasureParamsInput,
-  type MeasureResult,
-} from '../../src-shared/contract/measure';
-import {
-  gdStepParamsSchema,
-  type GdStepParams,
-  type GdStepParamsInput,
-  type GdStepResult,
-} from '../../src-shared/contract/gd-step';
+import type { GdStepParamsInput, GdStepResult } from '../../src-shared/contract/gd-step';
+import type { JobKind } from '../../src-shared/contract/kinds';
+import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import {
   CONTRACT_VERSION,
   type JobOutput,
@@ -20,25 +12,16 @@ import {
   type LabInfo,
   type ServerMessage,
 } from '../../src-shared/contract/messages';
-import { describeZodError } from '../../src-shared/params';
-import { checkGdStepFeasible } from '../engine/gd-step-block';
-import { checkFeasible } from '../engine/sample-block';
 import { WorkerPool } from '../engine/worker-pool';
-import { LabConnectionImpl, type LabConnection } from './connection';
-import { LabServiceError, toLabError } from './lab-error';
-import { runGdStep } from './gd-step-run';
-import { runMeasurement } from './measure-run';
-import { checkSpectrumFeasible, runSpectrum } from './spectrum-run';
-import { TensorflowEngine } from './tensorflow';
-import { gdStepOnTf, lrSweepOnTf, measureOnTf, trainabilityOnTf, trainDynamicsOnTf } from './tf-runs';
-import { parseLrSweepParams, type LrSweepParams } from '../../src-shared/contract/lr-sweep';
+import { checkJob, checkKind, type CheckedJob } from '../jobs';
+import type { JobControls, JobEnv } from '../jobs/define';
+import type { BackendChoice, BackendInfo } from '../tf/backend';
+import type { PauseControl } from '../tf/tf-host';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseTrainabilityParams, type TrainabilityParams } from '../../src-shared/contract/trainability';
-import { checkedSweepGrid } from '../tf/sweep/grid';
-import type { BackendChoice } from '../tf/backend';
-import type { PauseControl } from '../tf/tf-host';
-import { parseTrainDynamicsParams } from '../../src-shared/contract/train-dynamics';
+import { LabConnectionImpl, MAX_JOBS_PER_CONNECTION, type LabConnection } from './connection';
+import { LabServiceError, toLabError } from './lab-error';
+import { TensorflowEngine } from './tensorflow';
 
 export type { LabConnection } from './connection';
 export { LabServiceError } from './lab-error';
@@ -65,6 +48,11 @@ export interface LabServiceOptions {
   denseEngine?: 'auto' | 'pool' | 'tfjs';
   /** TensorFlow.js backend choice (default 'auto': tfjs-node-gpu → tfjs-node → wasm → cpu). */
   tfBackend?: BackendChoice;
+  /**
+   * Run TensorFlow.js tasks in this thread instead of the dedicated worker (the CLI: Ctrl-C is seen at the task's
+   * next step, and nothing is left running when the command ends).
+   */
+  tfInProcess?: boolean;
   /** Start TensorFlow.js backend detection when a client connects (default true; the CLI never connects). */
   detectTensorflowOnConnect?: boolean;
   /**
@@ -78,8 +66,8 @@ export function defaultDataDir(): string {
   return process.env.NTK_LAB_DATA_DIR || join(homedir(), '.local', 'share', 'ntk-phase-lab');
 }
 
-/** summarizeSamples (src-shared/stats/summary.ts) needs at least 3 samples for its standard errors. */
-export const MIN_SAMPLES = 3;
+export { MIN_SAMPLES } from '../jobs/measure';
+export type { CheckedJob } from '../jobs';
 
 export const BACKEND = 'typed-array (float64, worker_threads)';
 
@@ -92,6 +80,7 @@ export class LabService {
   private readonly tf: TensorflowEngine;
   private readonly denseEngine: NonNullable<LabServiceOptions['denseEngine']>;
   private readonly detectOnConnect: boolean;
+  private readonly env: JobEnv;
   readonly dataDir: string;
 
   constructor(opts: LabServiceOptions = {}) {
@@ -101,7 +90,7 @@ export class LabService {
       blockModule: opts.blockModule,
       blockSize: opts.blockSize,
     });
-    this.tf = new TensorflowEngine({ backend: opts.tfBackend });
+    this.tf = new TensorflowEngine({ backend: opts.tfBackend, inProcess: opts.tfInProcess });
     this.denseEngine = opts.denseEngine ?? 'auto';
     this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;
     this.dataDir = opts.dataDir ?? defaultDataDir();
@@ -109,6 +98,13 @@ export class LabService {
     if (!Number.isFinite(interval) || interval < 0)
       throw new RangeError(`progressIntervalMs must be a finite number ≥ 0 (got ${interval})`);
     this.progressIntervalMs = interval;
+    this.env = {
+      pool: this.pool,
+      tf: this.tf,
+      progressIntervalMs: this.progressIntervalMs,
+      dataDir: this.dataDir,
+      denseOnTf: (method) => this.denseOnTf(method),
+    };
   }
 
   /**
@@ -123,31 +119,37 @@ export class LabService {
   }
 
   /** Run one measurement; rejects with a LabServiceError (code bad-request, refused, cancelled or failed). */
-  measure(
+  async measure(
     params: MeasureParamsInput,
     onProgress?: (r: MeasureResult) => void,
     signal?: AbortSignal,
   ): Promise<MeasureResult> {
-    try {
-      return this.run(this.validate(params), onProgress, signal);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const out = await this.runChecked(
+      this.checkKind('measure', params),
+      (o) => {
+        if (o.kind === 'measure') onProgress?.(o.result);
+      },
+      { signal },
+    );
+    if (out.kind !== 'measure') throw new LabServiceError('internal', `a measure job produced ${out.kind} output`);
+    return out.result;
   }
 
   /** Run one first-GD-step experiment; rejects with a LabServiceError. */
-  gdStep(
+  async gdStep(
     params: GdStepParamsInput,
     onProgress?: (r: GdStepResult) => void,
     signal?: AbortSignal,
   ): Promise<GdStepResult> {
-    let parsed: GdStepParams;
-    try {
-      parsed = this.validateGdStep(params);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.guard(() => this.gdStepRun(parsed, onProgress, signal));
+    const out = await this.runChecked(
+      this.checkKind('gd-step', params),
+      (o) => {
+        if (o.kind === 'gd-step') onProgress?.(o.result);
+      },
+      { signal },
+    );
+    if (out.kind !== 'gd-step') throw new LabServiceError('internal', `a gd-step job produced ${out.kind} output`);
+    return out.result;
   }
 
   /** Whether method 'dense' goes to TensorFlow.js (see LabServiceOptions.denseEngine). */
@@ -155,125 +157,44 @@ export class LabService {
     return method === 'dense' && (this.denseEngine === 'tfjs' || (this.denseEngine === 'auto' && this.tf.native));
   }
 
-  private gdStepRun(
-    params: GdStepParams,
-    onProgress?: (r: GdStepResult) => void,
-    signal?: AbortSignal,
-  ): Promise<GdStepResult> {
-    if (this.denseOnTf(params.method)) return gdStepOnTf(this.tf, params, signal);
-    return runGdStep(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs });
+  /** Check a wire-validated job (its kind's check); throws LabServiceError ('bad-request' | 'refused'). */
+  checkJob(job: JobSpec): CheckedJob {
+    return checkJob(job);
   }
 
-  /** Throws LabServiceError ('bad-request' | 'refused') for a job that cannot run. */
-  checkJob(job: JobSpec): void {
-    switch (job.kind) {
-      case 'measure':
-        return this.checkFeasible(job.params);
-      case 'gd-step': {
-        const verdict = checkGdStepFeasible(job.params);
-        if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
-        return;
-      }
-      case 'train-dynamics':
-        try {
-          parseTrainDynamicsParams(job.params); // step lists, sizes against the data, memory and time estimates
-        } catch (err) {
-          throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-        }
-        return;
-      case 'ntk-spectrum': {
-        const verdict = checkSpectrumFeasible(job.params);
-        if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
-        return;
-      }
-      case 'trainability':
-        this.trainabilityParams(job.params);
-        return;
-      case 'lr-sweep':
-        this.lrSweepParams(job.params);
-    }
+  /** Validate raw params of one kind (its wire schema), then check them; throws LabServiceError. */
+  checkKind(kind: JobKind, params: unknown): CheckedJob {
+    return checkKind(kind, params);
   }
 
-  /** A learning-rate sweep's resolved params; throws LabServiceError('refused') with every problem. */
-  private lrSweepParams(raw: unknown): LrSweepParams {
-    try {
-      return parseLrSweepParams(raw);
-    } catch (err) {
-      throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-    }
-  }
-
-  /** The sweep's resolved params (defaults, paper size); throws LabServiceError('refused') with every problem. */
-  private trainabilityParams(raw: unknown): TrainabilityParams {
-    try {
-      const p = parseTrainabilityParams(raw);
-      checkedSweepGrid(p);
-      return p;
-    } catch (err) {
-      throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-    }
-  }
-
-  /** Run an already-validated job of any kind. */
-  async runJob(
-    job: JobSpec,
+  /** Run a checked job (the transports' path); rejects with a LabServiceError. */
+  runJob(
+    job: CheckedJob,
     onProgress: (o: JobOutput) => void,
     signal?: AbortSignal,
     pause?: PauseControl,
   ): Promise<JobOutput> {
-    switch (job.kind) {
-      case 'measure':
-        return {
-          kind: 'measure',
-          result: await this.run(job.params, (result) => onProgress({ kind: 'measure', result }), signal),
-        };
-      case 'gd-step': {
-        const params = job.params;
-        const result = await this.guard(() =>
-          this.gdStepRun(params, (r) => onProgress({ kind: 'gd-step', result: r }), signal),
-        );
-        return { kind: 'gd-step', result };
-      }
-      case 'train-dynamics': {
-        const params = job.params;
-        return this.guard(() => trainDynamicsOnTf(this.tf, params, onProgress, signal, pause));
-      }
-      case 'ntk-spectrum': {
-        const params = job.params;
-        const points = await this.guard(() =>
-          runSpectrum(this.pool, params, (point) => onProgress({ kind: 'ntk-spectrum', point }), signal),
-        );
-        return { kind: 'ntk-spectrum', points };
-      }
-      case 'trainability': {
-        const params = this.trainabilityParams(job.params);
-        return this.guard(() => trainabilityOnTf(this.tf, params, this.dataDir, onProgress, signal));
-      }
-      case 'lr-sweep': {
-        const params = this.lrSweepParams(job.params);
-        return this.guard(() => lrSweepOnTf(this.tf, params, onProgress, signal, pause));
-      }
-    }
+    return this.runChecked(job, onProgress, { signal, pause });
   }
 
-  /** Parse and check feasibility of gd-step parameters; throws LabServiceError('bad-request' | 'refused'). */
-  validateGdStep(input: unknown): GdStepParams {
-    const parsed = gdStepParamsSchema.safeParse(input);
-    if (!parsed.success)
-      throw new LabServiceError('bad-request', `invalid GD-step parameters: ${describeZodError(parsed.error)}`);
-    this.checkJob({ kind: 'gd-step', params: parsed.data });
-    return parsed.data;
-  }
-
-  /** Run on the open service, mapping anything thrown to a LabServiceError. */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+  /** Run a checked job with its controls (`storeDir`: in-process callers only); rejects with a LabServiceError. */
+  async runChecked(
+    job: CheckedJob,
+    onProgress: (o: JobOutput) => void,
+    controls: JobControls = {},
+  ): Promise<JobOutput> {
     if (this.closed) throw new LabServiceError('cancelled', 'the lab service is closed');
     try {
-      return await fn();
+      return await job.run(this.env, onProgress, controls);
     } catch (err) {
       const e = toLabError(err);
-      throw new LabServiceError(e.code, e.message);
+      throw new LabServiceError(e.code, e.message, { cause: err });
     }
+  }
+
+  /** Start the TensorFlow.js engine (if not yet) and resolve with its backend. */
+  tensorflow(): Promise<BackendInfo> {
+    return this.tf.start();
   }
 
   /** Start all workers now (they otherwise start on first use, ~0.3 s each from source) so the first job is fast. */
@@ -289,6 +210,7 @@ export class LabService {
       tensorflow: this.tf.info(),
       workers: this.pool.size,
       transport,
+      jobCap: MAX_JOBS_PER_CONNECTION,
     };
   }
 
@@ -297,38 +219,6 @@ export class LabService {
     this.closed = true;
     for (const connection of [...this.connections]) connection.close();
     await Promise.all([this.pool.close(), this.tf.close()]);
-  }
-
-  /** Parse and check feasibility; throws LabServiceError('bad-request' | 'refused'). */
-  validate(input: unknown): MeasureParams {
-    const parsed = measureParamsSchema.safeParse(input);
-    if (!parsed.success)
-      throw new LabServiceError('bad-request', `invalid measurement parameters: ${describeZodError(parsed.error)}`);
-    this.checkFeasible(parsed.data);
-    return parsed.data;
-  }
-
-  /**
-   * Throws LabServiceError: 'bad-request' for fewer than MIN_SAMPLES networks, 'refused' when the
-   * sampler cannot run these parameters in bounded time and memory (its reason says why).
-   */
-  checkFeasible(params: MeasureParams): void {
-    if (params.samples < MIN_SAMPLES) {
-      throw new LabServiceError(
-        'bad-request',
-        `samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`,
-      );
-    }
-    const verdict = checkFeasible(params);
-    if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
-  }
-
-  /** Run already-validated parameters. */
-  run(params: MeasureParams, onProgress?: (r: MeasureResult) => void, signal?: AbortSignal): Promise<MeasureResult> {
-    if (this.denseOnTf(params.method)) return this.guard(() => measureOnTf(this.tf, params, signal));
-    return this.guard(() =>
-      runMeasurement(this.pool, params, { onProgress, signal, progressIntervalMs: this.progressIntervalMs }),
-    );
   }
 
   nextJobId(): string {

@@ -38,7 +38,7 @@ describe('NTK spectrum on finite networks (ntk-spectrum jobs)', () => {
       });
       const seen: SpectrumPoint[] = [];
       const out = await svc.runJob(
-        { kind: 'ntk-spectrum', params },
+        svc.checkJob({ kind: 'ntk-spectrum', params }),
         (o) => o.kind === 'ntk-spectrum' && o.point && seen.push(o.point),
       );
       if (out.kind !== 'ntk-spectrum' || !out.points) throw new Error('no points');

@@ -4,23 +4,32 @@
 import type { TensorflowInfo } from '../../src-shared/contract/messages';
 import type { BackendChoice, BackendInfo } from '../tf/backend';
 import { TfHost, type TfRunOptions } from '../tf/tf-host';
+import type { TfTaskName } from '../tf/tasks';
+import { InProcessTf } from './tf-in-process';
+
+/** Where tasks run: the dedicated worker (TfHost) or, for the CLI, this thread. */
+type TfRunner = Pick<TfHost, 'backend' | 'run' | 'close'>;
 
 /** Backends that run on libtensorflow (CPU or CUDA) rather than in this process's JavaScript/WebAssembly. */
 const NATIVE = new Set(['tensorflow', 'tensorflow-gpu']);
 
 export class TensorflowEngine {
-  private host: TfHost | undefined;
+  private host: TfRunner | undefined;
   private state: TensorflowInfo = { state: 'detecting', fallbacks: [] };
   private detection: Promise<BackendInfo> | undefined;
 
-  constructor(private readonly opts: { backend?: BackendChoice; workerEntry?: string | URL } = {}) {}
+  constructor(
+    private readonly opts: { backend?: BackendChoice; workerEntry?: string | URL; inProcess?: boolean } = {},
+  ) {}
 
   /**
    * Start the worker and its backend detection (idempotent); resolves with the backend or rejects with why none loaded.
    */
   start(): Promise<BackendInfo> {
     if (!this.detection) {
-      this.host = new TfHost({ backend: this.opts.backend, workerEntry: this.opts.workerEntry });
+      this.host = this.opts.inProcess
+        ? new InProcessTf(this.opts.backend)
+        : new TfHost({ backend: this.opts.backend, workerEntry: this.opts.workerEntry });
       this.detection = this.host.backend().then(
         (b) => {
           this.state = {
@@ -61,7 +70,7 @@ export class TensorflowEngine {
     return this.state.state === 'ready' ? `tfjs ${this.state.backend} · ${this.state.device} (float32)` : 'tfjs';
   }
 
-  async run<R>(task: string, params: unknown, opts: TfRunOptions = {}): Promise<R> {
+  async run<R>(task: TfTaskName, params: unknown, opts: TfRunOptions = {}): Promise<R> {
     await this.start();
     return this.host!.run<R>(task, params, opts);
   }

@@ -1,19 +1,21 @@
-// The tasks the TensorFlow.js worker runs (tf-worker.ts), by name. A handler gets its params as sent (validate
-// them: RangeError with a readable message) and a context to report progress and notice cancellation; it runs in
+// The tasks the TensorFlow.js worker runs (tf-worker.ts), by name. A handler gets its params as its job kind checked
+// and resolved them (src-main/jobs: the one place params are validated; the network math keeps its own RangeError
+// preconditions) and a context to report progress and notice cancellation; it runs in
 // batches and calls `await ctx.checkpoint()` between them (yields so a cancel message can arrive, then throws
 // TaskCancelledError if the task was cancelled). Typed arrays in results and progress are transferred, not copied.
-// To add a task: add an entry to TASKS.
+// To add a task: add an entry to TASKS and name it in the job kind's definition (src-main/jobs).
 import * as tf from '@tensorflow/tfjs-core';
-import { activationFor, type TfActivationName } from '../../src-shared/network/activations';
-import { checkParametrization, type Parametrization } from '../../src-shared/network/parametrization';
+import type { TfActivationName } from '../../src-shared/network/activations';
+import type { Parametrization } from '../../src-shared/network/parametrization';
 import type { GdStepSamples, GdStepSpec } from '../engine/gd-step-exact';
 import type { BackendInfo } from './backend';
-import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples, sampleGdStepTf } from './gd-step';
-import { checkScales, checkWidths, disposeLayers, parameterCount, sampleLayers } from './layers';
+import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples } from './gd-step';
+import { disposeLayers, parameterCount, sampleLayers } from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainabilityTask } from './sweep/trainability-task';
 import { lrSweepTask } from './sweep/lr-sweep';
+import type { LrSweepParams } from '../../src-shared/contract/lr-sweep';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -74,54 +76,21 @@ export interface NtkTaskResult {
   seconds: number;
 }
 
-const MAX_SAMPLES = 10_000_000;
-
-function obj(params: unknown, task: string): Record<string, unknown> {
-  if (!params || typeof params !== 'object') throw new RangeError(`${task}: params must be an object`);
-  return params as Record<string, unknown>;
+/** The defaults of the optional fields. Params come checked from their job kind (src-main/jobs): not re-validated. */
+function resolveNtkTaskParams(p: NtkTaskParams): Required<Omit<NtkTaskParams, 'pairCos'>> & { pairCos?: number } {
+  const auto = Math.max(1, Math.min(1024, Math.floor((1 << 22) / parameterCount(p.widths))));
+  return {
+    ...p,
+    sigmaB2: p.sigmaB2 ?? 0,
+    activation: p.activation ?? 'relu',
+    parametrization: p.parametrization ?? 'standard',
+    inputNorm: p.inputNorm ?? 1,
+    batchSize: p.batchSize ?? auto,
+  };
 }
 
-function checkCount(v: unknown, what: string, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
-    throw new RangeError(`${what} must be an integer in [1, ${max}] (got ${String(v)})`);
-  return v;
-}
-
-function checkSeed(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
-    throw new RangeError(`seed must be an integer in [0, 2³²) (got ${String(v)})`);
-  return v;
-}
-
-export function parseNtkTaskParams(raw: unknown): Required<Omit<NtkTaskParams, 'pairCos'>> & { pairCos?: number } {
-  const p = obj(raw, 'ntk');
-  const sigmaW2 = p.sigmaW2 as number;
-  const sigmaB2 = (p.sigmaB2 ?? 0) as number;
-  checkScales(sigmaW2, sigmaB2);
-  if (!Array.isArray(p.widths)) throw new RangeError('widths must be an array [n₀, n₁, …, n_{L−1}]');
-  const widths = p.widths as number[];
-  checkWidths(widths);
-  const activation = (p.activation ?? 'relu') as TfActivationName;
-  activationFor('tensorflow', activation); // a RangeError naming TensorFlow's activations for any other name
-  const parametrization = (p.parametrization ?? 'standard') as Parametrization;
-  checkParametrization(parametrization);
-  const samples = checkCount(p.samples, 'samples (N)', MAX_SAMPLES);
-  const seed = checkSeed(p.seed);
-  const pairCos = p.pairCos as number | undefined;
-  if (pairCos !== undefined && !(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1))
-    throw new RangeError(`pairCos must lie in [−1, 1] (got ${String(pairCos)})`);
-  if (pairCos !== undefined && Math.abs(pairCos) < 1 && widths[0] < 2)
-    throw new RangeError('pairCos strictly inside (−1, 1) needs an input dimension n₀ ≥ 2');
-  const inputNorm = (p.inputNorm ?? 1) as number;
-  if (typeof inputNorm !== 'number' || !Number.isFinite(inputNorm) || !(inputNorm > 0))
-    throw new RangeError(`inputNorm must be a finite number > 0 (got ${String(inputNorm)})`);
-  const auto = Math.max(1, Math.min(1024, Math.floor((1 << 22) / parameterCount(widths))));
-  const batchSize = p.batchSize === undefined ? auto : checkCount(p.batchSize, 'batchSize', 1 << 20);
-  return { sigmaW2, sigmaB2, widths, activation, parametrization, samples, seed, pairCos, inputNorm, batchSize };
-}
-
-async function ntkTask(raw: unknown, ctx: TaskContext): Promise<NtkTaskResult> {
-  const p = parseNtkTaskParams(raw);
+async function ntkTask(params: unknown, ctx: TaskContext): Promise<NtkTaskResult> {
+  const p = resolveNtkTaskParams(params as NtkTaskParams);
   const t0 = performance.now();
   const pair = p.pairCos !== undefined;
   const k = pair ? 2 : 1;
@@ -183,12 +152,10 @@ async function ntkTask(raw: unknown, ctx: TaskContext): Promise<NtkTaskResult> {
 export type GdStepTaskParams = GdStepSpec & { samples: number; seed: number; batchSize?: number };
 export type GdStepTaskResult = GdStepSamples & { backend: BackendInfo; seconds: number };
 
-async function gdStepTask(raw: unknown, ctx: TaskContext): Promise<GdStepTaskResult> {
-  const p = obj(raw, 'gd-step') as unknown as GdStepTaskParams;
-  const samples = checkCount(p.samples, 'samples (N)', MAX_SAMPLES);
-  const seed = checkSeed(p.seed);
-  sampleGdStepTf(p, 0, seed); // validates the spec (RangeError) before any work
-  const batch = p.batchSize === undefined ? defaultGdStepBatch(p) : checkCount(p.batchSize, 'batchSize', 1 << 20);
+async function gdStepTask(params: unknown, ctx: TaskContext): Promise<GdStepTaskResult> {
+  const p = params as GdStepTaskParams; // checked by the gd-step job kind (src-main/jobs/gd-step.ts)
+  const { samples, seed } = p;
+  const batch = p.batchSize ?? defaultGdStepBatch(p);
   const t0 = performance.now();
   const parts: GdStepSamples[] = [];
   for (let first = 0; first < samples; first += batch) {
@@ -200,11 +167,17 @@ async function gdStepTask(raw: unknown, ctx: TaskContext): Promise<GdStepTaskRes
   return { ...mergeGdStepSamples(parts), backend: ctx.backend, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** name → handler. The worker also merges the `tasks` export of workerData.taskModule (tests only). */
-export const TASKS: Record<string, TaskHandler> = {
+/**
+ * name → handler. Each job kind that runs here names its task in its definition (src-main/jobs, `runsOn`), typed as
+ * TfTaskName, so a kind naming a task missing here does not compile. The worker also merges the `tasks` export of
+ * workerData.taskModule (tests only).
+ */
+export const TASKS = {
   ntk: ntkTask,
   'train-dynamics': trainDynamicsTask,
   trainability: trainabilityTask,
-  'lr-sweep': (params, ctx) => lrSweepTask(params, ctx),
+  'lr-sweep': (params, ctx) => lrSweepTask(params as LrSweepParams, ctx),
   'gd-step': gdStepTask,
-};
+} satisfies Record<string, TaskHandler>;
+
+export type TfTaskName = keyof typeof TASKS;

@@ -90,7 +90,12 @@ describe('electron IPC transport', () => {
     const wc = new FakeContents();
     expect(await invoke(wc, 'not an object')).toMatchObject({ ok: false, id: '?', error: { code: 'bad-request' } });
     expect(
-      await invoke(wc, { kind: 'request', id: 'm1', method: 'measure.start', params: { sigmaW2: -1 } }),
+      await invoke(wc, {
+        kind: 'request',
+        id: 'm1',
+        method: 'job.start',
+        job: { kind: 'measure', params: { sigmaW2: -1 } },
+      }),
     ).toMatchObject({
       ok: false,
       id: 'm1',
@@ -104,14 +109,19 @@ describe('electron IPC transport', () => {
     const a = new FakeContents();
     const b = new FakeContents();
     const params = { sigmaW2: 2, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 };
-    const started = (await invoke(a, { kind: 'request', id: 's1', method: 'measure.start', params })) as {
+    const started = (await invoke(a, {
+      kind: 'request',
+      id: 's1',
+      method: 'job.start',
+      job: { kind: 'measure', params },
+    })) as {
       ok: boolean;
       result: { jobId: string };
     };
     expect(started.ok).toBe(true);
     await invoke(b, { kind: 'request', id: 'i', method: 'lab.info' });
-    await until(() => a.sent.some((m) => (m as { event?: string }).event === 'measure.done'));
-    expect(a.sent.map((m) => (m as { event: string }).event)).toEqual(['measure.progress', 'measure.done']);
+    await until(() => a.sent.some((m) => (m as { event?: string }).event === 'job.done'));
+    expect(a.sent.map((m) => (m as { event: string }).event)).toEqual(['job.progress', 'job.done']);
     expect(a.sent.every((m) => (m as { jobId: string }).jobId === started.result.jobId)).toBe(true);
     expect(b.sent).toHaveLength(0);
   });
@@ -120,7 +130,7 @@ describe('electron IPC transport', () => {
     const { invoke, service, transport } = setup({ blocks: 50, blockMs: 5 });
     const wc = new FakeContents();
     const params = { sigmaW2: 2, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 };
-    await invoke(wc, { kind: 'request', id: 's1', method: 'measure.start', params });
+    await invoke(wc, { kind: 'request', id: 's1', method: 'job.start', job: { kind: 'measure', params } });
     expect(transport.connectionCount).toBe(1);
     wc.emit('did-navigate');
     expect(service.connections[0]!.closed).toBe(true);

@@ -34,7 +34,7 @@ export function placeholderResult(samples: number, samplesRequested: number, don
 }
 
 export interface FakeServiceOptions {
-  /** Progress blocks per job before `measure.done` (default 2). */
+  /** Progress blocks per job before `job.done` (default 2). */
   blocks?: number;
   /** Emit a job's first progress event before its start response (what IPC may do). */
   eventsBeforeResponse?: boolean;
@@ -88,7 +88,7 @@ export class FakeLabService {
             transport,
           };
           conn.send({ kind: 'response', id: req.id, ok: true, result: info });
-        } else if (req.method === 'job.start') {
+        } else if (req.method === 'job.start' && req.job.kind !== 'measure') {
           conn.send({
             kind: 'response',
             id: req.id,
@@ -102,21 +102,21 @@ export class FakeLabService {
             ok: true,
             result: { jobId: req.jobId, paused: false, supported: false },
           });
-        } else if (req.method === 'measure.cancel' || req.method === 'job.cancel') {
+        } else if (req.method === 'job.cancel') {
           finish(req.jobId, {
             kind: 'event',
             jobId: req.jobId,
-            event: 'measure.error',
+            event: 'job.error',
             error: { code: 'cancelled', message: 'cancelled' },
           });
           conn.send({ kind: 'response', id: req.id, ok: true, result: {} });
-        } else {
+        } else if (req.method === 'job.start') {
           for (const [otherId, other] of jobs) {
             if (req.channel && other.channel === req.channel) {
               finish(otherId, {
                 kind: 'event',
                 jobId: otherId,
-                event: 'measure.error',
+                event: 'job.error',
                 error: { code: 'cancelled', message: 'superseded' },
               });
             }
@@ -131,16 +131,16 @@ export class FakeLabService {
               conn.send({
                 kind: 'event',
                 jobId,
-                event: 'measure.progress',
-                result: placeholderResult(block, blocks, false),
+                event: 'job.progress',
+                output: { kind: 'measure', result: placeholderResult(block, blocks, false) },
               });
               job.timer = setTimeout(step, blockMs);
             } else
               finish(jobId, {
                 kind: 'event',
                 jobId,
-                event: 'measure.done',
-                result: placeholderResult(blocks, blocks, true),
+                event: 'job.done',
+                output: { kind: 'measure', result: placeholderResult(blocks, blocks, true) },
               });
           };
           if (this.opts.eventsBeforeResponse) {

@@ -61,8 +61,8 @@ describe('web host + LabService', () => {
       JSON.stringify({
         kind: 'request',
         id: 'b2',
-        method: 'measure.start',
-        params: { sigmaW2: Number.NaN, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 },
+        method: 'job.start',
+        job: { kind: 'measure', params: { sigmaW2: Number.NaN, depth: 3, width: 8, inputDim: 8, samples: 4, seed: 1 } },
       }),
       'b2',
     );

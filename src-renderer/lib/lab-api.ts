@@ -23,7 +23,8 @@ export interface LabClient {
   readonly transport: LabInfo['transport'];
   info(): Promise<LabInfo>;
   /**
-   * Start a measurement. `onProgress` receives partial results (samples grows) as blocks arrive.
+   * Start a measurement (a job.start of kind 'measure'). `onProgress` receives partial results (samples grows) as
+   * blocks arrive.
    * A job started on a `channel` cancels that channel's previous job (the cursor uses channel "cursor").
    */
   measure(

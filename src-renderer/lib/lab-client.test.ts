@@ -216,7 +216,7 @@ describe('LabClient over the Electron IPC bridge', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const lab = createLabClient('electron-ipc', async (h) => openIpcTransport(bridge, h));
     await lab.info();
-    inject({ kind: 'event', jobId: 'j1', event: 'measure.done', result: { samples: 'many' } });
+    inject({ kind: 'event', jobId: 'j1', event: 'job.done', output: { kind: 'measure', result: { samples: 'many' } } });
     inject('garbage');
     expect(warn).toHaveBeenCalledTimes(2);
     expect((await lab.info()).transport).toBe('electron-ipc');

@@ -82,14 +82,13 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       if (startsInFlight > 0 && earlyEvents.length < EARLY_EVENT_LIMIT) earlyEvents.push(ev);
       return; // otherwise a job we already settled (cancelled, superseded): nothing to do
     }
-    if (ev.event === 'measure.progress' || ev.event === 'job.progress') {
+    if (ev.event === 'job.progress') {
       try {
-        job.onProgress?.(ev.event === 'job.progress' ? ev.output : { kind: 'measure', result: ev.result });
+        job.onProgress?.(ev.output);
       } catch (err) {
         console.error('lab: onProgress callback threw', err);
       }
-    } else if (ev.event === 'measure.done') settle(job, { result: { kind: 'measure', result: ev.result } });
-    else if (ev.event === 'job.done') settle(job, { result: ev.output });
+    } else if (ev.event === 'job.done') settle(job, { result: ev.output });
     else settle(job, { error: new LabClientError(ev.error.code, ev.error.message) });
   };
 
@@ -158,9 +157,9 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       call(body, { resolve, reject }).catch(reject);
     });
 
-  /** Start a job (measure.start or job.start); events are routed to it as JobOutputs. */
+  /** Start a job (job.start); events are routed to it as JobOutputs. */
   const startJob = (
-    body: RequestBody & { method: 'measure.start' | 'job.start' },
+    body: RequestBody & { method: 'job.start' },
     opts: { channel?: string; onProgress?: (o: JobOutput) => void },
   ): PausableJobHandle<JobOutput> => {
     let resolve!: (r: JobOutput) => void;
@@ -263,7 +262,7 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
     ): MeasureHandle {
       const onProgress = opts.onProgress;
       const handle = startJob(
-        { method: 'measure.start', params },
+        { method: 'job.start', job: { kind: 'measure', params } },
         { channel: opts.channel, onProgress: onProgress && ((o) => o.kind === 'measure' && onProgress(o.result)) },
       );
       const done = handle.done.then((o) => {

@@ -9,7 +9,7 @@ export const APP_NAME = 'NTK Phase Lab';
 /**
  * Which plot an export comes from: names its files and its ExportBar's test ids ('figure': a paper-figure preset;
  * gd-step-*: the first-GD-step tab; train-*: training dynamics; trainability-plane, spectrum, learning-rate: the
- * trainability tab).
+ * trainability tab; collapse-*, ntk-kappa*, ntk-condition, ntk-variance: the neural-collapse tab).
  */
 export type PlotId =
   | 'plane'
@@ -23,6 +23,12 @@ export type PlotId =
   | 'trainability-plane'
   | 'spectrum'
   | 'learning-rate'
+  | 'collapse-metrics'
+  | 'collapse-residual'
+  | 'ntk-kappa2'
+  | 'ntk-kappa-ratio'
+  | 'ntk-condition'
+  | 'ntk-variance'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId = 'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point';

@@ -1,12 +1,7 @@
 // The wire contract between a client (renderer, tests) and the lab service. Every transport
 // (Electron IPC, WebSocket) carries exactly these messages and validates them with these schemas.
 import { z } from 'zod';
-import { gdStepParamsSchema, gdStepResultSchema } from './gd-step';
-import { measureParamsSchema, measureResultSchema } from './measure';
-import { ntkSpectrumParamsSchema, spectrumPointSchema } from './ntk-spectrum';
-import { trainabilityJobParamsSchema, trainabilityProgressSchema, trainabilitySummarySchema } from './trainability';
-import { lrSweepJobParamsSchema, lrSweepPointSchema } from './lr-sweep';
-import { trainDynamicsParamsSchema, trainDynamicsRecordSchema, trainDynamicsSummarySchema } from './train-dynamics';
+import { jobOutputSchema, jobSpecSchema } from './kinds';
 
 export const CONTRACT_VERSION = 1;
 
@@ -39,81 +34,24 @@ export const labInfoSchema = z.object({
   backendFallbackReason: z.string().optional(),
   workers: z.number(),
   transport: z.enum(['electron-ipc', 'websocket', 'in-process']),
+  /** Running jobs one connection may hold (a client's schedulers share it; a full cap answers 'busy'). */
+  jobCap: z.number().int().positive().optional(),
 });
 export type LabInfo = z.infer<typeof labInfoSchema>;
 
-/** A job of any kind the service runs. Measurements may also use the older measure.* methods and events. */
-export const jobSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('measure'), params: measureParamsSchema }),
-  z.object({ kind: z.literal('gd-step'), params: gdStepParamsSchema }),
-  z.object({ kind: z.literal('train-dynamics'), params: trainDynamicsParamsSchema }),
-  z.object({ kind: z.literal('ntk-spectrum'), params: ntkSpectrumParamsSchema }),
-  /**
-   * A trainability sweep (src-shared/contract/trainability.ts; checked with parseTrainabilityParams, `paperSize`
-   * allowed).
-   */
-  z.object({ kind: z.literal('trainability'), params: trainabilityJobParamsSchema }),
-  /** A learning-rate sweep (src-shared/contract/lr-sweep.ts; checked with parseLrSweepParams). */
-  z.object({ kind: z.literal('lr-sweep'), params: lrSweepJobParamsSchema }),
-]);
+export { jobSpecSchema, jobOutputSchema, JOB_KINDS, type JobKind } from './kinds';
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
-export type JobKind = JobSpec['kind'];
-
-/** A partial or final output of a job, tagged with its kind. */
-export const jobOutputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('measure'), result: measureResultSchema }),
-  z.object({ kind: z.literal('gd-step'), result: gdStepResultSchema }),
-  /**
-   * Progress: one recorded step (kernel as a plain array on the wire); done: the summary. `backend` names the tfjs
-   * backend.
-   */
-  z.object({
-    kind: z.literal('train-dynamics'),
-    backend: z.string(),
-    record: trainDynamicsRecordSchema.optional(),
-    summary: trainDynamicsSummarySchema.optional(),
-  }),
-  /** Progress: one depth's point; done: every point, in the order of params.depths. */
-  z.object({
-    kind: z.literal('ntk-spectrum'),
-    point: spectrumPointSchema.optional(),
-    points: z.array(spectrumPointSchema).optional(),
-  }),
-  /** Progress: a finished cell (first every cell already stored for these params); done: the summary. */
-  z.object({
-    kind: z.literal('trainability'),
-    backend: z.string(),
-    progress: trainabilityProgressSchema.optional(),
-    summary: trainabilitySummarySchema.optional(),
-  }),
-  /**
-   * Progress: one finished (depth, ρ) point, depth-major, ρ ascending; done: every point (a cancelled sweep ends with
-   * job.error 'cancelled').
-   */
-  z.object({
-    kind: z.literal('lr-sweep'),
-    backend: z.string(),
-    point: lrSweepPointSchema.optional(),
-    points: z.array(lrSweepPointSchema).optional(),
-  }),
-]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
 const channel = z.string().min(1).max(64);
 
 export const requestSchema = z.discriminatedUnion('method', [
   z.object({ kind: z.literal('request'), id, method: z.literal('lab.info') }),
-  z.object({
-    kind: z.literal('request'),
-    id,
-    method: z.literal('measure.start'),
-    params: measureParamsSchema,
-    /** Jobs on the same channel supersede each other: starting one cancels the channel's previous job (the cursor). */
-    channel: z.string().min(1).max(64).optional(),
-  }),
-  z.object({ kind: z.literal('request'), id, method: z.literal('measure.cancel'), jobId: id }),
-  /** Any job kind; its events are job.progress / job.done / job.error. Channels work as for measure.start. */
+  /**
+   * Any job kind (src-shared/contract/kinds); its events are job.progress / job.done / job.error. Jobs on the same
+   * channel supersede each other: starting one cancels the channel's previous job (the cursor).
+   */
   z.object({
     kind: z.literal('request'),
     id,
@@ -142,9 +80,6 @@ export const responseSchema = z.union([
 export type Response = z.infer<typeof responseSchema>;
 
 export const eventSchema = z.discriminatedUnion('event', [
-  z.object({ kind: z.literal('event'), jobId: id, event: z.literal('measure.progress'), result: measureResultSchema }),
-  z.object({ kind: z.literal('event'), jobId: id, event: z.literal('measure.done'), result: measureResultSchema }),
-  z.object({ kind: z.literal('event'), jobId: id, event: z.literal('measure.error'), error: errorSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.progress'), output: jobOutputSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.done'), output: jobOutputSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.error'), error: errorSchema }),

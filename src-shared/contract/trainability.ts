@@ -263,6 +263,8 @@ export const trainabilityProgressSchema = z.object({
   cell: cellRecordSchema,
   done: z.number().int(),
   total: z.number().int(),
+  /** True for a cell found in the store when the sweep started (sent before any newly trained cell). */
+  stored: z.boolean().optional(),
 });
 
 /** Job params on the wire: the sweep params plus the paper-size switch (parseTrainabilityParams resolves both). */

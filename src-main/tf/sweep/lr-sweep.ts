@@ -3,7 +3,7 @@
 // sweep takes under a minute, so a cancelled one is simply run again. Cancel is honoured between SGD steps (the
 // unfinished point is dropped), and so is pause (the worker's checkpoint waits while paused); the result is every
 // finished point in emission order.
-import { parseLrSweepParams, type LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
+import type { LrSweepParams, LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { loadSweepData, type SweepData } from './datasets';
 import { trainCell } from './train-cell';
 
@@ -19,8 +19,8 @@ export interface LrSweepResult {
   status: 'complete' | 'cancelled';
 }
 
-export async function lrSweepTask(raw: unknown, ctx: LrSweepTaskContext, data?: SweepData): Promise<LrSweepResult> {
-  const p = parseLrSweepParams(raw);
+/** `p`: the params as the lr-sweep job kind resolved them (parseLrSweepParams, src-main/jobs); not re-validated. */
+export async function lrSweepTask(p: LrSweepParams, ctx: LrSweepTaskContext, data?: SweepData): Promise<LrSweepResult> {
   const rhos = [...p.rhos].sort((a, b) => a - b);
   const points: LrSweepPoint[] = [];
   if (ctx.cancelled()) return { points, status: 'cancelled' };

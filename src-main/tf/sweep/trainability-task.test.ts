@@ -3,10 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TrainabilityProgress, TrainabilitySummary } from '../../../src-shared/contract/trainability';
+import {
+  parseTrainabilityParams,
+  type TrainabilityProgress,
+  type TrainabilitySummary,
+} from '../../../src-shared/contract/trainability';
 import { TfHost } from '../tf-host';
 import { SweepStore } from './store';
-import { parseTrainabilityTaskParams } from './trainability-task';
 
 const host = new TfHost({
   backend: 'wasm',
@@ -15,7 +18,8 @@ const host = new TfHost({
 });
 afterAll(() => host.close());
 
-const sweep = {
+// resolved as the trainability job kind's check does before the task runs
+const sweep = parseTrainabilityParams({
   dataset: 'synthetic',
   width: 8,
   steps: 15,
@@ -23,16 +27,9 @@ const sweep = {
   trainSize: 128,
   testSize: 64,
   grid: { sigmaW2: { values: [1, 3] }, depth: { values: [2, 3] } },
-};
+});
 
 describe('trainability task', () => {
-  it('validates its params with readable messages', () => {
-    expect(() => parseTrainabilityTaskParams({ sweep })).toThrow(/dir/);
-    expect(() => parseTrainabilityTaskParams({ dir: '/tmp/x', sweep: { ...sweep, width: 0 } })).toThrow(
-      /width \(M\) must be ≥ 1/,
-    );
-  });
-
   it('runs in the worker; a cancel after the first cell keeps it and a rerun finishes the rest', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ntk-task-sweep-')), 's');
     const ctl = new AbortController();
@@ -48,7 +45,7 @@ describe('trainability task', () => {
       (e: { code?: string }) => e.code,
     );
     expect(outcome).toBe('cancelled');
-    const kept = SweepStore.open(dir, parseTrainabilityTaskParams({ dir, sweep }).sweep).cells();
+    const kept = SweepStore.open(dir, sweep).cells();
     expect(kept.length).toBeGreaterThanOrEqual(1);
     expect(kept.length).toBeLessThan(4);
     expect(kept[0]).toEqual(seen[0].cell);

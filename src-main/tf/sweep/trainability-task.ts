@@ -1,19 +1,20 @@
 // The `trainability` task for the TF worker (src-main/tf/tasks.ts: register as TASKS.trainability = trainabilityTask).
-// Params: { dir, sweep } where `dir` is the store directory and `sweep` the sweep params (parseTrainabilityParams:
-// defaults filled, `paperSize: true` for the Fig. 3 preset). Progress: one TrainabilityProgress per finished cell.
+// Params: { dir, sweep } where `dir` is the store directory and `sweep` the sweep params as resolved by
+// parseTrainabilityParams (defaults filled, the Fig. 3 preset applied) in the job kind's check. Progress: one
+// TrainabilityProgress per finished cell.
 // Result: TrainabilitySummary (status 'cancelled' when the caller cancelled: finished cells are kept in `dir`;
 // running the same task again resumes).
 import {
-  parseTrainabilityParams,
   type TrainabilityParams,
   type TrainabilityProgress,
   type TrainabilitySummary,
 } from '../../../src-shared/contract/trainability';
 import { runSweep } from './runner';
 
+/** `dir`: the store directory; `sweep`: the params as the trainability job kind resolved them (src-main/jobs). */
 export interface TrainabilityTaskParams {
   dir: string;
-  sweep?: unknown;
+  sweep: TrainabilityParams;
 }
 
 export interface TrainabilityTaskContext {
@@ -21,15 +22,7 @@ export interface TrainabilityTaskContext {
   cancelled(): boolean;
 }
 
-export function parseTrainabilityTaskParams(raw: unknown): { dir: string; sweep: TrainabilityParams } {
-  if (!raw || typeof raw !== 'object') throw new RangeError('trainability: params must be an object { dir, sweep }');
-  const { dir, sweep } = raw as Record<string, unknown>;
-  if (typeof dir !== 'string' || dir.trim() === '')
-    throw new RangeError('trainability: dir (the sweep directory) must be a non-empty string');
-  return { dir, sweep: parseTrainabilityParams(sweep ?? {}) };
-}
-
-export async function trainabilityTask(raw: unknown, ctx: TrainabilityTaskContext): Promise<TrainabilitySummary> {
-  const { dir, sweep } = parseTrainabilityTaskParams(raw);
+export async function trainabilityTask(params: unknown, ctx: TrainabilityTaskContext): Promise<TrainabilitySummary> {
+  const { dir, sweep } = params as TrainabilityTaskParams; // checked once, by the job kind: not re-validated here
   return runSweep(sweep, dir, { emit: (p: TrainabilityProgress) => ctx.emit(p), cancelled: () => ctx.cancelled() });
 }

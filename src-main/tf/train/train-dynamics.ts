@@ -10,7 +10,6 @@
 // seed on a given backend: init Rng(seed, 0), data split Rng(seed, 1), minibatch order Rng(seed, 2).
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  parseTrainDynamicsParams,
   type TrainDynamicsParams,
   type TrainDynamicsRecord,
   type TrainDynamicsSummary,
@@ -74,14 +73,14 @@ export function traceNtk(net: Mlp, inputs: tf.Tensor2D): Float64Array {
 const isFiniteNumber = (v: number): boolean => Number.isFinite(v);
 
 /**
- * The run as an async generator of records (pause = stop pulling). Validates `params` (RangeError with readable
- * messages). Ends after the last requested record, at a divergence (a record with diverged = true), or on cancel.
+ * The run as an async generator of records (pause = stop pulling). `p` as parseTrainDynamicsParams resolved it (the
+ * train-dynamics job kind's check, src-main/jobs). Ends after the last requested record, at a divergence (a record
+ * with diverged = true), or on cancel.
  */
 export async function* trainDynamics(
-  params: unknown,
+  p: TrainDynamicsParams,
   opts: TrainDynamicsOptions = {},
 ): AsyncGenerator<TrainDynamicsRecord, TrainDynamicsSummary> {
-  const p: TrainDynamicsParams = parseTrainDynamicsParams(params);
   const cancelled = opts.cancelled ?? (() => false);
   const t0 = performance.now();
   const data = loadMnist({
@@ -189,15 +188,15 @@ export async function* trainDynamics(
 }
 
 /**
- * Task handler for the tf worker: validates params (zod; RangeError on bad input), emits one record per recorded
- * step, and stops promptly when `cancelled()` turns true.
+ * Task handler for the tf worker: params checked and resolved by the job kind (not re-validated here); emits one
+ * record per recorded step, and stops promptly when `cancelled()` turns true.
  */
 export async function trainDynamicsTask(
   params: unknown,
   ctx: { emit(record: unknown): void; cancelled(): boolean; checkpoint?: () => Promise<void> },
 ): Promise<{ records: number; stoppedEarly: boolean }> {
   const checkpoint = ctx.checkpoint;
-  const run = trainDynamics(params, {
+  const run = trainDynamics(params as TrainDynamicsParams, {
     cancelled: () => ctx.cancelled(),
     // a cancel seen at a checkpoint ends the run like cancelled(): the records so far stand
     checkpoint:

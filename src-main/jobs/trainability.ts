@@ -1,19 +1,42 @@
-// `ntk-lab trainability`: a trainability sweep (seed 001 Fig. 3 top) run headless into a resumable store directory.
-// JSON contract (--json; add fields, never rename): one line per cell finished by this run,
+// trainability: one trained network per (σ_w², depth) cell, train/test accuracy per cell (Xiao et al. 2020, §5,
+// Fig. 3 top), in the TensorFlow.js worker, into a resumable store (<dataDir>/sweeps/<identity>; the CLI's --out).
+// Not pausable as such: a paused sweep is a cancelled one, and starting the same params again resumes from the store.
+// CLI JSON contract (--json; add fields, never rename): one line per cell finished by this run,
 //   {"kind":"cell", sigmaW2, depth, depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
 // diverged, seconds, failed?}   (failed: why the cell could not be trained; the sweep records it and goes on)
 // then one summary line
 //   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, failed, status, seconds, backend,
 // device}.
+import { join } from 'node:path';
+import { trainabilityKind } from '../../src-shared/contract/kinds/trainability';
 import {
   parseTrainabilityParams,
+  trainabilityProgressSchema,
+  trainabilitySummarySchema,
   type AxisSpec,
+  type TrainabilityParams,
   type TrainabilityProgress,
-  type TrainabilitySummary,
-} from '../../../src-shared/contract/trainability';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../args';
-import { fmt, jsonLine } from '../format';
+} from '../../src-shared/contract/trainability';
+import { checkedSweepGrid, sweepGrid } from '../tf/sweep/grid';
+import { SweepStore, sweepIdentity } from '../tf/sweep/store';
+import type { BackendInfo } from '../tf/backend';
+import { LabServiceError } from '../service/lab-error';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
+import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, requireString } from '../cli/args';
+import { fmt, jsonLine } from '../cli/format';
+import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { parseBackend } from './train-dynamics';
+
+/** The sweep's resolved params (defaults, paper size) and its grid; LabServiceError('refused') with every problem. */
+function checkTrainability(raw: unknown): TrainabilityParams {
+  try {
+    const p = parseTrainabilityParams(raw);
+    checkedSweepGrid(p);
+    return p;
+  } catch (err) {
+    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
+  }
+}
 
 const FLAGS = {
   out: { type: 'string' },
@@ -46,7 +69,7 @@ export function parseAxis(flag: string, text: string): AxisSpec {
   return { values: text.split(',').map((v) => parseNumber(flag, v.trim())) };
 }
 
-function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: string; backend: string; json: boolean } {
+function parseCommand(args: string[]): CliJobRequest<'trainability'> {
   const v = parseFlags(args, FLAGS);
   const dir = requireString(v, 'out');
   const sweep: Record<string, unknown> = {};
@@ -80,8 +103,8 @@ function parseCommand(args: string[]): { sweep: Record<string, unknown>; dir: st
     }
     sweep.grid = grid;
   }
-  const backend = optionalString(v, 'backend') ?? 'auto';
-  return { sweep, dir, backend, json: v.json === true };
+  const tfBackend = parseBackend(optionalString(v, 'backend'));
+  return { params: sweep, storeDir: dir, service: { tfBackend }, json: v.json === true };
 }
 
 function cellLine(p: TrainabilityProgress): string {
@@ -94,74 +117,44 @@ function cellLine(p: TrainabilityProgress): string {
   return `  [${p.done}/${p.total}] σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}: ${acc}  (η = ${fmt(c.lr)}, ${c.seconds.toFixed(1)} s)\n`;
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
-  const { sweep: raw, dir, backend, json } = parseCommand(args);
-  let params;
-  try {
-    params = parseTrainabilityParams(raw);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  // loaded here so that --help and the other commands do not load TensorFlow.js
-  const { initBackend, isBackendChoice } = await import('../../tf/backend');
-  const { runSweep } = await import('../../tf/sweep/runner');
-  const { checkedSweepGrid } = await import('../../tf/sweep/grid');
-  if (!isBackendChoice(backend))
-    throw new UsageError(
-      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(backend)}`,
-    );
-  try {
-    checkedSweepGrid(params);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  let info;
-  try {
-    info = await initBackend({ prefer: backend });
-  } catch (err) {
-    io.stderr(`ntk-lab trainability: ${(err as Error).message}\n`);
-    return EXIT_FAILED;
-  }
-  io.stderr(`backend: ${info.name} — ${info.device}\n`);
-  const signal = io.signal;
-  let summary: TrainabilitySummary;
-  try {
-    summary = await runSweep(params, dir, {
-      emit: (p) => (json ? io.stdout(jsonLine({ kind: 'cell', ...p.cell })) : io.stdout(cellLine(p))),
-      cancelled: () => signal?.aborted === true,
-    });
-  } catch (err) {
-    // bad grid sizes, or another sweep's params in this directory (SweepStoreError): the user's input
-    if (err instanceof RangeError || (err instanceof Error && err.name === 'SweepStoreError'))
-      throw new UsageError(err.message);
-    io.stderr(`ntk-lab trainability: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_FAILED;
-  }
-  if (json) io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device }));
-  else {
-    io.stdout(
-      `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
-        `${summary.trained} trained now, ${summary.diverged} diverged, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
-    );
-  }
-  if (summary.status === 'cancelled') {
-    io.stderr(
-      `ntk-lab trainability: stopped; ${summary.done} finished cells are kept in ${dir}. Run the same command again to resume.\n`,
-    );
-    return EXIT_FAILED;
-  }
-  return EXIT_OK;
-}
+/** One task in the TensorFlow.js worker (tf/tasks.ts). */
+const runsOn = { engine: 'tf', task: 'trainability' } as const satisfies RunsOn;
 
-export const command: CliCommand = {
-  name: 'trainability',
-  summary: 'train networks over a (σ_w², depth) grid and store train/test accuracy per cell (resumable)',
-  usage: `Usage: ntk-lab trainability --out <dir> [--activation <φ>] [--width <M>] [--sigma-w2 <axis>]
+export const trainabilityJob = defineJob({
+  contract: trainabilityKind,
+  title: 'trainability',
+  check: checkTrainability,
+  runsOn,
+  pausable: false,
+  summarize: (raw: unknown, env) => ({
+    kind: 'trainability',
+    backend: env.tf.label(),
+    progress: trainabilityProgressSchema.parse(raw),
+  }),
+  /**
+   * First every cell already in the store for these params is emitted (marked `stored`: a restarted sweep shows
+   * them at once and skips them), then one progress per newly finished cell.
+   */
+  async run(params, env, emit, { signal, storeDir }) {
+    await env.tf.start();
+    // the store's directory name: the first 16 hex digits of the params' sha256 (store.ts sweepIdentity)
+    const dir = storeDir ?? join(env.dataDir, 'sweeps', sweepIdentity(params).slice(0, 16));
+    // throws SweepStoreError on a damaged store or other params in it: reported, nothing overwritten
+    const store = SweepStore.open(dir, params);
+    const total = sweepGrid(params).cells.length;
+    let done = 0;
+    for (const cell of store.cells()) emit({ cell, done: ++done, total, stored: true });
+    const summary = await env.tf.run<unknown>(runsOn.task, { dir, sweep: params }, { signal, onProgress: emit });
+    return { kind: 'trainability', backend: env.tf.label(), summary: trainabilitySummarySchema.parse(summary) };
+  },
+  cli: {
+    summary: 'train networks over a (σ_w², depth) grid and store train/test accuracy per cell (resumable)',
+    usage: `Usage: ntk-lab trainability --out <dir> [--activation <φ>] [--width <M>] [--sigma-w2 <axis>]
                             [--depth <axis> | --depth-to-width <axis>] [--steps <T>] [--batch-size <B>]
                             [--sigma-b2 <v>] [--rho <r>] [--dataset mnist|synthetic] [--train-size <n>]
                             [--test-size <n>] [--seed <s>] [--paper-size] [--backend <b>] [--json]
 
-Trains one network per grid cell (seed 001 §5, Fig. 3 top): fully connected, L weight layers of width M, NTK
+Trains one network per grid cell (Xiao et al. 2020, §5, Fig. 3 top): fully connected, L weight layers of width M, NTK
 parametrization, 10 outputs, MSE on one-hot targets, plain SGD at η = ρ·η_theory with η_theory = 2B/λ_max of the
 infinite-width NTK of the batch; records train and test accuracy. Cells run coarse grid first. Every finished cell is
 appended to <dir>/cells.jsonl (fsynced); <dir>/sweep.json holds the params. Re-running the same command resumes
@@ -169,7 +162,7 @@ appended to <dir>/cells.jsonl (fsynced); <dir>/sweep.json holds the params. Re-r
 and keeps every finished cell. The defaults are a reduced-size replica that takes about 10 minutes on a 2-core CPU.
 
   --out <dir>              store directory (created if missing)
-  --activation <φ>         erf (default, as seed 001 Fig. 1), relu, tanh, gelu, linear
+  --activation <φ>         erf (default, as Xiao et al. 2020, Fig. 1), relu, tanh, gelu, linear
   --width <M>              hidden width (default 128)
   --sigma-w2 <axis>        σ_w² values (default 0.5:4:8)
   --depth <axis>           depths L, whole numbers (default 2,4,8,16,24,32; min:max:count needs a whole step)
@@ -177,13 +170,13 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
                            <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…
   --steps <T>              SGD steps per cell (default 200)
   --batch-size <B>         minibatch size (default 128)
-  --sigma-b2 <v>           bias variance σ_b² (default 0.185, i.e. σ_b = 0.43 as seed 001 Fig. 2)
-  --rho <r>                η = ρ·η_theory (default 0.3, as seed 001 Fig. 3)
+  --sigma-b2 <v>           bias variance σ_b² (default 0.185, i.e. σ_b = 0.43 as Xiao et al. 2020, Fig. 2)
+  --rho <r>                η = ρ·η_theory (default 0.3, as Xiao et al. 2020, Fig. 3)
   --dataset <d>            mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian
                            mixture in 32 dimensions)
   --train-size <n>         training samples (default 2000); --test-size <n> test samples (default 1000)
   --seed <s>               seed of data split, init and minibatch order (default 0)
-  --paper-size             seed 001 Fig. 3 sizes for a GPU: 20×20 grid, M = 1024, batch 1024, 2,000 steps,
+  --paper-size             Xiao et al. 2020, Fig. 3 sizes for a GPU: 20×20 grid, M = 1024, batch 1024, 2,000 steps,
                            9,000/1,000 digits (explicit flags still win)
   --backend <b>            auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
@@ -195,5 +188,42 @@ A cell with no finite η_theory in float64 (Θ over- or underflows at that depth
 σ_w²) is not trained: it is stored as failed with the reason (accuracies at chance) and the sweep goes on.
 
 The backend is printed on stderr. Exit code 1 when stopped early (the store stays resumable).`,
-  run,
-};
+    parse: parseCommand,
+    printer: ({ io, json, tensorflow }) => {
+      let info: BackendInfo;
+      return {
+        async start() {
+          info = await tensorflow();
+          io.stderr(`backend: ${info.name} — ${info.device}\n`);
+        },
+        progress(o) {
+          const p = o.progress;
+          if (!p || p.stored) return; // the CLI lists the cells this run finished
+          io.stdout(json ? jsonLine({ kind: 'cell', ...p.cell }) : cellLine(p));
+        },
+        done(o) {
+          const summary = o.summary!;
+          if (json) io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device }));
+          else
+            io.stdout(
+              `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
+                `${summary.trained} trained now, ${summary.diverged} diverged, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
+            );
+          if (summary.status === 'cancelled') {
+            io.stderr(
+              `ntk-lab trainability: stopped; ${summary.done} finished cells are kept in ${summary.dir}. Run the same command again to resume.\n`,
+            );
+            return EXIT_FAILED;
+          }
+          return EXIT_OK;
+        },
+        failed(e) {
+          // other params in this directory, or a damaged store: the user's input
+          if (!(e.cause instanceof Error && e.cause.name === 'SweepStoreError')) return undefined;
+          io.stderr(`ntk-lab trainability: ${e.message}\n(see ntk-lab trainability --help)\n`);
+          return EXIT_USAGE;
+        },
+      };
+    },
+  },
+});

@@ -1,8 +1,10 @@
-// `ntk-lab train-dynamics`: train a fully-connected net on MNIST (TensorFlow.js, in this process) and stream the
-// NTK's label-awareness Θd, Θc, Θn (seed 004 eq. 23) with train/test loss at the recorded steps (Fig. 4).
-// JSON contract (add fields, never rename): one line per recorded step with the fields of trainDynamicsRecordSchema
-// (src-shared/contract/train-dynamics.ts) plus "backend" (the tfjs backend name) on every line; "kernel" (100×100,
-// class-sorted, 7 significant digits) only with --kernel.
+// train-dynamics: train a fully-connected net on MNIST in the TensorFlow.js worker and record the NTK's
+// label-awareness Θd, Θc, Θn (Seleznova & Kutyniok 2022, eq. (23)) with train/test loss at chosen steps (Fig. 4).
+// Pausable: the task waits at its next step.
+// CLI JSON contract (add fields, never rename): one line per recorded step with the fields of
+// trainDynamicsRecordSchema (src-shared/contract/train-dynamics.ts) plus "backend" (the tfjs backend name) on every
+// line; "kernel" (100×100, class-sorted, 7 significant digits) only with --kernel.
+import { trainDynamicsKind } from '../../src-shared/contract/kinds/train-dynamics';
 import {
   PAPER_SIZE,
   TRAIN_LIMITS,
@@ -11,13 +13,40 @@ import {
   TRAIN_OPTIMIZERS,
   TRAIN_PARAMETRIZATIONS,
   parseTrainDynamicsParams,
+  trainDynamicsRecordSchema,
+  trainDynamicsSummarySchema,
+  type TrainDynamicsParams,
   type TrainDynamicsParamsInput,
   type TrainDynamicsRecord,
-} from '../../../src-shared/contract/train-dynamics';
-import { ACTIVATIONS } from '../../../src-shared/contract/gd-step';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
-import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../args';
-import { fmt, jsonLine } from '../format';
+} from '../../src-shared/contract/train-dynamics';
+import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
+import type { BackendChoice, BackendInfo } from '../tf/backend';
+import { LabServiceError } from '../service/lab-error';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
+import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import { fmt, jsonLine } from '../cli/format';
+import { defineJob, type CliJobRequest, type RunsOn } from './define';
+
+const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies BackendChoice[];
+
+/** --backend: which TensorFlow.js backend (default auto). */
+export function parseBackend(text: string | undefined): BackendChoice {
+  if (text === undefined) return 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(text))
+    throw new UsageError(
+      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(text)}`,
+    );
+  return text as BackendChoice;
+}
+
+/** Step lists, sizes against the data, memory and time estimates; the resolved params (recordAt) run. */
+function checkTrainDynamics(params: unknown): TrainDynamicsParams {
+  try {
+    return parseTrainDynamicsParams(params);
+  } catch (err) {
+    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
+  }
+}
 
 const FLAGS = {
   'sigma-w2': { type: 'string' },
@@ -43,7 +72,7 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-function parse(args: string[]): { params: TrainDynamicsParamsInput; backend: string; json: boolean } {
+function parse(args: string[]): CliJobRequest<'train-dynamics'> {
   const v = parseFlags(args, FLAGS);
   const params: TrainDynamicsParamsInput = v['paper-size'] === true ? { ...PAPER_SIZE } : {};
   const num = (flag: string) => {
@@ -91,14 +120,8 @@ function parse(args: string[]): { params: TrainDynamicsParamsInput; backend: str
     if (at[at.length - 1] !== steps) at.push(steps);
     params.recordAt = at;
   }
-  // validate now so bad input is a usage error (exit 2) before any backend is loaded
-  try {
-    parseTrainDynamicsParams(params);
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
-  }
-  return { params, backend: optionalString(v, 'backend') ?? 'auto', json: v.json === true };
+  // the service checks the params (bad input: exit 2) before any backend is loaded
+  return { params, service: { tfBackend: parseBackend(optionalString(v, 'backend')) }, json: v.json === true };
 }
 
 function jsonRecord(r: TrainDynamicsRecord, backend: string): string {
@@ -126,60 +149,37 @@ function humanRow(r: TrainDynamicsRecord): string {
   return `${cells.map((c) => c.padStart(11)).join('')}${r.diverged ? '   diverged' : ''}\n`;
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
-  const { params, backend: prefer, json } = parse(args);
-  // loaded here so that --help and the other commands do not import TensorFlow.js
-  const { ensureBackend, isBackendChoice } = await import('../../tf/backend');
-  if (!isBackendChoice(prefer))
-    throw new UsageError(
-      `--backend: expected auto, tensorflow-gpu, tensorflow, wasm or cpu, got ${JSON.stringify(prefer)}`,
-    );
-  const { trainDynamicsTask } = await import('../../tf/train/train-dynamics');
-  let diverged: TrainDynamicsRecord | undefined;
-  try {
-    const info = await ensureBackend(prefer);
-    if (!json) {
-      const p = parseTrainDynamicsParams(params);
-      io.stdout(
-        `Training dynamics on MNIST (seed 004 Fig. 4): σ_w² = ${fmt(p.sigmaW2)}, L = ${p.depth}, M = ${p.width}, ${p.activation}, ` +
-          `${p.optimizer} lr ${fmt(p.lr)}, batch ${p.batchSize} of ${p.trainSize}, ${p.steps} steps, seed ${p.seed}; backend ${info.name} (${info.device})\n` +
-          `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`,
-      );
-    }
-    const summary = await trainDynamicsTask(params, {
-      emit: (rec) => {
-        const r = rec as TrainDynamicsRecord;
-        if (r.diverged) diverged = r;
-        io.stdout(json ? jsonRecord(r, info.name) : humanRow(r));
-      },
-      cancelled: () => io.signal?.aborted === true,
-    });
-    if (diverged) {
-      io.stderr(`ntk-lab train-dynamics: training diverged (non-finite loss or kernel) by step ${diverged.step}\n`);
-      return EXIT_FAILED;
-    }
-    if (summary.stoppedEarly) io.stderr(`ntk-lab train-dynamics: stopped early after ${summary.records} records\n`);
-    return EXIT_OK;
-  } catch (err) {
-    if (err instanceof RangeError) {
-      io.stderr(`ntk-lab train-dynamics: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`ntk-lab train-dynamics: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_FAILED;
-  }
-}
+/** One task in the TensorFlow.js worker (tf/tasks.ts). */
+const runsOn = { engine: 'tf', task: 'train-dynamics' } as const satisfies RunsOn;
 
-export const command: CliCommand = {
-  name: 'train-dynamics',
-  summary: 'train on MNIST and stream the NTK structure Θd, Θc, Θn (seed 004 Fig. 4) at chosen steps',
-  usage: `Usage: ntk-lab train-dynamics [--sigma-w2 <v>] [--depth <L>] [--width <M>] [--steps <T>]
+export const trainDynamicsJob = defineJob({
+  contract: trainDynamicsKind,
+  title: 'training-dynamics',
+  check: checkTrainDynamics,
+  runsOn,
+  pausable: true,
+  // one recorded step; the kernel as a plain array, so that it survives JSON
+  summarize: (raw: unknown, env) => {
+    const r = raw as { kernel?: Float32Array | number[] };
+    const record = trainDynamicsRecordSchema.parse(
+      r.kernel instanceof Float32Array ? { ...r, kernel: Array.from(r.kernel) } : r,
+    );
+    return { kind: 'train-dynamics', backend: env.tf.label(), record };
+  },
+  async run(params, env, emit, { signal, pause }) {
+    await env.tf.start();
+    const summary = await env.tf.run<unknown>(runsOn.task, params, { signal, pause, onProgress: emit });
+    return { kind: 'train-dynamics', backend: env.tf.label(), summary: trainDynamicsSummarySchema.parse(summary) };
+  },
+  cli: {
+    summary: 'train on MNIST and stream the NTK structure Θd, Θc, Θn (Seleznova & Kutyniok 2022, Fig. 4)',
+    usage: `Usage: ntk-lab train-dynamics [--sigma-w2 <v>] [--depth <L>] [--width <M>] [--steps <T>]
                               [--record-every <k> | --record-at <a,b,c>] [--lr <η>] [--optimizer adam|sgd]
                               [--seed <s>] [--paper-size] [--kernel] [--json] [more flags below]
 
 Trains a fully-connected net (784 → M × (L−1) → 10, biases zero at init but trained) on MNIST digits from the
 mnist package and records, at the chosen steps, train/test loss (batch mean of ½‖f − y‖², one-hot y) and accuracy,
-and the label-awareness of the NTK on 100 training digits (10 per class), seed 004 eq. (23):
+and the label-awareness of the NTK on 100 training digits (10 per class), Seleznova & Kutyniok 2022, eq. (23):
 Θd = mean diagonal, Θc = mean same-class off-diagonal, Θn = mean different-class value, with Θ = Σ_k Θ_kk
 (trace over the 10 outputs). Runs in this process on the fastest TensorFlow.js backend available.
 
@@ -213,5 +213,38 @@ as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu). Later fl
                        A diverged run ends with a record with diverged = true and nulls (exit code 1).
 
 Ctrl-C stops the run after the current step.`,
-  run,
-};
+    parse,
+    printer: ({ io, json, params: p, tensorflow }) => {
+      let info: BackendInfo;
+      let diverged: TrainDynamicsRecord | undefined;
+      return {
+        async start() {
+          info = await tensorflow();
+          if (!json)
+            io.stdout(
+              `Training dynamics on MNIST (Seleznova & Kutyniok 2022, Fig. 4): σ_w² = ${fmt(p.sigmaW2)}, L = ${p.depth}, M = ${p.width}, ${p.activation}, ` +
+                `${p.optimizer} lr ${fmt(p.lr)}, batch ${p.batchSize} of ${p.trainSize}, ${p.steps} steps, seed ${p.seed}; backend ${info.name} (${info.device})\n` +
+                `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`,
+            );
+        },
+        progress(o) {
+          const r = o.record;
+          if (!r) return;
+          if (r.diverged) diverged = r;
+          io.stdout(json ? jsonRecord(r, info.name) : humanRow(r));
+        },
+        done(o) {
+          if (diverged) {
+            io.stderr(
+              `ntk-lab train-dynamics: training diverged (non-finite loss or kernel) by step ${diverged.step}\n`,
+            );
+            return EXIT_FAILED;
+          }
+          if (o.summary?.stoppedEarly)
+            io.stderr(`ntk-lab train-dynamics: stopped early after ${o.summary.records} records\n`);
+          return EXIT_OK;
+        },
+      };
+    },
+  },
+});

@@ -1,16 +1,16 @@
-// `ntk-lab gd-step`: one gradient-descent step on a single sample (x, y) for N random networks and the relative
-// change of the NTK, E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ|]/E[Θ] with standard errors (seed 004 Thm 4.1, App. A.3).
-// JSON contract (add fields, never rename): the inputs, backend, relativeChange {estimate, stderr},
+// gd-step: one gradient-descent step on a single sample (x, y) for N random networks and the relative change of the
+// NTK, E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ|]/E[Θ] with standard errors (Seleznova & Kutyniok 2022, Thm 4.1, App. A.3).
+// Runs as blocks on the sampling pool; method 'dense' goes to TensorFlow.js when a native backend runs.
+// CLI JSON contract (add fields, never rename): the inputs, backend, relativeChange {estimate, stderr},
 // absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
-import {
-  ACTIVATIONS,
-  GD_STEP_METHODS,
-  type GdStepParamsInput,
-  type GdStepResult,
-} from '../../../src-shared/contract/gd-step';
-import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../../src-shared/params';
-import type { LabService } from '../../service/lab-service';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from '../command';
+import { gdStepKind } from '../../src-shared/contract/kinds/gd-step';
+import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParams, type GdStepResult } from '../../src-shared/contract/gd-step';
+import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
+import { checkGdStepFeasible } from '../engine/gd-step-block';
+import { LabServiceError } from '../service/lab-error';
+import { runGdStep } from '../service/gd-step-run';
+import { gdStepOnTf } from '../service/tf-runs';
+import { EXIT_OK, UsageError } from '../cli/command';
 import {
   checked,
   choice,
@@ -22,8 +22,16 @@ import {
   parseNetwork,
   parseNumber,
   requireString,
-} from '../args';
-import { fmt, fmtEstimate, jsonLine, table } from '../format';
+} from '../cli/args';
+import { fmt, fmtEstimate, jsonLine, table } from '../cli/format';
+import { defineJob, type CliJobRequest } from './define';
+import { parseWorkers } from './measure';
+
+function checkGdStep(params: GdStepParams): GdStepParams {
+  const verdict = checkGdStepFeasible(params);
+  if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
+  return params;
+}
 
 const FLAGS = {
   ...NETWORK_FLAGS,
@@ -41,14 +49,14 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-function parseGdStep(args: string[]): { params: GdStepParamsInput; workers?: number; json: boolean } {
+function parseGdStep(args: string[]): CliJobRequest<'gd-step'> {
   const values = parseFlags(args, FLAGS);
   const network = parseNetwork(values);
   const lr = parseNumber('lr', requireString(values, 'lr'));
   if (!(lr > 0)) throw new UsageError(`--lr: the learning rate η must be > 0 (got ${String(values.lr)})`);
   const samples = checked('samples', samplesSchema, parseInteger('samples', requireString(values, 'samples')));
   const seed = checked('seed', seedSchema, parseInteger('seed', requireString(values, 'seed')));
-  const params: GdStepParamsInput = {
+  const params: CliJobRequest<'gd-step'>['params'] = {
     ...network,
     lr,
     samples,
@@ -76,11 +84,8 @@ function parseGdStep(args: string[]): { params: GdStepParamsInput; workers?: num
   if (sigmaB2 !== undefined) params.sigmaB2 = checked('sigma-b2', sigmaB2Schema, sigmaB2);
   const pairCos = num('pair-cos');
   if (pairCos !== undefined) params.pairCos = checked('pair-cos', pairCosSchema, pairCos);
-  const workersText = optionalString(values, 'workers');
-  const workers = workersText === undefined ? undefined : parseInteger('workers', workersText);
-  if (workers !== undefined && (workers < 1 || workers > 256))
-    throw new UsageError(`--workers: must be in 1–256 (got ${workersText})`);
-  return { params, workers, json: values.json === true };
+  const workers = parseWorkers(optionalString(values, 'workers'));
+  return { params, service: { workers }, json: values.json === true };
 }
 
 function humanReport(r: GdStepResult): string {
@@ -103,50 +108,38 @@ function humanReport(r: GdStepResult): string {
   return table(title, rows);
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
-  const { params, workers, json } = parseGdStep(args);
-  const { LabService: Service, LabServiceError } = await import('../../service/lab-service');
-  const service: LabService = new Service({ workers });
-  const showProgress = io.stderrIsTTY;
-  try {
-    const progress = (r: GdStepResult): void =>
-      io.stderr(
-        `\r\x1b[2K  ${r.samples.toLocaleString('en-US')} / ${r.samplesRequested.toLocaleString('en-US')} networks   E[ΔΘ]/E[Θ] ≈ ${fmt(r.relativeChange.estimate)}`,
-      );
-    const result = await service.gdStep(params, showProgress ? progress : undefined, io.signal);
-    if (showProgress) io.stderr('\r\x1b[2K');
-    const { done: _done, ...out } = result;
-    io.stdout(json ? jsonLine(out) : humanReport(result));
-    return EXIT_OK;
-  } catch (err) {
-    if (showProgress) io.stderr('\r\x1b[2K');
-    if (err instanceof LabServiceError && (err.code === 'bad-request' || err.code === 'refused')) {
-      io.stderr(`ntk-lab gd-step: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`ntk-lab gd-step: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_FAILED;
-  } finally {
-    await service.close();
-  }
+function progressLine(r: GdStepResult): string {
+  return `\r\x1b[2K  ${r.samples.toLocaleString('en-US')} / ${r.samplesRequested.toLocaleString('en-US')} networks   E[ΔΘ]/E[Θ] ≈ ${fmt(r.relativeChange.estimate)}`;
 }
 
-export const command: CliCommand = {
-  name: 'gd-step',
-  summary: 'one GD step on (x, y) for N networks: relative change of the NTK with standard errors',
-  usage: `Usage: ntk-lab gd-step --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>] --lr <η>
+export const gdStepJob = defineJob({
+  contract: gdStepKind,
+  title: 'GD-step',
+  check: checkGdStep,
+  runsOn: { engine: 'pool', work: 'gd-step', tf: 'gd-step' },
+  pausable: false,
+  summarize: (result: GdStepResult) => ({ kind: 'gd-step', result }),
+  async run(params, env, emit, { signal }) {
+    const result = env.denseOnTf(params.method)
+      ? await gdStepOnTf(env.tf, params, signal)
+      : await runGdStep(env.pool, params, { onProgress: emit, signal, progressIntervalMs: env.progressIntervalMs });
+    return { kind: 'gd-step', result };
+  },
+  cli: {
+    summary: 'one GD step on (x, y) for N networks: relative change of the NTK with standard errors',
+    usage: `Usage: ntk-lab gd-step --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>] --lr <η>
                        [--target <y>] [--scale <α>] [--input-norm <r>] [--sigma-b2 <v>] [--activation <φ>]
                        [--pair-cos <c>] --samples <N> --seed <s> [--method exact|dense] [--workers <k>] [--json]
 
-Each of N random networks (standard parametrization, seed 004 eq. 6; biases start at σ_b and are trained) takes one
+Each of N random networks (standard parametrization, Seleznova & Kutyniok 2022, eq. (6); biases start at σ_b and are trained) takes one
 gradient-descent step on one sample (x, y), loss ½(f(x) − y)², learning rate η, all weights and biases trained.
-Reports E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ(x,x)|]/E[Θ(x,x)] with standard errors (seed 004 Thm 4.1: → ∞ in the chaotic
+Reports E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ(x,x)|]/E[Θ(x,x)] with standard errors (Seleznova & Kutyniok 2022, Thm 4.1: → ∞ in the chaotic
 phase at fixed η, → 0 in the ordered phase, as depth and width grow together).
 
 ${NETWORK_USAGE}
   --lr <η>           learning rate (> 0)
   --target <y>       the sample's target (default 0)
-  --scale <α>        lazy-training rescale α of seed 004 App. B.3 (default 1; relative change ∝ 1/α²)
+  --scale <α>        lazy-training rescale α of Seleznova & Kutyniok 2022, App. B.3 (default 1; relative change ∝ 1/α²)
   --input-norm <r>   ‖x‖ (default 1)
   --sigma-b2 <v>     bias variance at init (default 0)
   --activation <φ>   ${ACTIVATIONS.join(' | ')} (default relu, the theorem's setting)
@@ -161,5 +154,21 @@ ${NETWORK_USAGE}
                      offDiagonal {relativeChange, absRelativeChange} with --pair-cos)
 
 A step that overflows float64 is counted in "diverged" and left out of the estimates, never averaged in as NaN.`,
-  run,
-};
+    parse: parseGdStep,
+    printer: ({ io, json }) => ({
+      progress: (o) => {
+        if (io.stderrIsTTY) io.stderr(progressLine(o.result));
+      },
+      done: (o) => {
+        if (io.stderrIsTTY) io.stderr('\r\x1b[2K');
+        const { done: _done, ...out } = o.result;
+        io.stdout(json ? jsonLine(out) : humanReport(o.result));
+        return EXIT_OK;
+      },
+      failed: () => {
+        if (io.stderrIsTTY) io.stderr('\r\x1b[2K');
+        return undefined;
+      },
+    }),
+  },
+});

@@ -1,0 +1,192 @@
+// lr-sweep: for each depth, one network per ρ trained with SGD at η = ρ·η_theory, η_theory = 2B/λ_max of the
+// infinite-width NTK on the first batch (Xiao et al. 2020, §5, Fig. 2), in the TensorFlow.js worker. Short by
+// design, so nothing is stored: cancel drops it. Pausable: the task waits at its next SGD step.
+// CLI JSON contract (--json; add fields, never rename): one line per finished point
+//   {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, diverged, seconds, failed?}
+// (src-shared/contract/lr-sweep.ts lrSweepPointSchema), then one summary line
+//   {"kind":"summary", status, points, diverged, seconds, backend, device, params, failed}.
+import { lrSweepKind } from '../../src-shared/contract/kinds/lr-sweep';
+import {
+  lrSweepPointSchema,
+  parseLrSweepParams,
+  type LrSweepParams,
+  type LrSweepPoint,
+} from '../../src-shared/contract/lr-sweep';
+import type { BackendInfo } from '../tf/backend';
+import type { LrSweepResult } from '../tf/sweep/lr-sweep';
+import { LabServiceError } from '../service/lab-error';
+import { EXIT_FAILED, EXIT_OK } from '../cli/command';
+import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import { fmt, jsonLine } from '../cli/format';
+import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { parseBackend } from './train-dynamics';
+
+/** The resolved params; LabServiceError('refused') with every problem (and for too much work). */
+function checkLrSweep(raw: unknown): LrSweepParams {
+  try {
+    return parseLrSweepParams(raw);
+  } catch (err) {
+    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
+  }
+}
+
+const FLAGS = {
+  activation: { type: 'string' },
+  'sigma-w2': { type: 'string' },
+  'sigma-b2': { type: 'string' },
+  width: { type: 'string' },
+  depths: { type: 'string' },
+  rhos: { type: 'string' },
+  steps: { type: 'string' },
+  'batch-size': { type: 'string' },
+  dataset: { type: 'string' },
+  'train-size': { type: 'string' },
+  'test-size': { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** "v1,v2,…" as numbers (integers for depths). */
+function parseList(flag: string, text: string, integer: boolean): number[] {
+  return text.split(',').map((t) => (integer ? parseInteger(flag, t.trim()) : parseNumber(flag, t.trim())));
+}
+
+function parseCommand(args: string[]): CliJobRequest<'lr-sweep'> {
+  const v = parseFlags(args, FLAGS);
+  const sweep: Record<string, unknown> = {};
+  const { text: str, number: num } = flagCopier(v, sweep);
+  str('activation', 'activation');
+  str('dataset', 'dataset');
+  num('sigma-w2', 'sigmaW2');
+  num('sigma-b2', 'sigmaB2');
+  num('width', 'width', true);
+  num('steps', 'steps', true);
+  num('batch-size', 'batchSize', true);
+  num('train-size', 'trainSize', true);
+  num('test-size', 'testSize', true);
+  num('seed', 'seed', true);
+  const depths = optionalString(v, 'depths');
+  if (depths !== undefined) sweep.depths = parseList('depths', depths, true);
+  const rhos = optionalString(v, 'rhos');
+  if (rhos !== undefined) sweep.rhos = parseList('rhos', rhos, false);
+  return { params: sweep, service: { tfBackend: parseBackend(optionalString(v, 'backend')) }, json: v.json === true };
+}
+
+function pointLine(p: LrSweepPoint): string {
+  const acc = p.failed
+    ? `failed: ${p.failed}`
+    : p.diverged
+      ? 'diverged'
+      : `train ${(100 * p.trainAccuracy).toFixed(1)} %  test ${(100 * p.testAccuracy).toFixed(1)} %`;
+  return `  L = ${p.depth}, ρ = ${fmt(p.rho)} (η = ${fmt(p.lr)}): ${acc}  (${p.seconds.toFixed(1)} s)\n`;
+}
+
+/** One task in the TensorFlow.js worker (tf/tasks.ts). */
+const runsOn = { engine: 'tf', task: 'lr-sweep' } as const satisfies RunsOn;
+
+export const lrSweepJob = defineJob({
+  contract: lrSweepKind,
+  title: 'learning-rate sweep',
+  check: checkLrSweep,
+  runsOn,
+  pausable: true,
+  summarize: (raw: unknown, env) => ({
+    kind: 'lr-sweep',
+    backend: env.tf.label(),
+    point: lrSweepPointSchema.parse(raw),
+  }),
+  async run(params, env, emit, { signal, pause }) {
+    await env.tf.start();
+    const result = await env.tf.run<LrSweepResult>(runsOn.task, params, { signal, pause, onProgress: emit });
+    return {
+      kind: 'lr-sweep',
+      backend: env.tf.label(),
+      points: result.points.map((p) => lrSweepPointSchema.parse(p)),
+      status: result.status,
+    };
+  },
+  cli: {
+    summary: 'train networks at η = ρ·η_theory over depths and ρ, and print train/test accuracy (Xiao et al. 2020)',
+    usage: `Usage: ntk-lab lr-sweep [--activation <φ>] [--sigma-w2 <v>] [--sigma-b2 <v>] [--width <M>]
+                        [--depths <L1,L2,…>] [--rhos <ρ1,ρ2,…>] [--steps <T>] [--batch-size <B>]
+                        [--dataset mnist|synthetic] [--train-size <n>] [--test-size <n>] [--seed <s>]
+                        [--backend <b>] [--json]
+
+Xiao et al. 2020, §5 ("Maximum learning rates", Fig. 2): for each depth L and each ρ (ascending), trains one fully connected
+network (L weight layers of width M, NTK parametrization, 10 outputs, MSE on one-hot targets) with plain SGD at
+η = ρ·η_theory, η_theory = 2B/λ_max of the infinite-width NTK of the first batch, and prints its final train and test
+accuracy (the paper reports the best during training). ρ = 1 is the theory's largest convergent rate. The defaults
+are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2, 8, 16}, 7 values of ρ, 100 steps on
+1,000 MNIST digits) that takes under a minute on a 2-core CPU. Ctrl-C stops after the current SGD step.
+
+  --activation <φ>     erf (default), relu, tanh, gelu, linear
+  --sigma-w2 <v>       weight variance σ_w² (default 1.5)
+  --sigma-b2 <v>       bias variance σ_b² (default 0.185)
+  --width <M>          hidden width (default 128)
+  --depths <list>      depths L, comma-separated (default 2,8,16)
+  --rhos <list>        ρ = η/η_theory values, comma-separated (default 0.1,0.3,1,2,3,5,10)
+  --steps <T>          SGD steps per network (default 100)
+  --batch-size <B>     minibatch size (default 128)
+  --dataset <d>        mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian mixture)
+  --train-size <n>     training samples (default 1000); --test-size <n> test samples (default 500)
+  --seed <s>           seed of data split, init and minibatch order (default 0)
+  --backend <b>        auto (default: tfjs-node-gpu → tfjs-node → wasm → cpu), or one of them
+  --json               one JSON line per network {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy,
+                       testAccuracy, trainLoss, diverged, seconds, failed?}, then {"kind":"summary", status,
+                       points, diverged, seconds, backend, device, params, failed}
+
+A network with no finite η_theory in float64 (Θ over- or underflows at that depth) is not trained: its point has
+failed: <reason> (accuracies at chance) and the sweep goes on.
+
+The backend is printed on stderr. Exit code 1 when stopped early.`,
+    parse: parseCommand,
+    printer: ({ io, json, params, tensorflow }) => {
+      let info: BackendInfo;
+      let t0 = 0;
+      return {
+        async start() {
+          info = await tensorflow();
+          io.stderr(`backend: ${info.name} — ${info.device}\n`);
+          t0 = performance.now();
+        },
+        progress(o) {
+          if (o.point) io.stdout(json ? jsonLine({ kind: 'point', ...o.point }) : pointLine(o.point));
+        },
+        done(o) {
+          const points: LrSweepPoint[] = o.points ?? [];
+          const seconds = (performance.now() - t0) / 1000;
+          const diverged = points.filter((p) => p.diverged).length;
+          const failed = points.filter((p) => p.failed !== undefined).length;
+          if (json)
+            io.stdout(
+              jsonLine({
+                kind: 'summary',
+                status: o.status ?? 'complete',
+                points: points.length,
+                diverged,
+                seconds,
+                backend: info.name,
+                device: info.device,
+                params,
+                failed,
+              }),
+            );
+          else {
+            const total = params.depths.length * params.rhos.length;
+            io.stdout(
+              `Learning-rate sweep: ${points.length} of ${total} networks trained (${diverged} diverged, ${failed} not trainable) in ${seconds.toFixed(1)} s\n`,
+            );
+          }
+          if (o.status === 'cancelled') {
+            io.stderr(
+              `ntk-lab lr-sweep: stopped after ${points.length} networks (nothing is stored: run the command again)\n`,
+            );
+            return EXIT_FAILED;
+          }
+          return EXIT_OK;
+        },
+      };
+    },
+  },
+});
