@@ -7,6 +7,7 @@ import {
   bootstrapChunkRng,
   dispersionBootstrapChunk,
 } from '../../src-shared/stats/summary';
+import { runDksChainBlock } from './dks-chain-block';
 import { runGdStepBlock } from './gd-step-block';
 import type { BlockArrays, BootstrapWork, PoolWork } from './pool-work';
 import { runBlock } from './sample-block';
@@ -42,6 +43,7 @@ export const BLOCK_RUNNERS: BlockRunners = {
   'gd-step': runGdStepBlock,
   'ntk-gram': runSpectrumBlock,
   bootstrap: runBootstrapChunk,
+  'dks-chain': runDksChainBlock,
 };
 
 /** Run block `block` (`count` units) of `work` with its kind's runner. */

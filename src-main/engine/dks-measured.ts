@@ -96,51 +96,73 @@ function summarize(zx: Float64Array, zy: Float64Array, out: { q: number; c: numb
   out.c = r > 0 ? Math.max(-1, Math.min(1, xy / r)) : 0;
 }
 
-/** The lazy-Gaussian sampler: exact conditional pre-activations, O(N·D·M). */
+/** Work buffers of one lazy-sampled network (reused across networks). */
+export interface LazyBuffers {
+  zx: Float64Array;
+  zy: Float64Array;
+}
+
+export function lazyBuffers(width: number): LazyBuffers {
+  return { zx: new Float64Array(width), zy: new Float64Array(width) };
+}
+
+/**
+ * One network by the lazy-Gaussian sampler: q[l − 1], c[l − 1] for layers l = 1 … q.length, drawing from `rng`
+ * (2M normals per layer). The exact conditional law of the pre-activations given the previous layer.
+ */
+export function sampleNetworkLazy(
+  phi: (x: number) => number,
+  cos: number,
+  rng: Rng,
+  buf: LazyBuffers,
+  q: Float64Array,
+  c: Float64Array,
+): void {
+  const { zx, zy } = buf;
+  const M = zx.length;
+  const s = { q: 0, c: 0 };
+  // the inputs' Gram matrix / n₀: q = 1 each, cosine c₀
+  let s11 = 1;
+  let s12 = cos;
+  let s22 = 1;
+  for (let l = 0; l < q.length; l++) {
+    // (u(x), u(y)) ~ N(0, [[s11, s12], [s12, s22]]) per unit, by its Cholesky factor
+    const a = Math.sqrt(s11);
+    const b = a > 0 ? s12 / a : 0;
+    const d = Math.sqrt(Math.max(0, s22 - b * b));
+    for (let i = 0; i < M; i++) {
+      const g1 = rng.normal();
+      const g2 = rng.normal();
+      zx[i] = phi(a * g1);
+      zy[i] = phi(b * g1 + d * g2);
+    }
+    summarize(zx, zy, s);
+    q[l] = s.q;
+    c[l] = s.c;
+    let yy = 0;
+    let xy = 0;
+    for (let i = 0; i < M; i++) {
+      yy += zy[i] * zy[i];
+      xy += zx[i] * zy[i];
+    }
+    s11 = s.q;
+    s22 = yy / M;
+    s12 = xy / M;
+  }
+}
+
+/** The lazy-Gaussian sampler: exact conditional pre-activations, O(N·D·M); network n uses Rng(seed, n). */
 export function sampleChainLazy(p: ChainSampleParams): ChainMeasurement {
   validateChainSample(p);
-  const { phi, width: M, depth: D } = p;
-  const acc = new Accumulator(D);
-  const zx = new Float64Array(M);
-  const zy = new Float64Array(M);
-  const q = new Float64Array(D);
-  const c = new Float64Array(D);
-  const s = { q: 0, c: 0 };
+  const acc = new Accumulator(p.depth);
+  const buf = lazyBuffers(p.width);
+  const q = new Float64Array(p.depth);
+  const c = new Float64Array(p.depth);
   for (let n = 0; n < p.samples; n++) {
-    const rng = new Rng(p.seed, n);
-    // the inputs' Gram matrix / n₀: q = 1 each, cosine c₀
-    let s11 = 1;
-    let s12 = p.cos;
-    let s22 = 1;
-    for (let l = 0; l < D; l++) {
-      // (u(x), u(y)) ~ N(0, [[s11, s12], [s12, s22]]) per unit, by its Cholesky factor
-      const a = Math.sqrt(s11);
-      const b = a > 0 ? s12 / a : 0;
-      const d = Math.sqrt(Math.max(0, s22 - b * b));
-      for (let i = 0; i < M; i++) {
-        const g1 = rng.normal();
-        const g2 = rng.normal();
-        zx[i] = phi(a * g1);
-        zy[i] = phi(b * g1 + d * g2);
-      }
-      summarize(zx, zy, s);
-      q[l] = s.q;
-      c[l] = s.c;
-      let xx = 0;
-      let yy = 0;
-      let xy = 0;
-      for (let i = 0; i < M; i++) {
-        xx += zx[i] * zx[i];
-        yy += zy[i] * zy[i];
-        xy += zx[i] * zy[i];
-      }
-      s11 = xx / M;
-      s22 = yy / M;
-      s12 = xy / M;
-    }
+    sampleNetworkLazy(p.phi, p.cos, new Rng(p.seed, n), buf, q, c);
     acc.add(q, c);
   }
-  return acc.result(M);
+  return acc.result(p.width);
 }
 
 /** The dense reference: M×k Gaussian weight matrices N(0, 1/k), inputs in R² on the √2-sphere, O(N·D·M²). */

@@ -11,6 +11,7 @@ import type { CliCommand } from '../cli/command';
 import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
 import type { JobControls, JobDefinition, JobEnv } from './define';
+import { dksMeasureJob } from './dks-measure';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
@@ -28,6 +29,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'ntk-spectrum': ntkSpectrumJob,
   trainability: trainabilityJob,
   'lr-sweep': lrSweepJob,
+  'dks-measure': dksMeasureJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

@@ -53,7 +53,7 @@ describe('GdStepGroup', () => {
     vi.advanceTimersByTime(150);
     expect(specJobs.length).toBe(0);
     vi.advanceTimersByTime(50);
-    expect(specJobs.map((j) => [j.channel, j.spec.kind, j.spec.params.sigmaW2])).toEqual([
+    expect(specJobs.map((j) => [j.channel, j.spec.kind, (j.spec.params as { sigmaW2?: number }).sigmaW2])).toEqual([
       ['a', 'gd-step', 1.1],
       ['b', 'gd-step', 2],
     ]);
@@ -78,7 +78,7 @@ describe('GdStepGroup', () => {
     old.progress(output(50, false)); // a late message from the superseded job
     expect(seen[0].status).toBe('waiting');
     vi.advanceTimersByTime(0);
-    expect(specJobs[1].spec.params.sigmaW2).toBe(3);
+    expect((specJobs[1].spec.params as { sigmaW2?: number }).sigmaW2).toBe(3);
     await vi.runAllTimersAsync();
     expect(seen[0].status).toBe('running');
   });
@@ -170,7 +170,7 @@ describe('GdStepGroup', () => {
     expect(specJobs.length).toBe(1);
     group.request([target('a', 1.5)], true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(runningSpecJobs().map((j) => j.spec.params.sigmaW2)).toEqual([1.5]);
+    expect(runningSpecJobs().map((j) => (j.spec.params as { sigmaW2?: number }).sigmaW2)).toEqual([1.5]);
     group.request([target('a', 1.5)], false); // stop while running: cancelled, unfinished
     expect(specJobs[1].cancelled).toBe(true);
     expect(seen[0].status).toBe('waiting');

@@ -3,6 +3,7 @@
 // definition per kind listed here (a type error otherwise).
 // To add a job kind: one contract module in this folder, one line in JOB_KINDS (and its main-side module).
 import { z } from 'zod';
+import { dksMeasureKind } from './dks-measure';
 import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
@@ -17,6 +18,7 @@ export const JOB_KINDS = [
   ntkSpectrumKind,
   trainabilityKind,
   lrSweepKind,
+  dksMeasureKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
