@@ -4,7 +4,7 @@
 // computed here, not against the tab's own code.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { downloadText, labPerFile, parseCsv } from './harness';
+import { downloadText, labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
 
@@ -22,7 +22,7 @@ describe('kernel shaping tab', () => {
     await expect.poll(() => page.getByTestId('ks-psi').count(), { timeout: 60_000 }).toBe(1);
 
     // ζ = 1.05, D = 100 (softplus): ψ = ζ^(1/D), four residuals ≤ 1e-9, global C map within 2(ζ − 1) of c
-    await page.getByTestId('ks-zeta').fill('1.05');
+    await page.getByTestId('ks-input-zeta').fill('1.05');
     await settled(page);
     await expect
       .poll(async () => Number(await attr(page, 'ks-psi', 'data-value')), { timeout: 60_000 })
@@ -41,7 +41,7 @@ describe('kernel shaping tab', () => {
     expect(await attr(page, 'ks-status', 'data-worker')).toBe('true');
 
     // ζ = 1: a clear error, and the plots keep the last valid result
-    await page.getByTestId('ks-zeta').fill('1');
+    await page.getByTestId('ks-input-zeta').fill('1');
     await expect.poll(() => page.getByTestId('ks-error').count()).toBe(1);
     expect(await page.getByTestId('ks-error').textContent()).toMatch(/ζ must be a number > 1/);
     expect(Number(await attr(page, 'ks-psi', 'data-value'))).toBeCloseTo(1.05 ** (1 / 100), 12);
@@ -65,11 +65,35 @@ describe('kernel shaping tab', () => {
     expect(dev).toBeCloseTo(after, 12);
 
     // a valid ζ again clears the error
-    await page.getByTestId('ks-zeta').fill('1.5');
+    await page.getByTestId('ks-input-zeta').fill('1.5');
     await settled(page);
     await expect.poll(() => page.getByTestId('ks-error').count(), { timeout: 60_000 }).toBe(0);
     await expect
       .poll(async () => Number(await attr(page, 'ks-psi', 'data-value')), { timeout: 60_000 })
       .toBeCloseTo(1.5 ** (1 / 100), 12);
+  });
+
+  it('measures c_l of sampled networks with φ̂ against the maps, per width', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('measure-slices').uncheck();
+    await page.getByTestId('tab-kernel-shaping').click();
+    await expect.poll(() => page.getByTestId('ks-psi').count(), { timeout: 60_000 }).toBe(1);
+    await page.getByTestId('ks-input-depth').fill('20');
+    await settled(page);
+    await page.getByTestId('ks-measure-widths').fill('16, 64');
+    await page.getByTestId('ks-measure-samples').fill('40');
+    await page.getByTestId('ks-measure-start').click();
+    // layers 1, 10, 20 at two widths
+    await expect.poll(() => attr(page, 'ks-measured', 'data-points'), { timeout: 60_000 }).toBe('6');
+    const { body } = await downloadText(page, 'export-ks-measured-csv');
+    const rows = parseCsv(body);
+    expect(rows[0].slice(0, 5)).toEqual(['width', 'layer', 'c', 'c_se', 'c_predicted']);
+    expect(rows).toHaveLength(7);
+    for (const r of rows.slice(1)) {
+      const [width, layer, c, se, predicted] = r.map(Number);
+      // the C map's prediction within 4 SE + l/M (finite-width bias)
+      expect(Math.abs(c - predicted)).toBeLessThanOrEqual(4 * se + layer / width);
+    }
   });
 });
