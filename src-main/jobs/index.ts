@@ -12,6 +12,7 @@ import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
 import type { JobControls, JobDefinition, JobEnv } from './define';
 import { dksMeasureJob } from './dks-measure';
+import { dksTrainJob } from './dks-train';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
@@ -30,6 +31,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   trainability: trainabilityJob,
   'lr-sweep': lrSweepJob,
   'dks-measure': dksMeasureJob,
+  'dks-train': dksTrainJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

@@ -31,7 +31,8 @@ export type PlotId =
   | 'ntk-variance'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
-export type KernelShapingPlotId = 'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point' | 'ks-measured';
+export type KernelShapingPlotId =
+  'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point' | 'ks-measured' | 'ks-train';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */

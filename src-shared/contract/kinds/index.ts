@@ -4,6 +4,7 @@
 // To add a job kind: one contract module in this folder, one line in JOB_KINDS (and its main-side module).
 import { z } from 'zod';
 import { dksMeasureKind } from './dks-measure';
+import { dksTrainKind } from './dks-train';
 import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
@@ -19,6 +20,7 @@ export const JOB_KINDS = [
   trainabilityKind,
   lrSweepKind,
   dksMeasureKind,
+  dksTrainKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
