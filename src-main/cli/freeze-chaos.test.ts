@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { freezeChaosPoint } from '../../src-shared/theory/freeze-chaos/index';
-import { command } from './commands/freeze-chaos';
+import { freezeChaosJob } from '../jobs/freeze-chaos';
+import { jobCommand } from './job-command';
 import { UsageError, type CliIo } from './command';
+
+const command = jobCommand(freezeChaosJob);
 
 async function run(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';
@@ -48,6 +51,15 @@ describe('ntk-lab freeze-chaos', () => {
     expect(Math.abs(out.measured.thetaDiag.estimate - out.thetaDiag)).toBeLessThan(
       4 * out.measured.thetaDiag.stderr + (4 / 128) * out.thetaDiag,
     );
+  });
+
+  it('measured numbers do not depend on the worker count (block b uses the seed stream (seed, b))', async () => {
+    const args = ['--activation', 'relu', '--beta', '0.3', '--depth', '3', '--cos', '0.2', '--width', '16'];
+    const one = JSON.parse((await run([...args, '--samples', '600', '--workers', '1', '--json'])).stdout);
+    const two = JSON.parse((await run([...args, '--samples', '600', '--workers', '2', '--json'])).stdout);
+    expect(one.measured.samples).toBe(600);
+    expect(two.measured.vartheta).toEqual(one.measured.vartheta);
+    expect(two.measured.thetaDiag).toEqual(one.measured.thetaDiag);
   });
 
   it('--batch-norm last: Lemma 1 row sums Nβ² to 1e-10, the constant mode has eigenvalue Nβ² and overlap 1', async () => {

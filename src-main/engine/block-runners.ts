@@ -7,6 +7,7 @@ import {
   bootstrapChunkRng,
   dispersionBootstrapChunk,
 } from '../../src-shared/stats/summary';
+import { runFreezeChaosBlock } from './freeze-chaos-block';
 import { runDksChainBlock } from './dks-chain-block';
 import { runGdStepBlock } from './gd-step-block';
 import type { BlockArrays, BootstrapWork, PoolWork } from './pool-work';
@@ -42,6 +43,7 @@ export const BLOCK_RUNNERS: BlockRunners = {
   measure: runBlock,
   'gd-step': runGdStepBlock,
   'ntk-gram': runSpectrumBlock,
+  'freeze-chaos': runFreezeChaosBlock,
   bootstrap: runBootstrapChunk,
   'dks-chain': runDksChainBlock,
 };

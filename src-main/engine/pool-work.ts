@@ -4,6 +4,7 @@
 import type { GdStepParams } from '../../src-shared/contract/gd-step';
 import type { MeasureParams } from '../../src-shared/contract/measure';
 import type { SamplerActivationName } from '../../src-shared/network/activations';
+import type { NonlinearityMode } from '../../src-shared/theory/freeze-chaos/index';
 
 /** One depth of an NTK-spectrum measurement (src-shared/contract/ntk-spectrum.ts). */
 export interface SpectrumWork {
@@ -31,6 +32,18 @@ export interface BootstrapWork {
   chunk: number;
 }
 
+/** One depth of a measured freeze/chaos point (src-shared/contract/freeze-chaos.ts). */
+export interface FreezeChaosWork {
+  activation: string;
+  nonlinearity: NonlinearityMode;
+  beta: number;
+  depth: number;
+  width: number;
+  cos: number;
+  samples: number;
+  seed: number;
+}
+
 /** One (width, layer) of a measured-DKS-maps job (src-shared/contract/dks-measure.ts): `depth` is the layer l. */
 export interface DksChainWork {
   activation: string;
@@ -47,6 +60,7 @@ export type PoolWork =
   | { kind: 'measure'; params: MeasureParams }
   | { kind: 'gd-step'; params: GdStepParams }
   | { kind: 'ntk-gram'; params: SpectrumWork }
+  | { kind: 'freeze-chaos'; params: FreezeChaosWork }
   | { kind: 'bootstrap'; params: BootstrapWork }
   | { kind: 'dks-chain'; params: DksChainWork };
 

@@ -11,6 +11,7 @@ import type { CliCommand } from '../cli/command';
 import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
 import type { JobControls, JobDefinition, JobEnv } from './define';
+import { freezeChaosJob } from './freeze-chaos';
 import { dksMeasureJob } from './dks-measure';
 import { dksTrainJob } from './dks-train';
 import { gdStepJob } from './gd-step';
@@ -30,6 +31,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'ntk-spectrum': ntkSpectrumJob,
   trainability: trainabilityJob,
   'lr-sweep': lrSweepJob,
+  'freeze-chaos': freezeChaosJob,
   'dks-measure': dksMeasureJob,
   'dks-train': dksTrainJob,
 };

@@ -13,6 +13,8 @@ const params = (sigmaW2: number): GdStepParamsInput => ({
   seed: 1,
   method: 'exact',
 });
+/** σ_w² of a started job (not every kind's params have one: read it as the gd-step params it is here). */
+const sigmaW2Of = (spec: { params: unknown }) => (spec.params as GdStepParamsInput).sigmaW2;
 const target = (channel: string, sigmaW2: number): GdTarget => ({ channel, params: params(sigmaW2) });
 const result = (samples: number, done: boolean): GdStepResult => ({
   sigmaW2: 2,
@@ -53,7 +55,7 @@ describe('GdStepGroup', () => {
     vi.advanceTimersByTime(150);
     expect(specJobs.length).toBe(0);
     vi.advanceTimersByTime(50);
-    expect(specJobs.map((j) => [j.channel, j.spec.kind, (j.spec.params as { sigmaW2?: number }).sigmaW2])).toEqual([
+    expect(specJobs.map((j) => [j.channel, j.spec.kind, sigmaW2Of(j.spec)])).toEqual([
       ['a', 'gd-step', 1.1],
       ['b', 'gd-step', 2],
     ]);
@@ -78,7 +80,7 @@ describe('GdStepGroup', () => {
     old.progress(output(50, false)); // a late message from the superseded job
     expect(seen[0].status).toBe('waiting');
     vi.advanceTimersByTime(0);
-    expect((specJobs[1].spec.params as { sigmaW2?: number }).sigmaW2).toBe(3);
+    expect(sigmaW2Of(specJobs[1].spec)).toBe(3);
     await vi.runAllTimersAsync();
     expect(seen[0].status).toBe('running');
   });
@@ -170,7 +172,7 @@ describe('GdStepGroup', () => {
     expect(specJobs.length).toBe(1);
     group.request([target('a', 1.5)], true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(runningSpecJobs().map((j) => (j.spec.params as { sigmaW2?: number }).sigmaW2)).toEqual([1.5]);
+    expect(runningSpecJobs().map((j) => sigmaW2Of(j.spec))).toEqual([1.5]);
     group.request([target('a', 1.5)], false); // stop while running: cancelled, unfinished
     expect(specJobs[1].cancelled).toBe(true);
     expect(seen[0].status).toBe('waiting');

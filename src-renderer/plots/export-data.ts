@@ -29,6 +29,11 @@ export type PlotId =
   | 'ntk-kappa-ratio'
   | 'ntk-condition'
   | 'ntk-variance'
+  | 'fc-plane'
+  | 'fc-circle'
+  | 'fc-depth'
+  | 'fc-checker'
+  | 'fc-border'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =

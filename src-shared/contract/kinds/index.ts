@@ -3,6 +3,7 @@
 // definition per kind listed here (a type error otherwise).
 // To add a job kind: one contract module in this folder, one line in JOB_KINDS (and its main-side module).
 import { z } from 'zod';
+import { freezeChaosKind } from './freeze-chaos';
 import { dksMeasureKind } from './dks-measure';
 import { dksTrainKind } from './dks-train';
 import { gdStepKind } from './gd-step';
@@ -19,6 +20,7 @@ export const JOB_KINDS = [
   ntkSpectrumKind,
   trainabilityKind,
   lrSweepKind,
+  freezeChaosKind,
   dksMeasureKind,
   dksTrainKind,
 ] as const;

@@ -1,0 +1,91 @@
+// The "Freeze & chaos" tab in web mode: real host, Debian's chromium, the theory in the tab's Web Worker. Values are
+// checked against the freeze-chaos module run here in Node, not against the tab's own code.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { freezeChaosModel } from '../src-shared/theory/freeze-chaos/index';
+import { downloadText, labPerFile, parseCsv, requireEngine } from './harness';
+
+const session = labPerFile();
+
+const attr = async (page: Page, testid: string, name: string) => page.getByTestId(testid).first().getAttribute(name);
+
+async function openTab(): Promise<Page> {
+  const page = await session.open();
+  await page.getByTestId('measure-slices').uncheck();
+  await page.getByTestId('tab-freeze-chaos').click();
+  await expect.poll(() => page.getByTestId('fc-panel').isVisible()).toBe(true);
+  await expect.poll(() => page.getByTestId('fc-phase').count(), { timeout: 30_000 }).toBe(1);
+  return page;
+}
+
+async function setBeta(page: Page, beta: number): Promise<void> {
+  await page.getByTestId('fc-beta').fill(String(beta));
+  await expect
+    .poll(async () => Number(await attr(page, 'fc-r', 'data-r')), { timeout: 30_000 })
+    .toBeCloseTo(freezeChaosModel({ activation: 'tanh', beta, nonlinearity: 'standardized' }).r, 10);
+}
+
+describe('freeze & chaos tab', () => {
+  it('moves the phase badge across β*, draws the plots and exports them as CSV', async () => {
+    const page = await openTab();
+    await page.getByTestId('fc-activation').selectOption('tanh');
+    const model = freezeChaosModel({ activation: 'tanh', beta: 0.5, nonlinearity: 'standardized' });
+    const betaStar = model.betaStar as number;
+    expect(betaStar).toBeGreaterThan(0.1);
+    await setBeta(page, Math.max(0, betaStar - 0.1));
+    expect(await attr(page, 'fc-phase', 'data-phase')).toBe('chaos');
+    await setBeta(page, Math.min(1, betaStar + 0.1));
+    expect(await attr(page, 'fc-phase', 'data-phase')).toBe('freeze');
+    expect(Number(await page.getByTestId('fc-betastar').textContent())).toBeCloseTo(betaStar, 4);
+
+    // the plane (with the β* line), the circle, the depth plot and the DC-NN plots are drawn
+    expect(await page.locator('[data-testid="fc-plane-cells"] rect').count()).toBeGreaterThan(100);
+    expect(await page.getByTestId('fc-plane-betastar').count()).toBe(1);
+    expect(await page.getByTestId('fc-circle-series-theory').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('fc-depth-series-theory').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('fc-depth-series-upper').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="fc-checker"] circle.dot').count()).toBeGreaterThan(3);
+
+    // CSV exports hold the plotted data: ϑ(x, x) = 1 at γ = 0 on the circle
+    const circle = parseCsv((await downloadText(page, 'export-fc-circle-csv')).body);
+    expect(circle[0].slice(0, 3)).toEqual(['gamma', 'cos', 'vartheta']);
+    const mid = circle[(circle.length - 1) / 2 + 0.5];
+    expect(Number(mid[0])).toBeCloseTo(0, 12);
+    expect(Number(mid[2])).toBeCloseTo(1, 12);
+    const depth = parseCsv((await downloadText(page, 'export-fc-depth-csv')).body);
+    expect(depth[0][0]).toBe('depth');
+    expect(depth.length).toBeGreaterThan(10);
+    for (const id of ['fc-plane', 'fc-checker', 'fc-border'])
+      expect(parseCsv((await downloadText(page, `export-${id}-csv`)).body).length).toBeGreaterThan(2);
+  });
+
+  it('a measurement through the lab puts points with error bars on the ϑ-vs-depth plot, near the theory', async () => {
+    const page = await openTab();
+    await requireEngine(page);
+    await page.getByTestId('fc-m-width').fill('48');
+    await page.getByTestId('fc-m-samples').fill('300');
+    await page.getByTestId('fc-m-bn').check();
+    await page.getByTestId('fc-m-run').click();
+    await expect.poll(() => attr(page, 'fc-m-status', 'data-status'), { timeout: 60_000, interval: 250 }).toBe('done');
+    expect(await page.getByTestId('fc-depth-measured').count()).toBeGreaterThan(2);
+    expect(await page.getByTestId('fc-depth-errorbar').count()).toBe(
+      await page.getByTestId('fc-depth-measured').count(),
+    );
+    // Θ(x,x) ± SE at the cursor's L sits on the circle plot at γ = 0
+    expect(await page.getByTestId('fc-circle-measured').count()).toBe(1);
+    expect(await page.getByTestId('fc-circle-errorbar').count()).toBe(1);
+    // the exported CSV holds the measured points: ϑ within 5 SE + L/M of the recursion (finite-width bias O(L/M))
+    const csv = parseCsv((await downloadText(page, 'export-fc-depth-csv')).body);
+    const col = (name: string) => csv[0].indexOf(name);
+    const rows = csv.slice(1).filter((r) => r[col('measuredVartheta')] !== '');
+    expect(rows.length).toBeGreaterThan(2);
+    for (const r of rows) {
+      const depth = Number(r[col('depth')]);
+      const gap = Math.abs(Number(r[col('measuredVartheta')]) - Number(r[col('vartheta')]));
+      expect(gap).toBeLessThan(5 * Number(r[col('measuredVarthetaSE')]) + depth / 48);
+      expect(r[col('measuredWidth')]).toBe('48');
+    }
+    // Lemma 1 with the factor N, at this width: row sums Nβ² to rounding
+    expect(Number(await attr(page, 'fc-bn-result', 'data-row-error'))).toBeLessThan(1e-9);
+  });
+});
