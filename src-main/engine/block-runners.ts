@@ -10,6 +10,7 @@ import {
 import { runFreezeChaosBlock } from './freeze-chaos-block';
 import { Rng } from '../../src-shared/rng';
 import { relativeChange } from '../../src-shared/stats/relative-change';
+import { runDksChainBlock } from './dks-chain-block';
 import { runGdStepBlock } from './gd-step-block';
 import type { BlockArrays, BootstrapWork, PairedBootstrapWork, PoolWork } from './pool-work';
 import { runBlock } from './sample-block';
@@ -57,6 +58,7 @@ export const BLOCK_RUNNERS: BlockRunners = {
   'freeze-chaos': runFreezeChaosBlock,
   bootstrap: runBootstrapChunk,
   'paired-bootstrap': runPairedBootstrap,
+  'dks-chain': runDksChainBlock,
 };
 
 /** Run block `block` (`count` units) of `work` with its kind's runner. */

@@ -57,13 +57,26 @@ export interface PairedBootstrapWork {
   replicates: number;
 }
 
+/** One (width, layer) of a measured-DKS-maps job (src-shared/contract/dks-measure.ts): `depth` is the layer l. */
+export interface DksChainWork {
+  activation: string;
+  /** φ̂ = γ(φ(αu + β) + δ), or null for φ itself. */
+  transform: { alpha: number; beta: number; gamma: number; delta: number } | null;
+  width: number;
+  depth: number;
+  cos: number;
+  samples: number;
+  seed: number;
+}
+
 export type PoolWork =
   | { kind: 'measure'; params: MeasureParams }
   | { kind: 'gd-step'; params: GdStepParams }
   | { kind: 'ntk-gram'; params: SpectrumWork }
   | { kind: 'freeze-chaos'; params: FreezeChaosWork }
   | { kind: 'bootstrap'; params: BootstrapWork }
-  | { kind: 'paired-bootstrap'; params: PairedBootstrapWork };
+  | { kind: 'paired-bootstrap'; params: PairedBootstrapWork }
+  | { kind: 'dks-chain'; params: DksChainWork };
 
 /** The per-network arrays a block may return, all of one length (count − diverged). */
 export const BLOCK_ARRAYS = [

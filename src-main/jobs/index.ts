@@ -12,6 +12,8 @@ import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
 import { freezeChaosJob } from './freeze-chaos';
 import type { JobControls, JobDefinition, JobEnv, LocalCheck, ProgressKind } from './define';
+import { dksMeasureJob } from './dks-measure';
+import { dksTrainJob } from './dks-train';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
@@ -32,6 +34,8 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'lr-sweep': lrSweepJob,
   'freeze-chaos': freezeChaosJob,
   'sweep-open': sweepOpenJob,
+  'dks-measure': dksMeasureJob,
+  'dks-train': dksTrainJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

@@ -13,6 +13,7 @@ import { defaultGdStepBatch, gdStepBatch, mergeGdStepSamples } from './gd-step';
 import { disposeLayers, parameterCount, sampleLayers } from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
+import { dksTrainTask } from './train/dks-train';
 import { trainabilityTask } from './sweep/trainability-task';
 import { lrSweepTask } from './sweep/lr-sweep';
 import type { LrSweepParams } from '../../src-shared/contract/lr-sweep';
@@ -178,6 +179,7 @@ export const TASKS = {
   trainability: trainabilityTask,
   'lr-sweep': (params, ctx) => lrSweepTask(params as LrSweepParams, ctx),
   'gd-step': gdStepTask,
+  'dks-train': dksTrainTask,
 } satisfies Record<string, TaskHandler>;
 
 export type TfTaskName = keyof typeof TASKS;

@@ -4,6 +4,8 @@
 // To add a job kind: one contract module in this folder, one line in JOB_KINDS (and its main-side module).
 import { z } from 'zod';
 import { freezeChaosKind } from './freeze-chaos';
+import { dksMeasureKind } from './dks-measure';
+import { dksTrainKind } from './dks-train';
 import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
@@ -21,6 +23,8 @@ export const JOB_KINDS = [
   lrSweepKind,
   freezeChaosKind,
   sweepOpenKind,
+  dksMeasureKind,
+  dksTrainKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
