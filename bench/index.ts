@@ -12,6 +12,7 @@ import { benchFreezeChaos } from './freeze-chaos';
 import { benchDks } from './dks';
 import { benchCollapse } from './collapse';
 import { benchTraining } from './training';
+import { benchConcurrent } from './concurrent';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -20,6 +21,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['plane re-render', benchPlane],
   ['samplers', benchSamplers],
   ['live cursor', benchLive],
+  ['concurrent jobs', benchConcurrent],
   ['paper-figure presets', benchPresets],
   ['dense NTK per backend', benchDenseNtk],
   ['first GD step', benchGdStep],

@@ -12,6 +12,7 @@ import { reluFiniteMomentsConstant } from '../src-shared/theory';
 import { LabService, LabServiceError } from '../src-main/service/lab-service';
 import type { LabClient, MeasureHandle } from '../src-renderer/lib/lab-api';
 import { PresetRunner, presetConcurrency } from '../src-renderer/lib/preset-runner';
+import { JobScheduler } from '../src-renderer/lib/job-scheduler';
 
 const TARGET_SECONDS = 30;
 const WORKERS = 2;
@@ -53,9 +54,15 @@ async function runPreset(service: LabService, id: string) {
   const { jobs } = expandPreset(presetById(id));
   const t0 = performance.now();
   const runner = await new Promise<PresetRunner>((resolve) => {
-    const r = new PresetRunner(inProcessClient(service), jobs, (x) => x.status === 'finished' && resolve(x), {
-      maxConcurrent: presetConcurrency(WORKERS),
-    });
+    const r = new PresetRunner(
+      inProcessClient(service),
+      new JobScheduler(),
+      jobs,
+      (x) => x.status === 'finished' && resolve(x),
+      {
+        maxConcurrent: presetConcurrency(WORKERS),
+      },
+    );
     r.start();
   });
   const seconds = (performance.now() - t0) / 1000;

@@ -99,10 +99,10 @@ export async function checkDrag(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('readout-phase').getAttribute('data-value')).toBe('chaotic');
   expect(await readoutText(page, 'phase')).toBe('chaotic');
   expect(Math.abs((await readoutNumber(page, 'sigmaW2')) - 3.0)).toBeLessThanOrEqual(1.5 * px.sigmaW2);
-  expect(Math.abs((await readoutNumber(page, 'lambda')) - 0.8)).toBeLessThanOrEqual(1.5 * px.lambda);
+  expect(Math.abs((await readoutNumber(page, 'cursor-lambda')) - 0.8)).toBeLessThanOrEqual(1.5 * px.lambda);
   const width = await readoutNumber(page, 'width');
   expect(await readoutNumber(page, 'depth')).toBe(
-    Math.max(1, Math.round((await readoutNumber(page, 'lambda')) * width)),
+    Math.max(1, Math.round((await readoutNumber(page, 'cursor-lambda')) * width)),
   );
   await expectReadoutMatchesTheory(page);
   // the crosshair's accessible description follows the point
@@ -113,17 +113,17 @@ export async function checkDrag(page: Page): Promise<void> {
 export async function checkKeyboard(page: Page): Promise<void> {
   await page.getByTestId('plane').focus();
   const s0 = await readoutNumber(page, 'sigmaW2');
-  const l0 = await readoutNumber(page, 'lambda');
+  const l0 = await readoutNumber(page, 'cursor-lambda');
   const right = 7;
   const up = 5;
   for (let k = 0; k < right; k++) await page.keyboard.press('ArrowRight');
   for (let k = 0; k < up; k++) await page.keyboard.press('ArrowUp');
   expect(await readoutNumber(page, 'sigmaW2')).toBeCloseTo(s0 + right * SIGMA_CELL, 9);
-  expect(await readoutNumber(page, 'lambda')).toBeCloseTo(l0 + up * LAMBDA_CELL, 9);
+  expect(await readoutNumber(page, 'cursor-lambda')).toBeCloseTo(l0 + up * LAMBDA_CELL, 9);
   await page.keyboard.press('Shift+ArrowLeft');
   await page.keyboard.press('ArrowDown');
   expect(await readoutNumber(page, 'sigmaW2')).toBeCloseTo(s0 + (right - 10) * SIGMA_CELL, 9);
-  expect(await readoutNumber(page, 'lambda')).toBeCloseTo(l0 + (up - 1) * LAMBDA_CELL, 9);
+  expect(await readoutNumber(page, 'cursor-lambda')).toBeCloseTo(l0 + (up - 1) * LAMBDA_CELL, 9);
   await expectReadoutMatchesTheory(page);
 }
 
@@ -140,6 +140,7 @@ export async function checkBadWidth(page: Page): Promise<void> {
     ['12.5', 'whole number'],
   ] as const) {
     await field.fill(text);
+    await field.press('Enter'); // number fields commit on Enter or blur
     const alert = page.getByTestId('input-width-error');
     await expect.poll(() => alert.isVisible()).toBe(true);
     expect(await alert.getAttribute('role')).toBe('alert');
@@ -151,9 +152,12 @@ export async function checkBadWidth(page: Page): Promise<void> {
   await checkPlaneRenders(page);
   // a valid value clears the alert and re-renders the plane at the new width
   await field.fill('500');
+  await field.press('Enter'); // number fields commit on Enter or blur
   await expect.poll(() => page.getByTestId('input-width-error').count()).toBe(0);
   expect(await page.getByTestId('plane-params').getAttribute('data-width')).toBe('500');
   expect(await readoutNumber(page, 'width')).toBe(500);
-  expect(await readoutNumber(page, 'depth')).toBe(Math.max(1, Math.round((await readoutNumber(page, 'lambda')) * 500)));
+  expect(await readoutNumber(page, 'depth')).toBe(
+    Math.max(1, Math.round((await readoutNumber(page, 'cursor-lambda')) * 500)),
+  );
   await expectReadoutMatchesTheory(page);
 }

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { reluExactMoments } from '../src-shared/theory/relu-exact-moments';
-import { SLICE_LAMBDAS } from '../src-renderer/lib/gd-step-view';
+import { SLICE_LAMBDAS } from '../src-renderer/lib/gd-step-plots';
 import { labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
@@ -19,6 +19,7 @@ async function openTab(): Promise<Page> {
   await requireEngine(page);
   await page.getByTestId('measure-slices').uncheck();
   await page.getByTestId('input-width').fill(String(WIDTH));
+  await page.getByTestId('input-width').press('Enter'); // number fields commit on Enter or blur
   await page.getByTestId('tab-gd-step').click();
   await expect.poll(() => page.getByTestId('gd-step-panel').isVisible()).toBe(true);
   return page;
@@ -46,9 +47,11 @@ describe('first GD step tab', () => {
     expect(await num(page, 'gd-readout-sigmaW2')).toBe(2);
 
     await page.getByTestId('gd-input-lr').fill('0.002');
+    await page.getByTestId('gd-input-lr').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => num(page, 'gd-readout-lr')).toBe(0.002);
     for (const text of ['0', 'NaN', '-1e-3', '']) {
       await page.getByTestId('gd-input-lr').fill(text);
+      await page.getByTestId('gd-input-lr').press('Enter'); // number fields commit on Enter or blur
       await expect.poll(() => page.getByTestId('gd-input-lr-error').isVisible()).toBe(true);
       expect(await attr(page, 'gd-input-lr-error', 'role')).toBe('alert');
       expect(await num(page, 'gd-readout-lr')).toBe(0.002); // the last valid value stays
@@ -80,9 +83,12 @@ describe('first GD step tab', () => {
     const page = await openTab();
     await page.getByTestId('gd-slices-toggle').uncheck();
     await page.getByTestId('gd-input-samples').fill('64');
+    await page.getByTestId('gd-input-samples').press('Enter'); // number fields commit on Enter or blur
     // two quick changes: the first job is superseded; the result must be the last one's
     await page.getByTestId('gd-input-lr').fill('0.003');
+    await page.getByTestId('gd-input-lr').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('gd-input-lr').fill('0.004');
+    await page.getByTestId('gd-input-lr').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'gd-readout', 'data-status'), { timeout: 60_000, interval: 250 }).toBe('done');
     expect(await page.getByTestId('gd-readout-error').count()).toBe(0);
     expect(await num(page, 'gd-readout', 'data-result-lr')).toBe(0.004);
@@ -108,6 +114,7 @@ describe('first GD step tab', () => {
     // Stop: new parameters start nothing until Resume; then the result is for them
     await page.getByTestId('gd-pause').click();
     await page.getByTestId('gd-input-lr').fill('0.005');
+    await page.getByTestId('gd-input-lr').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'gd-readout', 'data-status')).toBe('waiting');
     await page.waitForTimeout(1000);
     expect(await attr(page, 'gd-readout', 'data-status')).toBe('waiting');
@@ -120,6 +127,7 @@ describe('first GD step tab', () => {
     const relAt1 = await num(page, 'gd-readout-rel');
     expect(await num(page, 'gd-readout', 'data-result-scale')).toBe(1);
     await page.getByTestId('gd-input-scale').fill('2');
+    await page.getByTestId('gd-input-scale').press('Enter'); // number fields commit on Enter or blur
     const finishedAt2 = async () =>
       (await attr(page, 'gd-readout', 'data-status')) === 'done' &&
       (await num(page, 'gd-readout', 'data-result-scale')) === 2;
@@ -139,6 +147,7 @@ describe('first GD step tab', () => {
     await page.getByTestId('gd-slices-toggle').uncheck();
     await page.getByTestId('gd-method-dense').check({ force: true }); // the radio is visually hidden in its segmented label
     await page.getByTestId('gd-input-samples').fill('10000000');
+    await page.getByTestId('gd-input-samples').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => page.getByTestId('gd-readout-error').isVisible(), { timeout: 30_000 }).toBe(true);
     const text = (await page.getByTestId('gd-readout-error').textContent()) ?? '';
     expect(text).toMatch(/^Not measured: \S/);

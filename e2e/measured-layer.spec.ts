@@ -67,9 +67,12 @@ const finished = async (page: Page) => (await done(page)) + (await attr(page, 'l
 async function setUp(page: Page, levels: number, slices: boolean): Promise<void> {
   // the cursor and the slices share the connection's 8 job slots with the layer; N = 2000 keeps them short
   await page.getByTestId('input-samples').fill('2000');
+  await page.getByTestId('input-samples').press('Enter'); // number fields commit on Enter or blur
   if (!slices) await page.getByTestId('measure-slices').uncheck();
   await page.getByTestId('input-width').fill(String(WIDTH));
+  await page.getByTestId('input-width').press('Enter'); // number fields commit on Enter or blur
   await page.getByTestId('input-layer-samples').fill(String(N));
+  await page.getByTestId('input-layer-samples').press('Enter'); // number fields commit on Enter or blur
   await page.getByTestId('layer-levels').selectOption(String(levels));
   await page.getByTestId('layer-toggle').check();
 }
@@ -326,6 +329,7 @@ describe('measured layer (web mode)', () => {
     await expect.poll(() => finished(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(20);
     const cancelsBefore = wire.cancels;
     await page.getByTestId('input-width').fill('40');
+    await page.getByTestId('input-width').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => page.getByTestId('layer-progress').getAttribute('data-width')).toBe('40');
     await page.waitForTimeout(300);
     const lastOld = wire.starts.length;

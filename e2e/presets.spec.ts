@@ -48,8 +48,11 @@ describe('paper-figure presets (web mode)', () => {
     // a tiny Fig. 2: N = 50, 2 depths per panel → 3 α₀ × 5 σ_w² × 2 depths = 30 jobs
     await page.getByTestId('preset-fig2').check();
     await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-depths').fill('2');
+    await page.getByTestId('preset-depths').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-seed').fill('4');
+    await page.getByTestId('preset-seed').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
     await page.getByTestId('preset-run').click();
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 20_000 }).toBe('finished');
@@ -103,5 +106,53 @@ describe('paper-figure presets (web mode)', () => {
     // back to the plane: it is still there
     await page.getByTestId('tab-explore').click();
     expect(await page.getByTestId('plane').isVisible()).toBe(true);
+  });
+
+  it('runs tiny Components, Fig. 6 (width profiles) and Fig. 10 presets; Fig. 5 is theory only', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('tab-figures').click();
+    await page.getByTestId('presets-panel').waitFor();
+    const figure = page.getByTestId('preset-figure');
+    const progress = page.getByTestId('preset-progress');
+
+    // Components: 4 share panels × 3 σ_w² × 2 depths = 24 jobs (measure with components)
+    await page.getByTestId('preset-components').check();
+    await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-depths').fill('2');
+    await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(24);
+    await page.getByTestId('preset-run').click();
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
+    expect(await figure.getAttribute('data-preset')).toBe('components');
+    expect(await figure.locator('.mark.done .pt').count()).toBe(24);
+    expect(await figure.locator('path.theory').count()).toBe(12); // Thm 3.2 per σ_w² per panel
+    expect(await figure.locator('path.bound').count()).toBe(12); // exact, dotted
+
+    // Fig. 6: 3 profiles × 5 σ_w² × 2 depths = 30 jobs (measure with widths)
+    await page.getByTestId('preset-fig6').check();
+    await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-depths').fill('2');
+    await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
+    await page.getByTestId('preset-run').click();
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
+    expect(await figure.getAttribute('data-preset')).toBe('fig6');
+    expect(await figure.locator('.mark.done .pt').count()).toBe(30);
+
+    // Fig. 10: Fig. 2 with a continuous ±SE band per series instead of bars
+    await page.getByTestId('preset-fig10').check();
+    await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-depths').fill('2');
+    await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
+    await page.getByTestId('preset-run').click();
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
+    expect(await figure.locator('.mark.done .pt').count()).toBe(30);
+    expect(await figure.locator('path.se-band').count()).toBe(15);
+    expect(await figure.locator('line.bar').count()).toBe(0);
+
+    // Fig. 5: lines only, Run disabled
+    await page.getByTestId('preset-fig5').check();
+    expect(await figure.getAttribute('data-preset')).toBe('fig5');
+    expect(await figure.locator('path.theory').count()).toBe(6);
+    expect(await page.getByTestId('preset-run').isDisabled()).toBe(true);
   });
 });

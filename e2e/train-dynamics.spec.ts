@@ -32,6 +32,7 @@ async function openTiny(record: string, steps: number): Promise<Page> {
     ['batch', '50'],
   ] as const) {
     await page.getByTestId(`train-input-${id}`).fill(v);
+    await page.getByTestId(`train-input-${id}`).press('Enter'); // number fields commit on Enter or blur
   }
   await page.getByTestId('train-input-record').fill(record);
   return page;
@@ -71,6 +72,7 @@ describe('training dynamics tab', () => {
 
     // a bad value shows an inline error and keeps the last valid one
     await page.getByTestId('train-input-width').fill('0');
+    await page.getByTestId('train-input-width').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => page.getByTestId('train-input-width-error').isVisible()).toBe(true);
     expect(await attr(page, 'train-input-width-error', 'role')).toBe('alert');
     await page.getByTestId('train-input-sigmas').fill('2, abc');
@@ -78,13 +80,16 @@ describe('training dynamics tab', () => {
     expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
     await page.getByTestId('train-input-sigmas').fill('2');
     await page.getByTestId('train-input-width').fill('16');
+    await page.getByTestId('train-input-width').press('Enter'); // number fields commit on Enter or blur
     expect(await page.getByTestId('train-input-width-error').count()).toBe(0);
     // cross-field problems come from the contract, inline
     await page.getByTestId('train-input-batch').fill('500');
+    await page.getByTestId('train-input-batch').press('Enter'); // number fields commit on Enter or blur
     await expect
       .poll(() => page.getByTestId('train-plan-error').textContent())
       .toMatch(/batchSize \(500\) must be ≤ trainSize \(200\)/);
     await page.getByTestId('train-input-batch').fill('50');
+    await page.getByTestId('train-input-batch').press('Enter'); // number fields commit on Enter or blur
 
     expect(Number(await attr(page, 'train-cost', 'data-flops'))).toBeGreaterThan(0);
     expect(await page.getByTestId('train-backend').textContent()).toMatch(/TensorFlow\.js backend: \S/);
@@ -177,6 +182,7 @@ describe('training dynamics tab', () => {
 
     // the worker is free again: a tiny run finishes promptly
     await page.getByTestId('train-input-steps').fill('6');
+    await page.getByTestId('train-input-steps').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('train-input-record').fill('0,6');
     await page.getByTestId('train-start').click();
     await expect.poll(() => runAttr(page, 'data-status'), { timeout: 30_000, interval: 250 }).toBe('done');
@@ -187,8 +193,11 @@ describe('training dynamics tab', () => {
     const page = await openTiny('', 50);
     await page.getByTestId('train-input-sigmas').fill('4');
     await page.getByTestId('train-input-depth').fill('6');
+    await page.getByTestId('train-input-depth').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('train-input-width').fill('32');
+    await page.getByTestId('train-input-width').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('train-input-lr').fill('10');
+    await page.getByTestId('train-input-lr').press('Enter'); // number fields commit on Enter or blur
     // the radio is visually hidden in its segmented label
     await page.getByTestId('train-opt-sgd').check({ force: true });
     await page.getByTestId('train-start').click();

@@ -39,6 +39,7 @@ describe('trainability tab', () => {
     // ReLU, σ_w² > 2: no finite q* (σ_b² = 0 and > 0): hatched from 2 to the window's right edge, never a colour
     for (const b of ['0', '0.1']) {
       await page.getByTestId('tr-sigmaB2').fill(b);
+      await page.getByTestId('tr-sigmaB2').press('Enter'); // number fields commit on Enter or blur
       await theoryDone(page);
       const none = page.getByTestId('tplane-none');
       expect(await none.count()).toBe(1);
@@ -49,6 +50,7 @@ describe('trainability tab', () => {
 
     // tanh, σ_b² = 0: critical at σ_w² = 1 (q* = 0 branch); both contours; no hatching
     await page.getByTestId('tr-sigmaB2').fill('0');
+    await page.getByTestId('tr-sigmaB2').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-activation').selectOption('tanh');
     await theoryDone(page);
     const expected = criticalPoint('tanh', 0).sigmaW2 as number;
@@ -102,9 +104,13 @@ describe('trainability tab', () => {
   it('measures the NTK spectrum of finite networks and plots it beside the recursion', async () => {
     const page = await openTab();
     await page.getByTestId('tr-width').fill('24');
+    await page.getByTestId('tr-width').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-max-depth').fill('16'); // depths 2, 4, 8, 16
+    await page.getByTestId('tr-max-depth').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-inputs').fill('4');
+    await page.getByTestId('tr-inputs').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-spectrum-samples').fill('8');
+    await page.getByTestId('tr-spectrum-samples').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'spectrum-panel', 'data-rows')).toBe('16');
     await page.getByTestId('tr-spectrum-measure').click();
     await expect
@@ -129,16 +135,25 @@ describe('trainability tab', () => {
   it('a tiny sweep (2×2 cells, synthetic data) fills its cells', async () => {
     const page = await openTab();
     await page.getByTestId('tr-width').fill('16');
+    await page.getByTestId('tr-width').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-steps').fill('5');
+    await page.getByTestId('tr-steps').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-batch').fill('16');
+    await page.getByTestId('tr-batch').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-train-size').fill('64');
+    await page.getByTestId('tr-train-size').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-test-size').fill('32');
+    await page.getByTestId('tr-test-size').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-smin').fill('1');
+    await page.getByTestId('tr-smin').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-smax').fill('3');
+    await page.getByTestId('tr-smax').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-scount').fill('2');
+    await page.getByTestId('tr-scount').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-depths').fill('2, 3');
     await page.getByTestId('tr-dataset-synthetic').check({ force: true }); // the radio is visually hidden in its segmented label
     await page.getByTestId('tr-seed').fill('17'); // each spec file's host has a fresh data dir: nothing to resume
+    await page.getByTestId('tr-seed').press('Enter'); // number fields commit on Enter or blur
     expect(await page.getByTestId('tr-params-error').count()).toBe(0);
     await page.getByTestId('tr-start').click();
     await expect.poll(() => attr(page, 'tr-progress', 'data-status'), { timeout: 10_000 }).not.toBe('idle');
@@ -162,9 +177,13 @@ describe('trainability tab', () => {
   it('a tiny learning-rate sweep (synthetic data) plots one point per ρ; far above η_theory it diverges', async () => {
     const page = await openTab();
     await page.getByTestId('tr-width').fill('16');
+    await page.getByTestId('tr-width').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-batch').fill('32');
+    await page.getByTestId('tr-batch').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-train-size').fill('256');
+    await page.getByTestId('tr-train-size').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-test-size').fill('128');
+    await page.getByTestId('tr-test-size').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tr-dataset-synthetic').check({ force: true });
     await page.getByTestId('tr-activation').selectOption('erf');
     await page.getByTestId('lr-sweep-depths').fill('2');

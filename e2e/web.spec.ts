@@ -46,7 +46,9 @@ describe('web mode', () => {
   it('takes a typed point and rejects bad input with inline alerts while keeping the last valid state', async () => {
     const page = await session.open();
     await page.getByTestId('input-sigmaW2').fill('2.5');
+    await page.getByTestId('input-sigmaW2').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('input-lambda').fill('0.25');
+    await page.getByTestId('input-lambda').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => readoutNumber(page, 'sigmaW2')).toBe(2.5);
     expect(await readoutNumber(page, 'lambda')).toBe(0.25);
     expect(await readoutNumber(page, 'depth')).toBe(50);
@@ -183,10 +185,15 @@ describe('web mode with the engine', () => {
     expect(await tf.getAttribute('title')).toMatch(/tensorflow-gpu: .*CUDA 11\.2/);
     // a small ordered-phase network: light tails, so the estimate must agree with Thm 3.2 closely
     await page.getByTestId('input-width').fill('50');
+    await page.getByTestId('input-width').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('input-sigmaW2').fill('1.5');
+    await page.getByTestId('input-sigmaW2').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('input-lambda').fill('0.5');
+    await page.getByTestId('input-lambda').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('input-samples').fill('4000');
+    await page.getByTestId('input-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('input-seed').fill('7');
+    await page.getByTestId('input-seed').press('Enter'); // number fields commit on Enter or blur
     const samples = page.getByTestId('readout-measured-samples');
     await expect.poll(() => samples.getAttribute('data-requested'), { timeout: 30_000 }).toBe('4000');
     await expect.poll(() => samples.getAttribute('data-value'), { timeout: 60_000 }).toBe('4000');

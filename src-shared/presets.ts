@@ -1,175 +1,62 @@
-// Paper-figure presets: the experiments behind seed 004 Figs. 1, 2, 3, 7 and 8 as pure data. Each preset states
+// Paper-figure presets: the experiments behind Seleznova & Kutyniok 2022 Figs. 1, 2, 3, 5, 6, 7 and 8 and the
+// component view of Seleznova 2024 (thesis), §3.2, as pure data. Each preset states
 // the paper's setting and our choices (`paper`, `notes`), and expands to measurement jobs (MeasureParams plus the
 // panel, series and depth each belongs to) and theory curves (x = depth L, y) for the figure.
 import type { Estimate, MeasureParams, MeasureResult } from './contract/measure';
-import { inputDimFromAlpha0, LIMITS, phaseOf, type Phase } from './params';
+import { LIMITS } from './params';
 import {
   limitDispersion,
   OFF_DIAGONAL_RATIO_BOUNDS,
   offDiagonalRatioOrderedCurve,
   ReluMomentRecurrence,
 } from './theory';
+import { componentCurves, EXTRA_PRESETS, profileCurves, profileWidths } from './presets-extra';
+import {
+  fmtNum,
+  LAMBDA_DENSE,
+  LAMBDA_PAIR,
+  PAPER_SAMPLES,
+  PRESET_IDS,
+  pairSeries,
+  panel,
+  sigmaSeries,
+  type ExpandOptions,
+  type PresetDefinition,
+  type PresetExpansion,
+  type PresetId,
+  type PresetJob,
+  type PresetPanel,
+  type PresetQuantity,
+  type PresetSeries,
+  type TheoryCurve,
+} from './presets-model';
 
-export const PRESET_IDS = ['fig1', 'fig2', 'fig3', 'fig7', 'fig8'] as const;
-export type PresetId = (typeof PRESET_IDS)[number];
-
-/** What a point of the figure plots, read from a MeasureResult (see measuredEstimate). */
-export type PresetQuantity = 'dispersion' | 'offDiagonalRatio' | 'offDiagonalDispersion';
-
-/** Which engine path the jobs take: σ_b² = 0 without a pair → exact O(L) sampler; with pairCos → lazy Gaussian. */
-export type PresetSampler = 'exact-diagonal' | 'lazy-gaussian';
-
-/** Networks per configuration in the paper (every figure; App. C.3 estimator, bootstrap SE). */
-export const PAPER_SAMPLES = 500;
-
-/** One subplot: a constant-width network family (small multiples: one per M or per α₀, as in the paper). */
-export interface PresetPanel {
-  id: string;
-  label: string;
-  width: number;
-  alpha0: number;
-  /** n₀ = max(1, round(α₀·M)) as the engine samples it. */
-  inputDim: number;
-  /** Measured depths L (ascending). */
-  depths: readonly number[];
-}
-
-/** One line of measured points (same in every panel). Colour by group (σ_w²); shade 0…1 darkens with ⟨x⁰, x̃⁰⟩. */
-export interface PresetSeries {
-  id: string;
-  label: string;
-  sigmaW2: number;
-  phase: Phase;
-  pairCos?: number;
-  /** Colour group: series of one σ_w² share it. */
-  group: string;
-  groupLabel: string;
-  /** 0 … 1; darker for larger ⟨x⁰, x̃⁰⟩ (the paper's convention in Figs. 3, 7, 8). 1 when there is no pair. */
-  shade: number;
-}
-
-export interface PresetDefinition {
-  id: PresetId;
-  /** "Fig. 1" */
-  figure: string;
-  title: string;
-  quantity: PresetQuantity;
-  yLabel: string;
-  yScale: 'log' | 'linear';
-  xLabel: string;
-  panels: readonly PresetPanel[];
-  series: readonly PresetSeries[];
-  sampler: PresetSampler;
-  /** Default N per point (see notes for why). */
-  defaultSamples: number;
-  /** What the solid lines are. */
-  theory: string;
-  /** The paper's setting, as stated in seed 004 (and the authors' code where the text is silent). */
-  paper: string;
-  /** Our choices and caveats. */
-  notes: string;
-}
-
-/** One measurement of a preset. */
-export interface PresetJob {
-  /** Position in the job list (the channel is preset-<index>). */
-  index: number;
-  /** Stable name of the point, e.g. "M200/s1.8/c0.5/L40"; it also derives the seed. */
-  key: string;
-  panelId: string;
-  seriesId: string;
-  /** x of the point: depth L. */
-  depth: number;
-  params: MeasureParams;
-  /** The solid line's value at exactly this network (null where the preset draws none for this series). */
-  theory: number | null;
-}
-
-/** A solid line (kind 'theory') or a bound (kind 'bound', drawn dotted) in one panel. */
-export interface TheoryCurve {
-  id: string;
-  panelId: string;
-  label: string;
-  kind: 'theory' | 'bound';
-  /** Series the curve predicts (coloured like them when they share one σ_w²; neutral otherwise; none for bounds). */
-  seriesIds: readonly string[];
-  xs: readonly number[];
-  ys: readonly number[];
-}
-
-export interface PresetExpansion {
-  jobs: PresetJob[];
-  curves: TheoryCurve[];
-}
-
-export interface ExpandOptions {
-  /** N per point (default: the preset's defaultSamples). */
-  samples?: number;
-  /** Base seed; each job's seed is derived from it and the job's key (default 1). */
-  seed?: number;
-  /** Keep at most this many depths per panel, evenly spread, endpoints included (default: all). */
-  maxDepthsPerPanel?: number;
-}
+export {
+  PAPER_SAMPLES,
+  PRESET_IDS,
+  type ComponentShareKey,
+  type ExpandOptions,
+  type PresetDefinition,
+  type PresetExpansion,
+  type PresetId,
+  type PresetJob,
+  type PresetPanel,
+  type PresetQuantity,
+  type PresetSampler,
+  type PresetSeries,
+  type TheoryCurve,
+  type WidthProfile,
+} from './presets-model';
 
 // Cost model: the calibrated one (src-shared/network/cost-model.ts); re-exported for the presets' callers.
 export { estimatePresetSeconds, jobCostSeconds } from './network/cost-model';
-
-// ---------------------------------------------------------------------------------------------------------
-// Building blocks
-
-const fmtNum = (v: number) => String(Number(v.toFixed(4)));
-
-/** [2] ∪ {round(f·M)} for the given fractions f of M (λ values), ascending, deduplicated. */
-function depthsAt(width: number, fractions: readonly number[]): number[] {
-  const set = new Set<number>([2]);
-  for (const f of fractions) set.add(Math.max(2, Math.round(f * width)));
-  return [...set].sort((a, b) => a - b);
-}
-
-const LAMBDA_DENSE = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]; // + L = 2: 11 depths up to L = M/2
-const LAMBDA_PAIR = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5]; // + L = 2: 7 depths (the pair sampler costs O(L·M) per network)
-
-function panel(id: string, label: string, width: number, alpha0: number, fractions: readonly number[]): PresetPanel {
-  return { id, label, width, alpha0, inputDim: inputDimFromAlpha0(alpha0, width), depths: depthsAt(width, fractions) };
-}
-
-const PHASE_WORD: Record<Phase, string> = { ordered: 'ordered', 'edge-of-chaos': 'EOC', chaotic: 'chaotic' };
-
-function sigmaSeries(sigmas: readonly number[]): PresetSeries[] {
-  return sigmas.map((s) => {
-    const phase = phaseOf(s);
-    const label = `σ_w² = ${fmtNum(s)} (${PHASE_WORD[phase]})`;
-    return { id: `s${fmtNum(s)}`, label, sigmaW2: s, phase, group: `s${fmtNum(s)}`, groupLabel: label, shade: 1 };
-  });
-}
-
-function pairSeries(sigmas: readonly number[], cosines: readonly number[]): PresetSeries[] {
-  const out: PresetSeries[] = [];
-  for (const s of sigmas) {
-    const phase = phaseOf(s);
-    const groupLabel = `σ_w² = ${fmtNum(s)} (${PHASE_WORD[phase]})`;
-    cosines.forEach((c, k) => {
-      out.push({
-        id: `s${fmtNum(s)}/c${fmtNum(c)}`,
-        label: `σ_w² = ${fmtNum(s)}, ⟨x⁰, x̃⁰⟩ = ${fmtNum(c)}`,
-        sigmaW2: s,
-        phase,
-        pairCos: c,
-        group: `s${fmtNum(s)}`,
-        groupLabel,
-        shade: cosines.length === 1 ? 1 : 0.35 + (0.65 * k) / (cosines.length - 1),
-      });
-    });
-  }
-  return out;
-}
 
 const PAPER_SIGMAS_FIG1 = '{0.5, 0.8, 1.0, 1.2, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.2, 2.5, 3.0, 3.5}';
 
 // ---------------------------------------------------------------------------------------------------------
 // The five figures
 
-export const PRESETS: readonly PresetDefinition[] = [
+const BASE_PRESETS: readonly PresetDefinition[] = [
   {
     id: 'fig1',
     figure: 'Fig. 1',
@@ -274,6 +161,29 @@ export const PRESETS: readonly PresetDefinition[] = [
       'Ours: σ_w² ∈ {1.9, 2.0, 2.1}; 7 depths (L = 2, λ = 0.05, 0.1, 0.2 … 0.5); N = 500 per point — the paper’s N, NOT 20×, ' +
       'because the pair sampler is O(L·M) per network. Heavy tails near the EOC: the estimate is biased low at this N.',
   },
+  ...EXTRA_PRESETS,
+];
+
+// The thesis' appendix versions of Figs. 1 and 2 (Seleznova 2024 (thesis), Figs. 9 and 10): the same experiments with
+// continuous error bars. Same jobs and keys as Figs. 1 and 2, so the same seed gives the same points.
+const BAND_VERSIONS: readonly [PresetId, PresetId, string][] = [
+  ['fig9', 'fig1', 'Fig. 9'],
+  ['fig10', 'fig2', 'Fig. 10'],
+];
+export const PRESETS: readonly PresetDefinition[] = [
+  ...BASE_PRESETS,
+  ...BAND_VERSIONS.map(([id, of, figure]): PresetDefinition => {
+    const base = BASE_PRESETS.find((p) => p.id === of)!;
+    return {
+      ...base,
+      id,
+      figure,
+      title: `${base.title} — continuous error bars`,
+      errorStyle: 'band',
+      paper: `Seleznova 2024 (thesis), appendix ${figure} (thesis numbering): ${base.figure} of Seleznova & Kutyniok 2022 with continuous error bars (a ±SE band). ${base.paper}`,
+      notes: `${base.notes} Drawn as a ±1 SE band per series (the thesis does not say whether its band is 1 SE or a bootstrap interval).`,
+    };
+  }),
 ];
 
 export function presetById(id: string): PresetDefinition {
@@ -355,7 +265,7 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
   const jobs: PresetJob[] = [];
   const curves: TheoryCurve[] = [];
   for (const p of def.panels) {
-    const depths = maxDepths === Infinity ? [...p.depths] : spreadSubset(p.depths, maxDepths);
+    const depths = def.theoryOnly ? [] : maxDepths === Infinity ? [...p.depths] : spreadSubset(p.depths, maxDepths);
     const maxDepth = p.depths[p.depths.length - 1]; // the panel keeps its full x range when depths are thinned
     const panelCurves = theoryCurves(def, p, maxDepth);
     curves.push(...panelCurves);
@@ -373,6 +283,8 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
           samples,
           seed: jobSeed(seed, key),
           method: 'exact',
+          ...(p.component === undefined ? {} : { components: true }),
+          ...(p.profile === undefined ? {} : { widths: profileWidths(p.profile, L) }),
         };
         const at = curve ? curve.xs.indexOf(L) : -1;
         jobs.push({
@@ -383,6 +295,7 @@ export function expandPreset(def: PresetDefinition, opts: ExpandOptions = {}): P
           depth: L,
           params,
           theory: at >= 0 ? curve!.ys[at] : null,
+          ...(p.component === undefined ? {} : { component: p.component }),
         });
       }
     }
@@ -398,7 +311,22 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
   const ids = (list: readonly PresetSeries[]) => list.map((s) => s.id);
   const limitCurve = (sigmaW2: number) => xs.map((L) => limitDispersion(sigmaW2, L / p.width, alpha0));
   switch (def.id) {
-    case 'fig1': {
+    case 'fig5':
+      return def.series.map((s) => ({
+        id: `${p.id}/limit-${s.id}`,
+        panelId: p.id,
+        label: s.alpha0 === undefined ? 'Thm 3.1, chaotic (eq. 8)' : `Thm 3.1, EOC (eq. 9), α₀ = ${fmtNum(s.alpha0)}`,
+        kind: 'theory' as const,
+        seriesIds: [s.id],
+        xs,
+        ys: xs.map((L) => limitDispersion(s.sigmaW2, L / p.width, s.alpha0 ?? 1)),
+      }));
+    case 'fig6':
+      return profileCurves(def.series, p, maxDepth);
+    case 'components':
+      return componentCurves(def.series, p, maxDepth);
+    case 'fig1':
+    case 'fig9': {
       // Thm 3.1 depends on σ_w² only through the phase: one line per phase
       const out: TheoryCurve[] = [];
       for (const phase of ['ordered', 'edge-of-chaos', 'chaotic'] as const) {
@@ -422,6 +350,7 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
       return out;
     }
     case 'fig2':
+    case 'fig10':
     case 'fig8':
       return [...bySigma].map(([sigmaW2, members]) => ({
         id: `${p.id}/finite-s${fmtNum(sigmaW2)}`,
@@ -473,9 +402,18 @@ function theoryCurves(def: PresetDefinition, p: PresetPanel, maxDepth: number): 
   }
 }
 
-/** The plotted value of a result for a preset quantity; stderr is NaN where the engine reports none. null if absent. */
-export function measuredEstimate(quantity: PresetQuantity, r: MeasureResult): Estimate | null {
+/**
+ * The plotted value of a result for a preset quantity (for 'componentShare', the share named by the job); stderr is
+ * NaN where the engine reports none. null if absent.
+ */
+export function measuredEstimate(
+  quantity: PresetQuantity,
+  r: MeasureResult,
+  job?: Pick<PresetJob, 'component'>,
+): Estimate | null {
   switch (quantity) {
+    case 'componentShare':
+      return r.components && job?.component ? r.components.shares[job.component] : null;
     case 'dispersion':
       return r.dispersion;
     case 'offDiagonalRatio':

@@ -1,17 +1,21 @@
 // Strict flag parsing shared by the commands: node:util parseArgs (unknown flags and missing values are errors),
 // no repeated flags, and numbers that are numbers ("1e3x", "", "NaN", "Infinity" are rejected).
+import { accessSync, constants, existsSync, realpathSync, statSync, statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import {
   depthSchema,
   inputDimFromAlpha0,
   inputDimSchema,
+  LIMITS,
   sigmaW2Schema,
   widthSchema,
   type Network,
 } from '../../src-shared/params';
 import { UsageError } from './command';
 import { checkTfWorkers } from '../tf/tf-pool';
+import { fieldsAsFlags, kebab } from './flag-names';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -75,7 +79,10 @@ export function parseInteger(flag: string, text: string): number {
 /** Check a parsed value against the shared parameter schema; its message is prefixed with the flag. */
 export function checked<T>(flag: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new UsageError(`--${flag}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+  if (!result.success) {
+    const why = result.error.issues.map((i) => i.message).join('; ');
+    throw new UsageError(`--${flag}: ${fieldsAsFlags(why, (field) => kebab(field) === flag)}`);
+  }
   return result.data;
 }
 
@@ -127,11 +134,11 @@ export const NETWORK_FLAGS = {
   'input-dim': { type: 'string' },
 } as const satisfies FlagSpec;
 
-export const NETWORK_USAGE = `  --sigma-w2 <v>     weight variance σ_w² (> 0; 2 is the edge of chaos for ReLU)
-  --depth <L>        number of weight layers (integer ≥ 1)
-  --width <M>        hidden width (integer ≥ 1)
-  --alpha0 <v>       input dimension as a multiple of the width, n₀ = round(α₀·M) (default 1)
-  --input-dim <n0>   input dimension n₀ directly (integer ≥ 1; instead of --alpha0)`;
+export const NETWORK_USAGE = `  --sigma-w2 <v>     weight variance σ_w² (> 0, ≤ ${LIMITS.sigmaW2Max}; 2 is the edge of chaos for ReLU)
+  --depth <L>        number of weight layers (integer 1–${LIMITS.depthMax})
+  --width <M>        hidden width (integer 1–${LIMITS.widthMax})
+  --alpha0 <v>       input dimension as a multiple of the width, n₀ = round(α₀·M) (> 0, default 1)
+  --input-dim <n0>   input dimension n₀ directly (integer 1–${LIMITS.inputDimMax}; instead of --alpha0)`;
 
 export function parseNetwork(values: FlagValues): Network {
   const sigmaW2 = checked('sigma-w2', sigmaW2Schema, parseNumber('sigma-w2', requireString(values, 'sigma-w2')));
@@ -162,4 +169,38 @@ export function parseTfWorkersFlag(values: FlagValues): number | undefined {
   } catch (err) {
     throw err instanceof UsageError ? err : new UsageError((err as Error).message);
   }
+}
+
+/** Filesystem types (statfs f_type) that hold no files of ours: procfs, sysfs, cgroup, cgroup2, debugfs. */
+const VIRTUAL_FS = new Set([0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720]);
+
+/**
+ * A directory the command will create or reuse (--out), checked before Node's recursive mkdir, which hangs under
+ * /proc: its nearest existing ancestor must be a writable directory on a real filesystem. Returns the path as given.
+ */
+export function checkOutDir(flag: string, dir: string): string {
+  if (dir.length === 0) throw new UsageError(`--${flag}: expected a directory, got an empty path`);
+  let probe = resolve(dir);
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  let real: string;
+  try {
+    real = realpathSync(probe);
+    if (!statSync(real).isDirectory()) throw new UsageError(`--${flag}: ${probe} exists and is not a directory`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--${flag}: cannot use ${dir}: ${(err as Error).message}`);
+  }
+  let virtual = /^\/(proc|sys)(\/|$)/.test(real);
+  try {
+    virtual ||= VIRTUAL_FS.has(Number(statfsSync(real).type));
+  } catch {
+    // statfs unsupported here: the path test above stands
+  }
+  if (virtual) throw new UsageError(`--${flag}: ${dir} is on a virtual filesystem (${real}); give a directory on disk`);
+  try {
+    accessSync(real, constants.W_OK);
+  } catch {
+    throw new UsageError(`--${flag}: ${real} is not writable`);
+  }
+  return dir;
 }

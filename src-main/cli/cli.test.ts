@@ -196,6 +196,19 @@ describe('ntk-lab measure (in-process)', () => {
     expect(r.stdout).toMatch(/E\[Θ\(x,x\)\]\s+\S+ ± \S+/);
     expect(r.stdout).toMatch(/N = 200 networks, seed 1, method exact/);
   });
+
+  it('--components adds Θ_W, Θ_b moments to the JSON that add up to E[Θ]; refused with --pair-cos', async () => {
+    const args = ['measure', '--json', '--sigma-w2', '2', '--depth', '4', '--width', '20', '--samples', '300'];
+    const r = await runCli([...args, '--seed', '1', '--workers', '1', '--components']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    for (const k of ['meanW', 'meanB', 'meanW2', 'meanB2', 'meanWB'])
+      expect(out.components[k]).toEqual({ estimate: expect.any(Number), stderr: expect.any(Number) });
+    expect(out.components.meanW.estimate + out.components.meanB.estimate).toBeCloseTo(out.meanTheta.estimate, 8);
+    const bad = await runCli([...args, '--seed', '1', '--workers', '1', '--components', '--pair-cos', '0.5']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/components/);
+  });
 });
 
 describe('ntk-lab help', () => {

@@ -5,6 +5,7 @@
 // (--workers; Ctrl-C cancels them at their next step, and closing the service ends the workers).
 import type { JobKind, JobOutputOf } from '../../src-shared/contract/kinds';
 import type { BackendInfo } from '../tf/backend';
+import { withFlagNames } from './flag-names';
 import type { JobDefinition } from '../jobs/define';
 import { EXIT_FAILED, EXIT_USAGE, type CliCommand, type CliIo } from './command';
 
@@ -55,7 +56,8 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
       const service = new LabService({ ...request.service, detectTensorflowOnConnect: false, tfInProcess: !cells });
       let printer: CliPrinter<K> | undefined;
       try {
-        const checked = service.checkKind(name, request.params);
+        // with --shard the cost limit applies to the shard this process runs
+        const checked = service.checkKind(name, request.params, { shard: request.shard });
         printer = def.cli.printer({
           params: checked.params as C,
           json: request.json,
@@ -68,6 +70,7 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
         const output = await service.runChecked(checked, (o) => printer!.progress(o as JobOutputOf<K>), {
           signal: io.signal,
           storeDir: request.storeDir,
+          shard: request.shard,
         });
         return printer.done(output as JobOutputOf<K>);
       } catch (err) {
@@ -77,8 +80,13 @@ export function jobCommand<K extends JobKind, C, P>(def: JobDefinition<K, C, P>)
             : { code: 'failed', message: err instanceof Error ? err.message : String(err) };
         const code = printer?.failed?.(e);
         if (code !== undefined) return code;
+        if (e.code === 'bad-request' || e.code === 'refused') {
+          // the check names contract fields; the user typed flags
+          io.stderr(`ntk-lab ${name}: ${withFlagNames(e.message, def.cli.usage)}\n(see ntk-lab ${name} --help)\n`);
+          return EXIT_USAGE;
+        }
         io.stderr(`ntk-lab ${name}: ${e.message}\n`);
-        return e.code === 'bad-request' || e.code === 'refused' ? EXIT_USAGE : EXIT_FAILED;
+        return EXIT_FAILED;
       } finally {
         await service.close();
       }

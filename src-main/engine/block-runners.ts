@@ -8,8 +8,11 @@ import {
   dispersionBootstrapChunk,
 } from '../../src-shared/stats/summary';
 import { runFreezeChaosBlock } from './freeze-chaos-block';
+import { Rng } from '../../src-shared/rng';
+import { relativeChange } from '../../src-shared/stats/relative-change';
+import { runDksChainBlock } from './dks-chain-block';
 import { runGdStepBlock } from './gd-step-block';
-import type { BlockArrays, BootstrapWork, PoolWork } from './pool-work';
+import type { BlockArrays, BootstrapWork, PairedBootstrapWork, PoolWork } from './pool-work';
 import { runBlock } from './sample-block';
 import { runSpectrumBlock } from './spectrum-block';
 import { rngWords, wasmKernels } from './wasm/kernels';
@@ -38,12 +41,24 @@ function runBootstrapChunk(p: BootstrapWork, chunk: number, count: number): Bloc
   return { theta: dispersionBootstrapChunk(p.values, p.seed, chunk) };
 }
 
+/** The paired-bootstrap SEs of a GD step's relative change (one block: the whole bootstrap on one stream). */
+function runPairedBootstrap(p: PairedBootstrapWork): BlockArrays {
+  const c = relativeChange(p.before, p.after, {
+    stderr: 'bootstrap',
+    replicates: p.replicates,
+    rng: new Rng(p.seed, p.stream),
+  });
+  return { theta: Float64Array.of(c.relativeChange.stderr), thetaAfter: Float64Array.of(c.absRelativeChange.stderr) };
+}
+
 export const BLOCK_RUNNERS: BlockRunners = {
   measure: runBlock,
   'gd-step': runGdStepBlock,
   'ntk-gram': runSpectrumBlock,
   'freeze-chaos': runFreezeChaosBlock,
   bootstrap: runBootstrapChunk,
+  'paired-bootstrap': runPairedBootstrap,
+  'dks-chain': runDksChainBlock,
 };
 
 /** Run block `block` (`count` units) of `work` with its kind's runner. */

@@ -44,15 +44,51 @@ export interface FreezeChaosWork {
   seed: number;
 }
 
+/**
+ * The paired bootstrap of a finished first-GD-step experiment (src-shared/stats/relative-change.ts): one block that
+ * runs relativeChange's bootstrap on (before, after) with Rng(seed, stream), exactly as the main thread would, and
+ * returns the two standard errors (theta: E[ΔΘ]/E[Θ], thetaAfter: E[|ΔΘ|]/E[Θ]).
+ */
+export interface PairedBootstrapWork {
+  before: Float64Array;
+  after: Float64Array;
+  seed: number;
+  stream: number;
+  replicates: number;
+}
+
+/** One (width, layer) of a measured-DKS-maps job (src-shared/contract/dks-measure.ts): `depth` is the layer l. */
+export interface DksChainWork {
+  activation: string;
+  /** φ̂ = γ(φ(αu + β) + δ), or null for φ itself. */
+  transform: { alpha: number; beta: number; gamma: number; delta: number } | null;
+  width: number;
+  depth: number;
+  cos: number;
+  samples: number;
+  seed: number;
+}
+
 export type PoolWork =
   | { kind: 'measure'; params: MeasureParams }
   | { kind: 'gd-step'; params: GdStepParams }
   | { kind: 'ntk-gram'; params: SpectrumWork }
   | { kind: 'freeze-chaos'; params: FreezeChaosWork }
-  | { kind: 'bootstrap'; params: BootstrapWork };
+  | { kind: 'bootstrap'; params: BootstrapWork }
+  | { kind: 'paired-bootstrap'; params: PairedBootstrapWork }
+  | { kind: 'dks-chain'; params: DksChainWork };
 
 /** The per-network arrays a block may return, all of one length (count − diverged). */
-export const BLOCK_ARRAYS = ['theta', 'thetaOff', 'thetaAfter', 'thetaOffAfter', 'lambdaMax', 'bulk'] as const;
+export const BLOCK_ARRAYS = [
+  'theta',
+  'thetaOff',
+  'thetaAfter',
+  'thetaOffAfter',
+  'lambdaMax',
+  'bulk',
+  'thetaW',
+  'thetaB',
+] as const;
 
 export interface BlockArrays {
   /** Θ(x, x) at initialization (bootstrap work: the chunk's replicate values of the statistic). */
@@ -67,12 +103,16 @@ export interface BlockArrays {
   lambdaMax?: Float64Array;
   /** Mean of its other m − 1 eigenvalues (ntk-gram work). */
   bulk?: Float64Array;
+  /** Θ_W(x, x) and Θ_b(x, x), the weight and bias parts of theta (measure work with params.components). */
+  thetaW?: Float64Array;
+  thetaB?: Float64Array;
   /** Networks dropped from the arrays because their step left float64 (gd-step work). */
   diverged?: number;
 }
 
 /** Units of work the pool splits into blocks: networks, or bootstrap replicates. */
 export function workSamples(work: PoolWork): number {
+  if (work.kind === 'paired-bootstrap') return 1; // one block: its replicates share one stream
   return work.kind === 'bootstrap' ? work.params.replicates : work.params.samples;
 }
 

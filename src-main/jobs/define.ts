@@ -3,13 +3,20 @@
 // src-shared/contract/kinds (a missing one is a type error too).
 import type { z } from 'zod';
 import type { JobKind, JobOutputOf, JobParamsOf, KindOf } from '../../src-shared/contract/kinds';
+import type { ShardSpec } from '../../src-shared/shard';
 import type { PoolWork } from '../engine/pool-work';
 import type { WorkerPool } from '../engine/worker-pool';
 import type { CliCommandText, CliPrinter, CliRunInfo } from '../cli/job-command';
+import type { ProgressBudget } from '../service/progress-budget';
 import type { TensorflowEngine } from '../service/tensorflow';
 import type { BackendChoice } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import type { TfTaskName } from '../tf/tasks';
+
+/** What only in-process callers add to a check (the CLI's --shard: a shard's cost is checked, not the sweep's). */
+export interface LocalCheck {
+  shard?: ShardSpec;
+}
 
 /** What a running job may use; the service owns it. */
 export interface JobEnv {
@@ -17,27 +24,39 @@ export interface JobEnv {
   tf: TensorflowEngine;
   /** Minimum time between progress results of one pool job, ms. */
   progressIntervalMs: number;
+  /** Main-thread time for partial summaries, shared by all jobs (service/progress-budget.ts). */
+  progressBudget: ProgressBudget;
   /** Where stored sweeps keep their cells (<dataDir>/sweeps/<identity>). */
   dataDir: string;
   /** Whether method 'dense' goes to TensorFlow.js (LabServiceOptions.denseEngine). */
   denseOnTf(method: 'exact' | 'dense'): boolean;
 }
 
-/** Per-run controls. `storeDir` is for in-process callers only (the CLI's --out); no transport can set it. */
+export type ProgressKind = 'snapshot' | 'record';
+
+/**
+ * Per-run controls. `storeDir` and `shard` are for in-process callers only (the CLI's --out and --shard); no
+ * transport can set them.
+ */
 export interface JobControls {
   signal?: AbortSignal;
   pause?: PauseControl;
   storeDir?: string;
+  shard?: ShardSpec;
 }
 
 /**
  * Where a kind runs: blocks on the sampling pool (the worker dispatches `work` through engine/block-runners.ts; `tf`
- * names the TensorFlow.js task method 'dense' may go to), or tasks on the TensorFlow.js workers (tf/tasks.ts): one
- * per job, or with `cells` one per cell of a sweep, many at once on the TF worker pool (tf/sweep/parallel.ts; the
- * CLI then runs them on the pool too, `--workers`, rather than in its own thread).
+ * names the TensorFlow.js task method 'dense' may go to), tasks on the TensorFlow.js workers (tf/tasks.ts): one per
+ * job, or with `cells` one per cell of a sweep, many at once on the TF worker pool (tf/sweep/parallel.ts; the CLI
+ * then runs them on the pool too, `--workers`, rather than in its own thread), or the service's thread for a kind
+ * that only reads a file.
  */
 export type RunsOn =
-  { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName } | { engine: 'tf'; task: TfTaskName; cells?: boolean };
+  | { engine: 'pool'; work: PoolWork['kind']; tf?: TfTaskName }
+  | { engine: 'tf'; task: TfTaskName; cells?: boolean }
+  /** In the service's own thread: reading a small file, no computation (sweep-open). */
+  | { engine: 'main' };
 
 /** The CLI side of a kind: its flags, help text and printing. */
 export interface JobCli<K extends JobKind, C> extends CliCommandText {
@@ -54,6 +73,8 @@ export interface CliJobRequest<K extends JobKind> {
   service?: { workers?: number; tfWorkers?: number; tfBackend?: BackendChoice };
   /** --out: the store directory of a stored sweep. */
   storeDir?: string;
+  /** --shard i/n: run only this shard of the sweep's cells (src-shared/shard.ts). */
+  shard?: ShardSpec;
 }
 
 /**
@@ -67,10 +88,15 @@ export interface JobDefinition<K extends JobKind, C, P> {
    * Feasibility and cost, the one place a kind's params are checked beyond the wire schema: returns the resolved
    * params that run, or throws LabServiceError ('bad-request' for bad input, 'refused' for work that cannot run).
    */
-  check(params: JobParamsOf<K>): C;
+  check(params: JobParamsOf<K>, local?: LocalCheck): C;
   runsOn: RunsOn;
   /** Whether job.pause holds it at its next step (otherwise a pause request answers supported: false). */
   pausable: boolean;
+  /**
+   * What a progress output is: 'snapshot' (the whole result so far; a newer one replaces it, so a connection may
+   * send only the latest) or 'record' (one point, step or cell of its own; every one is delivered).
+   */
+  progress: ProgressKind;
   /** How a partial result becomes a progress output. */
   summarize(partial: P, env: JobEnv): JobOutputOf<K>;
   /** Run checked params; partial results go to `emit`; resolves with the done output. */

@@ -119,6 +119,8 @@ export const freezeChaosJob = defineJob({
   check: checkFreezeChaos,
   runsOn: { engine: 'pool', work: 'freeze-chaos' },
   pausable: false,
+  // one finished depth per progress output: each is delivered, none coalesced
+  progress: 'record',
   summarize: (point: Parameters<Parameters<typeof runFreezeChaos>[2]>[0]) => ({ kind: 'freeze-chaos', point }),
   async run(params: FreezeChaosParams, env, emit, { signal }) {
     const points = await runFreezeChaos(env.pool, params, emit, signal);

@@ -5,7 +5,7 @@
 // absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
 import { gdStepKind } from '../../src-shared/contract/kinds/gd-step';
 import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParams, type GdStepResult } from '../../src-shared/contract/gd-step';
-import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
+import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
 import { checkGdStepFeasible } from '../engine/gd-step-block';
 import { LabServiceError } from '../service/lab-error';
 import { runGdStep } from '../service/gd-step-run';
@@ -118,11 +118,17 @@ export const gdStepJob = defineJob({
   check: checkGdStep,
   runsOn: { engine: 'pool', work: 'gd-step', tf: 'gd-step' },
   pausable: false,
+  progress: 'snapshot',
   summarize: (result: GdStepResult) => ({ kind: 'gd-step', result }),
   async run(params, env, emit, { signal }) {
     const result = env.denseOnTf(params.method)
       ? await gdStepOnTf(env.tf, params, signal)
-      : await runGdStep(env.pool, params, { onProgress: emit, signal, progressIntervalMs: env.progressIntervalMs });
+      : await runGdStep(env.pool, params, {
+          onProgress: emit,
+          signal,
+          progressIntervalMs: env.progressIntervalMs,
+          budget: env.progressBudget,
+        });
     return { kind: 'gd-step', result };
   },
   cli: {
@@ -141,10 +147,10 @@ ${NETWORK_USAGE}
   --target <y>       the sample's target (default 0)
   --scale <α>        lazy-training rescale α of Seleznova & Kutyniok 2022, App. B.3 (default 1; relative change ∝ 1/α²)
   --input-norm <r>   ‖x‖ (default 1)
-  --sigma-b2 <v>     bias variance at init (default 0)
+  --sigma-b2 <v>     bias variance at init (≥ 0; default 0)
   --activation <φ>   ${ACTIVATIONS.join(' | ')} (default relu, the theorem's setting)
   --pair-cos <c>     also report the change of Θ(x,x̃) for a second input with cosine c to x
-  --samples <N>      number of networks (≥ 3)
+  --samples <N>      number of networks (integer 3–${LIMITS.samplesMax})
   --seed <s>         random seed (integer in 0 … 2³²−1)
   --method <m>       exact (default): lazily revealed Gaussian weights carried across the step (O(L·M) per network);
                      dense: materialized float64 weight matrices (a reference; O(L·M²))

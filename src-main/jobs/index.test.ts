@@ -33,7 +33,8 @@ describe('the job-kind registry', () => {
       if (on.engine === 'pool') {
         expect(typeof BLOCK_RUNNERS[on.work]).toBe('function');
         if (on.tf) expect(typeof TASKS[on.tf]).toBe('function');
-      } else expect(typeof TASKS[on.task]).toBe('function');
+      } else if (on.engine === 'tf') expect(typeof TASKS[on.task]).toBe('function');
+      else expect(def.contract.kind).toBe('sweep-open'); // reads a file in the service's thread
     }
   });
 
@@ -42,7 +43,7 @@ describe('the job-kind registry', () => {
       .filter((d) => d.pausable)
       .map((d) => d.contract.kind)
       .sort();
-    expect(pausable).toEqual(['lr-sweep', 'train-dynamics']);
+    expect(pausable).toEqual(['dks-train', 'lr-sweep', 'train-dynamics']);
   });
 
   it('checks once and runs what the check resolved (defaults, paper size)', () => {
@@ -53,5 +54,41 @@ describe('the job-kind registry', () => {
     expect((dynamics.params as { recordAt: number[] }).recordAt.at(-1)).toBe(10); // default record steps resolved
     expect(() => checkKind('measure', { sigmaW2: 2 })).toThrow(/invalid measurement parameters/);
     expect(() => checkKind('lr-sweep', { rhos: [1, 1] })).toThrow(/rhos must not repeat/);
+  });
+
+  it("ntk-spectrum: a width below the inputs' dimension is refused by the check, naming both", () => {
+    const base = { sigmaW2: 2, depths: [2], samples: 5 };
+    expect(() => checkKind('ntk-spectrum', { ...base, width: 4, inputs: 8 })).toThrow(
+      /^width: width \(M\) must be ≥ 8: the 8 inputs .* span 8 dimensions .*got width 4/,
+    );
+    expect(checkKind('ntk-spectrum', { ...base, width: 8, inputs: 8 }).params).toMatchObject({ width: 8 });
+    // at c = −1/(m−1) the m inputs sum to zero and span m − 1 dimensions
+    expect(checkKind('ntk-spectrum', { ...base, width: 3, inputs: 4, inputCos: -1 / 3 }).params).toMatchObject({
+      width: 3,
+    });
+  });
+
+  it('a malformed progress record from the worker fails that job only, and stops its task', async () => {
+    const job = checkKind('train-dynamics', { steps: 10 });
+    let taskSignal: AbortSignal | undefined;
+    const tf = {
+      start: () => Promise.resolve(),
+      label: () => 'fake tf',
+      // what tf-host does: calls onProgress from its message listener, then waits for the end or a cancel
+      run: (_task: string, _params: unknown, opts: { onProgress?: (p: unknown) => void; signal?: AbortSignal }) =>
+        new Promise((_resolve, reject) => {
+          taskSignal = opts.signal;
+          opts.signal?.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+          expect(() => opts.onProgress?.({ step: 'not a step' })).not.toThrow();
+        }),
+    };
+    const outputs: unknown[] = [];
+    const env = { tf } as unknown as Parameters<typeof job.run>[0];
+    await expect(job.run(env, (o) => outputs.push(o), {})).rejects.toMatchObject({
+      code: 'failed',
+      message: expect.stringMatching(/malformed progress record/),
+    });
+    expect(taskSignal?.aborted).toBe(true);
+    expect(outputs).toEqual([]);
   });
 });

@@ -9,8 +9,10 @@
 //   {"kind":"summary", status, points, diverged, seconds, backend, device, params, failed, adapter?}
 // (adapter: the GPU adapter on webgpu {vendor, architecture, device, description, software}).
 import { lrSweepKind } from '../../src-shared/contract/kinds/lr-sweep';
+import { TRAINABILITY_LIMITS } from '../../src-shared/contract/trainability';
 import {
   lrSweepPointSchema,
+  LR_SWEEP_LIMITS,
   parseLrSweepParams,
   type LrSweepParams,
   type LrSweepPoint,
@@ -96,6 +98,7 @@ export const lrSweepJob = defineJob({
   check: checkLrSweep,
   runsOn,
   pausable: true,
+  progress: 'record',
   summarize: (raw: unknown, env) => ({
     kind: 'lr-sweep',
     backend: env.tf.label(),
@@ -126,13 +129,15 @@ are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2
 1,000 MNIST digits) that takes under a minute on a 2-core CPU. Ctrl-C stops after the current SGD step.
 
   --activation <φ>     erf (default), relu, tanh, gelu, linear
-  --sigma-w2 <v>       weight variance σ_w² (default 1.5)
-  --sigma-b2 <v>       bias variance σ_b² (default 0.185)
-  --width <M>          hidden width (default 128)
-  --depths <list>      depths L, comma-separated (default 2,8,16)
-  --rhos <list>        ρ = η/η_theory values, comma-separated (default 0.1,0.3,1,2,3,5,10)
-  --steps <T>          SGD steps per network (default 100)
-  --batch-size <B>     minibatch size (default 128)
+  --sigma-w2 <v>       weight variance σ_w² (> 0, ≤ 16; default 1.5)
+  --sigma-b2 <v>       bias variance σ_b² (0–16, default 0.185)
+  --width <M>          hidden width (1–${TRAINABILITY_LIMITS.widthMax}, default 128)
+  --depths <list>      depths L, comma-separated, distinct (each 1–${TRAINABILITY_LIMITS.depthMax}, at most ${LR_SWEEP_LIMITS.depthsMax};
+                       default 2,8,16)
+  --rhos <list>        ρ = η/η_theory values, comma-separated, distinct (each ${LR_SWEEP_LIMITS.rhoMin}–${LR_SWEEP_LIMITS.rhoMax}, at most
+                       ${LR_SWEEP_LIMITS.rhosMax}; default 0.1,0.3,1,2,3,5,10)
+  --steps <T>          SGD steps per network (1–${TRAINABILITY_LIMITS.stepsMax}, default 100)
+  --batch-size <B>     minibatch size (≤ --train-size; default 128)
   --dataset <d>        mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian mixture)
   --train-size <n>     training samples (default 1000); --test-size <n> test samples (default 500)
   --seed <s>           seed of data split, init and minibatch order (default 0)

@@ -3,10 +3,10 @@
 // 'dense' goes to TensorFlow.js when a native backend runs.
 // CLI JSON contract (add fields, never rename): sigmaW2, depth, width, inputDim, samples, seed, method,
 // meanTheta {estimate, stderr}, dispersion {estimate, stderr}, seconds; offDiagonal {meanRatio, dispersion} with
-// --pair-cos.
+// --pair-cos; components {meanW, meanB, meanW2, meanB2, meanWB (each {estimate, stderr}), shares} with --components.
 import { measureKind } from '../../src-shared/contract/kinds/measure';
 import { MEASURE_METHODS, type MeasureParams, type MeasureResult } from '../../src-shared/contract/measure';
-import { pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
+import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
 import { checkFeasible } from '../engine/sample-block';
 import { LabServiceError } from '../service/lab-error';
 import { runMeasurement } from '../service/measure-run';
@@ -38,7 +38,7 @@ function checkMeasure(params: MeasureParams): MeasureParams {
   if (params.samples < MIN_SAMPLES) {
     throw new LabServiceError(
       'bad-request',
-      `samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`,
+      `samples: samples (N) must be ≥ ${MIN_SAMPLES}: standard errors need at least ${MIN_SAMPLES} networks`,
     );
   }
   const verdict = checkFeasible(params);
@@ -54,6 +54,7 @@ const FLAGS = {
   seed: { type: 'string' },
   method: { type: 'string' },
   workers: { type: 'string' },
+  components: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -75,6 +76,7 @@ function parseMeasure(args: string[]): CliJobRequest<'measure'> {
   const method = choice('method', optionalString(values, 'method'), MEASURE_METHODS) ?? 'exact';
   const workers = parseWorkers(optionalString(values, 'workers'));
   const params: CliJobRequest<'measure'>['params'] = { ...network, samples, seed, method };
+  if (values.components === true) params.components = true;
   if (sigmaB2Text !== undefined)
     params.sigmaB2 = checked('sigma-b2', sigmaB2Schema, parseNumber('sigma-b2', sigmaB2Text));
   if (pairCosText !== undefined)
@@ -96,6 +98,18 @@ function humanReport(r: MeasureResult, workers: number): string {
     rows.push(['E[Θ(x,x̃)]/E[Θ(x,x)]', fmt(r.offDiagonal.meanRatio)]);
     rows.push(['E[Θ(x,x̃)²]/E[Θ(x,x̃)]²', fmtEstimate(r.offDiagonal.dispersion)]);
   }
+  const c = r.components;
+  if (c) {
+    rows.push(['E[Θ_W] (weights)', fmtEstimate(c.meanW)]);
+    rows.push(['E[Θ_b] (biases)', fmtEstimate(c.meanB)]);
+    rows.push(['E[Θ_W²]', fmtEstimate(c.meanW2)]);
+    rows.push(['E[Θ_b²]', fmtEstimate(c.meanB2)]);
+    rows.push(['E[Θ_W Θ_b]', fmtEstimate(c.meanWB)]);
+    rows.push(['E[Θ_W]/E[Θ]', fmtEstimate(c.shares.meanW)]);
+    rows.push(['E[Θ_W²]/E[Θ²]', fmtEstimate(c.shares.secondW)]);
+    rows.push(['E[Θ_b²]/E[Θ²]', fmtEstimate(c.shares.secondB)]);
+    rows.push(['2E[Θ_W Θ_b]/E[Θ²]', fmtEstimate(c.shares.secondWB)]);
+  }
   rows.push(['time', `${r.seconds.toFixed(3)} s on ${workers} worker${workers === 1 ? '' : 's'}`]);
   const title =
     `Measured NTK: σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}, L = ${r.depth}, M = ${r.width}, n₀ = ${r.inputDim}; ` +
@@ -109,6 +123,7 @@ export const measureJob = defineJob({
   check: checkMeasure,
   runsOn: { engine: 'pool', work: 'measure', tf: 'ntk' },
   pausable: false,
+  progress: 'snapshot',
   summarize: (result: MeasureResult) => ({ kind: 'measure', result }),
   async run(params, env, emit, { signal }) {
     const result = env.denseOnTf(params.method)
@@ -117,6 +132,7 @@ export const measureJob = defineJob({
           onProgress: emit,
           signal,
           progressIntervalMs: env.progressIntervalMs,
+          budget: env.progressBudget,
         });
     return { kind: 'measure', result };
   },
@@ -124,22 +140,25 @@ export const measureJob = defineJob({
     summary: 'sample N networks and measure E[Θ] and the dispersion with standard errors',
     usage: `Usage: ntk-lab measure --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>]
                        --samples <N> --seed <s> [--sigma-b2 <v>] [--pair-cos <c>] [--method exact|dense]
-                       [--workers <k>] [--json]
+                       [--components] [--workers <k>] [--json]
 
 Samples N independently initialized ReLU networks (standard parametrization, biases zero at init but trainable,
 ‖x⁰‖ = 1) and measures Θ(x,x) = Σ_l ‖δ_l‖²(‖x_{l−1}‖² + 1) (Seleznova & Kutyniok 2022, eq. (19)). Same seed and
 flags give the same numbers whatever the number of workers.
 
 ${NETWORK_USAGE}
-  --samples <N>      number of networks (integer ≥ 1)
+  --samples <N>      number of networks (integer ${MIN_SAMPLES}–${LIMITS.samplesMax})
   --seed <s>         random seed (integer in 0 … 2³²−1)
-  --sigma-b2 <v>     bias variance σ_b² at init (default 0, as in the theorems)
+  --sigma-b2 <v>     bias variance σ_b² at init (≥ 0; default 0, as in the theorems)
   --pair-cos <c>     also measure Θ(x,x̃) for a second unit input with ⟨x⁰,x̃⁰⟩ = c ∈ [−1, 1]
   --method <m>       exact (default): exact distribution of the diagonal; dense: materialized weight matrices
+  --components       also measure Θ_W and Θ_b (weight and bias parts of Θ): E[Θ_W], E[Θ_b], E[Θ_W²], E[Θ_b²],
+                     E[Θ_WΘ_b] and their shares (exact sampler only: σ_b² = 0, no --pair-cos, method exact)
   --workers <k>      worker threads (default: one per core)
   --json             one JSON object on stdout: sigmaW2, depth, width, inputDim, samples, seed, method,
                      meanTheta {estimate, stderr}, dispersion {estimate, stderr}, seconds (+ sigmaB2,
-                     samplesRequested, tailShare, offDiagonal {meanRatio, dispersion} with --pair-cos)
+                     samplesRequested, tailShare, offDiagonal {meanRatio, dispersion} with --pair-cos,
+                     components {meanW, meanB, meanW2, meanB2, meanWB, shares} with --components)
 
 Progress goes to stderr when it is a terminal.`,
     parse: parseMeasure,

@@ -5,6 +5,7 @@
 // stderr}, bulk {estimate, stderr}, kappa {estimate, stderr}, samples, seconds}, then {"kind":"summary", points,
 // seconds, params}.
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
+import { LIMITS } from '../../src-shared/params';
 import { ntkSpectrumKind } from '../../src-shared/contract/kinds/ntk-spectrum';
 import {
   ntkSpectrumParamsSchema,
@@ -20,7 +21,20 @@ import { fmt, fmtEstimate, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest } from './define';
 import { parseWorkers } from './measure';
 
+/** Dimensions the m inputs with pairwise cosine c span: m, or m − 1 at c = −1/(m−1) (their sum is then 0). */
+export function inputRank(inputs: number, inputCos: number): number {
+  return Math.abs(inputCos * (inputs - 1) + 1) < 1e-12 ? inputs - 1 : inputs;
+}
+
 function checkSpectrum(params: NtkSpectrumParams): NtkSpectrumParams {
+  // n₀ = M: the inputs must fit in the input space, else the sampler fails on its first block
+  const rank = inputRank(params.inputs, params.inputCos);
+  if (params.width < rank)
+    throw new LabServiceError(
+      'bad-request',
+      `width: width (M) must be ≥ ${rank}: the ${params.inputs} inputs at cosine ${params.inputCos} span ${rank} dimensions ` +
+        `and the input dimension n₀ is the width (got width ${params.width})`,
+    );
   const verdict = checkSpectrumFeasible(params);
   if (!verdict.ok) throw new LabServiceError('refused', verdict.reason);
   return params;
@@ -90,6 +104,7 @@ export const ntkSpectrumJob = defineJob({
   check: checkSpectrum,
   runsOn: { engine: 'pool', work: 'ntk-gram' },
   pausable: false,
+  progress: 'record',
   summarize: (point: SpectrumPoint) => ({ kind: 'ntk-spectrum', point }),
   async run(params, env, emit, { signal }) {
     const points = await runSpectrum(env.pool, params, emit, signal);
@@ -106,14 +121,14 @@ computes the NTK Gram matrix Θ on m inputs with ‖x‖² = n₀ and pairwise c
 mean of the other m − 1 (the bulk) and κ = E[λ_max]/E[bulk] (delta-method SE of a ratio of means over the same
 networks). Xiao et al. 2020 (Fig. 1): in the ordered phase κ grows with depth, at the critical line it stays bounded.
 
-  --sigma-w2 <v>     weight variance σ_w² (> 0)
-  --width <M>        hidden width (1–${SPECTRUM_LIMITS.widthMax})
-  --depths <list>    depths L, comma-separated (at most ${SPECTRUM_LIMITS.depthsMax})
+  --sigma-w2 <v>     weight variance σ_w² (> 0, ≤ ${LIMITS.sigmaW2Max})
+  --width <M>        hidden width (1–${SPECTRUM_LIMITS.widthMax}; ≥ the inputs' dimension: m, or m − 1 at c = −1/(m−1))
+  --depths <list>    depths L, comma-separated (each 1–${SPECTRUM_LIMITS.depthMax}; at most ${SPECTRUM_LIMITS.depthsMax})
   --activation <φ>   ${ACTIVATIONS.join(' | ')} (default relu)
-  --sigma-b2 <v>     bias variance σ_b² (default 0)
+  --sigma-b2 <v>     bias variance σ_b² (≥ 0; default 0)
   --inputs <m>       number of inputs (2–${SPECTRUM_LIMITS.inputsMax}, default 8)
   --input-cos <c>    pairwise cosine of the inputs (in (−1, 1), ≥ −1/(m−1); default 0.5)
-  --samples <N>      networks per depth (≥ 3, default 200)
+  --samples <N>      networks per depth (3–${SPECTRUM_LIMITS.samplesMax}, default 200)
   --seed <s>         random seed (integer in 0 … 2³²−1, default 1)
   --workers <k>      worker threads (default: one per core)
   --json             one JSON line per depth {"kind":"point", depth, lambdaMax {estimate, stderr}, bulk {estimate,

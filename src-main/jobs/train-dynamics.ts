@@ -20,6 +20,7 @@ import {
   type TrainDynamicsRecord,
 } from '../../src-shared/contract/train-dynamics';
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
+import { LIMITS } from '../../src-shared/params';
 import type { BackendInfo } from '../tf/backend';
 import { BACKEND_CHOICES_TEXT, isBackendChoice, type BackendChoice } from '../tf/backend-names';
 import { LabServiceError } from '../service/lab-error';
@@ -155,6 +156,7 @@ export const trainDynamicsJob = defineJob({
   check: checkTrainDynamics,
   runsOn,
   pausable: true,
+  progress: 'record',
   // one recorded step; the kernel as a plain array, so that it survives JSON
   summarize: (raw: unknown, env) => {
     const r = raw as { kernel?: Float32Array | number[] };
@@ -186,19 +188,21 @@ lr 1e−4, records at 0, 1, 2, 5, 10, 20, 50, 100, 200, 300): about 17 s on an i
 --paper-size sets the paper's sizes (L = 20, M = 300, Adam lr 1e−5, full batch, 3,000 steps; 9,000 train digits,
 as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu or webgpu). Later flags override it.
 
-  --sigma-w2 <v>       weight variance σ_w² (default 2: edge of chaos; the paper uses 1.0, 2.0, 2.2)
-  --sigma-b2 <v>       bias variance at init (default 0)
+  --sigma-w2 <v>       weight variance σ_w² (> 0, ≤ ${LIMITS.sigmaW2Max}; default 2: edge of chaos; the paper uses 1.0,
+                       2.0, 2.2)
+  --sigma-b2 <v>       bias variance at init (≥ 0; default 0)
   --depth <L>          number of weight layers, 1–${TRAIN_LIMITS.depthMax} (default 20)
   --width <M>          hidden width, 1–${TRAIN_LIMITS.widthMax} (default 100)
   --activation <a>     ${ACTIVATIONS.join(', ')} (default relu)
   --parametrization <p> standard (default, W ~ N(0, σ_w²/n)) or ntk (W = σ_w/√n · V)
   --loss <l>           mse (default, ½‖f − y‖²) or cross-entropy
   --optimizer <o>      adam (default) or sgd
-  --lr <η>             learning rate (default 1e-4)
+  --lr <η>             learning rate (> 0, ≤ ${TRAIN_LIMITS.lrMax}; default 1e-4)
   --batch-size <b>     minibatch size (default 100; = train size for full batch)
-  --steps <T>          optimizer steps (default 300)
+  --steps <T>          optimizer steps (0–${TRAIN_LIMITS.stepsMax}, default 300)
   --record-every <k>   record at 0, k, 2k, …, and the last step
-  --record-at <list>   record at these steps (comma-separated; default 0, 1, 2, 5, 10, 20, 50, …, T)
+  --record-at <list>   record at these steps (comma-separated, ≤ T, at most ${TRAIN_LIMITS.recordsMax}; default 0, 1, 2, 5,
+                       10, 20, 50, …, T)
   --seed <s>           seed of the init, the data split and the batches (default 0)
   --train-size <n>     training digits (default 2000; ≥ 100, they include the NTK subset)
   --test-size <n>      test digits (default 1000; train + test ≤ 10000)

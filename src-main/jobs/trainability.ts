@@ -6,26 +6,29 @@
 // diverged, seconds, failed?}   (failed: why the cell could not be trained; the sweep records it and goes on)
 // then one summary line
 //   {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, failed, status, seconds, backend,
-// device, adapter?}   (adapter: the GPU adapter on webgpu {vendor, architecture, device, description, software}).
+// device, shard?, adapter?}   (adapter: the GPU adapter on webgpu {vendor, architecture, device, description,
+// software}).
 // The cells train in parallel on the TF worker pool (tf/sweep/parallel.ts, one `train-cell` task each); this process
 // is the store's one writer, and any worker count gives the same records (per-cell seeds).
 import { join } from 'node:path';
 import { trainabilityKind } from '../../src-shared/contract/kinds/trainability';
 import {
   parseTrainabilityParams,
+  TRAINABILITY_LIMITS,
   trainabilityProgressSchema,
   trainabilitySummarySchema,
   type AxisSpec,
   type TrainabilityParams,
   type TrainabilityProgress,
 } from '../../src-shared/contract/trainability';
-import { checkedSweepGrid, sweepGrid } from '../tf/sweep/grid';
-import { runSweepParallel } from '../tf/sweep/parallel';
-import { SweepStore, sweepIdentity } from '../tf/sweep/store';
+import { cellKey, checkedSweepGrid, shardCells, sweepGrid } from '../tf/sweep/grid';
+import { runSweepParallel, type CellRunner } from '../tf/sweep/parallel';
+import { recordShard, SweepStore, sweepIdentity } from '../tf/sweep/store';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import {
+  checkOutDir,
   flagCopier,
   optionalString,
   parseFlags,
@@ -35,14 +38,15 @@ import {
   requireString,
 } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { parseShardSpec, type ShardSpec } from '../../src-shared/shard';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The sweep's resolved params (defaults, paper size) and its grid; LabServiceError('refused') with every problem. */
-function checkTrainability(raw: unknown): TrainabilityParams {
+function checkTrainability(raw: unknown, local?: LocalCheck): TrainabilityParams {
   try {
     const p = parseTrainabilityParams(raw);
-    checkedSweepGrid(p);
+    checkedSweepGrid(p, local?.shard);
     return p;
   } catch (err) {
     throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
@@ -67,8 +71,19 @@ const FLAGS = {
   'paper-size': { type: 'boolean' },
   backend: { type: 'string' },
   workers: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** --shard i/n, or a UsageError naming the flag ("3/2", "-1/2", "a/b" are refused). */
+export function parseShardFlag(text: string | undefined): ShardSpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseShardSpec(text);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
+}
 
 /** "min:max:count" (count evenly spaced values, ends included) or "v1,v2,…". */
 export function parseAxis(flag: string, text: string): AxisSpec {
@@ -83,7 +98,7 @@ export function parseAxis(flag: string, text: string): AxisSpec {
 
 function parseCommand(args: string[]): CliJobRequest<'trainability'> {
   const v = parseFlags(args, FLAGS);
-  const dir = requireString(v, 'out');
+  const dir = checkOutDir('out', requireString(v, 'out'));
   const sweep: Record<string, unknown> = {};
   const { text: str, number: num } = flagCopier(v, sweep);
   str('activation', 'activation');
@@ -117,7 +132,8 @@ function parseCommand(args: string[]): CliJobRequest<'trainability'> {
   }
   const tfBackend = parseBackend(optionalString(v, 'backend'));
   const tfWorkers = parseTfWorkersFlag(v);
-  return { params: sweep, storeDir: dir, service: { tfBackend, tfWorkers }, json: v.json === true };
+  const shard = parseShardFlag(optionalString(v, 'shard'));
+  return { params: sweep, storeDir: dir, shard, service: { tfBackend, tfWorkers }, json: v.json === true };
 }
 
 function cellLine(p: TrainabilityProgress): string {
@@ -139,6 +155,7 @@ export const trainabilityJob = defineJob({
   check: checkTrainability,
   runsOn,
   pausable: false,
+  progress: 'record',
   summarize: (raw: unknown, env) => ({
     kind: 'trainability',
     backend: env.tf.label(),
@@ -148,17 +165,25 @@ export const trainabilityJob = defineJob({
    * First every cell already in the store for these params is emitted (marked `stored`: a restarted sweep shows
    * them at once and skips them), then one progress per newly finished cell.
    */
-  async run(params, env, emit, { signal, storeDir }) {
+  async run(params, env, emit, { signal, storeDir, shard }) {
     await env.tf.start();
     // the store's directory name: the first 16 hex digits of the params' sha256 (store.ts sweepIdentity)
     const dir = storeDir ?? join(env.dataDir, 'sweeps', sweepIdentity(params).slice(0, 16));
     // throws SweepStoreError on a damaged store or other params in it: reported, nothing overwritten
     const store = SweepStore.open(dir, params);
-    const total = sweepGrid(params).cells.length;
+    // a store holding another shard: refused here, as the user's input (SweepStoreError)
+    if (shard) recordShard(dir, store.identity, shard);
+    const grid = sweepGrid(params);
+    // a shard run counts (and lists) its own cells only
+    const cells = shard ? shardCells(params, grid, shard) : grid.cells;
+    const keys = new Set(cells.map((c) => cellKey(c.sigmaW2, c.depth)));
+    const total = cells.length;
     let done = 0;
-    for (const cell of store.cells()) emit({ cell, done: ++done, total, stored: true });
+    for (const cell of store.cells())
+      if (keys.has(cellKey(cell.sigmaW2, cell.depth))) emit({ cell, done: ++done, total, stored: true });
     // the pending cells on every TF worker; this process appends each finished one to the store (its one writer)
-    const summary = await runSweepParallel(params, dir, (p, o) => env.tf.run(runsOn.task, p, o), emit, { signal });
+    const run: CellRunner = (p, o) => env.tf.run(runsOn.task, p, o);
+    const summary = await runSweepParallel(params, dir, run, emit, { signal, shard });
     return { kind: 'trainability', backend: env.tf.label(), summary: trainabilitySummarySchema.parse(summary) };
   },
   cli: {
@@ -167,7 +192,7 @@ export const trainabilityJob = defineJob({
                             [--depth <axis> | --depth-to-width <axis>] [--steps <T>] [--batch-size <B>]
                             [--sigma-b2 <v>] [--rho <r>] [--dataset mnist|synthetic] [--train-size <n>]
                             [--test-size <n>] [--seed <s>] [--paper-size] [--backend <b>] [--workers <n>]
-                            [--json]
+                            [--shard <i/n>] [--json]
 
 Trains one network per grid cell (Xiao et al. 2020, §5, Fig. 3 top): fully connected, L weight layers of width M, NTK
 parametrization, 10 outputs, MSE on one-hot targets, plain SGD at η = ρ·η_theory with η_theory = 2B/λ_max of the
@@ -178,15 +203,17 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
 
   --out <dir>              store directory (created if missing)
   --activation <φ>         erf (default, as Xiao et al. 2020, Fig. 1), relu, tanh, gelu, linear
-  --width <M>              hidden width (default 128)
-  --sigma-w2 <axis>        σ_w² values (default 0.5:4:8)
-  --depth <axis>           depths L, whole numbers (default 2,4,8,16,24,32; min:max:count needs a whole step)
-  --depth-to-width <axis>  instead of --depth: λ = L/M values, L = round(λM)
-                           <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…
-  --steps <T>              SGD steps per cell (default 200)
+  --width <M>              hidden width (1–${TRAINABILITY_LIMITS.widthMax}, default 128)
+  --sigma-w2 <axis>        σ_w² values, each in (0, 16] (default 0.5:4:8)
+  --depth <axis>           depths L, whole numbers 1–${TRAINABILITY_LIMITS.depthMax} (default 2,4,8,16,24,32; min:max:count needs a
+                           whole step)
+  --depth-to-width <axis>  instead of --depth: λ = L/M values (> 0), L = round(λM) ≤ ${TRAINABILITY_LIMITS.depthMax}
+                           <axis> is min:max:count (count evenly spaced values, ends included) or v1,v2,…; at most
+                           ${TRAINABILITY_LIMITS.gridAxisMax} values per axis and ${TRAINABILITY_LIMITS.cellsMax} cells
+  --steps <T>              SGD steps per cell (1–${TRAINABILITY_LIMITS.stepsMax}, default 200)
   --batch-size <B>         minibatch size (default 128)
-  --sigma-b2 <v>           bias variance σ_b² (default 0.185, i.e. σ_b = 0.43 as Xiao et al. 2020, Fig. 2)
-  --rho <r>                η = ρ·η_theory (default 0.3, as Xiao et al. 2020, Fig. 3)
+  --sigma-b2 <v>           bias variance σ_b² (0–16; default 0.185, i.e. σ_b = 0.43 as Xiao et al. 2020, Fig. 2)
+  --rho <r>                η = ρ·η_theory (0 < ρ ≤ ${TRAINABILITY_LIMITS.rhoMax}; default 0.3, as Xiao et al. 2020, Fig. 3)
   --dataset <d>            mnist (default; the mnist package, split by seed) or synthetic (10-class Gaussian
                            mixture in 32 dimensions)
   --train-size <n>         training samples (default 2000); --test-size <n> test samples (default 1000)
@@ -197,11 +224,16 @@ and keeps every finished cell. The defaults are a reduced-size replica that take
                            wasm → cpu), or one of them (webgpu also on a software adapter)
   --workers <n>            TensorFlow.js workers training cells in parallel (default: one per core; 1 on a
                            native or GPU backend, which uses the whole device itself); the cells do not depend on it
+  --shard <i/n>            train only shard i of n (0 ≤ i < n): a fixed split of the cells balanced by their
+                           estimated cost, the same in every process; each cell's numbers are those of the whole
+                           run. Give each shard its own --out; combine them with ntk-lab merge (docs/slurm.md;
+                           ntk-lab slurm writes the Slurm job array). The summary then counts the shard's cells
+                           and has shard: {index, count}
   --json                   one JSON line per cell finished by this run {"kind":"cell", sigmaW2, depth,
                            depthToWidth, width, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, steps,
                            diverged, seconds, failed?}, then {"kind":"summary", dir, identity, total, done,
-                           resumed, trained, diverged, failed, status, seconds, backend, device} (+ adapter on
-                           webgpu)
+                           resumed, trained, diverged, failed, status, seconds, backend, device, shard?} (+ adapter
+                           on webgpu)
 
 A cell with no finite η_theory in float64 (Θ over- or underflows at that depth, e.g. tanh with σ_b² = 0 and tiny
 σ_w²) is not trained: it is stored as failed with the reason (accuracies at chance) and the sweep goes on.
@@ -228,7 +260,7 @@ The backend and the worker count are printed on stderr. Exit code 1 when stopped
             io.stdout(jsonLine({ kind: 'summary', ...summary, backend: info.name, device: info.device, ...adapter }));
           } else
             io.stdout(
-              `Trainability sweep in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
+              `Trainability sweep${summary.shard ? ` shard ${summary.shard.index}/${summary.shard.count}` : ''} in ${summary.dir}: ${summary.done} of ${summary.total} cells stored (${summary.resumed} found at start, ` +
                 `${summary.trained} trained now, ${summary.diverged} diverged, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
             );
           if (summary.status === 'cancelled') {

@@ -5,8 +5,10 @@ import type { GdStepParams, GdStepResult } from '../../src-shared/contract/gd-st
 import { Rng } from '../../src-shared/rng';
 import { relativeChange, type RelativeChange } from '../../src-shared/stats/relative-change';
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
-import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
+import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
+import { ProgressBudget } from './progress-budget';
+import { SampleBuffer } from './sample-buffer';
 import { gdStepReluKernel } from '../engine/gd-step-exact-fast';
 import { kernelEngine, poolBackend } from './measure-run';
 
@@ -41,6 +43,8 @@ export interface GdStepRunOptions {
   signal?: AbortSignal;
   /** Minimum time between partial results (ms). */
   progressIntervalMs?: number;
+  /** Main-thread time for partial summaries, shared by all the service's jobs (default: this run's own). */
+  budget?: ProgressBudget;
 }
 
 /** Paired per-network kernels before/after the step; the first `count` entries are finite networks. */
@@ -53,13 +57,23 @@ export interface GdStepData {
   diverged: number;
 }
 
-/** The GdStepResult of the data so far: delta-method SEs while streaming, paired bootstrap for the final one. */
+/** Paired-bootstrap SEs computed elsewhere (on the pool): [E[ΔΘ]/E[Θ], E[|ΔΘ|]/E[Θ]] per kernel entry. */
+export interface GdStepStderrs {
+  diag: [number, number];
+  off?: [number, number];
+}
+
+/**
+ * The GdStepResult of the data so far: delta-method SEs while streaming, paired bootstrap for the final one (its SEs
+ * from `stderrs` when the pool computed them, else here).
+ */
 export function gdStepResult(
   params: GdStepParams,
   data: GdStepData,
   done: boolean,
   seconds: number,
   backend: string,
+  stderrs?: GdStepStderrs,
 ): GdStepResult {
   const { count: finite, diverged } = data;
   const n = params.samples;
@@ -70,13 +84,20 @@ export function gdStepResult(
     );
   }
   const boot = done && finite <= BOOTSTRAP_MAX_N;
-  const change = (before: Float64Array, after: Float64Array, stream: number): RelativeChange =>
-    relativeChange(
+  const change = (before: Float64Array, after: Float64Array, stream: number, se?: [number, number]): RelativeChange => {
+    if (boot && se) {
+      // the estimates do not depend on the SE method; the SEs are the pool's run of the same bootstrap
+      const c = relativeChange(before.subarray(0, finite), after.subarray(0, finite));
+      [c.relativeChange.stderr, c.absRelativeChange.stderr] = se;
+      return c;
+    }
+    return relativeChange(
       before.subarray(0, finite),
       after.subarray(0, finite),
       boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {},
     );
-  const diag = change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM);
+  };
+  const diag = change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM, stderrs?.diag);
   beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
   const r: GdStepResult = {
     sigmaW2: params.sigmaW2,
@@ -105,7 +126,7 @@ export function gdStepResult(
     if (!data.thetaOff || !data.thetaOffAfter)
       throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
     r.pairCos = params.pairCos;
-    const off = change(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1);
+    const off = change(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1, stderrs?.off);
     beyondFloat64('E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', off);
     r.offDiagonal = { relativeChange: off.relativeChange, absRelativeChange: off.absRelativeChange };
   }
@@ -118,9 +139,10 @@ export function finalGdStepResult(
   data: GdStepData,
   seconds: number,
   backend: string,
+  stderrs?: GdStepStderrs,
 ): GdStepResult {
   try {
-    return gdStepResult(params, data, true, seconds, backend);
+    return gdStepResult(params, data, true, seconds, backend, stderrs);
   } catch (err) {
     if (err instanceof LabServiceError) throw err;
     throw new LabServiceError(
@@ -139,16 +161,25 @@ export async function runGdStep(
   const start = performance.now();
   const { onProgress, signal } = opts;
   const interval = opts.progressIntervalMs ?? 50;
+  const budget = opts.budget ?? new ProgressBudget();
   const n = params.samples;
   const pair = params.pairCos !== undefined;
-  const data: GdStepData = {
-    theta: new Float64Array(n),
-    thetaAfter: new Float64Array(n),
-    thetaOff: pair ? new Float64Array(n) : undefined,
-    thetaOffAfter: pair ? new Float64Array(n) : undefined,
-    count: 0,
-    diverged: 0,
+  // grown as blocks arrive (finite networks only), not 4 × 8 B × samples up front
+  const buf = {
+    theta: new SampleBuffer(n),
+    thetaAfter: new SampleBuffer(n),
+    thetaOff: pair ? new SampleBuffer(n) : undefined,
+    thetaOffAfter: pair ? new SampleBuffer(n) : undefined,
   };
+  let diverged = 0;
+  const data = (): GdStepData => ({
+    theta: buf.theta.view(),
+    thetaAfter: buf.thetaAfter.view(),
+    thetaOff: buf.thetaOff?.view(),
+    thetaOffAfter: buf.thetaOffAfter?.view(),
+    count: buf.theta.length,
+    diverged,
+  });
   const backend = gdStepBackend(params);
   let lastEmit = -Infinity;
   let progressError: unknown;
@@ -158,19 +189,20 @@ export async function runGdStep(
     for (const b of blocks) {
       if (!b.thetaAfter || (pair && (!b.thetaOff || !b.thetaOffAfter)))
         throw new Error('the GD-step sampler returned incomplete arrays');
-      data.theta.set(b.theta, data.count);
-      data.thetaAfter.set(b.thetaAfter, data.count);
+      buf.theta.append(b.theta);
+      buf.thetaAfter.append(b.thetaAfter);
       if (pair) {
-        data.thetaOff!.set(b.thetaOff!, data.count);
-        data.thetaOffAfter!.set(b.thetaOffAfter!, data.count);
+        buf.thetaOff!.append(b.thetaOff!);
+        buf.thetaOffAfter!.append(b.thetaOffAfter!);
       }
-      data.count += b.theta.length;
-      data.diverged += b.diverged ?? 0;
+      diverged += b.diverged ?? 0;
     }
-    if (!onProgress || data.count + data.diverged === n || data.count < 3 || performance.now() - lastEmit < interval)
-      return;
+    const count = buf.theta.length;
+    if (!onProgress || count + diverged === n || count < 3 || performance.now() - lastEmit < interval) return;
+    if (budget.wait() > 0) return; // other jobs' summaries used the main thread's share; a later block retries
     try {
-      onProgress(gdStepResult(params, data, false, (performance.now() - start) / 1000, backend));
+      const r = budget.charge(() => gdStepResult(params, data(), false, (performance.now() - start) / 1000, backend));
+      onProgress(r);
       lastEmit = performance.now();
     } catch (err) {
       progressError ??= err;
@@ -179,5 +211,43 @@ export async function runGdStep(
 
   await pool.run({ kind: 'gd-step', params }, { onBlocks, signal });
   if (progressError) throw progressError;
-  return finalGdStepResult(params, data, (performance.now() - start) / 1000, backend);
+  const final = data();
+  const stderrs = await pooledStderrs(pool, params, final, signal);
+  return finalGdStepResult(params, final, (performance.now() - start) / 1000, backend, stderrs);
+}
+
+/**
+ * The final summary's paired bootstraps (200 resamples of N ≤ BOOTSTRAP_MAX_N networks: about a second of CPU at
+ * N = 10⁵) on the pool's workers, the diagonal and off-diagonal ones in parallel, so the service's main thread stays
+ * free. Undefined when there is no bootstrap, or when it failed there (non-finite values): the summary on this
+ * thread then says why.
+ */
+async function pooledStderrs(
+  pool: WorkerPool,
+  params: GdStepParams,
+  data: GdStepData,
+  signal?: AbortSignal,
+): Promise<GdStepStderrs | undefined> {
+  if (data.count < 3 || data.count > BOOTSTRAP_MAX_N) return undefined;
+  const one = async (before: Float64Array, after: Float64Array, stream: number): Promise<[number, number]> => {
+    let se: [number, number] = [NaN, NaN];
+    const work = { before, after, seed: params.seed, stream, replicates: BOOTSTRAP_REPLICATES };
+    await pool.run(
+      { kind: 'paired-bootstrap', params: work },
+      { signal, onBlocks: ([b]) => void (se = [b.theta[0], b.thetaAfter![0]]) },
+    );
+    return se;
+  };
+  try {
+    const [diag, off] = await Promise.all([
+      one(data.theta, data.thetaAfter, BOOTSTRAP_STREAM),
+      data.thetaOff && data.thetaOffAfter
+        ? one(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1)
+        : Promise.resolve(undefined),
+    ]);
+    return off ? { diag, off } : { diag };
+  } catch (err) {
+    if (err instanceof PoolJobError && err.code === 'failed') return undefined;
+    throw err;
+  }
 }

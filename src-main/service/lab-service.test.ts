@@ -274,6 +274,7 @@ describe('LabConnection: nothing follows a cancellation (a scripted host, no wai
         kind: job.kind,
         params: job.params,
         pausable: false,
+        progress: 'snapshot',
         run: () => Promise.reject(new Error('runs through runJob')),
       }),
       runJob: (_job, onProgress) => new Promise<JobOutput>((resolve) => runs.push({ onProgress, resolve })),
@@ -281,6 +282,10 @@ describe('LabConnection: nothing follows a cancellation (a scripted host, no wai
         throw new Error('not asked');
       },
       nextJobId: () => `job-${++seq}`,
+      reserveJob: () => true,
+      releaseJob: () => undefined,
+      maxJobs: 16,
+      tfJobs: () => 0,
     };
     const sent: ServerMessage[] = [];
     return { host, runs, sent };

@@ -13,14 +13,15 @@ import {
   type ServerMessage,
 } from '../../src-shared/contract/messages';
 import { WorkerPool } from '../engine/worker-pool';
-import { checkJob, checkKind, type CheckedJob } from '../jobs';
-import type { JobControls, JobEnv } from '../jobs/define';
+import { checkJob, checkKind, JOBS, type CheckedJob } from '../jobs';
+import type { JobControls, JobEnv, LocalCheck } from '../jobs/define';
 import type { BackendChoice, BackendInfo } from '../tf/backend';
 import type { PauseControl } from '../tf/tf-host';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LabConnectionImpl, MAX_JOBS_PER_CONNECTION, type LabConnection } from './connection';
+import { LabConnectionImpl, MAX_JOBS_PER_CONNECTION, type ConnectionOptions, type LabConnection } from './connection';
 import { LabServiceError, toLabError } from './lab-error';
+import { ProgressBudget } from './progress-budget';
 import { TensorflowEngine } from './tensorflow';
 import { checkTfWorkers } from '../tf/tf-pool';
 
@@ -41,10 +42,19 @@ export interface LabServiceOptions {
   blockSize?: number;
   /** Minimum time between progress results of one job, ms (default 50). */
   progressIntervalMs?: number;
+  /** Minimum time between two progress messages of one connection, all its jobs together, ms (default 50). */
+  connectionProgressIntervalMs?: number;
+  /** Running jobs across all connections (default MAX_JOBS_TOTAL); beyond it job.start answers 'busy'. */
+  maxJobs?: number;
+  /** How long a paused TensorFlow.js job may hold the worker while others wait, ms (default 30 000). */
+  pauseLimitMs?: number;
+  /** A client with more unsent bytes than this has stopped reading and is closed (default 16 MiB; tests lower it). */
+  maxBacklogBytes?: number;
   /**
    * Where method 'dense' runs: 'auto' (default) on TensorFlow.js when a native libtensorflow backend is up, else on
-   * the pool's float64 typed arrays (faster than single-thread wasm on a multi-core CPU: npm run bench); 'pool';
-   * 'tfjs'.
+   * the pool's float64 typed arrays, one worker per core. Not for speed per core: npm run bench (README "Compute
+   * backends") finds single-thread tfjs-wasm 1.8–1.9× faster at drawing and evaluating a network; the pool keeps
+   * float64 and uses every core. 'pool'; 'tfjs'.
    */
   denseEngine?: 'auto' | 'pool' | 'tfjs';
   /** TensorFlow.js backend choice (default 'auto': tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu). */
@@ -78,6 +88,9 @@ export type { CheckedJob } from '../jobs';
 
 export const BACKEND = 'typed-array (float64, worker_threads)';
 
+/** Running jobs across all connections: two clients' worth of the per-connection cap (issue 17: 5 × 8 were taken). */
+export const MAX_JOBS_TOTAL = 2 * MAX_JOBS_PER_CONNECTION;
+
 export class LabService {
   private readonly pool: WorkerPool;
   private readonly progressIntervalMs: number;
@@ -89,6 +102,10 @@ export class LabService {
   private readonly detectOnConnect: boolean;
   private readonly env: JobEnv;
   readonly dataDir: string;
+  readonly maxJobs: number;
+  private runningJobs = 0;
+  private runningTfJobs = 0;
+  private readonly connectionOptions: ConnectionOptions;
 
   constructor(opts: LabServiceOptions = {}) {
     if (opts.tfWorkers !== undefined) checkTfWorkers(opts.tfWorkers, 'tfWorkers'); // before any worker exists
@@ -106,21 +123,40 @@ export class LabService {
     if (!Number.isFinite(interval) || interval < 0)
       throw new RangeError(`progressIntervalMs must be a finite number ≥ 0 (got ${interval})`);
     this.progressIntervalMs = interval;
+    this.maxJobs = opts.maxJobs ?? MAX_JOBS_TOTAL;
+    if (!Number.isInteger(this.maxJobs) || this.maxJobs < 1)
+      throw new RangeError(`maxJobs must be an integer ≥ 1 (got ${this.maxJobs})`);
+    this.connectionOptions = {
+      progressIntervalMs: opts.connectionProgressIntervalMs,
+      pauseLimitMs: opts.pauseLimitMs,
+      maxBacklogBytes: opts.maxBacklogBytes,
+    };
+    for (const k of ['progressIntervalMs', 'pauseLimitMs', 'maxBacklogBytes'] as const)
+      if (this.connectionOptions[k] === undefined) delete this.connectionOptions[k];
     this.env = {
       pool: this.pool,
       tf: this.tf,
       progressIntervalMs: this.progressIntervalMs,
+      progressBudget: new ProgressBudget(),
       dataDir: this.dataDir,
       denseOnTf: (method) => this.denseOnTf(method),
     };
   }
 
   /**
-   * One client connection. `send` receives ServerMessage objects that are valid per src-shared/contract/messages.ts.
+   * One client connection. `send` receives ServerMessage objects that are valid per src-shared/contract/messages.ts;
+   * `flow` lets the transport report its unsent backlog and drop a client that stopped reading.
    */
-  connect(send: (msg: ServerMessage) => void, transport: LabInfo['transport']): LabConnection {
+  connect(
+    send: (msg: ServerMessage) => void,
+    transport: LabInfo['transport'],
+    flow: Pick<ConnectionOptions, 'backlog' | 'terminate'> = {},
+  ): LabConnection {
     if (this.closed) throw new Error('the lab service is closed');
-    const connection = new LabConnectionImpl(this, send, transport, () => this.connections.delete(connection));
+    const connection = new LabConnectionImpl(this, send, transport, () => this.connections.delete(connection), {
+      ...this.connectionOptions,
+      ...flow,
+    });
     this.connections.add(connection);
     if (this.detectOnConnect) void this.tf.start().catch(() => undefined); // the status bar shows the outcome
     return connection;
@@ -171,18 +207,40 @@ export class LabService {
   }
 
   /** Validate raw params of one kind (its wire schema), then check them; throws LabServiceError. */
-  checkKind(kind: JobKind, params: unknown): CheckedJob {
-    return checkKind(kind, params);
+  checkKind(kind: JobKind, params: unknown, local?: LocalCheck): CheckedJob {
+    return checkKind(kind, params, local);
   }
 
   /** Run a checked job (the transports' path); rejects with a LabServiceError. */
-  runJob(
+  async runJob(
     job: CheckedJob,
     onProgress: (o: JobOutput) => void,
     signal?: AbortSignal,
     pause?: PauseControl,
   ): Promise<JobOutput> {
-    return this.runChecked(job, onProgress, { signal, pause });
+    const tf = JOBS[job.kind].runsOn.engine === 'tf';
+    if (tf) this.runningTfJobs++;
+    try {
+      return await this.runChecked(job, onProgress, { signal, pause });
+    } finally {
+      if (tf) this.runningTfJobs--;
+    }
+  }
+
+  /** A job slot of the service-wide cap (connections take one per running job). */
+  reserveJob(): boolean {
+    if (this.runningJobs >= this.maxJobs) return false;
+    this.runningJobs++;
+    return true;
+  }
+
+  releaseJob(): void {
+    this.runningJobs = Math.max(0, this.runningJobs - 1);
+  }
+
+  /** TensorFlow.js jobs of the connections, running or queued for the worker. */
+  tfJobs(): number {
+    return this.runningTfJobs;
   }
 
   /** Run a checked job with its controls (`storeDir`: in-process callers only); rejects with a LabServiceError. */

@@ -10,11 +10,14 @@ import {
   summarizePairSamples,
   summarizeSamples,
 } from '../../src-shared/stats/summary';
+import { summarizeComponents } from '../../src-shared/stats/components';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { routeOf, type SamplerRoute } from '../engine/sample-block';
 import { pairClosedForm } from '../engine/lazy-gaussian';
 import { wasmAvailable } from '../engine/wasm/kernels';
 import { LabServiceError } from './lab-error';
+import { ProgressBudget } from './progress-budget';
+import { SampleBuffer } from './sample-buffer';
 
 /** What the pool's hot kernels run as: their WebAssembly copies when the module compiles here (then it does in the
  *  workers too: same runtime, same embedded binary), else the JavaScript they mirror. */
@@ -48,8 +51,13 @@ const MIN_SUMMARY_SAMPLES = 3;
 export interface MeasureRunOptions {
   onProgress?: (r: MeasureResult) => void;
   signal?: AbortSignal;
-  /** Minimum time between partial results (ms). Summaries are also kept under ~20% of the wall time. */
+  /** Minimum time between partial results (ms). */
   progressIntervalMs?: number;
+  /**
+   * Main-thread time for partial summaries, shared by all the service's jobs (default: one for this run alone,
+   * keeping its summaries under 20% of the wall time).
+   */
+  budget?: ProgressBudget;
 }
 
 /**
@@ -64,6 +72,7 @@ export function measureResult(
   seconds: number,
   backend?: string,
   replicates?: BootstrapReplicates,
+  parts?: { thetaW: Float64Array; thetaB: Float64Array },
 ): MeasureResult {
   const speed = done ? 'final' : 'fast';
   const diag = summarizeSamples(theta, params.seed, { speed, replicates: replicates?.theta });
@@ -85,6 +94,14 @@ export function measureResult(
     done,
   };
   if (backend !== undefined) r.backend = backend;
+  if (params.widths) r.widths = [...params.widths];
+  if (parts && theta.length >= 2) {
+    // summarized in units of E[Θ] (the sample mean) so that the squares stay in float64
+    const c = diag.meanTheta.estimate > 0 ? diag.meanTheta.estimate : 1;
+    const w = parts.thetaW.map((v) => v / c),
+      b = parts.thetaB.map((v) => v / c);
+    r.components = summarizeComponents(w, b, c);
+  }
   if (thetaOff)
     r.offDiagonal = summarizePairSamples(theta, thetaOff, params.seed, { speed, replicates: replicates?.thetaOff });
   return r;
@@ -130,13 +147,14 @@ export async function runMeasurement(
   const start = performance.now();
   const { onProgress, signal } = opts;
   const interval = opts.progressIntervalMs ?? 50;
+  const budget = opts.budget ?? new ProgressBudget();
   const n = params.samples;
-  const theta = new Float64Array(n);
-  const thetaOff = params.pairCos === undefined ? undefined : new Float64Array(n);
+  const theta = new SampleBuffer(n);
+  const thetaOff = params.pairCos === undefined ? undefined : new SampleBuffer(n);
+  const parts = params.components ? { thetaW: new SampleBuffer(n), thetaB: new SampleBuffer(n) } : undefined;
   let merged = 0;
   let finished = false;
   let lastEmit = -Infinity;
-  let summaryMs = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let progressError: unknown;
 
@@ -161,21 +179,25 @@ export async function runMeasurement(
   const summarize = (done: boolean): MeasureResult =>
     measureResult(
       params,
-      theta.subarray(0, merged),
-      thetaOff?.subarray(0, merged),
+      theta.view(),
+      thetaOff?.view(),
       done,
       (performance.now() - start) / 1000,
       backend,
       replicates,
+      parts && { thetaW: parts.thetaW.view(), thetaB: parts.thetaB.view() },
     );
 
   const emit = (): void => {
     timer = undefined;
     if (finished || signal?.aborted || !onProgress) return;
+    const busy = budget.wait();
+    if (busy > 0) {
+      timer = setTimeout(emit, busy); // other jobs' summaries used the main thread's share: the latest prefix then
+      return;
+    }
     try {
-      const t = performance.now();
-      const r = result(false);
-      summaryMs = performance.now() - t;
+      const r = budget.charge(() => result(false));
       lastEmit = performance.now();
       onProgress(r);
     } catch (err) {
@@ -186,7 +208,7 @@ export async function runMeasurement(
   // After each newly complete prefix: emit now if the interval has passed, else once it has (the latest prefix).
   const scheduleEmit = (): void => {
     if (!onProgress || merged === n || merged < MIN_SUMMARY_SAMPLES) return;
-    const wait = Math.max(interval, 4 * summaryMs) - (performance.now() - lastEmit);
+    const wait = Math.max(interval - (performance.now() - lastEmit), budget.wait());
     if (wait <= 0) {
       clearTimeout(timer);
       emit();
@@ -200,8 +222,13 @@ export async function runMeasurement(
     for (const b of blocks) {
       if (thetaOff && !b.thetaOff)
         throw new Error('the sampler returned no off-diagonal samples although pairCos was given');
-      theta.set(b.theta, merged);
-      if (thetaOff) thetaOff.set(b.thetaOff!, merged);
+      theta.append(b.theta);
+      if (thetaOff) thetaOff.append(b.thetaOff!);
+      if (parts) {
+        if (!b.thetaW || !b.thetaB) throw new Error('the sampler returned no components although components was set');
+        parts.thetaW.append(b.thetaW);
+        parts.thetaB.append(b.thetaB);
+      }
       merged += b.theta.length;
     }
     scheduleEmit();
@@ -221,8 +248,8 @@ export async function runMeasurement(
   async function bootstrapOnPool(): Promise<BootstrapReplicates> {
     let values: Float64Array, valuesOff: Float64Array | undefined;
     try {
-      values = normalizeForDispersion(theta.subarray(0, merged));
-      valuesOff = thetaOff && normalizeForDispersion(thetaOff.subarray(0, merged));
+      values = normalizeForDispersion(theta.view());
+      valuesOff = thetaOff && normalizeForDispersion(thetaOff.view());
     } catch {
       return {}; // samples not finite or all 0: the summary itself (result(true)) says why
     }

@@ -14,6 +14,7 @@ import { disposeLayers, parameterCount, sampleLayers } from './layers';
 import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainCellTask } from './sweep/train-cell-task';
+import { dksTrainTask } from './train/dks-train';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -174,6 +175,7 @@ export const TASKS = {
   ntk: ntkTask,
   'train-dynamics': trainDynamicsTask,
   'gd-step': gdStepTask,
+  'dks-train': dksTrainTask,
   /** One cell of a sweep (trainability, lr-sweep), many at once on the TF worker pool (sweep/parallel.ts). */
   'train-cell': trainCellTask,
 } satisfies Record<string, TaskHandler>;

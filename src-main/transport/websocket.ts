@@ -95,7 +95,12 @@ export function attachWebSocketTransport(server: Server, opts: WebSocketTranspor
     const send = (msg: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    const connection = opts.service.connect(send, 'websocket');
+    // ws queues what the peer has not read in bufferedAmount: the connection holds progress back above ~1 MiB and
+    // drops a client that stopped reading (issue 17: unread responses grew the server by 20× the requests' size)
+    const connection = opts.service.connect(send, 'websocket', {
+      backlog: () => ws.bufferedAmount,
+      terminate: () => ws.terminate(),
+    });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send(badRequest('binary frames are not accepted; send JSON text'));
       let parsed: unknown;

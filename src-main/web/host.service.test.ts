@@ -75,3 +75,32 @@ describe('web host + LabService', () => {
     expect(again.ok).toBe(true);
   });
 });
+
+describe('web host + LabService: a client that stops reading', () => {
+  it('is closed once its unsent backlog passes the limit, instead of growing the server without bound', async () => {
+    const svc = new LabService({ workers: 1, detectTensorflowOnConnect: false, maxBacklogBytes: 64 * 1024 });
+    const web = await startWebHost({ rendererDir: dirs.rendererDir, service: svc });
+    try {
+      const slow = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`);
+      await new Promise((resolve, reject) => {
+        slow.once('open', resolve);
+        slow.once('error', reject);
+      });
+      let closed = false;
+      slow.once('close', () => void (closed = true));
+      // stop reading: the answers pile up in the kernel's buffers, then in the server's (ws bufferedAmount)
+      (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+      const request = JSON.stringify({ kind: 'request', id: 'x', method: 'lab.info' });
+      let sent = 0;
+      while (!closed && sent < 400_000) {
+        for (let i = 0; i < 2000; i++) slow.send(request);
+        sent += 2000;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(closed).toBe(true);
+    } finally {
+      await web.close();
+      await svc.close();
+    }
+  });
+});

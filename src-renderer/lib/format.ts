@@ -88,6 +88,15 @@ export function formatSeconds(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** A duration that may run to days (training estimates): whole seconds, then min/s, hours, days. */
+export function formatDuration(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '—';
+  if (s < 60) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 3 * 3600) return formatSeconds(s);
+  if (s < 3 * 86400) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}
+
 /** Compact file-name-safe number: 200 → "200", 0.5 → "0.5", 1e-7 → "1e-7". */
 export function fileNumber(v: number): string {
   return String(Number(v.toPrecision(6)));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GdStepParamsInput, GdStepResult } from '../../src-shared/contract/gd-step';
 import { scriptedLab } from './fake-lab.test-util';
+import { JobScheduler } from './job-scheduler';
 import { GdStepGroup, type GdPoint, type GdTarget } from './gd-step-jobs';
 
 const params = (sigmaW2: number): GdStepParamsInput => ({
@@ -48,7 +49,7 @@ describe('GdStepGroup', () => {
   it('debounces, runs gd-step jobs on their channels at most maxConcurrent at a time, and streams progress', async () => {
     const { lab, specJobs, runningSpecJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 200, maxConcurrent: 2 }, (p) => (seen = p));
+    const group = new GdStepGroup(lab, new JobScheduler(), { delayMs: 200, maxConcurrent: 2 }, (p) => (seen = p));
     group.request([target('a', 1), target('b', 2), target('c', 2.2)]);
     vi.advanceTimersByTime(150);
     group.request([target('a', 1.1), target('b', 2), target('c', 2.2)]);
@@ -71,7 +72,7 @@ describe('GdStepGroup', () => {
   it('cancels running jobs when the targets change and drops their late messages', async () => {
     const { lab, specJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 0, maxConcurrent: 4 }, (p) => (seen = p));
+    const group = new GdStepGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 4 }, (p) => (seen = p));
     group.request([target('a', 1)]);
     vi.advanceTimersByTime(0);
     const old = specJobs[0];
@@ -88,7 +89,7 @@ describe('GdStepGroup', () => {
   it('shows the lab’s reason inline and keeps a partial result, marked failed', async () => {
     const { lab, specJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 0, maxConcurrent: 1 }, (p) => (seen = p));
+    const group = new GdStepGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 1 }, (p) => (seen = p));
     group.request([target('a', 1)]);
     vi.advanceTimersByTime(0);
     specJobs[0].progress(output(20, false));
@@ -104,7 +105,7 @@ describe('GdStepGroup', () => {
   it('never sends a target whose parameters are invalid; it shows why at once', () => {
     const { lab, specJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
+    const group = new GdStepGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
     group.request([{ channel: 'a', params: { invalid: 'lr (η) must be > 0' } }, target('b', 2)]);
     expect(seen[0]).toEqual({ status: 'error', error: 'lr (η) must be > 0' });
     vi.advanceTimersByTime(0);
@@ -116,6 +117,7 @@ describe('GdStepGroup', () => {
     let seen: readonly GdPoint[] = [];
     const group = new GdStepGroup(
       lab,
+      new JobScheduler(),
       { delayMs: 0, maxConcurrent: 1, busyRetries: 1, retryDelayMs: 300 },
       (p) => (seen = p),
     );
@@ -135,7 +137,7 @@ describe('GdStepGroup', () => {
   it('suspend cancels what runs and keeps what finished; the same request resumes only the unfinished', async () => {
     const { lab, specJobs, runningSpecJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
+    const group = new GdStepGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
     const targets = [target('a', 1), target('b', 2), target('c', 2.2)];
     group.request(targets);
     vi.advanceTimersByTime(0);
@@ -158,7 +160,7 @@ describe('GdStepGroup', () => {
   it('holds new targets while not running: no stale result is shown and nothing starts until run', async () => {
     const { lab, specJobs, runningSpecJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];
-    const group = new GdStepGroup(lab, { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
+    const group = new GdStepGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
     group.request([target('a', 1)]);
     vi.advanceTimersByTime(0);
     specJobs[0].resolve(output(100, true));

@@ -6,6 +6,7 @@
 import type { GdStepParamsInput, GdStepResult } from '../../src-shared/contract/gd-step';
 import type { JobHandle, LabClient } from './lab-api';
 import type { JobOutput } from '../../src-shared/contract/messages';
+import type { JobLane, JobScheduler, Slot } from './job-scheduler';
 import { errorCode, errorMessage, Timers } from './lab-jobs';
 
 export type GdPointStatus = 'waiting' | 'running' | 'done' | 'error';
@@ -27,8 +28,10 @@ export interface GdTarget {
 export interface GdGroupOptions {
   /** Debounce: a new request starts this long after the last change. */
   delayMs: number;
-  /** Jobs of this group running at once (the lab caps running jobs at 8 per connection, shared by all panels). */
+  /** Jobs of this group running at once; each also takes a slot of the scheduler (shared by all panels). */
   maxConcurrent: number;
+  /** Names the group's lane in the scheduler. */
+  name?: string;
   /** Retries after 'busy' (the cap was full: the Explore tab's jobs or cancelled ones still winding down). */
   busyRetries?: number;
   retryDelayMs?: number;
@@ -44,14 +47,17 @@ export class GdStepGroup {
   #generation = 0;
   #points: GdPoint[] = [];
   #suspended = false;
-  readonly #opts: Required<GdGroupOptions>;
+  readonly #opts: Required<Omit<GdGroupOptions, 'maxConcurrent' | 'name'>>;
+  readonly #lane: JobLane;
 
   constructor(
     private readonly lab: LabClient,
+    scheduler: JobScheduler,
     opts: GdGroupOptions,
     private readonly onChange: (points: readonly GdPoint[]) => void,
   ) {
     this.#opts = { busyRetries: 60, retryDelayMs: 500, ...opts };
+    this.#lane = scheduler.lane({ name: opts.name ?? 'gd-step', max: opts.maxConcurrent });
   }
 
   get points(): readonly GdPoint[] {
@@ -102,6 +108,7 @@ export class GdStepGroup {
     this.#key = '';
     this.#generation++;
     this.#stop();
+    this.#lane.close();
   }
 
   #resume(): void {
@@ -112,6 +119,7 @@ export class GdStepGroup {
 
   #stop(): void {
     this.#timers.clear();
+    this.#lane.withdrawAll();
     const all = [...this.#handles.values()];
     this.#handles.clear(); // first: a cancelled job's rejection must find itself no longer ours
     for (const h of all) h.cancel();
@@ -126,20 +134,10 @@ export class GdStepGroup {
   #run(generation: number): void {
     const targets = this.#targets;
     const queue = this.#points.flatMap((p, i) => (p.status === 'waiting' ? [i] : []));
-    let running = 0;
-    const next = (): void => {
-      while (generation === this.#generation && running < this.#opts.maxConcurrent && queue.length > 0) {
-        running++;
-        launch(queue.shift()!, this.#opts.busyRetries);
-      }
-    };
-    const finished = (): void => {
-      running--;
-      next();
-    };
-    const launch = (index: number, retries: number): void => {
+    const launch = (index: number, retries: number, slot: Slot): void => {
       const params = targets[index].params;
-      if ('invalid' in params) return finished(); // never queued (status 'error' from the start)
+      // superseded or suspended while it waited; invalid points are never queued (status 'error' from the start)
+      if (generation !== this.#generation || 'invalid' in params) return slot.release();
       let handle: JobHandle<JobOutput>;
       try {
         handle = this.lab.job(
@@ -153,8 +151,9 @@ export class GdStepGroup {
           },
         );
       } catch (err) {
+        slot.release();
         this.#set(generation, index, { status: 'error', error: errorMessage(err) });
-        return finished();
+        return;
       }
       this.#handles.set(index, handle);
       if (this.#points[index]?.status === 'waiting') this.#set(generation, index, { status: 'running' });
@@ -167,15 +166,18 @@ export class GdStepGroup {
               status: 'error',
               error: `the lab answered a gd-step job with ${o.kind} output`,
             });
-          finished();
         },
         (err: unknown) => {
           if (this.#handles.get(index) === handle) this.#handles.delete(index);
           if (generation !== this.#generation) return; // cancelled by us: a newer request owns the slots
           if (errorCode(err) === 'busy' && retries > 0) {
-            return this.#timers.later(this.#opts.retryDelayMs, () => {
-              if (generation === this.#generation) launch(index, retries - 1);
-            });
+            // the lab's cap was full (cancelled jobs still winding down there): retry later, keeping the slot
+            slot.keep();
+            return this.#timers.later(
+              this.#opts.retryDelayMs,
+              () => launch(index, retries - 1, slot),
+              () => slot.release(),
+            );
           }
           if (errorCode(err) !== 'cancelled') {
             // a partial result is kept for inspection but the point is marked failed (not done)
@@ -188,10 +190,10 @@ export class GdStepGroup {
             // superseded by someone else on our channel: the point stays unfinished
             this.#set(generation, index, { status: 'error', error: 'cancelled' });
           }
-          finished();
         },
       );
+      slot.releaseWhen(handle.done); // after the handlers above: a retry keeps the slot
     };
-    next();
+    for (const index of queue) this.#lane.request((slot) => launch(index, this.#opts.busyRetries, slot));
   }
 }

@@ -13,20 +13,24 @@ export function errorMessage(err: unknown): string {
 
 /** Pending timers (debounces, retries) that a runner cancels together when it stops or starts over. */
 export class Timers {
-  #pending = new Set<ReturnType<typeof setTimeout>>();
+  #pending = new Map<ReturnType<typeof setTimeout>, (() => void) | undefined>();
 
-  /** Run `fn` after `ms`, unless clear() comes first. */
-  later(ms: number, fn: () => void): void {
+  /** Run `fn` after `ms`, unless clear() comes first; then `dropped` runs instead (e.g. to release a kept slot). */
+  later(ms: number, fn: () => void, dropped?: () => void): void {
     const t = setTimeout(() => {
       this.#pending.delete(t);
       fn();
     }, ms);
-    this.#pending.add(t);
+    this.#pending.set(t, dropped);
   }
 
   clear(): void {
-    for (const t of this.#pending) clearTimeout(t);
+    const all = [...this.#pending];
     this.#pending.clear();
+    for (const [t, dropped] of all) {
+      clearTimeout(t);
+      dropped?.();
+    }
   }
 }
 

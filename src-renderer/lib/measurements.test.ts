@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import { scriptedLab } from './fake-lab.test-util';
+import { JobScheduler } from './job-scheduler';
 import { MeasureGroup, type MeasuredPoint } from './measurements';
 
 const params = (sigmaW2: number): MeasureParamsInput => ({
@@ -35,7 +36,7 @@ describe('MeasureGroup', () => {
 
   it('debounces a burst of requests into one job per target on the named channels', () => {
     const { lab, jobs } = scriptedLab();
-    const group = new MeasureGroup(lab, { delayMs: 200 }, () => {});
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 200 }, () => {});
     group.request([{ channel: 'cursor', params: params(1.5) }]);
     vi.advanceTimersByTime(100);
     group.request([{ channel: 'cursor', params: params(1.6) }]);
@@ -48,7 +49,7 @@ describe('MeasureGroup', () => {
   it('streams progress, keeps the final result, and ignores an identical request', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, { delayMs: 0 }, (p) => (seen = p));
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 0 }, (p) => (seen = p));
     group.request([{ channel: 'cursor', params: params(2) }]);
     vi.advanceTimersByTime(0);
     expect(seen[0].status).toBe('running');
@@ -66,7 +67,7 @@ describe('MeasureGroup', () => {
   it('cancels running jobs when the targets change and drops their late messages', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, { delayMs: 0 }, (p) => (seen = p));
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 0 }, (p) => (seen = p));
     group.request([
       { channel: 'slice-lambda-0', params: params(1) },
       { channel: 'slice-lambda-1', params: params(3) },
@@ -86,7 +87,7 @@ describe('MeasureGroup', () => {
   it('reports engine errors but not cancellations', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, { delayMs: 0 }, (p) => (seen = p));
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 0 }, (p) => (seen = p));
     group.request([{ channel: 'cursor', params: params(2) }]);
     vi.advanceTimersByTime(0);
     jobs[0].reject(new Error('depth (L) must be ≤ 100000'));
@@ -99,7 +100,7 @@ describe('MeasureGroup', () => {
   it('runs at most maxConcurrent jobs and starts the next as each finishes', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 2 }, (p) => (seen = p));
     group.request([0, 1, 2, 3].map((k) => ({ channel: `slice-sigma-${k}`, params: params(1 + k / 4) })));
     vi.advanceTimersByTime(0);
     expect(jobs.map((j) => j.channel)).toEqual(['slice-sigma-0', 'slice-sigma-1']);
@@ -116,7 +117,12 @@ describe('MeasureGroup', () => {
   it('retries a job the lab refused because its job cap was momentarily full', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
-    const group = new MeasureGroup(lab, { delayMs: 0, refusedRetries: 1, retryDelayMs: 100 }, (p) => (seen = p));
+    const group = new MeasureGroup(
+      lab,
+      new JobScheduler(),
+      { delayMs: 0, refusedRetries: 1, retryDelayMs: 100 },
+      (p) => (seen = p),
+    );
     group.request([{ channel: 'cursor', params: params(2) }]);
     vi.advanceTimersByTime(0);
     jobs[0].reject(Object.assign(new Error('too many running jobs (8)'), { code: 'busy' }));
@@ -128,5 +134,26 @@ describe('MeasureGroup', () => {
     await vi.runAllTimersAsync();
     expect(jobs.length).toBe(2); // retries exhausted: the refusal is shown
     expect(seen[0]).toMatchObject({ status: 'error', error: 'too many running jobs (8)' });
+  });
+
+  it('takes its slots from the shared scheduler: two groups stay under the cap together', async () => {
+    const { lab, jobs, running } = scriptedLab();
+    const scheduler = new JobScheduler(3);
+    const cursor = new MeasureGroup(lab, scheduler, { delayMs: 0, maxConcurrent: 1, name: 'cursor' }, () => {});
+    const slice = new MeasureGroup(lab, scheduler, { delayMs: 0, name: 'slice' }, () => {});
+    slice.request([0, 1, 2, 3].map((k) => ({ channel: `slice-${k}`, params: params(1 + k / 4) })));
+    vi.advanceTimersByTime(0);
+    expect(running().length).toBe(3);
+    cursor.request([{ channel: 'cursor', params: params(2) }]);
+    vi.advanceTimersByTime(0);
+    expect(running().length).toBe(3); // the cursor waits for a slot
+    jobs[0].resolve(result(1000, true));
+    await vi.advanceTimersByTimeAsync(0);
+    // the freed slot goes to the cursor (it holds none), not to the slice's fourth point
+    expect(running().map((j) => j.channel)).toEqual(['slice-1', 'slice-2', 'cursor']);
+    cursor.clear();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(running().map((j) => j.channel)).toEqual(['slice-1', 'slice-2', 'slice-3']);
+    expect(scheduler.held).toBe(3);
   });
 });

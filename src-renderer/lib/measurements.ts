@@ -3,6 +3,7 @@
 // a point is either a real (partial or final) MeasureResult or an error/cancelled state.
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import type { LabClient, MeasureHandle } from './lab-api';
+import type { JobLane, JobScheduler, Slot } from './job-scheduler';
 import { cancelAll, errorCode, errorMessage, Timers } from './lab-jobs';
 
 export type PointStatus = 'waiting' | 'running' | 'done' | 'error';
@@ -27,8 +28,10 @@ export function requestKey(targets: readonly MeasureTarget[]): string {
 export interface MeasureGroupOptions {
   /** Debounce: a request starts this long after the last change. */
   delayMs: number;
-  /** Jobs of this group running at once; the rest wait in order (the lab caps running jobs per connection). */
+  /** Jobs of this group running at once; the rest wait in order. Every job also takes a slot of the scheduler. */
   maxConcurrent?: number;
+  /** Names the group's lane in the scheduler. */
+  name?: string;
   /** Retries after a 'busy' answer (the cap was momentarily full while cancelled jobs were winding down). */
   refusedRetries?: number;
   retryDelayMs?: number;
@@ -37,7 +40,7 @@ export interface MeasureGroupOptions {
 /**
  * A set of measurements that is replaced as a whole (the cursor: one target; a slice: 10–15 targets).
  * `request()` debounces, cancels whatever is running, then runs the targets on their channels, at most
- * `maxConcurrent` at a time.
+ * `maxConcurrent` at a time and each only once the scheduler grants it a slot.
  */
 export class MeasureGroup {
   #handles = new Set<MeasureHandle>();
@@ -45,14 +48,17 @@ export class MeasureGroup {
   #key = '';
   #generation = 0;
   #points: MeasuredPoint[] = [];
-  readonly #opts: Required<MeasureGroupOptions>;
+  readonly #opts: Required<Omit<MeasureGroupOptions, 'maxConcurrent' | 'name'>>;
+  readonly #lane: JobLane;
 
   constructor(
     private readonly lab: LabClient,
+    scheduler: JobScheduler,
     opts: MeasureGroupOptions,
     private readonly onChange: (points: readonly MeasuredPoint[]) => void,
   ) {
-    this.#opts = { maxConcurrent: Infinity, refusedRetries: 3, retryDelayMs: 400, ...opts };
+    this.#opts = { refusedRetries: 3, retryDelayMs: 400, ...opts };
+    this.#lane = scheduler.lane({ name: opts.name ?? 'measurements', max: opts.maxConcurrent });
   }
 
   get points(): readonly MeasuredPoint[] {
@@ -81,10 +87,12 @@ export class MeasureGroup {
     this.#key = '';
     this.#generation++;
     this.#stop();
+    this.#lane.close();
   }
 
   #stop(): void {
     this.#timers.clear();
+    this.#lane.withdrawAll();
     cancelAll(this.#handles);
   }
 
@@ -95,19 +103,8 @@ export class MeasureGroup {
   }
 
   #run(targets: readonly MeasureTarget[], generation: number): void {
-    const queue = targets.map((_, i) => i);
-    let running = 0;
-    const next = (): void => {
-      while (generation === this.#generation && running < this.#opts.maxConcurrent && queue.length > 0) {
-        running++;
-        launch(queue.shift()!, this.#opts.refusedRetries);
-      }
-    };
-    const finished = (): void => {
-      running--;
-      next();
-    };
-    const launch = (index: number, retries: number): void => {
+    const launch = (index: number, retries: number, slot: Slot): void => {
+      if (generation !== this.#generation) return slot.release(); // superseded while it waited
       const t = targets[index];
       let handle: MeasureHandle;
       try {
@@ -116,8 +113,9 @@ export class MeasureGroup {
           onProgress: (r) => this.#set(generation, index, { status: r.done ? 'done' : 'running', result: r }),
         });
       } catch (err) {
+        slot.release();
         this.#set(generation, index, { status: 'error', error: (err as Error).message });
-        return finished();
+        return;
       }
       this.#handles.add(handle);
       if (this.#points[index]?.status === 'waiting') this.#set(generation, index, { status: 'running' });
@@ -125,22 +123,28 @@ export class MeasureGroup {
         (r) => {
           this.#handles.delete(handle);
           this.#set(generation, index, { status: 'done', result: r });
-          finished();
         },
         (err: unknown) => {
           this.#handles.delete(handle);
           if (generation !== this.#generation) return; // cancelled by us: a newer request owns the slots
-          // 'busy': the lab's per-connection job cap (MAX_JOBS_PER_CONNECTION = 8 in src-main/service) was full
-          if (errorCode(err) === 'busy' && retries > 0)
-            return this.#timers.later(this.#opts.retryDelayMs, () => launch(index, retries - 1));
+          // 'busy': the lab's per-connection cap was full (cancelled jobs still winding down there): ask again
+          // (the slot is kept for the retry: starting another job of ours now would meet the same answer)
+          if (errorCode(err) === 'busy' && retries > 0) {
+            slot.keep();
+            return this.#timers.later(
+              this.#opts.retryDelayMs,
+              () => launch(index, retries - 1, slot),
+              () => slot.release(),
+            );
+          }
           if (errorCode(err) !== 'cancelled') {
             const last = this.#points[index]?.result;
             this.#set(generation, index, { status: 'error', error: errorMessage(err), result: last });
           }
-          finished();
         },
       );
+      slot.releaseWhen(handle.done); // after the handlers above: a retry keeps the slot
     };
-    next();
+    targets.forEach((_, index) => this.#lane.request((slot) => launch(index, this.#opts.refusedRetries, slot)));
   }
 }

@@ -4,6 +4,7 @@ import { expandPreset, jobCostSeconds, presetById } from '../../src-shared/prese
 import { scriptedLab, type ScriptedJob } from './fake-lab.test-util';
 import { toCsv } from '../plots/export';
 import { PRESET_CSV_HEADER, presetConcurrency, PresetRunner, presetCsv, presetJson } from './preset-runner';
+import { JobScheduler } from './job-scheduler';
 
 function resultFor(p: MeasureParamsInput, samples: number, done: boolean): MeasureResult {
   return {
@@ -48,7 +49,10 @@ describe('PresetRunner', () => {
     const { lab, jobs, running } = presetLab();
     const c = clock();
     let notified = 0;
-    const runner = new PresetRunner(lab, expansion.jobs, () => notified++, { now: c.now, notifyIntervalMs: 0 });
+    const runner = new PresetRunner(lab, new JobScheduler(), expansion.jobs, () => notified++, {
+      now: c.now,
+      notifyIntervalMs: 0,
+    });
     runner.start();
     let peak = 0;
     while (runner.status === 'running') {
@@ -77,7 +81,10 @@ describe('PresetRunner', () => {
   it('reports networks from partial results and an ETA from the measured throughput', async () => {
     const { lab, running } = presetLab();
     const c = clock();
-    const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { now: c.now, notifyIntervalMs: 0 });
+    const runner = new PresetRunner(lab, new JobScheduler(), expansion.jobs, () => undefined, {
+      now: c.now,
+      notifyIntervalMs: 0,
+    });
     runner.start();
     expect(runner.progress().etaMs).toBeNull(); // nothing measured yet
     const first = running()[0];
@@ -97,7 +104,10 @@ describe('PresetRunner', () => {
   it('Cancel cancels every in-flight job, launches nothing more and keeps finished points', async () => {
     const { lab, jobs, running } = presetLab();
     const c = clock();
-    const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { now: c.now, notifyIntervalMs: 0 });
+    const runner = new PresetRunner(lab, new JobScheduler(), expansion.jobs, () => undefined, {
+      now: c.now,
+      notifyIntervalMs: 0,
+    });
     runner.start();
     finish(running()[0]);
     finish(running()[0]);
@@ -127,7 +137,7 @@ describe('PresetRunner', () => {
   it('retries a job the lab refused (per-connection cap) and records other failures without stopping the run', async () => {
     const { lab, jobs, running } = presetLab();
     const small = expansion.jobs.slice(0, 3);
-    const runner = new PresetRunner(lab, small, () => undefined, {
+    const runner = new PresetRunner(lab, new JobScheduler(), small, () => undefined, {
       maxConcurrent: 1,
       retryDelayMs: 1,
       notifyIntervalMs: 0,
@@ -150,7 +160,10 @@ describe('PresetRunner', () => {
 
   it('stops the run when the connection is lost (every later job would fail too)', async () => {
     const { lab, jobs, running } = presetLab();
-    const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { maxConcurrent: 2, notifyIntervalMs: 0 });
+    const runner = new PresetRunner(lab, new JobScheduler(), expansion.jobs, () => undefined, {
+      maxConcurrent: 2,
+      notifyIntervalMs: 0,
+    });
     runner.start();
     finish(running()[0]);
     await tick();
@@ -169,8 +182,12 @@ describe('PresetRunner', () => {
 
   it('refuses a concurrency the lab cannot hold', () => {
     const { lab } = presetLab();
-    expect(() => new PresetRunner(lab, [], () => undefined, { maxConcurrent: 9 })).toThrow(RangeError);
-    expect(() => new PresetRunner(lab, [], () => undefined, { maxConcurrent: 0 })).toThrow(RangeError);
+    expect(() => new PresetRunner(lab, new JobScheduler(), [], () => undefined, { maxConcurrent: 1.5 })).toThrow(
+      RangeError,
+    );
+    expect(() => new PresetRunner(lab, new JobScheduler(), [], () => undefined, { maxConcurrent: 0 })).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -179,7 +196,7 @@ describe('figure exports', () => {
     const def = presetById('fig3');
     const expansion = expandPreset(def, { samples: 10, seed: 5, maxDepthsPerPanel: 2 });
     const { lab, running } = presetLab();
-    const runner = new PresetRunner(lab, expansion.jobs, () => undefined, { notifyIntervalMs: 0 });
+    const runner = new PresetRunner(lab, new JobScheduler(), expansion.jobs, () => undefined, { notifyIntervalMs: 0 });
     runner.start();
     for (let k = 0; k < 5; k++) {
       finish(running()[0]);

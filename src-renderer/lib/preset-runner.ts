@@ -1,4 +1,5 @@
-// Runs a paper-figure preset's job list through the lab: at most `maxConcurrent` jobs at once, each on its own
+// Runs a paper-figure preset's job list through the lab: at most `maxConcurrent` jobs at once (each with a slot from
+// the job scheduler), each on its own
 // channel preset-<index>, with progress (jobs, networks, elapsed, ETA from the measured throughput) and a Cancel
 // that stops every in-flight job while finished points stay. Also the figure's CSV/JSON builders (pure).
 // No DOM here: the bench (bench/presets.ts) drives the same queue against an in-process LabService, and it is
@@ -15,6 +16,7 @@ import {
 } from '../../src-shared/presets';
 import { APP_NAME, toCsv } from '../plots/export-data';
 import type { LabClient, MeasureHandle } from './lab-api';
+import type { JobLane, JobScheduler, Slot } from './job-scheduler';
 import { cancelAll, errorCode, errorMessage, Timers } from './lab-jobs';
 
 export type JobStatus = 'waiting' | 'running' | 'done' | 'error' | 'cancelled';
@@ -45,7 +47,7 @@ export interface RunProgress {
 }
 
 export interface PresetRunnerOptions {
-  /** Jobs at once (the lab runs at most 8 per connection; the explore view may hold a few). Default 6. */
+  /** Jobs at once (further bounded by the slots the scheduler grants; other panels share them). Default 6. */
   maxConcurrent?: number;
   /** Retries of a job the lab refused because the per-connection cap was momentarily full. Default 60. */
   refusedRetries?: number;
@@ -80,8 +82,11 @@ export class PresetRunner {
   #handles = new Map<number, MeasureHandle>();
   #timers = new Timers();
   #notifyTimer: ReturnType<typeof setTimeout> | undefined;
-  #queue: number[] = [];
+  /** Jobs waiting for a slot. */
+  #queue = new Set<number>();
+  /** Jobs granted a slot and not settled (a 'busy' retry counts while it waits). */
   #running = 0;
+  readonly #lane: JobLane;
   #startedAt = 0;
   #stoppedAt = 0;
   readonly #costs: number[];
@@ -89,6 +94,7 @@ export class PresetRunner {
 
   constructor(
     private readonly lab: LabClient,
+    scheduler: JobScheduler,
     jobs: readonly PresetJob[],
     private readonly onChange: (runner: PresetRunner) => void,
     opts: PresetRunnerOptions = {},
@@ -105,8 +111,9 @@ export class PresetRunner {
       ...opts,
     };
     const mc = this.#opts.maxConcurrent;
-    if (!Number.isInteger(mc) || mc < 1 || mc > 8)
-      throw new RangeError(`maxConcurrent must be an integer in [1, 8], got ${String(mc)}`);
+    if (!Number.isInteger(mc) || mc < 1)
+      throw new RangeError(`maxConcurrent must be an integer ≥ 1, got ${String(mc)}`);
+    this.#lane = scheduler.lane({ name: 'preset', max: mc });
   }
 
   get status(): RunStatus {
@@ -122,8 +129,8 @@ export class PresetRunner {
     if (this.#status !== 'idle') throw new Error(`a preset run can start once (it is ${this.#status})`);
     this.#status = 'running';
     this.#startedAt = this.#opts.now();
-    this.#queue = this.jobs.map((_, i) => i);
-    this.#pump();
+    this.#queue = new Set(this.jobs.map((_, i) => i));
+    for (const index of [...this.#queue]) this.#lane.request((slot) => this.#granted(index, slot));
     this.#finishIfDone();
     this.#notify(true);
   }
@@ -133,7 +140,8 @@ export class PresetRunner {
     if (this.#status !== 'running') return;
     this.#status = 'cancelled';
     this.#stoppedAt = this.#opts.now();
-    this.#queue = [];
+    this.#queue.clear();
+    this.#lane.close();
     this.#timers.clear();
     this.#states = this.#states.map((s) =>
       s.status === 'waiting' || s.status === 'running' ? { ...s, status: 'cancelled' } : s,
@@ -202,28 +210,31 @@ export class PresetRunner {
     }, this.#opts.notifyIntervalMs);
   }
 
-  #pump(): void {
-    while (this.#status === 'running' && this.#running < this.#opts.maxConcurrent && this.#queue.length > 0) {
-      this.#running++;
-      this.#launch(this.#queue.shift()!, this.#opts.refusedRetries);
-    }
+  #granted(index: number, slot: Slot): void {
+    if (this.#status !== 'running' || !this.#queue.delete(index)) return slot.release();
+    this.#running++;
+    this.#launch(index, this.#opts.refusedRetries, slot);
   }
 
   #finishIfDone(): void {
-    if (this.#status !== 'running' || this.#running > 0 || this.#queue.length > 0) return;
+    if (this.#status !== 'running' || this.#running > 0 || this.#queue.size > 0) return;
     this.#status = 'finished';
     this.#stoppedAt = this.#opts.now();
+    this.#lane.close();
   }
 
   #settled(): void {
     this.#running--;
-    this.#pump();
     const before = this.#status;
     this.#finishIfDone();
     this.#notify(this.#status !== before);
   }
 
-  #launch(index: number, retries: number): void {
+  #launch(index: number, retries: number, slot: Slot): void {
+    if (this.#status !== 'running') {
+      slot.release();
+      return this.#settled();
+    }
     const job = this.jobs[index];
     let handle: MeasureHandle;
     try {
@@ -236,6 +247,7 @@ export class PresetRunner {
         },
       });
     } catch (err) {
+      slot.release();
       this.#set(index, { status: 'error', error: errorMessage(err) });
       return this.#settled();
     }
@@ -255,10 +267,12 @@ export class PresetRunner {
         if (this.#handles.get(index) !== handle) return;
         this.#handles.delete(index);
         if (errorCode(err) === 'busy' && retries > 0 && this.#status === 'running') {
-          this.#timers.later(this.#opts.retryDelayMs, () => {
-            if (this.#status === 'running') this.#launch(index, retries - 1);
-            else this.#settled();
-          });
+          slot.keep(); // for the retry: starting another job now would meet the same answer
+          this.#timers.later(
+            this.#opts.retryDelayMs,
+            () => this.#launch(index, retries - 1, slot),
+            () => slot.release(),
+          );
           return;
         }
         const last = this.#states[index].result;
@@ -272,6 +286,7 @@ export class PresetRunner {
         this.#settled();
       },
     );
+    slot.releaseWhen(handle.done); // after the handlers above: a retry keeps the slot
   }
 }
 
@@ -311,7 +326,7 @@ export function presetCsv(def: PresetDefinition, expansion: PresetExpansion, sta
       const s = states[job.index];
       if (s.status !== 'done' || !s.result) continue;
       const r = s.result;
-      const est = measuredEstimate(def.quantity, r);
+      const est = measuredEstimate(def.quantity, r, job);
       const p = job.params;
       yield [
         def.id,

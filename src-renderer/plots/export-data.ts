@@ -33,7 +33,11 @@ export type PlotId =
   | 'fc-circle'
   | 'fc-depth'
   | 'fc-checker'
-  | 'fc-border';
+  | 'fc-border'
+  | KernelShapingPlotId;
+/** The Kernel-shaping tab's plots (issue 14). */
+export type KernelShapingPlotId =
+  'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point' | 'ks-measured' | 'ks-train';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */

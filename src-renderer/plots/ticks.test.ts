@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logTicks } from './ticks';
+import { logTicks, powerLabel } from './ticks';
 
 const labelled = (t: { values: number[]; labels: string[] }) => t.values.filter((_, k) => t.labels[k] !== '');
 
@@ -24,6 +24,22 @@ describe('logTicks', () => {
     const huge = logTicks(1, 1e12);
     expect(labelled(huge).length).toBeLessThanOrEqual(7);
     expect(labelled(huge)).toContain(1);
+  });
+
+  it('writes every label of a log axis over decades as a superscript power of ten', () => {
+    expect([1e-8, 1e-6, 1, 10, 1e9].map(powerLabel)).toEqual(['10⁻⁸', '10⁻⁶', '10⁰', '10¹', '10⁹']);
+    expect([2e-6, 5e3, 3].map(powerLabel)).toEqual(['2×10⁻⁶', '5×10³', '3×10⁰']);
+    const t = logTicks(1e-8, 1e9);
+    const labels = t.labels.filter((l) => l !== '');
+    expect(labels.length).toBeGreaterThan(2);
+    for (const l of labels) expect(l).toMatch(/^(\d×)?10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+$/);
+    // the labels say exactly the tick values
+    t.values.forEach((v, k) => {
+      if (t.labels[k] === '') return;
+      const [m, e] = t.labels[k].includes('×') ? t.labels[k].split('×10') : ['1', t.labels[k].slice(2)];
+      const exp = Number([...e].map((c) => ('⁰¹²³⁴⁵⁶⁷⁸⁹'.indexOf(c) >= 0 ? '⁰¹²³⁴⁵⁶⁷⁸⁹'.indexOf(c) : '-')).join(''));
+      expect(Number(m) * 10 ** exp).toBeCloseTo(v, 12 - Math.max(0, Math.log10(v)));
+    });
   });
 
   it('rejects an invalid domain', () => {

@@ -1,6 +1,7 @@
 // Ticks for log-scale axes (colour bar, slice y axes). d3's log ticks label nothing useful inside one decade
 // (a dispersion range of 1–4 would show only "1" and "2"); there linear ticks read better.
 import { format, scaleLinear, scaleLog } from 'd3';
+import { superscript } from '../lib/format';
 
 export interface LogTicks {
   values: number[];
@@ -9,6 +10,13 @@ export interface LogTicks {
 }
 
 const label = format('~g');
+
+/** A tick of a log axis that spans decades, as a power of ten: 10⁻⁶, 2×10³ (one format on every log axis). */
+export function powerLabel(v: number): string {
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const m = Math.round(v / 10 ** e);
+  return m === 1 ? `10${superscript(e)}` : `${m}×10${superscript(e)}`;
+}
 
 export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
   if (!(lo > 0 && hi > lo && Number.isFinite(hi)))
@@ -36,7 +44,7 @@ export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
   const labels = values.map((v) => {
     if (!keep.includes(mantissa(v))) return '';
     if (stride > 1 && Math.round(Math.log10(v)) % stride !== 0) return '';
-    return label(v);
+    return powerLabel(v);
   });
   return { values, labels };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   depthSchema,
   inputDimSchema,
+  LIMITS,
   pairCosSchema,
   samplesSchema,
   seedSchema,
@@ -30,12 +31,50 @@ export const measureParamsSchema = z.object({
   ),
   seed: seedSchema,
   method: z.enum(MEASURE_METHODS).default('exact'),
+  /**
+   * Also measure the components Θ = Θ_W + Θ_b (weight and bias gradients; Seleznova & Kutyniok 2022, eq. 19):
+   * exact sampler only (σ_b² = 0, no pairCos, method 'exact').
+   */
+  components: z.boolean().optional(),
+  /**
+   * A general width profile [n₀, n₁, …, n_{L−1}] (Seleznova & Kutyniok 2022, Thm 3.2; App. B.2 Fig. 6): length
+   * `depth`, widths[0] = inputDim; `width` then only labels the run. Absent: constant width M.
+   */
+  widths: z
+    .array(
+      z
+        .number({ error: 'widths must hold numbers' })
+        .int('widths must hold integers')
+        .min(1, 'widths must be ≥ 1')
+        .max(LIMITS.inputDimMax, `widths must be ≤ ${LIMITS.inputDimMax}`),
+    )
+    .optional(),
 });
 export type MeasureParams = z.infer<typeof measureParamsSchema>;
 export type MeasureParamsInput = z.input<typeof measureParamsSchema>;
 
 export const estimateSchema = z.object({ estimate: z.number(), stderr: z.number() });
 export type Estimate = z.infer<typeof estimateSchema>;
+
+/** Measured component moments (params.components): sample means over the N networks with SE = sd/√N. */
+export const componentsResultSchema = z.object({
+  meanW: estimateSchema,
+  meanB: estimateSchema,
+  meanW2: estimateSchema,
+  meanB2: estimateSchema,
+  meanWB: estimateSchema,
+  /**
+   * Shares, ratios of means over the same networks with delta-method SEs: E[Θ_W]/E[Θ], E[Θ_W²]/E[Θ²],
+   * E[Θ_b²]/E[Θ²], 2E[Θ_WΘ_b]/E[Θ²].
+   */
+  shares: z.object({
+    meanW: estimateSchema,
+    secondW: estimateSchema,
+    secondB: estimateSchema,
+    secondWB: estimateSchema,
+  }),
+});
+export type ComponentsResult = z.infer<typeof componentsResultSchema>;
 
 export const measureResultSchema = z.object({
   sigmaW2: z.number(),
@@ -61,6 +100,10 @@ export const measureResultSchema = z.object({
       dispersion: estimateSchema,
     })
     .optional(),
+  /** With params.components: the component moments of Θ_W and Θ_b. */
+  components: componentsResultSchema.optional(),
+  /** With params.widths: the width profile that was sampled. */
+  widths: z.array(z.number()).optional(),
   /**
    * How dispersion.stderr was computed: bootstrap for final results up to 10⁵ samples, delta method for partial ones.
    */

@@ -242,6 +242,8 @@ export interface TrainabilitySummary {
   /** 'cancelled': stopped by the caller between SGD steps; the unfinished cell is dropped, finished ones are kept. */
   status: 'complete' | 'cancelled';
   seconds: number;
+  /** Present when the run was one shard (`--shard i/n`): total, done, resumed, … count that shard's cells only. */
+  shard?: { index: number; count: number };
 }
 
 /** The summary as a schema (wire and CLI). */
@@ -256,6 +258,7 @@ export const trainabilitySummarySchema = z.object({
   failed: z.number().int(),
   status: z.enum(['complete', 'cancelled']),
   seconds: z.number(),
+  shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }).optional(),
 });
 
 /** One progress output on the wire: a finished cell (or one found in the store when the sweep starts). */

@@ -61,6 +61,11 @@ export function denseSeconds(flops: number): number {
 const MEASURE_COST = {
   /** Exact diagonal sampler (WebAssembly), both workers busy: per layer per network. */
   exactSecondsPerLayer: 7e-8,
+  /**
+   * Its components mode (exact-components.ts, JavaScript per-layer passes): ≈ 0.3–0.55 µs per layer per network
+   * measured once on the 2-core dev machine under load (20 000 networks, L = 50); not yet in bench/.
+   */
+  exactComponentsSecondsPerLayer: 5e-7,
   /** Two-input sampler (lazy-pair-fast.ts, WebAssembly for ReLU): per (L·M) per network. */
   lazyPairSecondsPerUnit: 7e-8,
   /** Summary of a finished job (bootstrap SE, 200 resamples on the workers, the rest on the main thread). */
@@ -69,16 +74,18 @@ const MEASURE_COST = {
   secondsPerJob: 4e-3,
 } as const;
 
-type CostParams = Pick<MeasureParams, 'depth' | 'width' | 'samples' | 'pairCos'>;
+type CostParams = Pick<MeasureParams, 'depth' | 'width' | 'samples' | 'pairCos' | 'components'>;
 
 /** Worker seconds of sampling one job: N·L (exact sampler) or N·L·M (pair sampler). */
 function jobSamplingSeconds(params: CostParams): number {
   const { depth, width, samples } = params;
   return (
     samples *
-    (params.pairCos === undefined
-      ? MEASURE_COST.exactSecondsPerLayer * depth
-      : MEASURE_COST.lazyPairSecondsPerUnit * depth * width)
+    (params.pairCos !== undefined
+      ? MEASURE_COST.lazyPairSecondsPerUnit * depth * width
+      : params.components
+        ? MEASURE_COST.exactComponentsSecondsPerLayer * depth
+        : MEASURE_COST.exactSecondsPerLayer * depth)
   );
 }
 

@@ -26,3 +26,11 @@ export {
   reluExactMoments,
   type ReluExactMoments,
 } from './relu-exact-moments';
+export {
+  componentShares,
+  reluExactComponentMoments,
+  reluFiniteComponentMoments,
+  type ComponentLogMoments,
+  type ComponentMoments,
+  type ComponentShares,
+} from './relu-exact-components';

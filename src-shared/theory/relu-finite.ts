@@ -214,6 +214,27 @@ export class ReluMomentRecurrence {
     return Math.exp(logAddExp(lnW2, lnRest) - 2 * lnDen);
   }
 
+  /**
+   * ln E[Θ_W], ln E[Θ_b] (eqs. 11, 12), ln E[Θ_W²] (eq. 13, proof-consistent), ln E[Θ_b²] (eq. 14) and
+   * ln E[Θ_WΘ_b] (eq. 15) at the current depth; −Infinity where a term was flushed to 0 (see TINY).
+   */
+  componentLogMoments(): {
+    logMeanW: number;
+    logMeanB: number;
+    logMeanW2: number;
+    logMeanB2: number;
+    logMeanWB: number;
+  } {
+    const L1 = this.L - 1;
+    return {
+      logMeanW: L1 * this.lnA + Math.log(this.R),
+      logMeanB: L1 * this.lnK + Math.log(this.Bh),
+      logMeanW2: 2 * L1 * this.lnA + Math.log(this.PX * this.S2 + 2 * this.T) + this.sW,
+      logMeanB2: 2 * L1 * this.lnK + Math.log(this.Bb2) + this.sB,
+      logMeanWB: 2 * L1 * this.lnK + Math.log(this.WB) + this.sB,
+    };
+  }
+
   moments(): ReluMoments {
     const L1 = this.L - 1;
     const lnR = Math.log(this.R);

@@ -28,7 +28,7 @@ the correlation fixed point c* and χ_c*, the depth scales ξ₁ = −1/log χ�
 ξ* = −1/(log χ_c* − log χ₁), and the phase (χ₁ < 1 ordered, = 1 critical, > 1 chaotic).
 
   --activation <φ>   one of: ${activationNames().join(', ')}
-  --sigma-w2 <v>     weight variance σ_w² (> 0)
+  --sigma-w2 <v>     weight variance σ_w² (> 0, ≤ 1e6)
   --sigma-b2 <v>     bias variance σ_b² (≥ 0)
   --json             one JSON object on stdout: qStar, chi1, cStar, chiC, xi1, xiC, xiStar, phase, plus
                      activation, sigmaW2, sigmaB2, fixedPoint ('finite' | 'none') and reasons {field: why null};

@@ -2,6 +2,7 @@
 // partial sweep already covers the plane. Each axis gets bisection levels (level 0: both ends; level k + 1: the
 // midpoints of the level-≤k intervals); a cell's level is the larger of its two axis levels, and cells run level by
 // level: the 4 corners, then a 3×3 subgrid, then 5×5, … (within a level by depth, then σ_w²).
+import { shardItems, type ShardSpec } from '../../../src-shared/shard';
 import {
   estimateSweepFlops,
   TRAINABILITY_LIMITS,
@@ -62,7 +63,7 @@ export function bisectionLevels(n: number): number[] {
 export function sweepGrid(p: TrainabilityParams): SweepGrid {
   const sigmaW2 = axisValues(p.grid.sigmaW2);
   for (const s of sigmaW2)
-    if (!(s > 0 && s <= 16)) throw new RangeError(`grid σ_w² values must lie in (0, 16], got ${s}`);
+    if (!(s > 0 && s <= 16)) throw new RangeError(`grid.sigmaW2: σ_w² values must lie in (0, 16], got ${s}`);
   let depths: number[];
   if (p.grid.depth) {
     depths = axisValues(p.grid.depth);
@@ -70,18 +71,20 @@ export function sweepGrid(p: TrainabilityParams): SweepGrid {
     const fractional = depths.find((d) => !Number.isInteger(d));
     if (fractional !== undefined)
       throw new RangeError(
-        `grid depths must be whole numbers of layers, got ${fractional}` +
+        `grid.depth: depths must be whole numbers of layers, got ${fractional}` +
           ('values' in p.grid.depth ? '' : ' (min:max:count needs (max − min)/(count − 1) to be a whole number)'),
       );
   } else {
     const lambdas = axisValues(p.grid.depthToWidth!);
-    for (const l of lambdas) if (!(l > 0)) throw new RangeError(`grid L/M values must be > 0, got ${l}`);
+    for (const l of lambdas) if (!(l > 0)) throw new RangeError(`grid.depthToWidth: L/M values must be > 0, got ${l}`);
     depths = lambdas.map((l) => Math.max(1, Math.round(l * p.width)));
   }
   depths = [...new Set(depths)].sort((a, b) => a - b);
   for (const d of depths) {
     if (!(d >= 1 && d <= TRAINABILITY_LIMITS.depthMax))
-      throw new RangeError(`grid depths must lie in 1…${TRAINABILITY_LIMITS.depthMax}, got ${d}`);
+      throw new RangeError(
+        `grid.${p.grid.depth ? 'depth' : 'depthToWidth'}: depths must lie in 1…${TRAINABILITY_LIMITS.depthMax}, got ${d}`,
+      );
   }
   if (sigmaW2.length * depths.length > TRAINABILITY_LIMITS.cellsMax) {
     throw new RangeError(
@@ -106,13 +109,28 @@ export function cellKey(sigmaW2: number, depth: number): string {
 }
 
 /** sweepGrid, refusing (RangeError) a sweep whose estimated work exceeds TRAINABILITY_LIMITS.flopsMax: the check the
- *  lab makes before it starts a sweep and the runner (CLI included) makes again. */
-export function checkedSweepGrid(p: TrainabilityParams): SweepGrid {
+ *  lab makes before it starts a sweep and the runner (CLI included) makes again. With `shard` the limit applies to
+ *  that shard's cells (what one process trains), so a sweep too big for one machine runs split into shards. */
+export function checkedSweepGrid(p: TrainabilityParams, shard?: ShardSpec): SweepGrid {
   const grid = sweepGrid(p);
-  const flops = estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
+  const flops = shard
+    ? shardCells(p, grid, shard).reduce((sum, c) => sum + cellCost(p, c.depth), 0)
+    : estimateSweepFlops(p, grid.depths, grid.sigmaW2.length);
   if (flops > TRAINABILITY_LIMITS.flopsMax)
     throw new RangeError(
-      `the sweep would take ≈ ${flops.toExponential(1)} flops; at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)}`,
+      `the ${shard ? `shard ${shard.index}/${shard.count}` : 'sweep'} would take ≈ ${flops.toExponential(1)} flops; ` +
+        `at most ${TRAINABILITY_LIMITS.flopsMax.toExponential(0)} per process: split it into more shards ` +
+        '(--shard i/n; ntk-lab slurm --shards N, docs/slurm.md)',
     );
   return grid;
+}
+
+/** Estimated work of one cell (its depth's training and evaluation flops): what the shards balance. */
+export function cellCost(p: TrainabilityParams, depth: number): number {
+  return estimateSweepFlops(p, [depth], 1);
+}
+
+/** The cells of one shard of the sweep (schedule order kept), balanced by cellCost (src-shared/shard.ts). */
+export function shardCells(p: TrainabilityParams, grid: SweepGrid, shard: ShardSpec): SweepCell[] {
+  return shardItems(grid.cells, (c) => cellCost(p, c.depth), shard);
 }

@@ -17,8 +17,9 @@ import type {
 } from '../../../src-shared/contract/trainability';
 import type { LrSweepParams, LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { TfTaskError, type TfRunOptions } from '../tf-host';
-import { checkedSweepGrid } from './grid';
-import { SweepStore } from './store';
+import type { ShardSpec } from '../../../src-shared/shard';
+import { cellKey, checkedSweepGrid, shardCells } from './grid';
+import { recordShard, SweepStore } from './store';
 import type { CellSpec } from './train-cell';
 import type { SweepDataSpec, TrainCellTaskParams } from './train-cell-task';
 
@@ -28,6 +29,8 @@ export type CellRunner = (params: TrainCellTaskParams, opts: TfRunOptions) => Pr
 export interface ParallelSweepOptions {
   signal?: AbortSignal;
   pause?: TfRunOptions['pause'];
+  /** Trainability: only this shard's cells (src-shared/shard.ts); the store records which shard it holds. */
+  shard?: ShardSpec;
 }
 
 /** A learning-rate sweep's points in sweep order; 'cancelled': the points streamed before the cancel. */
@@ -107,10 +110,15 @@ export async function runSweepParallel(
   opts: ParallelSweepOptions = {},
 ): Promise<TrainabilitySummary> {
   const t0 = performance.now();
-  const grid = checkedSweepGrid(params);
+  const grid = checkedSweepGrid(params, opts.shard);
   const store = SweepStore.open(dir, params);
-  const total = grid.cells.length;
-  const pending = grid.cells.filter((c) => !store.has(c.sigmaW2, c.depth));
+  if (opts.shard) recordShard(dir, store.identity, opts.shard);
+  // a shard's cells do not depend on which process computes them: the same split everywhere (grid.ts shardCells)
+  const cells = opts.shard ? shardCells(params, grid, opts.shard) : grid.cells;
+  const keys = new Set(cells.map((c) => cellKey(c.sigmaW2, c.depth)));
+  const inRun = (c: { sigmaW2: number; depth: number }): boolean => keys.has(cellKey(c.sigmaW2, c.depth));
+  const total = cells.length;
+  const pending = cells.filter((c) => !store.has(c.sigmaW2, c.depth));
   const resumed = total - pending.length;
   let trained = 0;
   const data: SweepDataSpec = {
@@ -142,20 +150,21 @@ export async function runSweepParallel(
           (_c, record) => {
             store.append(record); // the one writer
             trained++;
-            emit({ cell: record, done: store.size, total });
+            emit({ cell: record, done: store.cells().filter(inRun).length, total });
           },
         );
   return {
     dir,
     identity: store.identity,
     total,
-    done: store.size,
+    done: store.cells().filter(inRun).length,
     resumed,
     trained,
-    diverged: store.cells().filter((c) => c.diverged).length,
-    failed: store.cells().filter((c) => c.failed !== undefined).length,
+    diverged: store.cells().filter((c) => inRun(c) && c.diverged).length,
+    failed: store.cells().filter((c) => inRun(c) && c.failed !== undefined).length,
     status: cancelled ? 'cancelled' : 'complete',
     seconds: (performance.now() - t0) / 1000,
+    ...(opts.shard ? { shard: { index: opts.shard.index, count: opts.shard.count } } : {}),
   };
 }
 

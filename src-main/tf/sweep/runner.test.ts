@@ -37,6 +37,35 @@ beforeAll(async () => {
 });
 
 describe('trainability sweep', () => {
+  it('a cell’s numbers do not depend on its position: each shard, run alone, reproduces the whole run', async () => {
+    const params = parseTrainabilityParams({ ...tiny, steps: 5 });
+    const whole = tmp();
+    await runSweep(params, whole, { emit: () => {}, cancelled: () => false }, { data });
+    const noTime = (c: CellRecord) => ({ ...c, seconds: 0 });
+    const byCell = new Map(
+      SweepStore.open(whole, params)
+        .cells()
+        .map((c) => [`${c.sigmaW2}|${c.depth}`, noTime(c)]),
+    );
+    let seen = 0;
+    // shard 1 of 2 runs its cells first in its own process, i.e. at other positions than in the whole run
+    for (const index of [1, 0]) {
+      const dir = tmp();
+      const s = await runSweep(
+        params,
+        dir,
+        { emit: () => {}, cancelled: () => false },
+        { data, shard: { index, count: 2 } },
+      );
+      expect(s).toMatchObject({ total: 2, done: 2, shard: { index, count: 2 } });
+      for (const c of SweepStore.open(dir, params).cells()) {
+        expect(noTime(c)).toEqual(byCell.get(`${c.sigmaW2}|${c.depth}`));
+        seen++;
+      }
+    }
+    expect(seen).toBe(4);
+  });
+
   it('a 2×2 sweep trains every cell once and stores it; a rerun trains nothing', async () => {
     const params = parseTrainabilityParams(tiny);
     const dir = tmp();

@@ -14,8 +14,9 @@ import type {
   TrainabilitySummary,
 } from '../../../src-shared/contract/trainability';
 import { loadSweepData, type SweepData } from './datasets';
-import { checkedSweepGrid } from './grid';
-import { SweepStore } from './store';
+import type { ShardSpec } from '../../../src-shared/shard';
+import { cellKey, checkedSweepGrid, shardCells } from './grid';
+import { recordShard, SweepStore } from './store';
 import { trainCell } from './train-cell';
 
 /**
@@ -39,6 +40,8 @@ export interface SweepContext {
 export interface RunSweepOptions {
   /** Preloaded data (tests); default: loadSweepData from the params. */
   data?: SweepData;
+  /** Train only this shard's cells (src-shared/shard.ts); the store records which shard it holds (shard.json). */
+  shard?: ShardSpec;
 }
 
 export async function runSweep(
@@ -48,27 +51,35 @@ export async function runSweep(
   opts: RunSweepOptions = {},
 ): Promise<TrainabilitySummary> {
   const t0 = performance.now();
-  const grid = checkedSweepGrid(params);
+  const grid = checkedSweepGrid(params, opts.shard);
   const store = SweepStore.open(dir, params);
-  const total = grid.cells.length;
-  const resumed = grid.cells.filter((c) => store.has(c.sigmaW2, c.depth)).length;
+  if (opts.shard) recordShard(dir, store.identity, opts.shard);
+  // a shard's cells do not depend on which process computes them: the same split everywhere (grid.ts shardCells)
+  const cells = opts.shard ? shardCells(params, grid, opts.shard) : grid.cells;
+  const total = cells.length;
+  const resumed = cells.filter((c) => store.has(c.sigmaW2, c.depth)).length;
+  const keys = new Set(cells.map((c) => cellKey(c.sigmaW2, c.depth)));
+  const inRun = (c: { sigmaW2: number; depth: number }): boolean => keys.has(cellKey(c.sigmaW2, c.depth));
   let trained = 0;
   const summary = (status: TrainabilitySummary['status']): TrainabilitySummary => ({
     dir,
     identity: store.identity,
     total,
-    done: store.size,
+    done: store.cells().filter(inRun).length,
     resumed,
     trained,
-    diverged: store.cells().filter((c) => c.diverged).length,
-    failed: store.cells().filter((c) => c.failed !== undefined).length,
+    diverged: store.cells().filter((c) => inRun(c) && c.diverged).length,
+    failed: store.cells().filter((c) => inRun(c) && c.failed !== undefined).length,
     status,
     seconds: (performance.now() - t0) / 1000,
+    ...(opts.shard ? { shard: { index: opts.shard.index, count: opts.shard.count } } : {}),
   });
   if (resumed === total) return summary('complete');
   if (ctx.cancelled()) return summary('cancelled');
   const data = opts.data ?? loadSweepData(params.dataset, params.trainSize, params.testSize, params.seed);
-  for (const cell of grid.cells) {
+  for (const cell of cells) {
+    // every cell is trained from the sweep's seed, never from its position or shard: the numbers of a cell are the
+    // same in a single run and in any shard (runner.test.ts checks it)
     if (store.has(cell.sigmaW2, cell.depth)) continue;
     const record = await trainCell(
       {
@@ -88,7 +99,7 @@ export async function runSweep(
     if (record === null) return summary('cancelled');
     store.append(record);
     trained++;
-    ctx.emit({ cell: record, done: store.size, total });
+    ctx.emit({ cell: record, done: store.cells().filter(inRun).length, total });
   }
   return summary('complete');
 }

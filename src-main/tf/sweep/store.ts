@@ -1,7 +1,8 @@
 // The resumable on-disk store of one sweep: a directory holding
 //   sweep.json   { format, identity, params, createdAt }: the resolved params and their sha256 (the identity),
 //                written once (temp file + fsync + rename, so it is either absent or whole);
-//   cells.jsonl  one CellRecord per line, appended and fsynced as each cell finishes.
+//   cells.jsonl  one CellRecord per line, appended and fsynced as each cell finishes;
+//   shard.json   only in a shard's store (`--shard i/n`): { format, identity, index, count }, which part it holds.
 // Appends write a whole record or none (a short or failed write is cut back off). A crash mid-append can leave a torn
 // last line (no trailing newline): it is ignored on load and cut off before the next append. Every complete line must
 // be a valid record of a cell of the sweep's grid, at most once; anything else is an error naming the line (the
@@ -24,11 +25,14 @@ import {
 import { join } from 'node:path';
 import { z } from 'zod';
 import { cellRecordSchema, type CellRecord, type TrainabilityParams } from '../../../src-shared/contract/trainability';
+import type { ShardSpec } from '../../../src-shared/shard';
 import { cellKey, sweepGrid } from './grid';
 
 export const SWEEP_FILE = 'sweep.json';
 export const CELLS_FILE = 'cells.jsonl';
 export const STORE_FORMAT = 'ntk-lab-trainability-sweep/1';
+export const SHARD_FILE = 'shard.json';
+export const SHARD_FORMAT = 'ntk-lab-sweep-shard/1';
 
 /** JSON with object keys sorted at every level: the same params always hash the same. */
 export function canonicalJson(value: unknown): string {
@@ -86,7 +90,7 @@ function differingFields(a: Record<string, unknown>, b: Record<string, unknown>)
   return [...keys].filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).sort();
 }
 
-const issueText = (issues: readonly z.core.$ZodIssue[]): string =>
+export const issueText = (issues: readonly z.core.$ZodIssue[]): string =>
   issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 
 export interface LoadedCells {
@@ -108,7 +112,7 @@ export function gridCheckOf(params: TrainabilityParams): CellGridCheck {
 }
 
 /** Why `record` does not belong to the sweep `grid`, or null when it does. */
-function gridProblem(record: CellRecord, grid: CellGridCheck): string | null {
+export function gridProblem(record: CellRecord, grid: CellGridCheck): string | null {
   if (!grid.keys.has(cellKey(record.sigmaW2, record.depth)))
     return `the cell σ_w² = ${record.sigmaW2}, L = ${record.depth} is not in this sweep's grid`;
   if (record.width !== grid.width) return `width ${record.width}, but this sweep's width is ${grid.width}`;
@@ -341,4 +345,55 @@ function checkSweepFile(sweepPath: string, dir: string, params: TrainabilityPara
     `${dir} holds a sweep with different params (${fields.join(', ') || 'identity'} differ${fields.length === 1 ? 's' : ''}); ` +
       'use another directory, or the same params to resume it',
   );
+}
+
+const shardFileSchema = z.object({
+  format: z.literal(SHARD_FORMAT),
+  identity: z.string(),
+  index: z.number().int().min(0),
+  count: z.number().int().min(1),
+});
+
+/** shard.json of a store directory, or null when there is none; SweepStoreError when it is damaged. */
+export function readShardFile(dir: string): (ShardSpec & { identity: string }) | null {
+  const path = join(dir, SHARD_FILE);
+  if (!existsSync(path)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
+  }
+  const r = shardFileSchema.safeParse(raw);
+  if (!r.success || r.data.index >= r.data.count)
+    throw new SweepStoreError(
+      `${path} is not a shard record${r.success ? ' (index ≥ count)' : ` (${issueText(r.error.issues)})`}`,
+    );
+  return { identity: r.data.identity, index: r.data.index, count: r.data.count };
+}
+
+/**
+ * Record in the store `dir` (already opened for the sweep `identity`) that it holds shard `shard`: written once
+ * (temp file + fsync + rename); a store that holds another shard of the sweep is refused (SweepStoreError), since
+ * its cells would not be the ones this shard trains.
+ */
+export function recordShard(dir: string, identity: string, shard: ShardSpec): void {
+  const existing = readShardFile(dir);
+  if (existing) {
+    if (existing.identity === identity && existing.index === shard.index && existing.count === shard.count) return;
+    throw new SweepStoreError(
+      `${dir} holds shard ${existing.index}/${existing.count} of a sweep, not ${shard.index}/${shard.count}; ` +
+        'give each shard its own --out directory',
+    );
+  }
+  const path = join(dir, SHARD_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify({ format: SHARD_FORMAT, identity, index: shard.index, count: shard.count })}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }

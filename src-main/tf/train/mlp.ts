@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activationFor, type TfActivationName } from '../../../src-shared/network/activations';
 import { checkParametrization, layerScales, type Parametrization } from '../../../src-shared/network/parametrization';
 import { Rng } from '../../../src-shared/rng';
-import { tfActivation } from '../tf-activations';
+import { tfActivation, type TfActivation } from '../tf-activations';
 import type { TfLayer } from '../layers';
 
 export const LOSSES = ['mse', 'cross-entropy'] as const;
@@ -33,6 +33,8 @@ export interface MlpSpec {
   parametrization: Parametrization;
   /** Initialization seed (uint32). */
   seed: number;
+  /** φ, φ′ ops to use instead of `activation`'s (e.g. a DKS-transformed φ̂, dks-train.ts). */
+  ops?: TfActivation;
 }
 
 /** Parameters Σ_l n_l (n_{l−1} + 1). */
@@ -94,8 +96,9 @@ export class Mlp {
       bT.dispose();
       this.wScale.push(scales.weightMultiplier);
     }
-    this.phi = tfActivation(spec.activation).phi;
-    this.dphi = tfActivation(spec.activation).dphi;
+    const ops = spec.ops ?? tfActivation(spec.activation);
+    this.phi = ops.phi;
+    this.dphi = ops.dphi;
   }
 
   get depth(): number {

@@ -4,10 +4,13 @@
 // To add a job kind: one contract module in this folder, one line in JOB_KINDS (and its main-side module).
 import { z } from 'zod';
 import { freezeChaosKind } from './freeze-chaos';
+import { dksMeasureKind } from './dks-measure';
+import { dksTrainKind } from './dks-train';
 import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
 import { ntkSpectrumKind } from './ntk-spectrum';
+import { sweepOpenKind } from './sweep-open';
 import { trainabilityKind } from './trainability';
 import { trainDynamicsKind } from './train-dynamics';
 
@@ -19,6 +22,9 @@ export const JOB_KINDS = [
   trainabilityKind,
   lrSweepKind,
   freezeChaosKind,
+  sweepOpenKind,
+  dksMeasureKind,
+  dksTrainKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;

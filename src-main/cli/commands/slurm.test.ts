@@ -1,0 +1,101 @@
+// ntk-lab slurm: the job-array script, its bad input, and --submit without sbatch (the real Slurm: e2e/slurm.spec.ts).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkKind } from '../../jobs';
+import { runCli } from '../run-cli.test-util';
+
+const SWEEP = ['trainability', '--dataset', 'synthetic', '--width', '8', '--steps', '4', '--depth', '2,3'];
+
+describe('ntk-lab slurm', () => {
+  const path = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = path;
+  });
+
+  it('prints an array script: the options, and each task running its shard into <out>/shard-i from the project root', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ntk-slurm-')), 'fig 3');
+    const r = await runCli([
+      'slurm',
+      '--shards',
+      '4',
+      '--partition',
+      'gpu',
+      '--time',
+      '04:00:00',
+      '--cpus-per-task',
+      '2',
+      '--gpus-per-task',
+      '1',
+      '--mem',
+      '8G',
+      '--',
+      ...SWEEP,
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('#!/bin/bash');
+    const sbatch = lines.filter((l) => l.startsWith('#SBATCH'));
+    expect(sbatch).toEqual([
+      '#SBATCH --job-name=ntk-lab-trainability',
+      '#SBATCH --array=0-3',
+      '#SBATCH --partition=gpu',
+      '#SBATCH --time=04:00:00',
+      '#SBATCH --mem=8G',
+      '#SBATCH --cpus-per-task=2',
+      '#SBATCH --gpus-per-task=1',
+    ]);
+    // #SBATCH lines must precede the first command
+    expect(lines.findIndex((l) => !l.startsWith('#'))).toBeGreaterThan(lines.indexOf(sbatch.at(-1)!));
+    const root = join(import.meta.dirname, '../../..');
+    expect(lines).toContain(`cd ${root}`);
+    expect(r.stdout).toContain(
+      `node bin/ntk-lab.mjs trainability --dataset synthetic --width 8 --steps 4 --depth 2,3 ` +
+        `--shard "\${SLURM_ARRAY_TASK_ID}/4" --out '${out}'/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    );
+    expect(r.stdout).toContain(`merge --out '${out}' '${out}/shard-0' '${out}/shard-1'`);
+  });
+
+  it.each([
+    [['--', ...SWEEP, '--out', 'x'], /--shards is required/],
+    [['--shards', '0', '--', ...SWEEP, '--out', 'x'], /--shards/],
+    [['--shards', '2', '--time', '1 day', '--', ...SWEEP, '--out', 'x'], /--time/],
+    [['--shards', '2', '--cpus-per-task', '0', '--', ...SWEEP, '--out', 'x'], /--cpus-per-task/],
+    [['--shards', '2', ...SWEEP, '--out', 'x'], /after --/],
+    [['--shards', '2', '--', 'measure', '--out', 'x'], /must be one of trainability/],
+    [['--shards', '2', '--', ...SWEEP], /--out is required/],
+    [['--shards', '2', '--', ...SWEEP, '--out', 'x', '--shard', '0/2'], /--shard/],
+    [['--shards', '2', '--', ...SWEEP, '--out', 'x', '--steps', '3'], /--steps/],
+    [['--shards', '2', '--', ...SWEEP, '--out', 'x', '--rho', '-1'], /rho/],
+  ])('%j → exit 2', async (args, message) => {
+    const r = await runCli(['slurm', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('the cost limit is per process: a paper-size sweep too big for one runs in enough shards', async () => {
+    expect(() => checkKind('trainability', { paperSize: true })).toThrow(/the sweep would take/);
+    expect(checkKind('trainability', { paperSize: true }, { shard: { index: 0, count: 40 } }).params).toMatchObject({
+      width: 1024,
+    });
+    const few = await runCli(['slurm', '--shards', '10', '--', 'trainability', '--paper-size', '--out', 'x']);
+    expect(few.code).toBe(2);
+    expect(few.stderr).toMatch(/the shard \d+\/10 would take .* split it into more shards/);
+    const enough = await runCli(['slurm', '--shards', '40', '--', 'trainability', '--paper-size', '--out', 'x']);
+    expect(enough.code, enough.stderr).toBe(0);
+  });
+
+  it('--submit without sbatch: a clear error, exit 1, and the script printed anyway', async () => {
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'ntk-no-sbatch-'));
+    const out = join(mkdtempSync(join(tmpdir(), 'ntk-slurm-')), 'sweep');
+    const r = await runCli(['slurm', '--shards', '2', '--submit', '--', ...SWEEP, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sbatch was not found on PATH/);
+    expect(r.stdout).toMatch(/^#!\/bin\/bash\n/);
+    expect(r.stdout).toContain('#SBATCH --array=0-1');
+  });
+});

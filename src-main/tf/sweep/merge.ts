@@ -1,0 +1,270 @@
+// Merge the stores of a sweep's shards (`--shard i/n` runs, e.g. a Slurm job array) into one normal store.
+//   1. Every shard's sweep.json is read first: all readable ones must hold the same sweep (identity = sha256 of the
+//      params); otherwise nothing is written (MergeRefused). A shard directory that does not exist (a task that never
+//      started) or whose sweep.json is damaged is named and skipped; its cells show up as missing.
+//   2. Each shard's cells.jsonl is read line by line without changing it: a valid record of a cell of the grid is
+//      taken; a bad line is named (file and line) and skipped, a torn last line (a crash mid-append) is named and
+//      ignored. Nothing in a shard is modified, so nothing there is lost.
+//   3. The first copy of each cell (in the order the shards are given) is appended to the output store through
+//      SweepStore (whole records, fsynced); cells already in the output are kept (merging again after a resubmit
+//      adds only the new ones). A cell found in several shards is reported as a duplicate.
+// The output is a normal store: running the sweep on it trains only the missing cells, and the lab opens it.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  trainabilityParamsSchema,
+  type CellRecord,
+  type TrainabilityParams,
+} from '../../../src-shared/contract/trainability';
+import { cellRecordSchema } from '../../../src-shared/contract/trainability';
+import { cellKey, sweepGrid } from './grid';
+import {
+  CELLS_FILE,
+  canonicalJson,
+  gridCheckOf,
+  gridProblem,
+  issueText,
+  readShardFile,
+  STORE_FORMAT,
+  SWEEP_FILE,
+  SweepStore,
+  SweepStoreError,
+  sweepIdentity,
+} from './store';
+
+/** The shards hold different sweeps, or the output cannot take them: nothing was written. */
+export class MergeRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MergeRefused';
+  }
+}
+
+export interface CellRef {
+  sigmaW2: number;
+  depth: number;
+}
+
+export interface MergeReport {
+  dir: string;
+  identity: string;
+  /** Cells of the sweep's grid. */
+  total: number;
+  /** Cells in the merged store. */
+  done: number;
+  /** Cells appended by this merge. */
+  added: number;
+  missing: CellRef[];
+  /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
+  duplicates: (CellRef & { dirs: string[]; identical: boolean })[];
+  /** Shard files that could not be read whole: the path (with the line) and the problem. */
+  damaged: { path: string; problem: string }[];
+  /** Shard directories with no store (the task never started). */
+  absent: string[];
+  /** Per shard: its directory, the shard it records (shard.json), the cells taken from it. */
+  shards: { dir: string; shard: { index: number; count: number } | null; cells: number }[];
+}
+
+const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
+
+/** The params of a store's sweep.json, checked against its identity; SweepStoreError naming the file otherwise. */
+export function readSweepParams(dir: string): { params: TrainabilityParams; identity: string } {
+  const path = join(dir, SWEEP_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
+  }
+  const f = sweepFileSchema.safeParse(raw);
+  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
+  if (f.data.format !== STORE_FORMAT)
+    throw new SweepStoreError(`${path} is not a trainability sweep (format ${JSON.stringify(f.data.format)})`);
+  const p = trainabilityParamsSchema.safeParse(f.data.params);
+  if (!p.success)
+    throw new SweepStoreError(`${path}: params are not trainability params (${issueText(p.error.issues)})`);
+  const identity = sweepIdentity(p.data);
+  if (identity !== f.data.identity)
+    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
+  return { params: p.data, identity };
+}
+
+/** Valid cell records of a cells.jsonl text, line by line; bad lines and a torn tail are reported, not thrown. */
+function salvageCells(
+  text: string,
+  path: string,
+  params: TrainabilityParams,
+): { cells: CellRecord[]; damaged: { path: string; problem: string }[] } {
+  const grid = gridCheckOf(params);
+  const cells: CellRecord[] = [];
+  const damaged: { path: string; problem: string }[] = [];
+  const seen = new Set<string>();
+  const lines = text.split('\n');
+  const torn = lines.pop() !== ''; // text ends with '\n' when the last line is whole
+  lines.forEach((line, k) => {
+    const where = `${path} line ${k + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
+      return;
+    }
+    const r = cellRecordSchema.safeParse(json);
+    if (!r.success) {
+      damaged.push({ path: where, problem: `not a cell record (${issueText(r.error.issues)})` });
+      return;
+    }
+    const problem = gridProblem(r.data, grid);
+    if (problem) {
+      damaged.push({ path: where, problem });
+      return;
+    }
+    const key = cellKey(r.data.sigmaW2, r.data.depth);
+    if (seen.has(key)) {
+      damaged.push({ path: where, problem: 'a second record of a cell already in this file' });
+      return;
+    }
+    seen.add(key);
+    cells.push(r.data);
+  });
+  if (torn)
+    damaged.push({
+      path: `${path} line ${lines.length + 1}`,
+      problem: 'torn last line (a crash mid-append), ignored',
+    });
+  return { cells, damaged };
+}
+
+const sameNumbers = (a: CellRecord, b: CellRecord): boolean =>
+  canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
+
+/** Merge the shard stores `shardDirs` into the store `outDir`. Throws MergeRefused before writing anything. */
+export function mergeShards(outDir: string, shardDirs: readonly string[]): MergeReport {
+  if (shardDirs.length === 0) throw new MergeRefused('give at least one shard directory');
+  const out = resolve(outDir);
+  for (const d of shardDirs)
+    if (resolve(d) === out) throw new MergeRefused(`the output ${outDir} is also given as a shard`);
+  const damaged: MergeReport['damaged'] = [];
+  const absent: string[] = [];
+  const readable: { dir: string; params: TrainabilityParams; identity: string }[] = [];
+  for (const dir of shardDirs) {
+    if (!existsSync(join(dir, SWEEP_FILE))) {
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new MergeRefused(`${dir} is not a directory`);
+      if (existsSync(join(dir, CELLS_FILE)))
+        damaged.push({ path: join(dir, SWEEP_FILE), problem: `missing while ${CELLS_FILE} exists` });
+      else absent.push(dir);
+      continue;
+    }
+    try {
+      readable.push({ dir, ...readSweepParams(dir) });
+    } catch (err) {
+      if (!(err instanceof SweepStoreError)) throw err;
+      damaged.push({ path: join(dir, SWEEP_FILE), problem: err.message });
+    }
+  }
+  if (readable.length === 0)
+    throw new MergeRefused(
+      `no shard holds a readable sweep (${[...absent, ...damaged.map((d) => d.path)].join(', ')})`,
+    );
+  const { params, identity } = readable[0];
+  const other = readable.find((r) => r.identity !== identity);
+  if (other) {
+    const a = params as unknown as Record<string, unknown>;
+    const b = other.params as unknown as Record<string, unknown>;
+    const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+      .filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k]))
+      .sort();
+    throw new MergeRefused(
+      `${readable[0].dir} and ${other.dir} hold different sweeps (${fields.join(', ')} differ); ` +
+        'merge only the shards of one sweep',
+    );
+  }
+  // the output: a store of the same sweep or a new one; checked before anything is written
+  if (existsSync(join(outDir, SWEEP_FILE))) {
+    let existing: { identity: string };
+    try {
+      existing = readSweepParams(outDir);
+    } catch (err) {
+      throw new MergeRefused(`the output ${outDir}: ${(err as Error).message}`);
+    }
+    if (existing.identity !== identity)
+      throw new MergeRefused(`the output ${outDir} holds another sweep; choose another --out`);
+  }
+  try {
+    if (readShardFile(outDir)) throw new MergeRefused(`the output ${outDir} is a shard's store; choose another --out`);
+  } catch (err) {
+    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
+    throw err;
+  }
+  const grid = sweepGrid(params); // no cost limit: merging trains nothing
+
+  // read every shard (nothing written yet)
+  const first = new Map<string, { record: CellRecord; dir: string }>();
+  const copies = new Map<string, { dirs: string[]; identical: boolean }>();
+  const shards: MergeReport['shards'] = [];
+  for (const { dir } of readable) {
+    let shard: { index: number; count: number } | null = null;
+    try {
+      const s = readShardFile(dir);
+      shard = s && { index: s.index, count: s.count };
+    } catch (err) {
+      damaged.push({ path: join(dir, 'shard.json'), problem: (err as Error).message });
+    }
+    const path = join(dir, CELLS_FILE);
+    const { cells, damaged: bad } = existsSync(path)
+      ? salvageCells(readFileSync(path, 'utf8'), path, params)
+      : { cells: [], damaged: [] };
+    damaged.push(...bad);
+    let taken = 0;
+    for (const record of cells) {
+      const key = cellKey(record.sigmaW2, record.depth);
+      const f = first.get(key);
+      if (!f) {
+        first.set(key, { record, dir });
+        taken++;
+        continue;
+      }
+      const c = copies.get(key) ?? { dirs: [f.dir], identical: true };
+      c.dirs.push(dir);
+      c.identical &&= sameNumbers(f.record, record);
+      copies.set(key, c);
+    }
+    shards.push({ dir, shard, cells: taken });
+  }
+
+  let store: SweepStore;
+  try {
+    store = SweepStore.open(outDir, params);
+  } catch (err) {
+    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
+    throw err;
+  }
+  let added = 0;
+  for (const cell of grid.cells) {
+    const f = first.get(cellKey(cell.sigmaW2, cell.depth));
+    if (!f || store.has(cell.sigmaW2, cell.depth)) continue;
+    store.append(f.record);
+    added++;
+  }
+  const missing = grid.cells
+    .filter((c) => !store.has(c.sigmaW2, c.depth))
+    .map((c) => ({ sigmaW2: c.sigmaW2, depth: c.depth }));
+  const duplicates = grid.cells.flatMap((c) => {
+    const d = copies.get(cellKey(c.sigmaW2, c.depth));
+    return d ? [{ sigmaW2: c.sigmaW2, depth: c.depth, ...d }] : [];
+  });
+  return {
+    dir: outDir,
+    identity,
+    total: grid.cells.length,
+    done: store.size,
+    added,
+    missing,
+    duplicates,
+    damaged,
+    absent,
+    shards,
+  };
+}
