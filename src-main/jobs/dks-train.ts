@@ -233,7 +233,7 @@ cited, not re-run: this is a CPU-sized check (defaults: D = 50, M = 64, 200 Adam
   --train-size <n>     training digits (default 2000)
   --test-size <n>      test digits (default 1000; train + test ≤ 10000)
   --seed <s>           seed of the init, the data split and the batches (default 1)
-  --backend <b>        auto (default), tensorflow-gpu, tensorflow, wasm or cpu
+  --backend <b>        auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu
   --json               {"kind":"config", index, type, label, activation, sigmaW2, sigmaB2, transform, zeta} per
                        configuration, then {"kind":"record", config, label, step, trainLoss, trainAccuracy,
                        testAccuracy, diverged, seconds} per record`,
