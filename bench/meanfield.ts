@@ -1,5 +1,6 @@
 // Signal-propagation theory benchmark (issue 5, performance): the critical line χ₁ = 1 at 200 σ_b² values and a
-// 200 × 200 map of ξ, against the 1 s target. erf (seed 001's activation) and ReLU use closed forms; tanh, GELU, SELU
+// 200 × 200 map of ξ, against the 1 s target. erf (Xiao et al.'s activation) and ReLU use closed forms; tanh, GELU,
+// SELU
 // and sigmoid go through per-activation q tables (tables.ts: E φ², E φ′² and Mehler coefficients, interpolated in
 // ln q), with 2D quadrature (1D for GELU/SELU, the registry's gaussianSmoothing) only where the series is too short.
 // The plane map's time includes building the table (first use of the activation in this process), reported separately.

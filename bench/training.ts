@@ -4,7 +4,8 @@
 //     parametrization, MSE, plain SGD, 100 steps of batch 128 on MNIST: the cells of ../shared/peers/
 //     peer_train_torch.py (args 128 8,16 2 100 128), which this bench runs too.
 //   train-dynamics reduced default: L = 20, M = 100, standard parametrization, Adam η = 1e-4, batch 100, one run
-//     per σ_w² ∈ {1, 2, 2.2} (seed 004 Fig. 4's values), 100 steps each (the default run has 300 and records Θ).
+//     per σ_w² ∈ {1, 2, 2.2} (Seleznova & Kutyniok 2022, Fig. 4's values), 100 steps each (the default run has 300 and
+// records Θ).
 // Wall times include the pool's dispatch; each worker has loaded its data and run one warm-up step before.
 // Run alone: npx tsx bench/training.ts
 import { execFile } from 'node:child_process';

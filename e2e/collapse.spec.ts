@@ -79,10 +79,12 @@ describe('neural collapse tab', () => {
     // Trainability tab, whose φ and σ_b² the section shares
     await page.getByTestId('tab-trainability').click();
     await page.getByTestId('tr-sigmaB2').fill('0.1');
+    await page.getByTestId('tr-sigmaB2').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('tab-collapse').click();
     await expect.poll(() => page.getByTestId('gen-shared').textContent()).toMatch(/φ = relu, σb2 = 0\.1/);
     await page.getByTestId('gen-preset-edge').click(); // χ₁ = σ_w²/2 = 1 for every σ_b²
     await page.getByTestId('gen-depth').fill('20');
+    await page.getByTestId('gen-depth').press('Enter'); // number fields commit on Enter or blur
     const at = (sigmaW2: number) =>
       ntkGeneralization({
         activation: 'relu',

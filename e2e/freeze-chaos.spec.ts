@@ -20,6 +20,7 @@ async function openTab(): Promise<Page> {
 
 async function setBeta(page: Page, beta: number): Promise<void> {
   await page.getByTestId('fc-beta').fill(String(beta));
+  await page.getByTestId('fc-beta').press('Enter'); // number fields commit on Enter or blur
   await expect
     .poll(async () => Number(await attr(page, 'fc-r', 'data-r')), { timeout: 30_000 })
     .toBeCloseTo(freezeChaosModel({ activation: 'tanh', beta, nonlinearity: 'standardized' }).r, 10);
@@ -63,7 +64,9 @@ describe('freeze & chaos tab', () => {
     const page = await openTab();
     await requireEngine(page);
     await page.getByTestId('fc-m-width').fill('48');
+    await page.getByTestId('fc-m-width').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('fc-m-samples').fill('300');
+    await page.getByTestId('fc-m-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('fc-m-bn').check();
     await page.getByTestId('fc-m-run').click();
     await expect.poll(() => attr(page, 'fc-m-status', 'data-status'), { timeout: 60_000, interval: 250 }).toBe('done');

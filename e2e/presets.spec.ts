@@ -119,7 +119,9 @@ describe('paper-figure presets (web mode)', () => {
     // Components: 4 share panels × 3 σ_w² × 2 depths = 24 jobs (measure with components)
     await page.getByTestId('preset-components').check();
     await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-depths').fill('2');
+    await page.getByTestId('preset-depths').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(24);
     await page.getByTestId('preset-run').click();
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
@@ -131,7 +133,9 @@ describe('paper-figure presets (web mode)', () => {
     // Fig. 6: 3 profiles × 5 σ_w² × 2 depths = 30 jobs (measure with widths)
     await page.getByTestId('preset-fig6').check();
     await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-depths').fill('2');
+    await page.getByTestId('preset-depths').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
     await page.getByTestId('preset-run').click();
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');
@@ -141,7 +145,9 @@ describe('paper-figure presets (web mode)', () => {
     // Fig. 10: Fig. 2 with a continuous ±SE band per series instead of bars
     await page.getByTestId('preset-fig10').check();
     await page.getByTestId('preset-samples').fill('50');
+    await page.getByTestId('preset-samples').press('Enter'); // number fields commit on Enter or blur
     await page.getByTestId('preset-depths').fill('2');
+    await page.getByTestId('preset-depths').press('Enter'); // number fields commit on Enter or blur
     await expect.poll(() => attr(page, 'preset-cost', 'data-jobs')).toBe(30);
     await page.getByTestId('preset-run').click();
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('finished');

@@ -204,7 +204,7 @@ describe('trainability tab', () => {
       .poll(() => page.getByTestId('lr-sweep-note').textContent(), { timeout: 30_000 })
       .toMatch(/^trained 3 networks/);
     expect(await attr(page, 'lr-sweep-series', 'data-points')).toBe('3');
-    expect(await page.getByTestId('lr-sweep-diverged').count()).toBe(1); // ρ = 50: 2B/λ_max × 50 blows up (seed 001 Fig. 2)
+    expect(await page.getByTestId('lr-sweep-diverged').count()).toBe(1); // ρ = 50: 2B/λ_max × 50 blows up (Xiao et al. 2020, Fig. 2)
     expect(Number(await attr(page, 'lr-sweep-point', 'data-rho'))).toBe(0.3);
     const lr = parseCsv((await download(page, 'export-learning-rate-csv')).body.toString('utf8'));
     expect(lr[0]).toEqual([
@@ -217,6 +217,7 @@ describe('trainability tab', () => {
       'trainLoss',
       'diverged',
       'seconds',
+      'failed',
     ]);
     expect(lr.slice(1).map((r) => r[7])).toEqual(['false', 'false', 'true']);
     // train / test switch: the same networks, the other recorded accuracy

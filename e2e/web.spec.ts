@@ -126,7 +126,7 @@ describe('web mode', () => {
     expect(json).toMatchObject({
       app: 'NTK Phase Lab',
       plot: 'plane',
-      theory: 'seed 004 Thm 3.1/3.2 (proof-consistent eq. 13)',
+      theory: 'Seleznova & Kutyniok 2022, Thm 3.1/3.2 (proof-consistent eq. 13)',
       network: { width: 200, alpha0: 1, inputDim: 200 },
       kind: 'finite',
       cursor: { sigmaW2: 2, depthToWidth: 0.5, depth: 100 },
@@ -161,7 +161,7 @@ describe('web mode', () => {
     await expect.poll(() => page.getByTestId('plane-params').getAttribute('data-kind')).toBe('limit');
     await checkPlaneRenders(page);
     const rows = parseCsv((await download(page, 'export-plane-csv')).body.toString('utf8')).slice(1);
-    // ordered phase (σ_w² < 2): the limit is exactly 1 (seed 004 eq. 10)
+    // ordered phase (σ_w² < 2): the limit is exactly 1 (Seleznova & Kutyniok 2022, eq. 10)
     expect(Number(rows[0][3])).toBe(1);
     const far = rows[rows.length - 1].map(Number); // σ_w² ≈ 3.99, λ ≈ 1.495: chaotic limit eq. (8)
     const l = far[1];

@@ -1,5 +1,6 @@
 // One validated parameter vocabulary shared by every layer (renderer, service, engine, CLI).
-// Names follow seed 004 §2: sigmaW2 = σ_w², depth = L (number of weight layers), width = M (hidden width),
+// Names follow Seleznova & Kutyniok 2022, §2: sigmaW2 = σ_w², depth = L (number of weight layers), width = M (hidden
+// width),
 // inputDim = n₀ = α₀·M, depthToWidth = λ = L/M.
 import { z } from 'zod';
 
@@ -50,7 +51,8 @@ export const pairCosSchema = z
   .refine((v) => v >= -1 && v <= 1, 'pairCos must lie in [−1, 1]');
 
 /**
- * A fully-connected ReLU network as in seed 004 eq. (3): L weight layers, L−1 hidden layers of width M, scalar output.
+ * A fully-connected ReLU network as in Seleznova & Kutyniok 2022, eq. (3): L weight layers, L−1 hidden layers of width
+ * M, scalar output.
  */
 export const networkSchema = z.object({
   sigmaW2: sigmaW2Schema,
@@ -61,14 +63,18 @@ export const networkSchema = z.object({
 export type Network = z.infer<typeof networkSchema>;
 
 /**
- * α₀ = n₀/M (seed 004 eq. 5). n₀ is an integer, so α₀ is rounded to the nearest realizable value (at least 1 input).
+ * α₀ = n₀/M (Seleznova & Kutyniok 2022, eq. 5). n₀ is an integer, so α₀ is rounded to the nearest realizable value (at
+ * least 1 input).
  */
 export function inputDimFromAlpha0(alpha0: number, width: number): number {
   if (!Number.isFinite(alpha0) || alpha0 <= 0) throw new RangeError('alpha0 (α₀ = n₀/M) must be a finite number > 0');
   return Math.max(1, Math.round(alpha0 * width));
 }
 
-/** Phase of a ReLU network (σ_b = 0): a = σ_w²/2 < 1 ordered, = 1 edge of chaos, > 1 chaotic (seed 004 §2.2). */
+/**
+ * Phase of a ReLU network (σ_b = 0): a = σ_w²/2 < 1 ordered, = 1 edge of chaos, > 1 chaotic (Seleznova & Kutyniok 2022,
+ * §2.2).
+ */
 export function phaseOf(sigmaW2: number, eocTolerance = 1e-9): Phase {
   const a = sigmaW2 / 2;
   if (Math.abs(a - 1) <= eocTolerance) return 'edge-of-chaos';

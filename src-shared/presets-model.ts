@@ -85,7 +85,7 @@ export interface PresetDefinition {
   defaultSamples: number;
   /** What the solid lines are. */
   theory: string;
-  /** The paper's setting, as stated in seed 004 (and the authors' code where the text is silent). */
+  /** The paper's setting, as stated in Seleznova & Kutyniok 2022 (and the authors' code where the text is silent). */
   paper: string;
   /** Our choices and caveats. */
   notes: string;

@@ -18,7 +18,7 @@ import { limitDispersion, offDiagonalRatioOrdered, reluFiniteMomentsConstant } f
 
 const rel = (x: number, y: number) => Math.abs(x / y - 1);
 
-describe('preset definitions (seed 004 Figs. 1, 2, 3, 7, 8)', () => {
+describe('preset definitions (Seleznova & Kutyniok 2022, Figs. 1, 2, 3, 7, 8)', () => {
   it('have the paper’s panels: M ∈ {100, 200, 500} at α₀ = 1 (Figs. 1, 3) or M = 200 with α₀ ∈ {2, 0.5, 0.1} (Figs. 2, 7, 8)', () => {
     expect(PRESETS.map((p) => p.id)).toEqual([...PRESET_IDS]);
     for (const id of ['fig1', 'fig3']) {

@@ -125,7 +125,10 @@ export function choice<T extends string>(flag: string, text: string | undefined,
   return text as T;
 }
 
-/** The flags that fix a network (seed 004 §2): σ_w², L, M and n₀ given directly or as α₀ = n₀/M (default 1). */
+/**
+ * The flags that fix a network (Seleznova & Kutyniok 2022, §2): σ_w², L, M and n₀ given directly or as α₀ = n₀/M
+ * (default 1).
+ */
 export const NETWORK_FLAGS = {
   'sigma-w2': { type: 'string' },
   depth: { type: 'string' },

@@ -12,7 +12,10 @@ function spawnCli(args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Seed 004 Thm 3.1, eq. (8), written out independently of src-shared/theory: chaotic-phase limit of E[Θ²]/E[Θ]². */
+/**
+ * Seleznova & Kutyniok 2022, Thm 3.1, eq. (8), written out independently of src-shared/theory: chaotic-phase limit of
+ * E[Θ²]/E[Θ]².
+ */
 function chaoticLimit(lambda: number): number {
   return (1 / (2 * lambda)) * Math.exp(5 * lambda) * (1 - (1 - Math.exp(-4 * lambda)) / (4 * lambda));
 }
@@ -85,7 +88,8 @@ describe('ntk-lab executable', () => {
     }
     expect(out.dispersion.estimate).toBeGreaterThanOrEqual(1); // E[Θ²] ≥ E[Θ]² (Jensen), and the sample ratio too
     expect(typeof out.offDiagonal.meanRatio).toBe('number');
-    // E[Θ(x,x)] is exact at finite width (seed 004 eqs. 11–12): the sample mean must sit within 4 standard errors
+    // E[Θ(x,x)] is exact at finite width (Seleznova & Kutyniok 2022, eqs. 11–12): the sample mean must sit within 4
+    // standard errors
     const predicted = predictPoint({ sigmaW2: 1.5, depth: 6, width: 30, inputDim: 30 }).meanTheta;
     expect(Math.abs(out.meanTheta.estimate - predicted)).toBeLessThan(4 * out.meanTheta.stderr);
     expect(out.seconds).toBeGreaterThan(0);

@@ -39,7 +39,7 @@ export async function loadCommands(): Promise<{ commands: CliCommand[]; broken: 
 function overview(commands: CliCommand[], broken: BrokenCommand[]): string {
   const pad = Math.max(...[...commands, ...broken].map((c) => c.name.length)) + 2;
   return [
-    'ntk-lab: NTK Phase Lab from the command line (seed 004: Seleznova & Kutyniok, NTK beyond the infinite-width limit).',
+    'ntk-lab: NTK Phase Lab from the command line (Seleznova & Kutyniok 2022: Seleznova & Kutyniok, NTK beyond the infinite-width limit).',
     '',
     'Usage: ntk-lab <command> [flags]      ntk-lab <command> --help',
     '',

@@ -21,7 +21,7 @@ function drawNetwork(sigmaW2: number, sigmaB2: number, widths: number[], rng: Rn
   return { W, b, L };
 }
 
-/** f(x) of seed 004 eq. (3): ReLU hidden layers, linear scalar output. */
+/** f(x) of Seleznova & Kutyniok 2022, eq. (3): ReLU hidden layers, linear scalar output. */
 function forward(net: ReturnType<typeof drawNetwork>, x: number[]): number {
   let a = x;
   for (let l = 1; l <= net.L; l++) {
@@ -76,7 +76,7 @@ describe('sampleDense', () => {
     });
   }
 
-  it('mean of Θ(x, x) matches seed 004 eqs. (11)–(12) within 4 SE (σ_w² = 2.5, M = 8, L = 4, n₀ = 4)', () => {
+  it('mean of Θ(x, x) matches Seleznova & Kutyniok 2022, eqs. (11)–(12) within 4 SE (σ_w² = 2.5, M = 8, L = 4, n₀ = 4)', () => {
     const widths = [4, 8, 8, 8];
     const theta = sampleDense({ sigmaW2: 2.5, sigmaB2: 0, widths }, 20_000, new Rng(51)).theta;
     const a = 1.25,

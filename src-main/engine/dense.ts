@@ -1,5 +1,6 @@
 // Dense reference sampler: materializes every weight matrix W_l ~ N(0, σ_w²/n_{l−1}) and bias b_l ~ N(0, σ_b²)
-// (seed 004, eq. 6) in Float64 typed arrays, runs forward and backward passes of a ReLU network (eq. 3, scalar
+// (Seleznova & Kutyniok 2022, eq. 6) in Float64 typed arrays, runs forward and backward passes of a ReLU network (eq.
+// 3, scalar
 // linear output) and forms Θ(x, x̃) = Σ_l ⟨δ_l(x), δ_l(x̃)⟩(⟨x_{l−1}, x̃_{l−1}⟩ + 1) (eq. 19 and the proof of
 // Thm A.9). O(Σ n_l n_{l−1}) per network: the slow, assumption-free check of the exact samplers.
 // Inputs: x = e₁ (rotation invariance makes any fixed unit input equivalent to the paper's random normalized

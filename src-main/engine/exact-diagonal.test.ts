@@ -12,7 +12,8 @@ function constantWidths(depth: number, width: number, inputDim: number): number[
 }
 
 /**
- * Seed 004, eqs. (11)–(12) for constant width M and ‖x⁰‖ = 1: E[Θ] = a^{L−1}(1 + (M/n₀)(L−1)) + Σ_{l=1}^{L} a^{L−l}.
+ * Seleznova & Kutyniok 2022, eqs. (11)–(12) for constant width M and ‖x⁰‖ = 1: E[Θ] = a^{L−1}(1 + (M/n₀)(L−1)) +
+ * Σ_{l=1}^{L} a^{L−l}.
  */
 function meanThetaConstantWidth(sigmaW2: number, depth: number, width: number, inputDim: number): number {
   const a = sigmaW2 / 2;

@@ -3,11 +3,11 @@
 // units, N_x^l := ‖x_l‖²/‖x_{l−1}‖² = (σ_w²/n_{l−1})·χ²_{K_l}, the output f ~ N(0, σ_w²‖x_{L−1}‖²/n_{L−1}), δ_L = 1
 // and,
 // conditioning W_{l+1} on the product W_{l+1}x_l it revealed, ‖δ_l‖² = f²/‖x_l‖² + (σ_w²‖δ_{l+1}‖²/n_l)·χ²_{K_l−1}
-// (h_l·δ_l = f at every layer). Then Θ(x, x) = Σ_l ‖δ_l‖²(‖x_{l−1}‖² + 1) (seed 004, eq. 19).
+// (h_l·δ_l = f at every layer). Then Θ(x, x) = Σ_l ‖δ_l‖²(‖x_{l−1}‖² + 1) (Seleznova & Kutyniok 2022, eq. 19).
 //
 // Scale: ‖x_l‖² ~ a^l and ‖δ_l‖² ~ a^{L−l} over- or underflow for deep nets, so the recursion runs on normalized
 // quantities x̂_l = ‖x_l‖²/E‖x_l‖², d̂_l = ‖δ_l‖²/a^{L−l} (both mean 1, products of O(1) factors) and returns
-// Θ/S with the deterministic S = E[Θ] (seed 004, eqs. 11–12) as a shared log offset.
+// Θ/S with the deterministic S = E[Θ] (Seleznova & Kutyniok 2022, eqs. 11–12) as a shared log offset.
 import type { Rng } from '../../src-shared/rng';
 import { BinomialSampler, binomialHalfSampler, type OneWordAliasTable } from './binomial';
 import {
@@ -55,7 +55,7 @@ function logExpm1(x: number): number {
   return x > 30 ? x + Math.log1p(-Math.exp(-x)) : Math.log(Math.expm1(x));
 }
 
-/** log Σ_{j=0}^{L−1} a^j, the bias part E[Θ_b] of seed 004 eq. (12), computed without overflow. */
+/** log Σ_{j=0}^{L−1} a^j, the bias part E[Θ_b] of Seleznova & Kutyniok 2022, eq. (12), computed without overflow. */
 function logGeometricSum(logA: number, L: number): number {
   if (logA === 0) return Math.log(L);
   if (logA < 0) return Math.log(Math.expm1(L * logA) / Math.expm1(logA));
@@ -63,7 +63,8 @@ function logGeometricSum(logA: number, L: number): number {
 }
 
 /**
- * log E[Θ(x, x)] for ‖x⁰‖ = 1, σ_b = 0 (seed 004, Thm 3.2 eqs. 11–12; exact up to dead layers, probability 2^{−n}
+ * log E[Θ(x, x)] for ‖x⁰‖ = 1, σ_b = 0 (Seleznova & Kutyniok 2022, Thm 3.2 eqs. 11–12; exact up to dead layers,
+ * probability 2^{−n}
  * per layer, which eq. 12 ignores — see docs/exact-moments.md; used here as a normalization):
  * E[Θ] = a^{L−1} Σ_{l=1}^{L} n_{l−1}/n₀ + Σ_{l=1}^{L} a^{L−l}, a = σ_w²/2. widths = [n₀, …, n_{L−1}].
  */

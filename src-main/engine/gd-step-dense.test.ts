@@ -156,7 +156,7 @@ describe('gdStepOnWeights against a flat-parameter finite-difference reference',
 });
 
 describe('sampleGdStepDense', () => {
-  it('mean Θ before the step matches seed 004 eqs. (11)–(12) (ReLU, σ_b = 0, EOC, n₀ = M: E[Θ] = 2L)', () => {
+  it('mean Θ before the step matches Seleznova & Kutyniok 2022, eqs. (11)–(12) (ReLU, σ_b = 0, EOC, n₀ = M: E[Θ] = 2L)', () => {
     // at σ_w² = 2 (a = 1), E‖x_l‖² = n_l/n₀ and E‖δ_l‖² = 1, so E[Θ] = Σ_l (n_{l−1}/n₀ + 1) = 2L for constant width
     const L = 4,
       M = 16;

@@ -1,8 +1,10 @@
-// Dense float64 reference for the first GD step (seed 004 Thm 4.1 / App. A.3): materializes every W_l and b_l,
+// Dense float64 reference for the first GD step (Seleznova & Kutyniok 2022, Thm 4.1 / App. A.3): materializes every W_l
+// and b_l,
 // runs forward and backward on x, forms W′_l = W_l − ε cW_l δ_l x_{l−1}ᵀ and b′_l = b_l − ε cB_l δ_l explicitly
 // (ε = η(f − y)/α², cW = cB = 1 in standard parametrization) and runs forward and backward again from scratch on
 // the new weights. No algebra shared with the exact sampler beyond the definitions: the slow, assumption-free check.
-// Θ(x_a, x_b) = Σ_l ⟨δ_l^a, δ_l^b⟩(cW_l⟨x_{l−1}^a, x_{l−1}^b⟩ + cB_l) (seed 004 eq. 19). O(L·M²) per network.
+// Θ(x_a, x_b) = Σ_l ⟨δ_l^a, δ_l^b⟩(cW_l⟨x_{l−1}^a, x_{l−1}^b⟩ + cB_l) (Seleznova & Kutyniok 2022, eq. 19). O(L·M²) per
+// network.
 import type { Rng } from '../../src-shared/rng';
 import { activationFor } from '../../src-shared/network/activations';
 import { normalZiggurat } from './gamma';

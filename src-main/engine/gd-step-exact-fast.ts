@@ -1,6 +1,7 @@
 // The exact first-GD-step sampler (docs/gd-step.md) specialized to ONE input x: the same law as GdStepExactSampler
 // without a pair, with every conditional draw of LazyGaussianMatrix written out in closed form for k = 1.
-// Each hidden W_l (n_l × n_{l−1}, entries N(0, s²), s² = σ_w²/n_{l−1}, seed 004 eq. 6) answers four queries in order:
+// Each hidden W_l (n_l × n_{l−1}, entries N(0, s²), s² = σ_w²/n_{l−1}, Seleznova & Kutyniok 2022, eq. 6) answers four
+// queries in order:
 //   1. W u₁,  u₁ = x_{l−1} = ‖u₁‖q₁:              A₁ := W q₁ = s·g                          (nothing revealed yet)
 //   2. Wᵀv₁,  v₁ = δ_l = ‖v₁‖p₁:                  C₁ := Wᵀp₁ = q₁⟨A₁, p₁⟩ + s(I − q₁q₁ᵀ)g
 //   3. W u₂,  u₂ = x′_{l−1} = c₁q₁ + ρq₂ (q₂ ⊥ q₁): A₂ := W q₂ = p₁⟨C₁, q₂⟩ + s(I − p₁p₁ᵀ)g
@@ -439,7 +440,8 @@ export class GdStepFastSampler {
     fillNormals(st, this.one, 1, sdB);
     const bL = this.one[0];
 
-    // ---- before the step: forward (seed 004 eq. 3), query 1 of every layer: W_l x_{l−1} = ‖x_{l−1}‖·s_l g
+    // ---- before the step: forward (Seleznova & Kutyniok 2022, eq. 3), query 1 of every layer: W_l x_{l−1} =
+    // ‖x_{l−1}‖·s_l g
     let f: number;
     if (L === 1) {
       fillNormals(st, this.one, 1, sd[1]);

@@ -1,5 +1,5 @@
 // One gradient-descent step on a single sample (x, y), sampled exactly in distribution without materializing any
-// weight matrix (seed 004 Thm 4.1 / App. A.3, Hanin & Nica's setting; derivation: docs/gd-step.md).
+// weight matrix (Seleznova & Kutyniok 2022, Thm 4.1 / App. A.3, Hanin & Nica's setting; derivation: docs/gd-step.md).
 // Loss ½(f(x) − y)², so ∂L/∂f = f − y and, with ε := η(f − y),
 //   ΔW_l = −ε δ_l x_{l−1}ᵀ (rank one),   Δb_l = −ε δ_l        (App. A.3: Ẇ = −∂L/∂f · δ_l x_{l−1}ᵀ, ḃ = −∂L/∂f · δ_l).
 // After the step, (W_l + ΔW_l)u = W_l u − ε δ_l ⟨x_{l−1}, u⟩ and (W_l + ΔW_l)ᵀv = W_lᵀv − ε x_{l−1} ⟨δ_l, v⟩, so the
@@ -18,14 +18,15 @@ export interface GdStepSpec {
   sigmaB2: number;
   /** [n₀, n₁, …, n_{L−1}]: input dimension and hidden widths; depth L = widths.length, n_L = 1. */
   widths: ArrayLike<number>;
-  /** Pointwise nonlinearity (default 'relu', as in seed 004). */
+  /** Pointwise nonlinearity (default 'relu', as in Seleznova & Kutyniok 2022). */
   activation?: SamplerActivationName;
   /** Learning rate η > 0. */
   lr: number;
   /** Target y of the single training sample. */
   target: number;
   /**
-   * Lazy-training rescale α ≠ 0 of seed 004 App. B.3 (default 1), read literally: f̃ = α·f, L̃ = L/α² with L = ½(f −
+   * Lazy-training rescale α ≠ 0 of Seleznova & Kutyniok 2022, App. B.3 (default 1), read literally: f̃ = α·f, L̃ = L/α²
+   * with L = ½(f −
    * y)²
    * the unscaled model's loss. Then Θ̃ = α²Θ and a GD step on L̃ at rate η is the step ΔW = −(η/α²)(f − y)∇f, so
    * E[ΔΘ̃]/E[Θ̃] = (1/α²)·E[ΔΘ]/E[Θ] to first order in η (exactly in gradient flow, as App. B.3 derives it).
@@ -40,7 +41,7 @@ export interface GdStepSpec {
    */
   pairCos?: number;
   /**
-   * 'standard' (default, seed 004 eq. 6): parameters W ~ N(0, σ_w²/n_{l−1}), b ~ N(0, σ_b²).
+   * 'standard' (default, Seleznova & Kutyniok 2022, eq. 6): parameters W ~ N(0, σ_w²/n_{l−1}), b ~ N(0, σ_b²).
    * 'ntk': W = (σ_w/√n_{l−1})V, b = σ_b β with V, β ~ N(0, 1) the trained parameters. Same network law at
    * initialization; the kernel is Σ_l ‖δ_l‖²((σ_w²/n_{l−1})‖x_{l−1}‖² + σ_b²) and the step scales accordingly.
    */
@@ -201,7 +202,8 @@ export class GdStepExactSampler {
     }
     this.mats = [new LazyGaussianMatrix(1, 1, 0, PLACEHOLDER_RNG)]; // index 0 unused (layers are 1-based)
     for (let l = 1; l <= L; l++) {
-      // layer 1 acts on the k-dimensional frame of the inputs; its variance still carries n₀ (seed 004 eq. 6)
+      // layer 1 acts on the k-dimensional frame of the inputs; its variance still carries n₀ (Seleznova & Kutyniok
+      // 2022, eq. 6)
       const cols = l === 1 ? k : n[l - 1];
       this.mats[l] = new LazyGaussianMatrix(n[l], cols, s.sigmaW2 / n[l - 1], PLACEHOLDER_RNG, 2 * k);
     }
@@ -260,7 +262,7 @@ export class GdStepExactSampler {
     const { n, cW, cB } = this.s;
     const L = this.depth;
 
-    // ---- before the step: forward h_l = W_l x_{l−1} + b_l, x_l = φ(h_l) (seed 004 eq. 3)
+    // ---- before the step: forward h_l = W_l x_{l−1} + b_l, x_l = φ(h_l) (Seleznova & Kutyniok 2022, eq. 3)
     for (let l = 1; l < L; l++) {
       const W = mats[l],
         nl = n[l],

@@ -148,7 +148,7 @@ describe('sampleLazyGaussian vs independent samplers', () => {
   });
 });
 
-describe('sampleLazyGaussian vs theory (seed 004, ReLU, σ_b = 0)', () => {
+describe('sampleLazyGaussian vs theory (Seleznova & Kutyniok 2022, ReLU, σ_b = 0)', () => {
   // E[Θ(x, x)] = a^{L−1}(1 + (M/n₀)(L−1)) + Σ_{l=1}^{L} a^{L−l}, constant width M, n₀ inputs (eqs. 11–12)
   const meanTheta = (sigmaW2: number, L: number, M: number, n0: number) => {
     const a = sigmaW2 / 2;

@@ -1,7 +1,8 @@
 // NTK of a random fully-connected network on k inputs, sampled exactly in distribution without materializing any
 // weight matrix: every W_l is a LazyGaussianMatrix and only the k forward products W_l·x_{l−1} and the k backward
 // products W_lᵀ·δ_l are drawn, O(L·M·k²) per network instead of O(L·M²) (derivation: docs/lazy-gaussian.md).
-// Network as seed 004 eq. (3) with any pointwise φ: h_l = W_l x_{l−1} + b_l, x_l = φ(h_l) (1 ≤ l ≤ L−1),
+// Network as Seleznova & Kutyniok 2022, eq. (3) with any pointwise φ: h_l = W_l x_{l−1} + b_l, x_l = φ(h_l) (1 ≤ l ≤
+// L−1),
 // f = W_L x_{L−1} + b_L; standard parametrization W_l ~ N(0, σ_w²/n_{l−1}), b_l ~ N(0, σ_b²) (eq. 6).
 // Backward (eq. 7): δ_L = 1, δ_l = φ′(h_l) ⊙ W_{l+1}ᵀ δ_{l+1}. NTK (eq. 19 and the proof of Thm A.9):
 //   Θ(x_a, x_b) = Σ_{l=1}^{L} ⟨δ_l^a, δ_l^b⟩ (⟨x_{l−1}^a, x_{l−1}^b⟩ + 1)   (the +1 is the trainable bias b_l).
@@ -17,12 +18,13 @@ export interface LazySpec {
   sigmaB2: number;
   /** [n₀, n₁, …, n_{L−1}]: input dimension and hidden widths; depth L = widths.length, n_L = 1. */
   widths: ArrayLike<number>;
-  /** Pointwise nonlinearity (default 'relu', as in seed 004). */
+  /** Pointwise nonlinearity (default 'relu', as in Seleznova & Kutyniok 2022). */
   activation?: SamplerActivationName;
   /** Cosine ⟨x, x̃⟩ of a second unit input; when given, Θ(x̃, x̃) and Θ(x, x̃) are sampled too. */
   pairCos?: number;
   /**
-   * Which parameters the kernel differentiates (default 'standard', seed 004 eq. 6). 'ntk' (seed 001): W = (σ_w/√n)V,
+   * Which parameters the kernel differentiates (default 'standard', Seleznova & Kutyniok 2022, eq. 6). 'ntk' (Xiao et
+   * al. 2020): W = (σ_w/√n)V,
    * b = σ_b β with V, β trained — the same network in distribution, and the same δ_l, but each layer's term is
    * ⟨δ_l, δ̃_l⟩((σ_w²/n_{l−1})⟨x_{l−1}, x̃_{l−1}⟩ + σ_b²): the kernel of the infinite-width NTK recursions.
    */
@@ -250,7 +252,8 @@ export class LazyNtkSampler {
   }
 
   private overflow(what: string): never {
-    // e.g. ReLU in the chaotic phase: Θ grows like a^{L−1}·L (seed 004 eq. 11) and leaves float64 near a^L ≈ 1e308
+    // e.g. ReLU in the chaotic phase: Θ grows like a^{L−1}·L (Seleznova & Kutyniok 2022, eq. 11) and leaves float64
+    // near a^L ≈ 1e308
     throw new RangeError(
       `${what} overflowed float64 (depth L = ${this.depth}): Θ is not representable at this depth and σ_w²`,
     );

@@ -35,7 +35,7 @@ export class LazyGaussianMatrix {
   /**
    * @param rows output dimension of mul
    * @param cols input dimension of mul
-   * @param variance entry variance (σ_w²/n_{l−1} for layer l, seed 004 eq. 6)
+   * @param variance entry variance (σ_w²/n_{l−1} for layer l, Seleznova & Kutyniok 2022, eq. 6)
    * @param rng source of the fresh Gaussian draws
    * @param capacity expected number of independent queries per side (storage grows past it)
    */

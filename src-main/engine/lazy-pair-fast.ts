@@ -1,6 +1,7 @@
 // The lazy-Gaussian NTK sampler (lazy-gaussian.ts) specialized to TWO inputs x, x̃ (⟨x, x̃⟩ = c, unit norms): the same
 // law as LazyNtkSampler with inputGram [1, c, c, 1], with every conditional draw of LazyGaussianMatrix written out in
-// closed form for k = 2. Each hidden W_l (n_l × n_{l−1}, entries N(0, s²), s² = σ_w²/n_{l−1}, seed 004 eq. 6) answers
+// closed form for k = 2. Each hidden W_l (n_l × n_{l−1}, entries N(0, s²), s² = σ_w²/n_{l−1}, Seleznova & Kutyniok
+// 2022, eq. 6) answers
 // four queries in order (rotated-frame argument of docs/lazy-gaussian.md: revealed products fix the Q-columns and
 // P-rows of W; the rest is untouched):
 //   1. W u₁,  u₁ = x_{l−1} = ‖u₁‖q₁:               A₁ := W q₁ = s·g

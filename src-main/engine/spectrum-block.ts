@@ -1,4 +1,4 @@
-// What a sampling worker runs for an NTK-spectrum measurement (seed 001 Fig. 1): one block of networks, each
+// What a sampling worker runs for an NTK-spectrum measurement (Xiao et al. 2020, Fig. 1): one block of networks, each
 // sampled exactly by the lazy-Gaussian sampler (docs/lazy-gaussian.md) on m inputs with ‖x‖² = n₀ = M and pairwise
 // cosine c, in
 // NTK parametrization; per network the largest eigenvalue of its m×m Θ and the mean of the other m − 1 (the bulk).
@@ -13,7 +13,7 @@ export function runSpectrumBlock(p: SpectrumWork, block: number, count: number):
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be an integer ≥ 0 (got ${count})`);
   const m = p.inputs;
   const widths = new Array<number>(p.depth).fill(p.width); // n₀ = M
-  // ‖x‖² = n₀ (O(1) coordinates, seed 001's convention): the first layer's covariance is σ_w²C + σ_b²
+  // ‖x‖² = n₀ (O(1) coordinates, Xiao et al.'s convention): the first layer's covariance is σ_w²C + σ_b²
   const sampler = new LazyNtkSampler(
     { sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, widths, activation: p.activation, parametrization: 'ntk' },
     equicorrelatedGram(m, p.width, p.inputCos * p.width),

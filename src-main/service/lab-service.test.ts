@@ -425,7 +425,7 @@ describe('LabService: the TensorFlow.js engine', () => {
     } satisfies MeasureParamsInput;
     const r = await svc.measure(p);
     expect(r.backend).toMatch(/^tfjs wasm/);
-    // seed 004 eq. (11)–(12) at the EOC with n₀ = M: E[Θ] = L + L = 10 (σ_b = 0, ‖x‖ = 1)
+    // Seleznova & Kutyniok 2022, eq. (11)–(12) at the EOC with n₀ = M: E[Θ] = L + L = 10 (σ_b = 0, ‖x‖ = 1)
     expect(Math.abs(r.meanTheta.estimate - 10)).toBeLessThan(4 * r.meanTheta.stderr);
     const g = await svc.gdStep({
       sigmaW2: 2,
@@ -627,7 +627,7 @@ describe('LabService: trainability sweeps (job.start trainability)', () => {
 });
 
 describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
-  // seed 001 Fig. 2: η_theory = 2/λ_max is the largest convergent rate, so ρ = 50 must do worse than ρ = 0.3
+  // Xiao et al. 2020, Fig. 2: η_theory = 2/λ_max is the largest convergent rate, so ρ = 50 must do worse than ρ = 0.3
   const tiny = {
     dataset: 'synthetic',
     width: 16,

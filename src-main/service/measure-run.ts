@@ -62,7 +62,8 @@ export interface MeasureRunOptions {
 
 /**
  * The MeasureResult of the samples so far: partial results take the O(N) delta-method SE, the final one the
- * bootstrap (seed 004 App. C.3 reports bootstrap SEs). `backend` says where the networks ran when not the pool.
+ * bootstrap (Seleznova & Kutyniok 2022, App. C.3 reports bootstrap SEs). `backend` says where the networks ran when not
+ * the pool.
  */
 export function measureResult(
   params: MeasureParams,

@@ -1,4 +1,4 @@
-// An NTK-spectrum measurement on the pool (seed 001 Fig. 1 on finite networks): one pool job per depth, in the
+// An NTK-spectrum measurement on the pool (Xiao et al. 2020, Fig. 1 on finite networks): one pool job per depth, in the
 // order given; each finished depth is a progress point. E[λ_max] and E[bulk] with their SEs, κ = E[λ_max]/E[bulk]
 // with the delta-method SE of a ratio of means over the same networks.
 import type { NtkSpectrumParams, SpectrumPoint } from '../../src-shared/contract/ntk-spectrum';

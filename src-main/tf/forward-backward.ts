@@ -1,5 +1,6 @@
 // One batched forward and backward pass of B fully-connected networks on k inputs (no per-parameter Jacobians):
-//   h_l = s_l W_l x_{l−1} + t b_l,  x_l = φ(h_l) (l < L),  f = h_L (scalar, linear output)       (seed 004, eq. 3)
+//   h_l = s_l W_l x_{l−1} + t b_l,  x_l = φ(h_l) (l < L),  f = h_L (scalar, linear output)       (Seleznova & Kutyniok
+// 2022, eq. 3)
 //   δ_L = 1,  δ_l = ∂f/∂h_l = φ′(h_l) ⊙ s_{l+1} W_{l+1}ᵀ δ_{l+1}
 // with s_l = t = 1 in the standard parametrization and s_l = σ_w/√n_{l−1}, t = σ_b in the NTK parametrization
 // (W, b then hold V, β; see layers.ts). Shapes: activations column-major per network, [B, n, k].

@@ -1,5 +1,6 @@
 // The dense first-GD-step experiment on TensorFlow.js, batched over B networks (issue 4 item 3, "dense" method;
-// seed 004 Thm 4.1 / App. A.3, Hanin & Nica's setting). Same semantics as src-main/engine/gd-step-exact.ts (H2's
+// Seleznova & Kutyniok 2022, Thm 4.1 / App. A.3, Hanin & Nica's setting). Same semantics as
+// src-main/engine/gd-step-exact.ts (H2's
 // GdStepSpec): loss ½(f(x) − y)², one step on (x, y) at rate η over all weights and biases; with the rescale α of
 // App. B.3 read literally (f̃ = αf, L̃ = ½(f − y)²/α²) the step is ε := η(f(x) − y)/α² and, in trained parameters,
 //   ΔW_l = −ε s_l δ_l(x) x_{l−1}(x)ᵀ,   Δb_l = −ε t δ_l(x)

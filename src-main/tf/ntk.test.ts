@@ -1,6 +1,7 @@
 // empiricalNtk against (1) a float64 plain-JS forward/backward on the same weights, (2) the gradient inner product
 // Σ_θ ∂f(x)/∂θ ∂f(x̃)/∂θ by float64 central differences (an independent method: no δ recursion), (3) the exact
-// finite-width E[Θ(x, x)] of ReLU networks (src-shared/theory/relu-exact-moments.ts, seed 004 eqs. 11–12 plus
+// finite-width E[Θ(x, x)] of ReLU networks (src-shared/theory/relu-exact-moments.ts, Seleznova & Kutyniok 2022, eqs.
+// 11–12 plus
 // dead layers) on sampled networks, within standard errors; plus bad input and tensor leaks.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,5 @@
-// Empirical NTK of B networks at once from the layer structure (seed 004, eq. 19 and the proof of Thm A.9):
+// Empirical NTK of B networks at once from the layer structure (Seleznova & Kutyniok 2022, eq. 19 and the proof of Thm
+// A.9):
 //   Θ(x, x̃) = Σ_l ⟨δ_l(x), δ_l(x̃)⟩ (s_l² ⟨x_{l−1}, x̃_{l−1}⟩ + t²)
 // with s_l = t = 1 in the standard parametrization — Σ_l ⟨δ_l, δ̃_l⟩(⟨x_{l−1}, x̃_{l−1}⟩ + 1) — and, in the NTK
 // parametrization, s_l² = σ_w²/n_{l−1}, t² = σ_b² (W = (σ_w/√n)V, b = σ_b β with V, β trained): the gradient inner

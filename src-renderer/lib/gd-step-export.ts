@@ -128,7 +128,7 @@ export function gdExportJson(p: GdExportInfo): string {
     version: p.version,
     plot: p.plot,
     experiment: 'one GD step on a single sample (x, y), loss ½(f(x) − y)², all weights and biases trained',
-    theory: 'seed 004 Thm 4.1 (limits only), App. A.3, App. B.3 (1/α²)',
+    theory: 'Seleznova & Kutyniok 2022, Thm 4.1 (limits only), App. A.3, App. B.3 (1/α²)',
     network: {
       activation: 'relu',
       parametrization: 'standard',

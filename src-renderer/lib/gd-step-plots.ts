@@ -6,7 +6,7 @@ import { cellCentres, depthFromLambda, PLANE, tidy, type Axis } from './plane';
 import { type GdFlag, type GdQuantity, flagOf, quantityOf } from './gd-step-view';
 
 // ---------------------------------------------------------------------------------------------------------
-// The slices vs λ (one series per σ_w², seed 004 Fig. 4's values by default)
+// The slices vs λ (one series per σ_w², Seleznova & Kutyniok 2022, Fig. 4's values by default)
 
 /** How far past its point a ±SE bar may extend the slice plot's log axis (a factor); longer bars are clipped. */
 export const WHISKER_SPAN = 10;

@@ -24,18 +24,21 @@ import { depthFromLambda } from './plane';
 // ---------------------------------------------------------------------------------------------------------
 // Controls → job parameters
 
-/** η as typed, or η₀·a^{−L}: the scaling under which the chaotic limit stays finite (seed 004 App. A.3). */
+/**
+ * η as typed, or η₀·a^{−L}: the scaling under which the chaotic limit stays finite (Seleznova & Kutyniok 2022, App.
+ * A.3).
+ */
 export type LrScaling = 'fixed' | 'a-pow-minus-L';
 
 export interface GdStepControls {
   /** η (or η₀ when lrScaling is 'a-pow-minus-L'). */
   lr: number;
   lrScaling: LrScaling;
-  /** y of the single training sample (∂L/∂f = f − y, seed 004 App. A.3). */
+  /** y of the single training sample (∂L/∂f = f − y, Seleznova & Kutyniok 2022, App. A.3). */
   target: number;
-  /** Lazy-training rescale α (seed 004 App. B.3: relative change ∝ 1/α²). */
+  /** Lazy-training rescale α (Seleznova & Kutyniok 2022, App. B.3: relative change ∝ 1/α²). */
   scale: number;
-  /** ‖x‖ (seed 004 normalizes to 1). */
+  /** ‖x‖ (Seleznova & Kutyniok 2022 normalizes to 1). */
   inputNorm: number;
   /** Cosine of the second input x̃ for the off-diagonal Θ(x, x̃); null: not measured. */
   pairCos: number | null;
@@ -63,7 +66,7 @@ export const GD_STEP_DEFAULTS: GdStepControls = {
   seed: 1,
 };
 
-/** The network a job runs: seed 004's FC ReLU net (σ_b = 0), L weight layers of width M, n₀ inputs. */
+/** The network a job runs: Seleznova & Kutyniok's FC ReLU net (σ_b = 0), L weight layers of width M, n₀ inputs. */
 export interface GdStepNet {
   sigmaW2: number;
   depth: number;
@@ -72,7 +75,8 @@ export interface GdStepNet {
 }
 
 /**
- * η as typed, or η₀·a^{−L} (seed 004 App. A.3; the factor from the theory module, applied in log space: a^L overflows).
+ * η as typed, or η₀·a^{−L} (Seleznova & Kutyniok 2022, App. A.3; the factor from the theory module, applied in log
+ * space: a^L overflows).
  */
 export function effectiveLr(lr: number, scaling: LrScaling, sigmaW2: number, depth: number): number {
   if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`η must be a finite number > 0 (got ${lr})`);
@@ -166,7 +170,7 @@ export const PHASE_NAME: Record<Phase, string> = {
 
 export interface TheoryStatement {
   phase: Phase;
-  /** The limit (0 or ∞) when the text proves one; null at the EOC (not stated in seed 004). */
+  /** The limit (0 or ∞) when the text proves one; null at the EOC (not stated in Seleznova & Kutyniok 2022). */
   limit: number | null;
   /** What the text says, with its source, as the theory module words it. */
   statement: string;
@@ -291,7 +295,10 @@ export function lazyPrediction(
   return { relativeChange: f(reference.relativeChange), absRelativeChange: f(reference.absRelativeChange) };
 }
 
-/** The lazy-training control (seed 004 App. B.3): the measured change at α should be 1/α² times the one at α = 1. */
+/**
+ * The lazy-training control (Seleznova & Kutyniok 2022, App. B.3): the measured change at α should be 1/α² times the
+ * one at α = 1.
+ */
 export function lazyScaleNote(scale: number): string {
   if (scale === 1) return '';
   return `α = ${scale}: App. B.3 predicts the relative change ÷ α² = ÷ ${Number((scale * scale).toPrecision(4))} (compare with α = 1)`;

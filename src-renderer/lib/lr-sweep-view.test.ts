@@ -75,7 +75,7 @@ describe('lr-sweep view', () => {
     expect(rows[1][LR_CSV_HEADER.indexOf('failed')]).toBeNull();
   });
 
-  it('the job spec is valid on the wire and the defaults follow seed 001 Fig. 2 (ρ ∈ [0.1, 10] around 1)', () => {
+  it('the job spec is valid on the wire and the defaults follow Xiao et al. 2020, Fig. 2 (ρ ∈ [0.1, 10] around 1)', () => {
     expect(jobSpecSchema.safeParse(lrSweepJob({ sigmaW2: 1.5, depths: [2, 8] })).success).toBe(true);
     const d = parseLrSweepParams({});
     expect(Math.min(...d.rhos)).toBe(0.1);

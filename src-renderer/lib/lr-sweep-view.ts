@@ -1,4 +1,4 @@
-// Pure logic of the learning-rate sweep plot (seed 001 Fig. 2): accuracy vs ρ = η/η_theory (log x) per depth.
+// Pure logic of the learning-rate sweep plot (Xiao et al. 2020, Fig. 2): accuracy vs ρ = η/η_theory (log x) per depth.
 // Diverged points are drawn at chance level (never NaN) and flagged; the job's outputs are checked before use.
 import type { JobSpecInput } from '../../src-shared/contract/messages';
 import { CHANCE_ACCURACY } from '../../src-shared/contract/trainability';

@@ -181,7 +181,7 @@ export interface JobOutcome {
   status: JobStatus;
   /** Final result (status 'done'). */
   result?: MeasureResult;
-  /** Seed 004 predictions at this network (status 'done'). */
+  /** Seleznova & Kutyniok 2022 predictions at this network (status 'done'). */
   predicted?: { finite: number; limit: number };
   /** The lab's reason (status 'failed'). */
   error?: string;

@@ -1,4 +1,5 @@
-// Measured points for the UI: debounced, superseding jobs on named channels (seed 004 App. C.3 estimates come
+// Measured points for the UI: debounced, superseding jobs on named channels (Seleznova & Kutyniok 2022, App. C.3
+// estimates come
 // from the engine). A new request cancels the previous one on the same channel; results are never invented —
 // a point is either a real (partial or final) MeasureResult or an error/cancelled state.
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';

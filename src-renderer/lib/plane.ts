@@ -1,4 +1,5 @@
-// The (σ_w², λ = L/M) plane of seed 004 §3: its axes, the raster the heat map samples, and the cursor's moves.
+// The (σ_w², λ = L/M) plane of Seleznova & Kutyniok 2022, §3: its axes, the raster the heat map samples, and the
+// cursor's moves.
 // Pure: no DOM. Cells are sampled at their centres; the cursor moves freely but steps by exactly one cell.
 
 export interface Axis {
@@ -9,14 +10,15 @@ export interface Axis {
 }
 
 /**
- * The plotted window: σ_w² ∈ [0.5, 4] (EOC at 2 in the middle third), λ ∈ [0, 1.5] (seed 004 Fig. 1 reaches λ = 0.5).
+ * The plotted window: σ_w² ∈ [0.5, 4] (EOC at 2 in the middle third), λ ∈ [0, 1.5] (Seleznova & Kutyniok 2022, Fig. 1
+ * reaches λ = 0.5).
  */
 export const PLANE = {
   sigmaW2: { min: 0.5, max: 4, cells: 200 },
   depthToWidth: { min: 0, max: 1.5, cells: 150 },
 } as const satisfies Record<string, Axis>;
 
-/** σ_w² at the edge of chaos for ReLU with σ_b = 0 (a = σ_w²/2 = 1, seed 004 §2.2). */
+/** σ_w² at the edge of chaos for ReLU with σ_b = 0 (a = σ_w²/2 = 1, Seleznova & Kutyniok 2022, §2.2). */
 export const EOC_SIGMA_W2 = 2;
 
 export interface Cursor {

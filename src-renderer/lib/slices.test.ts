@@ -50,7 +50,7 @@ describe('slice values', () => {
 
   it('the σ_w² slice is flat at 1 in the ordered limit and rises through the EOC at finite width', () => {
     const s = sliceAlongSigma(0.5, net);
-    expect(s.limit[0]).toBe(1); // seed 004 eq. (10)
+    expect(s.limit[0]).toBe(1); // Seleznova & Kutyniok 2022, eq. (10)
     expect(s.limit[149]).toBe(1);
     expect(s.limit[150]).toBeCloseTo(limitDispersion(2, 0.5, 1), 12);
     for (let k = 1; k < s.xs.length; k++) expect(s.finite[k]).toBeGreaterThanOrEqual(s.finite[k - 1] - 1e-12);

@@ -1,4 +1,5 @@
-// The two slice plots of the plane (seed 004 Fig. 1 reads along λ): dispersion vs λ at the cursor's σ_w² and
+// The two slice plots of the plane (Seleznova & Kutyniok 2022, Fig. 1 reads along λ): dispersion vs λ at the cursor's
+// σ_w² and
 // vs σ_w² at the cursor's λ, finite width (Thm 3.2) and limit (Thm 3.1) from the same grid function as the
 // heat map, so a slice is exactly a line through the plane; and the exact finite-network dispersion
 // (docs/exact-moments.md) on a coarser subset of x (it costs O(L) per point). Measured points sit on a subset of x.

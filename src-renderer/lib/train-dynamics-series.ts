@@ -193,7 +193,7 @@ export function sessionJson(runs: readonly RunState[], meta: SessionJsonMeta): s
     version: meta.version,
     plot: meta.plot,
     reference:
-      'seed 004 §4.2, Fig. 4; Θd, Θc, Θn as eq. (23) for Θ = Σ_k Θ_kk (trace over the 10 outputs) on 100 training digits, 10 per class',
+      'Seleznova & Kutyniok 2022, §4.2, Fig. 4; Θd, Θc, Θn as eq. (23) for Θ = Σ_k Θ_kk (trace over the 10 outputs) on 100 training digits, 10 per class',
     status: meta.status,
     ...meta.extra,
     runs: runs.map((r) => ({

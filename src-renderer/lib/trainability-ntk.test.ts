@@ -64,7 +64,7 @@ describe('NTK along depth', () => {
     expect(row.bulk / s.lambdaRest).toBeCloseTo(1, 10);
   });
 
-  it('critical ReLU: κ → (m+3)/3 with an O(1/L) gap (seed 001 eq. 46); λ_max matches Table 1 to leading order', () => {
+  it('critical ReLU: κ → (m+3)/3 with an O(1/L) gap (Xiao et al. 2020, eq. 46); λ_max matches Table 1 to leading order', () => {
     const m = 12;
     const curve = run(ntkAlongDepth('relu', 2, 0, 0.5, 4000));
     const at = (L: number) => spectrumRows({ layers: [curve.layers[L - 1]], beyondFloat64At: null }, m)[0];
@@ -87,7 +87,7 @@ describe('NTK along depth', () => {
     expect(Math.abs(kappa - (m + 2) / 2)).toBeLessThan(0.05);
   });
 
-  it('ordered ReLU with σ_b² > 0: λ_max → m·p*, p* = q*/(1 − χ₁) (seed 001 eq. 18)', () => {
+  it('ordered ReLU with σ_b² > 0: λ_max → m·p*, p* = q*/(1 − χ₁) (Xiao et al. 2020, eq. 18)', () => {
     const [sW, sB, m] = [1.5, 0.3, 8];
     const qStar = sB / (1 - sW / 2);
     const pStar = qStar / (1 - sW / 2);

@@ -40,8 +40,9 @@ export interface AsymptoteRow {
 }
 
 /**
- * Table 1 leading orders at each depth (seed 001 Table 1 via tableOneAsymptotes). Our L weight layers start from
- * K⁽¹⁾, which plays the role of seed 001's K⁽⁰⁾, so Table 1's l is L − 1 (at least 1). Ordered phase: κ diverges,
+ * Table 1 leading orders at each depth (Xiao et al. 2020, Table 1 via tableOneAsymptotes). Our L weight layers start
+ * from
+ * K⁽¹⁾, which plays the role of Xiao et al.'s K⁽⁰⁾, so Table 1's l is L − 1 (at least 1). Ordered phase: κ diverges,
  * only its rate is known, so κ is null there. Null when there is no finite fixed point.
  */
 export function asymptoteRows(

@@ -17,7 +17,7 @@ import {
 // Conventions
 
 /**
- * Default multiple c of the depth-scale contours l = c·ξ. Seed 001's Fig. 3 text does not state it (digest §1.7);
+ * Default multiple c of the depth-scale contours l = c·ξ. Xiao et al.'s Fig. 3 text does not state it (digest §1.7);
  * we take Schoenholz et al. (2017)'s 6ξ, which is also ≈ log(2ρt) = log(180) ≈ 5.2 for the default step budget
  * (the digest's heuristic trainability boundary l ≈ ξ₁·log(2ρt)). Adjustable in the UI.
  */
@@ -26,7 +26,7 @@ export const DEFAULT_C = 6;
 export const MEASURABLE_ACTIVATIONS: readonly string[] = MEASURABLE;
 export type PlaneAxis = 'depth' | 'depthToWidth';
 
-/** Default σ_w² window: the x ticks of seed 001 Fig. 3 (0.5 … 4), padded by half a default cell. */
+/** Default σ_w² window: the x ticks of Xiao et al. 2020, Fig. 3 (0.5 … 4), padded by half a default cell. */
 export const SIGMA_DOMAIN: readonly [number, number] = [0.25, 4.25];
 /** Default depth window when no grid is planned. */
 export const DEPTH_TOP = 60;
@@ -72,7 +72,7 @@ export interface PlaneDomain {
   y: [number, number];
 }
 
-/** The window: seed 001's σ_w² range and the planned grid's tiles, y from 0. */
+/** The window: Xiao et al.'s σ_w² range and the planned grid's tiles, y from 0. */
 export function planeDomain(grid: GridSpec | null, axis: PlaneAxis, width: number): PlaneDomain {
   let x: [number, number] = [SIGMA_DOMAIN[0], SIGMA_DOMAIN[1]];
   let yTop = yOfDepth(DEPTH_TOP, axis, width);
@@ -149,7 +149,8 @@ export function coarseToFine(n: number): number[] {
 }
 
 /**
- * Compute ξ column by column (seed 001 §2: ξ₁ = −1/log χ₁, ξ* = −1/(log χ_c* − log χ₁)). A generator: after each
+ * Compute ξ column by column (Xiao et al. 2020, §2: ξ₁ = −1/log χ₁, ξ* = −1/(log χ_c* − log χ₁)). A generator: after
+ * each
  * column it yields the partly filled columns (the same object, filled in place), so the caller can spread the work
  * over frames and draw the coarse picture early (GELU and SELU need quadrature, tens of ms per column); it returns
  * the finished columns.

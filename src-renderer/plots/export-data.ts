@@ -3,7 +3,7 @@
 // next to the DOM helpers that save them.
 import { fileNumber } from '../lib/format';
 
-export const THEORY_REFERENCE = 'seed 004 Thm 3.1/3.2 (proof-consistent eq. 13)';
+export const THEORY_REFERENCE = 'Seleznova & Kutyniok 2022, Thm 3.1/3.2 (proof-consistent eq. 13)';
 export const APP_NAME = 'NTK Phase Lab';
 
 /**

@@ -93,6 +93,6 @@ describe('paramsJson', () => {
       exportedAt: '2025-01-01T00:00:00.000Z',
     });
     expect(doc.ranges.sigmaW2).toEqual({ min: 0.5, max: 4, count: 200, sampling: 'cell-centres' });
-    expect(THEORY_REFERENCE).toBe('seed 004 Thm 3.1/3.2 (proof-consistent eq. 13)');
+    expect(THEORY_REFERENCE).toBe('Seleznova & Kutyniok 2022, Thm 3.1/3.2 (proof-consistent eq. 13)');
   });
 });

@@ -1,4 +1,5 @@
-// The class-sorted NTK heat map's pixels (seed 004 Fig. 4): a linear colour scale over the kernel's own [min, max]
+// The class-sorted NTK heat map's pixels (Seleznova & Kutyniok 2022, Fig. 4): a linear colour scale over the kernel's
+// own [min, max]
 // ("the colors correspond to different values for different epochs"; brighter = larger). Pure, so the exact pixels
 // are testable; KernelHeatmaps puts the buffer into an ImageData.
 import { INVALID_RGB } from './heatmap';

@@ -1,6 +1,7 @@
 // The first-GD-step contract (issue 4): what a client asks and what comes back, also the CLI's
 // `ntk-lab gd-step --json` contract: add fields, never rename.
-// Setting (seed 004 Thm 4.1 / App. A.3, Hanin & Nica): one GD step on a single sample (x, y) with loss ½(f(x) − y)²,
+// Setting (Seleznova & Kutyniok 2022, Thm 4.1 / App. A.3, Hanin & Nica): one GD step on a single sample (x, y) with
+// loss ½(f(x) − y)²,
 // learning rate η, all weights and biases trained; ΔΘ = Θ_after(x, x) − Θ_before(x, x).
 import { z } from 'zod';
 import { MEASURABLE_ACTIVATIONS } from '../network/activations';
@@ -39,11 +40,13 @@ export const gdStepParamsSchema = z.object({
   target: finite('target (y)')
     .refine((v) => Math.abs(v) <= 1e6, 'target (y) must lie in [−1e6, 1e6]')
     .default(0),
-  /** Lazy-training rescale α of seed 004 App. B.3 (relative change ∝ 1/α²); 1 is the plain network. */
+  /**
+   * Lazy-training rescale α of Seleznova & Kutyniok 2022, App. B.3 (relative change ∝ 1/α²); 1 is the plain network.
+   */
   scale: positive('scale (α)')
     .refine((v) => v <= 1e6, 'scale (α) must be ≤ 1e6')
     .default(1),
-  /** ‖x‖ of the training input (seed 004 normalizes to 1). */
+  /** ‖x‖ of the training input (Seleznova & Kutyniok 2022 normalizes to 1). */
   inputNorm: positive('inputNorm (‖x‖)')
     .refine((v) => v <= 1e3, 'inputNorm (‖x‖) must be ≤ 1000')
     .default(1),

@@ -1,9 +1,10 @@
-// The learning-rate sweep contract (issue 5 item 3; seed 001 §5 "Maximum Learning Rates", Fig. 2): at one
+// The learning-rate sweep contract (issue 5 item 3; Xiao et al. 2020, §5 "Maximum Learning Rates", Fig. 2): at one
 // (φ, σ_w², σ_b²) and width M, train one network per (depth, ρ) with SGD at η = ρ·η_theory and record accuracy.
-// Seed 001 Fig. 2's x-axis is ρ = η/η_theory on a log scale, ρ ∈ [10⁻¹, 10¹] (10 values); ρ = 1 is the prediction
+// Xiao et al. 2020, Fig. 2's x-axis is ρ = η/η_theory on a log scale, ρ ∈ [10⁻¹, 10¹] (10 values); ρ = 1 is the
+// prediction
 // that η_theory = 2/λ_max is the largest convergent rate. Network, loss and η_theory as the trainability sweep
 // (trainability.ts; train-cell.ts): NTK parametrization, MSE averaged over the batch, so η_theory = 2B/λ_max.
-// Seed 001 reports the best accuracy during training; we record the final one (as the trainability sweep does).
+// Xiao et al. 2020 reports the best accuracy during training; we record the final one (as the trainability sweep does).
 import { z } from 'zod';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
@@ -19,12 +20,12 @@ import {
 export const LR_SWEEP_LIMITS = {
   depthsMax: 20,
   rhosMax: 40,
-  /** ρ range accepted: seed 001 Fig. 2 spans [0.1, 10]; wider lets a user see the divergence edge clearly. */
+  /** ρ range accepted: Xiao et al. 2020, Fig. 2 spans [0.1, 10]; wider lets a user see the divergence edge clearly. */
   rhoMin: 1e-3,
   rhoMax: 1000,
 } as const;
 
-/** Seed 001 Fig. 2 spans ρ ∈ [0.1, 10] log-spaced; 7 values keep the CPU default short. */
+/** Xiao et al. 2020, Fig. 2 spans ρ ∈ [0.1, 10] log-spaced; 7 values keep the CPU default short. */
 export const DEFAULT_RHOS = [0.1, 0.3, 1, 2, 3, 5, 10] as const;
 
 const int = (what: string, min: number, max: number) =>
@@ -40,7 +41,8 @@ const rhoValue = z
   .refine((v) => v <= LR_SWEEP_LIMITS.rhoMax, `rho (ρ) must be ≤ ${LR_SWEEP_LIMITS.rhoMax}`);
 
 /**
- * CPU default (a reduced-size replica of seed 001 Fig. 2: there M = 2048, 1k CIFAR-10 images, L ∈ {5, 10, 20, 40},
+ * CPU default (a reduced-size replica of Xiao et al. 2020, Fig. 2: there M = 2048, 1k CIFAR-10 images, L ∈ {5, 10, 20,
+ * 40},
  * σ_b = 0.43, 10 values of ρ): erf, σ_b² = 0.185, σ_w² = 1.5 (ordered, near the critical σ_w² ≈ 1.76), M = 128,
  * L ∈ {2, 8, 16}, 7 values of ρ, 100 SGD steps of batch 128 on 1,000 MNIST digits (500 test). Measured: 42 s for
  * all 21 networks with tfjs-wasm on the 2-core VM; train accuracy peaks at ρ = 1–2 and every depth diverges by ρ = 3–5.

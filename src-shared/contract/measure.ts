@@ -24,7 +24,7 @@ export const measureParamsSchema = z.object({
   sigmaB2: sigmaB2Schema.default(0),
   /** Cosine ⟨x⁰, x̃⁰⟩ of a second unit-norm input; when given, the off-diagonal Θ(x, x̃) is measured too. */
   pairCos: pairCosSchema.optional(),
-  /** N ≥ 3: the leave-one-out dispersion estimator (seed 004 App. C.3) needs at least 3 networks. */
+  /** N ≥ 3: the leave-one-out dispersion estimator (Seleznova & Kutyniok 2022, App. C.3) needs at least 3 networks. */
   samples: samplesSchema.refine(
     (v) => v >= 3,
     'samples (N) must be ≥ 3: the dispersion estimator needs at least 3 networks',

@@ -1,6 +1,7 @@
-// The measured-NTK-spectrum contract (issue 5, the "NTK spectrum vs depth" panel, seed 001 Fig. 1): the NTK Gram
+// The measured-NTK-spectrum contract (issue 5, the "NTK spectrum vs depth" panel, Xiao et al. 2020, Fig. 1): the NTK
+// Gram
 // matrix of finite random networks (L weight layers, width M, n₀ = M, scalar output) on m inputs with ‖x‖² = n₀ and
-// pairwise cosine c, in NTK parametrization (the kernel of seed 001's recursions), its largest eigenvalue, the mean
+// pairwise cosine c, in NTK parametrization (the kernel of Xiao et al.'s recursions), its largest eigenvalue, the mean
 // of the others (the bulk) and κ = E[λ_max]/E[bulk]. The infinite-width counterpart at depth L is
 // kernelRecursion({ gram0: σ_w²·((1−c)I + c𝟏𝟏ᵀ) + σ_b², depth: L − 1 }) (the recursion's layer 0 is the first hidden
 // layer's covariance).

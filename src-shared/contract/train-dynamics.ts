@@ -1,4 +1,5 @@
-// The training-dynamics contract (issue 4 item 4; seed 004 §4.2, Fig. 4): train a fully-connected net on MNIST and
+// The training-dynamics contract (issue 4 item 4; Seleznova & Kutyniok 2022, §4.2, Fig. 4): train a fully-connected net
+// on MNIST and
 // record the NTK's label-awareness Θd, Θc, Θn (eq. 23) and its class-sorted heat map on a 100-sample subset
 // (10 per class) at chosen steps, with train/test loss and accuracy. Also the CLI's `ntk-lab train-dynamics --json`
 // line format (one record per line): add fields, never rename.
@@ -94,7 +95,8 @@ export type TrainDynamicsParams = TrainDynamicsParamsRaw & { recordAt: number[] 
 export type TrainDynamicsParamsInput = z.input<typeof trainDynamicsParamsSchema>;
 
 /**
- * Seed 004 Fig. 4 sizes (for a GPU): L = 20, M = 300, Adam lr 1e−5 (as printed), full batch, 3,000 steps, records
+ * Seleznova & Kutyniok 2022, Fig. 4 sizes (for a GPU): L = 20, M = 300, Adam lr 1e−5 (as printed), full batch, 3,000
+ * steps, records
  * at the script's steps. The paper trained on all 60k MNIST digits; the `mnist` package has 10k, so 9,000 train / 1,000
  * test.
  */

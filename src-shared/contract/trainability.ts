@@ -1,10 +1,12 @@
-// The trainability-sweep contract (issue 5 item 2; seed 001 §5, Fig. 3 top): train real networks over a grid of
+// The trainability-sweep contract (issue 5 item 2; Xiao et al. 2020, §5, Fig. 3 top): train real networks over a grid
+// of
 // (σ_w², depth) or (σ_w², L/M) at one width with SGD at η = ρ·η_theory and record train and test accuracy per cell.
 // Also the CLI's `ntk-lab trainability --json` line format: add fields, never rename.
 //
-// Network (seed 001 eq. 1, NTK parametrization, so that η_theory = 2/λ_max of the theory's NTK applies): L weight
+// Network (Xiao et al. 2020, eq. 1, NTK parametrization, so that η_theory = 2/λ_max of the theory's NTK applies): L
+// weight
 // layers, L − 1 hidden layers of width M, 10 linear outputs, one-hot targets, MSE ½‖f − y‖² averaged over the batch
-// (seed 001 trains with MSE). Inputs scaled to ‖x‖² = n₀ so the first pre-activation variance is σ_w² + σ_b².
+// (Xiao et al. 2020 trains with MSE). Inputs scaled to ‖x‖² = n₀ so the first pre-activation variance is σ_w² + σ_b².
 import { z } from 'zod';
 import { seedSchema, sigmaB2Schema } from '../params';
 import { activationSchema } from './gd-step';
@@ -79,8 +81,10 @@ export const gridSchema = z
 export type GridSpec = z.infer<typeof gridSchema>;
 
 /**
- * CPU-reduced default, a reduced-size replica of seed 001 Fig. 3 top (there: 20×20 grid, 16k CIFAR-10 images, batch
- * 1024): φ = erf (seed 001 Fig. 1's activation) with σ_b² = 0.185 (σ_b = 0.43 as in Fig. 2), whose critical line sits
+ * CPU-reduced default, a reduced-size replica of Xiao et al. 2020, Fig. 3 top (there: 20×20 grid, 16k CIFAR-10 images,
+ * batch
+ * 1024): φ = erf (Xiao et al. 2020, Fig. 1's activation) with σ_b² = 0.185 (σ_b = 0.43 as in Fig. 2), whose critical
+ * line sits
  * at σ_w² ≈ 1.76 inside the grid and which has a true chaotic phase (bounded φ); M = 128; an 8×6 grid
  * σ_w² ∈ [0.5, 4] × L ∈ {2, 4, 8, 16, 24, 32}; 200 SGD steps of batch 128 at η = 0.3·η_theory on 2,000 MNIST digits
  * (1,000 test). Measured wall time of the whole default sweep: see DEFAULT_SWEEP_SECONDS in
@@ -102,7 +106,7 @@ export const trainabilityParamsSchema = z
     grid: gridSchema.default(DEFAULT_GRID),
     steps: int('steps', 1, TRAINABILITY_LIMITS.stepsMax).default(200),
     batchSize: int('batchSize', 1, TRAINABILITY_LIMITS.syntheticMax).default(128),
-    /** η = ρ·η_theory (seed 001 Fig. 3: ρ = 0.3). */
+    /** η = ρ·η_theory (Xiao et al. 2020, Fig. 3: ρ = 0.3). */
     rho: finite('rho (ρ)')
       .refine((v) => v > 0, 'rho (ρ) must be > 0')
       .refine((v) => v <= TRAINABILITY_LIMITS.rhoMax, `rho (ρ) must be ≤ ${TRAINABILITY_LIMITS.rhoMax}`)
@@ -142,7 +146,8 @@ export type TrainabilityParams = z.infer<typeof trainabilityParamsSchema>;
 export type TrainabilityParamsInput = z.input<typeof trainabilityParamsSchema>;
 
 /**
- * Seed 001 Fig. 3 sizes, for a GPU: 20×20 grid of σ_w² ∈ [0.5, 4] (the figure's x ticks) × L = 3…60 (the depth ticks
+ * Xiao et al. 2020, Fig. 3 sizes, for a GPU: 20×20 grid of σ_w² ∈ [0.5, 4] (the figure's x ticks) × L = 3…60 (the depth
+ * ticks
  * are garbled; ≈ 10…60), batch 1024, ρ = 0.3. The paper used 16k CIFAR-10 images; the `mnist` package has 10k digits,
  * so 9,000 train / 1,000 test. Width and step count are not stated in the paper: M = 1024, 2,000 steps are our choice.
  */

@@ -24,7 +24,7 @@ function replicate(draw: () => number, N: number, R: number) {
   return { mean, se: Math.sqrt((sum2 / R - mean * mean) / R) };
 }
 
-describe('dispersionEstimate (seed 004 App. C.3 with the 1/N prefactor)', () => {
+describe('dispersionEstimate (Seleznova & Kutyniok 2022, App. C.3 with the 1/N prefactor)', () => {
   it('equals the direct leave-one-out formula', () => {
     const x = [1.5, 0.2, 3.1, 2.2, 0.9, 4.4];
     const N = x.length;

@@ -1,4 +1,5 @@
-// Leave-one-out estimator of the NTK dispersion r = μ₂/μ₁² = E[θ²]/E[θ]² from i.i.d. samples (seed 004, App. C.3).
+// Leave-one-out estimator of the NTK dispersion r = μ₂/μ₁² = E[θ²]/E[θ]² from i.i.d. samples (Seleznova & Kutyniok
+// 2022, App. C.3).
 // For each i the denominator is the unbiased U-statistic for μ₁² on the other N−1 samples,
 //   D_i = [(Σ_{j≠i} θ_j)² − Σ_{j≠i} θ_j²] / ((N−1)(N−2)),  E[D_i] = μ₁²,
 // independent of θ_i, and r̂ = (1/N) Σ_i θ_i²/D_i. The paper prints the prefactor 1/(N−2), whose expectation is

@@ -1,4 +1,5 @@
-// Relative change of the NTK in one GD step from paired samples (Θ_i before, Θ′_i after; seed 004 Thm 4.1):
+// Relative change of the NTK in one GD step from paired samples (Θ_i before, Θ′_i after; Seleznova & Kutyniok 2022, Thm
+// 4.1):
 //   R = E[ΔΘ]/E[Θ] and R_abs = E[|ΔΘ|]/E[Θ], ΔΘ_i = Θ′_i − Θ_i, estimated as ratios of sample means.
 // Standard error by the delta method: with D̄, T̄ the means and R̂ = D̄/T̄,
 //   Var(R̂) ≈ Var(D − R T)/(N T̄²),  estimated by Σ_i (D_i − R̂ T_i)² / (N(N−1) T̄²),

@@ -1,6 +1,7 @@
 // One summary of a batch of sampled NTK values, as the measurement contract reports it
 // (src-shared/contract/measure.ts):
-// mean with its plain standard error, the App. C.3 dispersion with a bootstrap standard error (seed 004 reports
+// mean with its plain standard error, the App. C.3 dispersion with a bootstrap standard error (Seleznova & Kutyniok
+// 2022 reports
 // bootstrap errors too), and the heavy-tail share. Deterministic for a given (samples, seed).
 // The bootstrap costs 200·N draws; above BOOTSTRAP_MAX_N samples the dispersion's SE comes from the delta method
 // instead (same first-order SE, O(N)), so a 10⁷-sample summary still takes well under a second; partial results of a

@@ -1,4 +1,5 @@
-// What seed 004 says about the first GD step on a single sample (x, y) (Thm 4.1 = Thm A.10, App. A.3, App. B.3):
+// What Seleznova & Kutyniok 2022 says about the first GD step on a single sample (x, y) (Thm 4.1 = Thm A.10, App. A.3,
+// App. B.3):
 // ReLU, standard parametrization, σ_b = 0, ‖x⁰‖ = 1, loss ½(f − y)², learning rate η; ΔΘ = Θ_after(x,x) − Θ(x,x).
 // The text gives limits, one printed lower-bound expression (chaotic case), a scaling of the ordered-case upper
 // bound, the learning-rate scaling η = O(a^{−L}) and the lazy-training law 1/α². It gives no finite-(L, M) curve for
@@ -10,12 +11,13 @@ import { reluExactMoments } from './relu-exact-moments';
 export type GdStepTheory =
   /** A limit of E[ΔΘ]/E[Θ] as M, L → ∞ with L/M → λ (value 0 or Infinity). */
   | { kind: 'limit'; value: number; note: string }
-  /** Not stated in seed 004 (only cited). */
+  /** Not stated in Seleznova & Kutyniok 2022 (only cited). */
   | { kind: 'not-stated'; note: string };
 
 /**
  * Thm 4.1 / A.10, eqs. (21)/(43) and (22)/(44): E[ΔΘ(x,x)]/E[Θ(x,x)] → ∞ in the chaotic phase (a > 1, fixed η) and
- * → 0 in the ordered phase (a < 1). At the EOC seed 004 states nothing of its own; it cites Hanin & Nica (2020).
+ * → 0 in the ordered phase (a < 1). At the EOC Seleznova & Kutyniok 2022 states nothing of its own; it cites Hanin &
+ * Nica (2020).
  */
 export function gdStepLimit(sigmaW2: number): GdStepTheory {
   checkSigmaW2(sigmaW2);
@@ -24,17 +26,17 @@ export function gdStepLimit(sigmaW2: number): GdStepTheory {
     return {
       kind: 'limit',
       value: Infinity,
-      note: 'seed 004 Thm 4.1 eq. (21): E[ΔΘ]/E[Θ] → ∞ as M, L → ∞, L/M → λ, at fixed η (chaotic phase, σ_w² > 2)',
+      note: 'Seleznova & Kutyniok 2022, Thm 4.1 eq. (21): E[ΔΘ]/E[Θ] → ∞ as M, L → ∞, L/M → λ, at fixed η (chaotic phase, σ_w² > 2)',
     };
   if (phase === 'ordered')
     return {
       kind: 'limit',
       value: 0,
-      note: 'seed 004 Thm 4.1 eq. (22): E[ΔΘ]/E[Θ] → 0 as M, L → ∞, L/M → λ (ordered phase, σ_w² < 2)',
+      note: 'Seleznova & Kutyniok 2022, Thm 4.1 eq. (22): E[ΔΘ]/E[Θ] → 0 as M, L → ∞, L/M → λ (ordered phase, σ_w² < 2)',
     };
   return {
     kind: 'not-stated',
-    note: 'edge of chaos: seed 004 gives no formula; it cites Hanin & Nica (2020), whose bounds on the relative change are exponential in λ = L/M',
+    note: 'edge of chaos: Seleznova & Kutyniok 2022 gives no formula; it cites Hanin & Nica (2020), whose bounds on the relative change are exponential in λ = L/M',
   };
 }
 
@@ -162,7 +164,7 @@ export function chaoticLowerBound(sigmaW2: number, widths: ArrayLike<number>, lr
     logAbsChange: logAbs,
     relAbsChange: Math.exp(logRel),
     logRelAbsChange: logRel,
-    note: 'seed 004 App. A.3 case 1, first inequality, expectation exact at finite width (‖x⁰‖ = 1, y = 0, σ_b = 0); first order in η and not a proven bound (docs/gd-step.md)',
+    note: 'Seleznova & Kutyniok 2022, App. A.3 case 1, first inequality, expectation exact at finite width (‖x⁰‖ = 1, y = 0, σ_b = 0); first order in η and not a proven bound (docs/gd-step.md)',
   };
 }
 
@@ -187,7 +189,7 @@ export function orderedUpperBoundScaling(sigmaW2: number, depth: number, lr: num
     throw new RangeError(`the ordered-phase upper bound needs σ_w² < 2 (got ${sigmaW2})`);
   return {
     logScale: Math.log(lr) + 2 * depth * Math.log(sigmaW2 / 2) + 2 * Math.log(depth),
-    note: 'seed 004 App. A.3 case 2: upper bound ∝ η a^{2L} L² (constant not given; heuristic, not proven); relative change → 0 since E[Θ] → 1/(1 − a)',
+    note: 'Seleznova & Kutyniok 2022, App. A.3 case 2: upper bound ∝ η a^{2L} L² (constant not given; heuristic, not proven); relative change → 0 since E[Θ] → 1/(1 − a)',
   };
 }
 

@@ -1,4 +1,5 @@
-// Seed 004 ReLU NTK theory (σ_b = 0, ‖x⁰‖ = 1): finite-width moments (Thm 3.2), the λ = L/M limit (Thm 3.1),
+// Seleznova & Kutyniok 2022 ReLU NTK theory (σ_b = 0, ‖x⁰‖ = 1): finite-width moments (Thm 3.2), the λ = L/M limit (Thm
+// 3.1),
 // the plane's heat-map grid and the per-point prediction.
 export { ReluMomentRecurrence, reluFiniteMoments, reluFiniteMomentsConstant, type ReluMoments } from './relu-finite';
 export { limitDispersion, limitDispersionChaotic, limitDispersionEoc, phi2 } from './relu-limit';

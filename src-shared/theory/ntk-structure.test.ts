@@ -20,7 +20,7 @@ function handKernel(lab: number[]): number[] {
   return K;
 }
 
-describe('ntkStructure (seed 004 eq. 23)', () => {
+describe('ntkStructure (Seleznova & Kutyniok 2022, eq. 23)', () => {
   it('matches the definition computed by hand', () => {
     const s = ntkStructure(handKernel(labels), labels);
     expect(s.classes).toBe(3);

@@ -1,4 +1,5 @@
-// Label-awareness of an NTK Gram matrix (seed 004 §4.2, eq. 23) and the class-sorted order of Fig. 4's heat maps.
+// Label-awareness of an NTK Gram matrix (Seleznova & Kutyniok 2022, §4.2, eq. 23) and the class-sorted order of Fig.
+// 4's heat maps.
 //
 //   Θd = (1/|X|) Σ_{x∈X} Θ(x,x)                                                   mean diagonal value
 //   Θc = (1/K) Σ_k 1/(|X_k|(|X_k|−1)) Σ_{x_i≠x_j ∈ X_k} Θ(x_i,x_j)                 same class, off-diagonal

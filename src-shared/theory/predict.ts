@@ -1,4 +1,5 @@
-// Seed 004 prediction at one point of the plane: E[Θ(x,x)] and the dispersion E[Θ²]/E[Θ]² at the network's
+// Seleznova & Kutyniok 2022 prediction at one point of the plane: E[Θ(x,x)] and the dispersion E[Θ²]/E[Θ]² at the
+// network's
 // finite width (Thm 3.2), in the λ = L/M limit (Thm 3.1), and exactly (the network's own law, relu-exact-moments.ts).
 // Feeds `ntk-lab theory --json` and the UI readout.
 import { describeZodError, networkSchema, phaseOf, type Phase } from '../params';

@@ -1,4 +1,5 @@
-// Exact finite-width moments of the ReLU NTK diagonal (relu-exact-moments.ts) against: seed 004 eqs. 11–12 (E[Θ]),
+// Exact finite-width moments of the ReLU NTK diagonal (relu-exact-moments.ts) against: Seleznova & Kutyniok 2022, eqs.
+// 11–12 (E[Θ]),
 // the L ≤ 2 cases where Thm 3.2 is exact, a brute-force symbolic expansion of the network recursion for tiny widths,
 // a Monte Carlo of the exact sampler, and an independent continuum (M → ∞, L/M = λ) evaluation of the same
 // pair-of-walks integral by divided differences.
@@ -30,7 +31,7 @@ function meanThetaDeadAware(sigmaW2: number, widths: number[]): number {
 }
 
 describe('reluExactMoments: first moment', () => {
-  it('equals seed 004 eqs. 11–12 when dead layers are negligible (widths ≥ 60)', () => {
+  it('equals Seleznova & Kutyniok 2022, eqs. 11–12 when dead layers are negligible (widths ≥ 60)', () => {
     for (const s of [0.7, 1.5, 2, 2.5, 4]) {
       for (const w of [[60], [60, 80], [100, 64, 64, 200], new Array(30).fill(128)]) {
         const e = reluExactMoments(s, w),

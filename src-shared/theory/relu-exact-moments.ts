@@ -1,5 +1,6 @@
 // Exact finite-width E[Θ] and E[Θ²] of the ReLU NTK diagonal Θ(x, x) (σ_b = 0, ‖x⁰‖ = 1, any widths), with none of
-// the O(M^{−3/2}) truncation of seed 004 Thm 3.2 (Lemma A.4). Derivation: docs/exact-moments.md. (Thm 3.2 misses
+// the O(M^{−3/2}) truncation of Seleznova & Kutyniok 2022, Thm 3.2 (Lemma A.4). Derivation: docs/exact-moments.md. (Thm
+// 3.2 misses
 // O(λ²) terms at fixed λ = L/M, and its limit Thm 3.1 with it: see the doc's table.)
 //
 // Model (docs/exact-sampler.md, the exact law of the network): per hidden layer j = 1…L−1 independent
@@ -75,7 +76,8 @@ function logExpm1(x: number): number {
 }
 
 /**
- * ln S, S = a^{L−1} Σ_{l=1}^{L} n_{l−1}/n₀ + Σ_{l=1}^{L} a^{L−l} (seed 004, eqs. 11–12), without overflow. Eq. (11) is
+ * ln S, S = a^{L−1} Σ_{l=1}^{L} n_{l−1}/n₀ + Σ_{l=1}^{L} a^{L−l} (Seleznova & Kutyniok 2022, eqs. 11–12), without
+ * overflow. Eq. (11) is
  * exact; eq. (12) ignores dead layers (see reluExactMoments), so S is only the normalization here.
  */
 function logMeanThetaEq1112(logA: number, widths: ArrayLike<number>): number {
@@ -99,7 +101,8 @@ export function reluExactMoments(sigmaW2: number, widths: ArrayLike<number>): Re
   const L = widths.length;
   // ln σ_w² − ln 2, not ln(σ_w²/2): a subnormal σ_w² (5e−324) halves to 0, and ln 0 made every moment NaN
   const logA = Math.log(sigmaW2) - Math.LN2;
-  // S = E[Θ] of seed 004 eqs. (11)–(12): the normalization of the sampler (exact E[Θ] differs by the dead event)
+  // S = E[Θ] of Seleznova & Kutyniok 2022, eqs. (11)–(12): the normalization of the sampler (exact E[Θ] differs by the
+  // dead event)
   const logS = logMeanThetaEq1112(logA, widths);
   const wOf = (l: number) => Math.exp((L - 1) * logA + Math.log(widths[l - 1] / widths[0]) - logS); // w_l
   const bOf = (l: number) => Math.exp((L - l) * logA - logS); // b_l

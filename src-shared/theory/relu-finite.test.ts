@@ -6,9 +6,11 @@ import { limitDispersion } from './relu-limit';
 const rel = (x: number, y: number) => Math.abs(x / y - 1);
 
 /**
- * Thm 3.2 written out term by term as O(L²) double sums (seed 004 eqs. 11, 12, 14, 15 and the Lemma A.5 proof
+ * Thm 3.2 written out term by term as O(L²) double sums (Seleznova & Kutyniok 2022, eqs. 11, 12, 14, 15 and the Lemma
+ * A.5 proof
  * for eq. 13), unnormalized; only for small L and moderate a where nothing overflows.
- * variant 'printed' is eq. (13) exactly as printed in seed 004: X_(1,L)[Σ r² + Σ_{ℓ1<ℓ2} r r C_(ℓ1,ℓ2)/X_(ℓ1,ℓ2)].
+ * variant 'printed' is eq. (13) exactly as printed in Seleznova & Kutyniok 2022: X_(1,L)[Σ r² + Σ_{ℓ1<ℓ2} r r
+ * C_(ℓ1,ℓ2)/X_(ℓ1,ℓ2)].
  */
 function naiveMoments(sigmaW2: number, n: ArrayLike<number>, variant: 'proof' | 'printed' = 'proof') {
   const a = sigmaW2 / 2,
@@ -67,7 +69,7 @@ function expectFinite(m: ReluMoments) {
   }
 }
 
-describe('E[Θ] (seed 004 eqs. 11, 12)', () => {
+describe('E[Θ] (Seleznova & Kutyniok 2022, eqs. 11, 12)', () => {
   it('matches the per-layer sums and the constant-width closed forms (eqs. 31, 33)', () => {
     for (const sigmaW2 of [0.5, 1.3, 2, 2.2, 4]) {
       for (const [L, M, n0] of [
@@ -106,7 +108,7 @@ describe('E[Θ] (seed 004 eqs. 11, 12)', () => {
   });
 });
 
-describe('second moments (seed 004 eqs. 13–15)', () => {
+describe('second moments (Seleznova & Kutyniok 2022, eqs. 13–15)', () => {
   it('the O(L) recurrence equals the O(L²) double sums for random width profiles', () => {
     const rng = new Rng(2024);
     let worst = 0;
@@ -198,7 +200,7 @@ describe('second moments (seed 004 eqs. 13–15)', () => {
 });
 
 describe('finite width → Thm 3.1 limit as M → ∞ at fixed λ', () => {
-  it('reproduces the digest table (seed 003 digest §2.4) for the proof-consistent eq. (13)', () => {
+  it('reproduces the digest table (Seleznova 2024 (thesis) digest §2.4) for the proof-consistent eq. (13)', () => {
     const table: [number, number, number, number][] = [
       [500, 250, 1.0, 3.8547],
       [1000, 500, 1.0, 3.8831],

@@ -1,5 +1,6 @@
-// Finite depth-and-width moments of the ReLU NTK diagonal, seed 004 Thm 3.2 (eqs. 11–15), σ_b = 0, ‖x⁰‖ = 1.
-// Θ = Θ_W + Θ_b, Θ_W = Σ_ℓ θ_ℓ with θ_ℓ = ‖δ^ℓ‖²‖x^{ℓ−1}‖², Θ_b = Σ_ℓ ‖δ^ℓ‖² (seed 004, eqs. 4, 19).
+// Finite depth-and-width moments of the ReLU NTK diagonal, Seleznova & Kutyniok 2022, Thm 3.2 (eqs. 11–15), σ_b = 0,
+// ‖x⁰‖ = 1.
+// Θ = Θ_W + Θ_b, Θ_W = Σ_ℓ θ_ℓ with θ_ℓ = ‖δ^ℓ‖²‖x^{ℓ−1}‖², Θ_b = Σ_ℓ ‖δ^ℓ‖² (Seleznova & Kutyniok 2022, eqs. 4, 19).
 // Eq. (13) is used in its proof-consistent form (Lemma A.5 proof; docs/theory-eq13.md):
 //   E[Θ_W²]/a^{2(L−1)} = X_(1,L) Σ_ℓ r_ℓ² + 2 Σ_{ℓ1<ℓ2} r_ℓ1 r_ℓ2 X_(1,ℓ1) C_(ℓ1,ℓ2) X_(ℓ2,L),  r_ℓ := n_{ℓ−1}/n₀.
 //
@@ -9,7 +10,7 @@
 // appears un-normalized), and products of (1 + 5/n_k) that still grow are kept with a running power-of-two scale.
 import { LIMITS } from '../params';
 
-/** Moments of the NTK diagonal Θ(x, x) at initialization (seed 004, Thm 3.2). */
+/** Moments of the NTK diagonal Θ(x, x) at initialization (Seleznova & Kutyniok 2022, Thm 3.2). */
 export interface ReluMoments {
   /** E[Θ_W], eq. (11); may underflow to 0 or overflow to Infinity where float64 cannot hold it. */
   meanThetaW: number;

@@ -3,7 +3,8 @@ import { limitDispersion, limitDispersionChaotic, limitDispersionEoc, phi2 } fro
 
 const rel = (x: number, y: number) => Math.abs(x / y - 1);
 
-// The formulas exactly as printed in seed 004 (fine away from λ = 0, where they cancel catastrophically).
+// The formulas exactly as printed in Seleznova & Kutyniok 2022 (fine away from λ = 0, where they cancel
+// catastrophically).
 const printed8 = (l: number) => (1 / (2 * l)) * Math.exp(5 * l) * (1 - (1 / (4 * l)) * (1 - Math.exp(-4 * l)));
 const printed9 = (l: number, a0: number) =>
   (1 / (1 + a0) ** 2) *
@@ -27,7 +28,7 @@ describe('φ₂(z) = (e^z − 1 − z)/z²', () => {
   });
 });
 
-describe('Thm 3.1 limits (seed 004 eqs. 8–10, 40–42)', () => {
+describe('Thm 3.1 limits (Seleznova & Kutyniok 2022, eqs. 8–10, 40–42)', () => {
   it('agree with the printed (8), (9) and the appendix form (41) where those are well conditioned', () => {
     for (let l = 0.05; l <= 1.5001; l += 0.05) {
       expect(rel(limitDispersionChaotic(l), printed8(l))).toBeLessThan(1e-12);
@@ -67,7 +68,7 @@ describe('Thm 3.1 limits (seed 004 eqs. 8–10, 40–42)', () => {
     expect(Math.abs(printed9(1e-8, 1) - 1)).toBeGreaterThan(1e-3);
   });
 
-  it('EOC → chaotic as α₀ → 0 (seed 004 Remark 1), with an O(α₀) gap', () => {
+  it('EOC → chaotic as α₀ → 0 (Seleznova & Kutyniok 2022, Remark 1), with an O(α₀) gap', () => {
     for (const l of [0.01, 0.3, 1, 1.5]) {
       const chaos = limitDispersionChaotic(l);
       expect(rel(limitDispersionEoc(l, 1e-9), chaos)).toBeLessThan(1e-8);
@@ -77,7 +78,7 @@ describe('Thm 3.1 limits (seed 004 eqs. 8–10, 40–42)', () => {
     }
   });
 
-  it('chaotic and EOC grow with λ; a larger α₀ lowers the EOC curve (seed 004 Fig. 5)', () => {
+  it('chaotic and EOC grow with λ; a larger α₀ lowers the EOC curve (Seleznova & Kutyniok 2022, Fig. 5)', () => {
     let prevC = 1,
       prevE = 1;
     for (let l = 0.01; l <= 1.5; l += 0.01) {

@@ -1,4 +1,4 @@
-// Infinite-depth-and-width limit of the ReLU NTK dispersion E[Θ²]/E[Θ]², seed 004 Thm 3.1 (eqs. 8–10;
+// Infinite-depth-and-width limit of the ReLU NTK dispersion E[Θ²]/E[Θ]², Seleznova & Kutyniok 2022, Thm 3.1 (eqs. 8–10;
 // appendix Thm A.8, eqs. 40–42): constant width M, n₀ = α₀M, σ_b = 0, M, L → ∞ with L/M → λ.
 // The printed forms divide by λ and λ² and cancel catastrophically as λ → 0; here they are rewritten with
 // φ₂(z) := (e^z − 1 − z)/z², evaluated by its Taylor series near 0, so no term is a difference of nearly equal
@@ -60,7 +60,7 @@ function softplus(t: number): number {
 }
 
 /**
- * Chaotic phase (a > 1), seed 004 eq. (8): (1/2λ) e^{5λ} (1 − (1 − e^{−4λ})/(4λ)) = 2 e^{5λ} φ₂(−4λ).
+ * Chaotic phase (a > 1), Seleznova & Kutyniok 2022, eq. (8): (1/2λ) e^{5λ} (1 − (1 − e^{−4λ})/(4λ)) = 2 e^{5λ} φ₂(−4λ).
  * Also the limit of E[Θ_W²]/E[Θ_W]² for any a (eq. 32). Returns 1 at λ = 0.
  */
 export function limitDispersionChaotic(lambda: number): number {
@@ -71,7 +71,8 @@ export function limitDispersionChaotic(lambda: number): number {
 }
 
 /**
- * Edge of chaos (a = 1), seed 004 eq. (9) ≡ (41). Written through its components (proof of Thm A.8), each
+ * Edge of chaos (a = 1), Seleznova & Kutyniok 2022, eq. (9) ≡ (41). Written through its components (proof of Thm A.8),
+ * each
  * normalized by (L/α₀)²:  Θ_W²: e^{5λ}(1/2λ − 1/8λ²) + e^λ/8λ² = 2e^λ(1 + (4λ − 1)φ₂(4λ)),
  * Θ_WΘ_b: (α₀/4)(9e^{5λ}/25λ² − e^λ/λ² − 4/5λ + 16/25λ²) = (α₀/4)(9φ₂(5λ) − φ₂(λ)),
  * Θ_b²: α₀²(2(e^{5λ} − 1)/25λ² − 2/5λ) = 2α₀²φ₂(5λ);  E[Θ]/(L/α₀) → 1 + α₀.

@@ -49,7 +49,7 @@ function eq18Direct(sigmaW2: number, L: number, rho0: number): number {
   return num / den;
 }
 
-describe('r and g (seed 004, below eq. 18)', () => {
+describe('r and g (Seleznova & Kutyniok 2022, below eq. 18)', () => {
   it('r is the normalized ReLU arc-cosine kernel E[φ(u)φ(v)]/E[φ(u)²] and g = 2·E[φ′(u)φ′(v)] (polar quadrature)', () => {
     for (const rho of [-0.95, -0.5, 0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99]) {
       const q = polarQuadrature(rho);

@@ -1,4 +1,5 @@
-// Non-diagonal NTK elements Θ(x, x̃) of a ReLU network at initialization, seed 004 Thm 3.3 (eqs. 16–18; appendix
+// Non-diagonal NTK elements Θ(x, x̃) of a ReLU network at initialization, Seleznova & Kutyniok 2022, Thm 3.3 (eqs.
+// 16–18; appendix
 // Thm A.9), σ_b = 0, ‖x⁰‖ = ‖x̃⁰‖ = 1, ⟨x⁰, x̃⁰⟩ = pairCos.
 // Names follow §3.3 of the paper: g(t) = (π/2 + arcsin t)/π and r(t) = (√(1−t²) + tπ/2 + t·arcsin t)/π.
 // The appendix proof swaps them (its g is our r and its f is our g; THEORY.md).
@@ -8,14 +9,14 @@
 import { LIMITS, phaseOf } from '../params';
 import { validateSigmaW2 } from './relu-finite';
 
-/** r(t) = (√(1−t²) + tπ/2 + t·arcsin t)/π on [−1, 1] (seed 004, below eq. 18). r(1) = 1, r(−1) = 0. */
+/** r(t) = (√(1−t²) + tπ/2 + t·arcsin t)/π on [−1, 1] (Seleznova & Kutyniok 2022, below eq. 18). r(1) = 1, r(−1) = 0. */
 export function reluCorrelationR(t: number): number {
   validateCos(t, 't');
   const v = (Math.sqrt(Math.max(0, 1 - t * t)) + t * (Math.PI / 2 + Math.asin(t))) / Math.PI;
   return Math.min(1, Math.max(0, v)); // the exact map stays in [0, 1]; clamp the last-ulp rounding
 }
 
-/** g(t) = (π/2 + arcsin t)/π on [−1, 1] (seed 004, below eq. 18). g(1) = 1, g(0) = 1/2, g(−1) = 0. */
+/** g(t) = (π/2 + arcsin t)/π on [−1, 1] (Seleznova & Kutyniok 2022, below eq. 18). g(1) = 1, g(0) = 1/2, g(−1) = 0. */
 export function reluDerivativeG(t: number): number {
   validateCos(t, 't');
   return (Math.PI / 2 + Math.asin(t)) / Math.PI;
@@ -32,7 +33,8 @@ export function reluCorrelations(pairCos: number, count: number): Float64Array {
 }
 
 /**
- * Seed 004 eq. (18), for depths L = 1 … maxDepth: the ordered-phase estimate of E[Θ(x, x̃)] / E[Θ(x, x)],
+ * Seleznova & Kutyniok 2022, eq. (18), for depths L = 1 … maxDepth: the ordered-phase estimate of E[Θ(x, x̃)] / E[Θ(x,
+ * x)],
  *   Σ_{ℓ=1}^{L} a^{L−ℓ} Π_{k=ℓ}^{L−1} g(ρ_{k−1})  /  Σ_{ℓ=1}^{L} a^{L−ℓ},   a = σ_w²/2 < 1.
  * It keeps only the bias part Θ_b (Θ_W decays like a^{L−1}·L in the ordered phase), so it is meaningful only
  * "for sufficiently wide and deep networks" (§3.3); at small L it is not the ratio (at L = 1 it returns 1, while

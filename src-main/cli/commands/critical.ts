@@ -1,4 +1,5 @@
-// `ntk-lab critical`: the σ_w² of the order-to-chaos transition χ₁ = 1 for an activation and σ_b² (seed 001 §2).
+// `ntk-lab critical`: the σ_w² of the order-to-chaos transition χ₁ = 1 for an activation and σ_b² (Xiao et al. 2020,
+// §2).
 // JSON contract (src-shared/contract/meanfield.ts; add fields, never rename): sigmaW2 (null + reason when there is
 // no transition), plus activation, sigmaB2, qStar, note.
 import { criticalParamsSchema } from '../../../src-shared/contract/meanfield';
@@ -15,7 +16,7 @@ export const command: CliCommand = {
   summary: 'the critical σ_w² (χ₁ = 1, edge of chaos) of an activation at a given σ_b²',
   usage: `Usage: ntk-lab critical --activation <φ> --sigma-b2 <v> [--json]
 
-The σ_w² where χ₁ = σ_w²E[φ′(√q* z)²] = 1 (seed 001 §2), found by root finding to |χ₁ − 1| < 1e-9, scanning
+The σ_w² where χ₁ = σ_w²E[φ′(√q* z)²] = 1 (Xiao et al. 2020, §2), found by root finding to |χ₁ − 1| < 1e-9, scanning
 σ_w² ≤ 16. ReLU and linear: χ₁ does not depend on q, so σ_w² = 2 (ReLU) / 1 (linear) for every σ_b²; with σ_b² > 0
 q* is infinite there (q grows linearly with depth), which qStar = null and the note say.
 
@@ -40,7 +41,7 @@ q* is infinite there (q grows linearly with depth), which qStar = null and the n
       ['q* there', r.qStar === null ? '∞ / undefined' : fmt(r.qStar)],
     ];
     if (r.note) rows.push(['note', r.note]);
-    io.stdout(table(`Critical line χ₁ = 1 (seed 001): φ = ${r.activation}, σ_b² = ${fmt(r.sigmaB2)}`, rows));
+    io.stdout(table(`Critical line χ₁ = 1 (Xiao et al. 2020): φ = ${r.activation}, σ_b² = ${fmt(r.sigmaB2)}`, rows));
     return EXIT_OK;
   },
 };

@@ -1,4 +1,4 @@
-// `ntk-lab meanfield`: signal-propagation theory at one (φ, σ_w², σ_b²) (seed 001 §2, §4; Poole et al. 2016).
+// `ntk-lab meanfield`: signal-propagation theory at one (φ, σ_w², σ_b²) (Xiao et al. 2020, §2, §4; Poole et al. 2016).
 // JSON contract (src-shared/contract/meanfield.ts; add fields, never rename): qStar, chi1, cStar, chiC, xi1, xiC,
 // xiStar, phase, plus activation, sigmaW2, sigmaB2, fixedPoint, reasons. Undefined quantities are null with a reason.
 import { meanfieldParamsSchema } from '../../../src-shared/contract/meanfield';
@@ -22,7 +22,7 @@ export const command: CliCommand = {
   summary: 'mean-field fixed point q*, c*, χ₁, χ_c* and depth scales ξ₁, ξ_c*, ξ* for any activation',
   usage: `Usage: ntk-lab meanfield --activation <φ> --sigma-w2 <v> --sigma-b2 <v> [--json]
 
-Signal-propagation theory of a deep fully-connected network at infinite width (seed 001 §2, §4; Poole et al. 2016):
+Signal-propagation theory of a deep fully-connected network at infinite width (Xiao et al. 2020, §2, §4; Poole et al. 2016):
 the fixed point q* of the length map q ↦ σ_w²E[φ(√q z)²] + σ_b² (reached from q⁰ = 1), χ₁ = σ_w²E[φ′(√q* z)²],
 the correlation fixed point c* and χ_c*, the depth scales ξ₁ = −1/log χ₁, ξ_c* = −1/log χ_c*,
 ξ* = −1/(log χ_c* − log χ₁), and the phase (χ₁ < 1 ordered, = 1 critical, > 1 chaotic).
@@ -63,7 +63,7 @@ the correlation fixed point c* and χ_c*, the depth scales ξ₁ = −1/log χ�
     if (r.reasons.note) rows.push(['note', r.reasons.note]);
     io.stdout(
       table(
-        `Mean-field theory (seed 001): φ = ${r.activation}, σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}`,
+        `Mean-field theory (Xiao et al. 2020): φ = ${r.activation}, σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}`,
         rows,
       ),
     );

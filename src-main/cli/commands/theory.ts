@@ -1,4 +1,4 @@
-// `ntk-lab theory`: the finite-width and limiting predictions of seed 004 at one point of the plane.
+// `ntk-lab theory`: the finite-width and limiting predictions of Seleznova & Kutyniok 2022 at one point of the plane.
 // JSON contract (add fields, never rename): sigmaW2, depth, width, inputDim, phase, meanTheta, dispersion.{finite,
 // limit}.
 import { predictPoint } from '../../../src-shared/theory/index';
@@ -13,7 +13,7 @@ export const command: CliCommand = {
   summary: 'predicted E[Θ] and dispersion E[Θ²]/E[Θ]² (finite width and the λ = L/M limit)',
   usage: `Usage: ntk-lab theory --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>] [--json]
 
-Seed 004 predictions for a fully-connected ReLU network (standard parametrization, σ_b = 0, ‖x⁰‖ = 1):
+Seleznova & Kutyniok 2022 predictions for a fully-connected ReLU network (standard parametrization, σ_b = 0, ‖x⁰‖ = 1):
 the mean NTK E[Θ(x,x)], and the dispersion E[Θ²]/E[Θ]² at finite width (Thm 3.2), in the limit
 L, M → ∞ with L/M = λ (Thm 3.1), and exactly for this network (the lab's exact moments).
 
@@ -44,7 +44,7 @@ ${NETWORK_USAGE}
     }
     io.stdout(
       table(
-        `NTK theory (seed 004): σ_w² = ${fmt(out.sigmaW2)} (${out.phase}), L = ${out.depth}, M = ${out.width}, n₀ = ${out.inputDim}`,
+        `NTK theory (Seleznova & Kutyniok 2022): σ_w² = ${fmt(out.sigmaW2)} (${out.phase}), L = ${out.depth}, M = ${out.width}, n₀ = ${out.inputDim}`,
         [
           ['λ = L/M', fmt(out.depthToWidth)],
           ['α₀ = n₀/M', fmt(out.alpha0)],

@@ -3,7 +3,7 @@
 // mirrors a JavaScript reference operation for operation, so its output is bit-identical to it (tested):
 //  - exactDiagonal: the fused exact-diagonal sampler of exact-diagonal.ts (sampleFused), docs/exact-sampler.md;
 //  - bootstrapDispersion: the dispersion bootstrap of src-shared/stats (bootstrap.ts resampleInto + ratio-estimator.ts
-//    dispersionOfNormalized), seed 004 App. C.3;
+//    dispersionOfNormalized), Seleznova & Kutyniok 2022, App. C.3;
 //  - gdStepRelu: one network of gd-step-exact-fast.ts (one input, ReLU), docs/gd-step.md;
 //  - pairRelu: one network of lazy-pair-fast.ts (two inputs, ReLU), docs/lazy-gaussian.md.
 // The generator is xoshiro128** (src-shared/rng.ts) with its state in g0..g3; log and exp are imported from

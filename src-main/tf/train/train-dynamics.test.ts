@@ -58,7 +58,7 @@ function choleskyOk(K: ArrayLike<number>, k: number, jitter: number): boolean {
   return true;
 }
 
-describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
+describe('trainDynamics (Seleznova & Kutyniok 2022, Fig. 4) on a tiny net', () => {
   it('records at the requested steps; the loss falls; the kernel is a symmetric PSD Gram matrix; eq. (23) is consistent', async () => {
     const { records, summary } = await collect(TINY);
     expect(summary).toEqual({ records: 3, stoppedEarly: false });
@@ -94,7 +94,7 @@ describe('trainDynamics (seed 004 Fig. 4) on a tiny net', () => {
     expect(tf.memory().numTensors).toBe(0);
   });
 
-  it('Θd at initialization matches the exact E[Θ(x,x)] of seed 004 (10 outputs: trace = 10 × scalar NTK)', async () => {
+  it('Θd at initialization matches the exact E[Θ(x,x)] of Seleznova & Kutyniok 2022 (10 outputs: trace = 10 × scalar NTK)', async () => {
     // ReLU, σ_b = 0, ‖x⁰‖ = 1: E[Θ_kk(x, x)] does not depend on the direction of x (rotation invariance of the
     // Gaussian weights), so each network's Θd/10 is an unbiased sample of E[Θ] for widths [784, 32, 32].
     const sigmaW2 = 1.6;

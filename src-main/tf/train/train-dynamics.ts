@@ -1,4 +1,5 @@
-// NTK structure during training (seed 004 §4.2, Fig. 4): train a fully-connected net on MNIST and, at the requested
+// NTK structure during training (Seleznova & Kutyniok 2022, §4.2, Fig. 4): train a fully-connected net on MNIST and, at
+// the requested
 // steps, record train/test loss and accuracy, Θd, Θc, Θn (eq. 23) and the class-sorted 100×100 NTK heat map.
 //
 // The net has 10 outputs (one-hot targets). Its NTK is taken as the trace over outputs, Θ(x, x̃) = Σ_k Θ_kk(x, x̃)

@@ -58,7 +58,7 @@ describe('critical line χ₁ = 1', () => {
     expect(p.sigmaW2.toFixed(4)).toBe('1.7610');
   });
 
-  it('erf at σ_b² = 0.43² (seed 001 Fig. 2): σ_w² = 1.7578, q* = 1.0022 (seed 001 digest anchor)', () => {
+  it('erf at σ_b² = 0.43² (Xiao et al. 2020, Fig. 2): σ_w² = 1.7578, q* = 1.0022 (Xiao et al. 2020 digest anchor)', () => {
     const p = criticalSigmaW2('erf', 0.1849);
     if (p.kind !== 'found' || p.qStar === null) throw new Error('expected a finite critical point');
     expect(p.sigmaW2.toFixed(4)).toBe('1.7578');

@@ -1,4 +1,4 @@
-// The critical line χ₁(σ_w², σ_b²) = 1 (seed 001 §2: the order-to-chaos transition; Poole et al. 2016 Fig. 2):
+// The critical line χ₁(σ_w², σ_b²) = 1 (Xiao et al. 2020, §2: the order-to-chaos transition; Poole et al. 2016 Fig. 2):
 // for each σ_b², the σ_w² where χ₁ = σ_w²E[φ′(√q* z)²] crosses 1, by bracketing + Brent (q* moves with σ_w², so
 // each evaluation re-solves the length map, warm-started from the previous q*). E φ² and E φ′² come from the
 // activation's q table (tables.ts), not per-call quadrature: this is what makes a 200-point line < 1 s (issue 5).

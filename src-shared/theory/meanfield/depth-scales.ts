@@ -1,7 +1,9 @@
-// Depth scales and phase from a fixed point (seed 001 §2, §4, Table 1):
+// Depth scales and phase from a fixed point (Xiao et al. 2020, §2, §4, Table 1):
 //   ξ₁  = −1/log χ₁          (ordered phase: how fast K and Θ forget the input; trainability, Fig. 3 left side)
-//   ξ_c* = −1/log χ_c*        (NNGP off-diagonal convergence, seed 001 §2; χ_c* is the slope at c*, "always < 1")
-//   ξ*  = −1/(log χ_c* − log χ₁)  (chaotic phase: generalization depth, seed 001 §4.1 and footnote 4; the χ_c in
+//   ξ_c* = −1/log χ_c*        (NNGP off-diagonal convergence, Xiao et al. 2020, §2; χ_c* is the slope at c*, "always <
+// 1")
+//   ξ*  = −1/(log χ_c* − log χ₁)  (chaotic phase: generalization depth, Xiao et al. 2020, §4.1 and footnote 4; the χ_c
+// in
 //                                  this formula is χ_c* = σ_w²𝒯̇ at the off-diagonal fixed point q*_ab = c*q*)
 // A scale that does not exist is null with a reason (never ∞ or a negative "depth").
 import { CRITICAL_TOLERANCE, type FixedPoint } from './fixed-point';
@@ -9,7 +11,7 @@ import { CRITICAL_TOLERANCE, type FixedPoint } from './fixed-point';
 export const MEANFIELD_PHASES = ['ordered', 'critical', 'chaotic'] as const;
 export type MeanFieldPhase = (typeof MEANFIELD_PHASES)[number];
 
-/** Phase by χ₁ (seed 001 §2): < 1 ordered, = 1 (within tolerance) critical, > 1 chaotic. */
+/** Phase by χ₁ (Xiao et al. 2020, §2): < 1 ordered, = 1 (within tolerance) critical, > 1 chaotic. */
 export function phaseOfChi1(chi1: number, tolerance = CRITICAL_TOLERANCE): MeanFieldPhase {
   if (!Number.isFinite(chi1) || chi1 < 0) throw new RangeError(`χ₁ must be a finite number ≥ 0, got ${chi1}`);
   if (Math.abs(chi1 - 1) <= tolerance) return 'critical';

@@ -83,7 +83,7 @@ describe('smooth activations: the fixed points solve their equations and match p
       expect(Math.abs(C(fp.cStar) - fp.cStar)).toBeLessThan(1e-13);
       const h = 1e-5;
       expect(Math.abs((C(fp.cStar + h) - C(fp.cStar - h)) / (2 * h) - fp.chiC)).toBeLessThan(1e-8);
-      expect(fp.chiC).toBeLessThan(1); // seed 001 §4: χ_c* is always < 1
+      expect(fp.chiC).toBeLessThan(1); // Xiao et al. 2020, §4: χ_c* is always < 1
       const ds = depthScales(fp);
       expect(ds.phase).toBe('chaotic');
       expect(ds.xiStar).toBeCloseTo(-1 / (Math.log(fp.chiC) - Math.log(fp.chi1)), 12);
@@ -99,7 +99,7 @@ describe('smooth activations: the fixed points solve their equations and match p
     if (ordered.kind === 'finite') expect(ordered.chi1).toBeCloseTo(0.6, 14);
   });
 
-  it('SELU at σ_w² = 1, σ_b² = 0 has its self-normalizing fixed point q* = 1 and χ₁ = 1.0716 (DKS seed 002 §26.3)', () => {
+  it('SELU at σ_w² = 1, σ_b² = 0 has its self-normalizing fixed point q* = 1 and χ₁ = 1.0716 (DKS Martens et al. 2021, §26.3)', () => {
     const fp = fixedPoint({ activation: 'selu', sigmaW2: 1, sigmaB2: 0 });
     if (fp.kind !== 'finite') throw new Error('expected a finite fixed point');
     expect(Math.abs(fp.qStar - 1)).toBeLessThan(1e-6);

@@ -1,4 +1,5 @@
-// Fixed points of the signal-propagation maps (seed 001 §2, eqs. 2–3, 13; Poole et al. 2016; Schoenholz et al. 2017):
+// Fixed points of the signal-propagation maps (Xiao et al. 2020, §2, eqs. 2–3, 13; Poole et al. 2016; Schoenholz et al.
+// 2017):
 //   length map      q ↦ σ_w² E φ(√q z)² + σ_b²                       → q*,  χ₁ = σ_w² E φ′(√q* z)²
 //   correlation map c ↦ (σ_w² 𝒯(q*, c q*, q*) + σ_b²)/q*             → c*,  χ_c* = σ_w² 𝒯̇(q*, c* q*, q*)
 // q* is the limit of the length map started from the input's q⁰ (default 1): the orbit of an increasing 1D map is
@@ -272,7 +273,7 @@ export function fixedPoint(params: MeanFieldParams, hints?: { qStar?: number; cS
   if (qStar === 0)
     note = 'q* = 0: signals shrink to zero with depth (σ_b² = 0, φ(0) = 0); correlations are taken as c* = 1';
   if (chi1 <= 1 + CRITICAL_TOLERANCE || qStar === 0) {
-    // ordered or critical: c = 1 is the stable fixed point, χ_c* = χ₁ (seed 001 §4.2)
+    // ordered or critical: c = 1 is the stable fixed point, χ_c* = χ₁ (Xiao et al. 2020, §4.2)
     return { kind: 'finite', qStar, chi1, cStar: 1, chiC: chi1, marginal: q.marginal, ...(note ? { note } : {}) };
   }
   const cStar = solveCStar(act, sigmaW2, sigmaB2, qStar, hints?.cStar);

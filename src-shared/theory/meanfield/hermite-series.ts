@@ -1,4 +1,5 @@
-// Mehler's expansion of the correlation map at a fixed variance q (Poole et al. 2016; DKS seed 002 §4 "C maps"):
+// Mehler's expansion of the correlation map at a fixed variance q (Poole et al. 2016; DKS Martens et al. 2021, §4 "C
+// maps"):
 //   𝒯(q, cq, q) = Σ_k a_k² c^k,   a_k = E[φ(√q z) He_k(z)]/√(k!)   (He_k the probabilists' Hermite polynomials)
 //   𝒯̇(q, cq, q) = (1/q) d𝒯/dc = (1/q) Σ_k k a_k² c^{k−1}          (Price: ∂𝒯/∂Σ₁₂ = 𝒯̇, Σ₁₂ = qc)
 // One 1D quadrature gives all a_k; afterwards the c-map is a polynomial, so the fixed point c* costs nothing. All terms

@@ -1,4 +1,4 @@
-// Signal-propagation (mean-field) theory for any activation (seed 001 §2, §4, Table 1; Poole et al. 2016;
+// Signal-propagation (mean-field) theory for any activation (Xiao et al. 2020, §2, §4, Table 1; Poole et al. 2016;
 // Schoenholz et al. 2017): NNGP map, fixed points, depth scales, critical line, NNGP/NTK recursions, spectrum, ξ map.
 export { activationNames, defineActivation, getActivation, type Activation, type ClosedForms } from './activation';
 export { erf, erfc, normalCdf, normalPdf } from './erf';

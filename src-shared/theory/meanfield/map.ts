@@ -1,4 +1,5 @@
-// A map of the depth scale ξ over the (σ_w², σ_b²) plane (seed 001 Fig. 3 draws c·ξ₁ on the ordered side and c·ξ*
+// A map of the depth scale ξ over the (σ_w², σ_b²) plane (Xiao et al. 2020, Fig. 3 draws c·ξ₁ on the ordered side and
+// c·ξ*
 // on the chaotic side; on its (σ_w², depth) plane σ_b² is fixed, so one row of this map gives both contour lines).
 // Speed: rows of fixed σ_b² are swept in increasing σ_w², each cell warm-started from its neighbour's q* and c*.
 // For activations without closed forms, c* comes from the Mehler series of the correlation map (hermite-series.ts)
@@ -255,7 +256,8 @@ export interface DepthOverXiMap {
 }
 
 /**
- * The (σ_w², depth) plane of seed 001 Fig. 3 at a fixed σ_b²: depth in units of the phase's depth scale, so the
+ * The (σ_w², depth) plane of Xiao et al. 2020, Fig. 3 at a fixed σ_b²: depth in units of the phase's depth scale, so
+ * the
  * contour l = c·ξ is the level set ratio = c. ξ depends only on σ_w² here, so this costs one row of xiMap.
  */
 export function depthOverXiMap(

@@ -1,4 +1,4 @@
-// The NNGP map 𝒯 and its derivative map 𝒯̇ on a 2×2 covariance (seed 001 eqs. 2–3; Poole et al. 2016):
+// The NNGP map 𝒯 and its derivative map 𝒯̇ on a 2×2 covariance (Xiao et al. 2020, eqs. 2–3; Poole et al. 2016):
 //   𝒯(Σ) = E[φ(u)φ(v)],  𝒯̇(Σ) = E[φ′(u)φ′(v)],  (u, v) ~ N(0, Σ).
 // 𝒯̇ is also ∂𝒯/∂Σ₁₂ (Price's theorem), which is why σ_w²𝒯̇ is the slope of the covariance map.
 // Closed forms (ReLU arc-cosine, erf arcsin, linear) are used when the activation has them; every activation can
@@ -97,7 +97,10 @@ export function nngpMap(act: Activation, cov: Cov2): NngpValues {
   return nngpMapQuadrature(act, cov);
 }
 
-/** The diagonal (length) map: E φ(√q z)² and E φ′(√q z)² (seed 001: q^{l+1} = σ_w²·first + σ_b², χ₁ = σ_w²·second). */
+/**
+ * The diagonal (length) map: E φ(√q z)² and E φ′(√q z)² (Xiao et al. 2020: q^{l+1} = σ_w²·first + σ_b², χ₁ =
+ * σ_w²·second).
+ */
 export function lengthMap(act: Activation, q: number): NngpValues {
   if (!(Number.isFinite(q) && q >= 0)) throw new RangeError(`variance q must be finite and ≥ 0, got ${q}`);
   const cf = act.closedForms;

@@ -1,7 +1,9 @@
-// Infinite-width NNGP and NTK recursions for a set of m inputs (seed 001 eqs. 2, 7; NTK parametrization, eq. 1):
+// Infinite-width NNGP and NTK recursions for a set of m inputs (Xiao et al. 2020, eqs. 2, 7; NTK parametrization, eq.
+// 1):
 //   K^{(l+1)} = σ_w² 𝒯(K^{(l)}) + σ_b²                    (entrywise on 2×2 sub-blocks, eq. 2)
 //   Θ^{(l+1)} = K^{(l+1)} + σ_w² 𝒯̇(K^{(l)}) ⊙ Θ^{(l)}     (eq. 7)
-// Initial condition (not stated in seed 001; its eqs. 15 and 18 at l = 0 imply it): Θ^{(0)} = K^{(0)}, with K^{(0)}
+// Initial condition (not stated in Xiao et al. 2020; its eqs. 15 and 18 at l = 0 imply it): Θ^{(0)} = K^{(0)}, with
+// K^{(0)}
 // the inputs' covariance, normalized in the paper so that its diagonal is q*. Libraries such as Neural Tangents
 // start one layer later (K^{(1)} = σ_w² x·x′/n₀ + σ_b², Θ^{(1)} = K^{(1)}): the same recursion shifted by one layer.
 // Float64 throughout; the first layer with a non-finite entry stops the recursion and is reported as
@@ -101,7 +103,7 @@ export function kernelRecursion(options: KernelRecursionOptions): KernelRecursio
 }
 
 export interface PairRecursionStep {
-  /** q^{(l)}, q^{(l)}_ab, p^{(l)}, p^{(l)}_ab (seed 001 eqs. 13–14 notation). */
+  /** q^{(l)}, q^{(l)}_ab, p^{(l)}, p^{(l)}_ab (Xiao et al. 2020, eqs. 13–14 notation). */
   q: number;
   qab: number;
   p: number;
@@ -155,7 +157,8 @@ export function* pairRecursionSteps(
 }
 
 /**
- * The pointwise reduction (seed 001 eqs. 13–14): two inputs of equal variance q⁰ and covariance c⁰q⁰; every layer
+ * The pointwise reduction (Xiao et al. 2020, eqs. 13–14): two inputs of equal variance q⁰ and covariance c⁰q⁰; every
+ * layer
  * of a dataset whose Gram matrix has constant diagonal and constant off-diagonal is described by these four numbers.
  * Returns layers 0 … depth (stops early, with `beyondFloat64AtLayer`, on overflow).
  */

@@ -8,7 +8,7 @@ import { etaTheory, ntkSpectrum, symmetricEigenvalues, tableOneAsymptotes } from
 
 const M = 6;
 
-/** m random unit vectors in R^20 (fixed seed), Gram matrix scaled so its diagonal is q (seed 001 §4). */
+/** m random unit vectors in R^20 (fixed seed), Gram matrix scaled so its diagonal is q (Xiao et al. 2020, §4). */
 function sphereGram(m: number, q: number, seed: number): Float64Array {
   const rng = new Rng(seed, 0);
   const xs: number[][] = [];
@@ -43,7 +43,7 @@ function spectra(name: string, sw: number, sb: number, q: number, layers: number
   return out;
 }
 
-describe('recursions reach their fixed points (seed 001 eqs. 13–18)', () => {
+describe('recursions reach their fixed points (Xiao et al. 2020, eqs. 13–18)', () => {
   it('ordered (erf): K → q*𝟏𝟏ᵀ, Θ → p*𝟏𝟏ᵀ with p* = q*/(1 − χ₁); the diagonal follows eq. 18 exactly', () => {
     const fp = finite(fixedPoint({ activation: 'erf', sigmaW2: 1.2, sigmaB2: 0.1849 }));
     const { steps } = pairRecursion('erf', 1.2, 0.1849, fp.qStar, 0.3, 200);

@@ -1,6 +1,7 @@
-// The NTK spectrum at large depth (seed 001 §3–4, Table 1; App. A.3 for ReLU) and the learning-rate rule
-// η_theory = 2/λ_max (seed 001 §3, after Lee et al. 2019).
-// Dataset model (seed 001 §4): m inputs on a sphere, normalized so that the kernel diagonal is q*; at large depth the
+// The NTK spectrum at large depth (Xiao et al. 2020, §3–4, Table 1; App. A.3 for ReLU) and the learning-rate rule
+// η_theory = 2/λ_max (Xiao et al. 2020, §3, after Lee et al. 2019).
+// Dataset model (Xiao et al. 2020, §4): m inputs on a sphere, normalized so that the kernel diagonal is q*; at large
+// depth the
 // Gram matrix has a constant diagonal p^{(l)} and a constant off-diagonal p^{(l)}_ab, so its eigenvalues are
 //   λ_max = p + (m−1)p_ab (eigenvector 𝟏),  λ_rest = p − p_ab (multiplicity m−1),  κ = λ_max/λ_rest.
 // Per phase (Table 1, rebuilt; see docs/meanfield.md):
@@ -69,9 +70,9 @@ export function symmetricEigenvalues(matrix: ArrayLike<number>, m: number): Floa
 export interface SpectrumSummary {
   lambdaMax: number;
   lambdaMin: number;
-  /** Median of the m−1 eigenvalues below λ_max ("a typical eigenvalue in the bulk", seed 001 §3). */
+  /** Median of the m−1 eigenvalues below λ_max ("a typical eigenvalue in the bulk", Xiao et al. 2020, §3). */
   lambdaRest: number;
-  /** κ = λ_max/λ_min (seed 001 intro); null when λ_min ≤ 0 (singular to float64 precision). */
+  /** κ = λ_max/λ_min (Xiao et al. 2020 intro); null when λ_min ≤ 0 (singular to float64 precision). */
   kappa: number | null;
 }
 
@@ -89,9 +90,14 @@ export function ntkSpectrum(theta: ArrayLike<number>, m: number): SpectrumSummar
   return { lambdaMax: ev[0], lambdaMin, lambdaRest, kappa: lambdaMin > 0 ? ev[0] / lambdaMin : null };
 }
 
-/** How the loss that gradient descent minimizes is normalized (seed 001 leaves it unstated; eq. 4 implies 'sum'). */
+/**
+ * How the loss that gradient descent minimizes is normalized (Xiao et al. 2020 leaves it unstated; eq. 4 implies
+ * 'sum').
+ */
 export interface LossNormalization {
-  /** 'sum': L = ½Σ_i (f(x_i) − y_i)² over the m training points (seed 001 eq. 4); 'mean': L = (1/m)·½Σ_i(…)². */
+  /**
+   * 'sum': L = ½Σ_i (f(x_i) − y_i)² over the m training points (Xiao et al. 2020, eq. 4); 'mean': L = (1/m)·½Σ_i(…)².
+   */
   reduction: 'sum' | 'mean';
   /** Number of points in the sum (needed for 'mean'). */
   m?: number;
@@ -99,7 +105,8 @@ export interface LossNormalization {
 
 /**
  * The maximal convergent learning rate of gradient descent in the linearized (infinite-width) regime: with
- * L = ½Σ(f − y)², f_{t+1} − y = (I − ηΘ)(f_t − y), stable iff η < 2/λ_max (seed 001 §3, η_theory). For the mean
+ * L = ½Σ(f − y)², f_{t+1} − y = (I − ηΘ)(f_t − y), stable iff η < 2/λ_max (Xiao et al. 2020, §3, η_theory). For the
+ * mean
  * loss the step is divided by m, so the threshold is 2m/λ_max. Θ is the NTK of the NTK parametrization (eq. 1).
  */
 export function etaTheory(lambdaMax: number, normalization: LossNormalization = { reduction: 'sum' }): number {

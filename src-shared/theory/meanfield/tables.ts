@@ -1,6 +1,7 @@
 // Per-activation tables in q for the ξ map (issue 5 performance). Every quantity the map needs at a cell depends on
 // (σ_w², σ_b²) only through q*, so one 1D table in q serves the whole plane:
-//   V(q) = E φ(√q z)²,  D(q) = E φ′(√q z)²          (q* solves q = σ_w² V(q) + σ_b², χ₁ = σ_w² D(q*); seed 001 eqs.
+//   V(q) = E φ(√q z)²,  D(q) = E φ′(√q z)²          (q* solves q = σ_w² V(q) + σ_b², χ₁ = σ_w² D(q*); Xiao et al. 2020,
+// eqs.
 // 2–3)
 //   a_k²(q), a_k = E[φ(√q z) h_k(z)],  k ≤ K     (Mehler: 𝒯(q, cq, q) = Σ a_k² c^k, see hermite-series.ts)
 // Nodes sit on a uniform grid in s = ln q (step 1/32) over q ∈ [1e-8, 1e16] and are computed lazily, the first time
