@@ -7,8 +7,8 @@ import type { PageCanvas, PageGlobals } from './harness';
 
 export const SIGMA = { min: 0.5, max: 4, cells: 200 } as const;
 export const LAMBDA = { min: 0, max: 1.5, cells: 150 } as const;
-export const SIGMA_CELL = (SIGMA.max - SIGMA.min) / SIGMA.cells; // 0.0175
-export const LAMBDA_CELL = (LAMBDA.max - LAMBDA.min) / LAMBDA.cells; // 0.01
+const SIGMA_CELL = (SIGMA.max - SIGMA.min) / SIGMA.cells; // 0.0175
+const LAMBDA_CELL = (LAMBDA.max - LAMBDA.min) / LAMBDA.cells; // 0.01
 
 /** data-value of a readout field as a number (the displayed text is rounded; data-value is exact). */
 export async function readoutNumber(page: Page, id: string): Promise<number> {
@@ -32,7 +32,7 @@ export async function planePoint(page: Page, sigmaW2: number, lambda: number): P
 }
 
 /** σ_w² / λ per screen pixel: the tolerance of a mouse position. */
-export async function pixelSize(page: Page): Promise<{ sigmaW2: number; lambda: number }> {
+async function pixelSize(page: Page): Promise<{ sigmaW2: number; lambda: number }> {
   const box = await page.getByTestId('plane-canvas').boundingBox();
   if (!box) throw new Error('the plane canvas is not visible');
   return { sigmaW2: (SIGMA.max - SIGMA.min) / box.width, lambda: (LAMBDA.max - LAMBDA.min) / box.height };

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const URL_LINE = /^NTK Phase Lab \(web mode\): (http:\/\/\S+)$/m;
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -33,7 +33,7 @@ export interface HostProcess {
 }
 
 /** `node --import tsx src-main/web/serve.ts --port 0` from the repo root; resolves once the URL line is printed. */
-export async function startHost(timeoutMs = 60_000): Promise<HostProcess> {
+async function startHost(timeoutMs = 60_000): Promise<HostProcess> {
   if (!existsSync(`${REPO_ROOT}/out/renderer/index.html`)) {
     throw new Error('out/renderer is missing: run `npm run build` before the e2e specs');
   }
@@ -85,7 +85,7 @@ export async function startHost(timeoutMs = 60_000): Promise<HostProcess> {
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`no chromium at ${executablePath} (set CHROMIUM_PATH)`);
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });

@@ -4,8 +4,7 @@
 // inputDim = n₀ = α₀·M, depthToWidth = λ = L/M.
 import { z } from 'zod';
 
-export const PHASES = ['ordered', 'edge-of-chaos', 'chaotic'] as const;
-export type Phase = (typeof PHASES)[number];
+export type Phase = 'ordered' | 'edge-of-chaos' | 'chaotic';
 
 /** Upper bounds that keep every computation finite and every request bounded in time and memory. */
 export const LIMITS = {

@@ -25,8 +25,6 @@ export function parseShardSpec(text: string): ShardSpec {
   return { index, count };
 }
 
-export const shardText = (s: ShardSpec): string => `${s.index}/${s.count}`;
-
 /**
  * Assign every item to one of `count` shards, balancing the summed cost: longest-processing-time first (Graham 1969:
  * items by decreasing cost, each to the currently lightest shard; ties to the lower item position and the lower shard

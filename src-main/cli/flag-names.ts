@@ -7,7 +7,7 @@ export function kebab(field: string): string {
 }
 
 /** The flags a usage text documents (`--name`). */
-export function usageFlags(usage: string): Set<string> {
+function usageFlags(usage: string): Set<string> {
   return new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]));
 }
 
@@ -15,7 +15,7 @@ export function usageFlags(usage: string): Set<string> {
  * The flag a zod path (`depths.0`, `grid.sigmaW2`) refers to: its last field that is a documented flag, with the
  * list item when there is one (`--depths (item 1)`); undefined when no field is a flag.
  */
-export function flagOfPath(path: string, flags: ReadonlySet<string>): string | undefined {
+function flagOfPath(path: string, flags: ReadonlySet<string>): string | undefined {
   const parts = path.split('.');
   for (let i = parts.length - 1; i >= 0; i--) {
     if (/^\d+$/.test(parts[i])) continue;

@@ -15,7 +15,7 @@ interface BrokenCommand {
 }
 
 /** Every job kind's command and every command module in ./commands, sorted by name. */
-export async function loadCommands(): Promise<{ commands: CliCommand[]; broken: BrokenCommand[] }> {
+async function loadCommands(): Promise<{ commands: CliCommand[]; broken: BrokenCommand[] }> {
   const files = readdirSync(COMMANDS_DIR)
     .filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(test|spec)\.[cm]?[jt]s$/.test(f) && !f.endsWith('.d.ts'))
     .sort();
@@ -51,7 +51,7 @@ function overview(commands: CliCommand[], broken: BrokenCommand[]): string {
   ].join('\n');
 }
 
-export function processIo(signal?: AbortSignal): CliIo {
+function processIo(signal?: AbortSignal): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

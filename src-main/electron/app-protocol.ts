@@ -5,7 +5,7 @@ import { contentSecurityPolicy } from '../web/csp';
 import { resolveStaticFile } from '../web/static-files';
 
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'lab';
+const APP_HOST = 'lab';
 export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 /** True when `url` is a page of our app (app://lab/…). */

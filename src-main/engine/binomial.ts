@@ -8,7 +8,7 @@
 import type { Rng } from '../../src-shared/rng';
 
 /** p = ½ and n ≤ this: K = popcount of n random bits (exact, ≤ 2 words). */
-export const POPCOUNT_MAX_N = 64;
+const POPCOUNT_MAX_N = 64;
 /** The alias table keeps every k with pmf(k) ≥ this × pmf(mode): the dropped tail (beyond ≈ ±11.7σ) is below the
  *  2^-53 resolution of the uniform that drives the table, so no draw could ever reach it. */
 const ALIAS_RELATIVE_CUTOFF = 1e-30;
@@ -21,7 +21,7 @@ const ALIAS32_MAX_BITS = 12;
 /** BTRS's hat is valid for n·min(p, 1−p) ≥ 10 (Hörmann 1993). */
 const BTRS_MIN_MEAN = 10;
 /** Largest n accepted: counts stay exact integers in float64 and in Int32 buffers. */
-export const BINOMIAL_MAX_N = 2 ** 31 - 1;
+const BINOMIAL_MAX_N = 2 ** 31 - 1;
 
 const TWO_POW_M32 = 2 ** -32;
 

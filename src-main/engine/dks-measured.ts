@@ -31,7 +31,7 @@ export interface ChainMeasurement {
   c: { mean: Float64Array; se: Float64Array };
 }
 
-export function validateChainSample(p: ChainSampleParams): void {
+function validateChainSample(p: ChainSampleParams): void {
   if (!(Number.isInteger(p.width) && p.width >= 1))
     throw new RangeError(`width must be an integer ≥ 1, got ${p.width}`);
   if (!(Number.isInteger(p.depth) && p.depth >= 1))

@@ -23,7 +23,7 @@ import {
 import { rngWords, wasmKernels } from './wasm/kernels';
 
 /** Widths above this are refused (active counts are kept in an Int32Array). */
-export const EXACT_MAX_WIDTH = 2 ** 30;
+const EXACT_MAX_WIDTH = 2 ** 30;
 const LOG_MAX_VALUE = Math.log(Number.MAX_VALUE);
 // Local bindings: under tsx (CommonJS interop) every call of an imported function goes through an export getter,
 // which cost ~13 % of the sampler's time in a CPU profile.

@@ -37,7 +37,7 @@ export function circleInputs(points: number): Float64Array {
 }
 
 /** Number of parameters on n0-dimensional inputs (per layer ℓ = 1..L: W^{(ℓ)} row-major, then b^{(ℓ)}). */
-export function batchNormParameterCount(net: BatchNormNetwork, n0: number): number {
+function batchNormParameterCount(net: BatchNormNetwork, n0: number): number {
   const n = [n0, ...Array.from({ length: net.depth - 1 }, () => net.width), 1];
   let P = 0;
   for (let l = 1; l <= net.depth; l++) P += n[l] * n[l - 1] + n[l];

@@ -69,7 +69,7 @@ function normalTail(rng: Rng, negative: boolean): number {
 }
 
 /** Gamma(shape ≥ 1, scale 1) by Marsaglia–Tsang; no argument checks (hot path, kept small so V8 inlines it). */
-export function gammaMarsagliaTsang(shape: number, rng: Rng): number {
+function gammaMarsagliaTsang(shape: number, rng: Rng): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   const x = normalZiggurat(rng);
@@ -133,7 +133,7 @@ export function chiSquaredInt(k: number, rng: Rng): number {
   return 2 * gammaMarsagliaTsangSlow(d, c, x, v, u, rng);
 }
 
-export function chiSquaredSmall(k: number, rng: Rng): number {
+function chiSquaredSmall(k: number, rng: Rng): number {
   if (k === 2) return -2 * Math.log(rng.uniformOpen()); // χ²₂ is Exponential with mean 2
   if (k === 1) {
     const z = normalZiggurat(rng);

@@ -103,7 +103,7 @@ export function tooSlow(seconds: number, what: string): { ok: false; reason: str
 }
 
 /** Why params.widths is not a profile of this network (null when absent or fine). */
-export function checkProfile(params: MeasureParams): string | null {
+function checkProfile(params: MeasureParams): string | null {
   const w = params.widths;
   if (w === undefined) return null;
   if (w.length !== params.depth)

@@ -46,7 +46,7 @@ function eocSigmaW2(activation: string): number {
   return p.sigmaW2;
 }
 
-export function dksTrainConfigs(p: DksTrainParams): DksTrainConfig[] {
+function dksTrainConfigs(p: DksTrainParams): DksTrainConfig[] {
   const configs: DksTrainConfig[] = [];
   if (p.eoc)
     configs.push({

@@ -76,7 +76,7 @@ const FLAGS = {
 } as const;
 
 /** --shard i/n, or a UsageError naming the flag ("3/2", "-1/2", "a/b" are refused). */
-export function parseShardFlag(text: string | undefined): ShardSpec | undefined {
+function parseShardFlag(text: string | undefined): ShardSpec | undefined {
   if (text === undefined) return undefined;
   try {
     return parseShardSpec(text);
@@ -86,7 +86,7 @@ export function parseShardFlag(text: string | undefined): ShardSpec | undefined 
 }
 
 /** "min:max:count" (count evenly spaced values, ends included) or "v1,v2,…". */
-export function parseAxis(flag: string, text: string): AxisSpec {
+function parseAxis(flag: string, text: string): AxisSpec {
   if (text.includes(':')) {
     const parts = text.split(':');
     if (parts.length !== 3)

@@ -65,9 +65,9 @@ export interface ConnectionOptions {
   pauseLimitMs?: number;
 }
 
-export const PROGRESS_BACKLOG_BYTES = 1 << 20;
-export const MAX_BACKLOG_BYTES = 16 << 20;
-export const PAUSE_LIMIT_MS = 30_000;
+const PROGRESS_BACKLOG_BYTES = 1 << 20;
+const MAX_BACKLOG_BYTES = 16 << 20;
+const PAUSE_LIMIT_MS = 30_000;
 
 /** Running jobs a single client may hold (each can pin up to 2 × 8 bytes × samplesMax of memory). */
 export const MAX_JOBS_PER_CONNECTION = 8;

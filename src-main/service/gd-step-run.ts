@@ -67,7 +67,7 @@ export interface GdStepStderrs {
  * The GdStepResult of the data so far: delta-method SEs while streaming, paired bootstrap for the final one (its SEs
  * from `stderrs` when the pool computed them, else here).
  */
-export function gdStepResult(
+function gdStepResult(
   params: GdStepParams,
   data: GdStepData,
   done: boolean,

@@ -79,7 +79,7 @@ export interface LabServiceOptions {
   dataDir?: string;
 }
 
-export function defaultDataDir(): string {
+function defaultDataDir(): string {
   return process.env.NTK_LAB_DATA_DIR || join(homedir(), '.local', 'share', 'ntk-phase-lab');
 }
 
@@ -89,7 +89,7 @@ export type { CheckedJob } from '../jobs';
 export const BACKEND = 'typed-array (float64, worker_threads)';
 
 /** Running jobs across all connections: two clients' worth of the per-connection cap (issue 17: 5 × 8 were taken). */
-export const MAX_JOBS_TOTAL = 2 * MAX_JOBS_PER_CONNECTION;
+const MAX_JOBS_TOTAL = 2 * MAX_JOBS_PER_CONNECTION;
 
 export class LabService {
   private readonly pool: WorkerPool;

@@ -34,7 +34,7 @@ export interface ForwardBackward {
 }
 
 /** Validate layers and inputs together; returns B, widths and k. */
-export function checkNet(
+function checkNet(
   layers: readonly TfLayer[],
   inputs: tf.Tensor2D,
   opts: NetOptions,

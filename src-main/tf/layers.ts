@@ -28,7 +28,7 @@ export interface DenseNetSpec {
 }
 
 /** Float32 elements of one batch's weights above which sampleLayers refuses (512 MB). */
-export const MAX_BATCH_ELEMENTS = 2 ** 27;
+const MAX_BATCH_ELEMENTS = 2 ** 27;
 
 export function checkWidths(widths: ArrayLike<number>): void {
   if (!widths || typeof widths.length !== 'number' || widths.length < 1) {

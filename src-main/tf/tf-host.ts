@@ -76,7 +76,7 @@ interface Live {
   retired: boolean;
 }
 
-export function defaultTfWorkerEntry(): URL {
+function defaultTfWorkerEntry(): URL {
   return workerEntryNear(import.meta.url, 'tf-worker');
 }
 

@@ -22,11 +22,11 @@ import { TfHost, TfTaskError, type TfHostOptions, type TfRunOptions } from './tf
 const PER_CORE: ReadonlySet<BackendName> = new Set(['wasm', 'cpu']);
 
 /** More workers than 4 per core only add memory and context switches. */
-export function maxTfWorkers(): number {
+function maxTfWorkers(): number {
   return 4 * availableParallelism();
 }
 
-export function defaultTfWorkers(): number {
+function defaultTfWorkers(): number {
   return availableParallelism();
 }
 

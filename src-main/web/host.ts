@@ -11,7 +11,7 @@ import { attachWebSocketTransport, WS_PATH, type LabConnector } from '../transpo
 import { contentSecurityPolicy } from './csp';
 import { resolveStaticFile } from './static-files';
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
 export interface WebHostOptions {
   /** 0 (default) picks a free port. */
@@ -52,7 +52,7 @@ function securityHeaders(csp: string): Record<string, string> {
 }
 
 /** The port browsers leave out of the Host header of an http: (and ws:) URL (RFC 9110 §7.2, §4.2.1). */
-export const HTTP_DEFAULT_PORT = 80;
+const HTTP_DEFAULT_PORT = 80;
 
 /**
  * Host header values that name this server: each name with the port, and the bare name on port 80, which browsers

@@ -11,7 +11,7 @@ import type { FieldRule } from './fields';
 import { fileNumber, formatNumber } from './format';
 import type { PlotSeries } from './ntk-generalization-view';
 
-export const COLLAPSE_REFERENCE =
+const COLLAPSE_REFERENCE =
   'Seleznova et al. 2023 / Seleznova 2024 (thesis) §3.3: Theorem 4.1 flow under Assumption 3.2, eqs. (25)–(26)';
 
 /**
@@ -89,7 +89,7 @@ export function sameCollapseParams(a: CollapseSimParams, b: CollapseSimParams): 
 
 // ---- plotted series (log t axis: the t = 0 point is left out of the lines, kept in the CSV)
 
-export const METRIC_SERIES = [
+const METRIC_SERIES = [
   { key: 'invariantDrift', label: 'max ‖E(t) − E(0)‖_F', colour: '#111827', dashed: true },
   { key: 'nc1', label: 'NC1', colour: '#1f77b4', dashed: false },
   { key: 'nc2', label: 'NC2', colour: '#2ca02c', dashed: false },
@@ -108,7 +108,7 @@ export function metricSeries(r: CollapseSimResult): PlotSeries[] {
   }));
 }
 
-export const RESIDUAL_SERIES = [
+const RESIDUAL_SERIES = [
   { key: 'global', eigen: 'global', colour: '#b4372c' },
   { key: 'class', eigen: 'class', colour: '#1f4e9c' },
   { key: 'single', eigen: 'single', colour: '#2f7d4f' },

@@ -48,9 +48,9 @@ const MEAN = '#2a8a4a';
 const BOUND = '#b23a48';
 const FIG1 = ['#d9730d', '#6f42c1', '#11828c'];
 /** Colours of the checkerboard's s-valuation classes v = 0, 1, 2, … */
-export const VALUATION_COLOURS = ['#9aa4b1', '#1d5fbf', '#d9730d', '#2a8a4a', '#b23a48', '#6f42c1'];
+const VALUATION_COLOURS = ['#9aa4b1', '#1d5fbf', '#d9730d', '#2a8a4a', '#b23a48', '#6f42c1'];
 
-export function valuationColour(v: number): string {
+function valuationColour(v: number): string {
   return VALUATION_COLOURS[Math.min(v, VALUATION_COLOURS.length - 1)];
 }
 

@@ -156,7 +156,7 @@ export interface CircleRow {
   upper: number | null;
 }
 
-export const CIRCLE_POINTS = 121;
+const CIRCLE_POINTS = 121;
 
 export function kernelOnCircle(model: FreezeChaosModel, depth: number, points = CIRCLE_POINTS): CircleRow[] {
   const diag = safeThetaDiag(model.r, depth);
@@ -194,7 +194,7 @@ export interface DepthCurve {
   fittedConstant: number | null;
 }
 
-export function varthetaVsDepth(model: FreezeChaosModel, cos: number, depth: number): DepthCurve {
+function varthetaVsDepth(model: FreezeChaosModel, cos: number, depth: number): DepthCurve {
   const rec = ntkRecursion(model, cos, depth);
   const mean = circleMeanVartheta(model, depth, 256);
   const b = varthetaBounds(model, cos, depth);
@@ -225,7 +225,7 @@ export interface Fig1Config {
 /** β giving r = 1.2 for the normalized ReLU, E[σ̇²] = π/(π − 1). */
 export const FIG1_NRELU_BETA = Math.sqrt(1 - (1.2 * (Math.PI - 1)) / Math.PI);
 
-export const FIG1_CONFIGS: readonly Fig1Config[] = [
+const FIG1_CONFIGS: readonly Fig1Config[] = [
   { key: 'relu-0.5', label: 'ReLU β = 0.5', activation: 'relu', nonlinearity: 'standardized', beta: 0.5 },
   { key: 'relu-0.1', label: 'ReLU β = 0.1', activation: 'relu', nonlinearity: 'standardized', beta: 0.1 },
   {
@@ -247,9 +247,9 @@ export interface Fig1Series {
   circleMean: number[];
 }
 
-export const FIG1_DEPTH = 6;
+const FIG1_DEPTH = 6;
 
-export function fig1Series(maxDepth: number): Fig1Series[] {
+function fig1Series(maxDepth: number): Fig1Series[] {
   return FIG1_CONFIGS.map((c) => {
     const model = freezeChaosModel({ activation: c.activation, beta: c.beta, nonlinearity: c.nonlinearity });
     return {
@@ -279,7 +279,7 @@ export interface PhasePlaneGrid {
   betaStar: number | null;
 }
 
-export const PLANE_BETAS = 81;
+const PLANE_BETAS = 81;
 
 export function phasePlane(
   activation: string,

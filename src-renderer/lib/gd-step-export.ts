@@ -41,10 +41,7 @@ export const RESULT_COLUMNS = [
 type Cell = number | string | null | undefined;
 
 /** One CSV row for a point: the network where it was asked (also when it failed) and the result's numbers, if any. */
-export function resultRow(
-  where: { sigmaW2: number; depthToWidth: number; depth: number; width: number },
-  p: GdPoint,
-): Cell[] {
+function resultRow(where: { sigmaW2: number; depthToWidth: number; depth: number; width: number }, p: GdPoint): Cell[] {
   const r = p.result;
   return [
     where.sigmaW2,

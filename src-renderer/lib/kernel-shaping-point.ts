@@ -30,7 +30,7 @@ export interface ShapingPoint {
 }
 
 /** The theory spec of a DKS activation: the registry's entry when it has one, else a custom one. */
-export function theorySpec(act: DksActivation, name: string): ActivationSpec {
+function theorySpec(act: DksActivation, name: string): ActivationSpec {
   return customActivation({
     name,
     phi: act.phi,

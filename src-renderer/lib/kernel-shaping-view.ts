@@ -59,7 +59,7 @@ export const MAX_DEPTH = 1000;
 /** Inputs c₀ whose trajectories c_l vs depth are drawn. */
 export const TRAJECTORY_INPUTS = [-0.5, 0, 0.5, 0.9, 0.99] as const;
 /** Points of the φ and C-map curves. */
-export const PHI_POINTS = 401;
+const PHI_POINTS = 401;
 export const C_POINTS = 201;
 
 // ---- the ζ slider: a log(ζ − 1) axis, ζ = 1 + 10^t
@@ -168,7 +168,7 @@ function reachableDepth(act: DksActivation, depth: number): number {
 }
 
 /** The global maps of a chain of `act` (Martens et al. 2021 (DKS), Sec. 7–8) to max(D, TRAJECTORY_DEPTH). */
-export function chainCurves(act: DksActivation, c: Float64Array, depth: number): ChainCurves {
+function chainCurves(act: DksActivation, c: Float64Array, depth: number): ChainCurves {
   const want = Math.max(depth, TRAJECTORY_DEPTH);
   const reach = reachableDepth(act, want);
   const n = c.length + TRAJECTORY_INPUTS.length;

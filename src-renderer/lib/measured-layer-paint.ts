@@ -76,7 +76,7 @@ export interface LayerRect {
 }
 
 /** Square side relative to its cell in 'dispersion' mode: the prediction stays visible around every square. */
-export const SQUARE_FRACTION = 0.6;
+const SQUARE_FRACTION = 0.6;
 
 export function predictedFor(o: JobOutcome, kind: 'finite' | 'limit'): number {
   return o.predicted ? o.predicted[kind] : Number.NaN;

@@ -17,7 +17,7 @@ import {
 } from './measured-layer';
 
 /** Jobs in flight at most: more only adds progress summaries for the service's main thread to compute. */
-export const LAYER_MAX_IN_FLIGHT = 6;
+const LAYER_MAX_IN_FLIGHT = 6;
 
 /** 'busy': the lab's job cap is momentarily full (retry later); 'refused' is final (src-main/service/connection.ts). */
 export function isCapacityRefusal(err: unknown): boolean {

@@ -74,7 +74,7 @@ function requireInt(name: string, v: number, min: number, max: number): void {
   }
 }
 
-export function validateLayerConfig(c: LayerConfig): void {
+function validateLayerConfig(c: LayerConfig): void {
   requireInt('width M', c.width, 1, LIMITS.widthMax);
   requireInt('inputDim n₀', c.inputDim, 1, LIMITS.inputDimMax);
   // N ≥ 3: the App. C.3 estimator and its standard error need three networks (src-shared/contract/measure.ts)
@@ -83,7 +83,7 @@ export function validateLayerConfig(c: LayerConfig): void {
   requireInt('layer levels', c.levels, 1, LAYER_LEVELS_MAX);
 }
 
-export function levelGrid(level: number): { nx: number; ny: number } {
+function levelGrid(level: number): { nx: number; ny: number } {
   requireInt('level', level, 0, LAYER_LEVELS_MAX - 1);
   return { nx: LAYER_BASE_GRID.nx << level, ny: LAYER_BASE_GRID.ny << level };
 }

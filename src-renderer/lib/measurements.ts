@@ -22,7 +22,7 @@ export interface MeasureTarget {
 }
 
 /** Stable identity of a request set: equal keys mean nothing to restart. */
-export function requestKey(targets: readonly MeasureTarget[]): string {
+function requestKey(targets: readonly MeasureTarget[]): string {
   return JSON.stringify(targets.map((t) => [t.channel, t.params]));
 }
 

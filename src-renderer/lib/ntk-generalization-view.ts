@@ -7,7 +7,7 @@ import type { FieldRule } from './fields';
 import { fileNumber } from './format';
 import { criticalPoint } from '../../src-shared/theory/meanfield';
 
-export const GENERALIZATION_REFERENCE = 'Seleznova & Kutyniok 2022a (thesis §3.1 §5), Lemma 2 and Theorem 3';
+const GENERALIZATION_REFERENCE = 'Seleznova & Kutyniok 2022a (thesis §3.1 §5), Lemma 2 and Theorem 3';
 
 /**
  * The input covariances c₀ = x_sᵀx_r/n₀ of the Fig. 5 curves: the paper's colour bar spans [0, 1] without listing
@@ -85,7 +85,7 @@ export function phasePresets(
 }
 
 /** Colour of a covariance curve: light (c₀ = 0) to dark (c₀ = 1) along one hue, as a colour bar reads. */
-export function covarianceColour(c: number): string {
+function covarianceColour(c: number): string {
   const t = Math.min(1, Math.max(0, c));
   // HSL from a pale teal to a deep violet: monotone in lightness, so the order survives greyscale printing
   const h = 175 + 95 * t;

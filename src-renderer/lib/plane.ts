@@ -59,7 +59,7 @@ export function tidy(v: number): number {
   return Number(v.toPrecision(12));
 }
 
-export function clampToAxis(v: number, axis: Axis): number {
+function clampToAxis(v: number, axis: Axis): number {
   if (Number.isNaN(v)) throw new RangeError('cannot clamp NaN to the plane');
   return Math.min(axis.max, Math.max(axis.min, v));
 }

@@ -61,7 +61,7 @@ export interface PresetRunnerOptions {
   now?: () => number;
 }
 
-export const PRESET_MAX_CONCURRENT = 6;
+const PRESET_MAX_CONCURRENT = 6;
 
 /**
  * Jobs to keep in flight for `workers` engine workers: one per worker (each job's blocks already spread over every

@@ -10,7 +10,7 @@ import type { RunState, SessionStatus } from './train-dynamics-session';
 export type Quantity = 'trainLoss' | 'testLoss' | 'testAccuracy' | 'trainAccuracy' | 'ratioC' | 'ratioN';
 
 /** The value a record contributes to a curve, or null (missing, non-finite, diverged). Fig. 4 plots Θc/Θd, Θn/Θd. */
-export function valueOf(r: TrainDynamicsRecord, q: Quantity): number | null {
+function valueOf(r: TrainDynamicsRecord, q: Quantity): number | null {
   const ok = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
   if (r.diverged) return null;
   switch (q) {
@@ -99,7 +99,7 @@ const cell = (v: number | string | boolean | null | undefined): string => {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 };
 
-export const RECORD_COLUMNS = [
+const RECORD_COLUMNS = [
   'sigmaW2',
   'step',
   'epoch',
@@ -221,7 +221,7 @@ export function curvesCsv(runs: readonly RunState[], quantities: readonly Quanti
   return `${lines.join('\n')}\n`;
 }
 
-export const QUANTITY_COLUMN: Record<Quantity, string> = {
+const QUANTITY_COLUMN: Record<Quantity, string> = {
   trainLoss: 'trainLoss',
   testLoss: 'testLoss',
   trainAccuracy: 'trainAccuracy',

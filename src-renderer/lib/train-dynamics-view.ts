@@ -18,7 +18,7 @@ import type { RunState, SessionSnapshot } from './train-dynamics-session';
 /** Fig. 4's three initializations: ordered, EOC, chaotic. */
 export const FIG4_SIGMAS: readonly number[] = [1.0, 2.0, 2.2];
 /** Runs per Start: each is a full training run (minutes on CPU). */
-export const MAX_RUNS = 6;
+const MAX_RUNS = 6;
 
 export interface TrainControls {
   sigmas: number[];
@@ -180,7 +180,7 @@ export function isGpu(tf: TensorflowInfo | undefined): boolean {
 // Work model and ETA: a step costs 6·batch·P flops, a record the loss over train+test and 10 NTK passes (the
 // contract's cost model); measured seconds between records fix the scale.
 
-export function workModel(p: TrainDynamicsParams): { stepFlops: number; recordFlops: number } {
+function workModel(p: TrainDynamicsParams): { stepFlops: number; recordFlops: number } {
   const one = estimateTrainDynamicsCost({ ...p, steps: 1 }, 0).flops; // one step, no record
   const rec = estimateTrainDynamicsCost({ ...p, steps: 0 }, 1).flops; // one record, no step
   return { stepFlops: one, recordFlops: rec };
@@ -192,7 +192,7 @@ export function workAt(p: TrainDynamicsParams, k: number): number {
   return p.recordAt[k] * m.stepFlops + (k + 1) * m.recordFlops;
 }
 
-export const totalWork = (p: TrainDynamicsParams): number => workAt(p, p.recordAt.length - 1);
+const totalWork = (p: TrainDynamicsParams): number => workAt(p, p.recordAt.length - 1);
 
 /**
  * Seconds per flop measured on a run: from its first to its last record (start-up excluded), pauses taken out.

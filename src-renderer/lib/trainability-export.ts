@@ -6,7 +6,7 @@ import type { TheoryColumns } from './trainability-view';
 // ---------------------------------------------------------------------------------------------------------
 // Exports
 
-export const slugNumber = (v: number): string => String(Number(v.toPrecision(6)));
+const slugNumber = (v: number): string => String(Number(v.toPrecision(6)));
 
 /** ntk-trainability-plane-tanh-b0.05-M128.svg */
 export function trainabilityFileName(
@@ -18,7 +18,7 @@ export function trainabilityFileName(
 }
 
 const PHASE_NAMES = ['ordered', 'critical', 'chaotic', 'none'] as const;
-export const phaseName = (status: number): string => PHASE_NAMES[status] ?? 'none';
+const phaseName = (status: number): string => PHASE_NAMES[status] ?? 'none';
 
 export const PLANE_CSV_HEADER = [
   'kind',

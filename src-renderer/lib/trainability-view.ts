@@ -27,9 +27,9 @@ export const MEASURABLE_ACTIVATIONS: readonly string[] = MEASURABLE;
 export type PlaneAxis = 'depth' | 'depthToWidth';
 
 /** Default σ_w² window: the x ticks of Xiao et al. 2020, Fig. 3 (0.5 … 4), padded by half a default cell. */
-export const SIGMA_DOMAIN: readonly [number, number] = [0.25, 4.25];
+const SIGMA_DOMAIN: readonly [number, number] = [0.25, 4.25];
 /** Default depth window when no grid is planned. */
-export const DEPTH_TOP = 60;
+const DEPTH_TOP = 60;
 
 // ---------------------------------------------------------------------------------------------------------
 // Grid and tiles
@@ -64,8 +64,7 @@ export function tileEdges(centres: readonly number[]): number[] {
 }
 
 /** The plotted y of a depth L. */
-export const yOfDepth = (depth: number, axis: PlaneAxis, width: number): number =>
-  axis === 'depth' ? depth : depth / width;
+const yOfDepth = (depth: number, axis: PlaneAxis, width: number): number => (axis === 'depth' ? depth : depth / width);
 
 export interface PlaneDomain {
   x: [number, number];
@@ -242,13 +241,7 @@ function rgbOf(css: string): [number, number, number] {
 const RATIO_LUT = Array.from({ length: 256 }, (_, k) => rgbOf(ratioColour(k / 255)));
 
 /** Depth at the centre of raster row j (row 0 at the top). */
-export const rowDepth = (
-  j: number,
-  ny: number,
-  y: readonly [number, number],
-  axis: PlaneAxis,
-  width: number,
-): number => {
+const rowDepth = (j: number, ny: number, y: readonly [number, number], axis: PlaneAxis, width: number): number => {
   const yv = y[1] - ((y[1] - y[0]) * (j + 0.5)) / ny;
   return axis === 'depth' ? yv : yv * width;
 };

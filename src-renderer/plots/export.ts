@@ -152,7 +152,7 @@ function inlineStyles(source: Element, target: Element): void {
 }
 
 /** Rasterize a standalone SVG string at `scale` × its CSS size. */
-export async function svgToPng(svgText: string, width: number, height: number, scale: number): Promise<Blob> {
+async function svgToPng(svgText: string, width: number, height: number, scale: number): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
   try {
     const img = new Image();

@@ -60,7 +60,7 @@ export type CollapseSimParamsInput = z.input<typeof collapseSimParamsSchema>;
 
 const residualSchema = z.object({ global: z.number(), class: z.number(), single: z.number() });
 
-export const collapseTracePointSchema = z.object({
+const collapseTracePointSchema = z.object({
   t: z.number(),
   nc1: z.number(),
   nc2: z.number(),

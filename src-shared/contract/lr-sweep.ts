@@ -26,7 +26,7 @@ export const LR_SWEEP_LIMITS = {
 } as const;
 
 /** Xiao et al. 2020, Fig. 2 spans ρ ∈ [0.1, 10] log-spaced; 7 values keep the CPU default short. */
-export const DEFAULT_RHOS = [0.1, 0.3, 1, 2, 3, 5, 10] as const;
+const DEFAULT_RHOS = [0.1, 0.3, 1, 2, 3, 5, 10] as const;
 
 const int = (what: string, min: number, max: number) =>
   z
@@ -47,7 +47,7 @@ const rhoValue = z
  * L ∈ {2, 8, 16}, 7 values of ρ, 100 SGD steps of batch 128 on 1,000 MNIST digits (500 test). Measured: 42 s for
  * all 21 networks with tfjs-wasm on the 2-core VM; train accuracy peaks at ρ = 1–2 and every depth diverges by ρ = 3–5.
  */
-export const lrSweepParamsSchema = z
+const lrSweepParamsSchema = z
   .object({
     activation: activationSchema.default('erf'),
     sigmaW2: sigmaW2Schema.refine((v) => v <= 16, 'sigmaW2 (σ_w²) must be ≤ 16').default(1.5),
@@ -102,7 +102,7 @@ export type LrSweepParams = z.infer<typeof lrSweepParamsSchema>;
 export type LrSweepParamsInput = z.input<typeof lrSweepParamsSchema>;
 
 /** Estimated work (flops) of a sweep: every depth trained once per ρ (trainability.ts estimateSweepFlops). */
-export function estimateLrSweepFlops(p: LrSweepParams): number {
+function estimateLrSweepFlops(p: LrSweepParams): number {
   return estimateSweepFlops({ ...p, grid: DEFAULT_GRID, rho: 1 }, p.depths, p.rhos.length);
 }
 

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { sigmaB2Schema } from '../params';
 import { activationNames } from '../network/activations';
 
-export const activationNameSchema = z
+const activationNameSchema = z
   .string({ error: 'activation must be a string' })
   .refine((s) => activationNames().includes(s), {
     error: (iss) => `unknown activation ${JSON.stringify(iss.input)}; known: ${activationNames().join(', ')}`,
   });
 
 /** σ_w² for the mean-field commands: finite, > 0 (not capped at the plane's LIMITS; the critical scan stops at 16). */
-export const meanfieldSigmaW2Schema = z
+const meanfieldSigmaW2Schema = z
   .number({ error: 'sigmaW2 (σ_w²) must be a number' })
   .refine(Number.isFinite, 'sigmaW2 (σ_w²) must be finite')
   .refine((v) => v > 0, 'sigmaW2 (σ_w²) must be > 0')

@@ -57,7 +57,7 @@ export const estimateSchema = z.object({ estimate: z.number(), stderr: z.number(
 export type Estimate = z.infer<typeof estimateSchema>;
 
 /** Measured component moments (params.components): sample means over the N networks with SE = sd/√N. */
-export const componentsResultSchema = z.object({
+const componentsResultSchema = z.object({
   meanW: estimateSchema,
   meanB: estimateSchema,
   meanW2: estimateSchema,

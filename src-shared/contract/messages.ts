@@ -8,7 +8,7 @@ export const CONTRACT_VERSION = 1;
 const id = z.string().min(1).max(64);
 
 /** The TensorFlow.js engine (dense networks, training): detected lazily in its own worker. */
-export const tensorflowInfoSchema = z.object({
+const tensorflowInfoSchema = z.object({
   state: z.enum(['detecting', 'ready', 'failed']),
   /** tensorflow-gpu | webgpu | tensorflow | wasm | cpu, once ready. */
   backend: z.string().optional(),
@@ -79,19 +79,19 @@ export type Request = z.infer<typeof requestSchema>;
 export type RequestInput = z.input<typeof requestSchema>;
 
 /** 'refused': this job can never run (too costly, leaves float64); 'busy': the job cap is momentarily full, retry. */
-export const errorSchema = z.object({
+const errorSchema = z.object({
   code: z.enum(['bad-request', 'refused', 'busy', 'failed', 'cancelled', 'internal']),
   message: z.string(),
 });
 export type LabError = z.infer<typeof errorSchema>;
 
-export const responseSchema = z.union([
+const responseSchema = z.union([
   z.object({ kind: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
   z.object({ kind: z.literal('response'), id: z.string(), ok: z.literal(false), error: errorSchema }),
 ]);
 export type Response = z.infer<typeof responseSchema>;
 
-export const eventSchema = z.discriminatedUnion('event', [
+const eventSchema = z.discriminatedUnion('event', [
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.progress'), output: jobOutputSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.done'), output: jobOutputSchema }),
   z.object({ kind: z.literal('event'), jobId: id, event: z.literal('job.error'), error: errorSchema }),

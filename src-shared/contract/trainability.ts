@@ -46,7 +46,7 @@ const finite = (what: string) =>
   z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
 
 /** One grid axis: explicit values, or `count` evenly spaced values from `min` to `max` inclusive. */
-export const axisSchema = z.union(
+const axisSchema = z.union(
   [
     z
       .object({
@@ -71,7 +71,7 @@ export const axisSchema = z.union(
 export type AxisSpec = z.infer<typeof axisSchema>;
 
 /** σ_w² on x; depth L directly, or λ = L/M (L = round(λM), at least 1) on y. */
-export const gridSchema = z
+const gridSchema = z
   .object({ sigmaW2: axisSchema, depth: axisSchema.optional(), depthToWidth: axisSchema.optional() })
   .strict()
   .refine(

@@ -76,7 +76,7 @@ export function lazyScaleForDepth(sigmaW2: number, depth: number): { factor: num
 }
 
 /** Depths above this are refused by chaoticLowerBound (O(L) work; the cap only bounds request size). */
-export const GD_BOUND_MAX_DEPTH = LIMITS.depthMax;
+const GD_BOUND_MAX_DEPTH = LIMITS.depthMax;
 
 export interface ChaoticLowerBound {
   /**

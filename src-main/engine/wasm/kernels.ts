@@ -98,7 +98,7 @@ export function rngWords(rng: Rng): Int32Array | null {
 /** Networks per kernel call: bounds the arena (8 bytes each) whatever n a caller asks for. */
 const NETWORKS_PER_CALL = 1 << 16;
 
-export class WasmKernels {
+class WasmKernels {
   private readonly x: KernelExports;
   private readonly arena: number;
   private top = 0;

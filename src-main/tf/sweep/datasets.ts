@@ -24,10 +24,10 @@ export interface SweepData {
   test: Split;
 }
 
-export const SYNTHETIC_NOISE = 2;
+const SYNTHETIC_NOISE = 2;
 
 /** Scale each row to ‖x‖² = n₀ (rows of zeros stay zero). */
-export function scaleRows(x: Float32Array, n0: number): void {
+function scaleRows(x: Float32Array, n0: number): void {
   for (let r = 0; r * n0 < x.length; r++) {
     let s = 0;
     for (let p = 0; p < n0; p++) s += x[r * n0 + p] ** 2;

@@ -31,8 +31,8 @@ import { cellKey, sweepGrid } from './grid';
 export const SWEEP_FILE = 'sweep.json';
 export const CELLS_FILE = 'cells.jsonl';
 export const STORE_FORMAT = 'ntk-lab-trainability-sweep/1';
-export const SHARD_FILE = 'shard.json';
-export const SHARD_FORMAT = 'ntk-lab-sweep-shard/1';
+const SHARD_FILE = 'shard.json';
+const SHARD_FORMAT = 'ntk-lab-sweep-shard/1';
 
 /** JSON with object keys sorted at every level: the same params always hash the same. */
 export function canonicalJson(value: unknown): string {

@@ -43,7 +43,7 @@ function scaled(split: Split): Split {
 }
 
 /** Trains every configuration in turn; yields records; returns whether a cancel stopped it early. */
-export async function* dksTrain(
+async function* dksTrain(
   p: DksTrainTaskParams,
   opts: { cancelled?: () => boolean; checkpoint?: () => Promise<void> } = {},
 ): AsyncGenerator<DksTrainRecord, { stoppedEarly: boolean }> {

@@ -15,7 +15,7 @@ import { Rng } from '../../../src-shared/rng';
 import { tfActivation, type TfActivation } from '../tf-activations';
 import type { TfLayer } from '../layers';
 
-export const LOSSES = ['mse', 'cross-entropy'] as const;
+const LOSSES = ['mse', 'cross-entropy'] as const;
 /**
  * 'mse': ½‖f − y‖² per sample, averaged over the batch (Seleznova & Kutyniok 2022, App. A.3 uses ½(f − y)²; the
  * Fig. 4 code the batch mean of ½‖y − f‖²). 'cross-entropy': softmax cross-entropy of the logits f against one-hot
@@ -23,7 +23,7 @@ export const LOSSES = ['mse', 'cross-entropy'] as const;
  */
 export type Loss = (typeof LOSSES)[number];
 
-export const OPTIMIZERS = ['adam', 'sgd'] as const;
+const OPTIMIZERS = ['adam', 'sgd'] as const;
 /** 'sgd': plain (stochastic) gradient descent θ ← θ − η∇; 'adam': tf.train.adam(η) with its default β₁, β₂, ε. */
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
 
@@ -38,13 +38,6 @@ export interface MlpSpec {
   seed: number;
   /** φ, φ′ ops to use instead of `activation`'s (e.g. a DKS-transformed φ̂, dks-train.ts). */
   ops?: TfActivation;
-}
-
-/** Parameters Σ_l n_l (n_{l−1} + 1). */
-export function mlpParameterCount(widths: readonly number[]): number {
-  let total = 0;
-  for (let l = 1; l < widths.length; l++) total += widths[l] * (widths[l - 1] + 1);
-  return total;
 }
 
 function checkSpec(spec: MlpSpec): void {
@@ -243,7 +236,7 @@ export async function readScalar(t: tf.Tensor): Promise<number> {
   }
 }
 
-export function lossOf(f: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): tf.Scalar {
+function lossOf(f: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): tf.Scalar {
   if (f.shape[0] !== y.shape[0] || f.shape[1] !== y.shape[1])
     throw new RangeError(`targets ${y.shape} do not match outputs ${f.shape}`);
   return tf.tidy(() => {

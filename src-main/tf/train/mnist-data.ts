@@ -14,10 +14,10 @@ import { Rng } from '../../../src-shared/rng';
 export const MNIST_INPUT_DIM = 784;
 export const MNIST_CLASSES = 10;
 /** Digits in the `mnist` package. */
-export const MNIST_TOTAL = 10_000;
-export const NTK_SUBSET_PER_CLASS = 10;
+const MNIST_TOTAL = 10_000;
+const NTK_SUBSET_PER_CLASS = 10;
 
-export const NORMALIZATIONS = ['unit', 'pixel'] as const;
+const NORMALIZATIONS = ['unit', 'pixel'] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
 
 export interface Split {

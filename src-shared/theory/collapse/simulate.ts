@@ -23,7 +23,7 @@ import {
 import { collapseMetrics, frobeniusDistance } from './metrics';
 
 /** Relative and absolute tolerance of ODEX: the invariant then drifts by ~1e-11 over t ∈ [0, 400]. */
-export const COLLAPSE_TOLERANCE = 1e-12;
+const COLLAPSE_TOLERANCE = 1e-12;
 /** A state component beyond this means the flow diverged (it is not block-structured gradient flow any more). */
 const DIVERGED = 1e100;
 const MAX_STEPS = 2_000_000;

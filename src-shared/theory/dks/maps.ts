@@ -27,7 +27,7 @@ function panelOptions(act: DksActivation, q: number): { panelWidth: number } {
 }
 
 /** The rule for E f(√q z), Z ~ N(0, 1), split at the kinks of φ mapped to z. */
-export function ruleAt(act: DksActivation, q: number): NormalRule {
+function ruleAt(act: DksActivation, q: number): NormalRule {
   const s = Math.sqrt(q);
   return compositeRule(
     act.kinks.map((k) => k / s),

@@ -13,9 +13,9 @@ import { correlationSeries } from './hermite-series';
 import { lengthMap } from './nngp-map';
 
 /** Grid step in s = ln q. */
-export const TABLE_STEP = 1 / 32;
-export const TABLE_Q_MIN = 1e-8;
-export const TABLE_Q_MAX = 1e16;
+const TABLE_STEP = 1 / 32;
+const TABLE_Q_MIN = 1e-8;
+const TABLE_Q_MAX = 1e16;
 /** Mehler terms computed per node (correlationSeries' maximum); each node also records how many matter. */
 export const TABLE_SERIES_TERMS = 400;
 /** Terms whose summed tail (of 𝒯 and of q𝒯̇ at c = 1) is below this fraction of the total are not evaluated. */
