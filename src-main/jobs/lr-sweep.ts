@@ -1,13 +1,14 @@
 // lr-sweep: for each depth, one network per ρ trained with SGD at η = ρ·η_theory, η_theory = 2B/λ_max of the
 // infinite-width NTK on the first batch (Xiao et al. 2020, §5, Fig. 2), one `train-cell` task per (depth, ρ) point, in
 // parallel on the TF worker pool (tf/sweep/parallel.ts: points are streamed in sweep order, the same for any worker
-// count). Short by design, so nothing is stored: cancel drops it. Pausable: every running point waits at its next
-// SGD step.
+// count). Nothing is stored unless --out (tf/sweep/lr-store.ts; --shard i/n runs one shard's points). Pausable:
+// every running point waits at its next SGD step.
 // CLI JSON contract (--json; add fields, never rename): one line per finished point
 //   {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy, testAccuracy, trainLoss, diverged, seconds, failed?}
 // (src-shared/contract/lr-sweep.ts lrSweepPointSchema), then one summary line
 //   {"kind":"summary", status, points, diverged, seconds, backend, device, params, failed, adapter?}
-// (adapter: the GPU adapter on webgpu {vendor, architecture, device, description, software}).
+// (adapter: the GPU adapter on webgpu {vendor, architecture, device, description, software}; with --out also
+// dir, identity, total, resumed, trained and with --shard shard {index, count}).
 import { lrSweepKind } from '../../src-shared/contract/kinds/lr-sweep';
 import { TRAINABILITY_LIMITS } from '../../src-shared/contract/trainability';
 import {
@@ -18,10 +19,21 @@ import {
   type LrSweepPoint,
 } from '../../src-shared/contract/lr-sweep';
 import type { BackendInfo } from '../tf/backend';
-import { runLrSweepParallel } from '../tf/sweep/parallel';
+import { runLrSweepParallel, type CellRunner } from '../tf/sweep/parallel';
+import { LrSweepStore, lrSweepPoints, shardLrPoints } from '../tf/sweep/lr-store';
+import { recordShard } from '../tf/sweep/store';
 import { LabServiceError } from '../service/lab-error';
-import { EXIT_FAILED, EXIT_OK } from '../cli/command';
-import { flagCopier, optionalString, parseFlags, parseInteger, parseNumber, parseTfWorkersFlag } from '../cli/args';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
+import {
+  checkOutDir,
+  flagCopier,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseNumber,
+  parseTfWorkersFlag,
+} from '../cli/args';
+import { parseShardFlag } from './trainability';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -50,6 +62,8 @@ const FLAGS = {
   seed: { type: 'string' },
   backend: { type: 'string' },
   workers: { type: 'string' },
+  out: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -77,7 +91,17 @@ function parseCommand(args: string[]): CliJobRequest<'lr-sweep'> {
   const rhos = optionalString(v, 'rhos');
   if (rhos !== undefined) sweep.rhos = parseList('rhos', rhos, false);
   const tfBackend = parseBackend(optionalString(v, 'backend'));
-  return { params: sweep, service: { tfBackend, tfWorkers: parseTfWorkersFlag(v) }, json: v.json === true };
+  const shard = parseShardFlag(optionalString(v, 'shard'));
+  const out = optionalString(v, 'out');
+  if (shard && out === undefined) throw new UsageError('--shard needs --out <dir>: each shard writes its own store');
+  const storeDir = out === undefined ? undefined : checkOutDir('out', out);
+  return {
+    params: sweep,
+    storeDir,
+    shard,
+    service: { tfBackend, tfWorkers: parseTfWorkersFlag(v) },
+    json: v.json === true,
+  };
 }
 
 function pointLine(p: LrSweepPoint): string {
@@ -104,14 +128,30 @@ export const lrSweepJob = defineJob({
     backend: env.tf.label(),
     point: lrSweepPointSchema.parse(raw),
   }),
-  async run(params, env, emit, { signal, pause }) {
+  async run(params, env, emit, { signal, pause, storeDir, shard }) {
     await env.tf.start();
-    const result = await runLrSweepParallel(params, (p, o) => env.tf.run(runsOn.task, p, o), emit, { signal, pause });
+    // throws SweepStoreError for a damaged store, another sweep in it, or another shard's store
+    const store = storeDir === undefined ? undefined : LrSweepStore.open(storeDir, params);
+    if (store && shard) recordShard(store.dir, store.identity, shard);
+    const run: CellRunner = (p, o) => env.tf.run(runsOn.task, p, o);
+    const result = await runLrSweepParallel(params, run, emit, { signal, pause, shard }, store);
     return {
       kind: 'lr-sweep',
       backend: env.tf.label(),
       points: result.points.map((p) => lrSweepPointSchema.parse(p)),
       status: result.status,
+      ...(store
+        ? {
+            store: {
+              dir: store.dir,
+              identity: store.identity,
+              total: (shard ? shardLrPoints(params, shard) : lrSweepPoints(params)).length,
+              resumed: result.resumed,
+              trained: result.trained,
+              ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
+            },
+          }
+        : {}),
     };
   },
   cli: {
@@ -119,7 +159,7 @@ export const lrSweepJob = defineJob({
     usage: `Usage: ntk-lab lr-sweep [--activation <φ>] [--sigma-w2 <v>] [--sigma-b2 <v>] [--width <M>]
                         [--depths <L1,L2,…>] [--rhos <ρ1,ρ2,…>] [--steps <T>] [--batch-size <B>]
                         [--dataset mnist|synthetic] [--train-size <n>] [--test-size <n>] [--seed <s>]
-                        [--backend <b>] [--workers <n>] [--json]
+                        [--backend <b>] [--workers <n>] [--out <dir> [--shard <i/n>]] [--json]
 
 Xiao et al. 2020, §5 ("Maximum learning rates", Fig. 2): for each depth L and each ρ (ascending), trains one fully connected
 network (L weight layers of width M, NTK parametrization, 10 outputs, MSE on one-hot targets) with plain SGD at
@@ -145,9 +185,16 @@ are a reduced-size replica (erf, σ_w² = 1.5, σ_b² = 0.185, M = 128, L ∈ {2
                        wasm → cpu), or one of them (webgpu also on a software adapter)
   --workers <n>        TensorFlow.js workers training networks in parallel (default: one per core; 1 on a
                        native or GPU backend, which uses the whole device itself); the points do not depend on it
+  --out <dir>          store the points in <dir> (sweep.json, points.jsonl appended and fsynced per point):
+                       re-running the same command resumes (only missing points train, only they are printed);
+                       other params in <dir> are refused
+  --shard <i/n>        with --out: train only shard i of n (0 ≤ i < n), a fixed split of the (L, ρ) points
+                       balanced by cost (∝ L), the same in every process; each point's numbers are those of the
+                       whole run. Combine the shards with ntk-lab merge (docs/slurm.md)
   --json               one JSON line per network {"kind":"point", depth, rho, lr, etaTheory, trainAccuracy,
                        testAccuracy, trainLoss, diverged, seconds, failed?}, then {"kind":"summary", status,
-                       points, diverged, seconds, backend, device, params, failed} (+ adapter on webgpu)
+                       points, diverged, seconds, backend, device, params, failed} (+ adapter on webgpu; with
+                       --out also dir, identity, total, resumed, trained, shard?)
 
 A network with no finite η_theory in float64 (Θ over- or underflows at that depth) is not trained: its point has
 failed: <reason> (accuracies at chance) and the sweep goes on.
@@ -171,6 +218,7 @@ The backend and the worker count are printed on stderr. Exit code 1 when stopped
           const points: LrSweepPoint[] = o.points ?? [];
           const seconds = (performance.now() - t0) / 1000;
           const diverged = points.filter((p) => p.diverged).length;
+          const st = o.store;
           const failed = points.filter((p) => p.failed !== undefined).length;
           if (json)
             io.stdout(
@@ -184,22 +232,35 @@ The backend and the worker count are printed on stderr. Exit code 1 when stopped
                 device: info.device,
                 params,
                 failed,
+                ...(st ? { dir: st.dir, identity: st.identity, total: st.total, resumed: st.resumed } : {}),
+                ...(st ? { trained: st.trained, ...(st.shard ? { shard: st.shard } : {}) } : {}),
                 ...(info.adapter ? { adapter: info.adapter } : {}), // webgpu: vendor, architecture, description
               }),
             );
           else {
-            const total = params.depths.length * params.rhos.length;
+            const total = st ? st.total : params.depths.length * params.rhos.length;
+            const where = st
+              ? ` in ${st.dir}${st.shard ? ` (shard ${st.shard.index}/${st.shard.count})` : ''}, ${st.resumed} found at start`
+              : '';
             io.stdout(
-              `Learning-rate sweep: ${points.length} of ${total} networks trained (${diverged} diverged, ${failed} not trainable) in ${seconds.toFixed(1)} s\n`,
+              `Learning-rate sweep${where}: ${points.length} of ${total} networks trained (${diverged} diverged, ${failed} not trainable) in ${seconds.toFixed(1)} s\n`,
             );
           }
           if (o.status === 'cancelled') {
             io.stderr(
-              `ntk-lab lr-sweep: stopped after ${points.length} networks (nothing is stored: run the command again)\n`,
+              st
+                ? `ntk-lab lr-sweep: stopped; the finished points are kept in ${st.dir}. Run the same command again to resume.\n`
+                : `ntk-lab lr-sweep: stopped after ${points.length} networks (nothing is stored: run the command again)\n`,
             );
             return EXIT_FAILED;
           }
           return EXIT_OK;
+        },
+        failed(e) {
+          // other params in the --out directory, a damaged store or another shard's store: the user's input
+          if (!(e.cause instanceof Error && e.cause.name === 'SweepStoreError')) return undefined;
+          io.stderr(`ntk-lab lr-sweep: ${e.message}\n(see ntk-lab lr-sweep --help)\n`);
+          return EXIT_USAGE;
         },
       };
     },

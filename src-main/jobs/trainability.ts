@@ -76,7 +76,7 @@ const FLAGS = {
 } as const;
 
 /** --shard i/n, or a UsageError naming the flag ("3/2", "-1/2", "a/b" are refused). */
-function parseShardFlag(text: string | undefined): ShardSpec | undefined {
+export function parseShardFlag(text: string | undefined): ShardSpec | undefined {
   if (text === undefined) return undefined;
   try {
     return parseShardSpec(text);

@@ -22,6 +22,7 @@ import { cellKey, checkedSweepGrid, shardCells } from './grid';
 import { recordShard, SweepStore } from './store';
 import type { CellSpec } from './train-cell';
 import type { SweepDataSpec, TrainCellTaskParams } from './train-cell-task';
+import { lrSweepPoints, shardLrPoints, type LrSweepStore } from './lr-store';
 
 /** Runs one `train-cell` task: `(p, o) => pool.run('train-cell', p, o)`; null when the cell was cancelled. */
 export type CellRunner = (params: TrainCellTaskParams, opts: TfRunOptions) => Promise<CellRecord | null>;
@@ -37,6 +38,10 @@ export interface ParallelSweepOptions {
 export interface LrSweepResult {
   points: LrSweepPoint[];
   status: 'complete' | 'cancelled';
+  /** Points found in the store at start (not trained again, not emitted). */
+  resumed: number;
+  /** Points trained by this run. */
+  trained: number;
 }
 
 /** Cells whose worker failed (crash, error): the sweep's error after the other cells are stored. */
@@ -170,10 +175,10 @@ export async function runSweepParallel(
 
 /**
  * The learning-rate sweep (Xiao et al. 2020, §5, Fig. 2) with its (depth, ρ) points spread over the worker pool: what
- * the lr-sweep job kind runs. No on-disk store: the default sweep takes under a minute, so a cancelled one is simply
- * run again. Points are emitted and listed in sweep order (depths as given, ρ ascending) whatever the order of
- * finishing: a point that finishes early waits for the ones before it, so the stream and the result are the same for
- * any worker count.
+ * the lr-sweep job kind runs. With `store` (the CLI's --out) each finished point is appended to it and the points
+ * already there are not trained again (nor emitted); with `opts.shard` only that shard's points run. Points are
+ * emitted and listed in sweep order (depths as given, ρ ascending) whatever the order of finishing: a point that
+ * finishes early waits for the ones before it, so the stream and the result are the same for any worker count.
  * Cancelled: the result is the points streamed so far (a finished point behind an unfinished one is dropped).
  */
 export async function runLrSweepParallel(
@@ -181,52 +186,70 @@ export async function runLrSweepParallel(
   run: CellRunner,
   emit: (point: LrSweepPoint) => void,
   opts: ParallelSweepOptions = {},
+  store?: LrSweepStore,
 ): Promise<LrSweepResult> {
-  const rhos = [...p.rhos].sort((a, b) => a - b);
-  const cells = p.depths.flatMap((depth) => rhos.map((rho) => ({ depth, rho })));
+  // a shard's points do not depend on which process computes them: the same split everywhere (lr-store.ts)
+  const cells = opts.shard ? shardLrPoints(p, opts.shard) : lrSweepPoints(p);
   const data: SweepDataSpec = { dataset: p.dataset, trainSize: p.trainSize, testSize: p.testSize, seed: p.seed };
   const found = new Map<(typeof cells)[number], LrSweepPoint>();
+  const stored = new Set<(typeof cells)[number]>();
+  for (const c of cells) {
+    const q = store?.get(c.depth, c.rho);
+    if (q) {
+      found.set(c, q);
+      stored.add(c);
+    }
+  }
+  const pending = cells.filter((c) => !stored.has(c));
+  let trained = 0;
   let next = 0; // cells[next] is the first point not yet emitted
-  const { cancelled } = opts.signal?.aborted
-    ? { cancelled: true }
-    : await runCells(
-        cells,
-        ({ depth, rho }) => ({
-          cell: {
-            activation: p.activation,
-            sigmaW2: p.sigmaW2,
-            sigmaB2: p.sigmaB2,
-            depth,
-            width: p.width,
-            steps: p.steps,
-            batchSize: p.batchSize,
-            rho,
-            seed: p.seed,
+  const advance = () => {
+    // after a cancel nothing more is emitted: the result is exactly what was streamed (and the stored points)
+    for (; next < cells.length && found.has(cells[next]) && !opts.signal?.aborted; next++)
+      if (!stored.has(cells[next])) emit(found.get(cells[next])!);
+  };
+  advance();
+  const { cancelled } =
+    pending.length === 0 || opts.signal?.aborted
+      ? { cancelled: pending.length > 0 }
+      : await runCells(
+          pending,
+          ({ depth, rho }) => ({
+            cell: {
+              activation: p.activation,
+              sigmaW2: p.sigmaW2,
+              sigmaB2: p.sigmaB2,
+              depth,
+              width: p.width,
+              steps: p.steps,
+              batchSize: p.batchSize,
+              rho,
+              seed: p.seed,
+            },
+            data,
+          }),
+          (c) => `L = ${c.depth}, ρ = ${c.rho}`,
+          run,
+          opts,
+          (c, cell) => {
+            const point: LrSweepPoint = {
+              depth: c.depth,
+              rho: c.rho,
+              lr: cell.lr,
+              etaTheory: cell.etaTheory,
+              trainAccuracy: cell.trainAccuracy,
+              testAccuracy: cell.testAccuracy,
+              trainLoss: cell.trainLoss,
+              diverged: cell.diverged,
+              seconds: cell.seconds,
+              ...(cell.failed !== undefined ? { failed: cell.failed } : {}),
+            };
+            store?.append(point); // the one writer; a failed write stops the sweep (runCells)
+            trained++;
+            found.set(c, point);
+            advance();
           },
-          data,
-        }),
-        (c) => `L = ${c.depth}, ρ = ${c.rho}`,
-        run,
-        opts,
-        (c, cell) => {
-          const point: LrSweepPoint = {
-            depth: c.depth,
-            rho: c.rho,
-            lr: cell.lr,
-            etaTheory: cell.etaTheory,
-            trainAccuracy: cell.trainAccuracy,
-            testAccuracy: cell.testAccuracy,
-            trainLoss: cell.trainLoss,
-            diverged: cell.diverged,
-            seconds: cell.seconds,
-            ...(cell.failed !== undefined ? { failed: cell.failed } : {}),
-          };
-          found.set(c, point);
-          // after a cancel nothing more is emitted: the result is exactly what was streamed
-          for (; next < cells.length && found.has(cells[next]) && !opts.signal?.aborted; next++)
-            emit(found.get(cells[next])!);
-        },
-      );
+        );
   const points = cells.slice(0, next).map((c) => found.get(c)!);
-  return { points, status: cancelled ? 'cancelled' : 'complete' };
+  return { points, status: cancelled ? 'cancelled' : 'complete', resumed: stored.size, trained };
 }

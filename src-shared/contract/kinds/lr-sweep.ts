@@ -13,4 +13,15 @@ export const lrSweepKind = defineKind('lr-sweep', lrSweepJobParamsSchema, {
   point: lrSweepPointSchema.optional(),
   points: z.array(lrSweepPointSchema).optional(),
   status: z.enum(['complete', 'cancelled']).optional(),
+  /** With a store (the CLI's --out, in-process only): where, which sweep, the points of this run (its shard's). */
+  store: z
+    .object({
+      dir: z.string(),
+      identity: z.string(),
+      total: z.number().int(),
+      resumed: z.number().int(),
+      trained: z.number().int(),
+      shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
+    })
+    .optional(),
 });
