@@ -1,6 +1,6 @@
 // lr-sweep --out / --shard i/n: the stored points of shards equal the single-process run point for point (every
 // point is trained from the sweep's seed, never from its position), and a rerun on a store trains only what is missing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,7 +120,69 @@ describe('ntk-lab lr-sweep --out / --shard', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--shard needs --out/);
     const other = await runCli(['lr-sweep', ...BASE, '--depths', '2', '--out', join(root, 'whole')]);
+    expect((await runCli(['lr-sweep', ...BASE, '--depths', '2', '--out', join(root, 'other')])).code).toBe(0);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/different params/);
   });
+
+  it('merge: the shards merge into a store equal to the single run; a missing shard is reported, then resumed', async () => {
+    // shard-0 and shard-1 were written by the shard test above
+    const partial = join(root, 'merged-partial');
+    const m1 = await runCli(['merge', '--json', '--out', partial, join(root, 'shard-0'), join(root, 'shard-absent')]);
+    expect(m1.code, m1.stderr).toBe(1);
+    const s1 = jsonLines(m1.stdout)[0];
+    expect(s1).toMatchObject({ kind: 'summary', sweep: 'lr-sweep', total: 4, done: 2, missing: 2, duplicates: 0 });
+    expect(s1.absent).toEqual([join(root, 'shard-absent')]);
+    // the merged store resumes with lr-sweep --out: only the missing points train
+    const r = await runCli(['lr-sweep', ...TINY, '--out', partial]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).at(-1)).toMatchObject({ resumed: 2, trained: 2, points: 4 });
+    for (const p of stored(partial)) expect(numbers(p)).toEqual(numbers(whole.find((q) => key(q) === key(p))!));
+
+    const merged = join(root, 'merged');
+    const dirs = [join(root, 'shard-0'), join(root, 'shard-1'), join(root, 'shard-0')];
+    const m2 = await runCli(['merge', '--json', '--out', merged, ...dirs]);
+    expect(m2.code, m2.stderr).toBe(0);
+    expect(jsonLines(m2.stdout)[0]).toMatchObject({ total: 4, done: 4, missing: 0, duplicates: 2, added: 4 });
+    const got = stored(merged);
+    expect(got.map(key).sort()).toEqual(whole.map(key).sort());
+    for (const p of got) expect(numbers(p)).toEqual(numbers(whole.find((q) => key(q) === key(p))!));
+  }, 30_000);
+
+  it('merge refuses a trainability store mixed with lr-sweep shards, and different lr sweeps: nothing written', async () => {
+    const tr = join(root, 'trainability');
+    const t = await runCli([
+      'trainability',
+      '--out',
+      tr,
+      '--dataset',
+      'synthetic',
+      '--width',
+      '8',
+      '--steps',
+      '2',
+      '--batch-size',
+      '16',
+      '--train-size',
+      '32',
+      '--test-size',
+      '16',
+      '--sigma-w2',
+      '1',
+      '--depth',
+      '2',
+      '--backend',
+      'wasm',
+    ]);
+    expect(t.code, t.stderr).toBe(0);
+    const out = join(root, 'mixed');
+    const m = await runCli(['merge', '--out', out, join(root, 'shard-0'), tr]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/trainability sweep .* learning-rate sweep/);
+    expect(existsSync(out)).toBe(false);
+    const d = await runCli(['merge', '--out', out, join(root, 'shard-0'), join(root, 'other')]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/different learning-rate sweeps/);
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
 });

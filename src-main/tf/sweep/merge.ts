@@ -19,6 +19,8 @@ import {
 } from '../../../src-shared/contract/trainability';
 import { cellRecordSchema } from '../../../src-shared/contract/trainability';
 import { cellKey, sweepGrid } from './grid';
+import { LR_STORE_FORMAT, POINTS_FILE } from './lr-store';
+import { mergeLrShards } from './lr-merge';
 import {
   CELLS_FILE,
   canonicalJson,
@@ -46,7 +48,15 @@ export interface CellRef {
   depth: number;
 }
 
+/** A learning-rate sweep's point (lr-merge.ts). */
+export interface PointRef {
+  depth: number;
+  rho: number;
+}
+
 export interface MergeReport {
+  /** Which sweep the stores hold: a trainability grid (cells) or a learning-rate sweep (points). */
+  kind: 'trainability' | 'lr-sweep';
   dir: string;
   identity: string;
   /** Cells of the sweep's grid. */
@@ -55,9 +65,9 @@ export interface MergeReport {
   done: number;
   /** Cells appended by this merge. */
   added: number;
-  missing: CellRef[];
+  missing: (CellRef | PointRef)[];
   /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
-  duplicates: (CellRef & { dirs: string[]; identical: boolean })[];
+  duplicates: ((CellRef | PointRef) & { dirs: string[]; identical: boolean })[];
   /** Shard files that could not be read whole: the path (with the line) and the problem. */
   damaged: { path: string; problem: string }[];
   /** Shard directories with no store (the task never started). */
@@ -140,7 +150,21 @@ function salvageCells(
 const sameNumbers = (a: CellRecord, b: CellRecord): boolean =>
   canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
 
-/** Merge the shard stores `shardDirs` into the store `outDir`. Throws MergeRefused before writing anything. */
+/** sweep.json's format field, or undefined when it is absent or unreadable (then it is reported as damaged). */
+function storeFormat(dir: string): string | undefined {
+  try {
+    const raw = JSON.parse(readFileSync(join(dir, SWEEP_FILE), 'utf8')) as unknown;
+    const f = (raw as { format?: unknown } | null)?.format;
+    return typeof f === 'string' ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Merge the shard stores `shardDirs` into the store `outDir`: trainability stores, or learning-rate sweep stores
+ * (lr-merge.ts), never both. Throws MergeRefused before writing anything.
+ */
 export function mergeShards(outDir: string, shardDirs: readonly string[]): MergeReport {
   if (shardDirs.length === 0) throw new MergeRefused('give at least one shard directory');
   const out = resolve(outDir);
@@ -148,6 +172,28 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     if (resolve(d) === out) throw new MergeRefused(`the output ${outDir} is also given as a shard`);
   const damaged: MergeReport['damaged'] = [];
   const absent: string[] = [];
+  // the kind of sweep (sweep.json's format): stores of different kinds are never merged
+  const formats = new Map<string, string>();
+  for (const dir of shardDirs) formats.set(dir, storeFormat(dir) ?? '');
+  const kinds = new Set([...formats.values()].filter((f) => f === STORE_FORMAT || f === LR_STORE_FORMAT));
+  if (kinds.size > 1) {
+    const lr = shardDirs.find((d) => formats.get(d) === LR_STORE_FORMAT);
+    const tr = shardDirs.find((d) => formats.get(d) === STORE_FORMAT);
+    throw new MergeRefused(
+      `${tr} holds a trainability sweep and ${lr} a learning-rate sweep; merge only the shards of one sweep`,
+    );
+  }
+  if (kinds.has(LR_STORE_FORMAT)) {
+    const stores = shardDirs.filter((dir) => {
+      if (existsSync(join(dir, SWEEP_FILE))) return true;
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new MergeRefused(`${dir} is not a directory`);
+      if (existsSync(join(dir, POINTS_FILE)))
+        damaged.push({ path: join(dir, SWEEP_FILE), problem: `missing while ${POINTS_FILE} exists` });
+      else absent.push(dir);
+      return false;
+    });
+    return mergeLrShards(outDir, stores, damaged, absent);
+  }
   const readable: { dir: string; params: TrainabilityParams; identity: string }[] = [];
   for (const dir of shardDirs) {
     if (!existsSync(join(dir, SWEEP_FILE))) {
@@ -256,6 +302,7 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     return d ? [{ sigmaW2: c.sigmaW2, depth: c.depth, ...d }] : [];
   });
   return {
+    kind: 'trainability',
     dir: outDir,
     identity,
     total: grid.cells.length,

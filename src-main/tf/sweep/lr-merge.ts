@@ -1,0 +1,181 @@
+// Merge the stores of a learning-rate sweep's shards (`ntk-lab lr-sweep --shard i/n --out DIR`) into one normal
+// lr-sweep store, with the guarantees of merge.ts: every readable shard must hold the same sweep (else MergeRefused,
+// nothing written); damaged lines and torn tails are named and skipped, the shards are never modified; the first copy
+// of each point (shards in the order given) is appended whole and fsynced; duplicates and missing points are reported.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { lrSweepPointSchema, parseLrSweepParams, type LrSweepParams } from '../../../src-shared/contract/lr-sweep';
+import { LR_STORE_FORMAT, lrSweepIdentity, lrSweepPoints, LrSweepStore, pointKey, POINTS_FILE } from './lr-store';
+import type { LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
+import { canonicalJson, issueText, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
+import { MergeRefused, type MergeReport } from './merge';
+
+const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
+
+/** The params of an lr-sweep store's sweep.json, checked against its identity; SweepStoreError otherwise. */
+export function readLrSweepParams(dir: string): { params: LrSweepParams; identity: string } {
+  const path = join(dir, SWEEP_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
+  }
+  const f = sweepFileSchema.safeParse(raw);
+  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
+  if (f.data.format !== LR_STORE_FORMAT)
+    throw new SweepStoreError(`${path} is not a learning-rate sweep (format ${JSON.stringify(f.data.format)})`);
+  let params: LrSweepParams;
+  try {
+    params = parseLrSweepParams(f.data.params);
+  } catch (err) {
+    throw new SweepStoreError(`${path}: params are not lr-sweep params (${(err as Error).message})`);
+  }
+  const identity = lrSweepIdentity(params);
+  if (identity !== f.data.identity)
+    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
+  return { params, identity };
+}
+
+/** Valid points of a points.jsonl text, line by line; bad lines and a torn tail are reported, not thrown. */
+function salvagePoints(text: string, path: string, keys: ReadonlySet<string>) {
+  const points: LrSweepPoint[] = [];
+  const damaged: { path: string; problem: string }[] = [];
+  const seen = new Set<string>();
+  const lines = text.split('\n');
+  const torn = lines.pop() !== '';
+  lines.forEach((line, k) => {
+    const where = `${path} line ${k + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
+      return;
+    }
+    const r = lrSweepPointSchema.safeParse(json);
+    if (!r.success) return void damaged.push({ path: where, problem: `not a point (${issueText(r.error.issues)})` });
+    const key = pointKey(r.data.depth, r.data.rho);
+    if (!keys.has(key)) return void damaged.push({ path: where, problem: 'a point not in this sweep' });
+    if (seen.has(key)) return void damaged.push({ path: where, problem: 'a second record of a point in this file' });
+    seen.add(key);
+    points.push(r.data);
+  });
+  if (torn) damaged.push({ path: `${path} line ${lines.length + 1}`, problem: 'torn last line, ignored' });
+  return { points, damaged };
+}
+
+const sameNumbers = (a: LrSweepPoint, b: LrSweepPoint): boolean =>
+  canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
+
+/**
+ * Merge the lr-sweep shard stores `readable` (sweep.json already known to be lr-sweep stores) into `outDir`.
+ * `damaged` and `absent`: what the caller found before (directories without a store, unreadable sweep.json).
+ */
+export function mergeLrShards(
+  outDir: string,
+  shardDirs: readonly string[],
+  damaged: MergeReport['damaged'],
+  absent: string[],
+): MergeReport {
+  const out = resolve(outDir);
+  const readable: { dir: string; params: LrSweepParams; identity: string }[] = [];
+  for (const dir of shardDirs) {
+    if (resolve(dir) === out) throw new MergeRefused(`the output ${outDir} is also given as a shard`);
+    try {
+      readable.push({ dir, ...readLrSweepParams(dir) });
+    } catch (err) {
+      if (!(err instanceof SweepStoreError)) throw err;
+      damaged.push({ path: join(dir, SWEEP_FILE), problem: err.message });
+    }
+  }
+  if (readable.length === 0) throw new MergeRefused('no shard holds a readable learning-rate sweep');
+  const { params, identity } = readable[0];
+  const other = readable.find((r) => r.identity !== identity);
+  if (other)
+    throw new MergeRefused(
+      `${readable[0].dir} and ${other.dir} hold different learning-rate sweeps; merge only the shards of one sweep`,
+    );
+  if (existsSync(join(outDir, SWEEP_FILE))) {
+    let existing: { identity: string };
+    try {
+      existing = readLrSweepParams(outDir);
+    } catch (err) {
+      throw new MergeRefused(`the output ${outDir}: ${(err as Error).message}`);
+    }
+    if (existing.identity !== identity)
+      throw new MergeRefused(`the output ${outDir} holds another sweep; choose another --out`);
+  } else if (existsSync(outDir) && !statSync(outDir).isDirectory())
+    throw new MergeRefused(`the output ${outDir} is not a directory`);
+  try {
+    if (readShardFile(outDir)) throw new MergeRefused(`the output ${outDir} is a shard's store; choose another --out`);
+  } catch (err) {
+    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
+    throw err;
+  }
+  const all = lrSweepPoints(params);
+  const keys = new Set(all.map((q) => pointKey(q.depth, q.rho)));
+  const first = new Map<string, { point: LrSweepPoint; dir: string }>();
+  const copies = new Map<string, { dirs: string[]; identical: boolean }>();
+  const shards: MergeReport['shards'] = [];
+  for (const { dir } of readable) {
+    let shard: { index: number; count: number } | null = null;
+    try {
+      const s = readShardFile(dir);
+      shard = s && { index: s.index, count: s.count };
+    } catch (err) {
+      damaged.push({ path: join(dir, 'shard.json'), problem: (err as Error).message });
+    }
+    const path = join(dir, POINTS_FILE);
+    const { points, damaged: bad } = existsSync(path)
+      ? salvagePoints(readFileSync(path, 'utf8'), path, keys)
+      : { points: [], damaged: [] };
+    damaged.push(...bad);
+    let taken = 0;
+    for (const point of points) {
+      const key = pointKey(point.depth, point.rho);
+      const f = first.get(key);
+      if (!f) {
+        first.set(key, { point, dir });
+        taken++;
+        continue;
+      }
+      const c = copies.get(key) ?? { dirs: [f.dir], identical: true };
+      c.dirs.push(dir);
+      c.identical &&= sameNumbers(f.point, point);
+      copies.set(key, c);
+    }
+    shards.push({ dir, shard, cells: taken });
+  }
+  let store: LrSweepStore;
+  try {
+    store = LrSweepStore.open(outDir, params);
+  } catch (err) {
+    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
+    throw err;
+  }
+  let added = 0;
+  for (const q of all) {
+    const f = first.get(pointKey(q.depth, q.rho));
+    if (!f || store.get(q.depth, q.rho)) continue;
+    store.append(f.point);
+    added++;
+  }
+  return {
+    kind: 'lr-sweep',
+    dir: outDir,
+    identity,
+    total: all.length,
+    done: store.size,
+    added,
+    missing: all.filter((q) => !store.get(q.depth, q.rho)),
+    duplicates: all.flatMap((q) => {
+      const d = copies.get(pointKey(q.depth, q.rho));
+      return d ? [{ depth: q.depth, rho: q.rho, ...d }] : [];
+    }),
+    damaged,
+    absent,
+    shards,
+  };
+}
