@@ -59,7 +59,21 @@ describe('ntk-lab slurm', () => {
     expect(r.stdout).toContain(`merge --out '${out}' '${out}/shard-0' '${out}/shard-1'`);
   });
 
+  it('lr-sweep: each task runs its shard of the (L, ρ) points into <out>/shard-i; the merge takes them all', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ntk-slurm-')), 'lr');
+    const r = await runCli(['slurm', '--shards', '3', '--', 'lr-sweep', '--rhos', '0.5,2', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('#SBATCH --array=0-2');
+    expect(r.stdout).toContain(
+      `node bin/ntk-lab.mjs lr-sweep --rhos 0.5,2 --shard "\${SLURM_ARRAY_TASK_ID}/3" --out ${out}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    );
+    expect(r.stdout).toContain(`merge --out ${out} ${out}/shard-0 ${out}/shard-1 ${out}/shard-2`);
+  });
+
   it.each([
+    [['--shards', '2', '--', 'lr-sweep', '--rhos', '1'], /--out/],
+    [['--shards', '2', '--', 'lr-sweep', '--rhos', '1,1', '--out', 'x'], /rhos must not repeat/],
+    [['--shards', '2', '--', 'lr-sweep', '--out', 'x', '--shard', '0/2'], /--shard/],
     [['--', ...SWEEP, '--out', 'x'], /--shards is required/],
     [['--shards', '0', '--', ...SWEEP, '--out', 'x'], /--shards/],
     [['--shards', '2', '--time', '1 day', '--', ...SWEEP, '--out', 'x'], /--time/],

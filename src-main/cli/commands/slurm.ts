@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkKind } from '../../jobs';
+import { lrSweepJob } from '../../jobs/lr-sweep';
 import { trainabilityJob } from '../../jobs/trainability';
 import { LabServiceError } from '../../service/lab-error';
 import { parseTrainabilityParams, type TrainabilityParams } from '../../../src-shared/contract/trainability';
@@ -18,8 +19,8 @@ import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../command';
 /** The repository root (bin/ntk-lab.mjs lives there): the jobs cd here, so the script runs from any directory. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
-/** Sweep commands that take --shard (lr-sweep and train-dynamics store nothing, so there is nothing to merge). */
-const SHARDABLE = { trainability: trainabilityJob } as const;
+/** Sweep commands that take --shard and store their shards (train-dynamics stores nothing to merge). */
+const SHARDABLE = { trainability: trainabilityJob, 'lr-sweep': lrSweepJob } as const;
 
 const FLAGS = {
   shards: { type: 'string' },
@@ -88,27 +89,38 @@ export function parseSlurm(argv: string[], cwd = process.cwd()): SlurmPlan & { s
   // the sweep's own flags are checked now (a typo fails here, not in N queued tasks)
   const request = job.cli.parse(rest);
   if (request.shard) throw new UsageError('--shard: leave it out of the sweep command; the array sets it per task');
-  try {
-    // the cost limit applies per process: checked for the heaviest shard (the others cost no more)
-    let p: TrainabilityParams;
+  if (request.storeDir === undefined)
+    throw new UsageError(`--out: give the sweep command --out <dir> (the shards write <dir>/shard-i, the merge <dir>)`);
+  if (command === 'lr-sweep')
     try {
-      p = parseTrainabilityParams(request.params);
+      // lr-sweep has no cost limit per process: its params are checked as given
+      checkKind('lr-sweep', request.params);
     } catch (err) {
-      throw new LabServiceError('refused', (err as Error).message);
+      if (err instanceof LabServiceError) throw new UsageError(`${command}: ${err.message}`);
+      throw err;
     }
-    const cells = sweepGrid(p).cells;
-    const shardOf = assignShards(
-      cells.map((c) => cellCost(p, c.depth)),
-      shards,
-    );
-    const load = new Array<number>(shards).fill(0);
-    shardOf.forEach((s, k) => (load[s] += cellCost(p, cells[k].depth)));
-    const heaviest = load.indexOf(Math.max(...load));
-    checkKind(command as keyof typeof SHARDABLE, request.params, { shard: { index: heaviest, count: shards } });
-  } catch (err) {
-    if (err instanceof LabServiceError) throw new UsageError(`${command}: ${err.message}`);
-    throw err;
-  }
+  else
+    try {
+      // the cost limit applies per process: checked for the heaviest shard (the others cost no more)
+      let p: TrainabilityParams;
+      try {
+        p = parseTrainabilityParams(request.params);
+      } catch (err) {
+        throw new LabServiceError('refused', (err as Error).message);
+      }
+      const cells = sweepGrid(p).cells;
+      const shardOf = assignShards(
+        cells.map((c) => cellCost(p, c.depth)),
+        shards,
+      );
+      const load = new Array<number>(shards).fill(0);
+      shardOf.forEach((s, k) => (load[s] += cellCost(p, cells[k].depth)));
+      const heaviest = load.indexOf(Math.max(...load));
+      checkKind('trainability', request.params, { shard: { index: heaviest, count: shards } });
+    } catch (err) {
+      if (err instanceof LabServiceError) throw new UsageError(`${command}: ${err.message}`);
+      throw err;
+    }
   const flags: string[] = [];
   for (let k = 0; k < rest.length; k++) {
     if (rest[k] === '--out') k++;
@@ -193,7 +205,7 @@ export const command: CliCommand = {
 
 Prints an sbatch script for a Slurm job array of N tasks (#SBATCH --array=0-(N−1)): task i cds to this project
 (${PROJECT_ROOT}) and runs the sweep with --shard i/N --out <dir>/shard-i. The shards split the cells by estimated
-cost; each cell's numbers are those of a single-process run. A task that fails or is cancelled leaves a resumable
+cost (lr-sweep: its (L, ρ) points); each cell's numbers are those of a single-process run. A task that fails or is cancelled leaves a resumable
 store: submitting the same script again trains only the missing cells. Sweep commands: ${Object.keys(SHARDABLE).join(', ')}.
 
   --shards <N>            array tasks (shards), 1…${SHARD_COUNT_MAX}
@@ -205,7 +217,8 @@ store: submitting the same script again trains only the missing cells. Sweep com
                           PATH: an error (exit 1) and the script is printed anyway
 
 Then: squeue --me (watch), ntk-lab merge --out <dir> <dir>/shard-0 … (if not submitted), and open <dir> in the lab's
-Trainability tab. See docs/slurm.md.`,
+Trainability tab (a trainability store) or rerun the lr-sweep with --out <dir> (it prints nothing new when complete).
+See docs/slurm.md.`,
 
   async run(args, io) {
     const plan = parseSlurm(args);
