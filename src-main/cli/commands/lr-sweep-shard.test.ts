@@ -123,6 +123,16 @@ describe('ntk-lab lr-sweep --out / --shard', () => {
     expect((await runCli(['lr-sweep', ...BASE, '--depths', '2', '--out', join(root, 'other')])).code).toBe(0);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/different params/);
+    // a corrupt line is named, not dropped or overwritten
+    const corrupt = join(root, 'corrupt');
+    mkdirSync(corrupt);
+    writeFileSync(join(corrupt, 'sweep.json'), readFileSync(join(root, 'whole', 'sweep.json')));
+    const good = readFileSync(join(root, 'whole', 'points.jsonl'), 'utf8').split('\n')[0];
+    writeFileSync(join(corrupt, 'points.jsonl'), `${good}\n{"depth": 3}\n`);
+    const c = await runCli(['lr-sweep', ...TINY, '--out', corrupt]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/points\.jsonl line 2: not a point record/);
+    expect(readFileSync(join(corrupt, 'points.jsonl'), 'utf8')).toBe(`${good}\n{"depth": 3}\n`);
   });
 
   it('merge: the shards merge into a store equal to the single run; a missing shard is reported, then resumed', async () => {
