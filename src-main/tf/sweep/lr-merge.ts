@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { lrSweepPointSchema, parseLrSweepParams, type LrSweepParams } from '../../../src-shared/contract/lr-sweep';
 import { LR_STORE_FORMAT, lrSweepIdentity, lrSweepPoints, LrSweepStore, pointKey, POINTS_FILE } from './lr-store';
 import type { LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
-import { canonicalJson, issueText, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
-import { MergeRefused, type MergeReport } from './merge';
+import { issueText, SWEEP_FILE, SweepStoreError } from './store';
+import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
 
 const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
 
@@ -66,9 +66,6 @@ function salvagePoints(text: string, path: string, keys: ReadonlySet<string>) {
   return { points, damaged };
 }
 
-const sameNumbers = (a: LrSweepPoint, b: LrSweepPoint): boolean =>
-  canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
-
 /**
  * Merge the lr-sweep shard stores `readable` (sweep.json already known to be lr-sweep stores) into `outDir`.
  * `damaged` and `absent`: what the caller found before (directories without a store, unreadable sweep.json).
@@ -97,57 +94,21 @@ export function mergeLrShards(
     throw new MergeRefused(
       `${readable[0].dir} and ${other.dir} hold different learning-rate sweeps; merge only the shards of one sweep`,
     );
-  if (existsSync(join(outDir, SWEEP_FILE))) {
-    let existing: { identity: string };
-    try {
-      existing = readLrSweepParams(outDir);
-    } catch (err) {
-      throw new MergeRefused(`the output ${outDir}: ${(err as Error).message}`);
-    }
-    if (existing.identity !== identity)
-      throw new MergeRefused(`the output ${outDir} holds another sweep; choose another --out`);
-  } else if (existsSync(outDir) && !statSync(outDir).isDirectory())
+  if (!existsSync(join(outDir, SWEEP_FILE)) && existsSync(outDir) && !statSync(outDir).isDirectory())
     throw new MergeRefused(`the output ${outDir} is not a directory`);
-  try {
-    if (readShardFile(outDir)) throw new MergeRefused(`the output ${outDir} is a shard's store; choose another --out`);
-  } catch (err) {
-    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
-    throw err;
-  }
+  checkMergeOutput(outDir, identity, readLrSweepParams);
   const all = lrSweepPoints(params);
   const keys = new Set(all.map((q) => pointKey(q.depth, q.rho)));
-  const first = new Map<string, { point: LrSweepPoint; dir: string }>();
-  const copies = new Map<string, { dirs: string[]; identical: boolean }>();
-  const shards: MergeReport['shards'] = [];
-  for (const { dir } of readable) {
-    let shard: { index: number; count: number } | null = null;
-    try {
-      const s = readShardFile(dir);
-      shard = s && { index: s.index, count: s.count };
-    } catch (err) {
-      damaged.push({ path: join(dir, 'shard.json'), problem: (err as Error).message });
-    }
-    const path = join(dir, POINTS_FILE);
-    const { points, damaged: bad } = existsSync(path)
-      ? salvagePoints(readFileSync(path, 'utf8'), path, keys)
-      : { points: [], damaged: [] };
-    damaged.push(...bad);
-    let taken = 0;
-    for (const point of points) {
-      const key = pointKey(point.depth, point.rho);
-      const f = first.get(key);
-      if (!f) {
-        first.set(key, { point, dir });
-        taken++;
-        continue;
-      }
-      const c = copies.get(key) ?? { dirs: [f.dir], identical: true };
-      c.dirs.push(dir);
-      c.identical &&= sameNumbers(f.point, point);
-      copies.set(key, c);
-    }
-    shards.push({ dir, shard, cells: taken });
-  }
+  const { first, copies, shards } = collectShardRecords(
+    readable,
+    POINTS_FILE,
+    (text, path) => {
+      const { points, damaged: bad } = salvagePoints(text, path, keys);
+      return { records: points, damaged: bad };
+    },
+    (point) => pointKey(point.depth, point.rho),
+    damaged,
+  );
   let store: LrSweepStore;
   try {
     store = LrSweepStore.open(outDir, params);
@@ -159,7 +120,7 @@ export function mergeLrShards(
   for (const q of all) {
     const f = first.get(pointKey(q.depth, q.rho));
     if (!f || store.get(q.depth, q.rho)) continue;
-    store.append(f.point);
+    store.append(f.record);
     added++;
   }
   return {

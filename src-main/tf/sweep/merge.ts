@@ -27,7 +27,6 @@ import {
   gridCheckOf,
   gridProblem,
   issueText,
-  readShardFile,
   STORE_FORMAT,
   SWEEP_FILE,
   SweepStore,
@@ -35,46 +34,9 @@ import {
   sweepIdentity,
 } from './store';
 
-/** The shards hold different sweeps, or the output cannot take them: nothing was written. */
-export class MergeRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MergeRefused';
-  }
-}
+import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
 
-export interface CellRef {
-  sigmaW2: number;
-  depth: number;
-}
-
-/** A learning-rate sweep's point (lr-merge.ts). */
-export interface PointRef {
-  depth: number;
-  rho: number;
-}
-
-export interface MergeReport {
-  /** Which sweep the stores hold: a trainability grid (cells) or a learning-rate sweep (points). */
-  kind: 'trainability' | 'lr-sweep';
-  dir: string;
-  identity: string;
-  /** Cells of the sweep's grid. */
-  total: number;
-  /** Cells in the merged store. */
-  done: number;
-  /** Cells appended by this merge. */
-  added: number;
-  missing: (CellRef | PointRef)[];
-  /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
-  duplicates: ((CellRef | PointRef) & { dirs: string[]; identical: boolean })[];
-  /** Shard files that could not be read whole: the path (with the line) and the problem. */
-  damaged: { path: string; problem: string }[];
-  /** Shard directories with no store (the task never started). */
-  absent: string[];
-  /** Per shard: its directory, the shard it records (shard.json), the cells taken from it. */
-  shards: { dir: string; shard: { index: number; count: number } | null; cells: number }[];
-}
+export { MergeRefused, type CellRef, type MergeReport, type PointRef } from './merge-common';
 
 const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
 
@@ -146,9 +108,6 @@ function salvageCells(
     });
   return { cells, damaged };
 }
-
-const sameNumbers = (a: CellRecord, b: CellRecord): boolean =>
-  canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
 
 /** sweep.json's format field, or undefined when it is absent or unreadable (then it is reported as damaged). */
 function storeFormat(dir: string): string | undefined {
@@ -228,57 +187,20 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     );
   }
   // the output: a store of the same sweep or a new one; checked before anything is written
-  if (existsSync(join(outDir, SWEEP_FILE))) {
-    let existing: { identity: string };
-    try {
-      existing = readSweepParams(outDir);
-    } catch (err) {
-      throw new MergeRefused(`the output ${outDir}: ${(err as Error).message}`);
-    }
-    if (existing.identity !== identity)
-      throw new MergeRefused(`the output ${outDir} holds another sweep; choose another --out`);
-  }
-  try {
-    if (readShardFile(outDir)) throw new MergeRefused(`the output ${outDir} is a shard's store; choose another --out`);
-  } catch (err) {
-    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
-    throw err;
-  }
+  checkMergeOutput(outDir, identity, readSweepParams);
   const grid = sweepGrid(params); // no cost limit: merging trains nothing
 
   // read every shard (nothing written yet)
-  const first = new Map<string, { record: CellRecord; dir: string }>();
-  const copies = new Map<string, { dirs: string[]; identical: boolean }>();
-  const shards: MergeReport['shards'] = [];
-  for (const { dir } of readable) {
-    let shard: { index: number; count: number } | null = null;
-    try {
-      const s = readShardFile(dir);
-      shard = s && { index: s.index, count: s.count };
-    } catch (err) {
-      damaged.push({ path: join(dir, 'shard.json'), problem: (err as Error).message });
-    }
-    const path = join(dir, CELLS_FILE);
-    const { cells, damaged: bad } = existsSync(path)
-      ? salvageCells(readFileSync(path, 'utf8'), path, params)
-      : { cells: [], damaged: [] };
-    damaged.push(...bad);
-    let taken = 0;
-    for (const record of cells) {
-      const key = cellKey(record.sigmaW2, record.depth);
-      const f = first.get(key);
-      if (!f) {
-        first.set(key, { record, dir });
-        taken++;
-        continue;
-      }
-      const c = copies.get(key) ?? { dirs: [f.dir], identical: true };
-      c.dirs.push(dir);
-      c.identical &&= sameNumbers(f.record, record);
-      copies.set(key, c);
-    }
-    shards.push({ dir, shard, cells: taken });
-  }
+  const { first, copies, shards } = collectShardRecords(
+    readable,
+    CELLS_FILE,
+    (text, path) => {
+      const { cells, damaged: bad } = salvageCells(text, path, params);
+      return { records: cells, damaged: bad };
+    },
+    (record) => cellKey(record.sigmaW2, record.depth),
+    damaged,
+  );
 
   let store: SweepStore;
   try {

@@ -1,0 +1,124 @@
+// What both shard merges share (merge.ts: trainability cells; lr-merge.ts: learning-rate points): the refusal, the
+// report, the checks of the output before anything is written, and the read of every shard's records, first copy wins.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
+
+/** The shards hold different sweeps, or the output cannot take them: nothing was written. */
+export class MergeRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MergeRefused';
+  }
+}
+
+export interface CellRef {
+  sigmaW2: number;
+  depth: number;
+}
+
+/** A learning-rate sweep's point (lr-merge.ts). */
+export interface PointRef {
+  depth: number;
+  rho: number;
+}
+
+export interface MergeReport {
+  /** Which sweep the stores hold: a trainability grid (cells) or a learning-rate sweep (points). */
+  kind: 'trainability' | 'lr-sweep';
+  dir: string;
+  identity: string;
+  /** Cells of the sweep's grid. */
+  total: number;
+  /** Cells in the merged store. */
+  done: number;
+  /** Cells appended by this merge. */
+  added: number;
+  missing: (CellRef | PointRef)[];
+  /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
+  duplicates: ((CellRef | PointRef) & { dirs: string[]; identical: boolean })[];
+  /** Shard files that could not be read whole: the path (with the line) and the problem. */
+  damaged: { path: string; problem: string }[];
+  /** Shard directories with no store (the task never started). */
+  absent: string[];
+  /** Per shard: its directory, the shard it records (shard.json), the cells taken from it. */
+  shards: { dir: string; shard: { index: number; count: number } | null; cells: number }[];
+}
+
+/** Copies of one record agree when all their numbers but the wall time (`seconds`) do. */
+const sameNumbers = <R extends { seconds: number }>(a: R, b: R): boolean =>
+  canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
+
+/**
+ * The output must be a new store or one of the same sweep (`readIdentity` reads its sweep.json), and not a shard's
+ * store; MergeRefused otherwise. Checked before anything is written.
+ */
+export function checkMergeOutput(
+  outDir: string,
+  identity: string,
+  readIdentity: (dir: string) => { identity: string },
+) {
+  if (existsSync(join(outDir, SWEEP_FILE))) {
+    let existing: { identity: string };
+    try {
+      existing = readIdentity(outDir);
+    } catch (err) {
+      throw new MergeRefused(`the output ${outDir}: ${(err as Error).message}`);
+    }
+    if (existing.identity !== identity)
+      throw new MergeRefused(`the output ${outDir} holds another sweep; choose another --out`);
+  }
+  try {
+    if (readShardFile(outDir)) throw new MergeRefused(`the output ${outDir} is a shard's store; choose another --out`);
+  } catch (err) {
+    if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Read `file` of every readable shard, in the order given (nothing is written): the first copy of each record (by
+ * `keyOf`) and the shard it came from, the later copies, and per shard what it recorded (shard.json) and gave.
+ * Damaged lines (from `salvage`) and unreadable shard.json files go to `damaged`.
+ */
+export function collectShardRecords<R extends { seconds: number }>(
+  readable: readonly { dir: string }[],
+  file: string,
+  salvage: (text: string, path: string) => { records: R[]; damaged: MergeReport['damaged'] },
+  keyOf: (record: R) => string,
+  damaged: MergeReport['damaged'],
+) {
+  const first = new Map<string, { record: R; dir: string }>();
+  const copies = new Map<string, { dirs: string[]; identical: boolean }>();
+  const shards: MergeReport['shards'] = [];
+  for (const { dir } of readable) {
+    let shard: { index: number; count: number } | null = null;
+    try {
+      const s = readShardFile(dir);
+      shard = s && { index: s.index, count: s.count };
+    } catch (err) {
+      damaged.push({ path: join(dir, 'shard.json'), problem: (err as Error).message });
+    }
+    const path = join(dir, file);
+    const { records, damaged: bad } = existsSync(path)
+      ? salvage(readFileSync(path, 'utf8'), path)
+      : { records: [], damaged: [] };
+    damaged.push(...bad);
+    let taken = 0;
+    for (const record of records) {
+      const key = keyOf(record);
+      const f = first.get(key);
+      if (!f) {
+        first.set(key, { record, dir });
+        taken++;
+        continue;
+      }
+      const c = copies.get(key) ?? { dirs: [f.dir], identical: true };
+      c.dirs.push(dir);
+      c.identical &&= sameNumbers(f.record, record);
+      copies.set(key, c);
+    }
+    shards.push({ dir, shard, cells: taken });
+  }
+  return { first, copies, shards };
+}
