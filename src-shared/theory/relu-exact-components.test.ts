@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { componentShares, reluExactComponentMoments, reluFiniteComponentMoments } from './relu-exact-components';
 import { reluExactMoments } from './relu-exact-moments';
 import { reluFiniteMoments } from './relu-finite';
+import { add, chiMoment, monomial, mul, type Poly } from './poly.test-util';
 
 const rel = (x: number, y: number) => Math.abs(x / y - 1);
 
@@ -51,37 +52,6 @@ function thm32Direct(sigmaW2: number, n: number[]) {
 }
 
 // --- brute force (as in relu-exact-moments.test.ts), with Θ_W and Θ_b kept apart -------------------------------
-type Poly = Map<string, number>;
-function monomial(nVars: number, coef: number, powers: Record<number, number> = {}): Poly {
-  const e = new Array<number>(nVars).fill(0);
-  for (const [k, v] of Object.entries(powers)) e[Number(k)] = v;
-  return new Map([[e.join(','), coef]]);
-}
-function add(p: Poly, q: Poly): Poly {
-  const r = new Map(p);
-  for (const [k, v] of q) r.set(k, (r.get(k) ?? 0) + v);
-  return r;
-}
-function mul(p: Poly, q: Poly): Poly {
-  const r: Poly = new Map();
-  for (const [k1, v1] of p) {
-    const e1 = k1.split(',').map(Number);
-    for (const [k2, v2] of q) {
-      const key = k2
-        .split(',')
-        .map((x, i) => Number(x) + e1[i])
-        .join(',');
-      r.set(key, (r.get(key) ?? 0) + v1 * v2);
-    }
-  }
-  return r;
-}
-const chiMoment = (k: number, e: number) => {
-  let m = 1;
-  for (let i = 0; i < e; i++) m *= k + 2 * i;
-  return m;
-};
-
 function bruteForceComponents(sigmaW2: number, widths: number[]) {
   const L = widths.length,
     H = L - 1;

@@ -9,6 +9,7 @@ import { Rng } from '../rng';
 import { reluExactMoments } from './relu-exact-moments';
 import { reluFiniteMoments } from './relu-finite';
 import { limitDispersion } from './relu-limit';
+import { add, chiMoment, monomial, mul, type Poly } from './poly.test-util';
 
 const rel = (x: number, y: number) => Math.abs(x / y - 1);
 
@@ -87,39 +88,6 @@ describe('reluExactMoments: L ≤ 2', () => {
 // --- brute force: symbolic expansion of the unnormalized network recursion (docs/exact-sampler.md) -------------
 // Variables per hidden layer j: X_j = χ²_{K_j} (forward), Y_j = χ'²_{K_j−1} (backward), and Z² of the output.
 // A polynomial is a map from an exponent vector (as a string key) to its coefficient.
-type Poly = Map<string, number>;
-
-function monomial(nVars: number, coef: number, powers: Record<number, number> = {}): Poly {
-  const e = new Array<number>(nVars).fill(0);
-  for (const [k, v] of Object.entries(powers)) e[Number(k)] = v;
-  return new Map([[e.join(','), coef]]);
-}
-function add(p: Poly, q: Poly): Poly {
-  const r = new Map(p);
-  for (const [k, v] of q) r.set(k, (r.get(k) ?? 0) + v);
-  return r;
-}
-function mul(p: Poly, q: Poly): Poly {
-  const r: Poly = new Map();
-  for (const [k1, v1] of p) {
-    const e1 = k1.split(',').map(Number);
-    for (const [k2, v2] of q) {
-      const key = k2
-        .split(',')
-        .map((x, i) => Number(x) + e1[i])
-        .join(',');
-      r.set(key, (r.get(key) ?? 0) + v1 * v2);
-    }
-  }
-  return r;
-}
-/** E[(χ²_k)^e] = k(k+2)…(k+2e−2). */
-function chiMoment(k: number, e: number): number {
-  let m = 1;
-  for (let i = 0; i < e; i++) m *= k + 2 * i;
-  return m;
-}
-
 /** E[Θ] and E[Θ²] by enumerating every active-count vector K and integrating Θ² term by term. */
 function bruteForceMoments(sigmaW2: number, widths: number[]): { m1: number; m2: number } {
   const L = widths.length,
