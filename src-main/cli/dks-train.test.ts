@@ -20,7 +20,7 @@ describe('ntk-lab dks-train', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const configs = lines.filter((l) => l.kind === 'config');
-    expect(configs.map((c) => c.type)).toEqual(['eoc', 'selu', 'dks']);
+    expect(configs.map((c) => c.type)).toEqual(['eoc', 'selu', 'layernorm', 'dks']);
     for (const c of configs) {
       const { kind: _k, type: _t, index: _i, ...rest } = c;
       expect(dksTrainConfigSchema.safeParse({ ...rest, kind: c.type }).success).toBe(true);
@@ -29,7 +29,9 @@ describe('ntk-lab dks-train', () => {
     expect(eoc.sigmaB2).toBe(EOC_SIGMA_B2);
     const fp = fixedPoint({ activation: 'tanh', sigmaW2: eoc.sigmaW2, sigmaB2: eoc.sigmaB2 });
     expect(fp.kind === 'finite' && Math.abs(fp.chi1 - 1)).toBeLessThan(1e-6);
-    const dks = configs[2] as { transform: { alpha: number; beta: number; gamma: number; delta: number } };
+    const ln = configs[2] as { label: string; activation: string; sigmaW2: number; sigmaB2: number };
+    expect([ln.label, ln.activation, ln.sigmaW2, ln.sigmaB2]).toEqual(['Layer Norm tanh', 'tanh', 1, 0]);
+    const dks = configs[3] as { transform: { alpha: number; beta: number; gamma: number; delta: number } };
     const res = dksResiduals(getDksActivation('tanh'), dks.transform, 1.5 ** (1 / 4));
     for (const v of Object.values(res)) expect(Math.abs(v)).toBeLessThanOrEqual(1e-9);
 
@@ -46,9 +48,30 @@ describe('ntk-lab dks-train', () => {
       [2, 0],
       [2, 10],
       [2, 20],
+      [3, 0],
+      [3, 10],
+      [3, 20],
     ]);
     // 20 Adam steps: well above the 10% of chance on the training digits (fixed seed and backend: deterministic)
     for (const x of records.filter((rec) => rec.step === 20)) expect(x.trainAccuracy!).toBeGreaterThan(0.2);
+    // --skip-layer-norm leaves it out
+    const skip = await runCli([
+      'dks-train',
+      ...TINY,
+      ...DATA,
+      '--skip-eoc',
+      '--skip-selu',
+      '--skip-layer-norm',
+      '--json',
+    ]);
+    expect(skip.code, skip.stderr).toBe(0);
+    const types = skip.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.kind === 'config')
+      .map((c) => c.type);
+    expect(types).toEqual(['dks']);
   });
 
   it('names the flag on bad input (exit 2)', async () => {

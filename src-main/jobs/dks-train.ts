@@ -1,9 +1,9 @@
-// dks-train: "Does it train?" (issue 14, item 4) — a deep plain MLP on MNIST under EOC φ, SELU and the DKS φ̂ at
-// several ζ (Martens et al. 2021 (DKS)), trained in turn in the TensorFlow.js worker; train/test accuracy vs steps.
-// The paper's ImageNet / K-FAC results are cited, not re-run. Pausable: the task waits at its next step.
-// CLI JSON contract (add fields, never rename): {"kind":"config", index, type (eoc | selu | dks), label, activation,
-// sigmaW2, sigmaB2, transform, zeta} per configuration, then one line per record {"kind":"record", config, label,
-// step, trainLoss, trainAccuracy, testAccuracy, diverged, seconds}.
+// dks-train: "Does it train?" (issue 14, item 4) — a deep plain MLP on MNIST under EOC φ, SELU, φ with Layer Norm
+// and the DKS φ̂ at several ζ (Martens et al. 2021 (DKS)), trained in turn in the TensorFlow.js worker; train/test
+// accuracy vs steps. The paper's ImageNet / K-FAC results are cited, not re-run. Pausable: the task waits at its next
+// step. CLI JSON contract (add fields, never rename): {"kind":"config", index, type (eoc | selu | layernorm | dks),
+// label, activation, sigmaW2, sigmaB2, transform, zeta} per configuration, then one line per record
+// {"kind":"record", config, label, step, trainLoss, trainAccuracy, testAccuracy, diverged, seconds}.
 import { dksTrainKind } from '../../src-shared/contract/kinds/dks-train';
 import {
   DKS_TRAIN_ACTIVATIONS,
@@ -69,6 +69,18 @@ function dksTrainConfigs(p: DksTrainParams): DksTrainConfig[] {
       transform: null,
       zeta: null,
     });
+  // Layer Norm (Ba et al. 2016) before every hidden φ, no learned gain or bias: the pre-activations' scale is
+  // normalized away, so σ_w² = 1, σ_b² = 0 (Martens et al. 2021 (DKS) compare against normalized networks)
+  if (p.layerNorm)
+    configs.push({
+      label: `Layer Norm ${p.activation}`,
+      kind: 'layernorm',
+      activation: p.activation,
+      sigmaW2: 1,
+      sigmaB2: 0,
+      transform: null,
+      zeta: null,
+    });
   for (const zeta of p.zetas) {
     let root;
     try {
@@ -87,7 +99,8 @@ function dksTrainConfigs(p: DksTrainParams): DksTrainConfig[] {
       zeta,
     });
   }
-  if (configs.length === 0) throw new LabServiceError('bad-request', 'nothing to train: no EOC, no SELU and no ζ');
+  if (configs.length === 0)
+    throw new LabServiceError('bad-request', 'nothing to train: no EOC, no SELU, no Layer Norm and no ζ');
   return configs;
 }
 
@@ -116,6 +129,7 @@ const FLAGS = {
   zetas: { type: 'string' },
   'skip-eoc': { type: 'boolean' },
   'skip-selu': { type: 'boolean' },
+  'skip-layer-norm': { type: 'boolean' },
   depth: { type: 'string' },
   width: { type: 'string' },
   optimizer: { type: 'string' },
@@ -156,6 +170,7 @@ function parse(args: string[]): CliJobRequest<'dks-train'> {
     raw.zetas = zetas.trim() === '' ? [] : zetas.split(',').map((t) => parseNumber('zetas', t.trim()));
   if (v['skip-eoc'] === true) raw.eoc = false;
   if (v['skip-selu'] === true) raw.selu = false;
+  if (v['skip-layer-norm'] === true) raw.layerNorm = false;
   num('depth', 'depth', true);
   num('width', 'width', true);
   num('lr', 'lr');
@@ -205,8 +220,8 @@ export const dksTrainJob = defineJob({
   },
   cli: {
     summary: 'does it train? MNIST accuracy of a deep MLP under EOC, SELU and DKS at several ζ (Martens et al. 2021)',
-    usage: `Usage: ntk-lab dks-train [--activation <φ>] [--zetas <ζ1,ζ2,…>] [--skip-eoc] [--skip-selu] [--depth <D>]
-                         [--width <M>] [--steps <T>] [--record-every <k>] [--lr <η>] [--optimizer adam|sgd]
+    usage: `Usage: ntk-lab dks-train [--activation <φ>] [--zetas <ζ1,ζ2,…>] [--skip-eoc] [--skip-selu]
+                         [--skip-layer-norm] [--depth <D>] [--width <M>] [--steps <T>] [--record-every <k>] [--lr <η>] [--optimizer adam|sgd]
                          [--batch-size <b>] [--train-size <n>] [--test-size <n>] [--seed <s>] [--backend <b>]
                          [--json]
 
@@ -214,15 +229,17 @@ Trains a plain MLP (784 → M × D → 10: D nonlinear layers, linear readout, s
 scaled to ‖x‖² = 784 (q = 1), once per configuration, with the same data, initialization seed and minibatches:
   EOC φ     σ_w² on the critical line χ₁ = 1 at σ_b² = ${EOC_SIGMA_B2} (Poole et al. 2016)
   SELU      σ_w² = 1, σ_b² = 0 (Klambauer et al. 2017)
+  LN φ      Layer Norm on every hidden layer's pre-activations (per sample, over units; no learned gain or
+            bias; ε = 1e-5), then φ; σ_w² = 1, σ_b² = 0 (Ba et al. 2016)
   DKS φ̂     φ̂(u) = γ(φ(αu + β) + δ) for ψ = ζ^(1/D), σ_w² = 1, σ_b² = 0 (Martens et al. 2021, Sec. 18)
-Layer Norm is not offered (the lab's MLP has no normalization layers). The paper's ImageNet / K-FAC results are
-cited, not re-run: this is a CPU-sized check (defaults: D = 50, M = 64, 200 Adam steps at lr 1e-3, batch 64,
-2000 train / 1000 test digits; five configurations).
+The paper's ImageNet / K-FAC results are cited, not re-run: this is a CPU-sized check (defaults: D = 50, M = 64,
+200 Adam steps at lr 1e-3, batch 64, 2000 train / 1000 test digits; six configurations).
 
   --activation <φ>     ${DKS_TRAIN_ACTIVATIONS.join(' | ')} (default tanh): φ of EOC and DKS
   --zetas <list>       ζ values for DKS, comma-separated (each > 1; default 1.1,1.5,10; empty for none)
   --skip-eoc           leave out the EOC configuration
   --skip-selu          leave out SELU
+  --skip-layer-norm    leave out φ with Layer Norm
   --depth <D>          nonlinear layers (default 50)
   --width <M>          hidden width (default 64)
   --steps <T>          optimizer steps (default 200)

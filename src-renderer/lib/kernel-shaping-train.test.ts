@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dksTrainParamsSchema, type DksTrainRecord } from '../../src-shared/contract/dks-train';
-import { accuracySeries, trainParams, trainRows } from './kernel-shaping-train';
+import { accuracySeries, parseTrainSize, trainParams, trainRows } from './kernel-shaping-train';
 
 const rec = (config: number, step: number, acc: number | null): DksTrainRecord => ({
   config,
@@ -17,7 +17,19 @@ describe('Does it train? (Kernel-shaping tab)', () => {
   it('asks for the contract defaults with the tab φ when TensorFlow.js runs it', () => {
     expect(dksTrainParamsSchema.parse(trainParams('softplus')).activation).toBe('softplus');
     expect(dksTrainParamsSchema.parse(trainParams('linear')).activation).toBe('tanh');
-    expect(dksTrainParamsSchema.parse(trainParams('tanh')).depth).toBe(50);
+    const p = dksTrainParamsSchema.parse(trainParams('tanh'));
+    expect([p.depth, p.width, p.steps, p.recordEvery]).toEqual([50, 64, 200, 25]);
+    expect([p.eoc, p.selu, p.layerNorm, p.zetas]).toEqual([true, true, true, [1.1, 1.5, 10]]);
+    const small = dksTrainParamsSchema.parse(trainParams('tanh', { depth: 3, width: 8, steps: 4 }));
+    expect([small.depth, small.width, small.steps, small.recordEvery]).toEqual([3, 8, 4, 1]);
+  });
+
+  it('reads the size fields, naming a bad one', () => {
+    expect(parseTrainSize({ depth: ' 4', width: '16', steps: '10 ' })).toEqual({ depth: 4, width: 16, steps: 10 });
+    expect(() => parseTrainSize({ depth: '0', width: '16', steps: '10' })).toThrow(/depth D must be an integer/);
+    expect(() => parseTrainSize({ depth: '4', width: '2.5', steps: '10' })).toThrow(/width M/);
+    expect(() => parseTrainSize({ depth: '4', width: '16', steps: '' })).toThrow(/steps/);
+    expect(() => parseTrainSize({ depth: '201', width: '16', steps: '10' })).toThrow(/\[1, 200\]/);
   });
 
   it('groups records per configuration with steps ascending, and marks divergence', () => {

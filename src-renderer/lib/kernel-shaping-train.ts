@@ -2,16 +2,53 @@
 // records grouped per configuration as accuracy vs step. Pure; KsTrain.svelte runs the job through LabClient.
 import {
   DKS_TRAIN_ACTIVATIONS,
+  DKS_TRAIN_LIMITS,
   type DksTrainParamsInput,
   type DksTrainRecord,
 } from '../../src-shared/contract/dks-train';
 
-/** The CPU-sized defaults of the contract (D = 50, M = 64, 200 Adam steps), with the tab's φ when it can train. */
-export function trainParams(activation: string): DksTrainParamsInput {
+/** The tab's training size: the contract's CPU-sized defaults D = 50, M = 64, 200 Adam steps. */
+export interface TrainSize {
+  depth: number;
+  width: number;
+  steps: number;
+}
+export const TRAIN_SIZE_DEFAULTS: TrainSize = { depth: 50, width: 64, steps: 200 };
+
+/** The size from the tab's text fields; a RangeError naming the field and its range when one is not valid. */
+export function parseTrainSize(text: { depth: string; width: string; steps: string }): TrainSize {
+  const field = (name: string, raw: string, max: number): number => {
+    const v = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(v) || v < 1 || v > max)
+      throw new RangeError(`${name} must be an integer in [1, ${max}], got "${raw}"`);
+    return v;
+  };
+  return {
+    depth: field('depth D', text.depth, DKS_TRAIN_LIMITS.depthMax),
+    width: field('width M', text.width, DKS_TRAIN_LIMITS.widthMax),
+    steps: field('steps', text.steps, DKS_TRAIN_LIMITS.stepsMax),
+  };
+}
+
+/**
+ * EOC, SELU, Layer Norm and DKS at ζ ∈ {1.1, 1.5, 10} with the tab's φ when it can train (else tanh), about eight
+ * records per configuration.
+ */
+export function trainParams(activation: string, size: TrainSize = TRAIN_SIZE_DEFAULTS): DksTrainParamsInput {
   const act = (DKS_TRAIN_ACTIVATIONS as readonly string[]).includes(activation)
     ? (activation as DksTrainParamsInput['activation'])
     : 'tanh';
-  return { activation: act, zetas: [1.1, 1.5, 10], depth: 50, width: 64, steps: 200, recordEvery: 25 };
+  return {
+    activation: act,
+    zetas: [1.1, 1.5, 10],
+    eoc: true,
+    selu: true,
+    layerNorm: true,
+    depth: size.depth,
+    width: size.width,
+    steps: size.steps,
+    recordEvery: Math.max(1, Math.round(size.steps / 8)),
+  };
 }
 
 export interface AccuracySeries {

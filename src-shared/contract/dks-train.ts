@@ -1,10 +1,11 @@
 // "Does it train?" (issue 14, item 4): a short MNIST training comparison of a deep plain MLP (D nonlinear layers of
-// width M, linear readout, 10 outputs, softmax cross-entropy) under four initializations/activations: φ at the edge
+// width M, linear readout, 10 outputs, softmax cross-entropy) under five initializations/activations: φ at the edge
 // of chaos (σ_w² on the critical line χ₁ = 1 at σ_b² = 0.05, Poole et al. 2016), SELU with σ_w² = 1, σ_b² = 0
 // (Klambauer et al. 2017), and φ̂ of deep kernel shaping at each ζ (Martens et al. 2021 (DKS): σ_w² = 1, σ_b² = 0,
-// ψ = ζ^(1/D)). Layer Norm is not offered: the lab's MLP (src-main/tf/train/mlp.ts) has no normalization layers.
-// The paper's ImageNet / K-FAC results are cited, not re-run; this is a CPU-sized check. Inputs are scaled to
-// ‖x‖² = 784 (q = 1, the DKS input convention). Also the CLI's `ntk-lab dks-train --json` lines: add, never rename.
+// ψ = ζ^(1/D)), and φ behind Layer Norm (each hidden layer's pre-activations normalized per sample over its units,
+// no learned gain or bias; σ_w² = 1, σ_b² = 0: LN removes the weights' scale). The paper's ImageNet / K-FAC results
+// are cited, not re-run; this is a CPU-sized check. Inputs are scaled to ‖x‖² = 784 (q = 1, the DKS input
+// convention). Also the CLI's `ntk-lab dks-train --json` lines: add, never rename.
 import { z } from 'zod';
 import { seedSchema } from '../params';
 import { MNIST_DIGITS, TRAIN_OPTIMIZERS } from './train-dynamics';
@@ -43,7 +44,7 @@ const int = (what: string, min: number, max: number) =>
 
 /**
  * CPU-sized default: D = 50 layers of width 64, 200 Adam steps (lr 1e−3) on minibatches of 64 from 2,000 training
- * digits, test on 1,000, a record every 25 steps; EOC tanh, SELU and DKS-tanh at ζ ∈ {1.1, 1.5, 10}.
+ * digits, test on 1,000, a record every 25 steps; EOC tanh, SELU, Layer Norm tanh and DKS-tanh at ζ ∈ {1.1, 1.5, 10}.
  */
 export const dksTrainParamsSchema = z.object({
   activation: z
@@ -60,6 +61,8 @@ export const dksTrainParamsSchema = z.object({
     .default([1.1, 1.5, 10]),
   eoc: z.boolean({ error: 'eoc must be true or false' }).default(true),
   selu: z.boolean({ error: 'selu must be true or false' }).default(true),
+  /** φ with Layer Norm on every hidden layer's pre-activations (src-main/tf/train/mlp.ts, `layerNorm`). */
+  layerNorm: z.boolean({ error: 'layerNorm must be true or false' }).default(true),
   /** D: nonlinear layers (D + 1 weight layers with the readout). */
   depth: int('depth (D)', 1, DKS_TRAIN_LIMITS.depthMax).default(50),
   width: int('width (M)', 1, DKS_TRAIN_LIMITS.widthMax).default(64),
@@ -85,9 +88,10 @@ const transformSchema = z.object({ alpha: z.number(), beta: z.number(), gamma: z
 
 /** One trained configuration, as resolved by the job's check. */
 export const dksTrainConfigSchema = z.object({
-  /** e.g. "EOC tanh", "SELU", "DKS tanh ζ = 1.5". */
+  /** e.g. "EOC tanh", "SELU", "Layer Norm tanh", "DKS tanh ζ = 1.5". */
   label: z.string(),
-  kind: z.enum(['eoc', 'selu', 'dks']),
+  /** 'layernorm': φ with Layer Norm before every hidden nonlinearity. */
+  kind: z.enum(['eoc', 'selu', 'layernorm', 'dks']),
   activation: z.string(),
   sigmaW2: z.number(),
   sigmaB2: z.number(),

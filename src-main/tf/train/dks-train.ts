@@ -1,8 +1,8 @@
 // "Does it train?" (issue 14, item 4; src-shared/contract/dks-train.ts): the configurations the dks-train job
-// resolved (EOC φ, SELU, DKS φ̂ at several ζ), each trained in turn as a deep plain MLP on MNIST with softmax
-// cross-entropy; train/test accuracy recorded every `recordEvery` steps. Deterministic per seed on a backend: the same
-// data split, initialization Rng(seed, 0) and minibatch order Rng(seed, 2) for every configuration, so they differ
-// only in φ and (σ_w², σ_b²).
+// resolved (EOC φ, SELU, φ with Layer Norm, DKS φ̂ at several ζ), each trained in turn as a deep plain MLP on MNIST
+// with softmax cross-entropy; train/test accuracy recorded every `recordEvery` steps. Deterministic per seed on a
+// backend: the same data split, initialization Rng(seed, 0) and minibatch order Rng(seed, 2) for every
+// configuration, so they differ only in φ, (σ_w², σ_b²) and Layer Norm.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DksTrainConfig, DksTrainParams, DksTrainRecord } from '../../../src-shared/contract/dks-train';
 import { Rng } from '../../../src-shared/rng';
@@ -63,6 +63,7 @@ async function* dksTrain(
       sigmaB2: cfg.sigmaB2,
       parametrization: 'standard',
       seed: p.seed,
+      layerNorm: cfg.kind === 'layernorm',
     });
     const optimizer = makeOptimizer(p.optimizer, p.lr);
     const batchRng = new Rng(p.seed, 2);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activationFor, type TfActivationName } from '../../../src-shared/network/activations';
 import { Rng } from '../../../src-shared/rng';
 import { ensureBackend } from '../backend';
-import { makeOptimizer, Mlp, type Loss, type MlpSpec } from './mlp';
+import { LAYER_NORM_EPSILON, makeOptimizer, Mlp, type Loss, type MlpSpec } from './mlp';
 
 beforeAll(async () => {
   await ensureBackend('wasm');
@@ -34,6 +34,13 @@ function loss64(
         for (let j = 0; j < nIn; j++) acc += Ws[l - 1][i * nIn + j] * a[j];
         h.push(sw * acc + sb * bs[l - 1][i]);
       }
+      if (spec.layerNorm && l < widths.length - 1) {
+        // independent LN: two-pass mean and biased variance in float64
+        const mean = h.reduce((acc, v) => acc + v, 0) / h.length;
+        const variance = h.reduce((acc, v) => acc + (v - mean) ** 2, 0) / h.length;
+        const sd = Math.sqrt(variance + LAYER_NORM_EPSILON);
+        for (let i = 0; i < h.length; i++) h[i] = (h[i] - mean) / sd;
+      }
       a = l < widths.length - 1 ? h.map(phi) : h;
     }
     if (kind === 'mse') total += 0.5 * a.reduce((acc, v, k) => acc + (v - y[s][k]) ** 2, 0);
@@ -54,16 +61,27 @@ function tinyProblem(seed: number): { x: number[][]; y: number[][] } {
 }
 
 describe('Mlp gradients', () => {
-  const cases: [TfActivationName, 'standard' | 'ntk', Loss][] = [
-    ['tanh', 'standard', 'mse'],
-    ['relu', 'standard', 'cross-entropy'],
-    ['gelu', 'ntk', 'mse'],
-    ['erf', 'ntk', 'cross-entropy'],
+  const cases: [TfActivationName, 'standard' | 'ntk', Loss, boolean][] = [
+    ['tanh', 'standard', 'mse', false],
+    ['relu', 'standard', 'cross-entropy', false],
+    ['gelu', 'ntk', 'mse', false],
+    ['erf', 'ntk', 'cross-entropy', false],
+    // Layer Norm's backward pass (mean and variance couple the units) against the same float64 differences
+    ['tanh', 'standard', 'cross-entropy', true],
+    ['gelu', 'ntk', 'mse', true],
   ];
   it.each(cases)(
-    'backprop matches a float64 central difference (%s, %s, %s); an SGD step moves by −η·∇',
-    async (activation, parametrization, kind) => {
-      const spec: MlpSpec = { widths: [5, 7, 6, 3], activation, sigmaW2: 1.7, sigmaB2: 0.3, parametrization, seed: 3 };
+    'backprop matches a float64 central difference (%s, %s, %s, Layer Norm %s); an SGD step moves by −η·∇',
+    async (activation, parametrization, kind, layerNorm) => {
+      const spec: MlpSpec = {
+        widths: [5, 7, 6, 3],
+        activation,
+        sigmaW2: 1.7,
+        sigmaB2: 0.3,
+        parametrization,
+        seed: 3,
+        layerNorm,
+      };
       const net = new Mlp(spec);
       const { x, y } = tinyProblem(1);
       const xt = tf.tensor2d(x);

@@ -38,7 +38,16 @@ export interface MlpSpec {
   seed: number;
   /** φ, φ′ ops to use instead of `activation`'s (e.g. a DKS-transformed φ̂, dks-train.ts). */
   ops?: TfActivation;
+  /**
+   * Layer Norm on every hidden layer's pre-activations, without learned gain or bias: x_l = φ(LN(h_l)) with
+   * LN(h) = (h − mean(h))/√(var(h) + ε), mean and (biased) variance over the n_l units of each sample (Ba et al. 2016;
+   * the normalization DKS compares against, Martens et al. 2021, Sec. 21.3). The readout h_L is not normalized.
+   */
+  layerNorm?: boolean;
 }
+
+/** ε of Layer Norm's √(var + ε) (the value of tf.layers.layerNormalization and PyTorch's LayerNorm). */
+export const LAYER_NORM_EPSILON = 1e-5;
 
 function checkSpec(spec: MlpSpec): void {
   const { widths, activation, sigmaW2, sigmaB2, parametrization, seed } = spec;
@@ -67,6 +76,7 @@ export class Mlp {
   private readonly bScale: number;
   private readonly phi: (h: tf.Tensor) => tf.Tensor;
   private readonly dphi: (h: tf.Tensor) => tf.Tensor;
+  private readonly layerNorm: boolean;
 
   constructor(spec: MlpSpec) {
     checkSpec(spec);
@@ -95,6 +105,7 @@ export class Mlp {
     const ops = spec.ops ?? tfActivation(spec.activation);
     this.phi = ops.phi;
     this.dphi = ops.dphi;
+    this.layerNorm = spec.layerNorm === true;
   }
 
   get depth(): number {
@@ -113,21 +124,30 @@ export class Mlp {
   /**
    * Pre-activations h_l and layer inputs x_{l−1} as columns, [n, batch]: h_l = s_l W_l x_{l−1} + t b_l. Column layout
    * because the wasm backend's matMul is ~15× slower with a transposed operand (measured: 0.9 vs 15 GFLOP/s), so
-   * every product here is a plain A·B and the transposes are explicit O(n·batch) copies. Call inside tf.tidy.
+   * every product here is a plain A·B and the transposes are explicit O(n·batch) copies. With Layer Norm, hs holds the
+   * normalized ĥ_l = LN(h_l) of the hidden layers (what φ and φ′ see) and invSd the per-sample 1/√(var + ε),
+   * [1, batch]. Call inside tf.tidy.
    */
-  private pass(x: tf.Tensor2D): { hs: tf.Tensor2D[]; xs: tf.Tensor2D[] } {
+  private pass(x: tf.Tensor2D): { hs: tf.Tensor2D[]; xs: tf.Tensor2D[]; invSd: tf.Tensor2D[] } {
     const xs: tf.Tensor2D[] = [tf.transpose(x)];
     const hs: tf.Tensor2D[] = [];
+    const invSd: tf.Tensor2D[] = [];
     const L = this.W.length;
     for (let l = 0; l < L; l++) {
       let h: tf.Tensor2D = tf.matMul(this.W[l], xs[l]);
       if (this.wScale[l] !== 1) h = tf.mul(h, this.wScale[l]);
       if (this.bScale !== 0)
         h = tf.add(h, tf.expandDims(this.bScale === 1 ? this.b[l] : tf.mul(this.b[l], this.bScale), 1) as tf.Tensor2D);
+      if (this.layerNorm && l < L - 1) {
+        const centred = tf.sub(h, tf.mean(h, 0, true));
+        const inv = tf.rsqrt(tf.add(tf.mean(tf.square(centred), 0, true), LAYER_NORM_EPSILON)) as tf.Tensor2D;
+        h = tf.mul(centred, inv);
+        invSd.push(inv);
+      }
       hs.push(h);
       if (l < L - 1) xs.push(this.phi(h) as tf.Tensor2D);
     }
-    return { hs, xs };
+    return { hs, xs, invSd };
   }
 
   /** Batch-mean loss of f(x) against targets y [batch, n_L] (one-hot for classification). */
@@ -150,6 +170,8 @@ export class Mlp {
    * (tfjs-core ships no gradient registry in its Node bundle, and this needs none):
    *   G_L = ∂loss/∂f = (f − y)/batch (mse) or (softmax(f) − y)/batch (cross-entropy),
    *   ∂/∂W_l = s_l G_lᵀ x_{l−1},  ∂/∂b_l = t Σ_rows G_l,  G_{l−1} = φ′(h_{l−1}) ⊙ s_l G_l W_l.
+   * With Layer Norm, G_{l−1} = LN′ᵀ(φ′(ĥ_{l−1}) ⊙ s_l G_l W_l), where for g = ∂loss/∂ĥ of one sample
+   *   ∂loss/∂h = (g − mean(g) − ĥ · mean(g ⊙ ĥ)) / √(var(h) + ε)   (the Jacobian of LN is symmetric).
    * Caller disposes the gradient tensors.
    */
   async gradients(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): Promise<{ value: number; grads: tf.NamedTensorMap }> {
@@ -161,7 +183,7 @@ export class Mlp {
   private gradientTensors(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): { value: tf.Scalar; grads: tf.NamedTensorMap } {
     const L = this.W.length;
     const out = tf.tidy(() => {
-      const { hs, xs } = this.pass(x);
+      const { hs, xs, invSd } = this.pass(x);
       const f = tf.transpose(hs[L - 1]) as tf.Tensor2D;
       const value = lossOf(f, y, kind);
       const n = x.shape[0];
@@ -174,7 +196,14 @@ export class Mlp {
         // x_{l−1}ᵀ as rows: for the first layer that is the batch x as it came in (no 784 × batch transpose)
         grads[2 * l] = tf.matMul(Gs, l === 0 ? x : tf.transpose(xs[l]));
         grads[2 * l + 1] = this.bScale === 1 ? tf.sum(G, 1) : tf.mul(tf.sum(G, 1), this.bScale);
-        if (l > 0) G = tf.mul(this.dphi(hs[l - 1]), tf.matMul(tf.transpose(this.W[l]), Gs)) as tf.Tensor2D;
+        if (l > 0) {
+          G = tf.mul(this.dphi(hs[l - 1]), tf.matMul(tf.transpose(this.W[l]), Gs)) as tf.Tensor2D;
+          if (this.layerNorm) {
+            const hHat = hs[l - 1];
+            const g = tf.sub(tf.sub(G, tf.mean(G, 0, true)), tf.mul(hHat, tf.mean(tf.mul(G, hHat), 0, true)));
+            G = tf.mul(g, invSd[l - 1]) as tf.Tensor2D;
+          }
+        }
       }
       return { value, grads };
     });
@@ -208,6 +237,8 @@ export class Mlp {
   outputLayers(k: number): TfLayer[] {
     if (!Number.isInteger(k) || k < 0 || k >= this.outputs)
       throw new RangeError(`output index must be in 0…${this.outputs - 1} (got ${k})`);
+    // empiricalNtk's layers are affine → φ: it has no Layer Norm
+    if (this.layerNorm) throw new RangeError('outputLayers: a network with Layer Norm has no empiricalNtk layers');
     return tf.tidy(() => {
       const layers: TfLayer[] = [];
       const L = this.W.length;
