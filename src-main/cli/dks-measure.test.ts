@@ -1,7 +1,11 @@
 // ntk-lab dks-measure: the JSON contract, worker-count independence, the measured c_l against the maps' prediction
 // within 4 SE + l/M (Martens et al. 2021 (DKS), Sec. 6–7; the l/M term is the finite-width bias), bad input by flag.
 import { describe, expect, it } from 'vitest';
-import { dksMeasurePointSchema, dksMeasureSetupSchema } from '../../src-shared/contract/dks-measure';
+import {
+  dksMeasureNtkPointSchema,
+  dksMeasurePointSchema,
+  dksMeasureSetupSchema,
+} from '../../src-shared/contract/dks-measure';
 import { runCli } from './run-cli.test-util';
 
 const SMALL = [
@@ -57,6 +61,36 @@ describe('ntk-lab dks-measure', () => {
     expect(lines(two.stdout).slice(0, 5).map(strip)).toEqual(ls.slice(0, 5).map(strip));
   });
 
+  it('--ntk: E[Θ²]/E[Θ]² → 1 and E[Θ] → Σ ψ^j within 4 SE + O(D/M), per width, for any --workers', async () => {
+    const args = ['dks-measure', '--activation', 'tanh', '--depth', '10', '--zeta', '1.5', '--widths', '32,256'];
+    const run = (workers: string) =>
+      runCli([...args, '--layers', '10', '--samples', '300', '--ntk', '--workers', workers, '--json']);
+    const one = await run('1');
+    expect(one.code, one.stderr).toBe(0);
+    const ntk = lines(one.stdout)
+      .filter((l) => l.kind === 'ntk')
+      .map(({ kind: _k, ...p }) => dksMeasureNtkPointSchema.parse(p));
+    expect(ntk.map((p) => p.width)).toEqual([32, 256]);
+    const psi = 1.5 ** (1 / 10);
+    for (const p of ntk) {
+      expect(p.depth).toBe(10);
+      expect(p.predicted.dispersion).toBe(1);
+      expect(p.predicted.theta).toBeCloseTo((psi ** 11 - 1) / (psi - 1), 8);
+      expect(p.dispersion.stderr).toBeGreaterThan(0);
+      expect(Math.abs(p.dispersion.estimate - 1)).toBeLessThanOrEqual(4 * p.dispersion.stderr + (4 * 10) / p.width);
+      expect(Math.abs(p.theta.estimate - p.predicted.theta)).toBeLessThanOrEqual(
+        4 * p.theta.stderr + (2 * 10 * p.predicted.theta) / p.width,
+      );
+    }
+    const strip = (l: Record<string, unknown>) => ({ ...l, seconds: 0 });
+    const two = await run('2');
+    const ntkOf = (out: string) =>
+      lines(out)
+        .filter((l) => l.kind === 'ntk')
+        .map(strip);
+    expect(ntkOf(two.stdout)).toEqual(ntkOf(one.stdout));
+  });
+
   it('names the flag on bad input (exit 2)', async () => {
     for (const [args, pattern] of [
       [['--zeta', '1'], /--zeta/],
@@ -69,5 +103,8 @@ describe('ntk-lab dks-measure', () => {
       expect(r.code, r.stdout).toBe(2);
       expect(r.stderr).toMatch(pattern);
     }
+    const ntk = await runCli(['dks-measure', '--widths', '16', '--layers', '2', '--samples', '2', '--ntk']);
+    expect(ntk.code, ntk.stdout).toBe(2);
+    expect(ntk.stderr).toMatch(/samples \(N\) must be ≥ 3 for the NTK dispersion/);
   });
 });

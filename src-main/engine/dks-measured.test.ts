@@ -2,8 +2,12 @@
 // O(l/M) finite-width allowance (the ratio c_l of norms is biased at order 1/M per layer), and the lazy-Gaussian
 // sampler against the dense reference (two samplers, one law) within 4 SE of their difference. Fixed seeds.
 import { describe, expect, it } from 'vitest';
-import { chainMap, getDksActivation, solveDks, transformActivation } from '../../src-shared/theory/dks';
-import { sampleChainDense, sampleChainLazy, type ChainMeasurement } from './dks-measured';
+import { Rng } from '../../src-shared/rng';
+import { dispersionEstimate } from '../../src-shared/stats/ratio-estimator';
+import { deltaMethodStderr, meanWithStderr, normalizeForDispersion } from '../../src-shared/stats/summary';
+import { chainMap, chainNtk, getDksActivation, solveDks, transformActivation } from '../../src-shared/theory/dks';
+import { sampleChainDense, sampleChainLazy, sampleChainNtk, type ChainMeasurement } from './dks-measured';
+import { LazyNtkSampler } from './lazy-gaussian';
 
 const act = getDksActivation('softplus');
 const D = 10;
@@ -64,5 +68,52 @@ describe('measured Q/C trajectories', () => {
     expect(() => sampleChainLazy({ ...p, depth: 0 })).toThrow(/depth/);
     expect(() => sampleChainLazy({ ...p, cos: 1.5 })).toThrow(/cos/);
     expect(() => sampleChainDense({ ...p, samples: 1 })).toThrow(/samples/);
+  });
+});
+
+describe('measured NTK of the chain with φ̂', () => {
+  // the NTK dispersion E[Θ²]/E[Θ]² and Θ's mean against the infinite-width recursion (theory/dks/ntk.ts), ± SE
+  const summary = (t: Float64Array) => {
+    const n = t.length;
+    const norm = normalizeForDispersion(t);
+    return {
+      mean: meanWithStderr(t),
+      dispersion: { estimate: dispersionEstimate(t), stderr: deltaMethodStderr(norm) },
+      n,
+    };
+  };
+
+  it('E[Θ] → Θ∞ = Σ ψ^j and E[Θ²]/E[Θ]² → 1 within 4 SE + O(D/M); the excess shrinks with width', () => {
+    const predicted = chainNtk(hat, D)[D];
+    expect(predicted).toBeCloseTo((zeta ** ((D + 1) / D) - 1) / (zeta ** (1 / D) - 1), 8);
+    const excess: number[] = [];
+    for (const [width, seed] of [
+      [32, 3],
+      [512, 4],
+    ]) {
+      const s = summary(sampleChainNtk(hat, width, D, new Rng(seed, 0), 600));
+      expect(Math.abs(s.mean.estimate / predicted - 1)).toBeLessThanOrEqual(
+        (4 * s.mean.stderr) / predicted + (2 * D) / width,
+      );
+      expect(Math.abs(s.dispersion.estimate - 1)).toBeLessThanOrEqual(4 * s.dispersion.stderr + (4 * D) / width);
+      // the SE is real, not 0
+      expect(s.dispersion.stderr).toBeGreaterThan(1e-4);
+      excess.push(s.dispersion.estimate - 1);
+    }
+    // at D/M = 0.3 the finite-width excess is visible, at D/M = 0.02 it is (at least) 4× smaller
+    expect(excess[0]).toBeGreaterThan(0.02);
+    expect(Math.abs(excess[1])).toBeLessThan(excess[0] / 4);
+  });
+
+  it('passes φ̂ through the lazy sampler exactly: registry tanh and the same functions as ops agree bit for bit', () => {
+    const tanh = getDksActivation('tanh');
+    const viaOps = sampleChainNtk(tanh, 16, 5, new Rng(9, 0), 20);
+    const sampler = new LazyNtkSampler(
+      { sigmaW2: 1, sigmaB2: 0, widths: [1, 16, 16, 16, 16, 16], parametrization: 'ntk', activation: 'tanh' },
+      [1],
+    );
+    const rng = new Rng(9, 0);
+    const viaRegistry = Float64Array.from({ length: 20 }, () => sampler.sample(rng)[0]);
+    expect(Array.from(viaOps)).toEqual(Array.from(viaRegistry));
   });
 });

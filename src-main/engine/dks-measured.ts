@@ -7,6 +7,7 @@
 // previous layer (the rows of W_l are fresh, so (u_i(x), u_i(y)) are iid N(0, Σ) with Σ the inputs' Gram matrix /k:
 // O(M) per layer), `sampleChainDense` materializes the M×k weight matrices (O(M²) per layer) as the reference.
 import { Rng } from '../../src-shared/rng';
+import { LazyNtkSampler } from './lazy-gaussian';
 
 export interface ChainSampleParams {
   /** φ (e.g. the DKS-transformed φ̂). */
@@ -203,4 +204,29 @@ export function sampleChainDense(p: ChainSampleParams): ChainMeasurement {
     acc.add(q, c);
   }
   return acc.result(M);
+}
+
+/**
+ * Θ(x, x) of `count` networks of the chain (D = depth combined layers z_l = φ(W_l z_{l−1}) of width M, W_l iid
+ * N(0, 1/k), zero biases, a linear readout f = W_{D+1} z_D with W_{D+1} iid N(0, 1/M)) on an input with q₀ = 1, every
+ * weight trained (NTK parametrization: Θ = Σ_l (1/n_{l−1})‖z_{l−1}‖²‖∂f/∂u_l‖²), by the lazy-Gaussian sampler
+ * (lazy-gaussian.ts): exact in distribution. Its M → ∞ limit is theory/dks/ntk.ts's chainNtk.
+ */
+export function sampleChainNtk(
+  act: { phi: (x: number) => number; dphi: (x: number) => number },
+  width: number,
+  depth: number,
+  rng: Rng,
+  count: number,
+): Float64Array {
+  // n₀ = 1 and ‖x‖² = 1: the first layer's pre-activations are N(0, ‖x‖²/n₀) = N(0, 1), q₀ = 1
+  const widths = [1, ...new Array<number>(depth).fill(width)];
+  const sampler = new LazyNtkSampler(
+    { sigmaW2: 1, sigmaB2: 0, widths, parametrization: 'ntk', ops: { phi: act.phi, dphi: act.dphi } },
+    [1],
+  );
+  const out = new Float64Array(count);
+  const theta = new Float64Array(1);
+  for (let s = 0; s < count; s++) out[s] = sampler.sample(rng, theta)[0];
+  return out;
 }

@@ -31,8 +31,13 @@ export interface LazySpec {
   parametrization?: Parametrization;
 }
 
-/** The network part of LazySpec (no inputs). */
-export type LazyNetwork = Omit<LazySpec, 'pairCos'>;
+/**
+ * The network part of LazySpec (no inputs). `ops` replaces the registry's φ, φ′ (e.g. the DKS-transformed φ̂,
+ * dks-chain-block.ts); only LazyNtkSampler reads it.
+ */
+export type LazyNetwork = Omit<LazySpec, 'pairCos'> & {
+  ops?: { phi: (x: number) => number; dphi: (x: number) => number };
+};
 
 export interface LazySamples {
   /** Θ(x, x) per network. */
@@ -97,7 +102,7 @@ export class LazyNtkSampler {
       throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
     if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
       throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
-    const fns = activationFor('samplers', act);
+    const fns = net.ops ?? activationFor('samplers', act);
     if (!widths || typeof widths.length !== 'number' || widths.length < 1)
       throw new RangeError('widths must list n₀ and the hidden widths (at least n₀)');
     const L = widths.length;

@@ -57,8 +57,12 @@ export interface PairedBootstrapWork {
   replicates: number;
 }
 
-/** One (width, layer) of a measured-DKS-maps job (src-shared/contract/dks-measure.ts): `depth` is the layer l. */
+/**
+ * One (width, layer) of a measured-DKS-maps job (src-shared/contract/dks-measure.ts): `depth` is the layer l. With
+ * `ntk`, Θ(x, x) of the chain of `depth` layers plus a linear readout instead (one value per network).
+ */
 export interface DksChainWork {
+  ntk?: boolean;
   activation: string;
   /** φ̂ = γ(φ(αu + β) + δ), or null for φ itself. */
   transform: { alpha: number; beta: number; gamma: number; delta: number } | null;

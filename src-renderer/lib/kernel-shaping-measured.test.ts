@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { dksMeasureParamsSchema, type DksMeasurePoint } from '../../src-shared/contract/dks-measure';
+import {
+  dksMeasureParamsSchema,
+  type DksMeasureNtkPoint,
+  type DksMeasurePoint,
+} from '../../src-shared/contract/dks-measure';
 import { DEFAULT_SHAPING_INPUT } from './kernel-shaping-view';
-import { measureParams, measuredLayers, measuredRows, parseWidths, seriesByLayer } from './kernel-shaping-measured';
+import {
+  measureParams,
+  measuredLayers,
+  measuredRows,
+  ntkRows,
+  ntkSeries,
+  parseWidths,
+  seriesByLayer,
+} from './kernel-shaping-measured';
 
 const point = (width: number, layer: number, c: number): DksMeasurePoint => ({
   width,
@@ -37,6 +49,27 @@ describe('measured maps of the Kernel-shaping tab', () => {
     expect(s[1].c).toEqual([0.2, 0.3]);
     expect(s[1].predicted).toBeCloseTo(0.5, 12);
     const { header, rows } = measuredRows([point(32, 1, 0.45)]);
+    expect(rows[0]).toHaveLength(header.length);
+  });
+
+  it('asks for the NTK too, and shows E[Θ] over its M → ∞ value, widths ascending', () => {
+    expect(dksMeasureParamsSchema.parse(measureParams(DEFAULT_SHAPING_INPUT, [32], 100)).ntk).toBe(true);
+    const ntk = (width: number, theta: number): DksMeasureNtkPoint => ({
+      width,
+      depth: 10,
+      theta: { estimate: theta, stderr: 0.5 },
+      dispersion: { estimate: 1 + 1 / width, stderr: 0.01 },
+      predicted: { theta: 20, dispersion: 1 },
+      samples: 50,
+      seconds: 1,
+    });
+    expect(ntkSeries([])).toBeNull();
+    const s = ntkSeries([ntk(256, 20.5), ntk(32, 19)])!;
+    expect(s.widths).toEqual([32, 256]);
+    expect(s.thetaRatio).toEqual([0.95, 1.025]);
+    expect(s.thetaRatioSe).toEqual([0.025, 0.025]);
+    expect(s.dispersion).toEqual([1 + 1 / 32, 1 + 1 / 256]);
+    const { header, rows } = ntkRows([ntk(32, 19)]);
     expect(rows[0]).toHaveLength(header.length);
   });
 });

@@ -1,7 +1,7 @@
 // The Kernel-shaping tab's measured maps (issue 14, item 3): the dks-measure job's params from the tab's state, and
 // its points grouped per layer as c_l ± SE vs width next to the maps' prediction (Martens et al. 2021 (DKS),
 // Sec. 6–7). Pure; the card (KsMeasured.svelte) runs the job through LabClient.
-import type { DksMeasureParamsInput, DksMeasurePoint } from '../../src-shared/contract/dks-measure';
+import type { DksMeasureNtkPoint, DksMeasureParamsInput, DksMeasurePoint } from '../../src-shared/contract/dks-measure';
 import type { ShapingInput } from './kernel-shaping-view';
 
 export const MEASURE_DEFAULTS = { widths: [32, 128, 512], samples: 100, cos: 0.5, seed: 1 } as const;
@@ -40,6 +40,8 @@ export function measureParams(
     cos: MEASURE_DEFAULTS.cos,
     samples,
     seed: MEASURE_DEFAULTS.seed,
+    // the NTK's dispersion and mean at depth D per width, against the infinite-width recursion
+    ntk: true,
   };
 }
 
@@ -85,6 +87,61 @@ export function measuredRows(points: readonly DksMeasurePoint[]): {
       p.q.estimate,
       p.q.stderr,
       p.predicted.q,
+      p.samples,
+    ]),
+  };
+}
+
+export interface NtkSeries {
+  widths: number[];
+  /** E[Θ²]/E[Θ]² ± SE (→ 1 as M → ∞). */
+  dispersion: number[];
+  dispersionSe: number[];
+  /** E[Θ]/Θ∞ ± SE (→ 1 as M → ∞). */
+  thetaRatio: number[];
+  thetaRatioSe: number[];
+  /** Θ∞ of the NTK recursion with φ̂. */
+  predictedTheta: number;
+}
+
+/** The NTK points, widths ascending, with E[Θ] divided by its M → ∞ value; null when there are none. */
+export function ntkSeries(points: readonly DksMeasureNtkPoint[]): NtkSeries | null {
+  if (points.length === 0) return null;
+  const sorted = [...points].sort((a, b) => a.width - b.width);
+  const t = sorted[0].predicted.theta;
+  return {
+    widths: sorted.map((p) => p.width),
+    dispersion: sorted.map((p) => p.dispersion.estimate),
+    dispersionSe: sorted.map((p) => p.dispersion.stderr),
+    thetaRatio: sorted.map((p) => p.theta.estimate / t),
+    thetaRatioSe: sorted.map((p) => p.theta.stderr / t),
+    predictedTheta: t,
+  };
+}
+
+/** One CSV row per NTK width. */
+export function ntkRows(points: readonly DksMeasureNtkPoint[]): { header: string[]; rows: Array<Array<number>> } {
+  return {
+    header: [
+      'width',
+      'depth',
+      'dispersion',
+      'dispersion_se',
+      'dispersion_predicted',
+      'theta',
+      'theta_se',
+      'theta_predicted',
+      'samples',
+    ],
+    rows: points.map((p) => [
+      p.width,
+      p.depth,
+      p.dispersion.estimate,
+      p.dispersion.stderr,
+      p.predicted.dispersion,
+      p.theta.estimate,
+      p.theta.stderr,
+      p.predicted.theta,
       p.samples,
     ]),
   };

@@ -37,7 +37,7 @@ export type PlotId =
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =
-  'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point' | 'ks-measured' | 'ks-train';
+  'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point' | 'ks-measured' | 'ks-ntk' | 'ks-train';
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */

@@ -54,11 +54,20 @@ export const dksMeasureParamsSchema = z
       .refine((c) => c >= -1 && c <= 1, 'cos (c₀) must lie in [−1, 1]')
       .default(0.5),
     samples: int('samples (N)', 2, DKS_MEASURE_LIMITS.samplesMax).default(200),
+    /**
+     * Also Θ(x, x) of the D-layer chain with a linear readout, every weight trained, per width: E[Θ] and the dispersion
+     * E[Θ²]/E[Θ]² ± SE against the infinite-width NTK recursion (theory/dks/ntk.ts; dispersion → 1). Needs N ≥ 3.
+     */
+    ntk: z.boolean({ error: 'ntk must be true or false' }).default(false),
     seed: seedSchema.default(1),
   })
   .refine((p) => p.layers.every((l) => l <= p.depth), {
     message: 'every layer must be ≤ depth (D)',
     path: ['layers'],
+  })
+  .refine((p) => !p.ntk || p.samples >= 3, {
+    message: 'samples (N) must be ≥ 3 for the NTK dispersion',
+    path: ['samples'],
   });
 export type DksMeasureParams = z.infer<typeof dksMeasureParamsSchema>;
 export type DksMeasureParamsInput = z.input<typeof dksMeasureParamsSchema>;
@@ -76,6 +85,21 @@ export const dksMeasurePointSchema = z.object({
   seconds: z.number(),
 });
 export type DksMeasurePoint = z.infer<typeof dksMeasurePointSchema>;
+
+/** One width of the NTK measurement (params.ntk): Θ(x, x) of the D-layer chain with a linear readout. */
+export const dksMeasureNtkPointSchema = z.object({
+  width: z.number(),
+  depth: z.number(),
+  /** E[Θ(x, x)] over networks, ± SE. */
+  theta: estimateSchema,
+  /** E[Θ²]/E[Θ]² (leave-one-out estimator), ± SE (delta method). */
+  dispersion: estimateSchema,
+  /** M → ∞: Θ of the NTK recursion with φ̂ (Σ_{j ≤ D} ψ^j for the DKS φ̂), dispersion 1. */
+  predicted: z.object({ theta: z.number(), dispersion: z.number() }),
+  samples: z.number(),
+  seconds: z.number(),
+});
+export type DksMeasureNtkPoint = z.infer<typeof dksMeasureNtkPointSchema>;
 
 const transformSchema = z.object({ alpha: z.number(), beta: z.number(), gamma: z.number(), delta: z.number() });
 /** What ran: ψ and the transform (null for 'none'). */

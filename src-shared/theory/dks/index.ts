@@ -28,3 +28,4 @@ export {
   type SlopeNet,
 } from './slope';
 export { DksNoRootError, dksResiduals, solveDks, type DksResiduals, type DksRoot, type DksSolution } from './solver';
+export { chainNtk } from './ntk';
