@@ -95,5 +95,133 @@ describe('kernel shaping tab', () => {
       // the C map's prediction within 4 SE + l/M (finite-width bias)
       expect(Math.abs(c - predicted)).toBeLessThanOrEqual(4 * se + layer / width);
     }
+    // the NTK of the depth-20 chain with φ̂: dispersion → 1 and E[Θ] → Σ_{j ≤ D} ψ^j, within 4 SE + O(D/M)
+    await expect.poll(() => attr(page, 'ks-ntk', 'data-widths'), { timeout: 60_000 }).toBe('2');
+    const zeta = Number(await page.getByTestId('ks-input-zeta').inputValue());
+    const psi = zeta ** (1 / 20);
+    const ntk = parseCsv((await downloadText(page, 'export-ks-ntk-csv')).body);
+    expect(ntk[0]).toEqual([
+      'width',
+      'depth',
+      'dispersion',
+      'dispersion_se',
+      'dispersion_predicted',
+      'theta',
+      'theta_se',
+      'theta_predicted',
+      'samples',
+    ]);
+    for (const r of ntk.slice(1)) {
+      const [width, depth, disp, dispSe, dispPred, theta, thetaSe, thetaPred] = r.map(Number);
+      expect(depth).toBe(20);
+      expect(dispPred).toBe(1);
+      expect(thetaPred).toBeCloseTo((psi ** 21 - 1) / (psi - 1), 8);
+      expect(Math.abs(disp - 1)).toBeLessThanOrEqual(4 * dispSe + (4 * depth) / width);
+      expect(Math.abs(theta / thetaPred - 1)).toBeLessThanOrEqual((4 * thetaSe) / thetaPred + (2 * depth) / width);
+    }
+  });
+
+  it('marks φ and φ̂ on the Explore and Trainability planes where χ₁ puts them, and the marks move with ζ', async () => {
+    const page = await session.open();
+    await page.getByTestId('tab-kernel-shaping').click();
+    await expect.poll(() => page.getByTestId('ks-psi').count(), { timeout: 60_000 }).toBe(1);
+    await page.getByTestId('ks-input-depth').fill('20');
+    await page.getByTestId('ks-input-zeta').fill('10');
+    await settled(page);
+    await expect
+      .poll(async () => Number(await attr(page, 'ks-psi', 'data-value')), { timeout: 60_000 })
+      .toBeCloseTo(10 ** (1 / 20), 12);
+
+    // Explore: φ = ReLU, σ_b² = 0 (the defaults), where χ₁ = σ_w²/2: φ̂ (χ₁ = ψ) stands at σ_w² = 2ψ, λ = D/M
+    await page.getByTestId('tab-explore').click();
+    const psi = 10 ** (1 / 20);
+    await expect
+      .poll(async () => Number(await attr(page, 'plane-shaping-after', 'data-sigma-w2')), { timeout: 60_000 })
+      .toBeCloseTo(2 * psi, 6);
+    const width = Number(await attr(page, 'plane-params', 'data-width'));
+    expect(Number(await attr(page, 'plane-shaping-after', 'data-y'))).toBeCloseTo(20 / width, 12);
+    // on the drawn axes: the pixel the axis ticks give for (2ψ, D/M)
+    // the first two axis groups of the plane are x then y (the colour bar's comes after them)
+    const ticksOf = (k: number) =>
+      page
+        .getByTestId('plane')
+        .locator('g.axis')
+        .nth(k)
+        .locator('g.tick')
+        .evaluateAll((els) =>
+          els.map((e) => {
+            const m = /translate\(([-\d.e]+),\s*([-\d.e]+)\)/.exec(e.getAttribute('transform') ?? '');
+            return { x: Number(m?.[1]), y: Number(m?.[2]), v: Number(e.textContent?.replace('−', '-')) };
+          }),
+        );
+    // the pixel of a value from the first and last tick of an axis (linear axes)
+    const fit = (pts: { p: number; v: number }[]) => {
+      const [a, b] = [pts[0], pts[pts.length - 1]];
+      return (v: number) => a.p + ((b.p - a.p) * (v - a.v)) / (b.v - a.v);
+    };
+    const xAt = fit((await ticksOf(0)).map((t) => ({ p: t.x, v: t.v })));
+    const yAt = fit((await ticksOf(1)).map((t) => ({ p: t.y, v: t.v })));
+    expect(Number(await attr(page, 'plane-shaping-after', 'cx'))).toBeCloseTo(xAt(2 * psi), 0);
+    expect(Number(await attr(page, 'plane-shaping-after', 'cy'))).toBeCloseTo(yAt(20 / width), 0);
+    // φ = softplus itself at (σ_w², σ_b²) = (1, 0) is ordered: its mark lies left of the edge of chaos σ_w² = 2
+    expect(Number(await attr(page, 'plane-shaping-before', 'data-sigma-w2'))).toBeLessThan(2);
+    expect(Number(await attr(page, 'plane-shaping-before', 'data-chi1'))).toBeLessThan(1);
+
+    // Trainability (its φ and σ_b², here ReLU and 0): the same σ_w², at depth D, right of its critical line
+    await page.getByTestId('tab-trainability').click();
+    await expect
+      .poll(async () => Number(await attr(page, 'tplane-shaping-after', 'data-sigma-w2')), { timeout: 60_000 })
+      .toBeCloseTo(2 * psi, 6);
+    expect(Number(await attr(page, 'tplane-shaping-after', 'data-y'))).toBe(20);
+    expect(Number(await attr(page, 'tplane-shaping-after', 'cx'))).toBeGreaterThan(
+      Number(await attr(page, 'tplane-critical', 'x1')),
+    );
+
+    // ζ = 1.5: ψ moves toward 1 and the mark toward the critical line
+    await page.getByTestId('tab-kernel-shaping').click();
+    await page.getByTestId('ks-input-zeta').fill('1.5');
+    await settled(page);
+    await page.getByTestId('tab-trainability').click();
+    await expect
+      .poll(async () => Number(await attr(page, 'tplane-shaping-after', 'data-sigma-w2')), { timeout: 60_000 })
+      .toBeCloseTo(2 * 1.5 ** (1 / 20), 6);
+
+    // the toggle hides the marks on both planes
+    await page.getByTestId('tab-kernel-shaping').click();
+    await page.getByTestId('ks-on-planes').uncheck();
+    await page.getByTestId('tab-trainability').click();
+    await expect.poll(() => attr(page, 'tplane-shaping', 'data-count')).toBe('0');
+    await page.getByTestId('tab-explore').click();
+    await expect.poll(() => attr(page, 'plane-shaping', 'data-count')).toBe('0');
+  });
+
+  it('runs the training comparison with Layer Norm in the tab', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('tab-kernel-shaping').click();
+    await expect.poll(() => page.getByTestId('ks-psi').count(), { timeout: 60_000 }).toBe(1);
+    await expect(page.getByTestId('kernel-shaping-panel').textContent()).resolves.toMatch(
+      /ImageNet \/ K-FAC (training )?results are cited, not re-run/,
+    );
+    await page.getByTestId('ks-train-depth').fill('3');
+    await page.getByTestId('ks-train-width').fill('8');
+    await page.getByTestId('ks-train-steps').fill('4');
+    await page.getByTestId('ks-train-start').click();
+    await expect.poll(() => page.getByTestId('ks-train-status').textContent(), { timeout: 180_000 }).toBe('done');
+    const labels = await page.getByTestId('ks-train-config').allTextContents();
+    expect(labels.map((t) => t.replace(/:.*$/s, '').trim())).toEqual([
+      '[0] EOC softplus',
+      '[1] SELU',
+      '[2] Layer Norm softplus',
+      '[3] DKS softplus ζ = 1.1',
+      '[4] DKS softplus ζ = 1.5',
+      '[5] DKS softplus ζ = 10',
+    ]);
+    // six configurations, records at steps 0, 1, 2, 3, 4 each (recordEvery = round(4/8) → 1)
+    expect(await attr(page, 'ks-train', 'data-records')).toBe('30');
+    // a bad size names its field and starts nothing
+    await page.getByTestId('ks-train-depth').fill('0');
+    await page.getByTestId('ks-train-start').click();
+    await expect.poll(() => page.getByTestId('ks-train-error').textContent()).toMatch(/depth D must be an integer/);
   });
 });
