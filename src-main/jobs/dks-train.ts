@@ -16,9 +16,7 @@ import {
   type DksTrainRecord,
 } from '../../src-shared/contract/dks-train';
 import { TRAIN_OPTIMIZERS } from '../../src-shared/contract/train-dynamics';
-import { activationNames, customActivation } from '../../src-shared/network/activations';
-import { DksNoRootError, getDksActivation, solveDks } from '../../src-shared/theory/dks';
-import { criticalSigmaW2 } from '../../src-shared/theory/meanfield';
+import { DksNoRootError, dksEocPoint, getDksActivation, solveDks } from '../../src-shared/theory/dks';
 import { LabServiceError } from '../service/lab-error';
 import type { DksTrainTaskParams } from '../tf/train/dks-train';
 import { EXIT_OK } from '../cli/command';
@@ -29,20 +27,12 @@ import { parseBackend } from './train-dynamics';
 
 /** The σ_w² on the critical line χ₁ = 1 at σ_b² = EOC_SIGMA_B2 (Poole et al. 2016; meanfield/critical-curve.ts). */
 function eocSigmaW2(activation: string): number {
-  const act = getDksActivation(activation);
-  const spec = activationNames().includes(activation)
-    ? activation
-    : customActivation({
-        name: activation,
-        phi: act.phi,
-        dphi: act.dphi,
-        kinks: act.kinks,
-        analyticHalfWidth: act.halfWidth,
-        homogeneous: act.homogeneous,
-      });
-  const p = criticalSigmaW2(spec, EOC_SIGMA_B2);
+  const p = dksEocPoint(activation, EOC_SIGMA_B2);
   if (p.kind === 'none')
-    throw new LabServiceError('bad-request', `no edge-of-chaos initialization for ${activation}: ${p.reason}`);
+    throw new LabServiceError(
+      'bad-request',
+      `no edge-of-chaos initialization for ${activation}: ${p.reason} (leave EOC out: --skip-eoc)`,
+    );
   return p.sigmaW2;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dksTrainParamsSchema, type DksTrainRecord } from '../../src-shared/contract/dks-train';
-import { accuracySeries, parseTrainSize, trainParams, trainRows } from './kernel-shaping-train';
+import { accuracySeries, eocMissing, parseTrainSize, trainParams, trainRows, trainZetas } from './kernel-shaping-train';
 
 const rec = (config: number, step: number, acc: number | null): DksTrainRecord => ({
   config,
@@ -20,6 +20,18 @@ describe('Does it train? (Kernel-shaping tab)', () => {
     const p = dksTrainParamsSchema.parse(trainParams('tanh'));
     expect([p.depth, p.width, p.steps, p.recordEvery]).toEqual([50, 64, 200, 25]);
     expect([p.eoc, p.selu, p.layerNorm, p.zetas]).toEqual([true, true, true, [1.1, 1.5, 10]]);
+    // softplus has no critical line at σ_b² = 0.05: EOC is left out (the job would refuse it), and the tab says why
+    expect(eocMissing('softplus')).not.toBe('');
+    expect(dksTrainParamsSchema.parse(trainParams('softplus')).eoc).toBe(false);
+    expect(eocMissing('tanh')).toBe('');
+    // no DKS transform of softplus for ζ = 10 at D = 4 (ψ = 10^(1/4)): left out, with the solver's reason
+    const z = trainZetas('softplus', 4);
+    expect(z.zetas).toEqual([1.1, 1.5]);
+    expect(z.missing).toHaveLength(1);
+    expect(z.missing[0]).toMatch(/ζ = 10 at D = 4: .*best residual/);
+    expect(dksTrainParamsSchema.parse(trainParams('softplus', { depth: 4, width: 8, steps: 2 })).zetas).toEqual([
+      1.1, 1.5,
+    ]);
     const small = dksTrainParamsSchema.parse(trainParams('tanh', { depth: 3, width: 8, steps: 4 }));
     expect([small.depth, small.width, small.steps, small.recordEvery]).toEqual([3, 8, 4, 1]);
   });

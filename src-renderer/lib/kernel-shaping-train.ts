@@ -1,8 +1,10 @@
 // "Does it train?" in the Kernel-shaping tab (issue 14, item 4): the dks-train job's params from the tab's φ and the
 // records grouped per configuration as accuracy vs step. Pure; KsTrain.svelte runs the job through LabClient.
+import { DksNoRootError, dksEocPoint, getDksActivation, solveDks } from '../../src-shared/theory/dks';
 import {
   DKS_TRAIN_ACTIVATIONS,
   DKS_TRAIN_LIMITS,
+  EOC_SIGMA_B2,
   type DksTrainParamsInput,
   type DksTrainRecord,
 } from '../../src-shared/contract/dks-train';
@@ -30,18 +32,52 @@ export function parseTrainSize(text: { depth: string; width: string; steps: stri
   };
 }
 
+/** The φ the comparison trains: the tab's φ when TensorFlow.js has its ops, else tanh. */
+export function trainActivation(activation: string): DksTrainParamsInput['activation'] & string {
+  return (DKS_TRAIN_ACTIVATIONS as readonly string[]).includes(activation)
+    ? (activation as (typeof DKS_TRAIN_ACTIVATIONS)[number])
+    : 'tanh';
+}
+
+/** Why φ has no EOC configuration (no critical line χ₁ = 1 at σ_b² = EOC_SIGMA_B2), or '' when it has one. */
+export function eocMissing(activation: string): string {
+  const p = dksEocPoint(trainActivation(activation), EOC_SIGMA_B2);
+  return p.kind === 'none' ? p.reason : '';
+}
+
+/** The ζ values the card offers. */
+export const TRAIN_ZETAS = [1.1, 1.5, 10] as const;
+
 /**
- * EOC, SELU, Layer Norm and DKS at ζ ∈ {1.1, 1.5, 10} with the tab's φ when it can train (else tanh), about eight
- * records per configuration.
+ * The ζ of TRAIN_ZETAS for which the DKS transform of φ exists at depth D (ψ = ζ^(1/D); e.g. softplus has none for
+ * ζ = 10 at D ≤ 6), and why each other one is left out (the job would refuse it).
+ */
+export function trainZetas(activation: string, depth: number): { zetas: number[]; missing: string[] } {
+  const act = getDksActivation(trainActivation(activation));
+  const zetas: number[] = [];
+  const missing: string[] = [];
+  for (const zeta of TRAIN_ZETAS) {
+    try {
+      solveDks(act, zeta ** (1 / depth));
+      zetas.push(zeta);
+    } catch (err) {
+      if (!(err instanceof DksNoRootError)) throw err;
+      missing.push(`ζ = ${zeta} at D = ${depth}: ${err.message}`);
+    }
+  }
+  return { zetas, missing };
+}
+
+/**
+ * EOC (when φ has a critical line at σ_b² = EOC_SIGMA_B2), SELU, Layer Norm and DKS at the ζ of TRAIN_ZETAS that
+ * have a transform, with the tab's φ when it can train (else tanh), about eight records per configuration.
  */
 export function trainParams(activation: string, size: TrainSize = TRAIN_SIZE_DEFAULTS): DksTrainParamsInput {
-  const act = (DKS_TRAIN_ACTIVATIONS as readonly string[]).includes(activation)
-    ? (activation as DksTrainParamsInput['activation'])
-    : 'tanh';
+  const act = trainActivation(activation);
   return {
     activation: act,
-    zetas: [1.1, 1.5, 10],
-    eoc: true,
+    zetas: trainZetas(act, size.depth).zetas,
+    eoc: eocMissing(act) === '',
     selu: true,
     layerNorm: true,
     depth: size.depth,

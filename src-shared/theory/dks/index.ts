@@ -29,3 +29,4 @@ export {
 } from './slope';
 export { DksNoRootError, dksResiduals, solveDks, type DksResiduals, type DksRoot, type DksSolution } from './solver';
 export { chainNtk } from './ntk';
+export { dksEocPoint } from './eoc';
