@@ -95,7 +95,9 @@ describe('kernel shaping tab', () => {
       // the C map's prediction within 4 SE + l/M (finite-width bias)
       expect(Math.abs(c - predicted)).toBeLessThanOrEqual(4 * se + layer / width);
     }
-    // the NTK of the depth-20 chain with φ̂: dispersion → 1 and E[Θ] → Σ_{j ≤ D} ψ^j, within 4 SE + O(D/M)
+    // the NTK of the depth-20 chain with φ̂: dispersion → 1 and E[Θ] → Σ_{j ≤ D} ψ^j, within 4 SE + a finite-width
+    // allowance: e^{5D/M} − 1 for the dispersion (the ReLU rate of Hanin & Nica 2019 as an envelope: φ̂'s is
+    // ~2.5), 2D/M for the mean
     await expect.poll(() => attr(page, 'ks-ntk', 'data-widths'), { timeout: 60_000 }).toBe('2');
     const zeta = Number(await page.getByTestId('ks-input-zeta').inputValue());
     const psi = zeta ** (1 / 20);
@@ -116,7 +118,7 @@ describe('kernel shaping tab', () => {
       expect(depth).toBe(20);
       expect(dispPred).toBe(1);
       expect(thetaPred).toBeCloseTo((psi ** 21 - 1) / (psi - 1), 8);
-      expect(Math.abs(disp - 1)).toBeLessThanOrEqual(4 * dispSe + (4 * depth) / width);
+      expect(Math.abs(disp - 1)).toBeLessThanOrEqual(4 * dispSe + Math.expm1((5 * depth) / width));
       expect(Math.abs(theta / thetaPred - 1)).toBeLessThanOrEqual((4 * thetaSe) / thetaPred + (2 * depth) / width);
     }
   });
@@ -161,8 +163,9 @@ describe('kernel shaping tab', () => {
     };
     const xAt = fit((await ticksOf(0)).map((t) => ({ p: t.x, v: t.v })));
     const yAt = fit((await ticksOf(1)).map((t) => ({ p: t.y, v: t.v })));
-    expect(Number(await attr(page, 'plane-shaping-after', 'cx'))).toBeCloseTo(xAt(2 * psi), 0);
-    expect(Number(await attr(page, 'plane-shaping-after', 'cy'))).toBeCloseTo(yAt(20 / width), 0);
+    // within a pixel: d3 shifts its ticks by half a pixel for crisp lines
+    expect(Math.abs(Number(await attr(page, 'plane-shaping-after', 'cx')) - xAt(2 * psi))).toBeLessThanOrEqual(1);
+    expect(Math.abs(Number(await attr(page, 'plane-shaping-after', 'cy')) - yAt(20 / width))).toBeLessThanOrEqual(1);
     // φ = softplus itself at (σ_w², σ_b²) = (1, 0) is ordered: its mark lies left of the edge of chaos σ_w² = 2
     expect(Number(await attr(page, 'plane-shaping-before', 'data-sigma-w2'))).toBeLessThan(2);
     expect(Number(await attr(page, 'plane-shaping-before', 'data-chi1'))).toBeLessThan(1);
@@ -203,25 +206,33 @@ describe('kernel shaping tab', () => {
     await expect(page.getByTestId('kernel-shaping-panel').textContent()).resolves.toMatch(
       /ImageNet \/ K-FAC (training )?results are cited, not re-run/,
     );
-    await page.getByTestId('ks-train-depth').fill('3');
+    await page.getByTestId('ks-train-depth').fill('4');
     await page.getByTestId('ks-train-width').fill('8');
-    await page.getByTestId('ks-train-steps').fill('4');
+    await page.getByTestId('ks-train-steps').fill('2');
     await page.getByTestId('ks-train-start').click();
-    await expect.poll(() => page.getByTestId('ks-train-status').textContent(), { timeout: 180_000 }).toBe('done');
+    // done, or an error (shown with its message rather than waiting out the timeout)
+    const outcome = async () =>
+      (await page.getByTestId('ks-train-error').count()) > 0
+        ? `error: ${await page.getByTestId('ks-train-error').textContent()}`
+        : await page.getByTestId('ks-train-status').textContent();
+    await expect.poll(outcome, { timeout: 400_000, interval: 500 }).toMatch(/^(done|error: .*)$/);
+    expect(await outcome()).toBe('done');
     const labels = await page.getByTestId('ks-train-config').allTextContents();
+    // softplus has no critical line at σ_b² = 0.05: no EOC configuration, and the card says why
+    expect(await page.getByTestId('ks-train-no-eoc').textContent()).toMatch(/No EOC softplus/);
+    // and no DKS transform for ζ = 10 at D = 4 (ψ = 10^(1/4)): left out with the solver's reason
+    expect(await page.getByTestId('ks-train-no-zeta').textContent()).toMatch(/ζ = 10 at D = 4: .*best residual/);
     expect(labels.map((t) => t.replace(/:.*$/s, '').trim())).toEqual([
-      '[0] EOC softplus',
-      '[1] SELU',
-      '[2] Layer Norm softplus',
-      '[3] DKS softplus ζ = 1.1',
-      '[4] DKS softplus ζ = 1.5',
-      '[5] DKS softplus ζ = 10',
+      '[0] SELU',
+      '[1] Layer Norm softplus',
+      '[2] DKS softplus ζ = 1.1',
+      '[3] DKS softplus ζ = 1.5',
     ]);
-    // six configurations, records at steps 0, 1, 2, 3, 4 each (recordEvery = round(4/8) → 1)
-    expect(await attr(page, 'ks-train', 'data-records')).toBe('30');
+    // four configurations, records at steps 0, 1, 2 each (recordEvery = max(1, round(2/8)) = 1)
+    expect(await attr(page, 'ks-train', 'data-records')).toBe('12');
     // a bad size names its field and starts nothing
     await page.getByTestId('ks-train-depth').fill('0');
     await page.getByTestId('ks-train-start').click();
     await expect.poll(() => page.getByTestId('ks-train-error').textContent()).toMatch(/depth D must be an integer/);
-  });
+  }, 420_000);
 });

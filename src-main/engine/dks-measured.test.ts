@@ -95,7 +95,10 @@ describe('measured NTK of the chain with φ̂', () => {
       expect(Math.abs(s.mean.estimate / predicted - 1)).toBeLessThanOrEqual(
         (4 * s.mean.stderr) / predicted + (2 * D) / width,
       );
-      expect(Math.abs(s.dispersion.estimate - 1)).toBeLessThanOrEqual(4 * s.dispersion.stderr + (4 * D) / width);
+      // finite-width allowance e^{5D/M} − 1: the ReLU rate of Hanin & Nica 2019 as an envelope (φ̂'s is ~2.5)
+      expect(Math.abs(s.dispersion.estimate - 1)).toBeLessThanOrEqual(
+        4 * s.dispersion.stderr + Math.expm1((5 * D) / width),
+      );
       // the SE is real, not 0
       expect(s.dispersion.stderr).toBeGreaterThan(1e-4);
       excess.push(s.dispersion.estimate - 1);

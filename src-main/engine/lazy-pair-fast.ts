@@ -213,6 +213,8 @@ export class LazyPairFastSampler {
       throw new RangeError(`sigmaW2 (σ_w²) must be a finite number > 0 (got ${sigmaW2})`);
     if (typeof sigmaB2 !== 'number' || !Number.isFinite(sigmaB2) || sigmaB2 < 0)
       throw new RangeError(`sigmaB2 (σ_b²) must be a finite number ≥ 0 (got ${sigmaB2})`);
+    // its ReLU path runs in wasm and its registry φ names the kernel: φ, φ′ ops have no place here
+    if (net.ops) throw new RangeError('the two-input sampler takes a registry activation, not φ/φ′ ops');
     const fns = activationFor('samplers', act);
     if (!(typeof pairCos === 'number' && pairCos >= -1 && pairCos <= 1))
       throw new RangeError(`pairCos must lie in [−1, 1] (got ${pairCos})`);
