@@ -9,7 +9,14 @@
 // resumable), 2 refused (different sweeps, an output holding another sweep, bad flags): nothing written.
 import { parseArgs } from 'node:util';
 import { fmt, jsonLine } from '../format';
-import { mergeShards, MergeRefused, type MergeReport } from '../../tf/sweep/merge';
+import {
+  mergeShards,
+  MergeRefused,
+  type CellRef,
+  type MergeReport,
+  type PointRef,
+  type RunRef,
+} from '../../tf/sweep/merge';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../command';
 
 function parse(args: string[]): { out: string; shards: string[]; json: boolean } {
@@ -30,11 +37,17 @@ function parse(args: string[]): { out: string; shards: string[]; json: boolean }
   return { out, shards: parsed.positionals, json: parsed.values.json === true };
 }
 
-const cellText = (c: { sigmaW2: number; depth: number } | { depth: number; rho: number }): string =>
-  'rho' in c ? `L = ${c.depth}, ρ = ${fmt(c.rho)}` : `σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}`;
+const cellText = (c: CellRef | PointRef | RunRef): string =>
+  'rho' in c
+    ? `L = ${c.depth}, ρ = ${fmt(c.rho)}`
+    : 'depth' in c
+      ? `σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}`
+      : `σ_w² = ${fmt(c.sigmaW2)}`;
+
+const UNIT = { trainability: 'cells', 'lr-sweep': 'points', 'train-dynamics': 'runs' } as const;
 
 function report(r: MergeReport): string {
-  const unit = r.kind === 'lr-sweep' ? 'points' : 'cells';
+  const unit = UNIT[r.kind];
   const lines = [
     `Merged ${r.shards.length} shard store${r.shards.length === 1 ? '' : 's'} into ${r.dir}: ${r.done} of ${r.total} ${unit} ` +
       `(${r.added} added now, ${r.missing.length} missing, ${r.duplicates.length} duplicate)`,
