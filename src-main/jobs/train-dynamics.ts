@@ -24,13 +24,14 @@ import {
   type TrainDynamicsRecord,
 } from '../../src-shared/contract/train-dynamics';
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
-import { LIMITS } from '../../src-shared/params';
+import { LIMITS, sigmaW2Schema } from '../../src-shared/params';
 import type { BackendInfo } from '../tf/backend';
 import { BACKEND_CHOICES_TEXT, isBackendChoice, type BackendChoice } from '../tf/backend-names';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import { checkOutDir, choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
+import { fieldsAsFlags } from '../cli/flag-names';
 import { runTdList } from '../tf/sweep/td-list';
 import { shardTdRuns, TdStore } from '../tf/sweep/td-store';
 import { recordShard } from '../tf/sweep/store';
@@ -114,7 +115,16 @@ function parse(args: string[]): CliJobRequest<'train-dynamics'> {
   const shard = parseShard(optionalString(v, 'shard'));
   if (shard && out === undefined) throw new UsageError('--shard needs --out <dir>: each shard writes its own store');
   if (sigmaText !== undefined && sigmaText.includes(',')) {
-    params.sigmaW2List = sigmaText.split(',').map((t) => parseNumber('sigma-w2', t.trim()));
+    const list = sigmaText.split(',').map((t) => parseNumber('sigma-w2', t.trim()));
+    list.forEach((value, k) => {
+      const r = sigmaW2Schema.safeParse(value);
+      if (!r.success)
+        throw new UsageError(`--sigma-w2 (item ${k + 1}): ${fieldsAsFlags(r.error.issues[0].message, () => false)}`);
+    });
+    if (new Set(list).size !== list.length) throw new UsageError('--sigma-w2: the values of the list must be distinct');
+    if (list.length > TRAIN_LIMITS.sigmaW2ListMax)
+      throw new UsageError(`--sigma-w2: at most ${TRAIN_LIMITS.sigmaW2ListMax} values, got ${list.length}`);
+    params.sigmaW2List = list;
   } else {
     set('sigmaW2', num('sigma-w2'));
     // a stored run is a list of one
@@ -351,7 +361,8 @@ Ctrl-C stops the run after the current step.`,
                 ? `ntk-lab train-dynamics: stopped; the finished runs are kept in ${st.dir}. Run the same command again to resume.\n`
                 : `ntk-lab train-dynamics: stopped early after ${s.records} records\n`,
             );
-            return EXIT_FAILED;
+            // a single run's records so far are its result; a list's unfinished runs are not
+            if (list) return EXIT_FAILED;
           }
           if (diverged) {
             io.stderr(
