@@ -227,6 +227,17 @@ export const trainDynamicsRecordSchema = z.object({
 });
 export type TrainDynamicsRecord = z.infer<typeof trainDynamicsRecordSchema>;
 
+/** One finished run of a σ_w² list as stored (runs.jsonl): its records in step order, the kernel as a plain array. */
+export const tdRunSchema = z.object({
+  sigmaW2: z.number(),
+  /** The run ended with a diverged record (its last). */
+  diverged: z.boolean(),
+  /** Wall-clock seconds of the run. */
+  seconds: z.number(),
+  records: z.array(trainDynamicsRecordSchema.extend({ kernel: z.array(z.number()).optional() })).min(1),
+});
+export type TdRun = z.infer<typeof tdRunSchema>;
+
 /** Where a σ_w² list run stored its runs (the CLI's --out, --shard): the runs of the store and of this process. */
 export const trainDynamicsStoreSchema = z.object({
   dir: z.string(),

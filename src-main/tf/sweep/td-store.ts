@@ -26,7 +26,8 @@ import { z } from 'zod';
 import {
   estimateTrainDynamicsCost,
   parseTrainDynamicsParams,
-  trainDynamicsRecordSchema,
+  tdRunSchema,
+  type TdRun,
   type TrainDynamicsParams,
 } from '../../../src-shared/contract/train-dynamics';
 import { shardItems, type ShardSpec } from '../../../src-shared/shard';
@@ -35,16 +36,7 @@ import { canonicalJson, issueText, SWEEP_FILE, SweepStoreError, SweepStoreWriteE
 export const RUNS_FILE = 'runs.jsonl';
 export const TD_STORE_FORMAT = 'ntk-lab-train-dynamics/1';
 
-/** One finished run of the list: its records in step order (kernel, if recorded, as a plain array). */
-export const tdRunSchema = z.object({
-  sigmaW2: z.number(),
-  /** The run ended with a diverged record (its last). */
-  diverged: z.boolean(),
-  /** Wall-clock seconds of the run. */
-  seconds: z.number(),
-  records: z.array(trainDynamicsRecordSchema.extend({ kernel: z.array(z.number()).optional() })).min(1),
-});
-export type TdRun = z.infer<typeof tdRunSchema>;
+export { tdRunSchema, type TdRun } from '../../../src-shared/contract/train-dynamics';
 
 export const runKey = (sigmaW2: number): string => String(sigmaW2);
 
@@ -213,6 +205,11 @@ export class TdStore {
 
   get size(): number {
     return this.done.size;
+  }
+
+  /** An unterminated last line (a crash mid-append) was found and ignored. */
+  get tornTail(): boolean {
+    return this.torn;
   }
 
   /** Append one finished run, whole and fsynced; a failed write is cut back off (SweepStoreWriteError). */
