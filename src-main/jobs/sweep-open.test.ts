@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrainabilityParams } from '../../src-shared/contract/trainability';
+import { parseLrSweepParams } from '../../src-shared/contract/lr-sweep';
+import { parseTrainDynamicsParams } from '../../src-shared/contract/train-dynamics';
+import { LrSweepStore } from '../tf/sweep/lr-store';
+import { shardTdRuns, TdStore } from '../tf/sweep/td-store';
 import { recordShard, SweepStore } from '../tf/sweep/store';
 import { shardCells, sweepGrid } from '../tf/sweep/grid';
 import type { JobEnv } from './define';
@@ -84,5 +88,58 @@ describe('sweep-open', () => {
     SweepStore.open(dir, params).append(record(1, 2));
     appendFileSync(join(dir, 'cells.jsonl'), '{"not":"a cell"}\n');
     await expect(open(dataDir, dir)).rejects.toThrow(`${join(dir, 'cells.jsonl')} line 2: not a cell record`);
+  });
+});
+
+describe('sweep-open of the other store kinds', () => {
+  const run = async (dir: string) => {
+    const job = checkKind('sweep-open', { dir });
+    return (await job.run({ dataDir: dir } as JobEnv, () => {}, {})) as Record<string, unknown>;
+  };
+
+  it('a learning-rate sweep: its points in sweep order and the (L, ρ) points it lacks; nothing written', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ntk-open-lr-')), 's');
+    const p = parseLrSweepParams({ dataset: 'synthetic', depths: [2, 3], rhos: [0.5, 2] });
+    const point = (depth: number, rho: number) => ({
+      ...{ depth, rho, lr: rho * 0.1, etaTheory: 0.1, trainAccuracy: 0.5, testAccuracy: 0.4, trainLoss: 0.2 },
+      ...{ diverged: false, seconds: 1 },
+    });
+    const s = LrSweepStore.open(dir, p);
+    s.append(point(3, 2));
+    s.append(point(2, 0.5));
+    const files = readdirSync(dir).sort();
+    const out = await run(dir);
+    expect(out.store).toBeUndefined();
+    expect(out.lrSweep).toMatchObject({
+      total: 4,
+      points: [point(2, 0.5), point(3, 2)],
+      missing: [
+        { depth: 2, rho: 2 },
+        { depth: 3, rho: 0.5 },
+      ],
+      torn: false,
+    });
+    expect(readdirSync(dir).sort()).toEqual(files);
+  });
+
+  it('a training-dynamics σ_w² shard: its runs and the runs of its part it lacks; a torn tail is reported', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ntk-open-td-')), 's');
+    const p = parseTrainDynamicsParams({ depth: 2, width: 8, steps: 2, recordAt: [0, 2], sigmaW2List: [1, 2, 3] });
+    const s = TdStore.open(dir, p);
+    recordShard(dir, s.identity, { index: 0, count: 2 });
+    const [first, second] = shardTdRuns(p, { index: 0, count: 2 });
+    const rec = { step: 0, epoch: 0, trainLoss: 0.5, testLoss: 0.5, trainAccuracy: 0.1, testAccuracy: 0.1 };
+    const r = { ...rec, thetaD: 1, thetaC: 0.5, thetaN: 0.4, diverged: false, seconds: 1, sigmaW2: first };
+    s.append({ sigmaW2: first, diverged: false, seconds: 1, records: [r] });
+    appendFileSync(join(dir, 'runs.jsonl'), '{"sigmaW2"');
+    const out = (await run(dir)).trainDynamics as Record<string, unknown>;
+    expect(out).toMatchObject({
+      total: 3,
+      shard: { index: 0, count: 2, total: 2 },
+      missing: [{ sigmaW2: second }],
+      torn: true,
+    });
+    expect((out.runs as { sigmaW2: number }[]).map((x) => x.sigmaW2)).toEqual([first]);
+    expect((out.params as { sigmaW2List: number[] }).sigmaW2List).toEqual([1, 2, 3]);
   });
 });

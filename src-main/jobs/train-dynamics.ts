@@ -3,7 +3,11 @@
 // Pausable: the task waits at its next step.
 // CLI JSON contract (add fields, never rename): one line per recorded step with the fields of
 // trainDynamicsRecordSchema (src-shared/contract/train-dynamics.ts) plus "backend" (the tfjs backend name) on every
-// line; "kernel" (100×100, class-sorted, 7 significant digits) only with --kernel.
+// line; "kernel" (100×100, class-sorted, 7 significant digits) only with --kernel; "sigmaW2" (the run's σ_w²) on
+// every line. A σ_w² list (--sigma-w2 a,b,c) runs one network per value (tf/sweep/td-list.ts); with --out DIR the
+// runs are stored (tf/sweep/td-store.ts; --shard i/n: one shard's runs) and one last line
+//   {"kind":"summary", dir, identity, total, resumed, trained, diverged, records, status, shard?}
+// follows the records.
 import { trainDynamicsKind } from '../../src-shared/contract/kinds/train-dynamics';
 import {
   PAPER_SIZE,
@@ -20,14 +24,19 @@ import {
   type TrainDynamicsRecord,
 } from '../../src-shared/contract/train-dynamics';
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
-import { LIMITS } from '../../src-shared/params';
+import { LIMITS, sigmaW2Schema } from '../../src-shared/params';
 import type { BackendInfo } from '../tf/backend';
 import { BACKEND_CHOICES_TEXT, isBackendChoice, type BackendChoice } from '../tf/backend-names';
 import { LabServiceError } from '../service/lab-error';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
-import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
+import { checkOutDir, choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { fieldsAsFlags } from '../cli/flag-names';
+import { runTdList } from '../tf/sweep/td-list';
+import { shardTdRuns, TdStore } from '../tf/sweep/td-store';
+import { recordShard } from '../tf/sweep/store';
+import { parseShardSpec, type ShardSpec } from '../../src-shared/shard';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
 
 /** --backend: which TensorFlow.js backend (default auto). */
 export function parseBackend(text: string | undefined): BackendChoice {
@@ -37,10 +46,15 @@ export function parseBackend(text: string | undefined): BackendChoice {
   return text;
 }
 
-/** Step lists, sizes against the data, memory and time estimates; the resolved params (recordAt) run. */
-function checkTrainDynamics(params: unknown): TrainDynamicsParams {
+/**
+ * Step lists, sizes against the data, memory and time estimates (for a σ_w² list: of the runs this process makes,
+ * with --shard the shard's); the resolved params (recordAt) run.
+ */
+function checkTrainDynamics(params: unknown, local?: LocalCheck): TrainDynamicsParams {
   try {
-    return parseTrainDynamicsParams(params);
+    if (!local?.shard) return parseTrainDynamicsParams(params);
+    const runs = shardTdRuns(parseTrainDynamicsParams(params, 0), local.shard).length;
+    return parseTrainDynamicsParams(params, runs);
   } catch (err) {
     throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
   }
@@ -67,8 +81,20 @@ const FLAGS = {
   'paper-size': { type: 'boolean' },
   kernel: { type: 'boolean' },
   backend: { type: 'string' },
+  out: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** --shard i/n (or a UsageError naming the flag: "3/2", "-1/2", "a/b" are refused). */
+function parseShard(text: string | undefined): ShardSpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseShardSpec(text);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
+}
 
 function parse(args: string[]): CliJobRequest<'train-dynamics'> {
   const v = parseFlags(args, FLAGS);
@@ -84,7 +110,26 @@ function parse(args: string[]): CliJobRequest<'train-dynamics'> {
   const set = <K extends keyof TrainDynamicsParamsInput>(key: K, value: TrainDynamicsParamsInput[K] | undefined) => {
     if (value !== undefined) params[key] = value;
   };
-  set('sigmaW2', num('sigma-w2'));
+  const sigmaText = optionalString(v, 'sigma-w2');
+  const out = optionalString(v, 'out');
+  const shard = parseShard(optionalString(v, 'shard'));
+  if (shard && out === undefined) throw new UsageError('--shard needs --out <dir>: each shard writes its own store');
+  if (sigmaText !== undefined && sigmaText.includes(',')) {
+    const list = sigmaText.split(',').map((t) => parseNumber('sigma-w2', t.trim()));
+    list.forEach((value, k) => {
+      const r = sigmaW2Schema.safeParse(value);
+      if (!r.success)
+        throw new UsageError(`--sigma-w2 (item ${k + 1}): ${fieldsAsFlags(r.error.issues[0].message, () => false)}`);
+    });
+    if (new Set(list).size !== list.length) throw new UsageError('--sigma-w2: the values of the list must be distinct');
+    if (list.length > TRAIN_LIMITS.sigmaW2ListMax)
+      throw new UsageError(`--sigma-w2: at most ${TRAIN_LIMITS.sigmaW2ListMax} values, got ${list.length}`);
+    params.sigmaW2List = list;
+  } else {
+    set('sigmaW2', num('sigma-w2'));
+    // a stored run is a list of one
+    if (out !== undefined) params.sigmaW2List = [params.sigmaW2 ?? parseTrainDynamicsParams({}).sigmaW2];
+  }
   set('sigmaB2', num('sigma-b2'));
   set('depth', int('depth'));
   set('width', int('width'));
@@ -119,7 +164,13 @@ function parse(args: string[]): CliJobRequest<'train-dynamics'> {
     params.recordAt = at;
   }
   // the service checks the params (bad input: exit 2) before any backend is loaded
-  return { params, service: { tfBackend: parseBackend(optionalString(v, 'backend')) }, json: v.json === true };
+  return {
+    params,
+    service: { tfBackend: parseBackend(optionalString(v, 'backend')) },
+    json: v.json === true,
+    storeDir: out === undefined ? undefined : checkOutDir('out', out),
+    shard,
+  };
 }
 
 function jsonRecord(r: TrainDynamicsRecord, backend: string): string {
@@ -158,23 +209,53 @@ export const trainDynamicsJob = defineJob({
   pausable: true,
   progress: 'record',
   // one recorded step; the kernel as a plain array, so that it survives JSON
-  summarize: (raw: unknown, env) => {
-    const r = raw as { kernel?: Float32Array | number[] };
-    const record = trainDynamicsRecordSchema.parse(
-      r.kernel instanceof Float32Array ? { ...r, kernel: Array.from(r.kernel) } : r,
-    );
-    return { kind: 'train-dynamics', backend: env.tf.label(), record };
-  },
-  async run(params, env, emit, { signal, pause }) {
+  // one recorded step (td-list.ts tagRecord: the kernel as a plain array, so that it survives JSON, and its σ_w²)
+  summarize: (raw: unknown, env) => ({
+    kind: 'train-dynamics',
+    backend: env.tf.label(),
+    record: trainDynamicsRecordSchema.parse(raw),
+  }),
+  async run(params, env, emit, { signal, pause, storeDir, shard }) {
     await env.tf.start();
-    const summary = await env.tf.run<unknown>(runsOn.task, params, { signal, pause, onProgress: emit });
-    return { kind: 'train-dynamics', backend: env.tf.label(), summary: trainDynamicsSummarySchema.parse(summary) };
+    // throws SweepStoreError for a damaged store, another list in it, or another shard's store
+    const store = storeDir === undefined ? undefined : TdStore.open(storeDir, params);
+    if (store && shard) recordShard(store.dir, store.identity, shard);
+    const r = await runTdList(
+      params,
+      async (p, o) => trainDynamicsSummarySchema.parse(await env.tf.run<unknown>(runsOn.task, p, o)),
+      emit,
+      { signal, pause, shard },
+      store,
+    );
+    const list = params.sigmaW2List !== undefined;
+    return {
+      kind: 'train-dynamics',
+      backend: env.tf.label(),
+      summary: {
+        records: r.records,
+        stoppedEarly: r.stoppedEarly,
+        ...(list ? { diverged: r.diverged } : {}),
+        ...(store
+          ? {
+              store: {
+                dir: store.dir,
+                identity: store.identity,
+                total: r.total,
+                resumed: r.resumed,
+                trained: r.trained,
+                ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
+              },
+            }
+          : {}),
+      },
+    };
   },
   cli: {
     summary: 'train on MNIST and stream the NTK structure Θd, Θc, Θn (Seleznova & Kutyniok 2022, Fig. 4)',
     usage: `Usage: ntk-lab train-dynamics [--sigma-w2 <v>] [--depth <L>] [--width <M>] [--steps <T>]
                               [--record-every <k> | --record-at <a,b,c>] [--lr <η>] [--optimizer adam|sgd]
-                              [--seed <s>] [--paper-size] [--kernel] [--json] [more flags below]
+                              [--seed <s>] [--paper-size] [--kernel] [--out <dir> [--shard <i/n>]] [--json]
+                              [more flags below]
 
 Trains a fully-connected net (784 → M × (L−1) → 10, biases zero at init but trained) on MNIST digits from the
 mnist package and records, at the chosen steps, train/test loss (batch mean of ½‖f − y‖², one-hot y) and accuracy,
@@ -189,7 +270,8 @@ lr 1e−4, records at 0, 1, 2, 5, 10, 20, 50, 100, 200, 300): about 17 s on an i
 as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu or webgpu). Later flags override it.
 
   --sigma-w2 <v>       weight variance σ_w² (> 0, ≤ ${LIMITS.sigmaW2Max}; default 2: edge of chaos; the paper uses 1.0,
-                       2.0, 2.2)
+                       2.0, 2.2), or a list a,b,c (distinct, at most ${TRAIN_LIMITS.sigmaW2ListMax}): one run per σ_w², one
+                       after the other, each with the same seed (its records equal the single run's)
   --sigma-b2 <v>       bias variance at init (≥ 0; default 0)
   --depth <L>          number of weight layers, 1–${TRAIN_LIMITS.depthMax} (default 20)
   --width <M>          hidden width, 1–${TRAIN_LIMITS.widthMax} (default 100)
@@ -209,41 +291,94 @@ as the package has 10k): hours on CPU, meant for a GPU (tfjs-node-gpu or webgpu)
   --normalization <n>  unit (default, ‖x⁰‖ = 1 as in the theory) or pixel (intensities in [0, 1])
   --kernel             also output the 100×100 class-sorted NTK (the heat map) in each record
   --backend <b>        auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu
+  --out <dir>          store the runs in <dir> (sweep.json, runs.jsonl: one finished run per line, appended and
+                       fsynced): re-running the same command resumes (only missing σ_w² run); other params in
+                       <dir> are refused. A single σ_w² is a list of one
+  --shard <i/n>        with --out: run only shard i of n (0 ≤ i < n) of the σ_w² list, a fixed split balanced by
+                       cost; combine the shards with ntk-lab merge (docs/slurm.md)
   --json               one JSON object per recorded step: step, epoch, trainLoss, testLoss, trainAccuracy,
-                       testAccuracy, thetaD, thetaC, thetaN, diverged, seconds, backend (+ kernel with --kernel).
-                       A diverged run ends with a record with diverged = true and nulls (exit code 1).
+                       testAccuracy, thetaD, thetaC, thetaN, diverged, seconds, sigmaW2, backend (+ kernel with
+                       --kernel); with --out then {"kind":"summary", dir, identity, total, resumed, trained,
+                       diverged, records, status, shard?}.
+                       A diverged run ends with a record with diverged = true and nulls (exit code 1 for a single
+                       σ_w²; in a list it is that run's result and the list goes on).
 
 Ctrl-C stops the run after the current step.`,
     parse,
     printer: ({ io, json, params: p, tensorflow }) => {
       let info: BackendInfo;
       let diverged: TrainDynamicsRecord | undefined;
+      let current: number | undefined;
+      const list = p.sigmaW2List !== undefined;
       return {
         async start() {
           info = await tensorflow();
+          const sigmas = list ? `σ_w² ∈ {${p.sigmaW2List!.map(fmt).join(', ')}}` : `σ_w² = ${fmt(p.sigmaW2)}`;
           if (!json)
             io.stdout(
-              `Training dynamics on MNIST (Seleznova & Kutyniok 2022, Fig. 4): σ_w² = ${fmt(p.sigmaW2)}, L = ${p.depth}, M = ${p.width}, ${p.activation}, ` +
+              `Training dynamics on MNIST (Seleznova & Kutyniok 2022, Fig. 4): ${sigmas}, L = ${p.depth}, M = ${p.width}, ${p.activation}, ` +
                 `${p.optimizer} lr ${fmt(p.lr)}, batch ${p.batchSize} of ${p.trainSize}, ${p.steps} steps, seed ${p.seed}; backend ${info.name} (${info.device})\n` +
-                `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`,
+                (list ? '' : `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`),
             );
         },
         progress(o) {
           const r = o.record;
           if (!r) return;
           if (r.diverged) diverged = r;
+          if (list && !json && r.sigmaW2 !== current) {
+            current = r.sigmaW2;
+            io.stdout(`σ_w² = ${fmt(r.sigmaW2 ?? p.sigmaW2)}\n${COLUMNS.map((c) => c.padStart(11)).join('')}\n`);
+          }
           io.stdout(json ? jsonRecord(r, info.name) : humanRow(r));
         },
         done(o) {
+          const s = o.summary;
+          const st = s?.store;
+          if (st && json)
+            io.stdout(
+              jsonLine({
+                kind: 'summary',
+                dir: st.dir,
+                identity: st.identity,
+                total: st.total,
+                resumed: st.resumed,
+                trained: st.trained,
+                diverged: s.diverged ?? 0,
+                records: s.records,
+                status: s.stoppedEarly ? 'cancelled' : 'complete',
+                ...(st.shard ? { shard: st.shard } : {}),
+              }),
+            );
+          else if (st)
+            io.stdout(
+              `Stored in ${st.dir}${st.shard ? ` (shard ${st.shard.index}/${st.shard.count})` : ''}: ` +
+                `${st.resumed + st.trained} of ${st.total} runs (${st.resumed} found at start, ${st.trained} now, ` +
+                `${s.diverged ?? 0} diverged)\n`,
+            );
+          if (s?.stoppedEarly) {
+            io.stderr(
+              st
+                ? `ntk-lab train-dynamics: stopped; the finished runs are kept in ${st.dir}. Run the same command again to resume.\n`
+                : `ntk-lab train-dynamics: stopped early after ${s.records} records\n`,
+            );
+            // a single run's records so far are its result; a list's unfinished runs are not
+            if (list) return EXIT_FAILED;
+          }
           if (diverged) {
             io.stderr(
-              `ntk-lab train-dynamics: training diverged (non-finite loss or kernel) by step ${diverged.step}\n`,
+              `ntk-lab train-dynamics: training diverged (non-finite loss or kernel) by step ${diverged.step}` +
+                `${list ? ` at σ_w² = ${fmt(diverged.sigmaW2 ?? p.sigmaW2)}` : ''}\n`,
             );
-            return EXIT_FAILED;
+            // in a list a diverged run is one of its results (stored; the other runs went on)
+            return list ? EXIT_OK : EXIT_FAILED;
           }
-          if (o.summary?.stoppedEarly)
-            io.stderr(`ntk-lab train-dynamics: stopped early after ${o.summary.records} records\n`);
           return EXIT_OK;
+        },
+        failed(e) {
+          // another list in the --out directory, a damaged store or another shard's store: the user's input
+          if (!(e.cause instanceof Error && e.cause.name === 'SweepStoreError')) return undefined;
+          io.stderr(`ntk-lab train-dynamics: ${e.message}\n(see ntk-lab train-dynamics --help)\n`);
+          return EXIT_USAGE;
         },
       };
     },

@@ -1,7 +1,10 @@
-// The sweep-open contract: read a stored trainability sweep (a merged store or one shard's, see docs/slurm.md) so the
-// lab can show its cells as the measured layer. Also `ntk-lab sweep-open --json`: add fields, never rename.
+// The sweep-open contract: read a stored sweep (a merged store or one shard's, see docs/slurm.md) so the lab can show
+// it: a trainability sweep's cells as the measured layer, a learning-rate sweep's points or a training-dynamics σ_w²
+// list's runs as tables. Also `ntk-lab sweep-open --json`: add fields, never rename.
 import { z } from 'zod';
+import { lrSweepPointSchema } from './lr-sweep';
 import { cellRecordSchema, trainabilityParamsSchema } from './trainability';
+import { tdRunSchema } from './train-dynamics';
 
 /**
  * `dir`: an absolute path, or a store name under the lab's data folder (<dataDir>/sweeps/<name>, where the lab's own
@@ -37,3 +40,31 @@ export const sweepOpenResultSchema = z.object({
   torn: z.boolean(),
 });
 export type SweepOpenResult = z.infer<typeof sweepOpenResultSchema>;
+
+/** What every store kind reports besides its records: where, which sweep, its shard, whether a tail was torn. */
+const storeHead = {
+  dir: z.string(),
+  identity: z.string(),
+  /** The resolved params of the sweep (sweep.json). */
+  params: z.record(z.string(), z.unknown()),
+  /** Records of the whole sweep (points, runs). */
+  total: z.number().int(),
+  shard: z.object({ index: z.number().int(), count: z.number().int(), total: z.number().int() }).optional(),
+  torn: z.boolean(),
+};
+
+/** A learning-rate sweep's store (`ntk-lab lr-sweep --out`): its (L, ρ) points and the ones it lacks. */
+export const lrStoreResultSchema = z.object({
+  ...storeHead,
+  points: z.array(lrSweepPointSchema),
+  missing: z.array(z.object({ depth: z.number().int(), rho: z.number() })),
+});
+export type LrStoreResult = z.infer<typeof lrStoreResultSchema>;
+
+/** A training-dynamics σ_w² list's store (`ntk-lab train-dynamics --sigma-w2 a,b,c --out`): its runs, those missing. */
+export const tdStoreResultSchema = z.object({
+  ...storeHead,
+  runs: z.array(tdRunSchema),
+  missing: z.array(z.object({ sigmaW2: z.number() })),
+});
+export type TdStoreResult = z.infer<typeof tdStoreResultSchema>;

@@ -32,6 +32,8 @@ export const TRAIN_LIMITS = {
   bytesMax: 4 * 2 ** 30,
   /** Refused above this estimated work: ~1 week at the ~15 GFLOP/s of tfjs-wasm on one core, minutes on a GPU. */
   flopsMax: 1e16,
+  /** Most σ_w² values in one list run (sigmaW2List). */
+  sigmaW2ListMax: 256,
 } as const;
 
 const int = (what: string, min: number, max: number) =>
@@ -88,6 +90,16 @@ export const trainDynamicsParamsSchema = z.object({
     .default('unit'),
   /** Include the 100×100 class-sorted kernel in each record (the heat map). */
   kernel: z.boolean({ error: 'kernel must be true or false' }).default(true),
+  /**
+   * A σ_w² list (Fig. 4 compares 1.0, 2.0, 2.2): one run per value, each exactly the run with that sigmaW2 and the
+   * same seed (sigmaW2 itself is then unused). The CLI's `--sigma-w2 a,b,c`; `--shard i/n` splits these runs.
+   */
+  sigmaW2List: z
+    .array(sigmaW2Schema)
+    .min(1, 'sigmaW2List must list at least one σ_w²')
+    .max(TRAIN_LIMITS.sigmaW2ListMax, `sigmaW2List must list at most ${TRAIN_LIMITS.sigmaW2ListMax} values`)
+    .refine((l) => new Set(l).size === l.length, 'sigmaW2List: the values must be distinct')
+    .optional(),
 });
 
 export type TrainDynamicsParamsRaw = z.infer<typeof trainDynamicsParamsSchema>;
@@ -145,8 +157,11 @@ export function estimateTrainDynamicsCost(
   return { bytes, flops, parameters };
 }
 
-/** Parse and check a run's parameters; throws a RangeError with one readable line per problem. */
-export function parseTrainDynamicsParams(input: unknown): TrainDynamicsParams {
+/**
+ * Parse and check a run's parameters; throws a RangeError with one readable line per problem. The work limit applies
+ * to the runs of this process: `runsInProcess` (a shard's share of sigmaW2List), else the whole list.
+ */
+export function parseTrainDynamicsParams(input: unknown, runsInProcess?: number): TrainDynamicsParams {
   const parsed = trainDynamicsParamsSchema.safeParse(input ?? {});
   if (!parsed.success) {
     throw new RangeError(
@@ -167,7 +182,9 @@ export function parseTrainDynamicsParams(input: unknown): TrainDynamicsParams {
       `recordAt: steps ${late.slice(0, 5).join(', ')}${late.length > 5 ? ', …' : ''} are beyond steps = ${p.steps}`,
     );
   if (!problems.length) {
-    const { bytes, flops } = estimateTrainDynamicsCost(p, recordAt.length);
+    const { bytes, flops: one } = estimateTrainDynamicsCost(p, recordAt.length);
+    // a list runs one network per σ_w² in this process (per shard: the runs it holds, see runsInProcess)
+    const flops = one * (runsInProcess ?? p.sigmaW2List?.length ?? 1);
     if (bytes > TRAIN_LIMITS.bytesMax)
       problems.push(
         `estimated memory ${(bytes / 2 ** 30).toFixed(1)} GiB exceeds ${TRAIN_LIMITS.bytesMax / 2 ** 30} GiB: reduce width, depth or batchSize`,
@@ -205,8 +222,40 @@ export const trainDynamicsRecordSchema = z.object({
   diverged: z.boolean(),
   /** Wall-clock seconds since the run started. */
   seconds: z.number(),
+  /** The run's σ_w² (set by the job on every record, so that the records of a sigmaW2List tell their run). */
+  sigmaW2: z.number().optional(),
 });
 export type TrainDynamicsRecord = z.infer<typeof trainDynamicsRecordSchema>;
 
-export const trainDynamicsSummarySchema = z.object({ records: z.number().int(), stoppedEarly: z.boolean() });
+/** One finished run of a σ_w² list as stored (runs.jsonl): its records in step order, the kernel as a plain array. */
+export const tdRunSchema = z.object({
+  sigmaW2: z.number(),
+  /** The run ended with a diverged record (its last). */
+  diverged: z.boolean(),
+  /** Wall-clock seconds of the run. */
+  seconds: z.number(),
+  records: z.array(trainDynamicsRecordSchema.extend({ kernel: z.array(z.number()).optional() })).min(1),
+});
+export type TdRun = z.infer<typeof tdRunSchema>;
+
+/** Where a σ_w² list run stored its runs (the CLI's --out, --shard): the runs of the store and of this process. */
+export const trainDynamicsStoreSchema = z.object({
+  dir: z.string(),
+  identity: z.string(),
+  /** Runs (σ_w² values) of this process: the whole list, or the shard's part. */
+  total: z.number().int(),
+  /** Runs found in the store at start (not run again). */
+  resumed: z.number().int(),
+  /** Runs finished and stored by this process. */
+  trained: z.number().int(),
+  shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
+});
+
+export const trainDynamicsSummarySchema = z.object({
+  records: z.number().int(),
+  stoppedEarly: z.boolean(),
+  /** σ_w² list runs: how many runs ended diverged. */
+  diverged: z.number().int().optional(),
+  store: trainDynamicsStoreSchema.optional(),
+});
 export type TrainDynamicsSummary = z.infer<typeof trainDynamicsSummarySchema>;

@@ -52,7 +52,7 @@ beforeAll(async () => {
     expect(s.code, s.stderr).toBe(0);
     expect(json(s.stdout)).toMatchObject({ kind: 'summary', total: 2, done: 2, shard: { index: i, count: 3 } });
   }
-});
+}, 120_000); // four small sweeps: well over vitest's default 10 s hook limit on a loaded machine
 
 const shards = () => [0, 1, 2].map((i) => join(root, `shard-${i}`));
 

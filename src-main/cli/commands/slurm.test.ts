@@ -70,7 +70,49 @@ describe('ntk-lab slurm', () => {
     expect(r.stdout).toContain(`merge --out ${out} ${out}/shard-0 ${out}/shard-1 ${out}/shard-2`);
   });
 
+  it('train-dynamics σ_w² list and a storing preset: each task runs its shard; the preset is named in the job', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ntk-slurm-')), 'td');
+    const td = await runCli(['slurm', '--shards', '2', '--', 'train-dynamics', '--sigma-w2', '1,2', '--out', out]);
+    expect(td.code, td.stderr).toBe(0);
+    expect(td.stdout).toContain(
+      `node bin/ntk-lab.mjs train-dynamics --sigma-w2 1,2 --shard "\${SLURM_ARRAY_TASK_ID}/2" --out ${out}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    );
+    const p = await runCli(['slurm', '--shards', '3', '--', 'presets', 'run', 'fig4-train-dynamics', '--out', out]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toContain('#SBATCH --job-name=ntk-lab-fig4-train-dynamics');
+    expect(p.stdout).toContain(
+      `node bin/ntk-lab.mjs presets run fig4-train-dynamics --shard "\${SLURM_ARRAY_TASK_ID}/3" --out ${out}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    );
+  });
+
+  it('a train-dynamics list too big for one process runs in enough shards (the limit is per shard)', async () => {
+    // one run ≈ 4e15 flop, under the 1e16 limit; four runs are over it, two per shard are not
+    const big = [
+      '--depth',
+      '20',
+      '--width',
+      '1024',
+      '--steps',
+      '30000',
+      '--batch-size',
+      '1000',
+      '--train-size',
+      '2000',
+    ];
+    const args = ['--', 'train-dynamics', ...big, '--record-at', '0', '--sigma-w2', '1,2,3,4', '--out', 'x'];
+    const one = await runCli(['slurm', '--shards', '1', ...args]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/estimated work/);
+    const two = await runCli(['slurm', '--shards', '2', ...args]);
+    expect(two.code, two.stderr).toBe(0);
+  });
+
   it.each([
+    [['--shards', '2', '--', 'presets', 'list'], /after -- presets, give run <id>/],
+    [['--shards', '2', '--', 'presets', 'run', 'fig1', '--out', 'x'], /fig1 is a measurement preset/],
+    [['--shards', '2', '--', 'presets', 'run', 'fig4-train-dynamics'], /--out/],
+    [['--shards', '2', '--', 'train-dynamics', '--sigma-w2', '1,2', '--out', 'x', '--shard', '0/2'], /--shard/],
+    [['--shards', '2', '--', 'train-dynamics', '--sigma-w2', '1,1', '--out', 'x'], /--sigma-w2/],
     [['--shards', '2', '--', 'lr-sweep', '--rhos', '1'], /--out/],
     [['--shards', '2', '--', 'lr-sweep', '--rhos', '1,1', '--out', 'x'], /rhos must not repeat/],
     [['--shards', '2', '--', 'lr-sweep', '--out', 'x', '--shard', '0/2'], /--shard/],

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { checkKind } from '../../jobs';
 import { lrSweepJob } from '../../jobs/lr-sweep';
 import { trainabilityJob } from '../../jobs/trainability';
+import { trainDynamicsJob } from '../../jobs/train-dynamics';
+import { expandPreset } from './presets';
 import { LabServiceError } from '../../service/lab-error';
 import { parseTrainabilityParams, type TrainabilityParams } from '../../../src-shared/contract/trainability';
 import { assignShards, SHARD_COUNT_MAX } from '../../../src-shared/shard';
@@ -19,8 +21,13 @@ import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../command';
 /** The repository root (bin/ntk-lab.mjs lives there): the jobs cd here, so the script runs from any directory. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
-/** Sweep commands that take --shard and store their shards (train-dynamics stores nothing to merge). */
-const SHARDABLE = { trainability: trainabilityJob, 'lr-sweep': lrSweepJob } as const;
+/** Sweep commands that take --shard and store their shards (train-dynamics: a σ_w² list); also `presets run <id>`. */
+const SHARDABLE = {
+  trainability: trainabilityJob,
+  'lr-sweep': lrSweepJob,
+  'train-dynamics': trainDynamicsJob,
+} as const;
+const COMMANDS = [...Object.keys(SHARDABLE), 'presets run <id>'].join(', ');
 
 const FLAGS = {
   shards: { type: 'string' },
@@ -56,6 +63,32 @@ export interface SlurmPlan {
   jobName: string;
 }
 
+/**
+ * The cost limit applies per process: checked for the heaviest shard (the others cost no more). lr-sweep has no
+ * limit per process (its params are checked as given); a train-dynamics list's runs all cost the same, so shard 0
+ * (which gets the most of them) is the heaviest.
+ */
+function checkHeaviestShard(command: keyof typeof SHARDABLE, params: unknown, shards: number): void {
+  if (command === 'lr-sweep') return void checkKind('lr-sweep', params as never);
+  if (command === 'train-dynamics')
+    return void checkKind('train-dynamics', params as never, { shard: { index: 0, count: shards } });
+  let p: TrainabilityParams;
+  try {
+    p = parseTrainabilityParams(params);
+  } catch (err) {
+    throw new LabServiceError('refused', (err as Error).message);
+  }
+  const cells = sweepGrid(p).cells;
+  const shardOf = assignShards(
+    cells.map((c) => cellCost(p, c.depth)),
+    shards,
+  );
+  const load = new Array<number>(shards).fill(0);
+  shardOf.forEach((s, k) => (load[s] += cellCost(p, cells[k].depth)));
+  const heaviest = load.indexOf(Math.max(...load));
+  checkKind('trainability', params as never, { shard: { index: heaviest, count: shards } });
+}
+
 /** Split `argv` at `--` and check both halves; UsageError naming the flag for bad input. */
 export function parseSlurm(argv: string[], cwd = process.cwd()): SlurmPlan & { submit: boolean } {
   const sep = argv.indexOf('--');
@@ -81,52 +114,34 @@ export function parseSlurm(argv: string[], cwd = process.cwd()): SlurmPlan & { s
   }
   const [command, ...rest] = argv.slice(sep + 1);
   if (command === undefined) throw new UsageError('give the sweep command after --');
-  if (!(command in SHARDABLE))
-    throw new UsageError(
-      `the sweep command after -- must be one of ${Object.keys(SHARDABLE).join(', ')} (got ${JSON.stringify(command)})`,
-    );
-  const job = SHARDABLE[command as keyof typeof SHARDABLE];
+  if (command === 'presets' && rest[0] !== 'run')
+    throw new UsageError('after -- presets, give run <id> and its flags (ntk-lab presets list shows the ids)');
+  // a preset is its sweep command with the paper's flags: checked as that command
+  const expanded = command === 'presets' ? expandPreset(rest.slice(1)) : undefined;
+  const sweepCommand = expanded ? expanded.preset.command : command;
+  if (!(sweepCommand in SHARDABLE))
+    throw new UsageError(`the sweep command after -- must be one of ${COMMANDS} (got ${JSON.stringify(command)})`);
+  const job = SHARDABLE[sweepCommand as keyof typeof SHARDABLE];
   // the sweep's own flags are checked now (a typo fails here, not in N queued tasks)
-  const request = job.cli.parse(rest);
+  const request = job.cli.parse(expanded ? expanded.args : rest);
   if (request.shard) throw new UsageError('--shard: leave it out of the sweep command; the array sets it per task');
   if (request.storeDir === undefined)
     throw new UsageError(`--out: give the sweep command --out <dir> (the shards write <dir>/shard-i, the merge <dir>)`);
-  if (command === 'lr-sweep')
-    try {
-      // lr-sweep has no cost limit per process: its params are checked as given
-      checkKind('lr-sweep', request.params);
-    } catch (err) {
-      if (err instanceof LabServiceError) throw new UsageError(`${command}: ${err.message}`);
-      throw err;
-    }
-  else
-    try {
-      // the cost limit applies per process: checked for the heaviest shard (the others cost no more)
-      let p: TrainabilityParams;
-      try {
-        p = parseTrainabilityParams(request.params);
-      } catch (err) {
-        throw new LabServiceError('refused', (err as Error).message);
-      }
-      const cells = sweepGrid(p).cells;
-      const shardOf = assignShards(
-        cells.map((c) => cellCost(p, c.depth)),
-        shards,
-      );
-      const load = new Array<number>(shards).fill(0);
-      shardOf.forEach((s, k) => (load[s] += cellCost(p, cells[k].depth)));
-      const heaviest = load.indexOf(Math.max(...load));
-      checkKind('trainability', request.params, { shard: { index: heaviest, count: shards } });
-    } catch (err) {
-      if (err instanceof LabServiceError) throw new UsageError(`${command}: ${err.message}`);
-      throw err;
-    }
+  try {
+    checkHeaviestShard(sweepCommand as keyof typeof SHARDABLE, request.params, shards);
+  } catch (err) {
+    if (err instanceof LabServiceError) throw new UsageError(`${sweepCommand}: ${err.message}`);
+    throw err;
+  }
   const flags: string[] = [];
   for (let k = 0; k < rest.length; k++) {
     if (rest[k] === '--out') k++;
     else if (!rest[k].startsWith('--out=')) flags.push(rest[k]);
   }
-  const jobName = sbatchValue('job-name', optionalString(v, 'job-name') ?? `ntk-lab-${command}`);
+  const jobName = sbatchValue(
+    'job-name',
+    optionalString(v, 'job-name') ?? `ntk-lab-${expanded ? expanded.preset.id : command}`,
+  );
   return {
     shards,
     command,
@@ -206,7 +221,8 @@ export const command: CliCommand = {
 Prints an sbatch script for a Slurm job array of N tasks (#SBATCH --array=0-(N−1)): task i cds to this project
 (${PROJECT_ROOT}) and runs the sweep with --shard i/N --out <dir>/shard-i. The shards split the cells by estimated
 cost (lr-sweep: its (L, ρ) points); each cell's numbers are those of a single-process run. A task that fails or is cancelled leaves a resumable
-store: submitting the same script again trains only the missing cells. Sweep commands: ${Object.keys(SHARDABLE).join(', ')}.
+store: submitting the same script again trains only the missing cells. Sweep commands: ${COMMANDS} (a storing
+paper-figure preset, see ntk-lab presets list; train-dynamics with a σ_w² list, one run per σ_w²).
 
   --shards <N>            array tasks (shards), 1…${SHARD_COUNT_MAX}
   --partition, --time, --cpus-per-task, --gpus-per-task, --mem
@@ -216,8 +232,8 @@ store: submitting the same script again trains only the missing cells. Sweep com
                           as a job with --dependency=afterok:<array id>; the job ids go to stderr. Without sbatch on
                           PATH: an error (exit 1) and the script is printed anyway
 
-Then: squeue --me (watch), ntk-lab merge --out <dir> <dir>/shard-0 … (if not submitted), and open <dir> in the lab's
-Trainability tab (a trainability store) or rerun the lr-sweep with --out <dir> (it prints nothing new when complete).
+Then: squeue --me (watch), ntk-lab merge --out <dir> <dir>/shard-0 … (if not submitted), and open <dir> in the lab
+(Trainability tab, Open sweep folder) or rerun the sweep with --out <dir> (it trains nothing when complete).
 See docs/slurm.md.`,
 
   async run(args, io) {

@@ -171,6 +171,11 @@ export class LrSweepStore {
     return this.done.size;
   }
 
+  /** An unterminated last line (a crash mid-append) was found and ignored. */
+  get tornTail(): boolean {
+    return this.torn;
+  }
+
   /** Append one finished point, whole and fsynced; a failed write is cut back off (SweepStoreWriteError). */
   append(point: LrSweepPoint): void {
     const r = lrSweepPointSchema.safeParse(point);

@@ -23,9 +23,14 @@ export interface PointRef {
   rho: number;
 }
 
+/** A training-dynamics list's run (td-merge.ts). */
+export interface RunRef {
+  sigmaW2: number;
+}
+
 export interface MergeReport {
-  /** Which sweep the stores hold: a trainability grid (cells) or a learning-rate sweep (points). */
-  kind: 'trainability' | 'lr-sweep';
+  /** Which sweep the stores hold: a trainability grid (cells), a learning-rate sweep (points), a σ_w² list (runs). */
+  kind: 'trainability' | 'lr-sweep' | 'train-dynamics';
   dir: string;
   identity: string;
   /** Cells of the sweep's grid. */
@@ -34,9 +39,9 @@ export interface MergeReport {
   done: number;
   /** Cells appended by this merge. */
   added: number;
-  missing: (CellRef | PointRef)[];
+  missing: (CellRef | PointRef | RunRef)[];
   /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
-  duplicates: ((CellRef | PointRef) & { dirs: string[]; identical: boolean })[];
+  duplicates: ((CellRef | PointRef | RunRef) & { dirs: string[]; identical: boolean })[];
   /** Shard files that could not be read whole: the path (with the line) and the problem. */
   damaged: { path: string; problem: string }[];
   /** Shard directories with no store (the task never started). */
@@ -45,9 +50,12 @@ export interface MergeReport {
   shards: { dir: string; shard: { index: number; count: number } | null; cells: number }[];
 }
 
-/** Copies of one record agree when all their numbers but the wall time (`seconds`) do. */
-const sameNumbers = <R extends { seconds: number }>(a: R, b: R): boolean =>
-  canonicalJson({ ...a, seconds: 0 }) === canonicalJson({ ...b, seconds: 0 });
+/** A record without its wall times (`seconds` at any level: a run's records carry their own). */
+const withoutSeconds = (value: unknown): string =>
+  canonicalJson(JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'seconds' ? undefined : v))));
+
+/** Copies of one record agree when all their numbers but the wall times (`seconds`) do. */
+const sameNumbers = <R extends { seconds: number }>(a: R, b: R): boolean => withoutSeconds(a) === withoutSeconds(b);
 
 /**
  * The output must be a new store or one of the same sweep (`readIdentity` reads its sweep.json), and not a shard's

@@ -21,6 +21,8 @@ import { cellRecordSchema } from '../../../src-shared/contract/trainability';
 import { cellKey, sweepGrid } from './grid';
 import { LR_STORE_FORMAT, POINTS_FILE } from './lr-store';
 import { mergeLrShards } from './lr-merge';
+import { mergeTdShards } from './td-merge';
+import { RUNS_FILE, TD_STORE_FORMAT } from './td-store';
 import {
   CELLS_FILE,
   canonicalJson,
@@ -36,7 +38,14 @@ import {
 
 import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
 
-export { MergeRefused, type CellRef, type MergeReport, type PointRef } from './merge-common';
+export { MergeRefused, type CellRef, type MergeReport, type PointRef, type RunRef } from './merge-common';
+
+/** The store kinds merge tells apart by sweep.json's format: the kind's name and its records file. */
+const KINDS = [
+  { format: STORE_FORMAT, name: 'a trainability sweep', file: CELLS_FILE },
+  { format: LR_STORE_FORMAT, name: 'a learning-rate sweep', file: POINTS_FILE },
+  { format: TD_STORE_FORMAT, name: 'a training-dynamics σ_w² list', file: RUNS_FILE },
+] as const;
 
 const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
 
@@ -134,24 +143,22 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
   // the kind of sweep (sweep.json's format): stores of different kinds are never merged
   const formats = new Map<string, string>();
   for (const dir of shardDirs) formats.set(dir, storeFormat(dir) ?? '');
-  const kinds = new Set([...formats.values()].filter((f) => f === STORE_FORMAT || f === LR_STORE_FORMAT));
-  if (kinds.size > 1) {
-    const lr = shardDirs.find((d) => formats.get(d) === LR_STORE_FORMAT);
-    const tr = shardDirs.find((d) => formats.get(d) === STORE_FORMAT);
-    throw new MergeRefused(
-      `${tr} holds a trainability sweep and ${lr} a learning-rate sweep; merge only the shards of one sweep`,
-    );
+  const kinds = KINDS.filter((k) => [...formats.values()].includes(k.format));
+  if (kinds.length > 1) {
+    const [a, b] = kinds.map((k) => ({ ...k, dir: shardDirs.find((d) => formats.get(d) === k.format) }));
+    throw new MergeRefused(`${a.dir} holds ${a.name} and ${b.dir} ${b.name}; merge only the shards of one sweep`);
   }
-  if (kinds.has(LR_STORE_FORMAT)) {
+  const notCells = kinds[0]?.format === STORE_FORMAT ? undefined : kinds[0];
+  if (notCells) {
     const stores = shardDirs.filter((dir) => {
       if (existsSync(join(dir, SWEEP_FILE))) return true;
       if (existsSync(dir) && !statSync(dir).isDirectory()) throw new MergeRefused(`${dir} is not a directory`);
-      if (existsSync(join(dir, POINTS_FILE)))
-        damaged.push({ path: join(dir, SWEEP_FILE), problem: `missing while ${POINTS_FILE} exists` });
+      if (existsSync(join(dir, notCells.file)))
+        damaged.push({ path: join(dir, SWEEP_FILE), problem: `missing while ${notCells.file} exists` });
       else absent.push(dir);
       return false;
     });
-    return mergeLrShards(outDir, stores, damaged, absent);
+    return (notCells.format === LR_STORE_FORMAT ? mergeLrShards : mergeTdShards)(outDir, stores, damaged, absent);
   }
   const readable: { dir: string; params: TrainabilityParams; identity: string }[] = [];
   for (const dir of shardDirs) {

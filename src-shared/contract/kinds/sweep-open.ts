@@ -1,8 +1,13 @@
-// sweep-open: read a stored trainability sweep (merged or one shard) for the lab's Trainability tab.
-import { sweepOpenParamsSchema, sweepOpenResultSchema } from '../sweep-open';
+// sweep-open: read a stored sweep (merged or one shard) for the lab's Trainability tab.
+import { lrStoreResultSchema, sweepOpenParamsSchema, sweepOpenResultSchema, tdStoreResultSchema } from '../sweep-open';
 import { defineKind } from './define';
 
-/** No progress: the done output carries the store. */
+/**
+ * No progress: the done output carries the store, in the field of its kind: `store` (a trainability sweep), `lrSweep`
+ * (a learning-rate sweep) or `trainDynamics` (a training-dynamics σ_w² list).
+ */
 export const sweepOpenKind = defineKind('sweep-open', sweepOpenParamsSchema, {
   store: sweepOpenResultSchema.optional(),
+  lrSweep: lrStoreResultSchema.optional(),
+  trainDynamics: tdStoreResultSchema.optional(),
 });
