@@ -159,11 +159,12 @@ export function simulateCollapseParsed(p: CollapseSimParams): CollapseSimResult 
   solver.absoluteTolerance = COLLAPSE_TOLERANCE;
   solver.maxSteps = MAX_STEPS;
   const derivative = flowDerivative(kernel, L);
-  // ODEX copies the returned derivative into its own arrays, so one packed array serves every call
-  const dy = new Array<number>(L.size).fill(0);
+  // ODEX copies the returned derivative into its own arrays (reading only length and [i]), so one Float64Array serves
+  // every call: the derivative then writes unboxed doubles (with the loops of flowDerivative, ~1.2× less time)
+  const dy = new Float64Array(L.size);
   const f = (_t: number, state: number[]): number[] => {
     derivative(state, dy);
-    return dy;
+    return dy as unknown as number[];
   };
   let diverged: number | null = null;
   const watch = (_n: number, _xOld: number, t: number, state: number[]): boolean => {
