@@ -111,4 +111,36 @@ describe('neural collapse tab', () => {
     expect(at(1.5).ratio).toBeLessThan(edge.ratio);
     expect(at(3).ratio).toBeGreaterThan(edge.ratio);
   });
+  it('small real network: a tiny collapse-train run streams records and draws both plots vs epoch', async () => {
+    const page = await openTab();
+    const section = page.getByTestId('collapse-train');
+    await section.scrollIntoViewIfNeeded();
+    // kernel digits first: they must stay ≤ the digits per class (the contract refuses otherwise)
+    for (const [key, v] of [
+      ['kernelPerClass', '2'],
+      ['trainPerClass', '4'],
+      ['epochs', '2'],
+      ['recordEvery', '1'],
+    ] as const) {
+      await page.getByTestId(`collapse-train-${key}`).fill(v);
+      await page.getByTestId(`collapse-train-${key}`).press('Enter'); // number fields commit on Enter or blur
+    }
+    await page.getByTestId('collapse-train-run').click();
+    await expect
+      .poll(() => attr(page, 'collapse-train-status', 'data-state'), { timeout: 180_000, interval: 500 })
+      .toBe('done');
+    expect(await attr(page, 'collapse-train-status', 'data-records')).toBe('3'); // epochs 0, 1, 2
+    expect(await page.getByTestId('collapse-train-error').count()).toBe(0);
+    expect(Number(await attr(page, 'collapse-train-metrics', 'data-points'))).toBeGreaterThanOrEqual(12);
+    expect(Number(await attr(page, 'collapse-train-kernels', 'data-points'))).toBeGreaterThanOrEqual(12);
+    expect(await page.getByTestId('collapse-train-metrics-series').count()).toBe(5);
+    expect(await page.getByTestId('collapse-train-readout').textContent()).toMatch(/NC1, NC2, NC3/);
+    const csv = await downloadText(page, 'export-collapse-train-metrics-csv');
+    expect(csv.name).toBe('ntk-collapse-train-metrics-e2-m4-q2-lr0.2-s0.csv');
+    const rows = parseCsv(csv.body);
+    expect(rows.length).toBe(4);
+    expect(rows.slice(1).map((r) => Number(r[0]))).toEqual([0, 1, 2]);
+    const nc1 = rows[0].indexOf('nc1');
+    for (const r of rows.slice(1)) expect(Number(r[nc1])).toBeGreaterThan(0);
+  });
 });

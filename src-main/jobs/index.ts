@@ -10,6 +10,7 @@ import { describeZodError } from '../../src-shared/params';
 import type { CliCommand } from '../cli/command';
 import { jobCommand } from '../cli/job-command';
 import { LabServiceError } from '../service/lab-error';
+import { collapseTrainJob } from './collapse-train';
 import { freezeChaosJob } from './freeze-chaos';
 import type { JobControls, JobDefinition, JobEnv, LocalCheck, ProgressKind } from './define';
 import { dksMeasureJob } from './dks-measure';
@@ -36,6 +37,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'sweep-open': sweepOpenJob,
   'dks-measure': dksMeasureJob,
   'dks-train': dksTrainJob,
+  'collapse-train': collapseTrainJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

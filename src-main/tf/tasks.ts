@@ -15,6 +15,7 @@ import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainCellTask } from './sweep/train-cell-task';
 import { dksTrainTask } from './train/dks-train';
+import { collapseTrainTask } from './train/collapse-train';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -176,6 +177,7 @@ export const TASKS = {
   'train-dynamics': trainDynamicsTask,
   'gd-step': gdStepTask,
   'dks-train': dksTrainTask,
+  'collapse-train': collapseTrainTask,
   /** One cell of a sweep (trainability, lr-sweep), many at once on the TF worker pool (sweep/parallel.ts). */
   'train-cell': trainCellTask,
 } satisfies Record<string, TaskHandler>;

@@ -25,6 +25,8 @@ export type PlotId =
   | 'learning-rate'
   | 'collapse-metrics'
   | 'collapse-residual'
+  | 'collapse-train-metrics'
+  | 'collapse-train-kernels'
   | 'ntk-kappa2'
   | 'ntk-kappa-ratio'
   | 'ntk-condition'

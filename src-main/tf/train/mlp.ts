@@ -150,6 +150,11 @@ export class Mlp {
     return { hs, xs, invSd };
   }
 
+  /** The last hidden layer's activations x_{L−1}(x) = φ(h_{L−1}), [batch, n_{L−1}] (the input itself when L = 1). */
+  features(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.transpose(this.pass(x).xs[this.W.length - 1]));
+  }
+
   /** Batch-mean loss of f(x) against targets y [batch, n_L] (one-hot for classification). */
   loss(x: tf.Tensor2D, y: tf.Tensor2D, kind: Loss): tf.Scalar {
     return tf.tidy(() => lossOf(this.forward(x), y, kind));
@@ -237,17 +242,31 @@ export class Mlp {
   outputLayers(k: number): TfLayer[] {
     if (!Number.isInteger(k) || k < 0 || k >= this.outputs)
       throw new RangeError(`output index must be in 0…${this.outputs - 1} (got ${k})`);
+    return this.unitLayers(this.W.length, k);
+  }
+
+  /**
+   * The layers of the scalar network z = h_layer[k], unit k's pre-activation in weight layer `layer` (1…L): layers
+   * before it shared, that layer reduced to row k. Its NTK is ⟨∇z(x), ∇z(x̃)⟩ over the parameters of layers
+   * 1…layer (outputLayers(k) = unitLayers(L, k)). Caller disposes the tensors.
+   */
+  unitLayers(layer: number, k: number): TfLayer[] {
+    const L = this.W.length;
     // empiricalNtk's layers are affine → φ: it has no Layer Norm
-    if (this.layerNorm) throw new RangeError('outputLayers: a network with Layer Norm has no empiricalNtk layers');
+    if (this.layerNorm) throw new RangeError('unitLayers: a network with Layer Norm has no empiricalNtk layers');
+    if (!Number.isInteger(layer) || layer < 1 || layer > L)
+      throw new RangeError(`layer must be in 1…${L} (got ${layer})`);
+    const width = this.spec.widths[layer];
+    if (!Number.isInteger(k) || k < 0 || k >= width)
+      throw new RangeError(`unit index must be in 0…${width - 1} (got ${k})`);
     return tf.tidy(() => {
       const layers: TfLayer[] = [];
-      const L = this.W.length;
-      for (let l = 0; l < L - 1; l++)
+      for (let l = 0; l < layer - 1; l++)
         layers.push({ W: tf.expandDims(this.W[l], 0) as tf.Tensor3D, b: tf.expandDims(this.b[l], 0) as tf.Tensor2D });
-      const WL = this.W[L - 1];
+      const Wl = this.W[layer - 1];
       layers.push({
-        W: tf.reshape(tf.slice(WL, [k, 0], [1, WL.shape[1]]), [1, 1, WL.shape[1]]) as tf.Tensor3D,
-        b: tf.reshape(tf.slice(this.b[L - 1], [k], [1]), [1, 1]) as tf.Tensor2D,
+        W: tf.reshape(tf.slice(Wl, [k, 0], [1, Wl.shape[1]]), [1, 1, Wl.shape[1]]) as tf.Tensor3D,
+        b: tf.reshape(tf.slice(this.b[layer - 1], [k], [1]), [1, 1]) as tf.Tensor2D,
       });
       return layers;
     });

@@ -3,6 +3,7 @@
 // definition per kind listed here (a type error otherwise).
 // To add a job kind: one contract module in this folder, one line in JOB_KINDS (and its main-side module).
 import { z } from 'zod';
+import { collapseTrainKind } from './collapse-train';
 import { freezeChaosKind } from './freeze-chaos';
 import { dksMeasureKind } from './dks-measure';
 import { dksTrainKind } from './dks-train';
@@ -25,6 +26,7 @@ export const JOB_KINDS = [
   sweepOpenKind,
   dksMeasureKind,
   dksTrainKind,
+  collapseTrainKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
