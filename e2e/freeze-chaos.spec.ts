@@ -2,7 +2,12 @@
 // checked against the freeze-chaos module run here in Node, not against the tab's own code.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { freezeChaosModel } from '../src-shared/theory/freeze-chaos/index';
+import {
+  checkerboardProfile,
+  dcnnLayerSizes,
+  freezeChaosModel,
+  stationaryInputGram,
+} from '../src-shared/theory/freeze-chaos/index';
 import { downloadText, labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
@@ -90,5 +95,37 @@ describe('freeze & chaos tab', () => {
     }
     // Lemma 1 with the factor N, at this width: row sums Nβ² to rounding
     expect(Number(await attr(page, 'fc-bn-result', 'data-row-error'))).toBeLessThan(1e-9);
+  });
+
+  it('layer learning rates (App. F.1): the checkerboard export matches the Node recursion and carries Prop. 7', async () => {
+    const page = await openTab();
+    const before = parseCsv((await downloadText(page, 'export-fc-checker-csv')).body);
+    await page.getByTestId('fc-dc-lr').selectOption('appF.1');
+    // the tab's defaults: standardized ReLU, β = 0.5; DC-NN s = 2, w = 2, L = 3, |I₀| = 4, borders, parent-based
+    const model = freezeChaosModel({ activation: 'relu', beta: 0.5, nonlinearity: 'standardized' });
+    const spec = { stride: 2, window: 2, depth: 3, inputPositions: 4, parametrization: 'parent' as const };
+    const m = dcnnLayerSizes(spec)[3];
+    const maxOffset = Math.min(Math.floor(m / 2), m - 1 - Math.floor(m / 2), 40);
+    const gram = stationaryInputGram(4, 1, 0);
+    const want = checkerboardProfile(model, { ...spec, lrScaling: 'appF.1' }, gram, maxOffset);
+    let csv: string[][] = [];
+    await expect
+      .poll(async () => {
+        csv = parseCsv((await downloadText(page, 'export-fc-checker-csv')).body);
+        return csv[1]?.[4] ?? '';
+      })
+      .not.toBe('');
+    expect(csv[0]).toEqual(['offset', 'vartheta', 'valuation', 'thm4Upper', 'prop7Upper']);
+    expect(csv.length - 1).toBe(want.offsets.length);
+    want.offsets.forEach((d, i) => {
+      expect(Number(csv[i + 1][0])).toBe(d);
+      expect(Number(csv[i + 1][1])).toBeCloseTo(want.vartheta[i], 10);
+      expect(Number(csv[i + 1][4])).toBeCloseTo(want.upperBound![i], 10);
+    });
+    // the rates lower the checkerboard correlations off the diagonal (Sec. 6.1: "removes checkerboard artifacts")
+    const plain = checkerboardProfile(model, spec, gram, maxOffset);
+    expect(plain.vartheta.some((v, i) => Math.abs(v - want.vartheta[i]) > 1e-3)).toBe(true);
+    expect(before[1][4]).toBe('');
+    expect(await page.getByTestId('fc-checker-series-prop7').count()).toBeGreaterThan(0);
   });
 });

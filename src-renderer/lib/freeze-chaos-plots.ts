@@ -266,8 +266,11 @@ export function depthCsv(view: FreezeChaosView, measured: readonly MeasuredDepth
   );
 }
 
-/** The checkerboard: ϑ_{p,p+d} vs d, dots coloured by the s-valuation, Thm 4's bound per point (freeze). */
-export function checkerSeries(rows: readonly CheckerRow[]): LineSeries[] {
+/**
+ * The checkerboard: ϑ_{p,p+d} vs d, dots coloured by the s-valuation, Thm 4's bound per point (freeze), or Prop. 7's
+ * with the App. F.1 learning rates.
+ */
+export function checkerSeries(rows: readonly CheckerRow[], bound: 'thm4' | 'prop7' | null = 'thm4'): LineSeries[] {
   const out: LineSeries[] = [
     {
       key: 'vartheta',
@@ -278,10 +281,11 @@ export function checkerSeries(rows: readonly CheckerRow[]): LineSeries[] {
       colours: rows.map((r) => valuationColour(r.valuation)),
     },
   ];
-  if (rows.some((r) => r.upper !== null))
+  if (bound && rows.some((r) => r.upper !== null))
     out.push({
-      key: 'thm4',
-      label: 'Thm 4 bound (1 − r^(v+1))/(1 − r^L)',
+      key: bound,
+      label:
+        bound === 'thm4' ? 'Thm 4 bound (1 − r^(v+1))/(1 − r^L)' : 'Prop. 7 bound (1 − (√S·r)^(v+1))/(1 − (√S·r)^L)',
       colour: BOUND,
       style: 'marks',
       overlay: true,
@@ -290,10 +294,16 @@ export function checkerSeries(rows: readonly CheckerRow[]): LineSeries[] {
   return out;
 }
 
-export function checkerCsv(rows: readonly CheckerRow[]): string {
+export function checkerCsv(rows: readonly CheckerRow[], bound: 'thm4' | 'prop7' | null = 'thm4'): string {
   return toCsv(
-    ['offset', 'vartheta', 'valuation', 'thm4Upper'],
-    rows.map((r) => [r.offset, r.vartheta, r.valuation, r.upper]),
+    ['offset', 'vartheta', 'valuation', 'thm4Upper', 'prop7Upper'],
+    rows.map((r) => [
+      r.offset,
+      r.vartheta,
+      r.valuation,
+      bound === 'thm4' ? r.upper : null,
+      bound === 'prop7' ? r.upper : null,
+    ]),
   );
 }
 

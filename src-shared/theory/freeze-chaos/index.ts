@@ -38,15 +38,18 @@ export {
 export { constantMode, symmetricEigen, type ConstantMode } from './gram';
 export {
   DCNN_MAX_POSITIONS,
+  DCNN_LR_SCALINGS,
   DCNN_PARAMETRIZATIONS,
   checkerboardProfile,
   dcnnKernels,
+  dcnnLearningRates,
   dcnnLayerSizes,
   remark4Constant,
   sValuation,
   stationaryInputGram,
   type CheckerboardProfile,
   type DcnnKernels,
+  type DcnnLrScaling,
   type DcnnParametrization,
   type DcnnSpec,
 } from './dcnn';
