@@ -126,6 +126,10 @@ describe('freeze & chaos tab', () => {
     const plain = checkerboardProfile(model, spec, gram, maxOffset);
     expect(plain.vartheta.some((v, i) => Math.abs(v - want.vartheta[i]) > 1e-3)).toBe(true);
     expect(before[1][4]).toBe('');
-    expect(await page.getByTestId('fc-checker-series-prop7').count()).toBeGreaterThan(0);
+    // the plot names the bound it draws and the √S·r it depends on
+    const text = (await page.getByTestId('fc-checker').textContent()) ?? '';
+    expect(text).toContain('Prop. 7 bound');
+    expect(text).toContain(`√S·r = ${Number((Math.SQRT2 * model.r).toPrecision(5))}`);
+    expect(await page.locator('[data-testid="fc-checker"] line.mark').count()).toBe(want.offsets.length);
   });
 });

@@ -121,7 +121,7 @@ function parents(p: number, s: number, w: number, n: number, periodic: boolean):
 }
 
 /** 𝕃^σ and 𝕃^σ̇ at covariance [[a, c], [c, b]] for the model's σ (unit variances: the dual functions R_σ, R_σ̇). */
-function dualKernel(model: FreezeChaosModel): (a: number, c: number, b: number, out: Float64Array) => void {
+export function dcnnDualKernel(model: FreezeChaosModel): (a: number, c: number, b: number, out: Float64Array) => void {
   const { nl, dual } = model;
   const cf = nl.base.closedForms;
   const s2 = nl.scale * nl.scale;
@@ -163,7 +163,7 @@ export function dcnnKernels(model: FreezeChaosModel, spec: DcnnSpec, gram: Array
     if (!(Math.abs(gram[i]) <= 1)) throw new RangeError(`gram: entries are cosines x_qᵀy_q′/n₀ in [−1, 1]`);
   const b2 = model.beta * model.beta;
   const w2 = 1 - b2;
-  const kernel = dualKernel(model);
+  const kernel = dcnnDualKernel(model);
   const eta = spec.rates ?? dcnnLearningRates(spec.lrScaling ?? 'none', s, L);
   const pair = new Float64Array(2);
   // layer state: diagonals Σ_qq(x,x), Σ_qq(y,y), Θ_qq(x,x), Θ_qq(y,y) and the cross Σ_qq′(x,y), Θ_qq′(x,y)

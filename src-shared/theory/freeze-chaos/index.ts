@@ -53,3 +53,12 @@ export {
   type DcnnParametrization,
   type DcnnSpec,
 } from './dcnn';
+export {
+  DCNN_GRID_MAX_ROWS,
+  dcnnGrid,
+  dcnnGridShapes,
+  sValuationNd,
+  type DcnnGrid,
+  type DcnnGridSpec,
+} from './dcnn-grid';
+export { topEigenpairs, type TopEigen } from './eigen-top';
