@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   checkerboardProfile,
+  dcnnGrid,
   dcnnLayerSizes,
   freezeChaosModel,
   stationaryInputGram,
+  topEigenpairs,
 } from '../src-shared/theory/freeze-chaos/index';
+import { latentCosines } from '../src-renderer/lib/freeze-chaos-fig2';
 import { downloadText, labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
@@ -131,5 +134,23 @@ describe('freeze & chaos tab', () => {
     expect(text).toContain('Prop. 7 bound');
     expect(text).toContain(`√S·r = ${Number((Math.SQRT2 * model.r).toPrecision(5))}`);
     expect(await page.locator('[data-testid="fc-checker"] line.mark').count()).toBe(want.offsets.length);
+  });
+
+  it('Fig. 2 preset: the Gram eigenvector images are computed, drawn and exported; λ₁ matches the Node recursion', async () => {
+    const page = await openTab();
+    await page.getByTestId('fc-eig-fig2').click();
+    await expect.poll(() => attr(page, 'fc-eigen', 'data-status'), { timeout: 180_000, interval: 500 }).toBe('done');
+    const rows = parseCsv((await downloadText(page, 'export-fc-eigen-csv')).body);
+    expect(rows[0]).toEqual(['mode', 'column', 'k', 'eigenvalue', 'input', 'row', 'col', 'value']);
+    expect(rows.length - 1).toBe(4 * 8 * 4 * 22 * 22); // (2 modes × 2 columns) × 8 vectors × 4 inputs × 22² pixels
+    // the top eigenvalue of normalized ReLU with Sec. 6's modifications, recomputed here
+    const model = freezeChaosModel({ activation: 'relu', beta: 0.1, nonlinearity: 'normalized' });
+    const spec = { stride: [2, 2], window: [2, 2], inputShape: [1, 1], depth: 3 } as const;
+    const grid = dcnnGrid(model, { ...spec, parametrization: 'parent', lrScaling: 'sec6.1' }, 4, latentCosines(1));
+    const top = topEigenpairs(grid.theta, 4 * 22 * 22, 1);
+    const row = rows.find((r) => r[0] === 'normalized' && r[1] === 'modified' && r[2] === '1');
+    expect(Number(row?.[3])).toBeCloseTo(top.values[0], 8);
+    const json = JSON.parse((await downloadText(page, 'export-fc-eigen-json')).body) as { geometry: string };
+    expect(json.geometry).toContain('Not in the paper');
   });
 });
