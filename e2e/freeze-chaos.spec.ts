@@ -118,7 +118,7 @@ describe('freeze & chaos tab', () => {
         return csv[1]?.[4] ?? '';
       })
       .not.toBe('');
-    expect(csv[0]).toEqual(['offset', 'vartheta', 'valuation', 'thm4Upper', 'prop7Upper']);
+    expect(csv[0]).toEqual(['offset', 'vartheta', 'valuation', 'thm4Upper', 'prop7Upper', 'direction']);
     expect(csv.length - 1).toBe(want.offsets.length);
     want.offsets.forEach((d, i) => {
       expect(Number(csv[i + 1][0])).toBe(d);
@@ -152,5 +152,43 @@ describe('freeze & chaos tab', () => {
     expect(Number(row?.[3])).toBeCloseTo(top.values[0], 8);
     const json = JSON.parse((await downloadText(page, 'export-fc-eigen-json')).body) as { geometry: string };
     expect(json.geometry).toContain('Not in the paper');
+  });
+
+  it('2-D deconvolution: axis and diagonal checkerboards and the middle-row borders match the Node 2-D recursion', async () => {
+    const page = await openTab();
+    await page.getByTestId('fc-dc-dims').selectOption('2');
+    for (const [id, v] of [
+      ['#fc-dc-depth', '2'],
+      ['#fc-positions', '2'],
+    ]) {
+      await page.locator(id).fill(v);
+      await page.locator(id).press('Enter'); // number fields commit on Enter or blur
+    }
+    // standardized ReLU, β = 0.5 (the tab's defaults); s = 2, w = 2; 2 × 2 input pixels → 14 × 14 output
+    const model = freezeChaosModel({ activation: 'relu', beta: 0.5, nonlinearity: 'standardized' });
+    const spec = { stride: [2, 2], window: [2, 2], inputShape: [2, 2], depth: 2, parametrization: 'parent' } as const;
+    const theta = dcnnGrid(model, spec, 1, stationaryInputGram(4, 1, 0)).theta;
+    const side = 14;
+    const m = side * side;
+    const c = 7;
+    const p = c * side + c;
+    const vt = (p2: number) => theta[p * m + p2] / Math.sqrt(theta[p * m + p] * theta[p2 * m + p2]);
+    let csv: string[][] = [];
+    await expect
+      .poll(async () => {
+        csv = parseCsv((await downloadText(page, 'export-fc-checker-csv')).body);
+        return csv.filter((r) => r[5] === 'diagonal').length;
+      })
+      .toBe(2 * 6 + 1); // offsets −6 … 6 around the middle pixel 7 of 14
+    for (const r of csv.slice(1)) {
+      const d = Number(r[0]);
+      const p2 = r[5] === 'diagonal' ? (c + d) * side + c + d : (c + d) * side + c;
+      expect(Number(r[1])).toBeCloseTo(vt(p2), 10);
+      expect(Number(r[1])).toBeLessThanOrEqual(Number(r[3]) + 1e-12); // Thm 4 (freeze)
+    }
+    const border = parseCsv((await downloadText(page, 'export-fc-border-csv')).body);
+    expect(border.length - 1).toBe(side);
+    for (const r of border.slice(1)) expect(Number(r[2])).toBeCloseTo(theta[p * m + p], 10); // Prop. 2: flat
+    expect((await page.getByTestId('fc-checker').textContent()) ?? '').toContain('2-D, s = 2');
   });
 });

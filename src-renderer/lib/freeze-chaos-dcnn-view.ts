@@ -11,6 +11,7 @@ import {
   type DcnnParametrization,
   type FreezeChaosModel,
 } from '../../src-shared/theory/freeze-chaos/index';
+import { dcnn2dView } from './freeze-chaos-dcnn2d-view';
 
 export interface DcnnRequest {
   stride: number;
@@ -22,6 +23,8 @@ export interface DcnnRequest {
   inputCorrelation: number;
   /** Layer-dependent learning rates (Sec. 6.1 / App. F.1); they change Θ (and ϑ), never Σ. */
   lrScaling: DcnnLrScaling;
+  /** 1-D, or 2-D (stride, window and |I₀| in both dimensions; freeze-chaos-dcnn2d-view.ts). */
+  dims: 1 | 2;
 }
 
 export interface CheckerRow {
@@ -43,6 +46,8 @@ export interface DcnnView {
   positions: number;
   layerSizes: number[];
   checker: CheckerRow[];
+  /** 2-D only: ϑ along the diagonal p + (d, d) (checker holds p + (d, 0)). */
+  diagonal?: CheckerRow[];
   /** Parametrization of the checkerboard profile: parent-based (Sec. 6) unless periodic. */
   parametrization: DcnnParametrization;
   border: BorderRow[];
@@ -52,11 +57,12 @@ export interface DcnnView {
   fcDiag: number;
   /** Which bound `upper` holds: Thm 4, Prop. 7 (App. F.1 rates), or none. */
   boundSource: 'thm4' | 'prop7' | null;
-  /** √S·r (S = s in 1-D): with the App. F.1 rates checkerboard correlations vanish once it exceeds 1 (Prop. 7). */
+  /** √S·r (S = s^d): with the App. F.1 rates checkerboard correlations vanish once it exceeds 1 (Prop. 7). */
   sqrtSr: number;
 }
 
 export function dcnnView(model: FreezeChaosModel, q: DcnnRequest): DcnnView {
+  if (q.dims === 2) return dcnn2dView(model, q);
   const base = {
     stride: q.stride,
     window: q.window,

@@ -45,7 +45,16 @@ export const DEFAULT_REQUEST: FreezeChaosRequest = {
   cos: 0,
   planeColour: 'antipodal',
   planeMaxDepth: 40,
-  dcnn: { stride: 2, window: 2, depth: 3, inputPositions: 4, periodic: false, inputCorrelation: 0, lrScaling: 'none' },
+  dcnn: {
+    stride: 2,
+    window: 2,
+    depth: 3,
+    inputPositions: 4,
+    periodic: false,
+    inputCorrelation: 0,
+    lrScaling: 'none',
+    dims: 1,
+  },
   sharedSigmaB2: 0,
   fig1: false,
 };
@@ -106,6 +115,7 @@ export function validateRequest(q: FreezeChaosRequest): void {
   int(q.dcnn.inputPositions, 'input positions', FREEZE_CHAOS_LIMITS.inputPositions);
   if (!(Math.abs(q.dcnn.inputCorrelation) <= 1))
     throw new RangeError(`input correlation: must be in [−1, 1], got ${q.dcnn.inputCorrelation}`);
+  if (q.dcnn.dims !== 1 && q.dcnn.dims !== 2) throw new RangeError(`dimensions: must be 1 or 2, got ${q.dcnn.dims}`);
   if (!(DCNN_LR_SCALINGS as readonly string[]).includes(q.dcnn.lrScaling))
     throw new RangeError(`learning rates: expected one of ${DCNN_LR_SCALINGS.join(', ')}, got ${q.dcnn.lrScaling}`);
 }
