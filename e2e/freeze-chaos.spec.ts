@@ -2,7 +2,15 @@
 // checked against the freeze-chaos module run here in Node, not against the tab's own code.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { freezeChaosModel } from '../src-shared/theory/freeze-chaos/index';
+import {
+  checkerboardProfile,
+  dcnnGrid,
+  dcnnLayerSizes,
+  freezeChaosModel,
+  stationaryInputGram,
+  topEigenpairs,
+} from '../src-shared/theory/freeze-chaos/index';
+import { latentCosines } from '../src-renderer/lib/freeze-chaos-fig2';
 import { downloadText, labPerFile, parseCsv, requireEngine } from './harness';
 
 const session = labPerFile();
@@ -90,5 +98,97 @@ describe('freeze & chaos tab', () => {
     }
     // Lemma 1 with the factor N, at this width: row sums Nβ² to rounding
     expect(Number(await attr(page, 'fc-bn-result', 'data-row-error'))).toBeLessThan(1e-9);
+  });
+
+  it('layer learning rates (App. F.1): the checkerboard export matches the Node recursion and carries Prop. 7', async () => {
+    const page = await openTab();
+    const before = parseCsv((await downloadText(page, 'export-fc-checker-csv')).body);
+    await page.getByTestId('fc-dc-lr').selectOption('appF.1');
+    // the tab's defaults: standardized ReLU, β = 0.5; DC-NN s = 2, w = 2, L = 3, |I₀| = 4, borders, parent-based
+    const model = freezeChaosModel({ activation: 'relu', beta: 0.5, nonlinearity: 'standardized' });
+    const spec = { stride: 2, window: 2, depth: 3, inputPositions: 4, parametrization: 'parent' as const };
+    const m = dcnnLayerSizes(spec)[3];
+    const maxOffset = Math.min(Math.floor(m / 2), m - 1 - Math.floor(m / 2), 40);
+    const gram = stationaryInputGram(4, 1, 0);
+    const want = checkerboardProfile(model, { ...spec, lrScaling: 'appF.1' }, gram, maxOffset);
+    let csv: string[][] = [];
+    await expect
+      .poll(async () => {
+        csv = parseCsv((await downloadText(page, 'export-fc-checker-csv')).body);
+        return csv[1]?.[4] ?? '';
+      })
+      .not.toBe('');
+    expect(csv[0]).toEqual(['offset', 'vartheta', 'valuation', 'thm4Upper', 'prop7Upper', 'direction']);
+    expect(csv.length - 1).toBe(want.offsets.length);
+    want.offsets.forEach((d, i) => {
+      expect(Number(csv[i + 1][0])).toBe(d);
+      expect(Number(csv[i + 1][1])).toBeCloseTo(want.vartheta[i], 10);
+      expect(Number(csv[i + 1][4])).toBeCloseTo(want.upperBound![i], 10);
+    });
+    // the rates lower the checkerboard correlations off the diagonal (Sec. 6.1: "removes checkerboard artifacts")
+    const plain = checkerboardProfile(model, spec, gram, maxOffset);
+    expect(plain.vartheta.some((v, i) => Math.abs(v - want.vartheta[i]) > 1e-3)).toBe(true);
+    expect(before[1][4]).toBe('');
+    // the plot names the bound it draws and the √S·r it depends on
+    const text = (await page.getByTestId('fc-checker').textContent()) ?? '';
+    expect(text).toContain('Prop. 7 bound');
+    expect(text).toContain(`√S·r = ${Number((Math.SQRT2 * model.r).toPrecision(5))}`);
+    expect(await page.locator('[data-testid="fc-checker"] line.mark').count()).toBe(want.offsets.length);
+  });
+
+  it('Fig. 2 preset: the Gram eigenvector images are computed, drawn and exported; λ₁ matches the Node recursion', async () => {
+    const page = await openTab();
+    await page.getByTestId('fc-eig-fig2').click();
+    await expect.poll(() => attr(page, 'fc-eigen', 'data-status'), { timeout: 180_000, interval: 500 }).toBe('done');
+    const rows = parseCsv((await downloadText(page, 'export-fc-eigen-csv')).body);
+    expect(rows[0]).toEqual(['mode', 'column', 'k', 'eigenvalue', 'input', 'row', 'col', 'value']);
+    expect(rows.length - 1).toBe(4 * 8 * 4 * 22 * 22); // (2 modes × 2 columns) × 8 vectors × 4 inputs × 22² pixels
+    // the top eigenvalue of normalized ReLU with Sec. 6's modifications, recomputed here
+    const model = freezeChaosModel({ activation: 'relu', beta: 0.1, nonlinearity: 'normalized' });
+    const spec = { stride: [2, 2], window: [2, 2], inputShape: [1, 1], depth: 3 } as const;
+    const grid = dcnnGrid(model, { ...spec, parametrization: 'parent', lrScaling: 'sec6.1' }, 4, latentCosines(1));
+    const top = topEigenpairs(grid.theta, 4 * 22 * 22, 1);
+    const row = rows.find((r) => r[0] === 'normalized' && r[1] === 'modified' && r[2] === '1');
+    expect(Number(row?.[3])).toBeCloseTo(top.values[0], 8);
+    const json = JSON.parse((await downloadText(page, 'export-fc-eigen-json')).body) as { geometry: string };
+    expect(json.geometry).toContain('Not in the paper');
+  });
+
+  it('2-D deconvolution: axis and diagonal checkerboards and the middle-row borders match the Node 2-D recursion', async () => {
+    const page = await openTab();
+    await page.getByTestId('fc-dc-dims').selectOption('2');
+    for (const [id, v] of [
+      ['#fc-dc-depth', '2'],
+      ['#fc-positions', '2'],
+    ]) {
+      await page.locator(id).fill(v);
+      await page.locator(id).press('Enter'); // number fields commit on Enter or blur
+    }
+    // standardized ReLU, β = 0.5 (the tab's defaults); s = 2, w = 2; 2 × 2 input pixels → 14 × 14 output
+    const model = freezeChaosModel({ activation: 'relu', beta: 0.5, nonlinearity: 'standardized' });
+    const spec = { stride: [2, 2], window: [2, 2], inputShape: [2, 2], depth: 2, parametrization: 'parent' } as const;
+    const theta = dcnnGrid(model, spec, 1, stationaryInputGram(4, 1, 0)).theta;
+    const side = 14;
+    const m = side * side;
+    const c = 7;
+    const p = c * side + c;
+    const vt = (p2: number) => theta[p * m + p2] / Math.sqrt(theta[p * m + p] * theta[p2 * m + p2]);
+    let csv: string[][] = [];
+    await expect
+      .poll(async () => {
+        csv = parseCsv((await downloadText(page, 'export-fc-checker-csv')).body);
+        return csv.filter((r) => r[5] === 'diagonal').length;
+      })
+      .toBe(2 * 6 + 1); // offsets −6 … 6 around the middle pixel 7 of 14
+    for (const r of csv.slice(1)) {
+      const d = Number(r[0]);
+      const p2 = r[5] === 'diagonal' ? (c + d) * side + c + d : (c + d) * side + c;
+      expect(Number(r[1])).toBeCloseTo(vt(p2), 10);
+      expect(Number(r[1])).toBeLessThanOrEqual(Number(r[3]) + 1e-12); // Thm 4 (freeze)
+    }
+    const border = parseCsv((await downloadText(page, 'export-fc-border-csv')).body);
+    expect(border.length - 1).toBe(side);
+    for (const r of border.slice(1)) expect(Number(r[2])).toBeCloseTo(theta[p * m + p], 10); // Prop. 2: flat
+    expect((await page.getByTestId('fc-checker').textContent()) ?? '').toContain('2-D, s = 2');
   });
 });

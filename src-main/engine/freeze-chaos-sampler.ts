@@ -24,9 +24,17 @@ export interface FreezeChaosNetwork {
   width: number;
   /** ρ = xᵀy/n₀ of the two inputs. */
   cos: number;
+  /**
+   * Set when σ = scale·(φ(x) − shift) with φ = ReLU or tanh (the standardized/normalized versions): lets the fast
+   * sampler inline σ and σ̇ (tanh through expm1, within 1 ulp-scale absolute error of Math.tanh).
+   */
+  inline?: { phi: 'relu' | 'tanh'; scale: number; shift: number };
 }
 
-function validate(net: FreezeChaosNetwork): void {
+/** Stored float64 values the samplers may hold per network (2²⁵ = 256 MiB), about 12·L·M. */
+const MAX_STORED = 2 ** 25;
+
+export function validateFreezeChaosNetwork(net: FreezeChaosNetwork): void {
   if (!(Number.isFinite(net.beta) && net.beta >= 0 && net.beta <= 1))
     throw new RangeError(`beta: must be a number in [0, 1], got ${net.beta}`);
   if (!(Number.isInteger(net.depth) && net.depth >= 1 && net.depth <= 10_000))
@@ -35,6 +43,10 @@ function validate(net: FreezeChaosNetwork): void {
     throw new RangeError(`width: must be an integer in [1, 1048576], got ${net.width}`);
   if (!(Number.isFinite(net.cos) && Math.abs(net.cos) <= 1))
     throw new RangeError(`cos: must be a number in [−1, 1], got ${net.cos}`);
+  if (12 * net.depth * net.width > MAX_STORED)
+    throw new RangeError(
+      `width: width × depth = ${net.width * net.depth} is too large for the sampler (limit ${Math.floor(MAX_STORED / 12)})`,
+    );
 }
 
 /** Draws Θ(x,x), Θ(y,y), Θ(x,y) of fresh independent networks; buffers are allocated once. */
@@ -52,7 +64,7 @@ export class FreezeChaosPairSampler {
   private readonly both: (x: number, out: Float64Array) => void;
 
   constructor(net: FreezeChaosNetwork, rng: Rng) {
-    validate(net);
+    validateFreezeChaosNetwork(net);
     this.net = net;
     this.rng = rng;
     const { sigma, dsigma } = net;
@@ -167,13 +179,26 @@ function meanStderr(sum: number, sumSq: number, n: number): MeanStderr {
   return { estimate: mean, stderr: Math.sqrt(variance / n) };
 }
 
-/** Sample `samples` independent networks (seeded) and average ϑ and Θ(x,x), with standard errors. */
-export function measureFreezeChaos(net: FreezeChaosNetwork, samples: number, seed: number): FreezeChaosMeasurement {
+/** Draws Θ(x,x), Θ(y,y), Θ(x,y) of one fresh network into out[0..2]. */
+export interface FreezeChaosSampler {
+  sample(out: Float64Array): void;
+}
+
+/**
+ * Sample `samples` independent networks (seeded) and average ϑ and Θ(x,x), with standard errors. `makeSampler` picks
+ * the sampler (tests and the benchmark pass FreezeChaosPairSampler or the closed-form FreezeChaosFastSampler).
+ */
+export function measureFreezeChaos(
+  net: FreezeChaosNetwork,
+  samples: number,
+  seed: number,
+  makeSampler: (net: FreezeChaosNetwork, rng: Rng) => FreezeChaosSampler = (n, r) => new FreezeChaosPairSampler(n, r),
+): FreezeChaosMeasurement {
   if (!(Number.isInteger(samples) && samples >= 2 && samples <= 10_000_000))
     throw new RangeError(`samples: must be an integer in [2, 10000000], got ${samples}`);
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
     throw new RangeError(`seed: must be an integer in [0, 4294967295], got ${seed}`);
-  const sampler = new FreezeChaosPairSampler(net, new Rng(seed));
+  const sampler = makeSampler(net, new Rng(seed));
   const out = new Float64Array(3);
   let sv = 0,
     svv = 0,

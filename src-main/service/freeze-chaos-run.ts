@@ -15,8 +15,11 @@ import { tooSlow } from '../engine/sample-block';
 import type { BlockOutput, WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
 
-/** Seconds per network, layer and unit of width of FreezeChaosPairSampler on one core (measured ≈ 8e-7, padded). */
-const SECONDS_PER_UNIT = 1.2e-6;
+/**
+ * Seconds per network, layer and unit of width of FreezeChaosFastSampler on one core (measured 0.8–2e-7 on a loaded
+ * machine, ReLU to erf; padded).
+ */
+const SECONDS_PER_UNIT = 5e-7;
 
 /** Feasibility: the sampler's time, the batch-norm Gram's cost, and what the theory accepts (φ, β). */
 export function checkFreezeChaos(p: FreezeChaosParams): FreezeChaosParams {

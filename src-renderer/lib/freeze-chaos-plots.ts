@@ -266,22 +266,39 @@ export function depthCsv(view: FreezeChaosView, measured: readonly MeasuredDepth
   );
 }
 
-/** The checkerboard: ϑ_{p,p+d} vs d, dots coloured by the s-valuation, Thm 4's bound per point (freeze). */
-export function checkerSeries(rows: readonly CheckerRow[]): LineSeries[] {
+/**
+ * The checkerboard: ϑ_{p,p+d} vs d, dots coloured by the s-valuation, Thm 4's bound per point (freeze), or Prop. 7's
+ * with the App. F.1 learning rates.
+ */
+export function checkerSeries(
+  rows: readonly CheckerRow[],
+  bound: 'thm4' | 'prop7' | null = 'thm4',
+  diagonal?: readonly CheckerRow[],
+): LineSeries[] {
   const out: LineSeries[] = [
     {
       key: 'vartheta',
-      label: 'ϑ(p, p + d), colour: s-valuation v_s(d)',
+      label: diagonal ? 'ϑ(p, p + (d, 0)), colour: s-valuation' : 'ϑ(p, p + d), colour: s-valuation v_s(d)',
       colour: VALUATION_COLOURS[1],
       style: 'dots',
       points: rows.map((r) => [r.offset, r.vartheta] as const),
       colours: rows.map((r) => valuationColour(r.valuation)),
     },
   ];
-  if (rows.some((r) => r.upper !== null))
+  if (diagonal)
     out.push({
-      key: 'thm4',
-      label: 'Thm 4 bound (1 − r^(v+1))/(1 − r^L)',
+      key: 'diagonal',
+      label: 'ϑ(p, p + (d, d)) (diagonal; dots ringed)',
+      colour: '#555555',
+      style: 'dots',
+      points: diagonal.map((r) => [r.offset + 0.25, r.vartheta] as const),
+      colours: diagonal.map((r) => valuationColour(r.valuation)),
+    });
+  if (bound && rows.some((r) => r.upper !== null))
+    out.push({
+      key: bound,
+      label:
+        bound === 'thm4' ? 'Thm 4 bound (1 − r^(v+1))/(1 − r^L)' : 'Prop. 7 bound (1 − (√S·r)^(v+1))/(1 − (√S·r)^L)',
       colour: BOUND,
       style: 'marks',
       overlay: true,
@@ -290,10 +307,23 @@ export function checkerSeries(rows: readonly CheckerRow[]): LineSeries[] {
   return out;
 }
 
-export function checkerCsv(rows: readonly CheckerRow[]): string {
+/** Rows: offset, ϑ, valuation, the bound in its column, direction ('axis': p + d or p + (d, 0); 'diagonal'). */
+export function checkerCsv(
+  rows: readonly CheckerRow[],
+  bound: 'thm4' | 'prop7' | null = 'thm4',
+  diagonal: readonly CheckerRow[] = [],
+): string {
+  const line = (r: CheckerRow, direction: string) => [
+    r.offset,
+    r.vartheta,
+    r.valuation,
+    bound === 'thm4' ? r.upper : null,
+    bound === 'prop7' ? r.upper : null,
+    direction,
+  ];
   return toCsv(
-    ['offset', 'vartheta', 'valuation', 'thm4Upper'],
-    rows.map((r) => [r.offset, r.vartheta, r.valuation, r.upper]),
+    ['offset', 'vartheta', 'valuation', 'thm4Upper', 'prop7Upper', 'direction'],
+    [...rows.map((r) => line(r, 'axis')), ...diagonal.map((r) => line(r, 'diagonal'))],
   );
 }
 

@@ -115,4 +115,21 @@ describe('freeze-chaos view: β line vs the Explore critical line, DC-NN', () =>
     // Thm 4 in freeze: ϑ_{p,p+d} ≤ (1 − r^{v+1})/(1 − r^L)
     for (const r of d.checker) expect(r.vartheta).toBeLessThanOrEqual((r.upper as number) + 1e-12);
   });
+
+  it('layer learning rates: parent-based Θ_pp is flat at Σ_k (η_W(1 − β²) + η_bβ²)r^{L−k}; F.1 carries Prop. 7', () => {
+    const model = freezeChaosModel({ activation: 'tanh', beta: 0.4, nonlinearity: 'normalized' });
+    for (const lrScaling of ['sec6.1', 'appF.1'] as const) {
+      const d = dcnnView(model, { ...DEFAULT_REQUEST.dcnn, depth: 4, lrScaling });
+      for (const row of d.border) expect(row.parent).toBeCloseTo(d.fcDiag, 10);
+      expect(d.boundSource).toBe(lrScaling === 'appF.1' && model.r < 1 ? 'prop7' : null);
+      expect(d.sqrtSr).toBeCloseTo(Math.SQRT2 * model.r, 14);
+    }
+    // App. F.1 in closed form (η_W = η_b = S^{−k/2}): S^{−L/2}(1 − (√S r)^L)/(1 − √S r)
+    const r = model.r;
+    const f1 = dcnnView(model, { ...DEFAULT_REQUEST.dcnn, depth: 4, lrScaling: 'appF.1' }).fcDiag;
+    expect(f1).toBeCloseTo(2 ** -2 * ((1 - (Math.SQRT2 * r) ** 4) / (1 - Math.SQRT2 * r)), 12);
+    expect(() =>
+      validateRequest({ ...DEFAULT_REQUEST, dcnn: { ...DEFAULT_REQUEST.dcnn, lrScaling: 'x' as never } }),
+    ).toThrow(/^learning rates: /);
+  });
 });

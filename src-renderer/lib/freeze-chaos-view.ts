@@ -2,35 +2,24 @@
 // computed from one request so that a Web Worker can run it (the Chebyshev table of a φ without closed forms costs
 // 0.3–1.6 s once per φ; after that a whole view takes milliseconds). No DOM here: unit-tested in Node.
 import {
-  checkerboardProfile,
   circleMeanVartheta,
-  dcnnKernels,
-  dcnnLayerSizes,
+  DCNN_LR_SCALINGS,
   freezeChaosActivationNames,
   freezeChaosModel,
   ntkRecursion,
-  stationaryInputGram,
   thetaDiagonal,
   varthetaBounds,
-  type DcnnParametrization,
   type FreezeChaosModel,
   type FreezeChaosPhase,
   type NonlinearityMode,
   type VarthetaBound,
 } from '../../src-shared/theory/freeze-chaos/index';
 import { criticalPoint } from '../../src-shared/theory/meanfield';
+import { dcnnView, type DcnnRequest, type DcnnView } from './freeze-chaos-dcnn-view';
+
+export { dcnnView, type BorderRow, type CheckerRow, type DcnnRequest, type DcnnView } from './freeze-chaos-dcnn-view';
 
 export type PlaneColour = 'angle' | 'antipodal';
-
-export interface DcnnRequest {
-  stride: number;
-  window: number;
-  depth: number;
-  inputPositions: number;
-  periodic: boolean;
-  /** Cosine x_qᵀx_{q′}/n₀ between different input positions (stationary input; x = y). */
-  inputCorrelation: number;
-}
 
 export interface FreezeChaosRequest {
   activation: string;
@@ -56,7 +45,16 @@ export const DEFAULT_REQUEST: FreezeChaosRequest = {
   cos: 0,
   planeColour: 'antipodal',
   planeMaxDepth: 40,
-  dcnn: { stride: 2, window: 2, depth: 3, inputPositions: 4, periodic: false, inputCorrelation: 0 },
+  dcnn: {
+    stride: 2,
+    window: 2,
+    depth: 3,
+    inputPositions: 4,
+    periodic: false,
+    inputCorrelation: 0,
+    lrScaling: 'none',
+    dims: 1,
+  },
   sharedSigmaB2: 0,
   fig1: false,
 };
@@ -117,6 +115,9 @@ export function validateRequest(q: FreezeChaosRequest): void {
   int(q.dcnn.inputPositions, 'input positions', FREEZE_CHAOS_LIMITS.inputPositions);
   if (!(Math.abs(q.dcnn.inputCorrelation) <= 1))
     throw new RangeError(`input correlation: must be in [−1, 1], got ${q.dcnn.inputCorrelation}`);
+  if (q.dcnn.dims !== 1 && q.dcnn.dims !== 2) throw new RangeError(`dimensions: must be 1 or 2, got ${q.dcnn.dims}`);
+  if (!(DCNN_LR_SCALINGS as readonly string[]).includes(q.dcnn.lrScaling))
+    throw new RangeError(`learning rates: expected one of ${DCNN_LR_SCALINGS.join(', ')}, got ${q.dcnn.lrScaling}`);
 }
 
 function safeThetaDiag(r: number, depth: number): number | null {
@@ -301,71 +302,6 @@ export function phasePlane(
     for (let l = 0; l < maxDepth; l++) values[l * betaCount + i] = colour === 'antipodal' ? 1 - v[l] : v[l];
   });
   return { betas, depths, values, colour, cos: rho, betaStar };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Deconvolution: the checkerboard (Thm 4) and the border effects of the classic parametrization (Prop. 2)
-
-export interface CheckerRow {
-  offset: number;
-  vartheta: number;
-  valuation: number;
-  /** Thm 4's upper bound (freeze only). */
-  upper: number | null;
-}
-
-export interface BorderRow {
-  position: number;
-  /** Θ^{(L)}_{pp}(x,x) with the classic (√(n_ℓ w)) and the parent-based (√(n_ℓ|P(p)|)) divisor; null: none. */
-  classic: number | null;
-  parent: number | null;
-}
-
-export interface DcnnView {
-  positions: number;
-  layerSizes: number[];
-  checker: CheckerRow[];
-  /** Parametrization of the checkerboard profile: parent-based (Sec. 6) unless periodic. */
-  parametrization: DcnnParametrization;
-  border: BorderRow[];
-  /** Why the classic border curve is missing (off the unit sphere with no closed form), or ''. */
-  borderNote: string;
-  /** Σ_{ℓ} r^{L−ℓ}: Prop. 2's Θ_pp with the parent-based parametrization. */
-  fcDiag: number;
-}
-
-export function dcnnView(model: FreezeChaosModel, q: DcnnRequest): DcnnView {
-  const base = { stride: q.stride, window: q.window, depth: q.depth, inputPositions: q.inputPositions };
-  const spec = { ...base, parametrization: 'parent' as const, periodic: q.periodic };
-  const sizes = dcnnLayerSizes(spec);
-  const gram = stationaryInputGram(q.inputPositions, 1, q.inputCorrelation);
-  const m = sizes[sizes.length - 1];
-  const maxOffset = Math.min(Math.floor(m / 2), m - 1 - Math.floor(m / 2), 40);
-  const prof = checkerboardProfile(model, spec, gram, maxOffset);
-  const checker: CheckerRow[] = Array.from(prof.offsets, (d, i) => ({
-    offset: d,
-    vartheta: prof.vartheta[i],
-    valuation: prof.valuation[i],
-    upper: prof.upperBound ? prof.upperBound[i] : null,
-  }));
-  const parent = dcnnKernels(model, { ...base, parametrization: 'parent', periodic: q.periodic }, gram).thetaDiagX;
-  let classic: Float64Array | null = null;
-  let borderNote = '';
-  try {
-    classic = dcnnKernels(model, { ...base, parametrization: 'classic', periodic: q.periodic }, gram).thetaDiagX;
-  } catch (err) {
-    borderNote = err instanceof Error ? err.message : String(err);
-  }
-  const border = Array.from(parent, (p, i) => ({ position: i, classic: classic ? classic[i] : null, parent: p }));
-  return {
-    positions: m,
-    layerSizes: sizes,
-    checker,
-    parametrization: 'parent',
-    border,
-    borderNote,
-    fcDiag: safeThetaDiag(model.r, q.depth) ?? Number.NaN,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

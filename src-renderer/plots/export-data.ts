@@ -36,6 +36,7 @@ export type PlotId =
   | 'fc-depth'
   | 'fc-checker'
   | 'fc-border'
+  | 'fc-eigen'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =

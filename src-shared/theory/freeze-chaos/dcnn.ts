@@ -17,6 +17,39 @@ import type { FreezeChaosModel } from './recursion';
 export const DCNN_PARAMETRIZATIONS = ['classic', 'parent'] as const;
 export type DcnnParametrization = (typeof DCNN_PARAMETRIZATIONS)[number];
 
+/**
+ * Layer-dependent learning rates (Sec. 6.1, App. F.1), S = s (1-D). With per-parameter rates η the kernel that drives
+ * gradient descent is Σ_θ η_θ ∂_θf ∂_θf, so layer k's weight and bias terms are scaled by η_W(k), η_b(k) (k = 1..L,
+ * the layer producing α̃^{(k)}, W^{(k−1)} and b^{(k−1)} in the paper's 0-based names):
+ * • 'none': η = 1;
+ * • 'sec6.1': Sec. 6.1, "divide the learning rate of W^{(ℓ)} by S^{ℓ/2} and of b^{(ℓ)} by S^{(ℓ+1)/2}" read with the
+ *   paper's 0-based ℓ: η_W(k) = S^{−(k−1)/2}, η_b(k) = S^{−k/2} (then W^{(ℓ)} and b^{(ℓ−1)}, which feed the same
+ *   checkerboard period s^{L−ℓ} by Prop. 3, get the same rate);
+ * • 'appF.1': App. F.1, weights and bias of layer k both by S^{−k/2}; then Θ_pp = Σ_k S^{−k/2}r^{L−k} and Prop. 7
+ *   bounds ϑ with √S·r in place of r.
+ */
+export const DCNN_LR_SCALINGS = ['none', 'sec6.1', 'appF.1'] as const;
+export type DcnnLrScaling = (typeof DCNN_LR_SCALINGS)[number];
+
+/** η_W(k), η_b(k) for k = 1..L (index 0 unused). */
+export function dcnnLearningRates(
+  scaling: DcnnLrScaling,
+  stride: number,
+  depth: number,
+): { weights: Float64Array; biases: Float64Array } {
+  if (!(DCNN_LR_SCALINGS as readonly string[]).includes(scaling))
+    throw new RangeError(`lrScaling: expected one of ${DCNN_LR_SCALINGS.join(', ')}, got ${JSON.stringify(scaling)}`);
+  const weights = new Float64Array(depth + 1).fill(1);
+  const biases = new Float64Array(depth + 1).fill(1);
+  for (let k = 1; k <= depth; k++) {
+    if (scaling === 'sec6.1') {
+      weights[k] = stride ** (-(k - 1) / 2);
+      biases[k] = stride ** (-k / 2);
+    } else if (scaling === 'appF.1') weights[k] = biases[k] = stride ** (-k / 2);
+  }
+  return { weights, biases };
+}
+
 /** Largest output layer handled (the cross kernel is n_L × n_L). */
 export const DCNN_MAX_POSITIONS = 2048;
 
@@ -29,6 +62,10 @@ export interface DcnnSpec {
   inputPositions: number;
   parametrization: DcnnParametrization;
   periodic?: boolean;
+  /** Layer-dependent learning rates (Sec. 6.1 / App. F.1); default 'none'. Changes Θ, never Σ. */
+  lrScaling?: DcnnLrScaling;
+  /** Explicit per-layer rates η_W(k), η_b(k), k = 1..L (index 0 unused); overrides lrScaling. */
+  rates?: { weights: ArrayLike<number>; biases: ArrayLike<number> };
 }
 
 export interface DcnnKernels {
@@ -50,6 +87,13 @@ function validate(spec: DcnnSpec): number[] {
   if (!(Number.isInteger(n0) && n0 >= 1)) throw new RangeError(`inputPositions: must be an integer ≥ 1`);
   if (!(DCNN_PARAMETRIZATIONS as readonly string[]).includes(spec.parametrization))
     throw new RangeError(`parametrization: expected one of ${DCNN_PARAMETRIZATIONS.join(', ')}`);
+  if (spec.rates)
+    for (const key of ['weights', 'biases'] as const) {
+      const a = spec.rates[key];
+      if (a.length !== L + 1) throw new RangeError(`rates.${key}: expected ${L + 1} entries (index 0 unused)`);
+      for (let k = 1; k <= L; k++)
+        if (!(Number.isFinite(a[k]) && a[k] >= 0)) throw new RangeError(`rates.${key}[${k}]: must be finite and ≥ 0`);
+    }
   const sizes = [n0];
   for (let l = 1; l <= L; l++) {
     const next = spec.periodic ? s * sizes[l - 1] : s * (sizes[l - 1] + w - 1);
@@ -77,7 +121,7 @@ function parents(p: number, s: number, w: number, n: number, periodic: boolean):
 }
 
 /** 𝕃^σ and 𝕃^σ̇ at covariance [[a, c], [c, b]] for the model's σ (unit variances: the dual functions R_σ, R_σ̇). */
-function dualKernel(model: FreezeChaosModel): (a: number, c: number, b: number, out: Float64Array) => void {
+export function dcnnDualKernel(model: FreezeChaosModel): (a: number, c: number, b: number, out: Float64Array) => void {
   const { nl, dual } = model;
   const cf = nl.base.closedForms;
   const s2 = nl.scale * nl.scale;
@@ -119,7 +163,8 @@ export function dcnnKernels(model: FreezeChaosModel, spec: DcnnSpec, gram: Array
     if (!(Math.abs(gram[i]) <= 1)) throw new RangeError(`gram: entries are cosines x_qᵀy_q′/n₀ in [−1, 1]`);
   const b2 = model.beta * model.beta;
   const w2 = 1 - b2;
-  const kernel = dualKernel(model);
+  const kernel = dcnnDualKernel(model);
+  const eta = spec.rates ?? dcnnLearningRates(spec.lrScaling ?? 'none', s, L);
   const pair = new Float64Array(2);
   // layer state: diagonals Σ_qq(x,x), Σ_qq(y,y), Θ_qq(x,x), Θ_qq(y,y) and the cross Σ_qq′(x,y), Θ_qq′(x,y)
   let n = sizes[0];
@@ -131,6 +176,8 @@ export function dcnnKernels(model: FreezeChaosModel, spec: DcnnSpec, gram: Array
   let txy = new Float64Array(n * n);
   for (let l = 1; l <= L; l++) {
     const m = sizes[l];
+    const ew = eta.weights[l],
+      eb = eta.biases[l];
     const par = Array.from({ length: m }, (_, p) => parents(p, s, w, n, periodic));
     const div = par.map((ps) => (spec.parametrization === 'parent' ? ps.length : w));
     const nsx = new Float64Array(m);
@@ -159,11 +206,12 @@ export function dcnnKernels(model: FreezeChaosModel, spec: DcnnSpec, gram: Array
       const f = par[p].length ? w2 / div[p] : 0;
       nsx[p] = b2 + f * ax;
       nsy[p] = b2 + f * ay;
-      ntx[p] = nsx[p] + f * bx;
-      nty[p] = nsy[p] + f * by;
+      // Θ^{(ℓ)} = η_b β² + η_W (Σ^{(ℓ)} − β²) + the earlier layers' terms (App. H's layerwise split)
+      ntx[p] = eb * b2 + ew * f * ax + f * bx;
+      nty[p] = eb * b2 + ew * f * ay + f * by;
     }
     const nsxy = new Float64Array(m * m).fill(b2);
-    const ntxy = new Float64Array(m * m).fill(b2);
+    const ntxy = new Float64Array(m * m).fill(eb * b2);
     for (let p = 0; p < m; p++) {
       for (let p2 = p % s; p2 < m; p2 += s) {
         // χ: q′ = q + (p′ − p)/s (taps agree), q′ must exist in I_{ℓ−1}
@@ -183,7 +231,7 @@ export function dcnnKernels(model: FreezeChaosModel, spec: DcnnSpec, gram: Array
         }
         const f = w2 / Math.sqrt(div[p] * div[p2]);
         nsxy[p * m + p2] = b2 + f * a;
-        ntxy[p * m + p2] = nsxy[p * m + p2] + f * bsum;
+        ntxy[p * m + p2] = eb * b2 + ew * f * a + f * bsum;
       }
     }
     n = m;
@@ -215,8 +263,19 @@ export interface CheckerboardProfile {
   vartheta: Float64Array;
   /** v = min(v_s(d), L − 1) (L − 1 at d = 0), the colour of the checkerboard. */
   valuation: Int32Array;
-  /** Thm 4 (freeze): ϑ ≤ (1 − r^{v+1})/(1 − r^L); null outside the frozen phase. */
+  /**
+   * Freeze (r < 1): Thm 4, ϑ ≤ (1 − r^{v+1})/(1 − r^L), or with the App. F.1 learning rates Prop. 7, the same with
+   * √S·r in place of r (read as a bound on ϑ: its proof divides by Θ_pp). Null outside the frozen phase, and for the
+   * Sec. 6.1 or explicit rates (no bound stated).
+   */
   upperBound: Float64Array | null;
+  boundSource: 'thm4' | 'prop7' | null;
+}
+
+/** (1 − a^{v+1})/(1 − a^L), continuous at a = 1 ((v + 1)/L). */
+function geometricRatio(a: number, v: number, L: number): number {
+  if (Math.abs(a - 1) < 1e-12) return (v + 1) / L;
+  return (1 - a ** (v + 1)) / (1 - a ** L);
 }
 
 /** ϑ_{p, p+d} for d = −maxOffset … maxOffset around p = the middle output position (Thm 4's checkerboard). */
@@ -235,9 +294,11 @@ export function checkerboardProfile(
   const offsets = new Int32Array(count);
   const vartheta = new Float64Array(count);
   const valuation = new Int32Array(count);
-  const frozen = model.phase === 'freeze';
-  const upperBound = frozen ? new Float64Array(count) : null;
-  const r = model.r;
+  const scaling = spec.rates ? null : (spec.lrScaling ?? 'none');
+  const boundSource =
+    model.phase !== 'freeze' ? null : scaling === 'none' ? 'thm4' : scaling === 'appF.1' ? 'prop7' : null;
+  const upperBound = boundSource ? new Float64Array(count) : null;
+  const a = boundSource === 'prop7' ? Math.sqrt(spec.stride) * model.r : model.r;
   const L = spec.depth;
   for (let i = 0; i < count; i++) {
     const d = i - maxOffset;
@@ -246,9 +307,9 @@ export function checkerboardProfile(
     vartheta[i] = k.thetaXY[p * m + p2] / Math.sqrt(k.thetaDiagX[p] * k.thetaDiagY[p2]);
     const v = Math.min(sValuation(d, spec.stride, L - 1), L - 1);
     valuation[i] = v;
-    if (upperBound) upperBound[i] = (1 - r ** (v + 1)) / (1 - r ** L);
+    if (upperBound) upperBound[i] = geometricRatio(a, v, L);
   }
-  return { offsets, vartheta, valuation, upperBound };
+  return { offsets, vartheta, valuation, upperBound, boundSource };
 }
 
 /** Input cosines G_{qq′} = x_qᵀy_{q′}/n₀: `same` on the diagonal (q = q′), `other` elsewhere (stationary inputs). */

@@ -38,15 +38,27 @@ export {
 export { constantMode, symmetricEigen, type ConstantMode } from './gram';
 export {
   DCNN_MAX_POSITIONS,
+  DCNN_LR_SCALINGS,
   DCNN_PARAMETRIZATIONS,
   checkerboardProfile,
   dcnnKernels,
+  dcnnLearningRates,
   dcnnLayerSizes,
   remark4Constant,
   sValuation,
   stationaryInputGram,
   type CheckerboardProfile,
   type DcnnKernels,
+  type DcnnLrScaling,
   type DcnnParametrization,
   type DcnnSpec,
 } from './dcnn';
+export {
+  DCNN_GRID_MAX_ROWS,
+  dcnnGrid,
+  dcnnGridShapes,
+  sValuationNd,
+  type DcnnGrid,
+  type DcnnGridSpec,
+} from './dcnn-grid';
+export { topEigenpairs, type TopEigen } from './eigen-top';
