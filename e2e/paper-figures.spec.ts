@@ -3,7 +3,7 @@
 // narrowed to one σ_w² or one cosine, in the plot and in its export.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { downloadText, labPerFile, requireEngine, type PageGlobals } from './harness';
+import { downloadText, labPerFile, requireEngine, type PageElement, type PageGlobals } from './harness';
 
 const session = labPerFile();
 
@@ -22,11 +22,14 @@ async function runPreset(page: Page, id: string, samples: number, depths: number
 /** Label boxes that meet a measured point or error bar (screen boxes of the live SVG). */
 async function labelsOnData(page: Page): Promise<{ labels: number; marks: number; hits: string[] }> {
   return page.evaluate(() => {
-    const g = globalThis as unknown as PageGlobals;
-    const fig = g.document.querySelector('[data-testid="preset-figure"]')!;
-    const box = (e: Element) => e.getBoundingClientRect();
-    const labels = Array.from(fig.querySelectorAll('text.curve-label'));
-    const marks = Array.from(fig.querySelectorAll('.mark .pt, .mark .bar'));
+    type Boxed = PageElement & {
+      getBoundingClientRect(): { left: number; right: number; top: number; bottom: number };
+    };
+    const doc = (globalThis as unknown as PageGlobals).document;
+    const all = (sel: string) => Array.from(doc.querySelectorAll(`[data-testid="preset-figure"] ${sel}`)) as Boxed[];
+    const box = (e: Boxed) => e.getBoundingClientRect();
+    const labels = all('text.curve-label');
+    const marks = all('.mark .pt').concat(all('.mark .bar'));
     const hits: string[] = [];
     for (const l of labels) {
       const a = box(l);
