@@ -69,6 +69,12 @@ describe('paper-ready export (web mode)', () => {
     expect(y0).toBe(0);
     expect(text).toMatch(/\/FontFile2/);
     expect(text).toMatch(/\/BaseFont\s*\/[A-Z+]*DejaVu/);
+
+    // the JSON carries every setting: grid, colour mode, version, and the figure style of the exports
+    const json = JSON.parse((await downloadText(page, 'export-plane-json')).body);
+    expect(json.display).toMatchObject({ colourMode: 'dispersion', grid: { nx: 200, ny: 150 }, measuredLayer: null });
+    expect(json.figureStyle).toMatchObject({ preset: 'single', widthIn: 3.3, fontPt: 8, dpi: 600 });
+    expect(typeof json.version).toBe('string');
   });
 
   it('"Copy as Python" saves a script that reads every column it draws from the CSV saved with it', async () => {
@@ -88,6 +94,7 @@ describe('paper-ready export (web mode)', () => {
     expect(script.name).toBe(csv.name.replace(/\.csv$/, '.py'));
     const header = csv.body.slice(0, csv.body.indexOf('\n')).split(',');
     expect(script.body).toContain(`CSV = "${csv.name}"`);
+    expect(header).toContain('sigmaW2'); // the slice's fixed coordinate
     for (const c of ['depthToWidth', 'dispersion_finite', 'dispersion_limit', 'dispersion_exact']) {
       expect(header).toContain(c);
       expect(script.body).toContain(`col("${c}")`);

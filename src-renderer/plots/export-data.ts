@@ -143,6 +143,8 @@ export interface ExportParams {
   cursor: { sigmaW2: number; depthToWidth: number; depth: number };
   /** Sampled networks behind measured points, if any are in the export. */
   measurement?: { samples: number; seed: number; method: string } | null;
+  /** How the plot is drawn: colour mode, colour scale, grid size, layers shown. */
+  display?: Record<string, unknown> | null;
   exportedAt?: string;
 }
 
@@ -165,6 +167,7 @@ export function paramsJson(p: ExportParams): string {
     ranges: p.ranges,
     cursor: p.cursor,
     measurement: p.measurement ?? null,
+    display: p.display ?? null,
     exportedAt: p.exportedAt ?? new Date().toISOString(),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -4,7 +4,15 @@
 // helpers below serialize the live SVG with its computed styles inlined so the file renders on its own.
 export * from './export-data';
 import type { ExportFormat } from './export-data';
-import { layoutSize, PDF_FONT_NAMES, pngPixels, printSvg, type FigureStyle, type PrintedSvg } from './figure-style';
+import {
+  layoutSize,
+  PDF_FONT_NAMES,
+  pngPixels,
+  printSvg,
+  withFigureStyle,
+  type FigureStyle,
+  type PrintedSvg,
+} from './figure-style';
 import { figureStyle } from './figure-style-store.svelte';
 import { pythonScript, type PythonHint } from './export-python';
 
@@ -66,7 +74,7 @@ export async function savePlot(
 ): Promise<void> {
   const name = withExtension(p.fileName, format);
   if (format === 'csv') return downloadText(p.csv(), name, 'text/csv');
-  if (format === 'json') return downloadText(p.json(), name, 'application/json');
+  if (format === 'json') return downloadText(withFigureStyle(p.json(), style), name, 'application/json');
   if (format === 'python') return savePython(p, style);
   const printed = await printedFigure(p, style);
   if (format === 'svg') downloadText(printed.svg, name, 'image/svg+xml');

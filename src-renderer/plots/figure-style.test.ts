@@ -6,6 +6,7 @@ import {
   pngPixels,
   printSvg,
   validateFigureStyle,
+  withFigureStyle,
   type FigureStyle,
 } from './figure-style';
 
@@ -100,5 +101,14 @@ describe('layoutSize and pngPixels', () => {
     expect(layoutSize(DEFAULT_FIGURE_STYLE, 0.5)).toBeNull();
     const printed = printSvg(DRAWN, single);
     expect(pngPixels(printed, single)).toEqual({ w: 3.3 * 600, h: Math.round(((3.3 * 300) / 480) * 600) });
+  });
+});
+
+describe('withFigureStyle', () => {
+  it('adds the figure style to a JSON object and leaves anything else as it is', () => {
+    const single = FIGURE_PRESETS.single.style;
+    expect(JSON.parse(withFigureStyle('{"plot":"plane"}', single))).toEqual({ plot: 'plane', figureStyle: single });
+    expect(withFigureStyle('[1,2]', single)).toBe('[1,2]');
+    expect(withFigureStyle('{"figureStyle":1}', single)).toBe('{"figureStyle":1}');
   });
 });

@@ -224,3 +224,10 @@ export function pngPixels(p: PrintedSvg, style: FigureStyle): { w: number; h: nu
   if (style.preset === 'screen') return { w: Math.round(p.viewBox.w * 2), h: Math.round(p.viewBox.h * 2) };
   return { w: Math.round((p.widthPt / 72) * style.dpi), h: Math.round((p.heightPt / 72) * style.dpi) };
 }
+
+/** The plot's JSON with the figure style its SVG/PNG/PDF exports use (a JSON object gains `figureStyle`). */
+export function withFigureStyle(json: string, style: FigureStyle): string {
+  const doc: unknown = JSON.parse(json);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || 'figureStyle' in doc) return json;
+  return `${JSON.stringify({ ...doc, figureStyle: style }, null, 2)}\n`;
+}
