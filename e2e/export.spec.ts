@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FIGURE_PRESETS } from '../src-renderer/plots/figure-style';
-import { download, downloadText, labPerFile } from './harness';
+import { download, downloadText, labPerFile, requireEngine } from './harness';
 
 const session = labPerFile();
 
@@ -75,6 +75,26 @@ describe('paper-ready export (web mode)', () => {
     expect(json.display).toMatchObject({ colourMode: 'dispersion', grid: { nx: 200, ny: 150 }, measuredLayer: null });
     expect(json.figureStyle).toMatchObject({ preset: 'single', widthIn: 3.3, fontPt: 8, dpi: 600 });
     expect(typeof json.version).toBe('string');
+  });
+
+  it('exports the ratio colour bar, file name and JSON when the measured layer colours by measured ÷ predicted', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('measure-slices').uncheck();
+    await page.getByTestId('input-layer-samples').fill('50');
+    await page.getByTestId('input-layer-samples').press('Enter'); // number fields commit on Enter or blur
+    await page.getByTestId('layer-levels').selectOption('1');
+    await page.getByTestId('layer-toggle').check();
+    await page.getByTestId('layer-mode-ratio').check({ force: true });
+    await expect.poll(() => page.getByTestId('plane-colour-bar-title').textContent()).toContain('measured ÷ predicted');
+    const { name, body } = await downloadText(page, 'export-plane-svg');
+    expect(name).toBe('ntk-plane-M200-a1-finite-ratio.svg');
+    const texts = [...body.matchAll(/<text\b[^>]*>([^<]*)/g)].map((m) => m[1].trim());
+    expect(texts.some((t) => t.startsWith('measured ÷ predicted (finite width)'))).toBe(true);
+    expect(texts).not.toContain('E[Θ²] / E[Θ]² (log scale)'); // not the dispersion bar
+    const json = JSON.parse((await downloadText(page, 'export-plane-json')).body);
+    expect(json.display.colourMode).toBe('ratio');
+    expect(json.display.measuredLayer).toMatchObject({ samples: 50, levels: 1, mode: 'ratio' });
   });
 
   it('"Copy as Python" saves a script that reads every column it draws from the CSV saved with it', async () => {

@@ -219,9 +219,12 @@ export function printSvg(svgText: string, style: FigureStyle): PrintedSvg {
   return { svg: out, widthPt, heightPt, viewBox: { w: vw, h: vh } };
 }
 
-/** PNG pixel size for a printed size at the style's dpi ('screen': 2× the CSS size, as before). */
+/** PNG pixel size for a printed size at the style's dpi ('screen': the CSS size at 96 px per inch). */
 export function pngPixels(p: PrintedSvg, style: FigureStyle): { w: number; h: number } {
-  if (style.preset === 'screen') return { w: Math.round(p.viewBox.w * 2), h: Math.round(p.viewBox.h * 2) };
+  if (style.preset === 'screen') {
+    const k = style.dpi / 96;
+    return { w: Math.round(p.viewBox.w * k), h: Math.round(p.viewBox.h * k) };
+  }
   return { w: Math.round((p.widthPt / 72) * style.dpi), h: Math.round((p.heightPt / 72) * style.dpi) };
 }
 
