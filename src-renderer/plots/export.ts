@@ -176,6 +176,13 @@ async function svgToPdf(printed: PrintedSvg, style: FigureStyle): Promise<Blob> 
     host.style.setProperty(k, v);
   const el = new DOMParser().parseFromString(printed.svg, 'image/svg+xml').documentElement;
   if (el.nodeName !== 'svg') throw new Error('the SVG could not be parsed for the PDF');
+  // svg2pdf.js draws a text's stroke over its fill (no paint-order): a white halo would hide the glyphs
+  for (const t of Array.from(el.querySelectorAll('text[paint-order], tspan[paint-order]'))) {
+    if (/stroke/.test(t.getAttribute('paint-order') ?? '')) {
+      t.removeAttribute('stroke');
+      t.removeAttribute('stroke-width');
+    }
+  }
   host.append(document.importNode(el, true));
   document.body.append(host);
   try {
