@@ -24,10 +24,12 @@ describe('pythonScript', () => {
 
   it('pivots a heat map and takes explicit error columns', () => {
     const script = pythonScript('p.csv', ['sigmaW2', 'depthToWidth', 'depth', 'dispersion'], single, {
+      xLabel: 'σ_w² (weight variance)',
       heatmap: { x: 'sigmaW2', y: 'depthToWidth', z: 'dispersion', zLog: true },
     });
     expect(script).toContain('xs, ys, zs = col("sigmaW2"), col("depthToWidth"), col("dispersion")');
     expect(script).toContain('LogNorm()');
+    expect(script).toContain('ax.set_xlabel("$\\\\sigma_w^2$ (weight variance)")'); // mathtext, escaped for Python
     expect(() => pythonScript('p.csv', ['a', 'b'], single, { heatmap: { x: 'a', y: 'b', z: 'c' } })).toThrow(
       /no column c/,
     );

@@ -36,6 +36,8 @@ export function errorColumns(header: readonly string[]): Map<string, string> {
 }
 
 const py = (s: string) => JSON.stringify(s); // a JSON string is a valid Python string literal for our labels
+/** A label for matplotlib: σ_w² as mathtext (the lab writes it with an underscore, which would print as is). */
+const label = (s: string) => py(s.replace(/σ_w²/g, '$\\sigma_w^2$'));
 
 /** The script's text; `csvName` is the CSV file saved next to it, `header` its first row. */
 export function pythonScript(csvName: string, header: readonly string[], style: FigureStyle, hint: PythonHint): string {
@@ -99,9 +101,9 @@ export function pythonScript(csvName: string, header: readonly string[], style: 
   }
   if (hint.xLog) lines.push('ax.set_xscale("log")');
   if (hint.yLog) lines.push('ax.set_yscale("log")');
-  lines.push(`ax.set_xlabel(${py(hint.xLabel ?? hint.heatmap?.x ?? header[0])})`);
-  if (hint.yLabel ?? hint.heatmap?.y) lines.push(`ax.set_ylabel(${py(hint.yLabel ?? hint.heatmap?.y ?? '')})`);
-  if (hint.title) lines.push(`ax.set_title(${py(hint.title)})`);
+  lines.push(`ax.set_xlabel(${label(hint.xLabel ?? hint.heatmap?.x ?? header[0])})`);
+  if (hint.yLabel ?? hint.heatmap?.y) lines.push(`ax.set_ylabel(${label(hint.yLabel ?? hint.heatmap?.y ?? '')})`);
+  if (hint.title) lines.push(`ax.set_title(${label(hint.title)})`);
   const out = csvName.replace(/\.csv$/, '');
   lines.push(`fig.savefig(${py(`${out}.pdf`)})`, `fig.savefig(${py(`${out}.png`)}, dpi=${style.dpi})`, '');
   return lines.join('\n');
