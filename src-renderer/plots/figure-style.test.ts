@@ -100,7 +100,8 @@ describe('layoutSize and pngPixels', () => {
     expect(layoutSize({ ...single, heightIn: null }, 0.5)!.h).toBe(Math.round((1.65 * 72 * 11) / 8));
     expect(layoutSize(DEFAULT_FIGURE_STYLE, 0.5)).toBeNull();
     const printed = printSvg(DRAWN, single);
-    expect(pngPixels(printSvg(DRAWN, DEFAULT_FIGURE_STYLE), DEFAULT_FIGURE_STYLE)).toEqual({ w: 960, h: 600 }); // 192 dpi
+    // the screen preset at its default 192 dpi: twice the CSS size
+    expect(pngPixels(printSvg(DRAWN, DEFAULT_FIGURE_STYLE), DEFAULT_FIGURE_STYLE)).toEqual({ w: 960, h: 600 });
     expect(pngPixels(printed, single)).toEqual({ w: 3.3 * 600, h: Math.round(((3.3 * 300) / 480) * 600) });
   });
 });
