@@ -75,7 +75,7 @@ describe('web mode', () => {
   it('exports the plane as standalone SVG, PNG, CSV and JSON, and the λ slice as CSV', async () => {
     const page = await session.open();
     const svg = await download(page, 'export-plane-svg');
-    expect(svg.name).toBe('ntk-plane-M200-a1.svg');
+    expect(svg.name).toBe('ntk-plane-M200-a1-finite.svg');
     const text = svg.body.toString('utf8');
     expect(text).not.toContain('token='); // the page URL (with its access token) must not leak into files
     const parsed = await page.evaluate((t) => {
@@ -106,7 +106,7 @@ describe('web mode', () => {
     expect(png.body.readUInt32BE(16)).toBe(2 * Math.round(box!.width)); // IHDR width: 2 × device pixels (DPR 1)
 
     const csv = await download(page, 'export-plane-csv');
-    expect(csv.name).toBe('ntk-plane-M200-a1.csv');
+    expect(csv.name).toBe('ntk-plane-M200-a1-finite.csv');
     const rows = parseCsv(csv.body.toString('utf8'));
     expect(rows[0]).toEqual(['sigmaW2', 'depthToWidth', 'depth', 'dispersion']);
     expect(rows.length).toBe(1 + 200 * 150);
@@ -151,7 +151,7 @@ describe('web mode', () => {
     expect(Number(slice[101][2])).toBeCloseTo(await readoutNumber(page, 'dispersion-finite'), 12);
 
     const sigmaSvg = await download(page, 'export-slice-sigma-svg');
-    expect(sigmaSvg.name).toBe('ntk-slice-sigma-M200-a1.svg');
+    expect(sigmaSvg.name).toBe('ntk-slice-sigma-M200-a1-lambda0.5.svg');
     expect(sigmaSvg.body.toString('utf8')).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 

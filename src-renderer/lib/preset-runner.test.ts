@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MeasureParamsInput, MeasureResult } from '../../src-shared/contract/measure';
 import { expandPreset, jobCostSeconds, presetById } from '../../src-shared/presets';
 import { scriptedLab, type ScriptedJob } from './fake-lab.test-util';
-import { toCsv } from '../plots/export';
+import { toCsv } from '../plots/export-data';
 import { PRESET_CSV_HEADER, presetConcurrency, PresetRunner, presetCsv, presetJson } from './preset-runner';
 import { JobScheduler } from './job-scheduler';
 

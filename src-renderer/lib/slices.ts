@@ -73,6 +73,8 @@ export interface MeasuredMark {
   samples: number;
   samplesRequested: number;
   done: boolean;
+  /** Share of Σθ² carried by the top 1 % of networks (heavy-tail warning), when the engine reports it. */
+  tailShare?: number;
 }
 
 export interface SliceNetwork {

@@ -41,11 +41,28 @@ export type PlotId =
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =
   'ks-phi' | 'ks-local' | 'ks-global' | 'ks-depth' | 'ks-point' | 'ks-measured' | 'ks-ntk' | 'ks-train';
-export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
+export type ExportFormat = 'svg' | 'png' | 'pdf' | 'csv' | 'json' | 'python';
 
-/** ntk-plane-M200-a1.svg, ntk-slice-lambda-M200-a0.5.csv … */
-export function exportFileName(plot: PlotId, p: { width: number; alpha0: number }, ext: ExportFormat): string {
-  return `ntk-${plot}-M${fileNumber(p.width)}-a${fileNumber(p.alpha0)}.${ext}`;
+/** A key parameter in a file name: [prefix, number] ('sigma', 2.5 → sigma2.5) or a word (a mode: 'ratio'). */
+export type FileNamePart = readonly [string, number] | string;
+
+/** File-name-safe text: letters, digits, '.', '-' and '_' only. */
+function fileWord(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** ntk-plane-M200-a1-finite.svg, ntk-slice-lambda-M200-a0.5-sigma2.5.csv, … ('python' → .py). */
+export function exportFileName(
+  plot: PlotId,
+  p: { width: number; alpha0: number; parts?: readonly FileNamePart[] },
+  ext: ExportFormat,
+): string {
+  const parts = (p.parts ?? []).map((x) => (typeof x === 'string' ? fileWord(x) : `${x[0]}${fileNumber(x[1])}`));
+  const tail = parts
+    .filter((x) => x !== '')
+    .map((x) => `-${x}`)
+    .join('');
+  return `ntk-${plot}-M${fileNumber(p.width)}-a${fileNumber(p.alpha0)}${tail}.${ext === 'python' ? 'py' : ext}`;
 }
 
 /** A CSV cell: numbers at full round-trip precision, missing or non-finite values as an empty cell. */
@@ -129,6 +146,8 @@ export interface ExportParams {
   cursor: { sigmaW2: number; depthToWidth: number; depth: number };
   /** Sampled networks behind measured points, if any are in the export. */
   measurement?: { samples: number; seed: number; method: string } | null;
+  /** How the plot is drawn: colour mode, colour scale, grid size, layers shown. */
+  display?: Record<string, unknown> | null;
   exportedAt?: string;
 }
 
@@ -151,6 +170,7 @@ export function paramsJson(p: ExportParams): string {
     ranges: p.ranges,
     cursor: p.cursor,
     measurement: p.measurement ?? null,
+    display: p.display ?? null,
     exportedAt: p.exportedAt ?? new Date().toISOString(),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, exportFileName, paramsJson, planeCsv, sliceCsv, THEORY_REFERENCE, toCsv } from './export';
+import { csvCell, exportFileName, paramsJson, planeCsv, sliceCsv, THEORY_REFERENCE, toCsv } from './export-data';
 
 const parse = (csv: string) =>
   csv
@@ -11,6 +11,14 @@ describe('file names', () => {
   it('encode plot, width and α₀', () => {
     expect(exportFileName('plane', { width: 200, alpha0: 1 }, 'svg')).toBe('ntk-plane-M200-a1.svg');
     expect(exportFileName('slice-lambda', { width: 500, alpha0: 0.5 }, 'csv')).toBe('ntk-slice-lambda-M500-a0.5.csv');
+  });
+  it('carry key parameters and modes, file-name safe, and .py for the Python script', () => {
+    const p = { width: 200, alpha0: 1, parts: [['sigma', 2.5] as const, 'ratio'] };
+    expect(exportFileName('plane', p, 'pdf')).toBe('ntk-plane-M200-a1-sigma2.5-ratio.pdf');
+    expect(exportFileName('plane', { ...p, parts: ['finite', ''] }, 'python')).toBe('ntk-plane-M200-a1-finite.py');
+    expect(exportFileName('slice-sigma', { ...p, parts: [['lambda', 1 / 3], 'a b/c'] }, 'svg')).toBe(
+      'ntk-slice-sigma-M200-a1-lambda0.333333-a-b-c.svg',
+    );
   });
 });
 

@@ -1,9 +1,20 @@
-// One export path for every plot: standalone SVG, PNG (2× device pixels), CSV of exactly the plotted data,
-// and JSON of the parameters. The builders (file names, CSV, JSON) are pure, live in export-data.ts and are
-// re-exported here; the DOM helpers below serialize the live SVG with its computed styles inlined so the file
-// renders on its own.
+// One export path for every plot: standalone SVG, PNG and PDF laid out at the shared figure style (size, font pt,
+// lines, dpi: figure-style.ts), CSV of exactly the plotted data, JSON of the parameters and a matplotlib script.
+// The builders (file names, CSV, JSON, the SVG print layout, the script) are pure and re-exported here; the DOM
+// helpers below serialize the live SVG with its computed styles inlined so the file renders on its own.
 export * from './export-data';
 import type { ExportFormat } from './export-data';
+import {
+  layoutSize,
+  PDF_FONT_NAMES,
+  pngPixels,
+  printSvg,
+  withFigureStyle,
+  type FigureStyle,
+  type PrintedSvg,
+} from './figure-style';
+import { figureStyle } from './figure-style-store.svelte';
+import { pythonScript, type PythonHint } from './export-python';
 
 // ---------------------------------------------------------------------------------------------------------
 // DOM helpers (renderer only; exercised by the e2e export spec)
@@ -27,21 +38,163 @@ export function downloadText(text: string, fileName: string, type: string): void
 
 /** What a plot supplies for its ExportBar: the file name for the chosen format and each format's content. */
 export interface PlotExport {
+  /** The file name (its extension is replaced by the format's own). */
   fileName: string;
-  /** The drawing's CSS size; the PNG is rendered at pngScale() times it. */
+  /** The drawing's CSS size on screen. */
   width: number;
   height: number;
+  /** The element whose size the plot follows (observeSize): resized for a moment to lay out at the print size. */
+  frame?: HTMLElement;
   svg: () => string;
   csv: () => string;
   json: () => string;
+  /** Labels and scales for the matplotlib script (default: first CSV column as x, the others as lines). */
+  python?: PythonHint;
 }
 
-/** Save one format of a plot: SVG and PNG from its standalone SVG, CSV and JSON as the plot builds them. */
-export async function savePlot(format: ExportFormat, p: PlotExport): Promise<void> {
-  if (format === 'svg') downloadText(p.svg(), p.fileName, 'image/svg+xml');
-  else if (format === 'png') downloadBlob(await svgToPng(p.svg(), p.width, p.height, pngScale()), p.fileName);
-  else if (format === 'csv') downloadText(p.csv(), p.fileName, 'text/csv');
-  else downloadText(p.json(), p.fileName, 'application/json');
+const EXT: Record<ExportFormat, string> = {
+  svg: 'svg',
+  png: 'png',
+  pdf: 'pdf',
+  csv: 'csv',
+  json: 'json',
+  python: 'py',
+};
+
+/** The file name with the format's extension (plots may build it with the format id, e.g. ".python"). */
+export function withExtension(fileName: string, format: ExportFormat): string {
+  return `${fileName.replace(/\.(svg|png|pdf|csv|json|python|py)$/, '')}.${EXT[format]}`;
+}
+
+/** Save one format of a plot at the shared figure style. */
+export async function savePlot(
+  format: ExportFormat,
+  p: PlotExport,
+  style: FigureStyle = figureStyle.current,
+): Promise<void> {
+  const name = withExtension(p.fileName, format);
+  if (format === 'csv') return downloadText(p.csv(), name, 'text/csv');
+  if (format === 'json') return downloadText(withFigureStyle(p.json(), style), name, 'application/json');
+  if (format === 'python') return savePython(p, style);
+  const printed = await printedFigure(p, style);
+  if (format === 'svg') downloadText(printed.svg, name, 'image/svg+xml');
+  else if (format === 'png') downloadBlob(await svgToPng(printed.svg, pngPixels(printed, style)), name);
+  else downloadBlob(await svgToPdf(printed, style), name);
+}
+
+/** The plot's SVG at the style's printed size, laid out for it first when the plot says where its frame is. */
+export async function printedFigure(p: PlotExport, style: FigureStyle): Promise<PrintedSvg> {
+  const size = p.frame ? layoutSize(style, p.height / p.width) : null;
+  if (!p.frame || !size) return printSvg(p.svg(), style);
+  return withLayout(p.frame, size, () => printSvg(p.svg(), style));
+}
+
+/**
+ * Run `fn` while `frame` is laid out at `size` CSS px: the plot's size observer redraws it (margins, ticks) for
+ * that size; the frame gets its own style back afterwards. Waits (≤ 2 s) for the plot's <svg> to take the size;
+ * one that cannot (a minimum size) is exported at the size it took, which printSvg honours.
+ */
+async function withLayout<T>(frame: HTMLElement, size: { w: number; h: number }, fn: () => T): Promise<T> {
+  // through the CSSOM only: the CSP refuses style attributes written as text
+  const props: [string, string][] = [
+    ['width', `${size.w}px`],
+    ['height', `${size.h}px`],
+    ['min-width', '0'],
+    ['min-height', '0'],
+    ['max-width', 'none'],
+    ['max-height', 'none'],
+    ['flex', 'none'],
+  ];
+  const saved = props.map(([k]) => [k, frame.style.getPropertyValue(k), frame.style.getPropertyPriority(k)] as const);
+  for (const [k, v] of props) frame.style.setProperty(k, v, 'important');
+  try {
+    const svg = frame.querySelector('svg');
+    const frameAt = () => new Promise<void>((done) => requestAnimationFrame(() => done()));
+    const t0 = performance.now();
+    while (performance.now() - t0 < 2000) {
+      await frameAt();
+      const w = svg?.width.baseVal.value ?? 0;
+      const h = svg?.height.baseVal.value ?? 0;
+      if (Math.abs(w - size.w) <= 1 && Math.abs(h - size.h) <= 1) break;
+    }
+    await frameAt(); // the plot's D3 effects run after its size state changes
+    await frameAt();
+    return fn();
+  } finally {
+    for (const [k, v, priority] of saved) {
+      if (v === '') frame.style.removeProperty(k);
+      else frame.style.setProperty(k, v, priority);
+    }
+  }
+}
+
+async function savePython(p: PlotExport, style: FigureStyle): Promise<void> {
+  const csvName = withExtension(p.fileName, 'csv');
+  const csv = p.csv();
+  const header = csv.slice(0, csv.indexOf('\n')).split(',');
+  const script = pythonScript(csvName, header, style, p.python ?? {});
+  downloadText(csv, csvName, 'text/csv');
+  downloadText(script, withExtension(p.fileName, 'python'), 'text/x-python');
+  try {
+    await navigator.clipboard.writeText(script);
+  } catch {
+    // no clipboard permission (e.g. an unfocused window): the script is saved as a file all the same
+  }
+}
+
+/** Fonts the PDF embeds (jsPDF subsets them to the glyphs used): DejaVu covers Greek, super- and subscripts. */
+const PDF_FONT_FILES = { sans: 'fonts/DejaVuSans.ttf', serif: 'fonts/DejaVuSerif.ttf' } as const;
+
+async function fontBase64(path: string): Promise<string> {
+  const res = await fetch(new URL(path, document.baseURI));
+  if (!res.ok) throw new Error(`font ${path}: HTTP ${res.status}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** A vector PDF of the printed SVG, one page of exactly its printed size (jsPDF + svg2pdf.js, loaded on demand). */
+async function svgToPdf(printed: PrintedSvg, style: FigureStyle): Promise<Blob> {
+  const [{ jsPDF }, { svg2pdf }] = await Promise.all([import('jspdf'), import('svg2pdf.js')]);
+  const w = printed.widthPt;
+  const h = printed.heightPt;
+  const doc = new jsPDF({ unit: 'pt', format: [w, h], orientation: w >= h ? 'landscape' : 'portrait', compress: true });
+  const file = PDF_FONT_FILES[style.fontFamily];
+  const vfsName = file.slice(file.lastIndexOf('/') + 1);
+  doc.addFileToVFS(vfsName, await fontBase64(file));
+  // one face for every style: bold or italic text is set in the regular face rather than in a font without σ
+  for (const face of ['normal', 'bold', 'italic', 'bolditalic'])
+    doc.addFont(vfsName, PDF_FONT_NAMES[style.fontFamily], face);
+  const host = document.createElement('div');
+  for (const [k, v] of [
+    ['position', 'fixed'],
+    ['left', '-10000px'],
+    ['top', '0'],
+    ['visibility', 'hidden'],
+  ])
+    host.style.setProperty(k, v);
+  const el = new DOMParser().parseFromString(printed.svg, 'image/svg+xml').documentElement;
+  if (el.nodeName !== 'svg') throw new Error('the SVG could not be parsed for the PDF');
+  // svg2pdf.js draws a text's stroke over its fill (no paint-order): a white halo would hide the glyphs
+  for (const t of Array.from(el.querySelectorAll('text[paint-order], tspan[paint-order]'))) {
+    if (/stroke/.test(t.getAttribute('paint-order') ?? '')) {
+      t.removeAttribute('stroke');
+      t.removeAttribute('stroke-width');
+    }
+  }
+  host.append(document.importNode(el, true));
+  document.body.append(host);
+  try {
+    await svg2pdf(host.firstElementChild as Element, doc, { x: 0, y: 0, width: w, height: h });
+  } finally {
+    host.remove();
+  }
+  doc.setProperties({
+    title: el.querySelector('title')?.textContent ?? 'NTK Phase Lab figure',
+    creator: 'NTK Phase Lab',
+  });
+  return doc.output('blob');
 }
 
 // Presentation properties copied from computed style onto leaf elements, so CSS classes are not needed.
@@ -151,8 +304,8 @@ function inlineStyles(source: Element, target: Element): void {
   for (let i = 0; i < s.length && i < t.length; i++) inlineStyles(s[i], t[i]);
 }
 
-/** Rasterize a standalone SVG string at `scale` × its CSS size. */
-async function svgToPng(svgText: string, width: number, height: number, scale: number): Promise<Blob> {
+/** Rasterize a standalone SVG string to `px` pixels. */
+async function svgToPng(svgText: string, px: { w: number; h: number }): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
@@ -163,8 +316,8 @@ async function svgToPng(svgText: string, width: number, height: number, scale: n
       img.src = url;
     });
     const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
+    canvas.width = px.w;
+    canvas.height = px.h;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('2D canvas is unavailable');
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
@@ -174,10 +327,4 @@ async function svgToPng(svgText: string, width: number, height: number, scale: n
   } finally {
     URL.revokeObjectURL(url);
   }
-}
-
-/** PNG scale for exports: twice the device pixel ratio (2× on a standard screen, 4× on a Retina one, capped). */
-export function pngScale(): number {
-  const dpr = typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
-  return Math.min(6, 2 * dpr);
 }
