@@ -17,6 +17,7 @@ import { dksTrainJob } from './dks-train';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
+import { ntkChangeJob } from './ntk-change';
 import { ntkSpectrumJob } from './ntk-spectrum';
 import { sweepOpenJob } from './sweep-open';
 import { trainabilityJob } from './trainability';
@@ -36,6 +37,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'sweep-open': sweepOpenJob,
   'dks-measure': dksMeasureJob,
   'dks-train': dksTrainJob,
+  'ntk-change': ntkChangeJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

@@ -15,6 +15,7 @@ import { empiricalNtk } from './ntk';
 import { trainDynamicsTask } from './train/train-dynamics';
 import { trainCellTask } from './sweep/train-cell-task';
 import { dksTrainTask } from './train/dks-train';
+import { ntkChangeTask } from './train/ntk-change';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -178,6 +179,8 @@ export const TASKS = {
   'dks-train': dksTrainTask,
   /** One cell of a sweep (trainability, lr-sweep), many at once on the TF worker pool (sweep/parallel.ts). */
   'train-cell': trainCellTask,
+  /** One cell of the NTK trust map: the NTK's relative change during GD (train/ntk-change.ts). */
+  'ntk-change': ntkChangeTask,
 } satisfies Record<string, TaskHandler>;
 
 export type TfTaskName = keyof typeof TASKS;

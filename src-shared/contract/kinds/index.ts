@@ -9,6 +9,7 @@ import { dksTrainKind } from './dks-train';
 import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
+import { ntkChangeKind } from './ntk-change';
 import { ntkSpectrumKind } from './ntk-spectrum';
 import { sweepOpenKind } from './sweep-open';
 import { trainabilityKind } from './trainability';
@@ -25,6 +26,7 @@ export const JOB_KINDS = [
   sweepOpenKind,
   dksMeasureKind,
   dksTrainKind,
+  ntkChangeKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
