@@ -22,6 +22,7 @@ import { ntkSpectrumJob } from './ntk-spectrum';
 import { sweepOpenJob } from './sweep-open';
 import { trainabilityJob } from './trainability';
 import { trainDynamicsJob } from './train-dynamics';
+import { trustMapJob } from './trust-map';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own checked/partial types
 type AnyDefinition<K extends JobKind> = JobDefinition<K, any, any>;
@@ -38,6 +39,7 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'dks-measure': dksMeasureJob,
   'dks-train': dksTrainJob,
   'ntk-change': ntkChangeJob,
+  'trust-map': trustMapJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

@@ -14,6 +14,7 @@ import { ntkSpectrumKind } from './ntk-spectrum';
 import { sweepOpenKind } from './sweep-open';
 import { trainabilityKind } from './trainability';
 import { trainDynamicsKind } from './train-dynamics';
+import { trustMapKind } from './trust-map';
 
 export const JOB_KINDS = [
   measureKind,
@@ -27,6 +28,7 @@ export const JOB_KINDS = [
   dksMeasureKind,
   dksTrainKind,
   ntkChangeKind,
+  trustMapKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
