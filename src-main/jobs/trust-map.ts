@@ -178,10 +178,10 @@ change ‖Θᵗ − Θ⁰‖_F/‖Θ⁰‖_F of the NTK Gram on it at the record
 Every finished cell is appended to <dir>/cells.jsonl (fsynced); <dir>/sweep.json holds the params. Re-running the
 same command resumes; other params in the same <dir> are refused. Ctrl-C keeps every finished cell.
 
-CPU default (reduced, stated): σ_w² ∈ {1, 2, 3} × L ∈ {2, 6, 12} at M = 128, records after 10, 100, 1000 steps,
-at most 1000 steps, lr 1e−5 and the paper's early stopping (npm run bench times it). --paper-size: σ_w² 0.5…4 (step
-0.5) × L ∈ {1, 2, 5, 10, 15, 20, 25, 30} × M ∈ {128, 256, 512}, records after 10, 10², 10³, 10⁴ steps, at most
-10⁵ steps: for a GPU backend (or shards on a cluster). Explicit flags still win.
+CPU default (reduced, stated): σ_w² ∈ {1, 1.5, 2, 2.5, 3} × L ∈ {2, 6, 12} at M = 128, records after 10,
+100, 1000 steps, at most 1000 steps, lr 1e−5 and the paper's early stopping (npm run bench times it with 1 and 2
+workers). --paper-size: σ_w² 0.5…4 (step 0.5) × L ∈ {1, 2, 5, 10, 15, 20, 25, 30} × M ∈ {128, 256, 512}, records
+after 10, 10², 10³, 10⁴ steps, at most 10⁵ steps: for a GPU backend (or shards on a cluster). Explicit flags still win.
 
   --out <dir>              store directory (created if missing)
   --sigma-w2 <a,b,…>       σ_w² values, each in (0, ${LIMITS.sigmaW2Max}]

@@ -31,12 +31,12 @@ const sigmaW2Item = z
   .refine((v) => v > 0 && v <= LIMITS.sigmaW2Max, `sigmaW2 entries must lie in (0, ${LIMITS.sigmaW2Max}]`);
 
 /**
- * The CPU default, reduced and stated: σ_w² ∈ {1, 2, 3} (ordered, the ReLU edge of chaos, chaotic) × L ∈ {2, 6, 12}
- * at M = 128 only, records after 10, 10², 10³ steps and at most 10³ steps (the paper: widths 128, 256, 512, records
- * up to 10⁴ steps, at most 10⁵). The paper's lr 1e−5 and early-stopping rule are kept. Timed by `npm run bench`
- * (bench/trust-map.ts) with 1 and 2 workers.
+ * The CPU default, reduced and stated: σ_w² ∈ {1, 1.5, 2, 2.5, 3} (ordered, the ReLU edge of chaos at 2, chaotic)
+ * × L ∈ {2, 6, 12} at M = 128 only (15 cells), records after 10, 10², 10³ steps and at most 10³ steps (the paper:
+ * widths 128, 256, 512, records up to 10⁴ steps, at most 10⁵). The paper's lr 1e−5 and early-stopping rule are kept.
+ * Timed by `npm run bench` (bench/trust-map.ts) with 1 and 2 workers.
  */
-export const TRUST_MAP_CPU_GRID = { sigmaW2: [1, 2, 3], depth: [2, 6, 12], width: [128] } as const;
+export const TRUST_MAP_CPU_GRID = { sigmaW2: [1, 1.5, 2, 2.5, 3], depth: [2, 6, 12], width: [128] } as const;
 
 /**
  * The paper's size, for a GPU backend: σ_w² 0.5…4 in steps of 0.5 × L ∈ {1, 2, 5, 10, 15, 20, 25, 30} × M ∈ {128,
