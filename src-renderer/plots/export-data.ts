@@ -34,6 +34,9 @@ export type PlotId =
   | 'fc-depth'
   | 'fc-checker'
   | 'fc-border'
+  | 'trust-change'
+  | 'trust-loss'
+  | 'trust-dispersion'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =
