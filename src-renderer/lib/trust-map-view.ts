@@ -157,7 +157,7 @@ export function tilesCsv(tiles: readonly Tile[], width: number, valueName: strin
 
 /** The steps a user can pick: 0 and the recorded ones, then the end of training. */
 export function stepChoices(steps: readonly number[]): StepChoice[] {
-  return [...steps, 'end'];
+  return [0, ...steps, 'end'];
 }
 
 /** Explore-plane marks: one per measured cell at (σ_w², L/M), coloured by its relative change at the end. */
