@@ -30,8 +30,10 @@ function parse(args: string[]): { out: string; shards: string[]; json: boolean }
   return { out, shards: parsed.positionals, json: parsed.values.json === true };
 }
 
-const cellText = (c: { sigmaW2: number; depth: number } | { depth: number; rho: number }): string =>
-  'rho' in c ? `L = ${c.depth}, ρ = ${fmt(c.rho)}` : `σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}`;
+const cellText = (c: { sigmaW2: number; depth: number; width?: number } | { depth: number; rho: number }): string =>
+  'rho' in c
+    ? `L = ${c.depth}, ρ = ${fmt(c.rho)}`
+    : `σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}${c.width !== undefined ? `, M = ${c.width}` : ''}`;
 
 function report(r: MergeReport): string {
   const unit = r.kind === 'lr-sweep' ? 'points' : 'cells';

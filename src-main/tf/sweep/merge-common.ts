@@ -17,6 +17,11 @@ export interface CellRef {
   depth: number;
 }
 
+/** A cell of a sweep over widths too (the trust map, record-merge.ts). */
+export interface WidthCellRef extends CellRef {
+  width: number;
+}
+
 /** A learning-rate sweep's point (lr-merge.ts). */
 export interface PointRef {
   depth: number;
@@ -24,8 +29,8 @@ export interface PointRef {
 }
 
 export interface MergeReport {
-  /** Which sweep the stores hold: a trainability grid (cells) or a learning-rate sweep (points). */
-  kind: 'trainability' | 'lr-sweep';
+  /** Which sweep the stores hold: a trainability grid (cells), a learning-rate sweep (points), a trust map. */
+  kind: 'trainability' | 'lr-sweep' | 'trust-map';
   dir: string;
   identity: string;
   /** Cells of the sweep's grid. */
@@ -34,9 +39,9 @@ export interface MergeReport {
   done: number;
   /** Cells appended by this merge. */
   added: number;
-  missing: (CellRef | PointRef)[];
+  missing: (CellRef | PointRef | WidthCellRef)[];
   /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
-  duplicates: ((CellRef | PointRef) & { dirs: string[]; identical: boolean })[];
+  duplicates: ((CellRef | PointRef | WidthCellRef) & { dirs: string[]; identical: boolean })[];
   /** Shard files that could not be read whole: the path (with the line) and the problem. */
   damaged: { path: string; problem: string }[];
   /** Shard directories with no store (the task never started). */

@@ -35,6 +35,7 @@ import {
 } from './store';
 
 import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
+import { mergeRecordShards, RECORD_MERGES } from './record-merge';
 
 export { MergeRefused, type CellRef, type MergeReport, type PointRef } from './merge-common';
 
@@ -134,7 +135,24 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
   // the kind of sweep (sweep.json's format): stores of different kinds are never merged
   const formats = new Map<string, string>();
   for (const dir of shardDirs) formats.set(dir, storeFormat(dir) ?? '');
-  const kinds = new Set([...formats.values()].filter((f) => f === STORE_FORMAT || f === LR_STORE_FORMAT));
+  const kinds = new Set(
+    [...formats.values()].filter((f) => f === STORE_FORMAT || f === LR_STORE_FORMAT || RECORD_MERGES.has(f)),
+  );
+  const record = [...kinds].find((f) => RECORD_MERGES.has(f));
+  if (record !== undefined && kinds.size > 1)
+    throw new MergeRefused(`the shards hold stores of different kinds of sweep; merge only the shards of one sweep`);
+  if (record !== undefined) {
+    const m = RECORD_MERGES.get(record)!;
+    const stores = shardDirs.filter((dir) => {
+      if (existsSync(join(dir, SWEEP_FILE))) return true;
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new MergeRefused(`${dir} is not a directory`);
+      if (existsSync(join(dir, m.store.file)))
+        damaged.push({ path: join(dir, SWEEP_FILE), problem: `missing while ${m.store.file} exists` });
+      else absent.push(dir);
+      return false;
+    });
+    return mergeRecordShards(m, outDir, stores, damaged, absent);
+  }
   if (kinds.size > 1) {
     const lr = shardDirs.find((d) => formats.get(d) === LR_STORE_FORMAT);
     const tr = shardDirs.find((d) => formats.get(d) === STORE_FORMAT);

@@ -13,6 +13,7 @@ import {
   type TrustMapCell,
 } from '../../../src-shared/contract/trust-map';
 import { TfPool } from '../tf-pool';
+import { mergeShards } from './merge';
 import { openTrustMapStore, runTrustMapParallel, type NtkChangeRunner } from './trust-map';
 
 const sweep = parseTrustMapParams({
@@ -83,5 +84,31 @@ describe('trust map', () => {
     expect(() => openTrustMapStore({ ...sweep, lr: 2e-3 }, dir)).toThrow(/different params/);
     appendFileSync(join(dir, 'cells.jsonl'), '{"sigmaW2": 1}\n');
     expect(() => openTrustMapStore(sweep, dir)).toThrow(/cells\.jsonl line \d+: not a record of a trust-map sweep/);
+  });
+
+  it('ntk-lab merge combines the shards into one store equal to the unsharded run', async () => {
+    const dirs = [tmp(), tmp()];
+    for (const [index, dir] of dirs.entries()) {
+      const shard = { index, count: 2 };
+      await runTrustMapParallel(sweep, openTrustMapStore(sweep, dir, shard), runner(pools[1]), () => undefined, {
+        shard,
+      });
+    }
+    const out = tmp();
+    const first = mergeShards(out, [dirs[0]]);
+    expect(first).toMatchObject({ kind: 'trust-map', total: 4, missing: expect.any(Array) });
+    expect(first.missing.length).toBe(4 - first.done);
+    const r = mergeShards(out, dirs);
+    expect(r).toMatchObject({ kind: 'trust-map', total: 4, done: 4, added: 4 - first.done, missing: [] });
+    expect(r.duplicates).toEqual([]);
+    const merged = sansTime(openTrustMapStore(sweep, out).records());
+    const whole = tmp();
+    await runTrustMapParallel(sweep, openTrustMapStore(sweep, whole), runner(pools[0]), () => undefined);
+    expect(merged).toEqual(sansTime(openTrustMapStore(sweep, whole).records()));
+    // a shard of another trust map is refused, nothing written
+    const otherSweep = { ...sweep, seed: 9 };
+    const other = tmp();
+    openTrustMapStore(otherSweep, other, { index: 0, count: 2 });
+    expect(() => mergeShards(tmp(), [dirs[0], other])).toThrow(/hold different trust-map sweeps/);
   });
 });
