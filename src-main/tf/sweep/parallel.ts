@@ -9,6 +9,7 @@
 // cells stay in the store and the summary says 'cancelled' (rerun = resume). Pause: the PauseControl holds every
 // running cell at its next step. A worker that crashes fails its cell only: the others finish and are stored, then
 // the sweep rejects with the failed cells' reasons (rerun trains just those).
+import { setMaxListeners } from 'node:events';
 import type {
   CellRecord,
   TrainabilityParams,
@@ -79,6 +80,8 @@ export async function runCells<T, P = TrainCellTaskParams, R = CellRecord>(
   const stop = new AbortController();
   let fatal: { err: unknown } | undefined;
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  // one abort listener per queued cell is expected, not a leak (Node warns above 10)
+  setMaxListeners(cells.length + 10, signal);
   await Promise.all(
     cells.map(async (c) => {
       let record: R | null;
