@@ -13,6 +13,7 @@ import { benchDks } from './dks';
 import { benchCollapse } from './collapse';
 import { benchTraining } from './training';
 import { benchConcurrent } from './concurrent';
+import { benchTrustMap } from './trust-map';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -31,6 +32,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['deep kernel shaping', benchDks],
   ['collapse simulator', benchCollapse],
   ['training on the worker pool, per backend, vs PyTorch', benchTraining],
+  ['NTK trust map, CPU default', benchTrustMap],
 ];
 for (const [name, run] of sections) {
   const t0 = performance.now();

@@ -43,7 +43,7 @@ describe('the job-kind registry', () => {
       .filter((d) => d.pausable)
       .map((d) => d.contract.kind)
       .sort();
-    expect(pausable).toEqual(['collapse-train', 'dks-train', 'lr-sweep', 'train-dynamics']);
+    expect(pausable).toEqual(['collapse-train', 'dks-train', 'lr-sweep', 'ntk-change', 'train-dynamics']);
   });
 
   it('checks once and runs what the check resolved (defaults, paper size)', () => {

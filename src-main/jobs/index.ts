@@ -18,10 +18,12 @@ import { dksTrainJob } from './dks-train';
 import { gdStepJob } from './gd-step';
 import { lrSweepJob } from './lr-sweep';
 import { measureJob } from './measure';
+import { ntkChangeJob } from './ntk-change';
 import { ntkSpectrumJob } from './ntk-spectrum';
 import { sweepOpenJob } from './sweep-open';
 import { trainabilityJob } from './trainability';
 import { trainDynamicsJob } from './train-dynamics';
+import { trustMapJob } from './trust-map';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own checked/partial types
 type AnyDefinition<K extends JobKind> = JobDefinition<K, any, any>;
@@ -38,6 +40,8 @@ export const JOBS: { readonly [K in JobKind]: AnyDefinition<K> } = {
   'dks-measure': dksMeasureJob,
   'dks-train': dksTrainJob,
   'collapse-train': collapseTrainJob,
+  'ntk-change': ntkChangeJob,
+  'trust-map': trustMapJob,
 };
 
 /** A job whose params passed its kind's check: what runs is exactly `params`. */

@@ -16,6 +16,7 @@ import { trainDynamicsTask } from './train/train-dynamics';
 import { trainCellTask } from './sweep/train-cell-task';
 import { dksTrainTask } from './train/dks-train';
 import { collapseTrainTask } from './train/collapse-train';
+import { ntkChangeTask } from './train/ntk-change';
 
 export interface TaskContext {
   /** Send a progress value to the caller (onProgress). */
@@ -180,6 +181,8 @@ export const TASKS = {
   'collapse-train': collapseTrainTask,
   /** One cell of a sweep (trainability, lr-sweep), many at once on the TF worker pool (sweep/parallel.ts). */
   'train-cell': trainCellTask,
+  /** One cell of the NTK trust map: the NTK's relative change during GD (train/ntk-change.ts). */
+  'ntk-change': ntkChangeTask,
 } satisfies Record<string, TaskHandler>;
 
 export type TfTaskName = keyof typeof TASKS;

@@ -37,6 +37,9 @@ export type PlotId =
   | 'fc-checker'
   | 'fc-border'
   | 'fc-eigen'
+  | 'trust-change'
+  | 'trust-loss'
+  | 'trust-dispersion'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =

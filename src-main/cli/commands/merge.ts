@@ -17,6 +17,7 @@ import {
   type MergeReport,
   type PointRef,
   type RunRef,
+  type WidthCellRef,
 } from '../../tf/sweep/merge';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../command';
 
@@ -38,14 +39,14 @@ function parse(args: string[]): { out: string; shards: string[]; json: boolean }
   return { out, shards: parsed.positionals, json: parsed.values.json === true };
 }
 
-const cellText = (c: CellRef | PointRef | RunRef): string =>
+const cellText = (c: CellRef | PointRef | RunRef | WidthCellRef): string =>
   'rho' in c
     ? `L = ${c.depth}, ρ = ${fmt(c.rho)}`
     : 'depth' in c
-      ? `σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}`
+      ? `σ_w² = ${fmt(c.sigmaW2)}, L = ${c.depth}${'width' in c ? `, M = ${c.width}` : ''}`
       : `σ_w² = ${fmt(c.sigmaW2)}`;
 
-const UNIT = { trainability: 'cells', 'lr-sweep': 'points', 'train-dynamics': 'runs' } as const;
+const UNIT = { trainability: 'cells', 'lr-sweep': 'points', 'train-dynamics': 'runs', 'trust-map': 'cells' } as const;
 
 function report(r: MergeReport): string {
   const unit = UNIT[r.kind];

@@ -17,6 +17,11 @@ export interface CellRef {
   depth: number;
 }
 
+/** A cell of a sweep over widths too (the trust map, record-merge.ts). */
+export interface WidthCellRef extends CellRef {
+  width: number;
+}
+
 /** A learning-rate sweep's point (lr-merge.ts). */
 export interface PointRef {
   depth: number;
@@ -29,8 +34,9 @@ export interface RunRef {
 }
 
 export interface MergeReport {
-  /** Which sweep the stores hold: a trainability grid (cells), a learning-rate sweep (points), a σ_w² list (runs). */
-  kind: 'trainability' | 'lr-sweep' | 'train-dynamics';
+  /** Which sweep the stores hold: a trainability grid (cells), a learning-rate sweep (points), a σ_w² list (runs),
+   * a trust map (cells with a width). */
+  kind: 'trainability' | 'lr-sweep' | 'train-dynamics' | 'trust-map';
   dir: string;
   identity: string;
   /** Cells of the sweep's grid. */
@@ -39,9 +45,9 @@ export interface MergeReport {
   done: number;
   /** Cells appended by this merge. */
   added: number;
-  missing: (CellRef | PointRef | RunRef)[];
+  missing: (CellRef | PointRef | RunRef | WidthCellRef)[];
   /** Cells found in more than one shard (the first copy is kept); `identical`: all copies agree but for seconds. */
-  duplicates: ((CellRef | PointRef | RunRef) & { dirs: string[]; identical: boolean })[];
+  duplicates: ((CellRef | PointRef | RunRef | WidthCellRef) & { dirs: string[]; identical: boolean })[];
   /** Shard files that could not be read whole: the path (with the line) and the problem. */
   damaged: { path: string; problem: string }[];
   /** Shard directories with no store (the task never started). */

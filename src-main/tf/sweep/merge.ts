@@ -37,8 +37,16 @@ import {
 } from './store';
 
 import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
+import { mergeRecordShards, RECORD_MERGES } from './record-merge';
 
-export { MergeRefused, type CellRef, type MergeReport, type PointRef, type RunRef } from './merge-common';
+export {
+  MergeRefused,
+  type CellRef,
+  type MergeReport,
+  type PointRef,
+  type RunRef,
+  type WidthCellRef,
+} from './merge-common';
 
 /** The store kinds merge tells apart by sweep.json's format: the kind's name and its records file. */
 const KINDS = [
@@ -143,10 +151,28 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
   // the kind of sweep (sweep.json's format): stores of different kinds are never merged
   const formats = new Map<string, string>();
   for (const dir of shardDirs) formats.set(dir, storeFormat(dir) ?? '');
-  const kinds = KINDS.filter((k) => [...formats.values()].includes(k.format));
+  // record-store sweeps (trust map, …) are told apart the same way
+  const records = [...RECORD_MERGES].map(([format, m]) => ({
+    format,
+    name: `a ${m.report} sweep`,
+    file: m.store.file,
+  }));
+  const kinds = [...KINDS, ...records].filter((k) => [...formats.values()].includes(k.format));
   if (kinds.length > 1) {
     const [a, b] = kinds.map((k) => ({ ...k, dir: shardDirs.find((d) => formats.get(d) === k.format) }));
     throw new MergeRefused(`${a.dir} holds ${a.name} and ${b.dir} ${b.name}; merge only the shards of one sweep`);
+  }
+  const record = kinds[0] === undefined ? undefined : RECORD_MERGES.get(kinds[0].format);
+  if (record !== undefined) {
+    const stores = shardDirs.filter((dir) => {
+      if (existsSync(join(dir, SWEEP_FILE))) return true;
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new MergeRefused(`${dir} is not a directory`);
+      if (existsSync(join(dir, record.store.file)))
+        damaged.push({ path: join(dir, SWEEP_FILE), problem: `missing while ${record.store.file} exists` });
+      else absent.push(dir);
+      return false;
+    });
+    return mergeRecordShards(record, outDir, stores, damaged, absent);
   }
   const notCells = kinds[0]?.format === STORE_FORMAT ? undefined : kinds[0];
   if (notCells) {

@@ -9,6 +9,7 @@
 // cells stay in the store and the summary says 'cancelled' (rerun = resume). Pause: the PauseControl holds every
 // running cell at its next step. A worker that crashes fails its cell only: the others finish and are stored, then
 // the sweep rejects with the failed cells' reasons (rerun trains just those).
+import { setMaxListeners } from 'node:events';
 import type {
   CellRecord,
   TrainabilityParams,
@@ -63,23 +64,27 @@ const reason = (err: unknown) => (err instanceof Error ? err.message : String(er
  * whether a cancel stopped any cell; rejects with CellsFailedError after every cell settled if some failed. An error
  * from `done` (the store could not write a record: disk full) stops the others (queued ones never start, running
  * ones stop at their next step) and is the sweep's error: the cells stored so far stay, a rerun resumes.
+ * Generic over the task's params P and record R: each kind of cell sweep (trainability, lr-sweep, trust-map) sends
+ * its own task.
  */
-async function runCells<T>(
+export async function runCells<T, P = TrainCellTaskParams, R = CellRecord>(
   cells: readonly T[],
-  task: (c: T) => TrainCellTaskParams,
+  task: (c: T) => P,
   label: (c: T) => string,
-  run: CellRunner,
+  run: (params: P, opts: TfRunOptions) => Promise<R | null>,
   opts: ParallelSweepOptions,
-  done: (c: T, record: CellRecord) => void,
+  done: (c: T, record: R) => void,
 ): Promise<{ cancelled: boolean }> {
   let cancelled = false;
   const failures: { cell: string; reason: string }[] = [];
   const stop = new AbortController();
   let fatal: { err: unknown } | undefined;
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  // one abort listener per queued cell is expected, not a leak (Node warns above 10)
+  setMaxListeners(cells.length + 10, signal);
   await Promise.all(
     cells.map(async (c) => {
-      let record: CellRecord | null;
+      let record: R | null;
       try {
         record = await run(task(c), { signal, pause: opts.pause });
       } catch (err) {

@@ -10,10 +10,12 @@ import { dksTrainKind } from './dks-train';
 import { gdStepKind } from './gd-step';
 import { lrSweepKind } from './lr-sweep';
 import { measureKind } from './measure';
+import { ntkChangeKind } from './ntk-change';
 import { ntkSpectrumKind } from './ntk-spectrum';
 import { sweepOpenKind } from './sweep-open';
 import { trainabilityKind } from './trainability';
 import { trainDynamicsKind } from './train-dynamics';
+import { trustMapKind } from './trust-map';
 
 export const JOB_KINDS = [
   measureKind,
@@ -27,6 +29,8 @@ export const JOB_KINDS = [
   dksMeasureKind,
   dksTrainKind,
   collapseTrainKind,
+  ntkChangeKind,
+  trustMapKind,
 ] as const;
 
 type Kinds = typeof JOB_KINDS;
