@@ -13,6 +13,7 @@ import { benchDks } from './dks';
 import { benchCollapse } from './collapse';
 import { benchTraining } from './training';
 import { benchConcurrent } from './concurrent';
+import { benchBrowser } from './browser';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -22,6 +23,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['samplers', benchSamplers],
   ['live cursor', benchLive],
   ['concurrent jobs', benchConcurrent],
+  ['Explore in the browser (step latency, drag long tasks)', benchBrowser],
   ['paper-figure presets', benchPresets],
   ['dense NTK per backend', benchDenseNtk],
   ['first GD step', benchGdStep],

@@ -46,6 +46,22 @@ describe('MeasureGroup', () => {
     expect(jobs.map((j) => [j.channel, j.params.sigmaW2])).toEqual([['cursor', 1.6]]);
   });
 
+  it('with delayMs 0 starts every request without a timer and supersedes the running job (the live cursor)', async () => {
+    const { lab, jobs, running } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 1 }, (p) => (seen = p));
+    group.request([{ channel: 'cursor', params: params(1.5) }]);
+    expect(jobs.map((j) => j.params.sigmaW2)).toEqual([1.5]); // no timer ran: started synchronously
+    jobs[0].progress(result(250, false));
+    group.request([{ channel: 'cursor', params: params(1.6) }]);
+    expect(jobs[0].cancelled).toBe(true);
+    expect(seen[0].result).toBeUndefined(); // the old point's value is not shown for the new one
+    await Promise.resolve(); // the cancelled job's slot comes back in a microtask, not after a delay
+    await Promise.resolve();
+    expect(running().map((j) => [j.channel, j.params.sigmaW2])).toEqual([['cursor', 1.6]]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('streams progress, keeps the final result, and ignores an identical request', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];
