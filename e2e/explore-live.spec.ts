@@ -1,0 +1,117 @@
+// Issue 16 defects in the browser: the cursor's measurement is live (no debounce: after an arrow-key step the readout's
+// measured value is that of the new point, its job started in the same task as the step); the First GD step slice
+// marks heavy-tailed points instead of drawing them as precise.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { labPerFile, requireEngine } from './harness';
+
+const session = labPerFile();
+
+interface ReadoutState {
+  sigmaW2: number;
+  depth: number;
+  status: string;
+  measured: { sigmaW2: string; depth: string; value: string };
+}
+
+/** One synchronous read of the readout: the cursor's point, the measurement's status and whose value it shows. */
+const readState = (page: Page): Promise<ReadoutState> =>
+  page.evaluate(() => {
+    const doc = (
+      globalThis as unknown as {
+        document: { querySelector(s: string): { getAttribute(a: string): string | null } | null };
+      }
+    ).document;
+    const attr = (id: string, a: string) => doc.querySelector(`[data-testid="${id}"]`)?.getAttribute(a) ?? '';
+    return {
+      sigmaW2: Number(attr('readout-sigmaW2', 'data-value')),
+      depth: Number(attr('readout-depth', 'data-value')),
+      status: attr('readout-measured-status', 'data-status'),
+      measured: {
+        sigmaW2: attr('readout-measured-dispersion', 'data-sigma-w2'),
+        depth: attr('readout-measured-dispersion', 'data-depth'),
+        value: attr('readout-measured-dispersion', 'data-value'),
+      },
+    };
+  });
+
+describe('issue 16: the live cursor and the GD-step slice (web mode)', () => {
+  it('after each arrow-key step the measured value belongs to the new point, started without a debounce', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('plane').focus();
+    for (const key of ['ArrowRight', 'ArrowUp', 'ArrowRight', 'ArrowDown']) {
+      const before = await readState(page);
+      await page.keyboard.press(key);
+      // the step and the start of its job happen in one task: once the readout shows the new point, its
+      // measurement is never "waiting" (a debounce would hold it there for its delay)
+      const after = await readState(page);
+      expect(after.sigmaW2 !== before.sigmaW2 || after.depth !== before.depth).toBe(true);
+      expect(after.status).not.toBe('waiting');
+      expect(after.status).not.toBe('');
+      await expect
+        .poll(
+          async () => {
+            const s = await readState(page);
+            const own = Number(s.measured.sigmaW2) === s.sigmaW2 && Number(s.measured.depth) === s.depth;
+            return s.measured.value !== '' && own ? 'measured' : JSON.stringify(s);
+          },
+          { timeout: 30_000 },
+        )
+        .toBe('measured');
+      const s = await readState(page);
+      expect(Number(s.measured.value)).toBeGreaterThan(1);
+    }
+  });
+
+  it('the First GD step slice grows its ordered-phase points and marks the heavy-tailed ones', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('measure-slices').uncheck(); // the Explore slices share the lab's job slots
+    // M = 20: depths 1–20, a few ms per network; σ_w² = 1 (the first series) is ordered, where rare networks whose
+    // ReLU units cross zero in the step carry E[|ΔΘ|]
+    await page.getByTestId('input-width').fill('20');
+    await page.getByTestId('input-width').press('Enter');
+    await page.getByTestId('tab-gd-step').click();
+    const slice = page.getByTestId('gd-step-slice');
+    await expect.poll(() => slice.isVisible()).toBe(true);
+    // one synchronous look at the plot (it is redrawn as results stream in): the legend row, and the ordered
+    // series' marked points, each with its dashed square and a tooltip that says why and how many networks ran
+    const look = () =>
+      page.evaluate(() => {
+        const doc = (
+          globalThis as unknown as {
+            document: {
+              querySelector(s: string): {
+                querySelectorAll(s: string): ArrayLike<{
+                  querySelector(s: string): { textContent: string | null } | null;
+                }>;
+                querySelector(s: string): unknown;
+              } | null;
+            };
+          }
+        ).document;
+        const plot = doc.querySelector('[data-testid="gd-step-slice"]');
+        if (!plot) return { legend: false, marked: [] };
+        const marked = Array.from(plot.querySelectorAll('g.mark[data-series="0"][data-trust="heavy-tail"]')).map(
+          (m) => ({
+            square: m.querySelector('rect.heavy-tail-mark') !== null,
+            tip: m.querySelector('title')?.textContent ?? '',
+          }),
+        );
+        return { legend: plot.querySelector('[data-testid="gd-slice-heavy-tail"]') !== null, marked };
+      });
+    await expect
+      .poll(
+        async () => {
+          const l = await look();
+          const grown = l.marked.filter(
+            (m) => m.square && /N = (\d{3,}|[1-9],\d{3});.*heavy-tailed: SE not trusted/.test(m.tip),
+          );
+          return l.legend && grown.length > 0 ? 'marked' : JSON.stringify(l);
+        },
+        { timeout: 90_000 },
+      )
+      .toBe('marked');
+  });
+});
