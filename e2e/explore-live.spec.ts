@@ -1,6 +1,7 @@
 // Issue 16 defects in the browser: the cursor's measurement is live (no debounce: after an arrow-key step the readout's
 // measured value is that of the new point, its job started in the same task as the step); the First GD step slice
-// marks heavy-tailed points instead of drawing them as precise.
+// marks heavy-tailed points instead of drawing them as precise; the plane layer's colour bar is not flattened by a few
+// chaotic cells.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { labPerFile, requireEngine } from './harness';
@@ -113,5 +114,34 @@ describe('issue 16: the live cursor and the GD-step slice (web mode)', () => {
         { timeout: 90_000 },
       )
       .toBe('marked');
+  });
+
+  it('the First GD step plane layer clips its colour bar around the bulk and states the full range', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('measure-slices').uncheck();
+    // M = 30, η = 1e-3: the 8 × 6 cells span ~1e-17 (ordered, deep) to ~1e200+ (chaotic, deep)
+    await page.getByTestId('input-width').fill('30');
+    await page.getByTestId('input-width').press('Enter');
+    await page.getByTestId('tab-gd-step').click();
+    await page.getByTestId('gd-slices-toggle').uncheck();
+    await page.getByTestId('gd-layer-levels').selectOption('1');
+    await page.getByTestId('gd-layer-toggle').check();
+    const layer = page.getByTestId('gd-step-layer');
+    // every cell finished or failed (deep chaotic cells whose Θ′ overflows in every network fail with the reason)
+    const settled = async () => {
+      const note = (await layer.getByTestId('gd-step-layer-note').textContent()) ?? '';
+      const done = Number(/measured (\d+)\/48/.exec(note)?.[1] ?? 0);
+      const failed = Number(/(\d+) failed/.exec(note)?.[1] ?? 0);
+      return done + failed === 48 ? 'settled' : note;
+    };
+    await expect.poll(settled, { timeout: 90_000 }).toBe('settled');
+    const range = layer.getByTestId('gd-layer-range');
+    expect(await range.count()).toBe(1);
+    const [min, max] = [Number(await range.getAttribute('data-min')), Number(await range.getAttribute('data-max'))];
+    expect(max - min).toBeGreaterThan(16); // more than the bar's 8 decades either side of the quartiles
+    expect(await range.textContent()).toMatch(/^all: -?\d+\.\d … -?\d+\.\d$/);
+    expect(await layer.locator('path.beyond').count()).toBeGreaterThan(0);
+    expect(await layer.locator('path.bar-arrow').count()).toBeGreaterThan(0);
   });
 });
