@@ -1,10 +1,11 @@
 // Issue 16 defects in the browser: the cursor's measurement is live (no debounce: after an arrow-key step the readout's
 // measured value is that of the new point, its job started in the same task as the step); the First GD step slice
 // marks heavy-tailed points instead of drawing them as precise; the plane layer's colour bar is not flattened by a few
-// chaotic cells.
+// chaotic cells; the slices, computed in a Web Worker, follow a drag.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { labPerFile, requireEngine } from './harness';
+import { PLANE } from '../src-renderer/lib/plane';
 
 const session = labPerFile();
 
@@ -143,5 +144,36 @@ describe('issue 16: the live cursor and the GD-step slice (web mode)', () => {
     expect(await range.textContent()).toMatch(/^all: -?\d+\.\d … -?\d+\.\d$/);
     expect(await layer.locator('path.beyond').count()).toBeGreaterThan(0);
     expect(await layer.locator('path.bar-arrow').count()).toBeGreaterThan(0);
+  });
+
+  it('after a fast drag both slices show the curves of the point the cursor came to rest on', async () => {
+    const page = await session.open();
+    const box = await page.getByTestId('plane-canvas').boundingBox();
+    if (!box) throw new Error('the plane canvas is not visible');
+    const at = (sigmaW2: number, lambda: number) => ({
+      x: box.x + ((sigmaW2 - PLANE.sigmaW2.min) / (PLANE.sigmaW2.max - PLANE.sigmaW2.min)) * box.width,
+      y:
+        box.y +
+        (1 - (lambda - PLANE.depthToWidth.min) / (PLANE.depthToWidth.max - PLANE.depthToWidth.min)) * box.height,
+    });
+    const fixed = async (id: string) => page.getByTestId(id).locator('svg').getAttribute('data-fixed');
+    const finitePath = (id: string) => page.getByTestId(id).locator('path.curve.finite').getAttribute('d');
+    // the default cursor's slices have arrived from the worker
+    await expect.poll(() => fixed('slice-lambda')).toBe('2');
+    await expect.poll(() => fixed('slice-sigma')).toBe('0.5');
+    const before = [await finitePath('slice-lambda'), await finitePath('slice-sigma')];
+    const a = at(1.2, 0.3),
+      b = at(3.1, 1.1);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    for (let k = 1; k <= 30; k++) await page.mouse.move(a.x + ((b.x - a.x) * k) / 30, a.y + ((b.y - a.y) * k) / 30);
+    await page.mouse.up();
+    const sigma = await page.getByTestId('readout-sigmaW2').getAttribute('data-value');
+    const lambda = await page.getByTestId('readout-cursor-lambda').getAttribute('data-value');
+    expect(Math.abs(Number(sigma) - 3.1)).toBeLessThan(0.1);
+    await expect.poll(() => fixed('slice-lambda')).toBe(sigma);
+    await expect.poll(() => fixed('slice-sigma')).toBe(lambda);
+    expect(await finitePath('slice-lambda')).not.toBe(before[0]);
+    expect(await finitePath('slice-sigma')).not.toBe(before[1]);
   });
 });

@@ -62,6 +62,26 @@ describe('MeasureGroup', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a new request while every point still waits keeps the same points array (a drag does not redraw them)', () => {
+    const { lab, jobs } = scriptedLab();
+    const seen: (readonly MeasuredPoint[])[] = [];
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 700 }, (p) => seen.push(p));
+    const slice = (s: number) => [0, 1, 2].map((k) => ({ channel: `slice-${k}`, params: params(s + k / 10) }));
+    group.request(slice(1));
+    group.request(slice(1.1));
+    group.request(slice(1.2));
+    expect(seen.length).toBe(1);
+    expect(seen[0].map((p) => p.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    group.request(slice(1.2).slice(0, 2)); // a different number of points: a new array
+    expect(seen.length).toBe(2);
+    vi.advanceTimersByTime(700);
+    // the jobs are those of the last request
+    expect(jobs.map((j) => [j.channel, j.params.sigmaW2])).toEqual([
+      ['slice-0', 1.2],
+      ['slice-1', 1.3],
+    ]);
+  });
+
   it('streams progress, keeps the final result, and ignores an identical request', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];

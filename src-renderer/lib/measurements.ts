@@ -73,8 +73,13 @@ export class MeasureGroup {
     this.#key = key;
     this.#stop();
     const generation = ++this.#generation;
-    this.#points = targets.map(() => ({ status: 'waiting' }));
-    this.onChange(this.#points);
+    // a drag re-requests on every move: points that are all waiting already stay the same array (no redraw)
+    const unchanged =
+      this.#points.length === targets.length && this.#points.every((p) => p.status === 'waiting' && !p.result);
+    if (!unchanged) {
+      this.#points = targets.map(() => ({ status: 'waiting' }));
+      this.onChange(this.#points);
+    }
     if (targets.length === 0) return;
     if (this.#opts.delayMs <= 0) this.#run(targets, generation);
     else this.#timers.later(this.#opts.delayMs, () => this.#run(targets, generation));
