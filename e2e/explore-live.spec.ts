@@ -74,7 +74,12 @@ describe('issue 16: the live cursor and the GD-step slice (web mode)', () => {
     // ReLU units cross zero in the step carry E[|ΔΘ|]
     await page.getByTestId('input-width').fill('20');
     await page.getByTestId('input-width').press('Enter');
+    await page.getByTestId('input-sigmaW2').fill('1'); // the cursor in the ordered phase too (L = 10)
+    await page.getByTestId('input-sigmaW2').press('Enter');
     await page.getByTestId('tab-gd-step').click();
+    // the cursor's readout (N = 200) says its mean is carried by a few networks
+    await expect.poll(() => page.getByTestId('gd-readout-tail-warning').count(), { timeout: 60_000 }).toBe(1);
+    expect(Number(await page.getByTestId('gd-readout-tail-warning').getAttribute('data-value'))).toBeGreaterThan(0.5);
     const slice = page.getByTestId('gd-step-slice');
     await expect.poll(() => slice.isVisible()).toBe(true);
     // one synchronous look at the plot (it is redrawn as results stream in): the legend row, and the ordered
