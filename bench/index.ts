@@ -14,6 +14,7 @@ import { benchCollapse } from './collapse';
 import { benchTraining } from './training';
 import { benchConcurrent } from './concurrent';
 import { benchTrustMap } from './trust-map';
+import { benchBrowser } from './browser';
 
 console.log(
   `NTK Phase Lab benchmarks — ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)} (figures degrade under load)\n`,
@@ -23,6 +24,7 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['samplers', benchSamplers],
   ['live cursor', benchLive],
   ['concurrent jobs', benchConcurrent],
+  ['Explore in the browser (step latency, drag long tasks)', benchBrowser],
   ['paper-figure presets', benchPresets],
   ['dense NTK per backend', benchDenseNtk],
   ['first GD step', benchGdStep],
@@ -34,7 +36,11 @@ const sections: ReadonlyArray<[string, () => Promise<string[]>]> = [
   ['training on the worker pool, per backend, vs PyTorch', benchTraining],
   ['NTK trust map, CPU default', benchTrustMap],
 ];
-for (const [name, run] of sections) {
+// `npm run bench -- trust GD`: only the sections whose name contains one of the words (case-insensitive)
+const only = process.argv.slice(2).map((w) => w.toLowerCase());
+const chosen = sections.filter(([name]) => only.length === 0 || only.some((w) => name.toLowerCase().includes(w)));
+if (chosen.length === 0) throw new Error(`no bench section matches ${only.join(', ')}`);
+for (const [name, run] of chosen) {
   const t0 = performance.now();
   for (const line of await run()) console.log(line);
   console.log(`  (${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);

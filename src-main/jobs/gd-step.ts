@@ -5,6 +5,7 @@
 // absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
 import { gdStepKind } from '../../src-shared/contract/kinds/gd-step';
 import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParams, type GdStepResult } from '../../src-shared/contract/gd-step';
+import { HEAVY_TAIL_SHARE } from '../../src-shared/stats/adaptive-samples';
 import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
 import { checkGdStepFeasible } from '../engine/gd-step-block';
 import { LabServiceError } from '../service/lab-error';
@@ -98,6 +99,12 @@ function humanReport(r: GdStepResult): string {
     rows.push(['E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.relativeChange)]);
     rows.push(['E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.absRelativeChange)]);
   }
+  if (r.tailShare !== undefined)
+    rows.push([
+      'tail share',
+      `top 1% of networks carry ${(100 * r.tailShare).toFixed(0)}% of Σ ΔΘ²` +
+        (r.tailShare > HEAVY_TAIL_SHARE ? ': heavy-tailed, the SE cannot be trusted (raise N)' : ''),
+    ]);
   if (r.diverged > 0)
     rows.push(['diverged steps', `${r.diverged} of ${r.samplesRequested} (overflow; left out of the estimates)`]);
   rows.push(['backend', r.backend]);

@@ -249,3 +249,31 @@ describe('LabConnection: a paused TensorFlow.js job does not hold the worker for
     conn.close();
   });
 });
+
+describe('LabConnection: a live cursor (a job on every move, issue 16)', () => {
+  it('200 moves on one channel beside 7 other jobs: never busy, each supersedes the last, its slot freed at once', async () => {
+    const { host, runs, state } = scripted({ slots: 8 });
+    const { conn, sent, events } = connect(host);
+    const start = (id: string, channel?: string) =>
+      conn.handle({
+        kind: 'request',
+        id,
+        method: 'job.start',
+        job: { kind: 'measure', params: measureParams },
+        ...(channel ? { channel } : {}),
+      });
+    for (let i = 0; i < 7; i++) start(`slice${i}`, `slice-${i}`); // the connection's other lanes, all running
+    for (let k = 0; k < 200; k++) start(`move${k}`, 'cursor');
+    await settle();
+    const answers = sent.filter((m) => m.kind === 'response');
+    expect(answers).toHaveLength(207);
+    expect(answers.every((m) => m.kind === 'response' && m.ok)).toBe(true);
+    expect(state.reserved).toBe(8); // 7 slices + the newest cursor job: the superseded ones released their slots
+    expect(runs.filter((r) => !r.signal.aborted)).toHaveLength(8);
+    expect(events('job.error')).toHaveLength(199); // each superseded cursor job was told so once
+    // the newest cursor job still reports
+    runs[runs.length - 1].resolve({ kind: 'measure', result: { samples: 8 } } as unknown as JobOutput);
+    await settle();
+    expect(events('job.done')).toHaveLength(1);
+  });
+});

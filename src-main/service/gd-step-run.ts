@@ -5,6 +5,7 @@ import type { GdStepParams, GdStepResult } from '../../src-shared/contract/gd-st
 import { Rng } from '../../src-shared/rng';
 import { relativeChange, type RelativeChange } from '../../src-shared/stats/relative-change';
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
+import { topShareOfSquares } from '../../src-shared/stats/tail';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
 import { ProgressBudget } from './progress-budget';
@@ -36,6 +37,17 @@ function beyondFloat64(what: string, c: RelativeChange): void {
       `${what} is ${est} and its standard error is beyond float64: a few networks dominate every mean; lower η, σ_w² or the depth`,
     );
   }
+}
+
+/** Share of Σ ΔΘ² carried by the top 1 % of the first `count` networks (0 when no network changed at all). */
+export function deltaTailShare(before: Float64Array, after: Float64Array, count: number): number {
+  const delta = new Float64Array(count);
+  let any = false;
+  for (let i = 0; i < count; i++) {
+    delta[i] = after[i] - before[i];
+    any ||= delta[i] !== 0;
+  }
+  return any ? topShareOfSquares(delta) : 0;
 }
 
 export interface GdStepRunOptions {
@@ -118,6 +130,7 @@ function gdStepResult(
     relativeChange: diag.relativeChange,
     absRelativeChange: diag.absRelativeChange,
     meanTheta: meanWithStderr(data.theta.subarray(0, finite)),
+    tailShare: deltaTailShare(data.theta, data.thetaAfter, finite),
     diverged,
     seconds,
     done,

@@ -13,6 +13,10 @@ describe('slice export', () => {
     expect(rows.length).toBe(specs.length + 1);
     const k = rows[0].indexOf('depthToWidth');
     expect(rows.slice(1).map((r) => Number(r[k]))).toEqual(specs.map((s) => s.depth / 50));
+    // what the plot marks: the tail share and whether the point's SE is trusted
+    const [t, trust] = [rows[0].indexOf('tailShare'), rows[0].indexOf('trust')];
+    expect(t > 0 && trust > 0).toBe(true);
+    expect(rows[1][trust]).toMatch(/^(precise|heavy-tail|below-resolution|imprecise)$/);
     const doc = JSON.parse(
       gdExportJson({
         plot: 'gd-step-slice',

@@ -1,7 +1,7 @@
 // The First GD step tab's exports: one CSV row per finished point, the JSON of every setting, the file names.
 import { toCsv } from '../plots/export-data';
 import type { GdPoint } from './gd-step-jobs';
-import { type GdQuantity, type GdStepControls, QUANTITY_LABEL } from './gd-step-view';
+import { type GdQuantity, type GdStepControls, QUANTITY_LABEL, trustOf } from './gd-step-view';
 import type { GdLayerCell, SlicePointSpec } from './gd-step-plots';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -32,6 +32,8 @@ export const RESULT_COLUMNS = [
   'meanTheta_stderr',
   'offDiagonal_relativeChange',
   'offDiagonal_relativeChange_stderr',
+  'tailShare',
+  'trust',
   'seconds',
   'done',
   'status',
@@ -67,6 +69,8 @@ function resultRow(where: { sigmaW2: number; depthToWidth: number; depth: number
     r?.meanTheta.stderr,
     r?.offDiagonal?.relativeChange.estimate,
     r?.offDiagonal?.relativeChange.stderr,
+    r?.tailShare,
+    r ? (trustOf(r, 'abs') ?? 'precise') : '',
     r?.seconds,
     r ? String(r.done) : '',
     p.status,

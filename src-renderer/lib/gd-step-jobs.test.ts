@@ -46,6 +46,38 @@ describe('GdStepGroup', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it('refine: runs a finished point again with the networks it asks for, on its slot, until it says stop', async () => {
+    const { lab, specJobs, runningSpecJobs } = scriptedLab();
+    let seen: readonly GdPoint[] = [];
+    const asked: number[] = [];
+    const refine = (r: GdStepResult) => {
+      asked.push(r.samples);
+      return r.samples < 400 ? r.samples * 4 : null;
+    };
+    const scheduler = new JobScheduler(1);
+    const group = new GdStepGroup(lab, scheduler, { delayMs: 0, maxConcurrent: 1, refine }, (p) => (seen = p));
+    group.request([target('a', 1), target('b', 2)]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(specJobs.map((j) => (j.spec.params as GdStepParamsInput).samples)).toEqual([100]);
+    specJobs[0].resolve(output(100, true));
+    await vi.advanceTimersByTimeAsync(0);
+    // the same point again with 400 networks, before 'b' gets the one slot; the 100-network value stays shown
+    expect(runningSpecJobs().map((j) => [j.channel, (j.spec.params as GdStepParamsInput).samples])).toEqual([
+      ['a', 400],
+    ]);
+    expect(seen[0]).toMatchObject({ status: 'running', result: { samples: 100 } });
+    specJobs[1].resolve(output(400, true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen[0]).toMatchObject({ status: 'done', result: { samples: 400 } });
+    expect(asked).toEqual([100, 400]);
+    expect(runningSpecJobs().map((j) => j.channel)).toEqual(['b']);
+    // new targets start from their own count again
+    group.request([target('a', 1.5)]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect((runningSpecJobs()[0].spec.params as GdStepParamsInput).samples).toBe(100);
+    expect(scheduler.held).toBe(1);
+  });
+
   it('debounces, runs gd-step jobs on their channels at most maxConcurrent at a time, and streams progress', async () => {
     const { lab, specJobs, runningSpecJobs } = scriptedLab();
     let seen: readonly GdPoint[] = [];

@@ -35,6 +35,11 @@ export interface GdGroupOptions {
   /** Retries after 'busy' (the cap was full: the Explore tab's jobs or cancelled ones still winding down). */
   busyRetries?: number;
   retryDelayMs?: number;
+  /**
+   * After a point finishes: the number of networks to run it again with (a fresh job on its channel, the point
+   * staying 'running' with the finished result shown meanwhile), or null to keep it (adaptive-samples.ts).
+   */
+  refine?: (r: GdStepResult) => number | null;
 }
 
 const keyOf = (targets: readonly GdTarget[]): string => JSON.stringify(targets.map((t) => [t.channel, t.params]));
@@ -47,7 +52,9 @@ export class GdStepGroup {
   #generation = 0;
   #points: GdPoint[] = [];
   #suspended = false;
-  readonly #opts: Required<Omit<GdGroupOptions, 'maxConcurrent' | 'name'>>;
+  /** Networks per point where refine() asked for more than the target's own count (cleared with new targets). */
+  #samples = new Map<number, number>();
+  readonly #opts: Required<Omit<GdGroupOptions, 'maxConcurrent' | 'name' | 'refine'>> & Pick<GdGroupOptions, 'refine'>;
   readonly #lane: JobLane;
 
   constructor(
@@ -78,6 +85,7 @@ export class GdStepGroup {
     }
     this.#key = key;
     this.#targets = targets;
+    this.#samples.clear();
     this.#suspended = !run;
     this.#stop();
     const generation = ++this.#generation;
@@ -135,9 +143,11 @@ export class GdStepGroup {
     const targets = this.#targets;
     const queue = this.#points.flatMap((p, i) => (p.status === 'waiting' ? [i] : []));
     const launch = (index: number, retries: number, slot: Slot): void => {
-      const params = targets[index].params;
+      const asked = targets[index].params;
       // superseded or suspended while it waited; invalid points are never queued (status 'error' from the start)
-      if (generation !== this.#generation || 'invalid' in params) return slot.release();
+      if (generation !== this.#generation || 'invalid' in asked) return slot.release();
+      const grown = this.#samples.get(index);
+      const params = grown === undefined ? asked : { ...asked, samples: grown };
       let handle: JobHandle<JobOutput>;
       try {
         handle = this.lab.job(
@@ -160,6 +170,14 @@ export class GdStepGroup {
       handle.done.then(
         (o) => {
           if (this.#handles.get(index) === handle) this.#handles.delete(index);
+          const more = o.kind === 'gd-step' && generation === this.#generation ? this.#opts.refine?.(o.result) : null;
+          if (o.kind === 'gd-step' && more != null && more > params.samples) {
+            // not precise yet: run it again with more networks on the same slot
+            this.#samples.set(index, more);
+            this.#set(generation, index, { status: 'running', result: o.result });
+            slot.keep();
+            return launch(index, this.#opts.busyRetries, slot);
+          }
           if (o.kind === 'gd-step') this.#set(generation, index, { status: 'done', result: o.result });
           else
             this.#set(generation, index, {

@@ -8,6 +8,7 @@ import {
   gdLayerSchedule,
   layerProgress,
   layerTiles,
+  layerColourDomain,
   log10Domain,
   sliceSchedule,
 } from './gd-step-plots';
@@ -80,6 +81,20 @@ describe('plane layer', () => {
     expect(te.point.error).toMatch(/refused/);
     expect(log10Domain(tiles)).toEqual([-7, 7]);
     expect(layerProgress(cells, points)).toEqual({ done: 49, failed: 1, running: 0, planned: 240, level: 1 });
+  });
+
+  it('clips the colour bar 8 decades beyond the quartiles, so a few chaotic cells do not flatten the rest', () => {
+    const tile = (log10: number) => ({ log10 }) as Parameters<typeof log10Domain>[0][number];
+    const tiles = [-6, -5.5, -5, -4.5, -4, -3, 294].map(tile);
+    const d = layerColourDomain(tiles)!;
+    // quartiles −5.25 and −3.5: the bar spans [−13.25, 4.5] ∩ [−6, 294]
+    expect(d.lo).toBe(-6);
+    expect(d.hi).toBeCloseTo(-3.5 + 8, 12);
+    expect([d.min, d.max, d.clippedLow, d.clippedHigh]).toEqual([-6, 294, false, true]);
+    // a narrow field is not clipped, and fewer than four values never are
+    expect(layerColourDomain([-6, -5, -4, -3].map(tile))).toMatchObject({ lo: -6, hi: -3, clippedHigh: false });
+    expect(layerColourDomain([-6, 294].map(tile))).toMatchObject({ lo: -6, hi: 294, clippedHigh: false });
+    expect(layerColourDomain([])).toBeNull();
   });
 
   it('widens a flat colour domain and has none without values', () => {

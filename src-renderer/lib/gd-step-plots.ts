@@ -229,6 +229,38 @@ export function log10Domain(tiles: readonly LayerTile[]): [number, number] | nul
   return [lo, hi];
 }
 
+/** The layer's colour bar: [lo, hi] (log₁₀) and the values' full range [min, max] when outliers were clipped. */
+export interface LayerColourDomain {
+  lo: number;
+  hi: number;
+  min: number;
+  max: number;
+  /** Some values lie below lo / above hi: drawn in the end colour with a triangle, the bar ends in an arrow. */
+  clippedLow: boolean;
+  clippedHigh: boolean;
+}
+
+/**
+ * log10Domain, reaching at most OUTLIER_SPAN (8 decades) beyond the quartiles of the values when there are four or
+ * more, as the slice's axis does: deep in the chaotic phase a few cells reach 1e290 (Thm 4.1 → ∞ at fixed η) and
+ * would otherwise flatten every other cell into one colour.
+ */
+export function layerColourDomain(tiles: readonly LayerTile[]): LayerColourDomain | null {
+  const full = log10Domain(tiles);
+  if (!full) return null;
+  const values = tiles
+    .map((t) => t.log10)
+    .filter((v) => Number.isFinite(v))
+    .sort((p, q) => p - q);
+  let [lo, hi] = full;
+  if (values.length >= 4) {
+    const span = Math.log10(OUTLIER_SPAN);
+    lo = Math.max(lo, (quantileSorted(values, 0.25) as number) - span);
+    hi = Math.min(hi, (quantileSorted(values, 0.75) as number) + span);
+  }
+  return { lo, hi, min: full[0], max: full[1], clippedLow: lo > full[0], clippedHigh: hi < full[1] };
+}
+
 export interface LayerProgress {
   done: number;
   failed: number;

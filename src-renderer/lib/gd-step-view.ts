@@ -17,6 +17,7 @@ import {
   learningRateScale,
   orderedUpperBoundScaling,
 } from '../../src-shared/theory/gd-step';
+import { GD_SLICE_POLICY, nextSampleCount, pointTrust, type PointTrust } from '../../src-shared/stats/adaptive-samples';
 import { formatEstimate, formatInteger } from './format';
 import type { GdTarget } from './gd-step-jobs';
 import { depthFromLambda } from './plane';
@@ -144,6 +145,24 @@ export function flagOf(r: GdStepResult, q: GdQuantity): GdFlag {
   if (!(Number.isFinite(e.estimate) && Number.isFinite(e.stderr)) || e.stderr >= Math.abs(e.estimate)) return 'noisy';
   if (e.estimate < 0) return 'negative';
   return null;
+}
+
+/**
+ * Whether a point's value and SE can be read as precise (adaptive-samples.ts): 'heavy-tail' (a few networks carry
+ * Σ ΔΘ²: the SE is not trusted and the mean may be biased low), 'below-resolution' (|value| at float64 rounding of
+ * Θ′ − Θ), 'imprecise' (SE/|value| above the slice's target), or null.
+ */
+export function trustOf(r: GdStepResult, q: GdQuantity): PointTrust {
+  return pointTrust({ samples: r.samples, ...quantityOf(r, q), tailShare: r.tailShare }, GD_SLICE_POLICY);
+}
+
+/**
+ * The slice's sampling policy (GdStepGroup's refine): how many networks to run a finished point again with, judged
+ * on E[|ΔΘ|]/E[Θ] (the log plots' quantity), or null once it is precise or at the cap.
+ */
+export function sliceRefine(r: GdStepResult): number | null {
+  if (r.samples < 3) return null;
+  return nextSampleCount({ samples: r.samples, ...r.absRelativeChange, tailShare: r.tailShare }, GD_SLICE_POLICY);
 }
 
 /** "3 of 200 steps overflowed (left out)"; '' when none did. */

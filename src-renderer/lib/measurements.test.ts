@@ -46,6 +46,42 @@ describe('MeasureGroup', () => {
     expect(jobs.map((j) => [j.channel, j.params.sigmaW2])).toEqual([['cursor', 1.6]]);
   });
 
+  it('with delayMs 0 starts every request without a timer and supersedes the running job (the live cursor)', async () => {
+    const { lab, jobs, running } = scriptedLab();
+    let seen: readonly MeasuredPoint[] = [];
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 0, maxConcurrent: 1 }, (p) => (seen = p));
+    group.request([{ channel: 'cursor', params: params(1.5) }]);
+    expect(jobs.map((j) => j.params.sigmaW2)).toEqual([1.5]); // no timer ran: started synchronously
+    jobs[0].progress(result(250, false));
+    group.request([{ channel: 'cursor', params: params(1.6) }]);
+    expect(jobs[0].cancelled).toBe(true);
+    expect(seen[0].result).toBeUndefined(); // the old point's value is not shown for the new one
+    await Promise.resolve(); // the cancelled job's slot comes back in a microtask, not after a delay
+    await Promise.resolve();
+    expect(running().map((j) => [j.channel, j.params.sigmaW2])).toEqual([['cursor', 1.6]]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a new request while every point still waits keeps the same points array (a drag does not redraw them)', () => {
+    const { lab, jobs } = scriptedLab();
+    const seen: (readonly MeasuredPoint[])[] = [];
+    const group = new MeasureGroup(lab, new JobScheduler(), { delayMs: 700 }, (p) => seen.push(p));
+    const slice = (s: number) => [0, 1, 2].map((k) => ({ channel: `slice-${k}`, params: params(s + k / 10) }));
+    group.request(slice(1));
+    group.request(slice(1.1));
+    group.request(slice(1.2));
+    expect(seen.length).toBe(1);
+    expect(seen[0].map((p) => p.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    group.request(slice(1.2).slice(0, 2)); // a different number of points: a new array
+    expect(seen.length).toBe(2);
+    vi.advanceTimersByTime(700);
+    // the jobs are those of the last request
+    expect(jobs.map((j) => [j.channel, j.params.sigmaW2])).toEqual([
+      ['slice-0', 1.2],
+      ['slice-1', 1.3],
+    ]);
+  });
+
   it('streams progress, keeps the final result, and ignores an identical request', async () => {
     const { lab, jobs } = scriptedLab();
     let seen: readonly MeasuredPoint[] = [];

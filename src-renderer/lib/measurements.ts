@@ -27,7 +27,7 @@ function requestKey(targets: readonly MeasureTarget[]): string {
 }
 
 export interface MeasureGroupOptions {
-  /** Debounce: a request starts this long after the last change. */
+  /** Debounce: a request starts this long after the last change; 0 starts it at once (the live cursor). */
   delayMs: number;
   /** Jobs of this group running at once; the rest wait in order. Every job also takes a slot of the scheduler. */
   maxConcurrent?: number;
@@ -73,10 +73,16 @@ export class MeasureGroup {
     this.#key = key;
     this.#stop();
     const generation = ++this.#generation;
-    this.#points = targets.map(() => ({ status: 'waiting' }));
-    this.onChange(this.#points);
+    // a drag re-requests on every move: points that are all waiting already stay the same array (no redraw)
+    const unchanged =
+      this.#points.length === targets.length && this.#points.every((p) => p.status === 'waiting' && !p.result);
+    if (!unchanged) {
+      this.#points = targets.map(() => ({ status: 'waiting' }));
+      this.onChange(this.#points);
+    }
     if (targets.length === 0) return;
-    this.#timers.later(this.#opts.delayMs, () => this.#run(targets, generation));
+    if (this.#opts.delayMs <= 0) this.#run(targets, generation);
+    else this.#timers.later(this.#opts.delayMs, () => this.#run(targets, generation));
   }
 
   /** Cancel everything and forget the targets. */

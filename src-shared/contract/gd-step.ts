@@ -86,6 +86,11 @@ export const gdStepResultSchema = z.object({
   meanTheta: estimateSchema,
   /** Off-diagonal Θ(x, x̃): E[ΔΘ(x, x̃)]/E[Θ(x, x̃)] and E[|ΔΘ(x, x̃)|]/E[Θ(x, x̃)], when pairCos was given. */
   offDiagonal: z.object({ relativeChange: estimateSchema, absRelativeChange: estimateSchema }).optional(),
+  /**
+   * Share of Σ ΔΘ(x, x)² carried by the largest 1 % of networks (at least one): near 1, a handful of networks carry
+   * the variance and the SE cannot be trusted (src-shared/stats/adaptive-samples.ts). Absent from older results.
+   */
+  tailShare: z.number().optional(),
   /** Networks whose step overflowed float64 (or float32 on tfjs): reported, never averaged in. */
   diverged: z.number(),
   seconds: z.number(),

@@ -71,7 +71,12 @@ export function stderrOfReplicates(values: ArrayLike<number>): number {
     mean += delta / (r + 1);
     m2 += delta * (v - mean);
   }
-  return Math.sqrt(m2 / (R - 1));
+  if (Number.isFinite(m2)) return Math.sqrt(m2 / (R - 1));
+  // replicates near float64's limit (squares overflow): the same, on values divided by the largest |value|
+  let scale = 0;
+  for (let r = 0; r < R; r++) scale = Math.max(scale, Math.abs(values[r]));
+  const scaled = Float64Array.from(values, (v) => v / scale);
+  return scale * stderrOfReplicates(scaled);
 }
 
 /** Standard deviation of stat over `replicates` (≥ 2) bootstrap resamples drawn from one rng. */

@@ -76,3 +76,34 @@ describe('relativeChange', () => {
     expect(() => relativeChange([1, 2], [1, 2], { stderr: 'bootstrap' })).toThrow(RangeError); // no rng
   });
 });
+
+describe('relative change near float64 limits (a chaotic step, issue 16)', () => {
+  it('a ratio of ≈ 1e294 gets a finite SE, equal to the one of the same data scaled down (1e-12 relative)', () => {
+    const rng = new Rng(41);
+    const n = 200;
+    const before = Float64Array.from({ length: n }, () => Math.exp(rng.normal()));
+    const growth = Float64Array.from({ length: n }, () => Math.exp(2 * rng.normal()));
+    const small = relativeChange(
+      before,
+      Float64Array.from(before, (b, i) => b * (1 + 1e4 * growth[i])),
+    );
+    // the same networks with Θ before tiny: the ratio reaches ~1e294
+    const k = 1e-290;
+    const big = relativeChange(
+      Float64Array.from(before, (b) => b * k),
+      Float64Array.from(before, (b, i) => b * 1e4 * growth[i]),
+    );
+    for (const key of ['relativeChange', 'absRelativeChange'] as const) {
+      expect(big[key].estimate).toBeGreaterThan(1e293);
+      expect(Number.isFinite(big[key].stderr)).toBe(true);
+      const ratio = big[key].estimate / small[key].estimate;
+      expect(Math.abs(big[key].stderr / small[key].stderr / ratio - 1)).toBeLessThan(1e-9);
+    }
+    const boot = relativeChange(
+      Float64Array.from(before, (b) => b * k),
+      Float64Array.from(before, (b, i) => b * 1e4 * growth[i]),
+      { stderr: 'bootstrap', replicates: 50, rng: new Rng(42) },
+    );
+    expect(Number.isFinite(boot.absRelativeChange.stderr) && boot.absRelativeChange.stderr > 0).toBe(true);
+  });
+});

@@ -78,7 +78,17 @@ function ratioOfMeans(d: Float64Array, t: Float64Array): RatioEstimate {
     const u = d[i] - r * t[i];
     ss += u * u;
   }
-  return { estimate: r, stderr: Math.sqrt(ss / (n * (n - 1))) / Math.abs(tBar) };
+  const stderr = Math.sqrt(ss / (n * (n - 1))) / Math.abs(tBar);
+  if (Number.isFinite(stderr) || !Number.isFinite(r) || sd === 0) return { estimate: r, stderr };
+  // |R| near float64's limit (a chaotic step): (d − R t)² overflowed. The same SE relative to R (log-space.ts):
+  // d_i − R t_i = d̄ (d_i/d̄ − t_i/t̄), so SE = |R| √(Σ (d_i/d̄ − t_i/t̄)² / (N(N−1)))
+  const dBar = sd / n;
+  let rs = 0;
+  for (let i = 0; i < n; i++) {
+    const u = d[i] / dBar - t[i] / tBar;
+    rs += u * u;
+  }
+  return { estimate: r, stderr: Math.abs(r) * Math.sqrt(rs / (n * (n - 1))) };
 }
 
 /**

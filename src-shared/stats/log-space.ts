@@ -1,0 +1,73 @@
+// Means and ratio-of-means estimates of per-network terms given as logarithms, for values beyond float64 (deep in the
+// chaotic phase Θ′ after a GD step at fixed η grows like a^L per layer; Seleznova & Kutyniok 2022, Thm 4.1 → ∞).
+// Sums are log-sum-exp: ln Σ e^{ℓ_i} = m + ln Σ e^{ℓ_i − m}, m = max ℓ_i. The ratio R = mean(n)/mean(t) has the
+// delta-method SE of relative-change.ts written relative to R, which never leaves float64:
+//   SE(R)/|R| = √( Σ_i (n_i/n̄ − t_i/t̄)² / (N(N−1)) ),  n_i/n̄ = ±e^{ℓ_i − ln|n̄|}.
+
+/** ln Σ e^{ℓ_i}; −Infinity for an empty sum or all terms −Infinity (zeros). NaN or +Infinity: RangeError. */
+export function logSumExp(logs: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < logs.length; i++) {
+    const l = logs[i];
+    if (Number.isNaN(l) || l === Infinity) throw new RangeError(`log-sum-exp: term ${i} is ${l}`);
+    if (l > m) m = l;
+  }
+  if (m === -Infinity) return -Infinity;
+  let s = 0;
+  for (let i = 0; i < logs.length; i++) s += Math.exp(logs[i] - m);
+  return m + Math.log(s);
+}
+
+/** ln of the mean of e^{ℓ_i} (N ≥ 1). */
+export function logMeanExp(logs: ArrayLike<number>): number {
+  if (logs.length < 1) throw new RangeError('log mean needs at least one term');
+  return logSumExp(logs) - Math.log(logs.length);
+}
+
+/** A ratio of means carried as ln|R|, its sign and its relative SE (SE/|R|, delta method). */
+export interface LogRatioEstimate {
+  logAbs: number;
+  sign: -1 | 0 | 1;
+  relStderr: number;
+}
+
+/** ln|mean| and sign of terms s_i·e^{ℓ_i} (s_i = ±1; absent: all +1). */
+function signedLogMean(logs: ArrayLike<number>, signs?: ArrayLike<number>): { logAbs: number; sign: -1 | 0 | 1 } {
+  if (!signs) return { logAbs: logMeanExp(logs), sign: 1 };
+  const pos: number[] = [],
+    neg: number[] = [];
+  for (let i = 0; i < logs.length; i++) (signs[i] < 0 ? neg : pos).push(logs[i]);
+  const p = logSumExp(pos),
+    q = logSumExp(neg);
+  if (p === q) return { logAbs: -Infinity, sign: 0 };
+  const [hi, lo, sign] = p > q ? [p, q, 1 as const] : [q, p, -1 as const];
+  return { logAbs: hi + Math.log1p(-Math.exp(lo - hi)) - Math.log(logs.length), sign };
+}
+
+/**
+ * R = mean(n)/mean(t) from paired terms n_i = s_i·e^{a_i} (signs optional) and t_i = e^{b_i} > 0, all given as logs.
+ * Agrees with the linear ratio of means and its delta-method SE (relative-change.ts) wherever those are finite.
+ */
+export function logRatioOfMeans(
+  logNumerator: ArrayLike<number>,
+  logDenominator: ArrayLike<number>,
+  numeratorSigns?: ArrayLike<number>,
+): LogRatioEstimate {
+  const n = logDenominator.length;
+  if (logNumerator.length !== n || (numeratorSigns && numeratorSigns.length !== n))
+    throw new RangeError(`log ratio of means: the arrays must have the same length (got ${logNumerator.length}, ${n})`);
+  if (n < 2) throw new RangeError(`log ratio of means needs at least 2 paired terms (got ${n})`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(logDenominator[i]))
+      throw new RangeError(`log ratio of means: denominator term ${i} has log ${logDenominator[i]} (must be > 0)`);
+  const num = signedLogMean(logNumerator, numeratorSigns);
+  const den = logMeanExp(logDenominator);
+  if (num.sign === 0) return { logAbs: -Infinity, sign: 0, relStderr: Infinity };
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const s = numeratorSigns && numeratorSigns[i] < 0 ? -1 : 1;
+    const u = s * num.sign * Math.exp(logNumerator[i] - num.logAbs) - Math.exp(logDenominator[i] - den);
+    ss += u * u;
+  }
+  return { logAbs: num.logAbs - den, sign: num.sign, relStderr: Math.sqrt(ss / (n * (n - 1))) };
+}
