@@ -4,6 +4,7 @@
 // renders on its own.
 export * from './export-data';
 import type { ExportFormat } from './export-data';
+import { withLightTheme } from '../lib/theme';
 
 // ---------------------------------------------------------------------------------------------------------
 // DOM helpers (renderer only; exercised by the e2e export spec)
@@ -92,7 +93,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  */
 export function standaloneSvg(svg: SVGSVGElement, opts: StandaloneOptions): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  inlineStyles(svg, clone);
+  withLightTheme(() => inlineStyles(svg, clone)); // a figure for a paper: the light palette, whatever the UI's
   for (const el of Array.from(clone.querySelectorAll('[data-export="skip"]'))) el.remove();
   for (const el of Array.from(clone.querySelectorAll('*'))) {
     el.removeAttribute('class');
