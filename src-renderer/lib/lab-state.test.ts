@@ -30,6 +30,14 @@ describe('the input table', () => {
     expect(checkValue('tab', 'nowhere')).toMatch(/^tab = "nowhere"/);
     expect(checkValue('width', 300)).toEqual({ ok: true, key: 'width', value: 300 });
   });
+  it('text fields and records are checked by the panel’s own parser and validator', () => {
+    expect(checkValue('trainSigmas', '1, 2.5')).toMatchObject({ ok: true });
+    expect(checkValue('trainSigmas', '1, x')).toMatch(/^trainSigmas = /);
+    expect(checkValue('swDepths', '2, 4, 0')).toMatch(/“0” is not a depth/);
+    expect(checkValue('ksZeta', '1e400x')).toMatch(/must be a number/);
+    expect(checkValue('fc', { ...LAB_INPUTS.fc.default, beta: 2 })).toMatch(/β: must be a number in \[0, 1\]/);
+    expect(checkValue('collapse', { ...LAB_INPUTS.collapse.default, features: 2 })).toMatch(/must exceed/);
+  });
 });
 
 describe('URL hash', () => {
