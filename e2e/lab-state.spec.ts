@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readoutNumber } from './checks';
 import { download, startLab, VIEWPORT, type Lab } from './harness';
+import { defaultValues, encodeHash, LAB_INPUTS } from '../src-renderer/lib/lab-state';
 
 // minimal typings for code run inside the page (the node tsconfig has no DOM lib)
 interface El {
@@ -117,6 +118,23 @@ describe('lab state: links, reloads, files, reset and undo (web mode)', () => {
     expect(await readoutNumber(page, 'sigmaW2')).toBe(3.5);
     await page.getByTestId('lab-notice-dismiss').click();
     expect(await notice.count()).toBe(0);
+  });
+
+  it('a link restores inputs of the other tabs too (text fields, records, a lazily opened tab)', async () => {
+    const collapse = { ...LAB_INPUTS.collapse.default, classes: 3 };
+    const fc = { ...LAB_INPUTS.fc.default, beta: 0.25 };
+    const v = { ...defaultValues(), tab: 'kernel-shaping' as const, ksZeta: '2.5', trainSigmas: '1, 3', swWidth: 64 };
+    const page = await openAt(`#${encodeHash({ ...v, collapse, fc })}`);
+    await expect.poll(() => page.getByTestId('ks-input-zeta').inputValue()).toBe('2.5');
+    await page.getByTestId('tab-train').click();
+    expect(await page.getByTestId('train-input-sigmas').inputValue()).toBe('1, 3');
+    await page.getByTestId('tab-trainability').click();
+    expect(await page.getByTestId('tr-width').inputValue()).toBe('64');
+    await page.getByTestId('tab-collapse').click();
+    expect(await page.getByTestId('collapse-classes').inputValue()).toBe('3');
+    await page.getByTestId('tab-freeze-chaos').click();
+    expect(Number(await page.getByTestId('fc-beta').inputValue())).toBe(0.25);
+    expect(await page.getByTestId('lab-notice').count()).toBe(0);
   });
 
   it('a reload keeps the state; corrupt saved state is ignored with a notice', async () => {

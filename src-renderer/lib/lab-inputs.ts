@@ -28,6 +28,9 @@ import {
 } from '../../src-shared/contract/trainability';
 import { axisValues } from './trainability-view';
 import { dksActivationNames } from '../../src-shared/theory/dks';
+import { DEFAULT_MEASURE, type MeasureSettings } from './freeze-chaos-jobs';
+import { MEASURE_DEFAULTS } from './kernel-shaping-measured';
+import { parseLrSweepParams } from '../../src-shared/contract/lr-sweep';
 import { DEFAULT_SHAPING_INPUT, KS_ARCHITECTURES, type KsArchitecture } from './kernel-shaping-view';
 
 /** One input: its default and the schema every value from a link, the saved state or a file must pass. */
@@ -92,7 +95,21 @@ const freezeChaosSchema = z
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const numberText = z.string().max(40).regex(DECIMAL, 'must be a number');
 
+/** A list of numbers typed as text (lr-sweep depths and ρ values, DKS widths): the job checks each value. */
+const numberList = z
+  .string()
+  .max(500)
+  .regex(/^[\s,;]*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[\s,;]*)*$/, 'must be numbers separated by commas');
+
 const sweep = parseTrainabilityParams({});
+const lrSweep = parseLrSweepParams({});
+const fcMeasureSchema = z.object({
+  width: num(1, 4096, { integer: true }),
+  samples: num(2, 100_000, { integer: true }),
+  seed: SEED,
+  depthCount: num(1, 16, { integer: true }),
+  batchNorm: z.object({ placement: z.enum(['last', 'every']), points: num(2, 256, { integer: true }) }).nullable(),
+}) satisfies z.ZodType<MeasureSettings>;
 /** Whole numbers ≥ 1 separated by commas or spaces (SweepConfig's depth list). */
 const depthList = (t: string) => {
   for (const part of t.split(/[,;\s]+/).filter((x) => x !== '')) {
@@ -200,6 +217,11 @@ export const LAB_INPUTS = {
   swLMin: input(0.05, num(0, 10)),
   swLMax: input(0.3, num(0, 10)),
   swLCount: input(6, num(1, 100, { integer: true })),
+  // Trainability: the learning-rate sweep
+  lrDepths: input(lrSweep.depths.join(', '), numberList),
+  lrRhos: input(lrSweep.rhos.join(', '), numberList),
+  lrSteps: input(lrSweep.steps, num(1, 1_000_000, { integer: true })),
+  lrSplit: input<'train' | 'test'>('train', z.enum(['train', 'test'])),
   // ---- Training dynamics (TrainSettings)
   trainSigmas: input(formatList(FIG4_SIGMAS), text(parseSigmaList)),
   trainDepth: input(CPU_DEFAULT.depth, num(1, TRAIN_LIMITS.depthMax, { integer: true })),
@@ -227,8 +249,15 @@ export const LAB_INPUTS = {
     z.object({ alpha: numberText, beta: numberText, gamma: numberText, delta: numberText }),
   ),
   ksRoot: input(0, num(0, 16, { integer: true })),
+  ksmWidths: input(MEASURE_DEFAULTS.widths.join(', '), numberList),
+  ksmSamples: input(String(MEASURE_DEFAULTS.samples), numberText),
   // ---- Neural collapse, Freeze & chaos
   collapse: input<CollapseSimParams>(DEFAULT_COLLAPSE_PARAMS, collapseSimParamsSchema),
   fc: input<FreezeChaosRequest>(DEFAULT_REQUEST, freezeChaosSchema),
   fcCircle: input<'theta' | 'vartheta'>('theta', z.enum(['theta', 'vartheta'])),
+  fcKnob: input<'beta' | 'sigmaB2'>('beta', z.enum(['beta', 'sigmaB2'])),
+  fcMeasure: input<MeasureSettings>(DEFAULT_MEASURE, fcMeasureSchema),
+  fcBn: input(false, z.boolean()),
+  fcBnPlacement: input<'last' | 'every'>('last', z.enum(['last', 'every'])),
+  fcBnPoints: input(16, num(2, 256, { integer: true })),
 } as const satisfies Record<string, InputDecl<unknown>>;
