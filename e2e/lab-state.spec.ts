@@ -275,6 +275,12 @@ describe('dark mode (web mode)', () => {
       return w.getComputedStyle(w.document.querySelector('svg .tick text')!).fill;
     });
     expect(luminance(tickFill)).toBeGreaterThan(140);
+    // the slice legend's box is the dark card, not a white patch under light text
+    const legendFill = await page.evaluate(() => {
+      const w = globalThis as unknown as Win;
+      return w.getComputedStyle(w.document.querySelector('svg .legend-bg')!).fill;
+    });
+    expect(luminance(legendFill)).toBeLessThan(50);
 
     await page.emulateMedia({ colorScheme: 'light' });
     await expect.poll(async () => luminance(await bodyBg(page))).toBeGreaterThan(220);
