@@ -15,6 +15,7 @@ import {
 } from './figure-style';
 import { figureStyle } from './figure-style-store.svelte';
 import { pythonScript, type PythonHint } from './export-python';
+import { withLightTheme } from '../lib/theme';
 
 // ---------------------------------------------------------------------------------------------------------
 // DOM helpers (renderer only; exercised by the e2e export spec)
@@ -245,7 +246,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  */
 export function standaloneSvg(svg: SVGSVGElement, opts: StandaloneOptions): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  inlineStyles(svg, clone);
+  withLightTheme(() => inlineStyles(svg, clone)); // a figure for a paper: the light palette, whatever the UI's
   for (const el of Array.from(clone.querySelectorAll('[data-export="skip"]'))) el.remove();
   for (const el of Array.from(clone.querySelectorAll('*'))) {
     el.removeAttribute('class');
