@@ -22,6 +22,10 @@ function inProcessClient(service: LabService): LabClient {
   return {
     transport: 'in-process',
     info: async () => service.info('in-process'),
+    setTfWorkers: async (n) => {
+      service.setTfWorkers(n);
+      return service.info('in-process');
+    },
     measure(params, opts): MeasureHandle {
       const controller = new AbortController();
       const done = service.measure(params, opts?.onProgress, controller.signal);

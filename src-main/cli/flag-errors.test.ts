@@ -38,6 +38,9 @@ const CASES: [string[], string][] = [
   [['gd-step', ...GD, '--samples', '2'], '--samples'],
   [['gd-step', ...GD, '--activation', 'nope'], '--activation'],
   [['gd-step', ...GD, '--scale', '0'], '--scale'],
+  [['gd-step', ...GD, '--method', 'dense', '--backend', 'bogus'], '--backend'],
+  [['gd-step', ...GD, '--backend', 'wasm'], '--backend'], // method exact runs on the float64 sampler
+  [['gd-step', ...GD, '--method', 'exact', '--backend', 'webgpu'], '--backend'],
   [['ntk-spectrum', ...SPECTRUM, '--depths', '0'], '--depths'],
   [['ntk-spectrum', ...SPECTRUM, '--depths', '2,x'], '--depths'],
   [['ntk-spectrum', ...SPECTRUM, '--width', '4'], '--width'],

@@ -69,8 +69,11 @@ export interface JobCli<K extends JobKind, C> extends CliCommandText {
 export interface CliJobRequest<K extends JobKind> {
   params: z.input<KindOf<K>['params']>;
   json: boolean;
-  /** Service options the flags chose (--workers: the sampling pool's, or tfWorkers for TF cell sweeps; --backend). */
-  service?: { workers?: number; tfWorkers?: number; tfBackend?: BackendChoice };
+  /**
+   * Service options the flags chose (--workers: the sampling pool's, or tfWorkers for TF cell sweeps; --backend, with
+   * denseEngine 'tfjs' when it sends method 'dense' to that backend).
+   */
+  service?: { workers?: number; tfWorkers?: number; tfBackend?: BackendChoice; denseEngine?: 'auto' | 'pool' | 'tfjs' };
   /** --out: the store directory of a stored sweep. */
   storeDir?: string;
   /** --shard i/n: run only this shard of the sweep's cells (src-shared/shard.ts). */

@@ -1,6 +1,7 @@
 // gd-step: one gradient-descent step on a single sample (x, y) for N random networks and the relative change of the
 // NTK, E[ΔΘ(x,x)]/E[Θ(x,x)] and E[|ΔΘ|]/E[Θ] with standard errors (Seleznova & Kutyniok 2022, Thm 4.1, App. A.3).
-// Runs as blocks on the sampling pool; method 'dense' goes to TensorFlow.js when a native backend runs.
+// Runs as blocks on the sampling pool; method 'dense' goes to TensorFlow.js when a native backend runs or when
+// --backend names one (the CLI then sets the service's denseEngine to 'tfjs').
 // CLI JSON contract (add fields, never rename): the inputs, backend, relativeChange {estimate, stderr},
 // absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
 import { gdStepKind } from '../../src-shared/contract/kinds/gd-step';
@@ -25,8 +26,10 @@ import {
   requireString,
 } from '../cli/args';
 import { fmt, fmtEstimate, jsonLine, table } from '../cli/format';
+import { BACKEND_CHOICES_TEXT } from '../tf/backend-names';
 import { defineJob, type CliJobRequest } from './define';
 import { parseWorkers } from './measure';
+import { parseBackend } from './train-dynamics';
 
 function checkGdStep(params: GdStepParams): GdStepParams {
   const verdict = checkGdStepFeasible(params);
@@ -47,6 +50,7 @@ const FLAGS = {
   seed: { type: 'string' },
   method: { type: 'string' },
   workers: { type: 'string' },
+  backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -86,7 +90,18 @@ function parseGdStep(args: string[]): CliJobRequest<'gd-step'> {
   const pairCos = num('pair-cos');
   if (pairCos !== undefined) params.pairCos = checked('pair-cos', pairCosSchema, pairCos);
   const workers = parseWorkers(optionalString(values, 'workers'));
-  return { params, service: { workers }, json: values.json === true };
+  const backendText = optionalString(values, 'backend');
+  if (backendText === undefined) return { params, service: { workers }, json: values.json === true };
+  const tfBackend = parseBackend(backendText);
+  if (params.method !== 'dense')
+    throw new UsageError(
+      `--backend: only --method dense runs on TensorFlow.js; method ${params.method} runs on the float64 sampler ` +
+        '(add --method dense, or drop --backend)',
+    );
+  // an explicit backend runs the dense networks on it; 'auto' keeps the service's choice (TensorFlow.js only on a
+  // native or hardware-GPU backend, else the float64 pool)
+  const service = tfBackend === 'auto' ? { workers, tfBackend } : { workers, tfBackend, denseEngine: 'tfjs' as const };
+  return { params, service, json: values.json === true };
 }
 
 function humanReport(r: GdStepResult): string {
@@ -142,7 +157,8 @@ export const gdStepJob = defineJob({
     summary: 'one GD step on (x, y) for N networks: relative change of the NTK with standard errors',
     usage: `Usage: ntk-lab gd-step --sigma-w2 <v> --depth <L> --width <M> [--alpha0 <v> | --input-dim <n0>] --lr <η>
                        [--target <y>] [--scale <α>] [--input-norm <r>] [--sigma-b2 <v>] [--activation <φ>]
-                       [--pair-cos <c>] --samples <N> --seed <s> [--method exact|dense] [--workers <k>] [--json]
+                       [--pair-cos <c>] --samples <N> --seed <s> [--method exact|dense] [--backend <b>] [--workers <k>]
+                       [--json]
 
 Each of N random networks (standard parametrization, Seleznova & Kutyniok 2022, eq. (6); biases start at σ_b and are trained) takes one
 gradient-descent step on one sample (x, y), loss ½(f(x) − y)², learning rate η, all weights and biases trained.
@@ -161,6 +177,9 @@ ${NETWORK_USAGE}
   --seed <s>         random seed (integer in 0 … 2³²−1)
   --method <m>       exact (default): lazily revealed Gaussian weights carried across the step (O(L·M) per network);
                      dense: materialized float64 weight matrices (a reference; O(L·M²))
+  --backend <b>      with --method dense: run the networks on this TensorFlow.js backend (float32):
+                     ${BACKEND_CHOICES_TEXT}; auto (default) uses TensorFlow.js only on a native or hardware-GPU
+                     backend, else the float64 pool; "backend" in the output says which ran (e.g. "tfjs webgpu · …")
   --workers <k>      worker threads (default: one per core)
   --json             one JSON object: the inputs, backend, relativeChange {estimate, stderr},
                      absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, samplesRequested,

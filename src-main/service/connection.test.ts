@@ -33,6 +33,9 @@ function scripted(opts: { slots?: number; pausable?: boolean; progress?: 'snapsh
     info: () => {
       throw new Error('not asked');
     },
+    setTfWorkers: () => {
+      throw new Error('not asked');
+    },
     nextJobId: () => `job-${++seq}`,
     reserveJob: () => (state.reserved < slots ? (state.reserved++, true) : false),
     releaseJob: () => void state.reserved--,

@@ -36,6 +36,8 @@ export interface ConnectionHost {
     pause: PauseControl,
   ): Promise<JobOutput>;
   info(transport: LabInfo['transport']): LabInfo;
+  /** lab.setTfWorkers; throws LabServiceError ('bad-request', naming `workers`) for a count out of range. */
+  setTfWorkers(n: number): void;
   nextJobId(): string;
   /** Take one of the service's job slots (all connections together); false when they are all taken. */
   reserveJob(): boolean;
@@ -157,6 +159,14 @@ export class LabConnectionImpl implements LabConnection {
   private dispatch(req: Request): void {
     switch (req.method) {
       case 'lab.info':
+        return this.send({ kind: 'response', id: req.id, ok: true, result: this.host.info(this.transport) });
+      case 'lab.setTfWorkers':
+        try {
+          this.host.setTfWorkers(req.workers);
+        } catch (err) {
+          const e = toLabError(err);
+          return this.fail(req.id, e.code, e.message);
+        }
         return this.send({ kind: 'response', id: req.id, ok: true, result: this.host.info(this.transport) });
       case 'job.cancel': {
         const cancelled = this.cancel(req.jobId, 'cancelled by request');

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   serverMessageSchema,
@@ -279,6 +280,9 @@ describe('LabConnection: nothing follows a cancellation (a scripted host, no wai
       }),
       runJob: (_job, onProgress) => new Promise<JobOutput>((resolve) => runs.push({ onProgress, resolve })),
       info: () => {
+        throw new Error('not asked');
+      },
+      setTfWorkers: () => {
         throw new Error('not asked');
       },
       nextJobId: () => `job-${++seq}`,
@@ -728,5 +732,35 @@ describe('LabService: learning-rate sweeps (job.start lr-sweep)', () => {
     expect(() =>
       svc.checkJob({ kind: 'lr-sweep', params: { width: 4096, depths: [200], steps: 1_000_000, batchSize: 1000 } }),
     ).toThrow(/flops/);
+  });
+});
+
+describe('lab.setTfWorkers', () => {
+  it('sets the TF worker count for the service (lab.info says so) and refuses 0, absurd counts and non-integers', async () => {
+    const max = 4 * availableParallelism();
+    const svc = service({ workers: 1, workerEntry: fixture, detectTensorflowOnConnect: false, tfWorkers: 2 });
+    const c = new Client(svc);
+    c.connection.handle({ kind: 'request', id: 's0', method: 'lab.info' });
+    expect((await c.response('s0')) as Response).toMatchObject({
+      ok: true,
+      result: { tfWorkers: { setting: 2, max } },
+    });
+    c.connection.handle({ kind: 'request', id: 's1', method: 'lab.setTfWorkers', workers: 1 });
+    expect((await c.response('s1')) as Response).toMatchObject({
+      ok: true,
+      result: { tfWorkers: { setting: 1, max } },
+    });
+    for (const [i, bad] of [0, max + 1, 2.5, -3, 1e9].entries()) {
+      c.connection.handle({ kind: 'request', id: `b${i}`, method: 'lab.setTfWorkers', workers: bad });
+      const r = (await c.response(`b${i}`)) as Response;
+      expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^workers must be an integer from 1 to ${max}`));
+    }
+    c.connection.handle({ kind: 'request', id: 'b9', method: 'lab.setTfWorkers', workers: 'many' });
+    const r = (await c.response('b9')) as Response;
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    if (!r.ok) expect(r.error.message).toMatch(/workers/);
+    c.connection.handle({ kind: 'request', id: 's2', method: 'lab.info' });
+    expect((await c.response('s2')) as Response).toMatchObject({ ok: true, result: { tfWorkers: { setting: 1 } } });
   });
 });

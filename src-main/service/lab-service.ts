@@ -23,7 +23,7 @@ import { LabConnectionImpl, MAX_JOBS_PER_CONNECTION, type ConnectionOptions, typ
 import { LabServiceError, toLabError } from './lab-error';
 import { ProgressBudget } from './progress-budget';
 import { TensorflowEngine } from './tensorflow';
-import { checkTfWorkers } from '../tf/tf-pool';
+import { checkTfWorkers, defaultTfWorkers, maxTfWorkers } from '../tf/tf-pool';
 
 export type { LabConnection } from './connection';
 export { LabServiceError } from './lab-error';
@@ -277,7 +277,21 @@ export class LabService {
       workers: this.pool.size,
       transport,
       jobCap: MAX_JOBS_PER_CONNECTION,
+      tfWorkers: { setting: this.tf.workersSetting ?? defaultTfWorkers(), max: maxTfWorkers() },
     };
+  }
+
+  /**
+   * Set the TF worker count (every client's later cells; running tasks finish); a LabServiceError ('bad-request',
+   * naming `workers`) unless an integer from 1 to info().tfWorkers.max.
+   */
+  setTfWorkers(n: number): void {
+    try {
+      this.tf.setWorkers(n, 'workers');
+    } catch (err) {
+      if (err instanceof RangeError) throw new LabServiceError('bad-request', err.message);
+      throw err;
+    }
   }
 
   /** Cancel every job, close every connection and stop the workers. */

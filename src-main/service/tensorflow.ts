@@ -11,7 +11,7 @@ import { checkTfWorkers, TfPool } from '../tf/tf-pool';
 import { InProcessTf } from './tf-in-process';
 
 /** Where tasks run: the pool of TF workers (TfPool) or, for the CLI's single-task kinds, this thread. */
-type TfRunner = Pick<TfPool, 'backend' | 'run' | 'close' | 'size'>;
+type TfRunner = Pick<TfPool, 'backend' | 'run' | 'close' | 'size'> & Partial<Pick<TfPool, 'setWorkers'>>;
 
 /** Backends that run on libtensorflow (CPU or CUDA) rather than in this process's JavaScript/WebAssembly. */
 const NATIVE = new Set(['tensorflow', 'tensorflow-gpu']);
@@ -20,6 +20,7 @@ export class TensorflowEngine {
   private host: TfRunner | undefined;
   private state: TensorflowInfo = { state: 'detecting', fallbacks: [] };
   private detection: Promise<BackendInfo> | undefined;
+  private requestedWorkers: number | undefined;
 
   /**
    * `workers`: TF worker threads on wasm / cpu (default one per core; checked here: a RangeError names it);
@@ -34,6 +35,23 @@ export class TensorflowEngine {
     } = {},
   ) {
     if (opts.workers !== undefined) checkTfWorkers(opts.workers, 'workers');
+    this.requestedWorkers = opts.workers;
+  }
+
+  /** The TF worker count asked for (the `workers` option or the last setWorkers), or undefined: one per core. */
+  get workersSetting(): number | undefined {
+    return this.requestedWorkers;
+  }
+
+  /**
+   * Change the TF worker count (a RangeError naming `what` unless an integer from 1 to 4 × the cores). On a native
+   * or GPU backend the pool still runs one worker; the count applies if a later backend runs per core.
+   */
+  setWorkers(n: number, what = 'workers'): void {
+    checkTfWorkers(n, what);
+    this.requestedWorkers = n;
+    this.host?.setWorkers?.(n, what);
+    if (this.state.state === 'ready' && this.host) this.state.workers = this.host.size;
   }
 
   /**
@@ -43,7 +61,11 @@ export class TensorflowEngine {
     if (!this.detection) {
       this.host = this.opts.inProcess
         ? new InProcessTf(this.opts.backend)
-        : new TfPool({ backend: this.opts.backend, workerEntry: this.opts.workerEntry, workers: this.opts.workers });
+        : new TfPool({
+            backend: this.opts.backend,
+            workerEntry: this.opts.workerEntry,
+            workers: this.requestedWorkers,
+          });
       this.detection = this.host.backend().then(
         (b) => {
           this.state = {

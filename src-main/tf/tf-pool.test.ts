@@ -38,4 +38,32 @@ describe('TfPool', () => {
     await expect(queued).rejects.toSatisfy((e: unknown) => e instanceof TfTaskError && e.code === 'cancelled');
     await Promise.all(busy);
   });
+
+  it('setWorkers shrinks and grows the pool; a count out of range is a RangeError naming it', async () => {
+    const resized = new TfPool({
+      backend: 'wasm',
+      workers: 2,
+      taskModule: new URL('./tf-host.fixture.ts', import.meta.url),
+    });
+    try {
+      await resized.backend();
+      const two = await Promise.all([0, 1].map(() => resized.run<{ threadId: number }>('whoami', { n: 1 })));
+      expect(new Set(two.map((r) => r.threadId)).size).toBe(2);
+      resized.setWorkers(1);
+      expect(resized.size).toBe(1);
+      // two jobs submitted together now share the one worker left
+      const one = await Promise.all([0, 1].map(() => resized.run<{ threadId: number }>('whoami', { n: 1 })));
+      expect(one[0].threadId).toBe(one[1].threadId);
+      expect(one[0].threadId).toBe(two[0].threadId); // worker 0 (it holds the backend) stays
+      resized.setWorkers(3);
+      expect(resized.size).toBe(3);
+      const three = await Promise.all([0, 1, 2].map(() => resized.run<{ threadId: number }>('whoami', { n: 1 })));
+      expect(new Set(three.map((r) => r.threadId)).size).toBe(3);
+      for (const bad of [0, -1, 2.5, 1e6, Number.NaN])
+        expect(() => resized.setWorkers(bad, 'tfWorkers')).toThrow(/^tfWorkers must be an integer from 1 to/);
+      expect(resized.size).toBe(3);
+    } finally {
+      await resized.close();
+    }
+  });
 });

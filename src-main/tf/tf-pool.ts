@@ -22,11 +22,11 @@ import { TfHost, TfTaskError, type TfHostOptions, type TfRunOptions } from './tf
 const PER_CORE: ReadonlySet<BackendName> = new Set(['wasm', 'cpu']);
 
 /** More workers than 4 per core only add memory and context switches. */
-function maxTfWorkers(): number {
+export function maxTfWorkers(): number {
   return 4 * availableParallelism();
 }
 
-function defaultTfWorkers(): number {
+export function defaultTfWorkers(): number {
   return availableParallelism();
 }
 
@@ -59,8 +59,8 @@ interface Pending {
 
 export class TfPool {
   private readonly opts: TfHostOptions;
-  private readonly workers: number;
-  private readonly hosts: TfHost[] = [];
+  private workers: number;
+  private readonly hosts: (TfHost | undefined)[] = [];
   private readonly busy = new Set<TfHost>();
   private queue: Pending[] = [];
   private first: Promise<BackendInfo> | undefined;
@@ -101,6 +101,23 @@ export class TfPool {
     return this.capacity;
   }
 
+  /** The worker count asked for (`workers`, or the last setWorkers). */
+  get requested(): number {
+    return this.workers;
+  }
+
+  /**
+   * Change the worker count (checked as `what`, a RangeError naming it). Growing starts workers as queued tasks need
+   * them; shrinking closes the idle workers beyond the new count now and the busy ones when their task ends, so no
+   * running task is cut short. Results do not depend on the count (per-cell seeds).
+   */
+  setWorkers(n: number, what = 'workers'): void {
+    this.workers = checkTfWorkers(n, what);
+    if (this.firstName) this.capacity = PER_CORE.has(this.firstName) ? this.workers : 1;
+    this.retireSurplus();
+    this.pump();
+  }
+
   /** Run a task on the next free worker (queued in submission order); same contract as TfHost.run. */
   run<R = unknown>(task: string, params: unknown, opts: TfRunOptions = {}): Promise<R> {
     if (this.closed) return Promise.reject(new TfTaskError('cancelled', 'the TensorFlow.js pool is closed'));
@@ -126,13 +143,26 @@ export class TfPool {
     this.closed = true;
     for (const job of this.queue) job.reject(new TfTaskError('cancelled', 'the TensorFlow.js pool was closed'));
     this.queue = [];
-    await Promise.all(this.hosts.map((h) => h.close()));
+    await Promise.all(this.hosts.map((h) => h?.close()));
   }
 
   private host(i: number): TfHost {
     // workers after the first are forced to the first one's backend: the same arithmetic on every worker
-    this.hosts[i] ??= new TfHost({ ...this.opts, backend: i === 0 ? (this.opts.backend ?? 'auto') : this.firstName });
-    return this.hosts[i];
+    return (this.hosts[i] ??= new TfHost({
+      ...this.opts,
+      backend: i === 0 ? (this.opts.backend ?? 'auto') : this.firstName,
+    }));
+  }
+
+  /** Close the idle workers at or beyond the capacity (never worker 0, which holds the backend). */
+  private retireSurplus(): void {
+    for (let i = Math.max(1, this.capacity); i < this.hosts.length; i++) {
+      const h = this.hosts[i];
+      if (h && !this.busy.has(h)) {
+        this.hosts[i] = undefined;
+        void h.close();
+      }
+    }
   }
 
   private pump(): void {
@@ -150,6 +180,7 @@ export class TfPool {
         .then(job.resolve, job.reject)
         .finally(() => {
           this.busy.delete(host);
+          if (!this.closed) this.retireSurplus();
           this.pump();
         });
     }

@@ -56,6 +56,7 @@ export function scriptedLab(workers = 1): ScriptedLab {
   const lab: LabClient = {
     transport: 'in-process',
     info: async () => ({ version: 't', contractVersion: 1, backend: 'test', workers, transport: 'in-process' }),
+    setTfWorkers: () => Promise.reject(labError('bad-request', 'the scripted lab has no TF workers')),
     measure(params, opts): MeasureHandle {
       let resolve!: (r: MeasureResult) => void;
       let reject!: (e: Error) => void;

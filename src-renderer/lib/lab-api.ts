@@ -23,6 +23,11 @@ export interface LabClient {
   readonly transport: LabInfo['transport'];
   info(): Promise<LabInfo>;
   /**
+   * Set the TF worker count for the whole lab (lab.setTfWorkers; 1 … info().tfWorkers.max); resolves with the new
+   * info, rejects with an Error naming `workers` when the count is out of range.
+   */
+  setTfWorkers(workers: number): Promise<LabInfo>;
+  /**
    * Start a measurement (a job.start of kind 'measure'). `onProgress` receives partial results (samples grows) as
    * blocks arrive.
    * A job started on a `channel` cancels that channel's previous job (the cursor uses channel "cursor").

@@ -256,6 +256,13 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       return info.data;
     },
 
+    async setTfWorkers(workers: number) {
+      const result = await request({ method: 'lab.setTfWorkers', workers });
+      const info = labInfoSchema.safeParse(result);
+      if (!info.success) throw new LabClientError('internal', 'the lab sent malformed info');
+      return info.data;
+    },
+
     measure(
       params: MeasureParamsInput,
       opts: { channel?: string; onProgress?: (r: MeasureResult) => void } = {},

@@ -1,6 +1,7 @@
 // The "Training dynamics" tab's logic (issue 4 item 5; Seleznova & Kutyniok 2022, §4.2, Fig. 4), free of DOM and
 // Svelte: the controls turned into one validated run per σ_w², the work model and the ETA. The session that runs them
 // is train-dynamics-session.ts; the plotted series and the export rows are train-dynamics-series.ts.
+import { gpuBackend } from './paper-offer';
 import { LIMITS } from '../../src-shared/params';
 import {
   estimateTrainDynamicsCost,
@@ -171,9 +172,12 @@ export function planCost(plan: readonly PlannedRun[]): PlanCost {
   };
 }
 
-/** A CUDA device is running (tfjs-node-gpu that found no GPU reports a CPU device). */
+/**
+ * A GPU backend is running: a CUDA device (tfjs-node-gpu that found no GPU reports a CPU device) or webgpu on a
+ * hardware adapter (paper-offer.ts gpuBackend).
+ */
 export function isGpu(tf: TensorflowInfo | undefined): boolean {
-  return tf?.state === 'ready' && tf.backend === 'tensorflow-gpu' && !/^CPU/i.test(tf.device ?? '');
+  return gpuBackend(tf).active;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -48,6 +48,11 @@ export const labInfoSchema = z.object({
   transport: z.enum(['electron-ipc', 'websocket', 'in-process']),
   /** Running jobs one connection may hold (a client's schedulers share it; a full cap answers 'busy'). */
   jobCap: z.number().int().positive().optional(),
+  /**
+   * The TF worker-count setting (lab.setTfWorkers): `setting` the count asked for (one per core unless changed),
+   * `max` the largest the service accepts. The workers actually running are `tensorflow.workers`.
+   */
+  tfWorkers: z.object({ setting: z.number().int().positive(), max: z.number().int().positive() }).optional(),
 });
 export type LabInfo = z.infer<typeof labInfoSchema>;
 
@@ -74,6 +79,11 @@ export const requestSchema = z.discriminatedUnion('method', [
   z.object({ kind: z.literal('request'), id, method: z.literal('job.cancel'), jobId: id }),
   /** Pause or resume a running job that supports it (training); the response says whether it did. */
   z.object({ kind: z.literal('request'), id, method: z.literal('job.pause'), jobId: id, paused: z.boolean() }),
+  /**
+   * Set the TF worker count for the whole service (every client's sweeps): an integer from 1 to info.tfWorkers.max
+   * (else 'bad-request' naming `workers`). Running tasks finish; the result is the new lab.info.
+   */
+  z.object({ kind: z.literal('request'), id, method: z.literal('lab.setTfWorkers'), workers: z.number() }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestInput = z.input<typeof requestSchema>;
