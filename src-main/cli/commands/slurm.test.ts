@@ -85,6 +85,29 @@ describe('ntk-lab slurm', () => {
     );
   });
 
+  it('trust-map: each task runs its shard of the (σ_w², L, M) cells into <out>/shard-i', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ntk-slurm-')), 'trust');
+    const r = await runCli([
+      'slurm',
+      '--shards',
+      '2',
+      '--',
+      'trust-map',
+      '--sigma-w2',
+      '1,2',
+      '--depth',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('#SBATCH --job-name=ntk-lab-trust-map');
+    expect(r.stdout).toContain(
+      `node bin/ntk-lab.mjs trust-map --sigma-w2 1,2 --depth 2 --shard "\${SLURM_ARRAY_TASK_ID}/2" --out ${out}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    );
+    expect(r.stdout).toContain(`merge --out ${out} ${out}/shard-0 ${out}/shard-1`);
+  });
+
   it('a train-dynamics list too big for one process runs in enough shards (the limit is per shard)', async () => {
     // one run ≈ 4e15 flop, under the 1e16 limit; four runs are over it, two per shard are not
     const big = [

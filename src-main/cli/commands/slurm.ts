@@ -10,6 +10,7 @@ import { checkKind } from '../../jobs';
 import { lrSweepJob } from '../../jobs/lr-sweep';
 import { trainabilityJob } from '../../jobs/trainability';
 import { trainDynamicsJob } from '../../jobs/train-dynamics';
+import { trustMapJob } from '../../jobs/trust-map';
 import { expandPreset } from './presets';
 import { LabServiceError } from '../../service/lab-error';
 import { parseTrainabilityParams, type TrainabilityParams } from '../../../src-shared/contract/trainability';
@@ -26,6 +27,7 @@ const SHARDABLE = {
   trainability: trainabilityJob,
   'lr-sweep': lrSweepJob,
   'train-dynamics': trainDynamicsJob,
+  'trust-map': trustMapJob,
 } as const;
 const COMMANDS = [...Object.keys(SHARDABLE), 'presets run <id>'].join(', ');
 
@@ -72,6 +74,12 @@ function checkHeaviestShard(command: keyof typeof SHARDABLE, params: unknown, sh
   if (command === 'lr-sweep') return void checkKind('lr-sweep', params as never);
   if (command === 'train-dynamics')
     return void checkKind('train-dynamics', params as never, { shard: { index: 0, count: shards } });
+  // trust-map cells differ in cost (L, M, steps): every shard is checked (cheap: a sum over its cells)
+  if (command === 'trust-map') {
+    for (let index = 0; index < shards; index++)
+      checkKind('trust-map', params as never, { shard: { index, count: shards } });
+    return;
+  }
   let p: TrainabilityParams;
   try {
     p = parseTrainabilityParams(params);
