@@ -90,7 +90,15 @@ function parse(args: string[]): CliJobRequest<'collapse-train'> {
     // each problem starts with its field's name: report it by its flag
     const named = text
       .split('; ')
-      .map((part) => part.replace(/^[a-zA-Z][a-zA-Z0-9]*/, flagOf))
+      // a list item's problem (`hidden.1: …`) names the item, 1-based, as train-dynamics does for --sigma-w2
+      .map((part) =>
+        part
+          .replace(
+            /^([a-zA-Z][a-zA-Z0-9]*)\.(\d+)/,
+            (_m, f: string, k: string) => `${flagOf(f)} (item ${Number(k) + 1})`,
+          )
+          .replace(/^[a-zA-Z][a-zA-Z0-9]*/, flagOf),
+      )
       .join('; ');
     throw new UsageError(named);
   }
