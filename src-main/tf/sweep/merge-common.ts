@@ -1,5 +1,6 @@
-// What both shard merges share (merge.ts: trainability cells; lr-merge.ts: learning-rate points): the refusal, the
-// report, the checks of the output before anything is written, and the read of every shard's records, first copy wins.
+// What the shard merges share (merge.ts: trainability cells; lr-merge.ts: learning-rate points; td-merge.ts:
+// training-dynamics runs): the refusal, the report, the checks of the output before anything is written, the read of
+// the shards' sweep.json (one sweep), and the read of every shard's records, first copy wins.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalJson, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
