@@ -26,6 +26,7 @@ describe('ntk-lab collapse-train', () => {
     for (const [args, pattern] of [
       [['--hidden', '64,8'], /--hidden: .*n > C = 10/],
       [['--hidden', '64,x'], /--hidden/],
+      [['--hidden', '64,0,32'], /--hidden \(item 2\): hidden width must be ≥ 1/],
       [['--train-per-class', '5', '--batch-per-class', '9'], /--batch-per-class \(9\) must be ≤/],
       [['--kernel-per-class', '1'], /--kernel-per-class/],
       [['--lr', 'abc'], /--lr/],

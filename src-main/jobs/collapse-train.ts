@@ -18,7 +18,7 @@ import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
-import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import { choice, flagCopier, optionalString, parseFlags, parseInteger } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -56,32 +56,29 @@ const flagOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-
 function parse(args: string[]): CliJobRequest<'collapse-train'> {
   const v = parseFlags(args, FLAGS);
   const params: CollapseTrainParamsInput = {};
-  const num = (flag: string) => {
-    const t = optionalString(v, flag);
-    return t === undefined ? undefined : parseNumber(flag, t);
-  };
-  const int = (flag: string) => {
-    const t = optionalString(v, flag);
-    return t === undefined ? undefined : parseInteger(flag, t);
-  };
-  const set = <K extends keyof CollapseTrainParamsInput>(key: K, value: CollapseTrainParamsInput[K] | undefined) => {
-    if (value !== undefined) params[key] = value;
-  };
+  const copy = flagCopier(v, params as Record<string, unknown>);
   const hidden = optionalString(v, 'hidden');
   if (hidden !== undefined) params.hidden = hidden.split(',').map((s) => parseInteger('hidden', s.trim()));
-  set('activation', choice('activation', optionalString(v, 'activation'), ACTIVATIONS));
-  set('sigmaW2', num('sigma-w2'));
-  set('sigmaB2', num('sigma-b2'));
-  set('trainPerClass', int('train-per-class'));
-  set('batchPerClass', int('batch-per-class'));
-  set('testSize', int('test-size'));
-  set('epochs', int('epochs'));
-  set('recordEvery', int('record-every'));
-  set('lr', num('lr'));
-  set('momentum', num('momentum'));
-  set('weightDecay', num('weight-decay'));
-  set('kernelPerClass', int('kernel-per-class'));
-  set('seed', int('seed'));
+  const activation = choice('activation', optionalString(v, 'activation'), ACTIVATIONS);
+  if (activation !== undefined) params.activation = activation;
+  for (const [flag, key] of [
+    ['sigma-w2', 'sigmaW2'],
+    ['sigma-b2', 'sigmaB2'],
+    ['lr', 'lr'],
+    ['momentum', 'momentum'],
+    ['weight-decay', 'weightDecay'],
+  ] as const)
+    copy.number(flag, key);
+  for (const [flag, key] of [
+    ['train-per-class', 'trainPerClass'],
+    ['batch-per-class', 'batchPerClass'],
+    ['test-size', 'testSize'],
+    ['epochs', 'epochs'],
+    ['record-every', 'recordEvery'],
+    ['kernel-per-class', 'kernelPerClass'],
+    ['seed', 'seed'],
+  ] as const)
+    copy.number(flag, key, true);
   // checked here too, so that a bad value is reported by its flag (the service's check names the field)
   try {
     parseCollapseTrainParams(params);
@@ -90,7 +87,15 @@ function parse(args: string[]): CliJobRequest<'collapse-train'> {
     // each problem starts with its field's name: report it by its flag
     const named = text
       .split('; ')
-      .map((part) => part.replace(/^[a-zA-Z][a-zA-Z0-9]*/, flagOf))
+      // a list item's problem (`hidden.1: …`) names the item, 1-based, as train-dynamics does for --sigma-w2
+      .map((part) =>
+        part
+          .replace(
+            /^([a-zA-Z][a-zA-Z0-9]*)\.(\d+)/,
+            (_m, f: string, k: string) => `${flagOf(f)} (item ${Number(k) + 1})`,
+          )
+          .replace(/^[a-zA-Z][a-zA-Z0-9]*/, flagOf),
+      )
       .join('; ');
     throw new UsageError(named);
   }

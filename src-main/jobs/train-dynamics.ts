@@ -310,20 +310,27 @@ Ctrl-C stops the run after the current step.`,
       let diverged: TrainDynamicsRecord | undefined;
       let current: number | undefined;
       const list = p.sigmaW2List !== undefined;
+      let header = '';
+      // written before the first output, not in start(): a --out store that cannot be opened (another list, a
+      // damaged file) fails the run before anything is trained, and then only the error is printed
+      const printHeader = () => {
+        if (header !== '') io.stdout(header);
+        header = '';
+      };
       return {
         async start() {
           info = await tensorflow();
           const sigmas = list ? `σ_w² ∈ {${p.sigmaW2List!.map(fmt).join(', ')}}` : `σ_w² = ${fmt(p.sigmaW2)}`;
           if (!json)
-            io.stdout(
+            header =
               `Training dynamics on MNIST (Seleznova & Kutyniok 2022, Fig. 4): ${sigmas}, L = ${p.depth}, M = ${p.width}, ${p.activation}, ` +
-                `${p.optimizer} lr ${fmt(p.lr)}, batch ${p.batchSize} of ${p.trainSize}, ${p.steps} steps, seed ${p.seed}; backend ${info.name} (${info.device})\n` +
-                (list ? '' : `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`),
-            );
+              `${p.optimizer} lr ${fmt(p.lr)}, batch ${p.batchSize} of ${p.trainSize}, ${p.steps} steps, seed ${p.seed}; backend ${info.name} (${info.device})\n` +
+              (list ? '' : `${COLUMNS.map((c) => c.padStart(11)).join('')}\n`);
         },
         progress(o) {
           const r = o.record;
           if (!r) return;
+          printHeader();
           if (r.diverged) diverged = r;
           if (list && !json && r.sigmaW2 !== current) {
             current = r.sigmaW2;
@@ -332,6 +339,7 @@ Ctrl-C stops the run after the current step.`,
           io.stdout(json ? jsonRecord(r, info.name) : humanRow(r));
         },
         done(o) {
+          printHeader();
           const s = o.summary;
           const st = s?.store;
           if (st && json)

@@ -5,6 +5,7 @@
 // YᵀY, NC1–NC3 and the invariant of eq. (26). Qualitative: the thesis has no MLP numbers to match.
 // Also the CLI's `ntk-lab collapse-train --json` line format (one record per line): add fields, never rename.
 import { z } from 'zod';
+import { int, finite } from './number-fields';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
 
@@ -24,16 +25,6 @@ export const COLLAPSE_TRAIN_LIMITS = {
   /** Refused above this estimated work (~3 h at the ~10 GFLOP/s of tfjs-wasm on one core). */
   flopsMax: 1e14,
 } as const;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
-
-const finite = (what: string) =>
-  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
 
 /**
  * CPU default: 784 → 128 → 64 → 10 ReLU (He init, σ_w² = 2), 20 digits per class (200), batches of 4 per class,

@@ -4,6 +4,7 @@
 // transform of φ for ζ and D (the first root, as `ntk-lab dks` reports it), or φ itself with transform 'none'.
 // Also a CLI JSON contract (`ntk-lab dks-measure --json`): add fields, never rename.
 import { z } from 'zod';
+import { int, finite } from './number-fields';
 import { seedSchema } from '../params';
 import { dksActivationNames } from '../theory/dks';
 import { estimateSchema } from './measure';
@@ -15,16 +16,6 @@ export const DKS_MEASURE_LIMITS = {
   layersMax: 16,
   samplesMax: 100_000,
 } as const;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
-
-const finite = (what: string) =>
-  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
 
 export const dksMeasureParamsSchema = z
   .object({

@@ -7,6 +7,7 @@
 // are cited, not re-run; this is a CPU-sized check. Inputs are scaled to ‖x‖² = 784 (q = 1, the DKS input
 // convention). Also the CLI's `ntk-lab dks-train --json` lines: add, never rename.
 import { z } from 'zod';
+import { int } from './number-fields';
 import { seedSchema } from '../params';
 import { MNIST_DIGITS, TRAIN_OPTIMIZERS } from './train-dynamics';
 
@@ -34,13 +35,6 @@ export const DKS_TRAIN_LIMITS = {
 
 /** σ_b² at which the edge-of-chaos σ_w² is taken (a bias keeps q* > 0 for tanh-like φ). */
 export const EOC_SIGMA_B2 = 0.05;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
 
 /**
  * CPU-sized default: D = 50 layers of width 64, 200 Adam steps (lr 1e−3) on minibatches of 64 from 2,000 training

@@ -4,6 +4,7 @@
 // Θ(x,x) ± SE; optionally the Gram matrix of one network with post-nonlinearity batch norm over N circle points
 // (Sec. 5.1, Lemma 1 with the factor N: Σ_i Θ(x_j, x_i) = Nβ²). Also the `ntk-lab freeze-chaos` JSON shape.
 import { z } from 'zod';
+import { int } from './number-fields';
 import { NONLINEARITY_MODES, freezeChaosActivationNames } from '../theory/freeze-chaos/index';
 import { seedSchema } from '../params';
 import { estimateSchema } from './measure';
@@ -21,13 +22,6 @@ export const FREEZE_CHAOS_LIMITS = {
 } as const;
 
 export const BATCH_NORM_PLACEMENTS = ['last', 'every'] as const;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
 
 const activationNames = freezeChaosActivationNames() as [string, ...string[]];
 

@@ -6,6 +6,7 @@
 // (trainability.ts; train-cell.ts): NTK parametrization, MSE averaged over the batch, so η_theory = 2B/λ_max.
 // Xiao et al. 2020 reports the best accuracy during training; we record the final one (as the trainability sweep does).
 import { z } from 'zod';
+import { int } from './number-fields';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
 import {
@@ -28,12 +29,6 @@ export const LR_SWEEP_LIMITS = {
 /** Xiao et al. 2020, Fig. 2 spans ρ ∈ [0.1, 10] log-spaced; 7 values keep the CPU default short. */
 const DEFAULT_RHOS = [0.1, 0.3, 1, 2, 3, 5, 10] as const;
 
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
 const rhoValue = z
   .number({ error: 'rho (ρ) must be a number' })
   .refine(Number.isFinite, 'rho (ρ) must be finite')

@@ -6,6 +6,7 @@
 // kernelRecursion({ gram0: σ_w²·((1−c)I + c𝟏𝟏ᵀ) + σ_b², depth: L − 1 }) (the recursion's layer 0 is the first hidden
 // layer's covariance).
 import { z } from 'zod';
+import { int } from './number-fields';
 import { sigmaB2Schema, sigmaW2Schema, seedSchema } from '../params';
 import { activationSchema } from './gd-step';
 import { estimateSchema } from './measure';
@@ -17,13 +18,6 @@ export const SPECTRUM_LIMITS = {
   widthMax: 4096,
   samplesMax: 100_000,
 } as const;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
 
 export const ntkSpectrumParamsSchema = z
   .object({

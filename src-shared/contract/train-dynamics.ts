@@ -8,6 +8,8 @@
 // 1e−4 in the authors' script), 10 outputs with one-hot targets, NTK = trace over the outputs Σ_k Θ_kk (digest of the
 // script; the text defines Θ only for scalar output). The CPU default keeps L = 20 and reduces width and steps.
 import { z } from 'zod';
+import { storeSummarySchema } from './store-summary';
+import { int } from './number-fields';
 import { PARAMETRIZATIONS } from '../network/parametrization';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
@@ -35,13 +37,6 @@ export const TRAIN_LIMITS = {
   /** Most σ_w² values in one list run (sigmaW2List). */
   sigmaW2ListMax: 256,
 } as const;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
 
 /**
  * CPU-reduced default: L = 20 as in Fig. 4 but M = 100 (not 300), minibatches of 100 from 2,000 training digits,
@@ -239,17 +234,8 @@ export const tdRunSchema = z.object({
 export type TdRun = z.infer<typeof tdRunSchema>;
 
 /** Where a σ_w² list run stored its runs (the CLI's --out, --shard): the runs of the store and of this process. */
-export const trainDynamicsStoreSchema = z.object({
-  dir: z.string(),
-  identity: z.string(),
-  /** Runs (σ_w² values) of this process: the whole list, or the shard's part. */
-  total: z.number().int(),
-  /** Runs found in the store at start (not run again). */
-  resumed: z.number().int(),
-  /** Runs finished and stored by this process. */
-  trained: z.number().int(),
-  shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
-});
+/** The store of a run with --out: its items are the runs (σ_w² values). */
+export const trainDynamicsStoreSchema = storeSummarySchema;
 
 export const trainDynamicsSummarySchema = z.object({
   records: z.number().int(),

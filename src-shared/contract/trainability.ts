@@ -8,6 +8,7 @@
 // layers, L − 1 hidden layers of width M, 10 linear outputs, one-hot targets, MSE ½‖f − y‖² averaged over the batch
 // (Xiao et al. 2020 trains with MSE). Inputs scaled to ‖x‖² = n₀ so the first pre-activation variance is σ_w² + σ_b².
 import { z } from 'zod';
+import { int, finite } from './number-fields';
 import { seedSchema, sigmaB2Schema } from '../params';
 import { activationSchema } from './gd-step';
 
@@ -35,15 +36,6 @@ export const TRAINABILITY_LIMITS = {
   /** Refused above this estimated work: ~1 week at the ~15 GFLOP/s of tfjs-wasm on one core, days on a GPU. */
   flopsMax: 1e16,
 } as const;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be an integer`)
-    .min(min, `${what} must be ≥ ${min}`)
-    .max(max, `${what} must be ≤ ${max}`);
-const finite = (what: string) =>
-  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`);
 
 /** One grid axis: explicit values, or `count` evenly spaced values from `min` to `max` inclusive. */
 const axisSchema = z.union(

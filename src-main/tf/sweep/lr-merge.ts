@@ -2,40 +2,16 @@
 // lr-sweep store, with the guarantees of merge.ts: every readable shard must hold the same sweep (else MergeRefused,
 // nothing written); damaged lines and torn tails are named and skipped, the shards are never modified; the first copy
 // of each point (shards in the order given) is appended whole and fsynced; duplicates and missing points are reported.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { lrSweepPointSchema, parseLrSweepParams, type LrSweepParams } from '../../../src-shared/contract/lr-sweep';
-import { LR_STORE_FORMAT, lrSweepIdentity, lrSweepPoints, LrSweepStore, pointKey, POINTS_FILE } from './lr-store';
+import { LR_STORE_KIND, lrSweepIdentity, lrSweepPoints, LrSweepStore, pointKey, POINTS_FILE } from './lr-store';
 import type { LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
-import { issueText, SWEEP_FILE, SweepStoreError } from './store';
-import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
-
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
+import { issueText, SweepStoreError } from './store';
+import { readStoreParams } from './record-log';
+import { collectShardRecords, readShardsOfOneSweep, MergeRefused, type MergeReport } from './merge-common';
 
 /** The params of an lr-sweep store's sweep.json, checked against its identity; SweepStoreError otherwise. */
 export function readLrSweepParams(dir: string): { params: LrSweepParams; identity: string } {
-  const path = join(dir, SWEEP_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
-  }
-  const f = sweepFileSchema.safeParse(raw);
-  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
-  if (f.data.format !== LR_STORE_FORMAT)
-    throw new SweepStoreError(`${path} is not a learning-rate sweep (format ${JSON.stringify(f.data.format)})`);
-  let params: LrSweepParams;
-  try {
-    params = parseLrSweepParams(f.data.params);
-  } catch (err) {
-    throw new SweepStoreError(`${path}: params are not lr-sweep params (${(err as Error).message})`);
-  }
-  const identity = lrSweepIdentity(params);
-  if (identity !== f.data.identity)
-    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
-  return { params, identity };
+  return readStoreParams(dir, { ...LR_STORE_KIND, paramsName: 'lr-sweep' }, parseLrSweepParams, lrSweepIdentity);
 }
 
 /** Valid points of a points.jsonl text, line by line; bad lines and a torn tail are reported, not thrown. */
@@ -76,27 +52,11 @@ export function mergeLrShards(
   damaged: MergeReport['damaged'],
   absent: string[],
 ): MergeReport {
-  const out = resolve(outDir);
-  const readable: { dir: string; params: LrSweepParams; identity: string }[] = [];
-  for (const dir of shardDirs) {
-    if (resolve(dir) === out) throw new MergeRefused(`the output ${outDir} is also given as a shard`);
-    try {
-      readable.push({ dir, ...readLrSweepParams(dir) });
-    } catch (err) {
-      if (!(err instanceof SweepStoreError)) throw err;
-      damaged.push({ path: join(dir, SWEEP_FILE), problem: err.message });
-    }
-  }
-  if (readable.length === 0) throw new MergeRefused('no shard holds a readable learning-rate sweep');
-  const { params, identity } = readable[0];
-  const other = readable.find((r) => r.identity !== identity);
-  if (other)
-    throw new MergeRefused(
-      `${readable[0].dir} and ${other.dir} hold different learning-rate sweeps; merge only the shards of one sweep`,
-    );
-  if (!existsSync(join(outDir, SWEEP_FILE)) && existsSync(outDir) && !statSync(outDir).isDirectory())
-    throw new MergeRefused(`the output ${outDir} is not a directory`);
-  checkMergeOutput(outDir, identity, readLrSweepParams);
+  const { readable, params, identity } = readShardsOfOneSweep(outDir, shardDirs, readLrSweepParams, damaged, {
+    one: 'learning-rate sweep',
+    many: 'learning-rate sweeps',
+    unit: 'sweep',
+  });
   const all = lrSweepPoints(params);
   const keys = new Set(all.map((q) => pointKey(q.depth, q.rho)));
   const { first, copies, shards } = collectShardRecords(

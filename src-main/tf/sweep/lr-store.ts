@@ -7,27 +7,20 @@
 // Every complete line must be a valid point of the sweep's (depth, ρ) grid, at most once, or opening fails naming
 // the line; an unterminated last line (a crash mid-append) is ignored and cut before the next append.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { lrSweepPointSchema, type LrSweepParams, type LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { assignShards, type ShardSpec } from '../../../src-shared/shard';
-import { canonicalJson, issueText, SWEEP_FILE, SweepStoreError, SweepStoreWriteError } from './store';
+import { canonicalJson, issueText, SweepStoreError } from './store';
+import { initStoreDir, RecordLog, type StoreKind } from './record-log';
 
 export const POINTS_FILE = 'points.jsonl';
 export const LR_STORE_FORMAT = 'ntk-lab-lr-sweep/1';
+export const LR_STORE_KIND: StoreKind = {
+  format: LR_STORE_FORMAT,
+  recordsFile: POINTS_FILE,
+  noun: 'a learning-rate sweep',
+};
 
 export interface LrPointRef {
   depth: number;
@@ -60,8 +53,6 @@ export function lrSweepIdentity(params: LrSweepParams): string {
     .update(canonicalJson({ kind: 'lr-sweep', params }))
     .digest('hex');
 }
-
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown().optional() });
 
 /** Valid points of a points.jsonl text; SweepStoreError naming the first bad line. */
 function parsePoints(
@@ -110,8 +101,7 @@ export class LrSweepStore {
     readonly dir: string,
     readonly identity: string,
     private readonly keys: ReadonlySet<string>,
-    private goodBytes: number,
-    private torn: boolean,
+    private readonly log: RecordLog,
     points: LrSweepPoint[],
   ) {
     for (const q of points) this.done.set(pointKey(q.depth, q.rho), q);
@@ -119,48 +109,14 @@ export class LrSweepStore {
 
   /** Open (or create) the store of `params` in `dir`; SweepStoreError for another sweep or a damaged file. */
   static open(dir: string, params: LrSweepParams): LrSweepStore {
-    if (existsSync(dir) && !statSync(dir).isDirectory())
-      throw new SweepStoreError(`${dir} exists and is not a directory`);
-    mkdirSync(dir, { recursive: true });
     const identity = lrSweepIdentity(params);
-    const sweepPath = join(dir, SWEEP_FILE);
-    if (existsSync(sweepPath)) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(sweepPath, 'utf8'));
-      } catch (err) {
-        throw new SweepStoreError(`${sweepPath} is not valid JSON (${(err as Error).message})`);
-      }
-      const f = sweepFileSchema.safeParse(raw);
-      if (!f.success) throw new SweepStoreError(`${sweepPath} is not a sweep record (${issueText(f.error.issues)})`);
-      if (f.data.format !== LR_STORE_FORMAT)
-        throw new SweepStoreError(
-          `${sweepPath} is not a learning-rate sweep (format ${JSON.stringify(f.data.format)}, expected ${LR_STORE_FORMAT})`,
-        );
-      if (f.data.identity !== identity)
-        throw new SweepStoreError(
-          `${dir} holds a learning-rate sweep with different params; use another directory, or the same params to resume it`,
-        );
-    } else {
-      if (existsSync(join(dir, POINTS_FILE)))
-        throw new SweepStoreError(`${dir} has ${POINTS_FILE} but no ${SWEEP_FILE}; refusing to guess its params`);
-      const file = { format: LR_STORE_FORMAT, identity, params, createdAt: new Date().toISOString() };
-      const tmp = `${sweepPath}.${process.pid}.tmp`;
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, sweepPath);
-    }
+    initStoreDir(dir, LR_STORE_KIND, identity, params);
     const keys = new Set(lrSweepPoints(params).map((q) => pointKey(q.depth, q.rho)));
     const path = join(dir, POINTS_FILE);
     const loaded = existsSync(path)
       ? parsePoints(readFileSync(path, 'utf8'), path, keys)
       : { points: [], goodBytes: 0, torn: false };
-    return new LrSweepStore(dir, identity, keys, loaded.goodBytes, loaded.torn, loaded.points);
+    return new LrSweepStore(dir, identity, keys, new RecordLog(path, loaded.goodBytes, loaded.torn), loaded.points);
   }
 
   get(depth: number, rho: number): LrSweepPoint | undefined {
@@ -173,7 +129,7 @@ export class LrSweepStore {
 
   /** An unterminated last line (a crash mid-append) was found and ignored. */
   get tornTail(): boolean {
-    return this.torn;
+    return this.log.tornTail;
   }
 
   /** Append one finished point, whole and fsynced; a failed write is cut back off (SweepStoreWriteError). */
@@ -185,37 +141,7 @@ export class LrSweepStore {
       throw new SweepStoreError(`the point L = ${point.depth}, ρ = ${point.rho} is not in this sweep`);
     if (this.done.has(key))
       throw new SweepStoreError(`the point L = ${point.depth}, ρ = ${point.rho} is already stored`);
-    const buf = Buffer.from(`${JSON.stringify(r.data)}\n`);
-    const path = join(this.dir, POINTS_FILE);
-    if (this.torn) {
-      truncateSync(path, this.goodBytes);
-      this.torn = false;
-    }
-    const fd = openSync(path, 'a');
-    try {
-      try {
-        let written = 0;
-        while (written < buf.length) {
-          const n = writeSync(fd, buf, written, buf.length - written);
-          if (!(n > 0)) throw new Error('short write');
-          written += n;
-        }
-        fsyncSync(fd);
-      } catch (err) {
-        try {
-          ftruncateSync(fd, this.goodBytes);
-        } catch {
-          this.torn = true; // ignored on the next open, cut by the next append
-        }
-        throw new SweepStoreWriteError(
-          `${path}: write failed (${(err as Error).message}); the partial record was removed and the ` +
-            `${this.done.size} stored points are kept. Run the same sweep again to resume`,
-        );
-      }
-    } finally {
-      closeSync(fd);
-    }
-    this.goodBytes += buf.length;
+    this.log.append(r.data, `${this.done.size} stored points`, 'Run the same sweep again to resume');
     this.done.set(key, r.data);
   }
 }

@@ -1,7 +1,8 @@
-// What both shard merges share (merge.ts: trainability cells; lr-merge.ts: learning-rate points): the refusal, the
-// report, the checks of the output before anything is written, and the read of every shard's records, first copy wins.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// What the shard merges share (merge.ts: trainability cells; lr-merge.ts: learning-rate points; td-merge.ts:
+// training-dynamics runs): the refusal, the report, the checks of the output before anything is written, the read of
+// the shards' sweep.json (one sweep), and the read of every shard's records, first copy wins.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { canonicalJson, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
 
 /** The shards hold different sweeps, or the output cannot take them: nothing was written. */
@@ -88,6 +89,42 @@ export function checkMergeOutput(
     if (err instanceof SweepStoreError) throw new MergeRefused(`the output ${outDir}: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * The shard stores of one sweep (lr-merge.ts, td-merge.ts): each shard's sweep.json read with `read` (an unreadable
+ * one goes to `damaged`), all of the same sweep, and the output checked before anything is written (not a shard, not
+ * a file, a new store or one of this sweep); MergeRefused otherwise. `what` names the sweep in the messages.
+ */
+export function readShardsOfOneSweep<P>(
+  outDir: string,
+  shardDirs: readonly string[],
+  read: (dir: string) => { params: P; identity: string },
+  damaged: MergeReport['damaged'],
+  what: { one: string; many: string; unit: string },
+): { readable: { dir: string; params: P; identity: string }[]; params: P; identity: string } {
+  const out = resolve(outDir);
+  const readable: { dir: string; params: P; identity: string }[] = [];
+  for (const dir of shardDirs) {
+    if (resolve(dir) === out) throw new MergeRefused(`the output ${outDir} is also given as a shard`);
+    try {
+      readable.push({ dir, ...read(dir) });
+    } catch (err) {
+      if (!(err instanceof SweepStoreError)) throw err;
+      damaged.push({ path: join(dir, SWEEP_FILE), problem: err.message });
+    }
+  }
+  if (readable.length === 0) throw new MergeRefused(`no shard holds a readable ${what.one}`);
+  const { params, identity } = readable[0];
+  const other = readable.find((r) => r.identity !== identity);
+  if (other)
+    throw new MergeRefused(
+      `${readable[0].dir} and ${other.dir} hold different ${what.many}; merge only the shards of one ${what.unit}`,
+    );
+  if (!existsSync(join(outDir, SWEEP_FILE)) && existsSync(outDir) && !statSync(outDir).isDirectory())
+    throw new MergeRefused(`the output ${outDir} is not a directory`);
+  checkMergeOutput(outDir, identity, read);
+  return { readable, params, identity };
 }
 
 /**

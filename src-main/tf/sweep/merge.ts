@@ -11,7 +11,6 @@
 // The output is a normal store: running the sweep on it trains only the missing cells, and the lab opens it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import {
   trainabilityParamsSchema,
   type CellRecord,
@@ -22,6 +21,7 @@ import { cellKey, sweepGrid } from './grid';
 import { LR_STORE_FORMAT, POINTS_FILE } from './lr-store';
 import { mergeLrShards } from './lr-merge';
 import { mergeTdShards } from './td-merge';
+import { readStoreParams } from './record-log';
 import { RUNS_FILE, TD_STORE_FORMAT } from './td-store';
 import {
   CELLS_FILE,
@@ -55,28 +55,21 @@ const KINDS = [
   { format: TD_STORE_FORMAT, name: 'a training-dynamics σ_w² list', file: RUNS_FILE },
 ] as const;
 
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
+const TRAINABILITY_KIND = {
+  format: STORE_FORMAT,
+  recordsFile: CELLS_FILE,
+  noun: 'a trainability sweep',
+  paramsName: 'trainability',
+};
 
 /** The params of a store's sweep.json, checked against its identity; SweepStoreError naming the file otherwise. */
 export function readSweepParams(dir: string): { params: TrainabilityParams; identity: string } {
-  const path = join(dir, SWEEP_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
-  }
-  const f = sweepFileSchema.safeParse(raw);
-  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
-  if (f.data.format !== STORE_FORMAT)
-    throw new SweepStoreError(`${path} is not a trainability sweep (format ${JSON.stringify(f.data.format)})`);
-  const p = trainabilityParamsSchema.safeParse(f.data.params);
-  if (!p.success)
-    throw new SweepStoreError(`${path}: params are not trainability params (${issueText(p.error.issues)})`);
-  const identity = sweepIdentity(p.data);
-  if (identity !== f.data.identity)
-    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
-  return { params: p.data, identity };
+  const parse = (raw: unknown): TrainabilityParams => {
+    const p = trainabilityParamsSchema.safeParse(raw);
+    if (!p.success) throw new Error(issueText(p.error.issues));
+    return p.data;
+  };
+  return readStoreParams(dir, TRAINABILITY_KIND, parse, sweepIdentity);
 }
 
 /** Valid cell records of a cells.jsonl text, line by line; bad lines and a torn tail are reported, not thrown. */

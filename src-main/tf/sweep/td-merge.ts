@@ -3,12 +3,9 @@
 // (else MergeRefused, nothing written); damaged lines and torn tails are named and skipped, the shards are never
 // modified; the first copy of each run (shards in the order given) is appended whole and fsynced; duplicates and
 // missing runs are reported.
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { TrainDynamicsParams } from '../../../src-shared/contract/train-dynamics';
 import { readTdParams, runKey, scanRuns, tdRuns, TdStore, RUNS_FILE } from './td-store';
-import { SWEEP_FILE, SweepStoreError } from './store';
-import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
+import { SweepStoreError } from './store';
+import { collectShardRecords, readShardsOfOneSweep, MergeRefused, type MergeReport } from './merge-common';
 
 /**
  * Merge the training-dynamics shard stores `shardDirs` (sweep.json already known to be of this kind, or absent) into
@@ -20,27 +17,11 @@ export function mergeTdShards(
   damaged: MergeReport['damaged'],
   absent: string[],
 ): MergeReport {
-  const out = resolve(outDir);
-  const readable: { dir: string; params: TrainDynamicsParams; identity: string }[] = [];
-  for (const dir of shardDirs) {
-    if (resolve(dir) === out) throw new MergeRefused(`the output ${outDir} is also given as a shard`);
-    try {
-      readable.push({ dir, ...readTdParams(dir) });
-    } catch (err) {
-      if (!(err instanceof SweepStoreError)) throw err;
-      damaged.push({ path: join(dir, SWEEP_FILE), problem: err.message });
-    }
-  }
-  if (readable.length === 0) throw new MergeRefused('no shard holds a readable training-dynamics list');
-  const { params, identity } = readable[0];
-  const other = readable.find((r) => r.identity !== identity);
-  if (other)
-    throw new MergeRefused(
-      `${readable[0].dir} and ${other.dir} hold different training-dynamics lists; merge only the shards of one list`,
-    );
-  if (!existsSync(join(outDir, SWEEP_FILE)) && existsSync(outDir) && !statSync(outDir).isDirectory())
-    throw new MergeRefused(`the output ${outDir} is not a directory`);
-  checkMergeOutput(outDir, identity, readTdParams);
+  const { readable, params, identity } = readShardsOfOneSweep(outDir, shardDirs, readTdParams, damaged, {
+    one: 'training-dynamics list',
+    many: 'training-dynamics lists',
+    unit: 'list',
+  });
   const all = tdRuns(params);
   const keys = new Set(all.map(runKey));
   const { first, copies, shards } = collectShardRecords(

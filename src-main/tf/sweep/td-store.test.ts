@@ -2,7 +2,7 @@
 // (append-only, resumable, torn tail cut, another list refused) and merge (missing, duplicates, damaged lines, mixed
 // kinds refused with nothing written). Records here are synthetic: the training itself is tested in
 // src-main/cli/train-dynamics-list.test.ts.
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { parseTrainDynamicsParams } from '../../../src-shared/contract/train-dyn
 import { parseLrSweepParams } from '../../../src-shared/contract/lr-sweep';
 import { LrSweepStore } from './lr-store';
 import { mergeShards, MergeRefused } from './merge';
-import { recordShard } from './store';
+import { recordShard, SweepStoreError } from './store';
 import { RUNS_FILE, shardTdRuns, TdStore, tdIdentity, tdRuns, type TdRun } from './td-store';
 
 const params = (list: number[], seed = 0) =>
@@ -109,6 +109,25 @@ describe('TdStore', () => {
     expect(lines.map((l) => (JSON.parse(l) as TdRun).sigmaW2)).toEqual([1, 2]);
     appendFileSync(join(dir, RUNS_FILE), 'garbage\n');
     expect(() => TdStore.open(dir, p)).toThrow(/runs\.jsonl line 3: not JSON/);
+  });
+
+  it('names a damaged sweep.json (not JSON, not a record, another kind), a file as dir; nothing else thrown', () => {
+    const p = params([1, 2]);
+    const dir = join(root, 's');
+    TdStore.open(dir, p);
+    const cases: [string, RegExp][] = [
+      ['{', /sweep\.json is not valid JSON/],
+      ['null\n', /sweep\.json is not a sweep record/],
+      ['{"format":"ntk-lab-train-dynamics/1"}\n', /sweep\.json is not a sweep record \(identity: /],
+      ['{"format":"ntk-lab-lr-sweep/1","identity":"x"}\n', /is not a training-dynamics list \(format/],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(join(dir, 'sweep.json'), text);
+      expect(() => TdStore.open(dir, p)).toThrow(SweepStoreError);
+      expect(() => TdStore.open(dir, p)).toThrow(message);
+    }
+    writeFileSync(join(root, 'file'), 'x');
+    expect(() => TdStore.open(join(root, 'file'), p)).toThrow(/exists and is not a directory/);
   });
 });
 

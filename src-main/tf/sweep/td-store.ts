@@ -8,21 +8,8 @@
 // Every complete line must be a valid run of one of the list's σ_w², at most once, or opening fails naming the line;
 // an unterminated last line (a crash mid-append) is ignored and cut before the next append.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   estimateTrainDynamicsCost,
   parseTrainDynamicsParams,
@@ -31,10 +18,12 @@ import {
   type TrainDynamicsParams,
 } from '../../../src-shared/contract/train-dynamics';
 import { shardItems, type ShardSpec } from '../../../src-shared/shard';
-import { canonicalJson, issueText, SWEEP_FILE, SweepStoreError, SweepStoreWriteError } from './store';
+import { canonicalJson, issueText, SweepStoreError } from './store';
+import { initStoreDir, readStoreParams, RecordLog, type StoreKind } from './record-log';
 
 export const RUNS_FILE = 'runs.jsonl';
 export const TD_STORE_FORMAT = 'ntk-lab-train-dynamics/1';
+const KIND: StoreKind = { format: TD_STORE_FORMAT, recordsFile: RUNS_FILE, noun: 'a training-dynamics list' };
 
 export { tdRunSchema, type TdRun } from '../../../src-shared/contract/train-dynamics';
 
@@ -104,32 +93,11 @@ export function scanRuns(text: string, keys: ReadonlySet<string>): RunScan {
   return { runs, problems, goodBytes, torn };
 }
 
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
-
 /** The params of a training-dynamics store's sweep.json, checked against its identity; SweepStoreError otherwise. */
 export function readTdParams(dir: string): { params: TrainDynamicsParams; identity: string } {
-  const path = join(dir, SWEEP_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
-  }
-  const f = sweepFileSchema.safeParse(raw);
-  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
-  if (f.data.format !== TD_STORE_FORMAT)
-    throw new SweepStoreError(`${path} is not a training-dynamics store (format ${JSON.stringify(f.data.format)})`);
-  let params: TrainDynamicsParams;
-  try {
-    // the limit of one process does not apply to reading a store
-    params = parseTrainDynamicsParams(f.data.params, 0);
-  } catch (err) {
-    throw new SweepStoreError(`${path}: params are not train-dynamics params (${(err as Error).message})`);
-  }
-  const identity = tdIdentity(params);
-  if (identity !== f.data.identity)
-    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
-  return { params, identity };
+  // the limit of one process does not apply to reading a store
+  const parse = (raw: unknown) => parseTrainDynamicsParams(raw, 0);
+  return readStoreParams(dir, { ...KIND, paramsName: 'train-dynamics' }, parse, tdIdentity);
 }
 
 export class TdStore {
@@ -139,8 +107,7 @@ export class TdStore {
     readonly dir: string,
     readonly identity: string,
     private readonly keys: ReadonlySet<string>,
-    private goodBytes: number,
-    private torn: boolean,
+    private readonly log: RecordLog,
     runs: TdRun[],
   ) {
     for (const r of runs) this.done.set(runKey(r.sigmaW2), r);
@@ -148,46 +115,8 @@ export class TdStore {
 
   /** Open (or create) the store of `params` in `dir`; SweepStoreError for another list or a damaged file. */
   static open(dir: string, params: TrainDynamicsParams): TdStore {
-    if (existsSync(dir) && !statSync(dir).isDirectory())
-      throw new SweepStoreError(`${dir} exists and is not a directory`);
-    mkdirSync(dir, { recursive: true });
     const identity = tdIdentity(params);
-    const sweepPath = join(dir, SWEEP_FILE);
-    if (existsSync(sweepPath)) {
-      let format: unknown;
-      let stored: unknown;
-      try {
-        ({ format, identity: stored } = JSON.parse(readFileSync(sweepPath, 'utf8')) as Record<string, unknown>);
-      } catch (err) {
-        throw new SweepStoreError(`${sweepPath} is not valid JSON (${(err as Error).message})`);
-      }
-      if (format !== TD_STORE_FORMAT)
-        throw new SweepStoreError(
-          `${sweepPath} is not a training-dynamics store (format ${JSON.stringify(format)}, expected ${TD_STORE_FORMAT})`,
-        );
-      if (stored !== identity)
-        throw new SweepStoreError(
-          `${dir} holds a training-dynamics list with different params; use another directory, or the same params to resume it`,
-        );
-    } else {
-      if (existsSync(join(dir, RUNS_FILE)))
-        throw new SweepStoreError(`${dir} has ${RUNS_FILE} but no ${SWEEP_FILE}; refusing to guess its params`);
-      const file = {
-        format: TD_STORE_FORMAT,
-        identity,
-        params: tdSweepParams(params),
-        createdAt: new Date().toISOString(),
-      };
-      const tmp = `${sweepPath}.${process.pid}.tmp`;
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, sweepPath);
-    }
+    initStoreDir(dir, KIND, identity, tdSweepParams(params));
     const keys = new Set(tdRuns(params).map(runKey));
     const path = join(dir, RUNS_FILE);
     const scan = existsSync(path)
@@ -196,7 +125,7 @@ export class TdStore {
     const bad = scan.problems[0];
     if (bad)
       throw new SweepStoreError(`${path} line ${bad.line}: ${bad.problem}; fix or remove the line (or the directory)`);
-    return new TdStore(dir, identity, keys, scan.goodBytes, scan.torn, scan.runs);
+    return new TdStore(dir, identity, keys, new RecordLog(path, scan.goodBytes, scan.torn), scan.runs);
   }
 
   get(sigmaW2: number): TdRun | undefined {
@@ -209,7 +138,7 @@ export class TdStore {
 
   /** An unterminated last line (a crash mid-append) was found and ignored. */
   get tornTail(): boolean {
-    return this.torn;
+    return this.log.tornTail;
   }
 
   /** Append one finished run, whole and fsynced; a failed write is cut back off (SweepStoreWriteError). */
@@ -219,37 +148,7 @@ export class TdStore {
     const key = runKey(r.data.sigmaW2);
     if (!this.keys.has(key)) throw new SweepStoreError(`the run σ_w² = ${run.sigmaW2} is not in this list`);
     if (this.done.has(key)) throw new SweepStoreError(`the run σ_w² = ${run.sigmaW2} is already stored`);
-    const buf = Buffer.from(`${JSON.stringify(r.data)}\n`);
-    const path = join(this.dir, RUNS_FILE);
-    if (this.torn) {
-      truncateSync(path, this.goodBytes);
-      this.torn = false;
-    }
-    const fd = openSync(path, 'a');
-    try {
-      try {
-        let written = 0;
-        while (written < buf.length) {
-          const n = writeSync(fd, buf, written, buf.length - written);
-          if (!(n > 0)) throw new Error('short write');
-          written += n;
-        }
-        fsyncSync(fd);
-      } catch (err) {
-        try {
-          ftruncateSync(fd, this.goodBytes);
-        } catch {
-          this.torn = true; // ignored on the next open, cut by the next append
-        }
-        throw new SweepStoreWriteError(
-          `${path}: write failed (${(err as Error).message}); the partial record was removed and the ` +
-            `${this.done.size} stored runs are kept. Run the same command again to resume`,
-        );
-      }
-    } finally {
-      closeSync(fd);
-    }
-    this.goodBytes += buf.length;
+    this.log.append(r.data, `${this.done.size} stored runs`, 'Run the same command again to resume');
     this.done.set(key, r.data);
   }
 }

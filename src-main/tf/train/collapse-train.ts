@@ -8,6 +8,7 @@
 // and on all training digits the NC metrics and the invariant (src-shared/theory/collapse/network-metrics.ts).
 // Qualitative by design: the thesis reports VGG/ResNet/DenseNet numbers, none for an MLP.
 // Deterministic for a seed on a given backend: init Rng(seed, 0), data split Rng(seed, 1), batches Rng(seed, 2).
+import { runGeneratorTask, type RunHooks, type RunTaskContext } from './generator-task';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   COLLAPSE_TRAIN_CLASSES,
@@ -120,12 +121,7 @@ async function traced(count: number, one: (k: number) => Promise<Float64Array>):
   return sum!;
 }
 
-export interface CollapseTrainOptions {
-  /** Checked before every step; the run stops (stoppedEarly) when it returns true. */
-  cancelled?: () => boolean;
-  /** Awaited between steps (the TF worker's checkpoint: yields, waits while paused, throws when cancelled). */
-  checkpoint?: () => Promise<void>;
-}
+export type CollapseTrainOptions = RunHooks;
 
 const finiteOr = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) ? v : null);
 
@@ -315,20 +311,6 @@ export async function* collapseTrain(
 }
 
 /** Task handler for the tf worker: params checked by the collapse-train kind; one progress record per checkpoint. */
-export async function collapseTrainTask(
-  params: unknown,
-  ctx: { emit(record: unknown): void; cancelled(): boolean; checkpoint?: () => Promise<void> },
-): Promise<CollapseTrainSummary> {
-  const checkpoint = ctx.checkpoint;
-  const run = collapseTrain(params as CollapseTrainParams, {
-    cancelled: () => ctx.cancelled(),
-    // a cancel seen at a checkpoint ends the run like cancelled(): the records so far stand
-    checkpoint:
-      checkpoint && (() => checkpoint().catch((err: unknown) => (ctx.cancelled() ? undefined : Promise.reject(err)))),
-  });
-  for (;;) {
-    const next = await run.next();
-    if (next.done) return next.value;
-    ctx.emit(next.value);
-  }
+export async function collapseTrainTask(params: unknown, ctx: RunTaskContext): Promise<CollapseTrainSummary> {
+  return runGeneratorTask(ctx, (hooks) => collapseTrain(params as CollapseTrainParams, hooks));
 }

@@ -3,6 +3,7 @@
 // with softmax cross-entropy; train/test accuracy recorded every `recordEvery` steps. Deterministic per seed on a
 // backend: the same data split, initialization Rng(seed, 0) and minibatch order Rng(seed, 2) for every
 // configuration, so they differ only in φ, (σ_w², σ_b²) and Layer Norm.
+import { runGeneratorTask, type RunTaskContext } from './generator-task';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DksTrainConfig, DksTrainParams, DksTrainRecord } from '../../../src-shared/contract/dks-train';
 import { Rng } from '../../../src-shared/rng';
@@ -130,19 +131,6 @@ async function* dksTrain(
 }
 
 /** Task handler for the TF worker: params checked and resolved by the dks-train job kind; one record per emit. */
-export async function dksTrainTask(
-  params: unknown,
-  ctx: { emit(record: unknown): void; cancelled(): boolean; checkpoint?: () => Promise<void> },
-): Promise<{ stoppedEarly: boolean }> {
-  const checkpoint = ctx.checkpoint;
-  const run = dksTrain(params as DksTrainTaskParams, {
-    cancelled: () => ctx.cancelled(),
-    checkpoint:
-      checkpoint && (() => checkpoint().catch((err: unknown) => (ctx.cancelled() ? undefined : Promise.reject(err)))),
-  });
-  for (;;) {
-    const next = await run.next();
-    if (next.done) return next.value;
-    ctx.emit(next.value);
-  }
+export async function dksTrainTask(params: unknown, ctx: RunTaskContext): Promise<{ stoppedEarly: boolean }> {
+  return runGeneratorTask(ctx, (hooks) => dksTrain(params as DksTrainTaskParams, hooks));
 }

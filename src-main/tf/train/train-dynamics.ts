@@ -9,6 +9,7 @@
 //
 // Runs on whatever tfjs backend is active (the caller selects it: src-main/tf/backend.ts). Deterministic for a
 // seed on a given backend: init Rng(seed, 0), data split Rng(seed, 1), minibatch order Rng(seed, 2).
+import { runGeneratorTask, type RunTaskContext } from './generator-task';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type TrainDynamicsParams,
@@ -195,18 +196,7 @@ export async function* trainDynamics(
  */
 export async function trainDynamicsTask(
   params: unknown,
-  ctx: { emit(record: unknown): void; cancelled(): boolean; checkpoint?: () => Promise<void> },
+  ctx: RunTaskContext,
 ): Promise<{ records: number; stoppedEarly: boolean }> {
-  const checkpoint = ctx.checkpoint;
-  const run = trainDynamics(params as TrainDynamicsParams, {
-    cancelled: () => ctx.cancelled(),
-    // a cancel seen at a checkpoint ends the run like cancelled(): the records so far stand
-    checkpoint:
-      checkpoint && (() => checkpoint().catch((err: unknown) => (ctx.cancelled() ? undefined : Promise.reject(err)))),
-  });
-  for (;;) {
-    const next = await run.next();
-    if (next.done) return next.value;
-    ctx.emit(next.value);
-  }
+  return runGeneratorTask(ctx, (hooks) => trainDynamics(params as TrainDynamicsParams, hooks));
 }

@@ -1,6 +1,7 @@
 // lr-sweep: networks trained at η = ρ·η_theory over depths and ρ (Xiao et al. 2020, §5, Fig. 2).
 import { z } from 'zod';
 import { lrSweepJobParamsSchema, lrSweepPointSchema } from '../lr-sweep';
+import { storeSummarySchema } from '../store-summary';
 import { defineKind } from './define';
 
 /**
@@ -14,14 +15,5 @@ export const lrSweepKind = defineKind('lr-sweep', lrSweepJobParamsSchema, {
   points: z.array(lrSweepPointSchema).optional(),
   status: z.enum(['complete', 'cancelled']).optional(),
   /** With a store (the CLI's --out, in-process only): where, which sweep, the points of this run (its shard's). */
-  store: z
-    .object({
-      dir: z.string(),
-      identity: z.string(),
-      total: z.number().int(),
-      resumed: z.number().int(),
-      trained: z.number().int(),
-      shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
-    })
-    .optional(),
+  store: storeSummarySchema.optional(),
 });
