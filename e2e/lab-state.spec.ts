@@ -124,8 +124,9 @@ describe('lab state: links, reloads, files, reset and undo (web mode)', () => {
     const collapse = { ...LAB_INPUTS.collapse.default, classes: 3 };
     const fc = { ...LAB_INPUTS.fc.default, beta: 0.25 };
     const v = { ...defaultValues(), tab: 'kernel-shaping' as const, ksZeta: '2.5', trainSigmas: '1, 3', swWidth: 64 };
-    const page = await openAt(`#${encodeHash({ ...v, collapse, fc })}`);
+    const page = await openAt(`#${encodeHash({ ...v, collapse, fc, ksPlanes: false })}`);
     await expect.poll(() => page.getByTestId('ks-input-zeta').inputValue()).toBe('2.5');
+    expect(await page.getByTestId('ks-on-planes').isChecked()).toBe(false);
     await page.getByTestId('tab-train').click();
     expect(await page.getByTestId('train-input-sigmas').inputValue()).toBe('1, 3');
     await page.getByTestId('tab-trainability').click();

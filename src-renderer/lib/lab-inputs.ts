@@ -294,6 +294,7 @@ export const LAB_INPUTS = {
     z.object({ alpha: numberText, beta: numberText, gamma: numberText, delta: numberText }),
   ),
   ksRoot: input(0, num(0, 16, { integer: true })),
+  ksPlanes: input(true, z.boolean()),
   ksmWidths: input(MEASURE_DEFAULTS.widths.join(', '), numberList),
   ksmSamples: input(String(MEASURE_DEFAULTS.samples), numberText),
   // Kernel shaping: "Does it train?" (KsTrain)
