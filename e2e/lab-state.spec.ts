@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readoutNumber } from './checks';
 import { download, startLab, VIEWPORT, type Lab } from './harness';
-import { defaultValues, encodeHash, LAB_INPUTS } from '../src-renderer/lib/lab-state';
+import { decodeHash, defaultValues, encodeHash, LAB_INPUTS } from '../src-renderer/lib/lab-state';
 
 // minimal typings for code run inside the page (the node tsconfig has no DOM lib)
 interface El {
@@ -124,8 +124,9 @@ describe('lab state: links, reloads, files, reset and undo (web mode)', () => {
     const collapse = { ...LAB_INPUTS.collapse.default, classes: 3 };
     const fc = { ...LAB_INPUTS.fc.default, beta: 0.25 };
     const v = { ...defaultValues(), tab: 'kernel-shaping' as const, ksZeta: '2.5', trainSigmas: '1, 3', swWidth: 64 };
-    const page = await openAt(`#${encodeHash({ ...v, collapse, fc })}`);
+    const page = await openAt(`#${encodeHash({ ...v, collapse, fc, ksPlanes: false })}`);
     await expect.poll(() => page.getByTestId('ks-input-zeta').inputValue()).toBe('2.5');
+    expect(await page.getByTestId('ks-on-planes').isChecked()).toBe(false);
     await page.getByTestId('tab-train').click();
     expect(await page.getByTestId('train-input-sigmas').inputValue()).toBe('1, 3');
     await page.getByTestId('tab-trainability').click();
@@ -135,6 +136,31 @@ describe('lab state: links, reloads, files, reset and undo (web mode)', () => {
     await page.getByTestId('tab-freeze-chaos').click();
     expect(Number(await page.getByTestId('fc-beta').inputValue())).toBe(0.25);
     expect(await page.getByTestId('lab-notice').count()).toBe(0);
+  });
+
+  it('a link restores the trust map grid and the collapse-train settings; edits there reach the link', async () => {
+    const ctrain = { ...LAB_INPUTS.ctrain.default, epochs: 12, recordEvery: 3, lr: 0.05, seed: 7 };
+    const trust = { tmSigmas: '0.5, 4', tmDepths: '3, 9', tmWidths: '64, 96', tmSteps: '5, 50', tmLr: '2e-5' };
+    const page = await openAt(`#${encodeHash({ ...defaultValues(), tab: 'trust', ...trust, ctrain })}`);
+    expect(await page.getByTestId('tab-trust').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('trust-sigma').inputValue()).toBe('0.5, 4');
+    expect(await page.getByTestId('trust-depth').inputValue()).toBe('3, 9');
+    expect(await page.getByTestId('trust-width').inputValue()).toBe('64, 96');
+    expect(await page.getByTestId('trust-steps').inputValue()).toBe('5, 50');
+    expect(await page.getByTestId('trust-lr').inputValue()).toBe('2e-5');
+    await page.getByTestId('tab-collapse').click();
+    expect(await page.getByTestId('collapse-train-epochs').inputValue()).toBe('12');
+    expect(await page.getByTestId('collapse-train-recordEvery').inputValue()).toBe('3');
+    expect(Number(await page.getByTestId('collapse-train-lr').inputValue())).toBe(0.05);
+    expect(await page.getByTestId('collapse-train-seed').inputValue()).toBe('7');
+    expect(await page.getByTestId('lab-notice').count()).toBe(0);
+
+    // typing there is recorded: the link follows
+    await commit(page, 'collapse-train-epochs', '20');
+    await page.getByTestId('tab-trust').click();
+    await page.getByTestId('trust-lr').fill('3e-5');
+    await expect.poll(async () => decodeHash(await hashOf(page)).values.tmLr).toBe('3e-5');
+    expect(decodeHash(await hashOf(page)).values.ctrain).toEqual({ ...ctrain, epochs: 20 });
   });
 
   it('a reload keeps the state; corrupt saved state is ignored with a notice', async () => {

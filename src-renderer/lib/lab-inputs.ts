@@ -33,6 +33,11 @@ import { DEFAULT_MEASURE, type MeasureSettings } from './freeze-chaos-jobs';
 import { MEASURE_DEFAULTS } from './kernel-shaping-measured';
 import { parseLrSweepParams } from '../../src-shared/contract/lr-sweep';
 import { DEFAULT_SHAPING_INPUT, KS_ARCHITECTURES, type KsArchitecture } from './kernel-shaping-view';
+import { TRUST_MAP_CPU_GRID } from '../../src-shared/contract/trust-map';
+import { parseList } from './trust-map-view';
+import { DEFAULT_COLLAPSE_TRAIN, collapseTrainFieldError, type CollapseTrainFields } from './collapse-train-view';
+import { TRAIN_SIZE_DEFAULTS } from './kernel-shaping-train';
+import { DKS_TRAIN_LIMITS } from '../../src-shared/contract/dks-train';
 
 /** One input: its default and the schema every value from a link, the saved state or a file must pass. */
 export interface InputDecl<T> {
@@ -93,6 +98,37 @@ const freezeChaosSchema = z
       ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
     }
   });
+
+/** A trust-map list field (TrustMapPanel's readForm): accepted when parseList accepts it. */
+const trustList = (integer: boolean) =>
+  text((t) => {
+    const r = parseList(t, integer);
+    if (typeof r === 'string') throw new RangeError(r);
+  });
+
+/** A whole number typed as text (KsTrain's D, M, steps): an integer in [1, max], as parseTrainSize checks it. */
+const wholeText = (max: number) =>
+  z
+    .string()
+    .max(40)
+    .refine((t) => t.trim() !== '' && Number.isInteger(Number(t)) && Number(t) >= 1 && Number(t) <= max, {
+      message: `must be an integer in [1, ${max}]`,
+    });
+
+/** The collapse-train fields: finite numbers the collapse-train contract accepts together (the fields' own check). */
+const collapseTrainSchema = z
+  .object({
+    epochs: z.number().finite(),
+    recordEvery: z.number().finite(),
+    trainPerClass: z.number().finite(),
+    kernelPerClass: z.number().finite(),
+    lr: z.number().finite(),
+    seed: z.number().finite(),
+  })
+  .superRefine((f, ctx) => {
+    const problem = collapseTrainFieldError(f, 'epochs', f.epochs);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }) satisfies z.ZodType<CollapseTrainFields>;
 
 /** A number typed as text (Kernel shaping keeps the text so that a bad value stays visible): a finite decimal. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -241,6 +277,11 @@ export const LAB_INPUTS = {
     text((t) => parseStepList(t, TRAIN_LIMITS.stepsMax)),
   ),
   trainSeed: input(CPU_DEFAULT.seed, SEED),
+  // Training dynamics: the heat maps' steps (empty: chosen from the recorded steps)
+  trainHeat: input(
+    '',
+    text((t) => parseStepList(t, TRAIN_LIMITS.stepsMax, 'heat-map steps')),
+  ),
   // ---- Kernel shaping
   ksActivation: input(DEFAULT_SHAPING_INPUT.activation, z.enum(dksActivationNames() as [string, ...string[]])),
   ksZeta: input(String(DEFAULT_SHAPING_INPUT.zeta), numberText),
@@ -253,10 +294,27 @@ export const LAB_INPUTS = {
     z.object({ alpha: numberText, beta: numberText, gamma: numberText, delta: numberText }),
   ),
   ksRoot: input(0, num(0, 16, { integer: true })),
+  ksPlanes: input(true, z.boolean()),
   ksmWidths: input(MEASURE_DEFAULTS.widths.join(', '), numberList),
   ksmSamples: input(String(MEASURE_DEFAULTS.samples), numberText),
+  // Kernel shaping: "Does it train?" (KsTrain)
+  kstDepth: input(String(TRAIN_SIZE_DEFAULTS.depth), wholeText(DKS_TRAIN_LIMITS.depthMax)),
+  kstWidth: input(String(TRAIN_SIZE_DEFAULTS.width), wholeText(DKS_TRAIN_LIMITS.widthMax)),
+  kstSteps: input(String(TRAIN_SIZE_DEFAULTS.steps), wholeText(DKS_TRAIN_LIMITS.stepsMax)),
+  // ---- NTK trust map (TrustMapPanel): the grid and the training, as the text the user edits
+  tmSigmas: input(TRUST_MAP_CPU_GRID.sigmaW2.join(', '), trustList(false)),
+  tmDepths: input(TRUST_MAP_CPU_GRID.depth.join(', '), trustList(true)),
+  tmWidths: input(TRUST_MAP_CPU_GRID.width.join(', '), trustList(true)),
+  tmSteps: input('10, 100, 1000', trustList(true)),
+  tmLr: input(
+    '1e-5',
+    text((t) => {
+      if (!(Number.isFinite(Number(t)) && Number(t) > 0)) throw new RangeError('must be a number > 0');
+    }),
+  ),
   // ---- Neural collapse, Freeze & chaos
   collapse: input<CollapseSimParams>(DEFAULT_COLLAPSE_PARAMS, collapseSimParamsSchema),
+  ctrain: input<CollapseTrainFields>(DEFAULT_COLLAPSE_TRAIN, collapseTrainSchema),
   fc: input<FreezeChaosRequest>(DEFAULT_REQUEST, freezeChaosSchema),
   fcCircle: input<'theta' | 'vartheta'>('theta', z.enum(['theta', 'vartheta'])),
   fcKnob: input<'beta' | 'sigmaB2'>('beta', z.enum(['beta', 'sigmaB2'])),

@@ -38,6 +38,29 @@ describe('the input table', () => {
     expect(checkValue('fc', { ...LAB_INPUTS.fc.default, beta: 2 })).toMatch(/β: must be a number in \[0, 1\]/);
     expect(checkValue('collapse', { ...LAB_INPUTS.collapse.default, features: 2 })).toMatch(/must exceed/);
   });
+  it('the trust map, collapse-train, KsTrain and heat-map inputs refuse what their fields refuse', () => {
+    expect(checkValue('tmSigmas', '0.5, 2.25')).toMatchObject({ ok: true });
+    expect(checkValue('tmSigmas', '1, x')).toMatch(/^tmSigmas = .*"x" is not a number/);
+    expect(checkValue('tmDepths', '2, 6.5')).toMatch(/6.5 is not a whole number/);
+    expect(checkValue('tmWidths', ' , ')).toMatch(/give at least one value/);
+    expect(checkValue('tmLr', '0')).toMatch(/^tmLr = "0": must be a number > 0/);
+    expect(checkValue('tmLr', '2e-4')).toMatchObject({ ok: true });
+    expect(checkValue('kstDepth', '200')).toMatchObject({ ok: true });
+    expect(checkValue('kstDepth', '201')).toMatch(/integer in \[1, 200\]/);
+    expect(checkValue('kstSteps', '1.5')).toMatch(/^kstSteps = /);
+    expect(checkValue('trainHeat', '0, 50')).toMatchObject({ ok: true });
+    expect(checkValue('trainHeat', '-1')).toMatch(/heat-map steps: -1 must be a whole number/);
+    const ct = LAB_INPUTS.ctrain.default;
+    expect(checkValue('ctrain', { ...ct, epochs: 12, lr: 0.05 })).toMatchObject({ ok: true });
+    expect(checkValue('ctrain', { ...ct, lr: 11 })).toMatch(/lr must be ≤ 10/);
+    expect(checkValue('ctrain', { ...ct, kernelPerClass: 1 })).toMatch(/kernelPerClass must be ≥ 2/);
+    expect(checkValue('ctrain', { ...ct, epochs: Number.NaN })).toMatch(/^ctrain = /);
+    // the DC-NN's dims and learning-rate scaling travel inside the freeze-chaos request
+    const fc = LAB_INPUTS.fc.default;
+    expect(checkValue('fc', { ...fc, dcnn: { ...fc.dcnn, dims: 2, lrScaling: 'sec6.1' } })).toMatchObject({ ok: true });
+    expect(checkValue('fc', { ...fc, dcnn: { ...fc.dcnn, dims: 3 } })).toMatch(/^fc = /);
+    expect(checkValue('fc', { ...fc, dcnn: { ...fc.dcnn, lrScaling: 'fast' } })).toMatch(/^fc = /);
+  });
 });
 
 describe('URL hash', () => {
