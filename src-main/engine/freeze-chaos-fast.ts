@@ -14,11 +14,9 @@
 // counts as zero. Θ(x, y) = Σ_ℓ ⟨δ_ℓ(x), δ_ℓ(y)⟩((1 − β²)/n_{ℓ−1}·⟨α^{(ℓ−1)}(x), α^{(ℓ−1)}(y)⟩ + β²).
 import type { Rng } from '../../src-shared/rng';
 import type { Nonlinearity } from '../../src-shared/theory/freeze-chaos/index';
-import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
+import { fillNormals, seedNormalStream } from './bulk-normals';
 import { validateFreezeChaosNetwork, type FreezeChaosNetwork } from './freeze-chaos-sampler';
-import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
-
-const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE;
+import { dots5, PAIR_SPAN_TOL2 as TOL2, queryCoefficients, remainder, remainderDots } from './pair-projection';
 
 /** The inlining hint for a standardized/normalized ReLU or tanh (FreezeChaosNetwork.inline); undefined otherwise. */
 export function inlineFor(nl: Nonlinearity): FreezeChaosNetwork['inline'] {
@@ -90,64 +88,6 @@ function forward(
   return n2;
 }
 
-/** r = u₂ − κ·u₁ into r; returns ‖r‖². */
-function remainder(m: number, u1: Float64Array, u2: Float64Array, kappa: number, r: Float64Array): number {
-  let n2 = 0;
-  for (let j = 0; j < m; j++) {
-    const v = u2[j] - kappa * u1[j];
-    r[j] = v;
-    n2 += v * v;
-  }
-  return n2;
-}
-
-/** ⟨dx, dx⟩, ⟨dy, dy⟩, ⟨dx, dy⟩, ⟨A₁, dx⟩, ⟨A₂, dx⟩ into out[0..4]. */
-function dots5(n: number, dx: Float64Array, dy: Float64Array, A1: Float64Array, A2: Float64Array, out: Float64Array) {
-  let xx = 0,
-    yy = 0,
-    xy = 0,
-    ax = 0,
-    bx = 0;
-  for (let i = 0; i < n; i++) {
-    const u = dx[i],
-      v = dy[i];
-    xx += u * u;
-    yy += v * v;
-    xy += u * v;
-    ax += A1[i] * u;
-    bx += A2[i] * u;
-  }
-  out[0] = xx;
-  out[1] = yy;
-  out[2] = xy;
-  out[3] = ax;
-  out[4] = bx;
-}
-
-/** ‖dy − κ·dx‖² returned, ⟨A₁, dy − κdx⟩, ⟨A₂, dy − κdx⟩ into sums[0..1]. */
-function remainderDots(
-  n: number,
-  dx: Float64Array,
-  dy: Float64Array,
-  kappa: number,
-  A1: Float64Array,
-  A2: Float64Array,
-  sums: Float64Array,
-): number {
-  let n2 = 0,
-    sa = 0,
-    sb = 0;
-  for (let i = 0; i < n; i++) {
-    const v = dy[i] - kappa * dx[i];
-    n2 += v * v;
-    sa += A1[i] * v;
-    sb += A2[i] * v;
-  }
-  sums[0] = sa;
-  sums[1] = sb;
-  return n2;
-}
-
 /** Draws Θ(x,x), Θ(y,y), Θ(x,y) of fresh independent networks, O(L·M) per network; buffers are allocated once. */
 export class FreezeChaosFastSampler {
   private readonly L: number;
@@ -175,6 +115,7 @@ export class FreezeChaosFastSampler {
   private readonly zeros: Float64Array;
   private readonly sums = new Float64Array(2);
   private readonly d5 = new Float64Array(5);
+  private readonly k = new Float64Array(2);
   private readonly st = new Int32Array(4);
 
   constructor(net: FreezeChaosNetwork, rng: Rng) {
@@ -223,7 +164,7 @@ export class FreezeChaosFastSampler {
 
   /** One network: out[0] = Θ(x,x), out[1] = Θ(y,y), out[2] = Θ(x,y). */
   sample(out: Float64Array): void {
-    const { L, M, beta, w2, x, slope, delta, A1, A2, R, rho, nx, gram, sums, st, act } = this;
+    const { L, M, beta, w2, x, slope, delta, A1, A2, R, rho, nx, gram, sums, st, act, k } = this;
     const b2 = beta * beta;
     if (L === 1) {
       // Θ = Σ^{(1)}: deterministic
@@ -304,19 +245,19 @@ export class FreezeChaosFastSampler {
       const nd = Math.sqrt(dxx),
         invNd = nd > 0 ? 1 / nd : 0;
       // query 3: C₁ = k₁·α(x) + k₂·R + s·g″
-      fillNormalsDot(st, this.g, M, xPrev, r, this.zeros, sums);
-      const k1 = (d5[3] * invNd - s * sums[0] * invNx) * invNx,
-        k2 = (d5[4] * invNd - s * sums[1] * invRho) * invRho;
+      queryCoefficients(st, this.g, M, xPrev, r, this.zeros, sums, d5[3] * invNd, d5[4] * invNd, s, invNx, invRho, k);
+      const k1 = k[0],
+        k2 = k[1];
       // query 4: δ_ℓ(y) = d₁p₁ + τp₂, Wᵀ(τp₂) = β′·α(x) + γ·R + τs·g‴
       const d1 = dxy * invNd;
       const t2 = remainderDots(M, dx, dy, d1 * invNd, A1[l], A2[l], sums);
       const tau = t2 > TOL2 * dyy ? Math.sqrt(t2) : 0;
       const a1t = tau > 0 ? sums[0] : 0,
         a2t = tau > 0 ? sums[1] : 0;
-      fillNormalsDot(st, this.g4, M, xPrev, r, this.zeros, sums);
-      const bq = (a1t - tau * s * sums[0] * invNx) * invNx,
-        gq = (a2t - tau * s * sums[1] * invRho) * invRho,
-        tauS = tau * s;
+      const tauS = tau * s;
+      queryCoefficients(st, this.g4, M, xPrev, r, this.zeros, sums, a1t, a2t, tauS, invNx, invRho, k);
+      const bq = k[0],
+        gq = k[1];
       const sx = slope[l - 1][0],
         sy = slope[l - 1][1],
         ox = delta[l - 1][0],

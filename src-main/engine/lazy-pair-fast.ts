@@ -19,14 +19,13 @@ import { activationFor } from '../../src-shared/network/activations';
 import { checkParametrization, layerScales } from '../../src-shared/network/parametrization';
 import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
 import type { LazyNetwork } from './lazy-gaussian';
-import { LAZY_MAX_STORED_VALUES, LAZY_SPAN_TOLERANCE } from './lazy-matrix';
+import { LAZY_MAX_STORED_VALUES } from './lazy-matrix';
+import { dots5, PAIR_SPAN_TOL2 as TOL2, queryCoefficients, remainder, remainderDots } from './pair-projection';
 import { wasmPairRelu, type WasmPairRelu } from './wasm/kernels';
 
 /** Tests and benchmarks only: `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
  *  sample() (wasm/kernels.as.ts pairRelu, bit-identical, used whenever it loads). */
 export const PAIR_KERNEL = { wasm: true };
-
-const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's "already in the span" threshold
 
 /**
  * h = c₁·A₁ + ρ·A₂ + b, x = φ(h) (ρ = 0: one input's forward product); returns ‖x‖², writes ⟨x, y⟩ to sums[0]
@@ -57,73 +56,6 @@ function forward(
     if (y) cross += y[i] * xi;
   }
   sums[0] = cross;
-  return n2;
-}
-
-/** r = u₂ − κ·u₁ into r; returns ‖r‖². */
-function remainder(m: number, u1: Float64Array, u2: Float64Array, kappa: number, r: Float64Array): number {
-  let n2 = 0;
-  for (let j = 0; j < m; j++) {
-    const v = u2[j] - kappa * u1[j];
-    r[j] = v;
-    n2 += v * v;
-  }
-  return n2;
-}
-
-/** ⟨dx, dx⟩, ⟨dy, dy⟩, ⟨dx, dy⟩, ⟨A₁, dx⟩, ⟨A₂, dx⟩ in one pass, into out[0..4]. */
-function dots5(
-  n: number,
-  dx: Float64Array,
-  dy: Float64Array,
-  A1: Float64Array,
-  A2: Float64Array,
-  out: Float64Array,
-): void {
-  let xx = 0,
-    yy = 0,
-    xy = 0,
-    ax = 0,
-    bx = 0;
-  for (let i = 0; i < n; i++) {
-    const u = dx[i],
-      v = dy[i];
-    xx += u * u;
-    yy += v * v;
-    xy += u * v;
-    ax += A1[i] * u;
-    bx += A2[i] * u;
-  }
-  out[0] = xx;
-  out[1] = yy;
-  out[2] = xy;
-  out[3] = ax;
-  out[4] = bx;
-}
-
-/** t = dy − κ·dx into t; returns ‖t‖², writes ⟨A₁, t⟩, ⟨A₂, t⟩ to sums[0..1]. */
-function remainderDots(
-  n: number,
-  dx: Float64Array,
-  dy: Float64Array,
-  kappa: number,
-  t: Float64Array,
-  A1: Float64Array,
-  A2: Float64Array,
-  sums: Float64Array,
-): number {
-  let n2 = 0,
-    sa = 0,
-    sb = 0;
-  for (let i = 0; i < n; i++) {
-    const v = dy[i] - kappa * dx[i];
-    t[i] = v;
-    n2 += v * v;
-    sa += A1[i] * v;
-    sb += A2[i] * v;
-  }
-  sums[0] = sa;
-  sums[1] = sb;
   return n2;
 }
 
@@ -198,11 +130,11 @@ export class LazyPairFastSampler {
   private readonly wTop: Float64Array;
   private readonly g: Float64Array; // query 3 draws, then C₁
   private readonly g4: Float64Array; // query 4 draws
-  private readonly t: Float64Array; // τp₂
   private readonly zeros: Float64Array;
   private readonly one = new Float64Array(1);
   private readonly sums = new Float64Array(2);
   private readonly d5 = new Float64Array(5);
+  private readonly k = new Float64Array(2); // query 3: C₁ = k[0]·x + k[1]·r + s·g
   private readonly st = new Int32Array(4);
   private readonly wasm: WasmPairRelu | null; // ReLU: sample() runs there
 
@@ -282,7 +214,6 @@ export class LazyPairFastSampler {
     this.wTop = vec(n[L - 1]);
     this.g = vec(maxW);
     this.g4 = vec(maxW);
-    this.t = vec(maxW);
     this.zeros = vec(maxW);
     this.wasm =
       PAIR_KERNEL.wasm && this.relu
@@ -397,12 +328,12 @@ export class LazyPairFastSampler {
       // query 3: C₁ = Wᵀp₁ = q₁(⟨A₁, p₁⟩ − s⟨q₁, g⟩) + q₂(⟨A₂, p₁⟩ − s⟨q₂, g⟩) + s·g
       const a1p = d5[3] * invNd,
         a2p = d5[4] * invNd;
-      fillNormalsDot(st, this.g, m, xPrev, r, this.zeros, sums);
-      const k1 = (a1p - s * sums[0] * invNx) * invNx,
-        k2 = (a2p - s * sums[1] * invRho) * invRho;
+      queryCoefficients(st, this.g, m, xPrev, r, this.zeros, sums, a1p, a2p, s, invNx, invRho, this.k);
+      const k1 = this.k[0],
+        k2 = this.k[1];
       // query 4: δ̃_l = d₁p₁ + τp₂; Wᵀp₂ = q₁(⟨A₁, p₂⟩ − s⟨q₁, g‴⟩) + q₂(⟨A₂, p₂⟩ − s⟨q₂, g‴⟩) + s·g‴
       const d1 = dxy * invNd;
-      const t2 = remainderDots(nl, dx, dy, d1 * invNd, this.t, A1[l], A2[l], sums);
+      const t2 = remainderDots(nl, dx, dy, d1 * invNd, A1[l], A2[l], sums);
       const tau = t2 > TOL2 * dyy ? Math.sqrt(t2) : 0,
         invTau = tau > 0 ? 1 / tau : 0;
       const a1q = sums[0] * invTau,
