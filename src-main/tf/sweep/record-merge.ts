@@ -3,9 +3,7 @@
 // MergeRefused, nothing written); damaged lines and torn tails are named and skipped, the shards are never modified;
 // the first copy of each cell (shards in the order given) is appended whole and fsynced; duplicates and missing cells
 // are reported. A new kind of stored sweep adds one entry to RECORD_MERGES.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   parseTrustMapParams,
   trustCellKey,
@@ -13,7 +11,7 @@ import {
   type TrustMapParams,
 } from '../../../src-shared/contract/trust-map';
 import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
-import { RecordStore, recordStoreIdentity, type RecordStoreKind } from './record-store';
+import { readRecordStoreParams, RecordStore, type RecordStoreKind } from './record-store';
 import { issueText, SWEEP_FILE, SweepStoreError } from './store';
 import { TRUST_MAP_STORE } from './trust-map';
 
@@ -41,30 +39,8 @@ export const RECORD_MERGES: ReadonlyMap<string, RecordMerge<any, any>> = new Map
   [TRUST_MAP_STORE.format, TRUST_MAP_MERGE],
 ]);
 
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
-
 function readParams<P>(m: RecordMerge<unknown, P>, dir: string): { params: P; identity: string } {
-  const path = join(dir, SWEEP_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
-  }
-  const f = sweepFileSchema.safeParse(raw);
-  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
-  if (f.data.format !== m.store.format)
-    throw new SweepStoreError(`${path} is not a ${m.store.title} (format ${JSON.stringify(f.data.format)})`);
-  let params: P;
-  try {
-    params = m.parseParams(f.data.params);
-  } catch (err) {
-    throw new SweepStoreError(`${path}: params are not ${m.store.title} params (${(err as Error).message})`);
-  }
-  const identity = recordStoreIdentity(m.store.format, params);
-  if (identity !== f.data.identity)
-    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
-  return { params, identity };
+  return readRecordStoreParams(m.store, dir, m.parseParams);
 }
 
 /** Valid records of a records file, line by line; bad lines and a torn tail are reported, not thrown. */
