@@ -10,9 +10,15 @@ import {
   trustMapCells,
   type TrustMapParams,
 } from '../../../src-shared/contract/trust-map';
-import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
+import {
+  checkMergeOutput,
+  collectShardRecords,
+  MergeRefused,
+  salvageRecordLines,
+  type MergeReport,
+} from './merge-common';
 import { readRecordStoreParams, RecordStore, type RecordStoreKind } from './record-store';
-import { issueText, SWEEP_FILE, SweepStoreError } from './store';
+import { SWEEP_FILE, SweepStoreError } from './store';
 import { TRUST_MAP_STORE } from './trust-map';
 
 /** What merging a kind of record-store sweep needs besides the store kind. */
@@ -45,31 +51,14 @@ function readParams<P>(m: RecordMerge<unknown, P>, dir: string): { params: P; id
 
 /** Valid records of a records file, line by line; bad lines and a torn tail are reported, not thrown. */
 function salvage<R>(kind: RecordStoreKind<R>, text: string, path: string, keys: ReadonlySet<string>) {
-  const records: R[] = [];
-  const damaged: MergeReport['damaged'] = [];
-  const seen = new Set<string>();
-  const lines = text.split('\n');
-  const torn = lines.pop() !== '';
-  lines.forEach((line, k) => {
-    const where = `${path} line ${k + 1}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
-      return;
-    }
-    const r = kind.schema.safeParse(json);
-    if (!r.success) return void damaged.push({ path: where, problem: `not a record (${issueText(r.error.issues)})` });
-    const key = kind.key(r.data);
-    if (!keys.has(key))
-      return void damaged.push({ path: where, problem: `${kind.label(r.data)} is not in this sweep` });
-    if (seen.has(key)) return void damaged.push({ path: where, problem: 'a second record of a cell in this file' });
-    seen.add(key);
-    records.push(r.data);
+  return salvageRecordLines(text, path, {
+    schema: kind.schema,
+    key: (r) => kind.key(r),
+    notA: 'a record',
+    outside: (r) => (keys.has(kind.key(r)) ? null : `${kind.label(r)} is not in this sweep`),
+    second: 'a second record of a cell in this file',
+    torn: 'torn last line, ignored',
   });
-  if (torn) damaged.push({ path: `${path} line ${lines.length + 1}`, problem: 'torn last line, ignored' });
-  return { records, damaged };
 }
 
 /** Merge the record stores `stores` (each with a sweep.json) into `outDir`; MergeRefused before writing anything. */
