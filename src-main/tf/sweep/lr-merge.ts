@@ -4,10 +4,15 @@
 // of each point (shards in the order given) is appended whole and fsynced; duplicates and missing points are reported.
 import { lrSweepPointSchema, parseLrSweepParams, type LrSweepParams } from '../../../src-shared/contract/lr-sweep';
 import { LR_STORE_KIND, lrSweepIdentity, lrSweepPoints, LrSweepStore, pointKey, POINTS_FILE } from './lr-store';
-import type { LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
-import { issueText, SweepStoreError } from './store';
+import { SweepStoreError } from './store';
 import { readStoreParams } from './record-log';
-import { collectShardRecords, readShardsOfOneSweep, MergeRefused, type MergeReport } from './merge-common';
+import {
+  collectShardRecords,
+  readShardsOfOneSweep,
+  MergeRefused,
+  salvageRecordLines,
+  type MergeReport,
+} from './merge-common';
 
 /** The params of an lr-sweep store's sweep.json, checked against its identity; SweepStoreError otherwise. */
 export function readLrSweepParams(dir: string): { params: LrSweepParams; identity: string } {
@@ -16,30 +21,14 @@ export function readLrSweepParams(dir: string): { params: LrSweepParams; identit
 
 /** Valid points of a points.jsonl text, line by line; bad lines and a torn tail are reported, not thrown. */
 function salvagePoints(text: string, path: string, keys: ReadonlySet<string>) {
-  const points: LrSweepPoint[] = [];
-  const damaged: { path: string; problem: string }[] = [];
-  const seen = new Set<string>();
-  const lines = text.split('\n');
-  const torn = lines.pop() !== '';
-  lines.forEach((line, k) => {
-    const where = `${path} line ${k + 1}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
-      return;
-    }
-    const r = lrSweepPointSchema.safeParse(json);
-    if (!r.success) return void damaged.push({ path: where, problem: `not a point (${issueText(r.error.issues)})` });
-    const key = pointKey(r.data.depth, r.data.rho);
-    if (!keys.has(key)) return void damaged.push({ path: where, problem: 'a point not in this sweep' });
-    if (seen.has(key)) return void damaged.push({ path: where, problem: 'a second record of a point in this file' });
-    seen.add(key);
-    points.push(r.data);
+  return salvageRecordLines(text, path, {
+    schema: lrSweepPointSchema,
+    key: (q) => pointKey(q.depth, q.rho),
+    notA: 'a point',
+    outside: (q) => (keys.has(pointKey(q.depth, q.rho)) ? null : 'a point not in this sweep'),
+    second: 'a second record of a point in this file',
+    torn: 'torn last line, ignored',
   });
-  if (torn) damaged.push({ path: `${path} line ${lines.length + 1}`, problem: 'torn last line, ignored' });
-  return { points, damaged };
 }
 
 /**
@@ -62,10 +51,7 @@ export function mergeLrShards(
   const { first, copies, shards } = collectShardRecords(
     readable,
     POINTS_FILE,
-    (text, path) => {
-      const { points, damaged: bad } = salvagePoints(text, path, keys);
-      return { records: points, damaged: bad };
-    },
+    (text, path) => salvagePoints(text, path, keys),
     (point) => pointKey(point.depth, point.rho),
     damaged,
   );

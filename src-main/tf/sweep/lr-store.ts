@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { lrSweepPointSchema, type LrSweepParams, type LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { assignShards, type ShardSpec } from '../../../src-shared/shard';
 import { canonicalJson, issueText, SweepStoreError } from './store';
-import { initStoreDir, RecordLog, type StoreKind } from './record-log';
+import { initStoreDir, parseRecordLines, RecordLog, type StoreKind } from './record-log';
 
 export const POINTS_FILE = 'points.jsonl';
 export const LR_STORE_FORMAT = 'ntk-lab-lr-sweep/1';
@@ -54,44 +54,17 @@ export function lrSweepIdentity(params: LrSweepParams): string {
     .digest('hex');
 }
 
+const pointName = (q: LrSweepPoint): string => `the point L = ${q.depth}, ρ = ${q.rho}`;
+
 /** Valid points of a points.jsonl text; SweepStoreError naming the first bad line. */
-function parsePoints(
-  text: string,
-  where: string,
-  keys: ReadonlySet<string>,
-): { points: LrSweepPoint[]; goodBytes: number; torn: boolean } {
-  const points: LrSweepPoint[] = [];
-  const seenAt = new Map<string, number>();
-  let pos = 0;
-  let goodBytes = 0;
-  let lineNo = 0;
-  const bad = (problem: string): never => {
-    throw new SweepStoreError(`${where} line ${lineNo}: ${problem}; fix or remove the line (or the directory)`);
-  };
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    lineNo++;
-    if (nl < 0) return { points, goodBytes, torn: true };
-    const line = text.slice(pos, nl);
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      bad(line.trim() === '' ? 'empty line, expected a point record' : 'not JSON');
-    }
-    const r = lrSweepPointSchema.safeParse(json);
-    if (!r.success) bad(`not a point record (${issueText(r.error.issues)})`);
-    const point = r.data!;
-    const key = pointKey(point.depth, point.rho);
-    if (!keys.has(key)) bad(`the point L = ${point.depth}, ρ = ${point.rho} is not in this sweep`);
-    const first = seenAt.get(key);
-    if (first !== undefined) bad(`the point L = ${point.depth}, ρ = ${point.rho} is already on line ${first}`);
-    seenAt.set(key, lineNo);
-    points.push(point);
-    goodBytes += Buffer.byteLength(text.slice(pos, nl + 1));
-    pos = nl + 1;
-  }
-  return { points, goodBytes, torn: false };
+function parsePoints(text: string, where: string, keys: ReadonlySet<string>) {
+  return parseRecordLines(text, where, keys, {
+    schema: lrSweepPointSchema,
+    key: (q) => pointKey(q.depth, q.rho),
+    expected: 'a point record',
+    notA: 'a point record',
+    name: pointName,
+  });
 }
 
 export class LrSweepStore {
@@ -115,8 +88,8 @@ export class LrSweepStore {
     const path = join(dir, POINTS_FILE);
     const loaded = existsSync(path)
       ? parsePoints(readFileSync(path, 'utf8'), path, keys)
-      : { points: [], goodBytes: 0, torn: false };
-    return new LrSweepStore(dir, identity, keys, new RecordLog(path, loaded.goodBytes, loaded.torn), loaded.points);
+      : { records: [], goodBytes: 0, torn: false };
+    return new LrSweepStore(dir, identity, keys, new RecordLog(path, loaded.goodBytes, loaded.torn), loaded.records);
   }
 
   get(depth: number, rho: number): LrSweepPoint | undefined {
@@ -137,10 +110,8 @@ export class LrSweepStore {
     const r = lrSweepPointSchema.safeParse(point);
     if (!r.success) throw new SweepStoreError(`not a point record (${issueText(r.error.issues)})`);
     const key = pointKey(r.data.depth, r.data.rho);
-    if (!this.keys.has(key))
-      throw new SweepStoreError(`the point L = ${point.depth}, ρ = ${point.rho} is not in this sweep`);
-    if (this.done.has(key))
-      throw new SweepStoreError(`the point L = ${point.depth}, ρ = ${point.rho} is already stored`);
+    if (!this.keys.has(key)) throw new SweepStoreError(`${pointName(point)} is not in this sweep`);
+    if (this.done.has(key)) throw new SweepStoreError(`${pointName(point)} is already stored`);
     this.log.append(r.data, `${this.done.size} stored points`, 'Run the same sweep again to resume');
     this.done.set(key, r.data);
   }

@@ -3,7 +3,8 @@
 // the shards' sweep.json (one sweep), and the read of every shard's records, first copy wins.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { canonicalJson, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
+import type { z } from 'zod';
+import { canonicalJson, issueText, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
 
 /** The shards hold different sweeps, or the output cannot take them: nothing was written. */
 export class MergeRefused extends Error {
@@ -172,4 +173,52 @@ export function collectShardRecords<R extends { seconds: number }>(
     shards.push({ dir, shard, cells: taken });
   }
   return { first, copies, shards };
+}
+
+/** How a kind's records file names its bad lines, for salvageRecordLines. */
+export interface SalvageKind<R> {
+  schema: z.ZodType<R>;
+  key(record: R): string;
+  /** 'a cell record', 'a point', 'a record': what a line failing the schema is not. */
+  notA: string;
+  /** Why a valid record does not belong to the sweep, or null when it does. */
+  outside(record: R): string | null;
+  /** The problem of a second copy of a key in one file. */
+  second: string;
+  /** The problem of an unterminated last line. */
+  torn: string;
+}
+
+/** Valid records of a records file, line by line; bad lines and a torn tail are reported, not thrown. */
+export function salvageRecordLines<R>(
+  text: string,
+  path: string,
+  kind: SalvageKind<R>,
+): { records: R[]; damaged: MergeReport['damaged'] } {
+  const records: R[] = [];
+  const damaged: MergeReport['damaged'] = [];
+  const seen = new Set<string>();
+  const lines = text.split('\n');
+  const torn = lines.pop() !== ''; // text ends with '\n' when the last line is whole
+  lines.forEach((line, k) => {
+    const where = `${path} line ${k + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
+      return;
+    }
+    const r = kind.schema.safeParse(json);
+    if (!r.success)
+      return void damaged.push({ path: where, problem: `not ${kind.notA} (${issueText(r.error.issues)})` });
+    const problem = kind.outside(r.data);
+    if (problem) return void damaged.push({ path: where, problem });
+    const key = kind.key(r.data);
+    if (seen.has(key)) return void damaged.push({ path: where, problem: kind.second });
+    seen.add(key);
+    records.push(r.data);
+  });
+  if (torn) damaged.push({ path: `${path} line ${lines.length + 1}`, problem: kind.torn });
+  return { records, damaged };
 }

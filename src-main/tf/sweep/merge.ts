@@ -11,11 +11,7 @@
 // The output is a normal store: running the sweep on it trains only the missing cells, and the lab opens it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  trainabilityParamsSchema,
-  type CellRecord,
-  type TrainabilityParams,
-} from '../../../src-shared/contract/trainability';
+import { trainabilityParamsSchema, type TrainabilityParams } from '../../../src-shared/contract/trainability';
 import { cellRecordSchema } from '../../../src-shared/contract/trainability';
 import { cellKey, sweepGrid } from './grid';
 import { LR_STORE_FORMAT, POINTS_FILE } from './lr-store';
@@ -36,7 +32,13 @@ import {
   sweepIdentity,
 } from './store';
 
-import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
+import {
+  checkMergeOutput,
+  collectShardRecords,
+  MergeRefused,
+  salvageRecordLines,
+  type MergeReport,
+} from './merge-common';
 import { mergeRecordShards, RECORD_MERGES } from './record-merge';
 
 export {
@@ -73,50 +75,16 @@ export function readSweepParams(dir: string): { params: TrainabilityParams; iden
 }
 
 /** Valid cell records of a cells.jsonl text, line by line; bad lines and a torn tail are reported, not thrown. */
-function salvageCells(
-  text: string,
-  path: string,
-  params: TrainabilityParams,
-): { cells: CellRecord[]; damaged: { path: string; problem: string }[] } {
+function salvageCells(text: string, path: string, params: TrainabilityParams) {
   const grid = gridCheckOf(params);
-  const cells: CellRecord[] = [];
-  const damaged: { path: string; problem: string }[] = [];
-  const seen = new Set<string>();
-  const lines = text.split('\n');
-  const torn = lines.pop() !== ''; // text ends with '\n' when the last line is whole
-  lines.forEach((line, k) => {
-    const where = `${path} line ${k + 1}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
-      return;
-    }
-    const r = cellRecordSchema.safeParse(json);
-    if (!r.success) {
-      damaged.push({ path: where, problem: `not a cell record (${issueText(r.error.issues)})` });
-      return;
-    }
-    const problem = gridProblem(r.data, grid);
-    if (problem) {
-      damaged.push({ path: where, problem });
-      return;
-    }
-    const key = cellKey(r.data.sigmaW2, r.data.depth);
-    if (seen.has(key)) {
-      damaged.push({ path: where, problem: 'a second record of a cell already in this file' });
-      return;
-    }
-    seen.add(key);
-    cells.push(r.data);
+  return salvageRecordLines(text, path, {
+    schema: cellRecordSchema,
+    key: (r) => cellKey(r.sigmaW2, r.depth),
+    notA: 'a cell record',
+    outside: (r) => gridProblem(r, grid),
+    second: 'a second record of a cell already in this file',
+    torn: 'torn last line (a crash mid-append), ignored',
   });
-  if (torn)
-    damaged.push({
-      path: `${path} line ${lines.length + 1}`,
-      problem: 'torn last line (a crash mid-append), ignored',
-    });
-  return { cells, damaged };
 }
 
 /** sweep.json's format field, or undefined when it is absent or unreadable (then it is reported as damaged). */
@@ -220,10 +188,7 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
   const { first, copies, shards } = collectShardRecords(
     readable,
     CELLS_FILE,
-    (text, path) => {
-      const { cells, damaged: bad } = salvageCells(text, path, params);
-      return { records: cells, damaged: bad };
-    },
+    (text, path) => salvageCells(text, path, params),
     (record) => cellKey(record.sigmaW2, record.depth),
     damaged,
   );

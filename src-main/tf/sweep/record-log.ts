@@ -10,14 +10,13 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  renameSync,
   statSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { issueText, SWEEP_FILE, SweepStoreError, SweepStoreWriteError } from './store';
+import { issueText, SWEEP_FILE, SweepStoreError, SweepStoreWriteError, writeJsonAtomic } from './store';
 
 /** The kind a store holds, as its messages name it. */
 export interface StoreKind {
@@ -32,19 +31,6 @@ export interface StoreKind {
 const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
 /** Enough of sweep.json to tell whether a directory holds this store (its params are not read). */
 const sweepHeadSchema = z.object({ format: z.string(), identity: z.string() });
-
-/** Write `value` to `path` as indented JSON, whole or not at all (temp file + fsync + rename). */
-function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
 
 /**
  * Make `dir` the store of `identity` (sweep.json holding `params`), or check that it already is; SweepStoreError
@@ -110,6 +96,62 @@ export function readStoreParams<P>(
   if (identity !== f.data.identity)
     throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
   return { params, identity };
+}
+
+/** How a store's records file names and keys its records, for the errors of parseRecordLines. */
+export interface RecordLines<R> {
+  schema: z.ZodType<R>;
+  key(record: R): string;
+  /** 'a record', 'a point record': what an empty line should have been. */
+  expected: string;
+  /** 'a record of a trust-map sweep', 'a point record': what a line failing the schema is not. */
+  notA: string;
+  /** 'the cell σ_w² = 2, L = 4', 'the point L = 4, ρ = 0.5': a record in messages. */
+  name(record: R): string;
+}
+
+/**
+ * Valid records of a records file's text (each a record of `keys`, at most once); SweepStoreError naming the first
+ * bad line. An unterminated last line is not read: `torn`, and `goodBytes` ends before it.
+ */
+export function parseRecordLines<R>(
+  text: string,
+  where: string,
+  keys: ReadonlySet<string>,
+  kind: RecordLines<R>,
+): { records: R[]; goodBytes: number; torn: boolean } {
+  const records: R[] = [];
+  const seenAt = new Map<string, number>();
+  let pos = 0;
+  let goodBytes = 0;
+  let lineNo = 0;
+  const bad = (problem: string): never => {
+    throw new SweepStoreError(`${where} line ${lineNo}: ${problem}; fix or remove the line (or the directory)`);
+  };
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    lineNo++;
+    if (nl < 0) return { records, goodBytes, torn: true };
+    const line = text.slice(pos, nl);
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      bad(line.trim() === '' ? `empty line, expected ${kind.expected}` : 'not JSON');
+    }
+    const r = kind.schema.safeParse(json);
+    if (!r.success) bad(`not ${kind.notA} (${issueText(r.error.issues)})`);
+    const record = r.data!;
+    const key = kind.key(record);
+    if (!keys.has(key)) bad(`${kind.name(record)} is not in this sweep`);
+    const first = seenAt.get(key);
+    if (first !== undefined) bad(`${kind.name(record)} is already on line ${first}`);
+    seenAt.set(key, lineNo);
+    records.push(record);
+    goodBytes += Buffer.byteLength(text.slice(pos, nl + 1));
+    pos = nl + 1;
+  }
+  return { records, goodBytes, torn: false };
 }
 
 /** A store's records file: whole lines appended and fsynced, `goodBytes` the intact prefix. */

@@ -3,18 +3,22 @@
 // MergeRefused, nothing written); damaged lines and torn tails are named and skipped, the shards are never modified;
 // the first copy of each cell (shards in the order given) is appended whole and fsynced; duplicates and missing cells
 // are reported. A new kind of stored sweep adds one entry to RECORD_MERGES.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   parseTrustMapParams,
   trustCellKey,
   trustMapCells,
   type TrustMapParams,
 } from '../../../src-shared/contract/trust-map';
-import { checkMergeOutput, collectShardRecords, MergeRefused, type MergeReport } from './merge-common';
-import { RecordStore, recordStoreIdentity, type RecordStoreKind } from './record-store';
-import { issueText, SWEEP_FILE, SweepStoreError } from './store';
+import {
+  checkMergeOutput,
+  collectShardRecords,
+  MergeRefused,
+  salvageRecordLines,
+  type MergeReport,
+} from './merge-common';
+import { readRecordStoreParams, RecordStore, type RecordStoreKind } from './record-store';
+import { SWEEP_FILE, SweepStoreError } from './store';
 import { TRUST_MAP_STORE } from './trust-map';
 
 /** What merging a kind of record-store sweep needs besides the store kind. */
@@ -41,59 +45,20 @@ export const RECORD_MERGES: ReadonlyMap<string, RecordMerge<any, any>> = new Map
   [TRUST_MAP_STORE.format, TRUST_MAP_MERGE],
 ]);
 
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown() });
-
 function readParams<P>(m: RecordMerge<unknown, P>, dir: string): { params: P; identity: string } {
-  const path = join(dir, SWEEP_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SweepStoreError(`${path} is not valid JSON (${(err as Error).message})`);
-  }
-  const f = sweepFileSchema.safeParse(raw);
-  if (!f.success) throw new SweepStoreError(`${path} is not a sweep record (${issueText(f.error.issues)})`);
-  if (f.data.format !== m.store.format)
-    throw new SweepStoreError(`${path} is not a ${m.store.title} (format ${JSON.stringify(f.data.format)})`);
-  let params: P;
-  try {
-    params = m.parseParams(f.data.params);
-  } catch (err) {
-    throw new SweepStoreError(`${path}: params are not ${m.store.title} params (${(err as Error).message})`);
-  }
-  const identity = recordStoreIdentity(m.store.format, params);
-  if (identity !== f.data.identity)
-    throw new SweepStoreError(`${path}: the identity does not match its params (the file was edited)`);
-  return { params, identity };
+  return readRecordStoreParams(m.store, dir, m.parseParams);
 }
 
 /** Valid records of a records file, line by line; bad lines and a torn tail are reported, not thrown. */
 function salvage<R>(kind: RecordStoreKind<R>, text: string, path: string, keys: ReadonlySet<string>) {
-  const records: R[] = [];
-  const damaged: MergeReport['damaged'] = [];
-  const seen = new Set<string>();
-  const lines = text.split('\n');
-  const torn = lines.pop() !== '';
-  lines.forEach((line, k) => {
-    const where = `${path} line ${k + 1}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      damaged.push({ path: where, problem: line.trim() === '' ? 'empty line' : 'not JSON' });
-      return;
-    }
-    const r = kind.schema.safeParse(json);
-    if (!r.success) return void damaged.push({ path: where, problem: `not a record (${issueText(r.error.issues)})` });
-    const key = kind.key(r.data);
-    if (!keys.has(key))
-      return void damaged.push({ path: where, problem: `${kind.label(r.data)} is not in this sweep` });
-    if (seen.has(key)) return void damaged.push({ path: where, problem: 'a second record of a cell in this file' });
-    seen.add(key);
-    records.push(r.data);
+  return salvageRecordLines(text, path, {
+    schema: kind.schema,
+    key: (r) => kind.key(r),
+    notA: 'a record',
+    outside: (r) => (keys.has(kind.key(r)) ? null : `${kind.label(r)} is not in this sweep`),
+    second: 'a second record of a cell in this file',
+    torn: 'torn last line, ignored',
   });
-  if (torn) damaged.push({ path: `${path} line ${lines.length + 1}`, problem: 'torn last line, ignored' });
-  return { records, damaged };
 }
 
 /** Merge the record stores `stores` (each with a sweep.json) into `outDir`; MergeRefused before writing anything. */

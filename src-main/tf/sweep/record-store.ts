@@ -8,22 +8,11 @@
 // an unterminated last line (a crash mid-append) is ignored and cut off before the next append. A failed write is cut
 // back off (SweepStoreWriteError): the file holds whole records only.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { canonicalJson, issueText, SWEEP_FILE, SweepStoreError, SweepStoreWriteError } from './store';
+import type { z } from 'zod';
+import { initStoreDir, parseRecordLines, readStoreParams, RecordLog, type StoreKind } from './record-log';
+import { canonicalJson, issueText, SweepStoreError } from './store';
 
 /** What a kind of sweep tells the store about its records. */
 export interface RecordStoreKind<R> {
@@ -44,7 +33,22 @@ export function recordStoreIdentity(format: string, params: unknown): string {
   return createHash('sha256').update(canonicalJson({ format, params })).digest('hex');
 }
 
-const sweepFileSchema = z.object({ format: z.string(), identity: z.string(), params: z.unknown().optional() });
+/** The record-log.ts view of a kind: its messages name it 'a <title>'. */
+export function recordLogKind<R>(kind: RecordStoreKind<R>): StoreKind & { paramsName: string } {
+  return { format: kind.format, recordsFile: kind.file, noun: `a ${kind.title}`, paramsName: kind.title };
+}
+
+/**
+ * The params of a record store's sweep.json (`parse` resolves them), checked against its format and identity;
+ * SweepStoreError naming the file otherwise.
+ */
+export function readRecordStoreParams<R, P>(
+  kind: RecordStoreKind<R>,
+  dir: string,
+  parse: (raw: unknown) => P,
+): { params: P; identity: string } {
+  return readStoreParams(dir, recordLogKind(kind), parse, (p) => recordStoreIdentity(kind.format, p));
+}
 
 /** Valid records of a records file's text; SweepStoreError naming the first bad line. */
 export function parseRecords<R>(
@@ -53,38 +57,13 @@ export function parseRecords<R>(
   where: string,
   keys: ReadonlySet<string>,
 ): { records: R[]; goodBytes: number; torn: boolean } {
-  const records: R[] = [];
-  const seenAt = new Map<string, number>();
-  let pos = 0;
-  let goodBytes = 0;
-  let lineNo = 0;
-  const bad = (problem: string): never => {
-    throw new SweepStoreError(`${where} line ${lineNo}: ${problem}; fix or remove the line (or the directory)`);
-  };
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    lineNo++;
-    if (nl < 0) return { records, goodBytes, torn: true };
-    const line = text.slice(pos, nl);
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      bad(line.trim() === '' ? 'empty line, expected a record' : 'not JSON');
-    }
-    const r = kind.schema.safeParse(json);
-    if (!r.success) bad(`not a record of a ${kind.title} (${issueText(r.error.issues)})`);
-    const record = r.data!;
-    const key = kind.key(record);
-    if (!keys.has(key)) bad(`the cell ${kind.label(record)} is not in this sweep`);
-    const first = seenAt.get(key);
-    if (first !== undefined) bad(`the cell ${kind.label(record)} is already on line ${first}`);
-    seenAt.set(key, lineNo);
-    records.push(record);
-    goodBytes += Buffer.byteLength(text.slice(pos, nl + 1));
-    pos = nl + 1;
-  }
-  return { records, goodBytes, torn: false };
+  return parseRecordLines(text, where, keys, {
+    schema: kind.schema,
+    key: (r) => kind.key(r),
+    expected: 'a record',
+    notA: `a record of a ${kind.title}`,
+    name: (r) => `the cell ${kind.label(r)}`,
+  });
 }
 
 export class RecordStore<R> {
@@ -95,8 +74,7 @@ export class RecordStore<R> {
     readonly dir: string,
     readonly identity: string,
     private readonly keys: ReadonlySet<string>,
-    private goodBytes: number,
-    private torn: boolean,
+    private readonly log: RecordLog,
     records: R[],
   ) {
     for (const r of records) this.done.set(kind.key(r), r);
@@ -107,47 +85,20 @@ export class RecordStore<R> {
    * for another sweep, another kind of store, or a damaged file.
    */
   static open<R>(kind: RecordStoreKind<R>, dir: string, params: unknown, keys: ReadonlySet<string>): RecordStore<R> {
-    if (existsSync(dir) && !statSync(dir).isDirectory())
-      throw new SweepStoreError(`${dir} exists and is not a directory`);
-    mkdirSync(dir, { recursive: true });
     const identity = recordStoreIdentity(kind.format, params);
-    const sweepPath = join(dir, SWEEP_FILE);
-    if (existsSync(sweepPath)) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(sweepPath, 'utf8'));
-      } catch (err) {
-        throw new SweepStoreError(`${sweepPath} is not valid JSON (${(err as Error).message})`);
-      }
-      const f = sweepFileSchema.safeParse(raw);
-      if (!f.success) throw new SweepStoreError(`${sweepPath} is not a sweep record (${issueText(f.error.issues)})`);
-      if (f.data.format !== kind.format)
-        throw new SweepStoreError(
-          `${sweepPath} is not a ${kind.title} (format ${JSON.stringify(f.data.format)}, expected ${kind.format})`,
-        );
-      if (f.data.identity !== identity)
-        throw new SweepStoreError(
-          `${dir} holds a ${kind.title} with different params; use another directory, or the same params to resume it`,
-        );
-    } else {
-      if (existsSync(join(dir, kind.file)))
-        throw new SweepStoreError(`${dir} has ${kind.file} but no ${SWEEP_FILE}; refusing to guess its params`);
-      const file = { format: kind.format, identity, params, createdAt: new Date().toISOString() };
-      const tmp = `${sweepPath}.${process.pid}.tmp`;
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, sweepPath);
-    }
+    initStoreDir(dir, recordLogKind(kind), identity, params);
     const path = join(dir, kind.file);
     const loaded = existsSync(path)
       ? parseRecords(kind, readFileSync(path, 'utf8'), path, keys)
       : { records: [], goodBytes: 0, torn: false };
-    return new RecordStore(kind, dir, identity, keys, loaded.goodBytes, loaded.torn, loaded.records);
+    return new RecordStore(
+      kind,
+      dir,
+      identity,
+      keys,
+      new RecordLog(path, loaded.goodBytes, loaded.torn),
+      loaded.records,
+    );
   }
 
   get(key: string): R | undefined {
@@ -175,37 +126,7 @@ export class RecordStore<R> {
     const label = this.kind.label(r.data);
     if (!this.keys.has(key)) throw new SweepStoreError(`the cell ${label} is not in this sweep`);
     if (this.done.has(key)) throw new SweepStoreError(`the cell ${label} is already stored`);
-    const buf = Buffer.from(`${JSON.stringify(r.data)}\n`);
-    const path = join(this.dir, this.kind.file);
-    if (this.torn) {
-      truncateSync(path, this.goodBytes);
-      this.torn = false;
-    }
-    const fd = openSync(path, 'a');
-    try {
-      try {
-        let written = 0;
-        while (written < buf.length) {
-          const n = writeSync(fd, buf, written, buf.length - written);
-          if (!(n > 0)) throw new Error('short write');
-          written += n;
-        }
-        fsyncSync(fd);
-      } catch (err) {
-        try {
-          ftruncateSync(fd, this.goodBytes);
-        } catch {
-          this.torn = true; // ignored on the next open, cut by the next append
-        }
-        throw new SweepStoreWriteError(
-          `${path}: write failed (${(err as Error).message}); the partial record was removed and the ` +
-            `${this.done.size} stored cells are kept. Run the same sweep again to resume`,
-        );
-      }
-    } finally {
-      closeSync(fd);
-    }
-    this.goodBytes += buf.length;
+    this.log.append(r.data, `${this.done.size} stored cells`, 'Run the same sweep again to resume');
     this.done.set(key, r.data);
   }
 }

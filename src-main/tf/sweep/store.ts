@@ -90,6 +90,19 @@ function differingFields(a: Record<string, unknown>, b: Record<string, unknown>)
   return [...keys].filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).sort();
 }
 
+/** Write `value` to `path` as JSON (`indent` spaces; 0: one line), whole or not at all (temp file + fsync + rename). */
+export function writeJsonAtomic(path: string, value: unknown, indent = 2): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(value, null, indent)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
 export const issueText = (issues: readonly z.core.$ZodIssue[]): string =>
   issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 
@@ -224,15 +237,7 @@ export class SweepStore {
       if (existsSync(join(dir, CELLS_FILE)))
         throw new SweepStoreError(`${dir} has ${CELLS_FILE} but no ${SWEEP_FILE}; refusing to guess its params`);
       const file: SweepFile = { format: STORE_FORMAT, identity, params, createdAt: new Date().toISOString() };
-      const tmp = `${sweepPath}.${process.pid}.tmp`;
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, sweepPath);
+      writeJsonAtomic(sweepPath, file);
     }
     const cellsPath = join(dir, CELLS_FILE);
     const loaded = existsSync(cellsPath)
@@ -386,14 +391,6 @@ export function recordShard(dir: string, identity: string, shard: ShardSpec): vo
         'give each shard its own --out directory',
     );
   }
-  const path = join(dir, SHARD_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify({ format: SHARD_FORMAT, identity, index: shard.index, count: shard.count })}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  const shardFile = { format: SHARD_FORMAT, identity, index: shard.index, count: shard.count };
+  writeJsonAtomic(join(dir, SHARD_FILE), shardFile, 0);
 }
