@@ -49,7 +49,7 @@ export function alongPolyline(pts: readonly (readonly [number, number])[], step 
 }
 
 /** Gaps between the curve and the label's box tried, nearest first (px). */
-const GAPS = [3, 10, 18, 28, 40];
+const GAPS = [3, 10, 18, 28, 40, 55, 75, 100];
 
 /**
  * The best spot for a label `textW` × `textH` px: fewest overlapped obstacles, never on a placed label when a free
