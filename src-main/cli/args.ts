@@ -76,6 +76,16 @@ export function parseInteger(flag: string, text: string): number {
   return value;
 }
 
+/** "v1,v2,…" as finite numbers, each entry trimmed; a UsageError naming the flag for a bad entry. */
+export function parseNumberList(flag: string, text: string): number[] {
+  return text.split(',').map((t) => parseNumber(flag, t.trim()));
+}
+
+/** "n1,n2,…" as integers, each entry trimmed; a UsageError naming the flag for a bad entry. */
+export function parseIntegerList(flag: string, text: string): number[] {
+  return text.split(',').map((t) => parseInteger(flag, t.trim()));
+}
+
 /** Check a parsed value against the shared parameter schema; its message is prefixed with the flag. */
 export function checked<T>(flag: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);

@@ -18,7 +18,7 @@ import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
-import { choice, flagCopier, optionalString, parseFlags, parseInteger } from '../cli/args';
+import { choice, flagCopier, optionalString, parseFlags, parseIntegerList } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -58,7 +58,7 @@ function parse(args: string[]): CliJobRequest<'collapse-train'> {
   const params: CollapseTrainParamsInput = {};
   const copy = flagCopier(v, params as Record<string, unknown>);
   const hidden = optionalString(v, 'hidden');
-  if (hidden !== undefined) params.hidden = hidden.split(',').map((s) => parseInteger('hidden', s.trim()));
+  if (hidden !== undefined) params.hidden = parseIntegerList('hidden', hidden);
   const activation = choice('activation', optionalString(v, 'activation'), ACTIVATIONS);
   if (activation !== undefined) params.activation = activation;
   for (const [flag, key] of [

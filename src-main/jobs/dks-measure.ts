@@ -15,7 +15,7 @@ import {
 import { dksActivationNames } from '../../src-shared/theory/dks';
 import { checkDksMeasure, runDksMeasure, runDksMeasureNtk, type DksMeasureChecked } from '../service/dks-measure-run';
 import { EXIT_OK } from '../cli/command';
-import { checked, choice, flagCopier, optionalString, parseFlags, parseInteger, requireString } from '../cli/args';
+import { checked, choice, flagCopier, optionalString, parseFlags, parseIntegerList, requireString } from '../cli/args';
 import { fmt, fmtEstimate, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest } from './define';
 import { parseWorkers } from './measure';
@@ -45,8 +45,6 @@ const FIELDS = [
   ['seed', 'seed'],
 ] as const satisfies [string, keyof typeof dksMeasureParamsSchema.shape][];
 
-const intList = (flag: string, text: string) => text.split(',').map((t) => parseInteger(flag, t.trim()));
-
 function parseDksMeasure(args: string[]): CliJobRequest<'dks-measure'> {
   const v = parseFlags(args, FLAGS);
   const raw: Record<string, unknown> = {};
@@ -57,8 +55,8 @@ function parseDksMeasure(args: string[]): CliJobRequest<'dks-measure'> {
   if (transform !== undefined) raw.transform = transform;
   num('zeta', 'zeta');
   num('depth', 'depth', true);
-  raw.widths = intList('widths', requireString(v, 'widths'));
-  raw.layers = intList('layers', requireString(v, 'layers'));
+  raw.widths = parseIntegerList('widths', requireString(v, 'widths'));
+  raw.layers = parseIntegerList('layers', requireString(v, 'layers'));
   num('cos', 'cos');
   num('samples', 'samples', true);
   num('seed', 'seed', true);

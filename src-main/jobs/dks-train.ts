@@ -20,7 +20,7 @@ import { DksNoRootError, dksEocPoint, getDksActivation, solveDks } from '../../s
 import { LabServiceError } from '../service/lab-error';
 import type { DksTrainTaskParams } from '../tf/train/dks-train';
 import { EXIT_OK } from '../cli/command';
-import { checked, choice, flagCopier, optionalString, parseFlags, parseNumber } from '../cli/args';
+import { checked, choice, flagCopier, optionalString, parseFlags, parseNumberList } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -156,8 +156,7 @@ function parse(args: string[]): CliJobRequest<'dks-train'> {
   const optimizer = choice('optimizer', optionalString(v, 'optimizer'), TRAIN_OPTIMIZERS);
   if (optimizer !== undefined) raw.optimizer = optimizer;
   const zetas = optionalString(v, 'zetas');
-  if (zetas !== undefined)
-    raw.zetas = zetas.trim() === '' ? [] : zetas.split(',').map((t) => parseNumber('zetas', t.trim()));
+  if (zetas !== undefined) raw.zetas = zetas.trim() === '' ? [] : parseNumberList('zetas', zetas);
   if (v['skip-eoc'] === true) raw.eoc = false;
   if (v['skip-selu'] === true) raw.selu = false;
   if (v['skip-layer-norm'] === true) raw.layerNorm = false;

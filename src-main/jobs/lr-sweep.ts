@@ -29,8 +29,8 @@ import {
   flagCopier,
   optionalString,
   parseFlags,
-  parseInteger,
-  parseNumber,
+  parseIntegerList,
+  parseNumberList,
   parseTfWorkersFlag,
 } from '../cli/args';
 import { parseShardFlag } from './trainability';
@@ -69,7 +69,7 @@ const FLAGS = {
 
 /** "v1,v2,…" as numbers (integers for depths). */
 function parseList(flag: string, text: string, integer: boolean): number[] {
-  return text.split(',').map((t) => (integer ? parseInteger(flag, t.trim()) : parseNumber(flag, t.trim())));
+  return integer ? parseIntegerList(flag, text) : parseNumberList(flag, text);
 }
 
 function parseCommand(args: string[]): CliJobRequest<'lr-sweep'> {

@@ -22,7 +22,7 @@ import { LIMITS } from '../../src-shared/params';
 import type { BackendInfo } from '../tf/backend';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK } from '../cli/command';
-import { choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import { choice, optionalString, parseFlags, parseInteger, parseIntegerList, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { defineJob, type CliJobRequest, type RunsOn } from './define';
 import { parseBackend } from './train-dynamics';
@@ -72,7 +72,7 @@ const FLAGS = {
 
 /** "10,100,1000" → [10, 100, 1000]; each entry a whole number (the kind's schema checks the order). */
 export function parseStepList(flag: string, text: string): number[] {
-  return text.split(',').map((s) => parseInteger(flag, s.trim()));
+  return parseIntegerList(flag, text);
 }
 
 function parse(args: string[]): CliJobRequest<'ntk-change'> {

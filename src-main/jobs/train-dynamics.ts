@@ -29,7 +29,16 @@ import type { BackendInfo } from '../tf/backend';
 import { BACKEND_CHOICES_TEXT, isBackendChoice, type BackendChoice } from '../tf/backend-names';
 import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
-import { checkOutDir, choice, optionalString, parseFlags, parseInteger, parseNumber } from '../cli/args';
+import {
+  checkOutDir,
+  choice,
+  optionalString,
+  parseFlags,
+  parseInteger,
+  parseIntegerList,
+  parseNumber,
+  parseNumberList,
+} from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { fieldsAsFlags } from '../cli/flag-names';
 import { runTdList } from '../tf/sweep/td-list';
@@ -115,7 +124,7 @@ function parse(args: string[]): CliJobRequest<'train-dynamics'> {
   const shard = parseShard(optionalString(v, 'shard'));
   if (shard && out === undefined) throw new UsageError('--shard needs --out <dir>: each shard writes its own store');
   if (sigmaText !== undefined && sigmaText.includes(',')) {
-    const list = sigmaText.split(',').map((t) => parseNumber('sigma-w2', t.trim()));
+    const list = parseNumberList('sigma-w2', sigmaText);
     list.forEach((value, k) => {
       const r = sigmaW2Schema.safeParse(value);
       if (!r.success)
@@ -150,7 +159,7 @@ function parse(args: string[]): CliJobRequest<'train-dynamics'> {
   if (every !== undefined && atText !== undefined)
     throw new UsageError('--record-every and --record-at both choose the recorded steps: give one of them');
   if (atText !== undefined) {
-    params.recordAt = atText.split(',').map((s) => parseInteger('record-at', s.trim()));
+    params.recordAt = parseIntegerList('record-at', atText);
   } else if (every !== undefined) {
     if (every < 1) throw new UsageError(`--record-every: must be ≥ 1 (got ${every})`);
     const steps = params.steps ?? parseTrainDynamicsParams({ ...params, recordAt: [0] }).steps;

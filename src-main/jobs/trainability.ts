@@ -34,6 +34,7 @@ import {
   parseFlags,
   parseInteger,
   parseNumber,
+  parseNumberList,
   parseTfWorkersFlag,
   requireString,
 } from '../cli/args';
@@ -93,7 +94,7 @@ function parseAxis(flag: string, text: string): AxisSpec {
       throw new UsageError(`--${flag}: expected min:max:count or a comma list, got ${JSON.stringify(text)}`);
     return { min: parseNumber(flag, parts[0]), max: parseNumber(flag, parts[1]), count: parseInteger(flag, parts[2]) };
   }
-  return { values: text.split(',').map((v) => parseNumber(flag, v.trim())) };
+  return { values: parseNumberList(flag, text) };
 }
 
 function parseCommand(args: string[]): CliJobRequest<'trainability'> {

@@ -38,7 +38,7 @@ import {
   flagCopier,
   optionalString,
   parseFlags,
-  parseNumber,
+  parseNumberList,
   parseTfWorkersFlag,
   requireString,
 } from '../cli/args';
@@ -85,8 +85,6 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-const list = (flag: string, text: string) => text.split(',').map((s) => parseNumber(flag, s.trim()));
-
 function parseCommand(args: string[]): CliJobRequest<'trust-map'> {
   const v = parseFlags(args, FLAGS);
   const dir = checkOutDir('out', requireString(v, 'out'));
@@ -109,9 +107,9 @@ function parseCommand(args: string[]): CliJobRequest<'trust-map'> {
   if (sw !== undefined || depth !== undefined || width !== undefined) {
     // a partial grid keeps the CPU default of the other axes
     params.grid = {
-      sigmaW2: sw !== undefined ? list('sigma-w2', sw) : [...TRUST_MAP_CPU_GRID.sigmaW2],
-      depth: depth !== undefined ? list('depth', depth) : [...TRUST_MAP_CPU_GRID.depth],
-      width: width !== undefined ? list('width', width) : [...TRUST_MAP_CPU_GRID.width],
+      sigmaW2: sw !== undefined ? parseNumberList('sigma-w2', sw) : [...TRUST_MAP_CPU_GRID.sigmaW2],
+      depth: depth !== undefined ? parseNumberList('depth', depth) : [...TRUST_MAP_CPU_GRID.depth],
+      width: width !== undefined ? parseNumberList('width', width) : [...TRUST_MAP_CPU_GRID.width],
     };
   }
   const tfBackend = parseBackend(optionalString(v, 'backend'));
