@@ -175,11 +175,14 @@ describe('lab state: links, reloads, files, reset and undo (web mode)', () => {
     await page.getByTestId('tab-explore').click();
     expect(await planeWidth(page)).toBe('320');
 
-    // a fresh browser (nothing pending to save) whose stored state is corrupt
+    // a fresh browser whose stored state is corrupt: written by an init script, before the reloaded page's own code
+    // runs (set from the old page, a save still pending there was flushed on pagehide over the corrupt text)
     const fresh = await openAt();
-    await fresh.evaluate(() =>
-      (globalThis as unknown as Win).localStorage.setItem('ntk-phase-lab/state', '{"format":"ntk-phase-lab", oops'),
-    );
+    await fresh
+      .context()
+      .addInitScript(() =>
+        (globalThis as unknown as Win).localStorage.setItem('ntk-phase-lab/state', '{"format":"ntk-phase-lab", oops'),
+      );
     await fresh.reload();
     await settled(fresh);
     const notice = fresh.getByTestId('lab-notice');
