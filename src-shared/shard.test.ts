@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from './rng';
-import { assignShards, parseShardSpec, shardItems } from './shard';
+import { assignShards, longestFirst, parseShardSpec, shardItems } from './shard';
 
 describe('parseShardSpec', () => {
   it('reads i/n', () => {
@@ -80,5 +80,49 @@ describe('assignShards', () => {
 
   it('more shards than items leaves some empty', () => {
     expect(assignShards([1, 2], 4)).toEqual([1, 0]);
+  });
+});
+
+describe('longestFirst', () => {
+  it('orders by decreasing cost, ties in item order, without changing the input', () => {
+    const cells = [
+      { id: 'a', depth: 8 },
+      { id: 'b', depth: 16 },
+      { id: 'c', depth: 8 },
+      { id: 'd', depth: 16 },
+    ];
+    expect(longestFirst(cells, (c) => c.depth).map((c) => c.id)).toEqual(['b', 'd', 'a', 'c']);
+    expect(cells.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it("a pool taking items in that order reaches assignShards' balanced loads (random costs, 2–4 workers)", () => {
+    // the pool hands the next item to the first free worker: makespan of that greedy rule
+    const makespan = (costs: number[], workers: number) => {
+      const free = new Array<number>(workers).fill(0);
+      for (const c of costs) free[free.indexOf(Math.min(...free))] += c;
+      return Math.max(...free);
+    };
+    const rng = new Rng(11, 0);
+    for (let trial = 0; trial < 200; trial++) {
+      const costs = Array.from({ length: 3 + Math.floor(rng.uniform() * 8) }, () => 1 + Math.floor(rng.uniform() * 20));
+      const workers = 2 + Math.floor(rng.uniform() * 3);
+      const shard = assignShards(costs, workers);
+      const loads = new Array<number>(workers).fill(0);
+      costs.forEach((c, k) => (loads[shard[k]] += c));
+      expect(
+        makespan(
+          longestFirst(costs, (c) => c),
+          workers,
+        ),
+      ).toBe(Math.max(...loads));
+    }
+    // the 4-cell case of the training bench: L ∈ {8, 16} × 2 in sweep order takes 32 depth units on 2 workers, 24 so
+    expect(makespan([8, 16, 8, 16], 2)).toBe(32);
+    expect(
+      makespan(
+        longestFirst([8, 16, 8, 16], (c) => c),
+        2,
+      ),
+    ).toBe(24);
   });
 });

@@ -46,6 +46,20 @@ export function assignShards(costs: readonly number[], count: number): number[] 
   return shard;
 }
 
+/**
+ * The items in the order a worker pool should take them: by decreasing cost, ties in item order (the same
+ * longest-processing-time rule as assignShards, Graham 1969). A pool that hands the next item to whichever worker
+ * frees first then ends with short items, so no worker idles while the last long one runs: four cells L ∈ {8, 16} ×
+ * 2 on 2 workers end after 16 + 8 depth units instead of 8 + 8 + 16 in sweep order.
+ */
+export function longestFirst<T>(items: readonly T[], cost: (item: T) => number): T[] {
+  const costs = items.map((it) => cost(it));
+  return costs
+    .map((_, k) => k)
+    .sort((a, b) => costs[b] - costs[a] || a - b)
+    .map((k) => items[k]);
+}
+
 /** The items of shard `spec` (in their original order), by assignShards over their costs. */
 export function shardItems<T>(items: readonly T[], cost: (item: T) => number, spec: ShardSpec): T[] {
   const shard = assignShards(

@@ -8,7 +8,7 @@ import { parseLrSweepParams } from '../../../src-shared/contract/lr-sweep';
 import { parseTrainabilityParams, type CellRecord } from '../../../src-shared/contract/trainability';
 import { TfTaskError } from '../tf-host';
 import { checkTfWorkers, TfPool } from '../tf-pool';
-import { CellsFailedError, runLrSweepParallel, runSweepParallel, type CellRunner } from './parallel';
+import { CellsFailedError, runCells, runLrSweepParallel, runSweepParallel, type CellRunner } from './parallel';
 import { SweepStore } from './store';
 
 const sweep = parseTrainabilityParams({
@@ -101,6 +101,38 @@ describe('parallel sweeps on the TF worker pool', () => {
     expect(s.done).toBeLessThan(4);
     const again = await runSweepParallel(sweep, dir, runner(pools[1]), () => undefined);
     expect(again).toMatchObject({ resumed: s.done, done: 4, status: 'complete' });
+  });
+
+  it('submits the costliest cells first when given a cost, else in the given order', async () => {
+    for (const [cost, want] of [
+      [(d: number) => d, [16, 16, 8, 8]],
+      [undefined, [8, 16, 8, 16]],
+    ] as const) {
+      const asked: number[] = [];
+      const done: number[] = [];
+      await runCells(
+        [8, 16, 8, 16],
+        (d) => d,
+        String,
+        (d) => (asked.push(d), Promise.resolve(d)),
+        {},
+        (_d, r) => done.push(r),
+        cost,
+      );
+      expect(asked).toEqual(want);
+      expect(done.sort((a, b) => b - a)).toEqual([16, 16, 8, 8]);
+    }
+  });
+
+  it('a trainability sweep hands its deepest cells to the pool first', async () => {
+    const asked: number[] = [];
+    await runSweepParallel(
+      sweep,
+      tmp(),
+      (p, o) => (asked.push(p.cell.depth), pools[1].run('train-cell', p, o)),
+      () => 0,
+    );
+    expect(asked).toEqual([3, 3, 2, 2]);
   });
 
   it('refuses worker counts of 0, negative, fractional or absurd, naming the option', () => {

@@ -18,7 +18,7 @@ import type {
 } from '../../../src-shared/contract/trainability';
 import type { LrSweepParams, LrSweepPoint } from '../../../src-shared/contract/lr-sweep';
 import { TfTaskError, type TfRunOptions } from '../tf-host';
-import type { ShardSpec } from '../../../src-shared/shard';
+import { longestFirst, type ShardSpec } from '../../../src-shared/shard';
 import { cellKey, checkedSweepGrid, shardCells } from './grid';
 import { recordShard, SweepStore } from './store';
 import type { CellSpec } from './train-cell';
@@ -60,7 +60,9 @@ const isCancel = (err: unknown) => err instanceof TfTaskError && err.code === 'c
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
- * Run `cells` through `run` all at once (the pool queues them), calling `done` in finishing order. Resolves with
+ * Run `cells` through `run` all at once (the pool queues them in submission order), calling `done` in finishing
+ * order. With `cost`, the cells are submitted costliest first (shard.ts longestFirst) so the pool's workers finish
+ * together; without it, in the given order (a sweep that streams in its own order keeps it). Resolves with
  * whether a cancel stopped any cell; rejects with CellsFailedError after every cell settled if some failed. An error
  * from `done` (the store could not write a record: disk full) stops the others (queued ones never start, running
  * ones stop at their next step) and is the sweep's error: the cells stored so far stay, a rerun resumes.
@@ -74,6 +76,7 @@ export async function runCells<T, P = TrainCellTaskParams, R = CellRecord>(
   run: (params: P, opts: TfRunOptions) => Promise<R | null>,
   opts: ParallelSweepOptions,
   done: (c: T, record: R) => void,
+  cost?: (c: T) => number,
 ): Promise<{ cancelled: boolean }> {
   let cancelled = false;
   const failures: { cell: string; reason: string }[] = [];
@@ -83,7 +86,7 @@ export async function runCells<T, P = TrainCellTaskParams, R = CellRecord>(
   // one abort listener per queued cell is expected, not a leak (Node warns above 10)
   setMaxListeners(cells.length + 10, signal);
   await Promise.all(
-    cells.map(async (c) => {
+    (cost ? longestFirst(cells, cost) : cells).map(async (c) => {
       let record: R | null;
       try {
         record = await run(task(c), { signal, pause: opts.pause });
@@ -162,6 +165,7 @@ export async function runSweepParallel(
             trained++;
             emit({ cell: record, done: store.cells().filter(inRun).length, total });
           },
+          (c) => c.depth, // one sweep's cells share width, steps and batch: a cell's cost grows with its depth
         );
   return {
     dir,

@@ -91,6 +91,9 @@ export function cellOf(c: TrustMapCellRef, steps: readonly number[], r: NtkChang
   };
 }
 
+/** A cell's relative cost for the pool's order: one step's multiply-adds per input, 784 · M + (L − 1) · M². */
+const trustCellCost = (c: TrustMapCellRef): number => c.width * (784 + (c.depth - 1) * c.width);
+
 /**
  * Train the pending cells of `p` (those not in `store`) on the pool and append each as it finishes; `emit` gets one
  * progress per finished cell. Cancel: running cells are dropped, finished ones stay (rerun = resume).
@@ -126,6 +129,7 @@ export async function runTrustMapParallel(
             trained++;
             emit({ cell, done: count(), total: cells.length });
           },
+          trustCellCost,
         );
   return {
     dir: store.dir,
