@@ -16,19 +16,14 @@ import {
 } from '../../src-shared/contract/collapse-train';
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import type { BackendInfo } from '../tf/backend';
-import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cli/command';
 import { choice, flagCopier, optionalString, parseFlags, parseIntegerList } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type RunsOn, refuseOnError } from './define';
 import { parseBackend } from './train-dynamics';
 
 function checkCollapseTrain(params: unknown): CollapseTrainParams {
-  try {
-    return parseCollapseTrainParams(params);
-  } catch (err) {
-    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-  }
+  return refuseOnError(() => parseCollapseTrainParams(params));
 }
 
 const FLAGS = {

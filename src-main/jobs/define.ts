@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { JobKind, JobOutputOf, JobParamsOf, KindOf } from '../../src-shared/contract/kinds';
 import type { ShardSpec } from '../../src-shared/shard';
+import { LabServiceError } from '../service/lab-error';
 import type { PoolWork } from '../engine/pool-work';
 import type { WorkerPool } from '../engine/worker-pool';
 import type { CliCommandText, CliPrinter, CliRunInfo } from '../cli/job-command';
@@ -110,4 +111,16 @@ export interface JobDefinition<K extends JobKind, C, P> {
 /** Identity with the type check: every field required. */
 export function defineJob<K extends JobKind, C, P>(def: JobDefinition<K, C, P>): JobDefinition<K, C, P> {
   return def;
+}
+
+/**
+ * A kind's parameter check: `check` throws a plain error naming the field (the contract's parse, a work limit), which
+ * reaches the client as LabServiceError('refused') with the same message.
+ */
+export function refuseOnError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
+  }
 }

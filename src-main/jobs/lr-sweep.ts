@@ -22,7 +22,6 @@ import type { BackendInfo } from '../tf/backend';
 import { runLrSweepParallel, type CellRunner } from '../tf/sweep/parallel';
 import { LrSweepStore, lrSweepPoints, shardLrPoints } from '../tf/sweep/lr-store';
 import { recordShard } from '../tf/sweep/store';
-import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import {
   checkOutDir,
@@ -35,16 +34,14 @@ import {
 } from '../cli/args';
 import { parseShardFlag } from './trainability';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type RunsOn, refuseOnError } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The resolved params; LabServiceError('refused') with every problem (and for too much work). */
 function checkLrSweep(raw: unknown): LrSweepParams {
-  try {
+  return refuseOnError(() => {
     return parseLrSweepParams(raw);
-  } catch (err) {
-    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-  }
+  });
 }
 
 const FLAGS = {

@@ -20,11 +20,10 @@ import {
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import { LIMITS } from '../../src-shared/params';
 import type { BackendInfo } from '../tf/backend';
-import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK } from '../cli/command';
 import { choice, optionalString, parseFlags, parseInteger, parseIntegerList, parseNumber } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type RunsOn, refuseOnError } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** Refused above this estimated work (6 flops per parameter and digit per step): days on a CPU, hours on a GPU. */
@@ -38,7 +37,7 @@ export function ntkChangeFlops(p: { depth: number; width: number; maxSteps: numb
 
 /** The resolved params (maxSteps set) that run; LabServiceError('refused') naming the field. */
 export function checkNtkChange(raw: unknown): NtkChangeParams {
-  try {
+  return refuseOnError(() => {
     const p = resolveNtkChangeParams(raw as Parameters<typeof resolveNtkChangeParams>[0]);
     const flops = ntkChangeFlops(p);
     if (flops > NTK_CHANGE_FLOPS_MAX)
@@ -47,9 +46,7 @@ export function checkNtkChange(raw: unknown): NtkChangeParams {
           `${flops.toExponential(1)} flops, above the limit ${NTK_CHANGE_FLOPS_MAX.toExponential(0)}`,
       );
     return p;
-  } catch (err) {
-    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-  }
+  });
 }
 
 const FLAGS = {

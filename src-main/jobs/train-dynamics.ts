@@ -27,7 +27,6 @@ import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import { LIMITS, sigmaW2Schema } from '../../src-shared/params';
 import type { BackendInfo } from '../tf/backend';
 import { BACKEND_CHOICES_TEXT, isBackendChoice, type BackendChoice } from '../tf/backend-names';
-import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import {
   checkOutDir,
@@ -45,7 +44,7 @@ import { runTdList } from '../tf/sweep/td-list';
 import { shardTdRuns, TdStore } from '../tf/sweep/td-store';
 import { recordShard } from '../tf/sweep/store';
 import { parseShardSpec, type ShardSpec } from '../../src-shared/shard';
-import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn, refuseOnError } from './define';
 
 /** --backend: which TensorFlow.js backend (default auto). */
 export function parseBackend(text: string | undefined): BackendChoice {
@@ -60,13 +59,11 @@ export function parseBackend(text: string | undefined): BackendChoice {
  * with --shard the shard's); the resolved params (recordAt) run.
  */
 function checkTrainDynamics(params: unknown, local?: LocalCheck): TrainDynamicsParams {
-  try {
+  return refuseOnError(() => {
     if (!local?.shard) return parseTrainDynamicsParams(params);
     const runs = shardTdRuns(parseTrainDynamicsParams(params, 0), local.shard).length;
     return parseTrainDynamicsParams(params, runs);
-  } catch (err) {
-    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-  }
+  });
 }
 
 const FLAGS = {

@@ -25,7 +25,6 @@ import { cellKey, checkedSweepGrid, shardCells, sweepGrid } from '../tf/sweep/gr
 import { runSweepParallel, type CellRunner } from '../tf/sweep/parallel';
 import { recordShard, SweepStore, sweepIdentity } from '../tf/sweep/store';
 import type { BackendInfo } from '../tf/backend';
-import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/command';
 import {
   checkOutDir,
@@ -40,18 +39,16 @@ import {
 } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
 import { parseShardSpec, type ShardSpec } from '../../src-shared/shard';
-import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn, refuseOnError } from './define';
 import { parseBackend } from './train-dynamics';
 
 /** The sweep's resolved params (defaults, paper size) and its grid; LabServiceError('refused') with every problem. */
 function checkTrainability(raw: unknown, local?: LocalCheck): TrainabilityParams {
-  try {
+  return refuseOnError(() => {
     const p = parseTrainabilityParams(raw);
     checkedSweepGrid(p, local?.shard);
     return p;
-  } catch (err) {
-    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-  }
+  });
 }
 
 const FLAGS = {

@@ -31,7 +31,6 @@ import {
   type NtkChangeRunner,
 } from '../tf/sweep/trust-map';
 import type { BackendInfo } from '../tf/backend';
-import { LabServiceError } from '../service/lab-error';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli/command';
 import {
   checkOutDir,
@@ -43,14 +42,14 @@ import {
   requireString,
 } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
-import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn } from './define';
+import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn, refuseOnError } from './define';
 import { NTK_CHANGE_FLOPS_MAX, ntkChangeFlops, parseStepList } from './ntk-change';
 import { parseBackend } from './train-dynamics';
 import { parseShardFlag } from './trainability';
 
 /** The resolved params; LabServiceError('refused') naming the field, also for a run above the work limit. */
 function checkTrustMap(raw: unknown, local?: LocalCheck): TrustMapParams {
-  try {
+  return refuseOnError(() => {
     const p = parseTrustMapParams(raw);
     const flops = trustMapRunCells(p, local?.shard).reduce((s, c) => s + ntkChangeFlops({ ...c, ...p }), 0);
     if (flops > 100 * NTK_CHANGE_FLOPS_MAX)
@@ -59,9 +58,7 @@ function checkTrustMap(raw: unknown, local?: LocalCheck): TrustMapParams {
           `${(100 * NTK_CHANGE_FLOPS_MAX).toExponential(0)}; shard it (--shard i/n) or use a coarser grid`,
       );
     return p;
-  } catch (err) {
-    throw new LabServiceError('refused', err instanceof Error ? err.message : String(err));
-  }
+  });
 }
 
 const FLAGS = {
