@@ -10,10 +10,9 @@ import { int } from './number-fields';
 import { seedSchema, sigmaB2Schema, sigmaW2Schema } from '../params';
 import { activationSchema } from './gd-step';
 import {
+  checkTrainingData,
   DEFAULT_GRID,
   estimateSweepFlops,
-  MNIST_DIGITS,
-  MNIST_TRAIN_MIN,
   TRAINABILITY_DATASETS,
   TRAINABILITY_LIMITS,
 } from './trainability';
@@ -70,28 +69,7 @@ const lrSweepParamsSchema = z
     seed: seedSchema.default(0),
   })
   .strict()
-  .superRefine((p, ctx) => {
-    if (p.batchSize > p.trainSize)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['batchSize'],
-        message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})`,
-      });
-    if (p.dataset === 'mnist') {
-      if (p.trainSize < MNIST_TRAIN_MIN)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['trainSize'],
-          message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist`,
-        });
-      if (p.trainSize + p.testSize > MNIST_DIGITS)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['trainSize'],
-          message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)`,
-        });
-    }
-  });
+  .superRefine(checkTrainingData);
 
 export type LrSweepParams = z.infer<typeof lrSweepParamsSchema>;
 export type LrSweepParamsInput = z.input<typeof lrSweepParamsSchema>;

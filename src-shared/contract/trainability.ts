@@ -89,6 +89,33 @@ export const DEFAULT_GRID: GridSpec = {
   depth: { values: [2, 4, 8, 16, 24, 32] },
 };
 
+/** The checks across fields of a training run on a dataset: the batch fits the training set, mnist has the digits. */
+export function checkTrainingData(
+  p: { batchSize: number; trainSize: number; testSize: number; dataset: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (p.batchSize > p.trainSize)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['batchSize'],
+      message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})`,
+    });
+  if (p.dataset === 'mnist') {
+    if (p.trainSize < MNIST_TRAIN_MIN)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trainSize'],
+        message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist`,
+      });
+    if (p.trainSize + p.testSize > MNIST_DIGITS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trainSize'],
+        message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)`,
+      });
+  }
+}
+
 export const trainabilityParamsSchema = z
   .object({
     activation: activationSchema.default('erf'),
@@ -111,28 +138,7 @@ export const trainabilityParamsSchema = z
     seed: seedSchema.default(0),
   })
   .strict()
-  .superRefine((p, ctx) => {
-    if (p.batchSize > p.trainSize)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['batchSize'],
-        message: `batchSize (${p.batchSize}) must be ≤ trainSize (${p.trainSize})`,
-      });
-    if (p.dataset === 'mnist') {
-      if (p.trainSize < MNIST_TRAIN_MIN)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['trainSize'],
-          message: `trainSize must be ≥ ${MNIST_TRAIN_MIN} for mnist`,
-        });
-      if (p.trainSize + p.testSize > MNIST_DIGITS)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['trainSize'],
-          message: `trainSize + testSize must be ≤ ${MNIST_DIGITS} (the digits of the mnist package)`,
-        });
-    }
-  });
+  .superRefine(checkTrainingData);
 
 export type TrainabilityParams = z.infer<typeof trainabilityParamsSchema>;
 export type TrainabilityParamsInput = z.input<typeof trainabilityParamsSchema>;
