@@ -103,6 +103,10 @@ describe('NTK trust map: stored maps and the Explore layer', () => {
     expect([await status.getAttribute('data-done'), await status.getAttribute('data-total')]).toEqual(['2', '4']);
     const note = page.getByTestId('trust-folder-note');
     expect([await note.getAttribute('data-stored'), await note.getAttribute('data-missing')]).toEqual(['2', '2']);
+    // the store's own training is stated (the form keeps its own values)
+    expect(await page.getByTestId('trust-folder-training').textContent()).toContain(
+      'records after 2, 4 steps (at most 4) · lr 0.001 · 128 digits · relu, σ_b² = 0 · seed 0',
+    );
     // M = 8 is shown (the map has no M = 128): its stored tile holds the stored end-of-training change
     expect(await page.getByTestId('trust-shown-width').inputValue()).toBe('8');
     const tiles = page.getByTestId('trust-change').getByTestId('trust-tile');

@@ -20,6 +20,7 @@ import {
   tileColour,
   tileDomain,
   tilesCsv,
+  trainingSummary,
 } from './trust-map-view';
 
 const cell = (sigmaW2: number, depth: number, finalStep: number, stop: TrustMapCell['stop']): TrustMapCell => ({
@@ -133,6 +134,9 @@ describe('trust map view', () => {
     expect(openedSummary(shard)).toBe('/maps/a: 1 of 1 cells stored (shard 0/4 of a 4-cell map) · none missing');
     expect(openedMap({ ...store, params: { grid: { sigmaW2: [-1], depth: [2], width: [8] } } })).toMatch(
       /^\/maps\/a: its sweep\.json params are not a trust map's \(/,
+    );
+    expect(trainingSummary(m.params)).toBe(
+      'records after 10, 10² steps (at most 100) · lr 0.001 · 128 digits · relu, σ_b² = 0 · seed 0',
     );
     expect(predictionGap(training)).toBe('');
     expect(predictionGap({ activation: 'tanh', sigmaB2: 0 })).toMatch(/no prediction for φ = tanh/);

@@ -207,6 +207,14 @@ export function openedSummary(m: OpenedMap): string {
   return `${head} · ${m.missing.length} missing: ${named}${more}${torn}`;
 }
 
+/** An opened map's own training (the form is not changed): "records after 2, 4 steps (at most 4) · lr 0.001 · …". */
+export function trainingSummary(t: MapTraining): string {
+  return (
+    `records after ${t.steps.map(formatStep).join(', ')} steps (at most ${t.maxSteps}) · lr ${formatNumber(t.lr)} · ` +
+    `${t.trainSize} digits · ${t.activation}, σ_b² = ${formatNumber(t.sigmaB2)} · seed ${t.seed}`
+  );
+}
+
 /** Cells of a grid. */
 export function trustMapCount(grid: TrustMapGrid): number {
   return grid.sigmaW2.length * grid.depth.length * grid.width.length;
