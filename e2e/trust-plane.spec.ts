@@ -196,6 +196,11 @@ describe('NTK trust map: stored maps and the Explore layer', () => {
     expect(json.name).toBe('ntk-trust-plane-step2-M16.json');
     const doc = JSON.parse(json.body) as { step: unknown; width: unknown; store: unknown; cells: unknown[] };
     expect([doc.step, doc.width, doc.store, doc.cells.length]).toEqual([2, 16, full, 2]);
+    // the plane's own JSON names the layer it shows
+    const plane = JSON.parse((await downloadText(page, 'export-plane-json')).body) as {
+      display: { trustMapLayer: unknown };
+    };
+    expect(plane.display.trustMapLayer).toEqual({ step: 2, width: 16, cells: 2 });
 
     // the choice is in the link and survives a reload (the map itself is reopened from its folder)
     await expect.poll(() => page.url()).toMatch(/tmPlaneStep=2(&|$)/);
