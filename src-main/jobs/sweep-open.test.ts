@@ -7,6 +7,14 @@ import { parseTrainabilityParams } from '../../src-shared/contract/trainability'
 import { parseLrSweepParams } from '../../src-shared/contract/lr-sweep';
 import { parseTrainDynamicsParams } from '../../src-shared/contract/train-dynamics';
 import { LrSweepStore } from '../tf/sweep/lr-store';
+import {
+  parseTrustMapParams,
+  shardTrustMapCells,
+  trustCellKey,
+  type TrustMapCell,
+  type TrustMapCellRef,
+} from '../../src-shared/contract/trust-map';
+import { openTrustMapStore } from '../tf/sweep/trust-map';
 import { shardTdRuns, TdStore } from '../tf/sweep/td-store';
 import { recordShard, SweepStore } from '../tf/sweep/store';
 import { shardCells, sweepGrid } from '../tf/sweep/grid';
@@ -141,5 +149,53 @@ describe('sweep-open of the other store kinds', () => {
     });
     expect((out.runs as { sigmaW2: number }[]).map((x) => x.sigmaW2)).toEqual([first]);
     expect((out.params as { sigmaW2List: number[] }).sigmaW2List).toEqual([1, 2, 3]);
+  });
+
+  it('an NTK trust map shard: its cells and the (σ_w², L, M) of its part it lacks, with params that resume it', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ntk-open-tm-')), 's');
+    const p = parseTrustMapParams({ grid: { sigmaW2: [1, 3], depth: [2, 3], width: [8, 16] }, steps: [3, 6] });
+    const shard = { index: 1, count: 2 };
+    const part = shardTrustMapCells(p, shard);
+    const cellOf = (c: TrustMapCellRef): TrustMapCell => ({
+      ...c,
+      depthToWidth: c.depth / c.width,
+      changes: [0, 3, 6].map((step) => ({ step, loss: 0.5, relativeChange: step / 100 })),
+      final: { step: 6, loss: 0.5, relativeChange: 0.06 },
+      stop: 'max-steps',
+      minLoss: 0.5,
+      minLossStep: 6,
+      seconds: 1,
+    });
+    const store = openTrustMapStore(p, dir, shard);
+    store.append(cellOf(part[0]));
+    store.append(cellOf(part[2]));
+    const files = readdirSync(dir).sort();
+    const out = (await run(dir)).trustMap as Record<string, unknown>;
+    expect(out).toMatchObject({
+      dir,
+      identity: store.identity,
+      total: 8,
+      shard: { index: 1, count: 2, total: part.length },
+      torn: false,
+    });
+    expect((out.cells as TrustMapCell[]).map(trustCellKey)).toEqual([part[0], part[2]].map(trustCellKey));
+    expect(out.missing).toEqual(part.filter((_, i) => i !== 0 && i !== 2));
+    // the params as stored: parsed back they are the same sweep (the UI resumes the map with them)
+    expect(parseTrustMapParams(out.params)).toEqual(p);
+    expect(readdirSync(dir).sort()).toEqual(files);
+    // a damaged line is named, as the store's own reader names it
+    appendFileSync(join(dir, 'cells.jsonl'), '{"sigmaW2": 1}\n');
+    await expect(run(dir)).rejects.toThrow(/cells\.jsonl.*line 3/);
+  });
+
+  it('resuming a trust map by folder: only a stored map, never ".." or a folder without one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ntk-open-tmr-'));
+    const params = { grid: { sigmaW2: [1], depth: [2], width: [8] }, steps: [3] };
+    expect(() => checkKind('trust-map', { ...params, resumeDir: '../elsewhere' })).toThrow(/resumeDir: .*'\.\.'/);
+    expect(() => checkKind('trust-map', { ...params, resumeDir: ' ' })).toThrow(/resumeDir/);
+    const job = checkKind('trust-map', { ...params, resumeDir: 'nothing-here' });
+    const env = { dataDir, tf: { start: () => Promise.reject(new Error('must not start')) } } as unknown as JobEnv;
+    await expect(job.run(env, () => {}, {})).rejects.toThrow(/resumeDir: .*nothing-here holds no stored map/);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
 // sweep-open: read a stored sweep — a merged store or one shard's (docs/slurm.md) — and return its params, its cells
 // and the cells it lacks, for the lab's Trainability tab ("Open sweep folder"): a trainability sweep (`store`), a
-// learning-rate sweep (`lrSweep`: points) or a training-dynamics σ_w² list (`trainDynamics`: runs). In web mode the
+// learning-rate sweep (`lrSweep`: points), a training-dynamics σ_w² list (`trainDynamics`: runs) or an NTK trust map
+// (`trustMap`: cells, for the NTK trust map tab). In web mode the
 // renderer cannot read the disk, so the host reads it (the web host is loopback-only and token-protected). Nothing is
 // written. `dir`: an absolute path, or a name under <dataDir>/sweeps (the lab's own sweeps); '..' is refused.
 // CLI JSON contract (--json; add fields, never rename): one line
 //   {"kind":"store", dir, identity, params, total, cells, shard?, missing, torn, sweep}
 // sweep: 'trainability', 'lr-sweep' (then points [LrSweepPoint] instead of cells, missing [{depth, rho}]) or
-// 'train-dynamics' (runs [{sigmaW2, diverged, seconds, records}], missing [{sigmaW2}]).
+// 'train-dynamics' (runs [{sigmaW2, diverged, seconds, records}], missing [{sigmaW2}]) or 'trust-map' (cells
+// [TrustMapCell], missing [{sigmaW2, depth, width}]).
 import { isAbsolute, join, resolve } from 'node:path';
 import { sweepOpenKind } from '../../src-shared/contract/kinds/sweep-open';
 import { sweepOpenParamsSchema, type SweepOpenParams } from '../../src-shared/contract/sweep-open';
@@ -36,6 +38,7 @@ const SWEEP_NAME: Record<string, string> = {
   trainability: 'Trainability sweep',
   'lr-sweep': 'Learning-rate sweep',
   'train-dynamics': 'Training-dynamics σ_w² list',
+  'trust-map': 'NTK trust map',
 };
 
 /** What the printer needs of a store of any kind. */
@@ -49,8 +52,9 @@ interface StoreHead {
 
 /** A missing cell, point or run in words. */
 function refText(c: unknown): string {
-  const r = c as { sigmaW2?: number; depth?: number; rho?: number };
+  const r = c as { sigmaW2?: number; depth?: number; rho?: number; width?: number };
   if (r.rho !== undefined) return `L = ${r.depth}, ρ = ${fmt(r.rho)}`;
+  if (r.width !== undefined) return `σ_w² = ${fmt(r.sigmaW2!)}, L = ${r.depth}, M = ${r.width}`;
   if (r.depth !== undefined) return `σ_w² = ${fmt(r.sigmaW2!)}, L = ${r.depth}`;
   return `σ_w² = ${fmt(r.sigmaW2!)}`;
 }
@@ -78,16 +82,17 @@ export const sweepOpenJob = defineJob({
     summary: 'read a stored sweep (merged or one shard): its cells (points, runs) and the ones it lacks',
     usage: `Usage: ntk-lab sweep-open --dir <dir> [--json]
 
-Reads the store <dir> of a sweep (ntk-lab trainability, lr-sweep or train-dynamics with --out, one shard's store,
-or the output of ntk-lab merge) without changing it, and prints how many cells (lr-sweep: points; train-dynamics: σ_w²
-runs) it holds and which are missing. A shard's store (--shard i/n) is compared with its own part of the sweep. A
-damaged store is named with the file and line. The lab's Trainability tab opens the same folders ("Open sweep
-folder").
+Reads the store <dir> of a sweep (ntk-lab trainability, lr-sweep, train-dynamics or trust-map with --out, one
+shard's store, or the output of ntk-lab merge) without changing it, and prints how many cells (lr-sweep: points;
+train-dynamics: σ_w² runs) it holds and which are missing. A shard's store (--shard i/n) is compared with its own
+part of the sweep. A damaged store is named with the file and line. The lab's Trainability tab opens the same folders
+("Open sweep folder"; a trust map goes to the NTK trust map tab, which opens them too).
 
   --dir <dir>   the store directory (absolute, or relative to the current directory)
   --json        one line {"kind":"store", dir, identity, params, total, cells, shard?, missing, torn, sweep}
-                (sweep: trainability, lr-sweep or train-dynamics; lr-sweep has points instead of cells and
-                missing [{depth, rho}], train-dynamics runs and missing [{sigmaW2}])`,
+                (sweep: trainability, lr-sweep, train-dynamics or trust-map; lr-sweep has points instead of cells
+                and missing [{depth, rho}], train-dynamics runs and missing [{sigmaW2}], trust-map missing
+                [{sigmaW2, depth, width}])`,
     parse(args) {
       const v = parseFlags(args, { dir: { type: 'string' }, json: { type: 'boolean' } });
       return { params: { dir: resolve(requireString(v, 'dir')) }, json: v.json === true };
@@ -111,6 +116,7 @@ folder").
         };
         if (o.lrSweep) return line('lr-sweep', o.lrSweep, o.lrSweep.points.length, 'points');
         if (o.trainDynamics) return line('train-dynamics', o.trainDynamics, o.trainDynamics.runs.length, 'runs');
+        if (o.trustMap) return line('trust-map', o.trustMap, o.trustMap.cells.length, 'cells');
         return line('trainability', o.store!, o.store!.cells.length, 'cells');
       },
     }),

@@ -7,13 +7,15 @@
 //    relativeChange}, stop, minLoss, minLossStep, seconds}
 // then {"kind":"summary", dir, identity, total, done, resumed, trained, diverged, status, seconds, backend, device,
 // shard?}.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { trustMapKind } from '../../src-shared/contract/kinds/trust-map';
 import {
   parseTrustMapParams,
   TRUST_MAP_CPU_GRID,
   TRUST_MAP_LIMITS,
   trustCellKey,
+  trustMapJobParamsSchema,
   trustMapProgressSchema,
   trustMapSummarySchema,
   type TrustMapParams,
@@ -23,6 +25,7 @@ import { NTK_CHANGE_LIMITS } from '../../src-shared/contract/ntk-change';
 import { ACTIVATIONS } from '../../src-shared/contract/gd-step';
 import { LIMITS } from '../../src-shared/params';
 import { recordStoreIdentity } from '../tf/sweep/record-store';
+import { readShardFile, SWEEP_FILE } from '../tf/sweep/store';
 import {
   openTrustMapStore,
   runTrustMapParallel,
@@ -42,13 +45,25 @@ import {
   requireString,
 } from '../cli/args';
 import { fmt, jsonLine } from '../cli/format';
+import { LabServiceError } from '../service/lab-error';
 import { defineJob, type CliJobRequest, type LocalCheck, type RunsOn, refuseOnError } from './define';
 import { NTK_CHANGE_FLOPS_MAX, ntkChangeFlops, parseStepList } from './ntk-change';
 import { parseBackend } from './train-dynamics';
 import { parseShardFlag } from './trainability';
 
+/** What runs: the resolved params (the store's identity) and, to continue a stored map, its folder. */
+type TrustMapRun = TrustMapParams & { resumeDir?: string };
+
 /** The resolved params; LabServiceError('refused') naming the field, also for a run above the work limit. */
-function checkTrustMap(raw: unknown, local?: LocalCheck): TrustMapParams {
+function checkTrustMap(raw: unknown, local?: LocalCheck): TrustMapRun {
+  const resumeDir = trustMapJobParamsSchema.shape.resumeDir.safeParse((raw as { resumeDir?: unknown })?.resumeDir);
+  if (!resumeDir.success) throw new LabServiceError('bad-request', `resumeDir: ${resumeDir.error.issues[0].message}`);
+  const dir = resumeDir.data;
+  if (dir !== undefined && !isAbsolute(dir) && dir.split(/[\\/]/).includes('..'))
+    throw new LabServiceError(
+      'bad-request',
+      `resumeDir: a relative path may not contain '..' (got ${JSON.stringify(dir)})`,
+    );
   return refuseOnError(() => {
     const p = parseTrustMapParams(raw);
     const flops = trustMapRunCells(p, local?.shard).reduce((s, c) => s + ntkChangeFlops({ ...c, ...p }), 0);
@@ -57,7 +72,7 @@ function checkTrustMap(raw: unknown, local?: LocalCheck): TrustMapParams {
         `grid: about ${flops.toExponential(1)} flops in all (maxSteps ${p.maxSteps}), above the limit ` +
           `${(100 * NTK_CHANGE_FLOPS_MAX).toExponential(0)}; shard it (--shard i/n) or use a coarser grid`,
       );
-    return p;
+    return dir === undefined ? p : { ...p, resumeDir: dir };
   });
 }
 
@@ -145,10 +160,19 @@ export const trustMapJob = defineJob({
     progress: trustMapProgressSchema.parse(raw),
   }),
   /** First every cell of this run already in the store (marked `stored`), then one progress per finished cell. */
-  async run(params, env, emit, { signal, storeDir, shard }) {
+  async run(checked, env, emit, { signal, storeDir, shard: localShard }) {
+    const { resumeDir, ...params } = checked;
+    let shard = localShard;
+    let dir = storeDir ?? join(env.dataDir, 'sweeps', recordStoreIdentity(TRUST_MAP_STORE.format, params).slice(0, 16));
+    if (resumeDir !== undefined) {
+      // continue a stored map in its own folder (and its shard, if it is one): never start a new store there
+      dir = isAbsolute(resumeDir) ? resolve(resumeDir) : resolve(join(env.dataDir, 'sweeps', resumeDir));
+      if (!existsSync(join(dir, SWEEP_FILE)))
+        throw new LabServiceError('bad-request', `resumeDir: ${dir} holds no stored map (no ${SWEEP_FILE})`);
+      const s = readShardFile(dir);
+      if (s && !shard) shard = { index: s.index, count: s.count };
+    }
     await env.tf.start();
-    const dir =
-      storeDir ?? join(env.dataDir, 'sweeps', recordStoreIdentity(TRUST_MAP_STORE.format, params).slice(0, 16));
     // throws SweepStoreError on a damaged store or other params in it: reported, nothing overwritten
     const store = openTrustMapStore(params, dir, shard);
     const cells = trustMapRunCells(params, shard);

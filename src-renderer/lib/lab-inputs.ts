@@ -34,7 +34,9 @@ import { MEASURE_DEFAULTS } from './kernel-shaping-measured';
 import { parseLrSweepParams } from '../../src-shared/contract/lr-sweep';
 import { DEFAULT_SHAPING_INPUT, KS_ARCHITECTURES, type KsArchitecture } from './kernel-shaping-view';
 import { TRUST_MAP_CPU_GRID } from '../../src-shared/contract/trust-map';
-import { parseList } from './trust-map-view';
+import { parseList, type StepChoice } from './trust-map-view';
+import type { WidthChoice } from './trust-plane-view';
+import { NTK_CHANGE_LIMITS } from '../../src-shared/contract/ntk-change';
 import { DEFAULT_COLLAPSE_TRAIN, collapseTrainFieldError, type CollapseTrainFields } from './collapse-train-view';
 import { TRAIN_SIZE_DEFAULTS } from './kernel-shaping-train';
 import { DKS_TRAIN_LIMITS } from '../../src-shared/contract/dks-train';
@@ -105,6 +107,17 @@ const trustList = (integer: boolean) =>
     const r = parseList(t, integer);
     if (typeof r === 'string') throw new RangeError(r);
   });
+
+/** A link's "100" for a step or width choice: the number (the hash types text by the default, here 'end'/'all'). */
+const wholeFromText = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v);
+/** A trust-map step choice: after that many GD steps, or the end of training. */
+const stepChoice: z.ZodType<StepChoice> = z.preprocess(
+  wholeFromText,
+  z.union([z.literal('end'), z.number().int().min(0).max(NTK_CHANGE_LIMITS.stepsMax)]),
+);
+/** A trust-map width: one M, or (the Explore layer) every M. */
+const trustWidth = z.number().int().min(1).max(NTK_CHANGE_LIMITS.widthMax);
+const widthChoice: z.ZodType<WidthChoice> = z.preprocess(wholeFromText, z.union([z.literal('all'), trustWidth]));
 
 /** A whole number typed as text (KsTrain's D, M, steps): an integer in [1, max], as parseTrainSize checks it. */
 const wholeText = (max: number) =>
@@ -312,6 +325,11 @@ export const LAB_INPUTS = {
       if (!(Number.isFinite(Number(t)) && Number(t) > 0)) throw new RangeError('must be a number > 0');
     }),
   ),
+  // the shown width and step of the tab's maps, and of the Explore plane's layer of the map's cells (App)
+  tmShownWidth: input<number>(TRUST_MAP_CPU_GRID.width[0], trustWidth),
+  tmStep: input<StepChoice>('end', stepChoice),
+  tmPlaneStep: input<StepChoice>('end', stepChoice),
+  tmPlaneWidth: input<WidthChoice>('all', widthChoice),
   // ---- Neural collapse, Freeze & chaos
   collapse: input<CollapseSimParams>(DEFAULT_COLLAPSE_PARAMS, collapseSimParamsSchema),
   ctrain: input<CollapseTrainFields>(DEFAULT_COLLAPSE_TRAIN, collapseTrainSchema),

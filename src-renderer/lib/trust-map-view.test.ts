@@ -4,17 +4,23 @@ import { describe, expect, it } from 'vitest';
 import type { TrustMapCell } from '../../src-shared/contract/trust-map';
 import { reluExactMoments } from '../../src-shared/theory/relu-exact-moments';
 import {
-  changeColour,
+  formatStep,
+  formTraining,
   measuredTiles,
   minLossTiles,
   parseList,
+  openedMap,
+  openedSummary,
+  parseChoice,
   parseTrustMapOutput,
-  planeMarks,
   predictedTiles,
+  predictionGap,
+  shownStep,
   stepChoices,
   tileColour,
   tileDomain,
   tilesCsv,
+  trainingSummary,
 } from './trust-map-view';
 
 const cell = (sigmaW2: number, depth: number, finalStep: number, stop: TrustMapCell['stop']): TrustMapCell => ({
@@ -83,8 +89,6 @@ describe('trust map view', () => {
     expect(tileColour(null, d)).toBe('#969696');
     expect(tileColour(0, d)).toBe('#969696');
     expect(tileColour(0.1, d)).not.toBe(tileColour(0.3, d));
-    expect(changeColour(null)).toBe('#969696');
-    expect(changeColour(1e-3)).not.toBe(changeColour(1));
     expect(parseList('1, 2.5,3', false)).toEqual([1, 2.5, 3]);
     expect(parseList('2, x', true)).toMatch(/"x" is not a number/);
     expect(parseList('2.5', true)).toMatch(/not a whole number/);
@@ -93,6 +97,49 @@ describe('trust map view', () => {
     const csv = tilesCsv(tiles, 8, 'relativeChange');
     expect(csv.header).toContain('relativeChange');
     expect(csv.rows).toHaveLength(4);
-    expect(planeMarks([cell(3, 4, 100, 'max-steps')])[0]).toMatchObject({ sigmaW2: 3, depthToWidth: 0.5 });
+  });
+
+  it('steps as the paper writes them; a choice the map lacks shows the end; picker values back to choices', () => {
+    expect([10, 100, 1000, 10000, 2, 250].map(formatStep)).toEqual(['10', '10²', '10³', '10⁴', '2', '250']);
+    expect(shownStep(100, stepChoices([10, 100]))).toBe(100);
+    expect(shownStep(1000, stepChoices([10, 100]))).toBe('end');
+    expect(parseChoice('end', 'end')).toBe('end');
+    expect(parseChoice('100', 'end')).toBe(100);
+  });
+
+  it('an opened store: its params resolved, stored and missing cells named; another φ gets no prediction', () => {
+    const training = formTraining([10, 100], 1e-3);
+    const params = { grid: { sigmaW2: [1, 3], depth: [2, 4], width: [8] }, ...training };
+    const store = {
+      dir: '/maps/a',
+      identity: 'x',
+      params,
+      total: 4,
+      torn: false,
+      cells: [cell(1, 2, 100, 'max-steps')],
+      missing: [
+        { sigmaW2: 3, depth: 2, width: 8 },
+        { sigmaW2: 1, depth: 4, width: 8 },
+        { sigmaW2: 3, depth: 4, width: 8 },
+      ],
+    };
+    const m = openedMap(store);
+    if (typeof m === 'string') throw new Error(m);
+    expect(m).toMatchObject({ dir: '/maps/a', expected: 4, params: { lr: 1e-3, steps: [10, 100], maxSteps: 100 } });
+    expect(openedSummary(m)).toBe(
+      '/maps/a: 1 of 4 cells stored · 3 missing: σ_w² = 3, L = 2, M = 8; σ_w² = 1, L = 4, M = 8; σ_w² = 3, L = 4, M = 8',
+    );
+    const shard = openedMap({ ...store, missing: [], shard: { index: 0, count: 4, total: 1 } });
+    if (typeof shard === 'string') throw new Error(shard);
+    expect(openedSummary(shard)).toBe('/maps/a: 1 of 1 cells stored (shard 0/4 of a 4-cell map) · none missing');
+    expect(openedMap({ ...store, params: { grid: { sigmaW2: [-1], depth: [2], width: [8] } } })).toMatch(
+      /^\/maps\/a: its sweep\.json params are not a trust map's \(/,
+    );
+    expect(trainingSummary(m.params)).toBe(
+      'records after 10, 10² steps (at most 100) · lr 0.001 · 128 digits · relu, σ_b² = 0 · seed 0',
+    );
+    expect(predictionGap(training)).toBe('');
+    expect(predictionGap({ activation: 'tanh', sigmaB2: 0 })).toMatch(/no prediction for φ = tanh/);
+    expect(predictedTiles(grid, 8, { activation: 'relu', sigmaB2: 0.1 }).every((t) => t.value === null)).toBe(true);
   });
 });

@@ -40,6 +40,7 @@ export type PlotId =
   | 'trust-change'
   | 'trust-loss'
   | 'trust-dispersion'
+  | 'trust-plane'
   | KernelShapingPlotId;
 /** The Kernel-shaping tab's plots (issue 14). */
 export type KernelShapingPlotId =

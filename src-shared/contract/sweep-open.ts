@@ -1,10 +1,12 @@
 // The sweep-open contract: read a stored sweep (a merged store or one shard's, see docs/slurm.md) so the lab can show
 // it: a trainability sweep's cells as the measured layer, a learning-rate sweep's points or a training-dynamics σ_w²
-// list's runs as tables. Also `ntk-lab sweep-open --json`: add fields, never rename.
+// list's runs as tables, an NTK trust map's cells in its tab. Also `ntk-lab sweep-open --json`: add fields, never
+// rename.
 import { z } from 'zod';
 import { lrSweepPointSchema } from './lr-sweep';
 import { cellRecordSchema, trainabilityParamsSchema } from './trainability';
 import { tdRunSchema } from './train-dynamics';
+import { trustMapCellSchema } from './trust-map';
 
 /**
  * `dir`: an absolute path, or a store name under the lab's data folder (<dataDir>/sweeps/<name>, where the lab's own
@@ -68,3 +70,14 @@ export const tdStoreResultSchema = z.object({
   missing: z.array(z.object({ sigmaW2: z.number() })),
 });
 export type TdStoreResult = z.infer<typeof tdStoreResultSchema>;
+
+/**
+ * An NTK trust map's store (`ntk-lab trust-map --out`): its cells and the (σ_w², L, M) it lacks; `params` are the
+ * resolved TrustMapParams (parseTrustMapParams accepts them back, with the same identity).
+ */
+export const trustMapStoreResultSchema = z.object({
+  ...storeHead,
+  cells: z.array(trustMapCellSchema),
+  missing: z.array(z.object({ sigmaW2: z.number(), depth: z.number().int(), width: z.number().int() })),
+});
+export type TrustMapStoreResult = z.infer<typeof trustMapStoreResultSchema>;

@@ -67,6 +67,18 @@ export const trustMapJobParamsSchema = z.object({
   steps: ntkChangeTrainingShape.steps.optional(),
   seed: seedSchema.default(0),
   paperSize: z.boolean({ error: 'paperSize must be true or false' }).optional(),
+  /**
+   * The folder of a stored map to continue (the lab's "Open sweep folder"): absolute, or a name under the lab's
+   * sweeps folder ('..' refused, as sweep-open). It must already hold the store of these params: its missing cells
+   * (a shard's store: its shard's) are trained into it. Not part of the store's identity.
+   */
+  resumeDir: z
+    .string({ error: 'resumeDir must be a path' })
+    .trim()
+    .min(1, 'resumeDir must not be empty')
+    .max(4096, 'resumeDir is too long')
+    .refine((d) => !d.includes('\0'), 'resumeDir must not contain NUL')
+    .optional(),
 });
 export type TrustMapJobParams = z.input<typeof trustMapJobParamsSchema>;
 

@@ -4,7 +4,20 @@
 // is ignored and reported.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LrStoreResult, SweepOpenResult, TdStoreResult } from '../../../src-shared/contract/sweep-open';
+import type {
+  LrStoreResult,
+  SweepOpenResult,
+  TdStoreResult,
+  TrustMapStoreResult,
+} from '../../../src-shared/contract/sweep-open';
+import {
+  parseTrustMapParams,
+  shardTrustMapCells,
+  trustCellKey,
+  trustMapCells,
+} from '../../../src-shared/contract/trust-map';
+import { parseRecords, readRecordStoreParams } from './record-store';
+import { TRUST_MAP_STORE } from './trust-map';
 import { readLrSweepParams } from './lr-merge';
 import { LR_STORE_FORMAT, lrSweepPoints, LrSweepStore, shardLrPoints } from './lr-store';
 import { readSweepParams } from './merge';
@@ -13,7 +26,11 @@ import { cellKey, shardCells, sweepGrid } from './grid';
 import { CELLS_FILE, gridCheckOf, parseCells, readShardFile, SWEEP_FILE, SweepStoreError } from './store';
 
 /** A store of any kind, in the field of its kind (the sweep-open job's output). */
-export type AnyStore = { store: SweepOpenResult } | { lrSweep: LrStoreResult } | { trainDynamics: TdStoreResult };
+export type AnyStore =
+  | { store: SweepOpenResult }
+  | { lrSweep: LrStoreResult }
+  | { trainDynamics: TdStoreResult }
+  | { trustMap: TrustMapStoreResult };
 
 /** sweep.json's format, or undefined when it cannot be read (the kind's reader then names the problem). */
 function formatOf(dir: string): unknown {
@@ -33,6 +50,7 @@ export function readAnyStore(dir: string): AnyStore {
   const format = formatOf(dir);
   if (format === LR_STORE_FORMAT) return { lrSweep: readLrStore(dir) };
   if (format === TD_STORE_FORMAT) return { trainDynamics: readTdStore(dir) };
+  if (format === TRUST_MAP_STORE.format) return { trustMap: readTrustMapStore(dir) };
   return { store: readSweepStore(dir) };
 }
 
@@ -71,6 +89,29 @@ function readTdStore(dir: string): TdStoreResult {
     torn: store.tornTail,
     runs: all.flatMap((s) => store.get(s) ?? []),
     missing: expected.filter((s) => !store.get(s)).map((sigmaW2) => ({ sigmaW2 })),
+  };
+}
+
+/** An NTK trust map's store, read with the record store's own reader (record-store.ts); nothing is written. */
+export function readTrustMapStore(dir: string): TrustMapStoreResult {
+  const { params, identity } = readRecordStoreParams(TRUST_MAP_STORE, dir, parseTrustMapParams);
+  const all = trustMapCells(params);
+  const path = join(dir, TRUST_MAP_STORE.file);
+  const loaded = existsSync(path)
+    ? parseRecords(TRUST_MAP_STORE, readFileSync(path, 'utf8'), path, new Set(all.map(trustCellKey)))
+    : { records: [], goodBytes: 0, torn: false };
+  const shard = readShardFile(dir);
+  const expected = shard ? shardTrustMapCells(params, shard) : all;
+  const stored = new Set(loaded.records.map(trustCellKey));
+  return {
+    dir,
+    identity,
+    params: { ...params },
+    total: all.length,
+    ...(shard ? { shard: { index: shard.index, count: shard.count, total: expected.length } } : {}),
+    torn: loaded.torn,
+    cells: loaded.records,
+    missing: expected.filter((c) => !stored.has(trustCellKey(c))),
   };
 }
 
