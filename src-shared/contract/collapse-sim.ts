@@ -92,7 +92,7 @@ export const collapseSimResultSchema = z.object({
   invariantNorm0: z.number(),
   final: collapseTracePointSchema,
   trace: z.array(collapseTracePointSchema),
-  /** The integrator (Rodas5P, or ODEX for large sizes; `method` names it), its tolerance and work. */
+  /** The integrator (Rodas5P, or ODEX beyond 2nC + C = 128; `method` names it), its tolerance and work. */
   integrator: z.object({
     method: z.string(),
     tolerance: z.number(),

@@ -36,15 +36,39 @@ describe('Rodas5P against ODEX on the collapse flow', () => {
     expect(rodas.integrator.factorizations).toBe(rodas.integrator.steps + rodas.integrator.rejected);
   });
 
-  it("'auto' takes Rodas5P while its Schur system is small (2nC + C ≤ 256 unknowns), else ODEX", () => {
+  it("'auto' takes Rodas5P while its Schur system is small (2nC + C ≤ 128 unknowns), else ODEX", () => {
     const small = simulateCollapse({ ...base, init: 'random', tMax: 1 });
     expect(small.integrator.method).toMatch(/^Rodas5P/);
-    // n = 64, C = 2: 258 unknowns
-    const wide = simulateCollapse({ ...base, classes: 2, perClass: 2, features: 64, init: 'random', tMax: 1 });
+    // n = 32, C = 2: 130 unknowns
+    const wide = simulateCollapse({ ...base, classes: 2, perClass: 2, features: 32, init: 'random', tMax: 1 });
+    // too short a run for ODEX's work to reach a Rodas5P run's: no switch
     expect(wide.integrator.method).toMatch(/^ODEX/);
+    expect(wide.integrator.method).not.toMatch(/then Rodas5P/);
     expect(wide.integrator.jacobians).toBeUndefined();
-    const narrow = simulateCollapse({ ...base, classes: 2, perClass: 2, features: 63, init: 'random', tMax: 1 });
+    const narrow = simulateCollapse({ ...base, classes: 2, perClass: 2, features: 31, init: 'random', tMax: 1 });
     expect(narrow.integrator.method).toMatch(/^Rodas5P/);
+  });
+
+  it('ODEX then Rodas5P ({ switchAfter }, what auto does beyond 128 unknowns) gives the trace ODEX alone gives', () => {
+    // C = 2, m = 2, n = 32: 130 Schur unknowns; ODEX takes ~700 steps (7·10⁶ multiply-adds) over t ∈ [0, 20]
+    const params = { ...base, classes: 2, perClass: 2, features: 32, init: 'random', tMax: 20 } as const;
+    const switched = simulateCollapse(params, { switchAfter: 1e6 });
+    const odex = simulateCollapse(params, 'odex');
+    const at = /^ODEX .* up to t = (\S+), then Rodas5P/.exec(switched.integrator.method);
+    expect(at).not.toBeNull();
+    const tSwitch = Number(at![1]);
+    expect(tSwitch).toBeGreaterThan(0);
+    expect(tSwitch).toBeLessThan(params.tMax);
+    expect(switched.integrator.factorizations).toBeGreaterThan(0);
+    expect(switched.integrator.steps).toBeLessThan(odex.integrator.steps);
+    const bound = switched.integrator.steps * 1e-10 + odex.integrator.steps * odex.integrator.tolerance;
+    expect(bound).toBeLessThan(1e-6);
+    for (let i = 0; i < odex.trace.length; i++) {
+      const a = values(switched.trace[i]),
+        b = values(odex.trace[i]);
+      for (let k = 0; k < a.length; k++) expect(Math.abs(a[k] - b[k])).toBeLessThan(bound * (1 + Math.abs(b[k])));
+    }
+    expect(switched.final.invariantDrift).toBeLessThan(1e-8);
   });
 
   it.each(['rodas5p', 'odex'] as const)('%s: a diverging integration is an error that says so', (integrator) => {

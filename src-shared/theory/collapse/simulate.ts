@@ -37,10 +37,15 @@ const COLLAPSE_TOLERANCE = 1e-12;
  */
 const ROSENBROCK_TOLERANCE = 1e-10;
 /**
- * Rodas5P factors a dense (2nC + C)-square Schur complement at every step; beyond this many unknowns (LU ≈ 5.6·10⁶
- * multiply-adds) the explicit ODEX, whose work per step grows only linearly with the state, is the cheaper one.
+ * Rodas5P factors a dense (2nC + C)-square Schur complement at every step (~(2nC + C)³/3 multiply-adds); ODEX's work
+ * per step grows only linearly with the state, but its step count with the stiffness (∝ m). Side by side over
+ * t ∈ [0, 400] from a random start at m = 6 (one run each, on a loaded machine), Rodas5P was faster at 68, 100 and
+ * 126 unknowns (2.4–5×) and slower at 132, 196 and 246 (1.5–2×); at m = 20 it was 21× faster at 123. Up to 128
+ * unknowns 'auto' takes Rodas5P; beyond, it starts with ODEX and switches (see switchingStepper).
  */
-const MAX_ROSENBROCK_UNKNOWNS = 256;
+const MAX_ROSENBROCK_UNKNOWNS = 128;
+/** Rodas5P's accepted steps over a run: ~300–930 measured whatever tMax (they follow log t, as the trace does). */
+const ROSENBROCK_RUN_STEPS = 600;
 /** A state component beyond this means the flow diverged (it is not block-structured gradient flow any more). */
 const DIVERGED = 1e100;
 const MAX_STEPS = 2_000_000;
@@ -143,8 +148,12 @@ export function traceTimes(tMax: number, points: number): number[] {
   return times;
 }
 
-/** Which integrator runs: 'auto' picks Rodas5P up to MAX_ROSENBROCK_UNKNOWNS Schur unknowns, else ODEX. */
-export type CollapseIntegratorChoice = 'auto' | 'rodas5p' | 'odex';
+/**
+ * Which integrator runs: 'auto' picks Rodas5P up to MAX_ROSENBROCK_UNKNOWNS Schur unknowns, else ODEX until its work
+ * passes a whole Rodas5P run's, then Rodas5P; `{ switchAfter }` is ODEX until `switchAfter` multiply-adds of
+ * derivatives, then Rodas5P (whatever the size).
+ */
+export type CollapseIntegratorChoice = 'auto' | 'rodas5p' | 'odex' | { switchAfter: number };
 
 /**
  * Integrate the flow. Throws RangeError (naming the field) for parameters that are not block-structured or too
@@ -252,6 +261,46 @@ function odexStepper(kernel: BlockKernel, R: ReducedLayout): Stepper {
   };
 }
 
+/** Multiply-adds of one reduced derivative (reduced-flow.ts) and of one Rodas5P step (LU, 8 solves, 8 derivatives). */
+function workPerCall(R: ReducedLayout): { derivative: number; rosenbrockStep: number } {
+  const { n, C, r, kAt: p } = R;
+  const derivative = 3 * C * (n * C + n * r);
+  return { derivative, rosenbrockStep: p ** 3 / 3 + 8 * (p * p + 2 * n * n * r + derivative) };
+}
+
+/**
+ * ODEX first, Rodas5P once ODEX's work passes what a whole Rodas5P run would cost (switching at a trace time): when
+ * the flow is mildly stiff or the run short, ODEX finishes first; when it is stiff, the run costs at most about twice
+ * the cheaper integrator's (the ski-rental rule), without predicting the stiffness.
+ */
+function switchingStepper(kernel: BlockKernel, R: ReducedLayout, budget: number): Stepper {
+  const explicit = odexStepper(kernel, R);
+  const work = workPerCall(R);
+  let implicit: Stepper | null = null,
+    switchedAt = 0;
+  return {
+    get info(): IntegratorInfo {
+      if (!implicit) return explicit.info;
+      const a = explicit.info,
+        b = implicit.info;
+      return {
+        ...b,
+        method: `${a.method} (tolerance ${a.tolerance}) up to t = ${switchedAt.toPrecision(4)}, then ${b.method}`,
+        steps: a.steps + b.steps,
+        rejected: a.rejected + b.rejected,
+        evaluations: a.evaluations + b.evaluations,
+      };
+    },
+    advance(z, t0, t1, watch) {
+      if (!implicit && explicit.info.evaluations * work.derivative > budget) {
+        implicit = rosenbrockStepper(kernel, R);
+        switchedAt = t0;
+      }
+      (implicit ?? explicit).advance(z, t0, t1, watch);
+    },
+  };
+}
+
 /** simulateCollapse for parameters already validated by collapseSimParamsSchema. */
 export function simulateCollapseParsed(
   p: CollapseSimParams,
@@ -274,8 +323,14 @@ export function simulateCollapseParsed(
   // instead of nN + C(n + 1); the full state is rebuilt for the invariant and the metrics.
   const reduced = reduceState(y, L);
   const R = reduced.layout;
-  const useRosenbrock = integrator === 'rodas5p' || (integrator === 'auto' && R.kAt <= MAX_ROSENBROCK_UNKNOWNS);
-  const stepper = useRosenbrock ? rosenbrockStepper(kernel, R) : odexStepper(kernel, R);
+  const stepper =
+    integrator === 'rodas5p' || (integrator === 'auto' && R.kAt <= MAX_ROSENBROCK_UNKNOWNS)
+      ? rosenbrockStepper(kernel, R)
+      : integrator === 'odex'
+        ? odexStepper(kernel, R)
+        : integrator === 'auto'
+          ? switchingStepper(kernel, R, ROSENBROCK_RUN_STEPS * workPerCall(R).rosenbrockStep)
+          : switchingStepper(kernel, R, integrator.switchAfter);
   const Et = new Float64Array(L.n * L.n);
   let divergedAt: number | null = null;
   const watch = (t: number, state: ArrayLike<number>): boolean => {
