@@ -1,6 +1,7 @@
-// The linear algebra a linearly implicit integrator needs for the reduced flow (reduced-flow.ts): solves with
-// αI − J, J the Jacobian of the reduced right-hand side at a state z = [x = (H₁, W, b), K]. Everything is analytic
-// (the flow is polynomial in the state) and the K block is eliminated exactly:
+// The linear algebra a linearly implicit integrator needs for the reduced flow (Seleznova et al. 2023, Theorem 5.1,
+// eq. 25; reduced-flow.ts): solves with αI − J, J the Jacobian of the reduced right-hand side at a state
+// z = [x = (H₁, W, b), K]. Everything is analytic (the flow is polynomial in the state) and the K block is eliminated
+// exactly:
 //   ∂K̇/∂K = −μ_single WᵀW ⊗ I_r  (one n×n matrix acting on every column of K),
 // so with B = αI_n + μ_single WᵀW the system reduces to its Schur complement on x,
 //   S = αI − J_xx − J_xK (B⁻¹ ⊗ I_r) J_Kx,
