@@ -33,7 +33,7 @@ describe('neural collapse tab', () => {
     await page.getByTestId('collapse-run').click();
     await expect.poll(() => attr(page, 'collapse-status', 'data-state')).toBe('running');
     await runDone(page);
-    // Theorem 5.2: E = 0 and ⟨h⟩ = 0 ⇒ the class means form a simplex ETF; ODEX at 1e-12 conserves E (eq. 26)
+    // Theorem 5.2: E = 0 and ⟨h⟩ = 0 ⇒ the class means form a simplex ETF; Rodas5P at 1e-10 conserves E (eq. 26)
     expect(await value(page, 'nc2')).toBeLessThan(1e-6);
     expect(await value(page, 'drift')).toBeLessThan(1e-8);
     expect(await value(page, 'e0')).toBeLessThan(1e-12);

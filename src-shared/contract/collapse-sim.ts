@@ -92,13 +92,17 @@ export const collapseSimResultSchema = z.object({
   invariantNorm0: z.number(),
   final: collapseTracePointSchema,
   trace: z.array(collapseTracePointSchema),
-  /** The integrator: Hairer–Wanner ODEX (Gragg–Bulirsch–Stoer extrapolation), its tolerance and work. */
+  /** The integrator (Rodas5P, or ODEX beyond 2nC + C = 128; `method` names it), its tolerance and work. */
   integrator: z.object({
     method: z.string(),
     tolerance: z.number(),
     steps: z.number(),
     rejected: z.number(),
+    /** Derivative evaluations. */
     evaluations: z.number(),
+    /** Linearly implicit methods only: Jacobian evaluations and LU factorizations (one per attempted step). */
+    jacobians: z.number().optional(),
+    factorizations: z.number().optional(),
   }),
 });
 export type CollapseSimResult = z.infer<typeof collapseSimResultSchema>;

@@ -1,6 +1,7 @@
 // `ntk-lab collapse-sim`: the block-structured gradient flow of Seleznova et al. 2023 (Neural (Tangent Kernel)
-// Collapse; Seleznova 2024 thesis §3.3), Theorem 4.1 eq. (19), integrated with ODEX; the invariant E of eq. (26)
-// and the neural-collapse metrics NC1–NC3 along the way. JSON contract: src-shared/contract/collapse-sim.ts.
+// Collapse; Seleznova 2024 thesis §3.3), Theorem 4.1 eq. (19), integrated with Rodas5P (ODEX for large sizes);
+// the invariant E of eq. (26) and the neural-collapse metrics NC1–NC3 along the way.
+// JSON contract: src-shared/contract/collapse-sim.ts.
 import {
   collapseSimParamsSchema,
   type CollapseSimParams,
@@ -111,7 +112,7 @@ An aligned start (E = 0, centred features, b = 1/C) collapses (Theorem 5.2); a r
   --json             one JSON object: the params, eigenvalues {single, class, global}, alpha, invariantNorm0,
                      final {t, invariantDrift, nc1, nc2, nc3, h2Norm, residual {global, class, single}, loss,
                      meanFeatureNorm, invariantAlignment}, trace [{t, nc1, nc2, nc3, h2Norm, invariantDrift, …}],
-                     integrator {method, tolerance, steps, rejected, evaluations}`,
+                     integrator {method, tolerance, steps, rejected, evaluations, jacobians?, factorizations?}`,
 
   async run(args, io) {
     const { params, json } = parseParams(args);
