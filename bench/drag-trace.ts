@@ -18,6 +18,8 @@ export interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
+  id?: string;
+  id2?: { local?: string; global?: string };
   args?: { name?: string; data?: Record<string, unknown> };
 }
 
@@ -97,6 +99,33 @@ export function mainThreadTasks(events: readonly TraceEvent[]): MainTask[] {
   return tasks;
 }
 
+export interface FrameWork {
+  /** The frame's span, wall ms. */
+  wall: number;
+  /** Thread time of the main-thread tasks that began in it, ms: the frame's main-thread work. */
+  cpu: number;
+}
+
+/** Chrome's AnimationFrame spans on the lab page's main thread, with the thread time of the tasks inside each. */
+export function animationFrames(events: readonly TraceEvent[], tasks: readonly MainTask[]): FrameWork[] {
+  const begins = new Map<string, number>();
+  const spans: [number, number][] = [];
+  const idOf = (e: TraceEvent) => e.id ?? e.id2?.local ?? e.id2?.global ?? '';
+  for (const e of events) {
+    if (e.name !== 'AnimationFrame') continue;
+    if (e.ph === 'b') begins.set(`${e.pid}/${idOf(e)}`, e.ts);
+    if (e.ph === 'e') {
+      const b = begins.get(`${e.pid}/${idOf(e)}`);
+      if (b !== undefined) spans.push([b / 1000, e.ts / 1000]);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  return spans.map(([from, to]) => ({
+    wall: to - from,
+    cpu: tasks.filter((t) => t.ts >= from && t.ts < to).reduce((a, t) => a + t.cpu, 0),
+  }));
+}
+
 type RafWin = typeof globalThis & { requestAnimationFrame(f: (t: number) => void): void };
 
 export const DRAG_MOVES = 60;
@@ -124,6 +153,8 @@ export async function fastDrag(page: Page, moves = DRAG_MOVES): Promise<void> {
 export interface TracedRun {
   /** The main thread's tasks from the mark before `work` to the mark after it and its settling. */
   tasks: MainTask[];
+  /** Each animation frame in that window (Chrome's AnimationFrame span: its first task until its rendering ends). */
+  frames: FrameWork[];
   /** The longest time between two animation frames meanwhile, ms (how long the crosshair could lag). */
   maxFrameGap: number;
   profile?: CpuProfile;
@@ -187,7 +218,8 @@ export async function traced(
     to = mark('bench-end');
   if (from === undefined || to === undefined) throw new Error('the trace lacks the bench window marks');
   const tasks = mainThreadTasks(events).filter((t) => t.ts * 1000 >= from && t.ts * 1000 <= to);
-  return { tasks, maxFrameGap, profile };
+  const inWindow = events.filter((e) => e.ts >= from && e.ts <= to);
+  return { tasks, frames: animationFrames(inWindow, tasks), maxFrameGap, profile };
 }
 
 export interface CpuProfile {
