@@ -100,6 +100,8 @@ export function mainThreadTasks(events: readonly TraceEvent[]): MainTask[] {
 }
 
 export interface FrameWork {
+  /** Start, ms on the trace clock. */
+  from: number;
   /** The frame's span, wall ms. */
   wall: number;
   /** Thread time of the main-thread tasks that began in it, ms: the frame's main-thread work. */
@@ -121,6 +123,7 @@ export function animationFrames(events: readonly TraceEvent[], tasks: readonly M
   }
   spans.sort((a, b) => a[0] - b[0]);
   return spans.map(([from, to]) => ({
+    from,
     wall: to - from,
     cpu: tasks.filter((t) => t.ts >= from && t.ts < to).reduce((a, t) => a + t.cpu, 0),
   }));
@@ -275,7 +278,14 @@ async function main(): Promise<void> {
     const { page, close } = await lab.open();
     await page.evaluate('globalThis.__name = (f) => f');
     await firstMeasurement(page);
-    const { tasks, profile } = await traced(page, () => fastDrag(page), { cpuProfile: true });
+    const { tasks, frames, profile } = await traced(page, () => fastDrag(page), { cpuProfile: true });
+    const busiest = [...frames].sort((a, b) => b.cpu - a.cpu).slice(0, 5);
+    console.log(`${frames.length} frames; the busiest by main-thread work:`);
+    for (const f of busiest) {
+      const inside = tasks.filter((t) => t.ts >= f.from && t.ts < f.from + f.wall && t.cpu >= 0.5);
+      const what = inside.map((t) => `${t.cpu.toFixed(1)} [${t.parts[0]?.[0] ?? ''}]`).join(', ');
+      console.log(`  ${f.cpu.toFixed(1)} ms in ${f.wall.toFixed(0)} ms: ${what}`);
+    }
     const worst = [...tasks].sort((a, b) => b.cpu - a.cpu).slice(0, 12);
     console.log(`${tasks.length} main-thread tasks; the longest by thread time:`);
     for (const t of worst) {

@@ -1,6 +1,7 @@
 // Issue 16, drag hitches: during a drag the slices redraw at most once per animation frame, updating their curves in
-// place (no rebuilt SVG per answer of the theory worker), and the hidden tabs do not redraw behind Explore: they catch
-// up with the shared cursor when shown. (Timings are in bench/browser.ts, not here.)
+// place (no rebuilt SVG per answer of the theory worker); their streamed measurements reach the page once per frame;
+// the hidden tabs do not redraw behind Explore: they catch up with the shared cursor when shown. (Timings are in
+// bench/browser.ts, not here.)
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { labPerFile } from './harness';
@@ -91,6 +92,33 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
       const perFrame = new Map<number, number>();
       for (const t of times) perFrame.set(t, (perFrame.get(t) ?? 0) + 1);
       expect(Math.max(...perFrame.values()), `${id}: redraws in one frame`).toBe(1);
+    }
+  });
+
+  it('the slices’ streamed measurements reach their notes at most once per frame', async () => {
+    const page = await session.open();
+    await page.evaluate(() => {
+      const w = globalThis as ProbeWin;
+      const frames: Record<string, number[]> = {};
+      w.__probe = { paths: [], frames };
+      for (const id of ['slice-lambda-note', 'slice-sigma-note']) {
+        frames[id] = [];
+        // one callback per batch of DOM changes: two in one frame would be two updates of the note in that frame
+        new w.MutationObserver(() => frames[id].push(w.document.timeline.currentTime ?? -1)).observe(
+          w.document.querySelector(`[data-testid="${id}"]`),
+          { subtree: true, childList: true, characterData: true },
+        );
+      }
+    });
+    const note = (id: string) => page.getByTestId(id).textContent();
+    await expect.poll(() => note('slice-lambda-note'), { timeout: 120_000 }).toMatch(/measured 12\/12 /);
+    await expect.poll(() => note('slice-sigma-note'), { timeout: 120_000 }).toMatch(/measured 15\/15 /);
+    const frames = await page.evaluate(() => (globalThis as ProbeWin).__probe!.frames);
+    for (const [id, times] of Object.entries(frames)) {
+      expect(times.length, id).toBeGreaterThan(1); // it streamed: several updates
+      const perFrame = new Map<number, number>();
+      for (const t of times) perFrame.set(t, (perFrame.get(t) ?? 0) + 1);
+      expect(Math.max(...perFrame.values()), `${id}: updates in one frame`).toBe(1);
     }
   });
 

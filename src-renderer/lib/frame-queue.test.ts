@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameQueue, type FrameSource } from './frame-queue';
+import { FrameQueue, oncePerFrame, type FrameSource } from './frame-queue';
 
 /** Frames run by hand; a clock that each job advances by its cost. */
 function harness(budgetMs = 8) {
@@ -99,5 +99,24 @@ describe('FrameQueue', () => {
     } finally {
       process.off('uncaughtException', onError);
     }
+  });
+
+  it('oncePerFrame applies only the newest value of a burst, at the frame', () => {
+    const h = harness();
+    const seen: number[] = [];
+    const update = oncePerFrame((v: number) => seen.push(v), h.queue);
+    update(1);
+    update(2);
+    update(3);
+    expect(seen).toEqual([]);
+    h.frame();
+    expect(seen).toEqual([3]);
+    update(4);
+    h.frame();
+    expect(seen).toEqual([3, 4]);
+    update(5);
+    update.cancel(); // its owner went away: the waiting value is dropped
+    h.frame();
+    expect(seen).toEqual([3, 4]);
   });
 });

@@ -80,3 +80,19 @@ export class FrameQueue {
 
 /** The page's queue, shared by every plot so that their redraws share each frame's budget. */
 export const plotFrames = new FrameQueue();
+
+/** A coalescing setter (see oncePerFrame); cancel() drops a value still waiting for its frame. */
+export interface PerFrame<T> {
+  (value: T): void;
+  cancel(): void;
+}
+
+/**
+ * `apply` called with the latest value at most once per frame (on `queue`): for updates that arrive in bursts, such
+ * as progress messages, where only the newest matters to what is drawn.
+ */
+export function oncePerFrame<T>(apply: (value: T) => void, queue: FrameQueue = plotFrames): PerFrame<T> {
+  const key = {};
+  const set = (value: T) => queue.put(key, () => apply(value));
+  return Object.assign(set, { cancel: () => queue.drop(key) });
+}
