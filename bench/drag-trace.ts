@@ -1,10 +1,11 @@
 // A fast drag across Explore's plane under the Chrome DevTools protocol (issue 16, drag hitches): the renderer main
-// thread's tasks from a devtools timeline trace, and, for profiling, what fills the longest ones.
-//  - bench/browser.ts reports the tasks' duration distribution;
-//  - run alone (`npx tsx bench/drag-trace.ts`, after `npm run build`) it prints the longest tasks with the events
-//    that filled them (self time per function, layout, style, paint, GC …) and the drag's hottest JavaScript from a
-//    CPU profile: where to look when a frame goes over budget. Build with `minify: false` in electron.vite.config.ts
-//    for readable function names.
+// thread's tasks and animation frames from a devtools timeline trace, and, for profiling, what fills them.
+//  - bench/browser.ts reports the distribution of task durations and of the main-thread work per frame;
+//  - run alone it prints the busiest frames and longest tasks with the events that filled them (self thread time per
+//    function, layout, style, paint, GC …) and the drag's hottest JavaScript from a CPU profile: where to look when a
+//    frame goes over budget. For readable function names build the renderer unminified first:
+//      npx electron-vite build -c electron.vite.prof.config.ts && npx tsx bench/drag-trace.ts
+//    (`npm run build` afterwards restores the normal build).
 import { pathToFileURL } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { startLab } from '../e2e/harness';
@@ -283,8 +284,16 @@ async function main(): Promise<void> {
     console.log(`${frames.length} frames; the busiest by main-thread work:`);
     for (const f of busiest) {
       const inside = tasks.filter((t) => t.ts >= f.from && t.ts < f.from + f.wall && t.cpu >= 0.5);
-      const what = inside.map((t) => `${t.cpu.toFixed(1)} [${t.parts[0]?.[0] ?? ''}]`).join(', ');
-      console.log(`  ${f.cpu.toFixed(1)} ms in ${f.wall.toFixed(0)} ms: ${what}`);
+      const what = inside
+        .map(
+          (t) =>
+            `${t.cpu.toFixed(1)} [${t.parts
+              .slice(0, 4)
+              .map(([k, ms]) => `${k} ${ms.toFixed(1)}`)
+              .join(' | ')}]`,
+        )
+        .join('\n      ');
+      console.log(`  ${f.cpu.toFixed(1)} ms in ${f.wall.toFixed(0)} ms:\n      ${what}`);
     }
     const worst = [...tasks].sort((a, b) => b.cpu - a.cpu).slice(0, 12);
     console.log(`${tasks.length} main-thread tasks; the longest by thread time:`);
