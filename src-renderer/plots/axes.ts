@@ -1,6 +1,6 @@
 // The frame and the two axes that the D3 plots share: a frame rectangle, a bottom and a left axis (d3's ticks, or
 // explicit values with labels such as logTicks gives), and the axis titles (plain or math text).
-import { axisBottom, axisLeft, type Axis, type AxisScale, type Selection } from 'd3';
+import { axisBottom, axisLeft, select, type Axis, type AxisScale, type Selection } from 'd3';
 import { setMathText } from './svg-text';
 import { logTicks, type LogTicks } from './ticks';
 
@@ -79,5 +79,48 @@ export function drawFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void {
         .attr('class', 'axis-title')
         .attr('transform', `translate(${box.left - (y.titleOffset ?? 40)},${(box.top + box.bottom) / 2}) rotate(-90)`)
         .attr('text-anchor', 'middle'),
+    );
+}
+
+/** The titles each frame drawn by updateFrame carries: other titles rebuild it. */
+const frameTitles = new WeakMap<SVGGElement, string>();
+
+/**
+ * drawFrame for a plot that redraws often (a slice during a drag): the first call draws into the empty g, later ones
+ * move the frame and let d3's axis join update the ticks in place (ticks that stay are moved, not rebuilt), so a new
+ * domain costs a few attribute writes instead of a new subtree. Titles are rebuilt only when they change.
+ */
+export function updateFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void {
+  const node = g.node();
+  const titles = JSON.stringify([x.title, x.titleOffset, x.mathSize, y.title, y.titleOffset, y.mathSize]);
+  const axes = g.selectChildren<SVGGElement, unknown>('g.axis');
+  if (!node || frameTitles.get(node) !== titles || axes.size() !== 2) {
+    g.selectAll('*').remove();
+    drawFrame(g, box, x, y);
+    if (node) frameTitles.set(node, titles);
+    return;
+  }
+  g.selectChild('rect.frame')
+    .attr('x', box.left)
+    .attr('y', box.top)
+    .attr('width', Math.max(0, box.right - box.left))
+    .attr('height', Math.max(0, box.bottom - box.top));
+  const [gx, gy] = axes.nodes();
+  select(gx)
+    .attr('transform', `translate(0,${box.bottom})`)
+    .call(configured(axisBottom(x.scale), x.ticks));
+  select(gy)
+    .attr('transform', `translate(${box.left},0)`)
+    .call(configured(axisLeft(y.scale), y.ticks));
+  const [tx, ty] = [x.title ? 0 : -1, x.title ? 1 : 0];
+  const texts = g.selectChildren<SVGTextElement, unknown>('text.axis-title').nodes();
+  if (tx >= 0 && texts[tx])
+    select(texts[tx])
+      .attr('x', (box.left + box.right) / 2)
+      .attr('y', box.bottom + (x.titleOffset ?? 28));
+  if (y.title && texts[ty])
+    select(texts[ty]).attr(
+      'transform',
+      `translate(${box.left - (y.titleOffset ?? 40)},${(box.top + box.bottom) / 2}) rotate(-90)`,
     );
 }
