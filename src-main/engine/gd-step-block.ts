@@ -35,6 +35,12 @@ export function runGdStepBlock(params: GdStepParams, block: number, count: numbe
   const out: BlockArrays = { theta: r.theta, thetaAfter: r.thetaAfter, diverged: r.diverged };
   if (r.thetaOff) out.thetaOff = r.thetaOff;
   if (r.thetaOffAfter) out.thetaOffAfter = r.thetaOffAfter;
+  if (r.logs) {
+    out.logTheta = r.logs.theta;
+    out.logThetaAfter = r.logs.thetaAfter;
+    out.logAbsDelta = r.logs.absDelta;
+    out.deltaSign = r.logs.deltaSign;
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@ import {
   type GdStepMethod,
   type GdStepParamsInput,
   type GdStepResult,
+  type LogEstimate,
 } from '../../src-shared/contract/gd-step';
 import type { Estimate } from '../../src-shared/contract/measure';
 import { describeZodError, phaseOf, type Phase } from '../../src-shared/params';
@@ -132,6 +133,31 @@ export function quantityOf(r: GdStepResult, q: GdQuantity): Estimate {
   return q === 'abs' ? r.absRelativeChange : r.relativeChange;
 }
 
+/** The quantity's log form, present where Θ′ left float64 (quantityOf's value is then saturated). */
+export function logQuantityOf(r: GdStepResult, q: GdQuantity): LogEstimate | undefined {
+  return q === 'abs' ? r.logAbsRelativeChange : r.logRelativeChange;
+}
+
+/** log₁₀ of the quantity's |estimate| (from its log form where it has one); NaN for 0 or a non-finite value. */
+export function log10Of(r: GdStepResult, q: GdQuantity): number {
+  const l = logQuantityOf(r, q);
+  if (l) return l.sign !== 0 && Number.isFinite(l.logAbs) ? l.logAbs / Math.LN10 : Number.NaN;
+  const e = quantityOf(r, q).estimate;
+  return Number.isFinite(e) && e !== 0 ? Math.log10(Math.abs(e)) : Number.NaN;
+}
+
+/** A log-form estimate as text: "≈ −1.23 × 10^4521 (SE 35 %)". */
+export function formatLogEstimate(l: LogEstimate): string {
+  if (l.sign === 0 || !Number.isFinite(l.logAbs)) return '0';
+  const d = l.logAbs / Math.LN10;
+  let exp = Math.floor(d);
+  let mant = 10 ** (d - exp);
+  if (mant >= 9.995) [mant, exp] = [1, exp + 1];
+  const pct = 100 * l.relStderr;
+  const se = Number.isFinite(pct) ? `${pct >= 10 ? Math.round(pct) : pct.toPrecision(2)} %` : 'not finite';
+  return `≈ ${l.sign < 0 ? '−' : ''}${mant.toFixed(2)} × 10^${exp} (SE ${se})`;
+}
+
 /**
  * Why an estimate should not be read at face value: 'diverged' (some steps overflowed and were left out, which biases
  * the mean), 'noisy' (SE ≥ |estimate|: the sign, and on a log axis the magnitude, is not resolved), 'negative'
@@ -142,6 +168,8 @@ export type GdFlag = 'diverged' | 'noisy' | 'negative' | null;
 export function flagOf(r: GdStepResult, q: GdQuantity): GdFlag {
   const e = quantityOf(r, q);
   if (r.diverged > 0) return 'diverged';
+  const l = logQuantityOf(r, q);
+  if (l) return !(l.relStderr < 1) ? 'noisy' : l.sign < 0 ? 'negative' : null;
   if (!(Number.isFinite(e.estimate) && Number.isFinite(e.stderr)) || e.stderr >= Math.abs(e.estimate)) return 'noisy';
   if (e.estimate < 0) return 'negative';
   return null;

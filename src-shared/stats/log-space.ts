@@ -71,3 +71,32 @@ export function logRatioOfMeans(
   }
   return { logAbs: num.logAbs - den, sign: num.sign, relStderr: Math.sqrt(ss / (n * (n - 1))) };
 }
+
+/** ln of the mean of e^{ℓ_i} and the mean's relative SE (SD/(mean·√N)), finite where the terms leave float64. */
+export function logMeanWithRelStderr(logs: ArrayLike<number>): { logMean: number; relStderr: number } {
+  const n = logs.length;
+  if (n < 2) throw new RangeError(`log mean with SE needs at least 2 terms (got ${n})`);
+  const logMean = logMeanExp(logs);
+  if (logMean === -Infinity) return { logMean, relStderr: 0 };
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const u = Math.exp(logs[i] - logMean) - 1;
+    ss += u * u;
+  }
+  return { logMean, relStderr: Math.sqrt(ss / (n * (n - 1))) };
+}
+
+/**
+ * The GD step's R = E[ΔΘ]/E[Θ] and R_abs = E[|ΔΘ|]/E[Θ] (relative-change.ts) from per-network ln Θ, ln|ΔΘ| and the
+ * signs of ΔΘ, for steps whose Θ′ left float64.
+ */
+export function logRelativeChange(
+  logTheta: ArrayLike<number>,
+  logAbsDelta: ArrayLike<number>,
+  deltaSign: ArrayLike<number>,
+): { relativeChange: LogRatioEstimate; absRelativeChange: LogRatioEstimate } {
+  return {
+    relativeChange: logRatioOfMeans(logAbsDelta, logTheta, deltaSign),
+    absRelativeChange: logRatioOfMeans(logAbsDelta, logTheta),
+  };
+}
