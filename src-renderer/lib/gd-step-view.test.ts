@@ -4,6 +4,7 @@ import {
   effectiveLr,
   flagOf,
   formatLogEstimate,
+  formatQuantity,
   formatRelative,
   log10Of,
   GD_STEP_DEFAULTS,
@@ -147,6 +148,7 @@ describe('readout words', () => {
     expect(flagOf(big, 'abs')).toBe('noisy'); // relative SE ≥ 1
     expect(formatLogEstimate(big.logRelativeChange!)).toBe('≈ −1.00 × 10^1000 (SE 30 %)');
     expect(formatLogEstimate(big.logAbsRelativeChange!)).toBe('≈ 3.16 × 10^1000 (SE 120 %)');
+    expect(formatQuantity(big, 'signed')).toBe('≈ −1.00 × 10^1000 (SE 30 %)');
     // without a log form: the plain estimate
     expect(log10Of(gdResult({ absRelativeChange: { estimate: 1e-3, stderr: 1e-4 } }), 'abs')).toBeCloseTo(-3, 12);
     expect(log10Of(gdResult({ absRelativeChange: { estimate: 0, stderr: 0 } }), 'abs')).toBeNaN();

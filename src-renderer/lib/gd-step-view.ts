@@ -146,6 +146,13 @@ export function log10Of(r: GdStepResult, q: GdQuantity): number {
   return Number.isFinite(e) && e !== 0 ? Math.log10(Math.abs(e)) : Number.NaN;
 }
 
+/** The quantity as text: its log form where it has one (formatLogEstimate), else value ± SE. */
+export function formatQuantity(r: GdStepResult, q: GdQuantity): string {
+  const l = logQuantityOf(r, q);
+  const e = quantityOf(r, q);
+  return l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
+}
+
 /** A log-form estimate as text: "≈ −1.23 × 10^4521 (SE 35 %)". */
 export function formatLogEstimate(l: LogEstimate): string {
   if (l.sign === 0 || !Number.isFinite(l.logAbs)) return '0';
