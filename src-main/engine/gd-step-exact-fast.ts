@@ -22,27 +22,23 @@ import type { Rng } from '../../src-shared/rng';
 import { activationFor } from '../../src-shared/network/activations';
 import { gdStepSetup, type GdStepSamples, type GdStepSpec, type GdStepSetup } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
-import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
 import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
 import {
-  backwardAfter,
   backwardBefore,
   dot,
+  exponentOf,
   forward,
-  forwardAfterFirst,
-  forwardAfterHidden,
   logOf,
   pow2,
-  remainder1,
-  remainder2,
+  rescaleBy,
   ScaledSum,
   scaleBy,
-  exponentOf,
-  rescaleBy,
+  TOL2,
   topDelta,
   valueOf,
 } from './gd-step-fast-passes';
 import { wasmGdStepRelu, type WasmGdStepRelu } from './wasm/kernels';
+import { afterStep, type FastSamplerState } from './gd-step-fast-after';
 
 /**
  * Tests and benchmarks only. `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
@@ -59,15 +55,15 @@ export function gdStepReluKernel(relu: boolean, depth: number): boolean {
 
 export { fillNormals, seedNormalStream } from './bulk-normals';
 
-const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's "already in the span" threshold
-
 /**
  * One-input exact GD-step sampler: draws networks one at a time and takes one GD step on (x, y) for each. Same law
  * as GdStepExactSampler without pairCos (tested against it); buffers are allocated once, sample() allocates nothing.
  * For a positively homogeneous φ (ReLU, linear) the vectors are carried as mantissa·2^exponent
- * (gd-step-fast-passes.ts), so Θ and Θ′ stay finite as logarithms where their values leave float64.
+ * (gd-step-fast-passes.ts), so Θ and Θ′ stay finite as logarithms where their values leave float64. The buffers
+ * are readonly fields, not private, because the after-step half lives in gd-step-fast-after.ts (FastSamplerState):
+ * internal state, not an API.
  */
-export class GdStepFastSampler {
+export class GdStepFastSampler implements FastSamplerState {
   readonly depth: number;
   /**
    * Last network: Θ(x, x) before / after the step, f(x) before / after (all of the α-rescaled model); ±∞ beyond
@@ -83,44 +79,44 @@ export class GdStepFastSampler {
   logAbsDelta = 0;
   deltaSign = 0;
 
-  private readonly s: GdStepSetup;
-  private readonly relu: boolean;
-  private readonly phi: (v: number) => number;
-  private readonly dphi: (v: number) => number;
+  readonly s: GdStepSetup;
+  readonly relu: boolean;
+  readonly phi: (v: number) => number;
+  readonly dphi: (v: number) => number;
   private readonly sdB: number;
-  private readonly sd: Float64Array; // weight sd of layer l: √(σ_w²/n_{l−1})
+  readonly sd: Float64Array; // weight sd of layer l: √(σ_w²/n_{l−1})
   // per hidden layer l = 1..L−1 (index 0 unused)
-  private readonly h: Float64Array[];
-  private readonly x: Float64Array[]; // x[0] = [‖x‖] (the input in its one-dimensional frame)
-  private readonly delta: Float64Array[];
-  private readonly bias: Float64Array[]; // zeros when σ_b = 0
-  private readonly hA: Float64Array[];
-  private readonly xA: Float64Array[]; // views into two alternating buffers
-  private readonly dA: Float64Array[]; // views into two alternating buffers
-  private readonly A1: Float64Array[]; // W_l q₁ (l ≥ 2)
-  private readonly C1: Float64Array[]; // W_lᵀ p₁ (l ≥ 2)
-  private readonly A2: Float64Array[]; // W_l q₂ (l ≥ 2)
-  private readonly R: Float64Array[]; // ρq₂ (l ≥ 2)
-  private readonly wTop: Float64Array; // W_L as a vector
-  private readonly g: Float64Array; // scratch: fresh normals of query 4
-  private readonly rRows: Float64Array; // scratch: τp₂
+  readonly h: Float64Array[];
+  readonly x: Float64Array[]; // x[0] = [‖x‖] (the input in its one-dimensional frame)
+  readonly delta: Float64Array[];
+  readonly bias: Float64Array[]; // zeros when σ_b = 0
+  readonly hA: Float64Array[];
+  readonly xA: Float64Array[]; // views into two alternating buffers
+  readonly dA: Float64Array[]; // views into two alternating buffers
+  readonly A1: Float64Array[]; // W_l q₁ (l ≥ 2)
+  readonly C1: Float64Array[]; // W_lᵀ p₁ (l ≥ 2)
+  readonly A2: Float64Array[]; // W_l q₂ (l ≥ 2)
+  readonly R: Float64Array[]; // ρq₂ (l ≥ 2)
+  readonly wTop: Float64Array; // W_L as a vector
+  readonly g: Float64Array; // scratch: fresh normals of query 4
+  readonly rRows: Float64Array; // scratch: τp₂
   // per-layer scalars, index l (of the mantissas: ‖x_l‖² = 2^{2 ex_l}·nx2[l], …)
-  private readonly nx2: Float64Array; // ‖x_l‖²
-  private readonly nd2: Float64Array; // ‖δ_l‖²
-  private readonly nxA2: Float64Array; // ‖x′_l‖²
-  private readonly rho: Float64Array; // ρ of query 3 at layer l (exponent exA[l − 1])
+  readonly nx2: Float64Array; // ‖x_l‖²
+  readonly nd2: Float64Array; // ‖δ_l‖²
+  readonly nxA2: Float64Array; // ‖x′_l‖²
+  readonly rho: Float64Array; // ρ of query 3 at layer l (exponent exA[l − 1])
   // binary exponents of x_l (and h_l), δ_l, x′_l (and h′_l), δ′_l
-  private readonly ex: Int32Array;
-  private readonly ed: Int32Array;
-  private readonly exA: Int32Array;
-  private readonly edA: Int32Array;
+  readonly ex: Int32Array;
+  readonly ed: Int32Array;
+  readonly exA: Int32Array;
+  readonly edA: Int32Array;
   /** Squared norms above this are rescaled (∞: never, for an activation that is not homogeneous). */
-  private readonly limit: number;
-  private readonly thetaSum = new ScaledSum();
-  private readonly sums = new Float64Array(2);
+  readonly limit: number;
+  readonly thetaSum = new ScaledSum();
+  readonly sums = new Float64Array(2);
   private readonly one = new Float64Array(1); // scratch for scalar draws
-  private readonly zeros: Float64Array;
-  private readonly st = new Int32Array(4); // the network's normal stream (seedNormalStream)
+  readonly zeros: Float64Array;
+  readonly st = new Int32Array(4); // the network's normal stream (seedNormalStream)
   private readonly wasm: WasmGdStepRelu | null; // ReLU, L ≥ 2: sample() runs there
 
   constructor(spec: GdStepSpec) {
@@ -332,7 +328,7 @@ export class GdStepFastSampler {
       outAE = ee;
       outA = f * pow2(-ee) - eps * (cW[1] * r2 + cB[1]);
     } else {
-      if (!this.afterStep(eps, ee, bL)) return false;
+      if (!afterStep(this, eps, ee, bL)) return false;
       [thA, thAE, outA, outAE] = [this.thetaSum.m, this.thetaSum.e, this.outA, this.outAE];
     }
     // rescaled model (App. B.3): Θ̃ = α²Θ, f̃ = αf
@@ -351,6 +347,10 @@ export class GdStepFastSampler {
     this.nd2[l] = v * pow2(-2 * k);
     return cross * pow2(-k);
   }
+
+  /** f′ of the last afterStep() as mantissa and exponent. */
+  outA = 0;
+  outAE = 0;
 
   /** The values and logarithms of the last network from its mantissa–exponent pairs; false if one is not finite. */
   private finish(
@@ -376,199 +376,6 @@ export class GdStepFastSampler {
     this.logAbsDelta = logOf(d, E);
     this.deltaSign = Math.sign(d);
     return true;
-  }
-
-  // f′ of the last afterStep() as mantissa and exponent
-  private outA = 0;
-  private outAE = 0;
-
-  /**
-   * Forward and backward through W_l − εc_W δ_l x_{l−1}ᵀ, b_l − εc_B δ_l (L ≥ 2), ε = 2^{ee}·eps: Θ′ into thetaSum,
-   * f′ into outA·2^{outAE} (unscaled); false if not finite.
-   */
-  private afterStep(eps: number, ee: number, bL: number): boolean {
-    const { relu, phi, dphi, sd, h, x, delta, bias, hA, xA, dA, A1, C1, A2, R, nx2, nd2, nxA2, rho, sums, st } = this;
-    const { ex, ed, exA, edA, limit } = this;
-    const { n, cW, cB } = this.s;
-    const L = this.depth;
-    // forward, query 3. Layer 1: x′₀ = x₀, so h′₁ = h₁ − εδ₁(c_W‖x₀‖² + c_B) needs no draw. Exponent of x′_l: the
-    // larger of its terms' (each coefficient times 2^{e_term − E}).
-    nxA2[0] = nx2[0];
-    exA[0] = 0;
-    let E = Math.max(ex[1], ee + ed[1]);
-    nxA2[1] = forwardAfterFirst(
-      n[1],
-      h[1],
-      pow2(ex[1] - E),
-      eps * (cW[1] * nx2[0] + cB[1]) * pow2(ee + ed[1] - E),
-      delta[1],
-      x[1],
-      hA[1],
-      xA[1],
-      relu,
-      phi,
-      sums,
-    );
-    exA[1] = E;
-    let cross = this.shrinkForward(1, sums[0]); // ⟨x_{l−1}, x′_{l−1}⟩, exponent ex + exA
-    if (!Number.isFinite(nxA2[1])) return false;
-    for (let l = 2; l < L; l++) {
-      const m = n[l - 1],
-        nl = n[l],
-        nx = Math.sqrt(nx2[l - 1]),
-        nd = Math.sqrt(nd2[l]);
-      const invNx = nx > 0 ? 1 / nx : 0,
-        invNd = nd > 0 ? 1 / nd : 0;
-      // u₂ = x′_{l−1} = c₁q₁ + ρq₂ (c₁, ρ and R of exponent exA[l − 1])
-      const r2 = remainder1(m, x[l - 1], xA[l - 1], cross * invNx * invNx, R[l], C1[l], sums);
-      const c1 = cross * invNx;
-      let rh = 0,
-        invRho = 0;
-      if (r2 > TOL2 * nxA2[l - 1]) {
-        rh = Math.sqrt(r2);
-        invRho = 1 / rh;
-      }
-      rho[l] = rh;
-      const cq2 = sums[0] * invRho; // ⟨C₁, q₂⟩ (read before the draw below overwrites sums)
-      fillNormalsDot(st, A2[l], nl, delta[l], delta[l], delta[l], sums);
-      const pg = sums[0] * invNd; // ⟨p₁, g⟩
-      const eX = ex[l - 1] + exA[l - 1];
-      const cEps = eps * (cW[l] * cross + cB[l] * pow2(-eX)); // exponent ee + eX, times δ_l
-      const eD = ee + eX + ed[l];
-      E = Math.max(exA[l - 1], eD);
-      const sU = pow2(exA[l - 1] - E);
-      nxA2[l] = forwardAfterHidden(
-        nl,
-        sd[l],
-        cq2 - sd[l] * pg,
-        invNd,
-        delta[l],
-        A1[l],
-        A2[l],
-        c1 * sU,
-        rh * sU,
-        bias[l],
-        pow2(-E),
-        cEps * pow2(eD - E),
-        x[l],
-        hA[l],
-        xA[l],
-        relu,
-        phi,
-        sums,
-      );
-      exA[l] = E;
-      cross = this.shrinkForward(l, sums[0]);
-      if (!Number.isFinite(nxA2[l])) return false;
-    }
-    // output: W_L is known whole, f′ = ⟨W_L, x′_{L−1}⟩ + b_L − ε(c_W⟨x_{L−1}, x′_{L−1}⟩ + c_B)
-    const mTop = n[L - 1];
-    {
-      const eX = ex[L - 1] + exA[L - 1];
-      const Ef = Math.max(exA[L - 1], ee + eX);
-      this.outA =
-        dot(mTop, this.wTop, xA[L - 1]) * pow2(exA[L - 1] - Ef) +
-        bL * pow2(-Ef) -
-        eps * (cW[L] * cross + cB[L] * pow2(-eX)) * pow2(ee + eX - Ef);
-      this.outAE = Ef;
-    }
-    // backward, query 4. δ′_L = 1; (W_L − εc_W x_{L−1}ᵀ)ᵀ·1 = W_Lᵀ − εc_W x_{L−1}
-    const thetaAfter = this.thetaSum;
-    thetaAfter.set(cW[L] * nxA2[L - 1] + cB[L] * pow2(-2 * exA[L - 1]), 2 * exA[L - 1]);
-    E = ee + ex[L - 1];
-    let ndA2 = topDelta(
-      mTop,
-      this.wTop,
-      pow2(-E),
-      eps * cW[L],
-      x[L - 1],
-      hA[L - 1],
-      dA[L - 1],
-      delta[L - 1],
-      relu,
-      dphi,
-      sums,
-    );
-    edA[L - 1] = E;
-    let dCross = sums[0]; // ⟨δ_l, δ′_l⟩, exponent ed + edA
-    for (let l = L - 1; l >= 1; l--) {
-      const k = rescaleBy(ndA2, edA[l], limit);
-      if (k !== 0 && ndA2 === 0)
-        edA[l] += k; // δ′_l = 0: nothing to scale (rescaleBy)
-      else if (k !== 0) {
-        scaleBy(n[l], dA[l], pow2(-k));
-        ndA2 *= pow2(-2 * k);
-        dCross *= pow2(-k);
-        edA[l] += k;
-      }
-      thetaAfter.add(ndA2 * (cW[l] * nxA2[l - 1] + cB[l] * pow2(-2 * exA[l - 1])), 2 * (edA[l] + exA[l - 1]));
-      if (!Number.isFinite(thetaAfter.m)) return false;
-      if (l === 1) break;
-      const nl = n[l],
-        m = n[l - 1];
-      const nd = Math.sqrt(nd2[l]),
-        nx = Math.sqrt(nx2[l - 1]);
-      const invNd = nd > 0 ? 1 / nd : 0,
-        invNx = nx > 0 ? 1 / nx : 0;
-      // v₂ = δ′_l = d₁p₁ + τp₂ (d₁, τ of exponent edA[l])
-      const t2 = remainder2(nl, delta[l], dA[l], dCross * invNd * invNd, this.rRows, A1[l], A2[l], sums);
-      let tau = 0,
-        invTau = 0;
-      if (t2 > TOL2 * ndA2) {
-        tau = Math.sqrt(t2);
-        invTau = 1 / tau;
-      }
-      const a1p = sums[0] * invTau,
-        a2p = sums[1] * invTau; // ⟨A₁, p₂⟩, ⟨A₂, p₂⟩
-      const invRho = rho[l] > 0 ? 1 / rho[l] : 0;
-      fillNormalsDot(st, this.g, m, x[l - 1], R[l], this.zeros, sums);
-      const k1 = a1p - sd[l] * sums[0] * invNx,
-        k2 = a2p - sd[l] * sums[1] * invRho;
-      // δ′_{l−1}: the terms along δ′_l (exponent edA[l]) and εc_W⟨δ_l, δ′_l⟩x_{l−1} (exponent E below)
-      E = edA[l] + ee + ed[l] + ex[l - 1];
-      const sV = pow2(edA[l] - E);
-      ndA2 = backwardAfter(
-        m,
-        sd[l],
-        dCross * invNd * sV,
-        tau * sV,
-        k1,
-        k2,
-        invNx,
-        invRho,
-        eps * cW[l] * dCross,
-        x[l - 1],
-        R[l],
-        C1[l],
-        this.g,
-        hA[l - 1],
-        delta[l - 1],
-        dA[l - 1],
-        relu,
-        dphi,
-        sums,
-      );
-      edA[l - 1] = E;
-      dCross = sums[0];
-    }
-    return true;
-  }
-
-  /** After a new x′_l (squared norm in nxA2[l]): rescales x′_l, h′_l by 2^{−k} (rescaleBy); returns `cross`·2^{−k}. */
-  private shrinkForward(l: number, cross: number): number {
-    const v = this.nxA2[l];
-    const k = rescaleBy(v, this.exA[l], this.limit);
-    if (k === 0) return cross;
-    if (v === 0) {
-      this.exA[l] += k; // x′_l = 0: nothing to scale (rescaleBy)
-      return cross;
-    }
-    const s = pow2(-k);
-    scaleBy(this.s.n[l], this.xA[l], s);
-    scaleBy(this.s.n[l], this.hA[l], s);
-    this.nxA2[l] = v * pow2(-2 * k);
-    this.exA[l] += k;
-    return cross * s;
   }
 }
 

@@ -13,6 +13,7 @@
 // own. `relu` selects an inline φ(h) = (h + |h|)/2 (exact), φ′(h) = +(h > 0) (the common case), otherwise phi/dphi:
 // written without a data-dependent branch, since h_l changes sign at random, which a branch mispredicts half the time
 // (a ternary cost ~3× more per element in a microbenchmark).
+import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
 
 export function dot(n: number, a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -268,6 +269,9 @@ export function backwardAfter(
   sums[0] = cross;
   return n2;
 }
+
+/** The generic sampler's "already in the span" threshold (lazy-matrix.ts LAZY_SPAN_TOLERANCE²). */
+export const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE;
 
 // ---- Power-of-two rescaling (the header's scheme; wasm/kernels.as.ts has the same functions)
 
