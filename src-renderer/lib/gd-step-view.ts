@@ -19,6 +19,7 @@ import {
   orderedUpperBoundScaling,
 } from '../../src-shared/theory/gd-step';
 import { GD_SLICE_POLICY, nextSampleCount, pointTrust, type PointTrust } from '../../src-shared/stats/adaptive-samples';
+import { formatLogEstimate } from '../../src-shared/stats/log-space';
 import { formatEstimate, formatInteger } from './format';
 import type { GdTarget } from './gd-step-jobs';
 import { depthFromLambda } from './plane';
@@ -146,23 +147,13 @@ export function log10Of(r: GdStepResult, q: GdQuantity): number {
   return Number.isFinite(e) && e !== 0 ? Math.log10(Math.abs(e)) : Number.NaN;
 }
 
+export { formatLogEstimate };
+
 /** The quantity as text: its log form where it has one (formatLogEstimate), else value ± SE. */
 export function formatQuantity(r: GdStepResult, q: GdQuantity): string {
   const l = logQuantityOf(r, q);
   const e = quantityOf(r, q);
   return l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
-}
-
-/** A log-form estimate as text: "≈ −1.23 × 10^4521 (SE 35 %)". */
-export function formatLogEstimate(l: LogEstimate): string {
-  if (l.sign === 0 || !Number.isFinite(l.logAbs)) return '0';
-  const d = l.logAbs / Math.LN10;
-  let exp = Math.floor(d);
-  let mant = 10 ** (d - exp);
-  if (mant >= 9.995) [mant, exp] = [1, exp + 1];
-  const pct = 100 * l.relStderr;
-  const se = Number.isFinite(pct) ? `${pct >= 10 ? Math.round(pct) : pct.toPrecision(2)} %` : 'not finite';
-  return `≈ ${l.sign < 0 ? '−' : ''}${mant.toFixed(2)} × 10^${exp} (SE ${se})`;
 }
 
 /**

@@ -100,3 +100,15 @@ export function logRelativeChange(
     absRelativeChange: logRatioOfMeans(logAbsDelta, logTheta),
   };
 }
+
+/** A log-form estimate as text: "≈ −1.23 × 10^4521 (SE 35 %)". */
+export function formatLogEstimate(l: { logAbs: number; sign: number; relStderr: number }): string {
+  if (l.sign === 0 || !Number.isFinite(l.logAbs)) return '0';
+  const d = l.logAbs / Math.LN10;
+  let exp = Math.floor(d);
+  let mant = 10 ** (d - exp);
+  if (mant >= 9.995) [mant, exp] = [1, exp + 1];
+  const pct = 100 * l.relStderr;
+  const se = Number.isFinite(pct) ? `${pct >= 10 ? Math.round(pct) : pct.toPrecision(2)} %` : 'not finite';
+  return `≈ ${l.sign < 0 ? '−' : ''}${mant.toFixed(2)} × 10^${exp} (SE ${se})`;
+}
