@@ -15,6 +15,8 @@ import {
   lazyPrediction,
   lazyScaleNote,
   theoryStatement,
+  trustOf,
+  sliceRefine,
   chaoticBoundAt,
   chaoticBoundCurve,
   chaoticBoundUnavailable,
@@ -149,6 +151,17 @@ describe('readout words', () => {
     expect(formatLogEstimate(big.logRelativeChange!)).toBe('≈ −1.00 × 10^1000 (SE 30 %)');
     expect(formatLogEstimate(big.logAbsRelativeChange!)).toBe('≈ 3.16 × 10^1000 (SE 120 %)');
     expect(formatQuantity(big, 'signed')).toBe('≈ −1.00 × 10^1000 (SE 30 %)');
+    // precision is judged on the relative SE of the log form, not on the saturated plain value
+    const precise = gdResult({
+      samples: 400,
+      tailShare: 0.05,
+      absRelativeChange: sat,
+      logAbsRelativeChange: { logAbs: 1000 * Math.LN10, sign: 1, relStderr: 0.01 },
+    });
+    expect(trustOf(precise, 'abs')).toBeNull();
+    expect(sliceRefine(precise)).toBeNull();
+    expect(trustOf({ ...precise, absRelativeChange: { estimate: 1e-3, stderr: 1e-3 } }, 'abs')).toBeNull();
+    expect(trustOf({ ...precise, logAbsRelativeChange: undefined }, 'abs')).toBe('imprecise');
     // without a log form: the plain estimate
     expect(log10Of(gdResult({ absRelativeChange: { estimate: 1e-3, stderr: 1e-4 } }), 'abs')).toBeCloseTo(-3, 12);
     expect(log10Of(gdResult({ absRelativeChange: { estimate: 0, stderr: 0 } }), 'abs')).toBeNaN();

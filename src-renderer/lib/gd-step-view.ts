@@ -179,7 +179,16 @@ export function flagOf(r: GdStepResult, q: GdQuantity): GdFlag {
  * Θ′ − Θ), 'imprecise' (SE/|value| above the slice's target), or null.
  */
 export function trustOf(r: GdStepResult, q: GdQuantity): PointTrust {
-  return pointTrust({ samples: r.samples, ...quantityOf(r, q), tailShare: r.tailShare }, GD_SLICE_POLICY);
+  return pointTrust({ samples: r.samples, ...relativeEstimate(r, q), tailShare: r.tailShare }, GD_SLICE_POLICY);
+}
+
+/**
+ * The quantity for judging its precision: itself, or, where it has a log form (its plain value saturated), ±1 with
+ * the relative SE, the only scale-free part a policy reads.
+ */
+function relativeEstimate(r: GdStepResult, q: GdQuantity): Estimate {
+  const l = logQuantityOf(r, q);
+  return l && l.sign !== 0 ? { estimate: l.sign, stderr: l.relStderr } : quantityOf(r, q);
 }
 
 /**
@@ -188,7 +197,10 @@ export function trustOf(r: GdStepResult, q: GdQuantity): PointTrust {
  */
 export function sliceRefine(r: GdStepResult): number | null {
   if (r.samples < 3) return null;
-  return nextSampleCount({ samples: r.samples, ...r.absRelativeChange, tailShare: r.tailShare }, GD_SLICE_POLICY);
+  return nextSampleCount(
+    { samples: r.samples, ...relativeEstimate(r, 'abs'), tailShare: r.tailShare },
+    GD_SLICE_POLICY,
+  );
 }
 
 /** "3 of 200 steps overflowed (left out)"; '' when none did. */
