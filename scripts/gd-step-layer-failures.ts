@@ -1,7 +1,8 @@
 // How many cells of the default First GD step plane layer get no value (issue 16: "110 of 240 cells"), and how many
-// are summarized in log form because Θ′ left float64 (gd-step-fast-passes.ts): every cell of
-// both levels at the tab's defaults (M = 200, n₀ = 200, N = 24, η = 10⁻³, y = 0, seed 1), its networks drawn in
-// process (block 0, as the pool's first block) and summarized by the service's own finalGdStepResult.
+// are summarized in log form because Θ′ left float64 (gd-step-fast-passes.ts): every cell of both levels at the
+// tab's defaults (M = 200, n₀ = 200, N = 24, η = 10⁻³, y = 0, seed 1), its networks drawn in process (block 0, as
+// the pool's first block) and summarized by the service's own finalGdStepResult. Failures are grouped by their
+// message with the numbers blanked out.
 // Usage: npx tsx scripts/gd-step-layer-failures.ts
 import { gdStepParamsSchema } from '../src-shared/contract/gd-step';
 import { runGdStepBlock } from '../src-main/engine/gd-step-block';
@@ -45,7 +46,9 @@ for (const c of cells) {
     }
   } catch (err) {
     failed++;
-    const why = (err instanceof Error ? err.message : String(err)).replace(/[\d.e+−-]+/g, '#').slice(0, 90);
+    const why = (err instanceof Error ? err.message : String(err))
+      .replace(/[-−]?\d[\d.]*(e[+-]?\d+)?/g, '#')
+      .slice(0, 90);
     reasons.set(why, (reasons.get(why) ?? 0) + 1);
   }
 }
