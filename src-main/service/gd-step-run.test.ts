@@ -3,17 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gdStepParamsSchema, gdStepResultSchema } from '../../src-shared/contract/gd-step';
 import { logRelativeChange } from '../../src-shared/stats/log-space';
-import { runGdStepBlock } from '../engine/gd-step-block';
+import { gdStepSpec, runGdStepBlock } from '../engine/gd-step-block';
+import { sampleGdStepExact } from '../engine/gd-step-exact';
+import { Rng } from '../../src-shared/rng';
 import { WorkerPool } from '../engine/worker-pool';
 import { finalGdStepResult, runGdStep } from './gd-step-run';
 
 const p1 = new WorkerPool({ workers: 1, blockSize: 100 });
 const p2 = new WorkerPool({ workers: 2, blockSize: 100 });
+const p10 = new WorkerPool({ workers: 2, blockSize: 10 });
 beforeAll(async () => {
-  await Promise.all([p1.warm(), p2.warm()]);
+  await Promise.all([p1.warm(), p2.warm(), p10.warm()]);
 });
 afterAll(async () => {
-  await Promise.all([p1.close(), p2.close()]);
+  await Promise.all([p1.close(), p2.close(), p10.close()]);
 });
 
 describe('runGdStep: the paired bootstrap on the pool', () => {
@@ -111,5 +114,45 @@ describe('runGdStep: a chaotic cell whose Θ′ leaves float64 (issue 16)', () =
     const direct = logRelativeChange(blk.logTheta!, blk.logAbsDelta!, blk.deltaSign!);
     expect(direct.absRelativeChange).toEqual(abs);
     expect(direct.relativeChange).toEqual(rel);
+  });
+});
+
+describe('runGdStep: blocks with and without values beyond float64', () => {
+  it('takes the logs of finite blocks from their plain values: the same summary as the sampler’s logs (1e-10)', async () => {
+    // σ_w² = 3, σ_b² = 0.2, L = 40, M = 50: about 1 in 7 steps leaves float64, so some blocks of 10 hold none (and
+    // send no logs) while others do
+    const params = gdStepParamsSchema.parse({
+      sigmaW2: 3,
+      sigmaB2: 0.2,
+      depth: 40,
+      width: 50,
+      inputDim: 50,
+      lr: 1e-3,
+      samples: 80,
+      seed: 5,
+    });
+    let withLogs = 0,
+      without = 0;
+    await p10.run(
+      { kind: 'gd-step', params },
+      { onBlocks: (bs) => bs.forEach((b) => (b.logTheta ? withLogs++ : without++)) },
+    );
+    expect(withLogs).toBeGreaterThan(0);
+    expect(without).toBeGreaterThan(0);
+    const r = await runGdStep(p10, params);
+    // every network's logs straight from the sampler, block by block as the pool draws them
+    const logs = { theta: [] as number[], absDelta: [] as number[], deltaSign: [] as number[] };
+    for (let b = 0; b < 8; b++) {
+      const s = sampleGdStepExact(gdStepSpec(params), 10, new Rng(params.seed, b));
+      logs.theta.push(...s.logs!.theta);
+      logs.absDelta.push(...s.logs!.absDelta);
+      logs.deltaSign.push(...s.logs!.deltaSign);
+    }
+    const direct = logRelativeChange(logs.theta, logs.absDelta, logs.deltaSign);
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-10 * Math.abs(b));
+    close(r.logAbsRelativeChange!.logAbs, direct.absRelativeChange.logAbs);
+    close(r.logAbsRelativeChange!.relStderr, direct.absRelativeChange.relStderr);
+    close(r.logRelativeChange!.logAbs, direct.relativeChange.logAbs);
+    expect(r.samples).toBe(80);
   });
 });

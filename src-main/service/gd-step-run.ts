@@ -71,7 +71,10 @@ export interface GdStepRunOptions {
 export interface GdStepData {
   theta: Float64Array;
   thetaAfter: Float64Array;
-  /** The one-input exact sampler's per-network logarithms (GdStepSamples.logs). */
+  /**
+   * Per-network logarithms (GdStepSamples.logs), once some block held a Θ or Θ′ beyond float64: that block's from the
+   * sampler, the others' from their plain values.
+   */
   logs?: GdStepLogs;
   thetaOff?: Float64Array;
   thetaOffAfter?: Float64Array;
@@ -119,7 +122,9 @@ function gdStepResult(
       boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {},
     );
   };
-  const logs = data.logs && needsLogs(data) ? logSummary(data.logs, finite) : undefined;
+  const logs = needsLogs(data)
+    ? logSummary(data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite), finite)
+    : undefined;
   const diag = logs?.change ?? change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM, stderrs?.diag);
   beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
   const r: GdStepResult = {
@@ -158,8 +163,30 @@ function gdStepResult(
   return r;
 }
 
-/** Whether the plain summary cannot serve: a kernel beyond float64, or a ratio or SE that would overflow. */
+/** Per-network ln Θ, ln Θ′, ln|Θ′ − Θ|, sign(Θ′ − Θ) of the first n plain (finite) values. */
+function logsOfPlain(theta: ArrayLike<number>, thetaAfter: ArrayLike<number>, n: number): GdStepLogs {
+  const logs = {
+    theta: new Float64Array(n),
+    thetaAfter: new Float64Array(n),
+    absDelta: new Float64Array(n),
+    deltaSign: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const d = thetaAfter[i] - theta[i];
+    logs.theta[i] = Math.log(theta[i]);
+    logs.thetaAfter[i] = Math.log(thetaAfter[i]);
+    logs.absDelta[i] = Math.log(Math.abs(d));
+    logs.deltaSign[i] = Math.sign(d);
+  }
+  return logs;
+}
+
+/**
+ * Whether the plain summary cannot serve: a kernel beyond float64 (then the sampler sent logs), or a ratio or SE
+ * that would overflow.
+ */
 function needsLogs(data: GdStepData): boolean {
+  if (data.logs) return true;
   const n = data.count;
   for (let i = 0; i < n; i++) if (!(Number.isFinite(data.theta[i]) && Number.isFinite(data.thetaAfter[i]))) return true;
   if (n < 2) return false;
@@ -253,16 +280,22 @@ export async function runGdStep(
     thetaOff: pair ? new SampleBuffer(n) : undefined,
     thetaOffAfter: pair ? new SampleBuffer(n) : undefined,
   };
-  // the one-input exact sampler's logarithms (every block has them)
-  const withLogs = params.method === 'exact' && !pair;
-  const logBuf = withLogs
-    ? {
+  // per-network logarithms, kept from the first block whose Θ or Θ′ left float64 on (that block's sampler logs;
+  // every other network's from its plain values), so ordinary cells hold and receive no more than before
+  let logBuf: Record<keyof GdStepLogs, SampleBuffer> | undefined;
+  const appendLogs = (logs: GdStepLogs) => {
+    if (!logBuf) {
+      logBuf = {
         theta: new SampleBuffer(n),
         thetaAfter: new SampleBuffer(n),
         absDelta: new SampleBuffer(n),
         deltaSign: new SampleBuffer(n),
-      }
-    : undefined;
+      };
+      // the networks so far (finite: no earlier block had logs)
+      appendLogs(logsOfPlain(buf.theta.view(), buf.thetaAfter.view(), buf.theta.length - logs.theta.length));
+    }
+    for (const k of ['theta', 'thetaAfter', 'absDelta', 'deltaSign'] as const) logBuf[k].append(logs[k]);
+  };
   let diverged = 0;
   const data = (): GdStepData => ({
     theta: buf.theta.view(),
@@ -289,17 +322,12 @@ export async function runGdStep(
         throw new Error('the GD-step sampler returned incomplete arrays');
       buf.theta.append(b.theta);
       buf.thetaAfter.append(b.thetaAfter);
+      if (b.logTheta && b.logThetaAfter && b.logAbsDelta && b.deltaSign)
+        appendLogs({ theta: b.logTheta, thetaAfter: b.logThetaAfter, absDelta: b.logAbsDelta, deltaSign: b.deltaSign });
+      else if (logBuf) appendLogs(logsOfPlain(b.theta, b.thetaAfter, b.theta.length));
       if (pair) {
         buf.thetaOff!.append(b.thetaOff!);
         buf.thetaOffAfter!.append(b.thetaOffAfter!);
-      }
-      if (logBuf) {
-        if (!b.logTheta || !b.logThetaAfter || !b.logAbsDelta || !b.deltaSign)
-          throw new Error('the one-input GD-step sampler returned no logarithms');
-        logBuf.theta.append(b.logTheta);
-        logBuf.thetaAfter.append(b.logThetaAfter);
-        logBuf.absDelta.append(b.logAbsDelta);
-        logBuf.deltaSign.append(b.deltaSign);
       }
       diverged += b.diverged ?? 0;
     }
@@ -335,7 +363,7 @@ async function pooledStderrs(
   signal?: AbortSignal,
 ): Promise<GdStepStderrs | undefined> {
   if (data.count < 3 || data.count > BOOTSTRAP_MAX_N) return undefined;
-  if (data.logs && needsLogs(data)) return undefined; // the log summary's SEs are delta-method ones
+  if (needsLogs(data)) return undefined; // the log summary's SEs are delta-method ones
   const one = async (before: Float64Array, after: Float64Array, stream: number): Promise<[number, number]> => {
     let se: [number, number] = [NaN, NaN];
     const work = { before, after, seed: params.seed, stream, replicates: BOOTSTRAP_REPLICATES };
