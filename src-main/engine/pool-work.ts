@@ -115,8 +115,8 @@ export interface BlockArrays {
   thetaW?: Float64Array;
   thetaB?: Float64Array;
   /**
-   * gd-step work, one input, exact sampler: ln Θ, ln Θ′, ln|Θ′ − Θ| and sign(Θ′ − Θ) per network, finite where
-   * theta/thetaAfter are ±∞ (GdStepSamples.logs).
+   * gd-step work, one input, exact sampler, only in a block where some theta/thetaAfter is ±∞ (beyond float64): ln Θ,
+   * ln Θ′, ln|Θ′ − Θ| and sign(Θ′ − Θ) per network (GdStepSamples.logs).
    */
   logTheta?: Float64Array;
   logThetaAfter?: Float64Array;
