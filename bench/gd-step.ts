@@ -2,7 +2,7 @@
 // M = 200, L = 50 (σ_w² = 2, α₀ = 1, one input) in the same run; target exact ≥ 100× dense. Both exact paths are
 // timed: the one-input closed form (gd-step-exact-fast.ts, what sampleGdStepExact runs without a pair; its ReLU loop
 // in WebAssembly, also timed in its JavaScript original) and the
-// generic LazyGaussianMatrix sampler (GdStepExactSampler, what pairs use).
+// generic LazyGaussianMatrix sampler (GdStepExactSampler, what pairs use), and a chaotic cell whose Θ′ leaves float64.
 // Single-threaded; each figure is the best of a few repeats, in wall time and in this process's CPU time (the CPU
 // figure is less sensitive to other processes on a loaded machine). Run alone: npx tsx bench/gd-step.ts
 import { loadavg } from 'node:os';
@@ -122,6 +122,23 @@ export async function benchGdStep(): Promise<string[]> {
     );
     lines.push(
       `  M = ${M2}, L = ${L2}: closed form ${ms(e)}, generic ${ms(g)}, dense ${ms(d)}/network → ${ratio(d, e)} / ${ratio(d, g)}`,
+    );
+  }
+  {
+    // deep chaotic phase: every Θ′ leaves float64 and the vectors are rescaled by powers of two
+    // (gd-step-fast-passes.ts); the cost per layer should stay that of the EOC cell above
+    const Lc = 2 * L;
+    const chaotic: GdStepSpec = { ...spec, sigmaW2: 3.5, widths: [M, ...new Array<number>(Lc - 1).fill(M)] };
+    const probe = sampleGdStepExact(chaotic, 20, new Rng(5, 0));
+    const beyond = probe.thetaAfter.filter((v) => v === Infinity).length;
+    const c = per(
+      best(() => sampleGdStepExact(chaotic, fastN / 2, new Rng(5, 1))),
+      fastN / 2,
+    );
+    const perLayer = (t: Timing, layers: number) => `${fmt((t.cpu / layers) * 1e6)} µs cpu`;
+    lines.push(
+      `  chaotic σ_w² = 3.5, L = ${Lc} (Θ′ beyond float64 in ${beyond} of 20): closed form ${ms(c)}/network, ` +
+        `${perLayer(c, Lc)}/layer vs ${perLayer(fast, L)}/layer at the EOC cell`,
     );
   }
   const pairSpec: GdStepSpec = { ...spec, pairCos: 0.5 };

@@ -142,6 +142,38 @@ describe('first GD step tab', () => {
     );
   });
 
+  it('gives a chaotic cell whose Θ′ leaves float64 a value ± SE in log form, not a failure (issue 16)', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('measure-slices').uncheck();
+    await page.getByTestId('input-width').fill(String(WIDTH));
+    await page.getByTestId('input-width').press('Enter');
+    // σ_w² = 4, λ = 1.5 (L = 45), M = 30, η = 10⁻³: Θ′ is beyond float64 (`ntk-lab gd-step`: E[ΔΘ]/E[Θ] ≈ 10^835)
+    await page.getByTestId('input-sigmaW2').fill('4');
+    await page.getByTestId('input-sigmaW2').press('Enter');
+    await page.getByTestId('input-lambda').fill('1.5');
+    await page.getByTestId('input-lambda').press('Enter');
+    await page.getByTestId('tab-gd-step').click();
+    await expect.poll(() => page.getByTestId('gd-step-panel').isVisible()).toBe(true);
+    await page.getByTestId('gd-slices-toggle').uncheck();
+    await page.getByTestId('gd-input-samples').fill('64');
+    await page.getByTestId('gd-input-samples').press('Enter');
+    await page.getByTestId('gd-input-lr').fill('0.001');
+    await page.getByTestId('gd-input-lr').press('Enter');
+    const done = async () =>
+      (await attr(page, 'gd-readout', 'data-status')) === 'done' &&
+      (await num(page, 'gd-readout', 'data-result-lr')) === 0.001 &&
+      (await num(page, 'gd-readout', 'data-result-sigma-w2')) === 4 &&
+      (await num(page, 'gd-readout', 'data-result-depth')) === 45;
+    await expect.poll(done, { timeout: 60_000, interval: 250 }).toBe(true);
+    expect(await page.getByTestId('gd-readout-error').count()).toBe(0);
+    expect(await num(page, 'gd-readout-samples')).toBe(64); // no network dropped as diverged
+    const log10 = await num(page, 'gd-readout-abs', 'data-log10');
+    expect(log10).toBeGreaterThan(308); // past float64's largest number …
+    expect(Number.isFinite(log10)).toBe(true); // … and still a number
+    expect(await page.getByTestId('gd-readout-abs').textContent()).toMatch(/≈ \d\.\d\d × 10\^\d+ \(SE \d+(\.\d+)? %\)/);
+  });
+
   it('shows the lab’s reason inline when it refuses a job (dense at a costly size)', async () => {
     const page = await openTab();
     await page.getByTestId('gd-slices-toggle').uncheck();

@@ -35,6 +35,14 @@ export function runGdStepBlock(params: GdStepParams, block: number, count: numbe
   const out: BlockArrays = { theta: r.theta, thetaAfter: r.thetaAfter, diverged: r.diverged };
   if (r.thetaOff) out.thetaOff = r.thetaOff;
   if (r.thetaOffAfter) out.thetaOffAfter = r.thetaOffAfter;
+  // the logarithms only where a value left float64 (the service takes the others' from the plain values)
+  const beyond = (a: Float64Array) => a.some((v) => !Number.isFinite(v));
+  if (r.logs && (beyond(r.theta) || beyond(r.thetaAfter))) {
+    out.logTheta = r.logs.theta;
+    out.logThetaAfter = r.logs.thetaAfter;
+    out.logAbsDelta = r.logs.absDelta;
+    out.deltaSign = r.logs.deltaSign;
+  }
   return out;
 }
 

@@ -167,15 +167,19 @@ describe('fast path: structure', () => {
     expect(sampleGdStepExact({ ...spec, pairCos: 0.5 }, 5, new Rng(3)).thetaOff).toBeDefined();
   });
 
-  it('a huge η in the chaotic phase is counted as diverged, never NaN in the arrays', () => {
-    const r = sampleGdStepExactFast(
-      { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1 },
-      40,
-      new Rng(7),
-    );
-    expect(r.diverged).toBeGreaterThan(0);
-    for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter]) {
-      expect(arr.length).toBe(40 - r.diverged);
+  it('a huge η in the chaotic phase: ReLU keeps every network (±∞ beyond float64, finite logs), never NaN', () => {
+    const spec: GdStepSpec = { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1 };
+    const r = sampleGdStepExactFast(spec, 40, new Rng(7));
+    expect(r.diverged).toBe(0);
+    expect(r.thetaAfter.some((v) => v === Infinity)).toBe(true);
+    for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter]) for (const v of arr) expect(v).not.toBeNaN();
+    for (const v of r.logs!.thetaAfter) expect(Number.isFinite(v)).toBe(true);
+    // GELU is not homogeneous: no rescaling, so a step that leaves float64 is still counted as diverged
+    const gelu = { ...spec, activation: 'gelu' as const, sigmaW2: 4, widths: widthsOf(60, 16), lr: 1e-3 };
+    const t = sampleGdStepExactFast(gelu, 40, new Rng(7));
+    expect(t.diverged).toBeGreaterThan(0);
+    for (const arr of [t.theta, t.thetaAfter, t.output, t.outputAfter]) {
+      expect(arr.length).toBe(40 - t.diverged);
       for (const v of arr) expect(Number.isFinite(v)).toBe(true);
     }
   });
@@ -246,11 +250,11 @@ describe('WebAssembly copy of the ReLU fast path', () => {
       },
     ],
     ['L = 2', { sigmaW2: 2.5, sigmaB2: 0, widths: [10, 100], lr: 0.01, target: 0 }],
-    // a large step: some networks leave float64 and are dropped by both
+    // a large step: Θ′ of some networks leaves float64 (+∞, with finite logs, in both)
     ['divergent steps', { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(30, 40), lr: 1e6, target: 5 }],
   ];
   for (const [name, spec] of cases)
-    it(`${name}: bit-identical to the JavaScript, same networks dropped`, () => {
+    it(`${name}: bit-identical to the JavaScript, logs included`, () => {
       const run = (wasm: boolean) => {
         try {
           GD_STEP_KERNEL.wasm = wasm;
@@ -264,7 +268,9 @@ describe('WebAssembly copy of the ReLU fast path', () => {
       expect(wasm.diverged).toBe(js.diverged);
       for (const key of ['theta', 'thetaAfter', 'output', 'outputAfter'] as const)
         expect(Array.from(wasm[key])).toEqual(Array.from(js[key]));
-      if (name === 'divergent steps') expect(js.diverged).toBeGreaterThan(0);
-      else expect(js.diverged).toBe(0);
+      for (const key of ['theta', 'thetaAfter', 'absDelta', 'deltaSign'] as const)
+        expect(Array.from(wasm.logs![key])).toEqual(Array.from(js.logs![key]));
+      expect(js.diverged).toBe(0);
+      expect(js.thetaAfter.some((v) => v === Infinity)).toBe(name === 'divergent steps');
     });
 });

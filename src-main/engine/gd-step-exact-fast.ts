@@ -22,13 +22,31 @@ import type { Rng } from '../../src-shared/rng';
 import { activationFor } from '../../src-shared/network/activations';
 import { gdStepSetup, type GdStepSamples, type GdStepSpec, type GdStepSetup } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
-import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
 import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
+import {
+  backwardBefore,
+  dot,
+  exponentOf,
+  forward,
+  logOf,
+  pow2,
+  rescaleBy,
+  ScaledSum,
+  scaleBy,
+  TOL2,
+  topDelta,
+  valueOf,
+} from './gd-step-fast-passes';
 import { wasmGdStepRelu, type WasmGdStepRelu } from './wasm/kernels';
+import { afterStep, type FastSamplerState } from './gd-step-fast-after';
 
-/** Tests and benchmarks only: `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
- *  sample() (wasm/kernels.as.ts gdStepRelu, bit-identical, used whenever it loads). */
-export const GD_STEP_KERNEL = { wasm: true };
+/**
+ * Tests and benchmarks only. `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
+ * sample() (wasm/kernels.as.ts gdStepRelu, bit-identical, used whenever it loads). `rescaleLimit`: a vector is
+ * divided by a power of two once its squared norm exceeds 2^rescaleLimit (gd-step-fast-passes.ts); 0 rescales at
+ * every layer, which must not change any value. Read when a sampler is constructed.
+ */
+export const GD_STEP_KERNEL = { wasm: true, rescaleLimit: 128 };
 
 /** Whether GdStepFastSampler runs its networks in WebAssembly (when the module loads): ReLU with L ≥ 2. */
 export function gdStepReluKernel(relu: boolean, depth: number): boolean {
@@ -37,305 +55,68 @@ export function gdStepReluKernel(relu: boolean, depth: number): boolean {
 
 export { fillNormals, seedNormalStream } from './bulk-normals';
 
-const TOL2 = LAZY_SPAN_TOLERANCE * LAZY_SPAN_TOLERANCE; // the generic sampler's "already in the span" threshold
-
-// ---- Per-layer passes. Each is its own small function, called once per layer, so V8 optimizes each loop on its
-// own. `relu` selects an inline φ(h) = (h + |h|)/2 (exact), φ′(h) = +(h > 0) (the common case), otherwise phi/dphi:
-// written without a data-dependent branch, since h_l changes sign at random, which a branch mispredicts half the time
-// (a ternary cost ~3× more per element in a microbenchmark).
-
-function dot(n: number, a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** h = c·A + b, x = φ(h) (A holds the forward product of query 1); returns ‖x‖². */
-function forward(
-  n: number,
-  c: number,
-  A: Float64Array,
-  b: Float64Array,
-  h: Float64Array,
-  x: Float64Array,
-  relu: boolean,
-  phi: (v: number) => number,
-): number {
-  let nx2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = c * A[i] + b[i];
-    h[i] = v;
-    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
-    x[i] = xi;
-    nx2 += xi * xi;
-  }
-  return nx2;
-}
-
-/**
- * out = φ′(h) ⊙ (w − c·x): δ_{L−1} (c = 0) or δ′_{L−1}; returns ‖out‖², writes ⟨a, out⟩ to sums[0]
- * (a = δ_{L−1} after the step; before it, a = A₁ of layer L−1 gives query 2's ⟨A₁, δ⟩ for free).
- */
-function topDelta(
-  m: number,
-  w: Float64Array,
-  c: number,
-  x: Float64Array,
-  h: Float64Array,
-  out: Float64Array,
-  a: Float64Array,
-  relu: boolean,
-  dphi: (v: number) => number,
-  sums: Float64Array,
-): number {
-  let n2 = 0,
-    cross = 0;
-  for (let j = 0; j < m; j++) {
-    const hv = h[j];
-    const dv = (relu ? +(hv > 0) : dphi(hv)) * (w[j] - c * x[j]);
-    out[j] = dv;
-    n2 += dv * dv;
-    cross += a[j] * dv;
-  }
-  sums[0] = cross;
-  return n2;
-}
-
-/**
- * Query 2 and the backward step before: C₁ = q₁·k + s·g with k = ⟨A₁, p₁⟩ − s⟨q₁, g⟩ (g already in C1, q₁ = x·invNx);
- * δ_{l−1} = φ′(h_{l−1}) ⊙ ‖δ_l‖C₁. Returns ‖δ_{l−1}‖², writes ⟨a, δ_{l−1}⟩ to sums[0] (a = A₁ of layer l−1).
- */
-function backwardBefore(
-  m: number,
-  s: number,
-  k: number,
-  invNx: number,
-  nd: number,
-  x: Float64Array,
-  C1: Float64Array,
-  h: Float64Array,
-  out: Float64Array,
-  a: Float64Array,
-  relu: boolean,
-  dphi: (v: number) => number,
-  sums: Float64Array,
-): number {
-  const kq = k * invNx;
-  let n2 = 0,
-    ad = 0;
-  for (let j = 0; j < m; j++) {
-    const c = kq * x[j] + s * C1[j];
-    C1[j] = c;
-    const hv = h[j];
-    const dv = (relu ? +(hv > 0) : dphi(hv)) * nd * c;
-    out[j] = dv;
-    n2 += dv * dv;
-    ad += a[j] * dv;
-  }
-  sums[0] = ad;
-  return n2;
-}
-
-/** Layer 1 after: h′ = h − cε·δ, x′ = φ(h′); returns ‖x′‖², writes ⟨x, x′⟩ to sums[0]. */
-function forwardAfterFirst(
-  n: number,
-  h: Float64Array,
-  cEps: number,
-  delta: Float64Array,
-  x: Float64Array,
-  hA: Float64Array,
-  xA: Float64Array,
-  relu: boolean,
-  phi: (v: number) => number,
-  sums: Float64Array,
-): number {
-  let n2 = 0,
-    cross = 0;
-  for (let i = 0; i < n; i++) {
-    const v = h[i] - cEps * delta[i];
-    hA[i] = v;
-    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
-    xA[i] = xi;
-    n2 += xi * xi;
-    cross += x[i] * xi;
-  }
-  sums[0] = cross;
-  return n2;
-}
-
-/** r = u₁ − κ·u₀ (κ = ⟨u₀, u₁⟩/‖u₀‖²: u₁ minus its projection on u₀) into r; returns ‖r‖², writes ⟨a, r⟩ to sums[0]. */
-function remainder1(
-  m: number,
-  u0: Float64Array,
-  u1: Float64Array,
-  kappa: number,
-  r: Float64Array,
-  a: Float64Array,
-  sums: Float64Array,
-): number {
-  let n2 = 0,
-    sa = 0;
-  for (let j = 0; j < m; j++) {
-    const v = u1[j] - kappa * u0[j];
-    r[j] = v;
-    n2 += v * v;
-    sa += a[j] * v;
-  }
-  sums[0] = sa;
-  return n2;
-}
-
-/** As remainder1, with a second dot: writes ⟨a, r⟩, ⟨b, r⟩ to sums[0..1]. */
-function remainder2(
-  m: number,
-  u0: Float64Array,
-  u1: Float64Array,
-  kappa: number,
-  r: Float64Array,
-  a: Float64Array,
-  b: Float64Array,
-  sums: Float64Array,
-): number {
-  let n2 = 0,
-    sa = 0,
-    sb = 0;
-  for (let j = 0; j < m; j++) {
-    const v = u1[j] - kappa * u0[j];
-    r[j] = v;
-    n2 += v * v;
-    sa += a[j] * v;
-    sb += b[j] * v;
-  }
-  sums[0] = sa;
-  sums[1] = sb;
-  return n2;
-}
-
-/**
- * Query 3 and the forward step after, hidden layer: A₂ = p₁·k + s·g (g already in A2, p₁ = δ·invNd,
- * k = ⟨C₁, q₂⟩ − s⟨p₁, g⟩); h′ = c₁A₁ + ρA₂ + b − cε·δ, x′ = φ(h′). Returns ‖x′‖², writes ⟨x, x′⟩ to sums[0].
- */
-function forwardAfterHidden(
-  n: number,
-  s: number,
-  k: number,
-  invNd: number,
-  delta: Float64Array,
-  A1: Float64Array,
-  A2: Float64Array,
-  c1: number,
-  rho: number,
-  b: Float64Array,
-  cEps: number,
-  x: Float64Array,
-  hA: Float64Array,
-  xA: Float64Array,
-  relu: boolean,
-  phi: (v: number) => number,
-  sums: Float64Array,
-): number {
-  const kp = k * invNd;
-  let n2 = 0,
-    cross = 0;
-  for (let i = 0; i < n; i++) {
-    const d = delta[i];
-    const a2 = kp * d + s * A2[i];
-    A2[i] = a2;
-    const v = c1 * A1[i] + rho * a2 + b[i] - cEps * d;
-    hA[i] = v;
-    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
-    xA[i] = xi;
-    n2 += xi * xi;
-    cross += x[i] * xi;
-  }
-  sums[0] = cross;
-  return n2;
-}
-
-/**
- * Query 4 and the backward step after: Wᵀδ′_l = d₁C₁ + τ(q₁k₁ + q₂k₂ + s·g) with q₁ = x·invNx, q₂ = r·invRho,
- * k₁ = ⟨A₁, p₂⟩ − s⟨q₁, g⟩, k₂ = ⟨A₂, p₂⟩ − s⟨q₂, g⟩; then (W − εc_W δ xᵀ)ᵀδ′ = Wᵀδ′ − εc_W⟨δ, δ′⟩x and
- * δ′_{l−1} = φ′(h′_{l−1}) ⊙ that. Returns ‖δ′_{l−1}‖², writes ⟨δ_{l−1}, δ′_{l−1}⟩ to sums[0].
- */
-function backwardAfter(
-  m: number,
-  s: number,
-  d1: number,
-  tau: number,
-  k1: number,
-  k2: number,
-  invNx: number,
-  invRho: number,
-  cEpsX: number,
-  x: Float64Array,
-  r: Float64Array,
-  C1: Float64Array,
-  g: Float64Array,
-  hA: Float64Array,
-  delta: Float64Array,
-  out: Float64Array,
-  relu: boolean,
-  dphi: (v: number) => number,
-  sums: Float64Array,
-): number {
-  const cx = tau * k1 * invNx - cEpsX,
-    cr = tau * k2 * invRho,
-    cg = tau * s;
-  let n2 = 0,
-    cross = 0;
-  for (let j = 0; j < m; j++) {
-    const hv = hA[j];
-    const dv = (relu ? +(hv > 0) : dphi(hv)) * (d1 * C1[j] + cx * x[j] + cr * r[j] + cg * g[j]);
-    out[j] = dv;
-    n2 += dv * dv;
-    cross += delta[j] * dv;
-  }
-  sums[0] = cross;
-  return n2;
-}
-
 /**
  * One-input exact GD-step sampler: draws networks one at a time and takes one GD step on (x, y) for each. Same law
  * as GdStepExactSampler without pairCos (tested against it); buffers are allocated once, sample() allocates nothing.
+ * For a positively homogeneous φ (ReLU, linear) the vectors are carried as mantissa·2^exponent
+ * (gd-step-fast-passes.ts), so Θ and Θ′ stay finite as logarithms where their values leave float64. The buffers
+ * are readonly fields, not private, because the after-step half lives in gd-step-fast-after.ts (FastSamplerState):
+ * internal state, not an API.
  */
-export class GdStepFastSampler {
+export class GdStepFastSampler implements FastSamplerState {
   readonly depth: number;
-  /** Last network: Θ(x, x) before / after the step, f(x) before / after (all of the α-rescaled model). */
+  /**
+   * Last network: Θ(x, x) before / after the step, f(x) before / after (all of the α-rescaled model); ±∞ beyond
+   * float64.
+   */
   theta = 0;
   thetaAfter = 0;
   output = 0;
   outputAfter = 0;
+  /** Last network: ln Θ, ln Θ′, ln|Θ′ − Θ| and the sign of Θ′ − Θ, finite where the values above are not. */
+  logTheta = 0;
+  logThetaAfter = 0;
+  logAbsDelta = 0;
+  deltaSign = 0;
 
-  private readonly s: GdStepSetup;
-  private readonly relu: boolean;
-  private readonly phi: (v: number) => number;
-  private readonly dphi: (v: number) => number;
+  readonly s: GdStepSetup;
+  readonly relu: boolean;
+  readonly phi: (v: number) => number;
+  readonly dphi: (v: number) => number;
   private readonly sdB: number;
-  private readonly sd: Float64Array; // weight sd of layer l: √(σ_w²/n_{l−1})
+  readonly sd: Float64Array; // weight sd of layer l: √(σ_w²/n_{l−1})
   // per hidden layer l = 1..L−1 (index 0 unused)
-  private readonly h: Float64Array[];
-  private readonly x: Float64Array[]; // x[0] = [‖x‖] (the input in its one-dimensional frame)
-  private readonly delta: Float64Array[];
-  private readonly bias: Float64Array[]; // zeros when σ_b = 0
-  private readonly hA: Float64Array[];
-  private readonly xA: Float64Array[]; // views into two alternating buffers
-  private readonly dA: Float64Array[]; // views into two alternating buffers
-  private readonly A1: Float64Array[]; // W_l q₁ (l ≥ 2)
-  private readonly C1: Float64Array[]; // W_lᵀ p₁ (l ≥ 2)
-  private readonly A2: Float64Array[]; // W_l q₂ (l ≥ 2)
-  private readonly R: Float64Array[]; // ρq₂ (l ≥ 2)
-  private readonly wTop: Float64Array; // W_L as a vector
-  private readonly g: Float64Array; // scratch: fresh normals of query 4
-  private readonly rRows: Float64Array; // scratch: τp₂
-  // per-layer scalars, index l
-  private readonly nx2: Float64Array; // ‖x_l‖²
-  private readonly nd2: Float64Array; // ‖δ_l‖²
-  private readonly nxA2: Float64Array; // ‖x′_l‖²
-  private readonly rho: Float64Array; // ρ of query 3 at layer l
-  private readonly sums = new Float64Array(2);
+  readonly h: Float64Array[];
+  readonly x: Float64Array[]; // x[0] = [‖x‖] (the input in its one-dimensional frame)
+  readonly delta: Float64Array[];
+  readonly bias: Float64Array[]; // zeros when σ_b = 0
+  readonly hA: Float64Array[];
+  readonly xA: Float64Array[]; // views into two alternating buffers
+  readonly dA: Float64Array[]; // views into two alternating buffers
+  readonly A1: Float64Array[]; // W_l q₁ (l ≥ 2)
+  readonly C1: Float64Array[]; // W_lᵀ p₁ (l ≥ 2)
+  readonly A2: Float64Array[]; // W_l q₂ (l ≥ 2)
+  readonly R: Float64Array[]; // ρq₂ (l ≥ 2)
+  readonly wTop: Float64Array; // W_L as a vector
+  readonly g: Float64Array; // scratch: fresh normals of query 4
+  readonly rRows: Float64Array; // scratch: τp₂
+  // per-layer scalars, index l (of the mantissas: ‖x_l‖² = 2^{2 ex_l}·nx2[l], …)
+  readonly nx2: Float64Array; // ‖x_l‖²
+  readonly nd2: Float64Array; // ‖δ_l‖²
+  readonly nxA2: Float64Array; // ‖x′_l‖²
+  readonly rho: Float64Array; // ρ of query 3 at layer l (exponent exA[l − 1])
+  // binary exponents of x_l (and h_l), δ_l, x′_l (and h′_l), δ′_l
+  readonly ex: Int32Array;
+  readonly ed: Int32Array;
+  readonly exA: Int32Array;
+  readonly edA: Int32Array;
+  /** Squared norms above this are rescaled (∞: never, for an activation that is not homogeneous). */
+  readonly limit: number;
+  readonly thetaSum = new ScaledSum();
+  readonly sums = new Float64Array(2);
   private readonly one = new Float64Array(1); // scratch for scalar draws
-  private readonly zeros: Float64Array;
-  private readonly st = new Int32Array(4); // the network's normal stream (seedNormalStream)
+  readonly zeros: Float64Array;
+  readonly st = new Int32Array(4); // the network's normal stream (seedNormalStream)
   private readonly wasm: WasmGdStepRelu | null; // ReLU, L ≥ 2: sample() runs there
 
   constructor(spec: GdStepSpec) {
@@ -355,6 +136,11 @@ export class GdStepFastSampler {
     this.relu = s.act === 'relu';
     this.phi = fns.phi;
     this.dphi = fns.dphi;
+    // φ(2^{−k}h) = 2^{−k}φ(h) only for a positively homogeneous φ: any other keeps the plain numbers
+    const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
+    if (!(Number.isInteger(rescaleLimit) && rescaleLimit >= 0 && rescaleLimit <= 240))
+      throw new RangeError(`rescaleLimit must be an integer in [0, 240] (got ${rescaleLimit})`);
+    this.limit = fns.homogeneous ? pow2(rescaleLimit) : Infinity;
     this.sdB = Math.sqrt(s.sigmaB2);
     this.sd = new Float64Array(L + 1);
     for (let l = 1; l <= L; l++) this.sd[l] = Math.sqrt(s.sigmaW2 / n[l - 1]);
@@ -399,6 +185,10 @@ export class GdStepFastSampler {
     this.nd2 = vec(L + 1);
     this.nxA2 = vec(L + 1);
     this.rho = vec(L + 1);
+    this.ex = new Int32Array(L + 1);
+    this.ed = new Int32Array(L + 1);
+    this.exA = new Int32Array(L + 1);
+    this.edA = new Int32Array(L + 1);
     this.wasm = gdStepReluKernel(this.relu, L)
       ? wasmGdStepRelu({
           depth: L,
@@ -412,56 +202,70 @@ export class GdStepFastSampler {
           target: s.target,
           scale: s.scale,
           tol2: TOL2,
+          rescaleLimit,
         })
       : null;
   }
 
   /**
-   * Draws one network and takes the step; false when a value is not finite (overflow or a divergent step).
-   * Consumes exactly 4 words of rng per network (the seed of the network's own normal stream).
+   * Draws one network and takes the step; false when a value is not finite even as mantissa and exponent (a
+   * divergent step of a non-homogeneous φ, or NaN). Consumes exactly 4 words of rng per network (the seed of the
+   * network's own normal stream).
    */
   sample(rng: Rng): boolean {
-    const { relu, phi, dphi, sd, sdB, h, x, delta, bias, A1, C1, nx2, nd2, sums, st } = this;
+    const { relu, phi, dphi, sd, sdB, h, x, delta, bias, A1, C1, nx2, nd2, sums, st, ex, ed, limit } = this;
     const { n, cW, cB, inputNorm, lr, target, scale } = this.s;
     const L = this.depth;
     seedNormalStream(st, rng);
     if (this.wasm) {
       if (!this.wasm.run(st)) return false;
       const r = this.wasm.result;
-      this.theta = r[0];
-      this.thetaAfter = r[1];
-      this.output = r[2];
-      this.outputAfter = r[3];
-      return true;
+      return this.finish(r[0], r[4], r[1], r[5], r[2], r[6], r[3], r[7]);
     }
     const r2 = inputNorm * inputNorm;
     nx2[0] = r2;
+    ex[0] = 0;
     if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(st, bias[l], n[l], sdB);
     fillNormals(st, this.one, 1, sdB);
     const bL = this.one[0];
 
     // ---- before the step: forward (Seleznova & Kutyniok 2022, eq. 3), query 1 of every layer: W_l x_{l−1} =
-    // ‖x_{l−1}‖·s_l g
-    let f: number;
+    // ‖x_{l−1}‖·s_l g; x_l = 2^{ex_l}·x[l]
+    let f: number; // f = 2^{ef}·f
+    let ef = 0;
     if (L === 1) {
       fillNormals(st, this.one, 1, sd[1]);
       f = inputNorm * this.one[0] + bL;
     } else {
       for (let l = 1; l < L; l++) {
         fillNormals(st, A1[l], n[l], sd[l]);
-        nx2[l] = forward(n[l], Math.sqrt(nx2[l - 1]), A1[l], bias[l], h[l], x[l], relu, phi);
-        if (!Number.isFinite(nx2[l])) return false;
+        const e = ex[l - 1];
+        let v = forward(n[l], Math.sqrt(nx2[l - 1]), A1[l], bias[l], pow2(-e), h[l], x[l], relu, phi);
+        if (!Number.isFinite(v)) return false;
+        const k = rescaleBy(v, e, limit);
+        if (k !== 0 && v !== 0) {
+          const s = pow2(-k);
+          scaleBy(n[l], x[l], s);
+          scaleBy(n[l], h[l], s);
+          v *= pow2(-2 * k);
+        }
+        nx2[l] = v;
+        ex[l] = e + k;
       }
       fillNormals(st, this.wTop, n[L - 1], sd[L]); // the output row, whole
-      f = dot(n[L - 1], this.wTop, x[L - 1]) + bL;
+      ef = ex[L - 1];
+      f = dot(n[L - 1], this.wTop, x[L - 1]) + bL * pow2(-ef);
     }
-    // backward (eq. 7), query 2; Θ = Σ_l ‖δ_l‖²(c_W‖x_{l−1}‖² + c_B) (eq. 19)
-    let theta = cW[L] * nx2[L - 1] + cB[L];
+    // backward (eq. 7), query 2; Θ = Σ_l ‖δ_l‖²(c_W‖x_{l−1}‖² + c_B) (eq. 19), δ_l = 2^{ed_l}·delta[l]
+    const theta = this.thetaSum;
+    theta.set(cW[L] * nx2[L - 1] + cB[L] * pow2(-2 * ex[L - 1]), 2 * ex[L - 1]);
     if (L >= 2) {
       const top = L - 1;
+      ed[top] = 0;
       nd2[top] = topDelta(
         n[top],
         this.wTop,
+        1,
         0,
         x[top],
         h[top],
@@ -471,10 +275,10 @@ export class GdStepFastSampler {
         dphi,
         sums,
       );
-      let a1d = sums[0]; // ⟨A₁, δ_l⟩ of the layer about to be queried
+      let a1d = this.shrinkDelta(top, sums[0]); // ⟨A₁, δ_l⟩ of the layer about to be queried
       for (let l = L - 1; l >= 1; l--) {
-        theta += nd2[l] * (cW[l] * nx2[l - 1] + cB[l]);
-        if (!Number.isFinite(theta)) return false;
+        theta.add(nd2[l] * (cW[l] * nx2[l - 1] + cB[l] * pow2(-2 * ex[l - 1])), 2 * (ed[l] + ex[l - 1]));
+        if (!Number.isFinite(theta.m)) return false;
         if (l === 1) break; // W₁ᵀδ₁ is never needed
         const m = n[l - 1],
           nd = Math.sqrt(nd2[l]),
@@ -499,161 +303,86 @@ export class GdStepFastSampler {
           dphi,
           sums,
         );
-        a1d = sums[0];
+        ed[l - 1] = ed[l];
+        a1d = this.shrinkDelta(l - 1, sums[0]);
       }
     }
-    if (!(Number.isFinite(theta) && Number.isFinite(f))) return false;
+    if (!(Number.isFinite(theta.m) && Number.isFinite(f))) return false;
+    const thetaM = theta.m,
+      thetaE = theta.e;
 
-    // ---- the step: ε = η(f − y)/α² (App. A.3; App. B.3 read literally, docs/gd-step.md)
-    const eps = (lr * (f - target)) / (scale * scale);
+    // ---- the step: ε = η(f − y)/α² (App. A.3; App. B.3 read literally, docs/gd-step.md), ε = 2^{ee}·eps
+    let eps = (lr * (f - target * pow2(-ef))) / (scale * scale);
     if (!Number.isFinite(eps)) return false;
+    let ee = ef;
+    {
+      // |ε| ≥ 2^512 leaves ε² infinite: bring ε itself to [1, 2)
+      const k = eps * eps === Infinity ? exponentOf(eps) : rescaleBy(eps * eps, ee, limit);
+      if (eps !== 0) eps *= pow2(-k);
+      ee += k;
+    }
+    let outA: number, outAE: number, thA: number, thAE: number;
     if (L === 1) {
-      this.thetaAfter = theta; // x′₀ = x₀ and δ_L = 1: the linear model's kernel does not move
-      this.outputAfter = f - eps * (cW[1] * r2 + cB[1]);
-    } else if (!this.afterStep(eps, bL)) return false;
+      // x′₀ = x₀ and δ_L = 1: the linear model's kernel does not move
+      [thA, thAE] = [thetaM, thetaE];
+      outAE = ee;
+      outA = f * pow2(-ee) - eps * (cW[1] * r2 + cB[1]);
+    } else {
+      if (!afterStep(this, eps, ee, bL)) return false;
+      [thA, thAE, outA, outAE] = [this.thetaSum.m, this.thetaSum.e, this.outA, this.outAE];
+    }
     // rescaled model (App. B.3): Θ̃ = α²Θ, f̃ = αf
     const a2 = scale * scale;
-    this.theta = theta * a2;
-    this.thetaAfter *= a2;
-    this.output = f * scale;
-    this.outputAfter *= scale;
-    return (
-      Number.isFinite(this.theta) &&
-      Number.isFinite(this.thetaAfter) &&
-      Number.isFinite(this.output) &&
-      Number.isFinite(this.outputAfter)
-    );
+    return this.finish(thetaM * a2, thetaE, thA * a2, thAE, f * scale, ef, outA * scale, outAE);
   }
 
-  /**
-   * Forward and backward through W_l − εc_W δ_l x_{l−1}ᵀ, b_l − εc_B δ_l (L ≥ 2): Θ′ into thetaAfter, f′ into
-   * outputAfter (unscaled); false if not finite. (No number return: a boxed double per call showed up as GC time.)
-   */
-  private afterStep(eps: number, bL: number): boolean {
-    const { relu, phi, dphi, sd, h, x, delta, bias, hA, xA, dA, A1, C1, A2, R, nx2, nd2, nxA2, rho, sums, st } = this;
-    const { n, cW, cB } = this.s;
-    const L = this.depth;
-    // forward, query 3. Layer 1: x′₀ = x₀, so h′₁ = h₁ − εδ₁(c_W‖x₀‖² + c_B) needs no draw.
-    nxA2[0] = nx2[0];
-    nxA2[1] = forwardAfterFirst(
-      n[1],
-      h[1],
-      eps * (cW[1] * nx2[0] + cB[1]),
-      delta[1],
-      x[1],
-      hA[1],
-      xA[1],
-      relu,
-      phi,
-      sums,
-    );
-    let cross = sums[0]; // ⟨x_{l−1}, x′_{l−1}⟩
-    if (!Number.isFinite(nxA2[1])) return false;
-    for (let l = 2; l < L; l++) {
-      const m = n[l - 1],
-        nl = n[l],
-        nx = Math.sqrt(nx2[l - 1]),
-        nd = Math.sqrt(nd2[l]);
-      const invNx = nx > 0 ? 1 / nx : 0,
-        invNd = nd > 0 ? 1 / nd : 0;
-      // u₂ = x′_{l−1} = c₁q₁ + ρq₂
-      const r2 = remainder1(m, x[l - 1], xA[l - 1], cross * invNx * invNx, R[l], C1[l], sums);
-      const c1 = cross * invNx;
-      let rh = 0,
-        invRho = 0;
-      if (r2 > TOL2 * nxA2[l - 1]) {
-        rh = Math.sqrt(r2);
-        invRho = 1 / rh;
-      }
-      rho[l] = rh;
-      const cq2 = sums[0] * invRho; // ⟨C₁, q₂⟩ (read before the draw below overwrites sums)
-      fillNormalsDot(st, A2[l], nl, delta[l], delta[l], delta[l], sums);
-      const pg = sums[0] * invNd; // ⟨p₁, g⟩
-      const cEps = eps * (cW[l] * cross + cB[l]);
-      nxA2[l] = forwardAfterHidden(
-        nl,
-        sd[l],
-        cq2 - sd[l] * pg,
-        invNd,
-        delta[l],
-        A1[l],
-        A2[l],
-        c1,
-        rh,
-        bias[l],
-        cEps,
-        x[l],
-        hA[l],
-        xA[l],
-        relu,
-        phi,
-        sums,
-      );
-      cross = sums[0];
-      if (!Number.isFinite(nxA2[l])) return false;
-    }
-    // output: W_L is known whole, f′ = ⟨W_L, x′_{L−1}⟩ + b_L − ε(c_W⟨x_{L−1}, x′_{L−1}⟩ + c_B)
-    const mTop = n[L - 1];
-    this.outputAfter = dot(mTop, this.wTop, xA[L - 1]) + bL - eps * (cW[L] * cross + cB[L]);
-    // backward, query 4. δ′_L = 1; (W_L − εc_W x_{L−1}ᵀ)ᵀ·1 = W_Lᵀ − εc_W x_{L−1}
-    let thetaAfter = cW[L] * nxA2[L - 1] + cB[L];
-    let ndA2 = topDelta(mTop, this.wTop, eps * cW[L], x[L - 1], hA[L - 1], dA[L - 1], delta[L - 1], relu, dphi, sums);
-    let dCross = sums[0]; // ⟨δ_l, δ′_l⟩
-    for (let l = L - 1; l >= 1; l--) {
-      thetaAfter += ndA2 * (cW[l] * nxA2[l - 1] + cB[l]);
-      if (!Number.isFinite(thetaAfter)) return false;
-      if (l === 1) break;
-      const nl = n[l],
-        m = n[l - 1];
-      const nd = Math.sqrt(nd2[l]),
-        nx = Math.sqrt(nx2[l - 1]);
-      const invNd = nd > 0 ? 1 / nd : 0,
-        invNx = nx > 0 ? 1 / nx : 0;
-      // v₂ = δ′_l = d₁p₁ + τp₂
-      const t2 = remainder2(nl, delta[l], dA[l], dCross * invNd * invNd, this.rRows, A1[l], A2[l], sums);
-      let tau = 0,
-        invTau = 0;
-      if (t2 > TOL2 * ndA2) {
-        tau = Math.sqrt(t2);
-        invTau = 1 / tau;
-      }
-      const a1p = sums[0] * invTau,
-        a2p = sums[1] * invTau; // ⟨A₁, p₂⟩, ⟨A₂, p₂⟩
-      const invRho = rho[l] > 0 ? 1 / rho[l] : 0;
-      fillNormalsDot(st, this.g, m, x[l - 1], R[l], this.zeros, sums);
-      const k1 = a1p - sd[l] * sums[0] * invNx,
-        k2 = a2p - sd[l] * sums[1] * invRho;
-      ndA2 = backwardAfter(
-        m,
-        sd[l],
-        dCross * invNd,
-        tau,
-        k1,
-        k2,
-        invNx,
-        invRho,
-        eps * cW[l] * dCross,
-        x[l - 1],
-        R[l],
-        C1[l],
-        this.g,
-        hA[l - 1],
-        delta[l - 1],
-        dA[l - 1],
-        relu,
-        dphi,
-        sums,
-      );
-      dCross = sums[0];
-    }
-    this.thetaAfter = thetaAfter;
+  /** After a new δ_l (squared norm in nd2[l]): rescales it by 2^{−k} (rescaleBy); returns `cross`·2^{−k}. */
+  private shrinkDelta(l: number, cross: number): number {
+    const v = this.nd2[l];
+    const k = rescaleBy(v, this.ed[l], this.limit);
+    if (k === 0) return cross;
+    this.ed[l] += k;
+    if (v === 0) return cross; // δ_l = 0: nothing to scale (rescaleBy)
+    scaleBy(this.s.n[l], this.delta[l], pow2(-k));
+    this.nd2[l] = v * pow2(-2 * k);
+    return cross * pow2(-k);
+  }
+
+  /** f′ of the last afterStep() as mantissa and exponent. */
+  outA = 0;
+  outAE = 0;
+
+  /** The values and logarithms of the last network from its mantissa–exponent pairs; false if one is not finite. */
+  private finish(
+    th: number,
+    thE: number,
+    thA: number,
+    thAE: number,
+    fo: number,
+    fE: number,
+    foA: number,
+    foAE: number,
+  ) {
+    if (!(Number.isFinite(th) && Number.isFinite(thA) && Number.isFinite(fo) && Number.isFinite(foA))) return false;
+    this.theta = valueOf(th, thE);
+    this.thetaAfter = valueOf(thA, thAE);
+    this.output = valueOf(fo, fE);
+    this.outputAfter = valueOf(foA, foAE);
+    this.logTheta = logOf(th, thE);
+    this.logThetaAfter = logOf(thA, thAE);
+    // ΔΘ on the larger exponent: the plain Θ′ − Θ times a power of two
+    const E = Math.max(thE, thAE);
+    const d = thA * pow2(thAE - E) - th * pow2(thE - E);
+    this.logAbsDelta = logOf(d, E);
+    this.deltaSign = Math.sign(d);
     return true;
   }
 }
 
 /**
  * n independent networks, one GD step each on the single sample (x, y); exact in distribution, same law as
- * sampleGdStepExact without pairCos. Networks with a non-finite value are counted in `diverged` and left out.
+ * sampleGdStepExact without pairCos. Networks with a non-finite value are counted in `diverged` and left out; Θ, Θ′
+ * beyond float64 are kept (±∞ in theta/thetaAfter) with their logarithms in `logs`.
  */
 export function sampleGdStepExactFast(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
@@ -662,6 +391,10 @@ export function sampleGdStepExactFast(spec: GdStepSpec, n: number, rng: Rng): Gd
     thetaAfter = new Float64Array(n),
     output = new Float64Array(n),
     outputAfter = new Float64Array(n);
+  const logTheta = new Float64Array(n),
+    logThetaAfter = new Float64Array(n),
+    logAbsDelta = new Float64Array(n),
+    deltaSign = new Float64Array(n);
   let m = 0;
   for (let t = 0; t < n; t++) {
     if (!sampler.sample(rng)) continue;
@@ -669,6 +402,10 @@ export function sampleGdStepExactFast(spec: GdStepSpec, n: number, rng: Rng): Gd
     thetaAfter[m] = sampler.thetaAfter;
     output[m] = sampler.output;
     outputAfter[m] = sampler.outputAfter;
+    logTheta[m] = sampler.logTheta;
+    logThetaAfter[m] = sampler.logThetaAfter;
+    logAbsDelta[m] = sampler.logAbsDelta;
+    deltaSign[m] = sampler.deltaSign;
     m++;
   }
   const cut = (a: Float64Array) => (m === n ? a : a.slice(0, m));
@@ -678,5 +415,11 @@ export function sampleGdStepExactFast(spec: GdStepSpec, n: number, rng: Rng): Gd
     output: cut(output),
     outputAfter: cut(outputAfter),
     diverged: n - m,
+    logs: {
+      theta: cut(logTheta),
+      thetaAfter: cut(logThetaAfter),
+      absDelta: cut(logAbsDelta),
+      deltaSign: cut(deltaSign),
+    },
   };
 }

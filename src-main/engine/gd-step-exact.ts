@@ -63,6 +63,18 @@ export interface GdStepSamples {
   outputAfter: Float64Array;
   /** Networks with a non-finite value before or after the step (overflow, e.g. a huge η), excluded from the arrays. */
   diverged: number;
+  /**
+   * The one-input exact sampler (gd-step-exact-fast.ts) only: per kept network ln Θ, ln Θ′, ln|Θ′ − Θ| and the sign
+   * of Θ′ − Θ (−1, 0, 1). Finite where Θ′ leaves float64 (theta/thetaAfter then hold +∞; deep chaotic phase).
+   */
+  logs?: GdStepLogs;
+}
+
+export interface GdStepLogs {
+  theta: Float64Array;
+  thetaAfter: Float64Array;
+  absDelta: Float64Array;
+  deltaSign: Float64Array;
 }
 
 /** Checked and derived parameters shared by the exact and the dense GD-step samplers. */

@@ -92,6 +92,10 @@ export const BLOCK_ARRAYS = [
   'bulk',
   'thetaW',
   'thetaB',
+  'logTheta',
+  'logThetaAfter',
+  'logAbsDelta',
+  'deltaSign',
 ] as const;
 
 export interface BlockArrays {
@@ -110,6 +114,14 @@ export interface BlockArrays {
   /** Θ_W(x, x) and Θ_b(x, x), the weight and bias parts of theta (measure work with params.components). */
   thetaW?: Float64Array;
   thetaB?: Float64Array;
+  /**
+   * gd-step work, one input, exact sampler, only in a block where some theta/thetaAfter is ±∞ (beyond float64): ln Θ,
+   * ln Θ′, ln|Θ′ − Θ| and sign(Θ′ − Θ) per network (GdStepSamples.logs).
+   */
+  logTheta?: Float64Array;
+  logThetaAfter?: Float64Array;
+  logAbsDelta?: Float64Array;
+  deltaSign?: Float64Array;
   /** Networks dropped from the arrays because their step left float64 (gd-step work). */
   diverged?: number;
 }

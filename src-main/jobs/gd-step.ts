@@ -3,9 +3,11 @@
 // Runs as blocks on the sampling pool; method 'dense' goes to TensorFlow.js when a native backend runs or when
 // --backend names one (the CLI then sets the service's denseEngine to 'tfjs').
 // CLI JSON contract (add fields, never rename): the inputs, backend, relativeChange {estimate, stderr},
-// absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos).
+// absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos; log forms
+// logRelativeChange, logAbsRelativeChange, logMeanTheta where Θ′ leaves float64).
 import { gdStepKind } from '../../src-shared/contract/kinds/gd-step';
 import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParams, type GdStepResult } from '../../src-shared/contract/gd-step';
+import { formatLogEstimate } from '../../src-shared/stats/log-space';
 import { HEAVY_TAIL_SHARE } from '../../src-shared/stats/adaptive-samples';
 import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
 import { checkGdStepFeasible } from '../engine/gd-step-block';
@@ -106,8 +108,15 @@ function parseGdStep(args: string[]): CliJobRequest<'gd-step'> {
 
 function humanReport(r: GdStepResult): string {
   const rows: [string, string][] = [
-    ['E[ΔΘ(x,x)]/E[Θ(x,x)]', fmtEstimate(r.relativeChange)],
-    ['E[|ΔΘ(x,x)|]/E[Θ(x,x)]', fmtEstimate(r.absRelativeChange)],
+    // beyond float64 the plain fields saturate: print the log form (src-shared/stats/log-space.ts)
+    [
+      'E[ΔΘ(x,x)]/E[Θ(x,x)]',
+      r.logRelativeChange ? formatLogEstimate(r.logRelativeChange) : fmtEstimate(r.relativeChange),
+    ],
+    [
+      'E[|ΔΘ(x,x)|]/E[Θ(x,x)]',
+      r.logAbsRelativeChange ? formatLogEstimate(r.logAbsRelativeChange) : fmtEstimate(r.absRelativeChange),
+    ],
     ['E[Θ(x,x)] before', fmtEstimate(r.meanTheta)],
   ];
   if (r.offDiagonal) {
@@ -183,9 +192,13 @@ ${NETWORK_USAGE}
   --workers <k>      worker threads (default: one per core)
   --json             one JSON object: the inputs, backend, relativeChange {estimate, stderr},
                      absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, samplesRequested,
-                     offDiagonal {relativeChange, absRelativeChange} with --pair-cos)
+                     offDiagonal {relativeChange, absRelativeChange} with --pair-cos; logRelativeChange,
+                     logAbsRelativeChange {logAbs, sign, relStderr} and logMeanTheta {logMean, relStderr} where
+                     Θ′ leaves float64: relativeChange then saturates at ±1.8e308)
 
-A step that overflows float64 is counted in "diverged" and left out of the estimates, never averaged in as NaN.`,
+With ReLU or linear φ (one input, exact method) Θ′ beyond float64 is carried as mantissa·2^exponent and summarized
+in log space. Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
+averaged in as NaN.`,
     parse: parseGdStep,
     printer: ({ io, json }) => ({
       progress: (o) => {

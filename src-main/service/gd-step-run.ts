@@ -1,15 +1,17 @@
 // One first-GD-step experiment on the pool: merge the blocks in block order and turn the paired samples
 // (Θ before, Θ after) into GdStepResults — partial ones (delta-method SEs, throttled) while blocks arrive, and the
 // final one (paired-bootstrap SEs up to BOOTSTRAP_MAX_N networks, as measurements do).
-import type { GdStepParams, GdStepResult } from '../../src-shared/contract/gd-step';
+import type { GdStepParams, GdStepResult, LogEstimate } from '../../src-shared/contract/gd-step';
 import { Rng } from '../../src-shared/rng';
-import { relativeChange, type RelativeChange } from '../../src-shared/stats/relative-change';
+import { logMeanWithRelStderr, logRelativeChange } from '../../src-shared/stats/log-space';
+import { relativeChange, type RatioEstimate, type RelativeChange } from '../../src-shared/stats/relative-change';
 import { BOOTSTRAP_MAX_N, BOOTSTRAP_REPLICATES, meanWithStderr } from '../../src-shared/stats/summary';
 import { topShareOfSquares } from '../../src-shared/stats/tail';
 import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worker-pool';
 import { LabServiceError } from './lab-error';
 import { ProgressBudget } from './progress-budget';
 import { SampleBuffer } from './sample-buffer';
+import type { GdStepLogs } from '../engine/gd-step-exact';
 import { gdStepReluKernel } from '../engine/gd-step-exact-fast';
 import { kernelEngine, poolBackend } from './measure-run';
 
@@ -26,6 +28,9 @@ function gdStepBackend(params: GdStepParams): string {
     gdStepReluKernel(params.activation === 'relu', params.depth) ? kernelEngine() : 'JavaScript',
   );
 }
+
+const finiteChange = (c: RelativeChange): boolean =>
+  [c.relativeChange, c.absRelativeChange].every((e) => Number.isFinite(e.estimate) && Number.isFinite(e.stderr));
 
 /** Estimates or SEs that left float64 are refused with what is known, never sent as NaN/Infinity. */
 function beyondFloat64(what: string, c: RelativeChange): void {
@@ -59,10 +64,18 @@ export interface GdStepRunOptions {
   budget?: ProgressBudget;
 }
 
-/** Paired per-network kernels before/after the step; the first `count` entries are finite networks. */
+/**
+ * Paired per-network kernels before/after the step; the first `count` entries are kept networks (finite, or ±∞ in
+ * theta/thetaAfter with finite `logs` where Θ′ left float64).
+ */
 export interface GdStepData {
   theta: Float64Array;
   thetaAfter: Float64Array;
+  /**
+   * Per-network logarithms (GdStepSamples.logs), once some block held a Θ or Θ′ beyond float64: that block's from the
+   * sampler, the others' from their plain values.
+   */
+  logs?: GdStepLogs;
   thetaOff?: Float64Array;
   thetaOffAfter?: Float64Array;
   count: number;
@@ -109,7 +122,10 @@ function gdStepResult(
       boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {},
     );
   };
-  const diag = change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM, stderrs?.diag);
+  const logs = needsLogs(data)
+    ? logSummary(data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite), finite)
+    : undefined;
+  const diag = logs?.change ?? change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM, stderrs?.diag);
   beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
   const r: GdStepResult = {
     sigmaW2: params.sigmaW2,
@@ -129,12 +145,13 @@ function gdStepResult(
     backend,
     relativeChange: diag.relativeChange,
     absRelativeChange: diag.absRelativeChange,
-    meanTheta: meanWithStderr(data.theta.subarray(0, finite)),
-    tailShare: deltaTailShare(data.theta, data.thetaAfter, finite),
+    meanTheta: logs?.meanTheta ?? meanWithStderr(data.theta.subarray(0, finite)),
+    tailShare: logs?.tailShare ?? deltaTailShare(data.theta, data.thetaAfter, finite),
     diverged,
     seconds,
     done,
   };
+  if (logs) Object.assign(r, logs.fields);
   if (params.pairCos !== undefined) {
     if (!data.thetaOff || !data.thetaOffAfter)
       throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
@@ -144,6 +161,85 @@ function gdStepResult(
     r.offDiagonal = { relativeChange: off.relativeChange, absRelativeChange: off.absRelativeChange };
   }
   return r;
+}
+
+/** Per-network ln Θ, ln Θ′, ln|Θ′ − Θ|, sign(Θ′ − Θ) of the first n plain (finite) values. */
+function logsOfPlain(theta: ArrayLike<number>, thetaAfter: ArrayLike<number>, n: number): GdStepLogs {
+  const logs = {
+    theta: new Float64Array(n),
+    thetaAfter: new Float64Array(n),
+    absDelta: new Float64Array(n),
+    deltaSign: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const d = thetaAfter[i] - theta[i];
+    logs.theta[i] = Math.log(theta[i]);
+    logs.thetaAfter[i] = Math.log(thetaAfter[i]);
+    logs.absDelta[i] = Math.log(Math.abs(d));
+    logs.deltaSign[i] = Math.sign(d);
+  }
+  return logs;
+}
+
+/**
+ * Whether the plain summary cannot serve: a kernel beyond float64 (then the sampler sent logs), or a ratio or SE
+ * that would overflow.
+ */
+function needsLogs(data: GdStepData): boolean {
+  if (data.logs) return true;
+  const n = data.count;
+  for (let i = 0; i < n; i++) if (!(Number.isFinite(data.theta[i]) && Number.isFinite(data.thetaAfter[i]))) return true;
+  if (n < 2) return false;
+  try {
+    return !finiteChange(relativeChange(data.theta.subarray(0, n), data.thetaAfter.subarray(0, n)));
+  } catch {
+    return false; // the plain summary says why
+  }
+}
+
+/** ±e^ℓ with its SE where float64 holds them, else saturated at ±Number.MAX_VALUE (the log field has the value). */
+function fromLog(logAbs: number, sign: number, relStderr: number): RatioEstimate {
+  const sat = (v: number) => (Number.isFinite(v) ? v : Number.MAX_VALUE);
+  return { estimate: sign * sat(Math.exp(logAbs)), stderr: sat(Math.exp(logAbs + Math.log(relStderr))) };
+}
+
+/**
+ * The summary of steps whose Θ′ left float64, from the sampler's logarithms: ratios of log-sum-exp means with
+ * delta-method SEs (src-shared/stats/log-space.ts; no bootstrap: its squares are what overflow), the tail share on
+ * ΔΘ scaled by its largest |ΔΘ| (scale-free).
+ */
+function logSummary(logs: GdStepLogs, n: number) {
+  const cut = (a: Float64Array) => a.subarray(0, n);
+  const { relativeChange: rel, absRelativeChange: abs } = logRelativeChange(
+    cut(logs.theta),
+    cut(logs.absDelta),
+    cut(logs.deltaSign),
+  );
+  const mean = logMeanWithRelStderr(cut(logs.theta));
+  for (const v of [rel.logAbs, rel.relStderr, abs.logAbs, abs.relStderr, mean.logMean, mean.relStderr])
+    if (!Number.isFinite(v))
+      throw new LabServiceError(
+        'failed',
+        `Θ′ left float64 and its log-space summary is not finite (ln|E[ΔΘ]/E[Θ]| = ${rel.logAbs}, relative SE ${rel.relStderr}): the step changed no kernel on average`,
+      );
+  let top = -Infinity;
+  for (let i = 0; i < n; i++) top = Math.max(top, logs.absDelta[i]);
+  const scaled = Float64Array.from(cut(logs.absDelta), (l) => Math.exp(l - top));
+  const asLog = (e: { logAbs: number; sign: number; relStderr: number }): LogEstimate => ({ ...e });
+  return {
+    change: {
+      relativeChange: fromLog(rel.logAbs, rel.sign, rel.relStderr),
+      absRelativeChange: fromLog(abs.logAbs, abs.sign, abs.relStderr),
+      n,
+    } satisfies RelativeChange,
+    meanTheta: fromLog(mean.logMean, 1, mean.relStderr),
+    tailShare: top === -Infinity ? 0 : topShareOfSquares(scaled),
+    fields: {
+      logRelativeChange: asLog(rel),
+      logAbsRelativeChange: asLog(abs),
+      logMeanTheta: mean,
+    },
+  };
 }
 
 /** Summaries can fail (too few finite networks, values beyond float64): say why as a LabServiceError. */
@@ -184,12 +280,34 @@ export async function runGdStep(
     thetaOff: pair ? new SampleBuffer(n) : undefined,
     thetaOffAfter: pair ? new SampleBuffer(n) : undefined,
   };
+  // per-network logarithms, kept from the first block whose Θ or Θ′ left float64 on (that block's sampler logs;
+  // every other network's from its plain values), so ordinary cells hold and receive no more than before
+  let logBuf: Record<keyof GdStepLogs, SampleBuffer> | undefined;
+  const appendLogs = (logs: GdStepLogs) => {
+    if (!logBuf) {
+      logBuf = {
+        theta: new SampleBuffer(n),
+        thetaAfter: new SampleBuffer(n),
+        absDelta: new SampleBuffer(n),
+        deltaSign: new SampleBuffer(n),
+      };
+      // the networks so far (finite: no earlier block had logs)
+      appendLogs(logsOfPlain(buf.theta.view(), buf.thetaAfter.view(), buf.theta.length - logs.theta.length));
+    }
+    for (const k of ['theta', 'thetaAfter', 'absDelta', 'deltaSign'] as const) logBuf[k].append(logs[k]);
+  };
   let diverged = 0;
   const data = (): GdStepData => ({
     theta: buf.theta.view(),
     thetaAfter: buf.thetaAfter.view(),
     thetaOff: buf.thetaOff?.view(),
     thetaOffAfter: buf.thetaOffAfter?.view(),
+    logs: logBuf && {
+      theta: logBuf.theta.view(),
+      thetaAfter: logBuf.thetaAfter.view(),
+      absDelta: logBuf.absDelta.view(),
+      deltaSign: logBuf.deltaSign.view(),
+    },
     count: buf.theta.length,
     diverged,
   });
@@ -204,6 +322,9 @@ export async function runGdStep(
         throw new Error('the GD-step sampler returned incomplete arrays');
       buf.theta.append(b.theta);
       buf.thetaAfter.append(b.thetaAfter);
+      if (b.logTheta && b.logThetaAfter && b.logAbsDelta && b.deltaSign)
+        appendLogs({ theta: b.logTheta, thetaAfter: b.logThetaAfter, absDelta: b.logAbsDelta, deltaSign: b.deltaSign });
+      else if (logBuf) appendLogs(logsOfPlain(b.theta, b.thetaAfter, b.theta.length));
       if (pair) {
         buf.thetaOff!.append(b.thetaOff!);
         buf.thetaOffAfter!.append(b.thetaOffAfter!);
@@ -242,6 +363,7 @@ async function pooledStderrs(
   signal?: AbortSignal,
 ): Promise<GdStepStderrs | undefined> {
   if (data.count < 3 || data.count > BOOTSTRAP_MAX_N) return undefined;
+  if (needsLogs(data)) return undefined; // the log summary's SEs are delta-method ones
   const one = async (before: Float64Array, after: Float64Array, stream: number): Promise<[number, number]> => {
     let se: [number, number] = [NaN, NaN];
     const work = { before, after, seed: params.seed, stream, replicates: BOOTSTRAP_REPLICATES };

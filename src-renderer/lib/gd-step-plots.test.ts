@@ -118,6 +118,14 @@ describe('plane layer', () => {
     expect(rows[2][col('status')]).toBe('error');
     expect(csv.split('\n')[2].endsWith(',error,"refused: dense, too big"')).toBe(true); // quoted: it has a comma
     expect(rows[3][col('relativeChange')]).toBe('');
+    expect(rows[1][col('absRelativeChange_log10')]).toBe(''); // inside float64: no log form
+    points[2] = {
+      status: 'done',
+      result: gdResult({ logAbsRelativeChange: { logAbs: 5000 * Math.LN10, sign: 1, relStderr: 0.4 } }),
+    };
+    const big = parse(layerCsvText(cells, points, 100))[3];
+    expect(Number(big[col('absRelativeChange_log10')])).toBeCloseTo(5000, 9);
+    expect(Number(big[col('absRelativeChange_relStderr')])).toBe(0.4);
   });
 });
 

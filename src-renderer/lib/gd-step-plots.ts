@@ -3,7 +3,7 @@
 import { quantileSorted } from 'd3';
 import type { GdPoint } from './gd-step-jobs';
 import { cellCentres, depthFromLambda, PLANE, tidy, type Axis } from './plane';
-import { type GdFlag, type GdQuantity, flagOf, quantityOf } from './gd-step-view';
+import { type GdFlag, type GdQuantity, flagOf, log10Of } from './gd-step-view';
 
 // ---------------------------------------------------------------------------------------------------------
 // The slices vs λ (one series per σ_w², Seleznova & Kutyniok 2022, Fig. 4's values by default)
@@ -207,8 +207,7 @@ export function layerTiles(cells: readonly GdLayerCell[], points: readonly GdPoi
     if (src < 0) return;
     const p = points[src];
     const r = p.status === 'done' ? p.result : undefined;
-    const e = r ? quantityOf(r, q) : undefined;
-    const log10 = e && Number.isFinite(e.estimate) && e.estimate !== 0 ? Math.log10(Math.abs(e.estimate)) : Number.NaN;
+    const log10 = r ? log10Of(r, q) : Number.NaN;
     out.push({ cell: c, source: cells[src], point: p, log10, flag: r ? flagOf(r, q) : null });
   });
   return out;

@@ -3,7 +3,10 @@ import {
   divergedText,
   effectiveLr,
   flagOf,
+  formatLogEstimate,
+  formatQuantity,
   formatRelative,
+  log10Of,
   GD_STEP_DEFAULTS,
   gdStepJobParams,
   gdTarget,
@@ -12,6 +15,8 @@ import {
   lazyPrediction,
   lazyScaleNote,
   theoryStatement,
+  trustOf,
+  sliceRefine,
   chaoticBoundAt,
   chaoticBoundCurve,
   chaoticBoundUnavailable,
@@ -129,5 +134,36 @@ describe('readout words', () => {
     expect(flagOf(gdResult({ relativeChange: { estimate: 0.01, stderr: 0.02 } }), 'signed')).toBe('noisy');
     expect(flagOf(gdResult({ relativeChange: { estimate: -0.05, stderr: 0.01 } }), 'signed')).toBe('negative');
     expect(flagOf(gdResult({ relativeChange: { estimate: Number.NaN, stderr: Number.NaN } }), 'signed')).toBe('noisy');
+  });
+
+  it('reads a value beyond float64 from its log form (issue 16): log₁₀, flag and text', () => {
+    const sat = { estimate: Number.MAX_VALUE, stderr: Number.MAX_VALUE };
+    const big = gdResult({
+      relativeChange: { estimate: -Number.MAX_VALUE, stderr: Number.MAX_VALUE },
+      absRelativeChange: sat,
+      logRelativeChange: { logAbs: 1000 * Math.LN10, sign: -1, relStderr: 0.3 },
+      logAbsRelativeChange: { logAbs: 1000.5 * Math.LN10, sign: 1, relStderr: 1.2 },
+    });
+    expect(log10Of(big, 'signed')).toBeCloseTo(1000, 10);
+    expect(log10Of(big, 'abs')).toBeCloseTo(1000.5, 10);
+    expect(flagOf(big, 'signed')).toBe('negative');
+    expect(flagOf(big, 'abs')).toBe('noisy'); // relative SE ≥ 1
+    expect(formatLogEstimate(big.logRelativeChange!)).toBe('≈ −1.00 × 10^1000 (SE 30 %)');
+    expect(formatLogEstimate(big.logAbsRelativeChange!)).toBe('≈ 3.16 × 10^1000 (SE 120 %)');
+    expect(formatQuantity(big, 'signed')).toBe('≈ −1.00 × 10^1000 (SE 30 %)');
+    // precision is judged on the relative SE of the log form, not on the saturated plain value
+    const precise = gdResult({
+      samples: 400,
+      tailShare: 0.05,
+      absRelativeChange: sat,
+      logAbsRelativeChange: { logAbs: 1000 * Math.LN10, sign: 1, relStderr: 0.01 },
+    });
+    expect(trustOf(precise, 'abs')).toBeNull();
+    expect(sliceRefine(precise)).toBeNull();
+    expect(trustOf({ ...precise, absRelativeChange: { estimate: 1e-3, stderr: 1e-3 } }, 'abs')).toBeNull();
+    expect(trustOf({ ...precise, logAbsRelativeChange: undefined }, 'abs')).toBe('imprecise');
+    // without a log form: the plain estimate
+    expect(log10Of(gdResult({ absRelativeChange: { estimate: 1e-3, stderr: 1e-4 } }), 'abs')).toBeCloseTo(-3, 12);
+    expect(log10Of(gdResult({ absRelativeChange: { estimate: 0, stderr: 0 } }), 'abs')).toBeNaN();
   });
 });

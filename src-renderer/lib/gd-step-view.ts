@@ -7,6 +7,7 @@ import {
   type GdStepMethod,
   type GdStepParamsInput,
   type GdStepResult,
+  type LogEstimate,
 } from '../../src-shared/contract/gd-step';
 import type { Estimate } from '../../src-shared/contract/measure';
 import { describeZodError, phaseOf, type Phase } from '../../src-shared/params';
@@ -18,6 +19,7 @@ import {
   orderedUpperBoundScaling,
 } from '../../src-shared/theory/gd-step';
 import { GD_SLICE_POLICY, nextSampleCount, pointTrust, type PointTrust } from '../../src-shared/stats/adaptive-samples';
+import { formatLogEstimate } from '../../src-shared/stats/log-space';
 import { formatEstimate, formatInteger } from './format';
 import type { GdTarget } from './gd-step-jobs';
 import { depthFromLambda } from './plane';
@@ -132,6 +134,28 @@ export function quantityOf(r: GdStepResult, q: GdQuantity): Estimate {
   return q === 'abs' ? r.absRelativeChange : r.relativeChange;
 }
 
+/** The quantity's log form, present where Θ′ left float64 (quantityOf's value is then saturated). */
+export function logQuantityOf(r: GdStepResult, q: GdQuantity): LogEstimate | undefined {
+  return q === 'abs' ? r.logAbsRelativeChange : r.logRelativeChange;
+}
+
+/** log₁₀ of the quantity's |estimate| (from its log form where it has one); NaN for 0 or a non-finite value. */
+export function log10Of(r: GdStepResult, q: GdQuantity): number {
+  const l = logQuantityOf(r, q);
+  if (l) return l.sign !== 0 && Number.isFinite(l.logAbs) ? l.logAbs / Math.LN10 : Number.NaN;
+  const e = quantityOf(r, q).estimate;
+  return Number.isFinite(e) && e !== 0 ? Math.log10(Math.abs(e)) : Number.NaN;
+}
+
+export { formatLogEstimate };
+
+/** The quantity as text: its log form where it has one (formatLogEstimate), else value ± SE. */
+export function formatQuantity(r: GdStepResult, q: GdQuantity): string {
+  const l = logQuantityOf(r, q);
+  const e = quantityOf(r, q);
+  return l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
+}
+
 /**
  * Why an estimate should not be read at face value: 'diverged' (some steps overflowed and were left out, which biases
  * the mean), 'noisy' (SE ≥ |estimate|: the sign, and on a log axis the magnitude, is not resolved), 'negative'
@@ -142,6 +166,8 @@ export type GdFlag = 'diverged' | 'noisy' | 'negative' | null;
 export function flagOf(r: GdStepResult, q: GdQuantity): GdFlag {
   const e = quantityOf(r, q);
   if (r.diverged > 0) return 'diverged';
+  const l = logQuantityOf(r, q);
+  if (l) return !(l.relStderr < 1) ? 'noisy' : l.sign < 0 ? 'negative' : null;
   if (!(Number.isFinite(e.estimate) && Number.isFinite(e.stderr)) || e.stderr >= Math.abs(e.estimate)) return 'noisy';
   if (e.estimate < 0) return 'negative';
   return null;
@@ -153,7 +179,16 @@ export function flagOf(r: GdStepResult, q: GdQuantity): GdFlag {
  * Θ′ − Θ), 'imprecise' (SE/|value| above the slice's target), or null.
  */
 export function trustOf(r: GdStepResult, q: GdQuantity): PointTrust {
-  return pointTrust({ samples: r.samples, ...quantityOf(r, q), tailShare: r.tailShare }, GD_SLICE_POLICY);
+  return pointTrust({ samples: r.samples, ...relativeEstimate(r, q), tailShare: r.tailShare }, GD_SLICE_POLICY);
+}
+
+/**
+ * The quantity for judging its precision: itself, or, where it has a log form (its plain value saturated), ±1 with
+ * the relative SE, the only scale-free part a policy reads.
+ */
+function relativeEstimate(r: GdStepResult, q: GdQuantity): Estimate {
+  const l = logQuantityOf(r, q);
+  return l && l.sign !== 0 ? { estimate: l.sign, stderr: l.relStderr } : quantityOf(r, q);
 }
 
 /**
@@ -162,7 +197,10 @@ export function trustOf(r: GdStepResult, q: GdQuantity): PointTrust {
  */
 export function sliceRefine(r: GdStepResult): number | null {
   if (r.samples < 3) return null;
-  return nextSampleCount({ samples: r.samples, ...r.absRelativeChange, tailShare: r.tailShare }, GD_SLICE_POLICY);
+  return nextSampleCount(
+    { samples: r.samples, ...relativeEstimate(r, 'abs'), tailShare: r.tailShare },
+    GD_SLICE_POLICY,
+  );
 }
 
 /** "3 of 200 steps overflowed (left out)"; '' when none did. */

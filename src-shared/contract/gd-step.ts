@@ -59,6 +59,10 @@ export const gdStepParamsSchema = z.object({
 export type GdStepParams = z.infer<typeof gdStepParamsSchema>;
 export type GdStepParamsInput = z.input<typeof gdStepParamsSchema>;
 
+/** A ratio beyond float64 as ln|R|, its sign (−1, 0, 1) and its relative SE (SE/|R|). */
+export const logEstimateSchema = z.object({ logAbs: z.number(), sign: z.number(), relStderr: z.number() });
+export type LogEstimate = z.infer<typeof logEstimateSchema>;
+
 export const gdStepResultSchema = z.object({
   sigmaW2: z.number(),
   depth: z.number(),
@@ -91,6 +95,17 @@ export const gdStepResultSchema = z.object({
    * the variance and the SE cannot be trusted (src-shared/stats/adaptive-samples.ts). Absent from older results.
    */
   tailShare: z.number().optional(),
+  /**
+   * Present when Θ′ (or Θ) of some network lies beyond float64 (deep chaotic phase; the one-input exact sampler
+   * carries each vector as mantissa·2^exponent, gd-step-fast-passes.ts): R = E[ΔΘ(x, x)]/E[Θ(x, x)] as ln|R|, its
+   * sign and its relative SE (SE/|R|, delta method on log-sum-exp means, src-shared/stats/log-space.ts). Then
+   * relativeChange holds R and its SE where float64 can, else ±Number.MAX_VALUE (saturated: read this field).
+   */
+  logRelativeChange: logEstimateSchema.optional(),
+  /** E[|ΔΘ(x, x)|]/E[Θ(x, x)] in the same log form, alongside logRelativeChange. */
+  logAbsRelativeChange: logEstimateSchema.optional(),
+  /** ln E[Θ(x, x)] and its relative SE, alongside logRelativeChange (meanTheta saturates like relativeChange). */
+  logMeanTheta: z.object({ logMean: z.number(), relStderr: z.number() }).optional(),
   /** Networks whose step overflowed float64 (or float32 on tfjs): reported, never averaged in. */
   diverged: z.number(),
   seconds: z.number(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { logMeanExp, logRatioOfMeans, logSumExp } from './log-space';
+import { logMeanExp, logMeanWithRelStderr, logRatioOfMeans, logSumExp } from './log-space';
+import { meanWithStderr } from './summary';
 import { ratioOfPairedMeans } from './relative-change';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -53,6 +54,18 @@ describe('log-space statistics', () => {
     );
     expect(both.logAbs - base.logAbs).toBeCloseTo(10, 9);
     expect(Number.isFinite(logMeanExp([1000, 999, 998]))).toBe(true);
+  });
+
+  it('the log mean with its relative SE equals the linear mean ± SE (1e-12), and shifts exactly past float64', () => {
+    const rng = new Rng(14);
+    const x = Float64Array.from({ length: 400 }, () => Math.exp(2 * rng.normal()));
+    const lin = meanWithStderr(x);
+    const log = logMeanWithRelStderr(x.map(Math.log));
+    expect(rel(Math.exp(log.logMean), lin.estimate)).toBeLessThan(1e-12);
+    expect(rel(log.relStderr * lin.estimate, lin.stderr)).toBeLessThan(1e-12);
+    const big = logMeanWithRelStderr(x.map((v) => Math.log(v) + 2000));
+    expect(big.logMean - log.logMean).toBeCloseTo(2000, 9);
+    expect(rel(big.relStderr, log.relStderr)).toBeLessThan(1e-12);
   });
 
   it('refuses mismatched, too short or non-positive denominators with a message', () => {

@@ -71,3 +71,44 @@ export function logRatioOfMeans(
   }
   return { logAbs: num.logAbs - den, sign: num.sign, relStderr: Math.sqrt(ss / (n * (n - 1))) };
 }
+
+/** ln of the mean of e^{ℓ_i} and the mean's relative SE (SD/(mean·√N)), finite where the terms leave float64. */
+export function logMeanWithRelStderr(logs: ArrayLike<number>): { logMean: number; relStderr: number } {
+  const n = logs.length;
+  if (n < 2) throw new RangeError(`log mean with SE needs at least 2 terms (got ${n})`);
+  const logMean = logMeanExp(logs);
+  if (logMean === -Infinity) return { logMean, relStderr: 0 };
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const u = Math.exp(logs[i] - logMean) - 1;
+    ss += u * u;
+  }
+  return { logMean, relStderr: Math.sqrt(ss / (n * (n - 1))) };
+}
+
+/**
+ * The GD step's R = E[ΔΘ]/E[Θ] and R_abs = E[|ΔΘ|]/E[Θ] (relative-change.ts) from per-network ln Θ, ln|ΔΘ| and the
+ * signs of ΔΘ, for steps whose Θ′ left float64.
+ */
+export function logRelativeChange(
+  logTheta: ArrayLike<number>,
+  logAbsDelta: ArrayLike<number>,
+  deltaSign: ArrayLike<number>,
+): { relativeChange: LogRatioEstimate; absRelativeChange: LogRatioEstimate } {
+  return {
+    relativeChange: logRatioOfMeans(logAbsDelta, logTheta, deltaSign),
+    absRelativeChange: logRatioOfMeans(logAbsDelta, logTheta),
+  };
+}
+
+/** A log-form estimate as text: "≈ −1.23 × 10^4521 (SE 35 %)". */
+export function formatLogEstimate(l: { logAbs: number; sign: number; relStderr: number }): string {
+  if (l.sign === 0 || !Number.isFinite(l.logAbs)) return '0';
+  const d = l.logAbs / Math.LN10;
+  let exp = Math.floor(d);
+  let mant = 10 ** (d - exp);
+  if (mant >= 9.995) [mant, exp] = [1, exp + 1];
+  const pct = 100 * l.relStderr;
+  const se = Number.isFinite(pct) ? `${pct >= 10 ? Math.round(pct) : pct.toPrecision(2)} %` : 'not finite';
+  return `≈ ${l.sign < 0 ? '−' : ''}${mant.toFixed(2)} × 10^${exp} (SE ${se})`;
+}

@@ -303,10 +303,10 @@ function dot(n: i32, a: usize, b: usize): f64 {
   return s;
 }
 
-function forward(n: i32, c: f64, A: usize, b: usize, h: usize, x: usize): f64 {
+function forward(n: i32, c: f64, A: usize, b: usize, bs: f64, h: usize, x: usize): f64 {
   let nx2: f64 = 0;
   for (let i = 0; i < n; i++) {
-    const v = c * ld(A, i) + ld(b, i);
+    const v = c * ld(A, i) + bs * ld(b, i);
     sto(h, i, v);
     const xi = 0.5 * (v + Math.abs(v));
     sto(x, i, xi);
@@ -315,10 +315,10 @@ function forward(n: i32, c: f64, A: usize, b: usize, h: usize, x: usize): f64 {
   return nx2;
 }
 
-function topDelta(m: i32, w: usize, c: f64, x: usize, h: usize, out: usize, a: usize): f64 {
+function topDelta(m: i32, w: usize, ws: f64, c: f64, x: usize, h: usize, out: usize, a: usize): f64 {
   let n2: f64 = 0, cross: f64 = 0;
   for (let j = 0; j < m; j++) {
-    const dv = <f64>(ld(h, j) > 0) * (ld(w, j) - c * ld(x, j));
+    const dv = <f64>(ld(h, j) > 0) * (ws * ld(w, j) - c * ld(x, j));
     sto(out, j, dv);
     n2 += dv * dv;
     cross += ld(a, j) * dv;
@@ -342,10 +342,10 @@ function backwardBefore(m: i32, s: f64, k: f64, invNx: f64, nd: f64, x: usize, C
   return n2;
 }
 
-function forwardAfterFirst(n: i32, h: usize, cEps: f64, delta: usize, x: usize, hA: usize, xA: usize): f64 {
+function forwardAfterFirst(n: i32, h: usize, hs: f64, cEps: f64, delta: usize, x: usize, hA: usize, xA: usize): f64 {
   let n2: f64 = 0, cross: f64 = 0;
   for (let i = 0; i < n; i++) {
-    const v = ld(h, i) - cEps * ld(delta, i);
+    const v = hs * ld(h, i) - cEps * ld(delta, i);
     sto(hA, i, v);
     const xi = 0.5 * (v + Math.abs(v));
     sto(xA, i, xi);
@@ -372,8 +372,8 @@ function remainder(m: i32, u0: usize, u1: usize, kappa: f64, r: usize, a: usize,
 }
 
 function forwardAfterHidden(
-  n: i32, s: f64, k: f64, invNd: f64, delta: usize, A1: usize, A2: usize, c1: f64, rho: f64, b: usize, cEps: f64,
-  x: usize, hA: usize, xA: usize,
+  n: i32, s: f64, k: f64, invNd: f64, delta: usize, A1: usize, A2: usize, c1: f64, rho: f64, b: usize, bs: f64,
+  cEps: f64, x: usize, hA: usize, xA: usize,
 ): f64 {
   const kp = k * invNd;
   let n2: f64 = 0, cross: f64 = 0;
@@ -381,7 +381,7 @@ function forwardAfterHidden(
     const d = ld(delta, i);
     const a2 = kp * d + s * ld(A2, i);
     sto(A2, i, a2);
-    const v = c1 * ld(A1, i) + rho * a2 + ld(b, i) - cEps * d;
+    const v = c1 * ld(A1, i) + rho * a2 + bs * ld(b, i) - cEps * d;
     sto(hA, i, v);
     const xi = 0.5 * (v + Math.abs(v));
     sto(xA, i, xi);
@@ -408,42 +408,134 @@ function backwardAfter(
   return n2;
 }
 
-// GdStepFastSampler.sample for ReLU and L ≥ 2 after seedNormalStream: returns 1 and writes Θ, Θ′, f, f′ (of the
-// α-rescaled model) to out[0..3], or 0 where the JavaScript returns false (a value not finite).
+// ---- Power-of-two rescaling (gd-step-fast-passes.ts pow2, exponentOf, rescaleBy, scaleBy, ScaledSum): vectors are
+// mantissa·2^exponent, the exponents of x_l, δ_l, x′_l, δ′_l in the i32 arrays EX, ED, EXA, EDA.
+
+@inline function pow2(k: i32): f64 {
+  if (k == 0) return 1;
+  if (k > 1023) return Infinity;
+  if (k < -1022) return 0;
+  return reinterpret<f64>(<i64>(k + 1023) << 52);
+}
+
+@inline function exponentOf(v: f64): i32 { return <i32>((reinterpret<u64>(v) >> 52) & 0x7ff) - 1023; }
+
+function rescaleBy(n2: f64, e: i32, limit: f64): i32 {
+  if (n2 == 0) return -e;
+  if (!(n2 > limit || (n2 < 1 / limit && e > 0 && n2 > 0)) || n2 == Infinity) return 0;
+  let k = exponentOf(n2) >> 1;
+  if (k < -e) k = -e;
+  if (k < -511) k = -511;
+  return k > 511 ? 511 : k;
+}
+
+function scaleBy(n: i32, v: usize, s: f64): void {
+  for (let i = 0; i < n; i++) sto(v, i, ld(v, i) * s);
+}
+
+let EX: usize = 0, ED: usize = 0, EXA: usize = 0, EDA: usize = 0;
+@inline function lde(p: usize, l: i32): i32 { return load<i32>(p + (<usize>l << 2)); }
+@inline function ste(p: usize, l: i32, v: i32): void { store<i32>(p + (<usize>l << 2), v); }
+
+let SM: f64 = 0, SE: i32 = 0; // the kernel sum (ScaledSum)
+function sumAdd(t: f64, f: i32): void {
+  if (f == SE) SM += t;
+  else if (t == 0) return;
+  else if (f > SE) {
+    SM = SM * pow2(SE - f) + t;
+    SE = f;
+  } else SM += t * pow2(f - SE);
+}
+
+let LIMIT: f64 = 0, NW: usize = 0;
+@inline function width(l: i32): i32 { return load<i32>(NW + (<usize>l << 2)); }
+
+// GdStepFastSampler.shrinkDelta: rescales δ_l (squared norm in nd2[l]); returns cross·2^−k
+function shrinkDelta(l: i32, nd2: usize, cross: f64): f64 {
+  const v = ld(nd2, l);
+  const k = rescaleBy(v, lde(ED, l), LIMIT);
+  if (k == 0) return cross;
+  ste(ED, l, lde(ED, l) + k);
+  if (v == 0) return cross;
+  scaleBy(width(l), vec(l, T_D), pow2(-k));
+  sto(nd2, l, v * pow2(-2 * k));
+  return cross * pow2(-k);
+}
+
+// GdStepFastSampler.shrinkForward: rescales x′_l, h′_l (squared norm in nxA2[l]); returns cross·2^−k
+function shrinkForward(l: i32, nxA2: usize, cross: f64): f64 {
+  const v = ld(nxA2, l);
+  const k = rescaleBy(v, lde(EXA, l), LIMIT);
+  if (k == 0) return cross;
+  if (v == 0) {
+    ste(EXA, l, lde(EXA, l) + k);
+    return cross;
+  }
+  const s = pow2(-k);
+  scaleBy(width(l), vec(l, T_XA), s);
+  scaleBy(width(l), vec(l, T_HA), s);
+  sto(nxA2, l, v * pow2(-2 * k));
+  ste(EXA, l, lde(EXA, l) + k);
+  return cross * s;
+}
+
+// GdStepFastSampler.sample for ReLU and L ≥ 2 after seedNormalStream: returns 1 and writes the mantissas of Θ, Θ′,
+// f, f′ (of the α-rescaled model) to out[0..3] and their binary exponents to out[4..7], or 0 where the JavaScript
+// returns false (a mantissa not finite). exps holds 4(L + 1) i32: the exponents of x, δ, x′, δ′ per layer.
 export function gdStepRelu(
   L: i32, table: usize, nw: usize, cW: usize, cB: usize, sd: usize, nx2: usize, nd2: usize, nxA2: usize, rho: usize,
-  wTop: usize, g: usize, rRows: usize, one: usize, out: usize,
-  sdB: f64, inputNorm: f64, lr: f64, target: f64, scale: f64,
+  wTop: usize, g: usize, rRows: usize, one: usize, out: usize, exps: usize,
+  sdB: f64, inputNorm: f64, lr: f64, target: f64, scale: f64, limit: f64,
 ): i32 {
   TB = table;
+  NW = nw;
+  LIMIT = limit;
+  EX = exps;
+  ED = exps + (<usize>(L + 1) << 2);
+  EXA = exps + (<usize>(L + 1) << 3);
+  EDA = exps + <usize>(L + 1) * 12;
   const r2 = inputNorm * inputNorm;
   sto(nx2, 0, r2);
-  if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(vec(l, T_B), load<i32>(nw + (<usize>l << 2)), sdB);
+  ste(EX, 0, 0);
+  if (sdB > 0) for (let l = 1; l < L; l++) fillNormals(vec(l, T_B), width(l), sdB);
   fillNormals(one, 1, sdB);
   const bL = ld(one, 0);
 
   // before the step: forward, query 1
   for (let l = 1; l < L; l++) {
-    const nl = load<i32>(nw + (<usize>l << 2));
+    const nl = width(l);
     fillNormals(vec(l, T_A1), nl, ld(sd, l));
-    const v = forward(nl, Math.sqrt(ld(nx2, l - 1)), vec(l, T_A1), vec(l, T_B), vec(l, T_H), vec(l, T_X));
-    sto(nx2, l, v);
+    const e = lde(EX, l - 1);
+    let v = forward(nl, Math.sqrt(ld(nx2, l - 1)), vec(l, T_A1), vec(l, T_B), pow2(-e), vec(l, T_H), vec(l, T_X));
     if (!fin(v)) return 0;
+    const k = rescaleBy(v, e, limit);
+    if (k != 0 && v != 0) {
+      const s = pow2(-k);
+      scaleBy(nl, vec(l, T_X), s);
+      scaleBy(nl, vec(l, T_H), s);
+      v *= pow2(-2 * k);
+    }
+    sto(nx2, l, v);
+    ste(EX, l, e + k);
   }
-  const nTop = load<i32>(nw + (<usize>(L - 1) << 2));
+  const nTop = width(L - 1);
   fillNormals(wTop, nTop, ld(sd, L));
-  const f = dot(nTop, wTop, vec(L - 1, T_X)) + bL;
+  const ef = lde(EX, L - 1);
+  const f = dot(nTop, wTop, vec(L - 1, T_X)) + bL * pow2(-ef);
   // backward, query 2
-  let theta = ld(cW, L) * ld(nx2, L - 1) + ld(cB, L);
+  SM = ld(cW, L) * ld(nx2, L - 1) + ld(cB, L) * pow2(-2 * ef);
+  SE = 2 * ef;
   {
     const top = L - 1;
-    sto(nd2, top, topDelta(nTop, wTop, 0, vec(top, T_X), vec(top, T_H), vec(top, T_D), top >= 2 ? vec(top, T_A1) : vec(top, T_D)));
-    let a1d = S0;
+    ste(ED, top, 0);
+    sto(nd2, top, topDelta(nTop, wTop, 1, 0, vec(top, T_X), vec(top, T_H), vec(top, T_D), top >= 2 ? vec(top, T_A1) : vec(top, T_D)));
+    let a1d = shrinkDelta(top, nd2, S0);
     for (let l = L - 1; l >= 1; l--) {
-      theta += ld(nd2, l) * (ld(cW, l) * ld(nx2, l - 1) + ld(cB, l));
-      if (!fin(theta)) return 0;
+      const exl = lde(EX, l - 1);
+      sumAdd(ld(nd2, l) * (ld(cW, l) * ld(nx2, l - 1) + ld(cB, l) * pow2(-2 * exl)), 2 * (lde(ED, l) + exl));
+      if (!fin(SM)) return 0;
       if (l == 1) break;
-      const m = load<i32>(nw + (<usize>(l - 1) << 2)), nd = Math.sqrt(ld(nd2, l)), nx = Math.sqrt(ld(nx2, l - 1));
+      const m = width(l - 1), nd = Math.sqrt(ld(nd2, l)), nx = Math.sqrt(ld(nx2, l - 1));
       const invNd = nd > 0 ? 1 / nd : 0, invNx = nx > 0 ? 1 / nx : 0;
       const xp = vec(l - 1, T_X);
       fillNormalsDot(vec(l, T_C1), m, xp, 0);
@@ -451,25 +543,37 @@ export function gdStepRelu(
       const o = vec(l - 1, T_D);
       const sdl = ld(sd, l);
       sto(nd2, l - 1, backwardBefore(m, sdl, a1d * invNd - sdl * qg, invNx, nd, xp, vec(l, T_C1), vec(l - 1, T_H), o, l - 1 >= 2 ? vec(l - 1, T_A1) : o));
-      a1d = S0;
+      ste(ED, l - 1, lde(ED, l));
+      a1d = shrinkDelta(l - 1, nd2, S0);
     }
   }
-  if (!(fin(theta) && fin(f))) return 0;
+  if (!(fin(SM) && fin(f))) return 0;
+  const thetaM = SM, thetaE = SE;
 
-  const eps = (lr * (f - target)) / (scale * scale);
+  let eps = (lr * (f - target * pow2(-ef))) / (scale * scale);
   if (!fin(eps)) return 0;
-
-  // after the step: forward, query 3
-  sto(nxA2, 0, ld(nx2, 0));
+  let ee = ef;
   {
-    const n1 = load<i32>(nw + 4);
-    const v = forwardAfterFirst(n1, vec(1, T_H), eps * (ld(cW, 1) * ld(nx2, 0) + ld(cB, 1)), vec(1, T_D), vec(1, T_X), vec(1, T_HA), vec(1, T_XA));
-    sto(nxA2, 1, v);
-    if (!fin(v)) return 0;
+    const k = eps * eps == Infinity ? exponentOf(eps) : rescaleBy(eps * eps, ee, limit);
+    if (eps != 0) eps *= pow2(-k);
+    ee += k;
   }
-  let cross = S0;
+
+  // after the step: forward, query 3 (the exponent of x′_l is the largest of its terms')
+  sto(nxA2, 0, ld(nx2, 0));
+  ste(EXA, 0, 0);
+  let cross: f64;
+  {
+    const n1 = width(1), ex1 = lde(EX, 1), ed1 = lde(ED, 1);
+    const E = ex1 > ee + ed1 ? ex1 : ee + ed1;
+    const v = forwardAfterFirst(n1, vec(1, T_H), pow2(ex1 - E), eps * (ld(cW, 1) * ld(nx2, 0) + ld(cB, 1)) * pow2(ee + ed1 - E), vec(1, T_D), vec(1, T_X), vec(1, T_HA), vec(1, T_XA));
+    sto(nxA2, 1, v);
+    ste(EXA, 1, E);
+    cross = shrinkForward(1, nxA2, S0);
+    if (!fin(ld(nxA2, 1))) return 0;
+  }
   for (let l = 2; l < L; l++) {
-    const m = load<i32>(nw + (<usize>(l - 1) << 2)), nl = load<i32>(nw + (<usize>l << 2));
+    const m = width(l - 1), nl = width(l);
     const nx = Math.sqrt(ld(nx2, l - 1)), nd = Math.sqrt(ld(nd2, l));
     const invNx = nx > 0 ? 1 / nx : 0, invNd = nd > 0 ? 1 / nd : 0;
     const r2l = remainder(m, vec(l - 1, T_X), vec(l - 1, T_XA), cross * invNx * invNx, vec(l, T_R), vec(l, T_C1), 0);
@@ -483,23 +587,54 @@ export function gdStepRelu(
     const cq2 = S0 * invRho;
     fillNormalsDot(vec(l, T_A2), nl, vec(l, T_D), 0);
     const pg = S0 * invNd;
-    const cEps = eps * (ld(cW, l) * cross + ld(cB, l));
+    const exaP = lde(EXA, l - 1);
+    const eX = lde(EX, l - 1) + exaP;
+    const cEps = eps * (ld(cW, l) * cross + ld(cB, l) * pow2(-eX));
+    const eD = ee + eX + lde(ED, l);
+    const E = exaP > eD ? exaP : eD;
+    const sU = pow2(exaP - E);
     const sdl = ld(sd, l);
-    const v = forwardAfterHidden(nl, sdl, cq2 - sdl * pg, invNd, vec(l, T_D), vec(l, T_A1), vec(l, T_A2), c1, rh, vec(l, T_B), cEps, vec(l, T_X), vec(l, T_HA), vec(l, T_XA));
+    const v = forwardAfterHidden(nl, sdl, cq2 - sdl * pg, invNd, vec(l, T_D), vec(l, T_A1), vec(l, T_A2), c1 * sU, rh * sU, vec(l, T_B), pow2(-E), cEps * pow2(eD - E), vec(l, T_X), vec(l, T_HA), vec(l, T_XA));
     sto(nxA2, l, v);
-    cross = S0;
-    if (!fin(v)) return 0;
+    ste(EXA, l, E);
+    cross = shrinkForward(l, nxA2, S0);
+    if (!fin(ld(nxA2, l))) return 0;
   }
-  let outputAfter = dot(nTop, wTop, vec(L - 1, T_XA)) + bL - eps * (ld(cW, L) * cross + ld(cB, L));
+  let outA: f64, outAE: i32;
+  {
+    const exaT = lde(EXA, L - 1);
+    const eX = lde(EX, L - 1) + exaT;
+    const Ef = exaT > ee + eX ? exaT : ee + eX;
+    outA =
+      dot(nTop, wTop, vec(L - 1, T_XA)) * pow2(exaT - Ef) +
+      bL * pow2(-Ef) -
+      eps * (ld(cW, L) * cross + ld(cB, L) * pow2(-eX)) * pow2(ee + eX - Ef);
+    outAE = Ef;
+  }
   // backward, query 4
-  let thetaAfter = ld(cW, L) * ld(nxA2, L - 1) + ld(cB, L);
-  let ndA2 = topDelta(nTop, wTop, eps * ld(cW, L), vec(L - 1, T_X), vec(L - 1, T_HA), vec(L - 1, T_DA), vec(L - 1, T_D));
+  {
+    const exaT = lde(EXA, L - 1);
+    SM = ld(cW, L) * ld(nxA2, L - 1) + ld(cB, L) * pow2(-2 * exaT);
+    SE = 2 * exaT;
+  }
+  let E = ee + lde(EX, L - 1);
+  let ndA2 = topDelta(nTop, wTop, pow2(-E), eps * ld(cW, L), vec(L - 1, T_X), vec(L - 1, T_HA), vec(L - 1, T_DA), vec(L - 1, T_D));
+  ste(EDA, L - 1, E);
   let dCross = S0;
   for (let l = L - 1; l >= 1; l--) {
-    thetaAfter += ndA2 * (ld(cW, l) * ld(nxA2, l - 1) + ld(cB, l));
-    if (!fin(thetaAfter)) return 0;
+    const k = rescaleBy(ndA2, lde(EDA, l), limit);
+    if (k != 0 && ndA2 == 0) ste(EDA, l, lde(EDA, l) + k);
+    else if (k != 0) {
+      scaleBy(width(l), vec(l, T_DA), pow2(-k));
+      ndA2 *= pow2(-2 * k);
+      dCross *= pow2(-k);
+      ste(EDA, l, lde(EDA, l) + k);
+    }
+    const exaP = lde(EXA, l - 1);
+    sumAdd(ndA2 * (ld(cW, l) * ld(nxA2, l - 1) + ld(cB, l) * pow2(-2 * exaP)), 2 * (lde(EDA, l) + exaP));
+    if (!fin(SM)) return 0;
     if (l == 1) break;
-    const nl = load<i32>(nw + (<usize>l << 2)), m = load<i32>(nw + (<usize>(l - 1) << 2));
+    const nl = width(l), m = width(l - 1);
     const nd = Math.sqrt(ld(nd2, l)), nx = Math.sqrt(ld(nx2, l - 1));
     const invNd = nd > 0 ? 1 / nd : 0, invNx = nx > 0 ? 1 / nx : 0;
     const t2 = remainder(nl, vec(l, T_D), vec(l, T_DA), dCross * invNd * invNd, rRows, vec(l, T_A1), vec(l, T_A2));
@@ -514,15 +649,23 @@ export function gdStepRelu(
     fillNormalsDot(g, m, vec(l - 1, T_X), vec(l, T_R));
     const sdl = ld(sd, l);
     const k1 = a1p - sdl * S0 * invNx, k2 = a2p - sdl * S1 * invRho;
-    ndA2 = backwardAfter(m, sdl, dCross * invNd, tau, k1, k2, invNx, invRho, eps * ld(cW, l) * dCross, vec(l - 1, T_X), vec(l, T_R), vec(l, T_C1), g, vec(l - 1, T_HA), vec(l - 1, T_D), vec(l - 1, T_DA));
+    const edaL = lde(EDA, l);
+    E = edaL + ee + lde(ED, l) + lde(EX, l - 1);
+    const sV = pow2(edaL - E);
+    ndA2 = backwardAfter(m, sdl, dCross * invNd * sV, tau * sV, k1, k2, invNx, invRho, eps * ld(cW, l) * dCross, vec(l - 1, T_X), vec(l, T_R), vec(l, T_C1), g, vec(l - 1, T_HA), vec(l - 1, T_D), vec(l - 1, T_DA));
+    ste(EDA, l - 1, E);
     dCross = S0;
   }
   const a2 = scale * scale;
-  const th = theta * a2, thA = thetaAfter * a2, fo = f * scale, foA = outputAfter * scale;
+  const th = thetaM * a2, thA = SM * a2, fo = f * scale, foA = outA * scale;
   sto(out, 0, th);
   sto(out, 1, thA);
   sto(out, 2, fo);
   sto(out, 3, foA);
+  sto(out, 4, <f64>thetaE);
+  sto(out, 5, <f64>SE);
+  sto(out, 6, <f64>ef);
+  sto(out, 7, <f64>outAE);
   return fin(th) && fin(thA) && fin(fo) && fin(foA) ? 1 : 0;
 }
 

@@ -57,11 +57,13 @@ interface KernelExports {
     rRows: number,
     one: number,
     out: number,
+    exps: number,
     sdB: number,
     inputNorm: number,
     lr: number,
     target: number,
     scale: number,
+    limit: number,
   ): number;
   pairRelu(
     L: number,
@@ -338,6 +340,8 @@ export interface GdStepReluSpec {
   scale: number;
   /** lazy-matrix.ts LAZY_SPAN_TOLERANCE². */
   tol2: number;
+  /** Squared norms above 2^rescaleLimit are rescaled by a power of two (gd-step-fast-passes.ts). */
+  rescaleLimit: number;
 }
 
 /**
@@ -346,12 +350,16 @@ export interface GdStepReluSpec {
  * seedNormalStream; bit-identical to the JavaScript (gd-step-exact-fast.test.ts).
  */
 export class WasmGdStepRelu {
-  /** Θ(x, x), Θ′(x, x), f(x), f′(x) of the last network that run() accepted. */
-  readonly result = new Float64Array(4);
+  /**
+   * Θ(x, x), Θ′(x, x), f(x), f′(x) of the last network that run() accepted as mantissas m (result[0..3]) and binary
+   * exponents e (result[4..7]): the value is m·2^e (gd-step-fast-passes.ts).
+   */
+  readonly result = new Float64Array(8);
   private readonly x: KernelExports;
   private readonly args: number[];
   private readonly spec: GdStepReluSpec;
   private readonly out: Float64Array;
+  private readonly limit: number;
 
   constructor(x: KernelExports, spec: GdStepReluSpec) {
     this.x = x;
@@ -376,10 +384,12 @@ export class WasmGdStepRelu {
       g = mem.reserve(8 * maxW),
       rRows = mem.reserve(8 * maxW),
       one = mem.reserve(8),
-      out = mem.reserve(32);
+      out = mem.reserve(64),
+      exps = mem.reserve(16 * (L + 1)); // i32 exponents of x, δ, x′, δ′ per layer
     const buf = mem.seal(); // no growth after this: the view below stays attached
-    this.out = new Float64Array(buf, out, 4);
-    this.args = [L, table, nw, cW, cB, sd, nx2, nd2, nxA2, rho, wTop, g, rRows, one, out];
+    this.out = new Float64Array(buf, out, 8);
+    this.args = [L, table, nw, cW, cB, sd, nx2, nd2, nxA2, rho, wTop, g, rRows, one, out, exps];
+    this.limit = 2 ** spec.rescaleLimit;
   }
 
   /** One network on the stream st (seeded by the caller); false where the JavaScript sample() returns false. */
@@ -404,11 +414,13 @@ export class WasmGdStepRelu {
       a[12],
       a[13],
       a[14],
+      a[15],
       s.sdB,
       s.inputNorm,
       s.lr,
       s.target,
       s.scale,
+      this.limit,
     );
     if (ok !== 1) return false;
     this.result.set(this.out);
