@@ -1,10 +1,12 @@
 // Paper-ready exports in a real browser: the figure-style popover, SVG laid out at each size preset with every text
 // at the chosen pt when placed at that width (parsed from the file), the PDF's page size (its MediaBox) and embedded
-// font, no crosshair in the file, file names with the plot's key parameters, and "Copy as Python" (script + CSV).
+// font, no crosshair in the file, file names with the plot's key parameters, "Copy as Python" (script + CSV), and the
+// SVG's embedded font (a DejaVu subset that draws the plot's characters and no others).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FIGURE_PRESETS } from '../src-renderer/plots/figure-style';
 import { download, downloadText, labPerFile, requireEngine } from './harness';
+import { embeddedFont, fontMagic, glyphInk } from './svg-checks';
 
 const session = labPerFile();
 
@@ -120,5 +122,40 @@ describe('paper-ready export (web mode)', () => {
       expect(script.body).toContain(`col("${c}")`);
     }
     expect(script.body).toContain('ax.set_yscale("log")');
+  });
+
+  it('embeds a DejaVu subset in SVG exports by default, and only names the font when told to', async () => {
+    const page = await session.open();
+    await page.getByTestId('plane').waitFor();
+    await choosePreset(page, 'plane', 'single');
+    const { body } = await downloadText(page, 'export-plane-svg');
+    const font = embeddedFont(body);
+    expect(font?.family).toBe('DejaVu Sans');
+    expect(fontMagic(font!.bytes)).toBe('ttf');
+    expect(font!.bytes.length).toBeLessThan(300_000); // the whole DejaVu Sans is 760 kB
+    const drawn = [...body.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)]
+      .map((m) => m[1].replace(/<[^>]*>/g, ''))
+      .join('');
+    for (const ch of 'σλ0') expect(drawn).toContain(ch);
+    expect(drawn).not.toMatch(/[жЖ]/);
+    // in a real browser the subset draws the plot's glyphs and nothing for a character it does not use
+    const ink = await glyphInk(page, font!.base64, 'σλ0жЖ');
+    for (const ch of 'σλ0') expect(ink[ch], ch).toBeGreaterThan(20);
+    expect(ink['ж']).toBe(0);
+    expect(ink['Ж']).toBe(0);
+    // the PNG is rasterized by the page (its CSP refuses the SVG's inline style; the font is looked up by name)
+    const png = await download(page, 'export-plane-png');
+    expect(png.body.subarray(1, 4).toString('latin1')).toBe('PNG');
+
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-svg-fonts').selectOption('name');
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-style').waitFor({ state: 'detached' });
+    const named = (await downloadText(page, 'export-plane-svg')).body;
+    expect(named).not.toContain('@font-face');
+    expect(named).toContain('DejaVu Sans');
+    // a preset keeps the font choice
+    await choosePreset(page, 'plane', 'double');
+    expect((await downloadText(page, 'export-plane-svg')).body).not.toContain('@font-face');
   });
 });
