@@ -16,7 +16,10 @@ async function tabInto(page: Page, target: Locator): Promise<void> {
     await page.keyboard.press('Tab');
   expect(await target.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   const ring = await target.evaluate((el) => {
-    const s = getComputedStyle(el);
+    const g = globalThis as unknown as {
+      getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string };
+    };
+    const s = g.getComputedStyle(el);
     return { visible: el.matches(':focus-visible'), style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
   });
   expect(ring.visible).toBe(true);
@@ -53,7 +56,7 @@ describe('keyboard on the GD-step layer and the (β, L) plane', () => {
     await expect.poll(() => readout('lambda')).toBeCloseTo(l0 + 9 * dl, 9);
     expect(await num(area, 'data-sigma-w2')).toBeCloseTo(s0 - 9 * ds, 9);
     // the page did not scroll under the keys (they are the plane's)
-    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
     // the cursor is the lab's: the Explore plane has it too
     await page.getByTestId('tab-explore').click();
     await expect.poll(async () => num(page.getByTestId('plane'), 'aria-valuenow')).toBeCloseTo(s0 - 9 * ds, 9);
@@ -94,6 +97,6 @@ describe('keyboard on the GD-step layer and the (β, L) plane', () => {
     await expect
       .poll(async () => Number(await page.locator('input#fc-beta').inputValue()))
       .toBeCloseTo(Math.min(last, column + 9) / last, 6);
-    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
   });
 });
