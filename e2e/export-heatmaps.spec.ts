@@ -115,6 +115,17 @@ describe('vector exports of canvas plots (web mode)', () => {
     expectPdfPage(pdf.body, style.widthIn, printedScale(body).heightPt);
     const png = await download(page, 'export-train-kernels-png');
     expect(png.body.subarray(1, 4).toString('latin1')).toBe('PNG');
+
+    // outline fonts: the same labels as glyph paths, the cells untouched
+    await page.getByTestId('export-train-kernels-style').click();
+    await page.getByTestId('figure-svg-fonts').selectOption('outline');
+    await page.getByTestId('export-train-kernels-style').click();
+    await page.getByTestId('figure-style').waitFor({ state: 'detached' });
+    const outlined = (await downloadText(page, 'export-train-kernels-svg')).body;
+    expect(outlined).not.toMatch(/<text\b/);
+    const labels = elements(outlined, 'g').filter((g) => g.get('data-outlined') === 'text');
+    expect(labels.map((g) => g.get('aria-label'))).toEqual(t.filter((s) => s.trim() !== ''));
+    expect(elements(outlined, 'image')).toHaveLength(3);
   });
 
   it('Fig. 2 eigenvector images: labels and the diverging colour bar as text, each mosaic a raster', async () => {

@@ -121,3 +121,85 @@ export async function rasterFacts(page: Page, href: string, cells: number): Prom
     { href, cells },
   );
 }
+
+/**
+ * How well two SVG files draw the same ink, rendered in a blank page at `scale` px per pt: for each, the share of its
+ * dark pixels within `radius` px of the other's (1: the same shapes up to anti-aliasing and hinting).
+ */
+export async function inkCoverage(
+  page: Page,
+  a: string,
+  b: string,
+  scale: number,
+  radius = 2,
+): Promise<{ aInB: number; bInA: number; inkA: number; inkB: number }> {
+  const blank = await page.context().newPage();
+  try {
+    return await blank.evaluate(
+      async ({ a, b, scale, radius }) => {
+        interface Ctx {
+          fillStyle: string;
+          fillRect(x: number, y: number, w: number, h: number): void;
+          drawImage(i: unknown, x: number, y: number, w: number, h: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        }
+        const g = globalThis as unknown as {
+          Image: new () => { src: string; naturalWidth: number; naturalHeight: number; decode(): Promise<void> };
+          Blob: new (parts: string[], o: { type: string }) => unknown;
+          URL: { createObjectURL(b: unknown): string };
+          document: { createElement(t: 'canvas'): { width: number; height: number; getContext(k: '2d'): Ctx | null } };
+        };
+        const sizeOf = (svg: string) => {
+          const m = /<svg\b[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"/.exec(svg);
+          return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+        };
+        const [wPt, hPt] = sizeOf(a);
+        const W = Math.round(wPt * scale);
+        const H = Math.round(hPt * scale);
+        const ink = async (svg: string): Promise<Uint8Array> => {
+          const img = new g.Image();
+          img.src = g.URL.createObjectURL(new g.Blob([svg], { type: 'image/svg+xml' }));
+          await img.decode();
+          const c = g.document.createElement('canvas');
+          c.width = W;
+          c.height = H;
+          const ctx = c.getContext('2d')!;
+          ctx.fillStyle = '#ffffff';
+          ctx.fillRect(0, 0, W, H);
+          ctx.drawImage(img, 0, 0, W, H);
+          const d = ctx.getImageData(0, 0, W, H).data;
+          const out = new Uint8Array(W * H);
+          for (let i = 0; i < W * H; i++)
+            out[i] = 0.3 * d[4 * i] + 0.59 * d[4 * i + 1] + 0.11 * d[4 * i + 2] < 140 ? 1 : 0;
+          return out;
+        };
+        const [ia, ib] = [await ink(a), await ink(b)];
+        const covered = (p: Uint8Array, q: Uint8Array) => {
+          let n = 0;
+          let hit = 0;
+          for (let y = 0; y < H; y++)
+            for (let x = 0; x < W; x++) {
+              if (!p[y * W + x]) continue;
+              n++;
+              search: for (let dy = -radius; dy <= radius; dy++)
+                for (let dx = -radius; dx <= radius; dx++) {
+                  const yy = y + dy;
+                  const xx = x + dx;
+                  if (yy >= 0 && yy < H && xx >= 0 && xx < W && q[yy * W + xx]) {
+                    hit++;
+                    break search;
+                  }
+                }
+            }
+          return { n, share: n === 0 ? 0 : hit / n };
+        };
+        const ab = covered(ia, ib);
+        const ba = covered(ib, ia);
+        return { aInB: ab.share, bInA: ba.share, inkA: ab.n, inkB: ba.n };
+      },
+      { a, b, scale, radius },
+    );
+  } finally {
+    await blank.close();
+  }
+}

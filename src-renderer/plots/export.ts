@@ -19,6 +19,7 @@ import {
 import { figureStyle } from './figure-style-store.svelte';
 import { pythonScript, type PythonHint } from './export-python';
 import { subsetTtf } from './font-subset';
+import { outlineSvgText } from './svg-outline';
 import { withLightTheme } from '../lib/theme';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -93,12 +94,18 @@ export async function savePlot(
   if (format === 'python') return savePython(p, style);
   const printed = await printedFigure(p, style);
   if (format === 'pdf') return downloadBlob(await svgToPdf(printed, style), name);
-  // the PNG is drawn by this page, whose CSP refuses inline styles (and data: fonts) in the SVG it loads: the
-  // font is looked up by name there (DejaVu where installed)
+  const outline = style.svgFonts === 'outline' ? await withOutlinedText(printed.svg, style) : null;
+  // the PNG is drawn by this page, whose CSP refuses inline styles (and data: fonts) in the SVG it loads: the font
+  // is looked up by name there (DejaVu where installed) unless the text is outlined
   if (format === 'png')
-    return downloadBlob(await svgToPng(rasterSafeSvg(printed.svg), pngPixels(printed, style)), name);
-  const svg = style.svgFonts === 'embed' ? await withEmbeddedFont(printed.svg, style) : printed.svg;
+    return downloadBlob(await svgToPng(rasterSafeSvg(outline ?? printed.svg), pngPixels(printed, style)), name);
+  const svg = outline ?? (style.svgFonts === 'embed' ? await withEmbeddedFont(printed.svg, style) : printed.svg);
   downloadText(svg, name, 'image/svg+xml');
+}
+
+/** The SVG with every text drawn as the style's DejaVu glyph outlines (no font needed to view it). */
+export async function withOutlinedText(svg: string, style: FigureStyle): Promise<string> {
+  return outlineSvgText(svg, await fontBytes(PDF_FONT_FILES[style.fontFamily]), PDF_FONT_NAMES[style.fontFamily]);
 }
 
 /** The SVG with the style's DejaVu face embedded, subset to the characters its texts draw. */

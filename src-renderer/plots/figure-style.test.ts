@@ -8,6 +8,7 @@ import {
   printSvg,
   rasterSafeSvg,
   rasterScale,
+  withPixelatedStyle,
   svgTextCharacters,
   validateFigureStyle,
   withFigureStyle,
@@ -134,7 +135,7 @@ describe('embedded fonts', () => {
   });
 
   it('validates the svgFonts field by name', () => {
-    expect(() => validateFigureStyle({ ...DEFAULT_FIGURE_STYLE, svgFonts: 'outline' as 'embed' })).toThrow(/svgFonts/);
+    expect(() => validateFigureStyle({ ...DEFAULT_FIGURE_STYLE, svgFonts: 'paths' as 'embed' })).toThrow(/svgFonts/);
     expect(DEFAULT_FIGURE_STYLE.svgFonts).toBe('embed');
   });
 });
@@ -147,6 +148,7 @@ describe('rasterSafeSvg', () => {
     const safe = rasterSafeSvg(printed);
     expect(safe).not.toMatch(/style=/);
     expect(safe).toMatch(/<image\b[^>]* image-rendering="pixelated"/);
+    expect(withPixelatedStyle(safe)).toMatch(/ image-rendering="optimizeSpeed" style="image-rendering:pixelated"/);
   });
 });
 

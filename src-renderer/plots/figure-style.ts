@@ -5,8 +5,11 @@
 
 export type FigurePresetId = 'screen' | 'single' | 'double' | 'slide' | 'custom';
 export type FontFamilyId = 'sans' | 'serif';
-/** SVG (and PNG) text: the DejaVu face embedded as a subset (@font-face, data: URL) or only named. */
-export type SvgFontsId = 'embed' | 'name';
+/**
+ * SVG text: the DejaVu face embedded as a subset (@font-face, data: URL), drawn as glyph outlines (paths, no <text>)
+ * or only named.
+ */
+export type SvgFontsId = 'embed' | 'outline' | 'name';
 
 export interface FigureStyle {
   preset: FigurePresetId;
@@ -107,8 +110,8 @@ export function validateFigureStyle(s: FigureStyle): FigureStyle {
     throw new RangeError(`preset: unknown value ${JSON.stringify(s.preset)}`);
   if (s.fontFamily !== 'sans' && s.fontFamily !== 'serif')
     throw new RangeError(`fontFamily: expected 'sans' or 'serif', got ${JSON.stringify(s.fontFamily)}`);
-  if (s.svgFonts !== 'embed' && s.svgFonts !== 'name')
-    throw new RangeError(`svgFonts: expected 'embed' or 'name', got ${JSON.stringify(s.svgFonts)}`);
+  if (s.svgFonts !== 'embed' && s.svgFonts !== 'outline' && s.svgFonts !== 'name')
+    throw new RangeError(`svgFonts: expected 'embed', 'outline' or 'name', got ${JSON.stringify(s.svgFonts)}`);
   const check = (field: keyof typeof LIMITS, v: number) => {
     const [lo, hi] = LIMITS[field];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
@@ -284,6 +287,14 @@ export function rasterSafeSvg(svg: string): string {
   return svg
     .replace(/ style="image-rendering:\s*pixelated;?"/g, '')
     .replace(/ image-rendering="optimizeSpeed"/g, ' image-rendering="pixelated"');
+}
+
+/** The inverse of rasterSafeSvg for a file: pixelated cells in both the SVG 1.1 attribute and CSS. */
+export function withPixelatedStyle(svg: string): string {
+  return svg.replace(
+    / image-rendering="pixelated"/g,
+    ' image-rendering="optimizeSpeed" style="image-rendering:pixelated"',
+  );
 }
 
 /**

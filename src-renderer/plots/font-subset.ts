@@ -3,7 +3,7 @@
 // empty outlines, glyph names go (post format 3) and GSUB goes (a ligature could substitute a glyph that was
 // emptied). DejaVu Sans: 760 kB → about 150 kB plus the glyphs used. Table layout: Apple/OpenType "sfnt" spec.
 
-interface TableEntry {
+export interface TableEntry {
   tag: string;
   offset: number;
   length: number;
@@ -11,7 +11,7 @@ interface TableEntry {
 
 const DROPPED = new Set(['GSUB']);
 
-function tables(font: DataView): Map<string, TableEntry> {
+export function tables(font: DataView): Map<string, TableEntry> {
   const version = font.getUint32(0);
   if (version !== 0x00010000 && version !== 0x74727565)
     throw new Error(`font: not a TrueType file (sfnt version 0x${version.toString(16)})`);
@@ -36,7 +36,7 @@ function tables(font: DataView): Map<string, TableEntry> {
 }
 
 /** The glyph of a code point through the Unicode cmap subtable (format 12 preferred, else format 4); 0 if absent. */
-function cmapLookup(font: DataView, cmap: TableEntry): (cp: number) => number {
+export function cmapLookup(font: DataView, cmap: TableEntry): (cp: number) => number {
   const n = font.getUint16(cmap.offset + 2);
   let best: { format: number; at: number } | null = null;
   for (let i = 0; i < n; i++) {
