@@ -68,3 +68,42 @@ export function svgDocument(width: number, height: number, title: string, body: 
     `<title>${esc(title)}</title><rect width="100%" height="100%" fill="#ffffff"/>${body}</svg>\n`
   );
 }
+
+// Advance widths of DejaVu Sans (its hmtx, in 1/1000 em) for printable ASCII and the symbols plots use: enough to
+// lay a figure's labels out for print without a browser (an unknown character counts as a wide 0.8 em).
+const ASCII_ADVANCE = [
+  318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636, 636,
+  636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863,
+  748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635,
+  615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636,
+  337, 636, 838,
+];
+const SYMBOL_ADVANCE: Record<string, number> = {
+  λ: 592,
+  σ: 634,
+  θ: 612,
+  Θ: 787,
+  β: 638,
+  ρ: 635,
+  ϑ: 619,
+  '₀': 401,
+  '₁': 401,
+  '₂': 401,
+  '²': 401,
+  '−': 838,
+  '×': 838,
+  '·': 318,
+  '…': 1000,
+  '≈': 838,
+  '±': 838,
+};
+
+/** Width of a one-line string set in DejaVu Sans, in em (no kerning). */
+export function textWidthEm(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    w += c >= 32 && c < 127 ? ASCII_ADVANCE[c - 32] : (SYMBOL_ADVANCE[ch] ?? 800);
+  }
+  return w / 1000;
+}
