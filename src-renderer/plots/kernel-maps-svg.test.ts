@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FIGURE_PRESETS, layoutSize, printSvg } from './figure-style';
 import { colourLut } from './heatmap';
-import { digitStride, kernelMapOrigin, kernelMapsLayout, kernelMapsSvg, type KernelMapCell } from './kernel-maps-svg';
+import {
+  digitStride,
+  fitKernelMapsLayout,
+  kernelMapOrigin,
+  kernelMapsLayout,
+  kernelMapsSvg,
+  type KernelMapCell,
+} from './kernel-maps-svg';
+import { textWidthEm } from './svg-build';
 
 function elements(svg: string, tag: string): Map<string, string>[] {
   const re = new RegExp(`<${tag}\\b([^>]*?)/?>`, 'g');
@@ -87,5 +95,38 @@ describe('kernelMapsSvg', () => {
     expect(digitStride(230)).toBe(1);
     expect(digitStride(60)).toBe(2);
     expect(digitStride(30)).toBe(5);
+  });
+
+  it('fits the labels for print: both colour-bar ends side by side under a map, bands as tall as the text', () => {
+    const labels = {
+      rows: ['σw2 = 1.5', 'σw2 = 2.25'],
+      steps: ['step 0', 'step 30', 'step 300', 'step 3000'],
+      ranges: [
+        ['10.5', '58.5'],
+        ['1.23e+4', '4.56e+4'],
+      ] as const,
+    };
+    for (const id of ['single', 'double', 'slide'] as const) {
+      const style = FIGURE_PRESETS[id].style;
+      const em = (l: { width: number }) => (style.fontPt * l.width) / (style.widthIn * 72);
+      const l = fitKernelMapsLayout(layoutSize(style, 0.6)!.w, 4, 2, labels, em);
+      const size = em(l);
+      expect(Math.abs(size / l.fontSize - 1), id).toBeLessThan(1e-3); // the text prints at the size laid out for
+      const ends = l.rangeLines === 1 ? textWidthEm('1.23e+4') + textWidthEm('4.56e+4') : textWidthEm('4.56e+4');
+      expect(l.side, id).toBeGreaterThanOrEqual(ends * size);
+      if (l.rangeLines === 2) expect(l.bar, id).toBeGreaterThanOrEqual(10 + 2.4 * size);
+      // step titles centred over their maps: one pitch apart, less half an em
+      expect(l.side + l.digits + 18, id).toBeGreaterThanOrEqual((textWidthEm('step 3000') + 0.5) * size - 1);
+      expect(l.left, id).toBeGreaterThanOrEqual(textWidthEm('σw2 = 2.25') * size);
+      expect(l.title, id).toBeGreaterThanOrEqual(1.2 * size);
+      expect(l.digits, id).toBeGreaterThanOrEqual(1.1 * size);
+      expect((digitStride(l.side, size) * l.side) / 10, id).toBeGreaterThanOrEqual(0.8 * size);
+    }
+    // 3.3 in at 8 pt: four maps cannot each hold two 7-character ends side by side
+    const single = FIGURE_PRESETS.single.style;
+    const em1 = (l: { width: number }) => (single.fontPt * l.width) / (single.widthIn * 72);
+    expect(fitKernelMapsLayout(layoutSize(single, 0.6)!.w, 4, 2, labels, em1).rangeLines).toBe(2);
+    const short = { ...labels, ranges: [['10.5', '58.5']] as const };
+    expect(fitKernelMapsLayout(layoutSize(single, 0.6)!.w, 3, 2, short, em1).rangeLines).toBe(1);
   });
 });
