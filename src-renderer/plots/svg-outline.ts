@@ -91,6 +91,7 @@ export async function outlineSvgText(svg: string, fontBytes: Uint8Array, family:
   ])
     host.style.setProperty(k, v);
   const live = document.importNode(parsed, true) as unknown as SVGSVGElement;
+  for (const img of Array.from(live.querySelectorAll('image'))) img.remove(); // layout only: no need to decode cells
   host.append(live);
   const liveTexts = Array.from(live.querySelectorAll('text')) as SVGTextElement[];
   for (const el of [...liveTexts, ...Array.from(live.querySelectorAll('tspan'))] as SVGElement[]) {
