@@ -1,10 +1,12 @@
 // Paper-ready exports in a real browser: the figure-style popover, SVG laid out at each size preset with every text
 // at the chosen pt when placed at that width (parsed from the file), the PDF's page size (its MediaBox) and embedded
-// font, no crosshair in the file, file names with the plot's key parameters, and "Copy as Python" (script + CSV).
+// font, no crosshair in the file, file names with the plot's key parameters, "Copy as Python" (script + CSV), and the
+// SVG's embedded font (a DejaVu subset that draws the plot's characters and no others) or text drawn as outlines.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FIGURE_PRESETS } from '../src-renderer/plots/figure-style';
 import { download, downloadText, labPerFile, requireEngine } from './harness';
+import { embeddedFont, fontMagic, glyphInk, inkCoverage } from './svg-checks';
 
 const session = labPerFile();
 
@@ -120,5 +122,88 @@ describe('paper-ready export (web mode)', () => {
       expect(script.body).toContain(`col("${c}")`);
     }
     expect(script.body).toContain('ax.set_yscale("log")');
+  });
+
+  it('embeds a DejaVu subset in SVG exports by default, and only names the font when told to', async () => {
+    const page = await session.open();
+    await page.getByTestId('plane').waitFor();
+    await choosePreset(page, 'plane', 'single');
+    const { body } = await downloadText(page, 'export-plane-svg');
+    const font = embeddedFont(body);
+    expect(font?.family).toBe('DejaVu Sans');
+    expect(fontMagic(font!.bytes)).toBe('ttf');
+    expect(font!.bytes.length).toBeLessThan(300_000); // the whole DejaVu Sans is 760 kB
+    const drawn = [...body.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)]
+      .map((m) => m[1].replace(/<[^>]*>/g, ''))
+      .join('');
+    for (const ch of 'σλ0') expect(drawn).toContain(ch);
+    expect(drawn).not.toMatch(/[жЖ]/);
+    // in a real browser the subset draws the plot's glyphs and nothing for a character it does not use
+    const ink = await glyphInk(page, font!.base64, 'σλ0жЖ');
+    for (const ch of 'σλ0') expect(ink[ch], ch).toBeGreaterThan(20);
+    expect(ink['ж']).toBe(0);
+    expect(ink['Ж']).toBe(0);
+    // the PNG is rasterized by the page (its CSP refuses the SVG's inline style; the font is looked up by name)
+    const png = await download(page, 'export-plane-png');
+    expect(png.body.subarray(1, 4).toString('latin1')).toBe('PNG');
+
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-svg-fonts').selectOption('name');
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-style').waitFor({ state: 'detached' });
+    const named = (await downloadText(page, 'export-plane-svg')).body;
+    expect(named).not.toContain('@font-face');
+    expect(named).toContain('DejaVu Sans');
+    // a preset keeps the font choice
+    await choosePreset(page, 'plane', 'double');
+    expect((await downloadText(page, 'export-plane-svg')).body).not.toContain('@font-face');
+  });
+
+  it('draws the text as DejaVu glyph outlines when told to: no <text>, the same ink as the text set in DejaVu', async () => {
+    const page = await session.open();
+    await page.getByTestId('plane').waitFor();
+    await choosePreset(page, 'plane', 'single');
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-svg-fonts').selectOption('name');
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-style').waitFor({ state: 'detached' });
+    const named = (await downloadText(page, 'export-plane-svg')).body;
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-svg-fonts').selectOption('outline');
+    await page.getByTestId('export-plane-style').click();
+    await page.getByTestId('figure-style').waitFor({ state: 'detached' });
+    const outlined = (await downloadText(page, 'export-plane-svg')).body;
+
+    expect(outlined).not.toMatch(/<text\b/);
+    expect(outlined).not.toContain('@font-face');
+    // one group of glyph paths per text, labelled with its string, in the same order
+    const strings = [...named.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) =>
+      m[1]
+        .replace(/<[^>]*>/g, '')
+        .replace(/&amp;/g, '&')
+        .replace(/[ \t\n\r]+/g, ' ') // XML whitespace only: a no-break space is a character
+        .trim(),
+    );
+    const labels = elements(outlined, 'g')
+      .filter((g) => g.get('data-outlined') === 'text')
+      .map((g) => (g.get('aria-label') ?? '').replace(/&amp;/g, '&'));
+    expect(labels.length).toBeGreaterThan(10);
+    expect(labels).toEqual(strings);
+    // rendered side by side (the cells left out, the name-only file drawn with this machine's DejaVu in regular
+    // weight): the outlines put the same ink where the browser sets the text, to anti-aliasing and hinting
+    const plain = (svg: string) => svg.replace(/<image\b[^>]*\/>/g, '').replace(/ font-weight="[^"]*"/g, '');
+    const cover = await inkCoverage(page, plain(named), plain(outlined), 4);
+    expect(cover.inkA).toBeGreaterThan(5000);
+    expect(cover.inkB / cover.inkA).toBeGreaterThan(0.85);
+    expect(cover.inkB / cover.inkA).toBeLessThan(1.15);
+    expect(cover.aInB).toBeGreaterThan(0.97);
+    expect(cover.bInA).toBeGreaterThan(0.97);
+    // the check sees misplaced text: every glyph moved right by 1.5 units (about 1 pt)
+    const moved = plain(outlined).replace(
+      /(<g [^>]*data-outlined="text"[^>]*>)([\s\S]*?<\/g>)/g,
+      (_, open: string, body: string) => open + body.replace(/<path /g, '<path transform="translate(1.5 0)" '),
+    );
+    const off = await inkCoverage(page, plain(named), moved, 4);
+    expect(Math.min(off.aInB, off.bInA)).toBeLessThan(0.9);
   });
 });

@@ -78,7 +78,10 @@ describe('web mode', () => {
     expect(svg.name).toBe('ntk-plane-M200-a1-finite.svg');
     const text = svg.body.toString('utf8');
     expect(text).not.toContain('token='); // the page URL (with its access token) must not leak into files
-    const parsed = await page.evaluate((t) => {
+    // parsed as a viewer would, in a blank page: the lab's CSP would report the file's own <style> (its embedded
+    // font) and style attributes, which are the file's, not the lab's
+    const viewer = await page.context().newPage();
+    const parsed = await viewer.evaluate((t) => {
       const g = globalThis as unknown as PageGlobals;
       const doc = new g.DOMParser().parseFromString(t, 'image/svg+xml');
       const image = doc.querySelector('image');
@@ -91,6 +94,7 @@ describe('web mode', () => {
         styled: doc.querySelector('text')?.getAttribute('font-family') ?? '',
       };
     }, text);
+    await viewer.close();
     expect(parsed).toMatchObject({
       root: 'svg',
       xmlns: 'http://www.w3.org/2000/svg',

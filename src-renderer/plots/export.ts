@@ -5,16 +5,21 @@
 export * from './export-data';
 import type { ExportFormat } from './export-data';
 import {
+  embedSvgFont,
   layoutSize,
+  rasterSafeSvg,
   PDF_FONT_NAMES,
   pngPixels,
   printSvg,
+  svgTextCharacters,
   withFigureStyle,
   type FigureStyle,
   type PrintedSvg,
 } from './figure-style';
 import { figureStyle } from './figure-style-store.svelte';
 import { pythonScript, type PythonHint } from './export-python';
+import { subsetTtf } from './font-subset';
+import { outlineSvgText } from './svg-outline';
 import { withLightTheme } from '../lib/theme';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -37,6 +42,15 @@ export function downloadText(text: string, fileName: string, type: string): void
   downloadBlob(new Blob([text], { type }), fileName);
 }
 
+/**
+ * What a plot without a layout frame is asked to draw its SVG for: the CSS size to lay out at (null: as on screen)
+ * and the figure style (its dpi sizes embedded rasters).
+ */
+export interface PrintTarget {
+  layout: { w: number; h: number } | null;
+  style: FigureStyle;
+}
+
 /** What a plot supplies for its ExportBar: the file name for the chosen format and each format's content. */
 export interface PlotExport {
   /** The file name (its extension is replaced by the format's own). */
@@ -46,7 +60,8 @@ export interface PlotExport {
   height: number;
   /** The element whose size the plot follows (observeSize): resized for a moment to lay out at the print size. */
   frame?: HTMLElement;
-  svg: () => string;
+  /** The standalone SVG (plots without a frame lay it out for `target` themselves). */
+  svg: (target: PrintTarget) => string;
   csv: () => string;
   json: () => string;
   /** Labels and scales for the matplotlib script (default: first CSV column as x, the others as lines). */
@@ -78,16 +93,32 @@ export async function savePlot(
   if (format === 'json') return downloadText(withFigureStyle(p.json(), style), name, 'application/json');
   if (format === 'python') return savePython(p, style);
   const printed = await printedFigure(p, style);
-  if (format === 'svg') downloadText(printed.svg, name, 'image/svg+xml');
-  else if (format === 'png') downloadBlob(await svgToPng(printed.svg, pngPixels(printed, style)), name);
-  else downloadBlob(await svgToPdf(printed, style), name);
+  if (format === 'pdf') return downloadBlob(await svgToPdf(printed, style), name);
+  const outline = style.svgFonts === 'outline' ? await withOutlinedText(printed.svg, style) : null;
+  // the PNG is drawn by this page, whose CSP refuses inline styles (and data: fonts) in the SVG it loads: the font
+  // is looked up by name there (DejaVu where installed) unless the text is outlined
+  if (format === 'png')
+    return downloadBlob(await svgToPng(rasterSafeSvg(outline ?? printed.svg), pngPixels(printed, style)), name);
+  const svg = outline ?? (style.svgFonts === 'embed' ? await withEmbeddedFont(printed.svg, style) : printed.svg);
+  downloadText(svg, name, 'image/svg+xml');
+}
+
+/** The SVG with every text drawn as the style's DejaVu glyph outlines (no font needed to view it). */
+export async function withOutlinedText(svg: string, style: FigureStyle): Promise<string> {
+  return outlineSvgText(svg, await fontBytes(PDF_FONT_FILES[style.fontFamily]), PDF_FONT_NAMES[style.fontFamily]);
+}
+
+/** The SVG with the style's DejaVu face embedded, subset to the characters its texts draw. */
+export async function withEmbeddedFont(svg: string, style: FigureStyle): Promise<string> {
+  const font = subsetTtf(await fontBytes(PDF_FONT_FILES[style.fontFamily]), svgTextCharacters(svg));
+  return embedSvgFont(svg, style.fontFamily, toBase64(font));
 }
 
 /** The plot's SVG at the style's printed size, laid out for it first when the plot says where its frame is. */
 export async function printedFigure(p: PlotExport, style: FigureStyle): Promise<PrintedSvg> {
-  const size = p.frame ? layoutSize(style, p.height / p.width) : null;
-  if (!p.frame || !size) return printSvg(p.svg(), style);
-  return withLayout(p.frame, size, () => printSvg(p.svg(), style));
+  const size = layoutSize(style, p.height / p.width);
+  if (!p.frame || !size) return printSvg(p.svg({ layout: size, style }), style);
+  return withLayout(p.frame, size, () => printSvg(p.svg({ layout: null, style }), style));
 }
 
 /**
@@ -146,10 +177,23 @@ async function savePython(p: PlotExport, style: FigureStyle): Promise<void> {
 /** Fonts the PDF embeds (jsPDF subsets them to the glyphs used): DejaVu covers Greek, super- and subscripts. */
 const PDF_FONT_FILES = { sans: 'fonts/DejaVuSans.ttf', serif: 'fonts/DejaVuSerif.ttf' } as const;
 
-async function fontBase64(path: string): Promise<string> {
-  const res = await fetch(new URL(path, document.baseURI));
-  if (!res.ok) throw new Error(`font ${path}: HTTP ${res.status}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
+const fontCache = new Map<string, Promise<Uint8Array>>();
+
+/** The font file shipped with the app (fetched once per session). */
+function fontBytes(path: string): Promise<Uint8Array> {
+  let bytes = fontCache.get(path);
+  if (!bytes) {
+    bytes = fetch(new URL(path, document.baseURI)).then(async (res) => {
+      if (!res.ok) throw new Error(`font ${path}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    });
+    bytes.catch(() => fontCache.delete(path)); // a failed fetch is tried again next time
+    fontCache.set(path, bytes);
+  }
+  return bytes;
+}
+
+function toBase64(bytes: Uint8Array): string {
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin);
@@ -163,7 +207,7 @@ async function svgToPdf(printed: PrintedSvg, style: FigureStyle): Promise<Blob> 
   const doc = new jsPDF({ unit: 'pt', format: [w, h], orientation: w >= h ? 'landscape' : 'portrait', compress: true });
   const file = PDF_FONT_FILES[style.fontFamily];
   const vfsName = file.slice(file.lastIndexOf('/') + 1);
-  doc.addFileToVFS(vfsName, await fontBase64(file));
+  doc.addFileToVFS(vfsName, toBase64(await fontBytes(file)));
   // one face for every style: bold or italic text is set in the regular face rather than in a font without σ
   for (const face of ['normal', 'bold', 'italic', 'bolditalic'])
     doc.addFont(vfsName, PDF_FONT_NAMES[style.fontFamily], face);
@@ -175,7 +219,8 @@ async function svgToPdf(printed: PrintedSvg, style: FigureStyle): Promise<Blob> 
     ['visibility', 'hidden'],
   ])
     host.style.setProperty(k, v);
-  const el = new DOMParser().parseFromString(printed.svg, 'image/svg+xml').documentElement;
+  // in this page: no inline styles (the CSP refuses them)
+  const el = new DOMParser().parseFromString(rasterSafeSvg(printed.svg), 'image/svg+xml').documentElement;
   if (el.nodeName !== 'svg') throw new Error('the SVG could not be parsed for the PDF');
   // svg2pdf.js draws a text's stroke over its fill (no paint-order): a white halo would hide the glyphs
   for (const t of Array.from(el.querySelectorAll('text[paint-order], tspan[paint-order]'))) {
@@ -279,9 +324,16 @@ export function standaloneSvg(svg: SVGSVGElement, opts: StandaloneOptions): stri
     img.setAttribute('width', String(opts.raster.width));
     img.setAttribute('height', String(opts.raster.height));
     img.setAttribute('preserveAspectRatio', 'none');
+    pixelated(img);
     clone.insertBefore(img, first);
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}\n`;
+}
+
+/** Cells stay sharp squares in any viewer that scales the image (CSS value, SVG 1.1 attribute for older ones). */
+export function pixelated(img: SVGElement): void {
+  img.setAttribute('image-rendering', 'optimizeSpeed');
+  img.style.setProperty('image-rendering', 'pixelated'); // the CSSOM: the CSP refuses style attributes as text
 }
 
 function inlineStyles(source: Element, target: Element): void {
@@ -303,6 +355,33 @@ function inlineStyles(source: Element, target: Element): void {
   const s = source.children;
   const t = target.children;
   for (let i = 0; i < s.length && i < t.length; i++) inlineStyles(s[i], t[i]);
+}
+
+/**
+ * A PNG data: URL of an nx × ny RGBA cell buffer, each cell a `scale` × `scale` block (nearest neighbour, so the
+ * file holds only the cells' own colours).
+ */
+export function cellsDataUrl(rgba: Uint8ClampedArray, nx: number, ny: number, scale: number): string {
+  const tile = document.createElement('canvas');
+  tile.width = nx;
+  tile.height = ny;
+  const tctx = tile.getContext('2d');
+  const c = document.createElement('canvas');
+  c.width = nx * scale;
+  c.height = ny * scale;
+  const ctx = c.getContext('2d');
+  if (!tctx || !ctx) throw new Error('2D canvas is unavailable');
+  const img = tctx.createImageData(nx, ny);
+  img.data.set(rgba);
+  tctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(tile, 0, 0, c.width, c.height);
+  return c.toDataURL('image/png');
+}
+
+/** Inches per CSS px of a drawing `width` px wide printed at the style ('screen': 96 px per inch). */
+export function inchesPerPx(style: FigureStyle, width: number): number {
+  return style.preset === 'screen' ? 1 / 96 : style.widthIn / width;
 }
 
 /** Rasterize a standalone SVG string to `px` pixels. */

@@ -36,5 +36,6 @@ export function choosePreset(id: FigureStyle['preset']): void {
       widthIn: figureStyle.current.widthIn || 5,
       fontPt: figureStyle.current.fontPt || 9,
     });
-  else setFigureStyle({ ...FIGURE_PRESETS[id].style });
+  // the font choice of SVG files is the user's, not the preset's
+  else setFigureStyle({ ...FIGURE_PRESETS[id].style, svgFonts: figureStyle.current.svgFonts });
 }

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_FIGURE_STYLE,
+  embedSvgFont,
   FIGURE_PRESETS,
   layoutSize,
   pngPixels,
   printSvg,
+  rasterSafeSvg,
+  rasterScale,
+  withPixelatedStyle,
+  svgTextCharacters,
   validateFigureStyle,
   withFigureStyle,
   type FigureStyle,
 } from './figure-style';
+import { cellImage, svgDocument, text } from './svg-build';
 
 // A standalone SVG as standaloneSvg writes it: computed styles inlined in px, σ_w² typeset with tspans.
 const DRAWN = `<?xml version="1.0" encoding="UTF-8"?>
@@ -112,5 +118,46 @@ describe('withFigureStyle', () => {
     expect(JSON.parse(withFigureStyle('{"plot":"plane"}', single))).toEqual({ plot: 'plane', figureStyle: single });
     expect(withFigureStyle('[1,2]', single)).toBe('[1,2]');
     expect(withFigureStyle('{"figureStyle":1}', single)).toBe('{"figureStyle":1}');
+  });
+});
+
+describe('embedded fonts', () => {
+  it('collects the characters the texts draw (tags stripped, entities decoded), not the title', () => {
+    const svg =
+      '<svg><title>Zz</title><text x="1">a&amp;b<tspan dy="2">σ</tspan>&#x3b8;&#955;</text><text>a</text></svg>';
+    expect([...svgTextCharacters(svg)].sort().join('')).toBe([...'a&bσθλ'].sort().join(''));
+  });
+
+  it('puts an @font-face with the family and a data: URL right after the root tag', () => {
+    const out = embedSvgFont('<?xml version="1.0"?>\n<svg width="1" height="1"><text>x</text></svg>', 'serif', 'QUJD');
+    expect(out).toMatch(/^<\?xml[^>]*>\n<svg width="1" height="1"><defs><style>@font-face\{/);
+    expect(out).toContain("font-family:'DejaVu Serif';src:url(data:font/ttf;base64,QUJD) format('truetype');");
+  });
+
+  it('validates the svgFonts field by name', () => {
+    expect(() => validateFigureStyle({ ...DEFAULT_FIGURE_STYLE, svgFonts: 'paths' as 'embed' })).toThrow(/svgFonts/);
+    expect(DEFAULT_FIGURE_STYLE.svgFonts).toBe('embed');
+  });
+});
+
+describe('rasterSafeSvg', () => {
+  it('keeps cell rasters pixelated without an inline style (the page CSP refuses them when it rasterizes)', () => {
+    const cell = cellImage('data:,', 0, 0, 4, 4);
+    const printed = printSvg(svgDocument(100, 50, 't', cell + text(1, 2, 'a')), FIGURE_PRESETS.single.style).svg;
+    expect(printed).toContain('style="image-rendering:pixelated"');
+    const safe = rasterSafeSvg(printed);
+    expect(safe).not.toMatch(/style=/);
+    expect(safe).toMatch(/<image\b[^>]* image-rendering="pixelated"/);
+    expect(withPixelatedStyle(safe)).toMatch(/ image-rendering="optimizeSpeed" style="image-rendering:pixelated"/);
+  });
+});
+
+describe('rasterScale', () => {
+  it('upscales cells by a whole factor to reach the dpi at the printed size, 1 to 16', () => {
+    expect(rasterScale(100, 2, 600)).toBe(12); // 1200 px over 100 cells
+    expect(rasterScale(100, 2.01, 600)).toBe(13); // never below the dpi
+    expect(rasterScale(200, 0.5, 96)).toBe(1);
+    expect(rasterScale(10, 10, 2400)).toBe(16);
+    expect(rasterScale(100, 0, 600)).toBe(1);
   });
 });

@@ -5,6 +5,11 @@
 
 export type FigurePresetId = 'screen' | 'single' | 'double' | 'slide' | 'custom';
 export type FontFamilyId = 'sans' | 'serif';
+/**
+ * SVG text: the DejaVu face embedded as a subset (@font-face, data: URL), drawn as glyph outlines (paths, no <text>)
+ * or only named.
+ */
+export type SvgFontsId = 'embed' | 'outline' | 'name';
 
 export interface FigureStyle {
   preset: FigurePresetId;
@@ -15,6 +20,8 @@ export interface FigureStyle {
   /** Size of every label, tick and legend text in pt ('screen': ignored, the sizes drawn on screen). */
   fontPt: number;
   fontFamily: FontFamilyId;
+  /** Whether exported SVGs carry the font (the PDF always embeds it). */
+  svgFonts: SvgFontsId;
   /** Printed stroke width per screen pixel of stroke, in pt (0.75 = as on screen at 96 dpi). */
   linePtPerPx: number;
   /** Resolution of PNG exports. */
@@ -31,6 +38,7 @@ export const FIGURE_PRESETS: Record<Exclude<FigurePresetId, 'custom'>, { label: 
       heightIn: null,
       fontPt: 0,
       fontFamily: 'sans',
+      svgFonts: 'embed',
       linePtPerPx: 0.75,
       dpi: 192,
     },
@@ -43,6 +51,7 @@ export const FIGURE_PRESETS: Record<Exclude<FigurePresetId, 'custom'>, { label: 
       heightIn: 2.4,
       fontPt: 8,
       fontFamily: 'sans',
+      svgFonts: 'embed',
       linePtPerPx: 0.6,
       dpi: 600,
     },
@@ -55,6 +64,7 @@ export const FIGURE_PRESETS: Record<Exclude<FigurePresetId, 'custom'>, { label: 
       heightIn: 3.2,
       fontPt: 9,
       fontFamily: 'sans',
+      svgFonts: 'embed',
       linePtPerPx: 0.75,
       dpi: 600,
     },
@@ -67,6 +77,7 @@ export const FIGURE_PRESETS: Record<Exclude<FigurePresetId, 'custom'>, { label: 
       heightIn: 5.6,
       fontPt: 16,
       fontFamily: 'sans',
+      svgFonts: 'embed',
       linePtPerPx: 1.2,
       dpi: 200,
     },
@@ -75,7 +86,7 @@ export const FIGURE_PRESETS: Record<Exclude<FigurePresetId, 'custom'>, { label: 
 
 export const DEFAULT_FIGURE_STYLE: FigureStyle = FIGURE_PRESETS.screen.style;
 
-/** Font stacks written into the SVG; the PDF embeds the first (DejaVu, shipped with the app). */
+/** Font stacks written into the SVG; the PDF (and the SVG, svgFonts 'embed') embeds the first (DejaVu, shipped). */
 export const FONT_STACKS: Record<FontFamilyId, string> = {
   sans: "'DejaVu Sans', Helvetica, Arial, sans-serif",
   serif: "'DejaVu Serif', 'Times New Roman', Times, serif",
@@ -99,6 +110,8 @@ export function validateFigureStyle(s: FigureStyle): FigureStyle {
     throw new RangeError(`preset: unknown value ${JSON.stringify(s.preset)}`);
   if (s.fontFamily !== 'sans' && s.fontFamily !== 'serif')
     throw new RangeError(`fontFamily: expected 'sans' or 'serif', got ${JSON.stringify(s.fontFamily)}`);
+  if (s.svgFonts !== 'embed' && s.svgFonts !== 'outline' && s.svgFonts !== 'name')
+    throw new RangeError(`svgFonts: expected 'embed', 'outline' or 'name', got ${JSON.stringify(s.svgFonts)}`);
   const check = (field: keyof typeof LIMITS, v: number) => {
     const [lo, hi] = LIMITS[field];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
@@ -160,7 +173,7 @@ function px(v: string | undefined): number {
  * Lay a standalone SVG (as standaloneSvg writes it: root width/height = the plot's CSS size) out at the style's
  * printed size: width/height in pt, viewBox in the plot's units, every text at fontPt (sub/superscript tspans keep
  * their ratio to the text and their shifts scale with it), every stroke at linePtPerPx pt per screen pixel and the
- * font family set explicitly on every text. Fonts are referenced, not embedded (the PDF embeds them).
+ * font family set explicitly on every text. Fonts are referenced here; embedSvgFont adds the face (svgFonts).
  */
 export function printSvg(svgText: string, style: FigureStyle): PrintedSvg {
   validateFigureStyle(style);
@@ -233,4 +246,62 @@ export function withFigureStyle(json: string, style: FigureStyle): string {
   const doc: unknown = JSON.parse(json);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || 'figureStyle' in doc) return json;
   return `${JSON.stringify({ ...doc, figureStyle: style }, null, 2)}\n`;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Every character the SVG's <text> elements draw (tags stripped, XML entities decoded): what a font subset needs. */
+export function svgTextCharacters(svg: string): string {
+  let out = '';
+  for (const m of svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)) {
+    out += m[1]
+      .replace(/<[^>]*>/g, '')
+      .replace(/&(#x[\da-f]+|#\d+|\w+);/gi, (whole, e: string) =>
+        e[0] === '#'
+          ? String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+          : (ENTITIES[e] ?? whole),
+      );
+  }
+  return [...new Set(out)].join('');
+}
+
+/**
+ * The printed SVG with its font family embedded: an @font-face whose src is the TrueType file as a data: URL, in a
+ * <style> right after the root tag, so the file shows the same glyphs on a machine without DejaVu.
+ */
+export function embedSvgFont(svg: string, family: FontFamilyId, ttfBase64: string): string {
+  const root = /<svg\b[^>]*>/.exec(svg);
+  if (!root) throw new Error('export: no <svg> root element');
+  const face =
+    `<defs><style>@font-face{font-family:'${PDF_FONT_NAMES[family]}';` +
+    `src:url(data:font/ttf;base64,${ttfBase64}) format('truetype');}</style></defs>`;
+  const at = root.index + root[0].length;
+  return svg.slice(0, at) + face + svg.slice(at);
+}
+
+/**
+ * The SVG as this page may rasterize it under its CSP (no inline styles): the CSS `image-rendering:pixelated` of
+ * cell rasters becomes the presentation attribute, which the CSP does not govern.
+ */
+export function rasterSafeSvg(svg: string): string {
+  return svg
+    .replace(/ style="image-rendering:\s*pixelated;?"/g, '')
+    .replace(/ image-rendering="optimizeSpeed"/g, ' image-rendering="pixelated"');
+}
+
+/** The inverse of rasterSafeSvg for a file: pixelated cells in both the SVG 1.1 attribute and CSS. */
+export function withPixelatedStyle(svg: string): string {
+  return svg.replace(
+    / image-rendering="pixelated"/g,
+    ' image-rendering="optimizeSpeed" style="image-rendering:pixelated"',
+  );
+}
+
+/**
+ * Integer upscale of an n-cell-wide raster so that, printed `inches` wide, it has at least `dpi` pixels per inch
+ * (every cell a k × k block of one colour; capped at 16, which is already beyond print resolution for ≥ 40 cells).
+ */
+export function rasterScale(cells: number, inches: number, dpi: number): number {
+  if (!(cells >= 1) || !(inches > 0) || !(dpi > 0)) return 1;
+  return Math.min(16, Math.max(1, Math.ceil((dpi * inches) / cells)));
 }
