@@ -16,9 +16,11 @@ import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../src-main/tf/backend';
 import { TfPool } from '../src-main/tf/tf-pool';
 import { longestFirst } from '../src-shared/shard';
+import { spawnWorker } from '../src-main/engine/spawn-worker';
 import type { BenchTrainParams } from './training.task';
 
 const TASKS = new URL('./training.task.ts', import.meta.url);
+const CONTROL = new URL('./training.control.ts', import.meta.url);
 // the repository's sibling ../shared (override: NTK_LAB_PEER_SCRIPT, e.g. from a git worktree)
 const PEER =
   process.env.NTK_LAB_PEER_SCRIPT ?? fileURLToPath(new URL('../../shared/peers/peer_train_torch.py', import.meta.url));
@@ -150,6 +152,33 @@ async function threadControl(n: number): Promise<number> {
   return (n * one) / (await wall(n));
 }
 
+/**
+ * Control for the 4-cell case: the same runs trained in 1 and in `n` plain worker threads outside the pool (each
+ * thread its share, dealt as the pool deals them), so what two cores give for this very work — shared caches, memory
+ * bandwidth and clock included — is measured beside the pool's ratio. Returns the wall-time ratio.
+ */
+async function workloadControl(runs: BenchTrainParams[], n: number): Promise<number> {
+  const wall = async (k: number) => {
+    const shares = Array.from({ length: k }, (_, i) => runs.filter((_, j) => j % k === i));
+    const workers = shares.map((share) => spawnWorker(CONTROL, share, 'ntk-lab-bench-control'));
+    try {
+      await Promise.all(workers.map((w) => new Promise((res, rej) => w.once('message', res).once('error', rej))));
+      const t0 = performance.now();
+      await Promise.all(
+        workers.map((w) => {
+          const done = new Promise((res, rej) => w.once('message', res).once('error', rej));
+          w.postMessage('go');
+          return done;
+        }),
+      );
+      return performance.now() - t0;
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  };
+  return (await wall(1)) / (await wall(n));
+}
+
 export async function benchTraining(): Promise<string[]> {
   const cores = availableParallelism();
   const lines = [`training on the TF worker pool, ${cores} cores; load average ${loadavg()[0].toFixed(2)}`];
@@ -178,6 +207,17 @@ export async function benchTraining(): Promise<string[]> {
     }
     const counts = name === 'wasm' ? [...new Set([1, cores])] : [1];
     lines.push(`  ${name} · ${device}`);
+    if (name === 'wasm' && cores > 1)
+      lines.push(
+        `    workload control: the 4-cell runs in ${cores} plain threads outside the pool give ` +
+          `${(
+            await workloadControl(
+              longestFirst(CASES[0].runs, (r) => r.depth * r.steps),
+              cores,
+            )
+          ).toFixed(2)}× ` +
+          `the throughput of 1 thread (what ${cores} cores give for this work on this machine)`,
+      );
     for (const c of CASES) {
       const row: Measured[] = [];
       for (const workers of counts) {
