@@ -35,10 +35,22 @@ export class PlanePointer {
 
   constructor(private readonly host: PlanePointerHost) {}
 
+  /** The element's box during a drag: read once at pointerdown, so the drag's frames force no extra layout. */
+  #dragBox: DOMRect | null = null;
+
   #local(clientX: number, clientY: number): { x: number; y: number } {
-    const r = this.host.element().getBoundingClientRect();
+    let r = this.#dragBox;
+    if (!r) {
+      r = this.host.element().getBoundingClientRect();
+      if (this.#dragging) this.#dragBox = r;
+    }
     return { x: clientX - r.left, y: clientY - r.top };
   }
+
+  /** The page scrolled or resized under a drag: read the box again at the next move. */
+  readonly #forgetBox = (): void => {
+    this.#dragBox = null;
+  };
 
   #cursorAt(clientX: number, clientY: number): Cursor {
     const p = this.#local(clientX, clientY);
@@ -57,6 +69,15 @@ export class PlanePointer {
 
   #setDragging(d: boolean): void {
     this.#dragging = d;
+    this.#dragBox = null;
+    // globalThis: the unit tests run without a window
+    if (d) {
+      globalThis.addEventListener?.('scroll', this.#forgetBox, { capture: true, passive: true });
+      globalThis.addEventListener?.('resize', this.#forgetBox, { passive: true });
+    } else {
+      globalThis.removeEventListener?.('scroll', this.#forgetBox, { capture: true });
+      globalThis.removeEventListener?.('resize', this.#forgetBox);
+    }
     this.host.onDragging(d);
   }
 
@@ -92,7 +113,10 @@ export class PlanePointer {
 
   up(e: PointerEvent): void {
     // the release point is where the cursor lands (the last rAF may not have run yet)
-    if (this.#end(e)) this.host.onCursor(this.#cursorAt(e.clientX, e.clientY));
+    if (!this.#dragging) return;
+    const c = this.#cursorAt(e.clientX, e.clientY); // through the drag's box, before #end forgets it
+    this.#end(e);
+    this.host.onCursor(c);
   }
 
   /** The browser took the gesture over: keep the last applied position. */

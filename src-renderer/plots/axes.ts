@@ -85,6 +85,23 @@ export function drawFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void {
 /** The titles each frame drawn by updateFrame carries: other titles rebuild it. */
 const frameTitles = new WeakMap<SVGGElement, string>();
 
+/** What an axis drawn by updateFrame last showed: its ticks depend on nothing else. */
+const axisShown = new WeakMap<SVGGElement, string>();
+
+/**
+ * Whether the axis in `node` would change: the scale's domain, range and tick values (a log and a linear scale over
+ * one domain differ there), the tick spec and the offset. Records the new state. Skipping an unchanged axis spares
+ * d3's tick join — dozens of attribute writes and a layout — on most frames of a drag.
+ */
+function axisChanged(node: SVGGElement, spec: AxisSpec, offset: number): boolean {
+  const scale = spec.scale as AxisScale<number> & { ticks?: (n: number) => number[] };
+  const tickValues = typeof spec.ticks === 'number' ? scale.ticks?.(spec.ticks) : spec.ticks;
+  const key = JSON.stringify([offset, scale.domain(), scale.range(), tickValues]);
+  if (axisShown.get(node) === key) return false;
+  axisShown.set(node, key);
+  return true;
+}
+
 /**
  * drawFrame for a plot that redraws often (a slice during a drag): the first call draws into the empty g, later ones
  * move the frame and let d3's axis join update the ticks in place (ticks that stay are moved, not rebuilt), so a new
@@ -106,12 +123,14 @@ export function updateFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void
     .attr('width', Math.max(0, box.right - box.left))
     .attr('height', Math.max(0, box.bottom - box.top));
   const [gx, gy] = axes.nodes();
-  select(gx)
-    .attr('transform', `translate(0,${box.bottom})`)
-    .call(configured(axisBottom(x.scale), x.ticks));
-  select(gy)
-    .attr('transform', `translate(${box.left},0)`)
-    .call(configured(axisLeft(y.scale), y.ticks));
+  if (axisChanged(gx, x, box.bottom))
+    select(gx)
+      .attr('transform', `translate(0,${box.bottom})`)
+      .call(configured(axisBottom(x.scale), x.ticks));
+  if (axisChanged(gy, y, box.left))
+    select(gy)
+      .attr('transform', `translate(${box.left},0)`)
+      .call(configured(axisLeft(y.scale), y.ticks));
   const [tx, ty] = [x.title ? 0 : -1, x.title ? 1 : 0];
   const texts = g.selectChildren<SVGTextElement, unknown>('text.axis-title').nodes();
   if (tx >= 0 && texts[tx])
