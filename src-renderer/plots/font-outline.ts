@@ -2,7 +2,7 @@
 // ("outline" fonts): simple glyphs are quadratic B-spline contours (implied on-curve points between two off-curve
 // ones), composite glyphs place their components with an offset and an optional 2 × 2 transform. Layout: the "glyf"
 // table of the Apple/OpenType TrueType spec.
-import { cmapLookup, tables } from './font-subset';
+import { glyphTable } from './font-subset';
 
 type Point = { x: number; y: number; on: boolean };
 type Affine = [number, number, number, number, number, number]; // x' = a·x + c·y + e, y' = b·x + d·y + f
@@ -20,19 +20,7 @@ export interface GlyphOutlines {
 const r2 = (v: number) => String(Math.round(v * 100) / 100);
 
 export function glyphOutlines(bytes: Uint8Array): GlyphOutlines {
-  const font = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const t = tables(font);
-  const head = t.get('head')!.offset;
-  const unitsPerEm = font.getUint16(head + 18);
-  const numGlyphs = font.getUint16(t.get('maxp')!.offset + 4);
-  const longLoca = font.getInt16(head + 50) === 1;
-  const loca = t.get('loca')!.offset;
-  const glyf = t.get('glyf')!.offset;
-  const glyphAt = (g: number): [number, number] =>
-    longLoca
-      ? [glyf + font.getUint32(loca + 4 * g), glyf + font.getUint32(loca + 4 * g + 4)]
-      : [glyf + 2 * font.getUint16(loca + 2 * g), glyf + 2 * font.getUint16(loca + 2 * g + 2)];
-  const lookup = cmapLookup(font, t.get('cmap')!);
+  const { font, unitsPerEm, numGlyphs, glyphAt, lookup } = glyphTable(bytes);
 
   function simple(start: number, n: number): Point[][] {
     const ends: number[] = [];
@@ -154,16 +142,8 @@ export function glyphOutlines(bytes: Uint8Array): GlyphOutlines {
 
 /** The bounding box a glyph's header states (xMin, yMin, xMax, yMax in font units), for checks. */
 export function glyphHeaderBox(bytes: Uint8Array, glyph: number): [number, number, number, number] | null {
-  const font = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const t = tables(font);
-  const head = t.get('head')!.offset;
-  const loca = t.get('loca')!.offset;
-  const glyf = t.get('glyf')!.offset;
-  const [s, e] =
-    font.getInt16(head + 50) === 1
-      ? [font.getUint32(loca + 4 * glyph), font.getUint32(loca + 4 * glyph + 4)]
-      : [2 * font.getUint16(loca + 2 * glyph), 2 * font.getUint16(loca + 2 * glyph + 2)];
-  if (e - s < 10) return null;
-  const at = glyf + s;
+  const { font, glyphAt } = glyphTable(bytes);
+  const [at, end] = glyphAt(glyph);
+  if (end - at < 10) return null;
   return [font.getInt16(at + 2), font.getInt16(at + 4), font.getInt16(at + 6), font.getInt16(at + 8)];
 }

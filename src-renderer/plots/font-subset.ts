@@ -11,7 +11,7 @@ export interface TableEntry {
 
 const DROPPED = new Set(['GSUB']);
 
-export function tables(font: DataView): Map<string, TableEntry> {
+function tables(font: DataView): Map<string, TableEntry> {
   const version = font.getUint32(0);
   if (version !== 0x00010000 && version !== 0x74727565)
     throw new Error(`font: not a TrueType file (sfnt version 0x${version.toString(16)})`);
@@ -36,7 +36,7 @@ export function tables(font: DataView): Map<string, TableEntry> {
 }
 
 /** The glyph of a code point through the Unicode cmap subtable (format 12 preferred, else format 4); 0 if absent. */
-export function cmapLookup(font: DataView, cmap: TableEntry): (cp: number) => number {
+function cmapLookup(font: DataView, cmap: TableEntry): (cp: number) => number {
   const n = font.getUint16(cmap.offset + 2);
   let best: { format: number; at: number } | null = null;
   for (let i = 0; i < n; i++) {
@@ -109,21 +109,42 @@ function checksum(bytes: Uint8Array): number {
   return sum;
 }
 
-/** The font with only the glyphs of `text` (and .notdef) keeping their outlines. */
-export function subsetTtf(bytes: Uint8Array, text: string): Uint8Array {
+/** A TrueType font's tables and its glyph index: where each glyph's "glyf" entry lies, and the Unicode cmap. */
+export interface GlyphTable {
+  font: DataView;
+  tables: Map<string, TableEntry>;
+  unitsPerEm: number;
+  numGlyphs: number;
+  /** Start and end byte of a glyph's "glyf" entry (loca, short or long format). */
+  glyphAt(glyph: number): [number, number];
+  /** The glyph of a code point (0 if absent). */
+  lookup(codePoint: number): number;
+}
+
+export function glyphTable(bytes: Uint8Array): GlyphTable {
   const font = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const t = tables(font);
-  const head = t.get('head')!;
-  const numGlyphs = font.getUint16(t.get('maxp')!.offset + 4);
-  const longLoca = font.getInt16(head.offset + 50) === 1;
+  const head = t.get('head')!.offset;
+  const longLoca = font.getInt16(head + 50) === 1;
   const loca = t.get('loca')!.offset;
   const glyf = t.get('glyf')!.offset;
-  const glyphAt = (g: number): [number, number] =>
-    longLoca
-      ? [glyf + font.getUint32(loca + 4 * g), glyf + font.getUint32(loca + 4 * g + 4)]
-      : [glyf + 2 * font.getUint16(loca + 2 * g), glyf + 2 * font.getUint16(loca + 2 * g + 2)];
+  return {
+    font,
+    tables: t,
+    unitsPerEm: font.getUint16(head + 18),
+    numGlyphs: font.getUint16(t.get('maxp')!.offset + 4),
+    glyphAt: (g) =>
+      longLoca
+        ? [glyf + font.getUint32(loca + 4 * g), glyf + font.getUint32(loca + 4 * g + 4)]
+        : [glyf + 2 * font.getUint16(loca + 2 * g), glyf + 2 * font.getUint16(loca + 2 * g + 2)],
+    lookup: cmapLookup(font, t.get('cmap')!),
+  };
+}
 
-  const lookup = cmapLookup(font, t.get('cmap')!);
+/** The font with only the glyphs of `text` (and .notdef) keeping their outlines. */
+export function subsetTtf(bytes: Uint8Array, text: string): Uint8Array {
+  const { font, tables: t, numGlyphs, glyphAt, lookup } = glyphTable(bytes);
+  const head = t.get('head')!;
   const keep = new Set<number>([0]);
   const todo: number[] = [0];
   for (const ch of text) {
