@@ -20,6 +20,7 @@ import { figureStyle } from './figure-style-store.svelte';
 import { pythonScript, type PythonHint } from './export-python';
 import { subsetTtf } from './font-subset';
 import { outlineSvgText } from './svg-outline';
+import { withOffscreen } from './offscreen';
 import { withLightTheme } from '../lib/theme';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -211,14 +212,6 @@ async function svgToPdf(printed: PrintedSvg, style: FigureStyle): Promise<Blob> 
   // one face for every style: bold or italic text is set in the regular face rather than in a font without σ
   for (const face of ['normal', 'bold', 'italic', 'bolditalic'])
     doc.addFont(vfsName, PDF_FONT_NAMES[style.fontFamily], face);
-  const host = document.createElement('div');
-  for (const [k, v] of [
-    ['position', 'fixed'],
-    ['left', '-10000px'],
-    ['top', '0'],
-    ['visibility', 'hidden'],
-  ])
-    host.style.setProperty(k, v);
   // in this page: no inline styles (the CSP refuses them)
   const el = new DOMParser().parseFromString(rasterSafeSvg(printed.svg), 'image/svg+xml').documentElement;
   if (el.nodeName !== 'svg') throw new Error('the SVG could not be parsed for the PDF');
@@ -229,13 +222,8 @@ async function svgToPdf(printed: PrintedSvg, style: FigureStyle): Promise<Blob> 
       t.removeAttribute('stroke-width');
     }
   }
-  host.append(document.importNode(el, true));
-  document.body.append(host);
-  try {
-    await svg2pdf(host.firstElementChild as Element, doc, { x: 0, y: 0, width: w, height: h });
-  } finally {
-    host.remove();
-  }
+  const live = document.importNode(el, true);
+  await withOffscreen(live, () => svg2pdf(live, doc, { x: 0, y: 0, width: w, height: h }));
   doc.setProperties({
     title: el.querySelector('title')?.textContent ?? 'NTK Phase Lab figure',
     creator: 'NTK Phase Lab',

@@ -4,6 +4,7 @@
 // its glyph from the font file (font-outline.ts). No kerning or ligatures on either side, so the two agree.
 import { glyphOutlines, type GlyphOutlines } from './font-outline';
 import { rasterSafeSvg, withPixelatedStyle } from './figure-style';
+import { withOffscreen } from './offscreen';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Attributes of a <text> that only lay it out: not carried over to its paths. */
@@ -79,20 +80,10 @@ export async function outlineSvgText(svg: string, fontBytes: Uint8Array, family:
   // rasters get theirs back as text at the end
   const safe = rasterSafeSvg(svg);
   const out = new DOMParser().parseFromString(safe, 'image/svg+xml');
-  const parsed = new DOMParser().parseFromString(safe, 'image/svg+xml').documentElement;
-  if (out.documentElement.nodeName !== 'svg' || parsed.nodeName !== 'svg')
-    throw new Error('the SVG could not be parsed to outline its text');
-  const host = document.createElement('div');
-  for (const [k, v] of [
-    ['position', 'fixed'],
-    ['left', '-10000px'],
-    ['top', '0'],
-    ['visibility', 'hidden'],
-  ])
-    host.style.setProperty(k, v);
-  const live = document.importNode(parsed, true) as unknown as SVGSVGElement;
+  if (out.documentElement.nodeName !== 'svg') throw new Error('the SVG could not be parsed to outline its text');
+  // a live copy to lay out; `out` keeps the document that is written
+  const live = document.importNode(out.documentElement, true) as unknown as SVGSVGElement;
   for (const img of Array.from(live.querySelectorAll('image'))) img.remove(); // layout only: no need to decode cells
-  host.append(live);
   const liveTexts = Array.from(live.querySelectorAll('text')) as SVGTextElement[];
   for (const el of [...liveTexts, ...Array.from(live.querySelectorAll('tspan'))] as SVGElement[]) {
     el.style.setProperty('font-family', `'${layoutFamily}'`);
@@ -100,8 +91,7 @@ export async function outlineSvgText(svg: string, fontBytes: Uint8Array, family:
     el.style.setProperty('font-variant-ligatures', 'none');
     el.style.setProperty('font-synthesis', 'none');
   }
-  document.body.append(host);
-  try {
+  await withOffscreen(live, () => {
     const outTexts = Array.from(out.querySelectorAll('text'));
     if (outTexts.length !== liveTexts.length) throw new Error('outline: the text elements do not match');
     liveTexts.forEach((text, i) => {
@@ -137,9 +127,7 @@ export async function outlineSvgText(svg: string, fontBytes: Uint8Array, family:
       }
       target.replaceWith(outlinedGroup(out, target, outEls, runs, chars.map((c) => c.ch).join('')));
     });
-  } finally {
-    host.remove();
-  }
+  });
   const text = new XMLSerializer().serializeToString(out.documentElement);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${withPixelatedStyle(text)}\n`;
 }
