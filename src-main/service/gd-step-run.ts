@@ -225,7 +225,6 @@ function logSummary(logs: GdStepLogs, n: number) {
   let top = -Infinity;
   for (let i = 0; i < n; i++) top = Math.max(top, logs.absDelta[i]);
   const scaled = Float64Array.from(cut(logs.absDelta), (l) => Math.exp(l - top));
-  const asLog = (e: { logAbs: number; sign: number; relStderr: number }): LogEstimate => ({ ...e });
   return {
     change: {
       relativeChange: fromLog(rel.logAbs, rel.sign, rel.relStderr),
@@ -235,8 +234,8 @@ function logSummary(logs: GdStepLogs, n: number) {
     meanTheta: fromLog(mean.logMean, 1, mean.relStderr),
     tailShare: top === -Infinity ? 0 : topShareOfSquares(scaled),
     fields: {
-      logRelativeChange: asLog(rel),
-      logAbsRelativeChange: asLog(abs),
+      logRelativeChange: rel satisfies LogEstimate,
+      logAbsRelativeChange: abs satisfies LogEstimate,
       logMeanTheta: mean,
     },
   };
