@@ -84,11 +84,13 @@ export class PlanePointer {
   down(e: PointerEvent): void {
     if (e.button !== 0) return;
     const el = this.host.element();
+    // the drag's box is read before focus and the dragging state change the style: a clean layout, nothing forced
+    this.#setDragging(true);
+    const c = this.#cursorAt(e.clientX, e.clientY);
     el.focus({ preventScroll: true });
     el.setPointerCapture(e.pointerId);
-    this.#setDragging(true);
     e.preventDefault();
-    this.host.onCursor(this.#cursorAt(e.clientX, e.clientY));
+    this.host.onCursor(c);
   }
 
   move(e: PointerEvent): void {

@@ -48,3 +48,45 @@ export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
   });
   return { values, labels };
 }
+
+/**
+ * A log axis's domain for data in [lo, hi] (0 < lo ≤ hi), padded by the factors `below` and `above` and then widened
+ * to a grid of `perDecade` steps per decade. While the data move inside one grid step the domain, and so the axis,
+ * stay as they are: a drag redraws the curves, not the axis, each frame (issue 16: drag frames).
+ */
+export function snappedLogDomain(
+  lo: number,
+  hi: number,
+  { below = 1.04, above = 1.12, perDecade = 20 } = {},
+): [number, number] {
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi)))
+    throw new RangeError(`a log domain needs 0 < lo ≤ hi < ∞ (got [${lo}, ${hi}])`);
+  const from = Math.floor(Math.log10(lo / below) * perDecade) / perDecade;
+  const to = Math.ceil(Math.log10(hi * above) * perDecade) / perDecade;
+  return [10 ** from, 10 ** to];
+}
+
+/**
+ * The log domain of a plot whose data move with a drag: `prev` while it still holds the padded data and spans at most
+ * `slack` times the decades of a fresh fit (snappedLogDomain); else a fresh fit widened by `headroom` of its span on
+ * the side the data left `prev` by, so a steady sweep rescales the axis every few frames rather than every frame.
+ * At rest the plot draws the fresh fit (issue 16: drag frames).
+ */
+export function followLogDomain(
+  prev: readonly [number, number] | null,
+  lo: number,
+  hi: number,
+  { slack = 1.5, headroom = 0.25, below = 1.04, above = 1.12, perDecade = 20 } = {},
+): [number, number] {
+  const fit = snappedLogDomain(lo, hi, { below, above, perDecade });
+  if (!prev) return fit;
+  const span = (d: readonly [number, number]) => Math.log10(d[1] / d[0]);
+  const holds = prev[0] <= lo / below && prev[1] >= hi * above;
+  if (holds && span(prev) <= slack * span(fit)) return [prev[0], prev[1]];
+  const extra = headroom * span(fit);
+  const step = (v: number) => Math.round(v * perDecade) / perDecade;
+  let [a, b] = [Math.log10(fit[0]), Math.log10(fit[1])];
+  if (hi * above > prev[1]) b = step(b + extra);
+  if (lo / below < prev[0]) a = step(a - extra);
+  return [10 ** a, 10 ** b];
+}

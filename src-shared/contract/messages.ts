@@ -95,7 +95,9 @@ const errorSchema = z.object({
 });
 export type LabError = z.infer<typeof errorSchema>;
 
-const responseSchema = z.union([
+// Discriminated unions all the way down: a message is checked against the one schema its tags name, not tried
+// against each in turn (a drag streams progress events; issue 16: drag frames).
+const responseSchema = z.discriminatedUnion('ok', [
   z.object({ kind: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
   z.object({ kind: z.literal('response'), id: z.string(), ok: z.literal(false), error: errorSchema }),
 ]);
@@ -108,7 +110,7 @@ const eventSchema = z.discriminatedUnion('event', [
 ]);
 export type LabEvent = z.infer<typeof eventSchema>;
 
-export const serverMessageSchema = z.union([responseSchema, eventSchema]);
+export const serverMessageSchema = z.discriminatedUnion('kind', [responseSchema, eventSchema]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** Result payloads per method (the `result` of an ok response). */
