@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startLab } from '../e2e/harness';
-import { DRAG_MOVES, fastDrag, firstMeasurement, traced, type TracedRun } from './drag-trace';
+import { DRAG_MOVES, fastDrag, firstMeasurement, traced, type FrameWork, type TracedRun } from './drag-trace';
 
 const STEP_TARGET_MS = 100,
   FRAME_BUDGET_MS = 16,
@@ -99,11 +99,26 @@ function taskLines(name: string, run: TracedRun): string[] {
   const wall = run.tasks.map((t) => t.wall).filter((t) => t >= 1);
   const cpu = run.tasks.map((t) => t.cpu).filter((t) => t >= 1);
   const total = run.tasks.reduce((a, t) => a + t.cpu, 0);
+  // what filled the busiest frame (self thread time per event over its tasks): where to look when it is over budget
+  const busiest = run.frames.reduce<FrameWork | null>((a, f) => (!a || f.cpu > a.cpu ? f : a), null);
+  const parts = new Map<string, number>();
+  for (const t of run.tasks)
+    if (busiest && t.ts >= busiest.from && t.ts < busiest.from + busiest.wall)
+      for (const [k, ms] of t.parts) parts.set(k, (parts.get(k) ?? 0) + ms);
+  const filled = [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([k, ms]) => `${k.replace(/-[\w]{8}\.js/, '.js')} ${ms.toFixed(1)}`)
+    .join(', ');
   return [
     `  ${name}: ${run.frames.length} frames, longest gap between frames ${run.maxFrameGap.toFixed(0)} ms`,
     `      main-thread work per frame (thread time) ${spread(run.frames.map((f) => f.cpu))}`,
+    ...(busiest && busiest.cpu >= 1 ? [`      busiest frame ${busiest.cpu.toFixed(1)} ms: ${filled}`] : []),
     `      ${wall.length} tasks ≥ 1 ms (of ${run.tasks.length}): wall ${spread(wall)}`,
     `      ${cpu.length} tasks ≥ 1 ms of thread time: ${spread(cpu)}; ${total.toFixed(0)} ms in all`,
+    `      left out as the harness's (DevTools commands of the driver, the tracer's resets): ${run.harness.length} ` +
+      `tasks, ${run.harness.reduce((a, t) => a + t.cpu, 0).toFixed(0)} ms, the longest ` +
+      `${Math.max(0, ...run.harness.map((t) => t.cpu)).toFixed(1)} ms`,
   ];
 }
 

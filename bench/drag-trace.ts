@@ -1,6 +1,7 @@
 // A fast drag across Explore's plane under the Chrome DevTools protocol (issue 16, drag hitches): the renderer main
 // thread's tasks and animation frames from a devtools timeline trace, and, for profiling, what fills them.
-//  - bench/browser.ts reports the distribution of task durations and of the main-thread work per frame;
+//  - bench/browser.ts reports the distribution of task durations and of the main-thread work per frame; the harness's
+//    own tasks (the driver's DevTools commands, the tracer's resets) are told apart and left out, and counted;
 //  - run alone it prints the busiest frames and longest tasks with the events that filled them (self thread time per
 //    function, layout, style, paint, GC …) and the drag's hottest JavaScript from a CPU profile: where to look when a
 //    frame goes over budget. For readable function names build the renderer unminified first:
@@ -21,7 +22,7 @@ export interface TraceEvent {
   tdur?: number;
   id?: string;
   id2?: { local?: string; global?: string };
-  args?: { name?: string; data?: Record<string, unknown> };
+  args?: { name?: string; data?: Record<string, unknown>; src_func?: string };
 }
 
 export interface MainTask {
@@ -33,9 +34,21 @@ export interface MainTask {
   cpu: number;
   /** Self time per event label inside the task, largest first: thread time where traced, else wall; ms. */
   parts: [string, number][];
+  /**
+   * The measuring harness's own work, not the page's: a DevTools protocol command of the test driver (Playwright's
+   * evaluate calls that wait for frames) or the tracer's periodic state reset. A user's drag has neither.
+   */
+  harness: boolean;
 }
 
+// ThreadControllerImpl::RunTask ('toplevel') wraps every task; it names the code that posted it (src_func).
+const TOPLEVEL = 'ThreadControllerImpl::RunTask';
+const isHarness = (e: TraceEvent): boolean =>
+  e.name === 'DevToolsSession::DispatchProtocolCommand' ||
+  (e.name === TOPLEVEL && e.args?.src_func === 'WillClearIncrementalState');
+
 const label = (e: TraceEvent): string => {
+  if (e.name === TOPLEVEL) return 'RunTask';
   const d = e.args?.data ?? {};
   const fn = typeof d.functionName === 'string' && d.functionName ? d.functionName : '';
   const url = typeof d.url === 'string' ? (d.url.split('/').pop() ?? '') : '';
@@ -68,13 +81,14 @@ export function mainThreadTasks(events: readonly TraceEvent[]): MainTask[] {
   let i = 0;
   while (i < own.length) {
     const top = own[i];
-    if (top.name !== 'RunTask') {
+    if (top.name !== 'RunTask' && top.name !== TOPLEVEL) {
       i++;
       continue;
     }
     const end = top.ts + (top.dur ?? 0);
     const self = new Map<string, number>();
     const stack: { e: TraceEvent; end: number; child: number }[] = [];
+    let harness = false;
     // thread time where the trace has it: the page's own work, not the time another process held the core
     const spent = (e: TraceEvent) => e.tdur ?? e.dur ?? 0;
     const pop = (until: number) => {
@@ -86,6 +100,7 @@ export function mainThreadTasks(events: readonly TraceEvent[]): MainTask[] {
       }
     };
     for (; i < own.length && own[i].ts < end; i++) {
+      harness ||= isHarness(own[i]);
       pop(own[i].ts);
       stack.push({ e: own[i], end: own[i].ts + (own[i].dur ?? 0), child: 0 });
     }
@@ -95,6 +110,7 @@ export function mainThreadTasks(events: readonly TraceEvent[]): MainTask[] {
       wall: (top.dur ?? 0) / 1000,
       cpu: (top.tdur ?? top.dur ?? 0) / 1000,
       parts: [...self].filter(([, ms]) => ms >= 0.05).sort((a, b) => b[1] - a[1]),
+      harness,
     });
   }
   return tasks;
@@ -155,8 +171,10 @@ export async function fastDrag(page: Page, moves = DRAG_MOVES): Promise<void> {
 }
 
 export interface TracedRun {
-  /** The main thread's tasks from the mark before `work` to the mark after it and its settling. */
+  /** The page's main-thread tasks from the mark before `work` to the mark after it and its settling. */
   tasks: MainTask[];
+  /** The harness's own main-thread tasks in that window (MainTask.harness), left out of `tasks` and `frames`. */
+  harness: MainTask[];
   /** Each animation frame in that window (Chrome's AnimationFrame span: its first task until its rendering ends). */
   frames: FrameWork[];
   /** The longest time between two animation frames meanwhile, ms (how long the crosshair could lag). */
@@ -183,7 +201,8 @@ export async function traced(
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
   const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-  const categories = ['disabled-by-default-devtools.timeline', 'devtools.timeline'];
+  // devtools and toplevel: to tell the harness's own tasks (MainTask.harness) from the page's
+  const categories = ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'devtools', 'toplevel'];
   await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: categories } });
   if (opts.cpuProfile) {
     await cdp.send('Profiler.enable');
@@ -221,9 +240,16 @@ export async function traced(
   const from = mark('bench-start'),
     to = mark('bench-end');
   if (from === undefined || to === undefined) throw new Error('the trace lacks the bench window marks');
-  const tasks = mainThreadTasks(events).filter((t) => t.ts * 1000 >= from && t.ts * 1000 <= to);
+  const all = mainThreadTasks(events).filter((t) => t.ts * 1000 >= from && t.ts * 1000 <= to);
+  const tasks = all.filter((t) => !t.harness);
   const inWindow = events.filter((e) => e.ts >= from && e.ts <= to);
-  return { tasks, frames: animationFrames(inWindow, tasks), maxFrameGap, profile };
+  return {
+    tasks,
+    harness: all.filter((t) => t.harness),
+    frames: animationFrames(inWindow, tasks),
+    maxFrameGap,
+    profile,
+  };
 }
 
 export interface CpuProfile {
