@@ -48,7 +48,11 @@ const isHarness = (e: TraceEvent): boolean =>
   (e.name === TOPLEVEL && e.args?.src_func === 'WillClearIncrementalState');
 
 const label = (e: TraceEvent): string => {
-  if (e.name === TOPLEVEL) return 'RunTask';
+  // work no other event covers is named by the code that posted the task (e.g. the Blink GC's sweeper)
+  if (e.name === TOPLEVEL) {
+    const posted = /(\w+::)?(\w+)\s*\(/.exec(e.args?.src_func ?? '') ?? /(\w+)$/.exec(e.args?.src_func ?? '');
+    return posted ? `RunTask ${posted[0].replace(/\s*\($/, '')}` : 'RunTask';
+  }
   const d = e.args?.data ?? {};
   const fn = typeof d.functionName === 'string' && d.functionName ? d.functionName : '';
   const url = typeof d.url === 'string' ? (d.url.split('/').pop() ?? '') : '';
