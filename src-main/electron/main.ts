@@ -94,7 +94,8 @@ app.whenReady().then(
     // alone: it injects inline styles and its own HMR socket, which the strict policy would block.
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
 
-    service = new LabService({ workerEntry, dataDir: app.getPath('userData') });
+    // compute threads below the window's priority, so a drag keeps the CPU (engine/thread-priority.ts)
+    service = new LabService({ workerEntry, dataDir: app.getPath('userData'), computePriority: 'below-normal' });
     const ipc = attachElectronIpc({ ipcMain, service, isTrustedSender });
     mainWindow = createWindow();
 

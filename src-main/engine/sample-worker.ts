@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BLOCK_ARRAYS, type BlockArrays, type PoolWork } from './pool-work';
 import { BLOCK_RUNNERS, runWork, type BlockRunners } from './block-runners';
+import { setThreadPriority, type ThreadPriority } from './thread-priority';
 
 /** main → worker: run block `block` (`count` networks) of a job; `task` is echoed back. */
 export interface BlockRequest {
@@ -13,9 +14,12 @@ export interface BlockRequest {
   count: number;
 }
 
-/** worker → main: `ready` once loaded; an `error` reply means runBlock threw, the worker itself is still healthy. */
+/**
+ * worker → main: `ready` once loaded, with the thread's nice value (null: not set per thread here); an `error` reply
+ * means runBlock threw, the worker itself is still healthy.
+ */
 export type BlockReply =
-  | { type: 'ready' }
+  | { type: 'ready'; nice: number | null }
   | ({ type: 'result'; task: number } & BlockArrays)
   | { type: 'error'; task: number; message: string };
 
@@ -24,6 +28,8 @@ export type BlockReply =
  */
 export interface SampleWorkerData {
   blockModule?: string;
+  /** The thread's scheduling priority (thread-priority.ts); default 'normal'. */
+  priority?: ThreadPriority;
 }
 
 type RunBlock = BlockRunners['measure'];
@@ -32,6 +38,7 @@ const port = parentPort;
 if (!port) throw new Error('sample-worker must be started as a worker thread (see worker-pool.ts)');
 
 const data = (workerData ?? {}) as SampleWorkerData;
+const nice = setThreadPriority(data.priority ?? 'normal');
 const runnersReady: Promise<BlockRunners> = data.blockModule
   ? import(/* @vite-ignore */ data.blockModule).then((m: { runBlock?: RunBlock }) => {
       if (typeof m.runBlock !== 'function') throw new Error(`${data.blockModule} does not export runBlock`);
@@ -40,7 +47,7 @@ const runnersReady: Promise<BlockRunners> = data.blockModule
   : Promise.resolve(BLOCK_RUNNERS);
 
 // A sampler that fails to load leaves this promise rejected and unhandled: the worker dies before it is ready.
-void runnersReady.then(() => port.postMessage({ type: 'ready' } satisfies BlockReply));
+void runnersReady.then(() => port.postMessage({ type: 'ready', nice } satisfies BlockReply));
 
 /** A view onto part of a larger buffer would drag (and detach) the whole buffer: give it its own. */
 function ownBuffer(a: Float64Array): Float64Array {

@@ -1,3 +1,4 @@
+import { constants, getPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { measureParamsSchema, type MeasureParams } from '../../src-shared/contract/measure';
@@ -9,10 +10,13 @@ import {
   runBlock as fixtureRunBlock,
 } from './worker-pool.fixture';
 import { blockCounts, defaultWorkerEntry, PoolJobError, WorkerPool, type BlockOutput } from './worker-pool';
+import type { ThreadPriority } from './thread-priority';
+
+const { PRIORITY_BELOW_NORMAL } = constants.priority;
 
 const fixture = new URL('./worker-pool.fixture.ts', import.meta.url);
 const pools: WorkerPool[] = [];
-function pool(workers: number, extra: { cancelKillMs?: number } = {}): WorkerPool {
+function pool(workers: number, extra: { cancelKillMs?: number; priority?: ThreadPriority } = {}): WorkerPool {
   const p = new WorkerPool({ workers, blockModule: fixture, blockSize: 16, ...extra });
   pools.push(p);
   return p;
@@ -69,6 +73,22 @@ describe('WorkerPool', () => {
   it('rejects a bad worker count', () => {
     expect(() => new WorkerPool({ workers: 0 })).toThrow(RangeError);
     expect(() => new WorkerPool({ workers: Number.NaN })).toThrow(RangeError);
+  });
+
+  it('runs its workers below the interface on request (Linux: nice 10, per thread), else as started', async () => {
+    expect(() => new WorkerPool({ workers: 1, priority: 'low' as never })).toThrow(/priority must be one of/);
+    const hostNice = getPriority();
+    const low = pool(1, { priority: 'below-normal' });
+    await low.warm();
+    // p1 (default priority) is warm from beforeAll; this test process's own nice is the baseline
+    if (process.platform === 'linux') {
+      expect(low.workerNice).toEqual([PRIORITY_BELOW_NORMAL]);
+      expect(p1.workerNice).toEqual([hostNice]);
+    } else {
+      expect(low.workerNice).toEqual([null]);
+    }
+    expect(getPriority()).toBe(hostNice); // the host's own thread keeps its priority
+    expect((await collect(low, params({ samples: 32 }))).theta.length).toBe(32);
   });
 
   it('resolves the TypeScript worker entry when running from source', () => {

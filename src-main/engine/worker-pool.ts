@@ -9,6 +9,7 @@ import { BLOCK_ARRAYS, blockShapeError, workSamples, type BlockArrays, type Pool
 import { BLOCK_SIZE } from './sample-block';
 import { spawnWorker as spawnThread, toUrl, workerEntryNear } from './spawn-worker';
 import type { BlockReply, BlockRequest, SampleWorkerData } from './sample-worker';
+import { THREAD_PRIORITIES, type ThreadPriority } from './thread-priority';
 
 /**
  * Θ samples of one block: theta[j] = Θ(x, x) of network j; thetaOff[j] = Θ(x, x̃) when an input pair was asked for;
@@ -31,6 +32,11 @@ export interface WorkerPoolOptions {
    * Default 250 (about the cost of starting a worker).
    */
   cancelKillMs?: number;
+  /**
+   * The workers' scheduling priority (thread-priority.ts): 'below-normal' when the pool serves an interactive lab,
+   * so that the interface keeps the CPU while it is busy. Default 'normal'.
+   */
+  priority?: ThreadPriority;
 }
 
 export interface PoolRunOptions {
@@ -81,6 +87,8 @@ interface Slot {
   /** Loaded and able to take blocks. Blocks go only to ready workers, so a starting worker never delays a job. */
   ready: boolean;
   dead: boolean;
+  /** The thread's nice value once ready (null: not set per thread on this platform). */
+  nice?: number | null;
   /** Settles when the worker is ready or dies first. */
   started: Promise<void>;
   markStarted(err?: Error): void;
@@ -127,13 +135,24 @@ export class WorkerPool {
     this.blockSize = opts.blockSize ?? BLOCK_SIZE;
     blockCounts(1, this.blockSize); // validates blockSize
     this.entry = toUrl(opts.workerEntry ?? defaultWorkerEntry());
-    this.data = opts.blockModule === undefined ? {} : { blockModule: toUrl(opts.blockModule).href };
+    const priority = opts.priority ?? 'normal';
+    if (!THREAD_PRIORITIES.includes(priority))
+      throw new RangeError(`priority must be one of ${THREAD_PRIORITIES.join(', ')} (got ${String(opts.priority)})`);
+    this.data = {
+      ...(opts.blockModule === undefined ? {} : { blockModule: toUrl(opts.blockModule).href }),
+      priority,
+    };
     this.cancelKillMs = opts.cancelKillMs ?? 250;
   }
 
   /** Number of live worker threads (they are started on demand, up to `size`). */
   get liveWorkers(): number {
     return this.slots.length;
+  }
+
+  /** The ready workers' nice values (null where the platform sets none per thread). */
+  get workerNice(): (number | null)[] {
+    return this.slots.filter((s) => s.ready).map((s) => s.nice ?? null);
   }
 
   /**
@@ -261,6 +280,7 @@ export class WorkerPool {
     if (reply.type === 'ready') {
       if (slot.dead) return;
       slot.ready = true;
+      slot.nice = reply.nice;
       this.startupFailures = 0;
       slot.markStarted();
       this.pump();

@@ -1,6 +1,7 @@
 // The lab service: validated jobs of every kind (src-main/jobs: the registry) on the worker pool or the TensorFlow.js
 // worker, with no transport inside. Transports (Electron IPC, WebSocket) call connect() once per client; the CLI and
 // tests call checkKind()/runChecked() (or measure(), gdStep()) directly.
+import type { ThreadPriority } from '../engine/thread-priority';
 import pkg from '../../package.json' with { type: 'json' };
 import type { GdStepParamsInput, GdStepResult } from '../../src-shared/contract/gd-step';
 import type { JobKind } from '../../src-shared/contract/kinds';
@@ -70,6 +71,11 @@ export interface LabServiceOptions {
    * kinds: Ctrl-C is seen at the task's next step, and nothing is left running when the command ends).
    */
   tfInProcess?: boolean;
+  /**
+   * The compute threads' scheduling priority (sampler pool and TF workers; engine/thread-priority.ts). The hosts of
+   * the interactive lab (web, Electron) ask for 'below-normal' so that a drag keeps the CPU; the CLI keeps 'normal'.
+   */
+  computePriority?: ThreadPriority;
   /** Start TensorFlow.js backend detection when a client connects (default true; the CLI never connects). */
   detectTensorflowOnConnect?: boolean;
   /**
@@ -114,8 +120,14 @@ export class LabService {
       workerEntry: opts.workerEntry,
       blockModule: opts.blockModule,
       blockSize: opts.blockSize,
+      priority: opts.computePriority,
     });
-    this.tf = new TensorflowEngine({ backend: opts.tfBackend, workers: opts.tfWorkers, inProcess: opts.tfInProcess });
+    this.tf = new TensorflowEngine({
+      backend: opts.tfBackend,
+      workers: opts.tfWorkers,
+      inProcess: opts.tfInProcess,
+      priority: opts.computePriority,
+    });
     this.denseEngine = opts.denseEngine ?? 'auto';
     this.detectOnConnect = opts.detectTensorflowOnConnect ?? true;
     this.dataDir = opts.dataDir ?? defaultDataDir();

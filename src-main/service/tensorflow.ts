@@ -3,6 +3,7 @@
 // it), whose backend detection is reported through lab.info (detecting → ready with the device and any fallbacks,
 // or failed with the reason). Jobs submitted together run on different workers. The CLI runs its single-task kinds
 // in this thread instead (tf-in-process.ts); its sweeps use the pool, as the app does.
+import type { ThreadPriority } from '../engine/thread-priority';
 import type { TensorflowInfo } from '../../src-shared/contract/messages';
 import type { BackendChoice, BackendInfo } from '../tf/backend';
 import type { TfRunOptions } from '../tf/tf-host';
@@ -32,6 +33,8 @@ export class TensorflowEngine {
       workerEntry?: string | URL;
       workers?: number;
       inProcess?: boolean;
+      /** The TF worker threads' scheduling priority (engine/thread-priority.ts); default 'normal'. */
+      priority?: ThreadPriority;
     } = {},
   ) {
     if (opts.workers !== undefined) checkTfWorkers(opts.workers, 'workers');
@@ -65,6 +68,7 @@ export class TensorflowEngine {
             backend: this.opts.backend,
             workerEntry: this.opts.workerEntry,
             workers: this.requestedWorkers,
+            priority: this.opts.priority,
           });
       this.detection = this.host.backend().then(
         (b) => {

@@ -1,13 +1,14 @@
 // Test fixture, not a task of the lab: tasks with chosen behaviour (cooperative, stuck, crashing, throwing) that
 // tf-host.test.ts adds to the worker through TfHostOptions.taskModule.
+import { getPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import type { TaskHandler } from './tasks';
 
 export const tasks: Record<string, TaskHandler> = {
-  /** The worker's thread id and a typed array, to check transfer and worker identity. */
+  /** The worker's thread id and a typed array, to check transfer and worker identity; its nice value. */
   async whoami(params) {
     const n = (params as { n?: number } | null)?.n ?? 4;
-    return { threadId, values: Float64Array.from({ length: n }, (_, i) => i * 0.5) };
+    return { threadId, nice: getPriority(), values: Float64Array.from({ length: n }, (_, i) => i * 0.5) };
   },
   /** `batches` batches, a checkpoint and a progress value between them. */
   async batches(params, ctx) {

@@ -1,5 +1,6 @@
 // TfHost + tf-worker: tasks run in the worker on the wasm backend and return the same numbers as in-process runs;
 // progress streams; cancellation (cooperative and of a stuck worker); a crash fails only its task.
+import { constants, getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend';
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => host.close());
 
-const whoami = () => host.run<{ threadId: number; values: Float64Array }>('whoami', { n: 3 });
+const whoami = () => host.run<{ threadId: number; nice: number; values: Float64Array }>('whoami', { n: 3 });
 
 describe('TfHost', () => {
   it('reports the worker backend and runs the ntk task with the in-process numbers', async () => {
@@ -132,6 +133,17 @@ describe('TfHost', () => {
     const other = new TfHost({ backend: 'cpu' });
     await other.close();
     await expect(other.run('ntk', {})).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('runs its worker below the interface on request (Linux: nice 10), else at the host thread’s priority', async () => {
+    const low = new TfHost({ backend: 'cpu', taskModule, priority: 'below-normal' });
+    try {
+      const who = await low.run<{ nice: number }>('whoami', {});
+      expect(who.nice).toBe(process.platform === 'linux' ? constants.priority.PRIORITY_BELOW_NORMAL : getPriority());
+      expect((await whoami()).nice).toBe(getPriority());
+    } finally {
+      await low.close();
+    }
   });
 
   it('a backend that cannot load fails tasks with the reason', async () => {

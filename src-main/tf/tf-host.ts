@@ -7,6 +7,7 @@
 //   const info = await host.backend();      // BackendInfo: name, device, fallbacks, tfjsVersion
 //   const r = await host.run('ntk', params, { onProgress, signal });
 //   await host.close();
+import type { ThreadPriority } from '../engine/thread-priority';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker, toUrl, workerEntryNear } from '../engine/spawn-worker';
 import type { BackendChoice, BackendInfo } from './backend';
@@ -21,6 +22,8 @@ export interface TfHostOptions {
   taskModule?: string | URL;
   /** After a cancel, ms the task may take to notice before the worker is terminated (default 3000). */
   cancelGraceMs?: number;
+  /** The worker thread's scheduling priority (engine/thread-priority.ts); default 'normal'. */
+  priority?: ThreadPriority;
 }
 
 export interface TfRunOptions {
@@ -92,7 +95,7 @@ export class TfHost {
 
   constructor(opts: TfHostOptions = {}) {
     this.entry = toUrl(opts.workerEntry ?? defaultTfWorkerEntry());
-    this.data = { backend: opts.backend ?? 'auto' };
+    this.data = { backend: opts.backend ?? 'auto', priority: opts.priority ?? 'normal' };
     if (opts.taskModule !== undefined) this.data.taskModule = toUrl(opts.taskModule).href;
     this.cancelGraceMs = opts.cancelGraceMs ?? 3000;
     if (!(this.cancelGraceMs >= 0) || !Number.isFinite(this.cancelGraceMs))

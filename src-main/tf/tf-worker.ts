@@ -6,11 +6,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendChoice, type BackendInfo } from './backend';
 import { TASKS, TaskCancelledError, type TaskContext, type TaskHandler } from './tasks';
 import { webgpuLost } from './webgpu-backend';
+import { setThreadPriority, type ThreadPriority } from '../engine/thread-priority';
 
 /** Options passed as workerData. `taskModule` (tests only): a module whose `tasks` map is merged into TASKS. */
 export interface TfWorkerData {
   backend?: BackendChoice;
   taskModule?: string;
+  /** The thread's scheduling priority (engine/thread-priority.ts); default 'normal'. */
+  priority?: ThreadPriority;
 }
 
 /** host → worker */
@@ -30,6 +33,7 @@ export type TfWorkerReply =
 const port = parentPort;
 if (!port) throw new Error('tf-worker must be started as a worker thread (see tf-host.ts)');
 const data = (workerData ?? {}) as TfWorkerData;
+setThreadPriority(data.priority ?? 'normal');
 
 /** Buffers of the typed arrays in a value (two levels deep), each once; views onto part of a buffer are copied. */
 function transferables(value: unknown): { value: unknown; transfer: ArrayBuffer[] } {

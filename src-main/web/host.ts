@@ -87,7 +87,8 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   const ownsService = opts.service === undefined;
   // Loaded on demand: a host given a service (tests, embedders) never pulls in the engine and its worker pool.
   const service: LabConnector & { close?: () => Promise<void> } =
-    opts.service ?? new (await import('../service/lab-service')).LabService();
+    // the interactive lab: compute threads below the interface's priority (engine/thread-priority.ts)
+    opts.service ?? new (await import('../service/lab-service')).LabService({ computePriority: 'below-normal' });
   const loopback = isLoopbackHost(host);
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
 
