@@ -143,3 +143,18 @@ export function updateFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void
       `translate(${box.left - (y.titleOffset ?? 40)},${(box.top + box.bottom) / 2}) rotate(-90)`,
     );
 }
+
+/**
+ * A ±SE bar in `g`: the line from `top` to `bottom` at `px` and a cap of half-width `cap` at each end, each a
+ * line of class "bar" (stroked with `stroke` when given, else by the stylesheet).
+ */
+export function errorBar(g: G, px: number, top: number, bottom: number, cap: number, stroke?: string): void {
+  const bar = (x1: number, x2: number, y1: number, y2: number) => {
+    const l = g.append('line').attr('class', 'bar');
+    if (stroke !== undefined) l.attr('stroke', stroke);
+    l.attr('x1', x1).attr('x2', x2).attr('y1', y1).attr('y2', y2);
+  };
+  bar(px, px, top, bottom);
+  bar(px - cap, px + cap, top, top);
+  bar(px - cap, px + cap, bottom, bottom);
+}
