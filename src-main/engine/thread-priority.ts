@@ -8,14 +8,20 @@ export type ThreadPriority = 'normal' | 'below-normal';
 
 export const THREAD_PRIORITIES: readonly ThreadPriority[] = ['normal', 'below-normal'];
 
+/** `priority` if it is a ThreadPriority, else a RangeError naming `priority` and the allowed values. */
+export function checkThreadPriority(priority: unknown): ThreadPriority {
+  if (!THREAD_PRIORITIES.includes(priority as ThreadPriority))
+    throw new RangeError(`priority must be one of ${THREAD_PRIORITIES.join(', ')} (got ${String(priority)})`);
+  return priority as ThreadPriority;
+}
+
 /**
  * Sets the calling thread's priority and returns its nice value afterwards; null where that cannot be done for one
  * thread. Linux keeps a nice value per thread (setpriority(2), NOTES), so a worker thread renices itself alone;
  * elsewhere Node can renice only the whole process, which would slow the host too, so nothing changes there.
  */
 export function setThreadPriority(priority: ThreadPriority, platform: string = process.platform): number | null {
-  if (!THREAD_PRIORITIES.includes(priority))
-    throw new RangeError(`priority must be one of ${THREAD_PRIORITIES.join(', ')} (got ${String(priority)})`);
+  checkThreadPriority(priority);
   if (platform !== 'linux') return null;
   try {
     if (priority === 'below-normal') setPriority(constants.priority.PRIORITY_BELOW_NORMAL);

@@ -9,7 +9,7 @@ import { BLOCK_ARRAYS, blockShapeError, workSamples, type BlockArrays, type Pool
 import { BLOCK_SIZE } from './sample-block';
 import { spawnWorker as spawnThread, toUrl, workerEntryNear } from './spawn-worker';
 import type { BlockReply, BlockRequest, SampleWorkerData } from './sample-worker';
-import { THREAD_PRIORITIES, type ThreadPriority } from './thread-priority';
+import { checkThreadPriority, type ThreadPriority } from './thread-priority';
 
 /**
  * Θ samples of one block: theta[j] = Θ(x, x) of network j; thetaOff[j] = Θ(x, x̃) when an input pair was asked for;
@@ -135,9 +135,8 @@ export class WorkerPool {
     this.blockSize = opts.blockSize ?? BLOCK_SIZE;
     blockCounts(1, this.blockSize); // validates blockSize
     this.entry = toUrl(opts.workerEntry ?? defaultWorkerEntry());
-    const priority = opts.priority ?? 'normal';
-    if (!THREAD_PRIORITIES.includes(priority))
-      throw new RangeError(`priority must be one of ${THREAD_PRIORITIES.join(', ')} (got ${String(opts.priority)})`);
+    // checked here, not only in the worker: a bad value fails the pool's construction, not each worker's start
+    const priority = checkThreadPriority(opts.priority ?? 'normal');
     this.data = {
       ...(opts.blockModule === undefined ? {} : { blockModule: toUrl(opts.blockModule).href }),
       priority,
