@@ -4,7 +4,7 @@
 // bench/browser.ts, not here.)
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { labPerFile } from './harness';
+import { downloadText, labPerFile, parseCsv } from './harness';
 import { PLANE } from '../src-renderer/lib/plane';
 
 const session = labPerFile();
@@ -138,5 +138,49 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
     await expect.poll(gdSigma).toBe(moved);
     await page.getByTestId('tab-trainability').click();
     await expect.poll(async () => Number(await trSigma())).toBe(Number(moved));
+  });
+
+  it('a drag draws thinned curves; at rest, and in every export, the curves have all their points', async () => {
+    const page = await session.open();
+    const fixed = (id: string) => page.getByTestId(id).locator('svg').getAttribute('data-fixed');
+    await expect.poll(() => fixed('slice-lambda')).toBe('2');
+    // the number of points of every `d` the λ slice's finite curve takes
+    await page.evaluate(() => {
+      const w = globalThis as ProbeWin & { __points?: number[] };
+      const points: number[] = [];
+      w.__points = points;
+      const path = w.document.querySelector('[data-testid="slice-lambda"] path.curve.finite') as {
+        getAttribute(n: string): string | null;
+      };
+      new w.MutationObserver(() => points.push((path.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0)).observe(
+        path,
+        { attributes: true, attributeFilter: ['d'] },
+      );
+    });
+    await drag(page, [1.2, 0.3], [3.1, 0.9], 30);
+    const sigma = await page.getByTestId('readout-sigmaW2').getAttribute('data-value');
+    await expect.poll(() => fixed('slice-lambda')).toBe(sigma);
+    // the CSV holds the slice's data: every positive finite value is a point of the full curve
+    const csv = parseCsv((await downloadText(page, 'export-slice-lambda-csv')).body);
+    const col = csv[0].indexOf('dispersion_finite');
+    expect(col).toBeGreaterThan(0);
+    const full = csv.slice(1).filter((r) => Number(r[col]) > 0 && Number.isFinite(Number(r[col]))).length;
+    expect(full).toBeGreaterThan(250); // λ = 0 … 1.5 in steps of 0.005
+    const drawn = () => page.evaluate(() => (globalThis as { __points?: number[] }).__points ?? []);
+    // at rest (the settle draw 400 ms after the last change) the curve has every point
+    await expect.poll(async () => (await drawn()).at(-1)).toBe(full);
+    const during = await drawn();
+    // while the cursor moved, the curve was drawn with a fraction of its points (plots/polyline.ts, ≤ 0.5 px off)
+    expect(Math.min(...during), `${during}`).toBeLessThan(full / 2);
+    // an export right after a drag carries the full curve too (svgText settles the plot first)
+    await drag(page, [3.1, 0.9], [2.4, 0.5], 10);
+    const svg = (await downloadText(page, 'export-slice-lambda-svg')).body;
+    const csv2 = parseCsv((await downloadText(page, 'export-slice-lambda-csv')).body);
+    const full2 = csv2.slice(1).filter((r) => Number(r[col]) > 0 && Number.isFinite(Number(r[col]))).length;
+    // the export settled the plot: the live curve has every point, and the file holds that curve (classes are
+    // dropped in an export, so it is found by its `d`)
+    const live = (await page.getByTestId('slice-lambda').locator('path.curve.finite').getAttribute('d')) ?? '';
+    expect(live.match(/[ML]/g)?.length).toBe(full2);
+    expect(svg.includes(` d="${live}"`)).toBe(true);
   });
 });
