@@ -20,6 +20,14 @@ const REORDER_GIVE_UP_MS = 20_000; // only so that a misuse (one worker) fails i
 // The workers of one process share this channel; the main thread (in-process reference runs) never waits.
 const gate = isMainThread ? undefined : new BroadcastChannel('worker-pool-fixture-reorder');
 gate?.unref();
+// Node's BroadcastChannel is started at construction: a message that arrives while this worker's event loop runs
+// (block 2 can start before this worker has taken block 0 from its queue) is dispatched then, not kept for
+// receiveMessageOnPort, so a listener records it. Seeds whose block 2 has started:
+const block2Started = new Set<number>();
+gate?.addEventListener('message', (event) => {
+  const m = (event as unknown as { data: { seed: number; block: number } }).data;
+  if (m.block === 2) block2Started.add(m.seed);
+});
 
 function nap(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -27,7 +35,9 @@ function nap(ms: number): void {
 
 function waitForBlock2(seed: number): void {
   for (let waited = 0; waited < REORDER_GIVE_UP_MS; waited++) {
-    // Node accepts a BroadcastChannel here since 15.12; @types/node 20 still types the argument as MessagePort
+    if (block2Started.delete(seed)) return; // heard while the event loop ran, before this block began
+    // blocked here, the event loop cannot dispatch: take the messages off the channel directly. Node accepts a
+    // BroadcastChannel here since 15.12; @types/node 20 still types the argument as MessagePort
     const port = gate as unknown as MessagePort;
     const got = receiveMessageOnPort(port) as { message: { seed: number; block: number } } | undefined;
     if (got?.message.seed === seed && got.message.block === 2) return;
