@@ -1,11 +1,11 @@
 // The Explore tab in a real browser (issue 16), through the e2e harness (web-mode host + Debian chromium):
 //  - step → readout: an arrow-key step of the cursor at the defaults (M = 200, λ = 0.5, N = 10⁴) until the readout
 //    shows a measured value of the NEW point (its σ_w² and L); target ≤ 100 ms median;
-//  - drag: a fast drag across the plane with the slices on, under a devtools trace (bench/drag-trace.ts): every
-//    main-thread task's wall time and thread (CPU) time, as max, p95 and counts over 16 and 50 ms, and the longest
-//    gap between frames; target: every frame under 16 ms of main-thread work. Thread time is what the page itself
-//    spent; wall time adds the time other processes (the engine's samplers, other load) held the core. Controls in
-//    the same run: the drag with the slices' measured points off, and the page at rest.
+//  - drag: a fast drag across the plane with the slices on, three times, each under a devtools trace
+//    (bench/drag-trace.ts): every main-thread task's wall time and thread (CPU) time, as max, p95 and counts over
+//    16 and 50 ms, and the longest gap between frames; target: every frame under 16 ms of main-thread work. Thread
+//    time is what the page itself spent; wall time adds the time other processes (the engine's samplers, other load)
+//    held the core. Controls in the same run: the drag with the slices' measured points off, and the page at rest.
 // Needs `npm run build` (out/renderer). Wall times on a shared machine depend on its load: printed with the figures.
 // Run alone: npx tsx bench/browser.ts
 import { loadavg } from 'node:os';
@@ -16,7 +16,8 @@ import { DRAG_MOVES, fastDrag, firstMeasurement, traced, type FrameWork, type Tr
 
 const STEP_TARGET_MS = 100,
   FRAME_BUDGET_MS = 16,
-  STEPS = 15;
+  STEPS = 15,
+  DRAGS = 3;
 
 type Win = Record<string, unknown> & {
   document: {
@@ -94,22 +95,28 @@ function spread(v: readonly number[]): string {
   );
 }
 
-/** Lines per traced run: the frames' main-thread work, and the main thread's tasks ≥ 1 ms, by wall and thread time. */
-function taskLines(name: string, run: TracedRun): string[] {
-  const wall = run.tasks.map((t) => t.wall).filter((t) => t >= 1);
-  const cpu = run.tasks.map((t) => t.cpu).filter((t) => t >= 1);
-  const total = run.tasks.reduce((a, t) => a + t.cpu, 0);
-  // what filled the busiest frame (self thread time per event over its tasks): where to look when it is over budget
-  const busiest = run.frames.reduce<FrameWork | null>((a, f) => (!a || f.cpu > a.cpu ? f : a), null);
+/** The frame with the most main-thread work, and what filled it (self thread time per event over its tasks). */
+function busiestFrame(run: TracedRun): { frame: FrameWork | null; filled: string } {
+  const frame = run.frames.reduce<FrameWork | null>((a, f) => (!a || f.cpu > a.cpu ? f : a), null);
   const parts = new Map<string, number>();
   for (const t of run.tasks)
-    if (busiest && t.ts >= busiest.from && t.ts < busiest.from + busiest.wall)
+    if (frame && t.ts >= frame.from && t.ts < frame.from + frame.wall)
       for (const [k, ms] of t.parts) parts.set(k, (parts.get(k) ?? 0) + ms);
   const filled = [...parts]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 6)
     .map(([k, ms]) => `${k.replace(/-[\w]{8}\.js/, '.js')} ${ms.toFixed(1)}`)
     .join(', ');
+  return { frame, filled };
+}
+
+/** Lines per traced run: the frames' main-thread work, and the main thread's tasks ≥ 1 ms, by wall and thread time. */
+function taskLines(name: string, run: TracedRun): string[] {
+  const wall = run.tasks.map((t) => t.wall).filter((t) => t >= 1);
+  const cpu = run.tasks.map((t) => t.cpu).filter((t) => t >= 1);
+  const total = run.tasks.reduce((a, t) => a + t.cpu, 0);
+  // what filled the busiest frame: where to look when it is over budget
+  const { frame: busiest, filled } = busiestFrame(run);
   return [
     `  ${name}: ${run.frames.length} frames, longest gap between frames ${run.maxFrameGap.toFixed(0)} ms`,
     `      main-thread work per frame (thread time) ${spread(run.frames.map((f) => f.cpu))}`,
@@ -152,18 +159,31 @@ export async function benchBrowser(): Promise<string[]> {
     // the drag with the slices on (the issue's case), then two controls: the same drag with the slices' measured
     // points off, and the page at rest for as long (what the machine's load alone does to the main thread)
     await setSlices(page, true);
-    const on = await traced(page, () => fastDrag(page));
-    lines.push(...taskLines(`fast drag, slices on (${DRAG_MOVES} moves, one per frame)`, on));
+    // several drags: whether a garbage-collection step lands in a frame varies from drag to drag, so one drag's
+    // busiest frame says little about the budget
+    const drags: TracedRun[] = [];
+    for (let k = 0; k < DRAGS; k++) drags.push(await traced(page, () => fastDrag(page)));
+    lines.push(...taskLines(`fast drag, slices on (${DRAG_MOVES} moves, one per frame), drag 1 of ${DRAGS}`, drags[0]));
+    drags.slice(1).forEach((run, k) => {
+      const { frame, filled } = busiestFrame(run);
+      lines.push(
+        `  drag ${k + 2} of ${DRAGS}: ${run.frames.length} frames, work per frame ${spread(run.frames.map((f) => f.cpu))}`,
+        ...(frame && frame.cpu >= 1 ? [`      busiest frame ${frame.cpu.toFixed(1)} ms: ${filled}`] : []),
+      );
+    });
     await setSlices(page, false);
     const off = await traced(page, () => fastDrag(page));
     lines.push(...taskLines('control: the same drag, slices off', off));
     const rest = await traced(page, () => page.waitForTimeout(2000));
     lines.push(...taskLines('control: the page at rest for 2 s', rest));
-    const worst = Math.max(0, ...on.frames.map((f) => f.cpu));
+    const frames = drags.flatMap((run) => run.frames.map((f) => f.cpu));
+    const worst = Math.max(0, ...frames);
+    const overBudget = frames.filter((ms) => ms > FRAME_BUDGET_MS).length;
+    const dragsWithin = drags.filter((run) => run.frames.every((f) => f.cpu <= FRAME_BUDGET_MS)).length;
     lines.push(
-      `  budget ${FRAME_BUDGET_MS} ms of main-thread work per frame: the drag's busiest frame took ` +
-        `${worst.toFixed(1)} ms of thread time → ` +
-        (worst <= FRAME_BUDGET_MS ? 'within' : `${(worst / FRAME_BUDGET_MS).toFixed(1)}× OVER`) +
+      `  budget ${FRAME_BUDGET_MS} ms of main-thread work per frame: ${dragsWithin} of ${DRAGS} drags within; ` +
+        `${overBudget} of ${frames.length} frames over; the busiest took ${worst.toFixed(1)} ms of thread time → ` +
+        (worst <= FRAME_BUDGET_MS ? 'within' : `${(worst / FRAME_BUDGET_MS).toFixed(2)}× the budget`) +
         '; wall times include the time other processes held the core',
     );
     await close();
