@@ -13,6 +13,8 @@ export interface PolylineOptions {
   bridgeGaps?: boolean;
 }
 
+// Reused across calls (one curve at a time on the main thread): a drag allocates only the path string.
+let runBuffer = new Int32Array(0);
 let keepBuffer = new Uint8Array(0);
 let stackBuffer = new Int32Array(0);
 
@@ -77,8 +79,11 @@ export function polylinePath(px: ArrayLike<number>, py: ArrayLike<number>, optio
   if (!(options.tolerance >= 0)) throw new RangeError(`polylinePath: tolerance must be ≥ 0 (got ${options.tolerance})`);
   const tol2 = options.tolerance * options.tolerance;
   const out = pathRound(3);
-  const run = new Int32Array(n);
-  if (keepBuffer.length < n) keepBuffer = new Uint8Array(n);
+  if (runBuffer.length < n) {
+    runBuffer = new Int32Array(n);
+    keepBuffer = new Uint8Array(n);
+  }
+  const run = runBuffer;
   const flush = (m: number) => {
     if (m === 0) return;
     if (tol2 > 0 && m > 2) simplifyRun(px, py, run, m, tol2);
