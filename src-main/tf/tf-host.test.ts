@@ -136,6 +136,7 @@ describe('TfHost', () => {
   });
 
   it('runs its worker below the interface on request (Linux: nice 10), else at the host thread’s priority', async () => {
+    expect(() => new TfHost({ backend: 'cpu', priority: 'low' as never })).toThrow(/priority must be one of/);
     const low = new TfHost({ backend: 'cpu', taskModule, priority: 'below-normal' });
     try {
       const who = await low.run<{ nice: number }>('whoami', {});

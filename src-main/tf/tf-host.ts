@@ -7,7 +7,7 @@
 //   const info = await host.backend();      // BackendInfo: name, device, fallbacks, tfjsVersion
 //   const r = await host.run('ntk', params, { onProgress, signal });
 //   await host.close();
-import type { ThreadPriority } from '../engine/thread-priority';
+import { checkThreadPriority, type ThreadPriority } from '../engine/thread-priority';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker, toUrl, workerEntryNear } from '../engine/spawn-worker';
 import type { BackendChoice, BackendInfo } from './backend';
@@ -95,7 +95,8 @@ export class TfHost {
 
   constructor(opts: TfHostOptions = {}) {
     this.entry = toUrl(opts.workerEntry ?? defaultTfWorkerEntry());
-    this.data = { backend: opts.backend ?? 'auto', priority: opts.priority ?? 'normal' };
+    // checked here, as WorkerPool does: a bad value fails the host's construction, not the worker's start
+    this.data = { backend: opts.backend ?? 'auto', priority: checkThreadPriority(opts.priority ?? 'normal') };
     if (opts.taskModule !== undefined) this.data.taskModule = toUrl(opts.taskModule).href;
     this.cancelGraceMs = opts.cancelGraceMs ?? 3000;
     if (!(this.cancelGraceMs >= 0) || !Number.isFinite(this.cancelGraceMs))
