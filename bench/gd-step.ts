@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { Rng } from '../src-shared/rng';
 import { sampleGdStepDense } from '../src-main/engine/gd-step-dense';
 import { GD_STEP_KERNEL } from '../src-main/engine/gd-step-exact-fast';
-import { GdStepExactSampler, sampleGdStepExact, type GdStepSpec } from '../src-main/engine/gd-step-exact';
+import { sampleGdStepExact, type GdStepSpec } from '../src-main/engine/gd-step-exact';
+import { GdStepExactSampler } from '../src-main/engine/gd-step-exact-sampler';
 
 const REPEATS = 3;
 

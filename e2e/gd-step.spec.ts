@@ -172,6 +172,18 @@ describe('first GD step tab', () => {
     expect(log10).toBeGreaterThan(308); // past float64's largest number …
     expect(Number.isFinite(log10)).toBe(true); // … and still a number
     expect(await page.getByTestId('gd-readout-abs').textContent()).toMatch(/≈ \d\.\d\d × 10\^\d+ \(SE \d+(\.\d+)? %\)/);
+
+    // the same cell with a second input x̃ (Θ(x, x̃) mode, cos 0.5): the pair sampler carries it too
+    await page.getByTestId('gd-offdiag').check();
+    const pairDone = async () => (await done()) && (await page.getByTestId('gd-readout-offdiag-abs').count()) === 1;
+    await expect.poll(pairDone, { timeout: 60_000, interval: 250 }).toBe(true);
+    expect(await page.getByTestId('gd-readout-error').count()).toBe(0);
+    expect(await num(page, 'gd-readout-samples')).toBe(64);
+    for (const id of ['gd-readout-abs', 'gd-readout-offdiag-abs']) {
+      const l = await num(page, id, 'data-log10');
+      expect(Number.isFinite(l) && l > 308).toBe(true);
+      expect(await page.getByTestId(id).textContent()).toMatch(/≈ \d\.\d\d × 10\^\d+ \(SE \d+(\.\d+)? %\)/);
+    }
   });
 
   it('shows the lab’s reason inline when it refuses a job (dense at a costly size)', async () => {

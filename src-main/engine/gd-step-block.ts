@@ -37,11 +37,19 @@ export function runGdStepBlock(params: GdStepParams, block: number, count: numbe
   if (r.thetaOffAfter) out.thetaOffAfter = r.thetaOffAfter;
   // the logarithms only where a value left float64 (the service takes the others' from the plain values)
   const beyond = (a: Float64Array) => a.some((v) => !Number.isFinite(v));
-  if (r.logs && (beyond(r.theta) || beyond(r.thetaAfter))) {
+  const kernels = [r.theta, r.thetaAfter, r.thetaOff, r.thetaOffAfter].filter((a) => a !== undefined);
+  if (r.logs && kernels.some(beyond)) {
     out.logTheta = r.logs.theta;
     out.logThetaAfter = r.logs.thetaAfter;
     out.logAbsDelta = r.logs.absDelta;
     out.deltaSign = r.logs.deltaSign;
+    const off = r.logs.off;
+    if (off) {
+      out.logThetaOff = off.theta;
+      out.thetaOffSign = off.thetaSign;
+      out.logAbsDeltaOff = off.absDelta;
+      out.deltaOffSign = off.deltaSign;
+    }
   }
   return out;
 }

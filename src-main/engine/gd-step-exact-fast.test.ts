@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
 import { chiSquareCritical, chiSquareGof, ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { normalCdf } from '../../src-shared/network/erf';
-import { GdStepExactSampler, sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
+import { sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
+import { GdStepExactSampler } from './gd-step-exact-sampler';
 import {
   fillNormals,
   GD_STEP_KERNEL,

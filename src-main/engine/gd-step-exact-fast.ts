@@ -44,9 +44,20 @@ import { afterStep, type FastSamplerState } from './gd-step-fast-after';
  * Tests and benchmarks only. `wasm = false` runs ReLU networks in JavaScript instead of the WebAssembly copy of
  * sample() (wasm/kernels.as.ts gdStepRelu, bit-identical, used whenever it loads). `rescaleLimit`: a vector is
  * divided by a power of two once its squared norm exceeds 2^rescaleLimit (gd-step-fast-passes.ts); 0 rescales at
- * every layer, which must not change any value. Read when a sampler is constructed.
+ * every layer, which must not change any value. Read when a sampler (one input or a pair) is constructed.
  */
 export const GD_STEP_KERNEL = { wasm: true, rescaleLimit: 128 };
+
+/**
+ * The squared norm above which the GD-step samplers rescale a vector (GD_STEP_KERNEL.rescaleLimit, checked): 2^limit
+ * for a positively homogeneous φ, ∞ (never) for any other, since only then φ(2^{−k}h) = 2^{−k}φ(h).
+ */
+export function gdStepRescaleLimit(homogeneous: boolean): number {
+  const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
+  if (!(Number.isInteger(rescaleLimit) && rescaleLimit >= 0 && rescaleLimit <= 240))
+    throw new RangeError(`rescaleLimit must be an integer in [0, 240] (got ${rescaleLimit})`);
+  return homogeneous ? pow2(rescaleLimit) : Infinity;
+}
 
 /** Whether GdStepFastSampler runs its networks in WebAssembly (when the module loads): ReLU with L ≥ 2. */
 export function gdStepReluKernel(relu: boolean, depth: number): boolean {
@@ -136,11 +147,8 @@ export class GdStepFastSampler implements FastSamplerState {
     this.relu = s.act === 'relu';
     this.phi = fns.phi;
     this.dphi = fns.dphi;
-    // φ(2^{−k}h) = 2^{−k}φ(h) only for a positively homogeneous φ: any other keeps the plain numbers
+    this.limit = gdStepRescaleLimit(fns.homogeneous);
     const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
-    if (!(Number.isInteger(rescaleLimit) && rescaleLimit >= 0 && rescaleLimit <= 240))
-      throw new RangeError(`rescaleLimit must be an integer in [0, 240] (got ${rescaleLimit})`);
-    this.limit = fns.homogeneous ? pow2(rescaleLimit) : Infinity;
     this.sdB = Math.sqrt(s.sigmaB2);
     this.sd = new Float64Array(L + 1);
     for (let l = 1; l <= L; l++) this.sd[l] = Math.sqrt(s.sigmaW2 / n[l - 1]);

@@ -4,7 +4,8 @@ import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit'
 import { relativeChange } from '../../src-shared/stats/relative-change';
 import { chaoticLowerBound } from '../../src-shared/theory/gd-step';
 import { sampleGdStepDense } from './gd-step-dense';
-import { GdStepExactSampler, sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
+import { sampleGdStepExact, type GdStepSpec } from './gd-step-exact';
+import { GdStepExactSampler } from './gd-step-exact-sampler';
 import { meanAndStderr } from './mean-stderr.test-util';
 
 const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
@@ -244,19 +245,21 @@ describe('bad input and divergence', () => {
     expect(() => sampleGdStepExact(ok, 1.5, new Rng(1))).toThrow(RangeError);
   });
 
-  it('a huge η in the chaotic phase is counted as diverged, never NaN in the arrays', () => {
-    for (const sample of [sampleGdStepExact, sampleGdStepDense]) {
-      const r: GdStepSamples = sample(
-        { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1, pairCos: 0.3 },
-        40,
-        new Rng(7),
-      );
-      expect(r.diverged).toBeGreaterThan(0);
-      expect(r.theta.length).toBe(40 - r.diverged);
-      for (const arr of [r.theta, r.thetaAfter, r.thetaOff!, r.thetaOffAfter!, r.output, r.outputAfter]) {
-        expect(arr.length).toBe(r.theta.length);
-        for (const v of arr) expect(Number.isFinite(v)).toBe(true);
-      }
-    }
+  it('a huge η in the chaotic phase: dense counts it as diverged; exact (ReLU) keeps it as logs; never NaN', () => {
+    const spec: GdStepSpec = { sigmaW2: 3, sigmaB2: 0, widths: widthsOf(12, 16), lr: 1e300, target: 1, pairCos: 0.3 };
+    const dense = sampleGdStepDense(spec, 40, new Rng(7));
+    expect(dense.diverged).toBeGreaterThan(0);
+    expect(dense.theta.length).toBe(40 - dense.diverged);
+    for (const arr of [dense.theta, dense.thetaAfter, dense.thetaOff!, dense.thetaOffAfter!])
+      for (const v of arr) expect(Number.isFinite(v)).toBe(true);
+    const exact = sampleGdStepExact(spec, 40, new Rng(7));
+    expect(exact.diverged).toBe(0);
+    const beyond = exact.thetaAfter.filter((v) => !Number.isFinite(v)).length;
+    expect(beyond).toBeGreaterThan(0); // Θ′ left float64: +∞ in the plain array, finite in the logs
+    for (const arr of [exact.theta, exact.thetaAfter, exact.thetaOff!, exact.thetaOffAfter!])
+      for (const v of arr) expect(Number.isNaN(v)).toBe(false);
+    const { logs } = exact;
+    for (const arr of [logs!.theta, logs!.thetaAfter, logs!.absDelta, logs!.off!.theta, logs!.off!.absDelta])
+      for (const v of arr) expect(Number.isFinite(v)).toBe(true);
   });
 });

@@ -271,7 +271,7 @@ export class LazyNtkSampler {
 }
 
 /** Upper triangle of ⟨v_a, v_b⟩ (length len) written symmetrically into out at offset off. */
-function gram(vs: Float64Array[], len: number, out: Float64Array, off: number): void {
+export function gram(vs: Float64Array[], len: number, out: Float64Array, off: number): void {
   const k = vs.length;
   for (let a = 0; a < k; a++)
     for (let b = a; b < k; b++) {

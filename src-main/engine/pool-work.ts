@@ -96,6 +96,10 @@ export const BLOCK_ARRAYS = [
   'logThetaAfter',
   'logAbsDelta',
   'deltaSign',
+  'logThetaOff',
+  'thetaOffSign',
+  'logAbsDeltaOff',
+  'deltaOffSign',
 ] as const;
 
 export interface BlockArrays {
@@ -115,13 +119,18 @@ export interface BlockArrays {
   thetaW?: Float64Array;
   thetaB?: Float64Array;
   /**
-   * gd-step work, one input, exact sampler, only in a block where some theta/thetaAfter is ±∞ (beyond float64): ln Θ,
-   * ln Θ′, ln|Θ′ − Θ| and sign(Θ′ − Θ) per network (GdStepSamples.logs).
+   * gd-step work, exact sampler, only in a block where some kernel is ±∞ (beyond float64): ln Θ, ln Θ′, ln|Θ′ − Θ|
+   * and sign(Θ′ − Θ) per network (GdStepSamples.logs).
    */
   logTheta?: Float64Array;
   logThetaAfter?: Float64Array;
   logAbsDelta?: Float64Array;
   deltaSign?: Float64Array;
+  /** With a second input, alongside logTheta: ln|Θ(x, x̃)|, its sign, ln|ΔΘ(x, x̃)| and its sign. */
+  logThetaOff?: Float64Array;
+  thetaOffSign?: Float64Array;
+  logAbsDeltaOff?: Float64Array;
+  deltaOffSign?: Float64Array;
   /** Networks dropped from the arrays because their step left float64 (gd-step work). */
   diverged?: number;
 }

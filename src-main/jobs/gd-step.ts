@@ -120,8 +120,15 @@ function humanReport(r: GdStepResult): string {
     ['E[Θ(x,x)] before', fmtEstimate(r.meanTheta)],
   ];
   if (r.offDiagonal) {
-    rows.push(['E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.relativeChange)]);
-    rows.push(['E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]', fmtEstimate(r.offDiagonal.absRelativeChange)]);
+    const o = r.offDiagonal;
+    rows.push([
+      'E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]',
+      o.logRelativeChange ? formatLogEstimate(o.logRelativeChange) : fmtEstimate(o.relativeChange),
+    ]);
+    rows.push([
+      'E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]',
+      o.logAbsRelativeChange ? formatLogEstimate(o.logAbsRelativeChange) : fmtEstimate(o.absRelativeChange),
+    ]);
   }
   if (r.tailShare !== undefined)
     rows.push([
@@ -194,10 +201,11 @@ ${NETWORK_USAGE}
                      absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, samplesRequested,
                      offDiagonal {relativeChange, absRelativeChange} with --pair-cos; logRelativeChange,
                      logAbsRelativeChange {logAbs, sign, relStderr} and logMeanTheta {logMean, relStderr} where
-                     Θ′ leaves float64: relativeChange then saturates at ±1.8e308)
+                     Θ′ leaves float64: relativeChange then saturates at ±1.8e308; offDiagonal gains its own
+                     logRelativeChange, logAbsRelativeChange)
 
-With ReLU or linear φ (one input, exact method) Θ′ beyond float64 is carried as mantissa·2^exponent and summarized
-in log space. Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
+With ReLU or linear φ (exact method, one input or a pair) Θ′ beyond float64 is carried as mantissa·2^exponent and
+summarized in log space. Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
 averaged in as NaN.`,
     parse: parseGdStep,
     printer: ({ io, json }) => ({

@@ -156,3 +156,93 @@ describe('runGdStep: blocks with and without values beyond float64', () => {
     expect(r.samples).toBe(80);
   });
 });
+
+describe('runGdStep: pairs beyond float64, Θ(x, x) and Θ(x, x̃) (issue 16, the GD-step tab’s Θ(x, x̃) mode)', () => {
+  it('a deep chaotic cell: both summaries finite in log form, the same on 1 and 2 workers', async () => {
+    // before the two-input rescaling: "only 0 of 60 networks took a finite step"
+    const params = gdStepParamsSchema.parse({
+      sigmaW2: 4,
+      depth: 60,
+      width: 50,
+      inputDim: 50,
+      lr: 1e-3,
+      pairCos: 0.5,
+      samples: 60,
+      seed: 3,
+    });
+    const [a, b] = await Promise.all([runGdStep(p1, params), runGdStep(p2, params)]);
+    const strip = ({ seconds: _s, ...rest }: typeof a) => rest;
+    expect(strip(a)).toEqual(strip(b));
+    expect(gdStepResultSchema.parse(JSON.parse(JSON.stringify(a)))).toEqual(a);
+    expect(a.samples).toBe(60);
+    expect(a.diverged).toBe(0);
+    const off = a.offDiagonal!;
+    for (const l of [a.logAbsRelativeChange!, off.logRelativeChange!, off.logAbsRelativeChange!]) {
+      expect(Number.isFinite(l.logAbs) && Number.isFinite(l.relStderr)).toBe(true);
+      expect(l.logAbs).toBeGreaterThan(Math.log(Number.MAX_VALUE));
+    }
+    expect(off.logRelativeChange!.logAbs).toBeLessThanOrEqual(off.logAbsRelativeChange!.logAbs + 1e-9);
+    expect(Math.abs(off.absRelativeChange.estimate)).toBe(Number.MAX_VALUE); // saturated: the log field holds it
+    // the same values straight from the sampler's logs (one block of 60)
+    const blk = runGdStepBlock(params, 0, 60);
+    const direct = logRelativeChange(blk.logThetaOff!, blk.logAbsDeltaOff!, blk.deltaOffSign!, blk.thetaOffSign!);
+    expect(off.logRelativeChange).toEqual(direct.relativeChange);
+    expect(off.logAbsRelativeChange).toEqual(direct.absRelativeChange);
+  });
+
+  it('blocks with and without logs: the off-diagonal summary equals the one from the sampler’s logs (1e-10)', async () => {
+    const params = gdStepParamsSchema.parse({
+      sigmaW2: 3,
+      sigmaB2: 0.2,
+      depth: 40,
+      width: 50,
+      inputDim: 50,
+      lr: 1e-3,
+      pairCos: 0.3,
+      samples: 80,
+      seed: 5,
+    });
+    let withLogs = 0,
+      without = 0;
+    await p10.run(
+      { kind: 'gd-step', params },
+      { onBlocks: (bs) => bs.forEach((b) => (b.logThetaOff ? withLogs++ : without++)) },
+    );
+    expect(withLogs).toBeGreaterThan(0);
+    expect(without).toBeGreaterThan(0);
+    const r = await runGdStep(p10, params);
+    const logs = { theta: [] as number[], sign: [] as number[], absDelta: [] as number[], deltaSign: [] as number[] };
+    for (let b = 0; b < 8; b++) {
+      const off = sampleGdStepExact(gdStepSpec(params), 10, new Rng(params.seed, b)).logs!.off!;
+      logs.theta.push(...off.theta);
+      logs.sign.push(...off.thetaSign);
+      logs.absDelta.push(...off.absDelta);
+      logs.deltaSign.push(...off.deltaSign);
+    }
+    const direct = logRelativeChange(logs.theta, logs.absDelta, logs.deltaSign, logs.sign);
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-10 * Math.abs(b));
+    const off = r.offDiagonal!;
+    close(off.logAbsRelativeChange!.logAbs, direct.absRelativeChange.logAbs);
+    close(off.logAbsRelativeChange!.relStderr, direct.absRelativeChange.relStderr);
+    close(off.logRelativeChange!.logAbs, direct.relativeChange.logAbs);
+    close(off.logRelativeChange!.relStderr, direct.relativeChange.relStderr);
+    expect(r.samples).toBe(80);
+  });
+
+  it('inside float64 a pair keeps the plain summary with bootstrap SEs, and no log fields', async () => {
+    const params = gdStepParamsSchema.parse({
+      sigmaW2: 2,
+      depth: 10,
+      width: 40,
+      inputDim: 40,
+      lr: 1e-2,
+      pairCos: 0.5,
+      samples: 50,
+      seed: 2,
+    });
+    const r = await runGdStep(p2, params);
+    expect(r.logRelativeChange).toBeUndefined();
+    expect(r.offDiagonal!.logRelativeChange).toBeUndefined();
+    expect(Number.isFinite(r.offDiagonal!.relativeChange.estimate)).toBe(true);
+  });
+});

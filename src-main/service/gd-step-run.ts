@@ -11,7 +11,7 @@ import { PoolJobError, type BlockOutput, type WorkerPool } from '../engine/worke
 import { LabServiceError } from './lab-error';
 import { ProgressBudget } from './progress-budget';
 import { SampleBuffer } from './sample-buffer';
-import type { GdStepLogs } from '../engine/gd-step-exact';
+import type { GdStepLogs, GdStepOffLogs } from '../engine/gd-step-exact';
 import { gdStepReluKernel } from '../engine/gd-step-exact-fast';
 import { kernelEngine, poolBackend } from './measure-run';
 
@@ -123,7 +123,10 @@ function gdStepResult(
     );
   };
   const logs = needsLogs(data)
-    ? logSummary(data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite), finite)
+    ? logSummary(
+        data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite, data.thetaOff, data.thetaOffAfter),
+        finite,
+      )
     : undefined;
   const diag = logs?.change ?? change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM, stderrs?.diag);
   beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
@@ -156,27 +159,50 @@ function gdStepResult(
     if (!data.thetaOff || !data.thetaOffAfter)
       throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
     r.pairCos = params.pairCos;
-    const off = change(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1, stderrs?.off);
-    beyondFloat64('E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', off);
-    r.offDiagonal = { relativeChange: off.relativeChange, absRelativeChange: off.absRelativeChange };
+    if (logs) {
+      const allLogs = data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite, data.thetaOff, data.thetaOffAfter);
+      if (!allLogs.off)
+        throw new Error('the GD-step sampler returned no off-diagonal logarithms although pairCos was given');
+      r.offDiagonal = offLogSummary(allLogs.off, finite);
+    } else {
+      const off = change(data.thetaOff, data.thetaOffAfter, BOOTSTRAP_STREAM + 1, stderrs?.off);
+      beyondFloat64('E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', off);
+      r.offDiagonal = { relativeChange: off.relativeChange, absRelativeChange: off.absRelativeChange };
+    }
   }
   return r;
 }
 
-/** Per-network ln Θ, ln Θ′, ln|Θ′ − Θ|, sign(Θ′ − Θ) of the first n plain (finite) values. */
-function logsOfPlain(theta: ArrayLike<number>, thetaAfter: ArrayLike<number>, n: number): GdStepLogs {
-  const logs = {
-    theta: new Float64Array(n),
-    thetaAfter: new Float64Array(n),
-    absDelta: new Float64Array(n),
-    deltaSign: new Float64Array(n),
-  };
+/**
+ * Per-network ln Θ, ln Θ′, ln|Θ′ − Θ|, sign(Θ′ − Θ) of the first n plain (finite) values; with the off-diagonal
+ * kernels, their logs too (GdStepOffLogs).
+ */
+function logsOfPlain(
+  theta: ArrayLike<number>,
+  thetaAfter: ArrayLike<number>,
+  n: number,
+  thetaOff?: ArrayLike<number>,
+  thetaOffAfter?: ArrayLike<number>,
+): GdStepLogs {
+  const vec = () => new Float64Array(n);
+  const logs: GdStepLogs = { theta: vec(), thetaAfter: vec(), absDelta: vec(), deltaSign: vec() };
   for (let i = 0; i < n; i++) {
     const d = thetaAfter[i] - theta[i];
     logs.theta[i] = Math.log(theta[i]);
     logs.thetaAfter[i] = Math.log(thetaAfter[i]);
     logs.absDelta[i] = Math.log(Math.abs(d));
     logs.deltaSign[i] = Math.sign(d);
+  }
+  if (thetaOff && thetaOffAfter) {
+    const off: GdStepOffLogs = { theta: vec(), thetaSign: vec(), absDelta: vec(), deltaSign: vec() };
+    for (let i = 0; i < n; i++) {
+      const d = thetaOffAfter[i] - thetaOff[i];
+      off.theta[i] = Math.log(Math.abs(thetaOff[i]));
+      off.thetaSign[i] = Math.sign(thetaOff[i]);
+      off.absDelta[i] = Math.log(Math.abs(d));
+      off.deltaSign[i] = Math.sign(d);
+    }
+    logs.off = off;
   }
   return logs;
 }
@@ -188,10 +214,13 @@ function logsOfPlain(theta: ArrayLike<number>, thetaAfter: ArrayLike<number>, n:
 function needsLogs(data: GdStepData): boolean {
   if (data.logs) return true;
   const n = data.count;
-  for (let i = 0; i < n; i++) if (!(Number.isFinite(data.theta[i]) && Number.isFinite(data.thetaAfter[i]))) return true;
+  const pairs: Array<[Float64Array, Float64Array]> = [[data.theta, data.thetaAfter]];
+  if (data.thetaOff && data.thetaOffAfter) pairs.push([data.thetaOff, data.thetaOffAfter]);
+  for (const [before, after] of pairs)
+    for (let i = 0; i < n; i++) if (!(Number.isFinite(before[i]) && Number.isFinite(after[i]))) return true;
   if (n < 2) return false;
   try {
-    return !finiteChange(relativeChange(data.theta.subarray(0, n), data.thetaAfter.subarray(0, n)));
+    return pairs.some(([before, after]) => !finiteChange(relativeChange(before.subarray(0, n), after.subarray(0, n))));
   } catch {
     return false; // the plain summary says why
   }
@@ -241,6 +270,33 @@ function logSummary(logs: GdStepLogs, n: number) {
   };
 }
 
+/** The off-diagonal summary in log form (signed: Θ(x, x̃) may be negative or 0), alongside logSummary. */
+function offLogSummary(off: GdStepOffLogs, n: number): NonNullable<GdStepResult['offDiagonal']> {
+  const cut = (a: Float64Array) => a.subarray(0, n);
+  let est: ReturnType<typeof logRelativeChange>;
+  try {
+    est = logRelativeChange(cut(off.theta), cut(off.absDelta), cut(off.deltaSign), cut(off.thetaSign));
+  } catch (err) {
+    throw new LabServiceError(
+      'failed',
+      `E[ΔΘ(x,x̃)]/E[Θ(x,x̃)] in log space failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const { relativeChange: rel, absRelativeChange: abs } = est;
+  for (const v of [rel.logAbs, rel.relStderr, abs.logAbs, abs.relStderr])
+    if (!Number.isFinite(v))
+      throw new LabServiceError(
+        'failed',
+        `Θ′ left float64 and the log-space summary of Θ(x,x̃) is not finite (ln|E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]| = ${rel.logAbs}, relative SE ${rel.relStderr}): the step changed no kernel on average`,
+      );
+  return {
+    relativeChange: fromLog(rel.logAbs, rel.sign, rel.relStderr),
+    absRelativeChange: fromLog(abs.logAbs, abs.sign, abs.relStderr),
+    logRelativeChange: rel,
+    logAbsRelativeChange: abs,
+  };
+}
+
 /** Summaries can fail (too few finite networks, values beyond float64): say why as a LabServiceError. */
 export function finalGdStepResult(
   params: GdStepParams,
@@ -281,19 +337,33 @@ export async function runGdStep(
   };
   // per-network logarithms, kept from the first block whose Θ or Θ′ left float64 on (that block's sampler logs;
   // every other network's from its plain values), so ordinary cells hold and receive no more than before
-  let logBuf: Record<keyof GdStepLogs, SampleBuffer> | undefined;
+  let logBuf: Record<Exclude<keyof GdStepLogs, 'off'>, SampleBuffer> | undefined;
+  let offLogBuf: Record<keyof GdStepOffLogs, SampleBuffer> | undefined;
   const appendLogs = (logs: GdStepLogs) => {
     if (!logBuf) {
-      logBuf = {
+      const bufs = () => ({
         theta: new SampleBuffer(n),
         thetaAfter: new SampleBuffer(n),
         absDelta: new SampleBuffer(n),
         deltaSign: new SampleBuffer(n),
-      };
+      });
+      logBuf = bufs();
+      if (pair) {
+        const b = bufs();
+        offLogBuf = { theta: b.theta, thetaSign: b.thetaAfter, absDelta: b.absDelta, deltaSign: b.deltaSign };
+      }
       // the networks so far (finite: no earlier block had logs)
-      appendLogs(logsOfPlain(buf.theta.view(), buf.thetaAfter.view(), buf.theta.length - logs.theta.length));
+      const m = buf.theta.length - logs.theta.length;
+      appendLogs(
+        logsOfPlain(buf.theta.view(), buf.thetaAfter.view(), m, buf.thetaOff?.view(), buf.thetaOffAfter?.view()),
+      );
     }
     for (const k of ['theta', 'thetaAfter', 'absDelta', 'deltaSign'] as const) logBuf[k].append(logs[k]);
+    if (offLogBuf) {
+      if (!logs.off)
+        throw new Error('the GD-step sampler returned no off-diagonal logarithms although pairCos was given');
+      for (const k of ['theta', 'thetaSign', 'absDelta', 'deltaSign'] as const) offLogBuf[k].append(logs.off[k]);
+    }
   };
   let diverged = 0;
   const data = (): GdStepData => ({
@@ -306,6 +376,12 @@ export async function runGdStep(
       thetaAfter: logBuf.thetaAfter.view(),
       absDelta: logBuf.absDelta.view(),
       deltaSign: logBuf.deltaSign.view(),
+      off: offLogBuf && {
+        theta: offLogBuf.theta.view(),
+        thetaSign: offLogBuf.thetaSign.view(),
+        absDelta: offLogBuf.absDelta.view(),
+        deltaSign: offLogBuf.deltaSign.view(),
+      },
     },
     count: buf.theta.length,
     diverged,
@@ -321,13 +397,23 @@ export async function runGdStep(
         throw new Error('the GD-step sampler returned incomplete arrays');
       buf.theta.append(b.theta);
       buf.thetaAfter.append(b.thetaAfter);
-      if (b.logTheta && b.logThetaAfter && b.logAbsDelta && b.deltaSign)
-        appendLogs({ theta: b.logTheta, thetaAfter: b.logThetaAfter, absDelta: b.logAbsDelta, deltaSign: b.deltaSign });
-      else if (logBuf) appendLogs(logsOfPlain(b.theta, b.thetaAfter, b.theta.length));
       if (pair) {
         buf.thetaOff!.append(b.thetaOff!);
         buf.thetaOffAfter!.append(b.thetaOffAfter!);
       }
+      if (b.logTheta && b.logThetaAfter && b.logAbsDelta && b.deltaSign) {
+        const off =
+          b.logThetaOff && b.thetaOffSign && b.logAbsDeltaOff && b.deltaOffSign
+            ? { theta: b.logThetaOff, thetaSign: b.thetaOffSign, absDelta: b.logAbsDeltaOff, deltaSign: b.deltaOffSign }
+            : undefined;
+        appendLogs({
+          theta: b.logTheta,
+          thetaAfter: b.logThetaAfter,
+          absDelta: b.logAbsDelta,
+          deltaSign: b.deltaSign,
+          off,
+        });
+      } else if (logBuf) appendLogs(logsOfPlain(b.theta, b.thetaAfter, b.theta.length, b.thetaOff, b.thetaOffAfter));
       diverged += b.diverged ?? 0;
     }
     const count = buf.theta.length;

@@ -151,10 +151,20 @@ export { formatLogEstimate };
 
 /** The quantity as text: its log form where it has one (formatLogEstimate), else value ± SE. */
 export function formatQuantity(r: GdStepResult, q: GdQuantity): string {
-  const l = logQuantityOf(r, q);
-  const e = quantityOf(r, q);
-  return l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
+  return withLog(quantityOf(r, q), logQuantityOf(r, q));
 }
+
+/** The off-diagonal Θ(x, x̃) quantity as text, like formatQuantity; '—' for a result without a second input. */
+export function formatOffQuantity(r: GdStepResult, q: GdQuantity): string {
+  const o = r.offDiagonal;
+  if (!o) return '—';
+  return q === 'abs'
+    ? withLog(o.absRelativeChange, o.logAbsRelativeChange)
+    : withLog(o.relativeChange, o.logRelativeChange);
+}
+
+const withLog = (e: Estimate, l: LogEstimate | undefined) =>
+  l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
 
 /**
  * Why an estimate should not be read at face value: 'diverged' (some steps overflowed and were left out, which biases

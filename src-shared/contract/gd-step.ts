@@ -88,18 +88,28 @@ export const gdStepResultSchema = z.object({
   absRelativeChange: estimateSchema,
   /** E[Θ(x, x)] before the step. */
   meanTheta: estimateSchema,
-  /** Off-diagonal Θ(x, x̃): E[ΔΘ(x, x̃)]/E[Θ(x, x̃)] and E[|ΔΘ(x, x̃)|]/E[Θ(x, x̃)], when pairCos was given. */
-  offDiagonal: z.object({ relativeChange: estimateSchema, absRelativeChange: estimateSchema }).optional(),
+  /**
+   * Off-diagonal Θ(x, x̃): E[ΔΘ(x, x̃)]/E[Θ(x, x̃)] and E[|ΔΘ(x, x̃)|]/E[Θ(x, x̃)], when pairCos was given; with their
+   * log forms (as logRelativeChange below; signed sums, since Θ(x, x̃) may be negative) where a kernel left float64.
+   */
+  offDiagonal: z
+    .object({
+      relativeChange: estimateSchema,
+      absRelativeChange: estimateSchema,
+      logRelativeChange: logEstimateSchema.optional(),
+      logAbsRelativeChange: logEstimateSchema.optional(),
+    })
+    .optional(),
   /**
    * Share of Σ ΔΘ(x, x)² carried by the largest 1 % of networks (at least one): near 1, a handful of networks carry
    * the variance and the SE cannot be trusted (src-shared/stats/adaptive-samples.ts). Absent from older results.
    */
   tailShare: z.number().optional(),
   /**
-   * Present when Θ′ (or Θ) of some network lies beyond float64 (deep chaotic phase; the one-input exact sampler
-   * carries each vector as mantissa·2^exponent, gd-step-fast-passes.ts): R = E[ΔΘ(x, x)]/E[Θ(x, x)] as ln|R|, its
-   * sign and its relative SE (SE/|R|, delta method on log-sum-exp means, src-shared/stats/log-space.ts). Then
-   * relativeChange holds R and its SE where float64 can, else ±Number.MAX_VALUE (saturated: read this field).
+   * Present when Θ′ (or Θ) of some network lies beyond float64 (deep chaotic phase; for ReLU and linear the exact
+   * samplers carry each vector as mantissa·2^exponent, gd-step-fast-passes.ts): R = E[ΔΘ(x, x)]/E[Θ(x, x)] as
+   * ln|R|, its sign and its relative SE (SE/|R|, delta method on log-sum-exp means, src-shared/stats/log-space.ts).
+   * Then relativeChange holds R and its SE where float64 can, else ±Number.MAX_VALUE (saturated: read this field).
    */
   logRelativeChange: logEstimateSchema.optional(),
   /** E[|ΔΘ(x, x)|]/E[Θ(x, x)] in the same log form, alongside logRelativeChange. */

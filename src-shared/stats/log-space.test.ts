@@ -34,6 +34,36 @@ describe('log-space statistics', () => {
     }
   });
 
+  it('signed denominators (the off-diagonal Θ(x, x̃)): equal to the linear ratio and SE (1e-12), zeros allowed', () => {
+    const rng = new Rng(15);
+    for (const zeros of [false, true]) {
+      // a denominator of mixed sign with a positive mean, some terms exactly 0
+      const t = Float64Array.from({ length: 300 }, (_, i) => (zeros && i % 7 === 0 ? 0 : 1 + 1.5 * rng.normal()));
+      const d = Float64Array.from(t, (v) => v * 0.2 + 0.5 * rng.normal());
+      const lin = ratioOfPairedMeans(d, t);
+      const log = logRatioOfMeans(
+        d.map((v) => Math.log(Math.abs(v))),
+        t.map((v) => Math.log(Math.abs(v))),
+        d.map(Math.sign),
+        t.map(Math.sign),
+      );
+      expect(rel(log.sign * Math.exp(log.logAbs), lin.estimate)).toBeLessThan(1e-12);
+      expect(rel(log.relStderr * Math.abs(lin.estimate), lin.stderr)).toBeLessThan(1e-12);
+      // a negative denominator mean flips the ratio's sign and nothing else
+      const neg = logRatioOfMeans(
+        d.map((v) => Math.log(Math.abs(v))),
+        t.map((v) => Math.log(Math.abs(v))),
+        d.map(Math.sign),
+        t.map((v) => -Math.sign(v)),
+      );
+      expect(neg.sign).toBe(-log.sign);
+      expect(neg.logAbs).toBe(log.logAbs);
+      expect(rel(neg.relStderr, log.relStderr)).toBeLessThan(1e-12);
+    }
+    expect(() => logRatioOfMeans([0, 1], [0, 0], undefined, [1, -1])).toThrow(/denominator’s mean is 0/);
+    expect(() => logRatioOfMeans([0, 1], [0, NaN], undefined, [1, 1])).toThrow(/denominator term 1/);
+  });
+
   it('stays finite for terms up to e^1000 (beyond float64), and scales exactly with a common factor', () => {
     const rng = new Rng(13);
     const a = Float64Array.from({ length: 200 }, () => 5 * rng.normal());

@@ -45,31 +45,48 @@ function signedLogMean(logs: ArrayLike<number>, signs?: ArrayLike<number>): { lo
 }
 
 /**
- * R = mean(n)/mean(t) from paired terms n_i = s_i·e^{a_i} (signs optional) and t_i = e^{b_i} > 0, all given as logs.
+ * R = mean(n)/mean(t) from paired terms n_i = s_i·e^{a_i} and t_i = σ_i·e^{b_i}, all given as logs; the signs s_i, σ_i
+ * are optional (absent: all +1; with denominator signs a term may be 0, log −∞, and the mean must not be).
  * Agrees with the linear ratio of means and its delta-method SE (relative-change.ts) wherever those are finite.
  */
 export function logRatioOfMeans(
   logNumerator: ArrayLike<number>,
   logDenominator: ArrayLike<number>,
   numeratorSigns?: ArrayLike<number>,
+  denominatorSigns?: ArrayLike<number>,
 ): LogRatioEstimate {
   const n = logDenominator.length;
-  if (logNumerator.length !== n || (numeratorSigns && numeratorSigns.length !== n))
+  if (
+    logNumerator.length !== n ||
+    (numeratorSigns && numeratorSigns.length !== n) ||
+    (denominatorSigns && denominatorSigns.length !== n)
+  )
     throw new RangeError(`log ratio of means: the arrays must have the same length (got ${logNumerator.length}, ${n})`);
   if (n < 2) throw new RangeError(`log ratio of means needs at least 2 paired terms (got ${n})`);
-  for (let i = 0; i < n; i++)
-    if (!Number.isFinite(logDenominator[i]))
-      throw new RangeError(`log ratio of means: denominator term ${i} has log ${logDenominator[i]} (must be > 0)`);
+  for (let i = 0; i < n; i++) {
+    const l = logDenominator[i];
+    if (!(Number.isFinite(l) || (denominatorSigns && l === -Infinity)))
+      throw new RangeError(
+        `log ratio of means: denominator term ${i} has log ${l} (${denominatorSigns ? 'must not be NaN or +∞' : 'must be > 0'})`,
+      );
+  }
   const num = signedLogMean(logNumerator, numeratorSigns);
-  const den = logMeanExp(logDenominator);
+  const den = signedLogMean(logDenominator, denominatorSigns);
+  if (den.sign === 0) throw new RangeError('log ratio of means: the denominator’s mean is 0');
   if (num.sign === 0) return { logAbs: -Infinity, sign: 0, relStderr: Infinity };
+  const sign = (ss: ArrayLike<number> | undefined, i: number) => (ss && ss[i] < 0 ? -1 : 1);
   let ss = 0;
   for (let i = 0; i < n; i++) {
-    const s = numeratorSigns && numeratorSigns[i] < 0 ? -1 : 1;
-    const u = s * num.sign * Math.exp(logNumerator[i] - num.logAbs) - Math.exp(logDenominator[i] - den);
+    const u =
+      sign(numeratorSigns, i) * num.sign * Math.exp(logNumerator[i] - num.logAbs) -
+      sign(denominatorSigns, i) * den.sign * Math.exp(logDenominator[i] - den.logAbs);
     ss += u * u;
   }
-  return { logAbs: num.logAbs - den, sign: num.sign, relStderr: Math.sqrt(ss / (n * (n - 1))) };
+  return {
+    logAbs: num.logAbs - den.logAbs,
+    sign: (num.sign * den.sign) as -1 | 1,
+    relStderr: Math.sqrt(ss / (n * (n - 1))),
+  };
 }
 
 /** ln of the mean of e^{ℓ_i} and the mean's relative SE (SD/(mean·√N)), finite where the terms leave float64. */
@@ -87,17 +104,19 @@ export function logMeanWithRelStderr(logs: ArrayLike<number>): { logMean: number
 }
 
 /**
- * The GD step's R = E[ΔΘ]/E[Θ] and R_abs = E[|ΔΘ|]/E[Θ] (relative-change.ts) from per-network ln Θ, ln|ΔΘ| and the
- * signs of ΔΘ, for steps whose Θ′ left float64.
+ * The GD step's R = E[ΔΘ]/E[Θ] and R_abs = E[|ΔΘ|]/E[Θ] (relative-change.ts) from per-network ln|Θ|, ln|ΔΘ| and the
+ * signs of ΔΘ, for steps whose Θ′ left float64. thetaSign: the signs of Θ, for the off-diagonal Θ(x, x̃), which may
+ * be negative or 0 (absent: Θ > 0).
  */
 export function logRelativeChange(
   logTheta: ArrayLike<number>,
   logAbsDelta: ArrayLike<number>,
   deltaSign: ArrayLike<number>,
+  thetaSign?: ArrayLike<number>,
 ): { relativeChange: LogRatioEstimate; absRelativeChange: LogRatioEstimate } {
   return {
-    relativeChange: logRatioOfMeans(logAbsDelta, logTheta, deltaSign),
-    absRelativeChange: logRatioOfMeans(logAbsDelta, logTheta),
+    relativeChange: logRatioOfMeans(logAbsDelta, logTheta, deltaSign, thetaSign),
+    absRelativeChange: logRatioOfMeans(logAbsDelta, logTheta, undefined, thetaSign),
   };
 }
 
