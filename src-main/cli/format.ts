@@ -3,13 +3,17 @@
 /** Numbers for people: 6 significant digits, exponent form when very large or small. */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '∞ (overflows float64)' : String(x);
-  if (x === 0 || Number.isInteger(x)) return String(x);
   const a = Math.abs(x);
+  // every float64 ≥ 2^53 is an integer: those print in exponent form, not as 20-digit strings
+  if (x === 0 || (Number.isInteger(x) && a < 2 ** 53)) return String(x);
   return a >= 1e6 || a < 1e-4 ? x.toExponential(5) : String(Number(x.toPrecision(6)));
 }
 
+/** value ± SE, the SE to 2 significant digits (also in exponent form). */
 export function fmtEstimate(e: { estimate: number; stderr: number }): string {
-  return `${fmt(e.estimate)} ± ${fmt(Number(e.stderr.toPrecision(2)))}`;
+  const se = Number(e.stderr.toPrecision(2));
+  const a = Math.abs(se);
+  return `${fmt(e.estimate)} ± ${Number.isFinite(se) && (a >= 1e6 || (a < 1e-4 && a > 0)) ? se.toExponential(1) : fmt(se)}`;
 }
 
 /**
