@@ -175,7 +175,7 @@ describe('fast path: structure', () => {
     expect(r.thetaAfter.some((v) => v === Infinity)).toBe(true);
     for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter]) for (const v of arr) expect(v).not.toBeNaN();
     for (const v of r.logs!.thetaAfter) expect(Number.isFinite(v)).toBe(true);
-    // GELU is not homogeneous: no rescaling, so a step that leaves float64 is still counted as diverged
+    // GELU is unbounded and not homogeneous: a network whose forward pass leaves float64 is still counted as diverged
     const gelu = { ...spec, activation: 'gelu' as const, sigmaW2: 4, widths: widthsOf(60, 16), lr: 1e-3 };
     const t = sampleGdStepExactFast(gelu, 40, new Rng(7));
     expect(t.diverged).toBeGreaterThan(0);

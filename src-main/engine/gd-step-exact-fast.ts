@@ -69,8 +69,8 @@ export { fillNormals, seedNormalStream } from './bulk-normals';
 /**
  * One-input exact GD-step sampler: draws networks one at a time and takes one GD step on (x, y) for each. Same law
  * as GdStepExactSampler without pairCos (tested against it); buffers are allocated once, sample() allocates nothing.
- * For a positively homogeneous φ (ReLU, linear) the vectors are carried as mantissa·2^exponent
- * (gd-step-fast-passes.ts), so Θ and Θ′ stay finite as logarithms where their values leave float64. The buffers
+ * Vectors are carried as mantissa·2^exponent (gd-step-fast-passes.ts: all of them for ReLU and linear, the backward
+ * ones for any other φ), so Θ and Θ′ stay finite as logarithms where their values leave float64. The buffers
  * are readonly fields, not private, because the after-step half lives in gd-step-fast-after.ts (FastSamplerState):
  * internal state, not an API.
  */
@@ -121,8 +121,12 @@ export class GdStepFastSampler implements FastSamplerState {
   readonly ed: Int32Array;
   readonly exA: Int32Array;
   readonly edA: Int32Array;
-  /** Squared norms above this are rescaled (∞: never, for an activation that is not homogeneous). */
+  /**
+   * Squared norms above these are rescaled: `limit` for x, h (∞: never, for an activation that is not homogeneous,
+   * whose h′ is then taken at its true scale), `limitDelta` for δ (always: the backward pass is linear in δ).
+   */
   readonly limit: number;
+  readonly limitDelta: number;
   readonly thetaSum = new ScaledSum();
   readonly sums = new Float64Array(2);
   private readonly one = new Float64Array(1); // scratch for scalar draws
@@ -148,6 +152,7 @@ export class GdStepFastSampler implements FastSamplerState {
     this.phi = fns.phi;
     this.dphi = fns.dphi;
     this.limit = gdStepRescaleLimit(fns.homogeneous);
+    this.limitDelta = gdStepRescaleLimit(true);
     const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
     this.sdB = Math.sqrt(s.sigmaB2);
     this.sd = new Float64Array(L + 1);
@@ -323,8 +328,9 @@ export class GdStepFastSampler implements FastSamplerState {
     let eps = (lr * (f - target * pow2(-ef))) / (scale * scale);
     if (!Number.isFinite(eps)) return false;
     let ee = ef;
-    {
-      // |ε| ≥ 2^512 leaves ε² infinite: bring ε itself to [1, 2)
+    if (limit !== Infinity) {
+      // |ε| ≥ 2^512 leaves ε² infinite: bring ε itself to [1, 2) (homogeneous φ only: otherwise h′ is taken at its
+      // true scale, and an ε that large takes it to ±∞, which a bounded φ maps to ±1 and φ′ to 0)
       const k = eps * eps === Infinity ? exponentOf(eps) : rescaleBy(eps * eps, ee, limit);
       if (eps !== 0) eps *= pow2(-k);
       ee += k;
@@ -347,7 +353,7 @@ export class GdStepFastSampler implements FastSamplerState {
   /** After a new δ_l (squared norm in nd2[l]): rescales it by 2^{−k} (rescaleBy); returns `cross`·2^{−k}. */
   private shrinkDelta(l: number, cross: number): number {
     const v = this.nd2[l];
-    const k = rescaleBy(v, this.ed[l], this.limit);
+    const k = rescaleBy(v, this.ed[l], this.limitDelta);
     if (k === 0) return cross;
     this.ed[l] += k;
     if (v === 0) return cross; // δ_l = 0: nothing to scale (rescaleBy)

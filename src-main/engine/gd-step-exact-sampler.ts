@@ -15,7 +15,8 @@ const PLACEHOLDER_RNG = new Rng(0); // matrices get the caller's Rng on reset() 
 /**
  * Draws networks one at a time and takes one GD step on (x, y) for each. Buffers are allocated once; sample()
  * allocates nothing. For a positively homogeneous φ (ReLU, linear) every vector is carried as mantissa·2^exponent,
- * one exponent per vector and input (the scheme of gd-step-fast-passes.ts, issue 16): the answers of a
+ * one exponent per vector and input, for any other φ the backward ones, with h′ at its true scale (the scheme of
+ * gd-step-fast-passes.ts, issue 16): the answers of a
  * LazyGaussianMatrix are linear in its queries, and scaling a query by a power of two scales every step of its
  * Gram–Schmidt and its answer exactly, so a rescaled network is the plain one times powers of two, bit for bit,
  * where the plain one stays inside float64, and a finite mantissa–exponent pair beyond it.
@@ -41,8 +42,12 @@ export class GdStepExactSampler {
   private readonly phi: (x: number) => number;
   private readonly dphi: (x: number) => number;
   private readonly sdB: number;
-  /** Squared norms above this are rescaled (∞: never, for an activation that is not homogeneous). */
-  private readonly limit: number;
+  /**
+   * Squared norms above these are rescaled: limitX for x, h (∞: never, for an activation that is not homogeneous),
+   * limitD for δ (always: the backward pass is linear in δ, whatever φ).
+   */
+  private readonly limitX: number;
+  private readonly limitD: number;
   private readonly mats: LazyGaussianMatrix[]; // mats[l] = W_l, l = 1..L
   private readonly x0: Float64Array[]; // inputs in a k-dimensional orthonormal frame
   private readonly h: Float64Array[][]; // before: h[l][a], l = 1..L−1
@@ -86,7 +91,8 @@ export class GdStepExactSampler {
     const fns = activationFor('samplers', s.act);
     this.phi = fns.phi;
     this.dphi = fns.dphi;
-    this.limit = gdStepRescaleLimit(fns.homogeneous);
+    this.limitX = gdStepRescaleLimit(fns.homogeneous);
+    this.limitD = gdStepRescaleLimit(true);
     this.sdB = Math.sqrt(s.sigmaB2);
     const kk = k * k;
     this.theta = new Float64Array(kk);
@@ -177,10 +183,10 @@ export class GdStepExactSampler {
 
   /**
    * After a new vector v (and its pre-activation w) of squared norm n2 at exponent e: divides it by 2^k
-   * (rescaleBy, gd-step-fast-passes.ts) and returns k, the exponent's increase.
+   * (rescaleBy, gd-step-fast-passes.ts, with the limit of its kind) and returns k, the exponent's increase.
    */
-  private rescale(len: number, n2: number, e: number, v: Float64Array, w?: Float64Array): number {
-    const k = rescaleBy(n2, e, this.limit);
+  private rescale(limit: number, len: number, n2: number, e: number, v: Float64Array, w?: Float64Array): number {
+    const k = rescaleBy(n2, e, limit);
     if (k !== 0 && n2 !== 0) {
       const s = pow2(-k);
       scaleBy(len, v, s);
@@ -217,7 +223,7 @@ export class GdStepExactSampler {
           xa[i] = v;
           n2 += v * v;
         }
-        ex[l * k + a] = e + this.rescale(nl, n2, e, xa, ha);
+        ex[l * k + a] = e + this.rescale(this.limitX, nl, n2, e, xa, ha);
       }
       if (!finiteGram(x[l], nl, xGram, l * k * k)) return false;
     }
@@ -250,7 +256,7 @@ export class GdStepExactSampler {
           da[i] = v;
           n2 += v * v;
         }
-        ed[top * k + a] = this.rescale(nTop, n2, 0, da);
+        ed[top * k + a] = this.rescale(this.limitD, nTop, n2, 0, da);
       }
       for (let l = L - 1; l >= 1; l--) {
         addKernelTerm(delta[l], ed, n[l], l, xGram, ex, cW[l], cB[l], sums);
@@ -269,7 +275,7 @@ export class GdStepExactSampler {
             n2 += v * v;
           }
           const e = ed[l * k + a];
-          ed[(l - 1) * k + a] = e + this.rescale(nPrev, n2, e, dPrev);
+          ed[(l - 1) * k + a] = e + this.rescale(this.limitD, nPrev, n2, e, dPrev);
         }
       }
     }
@@ -281,9 +287,10 @@ export class GdStepExactSampler {
     let eps = (lr * (this.outputs[0] - target * pow2(-this.outE[0]))) / (scale * scale);
     if (!Number.isFinite(eps)) return false;
     let ee = this.outE[0];
-    if (this.limit !== Infinity) {
-      // |ε| ≥ 2^512 leaves ε² infinite: bring ε itself to [1, 2)
-      const kk = eps * eps === Infinity ? exponentOf(eps) : rescaleBy(eps * eps, ee, this.limit);
+    if (this.limitX !== Infinity) {
+      // |ε| ≥ 2^512 leaves ε² infinite: bring ε itself to [1, 2) (homogeneous φ only: otherwise h′ is needed at
+      // its true scale, and an ε that large takes h′ to ±∞, which a bounded φ maps to ±1 and φ′ to 0)
+      const kk = eps * eps === Infinity ? exponentOf(eps) : rescaleBy(eps * eps, ee, this.limitX);
       if (eps !== 0) eps *= pow2(-kk);
       ee += kk;
     }
@@ -332,10 +339,22 @@ export class GdStepExactSampler {
         const crossE = ex[(l - 1) * k] + exA[(l - 1) * k + a];
         const c = eps * (cW[l] * xCross[a] + cB[l] * pow2(-crossE));
         const cE = ee + crossE + ed[l * k];
+        let n2 = 0;
+        if (this.limitX === Infinity && cE > 0 && c !== 0) {
+          // φ not homogeneous, δ_l rescaled: h′ at its true scale, ±∞ where it leaves float64 (hE = 0)
+          for (let i = 0; i < nl; i++) {
+            const v = ha[i] - valueOf(c * d0[i], cE);
+            ha[i] = v;
+            const xi = phi(v);
+            xa[i] = xi;
+            n2 += xi * xi;
+          }
+          exA[l * k + a] = 0;
+          continue;
+        }
         const E = c === 0 ? hE : Math.max(hE, cE);
         const sh = pow2(hE - E),
           sc = c * pow2(cE - E);
-        let n2 = 0;
         for (let i = 0; i < nl; i++) {
           const v = sh * ha[i] - sc * d0[i];
           ha[i] = v;
@@ -343,7 +362,7 @@ export class GdStepExactSampler {
           xa[i] = xi;
           n2 += xi * xi;
         }
-        exA[l * k + a] = E + this.rescale(nl, n2, E, xa, ha);
+        exA[l * k + a] = E + this.rescale(this.limitX, nl, n2, E, xa, ha);
       }
       if (!finiteGram(xA[l], nl, xGramA, l * k * k)) return false;
     }
@@ -387,7 +406,7 @@ export class GdStepExactSampler {
           da[i] = v;
           n2 += v * v;
         }
-        edA[top * k + a] = E + this.rescale(nTop, n2, E, da);
+        edA[top * k + a] = E + this.rescale(this.limitD, nTop, n2, E, da);
       }
     }
     for (let l = L - 1; l >= 1; l--) {
@@ -424,7 +443,7 @@ export class GdStepExactSampler {
           out[i] = v;
           n2 += v * v;
         }
-        edA[(l - 1) * k + a] = E + this.rescale(nPrev, n2, E, out);
+        edA[(l - 1) * k + a] = E + this.rescale(this.limitD, nPrev, n2, E, out);
       }
     }
     return true;

@@ -50,6 +50,7 @@ export interface FastSamplerState {
   readonly exA: Int32Array;
   readonly edA: Int32Array;
   readonly limit: number;
+  readonly limitDelta: number;
   readonly thetaSum: ScaledSum;
   readonly sums: Float64Array;
   readonly zeros: Float64Array;
@@ -65,19 +66,24 @@ export interface FastSamplerState {
  */
 export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: number): boolean {
   const { relu, phi, dphi, sd, h, x, delta, bias, hA, xA, dA, A1, C1, A2, R, nx2, nd2, nxA2, rho, sums, st } = t;
-  const { ex, ed, exA, edA, limit } = t;
+  const { ex, ed, exA, edA } = t;
+  // φ not homogeneous: x′ is never rescaled (nor ε), and the δ term of h′ is taken at its true scale (±∞ beyond
+  // float64, which a bounded φ maps to ±1, φ′ to 0); the other terms then sit at exponent 0
+  const trueScale = t.limit === Infinity;
   const { n, cW, cB } = t.s;
   const L = t.depth;
   // forward, query 3. Layer 1: x′₀ = x₀, so h′₁ = h₁ − εδ₁(c_W‖x₀‖² + c_B) needs no draw. Exponent of x′_l: the
   // larger of its terms' (each coefficient times 2^{e_term − E}).
   nxA2[0] = nx2[0];
   exA[0] = 0;
-  let E = Math.max(ex[1], ee + ed[1]);
+  const eD1 = ee + ed[1];
+  let E = trueScale ? 0 : Math.max(ex[1], eD1);
   nxA2[1] = forwardAfterFirst(
     n[1],
     h[1],
     pow2(ex[1] - E),
-    eps * (cW[1] * nx2[0] + cB[1]) * pow2(ee + ed[1] - E),
+    eps * (cW[1] * nx2[0] + cB[1]) * (trueScale ? 1 : pow2(eD1 - E)),
+    trueScale ? eD1 : 0,
     delta[1],
     x[1],
     hA[1],
@@ -112,7 +118,7 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
     const eX = ex[l - 1] + exA[l - 1];
     const cEps = eps * (cW[l] * cross + cB[l] * pow2(-eX)); // exponent ee + eX, times δ_l
     const eD = ee + eX + ed[l];
-    E = Math.max(exA[l - 1], eD);
+    E = trueScale ? 0 : Math.max(exA[l - 1], eD);
     const sU = pow2(exA[l - 1] - E);
     nxA2[l] = forwardAfterHidden(
       nl,
@@ -126,7 +132,8 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
       rh * sU,
       bias[l],
       pow2(-E),
-      cEps * pow2(eD - E),
+      cEps * (trueScale ? 1 : pow2(eD - E)),
+      trueScale ? eD : 0,
       x[l],
       hA[l],
       xA[l],
@@ -169,7 +176,7 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
   edA[L - 1] = E;
   let dCross = sums[0]; // ⟨δ_l, δ′_l⟩, exponent ed + edA
   for (let l = L - 1; l >= 1; l--) {
-    const k = rescaleBy(ndA2, edA[l], limit);
+    const k = rescaleBy(ndA2, edA[l], t.limitDelta);
     if (k !== 0 && ndA2 === 0)
       edA[l] += k; // δ′_l = 0: nothing to scale (rescaleBy)
     else if (k !== 0) {

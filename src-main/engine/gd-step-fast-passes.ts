@@ -9,6 +9,11 @@
 // subnormals), so every rescaled value is the plain one times a power of two, rounded identically: below the limit
 // no exponent moves and the numbers are bit for bit those of the plain computation; above it they are too, as long
 // as the plain computation would not have overflowed. The kernels come out as (mantissa, exponent) pairs.
+// Only a positively homogeneous φ (ReLU, linear) lets x, h be rescaled (φ(2^{−k}h) = 2^{−k}φ(h)). For any other φ
+// the backward vectors δ, δ′ still are (the backward pass is linear in δ), x and ε stay at exponent 0, and the δ term
+// of h′ = … − εδ(…) is taken at its true scale, ±∞ where it leaves float64: a bounded φ (tanh, erf) maps that to
+// ±1 and φ′ to 0 (it underflows only where it is below e^{−700}). An unbounded one (GELU) overflows there instead,
+// and the network is counted as diverged.
 // ---- Per-layer passes. Each is its own small function, called once per layer, so V8 optimizes each loop on its
 // own. `relu` selects an inline φ(h) = (h + |h|)/2 (exact), φ′(h) = +(h > 0) (the common case), otherwise phi/dphi:
 // written without a data-dependent branch, since h_l changes sign at random, which a branch mispredicts half the time
@@ -109,12 +114,16 @@ export function backwardBefore(
   return n2;
 }
 
-/** Layer 1 after: h′ = hs·h − cε·δ, x′ = φ(h′); returns ‖x′‖², writes ⟨x, x′⟩ to sums[0]. */
+/**
+ * Layer 1 after: h′ = hs·h − cε·δ·2^{eTrue}, x′ = φ(h′); returns ‖x′‖², writes ⟨x, x′⟩ to sums[0]. eTrue > 0 only
+ * for a φ that is not homogeneous, whose h′ is needed at its true scale (±∞ beyond float64).
+ */
 export function forwardAfterFirst(
   n: number,
   h: Float64Array,
   hs: number,
   cEps: number,
+  eTrue: number,
   delta: Float64Array,
   x: Float64Array,
   hA: Float64Array,
@@ -126,7 +135,8 @@ export function forwardAfterFirst(
   let n2 = 0,
     cross = 0;
   for (let i = 0; i < n; i++) {
-    const v = hs * h[i] - cEps * delta[i];
+    const t = cEps * delta[i];
+    const v = hs * h[i] - (eTrue === 0 ? t : valueOf(t, eTrue));
     hA[i] = v;
     const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
     xA[i] = xi;
@@ -187,8 +197,8 @@ export function remainder2(
 
 /**
  * Query 3 and the forward step after, hidden layer: A₂ = p₁·k + s·g (g already in A2, p₁ = δ·invNd,
- * k = ⟨C₁, q₂⟩ − s⟨p₁, g⟩); h′ = c₁A₁ + ρA₂ + bs·b − cε·δ, x′ = φ(h′). Returns ‖x′‖², writes ⟨x, x′⟩ to
- * sums[0].
+ * k = ⟨C₁, q₂⟩ − s⟨p₁, g⟩); h′ = c₁A₁ + ρA₂ + bs·b − cε·δ·2^{eTrue} (eTrue as in forwardAfterFirst), x′ = φ(h′).
+ * Returns ‖x′‖², writes ⟨x, x′⟩ to sums[0].
  */
 export function forwardAfterHidden(
   n: number,
@@ -203,6 +213,7 @@ export function forwardAfterHidden(
   b: Float64Array,
   bs: number,
   cEps: number,
+  eTrue: number,
   x: Float64Array,
   hA: Float64Array,
   xA: Float64Array,
@@ -217,7 +228,8 @@ export function forwardAfterHidden(
     const d = delta[i];
     const a2 = kp * d + s * A2[i];
     A2[i] = a2;
-    const v = c1 * A1[i] + rho * a2 + bs * b[i] - cEps * d;
+    const t = cEps * d;
+    const v = c1 * A1[i] + rho * a2 + bs * b[i] - (eTrue === 0 ? t : valueOf(t, eTrue));
     hA[i] = v;
     const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
     xA[i] = xi;

@@ -199,3 +199,80 @@ describe('beyond float64', () => {
     expect(ksTwoSample(c, d)).toBeLessThan(ksCritical(c.length, d.length, 0.001));
   });
 });
+
+describe('bounded φ (tanh, erf) beyond float64: δ rescaled, h′ at its true scale', () => {
+  // σ_w² = 16, L = 1 300, M = 30: Θ ≈ e^850 before the step, so the sampler before this change dropped nearly every
+  // network; after the step the saturated units (φ′ = 0) bring Θ′ back to ≈ e^40
+  const deep = (activation: 'tanh' | 'erf', pairCos?: number): GdStepSpec => ({
+    sigmaW2: 16,
+    sigmaB2: 0,
+    widths: widthsOf(1300, 30),
+    lr: 1e-3,
+    target: 0,
+    activation,
+    pairCos,
+  });
+
+  it('tanh and erf: every network kept with finite logs, the same wherever the vectors are rescaled (1e-12)', () => {
+    const close = (a: ArrayLike<number>, b: ArrayLike<number>, n = a.length) => {
+      for (let i = 0; i < n; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-12 * Math.abs(a[i]));
+    };
+    for (const act of ['tanh', 'erf'] as const) {
+      // one input (each network has its own normal stream): every network
+      const ones = [0, 128, 240].map((lim) => {
+        GD_STEP_KERNEL.rescaleLimit = lim;
+        return sampleGdStepExactFast(deep(act), 8, new Rng(40));
+      });
+      // pairs draw from one stream, and a value that rounds differently once δ is rescaled (its entries span
+      // hundreds of binary orders) can flip a lazy matrix's in-span decision and shift the stream for the next
+      // networks: the first network is compared
+      const pairs = [0, 128, 240].map((lim) => run(deep(act, 0.5), 2, new Rng(40), lim));
+      for (const r of [...ones, ...pairs]) {
+        expect(r.diverged).toBe(0);
+        expect(Math.max(...r.logs!.theta)).toBeGreaterThan(709.8); // beyond float64
+      }
+      for (const k of ['theta', 'thetaAfter', 'absDelta'] as const) {
+        for (const r of ones.slice(1)) close(r.logs![k], ones[0].logs![k]);
+        for (const r of pairs.slice(1)) close(r.logs![k], pairs[0].logs![k], 1);
+      }
+      for (const k of ['theta', 'absDelta'] as const)
+        for (const r of pairs.slice(1)) close(r.logs!.off![k], pairs[0].logs!.off![k], 1);
+    }
+  });
+
+  it('tanh: Θ′ and ΔΘ of the pair sampler have the law of the one-input closed form beyond float64 (KS, 4 SE)', () => {
+    const pair = run(deep('tanh', 0.3), 120, new Rng(41)).logs!;
+    const one = sampleGdStepExactFast(deep('tanh'), 120, new Rng(42)).logs!;
+    for (const k of ['theta', 'thetaAfter', 'absDelta'] as const) {
+      const x = meanAndStderr(pair[k]),
+        y = meanAndStderr(one[k]);
+      expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
+      expect(ksTwoSample(pair[k], one[k])).toBeLessThan(ksCritical(120, 120, 0.001));
+    }
+    expect(meanAndStderr(one.absDelta).mean).toBeGreaterThan(709.8);
+  });
+
+  it('tanh with Θ ≈ e^200, δ rescaled at every layer: Θ′(x, x̃) and ΔΘ(x, x̃) have the dense reference’s law', () => {
+    // L = 250: inside float64, so the dense reference (materialized weights) keeps every network; limit 2⁰ sends
+    // every δ through the mantissa–exponent form and every h′ through its true-scale path
+    const spec: GdStepSpec = { ...deep('tanh', 0.5), widths: widthsOf(250, 30) };
+    const dense = sampleGdStepDense(spec, 200, new Rng(43));
+    expect(dense.diverged).toBe(0);
+    const exact = run(spec, 300, new Rng(44), 0);
+    const signedLog = (v: number) => Math.sign(v) * Math.log(Math.abs(v));
+    const pairs: Array<[ArrayLike<number>, Float64Array]> = [
+      [exact.logs!.thetaAfter, dense.thetaAfter.map(Math.log)],
+      [
+        exact.logs!.off!.absDelta.map((l, i) => exact.logs!.off!.deltaSign[i] * l),
+        Float64Array.from(dense.thetaOff!, (t, i) => signedLog(dense.thetaOffAfter![i] - t)),
+      ],
+    ];
+    expect(Math.max(...exact.logs!.theta)).toBeGreaterThan(150);
+    for (const [a, b] of pairs) {
+      const x = meanAndStderr(a),
+        y = meanAndStderr(b);
+      expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
+      expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
+    }
+  });
+});

@@ -81,7 +81,8 @@ describe('rescaling leaves the plain computation as it was', () => {
       });
 
   it('rescaling at every layer (limit 2⁰) changes no value where nothing overflows, in JS and WebAssembly', () => {
-    for (const [, spec] of OLD.slice(0, 2))
+    // tanh: only δ is rescaled, and h′ takes its δ term at its true scale (the bounded-φ path)
+    for (const [, spec] of OLD.slice(0, 3))
       for (const wasm of [false, true]) {
         const a = run(spec, 40, new Rng(8), wasm, 128),
           b = run(spec, 40, new Rng(8), wasm, 0);
@@ -156,5 +157,32 @@ describe('beyond float64', () => {
     // App. A.3 case 1 (first order in η, exact expectation): the full step can only exceed it in this regime
     const bound = chaoticLowerBound(4, spec.widths, 1e-3);
     expect(abs.logAbs).toBeGreaterThan(bound.logRelAbsChange);
+  });
+
+  it('tanh with Θ ≈ e^200, δ rescaled at every layer (limit 2⁰): ln Θ′ and ln|ΔΘ| have the dense reference’s law', () => {
+    // σ_w² = 16, L = 250, M = 30: inside float64, so the dense reference keeps every network; h′ goes through its
+    // true-scale path at every layer
+    const spec: GdStepSpec = {
+      sigmaW2: 16,
+      sigmaB2: 0,
+      widths: widthsOf(250, 30),
+      lr: 1e-3,
+      target: 0,
+      activation: 'tanh',
+    };
+    const dense = sampleGdStepDense(spec, 300, new Rng(32));
+    expect(dense.diverged).toBe(0);
+    const exact = run(spec, 600, new Rng(33), false, 0);
+    expect(meanAndStderr(exact.logs!.theta).mean).toBeGreaterThan(100);
+    const pairs: Array<[ArrayLike<number>, ArrayLike<number>]> = [
+      [exact.logs!.thetaAfter, dense.thetaAfter.map(Math.log)],
+      [exact.logs!.absDelta, Float64Array.from(dense.theta, (t, i) => Math.log(Math.abs(dense.thetaAfter[i] - t)))],
+    ];
+    for (const [a, b] of pairs) {
+      const x = meanAndStderr(a),
+        y = meanAndStderr(b);
+      expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
+      expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
+    }
   });
 });

@@ -6,7 +6,13 @@
 // absRelativeChange {estimate, stderr}, seconds (+ meanTheta, diverged, offDiagonal with --pair-cos; log forms
 // logRelativeChange, logAbsRelativeChange, logMeanTheta where Θ′ leaves float64).
 import { gdStepKind } from '../../src-shared/contract/kinds/gd-step';
-import { ACTIVATIONS, GD_STEP_METHODS, type GdStepParams, type GdStepResult } from '../../src-shared/contract/gd-step';
+import {
+  ACTIVATIONS,
+  GD_STEP_METHODS,
+  type GdStepParams,
+  type GdStepResult,
+  type LogEstimate,
+} from '../../src-shared/contract/gd-step';
 import { formatLogEstimate } from '../../src-shared/stats/log-space';
 import { HEAVY_TAIL_SHARE } from '../../src-shared/stats/adaptive-samples';
 import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
@@ -106,29 +112,31 @@ function parseGdStep(args: string[]): CliJobRequest<'gd-step'> {
   return { params, service, json: values.json === true };
 }
 
+/**
+ * value ± SE, or the log form (src-shared/stats/log-space.ts) where the plain value or its SE saturated at float64's
+ * largest number (a kernel left float64).
+ */
+function estimateText(e: { estimate: number; stderr: number }, log?: LogEstimate): string {
+  const plain = [e.estimate, e.stderr].every((v) => Number.isFinite(v) && Math.abs(v) < Number.MAX_VALUE);
+  return log && !plain ? formatLogEstimate(log) : fmtEstimate(e);
+}
+
 function humanReport(r: GdStepResult): string {
   const rows: [string, string][] = [
-    // beyond float64 the plain fields saturate: print the log form (src-shared/stats/log-space.ts)
+    ['E[ΔΘ(x,x)]/E[Θ(x,x)]', estimateText(r.relativeChange, r.logRelativeChange)],
+    ['E[|ΔΘ(x,x)|]/E[Θ(x,x)]', estimateText(r.absRelativeChange, r.logAbsRelativeChange)],
     [
-      'E[ΔΘ(x,x)]/E[Θ(x,x)]',
-      r.logRelativeChange ? formatLogEstimate(r.logRelativeChange) : fmtEstimate(r.relativeChange),
+      'E[Θ(x,x)] before',
+      estimateText(
+        r.meanTheta,
+        r.logMeanTheta && { logAbs: r.logMeanTheta.logMean, sign: 1, relStderr: r.logMeanTheta.relStderr },
+      ),
     ],
-    [
-      'E[|ΔΘ(x,x)|]/E[Θ(x,x)]',
-      r.logAbsRelativeChange ? formatLogEstimate(r.logAbsRelativeChange) : fmtEstimate(r.absRelativeChange),
-    ],
-    ['E[Θ(x,x)] before', fmtEstimate(r.meanTheta)],
   ];
   if (r.offDiagonal) {
     const o = r.offDiagonal;
-    rows.push([
-      'E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]',
-      o.logRelativeChange ? formatLogEstimate(o.logRelativeChange) : fmtEstimate(o.relativeChange),
-    ]);
-    rows.push([
-      'E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]',
-      o.logAbsRelativeChange ? formatLogEstimate(o.logAbsRelativeChange) : fmtEstimate(o.absRelativeChange),
-    ]);
+    rows.push(['E[ΔΘ(x,x̃)]/E[Θ(x,x̃)]', estimateText(o.relativeChange, o.logRelativeChange)]);
+    rows.push(['E[|ΔΘ(x,x̃)|]/E[Θ(x,x̃)]', estimateText(o.absRelativeChange, o.logAbsRelativeChange)]);
   }
   if (r.tailShare !== undefined)
     rows.push([
@@ -204,8 +212,8 @@ ${NETWORK_USAGE}
                      Θ′ leaves float64: relativeChange then saturates at ±1.8e308; offDiagonal gains its own
                      logRelativeChange, logAbsRelativeChange)
 
-With ReLU or linear φ (exact method, one input or a pair) Θ′ beyond float64 is carried as mantissa·2^exponent and
-summarized in log space. Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
+With the exact method (one input or a pair) Θ and Θ′ beyond float64 are carried as mantissa·2^exponent and
+summarized in log space: for ReLU, linear, tanh and erf (GELU only where its forward pass stays inside float64). Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
 averaged in as NaN.`,
     parse: parseGdStep,
     printer: ({ io, json }) => ({

@@ -4,6 +4,8 @@ import {
   effectiveLr,
   flagOf,
   formatLogEstimate,
+  formatMeanTheta,
+  formatOffQuantity,
   formatQuantity,
   formatRelative,
   log10Of,
@@ -165,5 +167,28 @@ describe('readout words', () => {
     // without a log form: the plain estimate
     expect(log10Of(gdResult({ absRelativeChange: { estimate: 1e-3, stderr: 1e-4 } }), 'abs')).toBeCloseTo(-3, 12);
     expect(log10Of(gdResult({ absRelativeChange: { estimate: 0, stderr: 0 } }), 'abs')).toBeNaN();
+  });
+
+  it('shows E[Θ] and the off-diagonal change in log form only where their plain values saturated', () => {
+    const sat = { estimate: Number.MAX_VALUE, stderr: Number.MAX_VALUE };
+    const log = { logMean: 400 * Math.LN10, relStderr: 0.5 };
+    expect(formatMeanTheta(gdResult({ meanTheta: sat, logMeanTheta: log }))).toBe('≈ 1.00 × 10^400 (SE 50 %)');
+    // E[Θ] inside float64 while Θ′ left it: the plain value ± SE
+    const plain = gdResult({
+      meanTheta: { estimate: 12, stderr: 0.5 },
+      logMeanTheta: { logMean: Math.log(12), relStderr: 0.04 },
+    });
+    expect(formatMeanTheta(plain)).not.toMatch(/10\^/);
+    expect(formatOffQuantity(gdResult(), 'abs')).toBe('—');
+    const off = gdResult({
+      offDiagonal: {
+        relativeChange: { estimate: -Number.MAX_VALUE, stderr: Number.MAX_VALUE },
+        absRelativeChange: sat,
+        logRelativeChange: { logAbs: 900 * Math.LN10, sign: -1, relStderr: 0.2 },
+        logAbsRelativeChange: { logAbs: 900 * Math.LN10, sign: 1, relStderr: 0.2 },
+      },
+    });
+    expect(formatOffQuantity(off, 'signed')).toBe('≈ −1.00 × 10^900 (SE 20 %)');
+    expect(formatOffQuantity(off, 'abs')).toBe('≈ 1.00 × 10^900 (SE 20 %)');
   });
 });

@@ -166,6 +166,16 @@ export function formatOffQuantity(r: GdStepResult, q: GdQuantity): string {
 const withLog = (e: Estimate, l: LogEstimate | undefined) =>
   l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
 
+/** E[Θ(x, x)] before the step as text: its log form where Θ itself left float64 (meanTheta then saturates). */
+export function formatMeanTheta(r: GdStepResult): string {
+  const m = r.meanTheta,
+    l = r.logMeanTheta;
+  const saturated = ![m.estimate, m.stderr].every((v) => Number.isFinite(v) && Math.abs(v) < Number.MAX_VALUE);
+  return l && saturated
+    ? formatLogEstimate({ logAbs: l.logMean, sign: 1, relStderr: l.relStderr })
+    : formatEstimate(m.estimate, m.stderr);
+}
+
 /**
  * Why an estimate should not be read at face value: 'diverged' (some steps overflowed and were left out, which biases
  * the mean), 'noisy' (SE ≥ |estimate|: the sign, and on a log axis the magnitude, is not resolved), 'negative'
