@@ -2,7 +2,8 @@
 // M = 200, L = 50 (σ_w² = 2, α₀ = 1, one input) in the same run; target exact ≥ 100× dense. Both exact paths are
 // timed: the one-input closed form (gd-step-exact-fast.ts, what sampleGdStepExact runs without a pair; its ReLU loop
 // in WebAssembly, also timed in its JavaScript original) and the
-// generic LazyGaussianMatrix sampler (GdStepExactSampler, what pairs use), and a chaotic cell whose Θ′ leaves float64.
+// generic LazyGaussianMatrix sampler (GdStepExactSampler, what pairs use), and chaotic cells (one input, a pair) whose
+// Θ′ leaves float64.
 // Single-threaded; each figure is the best of a few repeats, in wall time and in this process's CPU time (the CPU
 // figure is less sensitive to other processes on a loaded machine). Run alone: npx tsx bench/gd-step.ts
 import { loadavg } from 'node:os';
@@ -149,6 +150,23 @@ export async function benchGdStep(): Promise<string[]> {
     genericN,
   );
   lines.push(`  with x̃ (pairCos 0.5, generic sampler): exact ${ms(pair)}/network`);
+  {
+    // the same pair deep in the chaotic phase: Θ′ beyond float64, every vector and input rescaled by powers of two
+    // (gd-step-exact-sampler.ts); the cost per layer should stay that of the EOC pair
+    const Lc = 2 * L;
+    const chaoticPair: GdStepSpec = { ...pairSpec, sigmaW2: 3.5, widths: [M, ...new Array<number>(Lc - 1).fill(M)] };
+    const probe = sampleGdStepExact(chaoticPair, 20, new Rng(6, 0));
+    const beyond = probe.thetaAfter.filter((v) => v === Infinity).length;
+    const c = per(
+      best(() => sampleGdStepExact(chaoticPair, genericN / 2, new Rng(6, 1))),
+      genericN / 2,
+    );
+    const perLayer = (t: Timing, layers: number) => `${fmt((t.cpu / layers) * 1e6)} µs cpu`;
+    lines.push(
+      `  chaotic pair σ_w² = 3.5, L = ${Lc} (Θ′ beyond float64 in ${beyond} of 20, kept ${probe.theta.length}): ` +
+        `${ms(c)}/network, ${perLayer(c, Lc)}/layer vs ${perLayer(pair, L)}/layer at the EOC pair`,
+    );
+  }
   return lines;
 }
 
