@@ -186,6 +186,36 @@ describe('first GD step tab', () => {
     }
   });
 
+  it('reads E[Θ] before the step in log form where Θ itself is beyond float64', async () => {
+    const page = await session.open();
+    await requireEngine(page);
+    await page.getByTestId('measure-slices').uncheck();
+    // σ_w² = 4 (the plane's top), M = 800, λ = 1.5 (L = 1 200): E[Θ] grows like (σ_w²/2)^L = 2^1200 ≈ 10^361
+    for (const [id, v] of [
+      ['input-samples', '100'],
+      ['input-width', '800'],
+      ['input-sigmaW2', '4'],
+      ['input-lambda', '1.5'],
+    ]) {
+      await page.getByTestId(id).fill(v);
+      await page.getByTestId(id).press('Enter');
+    }
+    await page.getByTestId('tab-gd-step').click();
+    await page.getByTestId('gd-slices-toggle').uncheck();
+    await page.getByTestId('gd-input-samples').fill('24');
+    await page.getByTestId('gd-input-samples').press('Enter');
+    const done = async () =>
+      (await attr(page, 'gd-readout', 'data-status')) === 'done' &&
+      (await num(page, 'gd-readout', 'data-result-sigma-w2')) === 4 &&
+      (await num(page, 'gd-readout', 'data-result-depth')) === 1200 &&
+      (await num(page, 'gd-readout-samples')) === 24;
+    await expect.poll(done, { timeout: 60_000, interval: 250 }).toBe(true);
+    const text = (await page.getByTestId('gd-readout-meanTheta').textContent()) ?? '';
+    const m = /≈ \d\.\d\d × 10\^(\d+) \(SE \d+(\.\d+)? %\)/.exec(text);
+    expect(m, text).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(308); // not the saturated float64 maximum, which reads 1.8 × 10^308
+  });
+
   it('shows the lab’s reason inline when it refuses a job (dense at a costly size)', async () => {
     const page = await openTab();
     await page.getByTestId('gd-slices-toggle').uncheck();
