@@ -175,14 +175,13 @@ describe('fast path: structure', () => {
     expect(r.thetaAfter.some((v) => v === Infinity)).toBe(true);
     for (const arr of [r.theta, r.thetaAfter, r.output, r.outputAfter]) for (const v of arr) expect(v).not.toBeNaN();
     for (const v of r.logs!.thetaAfter) expect(Number.isFinite(v)).toBe(true);
-    // GELU is unbounded and not homogeneous: a network whose forward pass leaves float64 is still counted as diverged
+    // GELU (not homogeneous, but its vectors rescale through activations.ts `scaled`): kept too
     const gelu = { ...spec, activation: 'gelu' as const, sigmaW2: 4, widths: widthsOf(60, 16), lr: 1e-3 };
     const t = sampleGdStepExactFast(gelu, 40, new Rng(7));
-    expect(t.diverged).toBeGreaterThan(0);
-    for (const arr of [t.theta, t.thetaAfter, t.output, t.outputAfter]) {
-      expect(arr.length).toBe(40 - t.diverged);
-      for (const v of arr) expect(Number.isFinite(v)).toBe(true);
-    }
+    expect(t.diverged).toBe(0);
+    expect(t.thetaAfter.some((v) => v === Infinity)).toBe(true);
+    for (const arr of [t.theta, t.thetaAfter, t.output, t.outputAfter]) for (const v of arr) expect(v).not.toBeNaN();
+    for (const v of t.logs!.thetaAfter) expect(Number.isFinite(v)).toBe(true);
   });
 
   it('bad input → RangeError', () => {

@@ -34,6 +34,7 @@ import {
   ScaledSum,
   scaleBy,
   TOL2,
+  type ScaledPhi,
   topDelta,
   valueOf,
 } from './gd-step-fast-passes';
@@ -92,8 +93,8 @@ export class GdStepFastSampler implements FastSamplerState {
 
   readonly s: GdStepSetup;
   readonly relu: boolean;
-  readonly phi: (v: number) => number;
-  readonly dphi: (v: number) => number;
+  readonly phi: ScaledPhi;
+  readonly dphi: ScaledPhi;
   private readonly sdB: number;
   readonly sd: Float64Array; // weight sd of layer l: √(σ_w²/n_{l−1})
   // per hidden layer l = 1..L−1 (index 0 unused)
@@ -149,9 +150,10 @@ export class GdStepFastSampler implements FastSamplerState {
     this.depth = L;
     const fns = activationFor('samplers', s.act);
     this.relu = s.act === 'relu';
-    this.phi = fns.phi;
-    this.dphi = fns.dphi;
-    this.limit = gdStepRescaleLimit(fns.homogeneous);
+    // GELU: φ, φ′ of mantissa·2^e (activations.ts `scaled`), so its vectors rescale like a homogeneous φ's
+    this.phi = fns.scaled?.phi ?? fns.phi;
+    this.dphi = fns.scaled?.dphi ?? fns.dphi;
+    this.limit = gdStepRescaleLimit(fns.homogeneous || fns.scaled !== undefined);
     this.limitDelta = gdStepRescaleLimit(true);
     const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
     this.sdB = Math.sqrt(s.sigmaB2);
@@ -253,7 +255,7 @@ export class GdStepFastSampler implements FastSamplerState {
       for (let l = 1; l < L; l++) {
         fillNormals(st, A1[l], n[l], sd[l]);
         const e = ex[l - 1];
-        let v = forward(n[l], Math.sqrt(nx2[l - 1]), A1[l], bias[l], pow2(-e), h[l], x[l], relu, phi);
+        let v = forward(n[l], Math.sqrt(nx2[l - 1]), A1[l], bias[l], pow2(-e), h[l], x[l], relu, phi, e);
         if (!Number.isFinite(v)) return false;
         const k = rescaleBy(v, e, limit);
         if (k !== 0 && v !== 0) {
@@ -286,6 +288,7 @@ export class GdStepFastSampler implements FastSamplerState {
         top >= 2 ? A1[top] : delta[top],
         relu,
         dphi,
+        ex[top],
         sums,
       );
       let a1d = this.shrinkDelta(top, sums[0]); // ⟨A₁, δ_l⟩ of the layer about to be queried
@@ -314,6 +317,7 @@ export class GdStepFastSampler implements FastSamplerState {
           l - 1 >= 2 ? A1[l - 1] : out,
           relu,
           dphi,
+          ex[l - 1],
           sums,
         );
         ed[l - 1] = ed[l];

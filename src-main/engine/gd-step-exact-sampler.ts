@@ -5,7 +5,7 @@ import { Rng } from '../../src-shared/rng';
 import { activationFor } from '../../src-shared/network/activations';
 import { gdStepSetup, type GdStepSetup, type GdStepSpec } from './gd-step-exact';
 import { gdStepRescaleLimit } from './gd-step-exact-fast';
-import { exponentOf, logOf, pow2, rescaleBy, ScaledSum, scaleBy, valueOf } from './gd-step-fast-passes';
+import { exponentOf, logOf, pow2, rescaleBy, ScaledSum, scaleBy, valueOf, type ScaledPhi } from './gd-step-fast-passes';
 import { normalZiggurat } from './gamma';
 import { gram, LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import { LazyGaussianMatrix } from './lazy-matrix';
@@ -39,8 +39,8 @@ export class GdStepExactSampler {
   readonly deltaSign: Float64Array;
 
   private readonly s: GdStepSetup;
-  private readonly phi: (x: number) => number;
-  private readonly dphi: (x: number) => number;
+  private readonly phi: ScaledPhi; // φ, φ′ of a mantissa at a binary exponent (gd-step-fast-passes.ts)
+  private readonly dphi: ScaledPhi;
   private readonly sdB: number;
   /**
    * Squared norms above these are rescaled: limitX for x, h (∞: never, for an activation that is not homogeneous),
@@ -89,9 +89,10 @@ export class GdStepExactSampler {
     this.k = k;
     this.depth = L;
     const fns = activationFor('samplers', s.act);
-    this.phi = fns.phi;
-    this.dphi = fns.dphi;
-    this.limitX = gdStepRescaleLimit(fns.homogeneous);
+    // GELU: φ, φ′ of mantissa·2^e (activations.ts `scaled`), so its vectors rescale like a homogeneous φ's
+    this.phi = fns.scaled?.phi ?? fns.phi;
+    this.dphi = fns.scaled?.dphi ?? fns.dphi;
+    this.limitX = gdStepRescaleLimit(fns.homogeneous || fns.scaled !== undefined);
     this.limitD = gdStepRescaleLimit(true);
     this.sdB = Math.sqrt(s.sigmaB2);
     const kk = k * k;
@@ -219,7 +220,7 @@ export class GdStepExactSampler {
         }
         let n2 = 0;
         for (let i = 0; i < nl; i++) {
-          const v = phi(ha[i]);
+          const v = phi(ha[i], e);
           xa[i] = v;
           n2 += v * v;
         }
@@ -252,7 +253,7 @@ export class GdStepExactSampler {
           ha = h[top][a];
         let n2 = 0;
         for (let i = 0; i < nTop; i++) {
-          const v = dphi(ha[i]) * this.deltaTop[i];
+          const v = dphi(ha[i], ex[top * k + a]) * this.deltaTop[i];
           da[i] = v;
           n2 += v * v;
         }
@@ -270,7 +271,7 @@ export class GdStepExactSampler {
           W.mulTInto(delta[l][a], dPrev);
           let n2 = 0;
           for (let i = 0; i < nPrev; i++) {
-            const v = dPrev[i] * dphi(hPrev[i]);
+            const v = dPrev[i] * dphi(hPrev[i], ex[(l - 1) * k + a]);
             dPrev[i] = v;
             n2 += v * v;
           }
@@ -345,7 +346,7 @@ export class GdStepExactSampler {
           for (let i = 0; i < nl; i++) {
             const v = ha[i] - valueOf(c * d0[i], cE);
             ha[i] = v;
-            const xi = phi(v);
+            const xi = phi(v, 0);
             xa[i] = xi;
             n2 += xi * xi;
           }
@@ -354,11 +355,11 @@ export class GdStepExactSampler {
         }
         const E = c === 0 ? hE : Math.max(hE, cE);
         const sh = pow2(hE - E),
-          sc = c * pow2(cE - E);
+          sc = c === 0 ? 0 : c * pow2(cE - E); // a zero term: no 0·∞ from a large cE
         for (let i = 0; i < nl; i++) {
           const v = sh * ha[i] - sc * d0[i];
           ha[i] = v;
-          const xi = phi(v);
+          const xi = phi(v, E);
           xa[i] = xi;
           n2 += xi * xi;
         }
@@ -381,7 +382,7 @@ export class GdStepExactSampler {
       const c = eps * (cW[L] * s + cB[L] * pow2(-crossE)),
         cE = ee + crossE;
       const E = c === 0 ? fE : Math.max(fE, cE);
-      this.outputsAfter[a] = this.fOut[0] * pow2(fE - E) + bL * pow2(-E) - c * pow2(cE - E);
+      this.outputsAfter[a] = this.fOut[0] * pow2(fE - E) + bL * pow2(-E) - (c === 0 ? 0 : c * pow2(cE - E));
       this.outAE[a] = E;
     }
     // backward: δ′_L = 1; W′_Lᵀ·1 = W_Lᵀ·1 − ε cW_L x_{L−1} (δ_L = 1)
@@ -396,13 +397,13 @@ export class GdStepExactSampler {
         cE = ee + ex[top * k];
       const E = c === 0 ? 0 : Math.max(0, cE);
       const st = pow2(-E),
-        sc = c * pow2(cE - E);
+        sc = c === 0 ? 0 : c * pow2(cE - E);
       for (let a = 0; a < k; a++) {
         const da = dA[top][a],
           ha = hA[top][a];
         let n2 = 0;
         for (let i = 0; i < nTop; i++) {
-          const v = dphi(ha[i]) * (st * this.deltaTop[i] - sc * xOldTop[i]);
+          const v = dphi(ha[i], exA[top * k + a]) * (st * this.deltaTop[i] - sc * xOldTop[i]);
           da[i] = v;
           n2 += v * v;
         }
@@ -434,12 +435,12 @@ export class GdStepExactSampler {
           cE = ee + ed[l * k] + tE + ex[(l - 1) * k];
         const E = c === 0 ? tE : Math.max(tE, cE);
         const st = pow2(tE - E),
-          sc = c * pow2(cE - E);
+          sc = c === 0 ? 0 : c * pow2(cE - E);
         const out = prev[a],
           hPrev = hA[l - 1][a];
         let n2 = 0;
         for (let i = 0; i < nPrev; i++) {
-          const v = dphi(hPrev[i]) * (st * tmp[i] - sc * xOld[i]);
+          const v = dphi(hPrev[i], exA[(l - 1) * k + a]) * (st * tmp[i] - sc * xOld[i]);
           out[i] = v;
           n2 += v * v;
         }

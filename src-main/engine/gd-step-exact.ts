@@ -63,7 +63,7 @@ export interface GdStepSamples {
   diverged: number;
   /**
    * The exact samplers only: per kept network ln Θ, ln Θ′, ln|Θ′ − Θ| and the sign of Θ′ − Θ (−1, 0, 1). Finite
-   * where Θ′ leaves float64 (theta/thetaAfter then hold +∞; deep chaotic phase; ReLU, linear, tanh, erf).
+   * where Θ′ leaves float64 (theta/thetaAfter then hold +∞; deep chaotic phase).
    */
   logs?: GdStepLogs;
 }

@@ -16,6 +16,7 @@ import {
   scaleBy,
   TOL2,
   topDelta,
+  type ScaledPhi,
   type ScaledSum,
 } from './gd-step-fast-passes';
 
@@ -24,8 +25,8 @@ export interface FastSamplerState {
   readonly s: GdStepSetup;
   readonly depth: number;
   readonly relu: boolean;
-  readonly phi: (v: number) => number;
-  readonly dphi: (v: number) => number;
+  readonly phi: ScaledPhi;
+  readonly dphi: ScaledPhi;
   readonly sd: Float64Array;
   readonly h: Float64Array[];
   readonly x: Float64Array[];
@@ -90,6 +91,7 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
     xA[1],
     relu,
     phi,
+    E,
     sums,
   );
   exA[1] = E;
@@ -139,6 +141,7 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
       xA[l],
       relu,
       phi,
+      E,
       sums,
     );
     exA[l] = E;
@@ -171,6 +174,7 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
     delta[L - 1],
     relu,
     dphi,
+    exA[L - 1],
     sums,
   );
   edA[L - 1] = E;
@@ -230,6 +234,7 @@ export function afterStep(t: FastSamplerState, eps: number, ee: number, bL: numb
       dA[l - 1],
       relu,
       dphi,
+      exA[l - 1],
       sums,
     );
     edA[l - 1] = E;

@@ -9,16 +9,22 @@
 // subnormals), so every rescaled value is the plain one times a power of two, rounded identically: below the limit
 // no exponent moves and the numbers are bit for bit those of the plain computation; above it they are too, as long
 // as the plain computation would not have overflowed. The kernels come out as (mantissa, exponent) pairs.
-// Only a positively homogeneous φ (ReLU, linear) lets x, h be rescaled (φ(2^{−k}h) = 2^{−k}φ(h)). For any other φ
-// the backward vectors δ, δ′ still are (the backward pass is linear in δ), x and ε stay at exponent 0, and the δ term
-// of h′ = … − εδ(…) is taken at its true scale, ±∞ where it leaves float64: a bounded φ (tanh, erf) maps that to
-// ±1 and φ′ to 0 (it underflows only where it is below e^{−700}). An unbounded one (GELU) overflows there instead,
-// and the network is counted as diverged.
+// x, h are rescaled where φ allows it: a positively homogeneous φ (ReLU, linear: φ(2^{−k}h) = 2^{−k}φ(h)), or one
+// with a `scaled` pair in activations.ts (GELU: φ(2^e ĥ)/2^e = ĥΦ(2^e ĥ)), whose φ, φ′ the passes then evaluate at
+// the vector's exponent (`eh`). For a bounded φ (tanh, erf) only the backward vectors δ, δ′ are (the backward pass is
+// linear in δ); x and ε stay at exponent 0, and the δ term of h′ = … − εδ(…) is taken at its true scale, ±∞ where it
+// leaves float64, which φ maps to ±1 and φ′ to 0 (φ′ underflows only where it is below e^{−700}).
 // ---- Per-layer passes. Each is its own small function, called once per layer, so V8 optimizes each loop on its
 // own. `relu` selects an inline φ(h) = (h + |h|)/2 (exact), φ′(h) = +(h > 0) (the common case), otherwise phi/dphi:
 // written without a data-dependent branch, since h_l changes sign at random, which a branch mispredicts half the time
 // (a ternary cost ~3× more per element in a microbenchmark).
 import { LAZY_SPAN_TOLERANCE } from './lazy-matrix';
+
+/**
+ * φ or φ′ of a pre-activation given as mantissa v at binary exponent e (`eh` in the passes): the activation's
+ * `scaled` pair where it has one (GELU), else φ, φ′ of v itself (homogeneous φ, or e = 0).
+ */
+export type ScaledPhi = (v: number, e: number) => number;
 
 export function dot(n: number, a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -36,13 +42,14 @@ export function forward(
   h: Float64Array,
   x: Float64Array,
   relu: boolean,
-  phi: (v: number) => number,
+  phi: ScaledPhi,
+  eh: number,
 ): number {
   let nx2 = 0;
   for (let i = 0; i < n; i++) {
     const v = c * A[i] + bs * b[i];
     h[i] = v;
-    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
+    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v, eh);
     x[i] = xi;
     nx2 += xi * xi;
   }
@@ -63,14 +70,15 @@ export function topDelta(
   out: Float64Array,
   a: Float64Array,
   relu: boolean,
-  dphi: (v: number) => number,
+  dphi: ScaledPhi,
+  eh: number,
   sums: Float64Array,
 ): number {
   let n2 = 0,
     cross = 0;
   for (let j = 0; j < m; j++) {
     const hv = h[j];
-    const dv = (relu ? +(hv > 0) : dphi(hv)) * (ws * w[j] - c * x[j]);
+    const dv = (relu ? +(hv > 0) : dphi(hv, eh)) * (ws * w[j] - c * x[j]);
     out[j] = dv;
     n2 += dv * dv;
     cross += a[j] * dv;
@@ -95,7 +103,8 @@ export function backwardBefore(
   out: Float64Array,
   a: Float64Array,
   relu: boolean,
-  dphi: (v: number) => number,
+  dphi: ScaledPhi,
+  eh: number,
   sums: Float64Array,
 ): number {
   const kq = k * invNx;
@@ -105,7 +114,7 @@ export function backwardBefore(
     const c = kq * x[j] + s * C1[j];
     C1[j] = c;
     const hv = h[j];
-    const dv = (relu ? +(hv > 0) : dphi(hv)) * nd * c;
+    const dv = (relu ? +(hv > 0) : dphi(hv, eh)) * nd * c;
     out[j] = dv;
     n2 += dv * dv;
     ad += a[j] * dv;
@@ -129,7 +138,8 @@ export function forwardAfterFirst(
   hA: Float64Array,
   xA: Float64Array,
   relu: boolean,
-  phi: (v: number) => number,
+  phi: ScaledPhi,
+  eh: number,
   sums: Float64Array,
 ): number {
   let n2 = 0,
@@ -138,7 +148,7 @@ export function forwardAfterFirst(
     const t = cEps * delta[i];
     const v = hs * h[i] - (eTrue === 0 ? t : valueOf(t, eTrue));
     hA[i] = v;
-    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
+    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v, eh);
     xA[i] = xi;
     n2 += xi * xi;
     cross += x[i] * xi;
@@ -218,7 +228,8 @@ export function forwardAfterHidden(
   hA: Float64Array,
   xA: Float64Array,
   relu: boolean,
-  phi: (v: number) => number,
+  phi: ScaledPhi,
+  eh: number,
   sums: Float64Array,
 ): number {
   const kp = k * invNd;
@@ -231,7 +242,7 @@ export function forwardAfterHidden(
     const t = cEps * d;
     const v = c1 * A1[i] + rho * a2 + bs * b[i] - (eTrue === 0 ? t : valueOf(t, eTrue));
     hA[i] = v;
-    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v);
+    const xi = relu ? 0.5 * (v + Math.abs(v)) : phi(v, eh);
     xA[i] = xi;
     n2 += xi * xi;
     cross += x[i] * xi;
@@ -263,7 +274,8 @@ export function backwardAfter(
   delta: Float64Array,
   out: Float64Array,
   relu: boolean,
-  dphi: (v: number) => number,
+  dphi: ScaledPhi,
+  eh: number,
   sums: Float64Array,
 ): number {
   const cx = tau * k1 * invNx - cEpsX,
@@ -273,7 +285,7 @@ export function backwardAfter(
     cross = 0;
   for (let j = 0; j < m; j++) {
     const hv = hA[j];
-    const dv = (relu ? +(hv > 0) : dphi(hv)) * (d1 * C1[j] + cx * x[j] + cr * r[j] + cg * g[j]);
+    const dv = (relu ? +(hv > 0) : dphi(hv, eh)) * (d1 * C1[j] + cx * x[j] + cr * r[j] + cg * g[j]);
     out[j] = dv;
     n2 += dv * dv;
     cross += delta[j] * dv;

@@ -276,3 +276,44 @@ describe('bounded φ (tanh, erf) beyond float64: δ rescaled, h′ at its true s
     }
   });
 });
+
+describe('GELU beyond float64 (vectors rescaled through its scaled φ)', () => {
+  it('pairs keep every network, and Θ′(x, x) has the law of the one-input closed form at Θ′ ≈ e^3000', () => {
+    const deep: GdStepSpec = {
+      sigmaW2: 4,
+      sigmaB2: 0,
+      widths: widthsOf(60, 30),
+      lr: 1e-3,
+      target: 0,
+      activation: 'gelu',
+    };
+    const pair = run({ ...deep, pairCos: 0.5 }, 200, new Rng(45));
+    expect(pair.diverged).toBe(0);
+    const one = sampleGdStepExactFast(deep, 200, new Rng(46)).logs!;
+    for (const k of ['thetaAfter', 'absDelta'] as const) {
+      const a = pair.logs![k];
+      const x = meanAndStderr(a),
+        y = meanAndStderr(one[k]);
+      expect(x.mean).toBeGreaterThan(709.8);
+      expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
+      expect(ksTwoSample(a, one[k])).toBeLessThan(ksCritical(200, 200, 0.001));
+    }
+    for (const v of pair.logs!.off!.absDelta) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('σ_w² = 16, L = 1 300 (Θ′ ≈ e^(6·10⁶)): no network lost where a zero term meets a huge exponent', () => {
+    // some layers' ⟨x, x′⟩ or ⟨δ, δ′⟩ are exactly 0 here; 0·2^(large) once made such a network NaN (12 of 20)
+    const spec: GdStepSpec = {
+      sigmaW2: 16,
+      sigmaB2: 0,
+      widths: widthsOf(1300, 30),
+      lr: 1e-3,
+      target: 0,
+      activation: 'gelu',
+      pairCos: 0.5,
+    };
+    const r = run(spec, 20, new Rng(1));
+    expect(r.diverged).toBe(0);
+    expect(Math.min(...r.logs!.thetaAfter)).toBeGreaterThan(1e5);
+  });
+});

@@ -185,4 +185,49 @@ describe('beyond float64', () => {
       expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
     }
   });
+
+  it('GELU (rescaled through its scaled φ): limit 2⁰ changes no value inside float64; beyond it, every network kept', () => {
+    const inside: GdStepSpec = {
+      sigmaW2: 4,
+      sigmaB2: 0.1,
+      widths: widthsOf(20, 30),
+      lr: 1e-3,
+      target: 0.2,
+      activation: 'gelu',
+    };
+    const a = run(inside, 40, new Rng(34), false, 128),
+      b = run(inside, 40, new Rng(34), false, 0);
+    expect(plainFinite(a).length).toBe(40);
+    for (const k of KEYS) expect(Array.from(b[k])).toEqual(Array.from(a[k]));
+    // σ_w² = 4, L = 60, M = 30: Θ′ ≈ e^3000 (the dense reference keeps 3 of 20 such networks)
+    const deep = run({ ...inside, sigmaB2: 0, target: 0, widths: widthsOf(60, 30) }, 40, new Rng(35), false);
+    expect(deep.diverged).toBe(0);
+    expect(Math.max(...deep.logs!.thetaAfter)).toBeGreaterThan(1000);
+    for (const v of deep.logs!.absDelta) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('GELU with Θ′ ≈ e^300, rescaled at every layer: ln Θ′ and ln|ΔΘ| have the dense reference’s law', () => {
+    const spec: GdStepSpec = {
+      sigmaW2: 8,
+      sigmaB2: 0,
+      widths: widthsOf(16, 30),
+      lr: 1e-3,
+      target: 0,
+      activation: 'gelu',
+    };
+    const dense = sampleGdStepDense(spec, 300, new Rng(36));
+    expect(dense.diverged).toBe(0);
+    const exact = run(spec, 600, new Rng(37), false, 0);
+    expect(meanAndStderr(exact.logs!.thetaAfter).mean).toBeGreaterThan(150);
+    const pairs: Array<[ArrayLike<number>, ArrayLike<number>]> = [
+      [exact.logs!.thetaAfter, dense.thetaAfter.map(Math.log)],
+      [exact.logs!.absDelta, Float64Array.from(dense.theta, (t, i) => Math.log(Math.abs(dense.thetaAfter[i] - t)))],
+    ];
+    for (const [a, b] of pairs) {
+      const x = meanAndStderr(a),
+        y = meanAndStderr(b);
+      expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
+      expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
+    }
+  });
 });

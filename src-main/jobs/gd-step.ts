@@ -212,8 +212,8 @@ ${NETWORK_USAGE}
                      Θ′ leaves float64: relativeChange then saturates at ±1.8e308; offDiagonal gains its own
                      logRelativeChange, logAbsRelativeChange)
 
-With the exact method (one input or a pair) Θ and Θ′ beyond float64 are carried as mantissa·2^exponent and
-summarized in log space: for ReLU, linear, tanh and erf (GELU only where its forward pass stays inside float64). Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
+With the exact method (one input or a pair, every activation) Θ and Θ′ beyond float64 are carried as
+mantissa·2^exponent and summarized in log space. Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
 averaged in as NaN.`,
     parse: parseGdStep,
     printer: ({ io, json }) => ({

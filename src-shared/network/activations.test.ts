@@ -101,4 +101,24 @@ describe('activations φ, φ′', () => {
     expect(relErr(ec.Tdot(0.5, 0.5, 0.5), 4 / Math.PI / Math.sqrt(3))).toBeLessThan(1e-15);
     expect(ACTIVATION_SPECS.linear.closedForms!.T(2, 0.7, 3)).toBe(0.7);
   });
+
+  it('GELU’s scaled pair: φ(2^e ĥ)/2^e and φ′(2^e ĥ), exact where 2^e ĥ is a float64, the limits beyond', () => {
+    const g = ACTIVATION_SPECS.gelu;
+    const sc = g.scaled!;
+    for (const h of [-7.5, -0.3, 0, 0.2, 1.7, 9])
+      for (const e of [0, 1, 5, 40]) {
+        // 2^e·h is exact, so the scaled form must equal φ at 2^e·h, divided back, to the last bit
+        const H = h * 2 ** e;
+        expect(sc.phi(h, e)).toBe(g.phi(H) / 2 ** e);
+        expect(sc.dphi(h, e)).toBe(g.dphi(H));
+      }
+    // beyond float64: φ(2^e ĥ)/2^e → ĥ (ĥ > 0) or 0, φ′ → 1 or 0; never NaN
+    expect(sc.phi(1.5, 5000)).toBe(1.5);
+    expect(sc.phi(-1.5, 5000)).toBe(-0);
+    expect(sc.dphi(1.5, 5000)).toBe(1);
+    expect(sc.dphi(-1.5, 5000)).toBe(0);
+    expect(sc.phi(0, 5000)).toBe(0);
+    expect(ACTIVATION_SPECS.relu.scaled).toBeUndefined(); // homogeneous: φ itself serves
+    expect(ACTIVATION_SPECS.tanh.scaled).toBeUndefined(); // bounded: h is kept at its true scale
+  });
 });

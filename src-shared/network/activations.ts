@@ -53,11 +53,24 @@ export interface ActivationSpec {
   readonly analyticHalfWidth: number;
   /** Positively homogeneous of degree 1 (φ(αx) = αφ(x), α > 0): then 𝒯(q·Σ) = q·𝒯(Σ) and χ₁ does not depend on q. */
   readonly homogeneous: boolean;
+  /**
+   * For a φ that is not homogeneous but grows linearly (GELU): φ(2^e·ĥ)/2^e and φ′(2^e·ĥ) for an integer e ≥ 0, as
+   * exact as φ and φ′ themselves, also where 2^e·ĥ leaves float64. The GD-step samplers carry such vectors as
+   * mantissa·2^exponent like a homogeneous φ's (issue 16); at e = 0 these are φ and φ′.
+   */
+  readonly scaled?: { phi(hHat: number, e: number): number; dphi(hHat: number, e: number): number };
   readonly closedForms?: ClosedForms;
   /** E φ(m + sZ), E φ′(m + sZ) in closed form: the ξ map's 1D fallback (map.ts) instead of a 2D quadrature. */
   readonly gaussianSmoothing?: SmoothedPair;
   /** The engines that run it ('theory' for every entry; the others only where tested there). */
   readonly runsOn: readonly ActivationEngine[];
+}
+
+/** v·2^e for an integer e ≥ 0, in two exact steps (±∞ only where the product leaves float64; 0 stays 0). */
+function times2Pow(v: number, e: number): number {
+  if (e === 0 || v === 0) return v;
+  const half = e >> 1;
+  return v * 2 ** half * 2 ** (e - half);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -186,6 +199,14 @@ const ENTRIES = {
   gelu: {
     phi: (x) => x * normalCdf(x),
     dphi: (x) => normalCdf(x) + x * normalPdf(x),
+    // φ(2^e ĥ)/2^e = ĥ·Φ(2^e ĥ) exactly; Φ and φ′ at ±∞ (beyond float64) are their limits 1, 0
+    scaled: {
+      phi: (hh, e) => hh * normalCdf(times2Pow(hh, e)),
+      dphi: (hh, e) => {
+        const h = times2Pow(hh, e);
+        return Number.isFinite(h) ? normalCdf(h) + h * normalPdf(h) : h > 0 ? 1 : 0;
+      },
+    },
     kinks: [],
     analyticHalfWidth: 1,
     homogeneous: false,
