@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
-import { chiSquareCritical, chiSquareGof, ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
+import { chiSquareCritical, chiSquareGof } from '../../src-shared/stats/goodness-of-fit';
 import { normalCdf } from '../../src-shared/network/erf';
 import { sampleGdStepExact, type GdStepSamples, type GdStepSpec } from './gd-step-exact';
 import { GdStepExactSampler } from './gd-step-exact-sampler';
@@ -11,7 +11,7 @@ import {
   sampleGdStepExactFast,
   seedNormalStream,
 } from './gd-step-exact-fast';
-import { meanAndStderr } from './mean-stderr.test-util';
+import { expectSameDistribution, meanAndStderr } from './mean-stderr.test-util';
 
 const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
 
@@ -46,13 +46,6 @@ function generic(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
 }
 
 const relChange = (r: GdStepSamples) => Float64Array.from(r.theta, (v, i) => (r.thetaAfter[i] - v) / v);
-
-function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
-  const x = meanAndStderr(a),
-    y = meanAndStderr(b);
-  expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
-  expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
-}
 
 /** Fast vs generic on Θ after the step, ΔΘ/Θ and f after (two-sample KS at 0.1 %, means within 4 SE). */
 function compare(spec: GdStepSpec, N: number, seed: number) {

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
-import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { relativeChange } from '../../src-shared/stats/relative-change';
 import { chaoticLowerBound } from '../../src-shared/theory/gd-step';
 import { sampleGdStepDense } from './gd-step-dense';
 import { sampleGdStepExact, type GdStepSpec } from './gd-step-exact';
 import { GdStepExactSampler } from './gd-step-exact-sampler';
-import { meanAndStderr } from './mean-stderr.test-util';
+import { expectSameDistribution, meanAndStderr } from './mean-stderr.test-util';
 
 const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
 const diff = (a: Float64Array, b: Float64Array) => Float64Array.from(a, (v, i) => b[i] - v);
-
-function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
-  const x = meanAndStderr(a),
-    y = meanAndStderr(b);
-  expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
-  expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
-}
 
 /**
  * L = 2, ReLU, σ_b = 0, y = 0, derived by hand (docs/gd-step.md): per network, without a unit crossing 0,

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
-import { ksCritical, ksTwoSample } from '../../src-shared/stats/goodness-of-fit';
 import { LAZY_PAIR_KERNEL, pairClosedForm, sampleLazyGaussian, type LazySamples, type LazySpec } from './lazy-gaussian';
 import { LazyPairFastSampler, PAIR_KERNEL } from './lazy-pair-fast';
-import { meanAndStderr } from './mean-stderr.test-util';
+import { expectSameDistribution } from './mean-stderr.test-util';
 
 /** The generic LazyNtkSampler on the same spec (sampleLazyGaussian with the fast path switched off). */
 function generic(spec: LazySpec, n: number, rng: Rng): LazySamples {
@@ -13,13 +12,6 @@ function generic(spec: LazySpec, n: number, rng: Rng): LazySamples {
   } finally {
     LAZY_PAIR_KERNEL.fast = true;
   }
-}
-
-function expectSameDistribution(a: ArrayLike<number>, b: ArrayLike<number>) {
-  const x = meanAndStderr(a),
-    y = meanAndStderr(b);
-  expect(Math.abs(x.mean - y.mean)).toBeLessThan(4 * Math.hypot(x.se, y.se));
-  expect(ksTwoSample(a, b)).toBeLessThan(ksCritical(a.length, b.length, 0.001));
 }
 
 const widthsOf = (L: number, M: number, n0 = M) => [n0, ...new Array<number>(L - 1).fill(M)];
