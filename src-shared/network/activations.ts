@@ -13,7 +13,9 @@
 //   customActivation(spec)      validate an ad-hoc theory-only φ (e.g. a transformed one); never registered by name
 //
 // To add an activation: one entry in ENTRIES below. With 'tensorflow' in its runsOn, src-main/tf/tf-activations.ts
-// must map it to tf ops (a compile error until it does); the samplers need nothing more (they call φ and φ′).
+// must map it to tf ops (a compile error until it does); the samplers need nothing more (they call φ and φ′). Where
+// values leave float64 the GD-step samplers rescale by powers of two (issue 16): exactly for a homogeneous φ, at the
+// true scale of h for a bounded one; an unbounded φ that is not homogeneous needs a `scaled` pair (as GELU has).
 // Closed forms are optional: without them the theory integrates by quadrature (nngp-map.ts).
 //
 // 'erf' is the plain error function φ(x) = erf(x), as in Xiao et al. 2020 (Sec. 2, "we will take φ = erf"; its kernel
