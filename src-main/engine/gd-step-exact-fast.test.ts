@@ -8,8 +8,10 @@ import {
   fillNormals,
   GD_STEP_KERNEL,
   GdStepFastSampler,
+  gdStepReluKernel,
   sampleGdStepExactFast,
   seedNormalStream,
+  WASM_GD_STEP_MAX_DEPTH,
 } from './gd-step-exact-fast';
 import { expectSameDistribution, meanAndStderr } from './mean-stderr.test-util';
 
@@ -175,6 +177,15 @@ describe('fast path: structure', () => {
     expect(t.thetaAfter.some((v) => v === Infinity)).toBe(true);
     for (const arr of [t.theta, t.thetaAfter, t.output, t.outputAfter]) for (const v of arr) expect(v).not.toBeNaN();
     for (const v of t.logs!.thetaAfter) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('WebAssembly runs ReLU up to 8 192 layers (its int32 exponents grow like 6·L² bits); deeper nets run in JS', () => {
+    expect(gdStepReluKernel(true, 2)).toBe(true);
+    expect(gdStepReluKernel(true, WASM_GD_STEP_MAX_DEPTH)).toBe(true);
+    expect(gdStepReluKernel(true, WASM_GD_STEP_MAX_DEPTH + 1)).toBe(false);
+    expect(gdStepReluKernel(false, 100)).toBe(false);
+    // 6·L² bits at the cap stays well inside int32
+    expect(6 * WASM_GD_STEP_MAX_DEPTH ** 2 * 2).toBeLessThan(2 ** 31);
   });
 
   it('bad input → RangeError', () => {

@@ -60,9 +60,16 @@ export function gdStepRescaleLimit(homogeneous: boolean): number {
   return homogeneous ? pow2(rescaleLimit) : Infinity;
 }
 
-/** Whether GdStepFastSampler runs its networks in WebAssembly (when the module loads): ReLU with L ≥ 2. */
+/**
+ * The deepest network the WebAssembly kernel runs: it keeps binary exponents in int32, and they grow like L² bits
+ * (≈ 6L² at σ_w² = 16, η up to 10⁶), so below 8 192 layers they stay 5× inside int32. Deeper ones run in
+ * JavaScript, whose exponents are float64 integers.
+ */
+export const WASM_GD_STEP_MAX_DEPTH = 8192;
+
+/** Whether GdStepFastSampler runs its networks in WebAssembly (when the module loads): ReLU with 2 ≤ L ≤ 8 192. */
 export function gdStepReluKernel(relu: boolean, depth: number): boolean {
-  return GD_STEP_KERNEL.wasm && relu && depth >= 2;
+  return GD_STEP_KERNEL.wasm && relu && depth >= 2 && depth <= WASM_GD_STEP_MAX_DEPTH;
 }
 
 export { fillNormals, seedNormalStream } from './bulk-normals';
@@ -118,10 +125,10 @@ export class GdStepFastSampler implements FastSamplerState {
   readonly nxA2: Float64Array; // ‖x′_l‖²
   readonly rho: Float64Array; // ρ of query 3 at layer l (exponent exA[l − 1])
   // binary exponents of x_l (and h_l), δ_l, x′_l (and h′_l), δ′_l
-  readonly ex: Int32Array;
-  readonly ed: Int32Array;
-  readonly exA: Int32Array;
-  readonly edA: Int32Array;
+  readonly ex: Float64Array; // integers, exact to 2^53: they grow ∝ L² bits (≈ 6L² at σ_w² = 16), past int32
+  readonly ed: Float64Array;
+  readonly exA: Float64Array;
+  readonly edA: Float64Array;
   /**
    * Squared norms above these are rescaled: `limit` for x, h (∞: never, for an activation that is not homogeneous,
    * whose h′ is then taken at its true scale), `limitDelta` for δ (always: the backward pass is linear in δ).
@@ -200,10 +207,10 @@ export class GdStepFastSampler implements FastSamplerState {
     this.nd2 = vec(L + 1);
     this.nxA2 = vec(L + 1);
     this.rho = vec(L + 1);
-    this.ex = new Int32Array(L + 1);
-    this.ed = new Int32Array(L + 1);
-    this.exA = new Int32Array(L + 1);
-    this.edA = new Int32Array(L + 1);
+    this.ex = new Float64Array(L + 1);
+    this.ed = new Float64Array(L + 1);
+    this.exA = new Float64Array(L + 1);
+    this.edA = new Float64Array(L + 1);
     this.wasm = gdStepReluKernel(this.relu, L)
       ? wasmGdStepRelu({
           depth: L,

@@ -58,16 +58,16 @@ export class GdStepExactSampler {
   private readonly xA: Float64Array[][]; // after: x′[l][a], views into two alternating buffers (xA[0] = inputs)
   private readonly dA: Float64Array[][]; // after: δ′[l][a], views into two alternating buffers
   // binary exponents at l·k + a of x_l^a (and h_l^a), δ_l^a, x′_l^a (and h′_l^a), δ′_l^a
-  private readonly ex: Int32Array;
-  private readonly ed: Int32Array;
-  private readonly exA: Int32Array;
-  private readonly edA: Int32Array;
+  private readonly ex: Float64Array; // integers, exact to 2^53 (they grow ∝ L² bits: past int32 deep in chaos)
+  private readonly ed: Float64Array;
+  private readonly exA: Float64Array;
+  private readonly edA: Float64Array;
   private readonly xGram: Float64Array; // mantissa of ⟨x_l^a, x_l^b⟩ at l·k² + a·k + b, l = 0..L−1
   private readonly xGramA: Float64Array; // mantissa of ⟨x′_l^a, x′_l^b⟩
   private readonly sums: ScaledSum[]; // Θ entries before the step (a ≤ b at a·k + b)
   private readonly sumsAfter: ScaledSum[]; // after
-  private readonly outE: Int32Array; // exponents of f(x_a) before / after
-  private readonly outAE: Int32Array;
+  private readonly outE: Float64Array; // exponents of f(x_a) before / after
+  private readonly outAE: Float64Array;
   private readonly deltaTop: Float64Array; // W_Lᵀ·1
   private readonly tmp: Float64Array[]; // tmp[l]: scratch of length n_{l−1} for W_lᵀ δ′_l
   private readonly one = new Float64Array([1]);
@@ -107,12 +107,12 @@ export class GdStepExactSampler {
     this.deltaSign = new Float64Array(kk);
     this.sums = Array.from({ length: kk }, () => new ScaledSum());
     this.sumsAfter = Array.from({ length: kk }, () => new ScaledSum());
-    this.outE = new Int32Array(k);
-    this.outAE = new Int32Array(k);
-    this.ex = new Int32Array(L * k);
-    this.ed = new Int32Array(L * k);
-    this.exA = new Int32Array(L * k);
-    this.edA = new Int32Array(L * k);
+    this.outE = new Float64Array(k);
+    this.outAE = new Float64Array(k);
+    this.ex = new Float64Array(L * k);
+    this.ed = new Float64Array(L * k);
+    this.exA = new Float64Array(L * k);
+    this.edA = new Float64Array(L * k);
 
     // inputs: x = r e₁, x̃ = r(c e₁ + √(1−c²) e₂); rotation invariance makes any such pair equivalent
     const r = s.inputNorm;
@@ -522,11 +522,11 @@ function finiteGram(vs: Float64Array[], len: number, out: Float64Array, off: num
  */
 function addKernelTerm(
   ds: Float64Array[],
-  ed: Int32Array,
+  ed: Float64Array,
   len: number,
   l: number,
   G: Float64Array,
-  ex: Int32Array,
+  ex: Float64Array,
   cW: number,
   cB: number,
   theta: ScaledSum[],

@@ -46,10 +46,10 @@ export interface FastSamplerState {
   readonly nd2: Float64Array;
   readonly nxA2: Float64Array;
   readonly rho: Float64Array;
-  readonly ex: Int32Array;
-  readonly ed: Int32Array;
-  readonly exA: Int32Array;
-  readonly edA: Int32Array;
+  readonly ex: Float64Array;
+  readonly ed: Float64Array;
+  readonly exA: Float64Array;
+  readonly edA: Float64Array;
   readonly limit: number;
   readonly limitDelta: number;
   readonly thetaSum: ScaledSum;
