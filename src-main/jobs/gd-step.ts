@@ -13,7 +13,7 @@ import {
   type GdStepResult,
   type LogEstimate,
 } from '../../src-shared/contract/gd-step';
-import { formatLogEstimate } from '../../src-shared/stats/log-space';
+import { formatLogEstimate, saturatedEstimate } from '../../src-shared/stats/log-space';
 import { HEAVY_TAIL_SHARE } from '../../src-shared/stats/adaptive-samples';
 import { LIMITS, pairCosSchema, samplesSchema, seedSchema, sigmaB2Schema } from '../../src-shared/params';
 import { checkGdStepFeasible } from '../engine/gd-step-block';
@@ -117,8 +117,7 @@ function parseGdStep(args: string[]): CliJobRequest<'gd-step'> {
  * largest number (a kernel left float64).
  */
 function estimateText(e: { estimate: number; stderr: number }, log?: LogEstimate): string {
-  const plain = [e.estimate, e.stderr].every((v) => Number.isFinite(v) && Math.abs(v) < Number.MAX_VALUE);
-  return log && !plain ? formatLogEstimate(log) : fmtEstimate(e);
+  return log && saturatedEstimate(e) ? formatLogEstimate(log) : fmtEstimate(e);
 }
 
 function humanReport(r: GdStepResult): string {

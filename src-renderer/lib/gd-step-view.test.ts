@@ -190,5 +190,11 @@ describe('readout words', () => {
     });
     expect(formatOffQuantity(off, 'signed')).toBe('≈ −1.00 × 10^900 (SE 20 %)');
     expect(formatOffQuantity(off, 'abs')).toBe('≈ 1.00 × 10^900 (SE 20 %)');
+    // a log form beside an ordinary ratio (only Θ left float64, e.g. a step that saturates every unit): value ± SE
+    const ordinary = gdResult({
+      relativeChange: { estimate: -1, stderr: 1e-9 },
+      logRelativeChange: { logAbs: 0, sign: -1, relStderr: 1e-9 },
+    });
+    expect(formatQuantity(ordinary, 'signed')).not.toMatch(/10\^/);
   });
 });

@@ -19,7 +19,7 @@ import {
   orderedUpperBoundScaling,
 } from '../../src-shared/theory/gd-step';
 import { GD_SLICE_POLICY, nextSampleCount, pointTrust, type PointTrust } from '../../src-shared/stats/adaptive-samples';
-import { formatLogEstimate } from '../../src-shared/stats/log-space';
+import { formatLogEstimate, saturatedEstimate } from '../../src-shared/stats/log-space';
 import { formatEstimate, formatInteger } from './format';
 import type { GdTarget } from './gd-step-jobs';
 import { depthFromLambda } from './plane';
@@ -149,7 +149,11 @@ export function log10Of(r: GdStepResult, q: GdQuantity): number {
 
 export { formatLogEstimate };
 
-/** The quantity as text: its log form where it has one (formatLogEstimate), else value ± SE. */
+/**
+ * The quantity as text: its log form (formatLogEstimate) where the plain value or its SE saturated at float64's
+ * largest number, else value ± SE (a result with a log form can still hold an ordinary ratio, e.g. when only Θ left
+ * float64).
+ */
 export function formatQuantity(r: GdStepResult, q: GdQuantity): string {
   return withLog(quantityOf(r, q), logQuantityOf(r, q));
 }
@@ -164,16 +168,12 @@ export function formatOffQuantity(r: GdStepResult, q: GdQuantity): string {
 }
 
 const withLog = (e: Estimate, l: LogEstimate | undefined) =>
-  l ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
+  l && saturatedEstimate(e) ? formatLogEstimate(l) : formatEstimate(e.estimate, e.stderr);
 
 /** E[Θ(x, x)] before the step as text: its log form where Θ itself left float64 (meanTheta then saturates). */
 export function formatMeanTheta(r: GdStepResult): string {
-  const m = r.meanTheta,
-    l = r.logMeanTheta;
-  const saturated = ![m.estimate, m.stderr].every((v) => Number.isFinite(v) && Math.abs(v) < Number.MAX_VALUE);
-  return l && saturated
-    ? formatLogEstimate({ logAbs: l.logMean, sign: 1, relStderr: l.relStderr })
-    : formatEstimate(m.estimate, m.stderr);
+  const l = r.logMeanTheta;
+  return withLog(r.meanTheta, l && { logAbs: l.logMean, sign: 1, relStderr: l.relStderr });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { logMeanExp, logMeanWithRelStderr, logRatioOfMeans, logSumExp } from './log-space';
+import { logMeanExp, logMeanWithRelStderr, logRatioOfMeans, logSumExp, saturatedEstimate } from './log-space';
 import { meanWithStderr } from './summary';
 import { ratioOfPairedMeans } from './relative-change';
 
@@ -102,5 +102,13 @@ describe('log-space statistics', () => {
     expect(() => logRatioOfMeans([0, 1], [0])).toThrow(/same length/);
     expect(() => logRatioOfMeans([0], [0])).toThrow(/at least 2/);
     expect(() => logRatioOfMeans([0, 1], [0, -Infinity])).toThrow(/denominator term 1/);
+  });
+
+  it('saturatedEstimate: ±∞, NaN or ±MAX_VALUE in the value or its SE, nothing else', () => {
+    expect(saturatedEstimate({ estimate: 1e300, stderr: 1e299 })).toBe(false);
+    expect(saturatedEstimate({ estimate: -Number.MAX_VALUE, stderr: 1 })).toBe(true);
+    expect(saturatedEstimate({ estimate: 1, stderr: Number.MAX_VALUE })).toBe(true);
+    expect(saturatedEstimate({ estimate: Infinity, stderr: 1 })).toBe(true);
+    expect(saturatedEstimate({ estimate: 1, stderr: NaN })).toBe(true);
   });
 });

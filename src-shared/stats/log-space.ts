@@ -120,6 +120,14 @@ export function logRelativeChange(
   };
 }
 
+/**
+ * Whether a plain estimate or its SE is not an ordinary float64 (±∞, NaN, or saturated at ±Number.MAX_VALUE, as the
+ * GD-step result's plain fields are beyond float64): then its log form is the one to show.
+ */
+export function saturatedEstimate(e: { estimate: number; stderr: number }): boolean {
+  return ![e.estimate, e.stderr].every((v) => Number.isFinite(v) && Math.abs(v) < Number.MAX_VALUE);
+}
+
 /** A log-form estimate as text: "≈ −1.23 × 10^4521 (SE 35 %)". */
 export function formatLogEstimate(l: { logAbs: number; sign: number; relStderr: number }): string {
   if (l.sign === 0 || !Number.isFinite(l.logAbs)) return '0';
