@@ -342,7 +342,7 @@ export function scaleBy(n: number, v: Float64Array, s: number): void {
 /** m·2^e for e ≥ 0 (the value of a mantissa–exponent pair): exact where representable, ±∞ beyond float64. */
 export function valueOf(m: number, e: number): number {
   if (e === 0 || m === 0) return m;
-  const half = e >> 1;
+  const half = Math.floor(e / 2); // not e >> 1: exponents pass 2^31 deep in the chaotic phase
   return m * pow2(half) * pow2(e - half);
 }
 

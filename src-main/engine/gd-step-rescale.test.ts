@@ -9,6 +9,7 @@ import { chaoticLowerBound } from '../../src-shared/theory/gd-step';
 import { sampleGdStepDense } from './gd-step-dense';
 import type { GdStepSamples, GdStepSpec } from './gd-step-exact';
 import { GD_STEP_KERNEL, sampleGdStepExactFast } from './gd-step-exact-fast';
+import { logOf, ScaledSum, valueOf } from './gd-step-fast-passes';
 import { expectSameDistribution, meanAndStderr } from './mean-stderr.test-util';
 
 const widthsOf = (L: number, M: number) => [M, ...new Array<number>(L - 1).fill(M)];
@@ -27,6 +28,20 @@ afterEach(() => {
 /** Indices of the networks with every plain value finite (those the sampler before rescaling kept). */
 const plainFinite = (r: GdStepSamples) =>
   Array.from(r.theta.keys()).filter((i) => KEYS.every((k) => Number.isFinite(r[k][i])));
+
+describe('mantissa–exponent helpers with exponents past int32 (they grow like L² bits)', () => {
+  it('valueOf, logOf and ScaledSum keep their meaning at exponents ≥ 2^31', () => {
+    const big = 2 ** 31 + 10;
+    expect(valueOf(1.5, 1000)).toBe(1.5 * 2 ** 1000);
+    expect(valueOf(1.5, big)).toBe(Infinity);
+    expect(valueOf(-1.5, 2 ** 40)).toBe(-Infinity);
+    expect(logOf(1.5, big)).toBeCloseTo(Math.log(1.5) + big * Math.LN2, 3);
+    const s = new ScaledSum();
+    s.set(1, 2 ** 40);
+    s.add(1, 2 ** 40 + 1); // 2^(2^40) + 2^(2^40 + 1) = 1.5·2^(2^40 + 1)
+    expect([s.m, s.e]).toEqual([1.5, 2 ** 40 + 1]);
+  });
+});
 
 describe('rescaling leaves the plain computation as it was', () => {
   // 60 networks of Rng(5, 3) from the sampler before rescaling (commit e167c3c, JavaScript; its WebAssembly copy was

@@ -118,6 +118,9 @@ describe('activations φ, φ′', () => {
     expect(sc.dphi(1.5, 5000)).toBe(1);
     expect(sc.dphi(-1.5, 5000)).toBe(0);
     expect(sc.phi(0, 5000)).toBe(0);
+    // exponents past int32 (the samplers keep them as float64 integers)
+    expect(sc.phi(1.5, 2 ** 31 + 10)).toBe(1.5);
+    expect(sc.dphi(-1.5, 2 ** 31 + 10)).toBe(0);
     expect(ACTIVATION_SPECS.relu.scaled).toBeUndefined(); // homogeneous: φ itself serves
     expect(ACTIVATION_SPECS.tanh.scaled).toBeUndefined(); // bounded: h is kept at its true scale
   });

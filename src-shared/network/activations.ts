@@ -71,7 +71,7 @@ export interface ActivationSpec {
 /** v·2^e for an integer e ≥ 0, in two exact steps (±∞ only where the product leaves float64; 0 stays 0). */
 function times2Pow(v: number, e: number): number {
   if (e === 0 || v === 0) return v;
-  const half = e >> 1;
+  const half = Math.floor(e / 2); // not e >> 1: the samplers' exponents pass 2^31 deep in the chaotic phase
   return v * 2 ** half * 2 ** (e - half);
 }
 
