@@ -122,12 +122,11 @@ function gdStepResult(
       boot ? { stderr: 'bootstrap', replicates: BOOTSTRAP_REPLICATES, rng: new Rng(params.seed, stream) } : {},
     );
   };
-  const logs = needsLogs(data)
-    ? logSummary(
-        data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite, data.thetaOff, data.thetaOffAfter),
-        finite,
-      )
+  // the per-network logs where a kernel or ratio left float64: the sampler's, else taken once from the plain values
+  const allLogs = needsLogs(data)
+    ? (data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite, data.thetaOff, data.thetaOffAfter))
     : undefined;
+  const logs = allLogs && logSummary(allLogs, finite);
   const diag = logs?.change ?? change(data.theta, data.thetaAfter, BOOTSTRAP_STREAM, stderrs?.diag);
   beyondFloat64('E[ΔΘ(x,x)]/E[Θ(x,x)]', diag);
   const r: GdStepResult = {
@@ -159,8 +158,7 @@ function gdStepResult(
     if (!data.thetaOff || !data.thetaOffAfter)
       throw new Error('the GD-step sampler returned no off-diagonal kernels although pairCos was given');
     r.pairCos = params.pairCos;
-    if (logs) {
-      const allLogs = data.logs ?? logsOfPlain(data.theta, data.thetaAfter, finite, data.thetaOff, data.thetaOffAfter);
+    if (allLogs) {
       if (!allLogs.off)
         throw new Error('the GD-step sampler returned no off-diagonal logarithms although pairCos was given');
       r.offDiagonal = offLogSummary(allLogs.off, finite);
@@ -297,6 +295,28 @@ function offLogSummary(off: GdStepOffLogs, n: number): NonNullable<GdStepResult[
   };
 }
 
+/** The per-network log arrays of GdStepLogs and GdStepOffLogs, as runGdStep buffers them. */
+const LOG_KEYS = ['theta', 'thetaAfter', 'absDelta', 'deltaSign'] as const satisfies readonly (keyof GdStepLogs)[];
+const OFF_LOG_KEYS = [
+  'theta',
+  'thetaSign',
+  'absDelta',
+  'deltaSign',
+] as const satisfies readonly (keyof GdStepOffLogs)[];
+
+/** One growing buffer per key. */
+function buffers<K extends string>(keys: readonly K[], n: number): Record<K, SampleBuffer> {
+  return Object.fromEntries(keys.map((k) => [k, new SampleBuffer(n)])) as Record<K, SampleBuffer>;
+}
+
+/** The filled part of each buffer. */
+function views<K extends string>(bufs: Record<K, SampleBuffer>): Record<K, Float64Array> {
+  return Object.fromEntries(Object.entries<SampleBuffer>(bufs).map(([k, b]) => [k, b.view()])) as Record<
+    K,
+    Float64Array
+  >;
+}
+
 /** Summaries can fail (too few finite networks, values beyond float64): say why as a LabServiceError. */
 export function finalGdStepResult(
   params: GdStepParams,
@@ -337,32 +357,23 @@ export async function runGdStep(
   };
   // per-network logarithms, kept from the first block whose Θ or Θ′ left float64 on (that block's sampler logs;
   // every other network's from its plain values), so ordinary cells hold and receive no more than before
-  let logBuf: Record<Exclude<keyof GdStepLogs, 'off'>, SampleBuffer> | undefined;
-  let offLogBuf: Record<keyof GdStepOffLogs, SampleBuffer> | undefined;
+  let logBuf: Record<(typeof LOG_KEYS)[number], SampleBuffer> | undefined;
+  let offLogBuf: Record<(typeof OFF_LOG_KEYS)[number], SampleBuffer> | undefined;
   const appendLogs = (logs: GdStepLogs) => {
     if (!logBuf) {
-      const bufs = () => ({
-        theta: new SampleBuffer(n),
-        thetaAfter: new SampleBuffer(n),
-        absDelta: new SampleBuffer(n),
-        deltaSign: new SampleBuffer(n),
-      });
-      logBuf = bufs();
-      if (pair) {
-        const b = bufs();
-        offLogBuf = { theta: b.theta, thetaSign: b.thetaAfter, absDelta: b.absDelta, deltaSign: b.deltaSign };
-      }
+      logBuf = buffers(LOG_KEYS, n);
+      if (pair) offLogBuf = buffers(OFF_LOG_KEYS, n);
       // the networks so far (finite: no earlier block had logs)
       const m = buf.theta.length - logs.theta.length;
       appendLogs(
         logsOfPlain(buf.theta.view(), buf.thetaAfter.view(), m, buf.thetaOff?.view(), buf.thetaOffAfter?.view()),
       );
     }
-    for (const k of ['theta', 'thetaAfter', 'absDelta', 'deltaSign'] as const) logBuf[k].append(logs[k]);
+    for (const k of LOG_KEYS) logBuf[k].append(logs[k]);
     if (offLogBuf) {
       if (!logs.off)
         throw new Error('the GD-step sampler returned no off-diagonal logarithms although pairCos was given');
-      for (const k of ['theta', 'thetaSign', 'absDelta', 'deltaSign'] as const) offLogBuf[k].append(logs.off[k]);
+      for (const k of OFF_LOG_KEYS) offLogBuf[k].append(logs.off[k]);
     }
   };
   let diverged = 0;
@@ -371,18 +382,7 @@ export async function runGdStep(
     thetaAfter: buf.thetaAfter.view(),
     thetaOff: buf.thetaOff?.view(),
     thetaOffAfter: buf.thetaOffAfter?.view(),
-    logs: logBuf && {
-      theta: logBuf.theta.view(),
-      thetaAfter: logBuf.thetaAfter.view(),
-      absDelta: logBuf.absDelta.view(),
-      deltaSign: logBuf.deltaSign.view(),
-      off: offLogBuf && {
-        theta: offLogBuf.theta.view(),
-        thetaSign: offLogBuf.thetaSign.view(),
-        absDelta: offLogBuf.absDelta.view(),
-        deltaSign: offLogBuf.deltaSign.view(),
-      },
-    },
+    logs: logBuf && { ...views(logBuf), off: offLogBuf && views(offLogBuf) },
     count: buf.theta.length,
     diverged,
   });
