@@ -19,7 +19,7 @@
 // sampler's span tolerance counts as zero. The number of fresh normals per network depends only on the widths, never
 // on η, y or α: the same seed gives the same networks at every η (common random numbers, as the generic sampler).
 import type { Rng } from '../../src-shared/rng';
-import { activationFor } from '../../src-shared/network/activations';
+import { activationFor, type SamplerActivationName } from '../../src-shared/network/activations';
 import { gdStepSetup, type GdStepSamples, type GdStepSpec, type GdStepSetup } from './gd-step-exact';
 import { LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
 import { fillNormals, fillNormalsDot, seedNormalStream } from './bulk-normals';
@@ -49,15 +49,33 @@ import { afterStep, type FastSamplerState } from './gd-step-fast-after';
  */
 export const GD_STEP_KERNEL = { wasm: true, rescaleLimit: 128 };
 
+/** What both exact GD-step samplers take from φ (gd-step-fast-passes.ts header). */
+export interface GdStepActivation {
+  /** φ and φ′ of a pre-activation given as mantissa at a binary exponent. */
+  phi: ScaledPhi;
+  dphi: ScaledPhi;
+  /** Squared norm above which x and h are rescaled: ∞ (never) where φ allows no rescaling (tanh, erf). */
+  limitX: number;
+  /** Squared norm above which δ and δ′ are rescaled (always: the backward pass is linear in δ). */
+  limitDelta: number;
+}
+
 /**
- * The squared norm above which the GD-step samplers rescale a vector (GD_STEP_KERNEL.rescaleLimit, checked): 2^limit
- * for a positively homogeneous φ, ∞ (never) for any other, since only then φ(2^{−k}h) = 2^{−k}φ(h).
+ * φ for the GD-step samplers, with the rescale limit 2^GD_STEP_KERNEL.rescaleLimit (checked). x and h rescale where
+ * φ(2^{−k}h) = 2^{−k}φ(h) (homogeneous) or φ has a `scaled` pair (GELU: φ and φ′ then read the exponent).
  */
-export function gdStepRescaleLimit(homogeneous: boolean): number {
+export function gdStepActivation(act: SamplerActivationName): GdStepActivation {
   const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
   if (!(Number.isInteger(rescaleLimit) && rescaleLimit >= 0 && rescaleLimit <= 240))
     throw new RangeError(`rescaleLimit must be an integer in [0, 240] (got ${rescaleLimit})`);
-  return homogeneous ? pow2(rescaleLimit) : Infinity;
+  const fns = activationFor('samplers', act);
+  const limit = pow2(rescaleLimit);
+  return {
+    phi: fns.scaled?.phi ?? fns.phi,
+    dphi: fns.scaled?.dphi ?? fns.dphi,
+    limitX: fns.homogeneous || fns.scaled !== undefined ? limit : Infinity,
+    limitDelta: limit,
+  };
 }
 
 /**
@@ -155,13 +173,12 @@ export class GdStepFastSampler implements FastSamplerState {
       );
     this.s = s;
     this.depth = L;
-    const fns = activationFor('samplers', s.act);
     this.relu = s.act === 'relu';
-    // GELU: φ, φ′ of mantissa·2^e (activations.ts `scaled`), so its vectors rescale like a homogeneous φ's
-    this.phi = fns.scaled?.phi ?? fns.phi;
-    this.dphi = fns.scaled?.dphi ?? fns.dphi;
-    this.limit = gdStepRescaleLimit(fns.homogeneous || fns.scaled !== undefined);
-    this.limitDelta = gdStepRescaleLimit(true);
+    const act = gdStepActivation(s.act);
+    this.phi = act.phi;
+    this.dphi = act.dphi;
+    this.limit = act.limitX;
+    this.limitDelta = act.limitDelta;
     const rescaleLimit = GD_STEP_KERNEL.rescaleLimit;
     this.sdB = Math.sqrt(s.sigmaB2);
     this.sd = new Float64Array(L + 1);

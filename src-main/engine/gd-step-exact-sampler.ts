@@ -2,9 +2,8 @@
 // Thm 4.1 / App. A.3; derivation: docs/gd-step.md, the steps are in gd-step-exact.ts's header). Pairs (pairCos) run
 // here; one input runs in the closed form of gd-step-exact-fast.ts.
 import { Rng } from '../../src-shared/rng';
-import { activationFor } from '../../src-shared/network/activations';
 import { gdStepSetup, type GdStepSetup, type GdStepSpec } from './gd-step-exact';
-import { gdStepRescaleLimit } from './gd-step-exact-fast';
+import { gdStepActivation } from './gd-step-exact-fast';
 import { exponentOf, logOf, pow2, rescaleBy, ScaledSum, scaleBy, valueOf, type ScaledPhi } from './gd-step-fast-passes';
 import { normalZiggurat } from './gamma';
 import { gram, LAZY_MAX_STORED_VALUES } from './lazy-gaussian';
@@ -88,12 +87,11 @@ export class GdStepExactSampler {
     this.s = s;
     this.k = k;
     this.depth = L;
-    const fns = activationFor('samplers', s.act);
-    // GELU: φ, φ′ of mantissa·2^e (activations.ts `scaled`), so its vectors rescale like a homogeneous φ's
-    this.phi = fns.scaled?.phi ?? fns.phi;
-    this.dphi = fns.scaled?.dphi ?? fns.dphi;
-    this.limitX = gdStepRescaleLimit(fns.homogeneous || fns.scaled !== undefined);
-    this.limitD = gdStepRescaleLimit(true);
+    const act = gdStepActivation(s.act);
+    this.phi = act.phi;
+    this.dphi = act.dphi;
+    this.limitX = act.limitX;
+    this.limitD = act.limitDelta;
     this.sdB = Math.sqrt(s.sigmaB2);
     const kk = k * k;
     this.theta = new Float64Array(kk);

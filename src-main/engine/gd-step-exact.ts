@@ -59,7 +59,10 @@ export interface GdStepSamples {
   output: Float64Array;
   /** f(x) after the step. */
   outputAfter: Float64Array;
-  /** Networks with a non-finite value before or after the step (overflow, e.g. a huge η), excluded from the arrays. */
+  /**
+   * Networks left out of the arrays: for the dense reference, any value beyond float64 before or after the step
+   * (overflow, e.g. a huge η); for the exact samplers, one not finite even as mantissa·2^exponent.
+   */
   diverged: number;
   /**
    * The exact samplers only: per kept network ln Θ, ln Θ′, ln|Θ′ − Θ| and the sign of Θ′ − Θ (−1, 0, 1). Finite
@@ -151,7 +154,8 @@ export function gdStepSetup(spec: GdStepSpec): GdStepSetup {
 
 /**
  * n independent networks, one GD step each on (x, y); exact in distribution (no gradient-independence assumption).
- * Networks with a non-finite value (overflow) are counted in `diverged` and left out of the arrays.
+ * Kernels beyond float64 are kept (±∞ in the plain arrays, finite in `logs`); a network whose values are not finite
+ * even as mantissa·2^exponent is counted in `diverged` and left out of the arrays.
  */
 export function sampleGdStepExact(spec: GdStepSpec, n: number, rng: Rng): GdStepSamples {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`number of networks must be an integer ≥ 0 (got ${n})`);
@@ -165,13 +169,8 @@ export function sampleGdStepExact(spec: GdStepSpec, n: number, rng: Rng): GdStep
     outputAfter = vec(),
     thetaOff = vec(),
     thetaOffAfter = vec();
-  const logs: GdStepLogs = {
-    theta: vec(),
-    thetaAfter: vec(),
-    absDelta: vec(),
-    deltaSign: vec(),
-    off: { theta: vec(), thetaSign: vec(), absDelta: vec(), deltaSign: vec() },
-  };
+  const off: GdStepOffLogs = { theta: vec(), thetaSign: vec(), absDelta: vec(), deltaSign: vec() };
+  const logs: GdStepLogs = { theta: vec(), thetaAfter: vec(), absDelta: vec(), deltaSign: vec(), off };
   let m = 0;
   for (let t = 0; t < n; t++) {
     if (!sampler.sample(rng)) continue;
@@ -185,7 +184,6 @@ export function sampleGdStepExact(spec: GdStepSpec, n: number, rng: Rng): GdStep
     logs.thetaAfter[m] = sampler.logThetaAfter[0];
     logs.absDelta[m] = sampler.logAbsDelta[0];
     logs.deltaSign[m] = sampler.deltaSign[0];
-    const off = logs.off!;
     off.theta[m] = sampler.logTheta[1];
     off.thetaSign[m] = sampler.thetaSign[1];
     off.absDelta[m] = sampler.logAbsDelta[1];
@@ -194,7 +192,6 @@ export function sampleGdStepExact(spec: GdStepSpec, n: number, rng: Rng): GdStep
   }
   const out = packSamples(theta, thetaAfter, output, outputAfter, thetaOff, thetaOffAfter, m, n - m);
   const cut = (a: Float64Array) => (a.length === m ? a : a.slice(0, m));
-  const off = logs.off!;
   out.logs = {
     theta: cut(logs.theta),
     thetaAfter: cut(logs.thetaAfter),

@@ -212,8 +212,8 @@ ${NETWORK_USAGE}
                      logRelativeChange, logAbsRelativeChange)
 
 With the exact method (one input or a pair, every activation) Θ and Θ′ beyond float64 are carried as
-mantissa·2^exponent and summarized in log space. Other steps that overflow float64 are counted in "diverged" and left out of the estimates, never
-averaged in as NaN.`,
+mantissa·2^exponent and summarized in log space. With --method dense, steps that overflow float64 are counted in
+"diverged" and left out of the estimates, never averaged in as NaN.`,
     parse: parseGdStep,
     printer: ({ io, json }) => ({
       progress: (o) => {
