@@ -468,6 +468,17 @@ export class GdStepExactSampler {
     return { h: this.ex[i], delta: this.ed[i], hAfter: this.exA[i] };
   }
 
+  /** Kernel entry t from Θ = m·2^e, Θ′ = mA·2^eA and ΔΘ = d·2^E: the values (±∞ beyond float64) and the logs. */
+  private setEntry(t: number, m: number, e: number, mA: number, eA: number, d: number, E: number): void {
+    this.theta[t] = valueOf(m, e);
+    this.thetaAfter[t] = valueOf(mA, eA);
+    this.logTheta[t] = logOf(m, e);
+    this.thetaSign[t] = Math.sign(m);
+    this.logThetaAfter[t] = logOf(mA, eA);
+    this.logAbsDelta[t] = logOf(d, E);
+    this.deltaSign[t] = Math.sign(d);
+  }
+
   /**
    * Applies the rescale Θ̃ = α²Θ, f̃ = αf (App. B.3) to the mantissas; writes the values (±∞ beyond float64) and the
    * logarithms. False if a mantissa is not finite.
@@ -485,15 +496,8 @@ export class GdStepExactSampler {
         if (!(Number.isFinite(m) && Number.isFinite(mA))) return false;
         const E = Math.max(b.e, c.e);
         const d = mA * pow2(c.e - E) - m * pow2(b.e - E);
-        for (const t of i === j ? [i * k + j] : [i * k + j, j * k + i]) {
-          this.theta[t] = valueOf(m, b.e);
-          this.thetaAfter[t] = valueOf(mA, c.e);
-          this.logTheta[t] = logOf(m, b.e);
-          this.thetaSign[t] = Math.sign(m);
-          this.logThetaAfter[t] = logOf(mA, c.e);
-          this.logAbsDelta[t] = logOf(d, E);
-          this.deltaSign[t] = Math.sign(d);
-        }
+        this.setEntry(i * k + j, m, b.e, mA, c.e, d, E);
+        if (j !== i) this.setEntry(j * k + i, m, b.e, mA, c.e, d, E);
       }
     for (let i = 0; i < k; i++) {
       const o = outputs[i] * a,
