@@ -121,6 +121,8 @@ function taskLines(name: string, run: TracedRun): string[] {
     `  ${name}: ${run.frames.length} frames, longest gap between frames ${run.maxFrameGap.toFixed(0)} ms`,
     `      main-thread work per frame (thread time) ${spread(run.frames.map((f) => f.cpu))}`,
     ...(busiest && busiest.cpu >= 1 ? [`      busiest frame ${busiest.cpu.toFixed(1)} ms: ${filled}`] : []),
+    `      ${run.layouts.count} layouts, ${run.layouts.partial} of them from a relayout boundary, not the document; ` +
+      `${run.layouts.ms.toFixed(0)} ms in all`,
     `      ${wall.length} tasks ≥ 1 ms (of ${run.tasks.length}): wall ${spread(wall)}`,
     `      ${cpu.length} tasks ≥ 1 ms of thread time: ${spread(cpu)}; ${total.toFixed(0)} ms in all`,
     `      left out as the harness's (DevTools commands of the driver, the tracer's resets): ${run.harness.length} ` +

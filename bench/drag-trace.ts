@@ -183,6 +183,11 @@ export interface TracedRun {
   frames: FrameWork[];
   /** The longest time between two animation frames meanwhile, ms (how long the crosshair could lag). */
   maxFrameGap: number;
+  /**
+   * The page's layouts meanwhile: how many, how many started from a relayout boundary (a size-contained box) rather
+   * than the document, and their thread time, ms.
+   */
+  layouts: { count: number; partial: number; ms: number };
   profile?: CpuProfile;
 }
 
@@ -252,7 +257,18 @@ export async function traced(
     harness: all.filter((t) => t.harness),
     frames: animationFrames(inWindow, tasks),
     maxFrameGap,
+    layouts: layoutSummary(inWindow),
     profile,
+  };
+}
+
+function layoutSummary(events: readonly TraceEvent[]): TracedRun['layouts'] {
+  const layouts = events.filter((e) => e.name === 'Layout' && e.ph === 'X');
+  return {
+    count: layouts.length,
+    partial: layouts.filter((e) => (e.args as { beginData?: { partialLayout?: boolean } })?.beginData?.partialLayout)
+      .length,
+    ms: layouts.reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0) / 1000, 0),
   };
 }
 

@@ -1,5 +1,6 @@
 // Issue 16's defects, each checked in the browser: number fields commit only whole valid values, one cursor for every
-// tab, the ratio colour bar of the measured layer, the readout's λ of the measured network, a header per tab.
+// tab, the ratio colour bar of the measured layer, the readout's λ of the measured network, a header per tab; the
+// layout from 1024 × 640 up, and a panel that fails alone.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readoutNumber, readoutText } from './checks';
@@ -166,6 +167,66 @@ describe('issue 16 defects (web mode)', () => {
       .locator('.tick text')
       .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     expect(spectrumTicks.some((t) => /10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]/.test(t))).toBe(true);
+  });
+
+  it('at 1400 × 900 each slice card keeps its subtitle and its note inside the card', async () => {
+    const page = await session.open(); // the tests' window is 1400 × 900 (harness VIEWPORT)
+    for (const plot of ['slice-lambda', 'slice-sigma']) {
+      const card = (await page.getByTestId(plot).boundingBox())!;
+      const sub = page.getByTestId(plot).locator('p.sub');
+      expect(await sub.textContent()).toMatch(/σ|λ/);
+      const subBox = (await sub.boundingBox())!;
+      expect(subBox.height, `${plot} subtitle height`).toBeGreaterThanOrEqual(12); // one 12 px line
+      const note = (await page.getByTestId(`${plot}-note`).boundingBox())!;
+      const plotBox = (await page.getByTestId(plot).locator('.plot').boundingBox())!;
+      // top to bottom without overlap, all inside the card
+      expect(subBox.y + subBox.height).toBeLessThanOrEqual(plotBox.y + 0.5);
+      expect(plotBox.y + plotBox.height).toBeLessThanOrEqual(note.y + 0.5);
+      expect(note.y + note.height, `${plot} note inside its card`).toBeLessThanOrEqual(card.y + card.height + 0.5);
+    }
+  });
+
+  it('an error in one panel replaces that panel alone, and "Reload this panel" brings it back', async () => {
+    const page = await session.open();
+    session.forgive(/panel stopped|provoked by the test/);
+    const setSigma = async (v: string) => {
+      await page.getByTestId('input-sigmaW2').fill(v);
+      await page.getByTestId('input-sigmaW2').press('Enter');
+    };
+    // a value only the readout formats: its exact-theory dispersion at σ_w² = 2.5
+    await setSigma('2.5');
+    await expect.poll(() => readoutNumber(page, 'sigmaW2')).toBe(2.5);
+    const exact = await readoutNumber(page, 'dispersion-exact');
+    await setSigma('2');
+    await expect.poll(() => readoutNumber(page, 'sigmaW2')).toBe(2);
+    // a fault only the test provokes: formatting that value throws (d3-format's significant digits use toExponential)
+    await page.evaluate((bad) => {
+      const proto = Number.prototype as unknown as { toExponential(this: number, d?: number): string };
+      const original = proto.toExponential;
+      const restore = () => (proto.toExponential = original);
+      (globalThis as unknown as { __restoreFormat: () => void }).__restoreFormat = restore;
+      proto.toExponential = function (this: number, d?: number) {
+        if (Number(this) === bad) throw new Error('formatting provoked by the test');
+        return original.call(this, d);
+      };
+    }, exact);
+    await setSigma('2.5');
+    const failed = page.getByTestId('panel-failed');
+    await expect.poll(() => failed.count()).toBe(1);
+    expect(await failed.getAttribute('data-panel')).toBe('cursor readout');
+    expect(await failed.textContent()).toContain('formatting provoked by the test');
+    // contained: the rest of Explore follows the cursor, the tabs work
+    await expect.poll(async () => Number(await page.getByTestId('plane').getAttribute('data-sigma-w2'))).toBe(2.5);
+    expect(await page.getByTestId('slice-lambda').locator('p.sub').textContent()).toContain('2.5');
+    await page.getByTestId('tab-figures').click();
+    await expect.poll(() => page.getByTestId('tab-figures').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('tab-explore').click();
+
+    await page.evaluate(() => (globalThis as unknown as { __restoreFormat: () => void }).__restoreFormat());
+    await page.getByTestId('panel-reload').click();
+    await expect.poll(() => failed.count()).toBe(0);
+    expect(await readoutNumber(page, 'sigmaW2')).toBe(2.5);
+    expect(await readoutNumber(page, 'dispersion-exact')).toBe(exact);
   });
 
   it('at 1100 × 700 and 1024 × 640 every control and plot of every tab can be scrolled fully into view', async () => {
