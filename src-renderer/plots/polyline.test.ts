@@ -1,6 +1,6 @@
-import { line } from 'd3';
+import { line, scaleLinear, scaleLog } from 'd3';
 import { describe, expect, it } from 'vitest';
-import { polylinePath } from './polyline';
+import { polylinePath, toScreen } from './polyline';
 
 /** The subpaths of an M/L path (a trailing Z of a lone point is ignored). */
 function subpaths(d: string): [number, number][][] {
@@ -127,5 +127,23 @@ describe('polylinePath', () => {
     expect(() => polylinePath(c.px, c.py.subarray(0, 9), { tolerance: 0 })).toThrow(/10 x values but 9/);
     expect(() => polylinePath(c.px, c.py, { tolerance: -1 })).toThrow(/tolerance/);
     expect(() => polylinePath(c.px, c.py, { tolerance: Number.NaN })).toThrow(/tolerance/);
+  });
+
+  it('toScreen places points as d3 scaleLinear and scaleLog do, NaN where a log axis cannot', () => {
+    const xs = Float64Array.from({ length: 41 }, (_, k) => 0.5 + (3.5 * k) / 40);
+    const lin = scaleLinear().domain([0.5, 4]).range([52, 610]);
+    const px = toScreen(xs, new Float64Array(xs.length), [0.5, 4], [52, 610], false);
+    xs.forEach((v, k) => expect(px[k]).toBeCloseTo(lin(v), 9));
+    // a log axis drawn upwards (range reversed), values over eight decades and outside the domain
+    const ys = Float64Array.from({ length: 41 }, (_, k) => 10 ** (-1 + (9 * k) / 40));
+    const log = scaleLog().domain([1, 1e6]).range([180, 12]);
+    const py = toScreen(ys, new Float64Array(ys.length), [1, 1e6], [180, 12], true);
+    ys.forEach((v, k) => expect(py[k]).toBeCloseTo(log(v), 9));
+    const bad = toScreen([0, -2, Number.NaN], new Float64Array(3), [1, 1e6], [180, 12], true);
+    expect([...bad].every(Number.isNaN)).toBe(true);
+    // a one-point domain maps to the middle of the range, as d3 does
+    expect(toScreen([3], new Float64Array(1), [3, 3], [0, 100], false)[0]).toBe(
+      scaleLinear().domain([3, 3]).range([0, 100])(3),
+    );
   });
 });

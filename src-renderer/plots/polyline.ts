@@ -18,17 +18,6 @@ let runBuffer = new Int32Array(0);
 let keepBuffer = new Uint8Array(0);
 let stackBuffer = new Int32Array(0);
 
-/** Squared distance from (x, y) to the segment (ax, ay)–(bx, by). */
-function segmentDistance2(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  const t = len2 > 0 ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len2)) : 0;
-  const ex = ax + t * dx - x;
-  const ey = ay + t * dy - y;
-  return ex * ex + ey * ey;
-}
-
 /**
  * Marks in `keep` the points of the run `run[0..m)` (indices into px/py) that Ramer–Douglas–Peucker keeps: every
  * dropped point lies within `tolerance` of the segment between the kept points around it. Iterative, on reused
@@ -47,13 +36,21 @@ function simplifyRun(px: ArrayLike<number>, py: ArrayLike<number>, run: Int32Arr
   while (top > 0) {
     const b = stack[--top];
     const a = stack[--top];
-    const ia = run[a];
-    const ib = run[b];
+    const ax = px[run[a]];
+    const ay = py[run[a]];
+    const dx = px[run[b]] - ax;
+    const dy = py[run[b]] - ay;
+    const len2 = dx * dx + dy * dy;
     let worst = -1;
     let worstD = tol2;
     for (let k = a + 1; k < b; k++) {
       const i = run[k];
-      const d = segmentDistance2(px[i], py[i], px[ia], py[ia], px[ib], py[ib]);
+      // squared distance from point i to the segment a–b, written out: a call per point passed its coordinates
+      // boxed (a drag's garbage)
+      const t = len2 > 0 ? Math.max(0, Math.min(1, ((px[i] - ax) * dx + (py[i] - ay) * dy) / len2)) : 0;
+      const ex = ax + t * dx - px[i];
+      const ey = ay + t * dy - py[i];
+      const d = ex * ex + ey * ey;
       if (d > worstD) {
         worstD = d;
         worst = k;
@@ -103,4 +100,29 @@ export function polylinePath(px: ArrayLike<number>, py: ArrayLike<number>, optio
   }
   flush(m);
   return out.toString();
+}
+
+/**
+ * Screen coordinates of `values` under a linear or logarithmic scale (d3's scaleLinear / scaleLog with the same
+ * domain and range, unclamped) into `out`, without a call per point: calling the scale returned every coordinate boxed,
+ * most of what a drag allocated. Values a log scale cannot place (≤ 0, NaN) give NaN.
+ */
+export function toScreen(
+  values: ArrayLike<number>,
+  out: Float64Array,
+  domain: readonly [number, number],
+  range: readonly [number, number],
+  log: boolean,
+): Float64Array {
+  const d0 = log ? Math.log(domain[0]) : domain[0];
+  const d1 = log ? Math.log(domain[1]) : domain[1];
+  const [r0, r1] = range;
+  const span = d1 - d0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    // d3: interpolateNumber(r0, r1)((v − d0) / (d1 − d0)); a one-point domain maps to the middle
+    const t = span === 0 ? 0.5 : ((log ? (v > 0 ? Math.log(v) : Number.NaN) : v) - d0) / span;
+    out[k] = r0 * (1 - t) + r1 * t;
+  }
+  return out;
 }
