@@ -1,7 +1,8 @@
 // Issue 16, drag hitches: during a drag the slices redraw at most once per animation frame, updating their curves in
 // place (no rebuilt SVG per answer of the theory worker); their streamed measurements reach the page once per frame;
-// the hidden tabs do not redraw behind Explore: they catch up with the shared cursor when shown. (Timings are in
-// bench/browser.ts, not here.)
+// the hidden tabs do not redraw behind Explore: they catch up with the shared cursor when shown; what a drag changes
+// (readout, number fields, subtitles, notes, status bar) is laid out inside relayout boundaries, not from the
+// document. (Timings are in bench/browser.ts, not here.)
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { downloadText, labPerFile, parseCsv } from './harness';
@@ -93,6 +94,36 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
       for (const t of times) perFrame.set(t, (perFrame.get(t) ?? 0) + 1);
       expect(Math.max(...perFrame.values()), `${id}: redraws in one frame`).toBe(1);
     }
+  });
+
+  it('a drag lays out what it changes inside relayout boundaries, not from the document', async () => {
+    const page = await session.open();
+    await page
+      .getByTestId('readout-measured-dispersion')
+      .and(page.locator('[data-value]:not([data-value=""])'))
+      .waitFor();
+    await drag(page, [1.2, 0.3], [1.3, 0.35], 2); // warm-up: the first drag's one-off work is not measured
+    const cdp = await page.context().newCDPSession(page);
+    const layouts: { partial: boolean }[] = [];
+    cdp.on('Tracing.dataCollected', (d) => {
+      for (const e of d.value as { name: string; ph: string; args?: { beginData?: { partialLayout?: boolean } } }[])
+        if (e.name === 'Layout' && e.ph === 'X') layouts.push({ partial: e.args?.beginData?.partialLayout === true });
+    });
+    const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] },
+    });
+    await drag(page, [1.4, 0.4], [3.1, 1.1], 30);
+    await page.waitForTimeout(300);
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    // every cursor step changes the readout, the σ_w²/λ/L fields and the slices' subtitles: one layout or more per
+    // frame; from the document only at the drag's start and end (pointer-down and -up restyle the plane)
+    expect(layouts.length).toBeGreaterThan(20);
+    const fromDocument = layouts.filter((l) => !l.partial).length;
+    expect(fromDocument, `${fromDocument} of ${layouts.length} layouts from the document`).toBeLessThanOrEqual(4);
   });
 
   it('the slices’ streamed measurements reach their notes at most once per frame', async () => {
