@@ -106,7 +106,11 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
     const cdp = await page.context().newCDPSession(page);
     const layouts: { partial: boolean }[] = [];
     cdp.on('Tracing.dataCollected', (d) => {
-      for (const e of d.value as { name: string; ph: string; args?: { beginData?: { partialLayout?: boolean } } }[])
+      for (const e of d.value as unknown as {
+        name: string;
+        ph: string;
+        args?: { beginData?: { partialLayout?: boolean } };
+      }[])
         if (e.name === 'Layout' && e.ph === 'X') layouts.push({ partial: e.args?.beginData?.partialLayout === true });
     });
     const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
