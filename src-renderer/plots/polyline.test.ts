@@ -139,7 +139,7 @@ describe('polylinePath', () => {
     const log = scaleLog().domain([1, 1e6]).range([180, 12]);
     const py = toScreen(ys, new Float64Array(ys.length), [1, 1e6], [180, 12], true);
     ys.forEach((v, k) => expect(py[k]).toBeCloseTo(log(v), 9));
-    const bad = toScreen([0, -2, Number.NaN], new Float64Array(3), [1, 1e6], [180, 12], true);
+    const bad = toScreen([0, -2, Number.NaN, Infinity], new Float64Array(4), [1, 1e6], [180, 12], true);
     expect([...bad].every(Number.isNaN)).toBe(true);
     // a one-point domain maps to the middle of the range, as d3 does
     expect(toScreen([3], new Float64Array(1), [3, 3], [0, 100], false)[0]).toBe(

@@ -105,7 +105,7 @@ export function polylinePath(px: ArrayLike<number>, py: ArrayLike<number>, optio
 /**
  * Screen coordinates of `values` under a linear or logarithmic scale (d3's scaleLinear / scaleLog with the same
  * domain and range, unclamped) into `out`, without a call per point: calling the scale returned every coordinate boxed,
- * most of what a drag allocated. Values a log scale cannot place (≤ 0, NaN) give NaN.
+ * most of what a drag allocated. Values a log scale cannot place (≤ 0, not finite) give NaN.
  */
 export function toScreen(
   values: ArrayLike<number>,
@@ -121,7 +121,7 @@ export function toScreen(
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     // d3: interpolateNumber(r0, r1)((v − d0) / (d1 − d0)); a one-point domain maps to the middle
-    const t = span === 0 ? 0.5 : ((log ? (v > 0 ? Math.log(v) : Number.NaN) : v) - d0) / span;
+    const t = span === 0 ? 0.5 : ((log ? (v > 0 && v < Infinity ? Math.log(v) : Number.NaN) : v) - d0) / span;
     out[k] = r0 * (1 - t) + r1 * t;
   }
   return out;
