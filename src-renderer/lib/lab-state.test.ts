@@ -148,4 +148,14 @@ describe('UndoHistory', () => {
     h.change({ ...defaultValues(), seed: 3 }, 10);
     expect(h.size).toBe(1);
   });
+  it('keeps a copy of the state before a change: the lab store then changes its state in place', () => {
+    const h = new UndoHistory(600);
+    const state = defaultValues();
+    h.change(state, 0);
+    state.width = 300;
+    state.gdSigmas.push(9);
+    const before = h.undo();
+    expect(before?.width).toBe(LAB_INPUTS.width.default);
+    expect(before?.gdSigmas).toEqual(LAB_INPUTS.gdSigmas.default);
+  });
 });

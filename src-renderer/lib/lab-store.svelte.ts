@@ -127,8 +127,10 @@ class LabStore {
 
   #changed<K extends InputKey>(key: K, v: LabValues[K]): void {
     if (sameValue(this.#values[key], v)) return;
+    // the history keeps its own copy of the state before the change, so the change is made in place: a copy of every
+    // input per change was the largest allocation of a drag (two per cursor step; issue 16: drag frames)
     this.#history.change(this.#values, performance.now());
-    this.#values = { ...this.#values, [key]: v };
+    this.#values[key] = v;
     this.canUndo = true;
     this.#schedule(true);
   }
