@@ -32,7 +32,8 @@ async function watchSlices(page: Page): Promise<void> {
     const frames: Record<string, number[]> = Object.fromEntries(ids.map((id) => [id, []]));
     w.__probe = { paths, frames };
     ids.forEach((id) => {
-      const svg = w.document.querySelector(`[data-testid="${id}"] svg`);
+      // the data's SVG (the frame and axes are in one of their own, under it)
+      const svg = w.document.querySelector(`[data-testid="${id}"] svg[role="img"]`);
       new w.MutationObserver((records) => {
         for (const r of records) {
           const el = r.target as { matches?(s: string): boolean };
@@ -65,7 +66,7 @@ async function drag(page: Page, from: [number, number], to: [number, number], mo
 describe('issue 16: no hitches while dragging (web mode)', () => {
   it('during a drag each slice redraws at most once per frame, in place, and ends on the resting point', async () => {
     const page = await session.open();
-    const fixed = (id: string) => page.getByTestId(id).locator('svg').getAttribute('data-fixed');
+    const fixed = (id: string) => page.getByTestId(id).locator('svg[role="img"]').getAttribute('data-fixed');
     await expect.poll(() => fixed('slice-lambda')).toBe('2');
     await expect.poll(() => fixed('slice-sigma')).toBe('0.5');
     await watchSlices(page);
@@ -104,14 +105,19 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
       .waitFor();
     await drag(page, [1.2, 0.3], [1.3, 0.35], 2); // warm-up: the first drag's one-off work is not measured
     const cdp = await page.context().newCDPSession(page);
-    const layouts: { partial: boolean }[] = [];
+    await cdp.send('DOM.getDocument', { depth: 0 });
+    const layouts: { partial: boolean; roots: number[] }[] = [];
     cdp.on('Tracing.dataCollected', (d) => {
       for (const e of d.value as unknown as {
         name: string;
         ph: string;
-        args?: { beginData?: { partialLayout?: boolean } };
+        args?: { beginData?: { partialLayout?: boolean }; endData?: { layoutRoots?: { nodeId: number }[] } };
       }[])
-        if (e.name === 'Layout' && e.ph === 'X') layouts.push({ partial: e.args?.beginData?.partialLayout === true });
+        if (e.name === 'Layout' && e.ph === 'X')
+          layouts.push({
+            partial: e.args?.beginData?.partialLayout === true,
+            roots: (e.args?.endData?.layoutRoots ?? []).map((r) => r.nodeId),
+          });
     });
     const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
     await cdp.send('Tracing.start', {
@@ -122,12 +128,43 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
     await page.waitForTimeout(300);
     await cdp.send('Tracing.end');
     await complete;
-    await cdp.detach();
     // every cursor step changes the readout, the σ_w²/λ/L fields and the slices' subtitles: one layout or more per
     // frame; from the document only at the drag's start and end (pointer-down and -up restyle the plane)
     expect(layouts.length).toBeGreaterThan(20);
     const fromDocument = layouts.filter((l) => !l.partial).length;
     expect(fromDocument, `${fromDocument} of ${layouts.length} layouts from the document`).toBeLessThanOrEqual(4);
+
+    // where each layout started (its root's place in the page)
+    type Place = { readout: boolean; lineBox: boolean; planeFigure: boolean };
+    const place = new Map<number, Place>();
+    for (const id of new Set(layouts.flatMap((l) => l.roots))) {
+      // a root that has left the page since (a rebuilt tick) has no place
+      const object = await cdp
+        .send('DOM.resolveNode', { backendNodeId: id })
+        .then((r) => r.object)
+        .catch(() => null);
+      if (!object?.objectId) continue;
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId,
+        returnByValue: true,
+        functionDeclaration: `function () {
+          return {
+            readout: !!this.closest?.('.readout'),
+            lineBox: !!this.classList?.contains('line-box'),
+            planeFigure: !!this.matches?.('[data-testid="plane"] svg:not(.cross-layer)'),
+          };
+        }`,
+      });
+      place.set(id, result.value as Place);
+    }
+    await cdp.detach();
+    const started = (test: (p: Place) => boolean) =>
+      layouts.filter((l) => l.roots.some((id) => place.has(id) && test(place.get(id)!))).length;
+    // the readout's values change at every step, each in a line box of its own: a step that changes nothing else in
+    // the card lays out those boxes alone
+    expect(started((p) => p.readout && p.lineBox)).toBeGreaterThan(20);
+    // the crosshair moves in an SVG of its own: the plane's figure (axes, labels, colour bar) is not laid out
+    expect(started((p) => p.planeFigure)).toBe(0);
   });
 
   it('the slices’ streamed measurements reach their notes at most once per frame', async () => {
@@ -177,7 +214,7 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
 
   it('a drag draws thinned curves; at rest, and in every export, the curves have all their points', async () => {
     const page = await session.open();
-    const fixed = (id: string) => page.getByTestId(id).locator('svg').getAttribute('data-fixed');
+    const fixed = (id: string) => page.getByTestId(id).locator('svg[role="img"]').getAttribute('data-fixed');
     await expect.poll(() => fixed('slice-lambda')).toBe('2');
     // the number of points of every `d` the λ slice's finite curve takes
     await page.evaluate(() => {
@@ -217,5 +254,10 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
     const live = (await page.getByTestId('slice-lambda').locator('path.curve.finite').getAttribute('d')) ?? '';
     expect(live.match(/[ML]/g)?.length).toBe(full2);
     expect(svg.includes(` d="${live}"`)).toBe(true);
+    // the frame and the axes, an SVG of their own on screen, are in the file too, under the curves
+    const axisTitle = svg.indexOf('>E[Θ²] / E[Θ]²<');
+    expect(axisTitle).toBeGreaterThan(0);
+    expect(axisTitle).toBeLessThan(svg.indexOf(` d="${live}"`));
+    expect(svg.match(/<svg\b/g)?.length).toBe(1);
   });
 });

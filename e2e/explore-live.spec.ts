@@ -161,7 +161,7 @@ describe('issue 16: the live cursor and the GD-step slice (web mode)', () => {
         box.y +
         (1 - (lambda - PLANE.depthToWidth.min) / (PLANE.depthToWidth.max - PLANE.depthToWidth.min)) * box.height,
     });
-    const fixed = async (id: string) => page.getByTestId(id).locator('svg').getAttribute('data-fixed');
+    const fixed = async (id: string) => page.getByTestId(id).locator('svg[role="img"]').getAttribute('data-fixed');
     const finitePath = (id: string) => page.getByTestId(id).locator('path.curve.finite').getAttribute('d');
     // the default cursor's slices have arrived from the worker
     await expect.poll(() => fixed('slice-lambda')).toBe('2');

@@ -268,6 +268,11 @@ export interface StandaloneOptions {
   background?: string;
   /** Raster drawn first, under the vector overlay. */
   raster?: RasterLayer;
+  /**
+   * SVGs of the same size stacked under `svg` on screen (a plot's frame and axes, kept apart so that a redraw of the
+   * data does not repaint them): their content goes first in the file, under the content of `svg`.
+   */
+  under?: SVGSVGElement[];
   title?: string;
 }
 
@@ -279,7 +284,15 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  */
 export function standaloneSvg(svg: SVGSVGElement, opts: StandaloneOptions): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  withLightTheme(() => inlineStyles(svg, clone)); // a figure for a paper: the light palette, whatever the UI's
+  const layers = [...(opts.under ?? []).map((u) => [u, u.cloneNode(true) as SVGSVGElement] as const), [svg, clone]];
+  // a figure for a paper: the light palette, whatever the UI's
+  withLightTheme(() => {
+    for (const [live, copy] of layers) inlineStyles(live, copy);
+  });
+  // the layers under svg, bottom first, before its own content
+  const top = clone.firstChild;
+  for (const [, copy] of layers.slice(0, -1))
+    for (const child of Array.from(copy.childNodes)) clone.insertBefore(child, top);
   for (const el of Array.from(clone.querySelectorAll('[data-export="skip"]'))) el.remove();
   for (const el of Array.from(clone.querySelectorAll('*'))) {
     el.removeAttribute('class');
