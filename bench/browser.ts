@@ -5,7 +5,9 @@
 //    (bench/drag-trace.ts): every main-thread task's wall time and thread (CPU) time, as max, p95 and counts over
 //    16 and 50 ms, and the longest gap between frames; target: every frame under 16 ms of main-thread work. Thread
 //    time is what the page itself spent; wall time adds the time other processes (the engine's samplers, other load)
-//    held the core. Controls in the same run: the drag with the slices' measured points off, and the page at rest.
+//    held the core. Controls in the same run: the drag with the slices' measured points off, and the page at rest;
+//  - Blink heap: what one more drag allocates on Blink's garbage-collected heap (bench/blink-heap.ts); the frames that
+//    went over budget were that collector's sweeps, whose cost grows with it.
 // Needs `npm run build` (out/renderer). Wall times on a shared machine depend on its load: printed with the figures.
 // Run alone: npx tsx bench/browser.ts
 import { loadavg } from 'node:os';
@@ -13,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startLab } from '../e2e/harness';
 import { DRAG_MOVES, fastDrag, firstMeasurement, traced, type FrameWork, type TracedRun } from './drag-trace';
+import { blinkHeapGrowth, type BlinkHeapGrowth } from './blink-heap';
 
 const STEP_TARGET_MS = 100,
   FRAME_BUDGET_MS = 16,
@@ -173,6 +176,16 @@ export async function benchBrowser(): Promise<string[]> {
         ...(frame && frame.cpu >= 1 ? [`      busiest frame ${frame.cpu.toFixed(1)} ms: ${filled}`] : []),
       );
     });
+    // what such a drag leaves to Blink's collector: three more drags, the median of those no collection ran in
+    const heap = (await blinkHeapGrowth(page, () => fastDrag(page), 3)).filter((g) => g.valid);
+    const mid = (pick: (g: BlinkHeapGrowth) => number) => median(heap.map(pick));
+    lines.push(
+      heap.length > 0
+        ? `  Blink heap (Oilpan) allocated by one fast drag, slices on (median of ${heap.length}): ` +
+            `${(mid((g) => g.bytes) / 1e6).toFixed(1)} MB, of which layout ${(mid((g) => g.layoutBytes) / 1e6).toFixed(1)} MB; ` +
+            `${mid((g) => g.hitTestData).toFixed(0)} paint hit-test records`
+        : '  Blink heap (Oilpan) allocated by one fast drag: not measured (a collection ran during each of 3 drags)',
+    );
     await setSlices(page, false);
     const off = await traced(page, () => fastDrag(page));
     lines.push(...taskLines('control: the same drag, slices off', off));
