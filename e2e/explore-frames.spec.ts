@@ -1,8 +1,8 @@
-// Issue 16, drag hitches: during a drag the slices redraw at most once per animation frame, updating their curves in
-// place (no rebuilt SVG per answer of the theory worker); their streamed measurements reach the page once per frame;
-// the hidden tabs do not redraw behind Explore: they catch up with the shared cursor when shown; what a drag changes
-// (readout, number fields, subtitles, notes, status bar) is laid out inside relayout boundaries, not from the
-// document. (Timings are in bench/browser.ts, not here.)
+// Issue 16, drag hitches: during a drag the slices redraw at most once per animation frame, updating their curves (and,
+// on new scales, their measured points) in place (no rebuilt SVG per answer of the theory worker); their streamed
+// measurements reach the page once per frame; the hidden tabs do not redraw behind Explore: they catch up with the
+// shared cursor when shown; what a drag changes (readout, number fields, subtitles, notes, status bar) is laid out
+// inside relayout boundaries, not from the document. (Timings are in bench/browser.ts, not here.)
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { downloadText, labPerFile, parseCsv } from './harness';
@@ -192,6 +192,46 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
       for (const t of times) perFrame.set(t, (perFrame.get(t) ?? 0) + 1);
       expect(Math.max(...perFrame.values()), `${id}: updates in one frame`).toBe(1);
     }
+  });
+
+  it('new scales move the measured points already drawn; they are not built again', async () => {
+    const page = await session.open();
+    const marks = '[data-testid="slice-sigma"] g.mark.done';
+    await expect.poll(() => page.locator(marks).count(), { timeout: 120_000 }).toBe(15);
+    // tag each drawn point, then give the plot another size: new scales for every point
+    const before = await page.evaluate((sel) => {
+      const w = globalThis as unknown as {
+        document: {
+          querySelectorAll(
+            s: string,
+          ): ArrayLike<{ querySelector(s: string): { getAttribute(n: string): string | null } | null }>;
+        };
+      };
+      return Array.from(w.document.querySelectorAll(sel), (g, k) => {
+        (g as unknown as { __drawn: number }).__drawn = k;
+        return Number(g.querySelector('circle.pt')?.getAttribute('cx'));
+      });
+    }, marks);
+    await page.setViewportSize({ width: 1300, height: 860 });
+    const moved = () =>
+      page.evaluate((sel) => {
+        const w = globalThis as unknown as {
+          document: {
+            querySelectorAll(
+              s: string,
+            ): ArrayLike<{ querySelector(s: string): { getAttribute(n: string): string | null } | null }>;
+          };
+        };
+        return Array.from(w.document.querySelectorAll(sel), (g) => ({
+          tag: (g as unknown as { __drawn?: number }).__drawn,
+          cx: Number(g.querySelector('circle.pt')?.getAttribute('cx')),
+        }));
+      }, marks);
+    await expect.poll(async () => (await moved())[14]?.cx).not.toBe(before[14]);
+    const after = await moved();
+    // the same 15 elements, each at its new place
+    expect(after.map((m) => m.tag).sort((a, b) => (a ?? -1) - (b ?? -1))).toEqual([...Array(15).keys()]);
+    expect(after.filter((m, k) => m.cx !== before[k]).length).toBeGreaterThan(10);
   });
 
   it('hidden tabs keep their cursor while Explore moves it and catch up when shown', async () => {

@@ -149,12 +149,32 @@ export function updateFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void
  * line of class "bar" (stroked with `stroke` when given, else by the stylesheet).
  */
 export function errorBar(g: G, px: number, top: number, bottom: number, cap: number, stroke?: string): void {
-  const bar = (x1: number, x2: number, y1: number, y2: number) => {
+  const lines = [0, 1, 2].map(() => {
     const l = g.append('line').attr('class', 'bar');
     if (stroke !== undefined) l.attr('stroke', stroke);
-    l.attr('x1', x1).attr('x2', x2).attr('y1', y1).attr('y2', y2);
-  };
-  bar(px, px, top, bottom);
-  bar(px - cap, px + cap, top, top);
-  bar(px - cap, px + cap, bottom, bottom);
+    return l.node()!;
+  });
+  placeErrorBar(lines, px, top, bottom, cap);
+}
+
+/** Moves the three lines of an error bar drawn by errorBar (the bar, then the top and bottom caps) to a new place. */
+export function placeErrorBar(
+  lines: ArrayLike<SVGLineElement>,
+  px: number,
+  top: number,
+  bottom: number,
+  cap: number,
+): void {
+  const ends: [number, number, number, number][] = [
+    [px, px, top, bottom],
+    [px - cap, px + cap, top, top],
+    [px - cap, px + cap, bottom, bottom],
+  ];
+  ends.forEach(([x1, x2, y1, y2], k) => {
+    const l = lines[k];
+    l.setAttribute('x1', String(x1));
+    l.setAttribute('x2', String(x2));
+    l.setAttribute('y1', String(y1));
+    l.setAttribute('y2', String(y2));
+  });
 }
