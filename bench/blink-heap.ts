@@ -71,18 +71,23 @@ export async function blinkHeapGrowth(page: Page, work: () => Promise<void>, run
   const dumps = events.filter((e) => e.ph === 'v' && e.args?.dumps?.allocators);
   const ids = [...new Set(dumps.map((e) => e.id))];
   if (ids.length !== runs + 1) throw new Error(`expected ${runs + 1} memory dumps, got ${ids.length}`);
-  // every renderer process dumps; the page's is the one whose heap changed most (the others sat idle)
-  const series = (pid: number) => ids.map((id) => dumps.find((d) => d.id === id && d.pid === pid));
-  const change = (pid: number) =>
-    series(pid).reduce((sum, e, k, all) => {
-      const before = k > 0 && all[k - 1] ? byType(all[k - 1]!) : null;
-      if (!e || !before) return sum;
-      for (const [type, now] of byType(e)) sum += Math.abs(now.bytes - (before.get(type)?.bytes ?? 0));
-      return sum;
-    }, 0);
+  // every renderer process dumps; the page's is the one whose heap changed most (the others sat idle). Each one's
+  // heap at every dump, null where it did not report:
   const pids = [...new Set(dumps.map((d) => d.pid))];
-  const renderer = pids.reduce((a, b) => (change(b) > change(a) ? b : a));
-  const heaps = series(renderer).map((e) => (e ? byType(e) : null));
+  const renderers = pids.map((pid) => {
+    const heaps = ids.map((id) => {
+      const e = dumps.find((d) => d.id === id && d.pid === pid);
+      return e ? byType(e) : null;
+    });
+    let moved = 0;
+    heaps.forEach((after, k) => {
+      const before = k > 0 ? heaps[k - 1] : null;
+      if (after && before)
+        for (const [type, now] of after) moved += Math.abs(now.bytes - (before.get(type)?.bytes ?? 0));
+    });
+    return { heaps, moved };
+  });
+  const { heaps } = renderers.reduce((a, b) => (b.moved > a.moved ? b : a));
   return heaps.slice(1).map((after, k) => growth(heaps[k], after));
 }
 

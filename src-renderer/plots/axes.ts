@@ -1,6 +1,6 @@
 // The frame and the two axes that the D3 plots share: a frame rectangle, a bottom and a left axis (d3's ticks, or
 // explicit values with labels such as logTicks gives), and the axis titles (plain or math text).
-import { axisBottom, axisLeft, select, type Axis, type AxisScale, type Selection } from 'd3';
+import { axisBottom, axisLeft, select, type Axis, type AxisScale, type BaseType, type Selection } from 'd3';
 import { setMathText } from './svg-text';
 import { logTicks, type LogTicks } from './ticks';
 
@@ -149,12 +149,15 @@ export function updateFrame(g: G, box: FrameBox, x: AxisSpec, y: AxisSpec): void
  * line of class "bar" (stroked with `stroke` when given, else by the stylesheet).
  */
 export function errorBar(g: G, px: number, top: number, bottom: number, cap: number, stroke?: string): void {
-  const lines = [0, 1, 2].map(() => {
-    const l = g.append('line').attr('class', 'bar');
-    if (stroke !== undefined) l.attr('stroke', stroke);
-    return l.node()!;
-  });
+  const lines = errorBarLines(g).map((l) => (stroke === undefined ? l : l.attr('stroke', stroke)).node()!);
   placeErrorBar(lines, px, top, bottom, cap);
+}
+
+/** Appends to each element of `g` the three lines of an error bar, unplaced: the bar, then the top and bottom caps. */
+export function errorBarLines<D, P extends BaseType, PD>(
+  g: Selection<SVGGElement, D, P, PD>,
+): Selection<SVGLineElement, D, P, PD>[] {
+  return [0, 1, 2].map(() => g.append('line').attr('class', 'bar'));
 }
 
 /** Moves the three lines of an error bar drawn by errorBar (the bar, then the top and bottom caps) to a new place. */
