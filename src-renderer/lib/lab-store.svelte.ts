@@ -88,10 +88,6 @@ class LabStore {
     window.addEventListener('keydown', (e) => this.#onKey(e));
   }
 
-  get values(): LabValues {
-    return this.#values;
-  }
-
   /** Bind one input: it takes the lab's value now, and every later change of it is recorded. */
   bindInput<K extends InputKey>(key: K, { get, set }: InputAccess<LabValues[K]>): void {
     let setters = this.#setters.get(key);
