@@ -127,7 +127,15 @@ export interface FrameWork {
   wall: number;
   /** Thread time of the main-thread tasks that began in it, ms: the frame's main-thread work. */
   cpu: number;
+  /** Of `cpu`, the garbage collectors' own steps (Blink's sweeper, V8's marking and compaction), ms. */
+  collector: number;
 }
+
+/**
+ * Collector steps by trace label: V8's (V8.GC_*, including the embedder tracing that marks Blink's heap) and
+ * Blink's sweeper, which runs as its own posted task (mainThreadTasks names it by the code that posted it).
+ */
+const COLLECTOR = /^V8\.GC_|^RunTask IncrementalSweepTask|^BlinkGC\.|^CppGC\./;
 
 /** Chrome's AnimationFrame spans on the lab page's main thread, with the thread time of the tasks inside each. */
 export function animationFrames(events: readonly TraceEvent[], tasks: readonly MainTask[]): FrameWork[] {
@@ -143,11 +151,18 @@ export function animationFrames(events: readonly TraceEvent[], tasks: readonly M
     }
   }
   spans.sort((a, b) => a[0] - b[0]);
-  return spans.map(([from, to]) => ({
-    from,
-    wall: to - from,
-    cpu: tasks.filter((t) => t.ts >= from && t.ts < to).reduce((a, t) => a + t.cpu, 0),
-  }));
+  return spans.map(([from, to]) => {
+    const inFrame = tasks.filter((t) => t.ts >= from && t.ts < to);
+    return {
+      from,
+      wall: to - from,
+      cpu: inFrame.reduce((a, t) => a + t.cpu, 0),
+      collector: inFrame.reduce(
+        (a, t) => a + t.parts.reduce((b, [label, ms]) => b + (COLLECTOR.test(label) ? ms : 0), 0),
+        0,
+      ),
+    };
+  });
 }
 
 type RafWin = typeof globalThis & { requestAnimationFrame(f: (t: number) => void): void };

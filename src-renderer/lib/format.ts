@@ -23,8 +23,16 @@ export function superscript(n: number | string): string {
     .join('');
 }
 
-const sig = (digits: number) => format(`.${digits}~g`);
-const fixedSig = (digits: number) => format(`.${digits}~r`);
+// d3's format() parses its specifier into a new formatter: one per specifier, not per call (the readout formats
+// several values at every cursor step; issue 16: drag frames)
+const formatters = new Map<string, (v: number) => string>();
+const cached = (specifier: string): ((v: number) => string) => {
+  let f = formatters.get(specifier);
+  if (!f) formatters.set(specifier, (f = format(specifier)));
+  return f;
+};
+const sig = (digits: number) => cached(`.${digits}~g`);
+const fixedSig = (digits: number) => cached(`.${digits}~r`);
 export const formatInteger = format(',d');
 
 /** Plain notation inside [10⁻³, 10⁶), else "m × 10ⁿ"; "—" for non-finite values (they are never shown as numbers). */

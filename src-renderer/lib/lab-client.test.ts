@@ -99,6 +99,37 @@ describe('connectLab over WebSocket', () => {
     lab.close();
   });
 
+  it('sends no cancel for a job superseded on its channel: the newer start cancels it in the lab', async () => {
+    fakeWindow(location());
+    const lab = await connectLab();
+    const a = lab.measure(params, { channel: 'cursor' });
+    const b = lab.measure(params, { channel: 'cursor' });
+    expect((await rejection(a.done)).code).toBe('cancelled');
+    expect((await b.done).done).toBe(true);
+    const methods = service.connections[0]!.handled.map((m) => (m as { method?: string }).method);
+    expect(methods.filter((m) => m !== 'lab.info')).toEqual(['job.start', 'job.start']);
+    lab.close();
+  });
+
+  it('cancels a superseded job when the lab refuses the start that superseded it', async () => {
+    service = new FakeLabService({ blocks: 1000, blockMs: 5 });
+    await host.close();
+    host = await startWebHost({ rendererDir: dirs.rendererDir, service });
+    fakeWindow(location());
+    const lab = await connectLab();
+    const a = lab.measure(params, { channel: 'cursor' });
+    const refused = lab.measure({ ...params, sigmaW2: -1 }, { channel: 'cursor' });
+    expect((await rejection(refused.done)).code).toBe('bad-request');
+    expect((await rejection(a.done)).code).toBe('cancelled');
+    // the fake lab answers a's start with jobId j1 and does not supersede it for a refused start
+    await vi.waitFor(() =>
+      expect(service.connections[0]!.handled).toContainEqual(
+        expect.objectContaining({ method: 'job.cancel', jobId: 'j1' }),
+      ),
+    );
+    lab.close();
+  });
+
   it('cancel() rejects at once and tells the lab', async () => {
     service = new FakeLabService({ blocks: 1000, blockMs: 5 });
     await host.close();

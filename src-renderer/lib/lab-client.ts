@@ -41,6 +41,12 @@ type Pending = { resolve(result: unknown): void; reject(err: LabClientError): vo
 type Job = {
   channel?: string;
   settled: boolean;
+  /** The newer job on its channel that settled this one: the lab cancels this one when it accepts that start. */
+  supersededBy?: Job;
+  /** A superseded predecessor's jobId, cancelled here only if the lab refuses this job's start. */
+  cancelIfRefused?: string;
+  /** The lab refused this job's start (it then superseded nothing). */
+  startRefused?: boolean;
   jobId?: string;
   onProgress?: (o: JobOutput) => void;
   resolve(o: JobOutput): void;
@@ -176,6 +182,7 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
     if (opts.channel) {
       // The lab cancels the channel's previous job too; settling it here makes its handle reject at once.
       const previous = latestOnChannel.get(opts.channel);
+      if (previous && !previous.settled) previous.supersededBy = job;
       if (previous)
         settle(previous, {
           error: new LabClientError('cancelled', `superseded by a newer job on channel "${opts.channel}"`),
@@ -194,6 +201,13 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
       counted = false;
       if (--startsInFlight === 0) earlyEvents = [];
     };
+    /** The lab refused the start, or it was never sent: a superseded predecessor still runs there. */
+    const refused = (err: LabClientError): void => {
+      uncount();
+      job.startRefused = true;
+      if (job.cancelIfRefused) sendCancel(job.cancelIfRefused);
+      settle(job, { error: err });
+    };
     call(
       { ...body, ...(opts.channel ? { channel: opts.channel } : {}) },
       {
@@ -208,7 +222,12 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
           job.jobId = jobId;
           if (job.settled || cancelRequested) {
             uncount();
-            sendCancel(jobId);
+            // A superseded job is cancelled by the lab when it accepts the newer start, sent after this one on the
+            // same connection (a drag would otherwise send a cancel, and get its answer, at every cursor step).
+            // Only if the lab refuses that start does the job still run: its refusal sends the cancel.
+            const next = cancelRequested ? undefined : job.supersededBy;
+            if (next && !next.startRefused) next.cancelIfRefused = jobId;
+            else sendCancel(jobId);
             return;
           }
           jobs.set(jobId, job);
@@ -217,15 +236,9 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
           uncount();
           for (const ev of mine) routeEvent(ev);
         },
-        reject(err) {
-          uncount();
-          settle(job, { error: err });
-        },
+        reject: refused,
       },
-    ).catch((err: LabClientError) => {
-      uncount();
-      settle(job, { error: err });
-    });
+    ).catch(refused);
 
     return {
       done,
