@@ -82,10 +82,11 @@ class Client {
 const small = { sigmaW2: 2, depth: 10, width: 20, inputDim: 20, samples: 100, seed: 3 } satisfies MeasureParamsInput;
 
 describe('LabService requests', () => {
-  const svc = service({ workers: 2, blockSize: 16, progressIntervalMs: 0 });
+  // progressShare 1: the progress budget never holds a summary back, so the counts below do not depend on the clock
+  const svc = service({ workers: 2, blockSize: 16, progressIntervalMs: 0, progressShare: 1 });
   // One worker delivers blocks one at a time in order, so a job of 7 blocks always streams progress before done
   // (with two, a slow block 0 can let all 7 arrive in one delivery: no partial result, correctly).
-  const serial = service({ workers: 1, blockSize: 16, progressIntervalMs: 0 });
+  const serial = service({ workers: 1, blockSize: 16, progressIntervalMs: 0, progressShare: 1 });
 
   it('answers malformed messages with bad-request and keeps serving', async () => {
     const c = new Client(svc);

@@ -43,6 +43,11 @@ export interface LabServiceOptions {
   blockSize?: number;
   /** Minimum time between progress results of one job, ms (default 50). */
   progressIntervalMs?: number;
+  /**
+   * The fraction of the main thread's time that partial summaries of all jobs together may take (progress-budget.ts,
+   * default 0.2). Tests that count progress set 1: the budget then never holds a summary back, whatever the clock.
+   */
+  progressShare?: number;
   /** Minimum time between two progress messages of one connection, all its jobs together, ms (default 50). */
   connectionProgressIntervalMs?: number;
   /** Running jobs across all connections (default MAX_JOBS_TOTAL); beyond it job.start answers 'busy'. */
@@ -149,7 +154,7 @@ export class LabService {
       pool: this.pool,
       tf: this.tf,
       progressIntervalMs: this.progressIntervalMs,
-      progressBudget: new ProgressBudget(),
+      progressBudget: new ProgressBudget(opts.progressShare),
       dataDir: this.dataDir,
       denseOnTf: (method) => this.denseOnTf(method),
     };
