@@ -6,8 +6,8 @@
 //    16 and 50 ms, and the longest gap between frames; target: every frame under 16 ms of main-thread work. Thread
 //    time is what the page itself spent; wall time adds the time other processes (the engine's samplers, other load)
 //    held the core. Controls in the same run: the drag with the slices' measured points off, and the page at rest;
-//  - Blink heap: what one more drag allocates on Blink's garbage-collected heap (bench/blink-heap.ts); the frames that
-//    went over budget were that collector's sweeps, whose cost grows with it.
+//  - Blink heap: what one more drag allocates on Blink's garbage-collected heap (bench/blink-heap.ts): the collectors'
+//    steps, which the budget line counts in the frames over budget, grow with it.
 // Needs `npm run build` (out/renderer). Wall times on a shared machine depend on its load: printed with the figures.
 // Run alone: npx tsx bench/browser.ts
 import { loadavg } from 'node:os';

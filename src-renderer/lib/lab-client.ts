@@ -181,12 +181,14 @@ export function createLabClient(kind: LabInfo['transport'], open: TransportOpene
 
     if (opts.channel) {
       // The lab cancels the channel's previous job too; settling it here makes its handle reject at once.
+      // (a settled job leaves latestOnChannel, so `previous` is still running)
       const previous = latestOnChannel.get(opts.channel);
-      if (previous && !previous.settled) previous.supersededBy = job;
-      if (previous)
+      if (previous) {
+        previous.supersededBy = job;
         settle(previous, {
           error: new LabClientError('cancelled', `superseded by a newer job on channel "${opts.channel}"`),
         });
+      }
       latestOnChannel.set(opts.channel, job);
     }
 
