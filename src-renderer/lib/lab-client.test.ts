@@ -64,6 +64,12 @@ describe('connectLab over WebSocket', () => {
     delete g.window;
     delete g.WebSocket;
   });
+  /** The host again, over a fake lab whose jobs run long enough (1000 blocks of 5 ms) to be cancelled. */
+  async function restartWithLongJobs(token?: string): Promise<void> {
+    service = new FakeLabService({ blocks: 1000, blockMs: 5 });
+    await host.close();
+    host = await startWebHost({ rendererDir: dirs.rendererDir, service, ...(token ? { token } : {}) });
+  }
 
   it('answers info and streams a measurement to its handle', async () => {
     fakeWindow(location());
@@ -112,9 +118,7 @@ describe('connectLab over WebSocket', () => {
   });
 
   it('cancels a superseded job when the lab refuses the start that superseded it', async () => {
-    service = new FakeLabService({ blocks: 1000, blockMs: 5 });
-    await host.close();
-    host = await startWebHost({ rendererDir: dirs.rendererDir, service });
+    await restartWithLongJobs();
     fakeWindow(location());
     const lab = await connectLab();
     const a = lab.measure(params, { channel: 'cursor' });
@@ -131,9 +135,7 @@ describe('connectLab over WebSocket', () => {
   });
 
   it('cancel() rejects at once and tells the lab', async () => {
-    service = new FakeLabService({ blocks: 1000, blockMs: 5 });
-    await host.close();
-    host = await startWebHost({ rendererDir: dirs.rendererDir, service });
+    await restartWithLongJobs();
     fakeWindow(location());
     const lab = await connectLab();
     const progress: MeasureResult[] = [];
@@ -159,9 +161,7 @@ describe('connectLab over WebSocket', () => {
   });
 
   it('rejects pending work when the socket drops, then reconnects on the next call', async () => {
-    service = new FakeLabService({ blocks: 1000, blockMs: 5 });
-    await host.close();
-    host = await startWebHost({ rendererDir: dirs.rendererDir, service, token: 'reconnect-token-0123456789' });
+    await restartWithLongJobs('reconnect-token-0123456789');
     const { port, token } = host;
     fakeWindow(location());
     const lab = await connectLab();
