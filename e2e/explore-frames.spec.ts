@@ -24,6 +24,15 @@ type ProbeWin = typeof globalThis & {
   __probe?: { paths: unknown[]; frames: Record<string, number[]> };
 };
 
+/** The page's measured-point groups, as the tests below read them. */
+type MarksWin = {
+  document: {
+    querySelectorAll(
+      s: string,
+    ): ArrayLike<{ querySelector(s: string): { getAttribute(n: string): string | null } | null }>;
+  };
+};
+
 /** Starts recording, per slice, the frame (document.timeline time) of every change of its finite curve. */
 async function watchSlices(page: Page): Promise<void> {
   await page.evaluate((ids) => {
@@ -200,13 +209,7 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
     await expect.poll(() => page.locator(marks).count(), { timeout: 120_000 }).toBe(15);
     // tag each drawn point, then give the plot another size: new scales for every point
     const before = await page.evaluate((sel) => {
-      const w = globalThis as unknown as {
-        document: {
-          querySelectorAll(
-            s: string,
-          ): ArrayLike<{ querySelector(s: string): { getAttribute(n: string): string | null } | null }>;
-        };
-      };
+      const w = globalThis as unknown as MarksWin;
       return Array.from(w.document.querySelectorAll(sel), (g, k) => {
         (g as unknown as { __drawn: number }).__drawn = k;
         return Number(g.querySelector('circle.pt')?.getAttribute('cx'));
@@ -215,13 +218,7 @@ describe('issue 16: no hitches while dragging (web mode)', () => {
     await page.setViewportSize({ width: 1300, height: 860 });
     const moved = () =>
       page.evaluate((sel) => {
-        const w = globalThis as unknown as {
-          document: {
-            querySelectorAll(
-              s: string,
-            ): ArrayLike<{ querySelector(s: string): { getAttribute(n: string): string | null } | null }>;
-          };
-        };
+        const w = globalThis as unknown as MarksWin;
         return Array.from(w.document.querySelectorAll(sel), (g) => ({
           tag: (g as unknown as { __drawn?: number }).__drawn,
           cx: Number(g.querySelector('circle.pt')?.getAttribute('cx')),

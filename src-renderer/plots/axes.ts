@@ -160,7 +160,10 @@ export function errorBarLines<D, P extends BaseType, PD>(
   return [0, 1, 2].map(() => g.append('line').attr('class', 'bar'));
 }
 
-/** Moves the three lines of an error bar drawn by errorBar (the bar, then the top and bottom caps) to a new place. */
+/**
+ * Moves the three lines of an error bar (errorBar's or errorBarLines': the bar, then the top and bottom caps) to a new
+ * place.
+ */
 export function placeErrorBar(
   lines: ArrayLike<SVGLineElement>,
   px: number,
